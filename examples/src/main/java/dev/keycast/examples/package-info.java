@@ -1,0 +1,5 @@
+/** Keycast examples. */
+@NullMarked
+package dev.keycast.examples;
+
+import org.jspecify.annotations.NullMarked;

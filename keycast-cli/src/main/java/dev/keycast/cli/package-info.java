@@ -1,0 +1,5 @@
+/** Keycast cli. */
+@NullMarked
+package dev.keycast.cli;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,5 @@
+/** Keycast crypto. */
+@NullMarked
+package dev.keycast.crypto;
+
+import org.jspecify.annotations.NullMarked;

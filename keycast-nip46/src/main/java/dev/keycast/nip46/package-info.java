@@ -1,0 +1,5 @@
+/** Keycast nip46. */
+@NullMarked
+package dev.keycast.nip46;
+
+import org.jspecify.annotations.NullMarked;

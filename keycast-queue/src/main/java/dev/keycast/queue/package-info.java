@@ -1,0 +1,5 @@
+/** Keycast queue. */
+@NullMarked
+package dev.keycast.queue;
+
+import org.jspecify.annotations.NullMarked;
