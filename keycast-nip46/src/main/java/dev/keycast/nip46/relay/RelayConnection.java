@@ -250,8 +250,8 @@ final class RelayConnection {
     } finally {
       lock.unlock();
     }
-    LOG.warn("relay {} disconnected: {}", url, lastError);
     if (!closed) {
+      LOG.warn("relay {}: {}", url, lastError);
       notifyState(RelayState.BACKOFF);
     }
   }
