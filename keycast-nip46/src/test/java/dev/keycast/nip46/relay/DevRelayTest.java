@@ -154,6 +154,9 @@ class DevRelayTest {
       cl.send(req("kept", Filter.builder().kinds(2).build()));
       untilEose(cl, "kept");
       cl.send(RelayMessages.toJson(new ClientMessage.Close("gone")));
+      // One connection's messages are handled in order: once this EOSE arrives, the CLOSE has been applied.
+      cl.send(req("sync", Filter.builder().kinds(3).build()));
+      untilEose(cl, "sync");
       SignedEvent one = event(1, "one");
       SignedEvent two = event(2, "two");
       pub.send(ev(one));
