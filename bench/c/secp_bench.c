@@ -9,6 +9,7 @@
  *   ecdh_x               ec_pubkey_parse(0x02||x) + ec_pubkey_tweak_mul + ec_pubkey_serialize (the x coordinate of
  *                        the shared point, as NIP-04/NIP-44 need; the peer key arrives as 32 raw bytes each call)
  *   ecdh_x_parsed        ec_pubkey_tweak_mul + ec_pubkey_serialize on a pubkey parsed once
+ *   xonly_parse          xonly_pubkey_parse alone (the cost a parsed-key cache saves)
  *
  * Output: one machine-readable line per operation:
  *   c-secp256k1 lib=<label> op=<name> ops_per_s=<mean> best_ops_per_s=<best 0.5 s slice> ns_per_op=<mean>
@@ -90,6 +91,13 @@ static void op_ecdh_x_parsed(long i) {
  * slice: on a shared machine the best slice is the figure least disturbed by other processes (the JMH summary
  * reports its best iteration the same way).
  */
+static void op_xonly_parse(long i) {
+    secp256k1_xonly_pubkey parsed;
+    (void) i;
+    if (!secp256k1_xonly_pubkey_parse(ctx, &parsed, xonly32)) die("xonly_pubkey_parse");
+    sink ^= parsed.data[0];
+}
+
 static void run(const char *label, const char *name, void (*body)(long), double seconds) {
     long i = 0, n = 0;
     double start = now_seconds();
@@ -155,6 +163,7 @@ int main(int argc, char **argv) {
     run(label, "verify_cached_key", op_verify, seconds);
     run(label, "ecdh_x", op_ecdh_x, seconds);
     run(label, "ecdh_x_parsed", op_ecdh_x_parsed, seconds);
+    run(label, "xonly_parse", op_xonly_parse, seconds);
 
     secp256k1_context_destroy(ctx);
     return 0;
