@@ -104,6 +104,7 @@ run('pure', 'verify', () => check(schnorr.verify(sig, verifyMsg, pub), 'verify')
 run('pure', 'ecdh_x', () => { sink ^= secp256k1.getSharedSecret(sec, hexToBytes('02' + peerPubHex))[1]; });
 run('pure', 'nip44_encrypt_100B', () => { sink ^= nip44.v2.encrypt(text100, convKey).length; });
 run('pure', 'nip44_encrypt_10KB', () => { sink ^= nip44.v2.encrypt(text10k, convKey).length; });
+run('pure', 'nip44_conversation_key', () => { sink ^= nip44.v2.utils.getConversationKey(sec, peerPubHex)[0]; });
 run('pure', 'nip44_decrypt_100B', () => { sink ^= nip44.v2.decrypt(payload100, convKey).length; });
 run('pure', 'event_id_sign', () => { sink ^= pure.finalizeEvent(template(), sec).sig.length; });
 run('pure', 'event_verify', () => check(pure.verifyEvent(freshCopy(signedEvent)), 'verifyEvent'));

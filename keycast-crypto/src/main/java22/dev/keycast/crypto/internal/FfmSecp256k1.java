@@ -354,6 +354,8 @@ public final class FfmSecp256k1 implements Secp256k1 {
     }
   }
 
+  // Restricted: the caller vouches for the signatures below, which follow secp256k1.h and its modules' headers.
+  @SuppressWarnings("restricted")
   private static MethodHandle downcall(Linker linker, SymbolLookup lib, String symbol, FunctionDescriptor fd,
       Linker.Option... options) {
     MemorySegment address = lib.find(symbol)
