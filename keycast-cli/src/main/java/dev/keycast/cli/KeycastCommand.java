@@ -1,0 +1,226 @@
+package dev.keycast.cli;
+
+import dev.keycast.cli.internal.Logging;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * The root {@code keycast} command. Run without a subcommand it prints its usage to stderr and exits with
+ * {@link ExitCodes#USAGE}.
+ *
+ * <p>The global options ({@code --home}, {@code --verbose}, {@code --log-format}) are inherited by every subcommand,
+ * so they may be given before or after the subcommand name.
+ */
+@Command(
+    name = "keycast",
+    mixinStandardHelpOptions = true,
+    versionProvider = KeycastCommand.Version.class,
+    showDefaultValues = true,
+    usageHelpAutoWidth = true,
+    sortOptions = false,
+    exitCodeOnInvalidInput = ExitCodes.USAGE,
+    exitCodeOnExecutionException = ExitCodes.INTERNAL,
+    description = "NIP-46 remote signer (bunker) for Nostr: the daemon and its management commands.",
+    subcommands = {
+      ServeCommand.class,
+      InitCommand.class,
+      KeysCommand.class,
+      AuthorizeCommand.class,
+      AuthorizationsCommand.class,
+      ConnectCommand.class,
+      RelayCommand.class,
+      BenchCommand.class,
+      LoadtestCommand.class,
+      HelpCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:success",
+      "64:usage or configuration error (bad option or URI, unknown key, missing or wrong master key, port in use)",
+      "70:internal error (see the log; --verbose shows the stack trace)",
+      "75:relay temporarily unavailable (retry later)"
+    },
+    footerHeading = "%nEnvironment variables (each sets the default of the matching option):%n",
+    footer = {
+      "  KEYCAST_HOME              data folder (default ~/.keycast)",
+      "  KEYCAST_DB_URL            JDBC URL (default SQLite under KEYCAST_HOME)",
+      "  KEYCAST_MASTER_KEY_FILE   master key (default KEYCAST_HOME/master.key)",
+      "  KEYCAST_RELAYS            relay URLs, comma-separated",
+      "  KEYCAST_HTTP_HOST         serve: HTTP address (default 127.0.0.1)",
+      "  KEYCAST_HTTP_PORT         serve: HTTP port (default 3000)",
+      "  KEYCAST_WORKERS           serve: request workers",
+      "  KEYCAST_CRYPTO_THREADS    serve: crypto threads",
+      "  KEYCAST_QUEUE_CAPACITY    serve: request queue capacity",
+      "  KEYCAST_DEV_RELAY_PORT    serve --dev: dev relay port (default 7777)",
+      "  KEYCAST_LOG_FORMAT        text or json",
+      "  KEYCAST_CRYPTO_BACKEND    native or java (default: native if it loads)",
+      "  KEYCAST_NCRYPTSEC_PASSWORD  ncryptsec password (else asked on the tty)"
+    })
+public final class KeycastCommand implements Callable<Integer> {
+
+  /** Log output formats. */
+  public enum LogFormat {
+    /** Human-readable lines. */
+    text,
+    /** One JSON object per line. */
+    json
+  }
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--home",
+      scope = ScopeType.INHERIT,
+      paramLabel = "DIR",
+      defaultValue = "${env:KEYCAST_HOME:-~/.keycast}",
+      description = "Data folder: database, master key (env KEYCAST_HOME).")
+  @Nullable String home;
+
+  @Option(
+      names = {"-v", "--verbose"},
+      scope = ScopeType.INHERIT,
+      description = "Debug logging, and stack traces with error messages.")
+  boolean verbose;
+
+  @Option(
+      names = "--log-format",
+      scope = ScopeType.INHERIT,
+      paramLabel = "FORMAT",
+      defaultValue = "${env:KEYCAST_LOG_FORMAT:-text}",
+      description = "Log format: ${COMPLETION-CANDIDATES} (env KEYCAST_LOG_FORMAT).")
+  LogFormat logFormat = LogFormat.text;
+
+  private InputStream stdin = System.in;
+
+  /** Creates the command; use {@link #commandLine()} to get one ready to execute. */
+  public KeycastCommand() {}
+
+  /** @return where commands read secrets piped to them ({@code keys import}); {@code System.in} by default */
+  InputStream stdin() {
+    return stdin;
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCodes.USAGE;
+  }
+
+  /** @return the data folder, with a leading {@code ~} expanded */
+  public Path home() {
+    String h = home == null || home.isBlank() ? "~/.keycast" : home.strip();
+    if (h.equals("~") || h.startsWith("~/")) {
+      h = System.getProperty("user.home") + h.substring(1);
+    }
+    return Path.of(h).toAbsolutePath().normalize();
+  }
+
+  /** @return whether {@code --verbose} was given */
+  public boolean verbose() {
+    return verbose;
+  }
+
+  /** @return the root command of the command line {@code spec} belongs to */
+  static KeycastCommand root(CommandSpec spec) {
+    return (KeycastCommand) spec.root().userObject();
+  }
+
+  /**
+   * Creates a command line with Keycast's exit codes, one-line error messages and logging set up. Output goes to
+   * {@link CommandLine#getOut()} and {@link CommandLine#getErr()}, which tests may replace.
+   *
+   * @return a new command line; not thread-safe, execute it once
+   */
+  public static CommandLine commandLine() {
+    return commandLine(System.in);
+  }
+
+  /**
+   * Like {@link #commandLine()}, reading piped input from {@code stdin} (for tests).
+   *
+   * @param stdin replaces {@code System.in} for this command line
+   * @return a new command line; not thread-safe, execute it once
+   */
+  public static CommandLine commandLine(InputStream stdin) {
+    KeycastCommand root = new KeycastCommand();
+    root.stdin = stdin;
+    CommandLine cl = new CommandLine(root);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExitCodeExceptionMapper(KeycastCommand::exitCodeOf);
+    cl.setExecutionStrategy(parseResult -> {
+      List<CommandLine> chain = parseResult.asCommandLineList();
+      Object leaf = chain.get(chain.size() - 1).getCommand();
+      boolean daemon = leaf instanceof ServeCommand || leaf instanceof RelayCommand;
+      Logging.configure(root.logFormat == LogFormat.json, root.verbose ? "DEBUG" : daemon ? "INFO" : "WARN");
+      return new CommandLine.RunLast().execute(parseResult);
+    });
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine cmd = ex.getCommandLine();
+      PrintWriter err = cmd.getErr();
+      err.println("keycast: " + oneLine(ex));
+      err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+      err.flush();
+      return ExitCodes.USAGE;
+    });
+    cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+      PrintWriter err = cmd.getErr();
+      err.println("keycast: " + oneLine(ex));
+      if (root.verbose) {
+        ex.printStackTrace(err);
+      }
+      err.flush();
+      return exitCodeOf(ex);
+    });
+    return cl;
+  }
+
+  /** Maps an exception escaping a command to its documented exit code. */
+  static int exitCodeOf(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause()) {
+      if (t instanceof UsageException || t instanceof CommandLine.ParameterException) {
+        return ExitCodes.USAGE;
+      }
+      if (t instanceof RelayUnavailableException) {
+        return ExitCodes.RELAY_UNAVAILABLE;
+      }
+    }
+    return ExitCodes.INTERNAL;
+  }
+
+  /** The message for the user: ours as they are, anything else prefixed as an internal error. */
+  static String oneLine(Throwable ex) {
+    String message = ex.getMessage() == null ? "" : ex.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
+    if (ex instanceof UsageException || ex instanceof RelayUnavailableException
+        || ex instanceof CommandLine.ParameterException) {
+      return message;
+    }
+    String type = ex.getClass().getSimpleName();
+    return "internal error: " + type + (message.isEmpty() ? "" : ": " + message)
+        + " (run with --verbose for details)";
+  }
+
+  /** Reports the version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = KeycastCommand.class.getPackage().getImplementationVersion();
+      return new String[] {
+        "keycast " + (v == null ? "0.1.0-SNAPSHOT" : v),
+        "JVM " + System.getProperty("java.vm.version") + " (" + System.getProperty("java.vendor") + ") on "
+            + System.getProperty("os.name").toLowerCase(Locale.ROOT)
+      };
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.keycast.nip46;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.Size;
+
+/** Fuzzes the NIP-46 parsers: whatever the input, only {@link Nip46FormatException} may escape. */
+class Nip46CodecProperties {
+
+  @Property(tries = 400)
+  void parseRequest_randomBytes_onlyFormatException(@ForAll @Size(max = 200) byte[] bytes) {
+    onlyFormatException(new String(bytes, StandardCharsets.UTF_8));
+  }
+
+  @Property(tries = 400)
+  void parseRequest_randomJson_onlyFormatException(@ForAll("json") String json) {
+    onlyFormatException(json);
+  }
+
+  @Property(tries = 300)
+  void parseRequest_mutatedValidRequest_onlyFormatException(
+      @ForAll("validRequest") String json, @ForAll("positions") int pos, @ForAll char c) {
+    StringBuilder sb = new StringBuilder(json);
+    int i = Math.floorMod(pos, sb.length());
+    sb.setCharAt(i, c);
+    onlyFormatException(sb.toString());
+    onlyFormatException(json.substring(0, i));
+  }
+
+  @Property(tries = 200)
+  void toJsonThenParse_anyStrings_roundTrip(
+      @ForAll String id, @ForAll String text, @ForAll @Size(max = 3) List<String> extra) {
+    if (id.isEmpty()) {
+      return;
+    }
+    Nip46Request r = new Nip46Request.Nip44Encrypt(id, "b".repeat(64), text);
+    assertThat(Nip46Codec.parseRequest(Nip46Codec.toJson(r))).isEqualTo(r);
+    Nip46Request u = new Nip46Request.Unknown(id, text, extra);
+    if (Nip46Method.fromWireName(text).isEmpty()) {
+      assertThat(Nip46Codec.parseRequest(Nip46Codec.toJson(u))).isEqualTo(u);
+    }
+    Nip46Response e = new Nip46Response.Error(id, text.isEmpty() ? "x" : text);
+    assertThat(Nip46Codec.parseResponse(Nip46Codec.toJson(e))).isEqualTo(e);
+  }
+
+  private static void onlyFormatException(String input) {
+    try {
+      Nip46Codec.parseRequest(input);
+    } catch (Nip46FormatException expected) {
+      // the declared failure
+    }
+    try {
+      Nip46Codec.parseResponse(input);
+    } catch (Nip46FormatException expected) {
+      // the declared failure
+    }
+    try {
+      PermissionSet.parse(input);
+    } catch (NostrFormatException expected) {
+      // the declared failure
+    }
+  }
+
+  @Provide
+  Arbitrary<Integer> positions() {
+    return Arbitraries.integers().between(0, 10_000);
+  }
+
+  @Provide
+  Arbitrary<String> validRequest() {
+    return Arbitraries.of(
+        "{\"id\":\"1\",\"method\":\"connect\",\"params\":[\"" + "a".repeat(64) + "\",\"s\",\"sign_event:1\"]}",
+        "{\"id\":\"1\",\"method\":\"sign_event\",\"params\":[\"{\\\"kind\\\":1,\\\"content\\\":\\\"x\\\",\\\"tags\\\":[],\\\"created_at\\\":1}\"]}",
+        "{\"id\":\"1\",\"method\":\"nip44_decrypt\",\"params\":[\"" + "a".repeat(64) + "\",\"AgAB\"]}",
+        "{\"id\":\"1\",\"result\":\"auth_url\",\"error\":\"https://x\"}");
+  }
+
+  @Provide
+  Arbitrary<String> json() {
+    return jsonValue(3);
+  }
+
+  private static Arbitrary<String> jsonValue(int depth) {
+    Arbitrary<String> scalar = Arbitraries.oneOf(
+        Arbitraries.strings().ofMaxLength(8).map(s -> "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\""),
+        Arbitraries.of("\"id\"", "\"method\"", "\"params\"", "\"ping\"", "\"sign_event\"", "\"connect\"",
+            "\"nip44_encrypt\"", "\"result\"", "\"error\"", "\"auth_url\"", "\"kind\"", "\"created_at\""),
+        Arbitraries.integers().map(String::valueOf),
+        Arbitraries.of("null", "true", "false", "1.5", "1e400", "-0", "99999999999999999999999"));
+    if (depth == 0) {
+      return scalar;
+    }
+    Arbitrary<String> array = jsonValue(depth - 1).list().ofMaxSize(4).map(l -> "[" + String.join(",", l) + "]");
+    Arbitrary<String> key = Arbitraries.of("id", "method", "params", "result", "error", "x");
+    Arbitrary<String> object = net.jqwik.api.Combinators.combine(key, jsonValue(depth - 1))
+        .as((k, v) -> "\"" + k + "\":" + v)
+        .list().ofMaxSize(4).map(l -> "{" + String.join(",", l) + "}");
+    return Arbitraries.oneOf(scalar, array, object);
+  }
+}
