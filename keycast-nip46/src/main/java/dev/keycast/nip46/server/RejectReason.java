@@ -29,6 +29,8 @@ public enum RejectReason {
   BAD_SIGNATURE,
   /** No active authorization holds the signer key the event is addressed to. Dropped. */
   UNKNOWN_SIGNER,
+  /** The store could not be reached to load the signer key, so the request cannot even be decrypted. Dropped. */
+  STORE_UNAVAILABLE,
   /** The content could not be decrypted with NIP-44 or NIP-04. Dropped. */
   UNDECRYPTABLE,
   /** The client exceeded its rate limit. Answered {@code "rate limited"} while the reply budget lasts. */
