@@ -137,8 +137,20 @@ public final class AuthorizationCache {
    * @throws dev.keycast.nip46.store.StoreException if the store fails
    */
   public boolean refreshIfChanged() {
+    long before = seenVersion;
+    return refresh() != before;
+  }
+
+  /**
+   * Reads the store's change version, drops every entry if it moved, and returns it. Blocks for one cheap query.
+   * If another thread is refreshing, returns the last version seen without waiting.
+   *
+   * @return the store's change version as last seen
+   * @throws dev.keycast.nip46.store.StoreException if the store fails
+   */
+  public long refresh() {
     if (!refreshLock.tryLock()) {
-      return false;
+      return seenVersion;
     }
     try {
       lastRefreshNanos.set(nanoClock.getAsLong());
@@ -146,13 +158,12 @@ public final class AuthorizationCache {
       if (v != seenVersion) {
         boolean first = seenVersion == Long.MIN_VALUE;
         seenVersion = v;
-        invalidateAll();
-        if (!first) {
+        if (!first) { // the first read only sets the baseline: entries loaded so far are as fresh as it
+          invalidateAll();
           LOG.debug("store change version moved to {}: cache cleared", v);
         }
-        return true;
       }
-      return false;
+      return v;
     } finally {
       refreshLock.unlock();
     }

@@ -4,6 +4,7 @@ import dev.keycast.crypto.Nip44ConversationKeyCache;
 import dev.keycast.crypto.PublicKey;
 import dev.keycast.nip46.policy.Policies;
 import dev.keycast.nip46.policy.Policy;
+import dev.keycast.nip46.relay.RelayPoolConfig;
 import dev.keycast.nip46.server.internal.Envelope;
 import dev.keycast.nip46.server.internal.Pipeline;
 import dev.keycast.nip46.server.internal.RateLimiter;
@@ -90,6 +91,7 @@ public final class Bunker implements AutoCloseable {
   private volatile boolean closed;
   private volatile @Nullable Thread poller;
   private volatile Instant lastFullRefresh = Instant.EPOCH;
+  private volatile long subscribedVersion = Long.MIN_VALUE;
 
   private Bunker(Builder b) {
     this.authorizations = b.authorizations;
@@ -154,7 +156,7 @@ public final class Bunker implements AutoCloseable {
     if (started || closed) {
       throw new IllegalStateException("start() may be called once, before close()");
     }
-    cache.refreshIfChanged();
+    subscribedVersion = cache.refresh();
     refreshSubscription();
     transport.start(pipeline::onParsedEvent);
     started = true;
@@ -175,9 +177,11 @@ public final class Bunker implements AutoCloseable {
         return;
       }
       try {
-        boolean changed = cache.refreshIfChanged();
+        // The poller tracks its own version: a lookup may have refreshed the cache first.
+        long v = cache.refresh();
         // Expiry is a time, not a write: look again every minute even without changes.
-        if (changed || Duration.between(lastFullRefresh, clock.instant()).toSeconds() >= 60) {
+        if (v != subscribedVersion || Duration.between(lastFullRefresh, clock.instant()).toSeconds() >= 60) {
+          subscribedVersion = v;
           refreshSubscription();
         }
         if (warned) {
@@ -313,6 +317,11 @@ public final class Bunker implements AutoCloseable {
     return transport;
   }
 
+  /** Test seam: feeds raw event JSON to the intake as if a relay had delivered it. */
+  void acceptRaw(String relayUrl, String eventJson) {
+    pipeline.onEvent(relayUrl, eventJson);
+  }
+
   /** Returns the configured relay URLs. */
   public List<String> relayUrls() {
     return relayUrls;
@@ -345,8 +354,9 @@ public final class Bunker implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private int overflowConcurrency = 16;
     private int conversationKeyCacheSize = 10_000;
+    private RelayPoolConfig relayPoolConfig = RelayPoolConfig.defaults();
     private Function<Builder, RelayTransport> transportFactory =
-        b -> new RelayPoolTransport(b.relays, b.limits.maxEventChars());
+        b -> new RelayPoolTransport(b.relays, b.limits.maxEventChars(), b.relayPoolConfig);
 
     private Builder() {}
 
@@ -466,6 +476,15 @@ public final class Bunker implements AutoCloseable {
         throw new IllegalArgumentException("overflowConcurrency must be >= 1");
       }
       this.overflowConcurrency = concurrency;
+      return this;
+    }
+
+    /**
+     * @param config relay connection settings (timeouts, reconnect backoff); its {@code maxMessageChars} is
+     *     replaced by the intake size cap
+     */
+    public Builder relayPoolConfig(RelayPoolConfig config) {
+      this.relayPoolConfig = Objects.requireNonNull(config, "config");
       return this;
     }
 

@@ -29,14 +29,17 @@ public final class RelayPoolTransport implements RelayTransport {
 
   private final List<String> relays;
   private final int maxMessageChars;
+  private final RelayPoolConfig config;
   private volatile @Nullable RelayPool pool;
 
   /**
    * @param relays the relays to connect to
    * @param maxEventChars the intake size cap; the pool drops longer messages before parsing them
+   * @param config the pool settings (its message cap is replaced)
    */
-  public RelayPoolTransport(List<String> relays, int maxEventChars) {
+  public RelayPoolTransport(List<String> relays, int maxEventChars, RelayPoolConfig config) {
     this.relays = List.copyOf(relays);
+    this.config = config;
     // An EVENT message wraps the event with the subscription id: leave room for it.
     this.maxMessageChars = maxEventChars + 256;
   }
@@ -44,7 +47,9 @@ public final class RelayPoolTransport implements RelayTransport {
   @Override
   public void start(Listener listener) {
     RelayPool p = RelayPool.create(
-        RelayPoolConfig.builder().maxMessageChars(maxMessageChars).build(),
+        new RelayPoolConfig(config.connectTimeout(), config.publishTimeout(), config.initialBackoff(),
+            config.maxBackoff(), config.pingInterval(), config.resubscribeOverlap(), maxMessageChars,
+            config.maxPendingPerRelay(), config.executor()),
         new RelayListener() {
           @Override
           public void onEvent(String relayUrl, String subscriptionId, SignedEvent event) {
