@@ -47,7 +47,7 @@ class AuthorizationCacheTest {
   }
 
   AuthorizationCache cache() {
-    return AuthorizationCache.builder(store, db.keys()).refreshInterval(Duration.ofHours(1)).build();
+    return AuthorizationCache.builder(store.store, db.keys()).refreshInterval(Duration.ofHours(1)).build();
   }
 
   @Test

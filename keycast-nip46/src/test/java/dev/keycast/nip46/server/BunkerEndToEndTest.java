@@ -53,9 +53,14 @@ class BunkerEndToEndTest {
   Fixture fx;
   final Map<String, CompletableFuture<ApprovalDecision>> challenges = new ConcurrentHashMap<>();
 
+  /** The database the class runs on; the PostgreSQL variant overrides it. */
+  TestDatabases.Db database() {
+    return TestDatabases.sqlite();
+  }
+
   @BeforeAll
   void setUp() throws Exception {
-    fx = new Fixture(1, b -> b
+    fx = new Fixture(database(), 1, b -> b
         .policies(name -> name.equals("strict") ? Optional.of(STRICT) : Policies.builtIn(name))
         .approvalHook((request, ctx) -> {
           if (request instanceof Nip46Request.SignEvent s && s.template().kind() == CHALLENGED_KIND) {
@@ -69,7 +74,9 @@ class BunkerEndToEndTest {
 
   @AfterAll
   void tearDown() throws Exception {
-    fx.close();
+    if (fx != null) {
+      fx.close();
+    }
   }
 
   // ---- connect ----

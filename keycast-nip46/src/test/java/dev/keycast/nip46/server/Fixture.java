@@ -18,8 +18,6 @@ import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.KeycastDatabase;
 import dev.keycast.nip46.store.MasterKey;
 import dev.keycast.nip46.store.NewAuthorization;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +31,6 @@ final class Fixture implements AutoCloseable {
       .backoff(Duration.ofMillis(100), Duration.ofMillis(500))
       .build();
 
-  final Path dir;
   final MasterKey masterKey = MasterKey.random();
   final String jdbcUrl;
   final KeycastDatabase db;
@@ -42,9 +39,15 @@ final class Fixture implements AutoCloseable {
   final Bunker bunker;
   private final List<Nip46Client> clients = new ArrayList<>();
 
+  private final TestDatabases.Db database;
+
   Fixture(int relayCount, Consumer<Bunker.Builder> customize) throws Exception {
-    dir = Files.createTempDirectory("keycast-server-test");
-    jdbcUrl = "jdbc:sqlite:" + dir.resolve("keycast.db");
+    this(TestDatabases.sqlite(), relayCount, customize);
+  }
+
+  Fixture(TestDatabases.Db database, int relayCount, Consumer<Bunker.Builder> customize) throws Exception {
+    this.database = database;
+    jdbcUrl = database.url();
     db = KeycastDatabase.open(jdbcUrl, AesGcmKeyEncryption.create(masterKey));
     db.keys().generate("alice");
     for (int i = 0; i < relayCount; i++) {
@@ -52,7 +55,7 @@ final class Fixture implements AutoCloseable {
     }
     store = new FlakyAuthorizationStore(db.authorizations());
     Bunker.Builder b = Bunker.builder()
-        .stores(store, db.keys(), db.audit())
+        .stores(store.store, db.keys(), db.audit())
         .relayPoolConfig(FAST_RECONNECT)
         .relays(relayUrls())
         .pollInterval(Duration.ofMillis(200))
@@ -149,5 +152,6 @@ final class Fixture implements AutoCloseable {
       r.close();
     }
     db.close();
+    database.drop().run();
   }
 }
