@@ -3,6 +3,8 @@ package dev.keycast.nip46.server;
 import dev.keycast.crypto.PublicKey;
 import dev.keycast.crypto.SchnorrSigner;
 import dev.keycast.crypto.SecretKey;
+import dev.keycast.nip46.policy.Policies;
+import dev.keycast.nip46.policy.Policy;
 import dev.keycast.nip46.server.internal.SingleFlightCache;
 import dev.keycast.nip46.store.AuthorizationStore;
 import dev.keycast.nip46.store.ConnectedClient;
@@ -12,13 +14,14 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The signer's read-through cache over the stores: authorizations by bunker key (with the decrypted bunker key),
- * connected clients, and user signing keys.
+ * connected clients, user signing keys and policies.
  *
  * <ul>
  *   <li><b>Single flight:</b> concurrent misses for one key run one store load; the others wait for it.
@@ -51,6 +54,7 @@ public final class AuthorizationCache {
   private final SingleFlightCache<PublicKey, AuthorizedSigner> signers;
   private final SingleFlightCache<ClientKey, ConnectedClient> clients;
   private final SingleFlightCache<String, UserKey> userKeys;
+  private final SingleFlightCache<String, Policy> policies;
   private final long refreshIntervalNanos;
   private final LongSupplier nanoClock;
   private final ReentrantLock refreshLock = new ReentrantLock();
@@ -73,6 +77,7 @@ public final class AuthorizationCache {
     this.userKeys = new SingleFlightCache<>(
         name -> keys.loadSecret(name).map(sk -> new UserKey(sk, SchnorrSigner.create(sk))),
         b.positiveTtl, b.negativeTtl, b.maxEntries, nanoClock);
+    this.policies = new SingleFlightCache<>(b.policyResolver, b.positiveTtl, b.negativeTtl, 10_000, nanoClock);
   }
 
   /**
@@ -111,6 +116,18 @@ public final class AuthorizationCache {
     return clients.get(new ClientKey(authorizationId, client));
   }
 
+  /**
+   * Resolves a policy by name (built-in or stored). May block on store I/O.
+   *
+   * @param name the policy name an authorization refers to
+   * @return the policy, or empty if none has that name
+   * @throws dev.keycast.nip46.store.StoreException if the store fails (not cached)
+   */
+  public Optional<Policy> policy(String name) {
+    maybeRefresh();
+    return policies.get(name);
+  }
+
   /** Looks up a user key by name, for the default handler. May block on store I/O. */
   Optional<UserKey> userKey(String keyName) {
     maybeRefresh();
@@ -127,6 +144,7 @@ public final class AuthorizationCache {
     signers.invalidateAll();
     clients.invalidateAll();
     userKeys.invalidateAll();
+    policies.invalidateAll();
   }
 
   /**
@@ -201,6 +219,7 @@ public final class AuthorizationCache {
     private Duration refreshInterval = Duration.ofSeconds(1);
     private int maxEntries = 100_000;
     private LongSupplier nanoClock = System::nanoTime;
+    private Function<String, Optional<Policy>> policyResolver = Policies::builtIn;
 
     private Builder(AuthorizationStore authorizations, KeyStore keys) {
       this.authorizations = Objects.requireNonNull(authorizations, "authorizations");
@@ -222,6 +241,15 @@ public final class AuthorizationCache {
     /** @param interval how often lookups check the change version at most */
     public Builder refreshInterval(Duration interval) {
       this.refreshInterval = interval;
+      return this;
+    }
+
+    /**
+     * @param resolver resolves policy names (default: built-in policies only; with a database, pass
+     *     {@code db.policies()::resolve}); may block on I/O, results are cached like everything else
+     */
+    public Builder policies(Function<String, Optional<Policy>> resolver) {
+      this.policyResolver = Objects.requireNonNull(resolver, "resolver");
       return this;
     }
 

@@ -100,7 +100,9 @@ public final class Bunker implements AutoCloseable {
     this.shutdownDeadline = b.shutdownDeadline;
     this.relayUrls = List.copyOf(b.relays);
     this.stats = new StatsRecorder(b.statsCounter);
-    this.cache = b.cache != null ? b.cache : AuthorizationCache.builder(b.authorizations, b.keys).build();
+    this.cache = b.cache != null
+        ? b.cache
+        : AuthorizationCache.builder(b.authorizations, b.keys).policies(b.policies).build();
     this.ownsCpu = b.cpu == null;
     this.cpu = b.cpu != null ? b.cpu : CpuExecutor.start(b.cpuConfig);
     try {
@@ -108,7 +110,6 @@ public final class Bunker implements AutoCloseable {
           ? b.handler
           : DefaultRequestHandler.builder(b.authorizations, b.audit, cache, cpu)
               .approvalHook(b.approvalHook)
-              .policies(b.policies)
               .clock(clock)
               .build();
       IntakeLimits limits = b.limits;
@@ -343,6 +344,7 @@ public final class Bunker implements AutoCloseable {
     private @Nullable RequestHandler handler;
     private ApprovalHook approvalHook = ApprovalHook.policyOnly();
     private Function<String, Optional<Policy>> policies = Policies::builtIn;
+    private boolean policiesSet;
     private WorkQueueConfig queueConfig = WorkQueueConfig.builder().name("keycast-bunker").build();
     private CpuExecutorConfig cpuConfig = CpuExecutorConfig.builder().name("keycast-crypto").build();
     private @Nullable CpuExecutor cpu;
@@ -366,7 +368,11 @@ public final class Bunker implements AutoCloseable {
      * @throws IllegalStateException if stores were already set
      */
     public Builder database(KeycastDatabase db) {
-      return stores(db.authorizations(), db.keys(), db.audit());
+      stores(db.authorizations(), db.keys(), db.audit());
+      if (!policiesSet) {
+        this.policies = db.policies()::resolve;
+      }
+      return this;
     }
 
     /**
@@ -410,9 +416,14 @@ public final class Bunker implements AutoCloseable {
       return this;
     }
 
-    /** @param resolver how the default handler resolves policy names (default: built-in policies) */
+    /**
+     * @param resolver how policy names resolve (default: the database's {@code policies()::resolve} with
+     *     {@link #database}, else built-in policies); ignored when an {@link #authorizationCache} is passed in,
+     *     which resolves policies itself
+     */
     public Builder policies(Function<String, Optional<Policy>> resolver) {
       this.policies = Objects.requireNonNull(resolver, "resolver");
+      this.policiesSet = true;
       return this;
     }
 

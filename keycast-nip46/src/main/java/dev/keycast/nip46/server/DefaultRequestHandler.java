@@ -9,7 +9,6 @@ import dev.keycast.nip46.Nip46Request;
 import dev.keycast.nip46.Nip46Response;
 import dev.keycast.nip46.PermissionSet;
 import dev.keycast.nip46.server.internal.Envelope;
-import dev.keycast.nip46.policy.Policies;
 import dev.keycast.nip46.policy.Policy;
 import dev.keycast.nip46.policy.PolicyDecision;
 import dev.keycast.nip46.policy.PolicyEvaluator;
@@ -36,7 +35,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *   <li>the client connected with the authorization's secret ({@code connect}: one use of a single-use or
  *       {@code max_uses} secret, consumed atomically by the store) and has not logged out ({@code unauthorized});
  *   <li>the method (and for {@code sign_event} the kind) is in the perms the client asked for at connect,
- *       intersected with the authorization's policy ({@code permission denied});
+ *       intersected with the authorization's policy, resolved through {@link AuthorizationCache#policy}
+ *       ({@code permission denied}; an unknown policy name is {@code unauthorized});
  *   <li>the policy's content rules: allowed kinds, blocked words (in content to sign and plaintext to encrypt),
  *       encrypt/decrypt only to the user's own key ({@code permission denied});
  *   <li>the {@link ApprovalHook} (allow, deny, or an {@code auth_url} challenge answered later).
@@ -77,7 +76,6 @@ public final class DefaultRequestHandler implements RequestHandler {
   private final AuditLog audit;
   private final AuthorizationCache cache;
   private final CpuExecutor cpu;
-  private final Function<String, Optional<Policy>> policies;
   private final ApprovalHook approvalHook;
   private final Duration approvalTimeout;
   private final Clock clock;
@@ -88,7 +86,6 @@ public final class DefaultRequestHandler implements RequestHandler {
     this.audit = b.audit;
     this.cache = b.cache;
     this.cpu = b.cpu;
-    this.policies = b.policies;
     this.approvalHook = Objects.requireNonNull(b.approvalHook, "approvalHook must be set explicitly");
     this.approvalTimeout = b.approvalTimeout;
     this.clock = b.clock;
@@ -142,7 +139,7 @@ public final class DefaultRequestHandler implements RequestHandler {
       // Unknown methods are answered the same way whoever asks: it reveals nothing.
       return done(error(request, SignerError.UNSUPPORTED_METHOD));
     }
-    Policy policy = policies.apply(auth.policyName()).orElse(null);
+    Policy policy = cache.policy(auth.policyName()).orElse(null);
     PolicyDecision verdict;
     if (policy == null) {
       LOG.error("authorization {} names unknown policy {}", auth.id(), auth.policyName());
@@ -386,7 +383,6 @@ public final class DefaultRequestHandler implements RequestHandler {
     private final AuditLog audit;
     private final AuthorizationCache cache;
     private final CpuExecutor cpu;
-    private Function<String, Optional<Policy>> policies = Policies::builtIn;
     private @Nullable ApprovalHook approvalHook;
     private Duration approvalTimeout = Duration.ofMinutes(5);
     private Clock clock = Clock.systemUTC();
@@ -418,17 +414,6 @@ public final class DefaultRequestHandler implements RequestHandler {
         throw new IllegalArgumentException("approvalTimeout must be positive");
       }
       this.approvalTimeout = timeout;
-      return this;
-    }
-
-    /**
-     * Sets how policy names resolve (default: the built-in {@link Policies}). An authorization naming a policy
-     * that does not resolve is refused ({@code unauthorized}).
-     *
-     * @param resolver policy name to policy; must be thread-safe and non-blocking (or cheap)
-     */
-    public Builder policies(Function<String, Optional<Policy>> resolver) {
-      this.policies = Objects.requireNonNull(resolver, "resolver");
       return this;
     }
 

@@ -48,6 +48,10 @@ class BunkerEndToEndTest {
       .selfEncryptionOnly(true)
       .rateLimit(RateLimit.perMinute(600))
       .build();
+  static final Policy TIGHT = Policy.builder("tight")
+      .permissions("sign_event")
+      .rateLimit(RateLimit.perMinute(3))
+      .build();
   static final int CHALLENGED_KIND = 30023;
 
   Fixture fx;
@@ -61,7 +65,11 @@ class BunkerEndToEndTest {
   @BeforeAll
   void setUp() throws Exception {
     fx = new Fixture(database(), 1, b -> b
-        .policies(name -> name.equals("strict") ? Optional.of(STRICT) : Policies.builtIn(name))
+        .policies(name -> switch (name) {
+          case "strict" -> Optional.of(STRICT);
+          case "tight" -> Optional.of(TIGHT);
+          default -> Policies.builtIn(name);
+        })
         .approvalHook((request, ctx) -> {
           if (request instanceof Nip46Request.SignEvent s && s.template().kind() == CHALLENGED_KIND) {
             CompletableFuture<ApprovalDecision> later = new CompletableFuture<>();
@@ -296,6 +304,24 @@ class BunkerEndToEndTest {
     assertThat(result(c.getPublicKey())).isInstanceOf(Success.class);
     assertThat(result(c.logout())).isEqualTo(new Success("ack"));
     assertThat(result(c.getPublicKey())).isEqualTo(new Failure("unauthorized"));
+  }
+
+  @Test
+  void policyRateLimit_exceeded_rateLimitedErrorReply() throws Exception {
+    Nip46Client c = fx.connected("tight", ""); // connect is the first of 3 requests per minute
+    assertThat(result(c.ping())).isEqualTo(new Success("pong"));
+    assertThat(result(c.getPublicKey())).isInstanceOf(Success.class);
+    long before = fx.bunker.stats().rejected(RejectReason.RATE_LIMITED);
+    assertThat(result(c.signEvent(note(1, "one too many")))).isEqualTo(new Failure("rate limited"));
+    assertThat(fx.bunker.stats().rejected(RejectReason.RATE_LIMITED)).isEqualTo(before + 1);
+  }
+
+  @Test
+  void unknownPolicyName_unauthorized() throws Exception {
+    Authorization a = fx.authorize("no-such-policy", 1);
+    Nip46Client c = fx.client(a);
+    assertThat(result(c.connect(PermissionSet.empty()))).isEqualTo(new Success("ack"));
+    assertThat(result(c.signEvent(note(1, "x")))).isEqualTo(new Failure("unauthorized"));
   }
 
   // ---- approvals ----

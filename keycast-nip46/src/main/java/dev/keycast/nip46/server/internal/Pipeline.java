@@ -10,6 +10,8 @@ import dev.keycast.nip46.Nip46FormatException;
 import dev.keycast.nip46.Nip46Method;
 import dev.keycast.nip46.Nip46Request;
 import dev.keycast.nip46.Nip46Response;
+import dev.keycast.nip46.policy.ClientRateLimiter;
+import dev.keycast.nip46.policy.Policy;
 import dev.keycast.nip46.server.AuthorizationCache;
 import dev.keycast.nip46.server.AuthorizedSigner;
 import dev.keycast.nip46.server.IntakeFilter;
@@ -65,6 +67,7 @@ public final class Pipeline {
 
   private final IntakeFilter intake;
   private final RateLimiter rateLimiter;
+  private final ClientRateLimiter clientLimiter;
   private final SeenEvents verifiedIds;
   private final AuthorizationCache cache;
   private final RequestHandler handler;
@@ -97,6 +100,7 @@ public final class Pipeline {
       int overflowConcurrency) {
     this.intake = intake;
     this.rateLimiter = rateLimiter;
+    this.clientLimiter = new ClientRateLimiter(rateLimiter.maxKeys());
     this.verifiedIds = new SeenEvents(verifiedDedupeCapacity, dedupeWindowSeconds);
     this.cache = cache;
     this.handler = handler;
@@ -285,7 +289,7 @@ public final class Pipeline {
       stats.recordRejected(RejectReason.DUPLICATE);
       return false;
     }
-    // 3. Rate limit per (now authenticated) client, before spending on decryption.
+    // 3. Flood guard per (now authenticated) client, before spending on decryption.
     RateLimiter.Decision rate = forced == null ? rateLimiter.acquire(ev.pubkey()) : RateLimiter.Decision.ALLOW;
     if (rate == RateLimiter.Decision.LIMIT_SILENTLY) {
       stats.recordRejected(RejectReason.RATE_LIMITED);
@@ -308,6 +312,22 @@ public final class Pipeline {
     if (signer == null) {
       stats.recordRejected(RejectReason.UNKNOWN_SIGNER);
       return false;
+    }
+    // 4b. The authorization's policy rate limit for this client, still before decryption.
+    if (forced == null && rate == RateLimiter.Decision.ALLOW) {
+      @Nullable Policy policy = null;
+      try {
+        policy = cache.policy(signer.authorization().policyName()).orElse(null);
+      } catch (StoreException e) {
+        LOG.debug("policy lookup failed; the handler will answer: {}", e.toString());
+      }
+      if (policy != null && !clientLimiter.tryAcquire(client, policy.rateLimit(), System.nanoTime())) {
+        rate = rateLimiter.overLimit(ev.pubkey());
+        if (rate == RateLimiter.Decision.LIMIT_SILENTLY) {
+          stats.recordRejected(RejectReason.RATE_LIMITED);
+          return false;
+        }
+      }
     }
     // 5. Decrypt, in the scheme the request used.
     Envelope.Scheme scheme = Envelope.Scheme.of(ev.content());

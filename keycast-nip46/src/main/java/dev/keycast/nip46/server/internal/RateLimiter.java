@@ -76,6 +76,27 @@ public final class RateLimiter {
     return b.take(now);
   }
 
+  /**
+   * For a request refused by another limit (the policy's): takes from {@code key}'s reply budget only. Never
+   * blocks (beyond a short per-key lock).
+   *
+   * @param key the client pubkey hex
+   * @return {@link Decision#LIMIT_AND_REPLY} while the reply budget lasts, then {@link Decision#LIMIT_SILENTLY}
+   */
+  public Decision overLimit(String key) {
+    long now = nanoClock.getAsLong();
+    Bucket b = buckets.get(key);
+    if (b == null) {
+      b = buckets.size() >= maxKeys ? overflow : buckets.computeIfAbsent(key, k -> new Bucket(now));
+    }
+    return b.takeReply(now);
+  }
+
+  /** Returns the most keys tracked individually. */
+  public int maxKeys() {
+    return maxKeys;
+  }
+
   /** Returns the number of keys tracked individually (for tests and health). */
   public int trackedKeys() {
     return buckets.size();
@@ -112,13 +133,21 @@ public final class RateLimiter {
     }
 
     Decision take(long now) {
+      return take(now, true);
+    }
+
+    Decision takeReply(long now) {
+      return take(now, false);
+    }
+
+    private Decision take(long now, boolean mayAllow) {
       lock.lock();
       try {
         long elapsed = Math.max(0, now - last);
         last = Math.max(last, now);
         tokens = Math.min(burst, tokens + elapsed * refillPerNano);
         replyTokens = Math.min(replyBurst, replyTokens + elapsed * replyRefillPerNano);
-        if (tokens >= 1) {
+        if (mayAllow && tokens >= 1) {
           tokens -= 1;
           return Decision.ALLOW;
         }
