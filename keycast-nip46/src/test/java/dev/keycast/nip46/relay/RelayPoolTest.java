@@ -286,6 +286,22 @@ class RelayPoolTest {
   }
 
   @Test
+  void publish_whileRelayDown_sentWhenItComesUp() throws Exception {
+    int port = freePort();
+    String url = "ws://127.0.0.1:" + port;
+    RelayPool pub = closeLater(RelayPool.create(
+        fastConfig().publishTimeout(Duration.ofSeconds(60)).build(), (u, s, e) -> {}));
+    SignedEvent e = event(1, "queued");
+    var future = pub.publish(e, List.of(url));
+    await().atMost(GENEROUS).until(() -> pub.status().get(url).lastError() != null);
+    assertThat(future).isNotDone();
+    DevRelay relay = closeLater(DevRelay.start("127.0.0.1", port));
+    PublishResult r = future.get(60, TimeUnit.SECONDS);
+    assertThat(r.acks().get(url).outcome()).isEqualTo(PublishResult.Outcome.ACCEPTED);
+    assertThat(relay.storedEventCount()).isEqualTo(1);
+  }
+
+  @Test
   void close_completesPendingPublishesAsNotSent() throws Exception {
     String dead = "ws://127.0.0.1:" + freePort();
     RelayPool pool = RelayPool.create(fastConfig().publishTimeout(Duration.ofMinutes(5)).build(), (u, s, e) -> {});
