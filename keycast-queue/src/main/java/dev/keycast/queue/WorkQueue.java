@@ -51,6 +51,8 @@ public final class WorkQueue implements AutoCloseable {
   private final StuckTaskWatchdog watchdog;
   private final ReentrantLock shutdownLock = new ReentrantLock();
   private @Nullable ShutdownReport shutdownReport;
+  // Set when shutdown begins (before the drain), read without the lock by isShutdown().
+  private volatile boolean shutdownStarted;
 
   private WorkQueue(WorkQueueConfig config) {
     this.config = config;
@@ -177,15 +179,11 @@ public final class WorkQueue implements AutoCloseable {
   /**
    * Whether shutdown has begun.
    *
-   * @return {@code true} once {@link #shutdown} or {@link #close} was called
+   * @return {@code true} once {@link #shutdown} or {@link #close} was called (even while it is still draining); never
+   *     blocks
    */
   public boolean isShutdown() {
-    shutdownLock.lock();
-    try {
-      return shutdownReport != null;
-    } finally {
-      shutdownLock.unlock();
-    }
+    return shutdownStarted;
   }
 
   /**
@@ -215,6 +213,7 @@ public final class WorkQueue implements AutoCloseable {
         return shutdownReport;
       }
       long start = System.nanoTime();
+      shutdownStarted = true;
       buffer.close();
       boolean workersEnded;
       try {
