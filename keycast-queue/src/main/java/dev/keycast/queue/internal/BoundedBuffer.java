@@ -1,5 +1,7 @@
 package dev.keycast.queue.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -32,13 +34,24 @@ public final class BoundedBuffer<E> {
     CLOSED
   }
 
+  private static final VarHandle COUNT;
+
+  static {
+    try {
+      COUNT = MethodHandles.lookup().findVarHandle(BoundedBuffer.class, "count", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final Object[] items;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
   private final Condition notFull = lock.newCondition();
   private int takeIndex;
   private int putIndex;
-  // Written under the lock, read without it by size() (a gauge) and by offer's fast path.
+  // Written under the lock (with release stores: the lock already orders them for lock holders, and a full fence per
+  // item would be wasted), read without it by size() (a gauge) and by offer's fast path.
   private volatile int count;
   // Written under the lock, read without it by offer's fast path (it only ever goes from false to true).
   private volatile boolean closed;
@@ -185,7 +198,7 @@ public final class BoundedBuffer<E> {
     if (++putIndex == items.length) {
       putIndex = 0;
     }
-    count++;
+    COUNT.setRelease(this, count + 1);
     notEmpty.signal();
   }
 
@@ -196,7 +209,7 @@ public final class BoundedBuffer<E> {
     if (++takeIndex == items.length) {
       takeIndex = 0;
     }
-    count--;
+    COUNT.setRelease(this, count - 1);
     notFull.signal();
     return e;
   }

@@ -1,5 +1,6 @@
 package dev.keycast.queue.jmh;
 
+import dev.keycast.queue.ConcurrentQueueStatsCounter;
 import dev.keycast.queue.QueuedTask;
 import dev.keycast.queue.SubmitResult;
 import dev.keycast.queue.WorkQueue;
@@ -43,15 +44,17 @@ public class QueueThroughputBenchmark {
 
   /** The implementation under test. */
   public enum Impl {
-    /** dev.keycast.queue.WorkQueue with virtual-thread workers. */
+    /** dev.keycast.queue.WorkQueue with virtual-thread workers and no stats counter (no clock reads). */
     WORK_QUEUE,
+    /** The same with a ConcurrentQueueStatsCounter (three clock reads and five LongAdder updates per task). */
+    WORK_QUEUE_STATS,
     /** ArrayBlockingQueue drained by platform threads; producers offer and back off when full. */
     ABQ_PLATFORM_OFFER,
     /** ArrayBlockingQueue drained by platform threads; producers block in put when full. */
     ABQ_PLATFORM_PUT
   }
 
-  @Param({"WORK_QUEUE", "ABQ_PLATFORM_OFFER", "ABQ_PLATFORM_PUT"})
+  @Param({"WORK_QUEUE", "WORK_QUEUE_STATS", "ABQ_PLATFORM_OFFER", "ABQ_PLATFORM_PUT"})
   public Impl impl;
 
   @Param({"2", "16", "64"})
@@ -73,6 +76,15 @@ public class QueueThroughputBenchmark {
           workQueue =
               WorkQueue.start(
                   WorkQueueConfig.builder().name("bench").workers(consumers).capacity(CAPACITY).build());
+      case WORK_QUEUE_STATS ->
+          workQueue =
+              WorkQueue.start(
+                  WorkQueueConfig.builder()
+                      .name("bench")
+                      .workers(consumers)
+                      .capacity(CAPACITY)
+                      .statsCounter(new ConcurrentQueueStatsCounter())
+                      .build());
       case ABQ_PLATFORM_OFFER, ABQ_PLATFORM_PUT -> {
         abq = new ArrayBlockingQueue<>(CAPACITY);
         for (int i = 0; i < consumers; i++) {
@@ -104,7 +116,7 @@ public class QueueThroughputBenchmark {
   @Benchmark
   public void submitTrivialTask() throws InterruptedException {
     switch (impl) {
-      case WORK_QUEUE -> {
+      case WORK_QUEUE, WORK_QUEUE_STATS -> {
         while (workQueue.submit(queuedTask) == SubmitResult.REJECTED_FULL) {
           LockSupport.parkNanos(BACK_OFF_NANOS);
         }
