@@ -1,6 +1,8 @@
 package dev.keycast.nip46;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keycast.crypto.PublicKey;
+import dev.keycast.crypto.UnsignedEvent;
 import dev.keycast.nip46.internal.Json;
 import java.util.List;
 
@@ -42,5 +44,15 @@ public record EventTemplate(int kind, String content, List<List<String>> tags, l
     o.set("tags", Json.tagsNode(tags));
     o.put("created_at", createdAt);
     return Json.write(o);
+  }
+
+  /**
+   * The unsigned event this template becomes when signed by {@code author}.
+   *
+   * @param author the key that will sign (the user's key)
+   * @return the unsigned event, ready for {@code NostrEvents.sign}
+   */
+  public UnsignedEvent toUnsigned(PublicKey author) {
+    return new UnsignedEvent(author, createdAt, kind, tags, content);
   }
 }

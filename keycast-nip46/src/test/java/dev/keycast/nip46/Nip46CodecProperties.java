@@ -61,11 +61,41 @@ class Nip46CodecProperties {
     } catch (Nip46FormatException expected) {
       // the declared failure
     }
+    for (java.util.function.Consumer<String> parser : List.<java.util.function.Consumer<String>>of(
+        PermissionSet::parse, EventJson::parse, EventJson::parseTemplate, RelayMessages::parseClientMessage,
+        RelayMessages::parseRelayMessage, Filter::fromJson, BunkerUri::parse, NostrConnectUri::parse)) {
+      try {
+        parser.accept(input);
+      } catch (NostrFormatException expected) {
+        // the declared failure
+      }
+    }
+  }
+
+  @Property(tries = 300)
+  void uriParsers_randomQueries_onlyFormatException(
+      @ForAll("uriPieces") List<String> pieces, @ForAll boolean bunker) {
+    String uri = (bunker ? "bunker://" : "nostrconnect://") + "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798?"
+        + String.join("&", pieces);
     try {
-      PermissionSet.parse(input);
-    } catch (NostrFormatException expected) {
+      if (bunker) {
+        BunkerUri.parse(uri);
+      } else {
+        NostrConnectUri.parse(uri);
+      }
+    } catch (InvalidConnectUriException expected) {
       // the declared failure
     }
+  }
+
+  @Provide
+  Arbitrary<List<String>> uriPieces() {
+    Arbitrary<String> key = Arbitraries.of("relay", "secret", "perms", "name", "url", "image", "icon", "metadata", "x");
+    Arbitrary<String> value = Arbitraries.oneOf(
+        Arbitraries.strings().ofMaxLength(12),
+        Arbitraries.of("wss://r", "ws%3A%2F%2Fr", "%", "%zz", "%7B%7D", "%7B%22icons%22%3A%5B%5D%7D", "sign_event:1",
+            "sign_event:x", "https://x", "%5B", "wss://"));
+    return net.jqwik.api.Combinators.combine(key, value).as((k, v) -> k + "=" + v).list().ofMaxSize(6);
   }
 
   @Provide

@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  *       throws {@link IllegalStateException}); {@code auto} or unset tries native, then falls back. Any other value
  *       fails the same way as an unloadable required native backend: a bad setting must stop startup.
  *   <li>Native: on JDK 22+ the FFM backend {@value #FFM_CLASS} if that class is present (it is added by a
- *       multi-release jar) and its {@code static Secp256k1 load()} succeeds; otherwise ACINQ's JNI.
+ *       multi-release jar) and its {@code static Secp256k1 load()} succeeds, unless the system property
+ *       {@value #FFM_PROPERTY} is {@code false}; otherwise ACINQ's JNI. JDK 21 never sees the class (it lives in
+ *       {@code META-INF/versions/22}, and the feature-version check below skips the lookup), so it uses JNI.
  *   <li>If the native library cannot load ({@link LinkageError} or {@link RuntimeException} while probing), a
  *       WARN with the cause is logged and Bouncy Castle is used.
  * </ol>
@@ -38,6 +40,12 @@ public final class Backends {
    * no-argument {@code load()} method that returns an instance or throws if libsecp256k1 is unavailable.
    */
   public static final String FFM_CLASS = "dev.keycast.crypto.internal.FfmSecp256k1";
+
+  /**
+   * System property that, set to {@code false}, keeps the native choice on ACINQ's JNI even where the FFM backend
+   * is available (an escape hatch, and how benchmarks measure JNI on JDK 22+).
+   */
+  public static final String FFM_PROPERTY = "keycast.crypto.ffm";
 
   private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
 
@@ -152,7 +160,7 @@ public final class Backends {
 
     /** The hook for the FFM backend: loaded by name so this class compiles and runs on JDK 21. */
     private static @Nullable Secp256k1 probeFfm() {
-      if (Runtime.version().feature() < 22) {
+      if (Runtime.version().feature() < 22 || "false".equalsIgnoreCase(System.getProperty(FFM_PROPERTY))) {
         return null;
       }
       Class<?> type;
