@@ -1,0 +1,348 @@
+package dev.keycast.queue;
+
+import dev.keycast.queue.internal.BoundedBuffer;
+import dev.keycast.queue.internal.GuardedStatsCounter;
+import dev.keycast.queue.internal.Shutdowns;
+import dev.keycast.queue.internal.StuckTaskWatchdog;
+import dev.keycast.queue.internal.TaskSlot;
+import dev.keycast.queue.internal.TrackedTask;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A bounded multi-producer multi-consumer work queue whose consumers are a fixed set of virtual-thread workers.
+ *
+ * <p><b>Thread roles.</b> Any thread may {@link #submit} (relay I/O threads do, and nothing more). The queue's
+ * {@link WorkQueueConfig#workers()} workers are virtual threads named {@code <name>-worker-N}; each takes the oldest
+ * task directly from the shared bounded buffer and runs it, so there is no thread hand-off per item. Tasks may block
+ * on I/O; CPU-bound work belongs on a {@link CpuExecutor} (a worker calling {@link CpuExecutor#call} unmounts while it
+ * waits, so the carriers stay free for other I/O tasks).
+ *
+ * <p><b>Overflow policy.</b> {@link #submit} never blocks and never drops silently: it returns
+ * {@link SubmitResult#REJECTED_FULL} when {@link #capacity()} tasks are already waiting, and
+ * {@link SubmitResult#REJECTED_SHUTDOWN} once shutdown has begun, and counts both.
+ *
+ * <p><b>Visibility.</b> Everything a thread did before a {@code submit} that returned {@code ACCEPTED} happens-before
+ * the task's {@link QueuedTask#run()} starts (or before the abandoned-task callback receives it).
+ *
+ * <p><b>Guarantee.</b> Every accepted task is either run exactly once or handed to
+ * {@link WorkQueueConfig#onAbandoned()} exactly once, never both and never neither.
+ *
+ * <p><b>Watchdog.</b> A task running longer than {@link WorkQueueConfig#stuckThreshold()} is reported once through
+ * {@link QueueStatsCounter#recordStuck} and a WARN log line, with the stack of the worker running it; its end is
+ * reported too.
+ *
+ * <p>This class is thread-safe.
+ */
+public final class WorkQueue implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkQueue.class);
+
+  private final WorkQueueConfig config;
+  private final QueueStatsCounter stats;
+  private final BoundedBuffer<Entry> buffer;
+  private final List<TaskSlot> slots;
+  private final List<Thread> workers;
+  private final StuckTaskWatchdog watchdog;
+  private final ReentrantLock shutdownLock = new ReentrantLock();
+  private @Nullable ShutdownReport shutdownReport;
+
+  private WorkQueue(WorkQueueConfig config) {
+    this.config = config;
+    this.stats = GuardedStatsCounter.wrap(config.statsCounter());
+    this.buffer = new BoundedBuffer<>(config.capacity());
+    List<TaskSlot> s = new ArrayList<>(config.workers());
+    List<Thread> w = new ArrayList<>(config.workers());
+    Thread.Builder builder = Thread.ofVirtual().name(config.name() + "-worker-", 0);
+    for (int i = 0; i < config.workers(); i++) {
+      TaskSlot slot = new TaskSlot();
+      s.add(slot);
+      w.add(builder.unstarted(() -> work(slot)));
+    }
+    this.slots = List.copyOf(s);
+    this.workers = List.copyOf(w);
+    this.watchdog = new StuckTaskWatchdog(config.name(), config.stuckThreshold(), stats, slots);
+  }
+
+  /**
+   * Creates the queue and starts its workers and its watchdog thread.
+   *
+   * @param config the configuration
+   * @return the running queue; close it (try-with-resources) to stop the threads
+   */
+  public static WorkQueue start(WorkQueueConfig config) {
+    Objects.requireNonNull(config, "config");
+    WorkQueue queue = new WorkQueue(config);
+    queue.watchdog.start();
+    queue.workers.forEach(Thread::start);
+    LOG.debug(
+        "Queue {} started: {} virtual-thread workers, capacity {}",
+        config.name(),
+        config.workers(),
+        config.capacity());
+    return queue;
+  }
+
+  /**
+   * Offers a task. Never blocks (beyond a short internal lock) and never runs the task on the calling thread.
+   *
+   * @param task the task
+   * @return {@link SubmitResult#ACCEPTED} if it will run (or be handed back at shutdown); otherwise why not
+   * @throws NullPointerException if {@code task} is null
+   */
+  public SubmitResult submit(QueuedTask task) {
+    Objects.requireNonNull(task, "task");
+    switch (buffer.offer(new Entry(task, System.nanoTime()))) {
+      case ACCEPTED -> {
+        stats.recordSubmitted();
+        return SubmitResult.ACCEPTED;
+      }
+      case FULL -> {
+        stats.recordRejected(RejectReason.FULL);
+        return SubmitResult.REJECTED_FULL;
+      }
+      case CLOSED -> {
+        stats.recordRejected(RejectReason.SHUTDOWN);
+        return SubmitResult.REJECTED_SHUTDOWN;
+      }
+    }
+    throw new AssertionError("unreachable");
+  }
+
+  /**
+   * The number of tasks waiting (not yet taken by a worker). A gauge: never blocks, possibly stale.
+   *
+   * @return the depth, in [0, capacity]
+   */
+  public int depth() {
+    return buffer.size();
+  }
+
+  /**
+   * How many tasks may wait.
+   *
+   * @return {@link WorkQueueConfig#capacity()}
+   */
+  public int capacity() {
+    return buffer.capacity();
+  }
+
+  /**
+   * The number of workers currently running a task. A gauge: never blocks, possibly stale.
+   *
+   * @return busy workers, in [0, workers]
+   */
+  public int busyWorkers() {
+    int busy = 0;
+    for (TaskSlot slot : slots) {
+      if (slot.current() != null) {
+        busy++;
+      }
+    }
+    return busy;
+  }
+
+  /**
+   * The number of workers.
+   *
+   * @return {@link WorkQueueConfig#workers()}
+   */
+  public int workers() {
+    return workers.size();
+  }
+
+  /**
+   * The configuration this queue was started with.
+   *
+   * @return the configuration
+   */
+  public WorkQueueConfig config() {
+    return config;
+  }
+
+  /**
+   * A snapshot of the configured stats counter (see {@link QueueStatsCounter#snapshot()}).
+   *
+   * @return the snapshot; {@link QueueStats#empty()} with the disabled counter
+   */
+  public QueueStats stats() {
+    return stats.snapshot();
+  }
+
+  /**
+   * Whether shutdown has begun.
+   *
+   * @return {@code true} once {@link #shutdown} or {@link #close} was called
+   */
+  public boolean isShutdown() {
+    shutdownLock.lock();
+    try {
+      return shutdownReport != null;
+    } finally {
+      shutdownLock.unlock();
+    }
+  }
+
+  /**
+   * Shuts down gracefully: stops intake at once (later submits return {@link SubmitResult#REJECTED_SHUTDOWN}), lets
+   * the workers drain the queued tasks and finish the running ones until {@code deadline}, then hands every task
+   * still queued to {@link WorkQueueConfig#onAbandoned()} (on this thread, once each), interrupts the workers still
+   * running a task, and stops the watchdog.
+   *
+   * <p>Blocks until the work is done or the deadline passes (plus the time the callback takes). Idempotent: a later
+   * or concurrent call waits for the first and returns its report. If this thread is interrupted while waiting, the
+   * deadline is treated as reached and the interrupt flag is restored.
+   *
+   * @param deadline how long to wait for queued and running work, &ge; 0
+   * @return what was done
+   * @throws IllegalArgumentException if {@code deadline} is negative
+   * @throws RuntimeException the first exception thrown by the abandoned-task callback, after every left-over task
+   *     was offered to it and the shutdown completed (later ones are suppressed)
+   */
+  public ShutdownReport shutdown(Duration deadline) {
+    Objects.requireNonNull(deadline, "deadline");
+    if (deadline.isNegative()) {
+      throw new IllegalArgumentException("deadline must be >= 0, was " + deadline);
+    }
+    shutdownLock.lock();
+    try {
+      if (shutdownReport != null) {
+        return shutdownReport;
+      }
+      long start = System.nanoTime();
+      buffer.close();
+      boolean workersEnded;
+      try {
+        workersEnded = Shutdowns.joinAll(workers, Shutdowns.expiry(start, deadline));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        workersEnded = false;
+      }
+      // Past this point no worker can take another task: the buffer is closed and drained.
+      List<Entry> left = buffer.drain();
+      List<String> running = new ArrayList<>();
+      if (!workersEnded) {
+        for (int i = 0; i < slots.size(); i++) {
+          TrackedTask task = slots.get(i).current();
+          if (task != null) {
+            running.add(task.name());
+            workers.get(i).interrupt();
+          }
+        }
+      }
+      watchdog.close();
+      ShutdownReport report =
+          new ShutdownReport(
+              left.isEmpty() && running.isEmpty(), left.size(), running, Duration.ofNanos(System.nanoTime() - start));
+      shutdownReport = report;
+      if (!left.isEmpty() || !running.isEmpty()) {
+        LOG.warn(
+            "Queue {} shut down after {} ms: {} queued task(s) handed back, {} still running and interrupted: {}",
+            config.name(),
+            report.elapsed().toMillis(),
+            left.size(),
+            running.size(),
+            running);
+      } else {
+        LOG.debug("Queue {} shut down after {} ms, fully drained", config.name(), report.elapsed().toMillis());
+      }
+      handBack(left);
+      return report;
+    } finally {
+      shutdownLock.unlock();
+    }
+  }
+
+  /** Shuts down with {@link WorkQueueConfig#shutdownTimeout()}; see {@link #shutdown(Duration)}. */
+  @Override
+  public void close() {
+    shutdown(config.shutdownTimeout());
+  }
+
+  @Override
+  public String toString() {
+    return "WorkQueue[" + config.name() + ", depth " + depth() + "/" + capacity() + ", busy " + busyWorkers() + "/"
+        + workers() + "]";
+  }
+
+  private void handBack(List<Entry> left) {
+    RuntimeException first = null;
+    for (Entry e : left) {
+      stats.recordAbandoned();
+      try {
+        config.onAbandoned().accept(e.task);
+      } catch (RuntimeException ex) {
+        if (first == null) {
+          first = ex;
+        } else {
+          first.addSuppressed(ex);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /** A worker's loop: runs on a virtual thread until the buffer is closed and empty. */
+  private void work(TaskSlot slot) {
+    while (true) {
+      Entry entry;
+      try {
+        entry = buffer.take();
+      } catch (InterruptedException e) {
+        // Only shutdown interrupts workers, and only after closing and draining: take() will return null next.
+        continue;
+      }
+      if (entry == null) {
+        return;
+      }
+      runOne(slot, entry);
+    }
+  }
+
+  private void runOne(TaskSlot slot, Entry entry) {
+    long start = System.nanoTime();
+    stats.recordStarted(start - entry.enqueuedNanos());
+    slot.start(entry, start);
+    boolean ok = false;
+    try {
+      entry.task.run();
+      ok = true;
+    } catch (Throwable t) {
+      // Recorded and logged, never rethrown: one failing task must not kill a worker.
+      LOG.warn("Task '{}' in queue {} failed", entry.task.name(), config.name(), t);
+    } finally {
+      long elapsed = System.nanoTime() - start;
+      slot.clear();
+      watchdog.finished(entry, elapsed);
+      if (ok) {
+        stats.recordSucceeded(elapsed);
+      } else {
+        stats.recordFailed(elapsed);
+      }
+      // A task must not leak an interrupt into the next one.
+      Thread.interrupted();
+    }
+  }
+
+  /** A queued task with its enqueue time. */
+  private static final class Entry extends TrackedTask {
+    final QueuedTask task;
+
+    Entry(QueuedTask task, long enqueuedNanos) {
+      super(enqueuedNanos);
+      this.task = task;
+    }
+
+    @Override
+    public String name() {
+      return task.name();
+    }
+  }
+}

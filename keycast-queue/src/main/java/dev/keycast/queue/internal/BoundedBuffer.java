@@ -1,0 +1,193 @@
+package dev.keycast.queue.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A bounded FIFO ring buffer with a close state, guarded by one {@link ReentrantLock} (like
+ * {@link java.util.concurrent.ArrayBlockingQueue}, which it otherwise mirrors). It exists instead of a wrapped
+ * {@code ArrayBlockingQueue} for one reason: intake closing and the "closed and empty" test must happen under the same
+ * lock as {@code offer} and {@code take}, so that a task racing with shutdown is either accepted and later taken or
+ * drained (exactly once), or refused, and never lost in between.
+ *
+ * <p>Consumers take directly from the shared buffer: there is no per-item hand-off to another thread. It uses
+ * {@code ReentrantLock}, never {@code synchronized}, so a virtual thread waiting in {@link #take()} or {@link #put}
+ * unmounts from its carrier. Writes before {@code offer}/{@code put} happen-before the matching {@code take} returns.
+ *
+ * @param <E> the element type
+ */
+public final class BoundedBuffer<E> {
+
+  /** The outcome of adding an element. */
+  public enum Offer {
+    /** Added. */
+    ACCEPTED,
+    /** The buffer was full. */
+    FULL,
+    /** The buffer was closed. */
+    CLOSED
+  }
+
+  private final Object[] items;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition notEmpty = lock.newCondition();
+  private final Condition notFull = lock.newCondition();
+  private int takeIndex;
+  private int putIndex;
+  // Written under the lock, read without it by size() (a gauge).
+  private volatile int count;
+  private boolean closed;
+
+  /**
+   * Creates an empty, open buffer.
+   *
+   * @param capacity the bound, &ge; 1
+   */
+  public BoundedBuffer(int capacity) {
+    Checks.inRange("capacity", capacity, 1, Integer.MAX_VALUE);
+    this.items = new Object[capacity];
+  }
+
+  /**
+   * Adds an element if there is room and the buffer is open. Never waits for room (it only takes the short internal
+   * lock).
+   *
+   * @param e the element
+   * @return the outcome
+   */
+  public Offer offer(E e) {
+    Objects.requireNonNull(e, "e");
+    lock.lock();
+    try {
+      if (closed) {
+        return Offer.CLOSED;
+      }
+      if (count == items.length) {
+        return Offer.FULL;
+      }
+      enqueue(e);
+      return Offer.ACCEPTED;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Adds an element, waiting for room while the buffer is full and open.
+   *
+   * @param e the element
+   * @return {@link Offer#ACCEPTED}, or {@link Offer#CLOSED} if the buffer was or became closed
+   * @throws InterruptedException if interrupted while waiting (the element was not added)
+   */
+  public Offer put(E e) throws InterruptedException {
+    Objects.requireNonNull(e, "e");
+    lock.lockInterruptibly();
+    try {
+      while (!closed && count == items.length) {
+        notFull.await();
+      }
+      if (closed) {
+        return Offer.CLOSED;
+      }
+      enqueue(e);
+      return Offer.ACCEPTED;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Removes the oldest element, waiting while the buffer is empty and open.
+   *
+   * @return the element, or {@code null} once the buffer is closed and empty
+   * @throws InterruptedException if interrupted while waiting for an element
+   */
+  public @Nullable E take() throws InterruptedException {
+    // lock(), not lockInterruptibly(): a consumer with a pending interrupt must still see "closed and empty" and exit.
+    lock.lock();
+    try {
+      while (count == 0) {
+        if (closed) {
+          return null;
+        }
+        notEmpty.await();
+      }
+      return dequeue();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Stops intake: later {@code offer}/{@code put} return {@link Offer#CLOSED}; waiting consumers and producers wake. */
+  public void close() {
+    lock.lock();
+    try {
+      closed = true;
+      notEmpty.signalAll();
+      notFull.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Removes every element.
+   *
+   * @return the removed elements, oldest first
+   */
+  public List<E> drain() {
+    lock.lock();
+    try {
+      List<E> out = new ArrayList<>(count);
+      while (count > 0) {
+        out.add(dequeue());
+      }
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The number of elements; read without locking, so possibly stale by the time it returns.
+   *
+   * @return the size
+   */
+  public int size() {
+    return count;
+  }
+
+  /**
+   * The bound.
+   *
+   * @return the capacity
+   */
+  public int capacity() {
+    return items.length;
+  }
+
+  private void enqueue(E e) {
+    items[putIndex] = e;
+    if (++putIndex == items.length) {
+      putIndex = 0;
+    }
+    count++;
+    notEmpty.signal();
+  }
+
+  private E dequeue() {
+    @SuppressWarnings("unchecked")
+    E e = (E) items[takeIndex];
+    items[takeIndex] = null;
+    if (++takeIndex == items.length) {
+      takeIndex = 0;
+    }
+    count--;
+    notFull.signal();
+    return e;
+  }
+}

@@ -1,0 +1,129 @@
+package dev.keycast.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class StuckTaskWatchdogTest {
+  private static final Duration GENEROUS = Duration.ofSeconds(20);
+
+  @Test
+  void watchdog_stuckWorkerTask_reportedOnceWithStackThenEnded() throws Exception {
+    RecordingStatsCounter stats = new RecordingStatsCounter();
+    CountDownLatch release = new CountDownLatch(1);
+    try (WorkQueue q =
+        WorkQueue.start(
+            WorkQueueConfig.builder()
+                .name("wd")
+                .workers(2)
+                .stuckThreshold(Duration.ofMillis(100))
+                .statsCounter(stats)
+                .build())) {
+      q.submit(QueuedTask.of("stuck-io", () -> waitHereUntilReleased(release)));
+      await().atMost(GENEROUS).until(() -> stats.stuck.size() == 1);
+      StuckTask report = stats.stuck.getFirst();
+      assertThat(report.taskName()).isEqualTo("stuck-io");
+      assertThat(report.poolName()).isEqualTo("wd");
+      assertThat(report.threadName()).startsWith("wd-worker-");
+      assertThat(report.runningFor()).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+      assertThat(report.stackTrace()).anyMatch(f -> f.getMethodName().equals("waitHereUntilReleased"));
+      assertThat(report.formattedStack()).contains("waitHereUntilReleased");
+      // Still stuck for several more scan periods: reported once only.
+      Thread.sleep(400);
+      assertThat(stats.stuck).hasSize(1);
+      assertThat(stats.ended).isEmpty();
+      release.countDown();
+      await().atMost(GENEROUS).until(() -> stats.ended.size() == 1);
+      assertThat(stats.ended.getFirst()).isSameAs(report);
+    }
+    assertThat(stats.snapshot().stuckReported()).isEqualTo(1);
+    assertThat(stats.snapshot().stuckEnded()).isEqualTo(1);
+  }
+
+  @Test
+  void watchdog_fastWorkerTasks_staysQuiet() throws Exception {
+    RecordingStatsCounter stats = new RecordingStatsCounter();
+    try (WorkQueue q =
+        WorkQueue.start(
+            WorkQueueConfig.builder()
+                .workers(4)
+                .capacity(1000)
+                .stuckThreshold(Duration.ofSeconds(1))
+                .statsCounter(stats)
+                .build())) {
+      for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < 200; i++) {
+          q.submit(QueuedTask.of("fast" + i, () -> {}));
+        }
+        Thread.sleep(300); // let the watchdog scan (every 250 ms) across idle and busy slots
+      }
+      await().atMost(GENEROUS).until(() -> stats.snapshot().completed() == 1000);
+      Thread.sleep(1500);
+    }
+    assertThat(stats.stuck).isEmpty();
+    assertThat(stats.ended).isEmpty();
+  }
+
+  @Test
+  void watchdog_stuckCpuTask_reportedWithStackThenEnded() throws Exception {
+    RecordingStatsCounter stats = new RecordingStatsCounter();
+    AtomicBoolean stop = new AtomicBoolean();
+    try (CpuExecutor cpu =
+        CpuExecutor.start(
+            CpuExecutorConfig.builder()
+                .name("wdcpu")
+                .threads(1)
+                .stuckThreshold(Duration.ofMillis(100))
+                .statsCounter(stats)
+                .build())) {
+      CompletableFuture<Long> f = cpu.submit("spin", () -> spinHereUntilStopped(stop));
+      await().atMost(GENEROUS).until(() -> stats.stuck.size() == 1);
+      StuckTask report = stats.stuck.getFirst();
+      assertThat(report.taskName()).isEqualTo("spin");
+      assertThat(report.poolName()).isEqualTo("wdcpu");
+      assertThat(report.threadName()).startsWith("wdcpu-");
+      assertThat(report.stackTrace()).anyMatch(fr -> fr.getMethodName().equals("spinHereUntilStopped"));
+      stop.set(true);
+      assertThat(f.get(20, TimeUnit.SECONDS)).isPositive();
+      await().atMost(GENEROUS).until(() -> stats.ended.size() == 1);
+    }
+  }
+
+  @Test
+  void watchdog_fastCpuTasks_staysQuiet() throws Exception {
+    RecordingStatsCounter stats = new RecordingStatsCounter();
+    try (CpuExecutor cpu =
+        CpuExecutor.start(
+            CpuExecutorConfig.builder().threads(2).stuckThreshold(Duration.ofSeconds(1)).statsCounter(stats).build())) {
+      for (int i = 0; i < 500; i++) {
+        cpu.submit("fast" + i, () -> 1);
+      }
+      await().atMost(GENEROUS).until(() -> stats.snapshot().completed() == 500);
+      Thread.sleep(1500);
+    }
+    assertThat(stats.stuck).isEmpty();
+  }
+
+  private static void waitHereUntilReleased(CountDownLatch release) throws InterruptedException {
+    release.await();
+  }
+
+  private static long spinHereUntilStopped(AtomicBoolean stop) throws Exception {
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    byte[] buf = "spin".getBytes(StandardCharsets.UTF_8);
+    long rounds = 0;
+    while (!stop.get()) {
+      buf = sha.digest(buf);
+      rounds++;
+    }
+    return rounds;
+  }
+}

@@ -1,0 +1,266 @@
+package dev.keycast.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class WorkQueueTest {
+  private static final Duration GENEROUS = Duration.ofSeconds(20);
+
+  @Test
+  void submit_task_runsOnVirtualWorkerAndCounts() throws Exception {
+    RecordingStatsCounter stats = new RecordingStatsCounter();
+    AtomicReference<Thread> ranOn = new AtomicReference<>();
+    CountDownLatch done = new CountDownLatch(1);
+    try (WorkQueue q = WorkQueue.start(WorkQueueConfig.builder().name("t").workers(2).statsCounter(stats).build())) {
+      assertThat(q.submit(QueuedTask.of("one", () -> {
+        ranOn.set(Thread.currentThread());
+        done.countDown();
+      }))).isEqualTo(SubmitResult.ACCEPTED);
+      assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
+      await().atMost(GENEROUS).until(() -> stats.snapshot().succeeded() == 1);
+    }
+    assertThat(ranOn.get().isVirtual()).isTrue();
+    assertThat(ranOn.get().getName()).startsWith("t-worker-");
+    QueueStats s = stats.snapshot();
+    assertThat(s.submitted()).isEqualTo(1);
+    assertThat(s.started()).isEqualTo(1);
+    assertThat(s.succeeded()).isEqualTo(1);
+    assertThat(s.rejected()).isZero();
+  }
+
+  @Test
+  void submit_fullQueue_returnsFullImmediatelyAndCounts() throws Exception {
+    RecordingStatsCounter stats = new RecordingStatsCounter();
+    CountDownLatch release = new CountDownLatch(1);
+    try (WorkQueue q =
+        WorkQueue.start(WorkQueueConfig.builder().workers(1).capacity(2).statsCounter(stats).build())) {
+      q.submit(QueuedTask.of("blocker", release::await));
+      await().atMost(GENEROUS).until(() -> q.busyWorkers() == 1);
+      assertThat(q.submit(QueuedTask.of("a", () -> {}))).isEqualTo(SubmitResult.ACCEPTED);
+      assertThat(q.submit(QueuedTask.of("b", () -> {}))).isEqualTo(SubmitResult.ACCEPTED);
+      assertThat(q.depth()).isEqualTo(2);
+      // The queue is full and its only worker is blocked: a blocking submit would hang this test forever.
+      for (int i = 0; i < 100; i++) {
+        assertThat(q.submit(QueuedTask.of("c" + i, () -> {}))).isEqualTo(SubmitResult.REJECTED_FULL);
+      }
+      assertThat(stats.snapshot().rejectedFull()).isEqualTo(100);
+      assertThat(q.capacity()).isEqualTo(2);
+      release.countDown();
+      await().atMost(GENEROUS).until(() -> stats.snapshot().succeeded() == 3);
+    }
+    QueueStats s = stats.snapshot();
+    assertThat(s.submitted()).isEqualTo(3);
+    assertThat(s.rejectedShutdown()).isZero();
+  }
+
+  @Test
+  void submit_afterShutdown_returnsRejectedShutdownAndCounts() {
+    RecordingStatsCounter stats = new RecordingStatsCounter();
+    WorkQueue q = WorkQueue.start(WorkQueueConfig.builder().workers(1).statsCounter(stats).build());
+    ShutdownReport report = q.shutdown(Duration.ofSeconds(5));
+    assertThat(report.terminated()).isTrue();
+    assertThat(q.isShutdown()).isTrue();
+    assertThat(q.submit(QueuedTask.of("late", () -> {}))).isEqualTo(SubmitResult.REJECTED_SHUTDOWN);
+    assertThat(stats.snapshot().rejectedShutdown()).isEqualTo(1);
+  }
+
+  @Test
+  void run_throwingTask_countsFailureAndWorkerSurvives() {
+    RecordingStatsCounter stats = new RecordingStatsCounter();
+    try (WorkQueue q = WorkQueue.start(WorkQueueConfig.builder().workers(1).statsCounter(stats).build())) {
+      q.submit(QueuedTask.of("bad", () -> {
+        throw new IllegalStateException("expected by the test");
+      }));
+      q.submit(QueuedTask.of("error", () -> {
+        throw new AssertionError("an Error, expected by the test");
+      }));
+      q.submit(QueuedTask.of("good", () -> {}));
+      await().atMost(GENEROUS).until(() -> stats.snapshot().completed() == 3);
+    }
+    QueueStats s = stats.snapshot();
+    assertThat(s.failed()).isEqualTo(2);
+    assertThat(s.succeeded()).isEqualTo(1);
+  }
+
+  @Test
+  void submit_throwingStatsCounter_queueStillWorks() throws Exception {
+    CountDownLatch done = new CountDownLatch(3);
+    try (WorkQueue q =
+        WorkQueue.start(
+            WorkQueueConfig.builder().workers(2).statsCounter(new QueueStatsTest.ThrowingStatsCounter()).build())) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(q.submit(QueuedTask.of("t" + i, done::countDown))).isEqualTo(SubmitResult.ACCEPTED);
+      }
+      assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(q.stats()).isEqualTo(QueueStats.empty());
+    }
+  }
+
+  @Test
+  void shutdown_backlogWithinDeadline_drainsEverything() {
+    RecordingStatsCounter stats = new RecordingStatsCounter();
+    List<QueuedTask> abandoned = new CopyOnWriteArrayList<>();
+    AtomicInteger ran = new AtomicInteger();
+    WorkQueue q =
+        WorkQueue.start(
+            WorkQueueConfig.builder().workers(4).capacity(500).statsCounter(stats).onAbandoned(abandoned::add).build());
+    for (int i = 0; i < 500; i++) {
+      assertThat(q.submit(QueuedTask.of("t" + i, ran::incrementAndGet))).isEqualTo(SubmitResult.ACCEPTED);
+    }
+    ShutdownReport report = q.shutdown(Duration.ofSeconds(60));
+    assertThat(report.terminated()).isTrue();
+    assertThat(report.abandoned()).isZero();
+    assertThat(report.stillRunning()).isEmpty();
+    assertThat(ran).hasValue(500);
+    assertThat(abandoned).isEmpty();
+    assertThat(stats.snapshot().succeeded()).isEqualTo(500);
+    assertThat(q.depth()).isZero();
+  }
+
+  @Test
+  void shutdown_backlogPastDeadline_handsBackRestOnceAndKeepsDeadline() throws Exception {
+    RecordingStatsCounter stats = new RecordingStatsCounter();
+    Map<String, Integer> handedBack = new ConcurrentHashMap<>();
+    Map<String, Integer> ran = new ConcurrentHashMap<>();
+    CountDownLatch neverReleased = new CountDownLatch(1);
+    AtomicInteger interrupted = new AtomicInteger();
+    WorkQueue q =
+        WorkQueue.start(
+            WorkQueueConfig.builder()
+                .workers(2)
+                .capacity(100)
+                .statsCounter(stats)
+                .onAbandoned(t -> handedBack.merge(t.name(), 1, Integer::sum))
+                .build());
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      String name = "slow" + i;
+      names.add(name);
+      q.submit(QueuedTask.of(name, () -> {
+        ran.merge(name, 1, Integer::sum);
+        try {
+          neverReleased.await();
+        } catch (InterruptedException e) {
+          interrupted.incrementAndGet();
+          throw e;
+        }
+      }));
+    }
+    await().atMost(GENEROUS).until(() -> q.busyWorkers() == 2);
+    long start = System.nanoTime();
+    ShutdownReport report = q.shutdown(Duration.ofMillis(300));
+    long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertThat(elapsedMillis).isGreaterThanOrEqualTo(300).isLessThan(10_000);
+    assertThat(report.terminated()).isFalse();
+    assertThat(report.stillRunning()).hasSize(2);
+    assertThat(report.abandoned()).isEqualTo(48);
+    await().atMost(GENEROUS).until(() -> interrupted.get() == 2);
+    // Every task either ran once or was handed back once, never both, never neither.
+    assertThat(handedBack.values()).allMatch(n -> n == 1);
+    assertThat(ran.values()).allMatch(n -> n == 1);
+    assertThat(handedBack.keySet()).doesNotContainAnyElementsOf(ran.keySet());
+    List<String> all = new ArrayList<>(handedBack.keySet());
+    all.addAll(ran.keySet());
+    assertThat(all).containsExactlyInAnyOrderElementsOf(names);
+    await().atMost(GENEROUS).until(() -> stats.snapshot().completed() == 2);
+    QueueStats s = stats.snapshot();
+    assertThat(s.abandoned()).isEqualTo(48);
+    assertThat(s.failed()).isEqualTo(2);
+    assertThat(s.submitted()).isEqualTo(50);
+  }
+
+  @Test
+  void shutdown_zeroDeadlineWithIdleQueue_terminates() {
+    WorkQueue q = WorkQueue.start(WorkQueueConfig.builder().workers(8).build());
+    ShutdownReport report = q.shutdown(Duration.ZERO);
+    assertThat(report.abandoned()).isZero();
+    assertThat(report.stillRunning()).isEmpty();
+  }
+
+  @Test
+  void shutdown_calledTwice_returnsFirstReport() {
+    WorkQueue q = WorkQueue.start(WorkQueueConfig.builder().workers(1).build());
+    ShutdownReport first = q.shutdown(Duration.ofSeconds(5));
+    assertThat(q.shutdown(Duration.ofSeconds(5))).isSameAs(first);
+  }
+
+  @Test
+  void shutdown_negativeDeadline_throws() {
+    try (WorkQueue q = WorkQueue.start(WorkQueueConfig.builder().workers(1).build())) {
+      assertThatThrownBy(() -> q.shutdown(Duration.ofSeconds(-1)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("deadline");
+    }
+  }
+
+  @Test
+  void shutdown_throwingAbandonedCallback_handsBackEveryTaskThenThrows() throws Exception {
+    AtomicInteger offered = new AtomicInteger();
+    CountDownLatch release = new CountDownLatch(1);
+    WorkQueue q =
+        WorkQueue.start(
+            WorkQueueConfig.builder()
+                .workers(1)
+                .onAbandoned(t -> {
+                  offered.incrementAndGet();
+                  throw new IllegalStateException("callback failed for " + t.name());
+                })
+                .build());
+    q.submit(QueuedTask.of("blocker", release::await));
+    await().atMost(GENEROUS).until(() -> q.busyWorkers() == 1);
+    for (int i = 0; i < 5; i++) {
+      q.submit(QueuedTask.of("left" + i, () -> {}));
+    }
+    assertThatThrownBy(() -> q.shutdown(Duration.ofMillis(50)))
+        .isInstanceOf(IllegalStateException.class)
+        .satisfies(e -> assertThat(e.getSuppressed()).hasSize(4));
+    assertThat(offered).hasValue(5);
+    assertThat(q.isShutdown()).isTrue();
+    assertThat(q.submit(QueuedTask.of("late", () -> {}))).isEqualTo(SubmitResult.REJECTED_SHUTDOWN);
+    release.countDown();
+  }
+
+  @Test
+  void submit_beforeRun_happensBefore() throws Exception {
+    int[] plain = new int[1];
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicInteger seen = new AtomicInteger(-1);
+    try (WorkQueue q = WorkQueue.start(WorkQueueConfig.builder().workers(4).build())) {
+      plain[0] = 42;
+      q.submit(QueuedTask.of("read", () -> {
+        seen.set(plain[0]);
+        done.countDown();
+      }));
+      assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(seen).hasValue(42);
+  }
+
+  @Test
+  void busyWorkers_blockedTasks_countsThem() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    try (WorkQueue q = WorkQueue.start(WorkQueueConfig.builder().workers(5).build())) {
+      for (int i = 0; i < 3; i++) {
+        q.submit(QueuedTask.of("b" + i, release::await));
+      }
+      await().atMost(GENEROUS).until(() -> q.busyWorkers() == 3);
+      assertThat(q.workers()).isEqualTo(5);
+      release.countDown();
+      await().atMost(GENEROUS).until(() -> q.busyWorkers() == 0);
+    }
+  }
+}
