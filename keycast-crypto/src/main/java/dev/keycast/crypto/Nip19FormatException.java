@@ -45,6 +45,7 @@ public final class Nip19FormatException extends IllegalArgumentException {
     UNENCODABLE
   }
 
+  /** What is wrong with the input. */
   private final Reason reason;
 
   /**

@@ -27,7 +27,8 @@ import org.bouncycastle.crypto.generators.SCrypt;
  *
  * <p>Cost: scrypt needs 2<sup>logN</sup> KiB of memory and time to match (logN = 16: 64 MiB, a few hundred
  * milliseconds; each step up doubles both). {@link #decrypt} refuses logN above {@link #MAX_LOG_N} so that a hostile
- * string cannot make it allocate gigabytes.
+ * string cannot make it allocate gigabytes. nostr-tools (noble's scrypt, 1 GiB memory cap) decrypts only logN &le;
+ * 20: use at most 20 for strings other clients must read.
  *
  * <p>Thread-safety: stateless static methods, safe for concurrent use. Both methods are CPU- and memory-bound and
  * block the calling thread for the whole scrypt computation: call them from a platform worker thread, not from an

@@ -26,7 +26,12 @@ public final class Bech32 {
     }
   }
 
-  /** A decoded string: its lowercase human-readable prefix and its data bytes. */
+  /**
+   * A decoded string.
+   *
+   * @param prefix the human-readable part, lowercase
+   * @param data the data bytes (a fresh array owned by the caller)
+   */
   public record Decoded(String prefix, byte[] data) {}
 
   private Bech32() {}

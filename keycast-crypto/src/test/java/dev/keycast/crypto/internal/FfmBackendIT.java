@@ -95,6 +95,48 @@ class FfmBackendIT {
   }
 
   @Test
+  void parsedKeyCache_repeatedAndCollidingKeys_matchJni() {
+    Secp256k1 ffm = ffm();
+    Secp256k1 jni = jni();
+    Random random = new Random(7);
+    // Two valid keys that land in the same cache slot (same low 10 bits of x), used alternately, plus repeats.
+    java.util.Map<Integer, byte[]> bySlot = new java.util.HashMap<>();
+    byte[] a = null;
+    byte[] b = null;
+    while (a == null) {
+      byte[] x = bytes(random, 32);
+      if (!jni.isValidXOnly(x)) {
+        continue;
+      }
+      int slot = ((x[31] & 0xff) | (x[30] & 0xff) << 8) & 1023;
+      byte[] other = bySlot.putIfAbsent(slot, x);
+      if (other != null) {
+        a = other;
+        b = x;
+      }
+    }
+    byte[] sec = HEX.parseHex("b7e151628aed2a6abf7158809cf4f3c762e7160f38b4da56a784d9045190cfef");
+    List<String> failures = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      byte[] x = i % 2 == 0 ? a : b;
+      byte[] expected = jni.ecdhX(sec, x);
+      if (!Arrays.equals(ffm.ecdhX(sec, x), expected) || !Arrays.equals(ffm.ecdhX(sec, x.clone()), expected)) {
+        failures.add(i + ": ecdhX differs");
+      }
+      if (!ffm.isValidXOnly(x)) {
+        failures.add(i + ": valid key rejected");
+      }
+      // A signature by a different key never verifies against x, cached or not.
+      byte[] msg = bytes(random, 32);
+      byte[] sig = ffm.prepare(sec).sign(msg, new byte[32]);
+      if (ffm.verify(sig, msg, x)) {
+        failures.add(i + ": foreign signature verifies");
+      }
+    }
+    assertThat(failures).isEmpty();
+  }
+
+  @Test
   void secretKeyRange_edges_matchJni() {
     for (String hex : List.of("00".repeat(32), N, "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364140",
         "00".repeat(31) + "01", "ff".repeat(32))) {
