@@ -23,6 +23,10 @@ import java.util.List;
  *
  * <p>Thread-safety: stateless, safe from any thread. Serialization and hashing never block; signing and verifying
  * are CPU-bound (tens of microseconds natively).
+ *
+ * <p>Security guarantees: {@link #verify(SignedEvent)} proves that the holder of {@code pubkey}'s secret key signed
+ * exactly these fields (the id binds pubkey, created_at, kind, tags and content). It says nothing about freshness
+ * or intent: check {@code created_at}, kind and tags (and deduplicate ids) yourself.
  */
 public final class NostrEvents {
   private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
