@@ -208,6 +208,23 @@ class Nip49Test {
     assertThatThrownBy(() -> Nip49.decrypt(tampered, "pw".toCharArray())).isInstanceOf(AEADBadTagException.class);
   }
 
+  @Property(tries = 100)
+  void decrypt_arbitraryPayload_onlyDeclaredExceptionsEscape(@ForAll @Size(min = 0, max = 120) byte[] data,
+      @ForAll @IntRange(min = 1, max = 6) int logN, @ForAll boolean keepShape) {
+    if (keepShape && data.length >= 2) {
+      data = java.util.Arrays.copyOf(data, 91);
+      data[0] = 2;
+      data[1] = (byte) logN; // keep scrypt cheap; everything else random
+    }
+    String s = Bech32.encode("ncryptsec", data, Nip19.MAX_LENGTH);
+    try {
+      Nip49.decrypt(s, "pw".toCharArray());
+      throw new AssertionError("random data decrypted");
+    } catch (GeneralSecurityException | Nip19FormatException expected) {
+      assertThat(expected.getMessage()).isNotBlank();
+    }
+  }
+
   private static void assertReason(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, Reason reason) {
     assertThatThrownBy(call).isInstanceOfSatisfying(Nip19FormatException.class,
         e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(reason));

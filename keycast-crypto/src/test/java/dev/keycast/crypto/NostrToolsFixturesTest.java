@@ -188,6 +188,25 @@ class NostrToolsFixturesTest {
     assertThat(failures).isEmpty();
   }
 
+  @ParameterizedTest
+  @MethodSource("backends")
+  void nip44_conversationKeys_sameOnEveryBackend(Secp256k1 backend) throws Exception {
+    JsonNode cases = json("nip44.json").get("cases");
+    List<String> failures = new ArrayList<>();
+    int i = 0;
+    for (JsonNode c : cases) {
+      byte[] sharedX = backend.ecdhX(HEX.parseHex(c.get("sec1").textValue()), HEX.parseHex(c.get("pub2").textValue()));
+      // HKDF-extract(salt = "nip44-v2", IKM = shared x) is one HMAC-SHA256 keyed with the salt.
+      javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");
+      hmac.init(new javax.crypto.spec.SecretKeySpec("nip44-v2".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      if (!HEX.formatHex(hmac.doFinal(sharedX)).equals(c.get("conversation_key").textValue())) {
+        failures.add("nip44 case " + i + ": conversation key differs");
+      }
+      i++;
+    }
+    assertThat(failures).as(backend.name()).isEmpty();
+  }
+
   @Test
   void nip44_payloadsNostrToolsRejects_throwGeneralSecurityException() throws Exception {
     JsonNode invalid = json("nip44.json").get("invalid");
