@@ -9,7 +9,7 @@
 #   lib=debian  linked against Debian's libsecp256k1 (the brief's reference figures)
 #   lib=acinq   linked against the libsecp256k1-jni.so bundled in ACINQ's secp256k1-kmp-jni-jvm-linux jar (the very
 #               binary the JNI and FFM backends call), when that jar is in the local Maven repository
-# Output: one line per op, `c-secp256k1 lib=<label> op=<name> ops_per_s=<n> ns_per_op=<n> ...`.
+# Output: one line per op, `c-secp256k1 lib=<label> op=<name> ops_per_s=<mean> best_ops_per_s=<best 0.5 s> ...`.
 set -euo pipefail
 cd "$(dirname "$0")"
 SECONDS_PER_OP="${1:-3}"

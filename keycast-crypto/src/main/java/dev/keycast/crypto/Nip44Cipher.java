@@ -1,11 +1,11 @@
 package dev.keycast.crypto;
 
 import dev.keycast.crypto.internal.Bytes;
+import dev.keycast.crypto.internal.Randomness;
 import dev.keycast.crypto.internal.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.AEADBadTagException;
@@ -32,10 +32,9 @@ import javax.crypto.spec.SecretKeySpec;
  * then MAC). The MAC is checked in constant time before anything is decrypted. There is no sender authentication
  * beyond knowledge of the conversation key: NIP-44 payloads must travel inside a signed NIP-01 event. Never reuse a
  * nonce with the same conversation key (the no-nonce {@link #encrypt(String, Nip44ConversationKey)} draws a fresh
- * one from {@link SecureRandom}).
+ * one from a {@link java.security.SecureRandom}).
  */
 public final class Nip44Cipher {
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final int VERSION = 2;
   private static final int MIN_PAYLOAD_CHARS = 132;
   private static final int MIN_DATA_BYTES = 99;
@@ -55,9 +54,7 @@ public final class Nip44Cipher {
    * @throws IllegalArgumentException if the plaintext is empty or too large
    */
   public static String encrypt(String plaintext, Nip44ConversationKey key) {
-    byte[] nonce = new byte[32];
-    RANDOM.nextBytes(nonce);
-    return encrypt(plaintext, key, nonce);
+    return encrypt(plaintext, key, Randomness.bytes(32));
   }
 
   /**
@@ -99,7 +96,7 @@ public final class Nip44Cipher {
       byte[] raw = new byte[1 + 32 + padded.length + 32];
       raw[0] = VERSION;
       System.arraycopy(nonce32, 0, raw, 1, 32);
-      chacha20(Cipher.ENCRYPT_MODE, keys, padded, raw, 33);
+      chacha20(keys, padded, 0, padded.length, raw, 33);
       Arrays.fill(padded, (byte) 0);
       Mac mac = hmac(Arrays.copyOfRange(keys, 44, 76));
       mac.update(raw, 1, 32 + padded.length); // aad (nonce) ‖ ciphertext: contiguous in raw
@@ -119,6 +116,9 @@ public final class Nip44Cipher {
    * padded standard base64; fewer than 99 decoded bytes; version byte not 2; MAC mismatch (compared in constant time,
    * before decrypting); bad length prefix, zero length, an extended prefix for a length below 65,536, or padding of
    * the wrong size.
+   *
+   * <p>There is no upper size limit (the extended prefix allows up to 4 GiB); this method allocates about twice the
+   * payload length, so callers handling untrusted input must cap the payload size first (NIP-46 intake does).
    *
    * @param payload the base64 payload
    * @param key the conversation key
@@ -158,7 +158,7 @@ public final class Nip44Cipher {
         throw new AEADBadTagException("invalid NIP-44 MAC");
       }
       byte[] padded = new byte[ctLen];
-      chacha20Range(keys, data, 33, ctLen, padded);
+      chacha20(keys, data, 33, ctLen, padded, 0);
       try {
         return unpad(padded);
       } finally {
@@ -239,26 +239,44 @@ public final class Nip44Cipher {
     }
   }
 
+  /**
+   * A per-thread HMAC-SHA256 initialised with {@code key}. JCA lookups cost about as much as hashing a short message,
+   * so instances are cached per thread (each caller re-initialises before use; nothing secret outlives a call
+   * except the last key schedule, which the next call overwrites).
+   */
   private static Mac hmac(byte[] key) throws GeneralSecurityException {
-    Mac mac = Mac.getInstance("HmacSHA256");
+    Mac mac = PRIMITIVES.get().mac;
     mac.init(new SecretKeySpec(key, "HmacSHA256"));
     return mac;
   }
 
-  private static void chacha20(int mode, byte[] keys, byte[] in, byte[] out, int outOffset)
+  /**
+   * ChaCha20 (RFC 8439, counter 0) of {@code in[inOffset, inOffset+len)} into {@code out[outOffset...]} with the key
+   * and nonce from {@code keys}. Always DECRYPT_MODE: the keystream XOR is the same either way, and the JDK refuses to
+   * re-initialise ENCRYPT_MODE with the key and nonce it used last, which deterministic callers legitimately do.
+   */
+  private static void chacha20(byte[] keys, byte[] in, int inOffset, int len, byte[] out, int outOffset)
       throws GeneralSecurityException {
-    Cipher c = Cipher.getInstance("ChaCha20");
-    c.init(mode, new SecretKeySpec(keys, 0, 32, "ChaCha20"),
-        new ChaCha20ParameterSpec(Arrays.copyOfRange(keys, 32, 44), 0));
-    c.doFinal(in, 0, in.length, out, outOffset);
-  }
-
-  private static void chacha20Range(byte[] keys, byte[] in, int inOffset, int len, byte[] out)
-      throws GeneralSecurityException {
-    // DECRYPT_MODE: the JDK refuses ENCRYPT_MODE re-use of a key and nonce, which is what decrypting would look like.
-    Cipher c = Cipher.getInstance("ChaCha20");
+    Cipher c = PRIMITIVES.get().chacha;
     c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(keys, 0, 32, "ChaCha20"),
         new ChaCha20ParameterSpec(Arrays.copyOfRange(keys, 32, 44), 0));
-    c.doFinal(in, inOffset, len, out, 0);
+    c.doFinal(in, inOffset, len, out, outOffset);
+  }
+
+  private static final ThreadLocal<Primitives> PRIMITIVES = ThreadLocal.withInitial(Primitives::new);
+
+  /** JCA instances confined to one thread. */
+  private static final class Primitives {
+    final Mac mac;
+    final Cipher chacha;
+
+    Primitives() {
+      try {
+        mac = Mac.getInstance("HmacSHA256");
+        chacha = Cipher.getInstance("ChaCha20");
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("JDK HmacSHA256/ChaCha20 unavailable", e);
+      }
+    }
   }
 }

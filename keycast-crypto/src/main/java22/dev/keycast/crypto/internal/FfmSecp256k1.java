@@ -10,6 +10,7 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,7 +21,9 @@ import org.jspecify.annotations.Nullable;
  * keypair (a full scalar multiplication) every time, and {@code verifySchnorr} parses the public key every time.
  * Through FFM this backend calls the C functions directly: {@link #prepare} runs {@code secp256k1_keypair_create}
  * once per key, {@link #preparePublic} runs {@code secp256k1_xonly_pubkey_parse} once per key, and signing is a
- * single {@code secp256k1_schnorrsig_sign32}. Results are byte-identical to {@link AcinqSecp256k1} and
+ * single {@code secp256k1_schnorrsig_sign32}. Public keys that arrive as raw bytes ({@link #verify},
+ * {@link #ecdhX}, {@link #isValidXOnly}) go through a small cache of parsed keys (see {@link ParsedKeyCache}), so a
+ * peer seen before costs no square root. Results are byte-identical to {@link AcinqSecp256k1} and
  * {@link BouncyCastleSecp256k1} (BIP-340 is deterministic for a given aux).
  *
  * <p>Loading: {@code fr.acinq.secp256k1.Secp256k1.get()} extracts and {@code System.load}s the library into this
@@ -73,6 +76,7 @@ public final class FfmSecp256k1 implements Secp256k1 {
   private static final MemorySegment CTX;
 
   private static final FfmSecp256k1 INSTANCE = new FfmSecp256k1();
+  private static final ParsedKeyCache PARSED = new ParsedKeyCache(1024);
 
   static {
     // Loads libsecp256k1-jni.so into this class loader (throws a LinkageError if it cannot).
@@ -176,7 +180,7 @@ public final class FfmSecp256k1 implements Secp256k1 {
 
   @Override
   public boolean isValidXOnly(byte[] x32) {
-    return x32.length == 32 && parseXOnly(x32) != null;
+    return x32.length == 32 && PARSED.get(x32) != null;
   }
 
   @Override
@@ -209,25 +213,22 @@ public final class FfmSecp256k1 implements Secp256k1 {
   public boolean verify(byte[] sig64, byte[] message, byte[] x32) {
     Bytes.requireLength(sig64, 64, "signature");
     Bytes.requireLength(x32, 32, "x-only public key");
-    byte[] parsed = parseXOnly(x32);
-    return parsed != null && verifyParsed(sig64, message, parsed);
+    ParsedKey parsed = PARSED.get(x32);
+    return parsed != null && verifyParsed(sig64, message, parsed.xonly());
   }
 
   @Override
   public byte[] ecdhX(byte[] sec32, byte[] x32) {
     Bytes.requireLength(sec32, 32, "secret key");
     Bytes.requireLength(x32, 32, "x-only public key");
-    byte[] compressed = new byte[33];
-    compressed[0] = 0x02; // lift_x: the point with this x and an even y
-    System.arraycopy(x32, 0, compressed, 1, 32);
-    byte[] point = new byte[PUBKEY_BYTES];
+    ParsedKey parsed = PARSED.get(x32);
+    if (parsed == null) {
+      throw new IllegalArgumentException("public key is not on the curve");
+    }
+    byte[] point = parsed.evenPoint().clone(); // tweak_mul works in place
     byte[] out = new byte[33];
     long[] outLen = {33};
     try {
-      if ((int) EC_PUBKEY_PARSE.invokeExact(CTX, MemorySegment.ofArray(point), MemorySegment.ofArray(compressed),
-          33L) != 1) {
-        throw new IllegalArgumentException("public key is not on the curve");
-      }
       if ((int) EC_PUBKEY_TWEAK_MUL.invokeExact(CTX, MemorySegment.ofArray(point), MemorySegment.ofArray(sec32))
           != 1) {
         throw new IllegalArgumentException("secret key out of range [1, n-1]");
@@ -292,6 +293,69 @@ public final class FfmSecp256k1 implements Secp256k1 {
     }
   }
 
+  /** Both parsed forms of an x-only key, or null if x is not on the curve (or not below p). */
+  private static @Nullable ParsedKey parse(byte[] x32) {
+    byte[] xonly = parseXOnly(x32);
+    if (xonly == null) {
+      return null;
+    }
+    byte[] compressed = new byte[33];
+    compressed[0] = 0x02; // lift_x: the point with this x and an even y
+    System.arraycopy(x32, 0, compressed, 1, 32);
+    byte[] point = new byte[PUBKEY_BYTES];
+    try {
+      if ((int) EC_PUBKEY_PARSE.invokeExact(CTX, MemorySegment.ofArray(point), MemorySegment.ofArray(compressed),
+          33L) != 1) {
+        throw new IllegalStateException("secp256k1_ec_pubkey_parse rejected a valid x-only key");
+      }
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+    return new ParsedKey(x32.clone(), xonly, point);
+  }
+
+  /**
+   * A valid x-only key with its opaque parsed forms: {@code secp256k1_xonly_pubkey} for verification and the
+   * {@code secp256k1_pubkey} of (x, even y) for ECDH. Immutable: its arrays are never written after construction
+   * (ECDH tweaks a copy), and the final fields publish them safely through the racy cache.
+   */
+  private record ParsedKey(byte[] x, byte[] xonly, byte[] evenPoint) {}
+
+  /**
+   * A direct-mapped cache of parsed public keys: a fixed array of slots indexed by bits of x, each holding the last
+   * key parsed there. Lock-free: a lookup is one acquire-read and a 32-byte comparison; a miss parses and publishes
+   * with a release-write, and two threads missing on the same slot at once both parse (harmless, same result). Keys
+   * that collide evict each other, which only costs a parse (a peer crafting collisions gains nothing: the cache
+   * holds public data and is checked byte for byte). Invalid keys are never cached. Memory: slots × ~250 bytes.
+   */
+  static final class ParsedKeyCache {
+    private final AtomicReferenceArray<ParsedKey> slots;
+    private final int mask;
+
+    ParsedKeyCache(int slotCount) {
+      if (Integer.bitCount(slotCount) != 1) {
+        throw new IllegalArgumentException("slot count must be a power of two, got " + slotCount);
+      }
+      this.slots = new AtomicReferenceArray<>(slotCount);
+      this.mask = slotCount - 1;
+    }
+
+    @Nullable ParsedKey get(byte[] x32) {
+      int slot = ((x32[31] & 0xff) | (x32[30] & 0xff) << 8 | (x32[29] & 0xff) << 16) & mask;
+      ParsedKey cached = slots.getAcquire(slot);
+      if (cached != null && Arrays.equals(cached.x(), x32)) {
+        return cached;
+      }
+      ParsedKey parsed = parse(x32);
+      if (parsed != null) {
+        slots.setRelease(slot, parsed);
+      }
+      return parsed;
+    }
+  }
+
+  // Restricted: the caller vouches for the signatures below, which follow secp256k1.h and its modules' headers.
+  @SuppressWarnings("restricted")
   private static MethodHandle downcall(Linker linker, SymbolLookup lib, String symbol, FunctionDescriptor fd,
       Linker.Option... options) {
     MemorySegment address = lib.find(symbol)

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keycast.crypto.TestBackends;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -13,7 +16,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The FFM backend ({@code FfmSecp256k1}, JDK 22+, in {@code META-INF/versions/22} of the multi-release jar).
@@ -46,6 +51,35 @@ class FfmBackendIT {
     // Loaded from the multi-release jar, not from a directory.
     Class<?> type = Class.forName(Backends.FFM_CLASS);
     assertThat(type.getProtectionDomain().getCodeSource().getLocation().getPath()).endsWith(".jar");
+  }
+
+  /**
+   * What a JDK 21 sees: the same jar with its {@code META-INF/versions} hidden
+   * ({@code -Djdk.util.jar.enableMultiRelease=false}) in a child JVM. FfmSecp256k1 is then absent and the library
+   * must choose ACINQ's JNI and still work. (No JDK 21 is installed here; on one, {@link Backends} additionally
+   * skips the lookup because {@code Runtime.version().feature() < 22}.)
+   */
+  @Test
+  void multiReleaseHidden_childJvm_choosesJniAndWorks(@TempDir Path tmp) throws Exception {
+    String classPath = System.getProperty("java.class.path");
+    assertThat(classPath).contains(".jar");
+    Path out = tmp.resolve("out.txt");
+    Path err = tmp.resolve("err.txt");
+    Process p = new ProcessBuilder(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED",
+        "-Djdk.util.jar.enableMultiRelease=false",
+        "-Dkeycast.crypto.backend=auto",
+        "-cp", classPath,
+        "dev.keycast.crypto.FallbackProbe"))
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile())
+        .start();
+    // A generous bound, not a timing assertion: the child does a handful of operations.
+    assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
+    String stdout = Files.readString(out, StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as("exit code; stderr:\n" + Files.readString(err, StandardCharsets.UTF_8)).isZero();
+    assertThat(stdout).contains("backend=NATIVE name=acinq-jni").contains("OK");
   }
 
   @Test
@@ -89,6 +123,48 @@ class FfmBackendIT {
       }
       if (validX && !Arrays.equals(ffm.ecdhX(sec, x), jni.ecdhX(sec, x))) {
         failures.add(i + ": ecdhX differs");
+      }
+    }
+    assertThat(failures).isEmpty();
+  }
+
+  @Test
+  void parsedKeyCache_repeatedAndCollidingKeys_matchJni() {
+    Secp256k1 ffm = ffm();
+    Secp256k1 jni = jni();
+    Random random = new Random(7);
+    // Two valid keys that land in the same cache slot (same low 10 bits of x), used alternately, plus repeats.
+    java.util.Map<Integer, byte[]> bySlot = new java.util.HashMap<>();
+    byte[] a = null;
+    byte[] b = null;
+    while (a == null) {
+      byte[] x = bytes(random, 32);
+      if (!jni.isValidXOnly(x)) {
+        continue;
+      }
+      int slot = ((x[31] & 0xff) | (x[30] & 0xff) << 8) & 1023;
+      byte[] other = bySlot.putIfAbsent(slot, x);
+      if (other != null) {
+        a = other;
+        b = x;
+      }
+    }
+    byte[] sec = HEX.parseHex("b7e151628aed2a6abf7158809cf4f3c762e7160f38b4da56a784d9045190cfef");
+    List<String> failures = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      byte[] x = i % 2 == 0 ? a : b;
+      byte[] expected = jni.ecdhX(sec, x);
+      if (!Arrays.equals(ffm.ecdhX(sec, x), expected) || !Arrays.equals(ffm.ecdhX(sec, x.clone()), expected)) {
+        failures.add(i + ": ecdhX differs");
+      }
+      if (!ffm.isValidXOnly(x)) {
+        failures.add(i + ": valid key rejected");
+      }
+      // A signature by a different key never verifies against x, cached or not.
+      byte[] msg = bytes(random, 32);
+      byte[] sig = ffm.prepare(sec).sign(msg, new byte[32]);
+      if (ffm.verify(sig, msg, x)) {
+        failures.add(i + ": foreign signature verifies");
       }
     }
     assertThat(failures).isEmpty();

@@ -1,0 +1,183 @@
+package dev.keycast.nip46.policy;
+
+import dev.keycast.nip46.Nip46Method;
+import dev.keycast.nip46.PermissionSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What an authorization lets clients do.
+ *
+ * <ul>
+ *   <li>{@code permissions}: the <em>sensitive</em> operations allowed: {@code sign_event} (all kinds) or
+ *       {@code sign_event:<kind>} for an explicit kind list, {@code nip04/nip44_encrypt}, {@code nip04/nip44_decrypt}.
+ *       The empty set allows none of them (see {@link Policies#READONLY}). There is no "empty means everything":
+ *       allowing all kinds must be said explicitly with {@code sign_event}. The basic methods ({@code connect},
+ *       {@code ping}, {@code get_public_key}, {@code switch_relays}, {@code logout}) are always allowed to a
+ *       connected client and are not listed.
+ *   <li>{@code blockedWords}: refused if found, case-insensitively ({@link Locale#ROOT} lower case), in the content of
+ *       an event to sign or in a plaintext to encrypt. Stored lower-cased, blank entries dropped.
+ *   <li>{@code selfEncryptionOnly}: encrypt and decrypt only with the user's own public key as peer (private notes,
+ *       NIP-51 lists), never to or from third parties.
+ *   <li>{@code rateLimit}: per-client request limit, enforced by the intake (see {@link ClientRateLimiter}).
+ * </ul>
+ *
+ * @param name the policy name authorizations refer to ({@code [a-z0-9._-]}, 1 to 64 characters)
+ * @param permissions the sensitive operations allowed
+ * @param blockedWords lower-cased blocked words
+ * @param selfEncryptionOnly whether encrypt/decrypt are limited to the user's own key
+ * @param rateLimit the per-client rate limit
+ */
+public record Policy(
+    String name, PermissionSet permissions, List<String> blockedWords, boolean selfEncryptionOnly,
+    RateLimit rateLimit) {
+
+  /**
+   * Validates and normalises.
+   *
+   * @throws IllegalArgumentException if the name is invalid
+   */
+  public Policy {
+    Objects.requireNonNull(permissions, "permissions");
+    Objects.requireNonNull(rateLimit, "rateLimit");
+    if (!name.matches("[a-z0-9._-]{1,64}")) {
+      throw new IllegalArgumentException("policy name must be 1 to 64 characters of [a-z0-9._-]");
+    }
+    Set<String> words = new LinkedHashSet<>();
+    for (String w : blockedWords) {
+      String n = w.strip().toLowerCase(Locale.ROOT);
+      if (!n.isEmpty()) {
+        words.add(n);
+      }
+    }
+    blockedWords = List.copyOf(words);
+  }
+
+  /**
+   * Whether the policy allows signing an event of this kind (before client grants).
+   *
+   * @param kind the event kind
+   * @return true if allowed
+   */
+  public boolean allowsKind(int kind) {
+    return permissions.allowsSignEvent(kind);
+  }
+
+  /**
+   * Whether the text contains a blocked word (case-insensitive).
+   *
+   * @param text content to sign or plaintext to encrypt
+   * @return true if it must be refused
+   */
+  public boolean containsBlockedWord(String text) {
+    if (blockedWords.isEmpty()) {
+      return false;
+    }
+    String lower = text.toLowerCase(Locale.ROOT);
+    for (String w : blockedWords) {
+      if (lower.contains(w)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Starts a builder (no permissions, no blocked words, not self-only, 120 requests per minute).
+   *
+   * @param name the policy name
+   * @return a builder
+   */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /** Builder for {@link Policy}; not thread-safe. */
+  public static final class Builder {
+    private final String name;
+    private PermissionSet permissions = PermissionSet.empty();
+    private List<String> blockedWords = List.of();
+    private boolean selfEncryptionOnly;
+    private RateLimit rateLimit = RateLimit.perMinute(120);
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    /**
+     * Sets the allowed sensitive operations.
+     *
+     * @param permissions for example {@code PermissionSet.parse("sign_event:1,nip44_encrypt")}
+     * @return this builder
+     */
+    public Builder permissions(PermissionSet permissions) {
+      this.permissions = permissions;
+      return this;
+    }
+
+    /**
+     * Parses and sets the allowed sensitive operations.
+     *
+     * @param perms comma list such as {@code "sign_event:1,sign_event:7,nip44_encrypt,nip44_decrypt"}
+     * @return this builder
+     * @throws dev.keycast.nip46.NostrFormatException if malformed
+     */
+    public Builder permissions(String perms) {
+      return permissions(PermissionSet.parse(perms));
+    }
+
+    /**
+     * Sets the blocked words.
+     *
+     * @param words the words (matched case-insensitively as substrings)
+     * @return this builder
+     */
+    public Builder blockedWords(List<String> words) {
+      this.blockedWords = List.copyOf(words);
+      return this;
+    }
+
+    /**
+     * Limits encrypt/decrypt to the user's own key.
+     *
+     * @param selfOnly true to limit
+     * @return this builder
+     */
+    public Builder selfEncryptionOnly(boolean selfOnly) {
+      this.selfEncryptionOnly = selfOnly;
+      return this;
+    }
+
+    /**
+     * Sets the per-client rate limit.
+     *
+     * @param rateLimit the limit
+     * @return this builder
+     */
+    public Builder rateLimit(RateLimit rateLimit) {
+      this.rateLimit = rateLimit;
+      return this;
+    }
+
+    /**
+     * Builds.
+     *
+     * @return the policy
+     * @throws IllegalArgumentException if the name is invalid
+     */
+    public Policy build() {
+      return new Policy(name, permissions, blockedWords, selfEncryptionOnly, rateLimit);
+    }
+  }
+
+  /** The methods every connected client may call regardless of policy permissions. */
+  static boolean isBasic(Nip46Method method) {
+    return switch (method) {
+      case CONNECT, PING, GET_PUBLIC_KEY, SWITCH_RELAYS, LOGOUT -> true;
+      case SIGN_EVENT, NIP04_ENCRYPT, NIP04_DECRYPT, NIP44_ENCRYPT, NIP44_DECRYPT -> false;
+    };
+  }
+}

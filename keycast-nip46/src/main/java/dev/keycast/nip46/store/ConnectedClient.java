@@ -1,0 +1,17 @@
+package dev.keycast.nip46.store;
+
+import dev.keycast.crypto.PublicKey;
+import java.time.Instant;
+import dev.keycast.nip46.PermissionSet;
+
+/**
+ * A client that connected to an authorization and the permissions it was granted.
+ *
+ * @param authorizationId the authorization
+ * @param clientPublicKey the client's key (the author of its kind-24133 requests)
+ * @param grantedPerms the NIP-46 perms granted at connect (normally what the client asked for); empty means
+ *     "no restriction beyond the policy" (see {@link dev.keycast.nip46.policy.PolicyEvaluator})
+ * @param connectedAt when it connected (millisecond precision)
+ */
+public record ConnectedClient(
+    long authorizationId, PublicKey clientPublicKey, PermissionSet grantedPerms, Instant connectedAt) {}

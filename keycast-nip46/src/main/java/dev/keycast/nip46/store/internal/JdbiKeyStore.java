@@ -1,0 +1,152 @@
+package dev.keycast.nip46.store.internal;
+
+import dev.keycast.crypto.InsecureSecretKeyAccess;
+import dev.keycast.crypto.PublicKey;
+import dev.keycast.crypto.SecretKey;
+import dev.keycast.nip46.store.DuplicateEntryException;
+import dev.keycast.nip46.store.KeyEncryptionException;
+import dev.keycast.nip46.store.KeyStore;
+import dev.keycast.nip46.store.StoreException;
+import dev.keycast.nip46.store.StoredKey;
+import java.security.InvalidKeyException;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+/** {@link KeyStore} over JDBI. Thread-safe; all methods block on the database. */
+public final class JdbiKeyStore implements KeyStore {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final RowMapper<StoredKey> MAPPER = (rs, ctx) ->
+      new StoredKey(rs.getString("name"), Rows.publicKey(rs, "public_key"), Rows.instant(rs, "created_at"));
+
+  private final StoreContext ctx;
+
+  /**
+   * Creates the store.
+   *
+   * @param ctx shared context
+   */
+  public JdbiKeyStore(StoreContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /**
+   * Associated data binding a user key's ciphertext to its row.
+   *
+   * @param name the key name
+   * @return the associated data
+   */
+  static String associatedData(String name) {
+    return "user-key:" + name;
+  }
+
+  static void checkName(String name) {
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("key name must be 1 to 64 characters of [A-Za-z0-9._-]");
+    }
+  }
+
+  @Override
+  public StoredKey generate(String name) {
+    checkName(name);
+    return importKey(name, SecretKey.generate());
+  }
+
+  @Override
+  public StoredKey importKey(String name, SecretKey secretKey) {
+    checkName(name);
+    PublicKey publicKey = secretKey.publicKey();
+    byte[] secret = secretKey.toBytes(InsecureSecretKeyAccess.get());
+    byte[] encrypted;
+    try {
+      encrypted = ctx.keyEncryption().encrypt(secret, associatedData(name));
+    } finally {
+      Arrays.fill(secret, (byte) 0);
+    }
+    long now = ctx.nowMillis();
+    try {
+      return StoreErrors.run("store key", () -> ctx.writer().inTransaction(h -> {
+        StoreContext.bumpChangeVersion(h);
+        h.createUpdate("INSERT INTO user_keys (name, public_key, encrypted_secret, scheme, created_at) "
+                + "VALUES (:name, :pk, :enc, :scheme, :at)")
+            .bind("name", name)
+            .bind("pk", publicKey.toHex())
+            .bind("enc", encrypted)
+            .bind("scheme", ctx.keyEncryption().schemeId())
+            .bind("at", now)
+            .execute();
+        return new StoredKey(name, publicKey, Instant.ofEpochMilli(now));
+      }));
+    } catch (DuplicateEntryException e) {
+      throw new DuplicateEntryException(
+          "a key named '" + name + "' or with the same public key is already stored", e);
+    }
+  }
+
+  @Override
+  public List<StoredKey> list() {
+    return StoreErrors.run("list keys", () -> ctx.reader().withHandle(h ->
+        h.createQuery("SELECT name, public_key, created_at FROM user_keys ORDER BY name").map(MAPPER).list()));
+  }
+
+  @Override
+  public Optional<StoredKey> find(String name) {
+    return StoreErrors.run("find key", () -> ctx.reader().withHandle(h ->
+        h.createQuery("SELECT name, public_key, created_at FROM user_keys WHERE name = :name")
+            .bind("name", name).map(MAPPER).findOne()));
+  }
+
+  @Override
+  public Optional<StoredKey> findByPublicKey(PublicKey publicKey) {
+    return StoreErrors.run("find key", () -> ctx.reader().withHandle(h ->
+        h.createQuery("SELECT name, public_key, created_at FROM user_keys WHERE public_key = :pk")
+            .bind("pk", publicKey.toHex()).map(MAPPER).findOne()));
+  }
+
+  @Override
+  public Optional<SecretKey> loadSecret(String name) {
+    Optional<EncryptedRow> row = StoreErrors.run("load key", () -> ctx.reader().withHandle(h ->
+        h.createQuery("SELECT encrypted_secret, scheme FROM user_keys WHERE name = :name")
+            .bind("name", name)
+            .map((rs, c) -> new EncryptedRow(rs.getBytes("encrypted_secret"), rs.getString("scheme")))
+            .findOne()));
+    return row.map(r -> decryptKey(ctx, r, associatedData(name)));
+  }
+
+  @Override
+  public boolean delete(String name) {
+    return StoreErrors.run("delete key", () -> ctx.writer().inTransaction(h -> {
+      long seq = StoreContext.bumpChangeVersion(h);
+      h.createUpdate("INSERT INTO deleted_authorizations (id, change_seq) "
+              + "SELECT id, :seq FROM authorizations WHERE key_name = :name")
+          .bind("seq", seq).bind("name", name).execute();
+      h.createUpdate("DELETE FROM authorization_clients WHERE authorization_id IN "
+              + "(SELECT id FROM authorizations WHERE key_name = :name)")
+          .bind("name", name).execute();
+      h.createUpdate("DELETE FROM authorizations WHERE key_name = :name").bind("name", name).execute();
+      return h.createUpdate("DELETE FROM user_keys WHERE name = :name").bind("name", name).execute() > 0;
+    }));
+  }
+
+  /** An encrypted secret and the scheme that wrote it. */
+  record EncryptedRow(byte[] ciphertext, String scheme) {}
+
+  /** Decrypts a stored secp256k1 secret key, zeroing the intermediate bytes. */
+  static SecretKey decryptKey(StoreContext ctx, EncryptedRow row, String associatedData) {
+    if (!row.scheme().equals(ctx.keyEncryption().schemeId())) {
+      throw new KeyEncryptionException("stored key was encrypted with scheme '" + row.scheme()
+          + "' but '" + ctx.keyEncryption().schemeId() + "' is configured");
+    }
+    byte[] secret = ctx.keyEncryption().decrypt(row.ciphertext(), associatedData);
+    try {
+      return SecretKey.fromBytes(secret);
+    } catch (InvalidKeyException | IllegalArgumentException e) {
+      throw new StoreException("stored key decrypted to an invalid secp256k1 key", e);
+    } finally {
+      Arrays.fill(secret, (byte) 0);
+    }
+  }
+}

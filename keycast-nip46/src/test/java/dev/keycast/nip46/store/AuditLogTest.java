@@ -1,0 +1,72 @@
+package dev.keycast.nip46.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keycast.crypto.PublicKey;
+import dev.keycast.crypto.SecretKey;
+import dev.keycast.nip46.store.TestDatabase.Backend;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class AuditLogTest {
+  private final KeyEncryption encryption = AesGcmKeyEncryption.create(MasterKey.random());
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void record_thenRead_newestFirstAndPerAuthorization(Backend backend) throws Exception {
+    try (TestDatabase t = TestDatabase.create(backend)) {
+      AuditLog log = t.open(encryption).audit();
+      PublicKey client = SecretKey.generate().publicKey();
+      Instant t0 = Instant.ofEpochMilli(1_700_000_000_000L);
+      AuditEntry signed = new AuditEntry(t0, 7L, client, "sign_event", 1, AuditOutcome.ALLOWED, null);
+      AuditEntry denied = new AuditEntry(t0.plusSeconds(1), 7L, client, "nip44_decrypt", null, AuditOutcome.DENIED,
+          "unauthorized: permission not granted");
+      AuditEntry other = new AuditEntry(t0.plusSeconds(2), 8L, null, "ping", null, AuditOutcome.FAILED, "x");
+      log.record(signed);
+      log.record(denied);
+      log.record(other);
+      assertThat(log.recent(10)).containsExactly(other, denied, signed);
+      assertThat(log.recent(1)).containsExactly(other);
+      assertThat(log.forAuthorization(7L, 10)).containsExactly(denied, signed);
+      assertThat(log.purgeBefore(t0.plusSeconds(2))).isEqualTo(2);
+      assertThat(log.recent(10)).containsExactly(other);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void recordAll_writesEveryEntryInOrder(Backend backend) throws Exception {
+    try (TestDatabase t = TestDatabase.create(backend)) {
+      AuditLog log = t.open(encryption).audit();
+      java.util.List<AuditEntry> batch = new java.util.ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        batch.add(new AuditEntry(Instant.ofEpochMilli(i), (long) i, null, "ping", null, AuditOutcome.ALLOWED, null));
+      }
+      log.recordAll(batch);
+      log.recordAll(java.util.List.of());
+      java.util.List<AuditEntry> read = new java.util.ArrayList<>(log.recent(100));
+      java.util.Collections.reverse(read);
+      assertThat(read).isEqualTo(batch);
+    }
+  }
+
+  @Test
+  void entry_invalid_throwsIllegalArgument() {
+    Instant now = Instant.now();
+    assertThatThrownBy(() -> new AuditEntry(now, null, null, "", null, AuditOutcome.ALLOWED, null))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new AuditEntry(now, null, null, "m", null, AuditOutcome.ALLOWED, "r".repeat(257)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void recent_limitOutOfRange_throwsIllegalArgument() {
+    try (KeycastDatabase db = KeycastDatabase.open("jdbc:sqlite::memory:", encryption)) {
+      assertThatThrownBy(() -> db.audit().recent(0)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> db.audit().forAuthorization(1, 10_001)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+}

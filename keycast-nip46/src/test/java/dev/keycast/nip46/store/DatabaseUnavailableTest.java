@@ -1,0 +1,70 @@
+package dev.keycast.nip46.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PostgreSQL going away: calls fail with {@link DatabaseUnavailableException} (not a generic error, not a hang) and
+ * the same {@link KeycastDatabase} recovers by itself once the server is back.
+ */
+class DatabaseUnavailableTest {
+  private final KeyEncryption encryption = AesGcmKeyEncryption.create(MasterKey.random());
+
+  @Test
+  void serverGoneThenBack_typedFailureThenRecovery() throws Exception {
+    try (TestDatabase t = TestDatabase.create(TestDatabase.Backend.POSTGRESQL);
+        TcpProxy proxy = new TcpProxy(TestDatabase.PG_PORT)) {
+      String url = t.url().replace(":" + TestDatabase.PG_PORT + "/", ":" + proxy.port() + "/");
+      KeycastDatabase db = t.track(KeycastDatabase.builder(url).keyEncryption(encryption)
+          .connectionTimeout(Duration.ofSeconds(1)).maxPoolSize(2).open());
+      db.keys().generate("alice");
+
+      proxy.stop();
+      assertThatThrownBy(db::checkHealth).isInstanceOf(DatabaseUnavailableException.class);
+      assertThatThrownBy(() -> db.keys().list()).isInstanceOf(DatabaseUnavailableException.class)
+          .hasMessageContaining("database unavailable");
+      assertThatThrownBy(db::changeVersion).isInstanceOf(DatabaseUnavailableException.class);
+
+      proxy.start();
+      assertThat(eventually(() -> db.keys().list().size())).isEqualTo(1);
+      db.checkHealth();
+    }
+  }
+
+  @Test
+  void backendsTerminated_typedFailureOrTransparentRetry_thenRecovery() throws Exception {
+    try (TestDatabase t = TestDatabase.create(TestDatabase.Backend.POSTGRESQL)) {
+      KeycastDatabase db = t.open(encryption);
+      db.keys().generate("alice");
+      try (Connection c = java.sql.DriverManager.getConnection(TestDatabase.adminUrl(TestDatabase.requirePostgres()));
+          Statement s = c.createStatement()) {
+        s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '"
+            + t.schema() + "'");
+      }
+      // Hikari may notice the dead connections itself; if a call does see one, it must be typed as unavailable.
+      assertThat(eventually(() -> db.keys().list().size())).isEqualTo(1);
+      assertThat(db.changeVersion()).isPositive();
+    }
+  }
+
+  /** Retries while the database is unavailable (up to ~30 attempts); any other failure fails the test. */
+  private static <T> T eventually(java.util.function.Supplier<T> call) throws InterruptedException {
+    DatabaseUnavailableException last = null;
+    for (int i = 0; i < 30; i++) {
+      try {
+        return call.get();
+      } catch (DatabaseUnavailableException e) {
+        last = e;
+        Thread.sleep(200);
+      }
+    }
+    fail("database did not recover", last);
+    throw new AssertionError();
+  }
+}

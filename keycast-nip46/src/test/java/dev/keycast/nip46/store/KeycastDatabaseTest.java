@@ -1,0 +1,170 @@
+package dev.keycast.nip46.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keycast.nip46.store.TestDatabase.Backend;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class KeycastDatabaseTest {
+  private final KeyEncryption encryption = AesGcmKeyEncryption.create(MasterKey.random());
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void open_freshDatabase_migratesToLatestVersion(Backend backend) throws Exception {
+    try (TestDatabase t = TestDatabase.create(backend)) {
+      KeycastDatabase db = t.open(encryption);
+      assertThat(db.schemaVersion()).isEqualTo(KeycastDatabase.supportedSchemaVersion()).isEqualTo(2);
+      assertThat(db.isPostgreSql()).isEqualTo(backend == Backend.POSTGRESQL);
+      db.checkHealth();
+      assertThat(db.changeVersion()).isZero();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void open_twice_keepsDataAndDoesNotReapplyMigrations(Backend backend) throws Exception {
+    try (TestDatabase t = TestDatabase.create(backend)) {
+      try (KeycastDatabase db = KeycastDatabase.open(t.url(), encryption)) {
+        db.keys().generate("alice");
+      }
+      KeycastDatabase again = t.open(encryption);
+      assertThat(again.keys().list()).extracting(StoredKey::name).containsExactly("alice");
+      try (Connection c = t.rawConnection(); Statement s = c.createStatement();
+          var rs = s.executeQuery("SELECT COUNT(*) FROM schema_version")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(KeycastDatabase.supportedSchemaVersion());
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void open_version1Database_upgradesToLatestKeepingData(Backend backend) throws Exception {
+    try (TestDatabase t = TestDatabase.create(backend)) {
+      try (KeycastDatabase db = KeycastDatabase.open(t.url(), encryption)) {
+        db.keys().generate("alice");
+      }
+      try (Connection c = t.rawConnection(); Statement s = c.createStatement()) { // roll back to a v1 database
+        s.execute("DROP TABLE policies");
+        s.execute("DELETE FROM schema_version WHERE version = 2");
+      }
+      KeycastDatabase upgraded = t.open(encryption);
+      assertThat(upgraded.schemaVersion()).isEqualTo(2);
+      assertThat(upgraded.keys().list()).extracting(StoredKey::name).containsExactly("alice");
+      assertThat(upgraded.policies().list()).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void open_newerSchema_throwsSchemaVersionException(Backend backend) throws Exception {
+    try (TestDatabase t = TestDatabase.create(backend)) {
+      KeycastDatabase.open(t.url(), encryption).close();
+      try (Connection c = t.rawConnection(); Statement s = c.createStatement()) {
+        s.execute("INSERT INTO schema_version (version, description, applied_at) VALUES (99, 'future', 0)");
+      }
+      assertThatThrownBy(() -> t.track(KeycastDatabase.open(t.url(), encryption)))
+          .isInstanceOf(SchemaVersionException.class)
+          .hasMessageContaining("99")
+          .hasMessageContaining("newer");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void open_wrongMasterKey_throwsKeyEncryptionException(Backend backend) throws Exception {
+    try (TestDatabase t = TestDatabase.create(backend)) {
+      KeycastDatabase.open(t.url(), encryption).close();
+      KeyEncryption other = AesGcmKeyEncryption.create(MasterKey.random());
+      assertThatThrownBy(() -> t.track(KeycastDatabase.open(t.url(), other)))
+          .isInstanceOf(KeyEncryptionException.class)
+          .hasMessageContaining("wrong master key");
+      // the right key still works
+      t.open(encryption).checkHealth();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void open_concurrentFirstOpens_allSucceed(Backend backend) throws Exception {
+    for (int round = 0; round < 3; round++) {
+      openConcurrently(backend);
+    }
+  }
+
+  private void openConcurrently(Backend backend) throws Exception {
+    try (TestDatabase t = TestDatabase.create(backend)) {
+      var results = new java.util.concurrent.ConcurrentLinkedQueue<Throwable>();
+      var dbs = new java.util.concurrent.ConcurrentLinkedQueue<KeycastDatabase>();
+      Thread[] threads = new Thread[4];
+      for (int i = 0; i < threads.length; i++) {
+        threads[i] = Thread.ofPlatform().start(() -> {
+          try {
+            dbs.add(KeycastDatabase.open(t.url(), encryption));
+          } catch (Throwable e) {
+            results.add(e);
+          }
+        });
+      }
+      for (Thread th : threads) {
+        th.join();
+      }
+      dbs.forEach(t::track);
+      assertThat(results).isEmpty();
+      assertThat(dbs).hasSize(4);
+    }
+  }
+
+  @Test
+  void open_unsupportedUrl_throwsIllegalArgument() {
+    assertThatThrownBy(() -> KeycastDatabase.open("jdbc:mysql://x/y?password=hunter2", encryption))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void open_postgresNotListening_throwsDatabaseUnavailable() throws Exception {
+    int port;
+    try (var s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort(); // closed again: nothing listens there
+    }
+    assertThatThrownBy(() -> KeycastDatabase.builder("jdbc:postgresql://127.0.0.1:" + port + "/test?user=x")
+            .keyEncryption(encryption).connectionTimeout(Duration.ofSeconds(1)).open())
+        .isInstanceOf(DatabaseUnavailableException.class);
+  }
+
+  @Test
+  void open_withoutKeyEncryption_throwsIllegalState() {
+    assertThatThrownBy(() -> KeycastDatabase.builder("jdbc:sqlite:x.db").open())
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void builder_optionSetTwice_throwsIllegalState() {
+    var b = KeycastDatabase.builder("jdbc:sqlite:x.db").maxPoolSize(2);
+    assertThatThrownBy(() -> b.maxPoolSize(3)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already set");
+    assertThatThrownBy(() -> KeycastDatabase.builder("jdbc:sqlite:x.db").maxPoolSize(0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void open_sqliteInMemory_works() {
+    try (KeycastDatabase db = KeycastDatabase.open("jdbc:sqlite::memory:", encryption)) {
+      db.keys().generate("a");
+      assertThat(db.keys().list()).hasSize(1);
+    }
+  }
+
+  @Test
+  void open_sqliteInMissingDirectory_throwsStoreException() {
+    assertThatThrownBy(() -> KeycastDatabase.open("jdbc:sqlite:/nonexistent-dir-keycast/x.db", encryption))
+        .isInstanceOf(StoreException.class);
+  }
+}

@@ -1,0 +1,102 @@
+package dev.keycast.nip46.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP forwarder on a fixed local port that can be stopped (dropping every connection and refusing new ones) and
+ * started again on the same port: a database "going away and coming back" without touching the real server.
+ */
+final class TcpProxy implements AutoCloseable {
+  private final int targetPort;
+  private final int port;
+  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+  private volatile ServerSocket server;
+
+  TcpProxy(int targetPort) throws IOException {
+    this.targetPort = targetPort;
+    this.server = bind(0);
+    this.port = server.getLocalPort();
+    acceptLoop(server);
+  }
+
+  int port() {
+    return port;
+  }
+
+  private static ServerSocket bind(int port) throws IOException {
+    ServerSocket s = new ServerSocket();
+    s.setReuseAddress(true);
+    s.bind(new InetSocketAddress("127.0.0.1", port));
+    return s;
+  }
+
+  private void acceptLoop(ServerSocket s) {
+    Thread.ofVirtual().name("tcp-proxy-accept").start(() -> {
+      while (!s.isClosed()) {
+        try {
+          Socket in = s.accept();
+          Socket out = new Socket("127.0.0.1", targetPort);
+          sockets.add(in);
+          sockets.add(out);
+          pump(in, out);
+          pump(out, in);
+        } catch (IOException e) {
+          return;
+        }
+      }
+    });
+  }
+
+  private void pump(Socket from, Socket to) {
+    Thread.ofVirtual().name("tcp-proxy-pump").start(() -> {
+      byte[] buf = new byte[16384];
+      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+          out.write(buf, 0, n);
+          out.flush();
+        }
+      } catch (IOException ignored) {
+        // connection dropped: close both ends below
+      } finally {
+        closeQuietly(from);
+        closeQuietly(to);
+      }
+    });
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException ignored) {
+      // already closed
+    }
+  }
+
+  /** Stops listening and drops every open connection. */
+  void stop() throws IOException {
+    server.close();
+    for (Socket s : sockets) {
+      closeQuietly(s);
+    }
+    sockets.clear();
+  }
+
+  /** Listens again on the same port. */
+  void start() throws IOException {
+    server = bind(port);
+    acceptLoop(server);
+  }
+
+  @Override
+  public void close() throws IOException {
+    stop();
+  }
+}
