@@ -2,6 +2,8 @@ package dev.keycast.nip46.policy;
 
 import dev.keycast.crypto.PublicKey;
 import dev.keycast.nip46.Nip46Method;
+import dev.keycast.nip46.Nip46Request;
+import java.security.InvalidKeyException;
 
 /**
  * The policy-relevant facts of one NIP-46 request, extracted by the server after decrypting and parsing it. Holds
@@ -15,6 +17,38 @@ public sealed interface PolicyRequest {
    * @return the NIP-46 method
    */
   Nip46Method method();
+
+  /**
+   * Extracts the policy-relevant facts of a parsed request. Pure; never blocks.
+   *
+   * @param request a parsed request other than {@link Nip46Request.Unknown} (answer those with an error first)
+   * @return the policy request
+   * @throws IllegalArgumentException for {@link Nip46Request.Unknown}, or if a peer public key is not a valid
+   *     secp256k1 x-only key (answer with an error reply)
+   */
+  static PolicyRequest of(Nip46Request request) {
+    return switch (request) {
+      case Nip46Request.Connect c -> new Basic(Nip46Method.CONNECT);
+      case Nip46Request.GetPublicKey g -> new Basic(Nip46Method.GET_PUBLIC_KEY);
+      case Nip46Request.Ping p -> new Basic(Nip46Method.PING);
+      case Nip46Request.SwitchRelays s -> new Basic(Nip46Method.SWITCH_RELAYS);
+      case Nip46Request.Logout l -> new Basic(Nip46Method.LOGOUT);
+      case Nip46Request.SignEvent s -> new SignEvent(s.template().kind(), s.template().content());
+      case Nip46Request.Nip04Encrypt e -> new Encrypt(Nip46Method.NIP04_ENCRYPT, peer(e.peerPubkeyHex()), e.text());
+      case Nip46Request.Nip44Encrypt e -> new Encrypt(Nip46Method.NIP44_ENCRYPT, peer(e.peerPubkeyHex()), e.text());
+      case Nip46Request.Nip04Decrypt d -> new Decrypt(Nip46Method.NIP04_DECRYPT, peer(d.peerPubkeyHex()));
+      case Nip46Request.Nip44Decrypt d -> new Decrypt(Nip46Method.NIP44_DECRYPT, peer(d.peerPubkeyHex()));
+      case Nip46Request.Unknown u -> throw new IllegalArgumentException("unknown method has no policy request");
+    };
+  }
+
+  private static PublicKey peer(String hex) {
+    try {
+      return PublicKey.fromHex(hex);
+    } catch (InvalidKeyException e) {
+      throw new IllegalArgumentException("peer public key is not a valid secp256k1 x-only key", e);
+    }
+  }
 
   /**
    * {@code sign_event}.

@@ -171,4 +171,22 @@ class PolicyEvaluatorTest {
     assertThatThrownBy(() -> new RateLimit(0, java.time.Duration.ofMinutes(1)))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void of_parsedRequests_mapToPolicyRequests() {
+    assertThat(PolicyRequest.of(new dev.keycast.nip46.Nip46Request.GetPublicKey("1")))
+        .isEqualTo(new PolicyRequest.Basic(Nip46Method.GET_PUBLIC_KEY));
+    assertThat(PolicyRequest.of(new dev.keycast.nip46.Nip46Request.SignEvent("2",
+            new dev.keycast.nip46.EventTemplate(7, "+", List.of(), 1L))))
+        .isEqualTo(new PolicyRequest.SignEvent(7, "+"));
+    assertThat(PolicyRequest.of(new dev.keycast.nip46.Nip46Request.Nip44Encrypt("3", peer.toHex(), "hi")))
+        .isEqualTo(new PolicyRequest.Encrypt(Nip46Method.NIP44_ENCRYPT, peer, "hi"));
+    assertThat(PolicyRequest.of(new dev.keycast.nip46.Nip46Request.Nip04Decrypt("4", peer.toHex(), "ct?iv=x")))
+        .isEqualTo(new PolicyRequest.Decrypt(Nip46Method.NIP04_DECRYPT, peer));
+    assertThatThrownBy(() -> PolicyRequest.of(new dev.keycast.nip46.Nip46Request.Unknown("5", "frobnicate")))
+        .isInstanceOf(IllegalArgumentException.class);
+    String notOnCurve = "0000000000000000000000000000000000000000000000000000000000000005";
+    assertThatThrownBy(() -> PolicyRequest.of(new dev.keycast.nip46.Nip46Request.Nip44Decrypt("6", notOnCurve, "x")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

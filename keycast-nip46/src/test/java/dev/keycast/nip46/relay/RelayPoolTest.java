@@ -1,0 +1,297 @@
+package dev.keycast.nip46.relay;
+
+import static dev.keycast.nip46.relay.TestEvents.event;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.keycast.crypto.SecretKey;
+import dev.keycast.crypto.SignedEvent;
+import dev.keycast.nip46.ClientMessage;
+import dev.keycast.nip46.Filter;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RelayPoolTest {
+  private static final Duration GENEROUS = Duration.ofSeconds(30);
+
+  /** One delivery as the listener saw it. */
+  record Delivery(String relayUrl, String subscriptionId, SignedEvent event) {}
+
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+  private final BlockingQueue<Delivery> deliveries = new LinkedBlockingQueue<>();
+
+  @AfterEach
+  void closeAll() throws Exception {
+    for (AutoCloseable c : toClose.reversed()) {
+      c.close();
+    }
+  }
+
+  private <T extends AutoCloseable> T closeLater(T c) {
+    toClose.add(c);
+    return c;
+  }
+
+  private DevRelay relay() {
+    return closeLater(DevRelay.start("127.0.0.1", 0));
+  }
+
+  private static RelayPoolConfig.Builder fastConfig() {
+    return RelayPoolConfig.builder().backoff(Duration.ofMillis(50), Duration.ofMillis(500));
+  }
+
+  private RelayPool listeningPool(RelayPoolConfig config) {
+    return closeLater(RelayPool.create(config, (url, sub, ev) -> deliveries.add(new Delivery(url, sub, ev))));
+  }
+
+  private RelayPool publisher() {
+    return closeLater(RelayPool.create(fastConfig().build(), (url, sub, ev) -> {}));
+  }
+
+  private Delivery nextDelivery() throws InterruptedException {
+    Delivery d = deliveries.poll(GENEROUS.toSeconds(), TimeUnit.SECONDS);
+    if (d == null) {
+      throw new AssertionError("no event delivered within " + GENEROUS);
+    }
+    return d;
+  }
+
+  private static void awaitConnected(RelayPool pool, String url, long connects) {
+    await().atMost(GENEROUS).until(() -> {
+      RelayStatus s = pool.status().get(url);
+      return s != null && s.state() == RelayState.CONNECTED && s.connects() >= connects;
+    });
+  }
+
+  private static Filter signerFilter(String pubkey) {
+    return Filter.builder().kinds(24133).tag('p', List.of(pubkey)).since(TestEvents.now() - 30).build();
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void subscribe_thenPublishFromAnotherPool_deliversWithRelayUrl() throws Exception {
+    DevRelay relay = relay();
+    String signer = SecretKey.generate().publicKey().toHex();
+    RelayPool pool = listeningPool(fastConfig().build());
+    String url = pool.addRelay(relay.url());
+    pool.subscribe("nip46", List.of(signerFilter(signer)));
+    awaitConnected(pool, url, 1);
+
+    SignedEvent other = TestEvents.toP(SecretKey.generate().publicKey().toHex(), "not for us");
+    SignedEvent mine = TestEvents.toP(signer, "for us");
+    RelayPool pub = publisher();
+    assertThat(pub.publish(other, List.of(relay.url())).get(30, TimeUnit.SECONDS).acceptedByAny()).isTrue();
+    PublishResult r = pub.publish(mine, List.of(relay.url())).get(30, TimeUnit.SECONDS);
+    assertThat(r.acks()).containsOnlyKeys(url);
+    assertThat(r.acceptedBy()).containsExactly(url);
+
+    assertThat(nextDelivery()).isEqualTo(new Delivery(url, "nip46", mine));
+    assertThat(pool.status().get(url).eventsReceived()).isEqualTo(1);
+  }
+
+  @Test
+  void publish_forgedEvent_reportsRejectionWithReason() throws Exception {
+    DevRelay a = relay();
+    DevRelay b = relay();
+    RelayPool pub = publisher();
+    SignedEvent forged = TestEvents.forged(event(1, "x"));
+    PublishResult r = pub.publish(forged, List.of(a.url(), b.url())).get(30, TimeUnit.SECONDS);
+    assertThat(r.eventId()).isEqualTo(forged.id());
+    assertThat(r.acks().values()).hasSize(2).allSatisfy(ack -> {
+      assertThat(ack.outcome()).isEqualTo(PublishResult.Outcome.REJECTED);
+      assertThat(ack.message()).startsWith("invalid:");
+    });
+    assertThat(r.acceptedByAny()).isFalse();
+    await().atMost(GENEROUS).until(() -> pub.status().values().stream().allMatch(s -> s.publishRejected() == 1));
+  }
+
+  @Test
+  void publish_deadRelay_timesOutWhileLiveOnesAccept() throws Exception {
+    DevRelay live = relay();
+    String dead = "ws://127.0.0.1:" + freePort();
+    RelayPool pub = closeLater(RelayPool.create(
+        fastConfig().publishTimeout(Duration.ofSeconds(2)).build(), (url, sub, ev) -> {}));
+    PublishResult r = pub.publish(event(1, "x"), List.of(live.url(), dead)).get(30, TimeUnit.SECONDS);
+    assertThat(r.acks().get(RelayPool.normalizeUrl(live.url())).outcome()).isEqualTo(PublishResult.Outcome.ACCEPTED);
+    assertThat(r.acks().get(dead).outcome()).isEqualTo(PublishResult.Outcome.TIMED_OUT);
+    RelayStatus deadStatus = pub.status().get(dead);
+    assertThat(deadStatus.state()).isIn(RelayState.CONNECTING, RelayState.BACKOFF);
+    assertThat(deadStatus.lastError()).startsWith("connect failed");
+    assertThat(deadStatus.connects()).isZero();
+  }
+
+  @Test
+  void relayKilledAndRestartedOnSamePort_poolReconnectsResubscribesAndReceives() throws Exception {
+    DevRelay relay = DevRelay.start("127.0.0.1", 0);
+    int port = relay.port();
+    String signer = SecretKey.generate().publicKey().toHex();
+    RelayPool pool = listeningPool(fastConfig().build());
+    String url = pool.addRelay(relay.url());
+    pool.subscribe("nip46", List.of(signerFilter(signer)));
+    awaitConnected(pool, url, 1);
+    RelayPool pub = publisher();
+    SignedEvent before = TestEvents.toP(signer, "before");
+    pub.publish(before, List.of(url)).get(30, TimeUnit.SECONDS);
+    assertThat(nextDelivery().event()).isEqualTo(before);
+
+    relay.close();
+    await().atMost(GENEROUS).until(() -> pool.status().get(url).state() != RelayState.CONNECTED);
+    assertThat(pool.status().get(url).lastError()).isNotNull();
+
+    DevRelay restarted = closeLater(DevRelay.start("127.0.0.1", port));
+    awaitConnected(pool, url, 2);
+    awaitConnected(pub, url, 2);
+    SignedEvent after = TestEvents.toP(signer, "after");
+    PublishResult r = pub.publish(after, List.of(url)).get(30, TimeUnit.SECONDS);
+    assertThat(r.acceptedByAny()).isTrue();
+    assertThat(nextDelivery()).isEqualTo(new Delivery(url, "nip46", after));
+    assertThat(restarted.connectionCount()).isEqualTo(2);
+  }
+
+  @Test
+  void oneOfThreeRelaysDead_othersKeepWorking_andDuplicatesAreVisiblePerRelay() throws Exception {
+    DevRelay a = relay();
+    DevRelay b = relay();
+    String dead = "ws://127.0.0.1:" + freePort();
+    String signer = SecretKey.generate().publicKey().toHex();
+    RelayPool pool = listeningPool(fastConfig().build());
+    pool.setRelays(List.of(a.url(), b.url(), dead));
+    pool.subscribe("nip46", List.of(signerFilter(signer)));
+    String ua = RelayPool.normalizeUrl(a.url());
+    String ub = RelayPool.normalizeUrl(b.url());
+    awaitConnected(pool, ua, 1);
+    awaitConnected(pool, ub, 1);
+
+    RelayPool pub = closeLater(RelayPool.create(
+        fastConfig().publishTimeout(Duration.ofSeconds(2)).build(), (url, sub, ev) -> {}));
+    SignedEvent e = TestEvents.toP(signer, "once, thrice delivered");
+    PublishResult r = pub.publish(e, List.of(a.url(), b.url(), dead)).get(30, TimeUnit.SECONDS);
+    assertThat(r.acceptedBy()).containsExactlyInAnyOrder(ua, ub);
+    assertThat(r.acks().get(dead).outcome()).isEqualTo(PublishResult.Outcome.TIMED_OUT);
+
+    Delivery d1 = nextDelivery();
+    Delivery d2 = nextDelivery();
+    assertThat(List.of(d1.relayUrl(), d2.relayUrl())).containsExactlyInAnyOrder(ua, ub);
+    assertThat(d1.event()).isEqualTo(e);
+    assertThat(d2.event()).isEqualTo(e);
+    Map<String, RelayStatus> status = pool.status();
+    assertThat(status).containsOnlyKeys(ua, ub, dead);
+    assertThat(status.get(dead).state()).isNotEqualTo(RelayState.CONNECTED);
+  }
+
+  @Test
+  void duplicateDelivery_sameEventOnThreeRelays_deliveredThreeTimesWithDistinctUrls() throws Exception {
+    List<DevRelay> relays = List.of(relay(), relay(), relay());
+    String signer = SecretKey.generate().publicKey().toHex();
+    RelayPool pool = listeningPool(fastConfig().build());
+    List<String> urls = relays.stream().map(DevRelay::url).toList();
+    pool.setRelays(urls);
+    pool.subscribe("nip46", List.of(signerFilter(signer)));
+    urls.forEach(u -> awaitConnected(pool, u, 1));
+    SignedEvent e = TestEvents.toP(signer, "dup");
+    assertThat(publisher().publish(e, urls).get(30, TimeUnit.SECONDS).acceptedBy()).hasSize(3);
+    List<String> from = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Delivery d = nextDelivery();
+      assertThat(d.event()).isEqualTo(e);
+      from.add(d.relayUrl());
+    }
+    assertThat(from).containsExactlyInAnyOrderElementsOf(urls);
+  }
+
+  @Test
+  void subscribe_replaced_newFiltersApply() throws Exception {
+    DevRelay relay = relay();
+    String oldKey = SecretKey.generate().publicKey().toHex();
+    String newKey = SecretKey.generate().publicKey().toHex();
+    RelayPool pool = listeningPool(fastConfig().build());
+    String url = pool.addRelay(relay.url());
+    pool.subscribe("nip46", List.of(signerFilter(oldKey)));
+    awaitConnected(pool, url, 1);
+    pool.subscribe("nip46", List.of(signerFilter(newKey)));
+    RelayPool pub = publisher();
+    // Publish until the new filter is active (the REQ replacement is asynchronous), then check the old one is gone.
+    SignedEvent probe = TestEvents.toP(newKey, "probe");
+    pub.publish(probe, List.of(url)).get(30, TimeUnit.SECONDS);
+    assertThat(nextDelivery().event()).isEqualTo(probe);
+    SignedEvent oldOne = TestEvents.toP(oldKey, "old");
+    SignedEvent newOne = TestEvents.toP(newKey, "new");
+    pub.publish(oldOne, List.of(url)).get(30, TimeUnit.SECONDS);
+    pub.publish(newOne, List.of(url)).get(30, TimeUnit.SECONDS);
+    assertThat(nextDelivery().event()).isEqualTo(newOne);
+
+    pool.unsubscribe("nip46");
+    assertThat(pool.subscriptions()).isEmpty();
+  }
+
+  @Test
+  void fragmentedFrames_reassembled_oversizedDropped_andResubscribeCoversGap() throws Exception {
+    int port = freePort();
+    SignedEvent scripted = event(1, 1234, List.of(List.of("t", "x".repeat(300))), "fragmented " + "y".repeat(500));
+    ScriptedRelay first = ScriptedRelay.start(port, scripted, 5000);
+    RelayPool pool = listeningPool(fastConfig().maxMessageChars(4000).resubscribeOverlap(Duration.ofSeconds(10))
+        .build());
+    String url = pool.addRelay(first.url());
+    pool.subscribe("s", List.of(Filter.builder().kinds(1).since(1000).build()));
+
+    ClientMessage.Req firstReq = first.reqs.poll(30, TimeUnit.SECONDS);
+    assertThat(firstReq).isNotNull();
+    assertThat(firstReq.filters().getFirst().since()).isEqualTo(1000L);
+    assertThat(nextDelivery()).isEqualTo(new Delivery(url, "s", scripted));
+    await().atMost(GENEROUS).until(() -> pool.status().get(url).messagesDropped() == 1);
+
+    long beforeKill = TestEvents.now();
+    first.close();
+    await().atMost(GENEROUS).until(() -> pool.status().get(url).state() != RelayState.CONNECTED);
+    ScriptedRelay second = ScriptedRelay.start(port, scripted, 10);
+    try {
+      ClientMessage.Req resumed = second.reqs.poll(30, TimeUnit.SECONDS);
+      assertThat(resumed).isNotNull();
+      assertThat(resumed.subscriptionId()).isEqualTo("s");
+      Long since = resumed.filters().getFirst().since();
+      // Resumes from the disconnect minus the 10 s overlap: later than the original since, early enough for the gap.
+      assertThat(since).isBetween(beforeKill - 10 - 5, TestEvents.now() - 10);
+      assertThat(resumed.filters().getFirst().kinds()).containsExactly(1);
+      assertThat(nextDelivery().event()).isEqualTo(scripted);
+    } finally {
+      second.close();
+    }
+  }
+
+  @Test
+  void close_completesPendingPublishesAsNotSent() throws Exception {
+    String dead = "ws://127.0.0.1:" + freePort();
+    RelayPool pool = RelayPool.create(fastConfig().publishTimeout(Duration.ofMinutes(5)).build(), (u, s, e) -> {});
+    var future = pool.publish(event(1, "x"), List.of(dead));
+    pool.close();
+    PublishResult r = future.get(30, TimeUnit.SECONDS);
+    assertThat(r.acks().get(dead).outcome()).isEqualTo(PublishResult.Outcome.NOT_SENT);
+    assertThat(pool.relays()).isEmpty();
+  }
+
+  @Test
+  void config_invalid_failsFast() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> RelayPoolConfig.builder().backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)).build())
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> RelayPoolConfig.builder().publishTimeout(Duration.ofSeconds(1)).publishTimeout(Duration.ofSeconds(2)))
+        .isInstanceOf(IllegalStateException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RelayPool.normalizeUrl("https://x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(RelayPool.normalizeUrl("WSS://Relay.Example/")).isEqualTo("wss://relay.example");
+  }
+}
