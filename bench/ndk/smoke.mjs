@@ -2,7 +2,7 @@
 // enough for ephemeral kind-24133 traffic), the NDK bunker as a child process, and NDK's own NIP-46 client doing
 // connect, ping, sign_event (signature verified) and nip44_encrypt. Exit 0 on success.
 //
-//   node smoke.mjs
+//   node smoke.mjs [--relay ws://127.0.0.1:PORT]   (an external relay, e.g. keycast's dev relay, instead of the built-in one)
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import NDK, { NDKEvent, NDKNip46Signer, NDKPrivateKeySigner, NDKUser } from "@nostr-dev-kit/ndk";
@@ -20,9 +20,10 @@ function matches(f, ev) {
   return true;
 }
 
-const wss = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+const external = process.argv[2] === "--relay" ? process.argv[3] : null;
+const wss = external ? null : new WebSocketServer({ host: "127.0.0.1", port: 0 });
 const subs = new Map(); // ws -> Map(subId -> filters)
-wss.on("connection", (ws) => {
+wss?.on("connection", (ws) => {
   subs.set(ws, new Map());
   ws.on("close", () => subs.delete(ws));
   ws.on("message", (data) => {
@@ -41,8 +42,8 @@ wss.on("connection", (ws) => {
     }
   });
 });
-await new Promise((r) => wss.on("listening", r));
-const relay = `ws://127.0.0.1:${wss.address().port}`;
+if (wss) await new Promise((r) => wss.on("listening", r));
+const relay = external ?? `ws://127.0.0.1:${wss.address().port}`;
 
 const child = spawn(process.execPath, [new URL("./bunker.mjs", import.meta.url).pathname, "--relay", relay], {
   stdio: ["ignore", "pipe", "inherit"],
@@ -79,6 +80,6 @@ console.log("nip44_encrypt ok");
 
 clearTimeout(timer);
 child.kill("SIGTERM");
-wss.close();
+wss?.close();
 console.log("ndk smoke: ok");
 process.exit(0);
