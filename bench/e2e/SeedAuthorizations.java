@@ -1,6 +1,8 @@
 import dev.keycast.crypto.InsecureSecretKeyAccess;
 import dev.keycast.crypto.SecretKey;
 import dev.keycast.nip46.PermissionSet;
+import dev.keycast.nip46.policy.Policy;
+import dev.keycast.nip46.policy.RateLimit;
 import dev.keycast.nip46.store.AesGcmKeyEncryption;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.AuthorizationStore;
@@ -46,6 +48,10 @@ public final class SeedAuthorizations {
         .keyEncryption(AesGcmKeyEncryption.create(MasterKey.read(masterKeyFile)))
         .maxPoolSize(Math.max(2, threads))
         .open()) {
+      if (db.policies().find("bench").isEmpty()) { // as BenchAuthorization: all perms, no practical rate limit
+        db.policies().save(Policy.builder("bench").permissions(PermissionSet.all())
+            .rateLimit(RateLimit.perMinute(100_000_000)).build());
+      }
       AuthorizationStore store = db.authorizations();
       String[] lines = new String[m];
       AtomicInteger done = new AtomicInteger();
@@ -57,7 +63,7 @@ public final class SeedAuthorizations {
             for (int i = start; i < n; i += threads) {
               String secret = "bench-secret-" + i;
               Authorization auth = store.create(NewAuthorization.builder(keyName).relays(relay)
-                  .policyName("full").secret(secret).maxUses(null).label("bench " + i).build());
+                  .policyName("bench").secret(secret).maxUses(null).label("bench " + i).build());
               if (i < m) {
                 SecretKey client = clientKey(i);
                 ConnectOutcome o = store.connect(auth.id(), client.publicKey(), secret, PermissionSet.all(),

@@ -61,16 +61,22 @@ e2e_wait_port() { # PORT SECONDS
   return 1
 }
 
-# e2e_home DIR: a fresh KEYCAST_HOME with a master key, a key "bench" and an authorization on $RELAY_URL;
-# sets BUNKER_URI. MAX_USES (default 10000) bounds the connect secret's uses (one per driver client).
+# e2e_home DIR: a fresh KEYCAST_HOME (keycast init) with a key "bench" and an authorization on $RELAY_URL under
+# the benchmark policy "bench" (BenchAuthorization.java: all perms, per-client rate limit lifted so that a few
+# load-generator clients measure the pipeline, not the limiter); sets BUNKER_URI. MAX_USES (default 0 = unlimited)
+# bounds the connect secret's uses (one per driver client). Serve options for the intake limiter: SERVE_LIMITS.
 e2e_home() {
   export KEYCAST_HOME="$1"
   rm -rf "$KEYCAST_HOME"
   kc init >/dev/null
   kc keys generate --name bench --json >/dev/null
-  BUNKER_URI=$(kc authorize --key bench --relay "$RELAY_URL" --max-uses "${MAX_USES:-10000}" --json |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["bunker_uri"])')
+  DB_URL="${KEYCAST_DB_URL:-jdbc:sqlite:$KEYCAST_HOME/keycast.db}"
+  BUNKER_URI=$("$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$E2E_DIR/BenchAuthorization.java" \
+      "$DB_URL" "$KEYCAST_HOME/master.key" bench "$RELAY_URL" "${MAX_USES:-0}")
 }
+
+# The intake limiter of keycast serve, lifted for the same reason (per client key: burst, then per second).
+SERVE_LIMITS=(--client-rate-limit 1000000 --client-burst 1000000)
 
 # e2e_serve HTTP_PORT [serve options...]: keycast serve on $RELAY_URL in the background with JVM options from
 # SERVE_JAVA_OPTS (e.g. JFR, GC log); waits for /health 200. Sets SERVE_PID, HEALTH_URL, METRICS_URL, SERVE_START_MS.
@@ -81,7 +87,7 @@ e2e_serve() {
   t0=$(date +%s%3N)
   # shellcheck disable=SC2086
   "$JAVA" --enable-native-access=ALL-UNNAMED ${SERVE_JAVA_OPTS:-} -jar "$JAR" serve --relay "$RELAY_URL" \
-      --http-host 127.0.0.1 --http-port "$port" "$@" >"$E2E_OUT/serve.log" 2>&1 &
+      --http-host 127.0.0.1 --http-port "$port" "${SERVE_LIMITS[@]}" "$@" >>"$E2E_OUT/serve.log" 2>&1 &
   SERVE_PID=$!
   E2E_PIDS+=($SERVE_PID)
   HEALTH_URL="http://127.0.0.1:$port/health"
