@@ -1,12 +1,10 @@
 package dev.keycast.crypto;
 
 import dev.keycast.crypto.internal.Secp256k1;
-import java.security.SecureRandom;
+import dev.keycast.crypto.internal.Randomness;
 
 /** {@link SchnorrSigner} over an internal backend; the prepared key is cached for the signer's lifetime. */
 final class BackendSchnorrSigner implements SchnorrSigner {
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private final Secp256k1.PreparedKey prepared;
   private final PublicKey publicKey;
 
@@ -27,9 +25,7 @@ final class BackendSchnorrSigner implements SchnorrSigner {
 
   @Override
   public byte[] sign(byte[] message) {
-    byte[] aux = new byte[32];
-    RANDOM.nextBytes(aux);
-    return prepared.sign(message, aux);
+    return prepared.sign(message, Randomness.bytes(32));
   }
 
   @Override

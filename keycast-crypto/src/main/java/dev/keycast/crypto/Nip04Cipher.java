@@ -1,12 +1,12 @@
 package dev.keycast.crypto;
 
 import dev.keycast.crypto.internal.Backends;
+import dev.keycast.crypto.internal.Randomness;
 import dev.keycast.crypto.internal.Secp256k1;
 import dev.keycast.crypto.internal.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Cipher;
@@ -26,7 +26,6 @@ import javax.crypto.spec.SecretKeySpec;
  * is observable, so use it only inside signed events and never report decryption errors in detail to peers.
  */
 public final class Nip04Cipher {
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final String SEPARATOR = "?iv=";
 
   private Nip04Cipher() {}
@@ -41,9 +40,7 @@ public final class Nip04Cipher {
    * @throws InvalidKeyException if ECDH fails (not reachable with validated keys)
    */
   public static String encrypt(String plaintext, SecretKey ours, PublicKey theirs) throws InvalidKeyException {
-    byte[] iv = new byte[16];
-    RANDOM.nextBytes(iv);
-    return encrypt(Backends.active(), plaintext, ours, theirs, iv);
+    return encrypt(Backends.active(), plaintext, ours, theirs, Randomness.bytes(16));
   }
 
   static String encrypt(Secp256k1 backend, String plaintext, SecretKey ours, PublicKey theirs, byte[] iv)

@@ -1,11 +1,11 @@
 package dev.keycast.crypto;
 
 import dev.keycast.crypto.internal.Bytes;
+import dev.keycast.crypto.internal.Randomness;
 import dev.keycast.crypto.internal.Utf8;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.AEADBadTagException;
@@ -32,10 +32,9 @@ import javax.crypto.spec.SecretKeySpec;
  * then MAC). The MAC is checked in constant time before anything is decrypted. There is no sender authentication
  * beyond knowledge of the conversation key: NIP-44 payloads must travel inside a signed NIP-01 event. Never reuse a
  * nonce with the same conversation key (the no-nonce {@link #encrypt(String, Nip44ConversationKey)} draws a fresh
- * one from {@link SecureRandom}).
+ * one from a {@link java.security.SecureRandom}).
  */
 public final class Nip44Cipher {
-  private static final SecureRandom RANDOM = new SecureRandom();
   private static final int VERSION = 2;
   private static final int MIN_PAYLOAD_CHARS = 132;
   private static final int MIN_DATA_BYTES = 99;
@@ -55,9 +54,7 @@ public final class Nip44Cipher {
    * @throws IllegalArgumentException if the plaintext is empty or too large
    */
   public static String encrypt(String plaintext, Nip44ConversationKey key) {
-    byte[] nonce = new byte[32];
-    RANDOM.nextBytes(nonce);
-    return encrypt(plaintext, key, nonce);
+    return encrypt(plaintext, key, Randomness.bytes(32));
   }
 
   /**
@@ -119,6 +116,9 @@ public final class Nip44Cipher {
    * padded standard base64; fewer than 99 decoded bytes; version byte not 2; MAC mismatch (compared in constant time,
    * before decrypting); bad length prefix, zero length, an extended prefix for a length below 65,536, or padding of
    * the wrong size.
+   *
+   * <p>There is no upper size limit (the extended prefix allows up to 4 GiB); this method allocates about twice the
+   * payload length, so callers handling untrusted input must cap the payload size first (NIP-46 intake does).
    *
    * @param payload the base64 payload
    * @param key the conversation key

@@ -14,6 +14,7 @@ import org.bouncycastle.math.ec.ECMultiplier;
 import org.bouncycastle.math.ec.ECPoint;
 import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 import org.bouncycastle.util.BigIntegers;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Pure-Java secp256k1 and BIP-340 on Bouncy Castle's {@code SecP256K1} curve arithmetic. Not API, may change at
@@ -24,7 +25,9 @@ import org.bouncycastle.util.BigIntegers;
  * fixed-point comb; other multiplications use the curve's default (GLV) multiplier. This backend is the fallback:
  * it is slower than libsecp256k1 and its side-channel hardening is that of Bouncy Castle.
  *
- * <p>Thread-safety: stateless apart from immutable precomputation; safe for concurrent use without locks.
+ * <p>Thread-safety: stateless apart from precomputation; safe for concurrent use. This class takes no locks; Bouncy
+ * Castle itself guards each point's precomputation table (for G, and for a prepared public key) with a short
+ * {@code synchronized} lookup, held for nanoseconds once the table exists.
  */
 public final class BouncyCastleSecp256k1 implements Secp256k1 {
   /** The singleton. */
@@ -81,7 +84,22 @@ public final class BouncyCastleSecp256k1 implements Secp256k1 {
   public boolean verify(byte[] sig64, byte[] message, byte[] x32) {
     Bytes.requireLength(sig64, 64, "signature");
     Bytes.requireLength(x32, 32, "x-only public key");
-    ECPoint pk = liftX(x32);
+    return verifyLifted(sig64, message, x32, liftX(x32));
+  }
+
+  /** Caches lift_x (a square root mod p) for repeated verification against the same key. */
+  @Override
+  public PreparedPublicKey preparePublic(byte[] x32) {
+    Bytes.requireLength(x32, 32, "x-only public key");
+    byte[] x = x32.clone();
+    ECPoint pk = liftX(x);
+    return (sig64, message) -> {
+      Bytes.requireLength(sig64, 64, "signature");
+      return verifyLifted(sig64, message, x, pk);
+    };
+  }
+
+  private static boolean verifyLifted(byte[] sig64, byte[] message, byte[] x32, @Nullable ECPoint pk) {
     if (pk == null) {
       return false;
     }
@@ -171,7 +189,7 @@ public final class BouncyCastleSecp256k1 implements Secp256k1 {
   }
 
   /** BIP-340 lift_x: the point with x coordinate x32 and even y, or null if there is none. */
-  private static ECPoint liftX(byte[] x32) {
+  private static @Nullable ECPoint liftX(byte[] x32) {
     if (new BigInteger(1, x32).compareTo(P) >= 0) {
       return null;
     }

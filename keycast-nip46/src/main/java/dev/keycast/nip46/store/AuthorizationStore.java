@@ -145,6 +145,26 @@ public interface AuthorizationStore {
   boolean setExpiresAt(long authorizationId, @Nullable Instant expiresAt);
 
   /**
+   * Changes the policy name (takes effect on the next request a daemon evaluates after seeing the change).
+   *
+   * @param authorizationId the id
+   * @param policyName the new policy name (not validated against existing policies)
+   * @return true if it existed
+   * @throws IllegalArgumentException if the name is blank
+   */
+  boolean setPolicyName(long authorizationId, String policyName);
+
+  /**
+   * Replaces the relays.
+   *
+   * @param authorizationId the id
+   * @param relays relay URLs ({@code ws://} or {@code wss://}), at least one
+   * @return true if it existed
+   * @throws IllegalArgumentException if the list is empty or holds a non-WebSocket URL
+   */
+  boolean setRelays(long authorizationId, List<String> relays);
+
+  /**
    * Deletes an authorization and its clients (reported by {@link #changesSince(long)} as deleted).
    *
    * @param authorizationId the id

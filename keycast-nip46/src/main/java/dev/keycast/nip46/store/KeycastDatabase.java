@@ -6,6 +6,7 @@ import dev.keycast.nip46.store.internal.Dialect;
 import dev.keycast.nip46.store.internal.JdbiAuditLog;
 import dev.keycast.nip46.store.internal.JdbiAuthorizationStore;
 import dev.keycast.nip46.store.internal.JdbiKeyStore;
+import dev.keycast.nip46.store.internal.JdbiPolicyStore;
 import dev.keycast.nip46.store.internal.Migrations;
 import dev.keycast.nip46.store.internal.StoreContext;
 import dev.keycast.nip46.store.internal.StoreErrors;
@@ -58,6 +59,7 @@ public final class KeycastDatabase implements AutoCloseable {
   private final KeyStore keys;
   private final AuthorizationStore authorizations;
   private final AuditLog audit;
+  private final PolicyStore policies;
   private final int schemaVersion;
 
   private KeycastDatabase(List<HikariDataSource> pools, StoreContext ctx, int schemaVersion) {
@@ -67,6 +69,7 @@ public final class KeycastDatabase implements AutoCloseable {
     this.keys = new JdbiKeyStore(ctx);
     this.authorizations = new JdbiAuthorizationStore(ctx);
     this.audit = new JdbiAuditLog(ctx);
+    this.policies = new JdbiPolicyStore(ctx);
   }
 
   /**
@@ -130,6 +133,16 @@ public final class KeycastDatabase implements AutoCloseable {
    */
   public AuditLog audit() {
     return audit;
+  }
+
+  /**
+   * The custom policy store (built-in policies resolve through {@link PolicyStore#resolve(String)} too).
+   * Thread-safe.
+   *
+   * @return the policy store
+   */
+  public PolicyStore policies() {
+    return policies;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.keycast.nip46.store;
 
+import dev.keycast.nip46.store.internal.Validation;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -35,15 +36,7 @@ public record NewAuthorization(
   public NewAuthorization {
     Objects.requireNonNull(keyName, "keyName");
     Objects.requireNonNull(policyName, "policyName");
-    relays = List.copyOf(relays);
-    if (relays.isEmpty()) {
-      throw new IllegalArgumentException("an authorization needs at least one relay");
-    }
-    for (String relay : relays) {
-      if (!(relay.startsWith("wss://") || relay.startsWith("ws://")) || relay.length() > 2048) {
-        throw new IllegalArgumentException("relay must be a ws:// or wss:// URL: " + relay);
-      }
-    }
+    relays = Validation.relays(relays);
     if (maxUses != null && maxUses < 1) {
       throw new IllegalArgumentException("maxUses must be at least 1 (or null for unlimited), got " + maxUses);
     }

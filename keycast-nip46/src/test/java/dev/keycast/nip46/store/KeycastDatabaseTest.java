@@ -19,7 +19,7 @@ class KeycastDatabaseTest {
   void open_freshDatabase_migratesToLatestVersion(Backend backend) throws Exception {
     try (TestDatabase t = TestDatabase.create(backend)) {
       KeycastDatabase db = t.open(encryption);
-      assertThat(db.schemaVersion()).isEqualTo(KeycastDatabase.supportedSchemaVersion()).isEqualTo(1);
+      assertThat(db.schemaVersion()).isEqualTo(KeycastDatabase.supportedSchemaVersion()).isEqualTo(2);
       assertThat(db.isPostgreSql()).isEqualTo(backend == Backend.POSTGRESQL);
       db.checkHealth();
       assertThat(db.changeVersion()).isZero();
@@ -40,6 +40,24 @@ class KeycastDatabaseTest {
         rs.next();
         assertThat(rs.getInt(1)).isEqualTo(KeycastDatabase.supportedSchemaVersion());
       }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void open_version1Database_upgradesToLatestKeepingData(Backend backend) throws Exception {
+    try (TestDatabase t = TestDatabase.create(backend)) {
+      try (KeycastDatabase db = KeycastDatabase.open(t.url(), encryption)) {
+        db.keys().generate("alice");
+      }
+      try (Connection c = t.rawConnection(); Statement s = c.createStatement()) { // roll back to a v1 database
+        s.execute("DROP TABLE policies");
+        s.execute("DELETE FROM schema_version WHERE version = 2");
+      }
+      KeycastDatabase upgraded = t.open(encryption);
+      assertThat(upgraded.schemaVersion()).isEqualTo(2);
+      assertThat(upgraded.keys().list()).extracting(StoredKey::name).containsExactly("alice");
+      assertThat(upgraded.policies().list()).isEmpty();
     }
   }
 

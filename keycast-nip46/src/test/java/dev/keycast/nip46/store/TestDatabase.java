@@ -139,7 +139,7 @@ final class TestDatabase implements AutoCloseable {
           tables.add(rs.getString(1));
         }
       }
-      if (tables.size() < 7) {
+      if (tables.size() < 8) {
         throw new AssertionError("expected all keycast tables, found " + tables);
       }
       for (String table : tables) {

@@ -306,6 +306,33 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
   }
 
   @Override
+  public boolean setPolicyName(long authorizationId, String policyName) {
+    if (policyName.isBlank()) {
+      throw new IllegalArgumentException("policyName must not be blank");
+    }
+    return updateColumn("set policy", authorizationId, "policy_name", policyName);
+  }
+
+  @Override
+  public boolean setRelays(long authorizationId, List<String> relays) {
+    return updateColumn("set relays", authorizationId, "relays", relaysToJson(Validation.relays(relays)));
+  }
+
+  /** Updates one column (a constant name, never user input) and stamps the change. */
+  private boolean updateColumn(String operation, long authorizationId, String column, String value) {
+    return StoreErrors.run(operation, () -> ctx.writer().inTransaction(h -> {
+      long seq = StoreContext.bumpChangeVersion(h);
+      return h.createUpdate("UPDATE authorizations SET " + column + " = :value, updated_at = :now, "
+              + "change_seq = :seq WHERE id = :id")
+          .bind("value", value)
+          .bind("now", ctx.nowMillis())
+          .bind("seq", seq)
+          .bind("id", authorizationId)
+          .execute() > 0;
+    }));
+  }
+
+  @Override
   public boolean delete(long authorizationId) {
     return StoreErrors.run("delete authorization", () -> ctx.writer().inTransaction(h -> {
       long seq = StoreContext.bumpChangeVersion(h);

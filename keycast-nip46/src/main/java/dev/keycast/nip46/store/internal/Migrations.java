@@ -20,7 +20,7 @@ public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
   /** The scripts, in order: version i+1 is element i. Never edit a released script; append a new one. */
-  static final List<String> SCRIPTS = List.of("V1__initial_schema");
+  static final List<String> SCRIPTS = List.of("V1__initial_schema", "V2__custom_policies");
 
   /** Arbitrary constant for pg_advisory_xact_lock ("keycast" in ASCII-ish). */
   private static final long PG_LOCK_ID = 0x6b65796361737401L;

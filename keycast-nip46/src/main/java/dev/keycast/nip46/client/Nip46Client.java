@@ -1,0 +1,455 @@
+package dev.keycast.nip46.client;
+
+import dev.keycast.crypto.Nip04Cipher;
+import dev.keycast.crypto.Nip44Cipher;
+import dev.keycast.crypto.Nip44ConversationKeyCache;
+import dev.keycast.crypto.NostrEvents;
+import dev.keycast.crypto.PublicKey;
+import dev.keycast.crypto.SchnorrSigner;
+import dev.keycast.crypto.SecretKey;
+import dev.keycast.crypto.SignedEvent;
+import dev.keycast.crypto.UnsignedEvent;
+import dev.keycast.nip46.BunkerUri;
+import dev.keycast.nip46.EventTemplate;
+import dev.keycast.nip46.Filter;
+import dev.keycast.nip46.Nip46Codec;
+import dev.keycast.nip46.Nip46FormatException;
+import dev.keycast.nip46.Nip46Request;
+import dev.keycast.nip46.Nip46Response;
+import dev.keycast.nip46.NostrConnectUri;
+import dev.keycast.nip46.PermissionSet;
+import dev.keycast.nip46.relay.RelayListener;
+import dev.keycast.nip46.relay.RelayPool;
+import dev.keycast.nip46.relay.RelayPoolConfig;
+import dev.keycast.nip46.relay.RelayState;
+import dev.keycast.nip46.relay.RelayStatus;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A NIP-46 client: sends requests to a remote signer over relays and correlates the responses by id.
+ *
+ * <pre>{@code
+ * try (Nip46Client client = Nip46Client.builder(BunkerUri.parse(uri), SecretKey.generate()).build()) {
+ *   client.connect(PermissionSet.parse("sign_event:1")).join().orThrow();
+ *   String userPubkey = client.getPublicKey().join().orThrow();
+ * }
+ * }</pre>
+ *
+ * <p>Requests are NIP-44 encrypted by default ({@link Builder#nip04()} for legacy signers). Every request returns a
+ * {@link CompletableFuture} of a sealed {@link Nip46Result} that completes with the signer's answer or
+ * {@link Nip46Result.TimedOut} after the timeout; it never completes exceptionally for protocol failures. Interim
+ * {@code auth_url} responses go to the {@link Builder#onAuthUrl auth-url listener} and the future keeps waiting for
+ * the real answer. Responses are accepted only from the signer's key, with a valid signature.
+ *
+ * <p><b>Threads.</b> Thread-safe: requests may be sent from any thread concurrently. Sending never blocks: signing
+ * and encryption run on a small platform-thread crypto executor (owned by the client unless supplied), the relay
+ * pool's I/O threads only hand incoming events to that executor. Futures complete on the crypto executor: do not
+ * block in their callbacks.
+ */
+public final class Nip46Client implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Nip46Client.class);
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String SUBSCRIPTION = "nip46-client";
+
+  /** Encryption scheme for requests. */
+  public enum Encryption {
+    NIP44,
+    NIP04
+  }
+
+  private record Pending(CompletableFuture<Nip46Result> future) {}
+
+  private final SecretKey clientKey;
+  private final SchnorrSigner signer;
+  private final List<String> relays;
+  private final @Nullable String secret;
+  private final Encryption encryption;
+  private final Duration timeout;
+  private final BiConsumer<String, String> onAuthUrl;
+  private final ExecutorService crypto;
+  private final boolean ownsCrypto;
+  private final Nip44ConversationKeyCache conversationKeys = new Nip44ConversationKeyCache(64);
+  private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
+  private final String idPrefix;
+  private final AtomicInteger idCounter = new AtomicInteger();
+  private final RelayPool pool;
+  private volatile @Nullable PublicKey signerKey;
+  private volatile @Nullable CompletableFuture<Nip46Client> nostrConnectWaiter;
+  private volatile @Nullable String nostrConnectSecret;
+
+  private Nip46Client(Builder b, @Nullable PublicKey signerKey, List<String> relays, @Nullable String secret) {
+    this.clientKey = b.clientKey;
+    this.signer = SchnorrSigner.create(clientKey);
+    this.signerKey = signerKey;
+    this.relays = List.copyOf(relays);
+    this.secret = secret;
+    this.encryption = b.encryption;
+    this.timeout = b.timeout;
+    this.onAuthUrl = b.onAuthUrl;
+    this.ownsCrypto = b.crypto == null;
+    this.crypto = b.crypto != null ? b.crypto : Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "keycast-client-crypto");
+      t.setDaemon(true);
+      return t;
+    });
+    byte[] prefix = new byte[4];
+    RANDOM.nextBytes(prefix);
+    this.idPrefix = HexFormat.of().formatHex(prefix) + "-";
+    this.pool = RelayPool.create(b.poolConfig, new RelayListener() {
+      @Override
+      public void onEvent(String relayUrl, String subscriptionId, SignedEvent event) {
+        try {
+          crypto.execute(() -> receive(event));
+        } catch (RejectedExecutionException e) {
+          LOG.debug("client closed; dropping event");
+        }
+      }
+    });
+    pool.setRelays(this.relays);
+    pool.subscribe(SUBSCRIPTION, List.of(Filter.builder()
+        .kinds(24133)
+        .tag('p', List.of(clientKey.publicKey().toHex()))
+        .since(System.currentTimeMillis() / 1000 - 30)
+        .build()));
+  }
+
+  /**
+   * Starts a builder for a signer-initiated connection ({@code bunker://}).
+   *
+   * @param uri the bunker URI (signer key, relays, optional secret used by {@link #connect(PermissionSet)})
+   * @param clientKey this client's key (its public key identifies the client to the signer)
+   * @return a builder
+   */
+  public static Builder builder(BunkerUri uri, SecretKey clientKey) {
+    return new Builder(uri, null, clientKey);
+  }
+
+  /**
+   * Starts a builder for a client-initiated connection: {@link Builder#awaitNostrConnect()} waits for the signer's
+   * unprompted connect response carrying the URI's secret.
+   *
+   * @param uri the URI shown to the user (its client key must be {@code clientKey}'s public key)
+   * @param clientKey this client's key
+   * @return a builder
+   * @throws IllegalArgumentException if the URI's key is not {@code clientKey}'s
+   */
+  public static Builder builder(NostrConnectUri uri, SecretKey clientKey) {
+    if (!uri.clientPubkey().equals(clientKey.publicKey())) {
+      throw new IllegalArgumentException("the nostrconnect URI names another client key");
+    }
+    return new Builder(null, uri, clientKey);
+  }
+
+  /** Returns the signer's public key (for a nostrconnect client: once the signer answered). */
+  public @Nullable PublicKey signerPublicKey() {
+    return signerKey;
+  }
+
+  /** Returns this client's public key. */
+  public PublicKey clientPublicKey() {
+    return clientKey.publicKey();
+  }
+
+  /** Returns each relay's state. Never blocks. */
+  public Map<String, RelayStatus> relayStatus() {
+    return pool.status();
+  }
+
+  /**
+   * Blocks until at least one relay is connected (with its subscription sent), or the timeout passes.
+   *
+   * @param max the longest wait
+   * @return {@code true} if a relay is connected
+   * @throws InterruptedException if interrupted
+   */
+  public boolean awaitConnected(Duration max) throws InterruptedException {
+    long end = System.nanoTime() + max.toNanos();
+    while (System.nanoTime() < end) {
+      if (pool.status().values().stream().anyMatch(s -> s.state() == RelayState.CONNECTED)) {
+        return true;
+      }
+      Thread.sleep(20);
+    }
+    return false;
+  }
+
+  /** Returns a fresh request id. Never blocks. */
+  public String nextId() {
+    return idPrefix + idCounter.incrementAndGet();
+  }
+
+  /** Sends {@code connect} with the URI's secret and the given perms. */
+  public CompletableFuture<Nip46Result> connect(PermissionSet perms) {
+    PublicKey s = signerKey;
+    return send(new Nip46Request.Connect(nextId(), s == null ? null : s.toHex(), secret, perms, null));
+  }
+
+  /** Sends {@code get_public_key}. */
+  public CompletableFuture<Nip46Result> getPublicKey() {
+    return send(new Nip46Request.GetPublicKey(nextId()));
+  }
+
+  /** Sends {@code sign_event}; the result is the signed event JSON. */
+  public CompletableFuture<Nip46Result> signEvent(EventTemplate template) {
+    return send(new Nip46Request.SignEvent(nextId(), template));
+  }
+
+  /** Sends {@code ping}. */
+  public CompletableFuture<Nip46Result> ping() {
+    return send(new Nip46Request.Ping(nextId()));
+  }
+
+  /** Sends {@code nip44_encrypt}. */
+  public CompletableFuture<Nip46Result> nip44Encrypt(PublicKey peer, String plaintext) {
+    return send(new Nip46Request.Nip44Encrypt(nextId(), peer.toHex(), plaintext));
+  }
+
+  /** Sends {@code nip44_decrypt}. */
+  public CompletableFuture<Nip46Result> nip44Decrypt(PublicKey peer, String ciphertext) {
+    return send(new Nip46Request.Nip44Decrypt(nextId(), peer.toHex(), ciphertext));
+  }
+
+  /** Sends {@code nip04_encrypt}. */
+  public CompletableFuture<Nip46Result> nip04Encrypt(PublicKey peer, String plaintext) {
+    return send(new Nip46Request.Nip04Encrypt(nextId(), peer.toHex(), plaintext));
+  }
+
+  /** Sends {@code nip04_decrypt}. */
+  public CompletableFuture<Nip46Result> nip04Decrypt(PublicKey peer, String ciphertext) {
+    return send(new Nip46Request.Nip04Decrypt(nextId(), peer.toHex(), ciphertext));
+  }
+
+  /** Sends {@code switch_relays}. */
+  public CompletableFuture<Nip46Result> switchRelays() {
+    return send(new Nip46Request.SwitchRelays(nextId()));
+  }
+
+  /** Sends {@code logout}. */
+  public CompletableFuture<Nip46Result> logout() {
+    return send(new Nip46Request.Logout(nextId()));
+  }
+
+  /**
+   * Sends any request. Never blocks.
+   *
+   * @param request the request; its id must be unique among this client's pending requests
+   * @return the outcome
+   * @throws IllegalStateException if the signer is not known yet (nostrconnect before the signer answered)
+   */
+  public CompletableFuture<Nip46Result> send(Nip46Request request) {
+    return sendPlaintext(request.id(), Nip46Codec.toJson(request));
+  }
+
+  /**
+   * Sends an arbitrary plaintext body, encrypted and signed as a request: for testing signers with malformed
+   * requests. Never blocks.
+   *
+   * @param correlationId the id the response is expected to carry ({@code ""} for bodies without an id)
+   * @param body the plaintext to encrypt as the request content
+   * @return the outcome
+   */
+  public CompletableFuture<Nip46Result> sendPlaintext(String correlationId, String body) {
+    PublicKey to = signerKey;
+    if (to == null) {
+      throw new IllegalStateException("the signer is not known yet");
+    }
+    CompletableFuture<Nip46Result> f = new CompletableFuture<>();
+    if (pending.putIfAbsent(correlationId, new Pending(f)) != null) {
+      throw new IllegalArgumentException("a request with id " + correlationId + " is already pending");
+    }
+    f.completeOnTimeout(new Nip46Result.TimedOut(timeout), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    f.whenComplete((r, e) -> pending.remove(correlationId));
+    try {
+      crypto.execute(() -> {
+        try {
+          SignedEvent event = seal(body, to);
+          pool.publish(event, relays);
+        } catch (RuntimeException | GeneralSecurityException e) {
+          LOG.warn("could not send request: {}", e.toString());
+          f.complete(new Nip46Result.Failure("client: " + e.getClass().getSimpleName()));
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      f.complete(new Nip46Result.Failure("client: closed"));
+    }
+    return f;
+  }
+
+  /** Encrypts and signs a body addressed to {@code to}. CPU-bound: runs on the crypto executor. */
+  SignedEvent seal(String body, PublicKey to) throws GeneralSecurityException {
+    String content = encryption == Encryption.NIP44
+        ? Nip44Cipher.encrypt(body, conversationKeys.get(clientKey, to))
+        : Nip04Cipher.encrypt(body, clientKey, to);
+    return NostrEvents.sign(new UnsignedEvent(clientKey.publicKey(), System.currentTimeMillis() / 1000, 24133,
+        List.of(List.of("p", to.toHex())), content), signer);
+  }
+
+  /** Handles one incoming event. Runs on the crypto executor. */
+  private void receive(SignedEvent event) {
+    try {
+      PublicKey from = PublicKey.fromHex(event.pubkey());
+      PublicKey expected = signerKey;
+      if (expected != null && !expected.equals(from)) {
+        return;
+      }
+      NostrEvents.verify(event);
+      String plain = Nip04Cipher.looksLikeNip04(event.content())
+          ? Nip04Cipher.decrypt(event.content(), clientKey, from)
+          : Nip44Cipher.decrypt(event.content(), conversationKeys.get(clientKey, from));
+      Nip46Response response;
+      try {
+        response = Nip46Codec.parseResponse(plain);
+      } catch (Nip46FormatException e) {
+        LOG.debug("unparseable response: {}", e.getMessage());
+        return;
+      }
+      if (expected == null) {
+        acceptNostrConnect(from, response);
+        return;
+      }
+      Pending p = pending.get(response.id());
+      if (p == null) {
+        LOG.debug("response for unknown or finished request {}", response.id());
+        return;
+      }
+      switch (response) {
+        case Nip46Response.AuthUrl a -> {
+          try {
+            onAuthUrl.accept(a.id(), a.url());
+          } catch (RuntimeException e) {
+            LOG.warn("auth_url listener threw", e);
+          }
+        }
+        case Nip46Response.Ok ok -> p.future().complete(new Nip46Result.Success(ok.result()));
+        case Nip46Response.Error err -> p.future().complete(new Nip46Result.Failure(err.error()));
+      }
+    } catch (GeneralSecurityException | RuntimeException e) {
+      LOG.debug("dropping an event that does not verify or decrypt: {}", e.toString());
+    }
+  }
+
+  private void acceptNostrConnect(PublicKey from, Nip46Response response) {
+    String want = nostrConnectSecret;
+    CompletableFuture<Nip46Client> waiter = nostrConnectWaiter;
+    if (want != null && waiter != null && response instanceof Nip46Response.Ok ok && want.equals(ok.result())) {
+      signerKey = from;
+      waiter.complete(this);
+    }
+  }
+
+  /** Closes the relay connections and (if owned) the crypto executor; pending requests complete as timed out. */
+  @Override
+  public void close() {
+    pool.close();
+    for (Pending p : pending.values()) {
+      p.future().complete(new Nip46Result.TimedOut(Duration.ZERO));
+    }
+    if (ownsCrypto) {
+      crypto.shutdownNow();
+    }
+  }
+
+  /** Builds a {@link Nip46Client}. Not thread-safe. */
+  public static final class Builder {
+    private final @Nullable BunkerUri bunkerUri;
+    private final @Nullable NostrConnectUri connectUri;
+    private final SecretKey clientKey;
+    private Encryption encryption = Encryption.NIP44;
+    private Duration timeout = Duration.ofSeconds(30);
+    private BiConsumer<String, String> onAuthUrl = (id, url) -> LOG.info("signer asks to open {}", url);
+    private RelayPoolConfig poolConfig = RelayPoolConfig.defaults();
+    private @Nullable ExecutorService crypto;
+
+    private Builder(@Nullable BunkerUri bunkerUri, @Nullable NostrConnectUri connectUri, SecretKey clientKey) {
+      this.bunkerUri = bunkerUri;
+      this.connectUri = connectUri;
+      this.clientKey = Objects.requireNonNull(clientKey, "clientKey");
+    }
+
+    /** Sends requests NIP-04 encrypted (legacy); the default is NIP-44. */
+    public Builder nip04() {
+      this.encryption = Encryption.NIP04;
+      return this;
+    }
+
+    /** @param timeout how long each request waits for its answer (default 30 s) */
+    public Builder timeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive");
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** @param listener receives (request id, url) of each interim {@code auth_url} response; must not block */
+    public Builder onAuthUrl(BiConsumer<String, String> listener) {
+      this.onAuthUrl = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** @param config relay pool settings (reconnect backoff, timeouts) */
+    public Builder relayPoolConfig(RelayPoolConfig config) {
+      this.poolConfig = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** @param executor runs signing and encryption (not closed by the client); default: 2 owned threads */
+    public Builder cryptoExecutor(ExecutorService executor) {
+      this.crypto = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Builds a client for a {@code bunker://} URI and starts connecting to its relays (in the background).
+     *
+     * @throws IllegalStateException if the builder was made for a nostrconnect URI
+     */
+    public Nip46Client build() {
+      if (bunkerUri == null) {
+        throw new IllegalStateException("built for a nostrconnect URI: use awaitNostrConnect()");
+      }
+      return new Nip46Client(this, bunkerUri.signerPubkey(), bunkerUri.relays(), bunkerUri.secret());
+    }
+
+    /**
+     * Starts listening on the nostrconnect URI's relays and completes when a signer sends the connect response
+     * carrying the URI's secret (its key becomes the signer key). Never blocks.
+     *
+     * @return the connected client, or a future that fails with a {@link java.util.concurrent.TimeoutException}
+     *     after the request timeout (the client is then closed)
+     * @throws IllegalStateException if the builder was made for a bunker URI
+     */
+    public CompletableFuture<Nip46Client> awaitNostrConnect() {
+      if (connectUri == null) {
+        throw new IllegalStateException("built for a bunker URI: use build()");
+      }
+      Nip46Client client = new Nip46Client(this, null, connectUri.relays(), null);
+      CompletableFuture<Nip46Client> waiter = new CompletableFuture<>();
+      client.nostrConnectSecret = connectUri.secret();
+      client.nostrConnectWaiter = waiter;
+      waiter.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((c, e) -> {
+        if (e != null) {
+          client.close();
+        }
+      });
+      return waiter;
+    }
+  }
+}

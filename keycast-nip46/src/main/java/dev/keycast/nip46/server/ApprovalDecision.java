@@ -1,0 +1,47 @@
+package dev.keycast.nip46.server;
+
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+
+/** The answer of an {@link ApprovalHook}. */
+public sealed interface ApprovalDecision {
+
+  /** Execute the request. */
+  record Allow() implements ApprovalDecision {}
+
+  /**
+   * Refuse it: the client gets {@link SignerError#PERMISSION_DENIED}.
+   *
+   * @param logReason why, for the server log and audit only (never sent to the client)
+   */
+  record Deny(String logReason) implements ApprovalDecision {
+    public Deny {
+      Objects.requireNonNull(logReason, "logReason");
+    }
+  }
+
+  /**
+   * Send an {@code auth_url} interim response now, then decide when {@code decision} completes (a {@code Challenge}
+   * there is treated as a denial). If it does not complete within the handler's approval timeout, or completes
+   * exceptionally, the request is denied.
+   *
+   * @param authUrl the URL the user opens to approve
+   * @param decision completes with the final decision
+   */
+  record Challenge(String authUrl, CompletionStage<ApprovalDecision> decision) implements ApprovalDecision {
+    public Challenge {
+      Objects.requireNonNull(authUrl, "authUrl");
+      Objects.requireNonNull(decision, "decision");
+    }
+  }
+
+  /** Returns the allow decision. */
+  static ApprovalDecision allow() {
+    return new Allow();
+  }
+
+  /** Returns a denial with a reason for the log. */
+  static ApprovalDecision deny(String logReason) {
+    return new Deny(logReason);
+  }
+}

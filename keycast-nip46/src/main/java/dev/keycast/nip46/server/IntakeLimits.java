@@ -1,0 +1,110 @@
+package dev.keycast.nip46.server;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Limits applied to incoming events before any queueing, and the per-client rate limit.
+ *
+ * @param maxEventChars the largest event accepted, in characters of its JSON (checked before anything else)
+ * @param maxAge events with {@code created_at} older than now minus this are dropped
+ * @param maxFutureSkew events with {@code created_at} later than now plus this are dropped
+ * @param dedupeCapacity the most event ids remembered for dedupe
+ * @param rateLimitBurst the requests a client may send at once
+ * @param rateLimitPerSecond the requests per second a client regains
+ * @param rateLimitMaxClients the most clients tracked individually by the rate limiter
+ */
+public record IntakeLimits(
+    int maxEventChars,
+    Duration maxAge,
+    Duration maxFutureSkew,
+    int dedupeCapacity,
+    int rateLimitBurst,
+    double rateLimitPerSecond,
+    int rateLimitMaxClients) {
+
+  /** Validates. @throws IllegalArgumentException on a non-positive or out-of-range limit */
+  public IntakeLimits {
+    Objects.requireNonNull(maxAge, "maxAge");
+    Objects.requireNonNull(maxFutureSkew, "maxFutureSkew");
+    if (maxEventChars < 1024) {
+      throw new IllegalArgumentException("maxEventChars must be >= 1024, got " + maxEventChars);
+    }
+    if (maxAge.toSeconds() < 1 || maxFutureSkew.isNegative()) {
+      throw new IllegalArgumentException("maxAge must be >= 1 s and maxFutureSkew >= 0");
+    }
+    if (dedupeCapacity < 1 || rateLimitBurst < 1 || !(rateLimitPerSecond > 0) || rateLimitMaxClients < 1) {
+      throw new IllegalArgumentException("dedupeCapacity, rateLimitBurst, rateLimitPerSecond, rateLimitMaxClients"
+          + " must be positive");
+    }
+  }
+
+  /** Returns the defaults: 256 KiB events, 120 s age, 60 s future skew, 100 000 ids, 20 burst, 10/s, 100 000. */
+  public static IntakeLimits defaults() {
+    return builder().build();
+  }
+
+  /** Returns a builder initialised with the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds {@link IntakeLimits}. Not thread-safe. */
+  public static final class Builder {
+    private int maxEventChars = 256 * 1024;
+    private Duration maxAge = Duration.ofSeconds(120);
+    private Duration maxFutureSkew = Duration.ofSeconds(60);
+    private int dedupeCapacity = 100_000;
+    private int rateLimitBurst = 20;
+    private double rateLimitPerSecond = 10;
+    private int rateLimitMaxClients = 100_000;
+
+    private Builder() {}
+
+    /** @param chars the largest event JSON accepted, in characters */
+    public Builder maxEventChars(int chars) {
+      this.maxEventChars = chars;
+      return this;
+    }
+
+    /** @param age the oldest {@code created_at} accepted, relative to now */
+    public Builder maxAge(Duration age) {
+      this.maxAge = age;
+      return this;
+    }
+
+    /** @param skew how far in the future {@code created_at} may be */
+    public Builder maxFutureSkew(Duration skew) {
+      this.maxFutureSkew = skew;
+      return this;
+    }
+
+    /** @param capacity the most event ids remembered for dedupe */
+    public Builder dedupeCapacity(int capacity) {
+      this.dedupeCapacity = capacity;
+      return this;
+    }
+
+    /**
+     * @param burst requests a client may send at once
+     * @param perSecond requests per second a client regains
+     */
+    public Builder rateLimit(int burst, double perSecond) {
+      this.rateLimitBurst = burst;
+      this.rateLimitPerSecond = perSecond;
+      return this;
+    }
+
+    /** @param maxClients the most clients tracked individually */
+    public Builder rateLimitMaxClients(int maxClients) {
+      this.rateLimitMaxClients = maxClients;
+      return this;
+    }
+
+    /** Builds and validates. @throws IllegalArgumentException on an invalid limit */
+    public IntakeLimits build() {
+      return new IntakeLimits(maxEventChars, maxAge, maxFutureSkew, dedupeCapacity, rateLimitBurst,
+          rateLimitPerSecond, rateLimitMaxClients);
+    }
+  }
+}

@@ -1,0 +1,503 @@
+package dev.keycast.nip46.server.internal;
+
+import dev.keycast.crypto.NostrEvents;
+import dev.keycast.crypto.PublicKey;
+import dev.keycast.crypto.SignedEvent;
+import dev.keycast.crypto.UnsignedEvent;
+import dev.keycast.nip46.EventJson;
+import dev.keycast.nip46.Nip46Codec;
+import dev.keycast.nip46.Nip46FormatException;
+import dev.keycast.nip46.Nip46Method;
+import dev.keycast.nip46.Nip46Request;
+import dev.keycast.nip46.Nip46Response;
+import dev.keycast.nip46.policy.ClientRateLimiter;
+import dev.keycast.nip46.policy.Policy;
+import dev.keycast.nip46.server.AuthorizationCache;
+import dev.keycast.nip46.server.AuthorizedSigner;
+import dev.keycast.nip46.server.IntakeFilter;
+import dev.keycast.nip46.server.RejectReason;
+import dev.keycast.nip46.server.RequestContext;
+import dev.keycast.nip46.server.RequestHandler;
+import dev.keycast.nip46.server.ResponseOutcome;
+import dev.keycast.nip46.server.SignerError;
+import dev.keycast.nip46.store.StoreException;
+import dev.keycast.queue.CpuExecutor;
+import dev.keycast.queue.QueuedTask;
+import dev.keycast.queue.SubmitResult;
+import dev.keycast.queue.WorkQueue;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request pipeline behind {@code Bunker}. Thread roles:
+ *
+ * <ul>
+ *   <li><b>Relay I/O threads</b> call {@link #onEvent}: size cap, JSON parse, {@link IntakeFilter} (kind, recipient,
+ *       age window, dedupe), then a non-blocking {@link WorkQueue#submit}. Nothing else: no crypto, no database.
+ *   <li><b>Work-queue workers</b> (virtual threads) run {@link #process}: signature verification, rate limit,
+ *       authorization lookup (cache, may do database I/O), decryption, the handler, the reply. Every CPU-bound step
+ *       (verify, ECDH, ciphers, signing) runs inside {@link CpuExecutor#call}, on its bounded platform threads.
+ *   <li><b>Overflow threads</b> (virtual, at most {@code overflowConcurrency}) answer events the queue refused
+ *       ({@code overloaded, retry later} or {@code shutting down}) with the same verified, decrypting path.
+ *   <li>Handlers that answer later complete on their own threads; the reply then runs on a new virtual thread.
+ * </ul>
+ *
+ * <p>Thread-safe. No lock is held across I/O: shared state is in concurrent maps and lock-striped helpers.
+ */
+public final class Pipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+  private static final String INVALID = "invalid";
+  private static final String UNKNOWN = "unknown";
+
+  private final IntakeFilter intake;
+  private final RateLimiter rateLimiter;
+  private final ClientRateLimiter clientLimiter;
+  private final SeenEvents verifiedIds;
+  private final AuthorizationCache cache;
+  private final RequestHandler handler;
+  private final CpuExecutor cpu;
+  private final Envelope envelope;
+  private final StatsRecorder stats;
+  private final RelayTransport transport;
+  private final Clock clock;
+  private final Semaphore overflowPermits;
+  private final int overflowConcurrency;
+  private final ConcurrentHashMap<String, RequestTask> inFlight = new ConcurrentHashMap<>();
+  private final Set<Reply> pending = ConcurrentHashMap.newKeySet();
+  private final ExecutorService asyncReplies = Executors.newThreadPerTaskExecutor(
+      Thread.ofVirtual().name("keycast-reply-", 0).factory());
+  private volatile @Nullable WorkQueue queue;
+  private volatile boolean closing;
+
+  public Pipeline(
+      IntakeFilter intake,
+      RateLimiter rateLimiter,
+      int verifiedDedupeCapacity,
+      long dedupeWindowSeconds,
+      AuthorizationCache cache,
+      RequestHandler handler,
+      CpuExecutor cpu,
+      Envelope envelope,
+      StatsRecorder stats,
+      RelayTransport transport,
+      Clock clock,
+      int overflowConcurrency) {
+    this.intake = intake;
+    this.rateLimiter = rateLimiter;
+    this.clientLimiter = new ClientRateLimiter(rateLimiter.maxKeys());
+    this.verifiedIds = new SeenEvents(verifiedDedupeCapacity, dedupeWindowSeconds);
+    this.cache = cache;
+    this.handler = handler;
+    this.cpu = cpu;
+    this.envelope = envelope;
+    this.stats = stats;
+    this.transport = transport;
+    this.clock = clock;
+    this.overflowConcurrency = overflowConcurrency;
+    this.overflowPermits = new Semaphore(overflowConcurrency);
+  }
+
+  /** Sets the queue (created after the pipeline because its abandon callback points here). */
+  public void attach(WorkQueue workQueue) {
+    this.queue = workQueue;
+  }
+
+  /** One accepted event on its way through the queue. */
+  final class RequestTask implements QueuedTask {
+    final SignedEvent event;
+    final String signerHex;
+    final Set<String> relays = ConcurrentHashMap.newKeySet();
+    final long receivedNanos;
+    final Instant receivedAt;
+    final String dedupeKey;
+
+    RequestTask(SignedEvent event, String signerHex, String relayUrl) {
+      this.event = event;
+      this.signerHex = signerHex;
+      this.relays.add(relayUrl);
+      this.receivedNanos = System.nanoTime();
+      this.receivedAt = clock.instant();
+      this.dedupeKey = event.id() + event.sig();
+    }
+
+    @Override
+    public String name() {
+      return "nip46#" + event.id().substring(0, 12);
+    }
+
+    @Override
+    public void run() throws Exception {
+      process(this, null);
+    }
+  }
+
+  /** Where and how to answer one request. */
+  private record Reply(RequestTask task, AuthorizedSigner signer, Envelope.Scheme scheme, PublicKey client,
+      String requestId, String methodLabel) {}
+
+  /**
+   * Intake of one event from a relay. Runs on a relay I/O thread: cheap checks and a non-blocking submit only.
+   * Never throws.
+   */
+  public void onEvent(String relayUrl, String eventJson) {
+    try {
+      if (!intake.sizeAllowed(eventJson.length())) {
+        stats.recordRejected(RejectReason.TOO_LARGE);
+        return;
+      }
+      SignedEvent event;
+      try {
+        event = EventJson.parse(eventJson);
+      } catch (RuntimeException e) {
+        stats.recordRejected(RejectReason.MALFORMED_EVENT);
+        return;
+      }
+      onParsedEvent(relayUrl, event);
+    } catch (RuntimeException e) {
+      LOG.error("intake failed on an event from {}", relayUrl, e);
+    }
+  }
+
+  /** Intake of one parsed event; see {@link #onEvent}. Never throws. */
+  public void onParsedEvent(String relayUrl, SignedEvent event) {
+    switch (intake.check(event)) {
+      case IntakeFilter.Verdict.Reject r -> {
+        if (r.reason() == RejectReason.DUPLICATE) {
+          RequestTask same = inFlight.get(event.id() + event.sig());
+          if (same != null) {
+            same.relays.add(relayUrl); // answer on this relay too
+          }
+        }
+        stats.recordRejected(r.reason());
+      }
+      case IntakeFilter.Verdict.Accept a -> submit(new RequestTask(event, a.signerPubkeyHex(), relayUrl));
+    }
+  }
+
+  private void submit(RequestTask task) {
+    WorkQueue q = queue;
+    SubmitResult result = (q == null || closing) ? SubmitResult.REJECTED_SHUTDOWN : q.submit(task);
+    switch (result) {
+      case ACCEPTED -> {
+        inFlight.put(task.dedupeKey, task);
+        stats.recordAccepted();
+      }
+      case REJECTED_FULL -> overflow(task, RejectReason.QUEUE_FULL, SignerError.OVERLOADED);
+      case REJECTED_SHUTDOWN -> overflow(task, RejectReason.SHUTTING_DOWN, SignerError.SHUTTING_DOWN);
+    }
+  }
+
+  private void overflow(RequestTask task, RejectReason reason, SignerError answer) {
+    if (!overflowPermits.tryAcquire()) {
+      stats.recordRejected(RejectReason.OVERFLOW_DROPPED);
+      return;
+    }
+    stats.recordRejected(reason);
+    inFlight.put(task.dedupeKey, task);
+    try {
+      Thread.ofVirtual().name("keycast-overflow").start(() -> {
+        try {
+          process(task, answer);
+        } catch (Exception e) {
+          LOG.debug("overflow reply failed", e);
+        } finally {
+          overflowPermits.release();
+        }
+      });
+    } catch (RuntimeException e) {
+      overflowPermits.release();
+      inFlight.remove(task.dedupeKey);
+      throw e;
+    }
+  }
+
+  /**
+   * Called by the queue at shutdown for each task it will not run: answers {@code shutting down} (where the
+   * request verifies and decrypts) on an overflow thread.
+   */
+  public void abandoned(QueuedTask task) {
+    if (task instanceof RequestTask rt) {
+      stats.recordRejected(RejectReason.SHUTTING_DOWN);
+      try {
+        if (overflowPermits.tryAcquire(1, TimeUnit.SECONDS)) {
+          Thread.ofVirtual().name("keycast-abandoned").start(() -> {
+            try {
+              process(rt, SignerError.SHUTTING_DOWN);
+            } catch (Exception e) {
+              LOG.debug("shutdown reply failed", e);
+            } finally {
+              overflowPermits.release();
+            }
+          });
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /**
+   * Processes one request on a worker. With {@code forced} set, answers that error instead of running the
+   * handler (overflow and shutdown), after the same verification and decryption.
+   */
+  void process(RequestTask task, @Nullable SignerError forced) throws InterruptedException {
+    boolean handedOff = false;
+    try {
+      handedOff = processChecked(task, forced);
+    } finally {
+      if (!handedOff) {
+        inFlight.remove(task.dedupeKey);
+      }
+    }
+  }
+
+  private boolean processChecked(RequestTask task, @Nullable SignerError forced) throws InterruptedException {
+    SignedEvent ev = task.event;
+    // 1. Authenticity, before any other work is spent on the event.
+    try {
+      cpu.call("verify", () -> {
+        NostrEvents.verify(ev);
+        return null;
+      });
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      stats.recordRejected(RejectReason.BAD_SIGNATURE);
+      return false;
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      cpuRefused(e);
+      return false;
+    }
+    // 2. Exactly one answer per genuine request, whatever the relays deliver.
+    if (!verifiedIds.firstSighting(ev.id(), clock.instant().getEpochSecond())) {
+      stats.recordRejected(RejectReason.DUPLICATE);
+      return false;
+    }
+    // 3. Flood guard per (now authenticated) client, before spending on decryption.
+    RateLimiter.Decision rate = forced == null ? rateLimiter.acquire(ev.pubkey()) : RateLimiter.Decision.ALLOW;
+    if (rate == RateLimiter.Decision.LIMIT_SILENTLY) {
+      stats.recordRejected(RejectReason.RATE_LIMITED);
+      return false;
+    }
+    // 4. The signer key (through the single-flight, negatively caching cache).
+    AuthorizedSigner signer;
+    PublicKey client;
+    try {
+      client = PublicKey.fromHex(ev.pubkey());
+      signer = cache.signer(PublicKey.fromHex(task.signerHex)).orElse(null);
+    } catch (StoreException e) {
+      LOG.warn("cannot load signer key {}: {}", task.signerHex, e.toString());
+      stats.recordRejected(RejectReason.STORE_UNAVAILABLE);
+      return false;
+    } catch (GeneralSecurityException e) {
+      stats.recordRejected(RejectReason.MALFORMED_EVENT);
+      return false;
+    }
+    if (signer == null) {
+      stats.recordRejected(RejectReason.UNKNOWN_SIGNER);
+      return false;
+    }
+    // 4b. The authorization's policy rate limit for this client, still before decryption.
+    if (forced == null && rate == RateLimiter.Decision.ALLOW) {
+      @Nullable Policy policy = null;
+      try {
+        policy = cache.policy(signer.authorization().policyName()).orElse(null);
+      } catch (StoreException e) {
+        LOG.debug("policy lookup failed; the handler will answer: {}", e.toString());
+      }
+      if (policy != null && !clientLimiter.tryAcquire(client, policy.rateLimit(), System.nanoTime())) {
+        rate = rateLimiter.overLimit(ev.pubkey());
+        if (rate == RateLimiter.Decision.LIMIT_SILENTLY) {
+          stats.recordRejected(RejectReason.RATE_LIMITED);
+          return false;
+        }
+      }
+    }
+    // 5. Decrypt, in the scheme the request used.
+    Envelope.Scheme scheme = Envelope.Scheme.of(ev.content());
+    String plain;
+    try {
+      plain = cpu.call("decrypt", () -> envelope.decrypt(scheme, ev.content(), signer.bunkerKey(), client));
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      stats.recordRejected(RejectReason.UNDECRYPTABLE);
+      return false;
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      cpuRefused(e);
+      return false;
+    }
+    // 6. Parse. From here on, every outcome is a reply.
+    Nip46Request request;
+    try {
+      request = Nip46Codec.parseRequest(plain);
+    } catch (Nip46FormatException e) {
+      String id = e.requestId() == null ? "" : e.requestId();
+      LOG.debug("invalid request from {}: {}", ev.pubkey(), e.getMessage());
+      send(new Reply(task, signer, scheme, client, id, INVALID),
+          Nip46Response.error(id, SignerError.INVALID_REQUEST.wireText()));
+      return false;
+    } catch (RuntimeException e) {
+      LOG.warn("request parser failed unexpectedly", e);
+      send(new Reply(task, signer, scheme, client, "", INVALID),
+          Nip46Response.error("", SignerError.INVALID_REQUEST.wireText()));
+      return false;
+    }
+    Reply reply = new Reply(task, signer, scheme, client, request.id(), methodLabel(request));
+    if (forced != null) {
+      send(reply, Nip46Response.error(request.id(), forced.wireText()));
+      return false;
+    }
+    if (rate == RateLimiter.Decision.LIMIT_AND_REPLY) {
+      stats.recordRejected(RejectReason.RATE_LIMITED);
+      send(reply, Nip46Response.error(request.id(), SignerError.RATE_LIMITED.wireText()));
+      return false;
+    }
+    // 7. The handler, guarded: it may answer now or later, but never leaves the client in silence.
+    RequestContext ctx = new RequestContext(client, signer.authorization().bunkerPublicKey(),
+        signer.authorization(), List.copyOf(task.relays), task.receivedAt,
+        interim -> asyncReplies.execute(() -> sendQuietly(reply, interim)));
+    CompletableFuture<Nip46Response> result = new CompletableFuture<>();
+    try {
+      CompletionStage<Nip46Response> stage = handler.handle(request, ctx);
+      if (stage == null) {
+        throw new NullPointerException("handler returned null");
+      }
+      stage.whenComplete((r, ex) -> {
+        if (ex != null || r == null) {
+          LOG.error("handler failed on {}", request.methodName(), ex);
+          result.complete(Nip46Response.error(request.id(), SignerError.INTERNAL_ERROR.wireText()));
+        } else {
+          result.complete(r);
+        }
+      });
+    } catch (RuntimeException e) {
+      LOG.error("handler threw on {}", request.methodName(), e);
+      result.complete(Nip46Response.error(request.id(), SignerError.INTERNAL_ERROR.wireText()));
+    }
+    if (result.isDone()) {
+      send(reply, result.join());
+      return false;
+    }
+    pending.add(reply);
+    result.whenComplete((r, ex) -> {
+      if (pending.remove(reply)) {
+        asyncReplies.execute(() -> {
+          try {
+            sendQuietly(reply, r);
+          } finally {
+            inFlight.remove(task.dedupeKey);
+          }
+        });
+      }
+    });
+    return true;
+  }
+
+  private void cpuRefused(Exception e) {
+    if (e instanceof java.util.concurrent.RejectedExecutionException) {
+      stats.recordRejected(closing ? RejectReason.SHUTTING_DOWN : RejectReason.OVERFLOW_DROPPED);
+      LOG.debug("CPU executor refused a task: {}", e.getMessage());
+    } else {
+      LOG.error("CPU task failed unexpectedly", e);
+    }
+  }
+
+  private void sendQuietly(Reply reply, Nip46Response response) {
+    try {
+      send(reply, response);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.error("reply failed", e);
+    }
+  }
+
+  /** Encrypts, signs and publishes one response. Runs on a worker or reply thread (virtual). */
+  private void send(Reply reply, Nip46Response response) throws InterruptedException {
+    String body = Nip46Codec.toJson(response);
+    AuthorizedSigner signer = reply.signer();
+    SignedEvent out;
+    try {
+      out = cpu.call("reply", () -> {
+        String content = envelope.encrypt(reply.scheme(), body, signer.bunkerKey(), reply.client());
+        UnsignedEvent u = new UnsignedEvent(signer.authorization().bunkerPublicKey(),
+            clock.instant().getEpochSecond(), IntakeFilter.KIND_NIP46,
+            List.of(List.of("p", reply.client().toHex()), List.of("e", reply.task().event.id())), content);
+        return NostrEvents.sign(u, signer.signer());
+      });
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      cpuRefused(e);
+      return;
+    }
+    Set<String> relays = new LinkedHashSet<>(reply.task().relays);
+    relays.addAll(signer.authorization().relays());
+    transport.publish(out, relays);
+    ResponseOutcome outcome = switch (response) {
+      case Nip46Response.Ok ok -> ResponseOutcome.OK;
+      case Nip46Response.AuthUrl au -> ResponseOutcome.AUTH_URL;
+      case Nip46Response.Error err -> ResponseOutcome.ofError(err.error());
+    };
+    stats.recordResponse(reply.methodLabel(), outcome, System.nanoTime() - reply.task().receivedNanos);
+  }
+
+  private static String methodLabel(Nip46Request request) {
+    return request instanceof Nip46Request.Unknown
+        ? UNKNOWN
+        : Nip46Method.fromWireName(request.methodName()).map(Nip46Method::wireName).orElse(UNKNOWN);
+  }
+
+  /** Stops intake: events from now on are answered {@code shutting down} where possible. */
+  public void stopIntake() {
+    closing = true;
+  }
+
+  /**
+   * Answers every request still waiting for its handler (approvals) with {@code shutting down}, and waits for
+   * overflow and reply threads to finish, up to {@code deadline}.
+   */
+  public void finish(Duration deadline) {
+    long end = System.nanoTime() + deadline.toNanos();
+    List<Reply> left = new ArrayList<>(pending);
+    for (Reply r : left) {
+      if (pending.remove(r)) {
+        asyncReplies.execute(() -> sendQuietly(r,
+            Nip46Response.error(r.requestId(), SignerError.SHUTTING_DOWN.wireText())));
+      }
+    }
+    try {
+      long remaining = Math.max(0, end - System.nanoTime());
+      if (overflowPermits.tryAcquire(overflowConcurrency, remaining, TimeUnit.NANOSECONDS)) {
+        overflowPermits.release(overflowConcurrency);
+      }
+      asyncReplies.shutdown();
+      asyncReplies.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    asyncReplies.shutdownNow();
+  }
+
+  /** Returns how many requests wait for a later handler answer (approvals). */
+  public int pendingCount() {
+    return pending.size();
+  }
+}

@@ -1,0 +1,48 @@
+package dev.keycast.nip46.server.internal;
+
+import dev.keycast.crypto.SignedEvent;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the pipeline needs from the relay connections: one NIP-46 subscription for a set of signer keys, incoming
+ * events with the relay they came from, and fire-and-forget publishing. Adapts {@code RelayPool}.
+ */
+public interface RelayTransport extends AutoCloseable {
+
+  /** Receives events. Called on relay I/O threads: must only do cheap work and never block. */
+  @FunctionalInterface
+  interface Listener {
+    /**
+     * @param relayUrl the relay the event came from
+     * @param event the event as parsed (shape-checked, not verified)
+     */
+    void onEvent(String relayUrl, SignedEvent event);
+  }
+
+  /** Connects (asynchronously) and starts delivering events to {@code listener}. */
+  void start(Listener listener);
+
+  /**
+   * Replaces the NIP-46 subscription with {@code {"kinds":[24133],"#p":[signers],"since":now-30}} on every relay.
+   * An empty set closes it. Never blocks on the network.
+   */
+  void subscribe(Set<String> signerPubkeysHex);
+
+  /**
+   * Publishes an event to the given relays where connected (others are skipped), plus the transport's own relays.
+   * Never blocks on the network.
+   */
+  void publish(SignedEvent event, Collection<String> relayUrls);
+
+  /** Adds relays to listen and reply on (the authorizations' relays). Never blocks. Default: nothing. */
+  default void addRelays(Collection<String> relayUrls) {}
+
+  /** Returns each relay's state, by URL: {@code "connected"}, {@code "connecting"}, {@code "disconnected"}, ... */
+  Map<String, String> status();
+
+  /** Closes every connection. */
+  @Override
+  void close();
+}

@@ -1,0 +1,57 @@
+package dev.keycast.nip46.server;
+
+import static dev.keycast.nip46.server.Fixture.result;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.keycast.nip46.Nip46Request;
+import dev.keycast.nip46.Nip46Response;
+import dev.keycast.nip46.client.Nip46Client;
+import dev.keycast.nip46.client.Nip46Result;
+import dev.keycast.nip46.client.Nip46Result.Failure;
+import dev.keycast.nip46.client.Nip46Result.Success;
+import dev.keycast.nip46.store.Authorization;
+import dev.keycast.queue.WorkQueueConfig;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A full queue answers at once with an encrypted error reply, and counts it. */
+class BunkerOverloadTest {
+
+  @Test
+  void queueFull_overloadedErrorReply_counted() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    RequestHandler gated = (request, ctx) -> {
+      if (request instanceof Nip46Request.Ping) {
+        entered.countDown();
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return CompletableFuture.completedFuture(Nip46Response.ok(request.id(), "pong"));
+    };
+    try (Fixture fx = new Fixture(1, b -> b
+        .handler(gated)
+        .workQueue(WorkQueueConfig.builder().name("tiny").workers(1).capacity(1).build()))) {
+      Authorization a = fx.authorize("social", 1);
+      Nip46Client c = fx.client(a);
+      CompletableFuture<Nip46Result> first = c.ping(); // occupies the only worker
+      assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<Nip46Result> second = c.ping(); // fills the queue
+      await().atMost(Fixture.WAIT).until(() -> fx.bunker.health().queueDepth() == 1);
+      long fullBefore = fx.bunker.stats().rejected(RejectReason.QUEUE_FULL);
+      assertThat(result(c.getPublicKey())).isEqualTo(new Failure("overloaded, retry later"));
+      assertThat(result(c.getPublicKey())).isEqualTo(new Failure("overloaded, retry later"));
+      assertThat(fx.bunker.stats().rejected(RejectReason.QUEUE_FULL)).isEqualTo(fullBefore + 2);
+      assertThat(fx.bunker.stats().responses("get_public_key", ResponseOutcome.OVERLOADED)).isEqualTo(2);
+      release.countDown();
+      assertThat(result(first)).isEqualTo(new Success("pong"));
+      assertThat(result(second)).isEqualTo(new Success("pong"));
+    }
+  }
+}
