@@ -1,6 +1,13 @@
 package dev.keycast.cli;
 
 import dev.keycast.cli.internal.Logging;
+import dev.keycast.nip46.InvalidConnectUriException;
+import dev.keycast.nip46.KeycastException;
+import dev.keycast.nip46.RelayException;
+import dev.keycast.nip46.store.DuplicateEntryException;
+import dev.keycast.nip46.store.KeyEncryptionException;
+import dev.keycast.nip46.store.MasterKeyException;
+import dev.keycast.nip46.store.SchemaVersionException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -63,6 +70,8 @@ import picocli.CommandLine.Spec;
       "  KEYCAST_WORKERS           serve: request workers",
       "  KEYCAST_CRYPTO_THREADS    serve: crypto threads",
       "  KEYCAST_QUEUE_CAPACITY    serve: request queue capacity",
+      "  KEYCAST_CLIENT_RATE_LIMIT, KEYCAST_CLIENT_BURST  serve: per-client limit",
+      "  KEYCAST_SHUTDOWN_TIMEOUT  serve: drain deadline on SIGTERM, seconds",
       "  KEYCAST_DEV_RELAY_PORT    serve --dev: dev relay port (default 7777)",
       "  KEYCAST_LOG_FORMAT        text or json",
       "  KEYCAST_CRYPTO_BACKEND    native or java (default: native if it loads)",
@@ -189,10 +198,13 @@ public final class KeycastCommand implements Callable<Integer> {
   /** Maps an exception escaping a command to its documented exit code. */
   static int exitCodeOf(Throwable ex) {
     for (Throwable t = ex; t != null; t = t.getCause()) {
-      if (t instanceof UsageException || t instanceof CommandLine.ParameterException) {
+      if (t instanceof UsageException || t instanceof CommandLine.ParameterException
+          || t instanceof MasterKeyException || t instanceof KeyEncryptionException
+          || t instanceof DuplicateEntryException || t instanceof SchemaVersionException
+          || t instanceof InvalidConnectUriException) {
         return ExitCodes.USAGE;
       }
-      if (t instanceof RelayUnavailableException) {
+      if (t instanceof RelayUnavailableException || t instanceof RelayException) {
         return ExitCodes.RELAY_UNAVAILABLE;
       }
     }
@@ -205,6 +217,9 @@ public final class KeycastCommand implements Callable<Integer> {
     if (ex instanceof UsageException || ex instanceof RelayUnavailableException
         || ex instanceof CommandLine.ParameterException) {
       return message;
+    }
+    if (ex instanceof KeycastException && !message.isEmpty()) {
+      return message; // our libraries' messages are written for users and never carry secrets
     }
     String type = ex.getClass().getSimpleName();
     return "internal error: " + type + (message.isEmpty() ? "" : ": " + message)

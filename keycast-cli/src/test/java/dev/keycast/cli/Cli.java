@@ -40,6 +40,24 @@ final class Cli {
     return exec(stdin, all.toArray(String[]::new));
   }
 
+  /**
+   * Runs {@code work} on a new platform thread. Tests must not park long-running commands on the common pool: on a
+   * 2-core machine it has one thread, and the JDK's HTTP/WebSocket client completes futures there.
+   */
+  static <T> java.util.concurrent.CompletableFuture<T> async(java.util.concurrent.Callable<T> work) {
+    java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        f.complete(work.call());
+      } catch (Throwable e) {
+        f.completeExceptionally(e);
+      }
+    }, "test-command");
+    t.setDaemon(true);
+    t.start();
+    return f;
+  }
+
   static Result exec(String stdin, String... args) {
     CommandLine cl = KeycastCommand.commandLine(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
     StringWriter out = new StringWriter();

@@ -58,26 +58,58 @@ class CryptoBackendTest {
    */
   @Test
   void active_nativeLibraryMissing_fallsBackToJavaAndWorks(@TempDir Path tmp) throws Exception {
+    Child c = runProbe(tmp, false, "auto");
+    assertThat(c.exit).as("exit code; stderr:\n" + c.stderr).isZero();
+    assertThat(c.stdout).contains("backend=JAVA name=bouncycastle").contains("OK");
+    assertThat(c.stderr).contains("WARN").contains("could not be loaded");
+  }
+
+  @Test
+  void active_nativeRequiredButMissing_throwsIllegalState(@TempDir Path tmp) throws Exception {
+    Child c = runProbe(tmp, false, "native");
+    assertThat(c.exit).isNotZero();
+    assertThat(c.stderr).contains("IllegalStateException").contains("keycast.crypto.backend=native");
+  }
+
+  @Test
+  void active_invalidSetting_throwsIllegalState(@TempDir Path tmp) throws Exception {
+    Child c = runProbe(tmp, true, "fast");
+    assertThat(c.exit).isNotZero();
+    assertThat(c.stderr).contains("IllegalStateException").contains("invalid keycast.crypto.backend");
+  }
+
+  @Test
+  void active_javaForcedWithNativeAvailable_usesJava(@TempDir Path tmp) throws Exception {
+    Child c = runProbe(tmp, true, "java");
+    assertThat(c.exit).as("exit code; stderr:\n" + c.stderr).isZero();
+    assertThat(c.stdout).contains("backend=JAVA name=bouncycastle").contains("OK");
+    assertThat(c.stderr).doesNotContain("WARN");
+  }
+
+  private record Child(int exit, String stdout, String stderr) {}
+
+  /** Runs {@link FallbackProbe} in a child JVM, with or without ACINQ's JNI jars on the class path. */
+  private static Child runProbe(Path tmp, boolean withNativeJars, String setting) throws Exception {
     String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(e -> !Path.of(e).getFileName().toString().startsWith("secp256k1-kmp-jni"))
+        .filter(e -> withNativeJars || !Path.of(e).getFileName().toString().startsWith("secp256k1-kmp-jni"))
         .collect(Collectors.joining(File.pathSeparator));
-    assertThat(classPath).doesNotContain("secp256k1-kmp-jni").contains("secp256k1-kmp-jvm");
+    if (!withNativeJars) {
+      assertThat(classPath).doesNotContain("secp256k1-kmp-jni").contains("secp256k1-kmp-jvm");
+    }
     Path out = tmp.resolve("out.txt");
     Path err = tmp.resolve("err.txt");
     Process p = new ProcessBuilder(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED",
         "-cp", classPath,
-        "-Dkeycast.crypto.backend=auto",
+        "-Dkeycast.crypto.backend=" + setting,
         FallbackProbe.class.getName()))
         .redirectOutput(out.toFile())
         .redirectError(err.toFile())
         .start();
     // A generous bound, not a timing assertion: the child does a handful of operations.
     assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
-    String stdout = Files.readString(out, StandardCharsets.UTF_8);
-    String stderr = Files.readString(err, StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as("exit code; stderr:\n" + stderr).isZero();
-    assertThat(stdout).contains("backend=JAVA name=bouncycastle").contains("OK");
-    assertThat(stderr).contains("WARN").contains("could not be loaded");
+    return new Child(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
   }
 }

@@ -8,7 +8,8 @@ import java.util.List;
  * never the content. Obtain the default from {@link KeycastDatabase#audit()}.
  *
  * <p>Thread-safe. Every method may do I/O and blocks until done; failures are {@link StoreException}s. Audit writes
- * do not bump the change version.
+ * do not bump the change version. On PostgreSQL each {@link #record} is a commit (an fsync); to keep audit writes
+ * off the request path wrap the log in {@link AsyncAuditLog}.
  */
 public interface AuditLog {
 
@@ -18,6 +19,18 @@ public interface AuditLog {
    * @param entry the entry
    */
   void record(AuditEntry entry);
+
+  /**
+   * Appends several entries in one transaction (one commit, so one fsync on PostgreSQL). The default calls
+   * {@link #record} for each.
+   *
+   * @param entries the entries, in order
+   */
+  default void recordAll(List<AuditEntry> entries) {
+    for (AuditEntry e : entries) {
+      record(e);
+    }
+  }
 
   /**
    * The newest entries, newest first.

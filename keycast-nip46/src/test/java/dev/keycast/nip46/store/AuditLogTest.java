@@ -36,6 +36,23 @@ class AuditLogTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void recordAll_writesEveryEntryInOrder(Backend backend) throws Exception {
+    try (TestDatabase t = TestDatabase.create(backend)) {
+      AuditLog log = t.open(encryption).audit();
+      java.util.List<AuditEntry> batch = new java.util.ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        batch.add(new AuditEntry(Instant.ofEpochMilli(i), (long) i, null, "ping", null, AuditOutcome.ALLOWED, null));
+      }
+      log.recordAll(batch);
+      log.recordAll(java.util.List.of());
+      java.util.List<AuditEntry> read = new java.util.ArrayList<>(log.recent(100));
+      java.util.Collections.reverse(read);
+      assertThat(read).isEqualTo(batch);
+    }
+  }
+
   @Test
   void entry_invalid_throwsIllegalArgument() {
     Instant now = Instant.now();

@@ -46,6 +46,28 @@ public final class JdbiAuditLog implements AuditLog {
             .execute()));
   }
 
+  @Override
+  public void recordAll(List<AuditEntry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    StoreErrors.run("write audit log", () -> ctx.writer().inTransaction(h -> {
+      var batch = h.prepareBatch("INSERT INTO audit_log (" + COLUMNS + ") VALUES "
+          + "(:at, :auth, :client, :method, :kind, :outcome, :reason)");
+      for (AuditEntry entry : entries) {
+        batch.bind("at", entry.at().toEpochMilli())
+            .bind("auth", entry.authorizationId())
+            .bind("client", entry.clientPublicKey() == null ? null : entry.clientPublicKey().toHex())
+            .bind("method", entry.method())
+            .bind("kind", entry.eventKind())
+            .bind("outcome", entry.outcome().name())
+            .bind("reason", entry.reason())
+            .add();
+      }
+      return batch.execute();
+    }));
+  }
+
   private static void checkLimit(int limit) {
     if (limit < 1 || limit > 10_000) {
       throw new IllegalArgumentException("limit must be 1 to 10000, got " + limit);

@@ -1,0 +1,76 @@
+package dev.keycast.cli;
+
+import dev.keycast.nip46.store.AesGcmKeyEncryption;
+import dev.keycast.nip46.store.KeycastDatabase;
+import dev.keycast.nip46.store.MasterKey;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Option;
+
+/** The database and master-key options shared by every command that touches the store. */
+final class StoreOptions {
+  @Option(
+      names = "--db",
+      paramLabel = "JDBC_URL",
+      defaultValue = "${env:KEYCAST_DB_URL}",
+      description = "Database JDBC URL, jdbc:sqlite:… or jdbc:postgresql:… (env KEYCAST_DB_URL; "
+          + "default: SQLite file keycast.db under --home).")
+  @Nullable String dbUrl;
+
+  @Option(
+      names = "--master-key-file",
+      paramLabel = "PATH",
+      defaultValue = "${env:KEYCAST_MASTER_KEY_FILE}",
+      description = "Master key file encrypting the stored keys (env KEYCAST_MASTER_KEY_FILE; "
+          + "default: master.key under --home).")
+  @Nullable Path masterKeyFile;
+
+  String jdbcUrl(Path home) {
+    if (dbUrl != null && !dbUrl.isBlank()) {
+      String url = dbUrl.strip();
+      if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
+        throw new UsageException("--db must be a jdbc:sqlite: or jdbc:postgresql: URL");
+      }
+      return url;
+    }
+    return "jdbc:sqlite:" + home.resolve("keycast.db");
+  }
+
+  Path masterKeyFile(Path home) {
+    return masterKeyFile != null ? masterKeyFile.toAbsolutePath().normalize() : home.resolve("master.key");
+  }
+
+  /**
+   * Opens the database with the existing master key (never creates a key).
+   *
+   * @throws UsageException if there is no master key, it is not the database's, or the URL is wrong
+   */
+  KeycastDatabase open(Path home) {
+    Path keyFile = masterKeyFile(home);
+    if (!Files.exists(keyFile)) {
+      throw new UsageException("no master key at " + keyFile
+          + ": run 'keycast init' first (or point --master-key-file / KEYCAST_MASTER_KEY_FILE at yours)");
+    }
+    if (dbUrl == null || dbUrl.isBlank()) {
+      ensureHome(home);
+    }
+    MasterKey key = MasterKey.read(keyFile);
+    return KeycastDatabase.open(jdbcUrl(home), AesGcmKeyEncryption.create(key));
+  }
+
+  static void ensureHome(Path home) {
+    try {
+      if (!Files.isDirectory(home)) {
+        Files.createDirectories(home);
+        try {
+          Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException ignored) {
+          // not a POSIX file system
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new UsageException("cannot create the data folder " + home + ": " + e.getMessage(), e);
+    }
+  }
+}
