@@ -10,6 +10,10 @@ import java.security.InvalidKeyException;
  * <p>Note: libsecp256k1's own {@code ecdh} hashes the point and is not what Nostr uses; this class never does.
  *
  * <p>Thread-safety: stateless, safe from any thread. CPU-bound (tens of microseconds natively), never blocks on I/O.
+ *
+ * <p>Security guarantees: both keys are validated when they are created (secret in [1, n-1], public key on the curve,
+ * so twist and invalid-curve points are rejected before they get here); the result is the same on every backend.
+ * The shared x is raw key material, not a key: derive keys from it (NIP-44 does, through HKDF) and wipe it.
  */
 public final class Ecdh {
   private Ecdh() {}

@@ -17,6 +17,10 @@ import org.jspecify.annotations.Nullable;
  * {@link Nip44ConversationKeyCache}.
  *
  * <p>Immutable and thread-safe. {@link #toString()} is redacted and {@link #equals} is constant-time.
+ *
+ * <p>Security guarantees: anyone holding this key can read and forge every NIP-44 payload between the two parties
+ * (it is symmetric); treat it like a secret key. Its bytes leave the object only through
+ * {@link #toBytes(InsecureSecretKeyAccess)}.
  */
 public final class Nip44ConversationKey {
   private static final byte[] SALT = "nip44-v2".getBytes(StandardCharsets.US_ASCII);

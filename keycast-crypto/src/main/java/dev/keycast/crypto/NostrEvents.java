@@ -23,6 +23,10 @@ import java.util.List;
  *
  * <p>Thread-safety: stateless, safe from any thread. Serialization and hashing never block; signing and verifying
  * are CPU-bound (tens of microseconds natively).
+ *
+ * <p>Security guarantees: {@link #verify(SignedEvent)} proves that the holder of {@code pubkey}'s secret key signed
+ * exactly these fields (the id binds pubkey, created_at, kind, tags and content). It says nothing about freshness
+ * or intent: check {@code created_at}, kind and tags (and deduplicate ids) yourself.
  */
 public final class NostrEvents {
   private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
@@ -118,12 +122,17 @@ public final class NostrEvents {
 
   static byte[] idBytes(String pubkeyHex, long createdAt, int kind, List<List<String>> tags, String content) {
     byte[] utf8 = canonicalJson(pubkeyHex, createdAt, kind, tags, content).getBytes(StandardCharsets.UTF_8);
+    return SHA256.get().digest(utf8); // digest() resets the instance for the next call on this thread
+  }
+
+  /** Per-thread SHA-256: a JCA lookup per id would cost about as much as hashing a small event. */
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(utf8);
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 unavailable", e);
     }
-  }
+  });
 
   static void appendTags(StringBuilder sb, List<List<String>> tags) {
     sb.append('[');

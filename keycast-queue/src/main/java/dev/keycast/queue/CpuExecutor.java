@@ -1,6 +1,7 @@
 package dev.keycast.queue;
 
 import dev.keycast.queue.internal.BoundedBuffer;
+import dev.keycast.queue.internal.DisabledStatsCounter;
 import dev.keycast.queue.internal.GuardedStatsCounter;
 import dev.keycast.queue.internal.Shutdowns;
 import dev.keycast.queue.internal.StuckTaskWatchdog;
@@ -52,6 +53,7 @@ public final class CpuExecutor implements AutoCloseable {
 
   private final CpuExecutorConfig config;
   private final QueueStatsCounter stats;
+  private final boolean timed;
   private final BoundedBuffer<Job<?>> buffer;
   private final List<TaskSlot> slots;
   private final List<Thread> threads;
@@ -62,6 +64,8 @@ public final class CpuExecutor implements AutoCloseable {
   private CpuExecutor(CpuExecutorConfig config) {
     this.config = config;
     this.stats = GuardedStatsCounter.wrap(config.statsCounter());
+    // With the disabled counter nothing consumes task times: skip the clock reads on the hot path.
+    this.timed = !(stats instanceof DisabledStatsCounter);
     this.buffer = new BoundedBuffer<>(config.queueCapacity());
     List<TaskSlot> s = new ArrayList<>(config.threads());
     List<Thread> t = new ArrayList<>(config.threads());
@@ -73,7 +77,7 @@ public final class CpuExecutor implements AutoCloseable {
     }
     this.slots = List.copyOf(s);
     this.threads = List.copyOf(t);
-    this.watchdog = new StuckTaskWatchdog(config.name(), config.stuckThreshold(), stats, slots);
+    this.watchdog = new StuckTaskWatchdog(config.name(), config.stuckThreshold(), timed, stats, slots);
   }
 
   /**
@@ -116,7 +120,7 @@ public final class CpuExecutor implements AutoCloseable {
     if (CURRENT.get() == this) {
       return work.call();
     }
-    Job<T> job = new Job<>(name, work, System.nanoTime());
+    Job<T> job = new Job<>(name, work, timed ? System.nanoTime() : 0L);
     if (buffer.put(job) == BoundedBuffer.Offer.CLOSED) {
       stats.recordRejected(RejectReason.SHUTDOWN);
       throw rejected(RejectReason.SHUTDOWN, name);
@@ -152,7 +156,7 @@ public final class CpuExecutor implements AutoCloseable {
   public <T> CompletableFuture<T> submit(String name, Callable<T> work) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(work, "work");
-    Job<T> job = new Job<>(name, work, System.nanoTime());
+    Job<T> job = new Job<>(name, work, timed ? System.nanoTime() : 0L);
     switch (buffer.offer(job)) {
       case ACCEPTED -> {
         stats.recordSubmitted();
@@ -334,7 +338,7 @@ public final class CpuExecutor implements AutoCloseable {
       stats.recordAbandoned(); // cancelled by its caller before it started
       return;
     }
-    long start = System.nanoTime();
+    long start = timed ? System.nanoTime() : 0L;
     stats.recordStarted(start - job.enqueuedNanos());
     slot.start(job, start);
     T result = null;
@@ -344,9 +348,9 @@ public final class CpuExecutor implements AutoCloseable {
     } catch (Throwable t) {
       failure = t;
     } finally {
-      long elapsed = System.nanoTime() - start;
+      long elapsed = timed ? System.nanoTime() - start : -1L;
+      job.ended(elapsed);
       slot.clear();
-      watchdog.finished(job, elapsed);
       if (failure == null) {
         stats.recordSucceeded(elapsed);
       } else {
