@@ -117,6 +117,9 @@ public final class Nip44Cipher {
    * before decrypting); bad length prefix, zero length, an extended prefix for a length below 65,536, or padding of
    * the wrong size.
    *
+   * <p>There is no upper size limit (the extended prefix allows up to 4 GiB); this method allocates about twice the
+   * payload length, so callers handling untrusted input must cap the payload size first (NIP-46 intake does).
+   *
    * @param payload the base64 payload
    * @param key the conversation key
    * @return the plaintext (invalid UTF-8 decodes to U+FFFD, as {@code TextDecoder} does)

@@ -54,4 +54,41 @@ class BunkerOverloadTest {
       assertThat(result(second)).isEqualTo(new Success("pong"));
     }
   }
+
+  @Test
+  void close_leftoverInQueue_answeredShuttingDown() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    RequestHandler gated = (request, ctx) -> {
+      if (request instanceof Nip46Request.Ping) {
+        entered.countDown();
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return CompletableFuture.completedFuture(Nip46Response.ok(request.id(), "pong"));
+    };
+    Fixture fx = new Fixture(1, b -> b
+        .handler(gated)
+        .shutdownDeadline(java.time.Duration.ofMillis(500))
+        .workQueue(WorkQueueConfig.builder().name("tiny").workers(1).capacity(4).build()));
+    try {
+      Authorization a = fx.authorize("social", 1);
+      Nip46Client c = fx.client(a);
+      CompletableFuture<Nip46Result> running = c.ping();
+      assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<Nip46Result> queued = c.getPublicKey();
+      await().atMost(Fixture.WAIT).until(() -> fx.bunker.health().queueDepth() == 1);
+      fx.bunker.close(); // the worker is stuck past the deadline: the queued request is handed back
+      assertThat(result(queued)).isEqualTo(new Failure("shutting down"));
+      assertThat(fx.bunker.stats().rejected(RejectReason.SHUTTING_DOWN)).isGreaterThanOrEqualTo(1);
+      release.countDown();
+      assertThat(running).isNotNull();
+    } finally {
+      release.countDown();
+      fx.close();
+    }
+  }
 }
