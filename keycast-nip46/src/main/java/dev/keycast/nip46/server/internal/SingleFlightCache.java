@@ -145,7 +145,11 @@ public final class SingleFlightCache<K, V> {
     }
     if (value.isPresent()) {
       if (lastGood.size() >= maxEntries && !lastGood.containsKey(key)) {
-        lastGood.keySet().iterator().remove(); // bounded: drop an arbitrary one
+        Iterator<K> it = lastGood.keySet().iterator(); // bounded: drop an arbitrary one
+        if (it.hasNext()) {
+          it.next();
+          it.remove();
+        }
       }
       lastGood.put(key, value.get());
     } else {
