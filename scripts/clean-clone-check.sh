@@ -33,6 +33,7 @@ say "building (./keycast --version)"
 say "starting ./keycast serve --dev (ephemeral ports, KEYCAST_HOME=$KEYCAST_HOME)"
 ./keycast serve --dev --http-port 0 --dev-relay-port 0 >"$work/serve.out" 2>"$work/serve.err" &
 daemon_pid=$!
+serve_started=$SECONDS
 
 deadline=$((SECONDS + health_seconds))
 health_url=""
@@ -46,7 +47,7 @@ while [ $SECONDS -lt $deadline ]; do
 done
 [ -n "$health_url" ] && [ "$(curl -s -o "$work/health.json" -w '%{http_code}' "$health_url" || true)" = "200" ] \
   || fail "GET /health did not answer 200 within ${health_seconds}s"
-say "healthy after ~$((SECONDS))s: $(cat "$work/health.json")"
+say "healthy ~$((SECONDS - serve_started)) s after start: $(cat "$work/health.json")"
 
 bunker_uri="$(grep -o 'bunker://[^ ]*' "$work/serve.out" | head -n 1)"
 [ -n "$bunker_uri" ] || fail "serve --dev printed no bunker URI"

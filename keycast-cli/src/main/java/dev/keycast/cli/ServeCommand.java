@@ -1,20 +1,128 @@
 package dev.keycast.cli;
 
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** The {@code keycast serve} command. */
-@Command(name = "serve", mixinStandardHelpOptions = true, showDefaultValues = true, description = "(being built)")
+/**
+ * {@code keycast serve}: the daemon. Runs until SIGTERM or SIGINT, then stops intake, drains the queue within the
+ * shutdown deadline, answers what is in flight, closes the relays and exits 0.
+ */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    showDefaultValues = true,
+    sortOptions = false,
+    description = {
+      "Runs the NIP-46 signer daemon, with GET /health and GET /metrics on the HTTP address.",
+      "--dev: embedded defaults for a first run: SQLite and a generated master key under KEYCAST_HOME, a dev relay",
+      "in-process (unless --relay is given), and a demo key whose bunker URI is printed with a QR code."
+    })
 public final class ServeCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
   @Spec CommandSpec spec;
+  @Mixin StoreOptions store = new StoreOptions();
+
+  @Option(names = "--relay", paramLabel = "URL", split = ",", defaultValue = "${env:KEYCAST_RELAYS}",
+      description = "Relay URL, repeatable (env KEYCAST_RELAYS, comma-separated).")
+  List<String> relays = new ArrayList<>();
+
+  @Option(names = "--dev", description = "Embedded first-run defaults (see above).")
+  boolean dev;
+
+  @Option(names = "--dev-relay-port", paramLabel = "PORT", defaultValue = "${env:KEYCAST_DEV_RELAY_PORT:-7777}",
+      description = "Port of the in-process dev relay under --dev; 0 picks a free one (env KEYCAST_DEV_RELAY_PORT).")
+  int devRelayPort;
+
+  @Option(names = "--http-host", paramLabel = "HOST", defaultValue = "${env:KEYCAST_HTTP_HOST:-127.0.0.1}",
+      description = "Address of the health/metrics endpoints (env KEYCAST_HTTP_HOST).")
+  String httpHost;
+
+  @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "${env:KEYCAST_HTTP_PORT:-3000}",
+      description = "Port of the health/metrics endpoints; 0 picks a free one (env KEYCAST_HTTP_PORT).")
+  int httpPort;
+
+  @Option(names = "--workers", paramLabel = "N", defaultValue = "${env:KEYCAST_WORKERS:-64}",
+      description = "Request workers (virtual threads) (env KEYCAST_WORKERS).")
+  int workers;
+
+  @Option(names = "--crypto-threads", paramLabel = "N", defaultValue = "${env:KEYCAST_CRYPTO_THREADS:-0}",
+      description = "Platform threads for signing and encryption; 0 means one per CPU (env KEYCAST_CRYPTO_THREADS).")
+  int cryptoThreads;
+
+  @Option(names = "--queue-capacity", paramLabel = "N", defaultValue = "${env:KEYCAST_QUEUE_CAPACITY:-1024}",
+      description = "Requests that may wait; beyond it clients get an 'overloaded' error reply (env KEYCAST_QUEUE_CAPACITY).")
+  int queueCapacity;
+
+  @Option(names = "--client-rate-limit", paramLabel = "PER_SECOND",
+      defaultValue = "${env:KEYCAST_CLIENT_RATE_LIMIT:-10}",
+      description = "Requests per second each client key regains (env KEYCAST_CLIENT_RATE_LIMIT).")
+  double clientRateLimit;
+
+  @Option(names = "--client-burst", paramLabel = "N", defaultValue = "${env:KEYCAST_CLIENT_BURST:-20}",
+      description = "Requests a client key may send at once (env KEYCAST_CLIENT_BURST).")
+  int clientBurst;
+
+  @Option(names = "--shutdown-timeout", paramLabel = "SECONDS", defaultValue = "${env:KEYCAST_SHUTDOWN_TIMEOUT:-10}",
+      description = "How long SIGTERM waits for queued requests to be answered (env KEYCAST_SHUTDOWN_TIMEOUT).")
+  int shutdownTimeoutSeconds;
+
+  private final CountDownLatch stop = new CountDownLatch(1);
+  private volatile @Nullable Daemon daemon;
 
   /** Creates the command. */
   public ServeCommand() {}
 
   @Override
-  public Integer call() {
-    throw new UsageException("keycast serve is not available in this build yet");
+  public Integer call() throws InterruptedException {
+    Path home = KeycastCommand.root(spec).home();
+    if (httpPort < 0 || httpPort > 65535 || devRelayPort < 0 || devRelayPort > 65535) {
+      throw new UsageException("ports must be 0 to 65535");
+    }
+    if (shutdownTimeoutSeconds < 0) {
+      throw new UsageException("--shutdown-timeout must be >= 0");
+    }
+    int threads = cryptoThreads > 0 ? cryptoThreads : Runtime.getRuntime().availableProcessors();
+    Daemon.Config config = new Daemon.Config(home, store.jdbcUrl(home), store.masterKeyFile(home), dev,
+        Relays.normalize(relays), "127.0.0.1", devRelayPort, httpHost, httpPort, workers, threads, queueCapacity,
+        clientBurst, clientRateLimit, Duration.ofSeconds(shutdownTimeoutSeconds));
+    Signals.onTermOrInt(stop::countDown);
+    Daemon d = Daemon.start(config, spec.commandLine().getOut());
+    daemon = d;
+    try {
+      stop.await();
+      log.info("stopping: intake closed, draining queued requests (up to {} s)", shutdownTimeoutSeconds);
+    } finally {
+      d.close();
+    }
+    log.info("stopped");
+    return ExitCodes.OK;
+  }
+
+  /** Asks a running {@link #call()} to stop as SIGTERM would (tests). */
+  void requestStop() {
+    stop.countDown();
+  }
+
+  /** Waits until the daemon has started (tests). */
+  @Nullable Daemon awaitStarted(long timeout, TimeUnit unit) throws InterruptedException {
+    long end = System.nanoTime() + unit.toNanos(timeout);
+    while (daemon == null && System.nanoTime() < end && stop.getCount() > 0) {
+      Thread.sleep(20);
+    }
+    return daemon;
   }
 }

@@ -65,6 +65,15 @@ class StoreCommandsTest {
   }
 
   @Test
+  void init_databaseUnreachable_exit70_leavesNoMasterKey() {
+    Cli.Result r = cli.run("init", "--db", "jdbc:postgresql://127.0.0.1:1/keycast?connectTimeout=2");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.INTERNAL);
+    assertThat(r.err()).startsWith("keycast: ");
+    assertThat(r.err().strip().lines().count()).isEqualTo(1);
+    assertThat(Files.exists(home.resolve("master.key"))).isFalse();
+  }
+
+  @Test
   void commands_withoutInit_sayHowToInit_exit64() {
     assertFails(cli.run("keys", "list"), ExitCodes.USAGE, "keycast init");
     assertFails(cli.run("keys", "generate", "--name", "a"), ExitCodes.USAGE, "keycast init");

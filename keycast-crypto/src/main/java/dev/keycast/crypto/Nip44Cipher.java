@@ -40,8 +40,8 @@ public final class Nip44Cipher {
   private static final int MIN_DATA_BYTES = 99;
   private static final int EXTENDED_PREFIX_THRESHOLD = 65536;
   private static final long MAX_PLAINTEXT_BYTES = 0xFFFF_FFFFL;
-  /** Largest padded size we can place in one array together with version, nonce and MAC. */
-  private static final long MAX_PADDED_BYTES = Integer.MAX_VALUE - 1024;
+  /** Largest padded size whose payload (version, nonce, MAC, base64) still fits in one Java array and String. */
+  private static final long MAX_PADDED_BYTES = (Integer.MAX_VALUE - 16) / 4 * 3 - 65;
 
   private Nip44Cipher() {}
 
@@ -116,6 +116,9 @@ public final class Nip44Cipher {
    * padded standard base64; fewer than 99 decoded bytes; version byte not 2; MAC mismatch (compared in constant time,
    * before decrypting); bad length prefix, zero length, an extended prefix for a length below 65,536, or padding of
    * the wrong size.
+   *
+   * <p>There is no upper size limit (the extended prefix allows up to 4 GiB); this method allocates about twice the
+   * payload length, so callers handling untrusted input must cap the payload size first (NIP-46 intake does).
    *
    * @param payload the base64 payload
    * @param key the conversation key

@@ -206,9 +206,10 @@ class Nip44VectorsTest {
   }
 
   /**
-   * The extended-prefix boundary: conversation key c41c77…412d, nonce 00…01, 'a' × n. The payload hashes were
-   * produced with nostr-tools 2.25.2 (pinned in interop/package-lock.json, which implements the 2026 extended prefix)
-   * and agree with the construction of the table in NIP-44 44.md.
+   * The extended-prefix boundary: conversation key c41c77…412d, nonce 00…01, 'a' × n (the construction of the table
+   * in NIP-44 44.md). The expected payload hashes were produced with nostr-tools 2.25.2 (pinned in
+   * interop/package-lock.json, which implements the 2026 extended prefix), because the current 44.md text was not
+   * readable from the build environment; see vectors/README.md.
    */
   @Test
   void encrypt_extendedPrefixBoundary_matchesReferenceHashes() throws GeneralSecurityException {

@@ -19,7 +19,8 @@ public sealed interface Nip46Response {
    * A success: {@code {"id","result"}}.
    *
    * @param id the request id
-   * @param result the result; must not be empty (some clients resolve only on a truthy result)
+   * @param result the result; should never be empty (some clients, nostr-tools among them, resolve only on a
+   *     truthy result)
    */
   record Ok(String id, String result) implements Nip46Response {
     /** Omits the result, which may be a decrypted plaintext. */

@@ -1,6 +1,7 @@
 package dev.keycast.queue;
 
 import dev.keycast.queue.internal.BoundedBuffer;
+import dev.keycast.queue.internal.DisabledStatsCounter;
 import dev.keycast.queue.internal.GuardedStatsCounter;
 import dev.keycast.queue.internal.Shutdowns;
 import dev.keycast.queue.internal.StuckTaskWatchdog;
@@ -50,8 +51,19 @@ public final class CpuExecutor implements AutoCloseable {
   // Set on this executor's own threads, so that a nested call runs inline instead of deadlocking the pool.
   private static final ThreadLocal<@Nullable CpuExecutor> CURRENT = new ThreadLocal<>();
 
+  /**
+   * Benchmark only, never for production: when this system property is {@code true} at {@link #start}, that
+   * executor's {@link #call} runs the work inline on the calling thread (a request worker), reproducing the design
+   * this class replaces, so that bench/e2e/review.sh can measure the difference. Read once per executor.
+   */
+  static final String BENCHMARK_CALLER_RUNS_PROPERTY = "keycast.benchmark.cryptoOnCallerThread";
+
+  // Written once in start(), before the executor is published to any other thread.
+  private volatile boolean benchmarkCallerRuns;
+
   private final CpuExecutorConfig config;
   private final QueueStatsCounter stats;
+  private final boolean timed;
   private final BoundedBuffer<Job<?>> buffer;
   private final List<TaskSlot> slots;
   private final List<Thread> threads;
@@ -62,6 +74,8 @@ public final class CpuExecutor implements AutoCloseable {
   private CpuExecutor(CpuExecutorConfig config) {
     this.config = config;
     this.stats = GuardedStatsCounter.wrap(config.statsCounter());
+    // With the disabled counter nothing consumes task times: skip the clock reads on the hot path.
+    this.timed = !(stats instanceof DisabledStatsCounter);
     this.buffer = new BoundedBuffer<>(config.queueCapacity());
     List<TaskSlot> s = new ArrayList<>(config.threads());
     List<Thread> t = new ArrayList<>(config.threads());
@@ -73,7 +87,7 @@ public final class CpuExecutor implements AutoCloseable {
     }
     this.slots = List.copyOf(s);
     this.threads = List.copyOf(t);
-    this.watchdog = new StuckTaskWatchdog(config.name(), config.stuckThreshold(), stats, slots);
+    this.watchdog = new StuckTaskWatchdog(config.name(), config.stuckThreshold(), timed, stats, slots);
   }
 
   /**
@@ -85,6 +99,11 @@ public final class CpuExecutor implements AutoCloseable {
   public static CpuExecutor start(CpuExecutorConfig config) {
     Objects.requireNonNull(config, "config");
     CpuExecutor executor = new CpuExecutor(config);
+    if (Boolean.getBoolean(BENCHMARK_CALLER_RUNS_PROPERTY)) {
+      executor.benchmarkCallerRuns = true;
+      LOG.warn("{}=true: CPU work of executor {} runs on the calling threads (benchmark only)",
+          BENCHMARK_CALLER_RUNS_PROPERTY, config.name());
+    }
     executor.watchdog.start();
     executor.threads.forEach(Thread::start);
     LOG.debug(
@@ -113,10 +132,13 @@ public final class CpuExecutor implements AutoCloseable {
   public <T> T call(String name, Callable<T> work) throws Exception {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(work, "work");
+    if (benchmarkCallerRuns) {
+      return work.call();
+    }
     if (CURRENT.get() == this) {
       return work.call();
     }
-    Job<T> job = new Job<>(name, work, System.nanoTime());
+    Job<T> job = new Job<>(name, work, timed ? System.nanoTime() : 0L);
     if (buffer.put(job) == BoundedBuffer.Offer.CLOSED) {
       stats.recordRejected(RejectReason.SHUTDOWN);
       throw rejected(RejectReason.SHUTDOWN, name);
@@ -152,7 +174,7 @@ public final class CpuExecutor implements AutoCloseable {
   public <T> CompletableFuture<T> submit(String name, Callable<T> work) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(work, "work");
-    Job<T> job = new Job<>(name, work, System.nanoTime());
+    Job<T> job = new Job<>(name, work, timed ? System.nanoTime() : 0L);
     switch (buffer.offer(job)) {
       case ACCEPTED -> {
         stats.recordSubmitted();
@@ -334,7 +356,7 @@ public final class CpuExecutor implements AutoCloseable {
       stats.recordAbandoned(); // cancelled by its caller before it started
       return;
     }
-    long start = System.nanoTime();
+    long start = timed ? System.nanoTime() : 0L;
     stats.recordStarted(start - job.enqueuedNanos());
     slot.start(job, start);
     T result = null;
@@ -344,9 +366,9 @@ public final class CpuExecutor implements AutoCloseable {
     } catch (Throwable t) {
       failure = t;
     } finally {
-      long elapsed = System.nanoTime() - start;
+      long elapsed = timed ? System.nanoTime() - start : -1L;
+      job.ended(elapsed);
       slot.clear();
-      watchdog.finished(job, elapsed);
       if (failure == null) {
         stats.recordSucceeded(elapsed);
       } else {

@@ -71,10 +71,11 @@ public interface QueueStatsCounter {
 
   /**
    * Records that a task previously reported by {@link #recordStuck} has ended (normally or not). Called once, from the
-   * thread that ran it.
+   * watchdog thread, within one watchdog period of the end (not at all if the queue shut down first).
    *
    * @param task the report previously passed to {@link #recordStuck}
-   * @param processingNanos the number of nanoseconds the task ran in total
+   * @param processingNanos the number of nanoseconds the task ran in total (exact when a stats counter is configured,
+   *     else measured by the watchdog to within one period)
    */
   void recordStuckEnded(StuckTask task, long processingNanos);
 

@@ -1,6 +1,7 @@
 package dev.keycast.queue;
 
 import dev.keycast.queue.internal.BoundedBuffer;
+import dev.keycast.queue.internal.DisabledStatsCounter;
 import dev.keycast.queue.internal.GuardedStatsCounter;
 import dev.keycast.queue.internal.Shutdowns;
 import dev.keycast.queue.internal.StuckTaskWatchdog;
@@ -45,16 +46,21 @@ public final class WorkQueue implements AutoCloseable {
 
   private final WorkQueueConfig config;
   private final QueueStatsCounter stats;
+  private final boolean timed;
   private final BoundedBuffer<Entry> buffer;
   private final List<TaskSlot> slots;
   private final List<Thread> workers;
   private final StuckTaskWatchdog watchdog;
   private final ReentrantLock shutdownLock = new ReentrantLock();
   private @Nullable ShutdownReport shutdownReport;
+  // Set when shutdown begins (before the drain), read without the lock by isShutdown().
+  private volatile boolean shutdownStarted;
 
   private WorkQueue(WorkQueueConfig config) {
     this.config = config;
     this.stats = GuardedStatsCounter.wrap(config.statsCounter());
+    // With the disabled counter nothing consumes task times: skip the clock reads on the hot path.
+    this.timed = !(stats instanceof DisabledStatsCounter);
     this.buffer = new BoundedBuffer<>(config.capacity());
     List<TaskSlot> s = new ArrayList<>(config.workers());
     List<Thread> w = new ArrayList<>(config.workers());
@@ -66,7 +72,7 @@ public final class WorkQueue implements AutoCloseable {
     }
     this.slots = List.copyOf(s);
     this.workers = List.copyOf(w);
-    this.watchdog = new StuckTaskWatchdog(config.name(), config.stuckThreshold(), stats, slots);
+    this.watchdog = new StuckTaskWatchdog(config.name(), config.stuckThreshold(), timed, stats, slots);
   }
 
   /**
@@ -97,7 +103,7 @@ public final class WorkQueue implements AutoCloseable {
    */
   public SubmitResult submit(QueuedTask task) {
     Objects.requireNonNull(task, "task");
-    switch (buffer.offer(new Entry(task, System.nanoTime()))) {
+    switch (buffer.offer(new Entry(task, timed ? System.nanoTime() : 0L))) {
       case ACCEPTED -> {
         stats.recordSubmitted();
         return SubmitResult.ACCEPTED;
@@ -177,15 +183,11 @@ public final class WorkQueue implements AutoCloseable {
   /**
    * Whether shutdown has begun.
    *
-   * @return {@code true} once {@link #shutdown} or {@link #close} was called
+   * @return {@code true} once {@link #shutdown} or {@link #close} was called (even while it is still draining); never
+   *     blocks
    */
   public boolean isShutdown() {
-    shutdownLock.lock();
-    try {
-      return shutdownReport != null;
-    } finally {
-      shutdownLock.unlock();
-    }
+    return shutdownStarted;
   }
 
   /**
@@ -215,6 +217,7 @@ public final class WorkQueue implements AutoCloseable {
         return shutdownReport;
       }
       long start = System.nanoTime();
+      shutdownStarted = true;
       buffer.close();
       boolean workersEnded;
       try {
@@ -307,7 +310,7 @@ public final class WorkQueue implements AutoCloseable {
   }
 
   private void runOne(TaskSlot slot, Entry entry) {
-    long start = System.nanoTime();
+    long start = timed ? System.nanoTime() : 0L;
     stats.recordStarted(start - entry.enqueuedNanos());
     slot.start(entry, start);
     boolean ok = false;
@@ -318,9 +321,9 @@ public final class WorkQueue implements AutoCloseable {
       // Recorded and logged, never rethrown: one failing task must not kill a worker.
       LOG.warn("Task '{}' in queue {} failed", entry.task.name(), config.name(), t);
     } finally {
-      long elapsed = System.nanoTime() - start;
+      long elapsed = timed ? System.nanoTime() - start : -1L;
+      entry.ended(elapsed);
       slot.clear();
-      watchdog.finished(entry, elapsed);
       if (ok) {
         stats.recordSucceeded(elapsed);
       } else {

@@ -263,4 +263,20 @@ class WorkQueueTest {
       await().atMost(GENEROUS).until(() -> q.busyWorkers() == 0);
     }
   }
+
+  @Test
+  void isShutdown_whileDraining_trueWithoutBlocking() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    WorkQueue q = WorkQueue.start(WorkQueueConfig.builder().workers(1).build());
+    q.submit(QueuedTask.of("blocker", release::await));
+    await().atMost(GENEROUS).until(() -> q.busyWorkers() == 1);
+    Thread closer = Thread.ofPlatform().start(() -> q.shutdown(Duration.ofSeconds(60)));
+    // shutdown() is still waiting for the blocker; isShutdown() must answer anyway.
+    await().atMost(GENEROUS).until(q::isShutdown);
+    assertThat(closer.isAlive()).isTrue();
+    assertThat(q.submit(QueuedTask.of("late", () -> {}))).isEqualTo(SubmitResult.REJECTED_SHUTDOWN);
+    release.countDown();
+    closer.join(GENEROUS);
+    assertThat(closer.isAlive()).isFalse();
+  }
 }

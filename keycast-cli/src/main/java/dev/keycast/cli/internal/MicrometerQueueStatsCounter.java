@@ -6,7 +6,6 @@ import dev.keycast.queue.QueueStats;
 import dev.keycast.queue.QueueStatsCounter;
 import dev.keycast.queue.RejectReason;
 import dev.keycast.queue.StuckTask;
-import dev.keycast.queue.WorkQueue;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,11 +16,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Micrometer adapter for the {@link QueueStatsCounter} hook of a {@link WorkQueue} ({@code keycast_queue_*}) or a
+ * Micrometer adapter for the {@link QueueStatsCounter} hook of a {@code WorkQueue} ({@code keycast_queue_*}) or a
  * {@link CpuExecutor} ({@code keycast_cpu_*}), in the style of Hikari's {@code MicrometerMetricsTracker}. Meters are
- * created once up front, so each hook call is a lock-free increment. The gauges (depth, capacity, busy workers) are
- * bound separately with {@link #bindGauges(MeterRegistry, WorkQueue)} / {@link #bindGauges(MeterRegistry, CpuExecutor)}
- * once the queue exists.
+ * created once up front, so each hook call is a lock-free increment. The crypto pool's gauges are bound separately with
+ * {@link #bindGauges(MeterRegistry, CpuExecutor)} once it exists; the request queue's depth and capacity come from the
+ * bunker's health snapshot (the daemon registers them).
  *
  * <p>Thread-safe; never blocks; never throws (Micrometer meters don't).
  */
@@ -54,16 +53,6 @@ public final class MicrometerQueueStatsCounter implements QueueStatsCounter {
     abandoned = Counter.builder(p + "abandoned").description("tasks left unrun at shutdown").register(registry);
     stuck = Counter.builder(p + "stuck").description("tasks that ran longer than the stuck threshold")
         .register(registry);
-  }
-
-  /** Binds the gauges of a request queue: {@code keycast_queue_depth}, {@code _capacity}, {@code _busy_workers}. */
-  public static void bindGauges(MeterRegistry registry, WorkQueue queue) {
-    String p = KeycastMetrics.name("queue") + ".";
-    Gauge.builder(p + "depth", queue, WorkQueue::depth).description("requests waiting").register(registry);
-    Gauge.builder(p + "capacity", queue, WorkQueue::capacity).description("queue capacity").register(registry);
-    Gauge.builder(p + "busy.workers", queue, WorkQueue::busyWorkers).description("workers running a request")
-        .register(registry);
-    Gauge.builder(p + "workers", queue, WorkQueue::workers).description("configured workers").register(registry);
   }
 
   /** Binds the gauges of the crypto pool: {@code keycast_cpu_queued}, {@code _queue_capacity}, {@code _active_threads}. */

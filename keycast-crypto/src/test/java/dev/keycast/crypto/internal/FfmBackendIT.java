@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keycast.crypto.TestBackends;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -13,7 +16,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The FFM backend ({@code FfmSecp256k1}, JDK 22+, in {@code META-INF/versions/22} of the multi-release jar).
@@ -46,6 +51,35 @@ class FfmBackendIT {
     // Loaded from the multi-release jar, not from a directory.
     Class<?> type = Class.forName(Backends.FFM_CLASS);
     assertThat(type.getProtectionDomain().getCodeSource().getLocation().getPath()).endsWith(".jar");
+  }
+
+  /**
+   * What a JDK 21 sees: the same jar with its {@code META-INF/versions} hidden
+   * ({@code -Djdk.util.jar.enableMultiRelease=false}) in a child JVM. FfmSecp256k1 is then absent and the library
+   * must choose ACINQ's JNI and still work. (No JDK 21 is installed here; on one, {@link Backends} additionally
+   * skips the lookup because {@code Runtime.version().feature() < 22}.)
+   */
+  @Test
+  void multiReleaseHidden_childJvm_choosesJniAndWorks(@TempDir Path tmp) throws Exception {
+    String classPath = System.getProperty("java.class.path");
+    assertThat(classPath).contains(".jar");
+    Path out = tmp.resolve("out.txt");
+    Path err = tmp.resolve("err.txt");
+    Process p = new ProcessBuilder(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--enable-native-access=ALL-UNNAMED",
+        "-Djdk.util.jar.enableMultiRelease=false",
+        "-Dkeycast.crypto.backend=auto",
+        "-cp", classPath,
+        "dev.keycast.crypto.FallbackProbe"))
+        .redirectOutput(out.toFile())
+        .redirectError(err.toFile())
+        .start();
+    // A generous bound, not a timing assertion: the child does a handful of operations.
+    assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
+    String stdout = Files.readString(out, StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as("exit code; stderr:\n" + Files.readString(err, StandardCharsets.UTF_8)).isZero();
+    assertThat(stdout).contains("backend=NATIVE name=acinq-jni").contains("OK");
   }
 
   @Test

@@ -64,6 +64,8 @@ final class RelayConnection {
 
   private final AtomicInteger queuedFrames = new AtomicInteger();
   private final Map<String, PendingPublish> pending = new ConcurrentHashMap<>();
+  /** Consecutive CLOSED answers per subscription, for the resubscribe backoff. */
+  private final Map<String, Integer> closedRetries = new ConcurrentHashMap<>();
   private volatile boolean closed;
   private volatile long lastReceivedNanos = System.nanoTime();
   private @Nullable Thread loop;
@@ -428,6 +430,7 @@ final class RelayConnection {
         }
       }
       case RelayMessage.Eose eose -> {
+        closedRetries.remove(eose.subscriptionId());
         try {
           listener.onEose(url, eose.subscriptionId());
         } catch (RuntimeException e) {
@@ -437,10 +440,41 @@ final class RelayConnection {
       case RelayMessage.Closed c -> {
         recordError("subscription " + c.subscriptionId() + " closed by relay: " + c.message());
         LOG.warn("relay {} closed subscription {}: {}", url, c.subscriptionId(), c.message());
+        retryClosedSubscription(c.subscriptionId());
       }
       case RelayMessage.Notice n -> LOG.debug("relay {} notice: {}", url, n.message());
       case RelayMessage.Auth a -> LOG.debug("relay {} asks for NIP-42 auth; not supported", url);
     }
+  }
+
+  /**
+   * A relay that ends a subscription we still want would leave us deaf on that relay: re-send it after a backoff
+   * that grows with consecutive refusals (reset by an EOSE). The wait runs on its own virtual thread.
+   */
+  private void retryClosedSubscription(String subscriptionId) {
+    lock.lock();
+    try {
+      sessionSubscriptions.remove(subscriptionId);
+    } finally {
+      lock.unlock();
+    }
+    if (closed || !pool.subscriptionsSnapshot().containsKey(subscriptionId)) {
+      return;
+    }
+    int attempt = closedRetries.merge(subscriptionId, 1, Integer::sum);
+    long base = config.initialBackoff().toMillis();
+    long delay = Math.min(config.maxBackoff().toMillis(), base << Math.min(attempt - 1, 20));
+    long sleep = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+    Thread.ofVirtual().name("keycast-relay-resubscribe " + url).start(() -> {
+      try {
+        Thread.sleep(sleep);
+      } catch (InterruptedException e) {
+        return;
+      }
+      if (!closed) {
+        subscribe(subscriptionId);
+      }
+    });
   }
 
   /** The WebSocket listener of one session: reassembles fragmented text frames, signals the end. */

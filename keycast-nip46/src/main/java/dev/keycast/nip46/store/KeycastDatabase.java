@@ -200,6 +200,7 @@ public final class KeycastDatabase implements AutoCloseable {
     private @Nullable Integer maxPoolSize;
     private @Nullable Duration connectionTimeout;
     private @Nullable Duration busyTimeout;
+    private @Nullable Duration queryTimeout;
     private @Nullable Clock clock;
     private @Nullable String username;
     private @Nullable String password;
@@ -259,6 +260,26 @@ public final class KeycastDatabase implements AutoCloseable {
         throw new IllegalArgumentException("connectionTimeout must be at least 250 ms");
       }
       this.connectionTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * PostgreSQL only: the longest a statement may run ({@code statement_timeout}, which includes lock waits); the
+     * socket read timeout is set a few seconds longer, so a database that stops answering without closing the
+     * connection (network partition) fails the call with {@link DatabaseUnavailableException} instead of hanging
+     * the caller. Default 30 s.
+     *
+     * @param timeout 1 second to 1 hour
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     * @throws IllegalStateException if already set
+     */
+    public Builder queryTimeout(Duration timeout) {
+      once(this.queryTimeout, "queryTimeout");
+      if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException("queryTimeout must be 1 second to 1 hour");
+      }
+      this.queryTimeout = timeout;
       return this;
     }
 
@@ -353,6 +374,12 @@ public final class KeycastDatabase implements AutoCloseable {
           hc.setPoolName("keycast-postgresql");
           hc.setMaximumPoolSize(maxPoolSize != null ? maxPoolSize : 10);
           hc.setConnectionTimeout(connTimeout.toMillis());
+          Duration qt = queryTimeout != null ? queryTimeout : Duration.ofSeconds(30);
+          hc.setConnectionInitSql("SET statement_timeout = " + qt.toMillis());
+          // Driver properties: bound every socket read and the TCP connect, keep idle connections alive.
+          hc.addDataSourceProperty("socketTimeout", String.valueOf(qt.toSeconds() + 5));
+          hc.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, connTimeout.toSeconds())));
+          hc.addDataSourceProperty("tcpKeepAlive", "true");
           HikariDataSource p = StoreErrors.run("connect", () -> new HikariDataSource(hc));
           pools.add(p);
           writer = Jdbi.create(p);

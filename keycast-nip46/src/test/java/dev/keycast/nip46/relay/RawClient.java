@@ -14,6 +14,7 @@ final class RawClient implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
   private final WebSocket ws;
   private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+  private final StringBuffer events = new StringBuffer();
 
   RawClient(String url) throws Exception {
     StringBuilder buf = new StringBuilder();
@@ -28,6 +29,17 @@ final class RawClient implements AutoCloseable {
         webSocket.request(1);
         return null;
       }
+
+      @Override
+      public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        events.append("closed ").append(statusCode).append(' ').append(reason).append("; ");
+        return null;
+      }
+
+      @Override
+      public void onError(WebSocket webSocket, Throwable error) {
+        events.append("error ").append(error).append("; ");
+      }
     }).get(10, TimeUnit.SECONDS);
   }
 
@@ -39,7 +51,7 @@ final class RawClient implements AutoCloseable {
   String next() throws InterruptedException {
     String m = received.poll(30, TimeUnit.SECONDS);
     if (m == null) {
-      throw new AssertionError("no message from the relay within 30 s");
+      throw new AssertionError("no message from the relay within 30 s; socket events: " + events);
     }
     return m;
   }

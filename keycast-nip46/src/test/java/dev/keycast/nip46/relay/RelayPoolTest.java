@@ -272,6 +272,20 @@ class RelayPoolTest {
   }
 
   @Test
+  void closedByRelay_subscriptionRetriedWithBackoff() throws Exception {
+    SignedEvent scripted = event(1, 1234, List.of(), "after refusals");
+    try (ScriptedRelay relay = ScriptedRelay.start(0, scripted, 1).refuse(2)) {
+      RelayPool pool = listeningPool(fastConfig().build());
+      String url = pool.addRelay(relay.url());
+      pool.subscribe("s", List.of(Filter.builder().kinds(1).build()));
+      assertThat(nextDelivery()).isEqualTo(new Delivery(url, "s", scripted));
+      assertThat(relay.reqs).hasSize(3);
+      assertThat(pool.status().get(url).lastError()).contains("closed by relay: error: try again");
+      assertThat(pool.status().get(url).connects()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void close_completesPendingPublishesAsNotSent() throws Exception {
     String dead = "ws://127.0.0.1:" + freePort();
     RelayPool pool = RelayPool.create(fastConfig().publishTimeout(Duration.ofMinutes(5)).build(), (u, s, e) -> {});

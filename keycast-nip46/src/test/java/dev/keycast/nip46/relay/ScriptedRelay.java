@@ -25,6 +25,8 @@ final class ScriptedRelay extends WebSocketServer implements AutoCloseable {
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private final SignedEvent scripted;
   private final int oversizedChars;
+  /** How many REQs to refuse with CLOSED before answering normally. */
+  private final java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
 
   private ScriptedRelay(int port, SignedEvent scripted, int oversizedChars) {
     super(new InetSocketAddress("127.0.0.1", port));
@@ -39,6 +41,12 @@ final class ScriptedRelay extends WebSocketServer implements AutoCloseable {
     r.start();
     r.started.get(10, TimeUnit.SECONDS);
     return r;
+  }
+
+  /** Refuses the next {@code n} REQs with CLOSED. */
+  ScriptedRelay refuse(int n) {
+    refusals.set(n);
+    return this;
   }
 
   String url() {
@@ -57,6 +65,10 @@ final class ScriptedRelay extends WebSocketServer implements AutoCloseable {
       return;
     }
     reqs.add(req);
+    if (refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      conn.send(RelayMessages.toJson(new RelayMessage.Closed(req.subscriptionId(), "error: try again")));
+      return;
+    }
     String json = RelayMessages.toJson(new RelayMessage.Event(req.subscriptionId(), scripted));
     int third = json.length() / 3;
     conn.sendFragmentedFrame(Opcode.TEXT, utf8(json.substring(0, third)), false);

@@ -38,6 +38,22 @@ class DatabaseUnavailableTest {
   }
 
   @Test
+  void serverStopsAnswering_callFailsTypedWithinQueryTimeoutInsteadOfHanging() throws Exception {
+    try (TestDatabase t = TestDatabase.create(TestDatabase.Backend.POSTGRESQL);
+        TcpProxy proxy = new TcpProxy(TestDatabase.PG_PORT)) {
+      String url = t.url().replace(":" + TestDatabase.PG_PORT + "/", ":" + proxy.port() + "/");
+      KeycastDatabase db = t.track(KeycastDatabase.builder(url).keyEncryption(encryption)
+          .connectionTimeout(Duration.ofSeconds(1)).queryTimeout(Duration.ofSeconds(1)).maxPoolSize(1).open());
+      db.keys().generate("alice");
+
+      proxy.pause(); // a network partition: the TCP connection stays up, nothing comes back
+      assertThatThrownBy(() -> db.keys().list()).isInstanceOf(DatabaseUnavailableException.class);
+      proxy.resume();
+      assertThat(eventually(() -> db.keys().list().size())).isEqualTo(1);
+    }
+  }
+
+  @Test
   void backendsTerminated_typedFailureOrTransparentRetry_thenRecovery() throws Exception {
     try (TestDatabase t = TestDatabase.create(TestDatabase.Backend.POSTGRESQL)) {
       KeycastDatabase db = t.open(encryption);

@@ -18,6 +18,7 @@ final class TcpProxy implements AutoCloseable {
   private final int port;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket server;
+  private volatile boolean paused;
 
   TcpProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -60,10 +61,13 @@ final class TcpProxy implements AutoCloseable {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buf)) >= 0) {
+          while (paused && !from.isClosed()) {
+            Thread.sleep(10); // black hole: hold the bytes, keep the connection open
+          }
           out.write(buf, 0, n);
           out.flush();
         }
-      } catch (IOException ignored) {
+      } catch (IOException | InterruptedException ignored) {
         // connection dropped: close both ends below
       } finally {
         closeQuietly(from);
@@ -78,6 +82,16 @@ final class TcpProxy implements AutoCloseable {
     } catch (IOException ignored) {
       // already closed
     }
+  }
+
+  /** Black-holes traffic: connections stay open but nothing is forwarded until {@link #resume()}. */
+  void pause() {
+    paused = true;
+  }
+
+  /** Forwards traffic again. */
+  void resume() {
+    paused = false;
   }
 
   /** Stops listening and drops every open connection. */

@@ -1,5 +1,7 @@
 package dev.keycast.queue.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -32,15 +34,27 @@ public final class BoundedBuffer<E> {
     CLOSED
   }
 
+  private static final VarHandle COUNT;
+
+  static {
+    try {
+      COUNT = MethodHandles.lookup().findVarHandle(BoundedBuffer.class, "count", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final Object[] items;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
   private final Condition notFull = lock.newCondition();
   private int takeIndex;
   private int putIndex;
-  // Written under the lock, read without it by size() (a gauge).
+  // Written under the lock (with release stores: the lock already orders them for lock holders, and a full fence per
+  // item would be wasted), read without it by size() (a gauge) and by offer's fast path.
   private volatile int count;
-  private boolean closed;
+  // Written under the lock, read without it by offer's fast path (it only ever goes from false to true).
+  private volatile boolean closed;
 
   /**
    * Creates an empty, open buffer.
@@ -61,6 +75,15 @@ public final class BoundedBuffer<E> {
    */
   public Offer offer(E e) {
     Objects.requireNonNull(e, "e");
+    // Fast path without the lock: a producer refused because the buffer is full or closed must not contend with the
+    // consumers for the lock (a consumer that finds the lock taken parks, which is the expensive part). Both reads are
+    // exact at the moment they are made, so the answer is true at that instant.
+    if (closed) {
+      return Offer.CLOSED;
+    }
+    if (count == items.length) {
+      return Offer.FULL;
+    }
     lock.lock();
     try {
       if (closed) {
@@ -175,7 +198,7 @@ public final class BoundedBuffer<E> {
     if (++putIndex == items.length) {
       putIndex = 0;
     }
-    count++;
+    COUNT.setRelease(this, count + 1);
     notEmpty.signal();
   }
 
@@ -186,7 +209,7 @@ public final class BoundedBuffer<E> {
     if (++takeIndex == items.length) {
       takeIndex = 0;
     }
-    count--;
+    COUNT.setRelease(this, count - 1);
     notFull.signal();
     return e;
   }

@@ -18,8 +18,13 @@ import org.slf4j.LoggerFactory;
  * stats hook and a WARN log line; and reports their end. It scans the workers' {@link TaskSlot}s from one platform
  * daemon thread ({@code <pool>-watchdog}), created by {@link #start()} and stopped by {@link #close()}.
  *
- * <p>The scan costs the hot path nothing beyond the slot's volatile write: only a task that turns out stuck takes
- * {@link #reportLock}, which orders the "stuck" report strictly before the "ended" report of the same task.
+ * <p>The workers pay nothing for it beyond publishing their current task with a release store: no clock read, no
+ * atomic. The watchdog measures a task's run time itself (from the scan that first saw it in a slot, or from the
+ * task's start time when the queue is timed), and notices a reported task's end when its slot no longer holds it, so
+ * the "ended" report comes from the watchdog thread within one scan period, always after the "stuck" report.
+ *
+ * <p>Thread confinement: {@link #seen}, {@link #firstSeenNanos} and {@link #reported} are touched only by the scanning
+ * thread, so they need no lock.
  */
 public final class StuckTaskWatchdog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StuckTaskWatchdog.class);
@@ -28,9 +33,12 @@ public final class StuckTaskWatchdog implements AutoCloseable {
 
   private final String poolName;
   private final long thresholdNanos;
+  private final boolean timed;
   private final QueueStatsCounter stats;
-  private final List<TaskSlot> slots;
-  private final ReentrantLock reportLock = new ReentrantLock();
+  private final TaskSlot[] slots;
+  private final @Nullable TrackedTask[] seen;
+  private final long[] firstSeenNanos;
+  private final @Nullable StuckTask[] reported;
   private final ReentrantLock lifecycleLock = new ReentrantLock();
   private @Nullable ScheduledExecutorService scheduler;
   private boolean closed;
@@ -40,14 +48,30 @@ public final class StuckTaskWatchdog implements AutoCloseable {
    *
    * @param poolName the queue's or executor's name
    * @param threshold how long a task may run before it is reported
+   * @param timed whether tasks carry start times ({@link TrackedTask#startNanos()})
    * @param stats the (guarded) hook
    * @param slots the workers' slots
    */
-  public StuckTaskWatchdog(String poolName, Duration threshold, QueueStatsCounter stats, List<TaskSlot> slots) {
+  public StuckTaskWatchdog(
+      String poolName, Duration threshold, boolean timed, QueueStatsCounter stats, List<TaskSlot> slots) {
     this.poolName = poolName;
     this.thresholdNanos = threshold.toNanos();
+    this.timed = timed;
     this.stats = stats;
-    this.slots = List.copyOf(slots);
+    this.slots = slots.toArray(new TaskSlot[0]);
+    this.seen = new TrackedTask[slots.size()];
+    this.firstSeenNanos = new long[slots.size()];
+    this.reported = new StuckTask[slots.size()];
+  }
+
+  /**
+   * The scan period for a threshold: a quarter of it, clamped to [10 ms, 1 s].
+   *
+   * @param threshold the stuck threshold
+   * @return the period
+   */
+  public static Duration period(Duration threshold) {
+    return Duration.ofNanos(Math.clamp(threshold.toNanos() / 4, MIN_PERIOD_NANOS, MAX_PERIOD_NANOS));
   }
 
   /** Starts the scanning thread; does nothing if already started or closed. */
@@ -58,43 +82,12 @@ public final class StuckTaskWatchdog implements AutoCloseable {
         return;
       }
       ScheduledThreadPoolExecutor s =
-          new ScheduledThreadPoolExecutor(
-              1, Thread.ofPlatform().daemon(true).name(poolName + "-watchdog").factory());
-      s.setRemoveOnCancelPolicy(true);
-      long period = Math.clamp(thresholdNanos / 4, MIN_PERIOD_NANOS, MAX_PERIOD_NANOS);
+          new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon(true).name(poolName + "-watchdog").factory());
+      long period = period(Duration.ofNanos(thresholdNanos)).toNanos();
       s.scheduleWithFixedDelay(this::scanSafely, period, period, TimeUnit.NANOSECONDS);
       scheduler = s;
     } finally {
       lifecycleLock.unlock();
-    }
-  }
-
-  /**
-   * Called by the thread that ran {@code task} when it ends; reports the end if the task had been reported as stuck.
-   *
-   * @param task the task
-   * @param processingNanos how long it ran
-   */
-  public void finished(TrackedTask task, long processingNanos) {
-    if (task.finishQuietly()) {
-      return;
-    }
-    // The watchdog reported it: wait for its report to be complete (it holds the lock while reporting).
-    reportLock.lock();
-    try {
-      StuckTask report = task.report();
-      if (report == null) {
-        return; // unreachable: markReported() and report() happen together under the lock
-      }
-      LOG.warn(
-          "Stuck task '{}' in {} ended after {} ms on thread {}",
-          report.taskName(),
-          poolName,
-          TimeUnit.NANOSECONDS.toMillis(processingNanos),
-          report.threadName());
-      stats.recordStuckEnded(report, processingNanos);
-    } finally {
-      reportLock.unlock();
     }
   }
 
@@ -108,43 +101,60 @@ public final class StuckTaskWatchdog implements AutoCloseable {
   }
 
   private void scan() {
-    long now = System.nanoTime();
-    for (TaskSlot slot : slots) {
-      TrackedTask task = slot.current();
-      if (task == null || now - task.startNanos() < thresholdNanos) {
-        continue;
-      }
-      reportLock.lock();
-      try {
-        if (!task.markReported()) {
-          continue; // already reported, or it just ended
-        }
-        Thread thread = task.thread();
-        StackTraceElement[] stack = thread != null ? thread.getStackTrace() : new StackTraceElement[0];
-        StuckTask report =
-            new StuckTask(
-                task.name(),
-                poolName,
-                thread != null ? thread.getName() : "?",
-                Duration.ofNanos(System.nanoTime() - task.startNanos()),
-                Arrays.asList(stack));
-        task.report(report);
+    for (int i = 0; i < slots.length; i++) {
+      long now = System.nanoTime();
+      TrackedTask current = slots[i].current();
+      StuckTask report = reported[i];
+      if (report != null && seen[i] != current) {
+        // The reported task is no longer in its slot: it has ended.
+        TrackedTask ended = seen[i];
+        long ran = ended != null && ended.processingNanos() >= 0 ? ended.processingNanos() : now - firstSeenNanos[i];
+        reported[i] = null;
         LOG.warn(
-            "Task '{}' in {} has been running for {} ms (threshold {} ms) on thread {}; its stack:\n{}",
+            "Stuck task '{}' in {} ended after about {} ms on thread {}",
             report.taskName(),
             poolName,
-            report.runningFor().toMillis(),
-            TimeUnit.NANOSECONDS.toMillis(thresholdNanos),
-            report.threadName(),
-            report.formattedStack());
-        stats.recordStuck(report);
-      } finally {
-        reportLock.unlock();
+            TimeUnit.NANOSECONDS.toMillis(ran),
+            report.threadName());
+        stats.recordStuckEnded(report, ran);
       }
+      if (current != seen[i]) {
+        seen[i] = current;
+        firstSeenNanos[i] = now;
+      }
+      if (current == null || reported[i] != null) {
+        continue;
+      }
+      long start = timed ? current.startNanos() : firstSeenNanos[i];
+      if (now - start < thresholdNanos) {
+        continue;
+      }
+      Thread thread = current.thread();
+      StackTraceElement[] stack = thread != null ? thread.getStackTrace() : new StackTraceElement[0];
+      if (slots[i].current() != current) {
+        continue; // it ended while we looked: not stuck after all; the next scan starts afresh
+      }
+      StuckTask stuck =
+          new StuckTask(
+              current.name(),
+              poolName,
+              thread != null ? thread.getName() : "?",
+              Duration.ofNanos(System.nanoTime() - start),
+              Arrays.asList(stack));
+      reported[i] = stuck;
+      LOG.warn(
+          "Task '{}' in {} has been running for {} ms (threshold {} ms) on thread {}; its stack:\n{}",
+          stuck.taskName(),
+          poolName,
+          stuck.runningFor().toMillis(),
+          TimeUnit.NANOSECONDS.toMillis(thresholdNanos),
+          stuck.threadName(),
+          stuck.formattedStack());
+      stats.recordStuck(stuck);
     }
   }
 
-  /** Stops the scanning thread; idempotent. Never blocks for long (does not wait for a running scan). */
+  /** Stops the scanning thread; idempotent. Does not wait for a running scan. */
   @Override
   public void close() {
     lifecycleLock.lock();

@@ -1,32 +1,29 @@
 package dev.keycast.queue.internal;
 
-import dev.keycast.queue.StuckTask;
-import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A task as the watchdog sees it: its name, its enqueue time, and once started the thread running it and the start
- * time. One instance is created per submitted task and runs at most once.
+ * A task as the watchdog sees it: its name and, once started, the thread running it. One instance is created per
+ * submitted task and runs at most once.
+ *
+ * <p>The clock is read only when a stats counter is configured ({@code timed}): with {@code QueueStatsCounter.disabled()}
+ * nothing would consume the times, and a clock read costs tens of nanoseconds per item on some machines. The watchdog
+ * does not need the times: it measures how long it has seen the same task in a slot.
+ *
+ * <p>Fields are written by the submitting thread (before the task is enqueued) and the running thread (before it
+ * publishes or clears its {@link TaskSlot} with a release store); the watchdog reads them after an acquire load of the
+ * slot, so it sees them.
  */
 public abstract class TrackedTask {
-  private static final int RUNNING = 0;
-  private static final int DONE = 1;
-  private static final int REPORTED = 2;
-  private static final AtomicIntegerFieldUpdater<TrackedTask> STATE =
-      AtomicIntegerFieldUpdater.newUpdater(TrackedTask.class, "state");
-
   private final long enqueuedNanos;
-  private volatile int state = RUNNING;
-  // Written by the running thread before it publishes this task in its slot (volatile), read by the watchdog after.
   private @Nullable Thread thread;
   private long startNanos;
-  // Written and read under the watchdog's report lock.
-  private @Nullable StuckTask report;
+  private long processingNanos = -1;
 
   /**
    * Creates a task stamped with its enqueue time.
    *
-   * @param enqueuedNanos {@link System#nanoTime()} at submission
+   * @param enqueuedNanos {@link System#nanoTime()} at submission, or 0 when the queue is not timed
    */
   protected TrackedTask(long enqueuedNanos) {
     this.enqueuedNanos = enqueuedNanos;
@@ -42,7 +39,7 @@ public abstract class TrackedTask {
   /**
    * When the task was submitted.
    *
-   * @return {@link System#nanoTime()} at submission
+   * @return {@link System#nanoTime()} at submission, or 0 when the queue is not timed
    */
   public final long enqueuedNanos() {
     return enqueuedNanos;
@@ -53,6 +50,15 @@ public abstract class TrackedTask {
     this.startNanos = nowNanos;
   }
 
+  /**
+   * Records how long the task ran; call before clearing the slot.
+   *
+   * @param nanos the run time, or -1 if not timed
+   */
+  public final void ended(long nanos) {
+    this.processingNanos = nanos;
+  }
+
   final @Nullable Thread thread() {
     return thread;
   }
@@ -61,21 +67,7 @@ public abstract class TrackedTask {
     return startNanos;
   }
 
-  /** Called by the running thread when the task ends; {@code false} if the watchdog reported it as stuck. */
-  final boolean finishQuietly() {
-    return STATE.compareAndSet(this, RUNNING, DONE);
-  }
-
-  /** Called by the watchdog under its report lock; {@code true} if this call won the right to report it. */
-  final boolean markReported() {
-    return STATE.compareAndSet(this, RUNNING, REPORTED);
-  }
-
-  final @Nullable StuckTask report() {
-    return report;
-  }
-
-  final void report(StuckTask report) {
-    this.report = report;
+  final long processingNanos() {
+    return processingNanos;
   }
 }

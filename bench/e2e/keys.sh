@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# (d) Scale of keys: N authorizations (default 100,000, each with its own encrypted bunker key) seeded through the
+# store API in SQLite and in PostgreSQL (database keycast_bench on 127.0.0.1:5432, dropped and re-created), then
+# for each database:
+#   - daemon start time (process start to /health 200) and heap after start (jcmd GC.heap_info after a full GC);
+#   - the first sign_event to COLD keys (cache miss: authorization load, key decryption, derivation) vs the second
+#     (warm), for K keys at once (ColdKeys.java, clients seeded as connected so no connect round trip);
+#   - single flight: K more cold keys, BURST requests each at once; database reads counted by PostgreSQL
+#     (pg_stat_user_tables.idx_scan on authorizations) and, where exposed, the daemon's load counter in /metrics.
+# Results: bench/e2e/out/keys/results.jsonl.
+#
+#   bench/e2e/keys.sh [N] [K] [BURST]
+#
+# Env: DATABASES ("sqlite postgresql"), PG_URL_BASE (jdbc:postgresql://127.0.0.1:5432), PG_USER (current user).
+. "$(dirname "$0")/lib.sh"
+N="${1:-100000}"
+K="${2:-100}"
+BURST="${3:-10}"
+DATABASES="${DATABASES:-sqlite postgresql}"
+PG_USER="${PG_USER:-$(id -un)}"
+PG_URL_BASE="${PG_URL_BASE:-jdbc:postgresql://127.0.0.1:5432}"
+JCMD="$JAVA_HOME/bin/jcmd"
+: >"$E2E_OUT/results.jsonl"
+
+e2e_build
+e2e_relay "$(e2e_free_port)"
+
+heap_mb() { # PID: heap used after a full GC, in MB
+  "$JCMD" "$1" GC.run >/dev/null
+  "$JCMD" "$1" GC.heap_info | grep -oE 'used [0-9]+K' | head -1 | grep -oE '[0-9]+' | awk '{printf "%d", $1/1024}'
+}
+
+pg_scans() { # idx_scan + seq_scan on the authorizations table
+  psql -h 127.0.0.1 -U "$PG_USER" -d keycast_bench -Atc \
+    "select coalesce(sum(idx_scan),0) + coalesce(sum(seq_scan),0) from pg_stat_user_tables where relname = 'authorizations'"
+}
+
+metric_loads() { # the daemon's authorization-load counter, if /metrics has one
+  curl -fsS "$METRICS_URL" | awk '/^keycast_[a-z_]*load[a-z_]*(_total)?[{ ]/ && /signer|authorization/ {s += $NF} END {print s + 0}'
+}
+
+for db in $DATABASES; do
+  home="$E2E_OUT/home-$db"
+  unset KEYCAST_DB_URL
+  if [ "$db" = postgresql ]; then
+    if ! pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then
+      e2e_log "PostgreSQL is not running on 127.0.0.1:5432: skipping it"
+      continue
+    fi
+    dropdb -h 127.0.0.1 -U "$PG_USER" --if-exists keycast_bench
+    createdb -h 127.0.0.1 -U "$PG_USER" keycast_bench
+    export KEYCAST_DB_URL="$PG_URL_BASE/keycast_bench?user=$PG_USER"
+  fi
+  e2e_home "$home" # init, key "bench", one authorization (the URI is not used here)
+  t0=$(date +%s)
+  seed=$("$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$E2E_DIR/SeedAuthorizations.java" "$DB_URL" \
+      "$KEYCAST_HOME/master.key" bench "$RELAY_URL" "$N" $((2 * K)) "$E2E_OUT/seed-$db.tsv" 4 2>>"$E2E_OUT/seed-$db.log")
+  e2e_record "$db/seed" "$seed"
+
+  SERVE_JAVA_OPTS="-Xlog:gc:file=$E2E_OUT/gc-keys-$db.log"
+  e2e_serve "$(e2e_free_port)"
+  heap=$(heap_mb "$SERVE_PID")
+  e2e_record "$db/start" "{\"authorizations\":$N,\"start_to_healthy_ms\":$SERVE_START_MS,\"heap_after_full_gc_mb\":$heap}"
+
+  before_pg=0
+  [ "$db" = postgresql ] && before_pg=$(pg_scans)
+  before_m=$(metric_loads)
+  # Cold then warm: K keys, one request each, all at once.
+  "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$E2E_DIR/ColdKeys.java" "$E2E_OUT/seed-$db.tsv" \
+      "$RELAY_URL" 0 "$K" 1 3 >"$E2E_OUT/cold-$db.jsonl" 2>>"$E2E_OUT/cold-$db.log"
+  while read -r line; do e2e_record "$db/cold-warm" "$line"; done <"$E2E_OUT/cold-$db.jsonl"
+  mid_pg=0
+  [ "$db" = postgresql ] && mid_pg=$(pg_scans)
+  mid_m=$(metric_loads)
+  # Single flight: K other cold keys, BURST requests each at once.
+  "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$E2E_DIR/ColdKeys.java" "$E2E_OUT/seed-$db.tsv" \
+      "$RELAY_URL" "$K" "$K" "$BURST" 1 >"$E2E_OUT/flight-$db.jsonl" 2>>"$E2E_OUT/cold-$db.log"
+  after_pg=0
+  [ "$db" = postgresql ] && after_pg=$(pg_scans)
+  after_m=$(metric_loads)
+  e2e_record "$db/single-flight" "$(python3 - "$(cat "$E2E_OUT/flight-$db.jsonl")" "$K" "$BURST" \
+      "$before_pg" "$mid_pg" "$after_pg" "$before_m" "$mid_m" "$after_m" "$db" <<'EOF'
+import json, sys
+r = json.loads(sys.argv[1]); k, burst = int(sys.argv[2]), int(sys.argv[3])
+b, m, a, bm, mm, am = (float(x) for x in sys.argv[4:10]); db = sys.argv[10]
+out = {"keys": k, "requests_per_key": burst, **{x: r[x] for x in ("ok", "errors", "timeouts", "p50_ms", "p99_ms")}}
+if db == "postgresql":
+    out["pg_authorization_scans_cold_round"] = int(m - b)
+    out["pg_authorization_scans_single_flight"] = int(a - m)
+    out["pg_scans_per_key_single_flight"] = round((a - m) / k, 2)
+out["metric_loads_cold_round"] = mm - bm
+out["metric_loads_single_flight"] = am - mm
+print(json.dumps(out))
+EOF
+)"
+  e2e_stop_serve
+done
+e2e_log "done: $E2E_OUT/results.jsonl"

@@ -1,0 +1,335 @@
+package dev.keycast.cli;
+
+import dev.keycast.cli.internal.HttpEndpoints;
+import dev.keycast.cli.internal.KeycastMetrics;
+import dev.keycast.cli.internal.MicrometerBunkerStatsCounter;
+import dev.keycast.cli.internal.MicrometerQueueStatsCounter;
+import dev.keycast.cli.internal.TerminalQr;
+import dev.keycast.nip46.RelayException;
+import dev.keycast.nip46.relay.DevRelay;
+import dev.keycast.nip46.server.Bunker;
+import dev.keycast.nip46.server.BunkerHealth;
+import dev.keycast.nip46.server.IntakeLimits;
+import dev.keycast.nip46.store.AesGcmKeyEncryption;
+import dev.keycast.nip46.store.Authorization;
+import dev.keycast.nip46.store.KeycastDatabase;
+import dev.keycast.nip46.store.MasterKey;
+import dev.keycast.nip46.store.NewAuthorization;
+import dev.keycast.queue.CpuExecutorConfig;
+import dev.keycast.queue.WorkQueueConfig;
+import io.micrometer.core.instrument.Gauge;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running daemon of {@code keycast serve}: database, optional in-process dev relay, the {@link Bunker} pipeline,
+ * metrics and the HTTP endpoints, started in an order that fails fast before anything is written and closed in
+ * reverse. Also used in-process by tests.
+ *
+ * <p>Thread-safe: {@link #close()} may be called from a signal handler thread; it is idempotent.
+ */
+final class Daemon implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+  static final String DEMO_KEY = "demo";
+
+  /** Everything serve needs, resolved from options and environment. */
+  record Config(
+      Path home,
+      String jdbcUrl,
+      Path masterKeyFile,
+      boolean dev,
+      List<String> relays,
+      String devRelayHost,
+      int devRelayPort,
+      String httpHost,
+      int httpPort,
+      int workers,
+      int cryptoThreads,
+      int queueCapacity,
+      int clientBurst,
+      double clientRatePerSecond,
+      Duration shutdownDeadline) {
+    Config {
+      relays = List.copyOf(relays);
+      Objects.requireNonNull(home);
+    }
+  }
+
+  private final List<AutoCloseable> closeables = new ArrayList<>(); // in start order
+  private volatile @Nullable Bunker bunker;
+  private @Nullable HttpEndpoints http;
+  private @Nullable DevRelay devRelay;
+  private List<String> relays = List.of();
+  private @Nullable String demoBunkerUri;
+  private final ReentrantLock closeLock = new ReentrantLock();
+  private boolean closed;
+
+  private Daemon() {}
+
+  /**
+   * Starts everything. On failure, whatever was started is closed again before the exception propagates.
+   *
+   * @param out where the startup summary goes (bunker URI, QR code, URLs)
+   */
+  static Daemon start(Config c, PrintWriter out) {
+    Daemon d = new Daemon();
+    try {
+      d.doStart(c, out);
+      return d;
+    } catch (RuntimeException | Error e) {
+      d.close();
+      throw e;
+    }
+  }
+
+  private void doStart(Config c, PrintWriter out) {
+    if (c.workers() < 1 || c.cryptoThreads() < 1 || c.queueCapacity() < 1 || c.clientBurst() < 1
+        || !(c.clientRatePerSecond() > 0)) {
+      throw new UsageException("--workers, --crypto-threads, --queue-capacity, --client-burst and "
+          + "--client-rate-limit must be positive");
+    }
+    IntakeLimits limits;
+    try {
+      limits = IntakeLimits.builder().rateLimit(c.clientBurst(), c.clientRatePerSecond()).build();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+    // 1. master key and database (migrations); nothing else is written before the HTTP port is bound
+    MasterKey key;
+    if (c.dev()) {
+      StoreOptions.ensureHome(c.home());
+      key = MasterKey.readOrGenerate(c.masterKeyFile());
+    } else {
+      if (!Files.exists(c.masterKeyFile())) {
+        throw new UsageException("no master key at " + c.masterKeyFile() + ": create one with 'keycast init' "
+            + "(or point --master-key-file / KEYCAST_MASTER_KEY_FILE at yours), or try 'keycast serve --dev'");
+      }
+      if (c.jdbcUrl().startsWith("jdbc:sqlite:")) {
+        StoreOptions.ensureHome(c.home());
+      }
+      key = MasterKey.read(c.masterKeyFile());
+    }
+    KeycastDatabase db = KeycastDatabase.open(c.jdbcUrl(), AesGcmKeyEncryption.create(key));
+    closeables.add(db);
+
+    // 2. metrics and HTTP (fails fast when the port is taken)
+    KeycastMetrics metrics = KeycastMetrics.create();
+    closeables.add(metrics);
+    http = HttpEndpoints.start(c.httpHost(), c.httpPort(), this::health, metrics::scrape);
+    closeables.add(http);
+
+    // 3. relays: the configured ones, or the in-process dev relay
+    List<String> relayList = new ArrayList<>(c.relays());
+    if (relayList.isEmpty()) {
+      if (!c.dev()) {
+        throw new UsageException("no relay configured: give --relay URL (repeatable) or KEYCAST_RELAYS, "
+            + "or use --dev for a local dev relay");
+      }
+      try {
+        devRelay = DevRelay.start(c.devRelayHost(), c.devRelayPort());
+      } catch (RelayException e) {
+        throw new UsageException("cannot start the dev relay on " + c.devRelayHost() + ":" + c.devRelayPort()
+            + " (port in use?): choose another with --dev-relay-port or KEYCAST_DEV_RELAY_PORT", e);
+      }
+      closeables.add(devRelay);
+      relayList.add(devRelay.url());
+    }
+    relays = List.copyOf(relayList);
+
+    // 4. dev: a demo key and an authorization on these relays
+    boolean firstRun = false;
+    if (c.dev()) {
+      if (db.keys().find(DEMO_KEY).isEmpty()) {
+        db.keys().generate(DEMO_KEY);
+        firstRun = true;
+      }
+      Instant now = Instant.now();
+      Authorization demo = db.authorizations().listForKey(DEMO_KEY).stream()
+          .filter(a -> a.isActiveAt(now) && a.relays().equals(relays) && "full".equals(a.policyName()))
+          .findFirst()
+          .orElseGet(() -> db.authorizations().create(NewAuthorization.builder(DEMO_KEY)
+              .relays(relays).policyName("full").maxUses(null).label("serve --dev demo").build()));
+      demoBunkerUri = AuthorizeCommand.bunkerUri(demo);
+    }
+
+    // 5. the bunker pipeline
+    MicrometerQueueStatsCounter queueStats = new MicrometerQueueStatsCounter(metrics.registry(), "queue");
+    MicrometerQueueStatsCounter cpuStats = new MicrometerQueueStatsCounter(metrics.registry(), "cpu");
+    Bunker b = Bunker.builder()
+        .database(db)
+        .relays(relays)
+        .policies(CliPolicies::resolve)
+        .workQueue(WorkQueueConfig.builder().name("keycast-requests").workers(c.workers())
+            .capacity(c.queueCapacity()).statsCounter(queueStats).build())
+        .cpuExecutor(CpuExecutorConfig.builder().name("keycast-crypto").threads(c.cryptoThreads())
+            .statsCounter(cpuStats).build())
+        .statsCounter(new MicrometerBunkerStatsCounter(metrics.registry()))
+        .intakeLimits(limits)
+        .shutdownDeadline(c.shutdownDeadline())
+        .build();
+    closeables.add(b);
+    b.start();
+    bunker = b;
+    MicrometerQueueStatsCounter.bindGauges(metrics.registry(), b.cpuExecutor());
+    for (String relay : relays) {
+      Gauge.builder(KeycastMetrics.name("relay.connected"), this,
+              d -> "connected".equals(d.relayStates().get(relay)) ? 1 : 0)
+          .description("1 when the relay connection is up").tag("relay", relay).register(metrics.registry());
+    }
+    Gauge.builder(KeycastMetrics.name("queue.depth"), this, d -> {
+          BunkerHealth h = d.recentHealth();
+          return h == null ? 0 : h.queueDepth();
+        })
+        .description("requests waiting (as of the last health sample)").register(metrics.registry());
+    Gauge.builder(KeycastMetrics.name("queue.busy.workers"), this, d -> {
+          BunkerHealth h = d.recentHealth();
+          return h == null ? 0 : h.busyWorkers();
+        })
+        .description("workers running a request (as of the last health sample)").register(metrics.registry());
+    Gauge.builder(KeycastMetrics.name("queue.capacity"), this, d -> c.queueCapacity())
+        .description("request queue capacity").register(metrics.registry());
+
+    // 6. tell the user
+    out.println("keycast serving on " + String.join(", ", relays) + (devRelay != null ? " (in-process dev relay)" : ""));
+    out.println("  database: " + InitCommand.redact(c.jdbcUrl()));
+    out.println("  health:   http://" + hostForUrl(c.httpHost()) + ":" + http.port() + "/health");
+    out.println("  metrics:  http://" + hostForUrl(c.httpHost()) + ":" + http.port() + "/metrics");
+    if (demoBunkerUri != null) {
+      out.println();
+      out.println((firstRun ? "Created the demo key '" + DEMO_KEY + "'. " : "") + "Connect a NIP-46 client with:");
+      out.println();
+      out.println("  " + demoBunkerUri);
+      out.println();
+      try {
+        out.print(TerminalQr.render(demoBunkerUri));
+      } catch (IllegalArgumentException e) {
+        log.debug("no QR code: {}", e.getMessage());
+      }
+    }
+    out.println("Stop with Ctrl-C (SIGINT) or SIGTERM: intake stops, queued requests are answered, relays close.");
+    out.flush();
+  }
+
+  private static String hostForUrl(String host) {
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  private volatile @Nullable BunkerHealth lastHealth;
+  private volatile long lastHealthNanos;
+
+  /** A health snapshot at most a second old, for gauges (a scrape must not cost a query per gauge). */
+  private @Nullable BunkerHealth recentHealth() {
+    Bunker b = bunker;
+    BunkerHealth h = lastHealth;
+    if (b != null && (h == null || System.nanoTime() - lastHealthNanos > 1_000_000_000L)) {
+      h = b.health();
+      lastHealth = h;
+      lastHealthNanos = System.nanoTime();
+    }
+    return h;
+  }
+
+  Map<String, String> relayStates() {
+    BunkerHealth h = recentHealth();
+    return h == null ? Map.of() : h.relays();
+  }
+
+  /** The health report for {@code GET /health}: healthy when a relay is connected and the database answers. */
+  HttpEndpoints.Health health() {
+    Bunker b = bunker;
+    Map<String, Object> body = new LinkedHashMap<>();
+    if (b == null) {
+      body.put("status", "starting");
+      body.put("reason", "the daemon is starting");
+      return new HttpEndpoints.Health(false, body);
+    }
+    BunkerHealth h = b.health();
+    lastHealth = h;
+    lastHealthNanos = System.nanoTime();
+    boolean healthy = h.connectedRelays() >= 1 && h.databaseReachable() && h.isServing();
+    body.put("status", healthy ? h.status().name().toLowerCase(java.util.Locale.ROOT) : "unhealthy");
+    if (!healthy) {
+      List<String> reasons = new ArrayList<>();
+      if (h.connectedRelays() == 0) {
+        reasons.add("no relay connected");
+      }
+      if (!h.databaseReachable()) {
+        reasons.add("database not answering");
+      }
+      if (reasons.isEmpty()) {
+        reasons.add("shutting down");
+      }
+      body.put("reason", String.join("; ", reasons));
+    }
+    Map<String, Object> relaysJson = new LinkedHashMap<>(new java.util.TreeMap<>(h.relays()));
+    body.put("relays", relaysJson);
+    body.put("connected_relays", h.connectedRelays());
+    body.put("database", h.databaseReachable() ? "ok" : "unreachable");
+    Map<String, Object> queue = new LinkedHashMap<>();
+    queue.put("depth", h.queueDepth());
+    queue.put("capacity", h.queueCapacity());
+    queue.put("busy_workers", h.busyWorkers());
+    body.put("queue", queue);
+    body.put("pending_approvals", h.pendingApprovals());
+    body.put("signer_keys", h.signerKeys());
+    body.put("checked_at", h.checkedAt().toString());
+    return new HttpEndpoints.Health(healthy, body);
+  }
+
+  /** @return the relays the bunker uses (the dev relay's URL under --dev) */
+  List<String> relays() {
+    return relays;
+  }
+
+  /** @return the demo authorization's bunker URI under --dev, else null */
+  @Nullable String demoBunkerUri() {
+    return demoBunkerUri;
+  }
+
+  /** @return the bound HTTP port */
+  int httpPort() {
+    return Objects.requireNonNull(http).port();
+  }
+
+  /** @return the running bunker, or null while starting */
+  @Nullable Bunker bunker() {
+    return bunker;
+  }
+
+  /**
+   * Stops in reverse start order: the bunker (intake stops, the queue drains within the deadline, relays close),
+   * the HTTP endpoints, the dev relay, metrics, the database. Idempotent; never throws.
+   */
+  @Override
+  public void close() {
+    closeLock.lock(); // a signal thread and main may both close; the second waits for the first to finish
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      for (int i = closeables.size() - 1; i >= 0; i--) {
+        AutoCloseable c = closeables.get(i);
+        try {
+          c.close();
+        } catch (Exception e) {
+          log.warn("error while closing {}: {}", c.getClass().getSimpleName(), e.toString());
+        }
+      }
+    } finally {
+      closeLock.unlock();
+    }
+  }
+}

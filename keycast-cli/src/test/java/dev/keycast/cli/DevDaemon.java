@@ -1,0 +1,45 @@
+package dev.keycast.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** A {@code serve --dev}-like daemon in-process: temp home, in-process dev relay and HTTP on ephemeral ports. */
+final class DevDaemon implements AutoCloseable {
+  final Path home;
+  final Daemon daemon;
+  final String output;
+
+  DevDaemon(Path home) {
+    this.home = home;
+    StringWriter out = new StringWriter();
+    Daemon.Config config = new Daemon.Config(home, "jdbc:sqlite:" + home.resolve("keycast.db"),
+        home.resolve("master.key"), true, List.of(), "127.0.0.1", 0, "127.0.0.1", 0, 16, 2, 256, 1000, 1000.0,
+        Duration.ofSeconds(5));
+    this.daemon = Daemon.start(config, new PrintWriter(out, true));
+    this.output = out.toString();
+  }
+
+  String relay() {
+    return daemon.relays().get(0);
+  }
+
+  /** Waits (bounded) until the bunker subscribed to a signer key (it polls the store about every second). */
+  void awaitSignerKey(String bunkerPubkeyHex) throws InterruptedException {
+    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < end) {
+      if (daemon.bunker() != null && daemon.bunker().signerKeys().contains(bunkerPubkeyHex)) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the daemon did not subscribe to " + bunkerPubkeyHex + " within 30 s");
+  }
+
+  @Override
+  public void close() {
+    daemon.close();
+  }
+}
