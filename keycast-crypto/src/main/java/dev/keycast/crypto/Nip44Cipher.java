@@ -40,8 +40,8 @@ public final class Nip44Cipher {
   private static final int MIN_DATA_BYTES = 99;
   private static final int EXTENDED_PREFIX_THRESHOLD = 65536;
   private static final long MAX_PLAINTEXT_BYTES = 0xFFFF_FFFFL;
-  /** Largest padded size we can place in one array together with version, nonce and MAC. */
-  private static final long MAX_PADDED_BYTES = Integer.MAX_VALUE - 1024;
+  /** Largest padded size whose payload (version, nonce, MAC, base64) still fits in one Java array and String. */
+  private static final long MAX_PADDED_BYTES = (Integer.MAX_VALUE - 16) / 4 * 3 - 65;
 
   private Nip44Cipher() {}
 
