@@ -7,20 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keycast.crypto.SecretKey;
 import dev.keycast.nip46.NostrConnectUri;
 import dev.keycast.nip46.PermissionSet;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** connect and loadtest: outputs, JSON shapes and failure modes. */
 class NetworkCommandsTest {

@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 public final class Nip46FormatException extends NostrFormatException {
   private static final long serialVersionUID = 1L;
 
+  /** The id of the malformed request, or null when it could not be read. */
   private final @Nullable String requestId;
 
   /**

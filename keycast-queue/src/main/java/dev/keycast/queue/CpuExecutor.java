@@ -293,7 +293,10 @@ public final class CpuExecutor implements AutoCloseable {
           TrackedTask task = slots.get(i).current();
           if (task != null) {
             running.add(task.name());
-            threads.get(i).interrupt();
+            Thread runner = threads.get(i);
+            if (runner != Thread.currentThread()) { // a task that shuts down its own queue is not interrupted
+              runner.interrupt();
+            }
           }
         }
       }

@@ -234,7 +234,10 @@ public final class WorkQueue implements AutoCloseable {
           TrackedTask task = slots.get(i).current();
           if (task != null) {
             running.add(task.name());
-            workers.get(i).interrupt();
+            Thread runner = workers.get(i);
+            if (runner != Thread.currentThread()) { // a task that shuts down its own queue is not interrupted
+              runner.interrupt();
+            }
           }
         }
       }

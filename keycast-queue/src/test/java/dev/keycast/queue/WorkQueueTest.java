@@ -279,4 +279,21 @@ class WorkQueueTest {
     closer.join(GENEROUS);
     assertThat(closer.isAlive()).isFalse();
   }
+
+  @Test
+  void shutdown_fromOwnWorker_doesNotWaitForItself() throws Exception {
+    AtomicReference<WorkQueue> self = new AtomicReference<>();
+    AtomicReference<ShutdownReport> report = new AtomicReference<>();
+    CountDownLatch done = new CountDownLatch(1);
+    WorkQueue q = WorkQueue.start(WorkQueueConfig.builder().workers(2).build());
+    self.set(q);
+    q.submit(QueuedTask.of("shutdown-command", () -> {
+      // Without the self-skip this would wait the full 10 minutes for its own thread to end.
+      report.set(self.get().shutdown(Duration.ofMinutes(10)));
+      done.countDown();
+    }));
+    assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(report.get().abandoned()).isZero();
+    assertThat(q.isShutdown()).isTrue();
+  }
 }

@@ -286,6 +286,55 @@ class RelayPoolTest {
   }
 
   @Test
+  void publish_whileRelayDown_sentWhenItComesUp() throws Exception {
+    int port = freePort();
+    String url = "ws://127.0.0.1:" + port;
+    RelayPool pub = closeLater(RelayPool.create(
+        fastConfig().publishTimeout(Duration.ofSeconds(60)).build(), (u, s, e) -> {}));
+    SignedEvent e = event(1, "queued");
+    var future = pub.publish(e, List.of(url));
+    await().atMost(GENEROUS).until(() -> pub.status().get(url).lastError() != null);
+    assertThat(future).isNotDone();
+    DevRelay relay = closeLater(DevRelay.start("127.0.0.1", port));
+    PublishResult r = future.get(60, TimeUnit.SECONDS);
+    assertThat(r.acks().get(url).outcome()).isEqualTo(PublishResult.Outcome.ACCEPTED);
+    assertThat(relay.storedEventCount()).isEqualTo(1);
+  }
+
+  @Test
+  void silentConnection_droppedAfterMissedPongs_andReconnected() throws Exception {
+    try (ScriptedRelay relay = ScriptedRelay.start(0, event(1, "unused"), 1).silent()) {
+      RelayPool pool = listeningPool(fastConfig().pingInterval(Duration.ofMillis(200)).build());
+      String url = pool.addRelay(relay.url());
+      pool.subscribe("s", List.of(Filter.builder().kinds(1).build()));
+      await().atMost(GENEROUS).until(() -> pool.status().get(url).connects() >= 2);
+      assertThat(relay.reqs.size()).isGreaterThanOrEqualTo(2);
+      await().atMost(GENEROUS).until(() -> {
+        String err = pool.status().get(url).lastError();
+        return err != null && err.startsWith("no traffic");
+      });
+    }
+  }
+
+  @Test
+  void removeRelay_closesIt_andSetRelaysReplacesMembership() throws Exception {
+    DevRelay a = relay();
+    DevRelay b = relay();
+    RelayPool pool = listeningPool(fastConfig().build());
+    String ua = pool.addRelay(a.url());
+    assertThat(pool.addRelay(a.url() + "/")).isEqualTo(ua);
+    awaitConnected(pool, ua, 1);
+    pool.setRelays(List.of(b.url()));
+    String ub = RelayPool.normalizeUrl(b.url());
+    assertThat(pool.relays()).containsExactly(ub);
+    awaitConnected(pool, ub, 1);
+    await().atMost(GENEROUS).until(() -> a.connectionCount() == 0);
+    assertThat(pool.removeRelay(b.url())).isTrue();
+    assertThat(pool.removeRelay(b.url())).isFalse();
+    assertThat(pool.status()).isEmpty();
+  }
+
+  @Test
   void close_completesPendingPublishesAsNotSent() throws Exception {
     String dead = "ws://127.0.0.1:" + freePort();
     RelayPool pool = RelayPool.create(fastConfig().publishTimeout(Duration.ofMinutes(5)).build(), (u, s, e) -> {});

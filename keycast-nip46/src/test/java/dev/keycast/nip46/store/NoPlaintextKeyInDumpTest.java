@@ -24,8 +24,11 @@ class NoPlaintextKeyInDumpTest {
   @EnumSource(Backend.class)
   void dump_containsNoSecretKeyHexOrBytes(Backend backend) throws Exception {
     try (TestDatabase t = TestDatabase.create(backend)) {
-      KeycastDatabase db = t.open(AesGcmKeyEncryption.create(MasterKey.random()));
+      byte[] masterBytes = new byte[32];
+      new java.security.SecureRandom().nextBytes(masterBytes);
+      KeycastDatabase db = t.open(AesGcmKeyEncryption.create(MasterKey.fromBytes(masterBytes)));
       List<byte[]> secrets = new ArrayList<>();
+      secrets.add(masterBytes); // the master key never goes into the database either
       SecretKey imported = SecretKey.generate();
       db.keys().importKey("imported", imported);
       db.keys().generate("generated");

@@ -26,7 +26,8 @@ public final class Shutdowns {
   }
 
   /**
-   * Joins threads until they end or the expiry passes.
+   * Joins threads until they end or the expiry passes. The calling thread, if it is one of them (a task shutting down
+   * its own queue), is skipped: it cannot end while it waits.
    *
    * @param threads the threads
    * @param expiryNanos from {@link #expiry}
@@ -34,10 +35,14 @@ public final class Shutdowns {
    * @throws InterruptedException if interrupted while waiting
    */
   public static boolean joinAll(List<Thread> threads, long expiryNanos) throws InterruptedException {
+    Thread self = Thread.currentThread();
     for (Thread t : threads) {
+      if (t == self) {
+        continue;
+      }
       long remaining = expiryNanos - System.nanoTime();
       if (remaining <= 0) {
-        return threads.stream().noneMatch(Thread::isAlive);
+        return threads.stream().noneMatch(x -> x != self && x.isAlive());
       }
       if (!t.join(Duration.ofNanos(remaining))) {
         return false;
