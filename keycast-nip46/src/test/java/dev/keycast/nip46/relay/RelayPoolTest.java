@@ -302,6 +302,39 @@ class RelayPoolTest {
   }
 
   @Test
+  void silentConnection_droppedAfterMissedPongs_andReconnected() throws Exception {
+    try (ScriptedRelay relay = ScriptedRelay.start(0, event(1, "unused"), 1).silent()) {
+      RelayPool pool = listeningPool(fastConfig().pingInterval(Duration.ofMillis(200)).build());
+      String url = pool.addRelay(relay.url());
+      pool.subscribe("s", List.of(Filter.builder().kinds(1).build()));
+      await().atMost(GENEROUS).until(() -> pool.status().get(url).connects() >= 2);
+      assertThat(relay.reqs.size()).isGreaterThanOrEqualTo(2);
+      await().atMost(GENEROUS).until(() -> {
+        String err = pool.status().get(url).lastError();
+        return err != null && err.startsWith("no traffic");
+      });
+    }
+  }
+
+  @Test
+  void removeRelay_closesIt_andSetRelaysReplacesMembership() throws Exception {
+    DevRelay a = relay();
+    DevRelay b = relay();
+    RelayPool pool = listeningPool(fastConfig().build());
+    String ua = pool.addRelay(a.url());
+    assertThat(pool.addRelay(a.url() + "/")).isEqualTo(ua);
+    awaitConnected(pool, ua, 1);
+    pool.setRelays(List.of(b.url()));
+    String ub = RelayPool.normalizeUrl(b.url());
+    assertThat(pool.relays()).containsExactly(ub);
+    awaitConnected(pool, ub, 1);
+    await().atMost(GENEROUS).until(() -> a.connectionCount() == 0);
+    assertThat(pool.removeRelay(b.url())).isTrue();
+    assertThat(pool.removeRelay(b.url())).isFalse();
+    assertThat(pool.status()).isEmpty();
+  }
+
+  @Test
   void close_completesPendingPublishesAsNotSent() throws Exception {
     String dead = "ws://127.0.0.1:" + freePort();
     RelayPool pool = RelayPool.create(fastConfig().publishTimeout(Duration.ofMinutes(5)).build(), (u, s, e) -> {});

@@ -43,6 +43,22 @@ final class ScriptedRelay extends WebSocketServer implements AutoCloseable {
     return r;
   }
 
+  /** When set, pings are not answered and nothing is sent: a black hole behind an open socket. */
+  private volatile boolean silent;
+
+  /** Stops answering pings (and everything else). */
+  ScriptedRelay silent() {
+    silent = true;
+    return this;
+  }
+
+  @Override
+  public void onWebsocketPing(WebSocket conn, org.java_websocket.framing.Framedata f) {
+    if (!silent) {
+      super.onWebsocketPing(conn, f);
+    }
+  }
+
   /** Refuses the next {@code n} REQs with CLOSED. */
   ScriptedRelay refuse(int n) {
     refusals.set(n);
@@ -65,6 +81,9 @@ final class ScriptedRelay extends WebSocketServer implements AutoCloseable {
       return;
     }
     reqs.add(req);
+    if (silent) {
+      return;
+    }
     if (refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       conn.send(RelayMessages.toJson(new RelayMessage.Closed(req.subscriptionId(), "error: try again")));
       return;
