@@ -51,7 +51,7 @@ public final class ConnectCommand implements Callable<Integer> {
       description = "How long to wait for one of the URI's relays to connect.")
   int relayTimeoutSeconds;
 
-  @Option(names = "--linger", paramLabel = "SECONDS", defaultValue = "5",
+  @Option(names = "--linger", paramLabel = "SECONDS", defaultValue = "3",
       description = "How long to answer the client's first requests here before leaving it to the daemon.")
   int lingerSeconds;
 
