@@ -75,7 +75,8 @@ import picocli.CommandLine.Spec;
       "  KEYCAST_DEV_RELAY_PORT    serve --dev: dev relay port (default 7777)",
       "  KEYCAST_LOG_FORMAT        text or json",
       "  KEYCAST_CRYPTO_BACKEND    native or java (default: native if it loads)",
-      "  KEYCAST_NCRYPTSEC_PASSWORD  ncryptsec password (else asked on the tty)"
+      "  KEYCAST_NCRYPTSEC_PASSWORD  ncryptsec password (else asked on the tty)",
+      "  Any other option --foo-bar may be set with KEYCAST_FOO_BAR (the command line wins)."
     })
 public final class KeycastCommand implements Callable<Integer> {
 
@@ -163,10 +164,16 @@ public final class KeycastCommand implements Callable<Integer> {
    * @return a new command line; not thread-safe, execute it once
    */
   public static CommandLine commandLine(InputStream stdin) {
+    return commandLine(stdin, System::getenv);
+  }
+
+  /** Like {@link #commandLine(InputStream)} with the environment given (for tests). */
+  static CommandLine commandLine(InputStream stdin, java.util.function.Function<String, @Nullable String> env) {
     KeycastCommand root = new KeycastCommand();
     root.stdin = stdin;
     CommandLine cl = new CommandLine(root);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setDefaultValueProvider(new EnvironmentDefaults(env));
     cl.setExitCodeExceptionMapper(KeycastCommand::exitCodeOf);
     cl.setExecutionStrategy(parseResult -> {
       List<CommandLine> chain = parseResult.asCommandLineList();

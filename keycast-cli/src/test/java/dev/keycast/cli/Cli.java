@@ -59,7 +59,12 @@ final class Cli {
   }
 
   static Result exec(String stdin, String... args) {
-    CommandLine cl = KeycastCommand.commandLine(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+    return execWithEnv(java.util.Map.of(), stdin, args);
+  }
+
+  static Result execWithEnv(java.util.Map<String, String> env, String stdin, String... args) {
+    CommandLine cl = KeycastCommand.commandLine(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+        env::get);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out, true));

@@ -43,6 +43,24 @@ class KeycastCommandTest {
   }
 
   @Test
+  void everyOption_settableByEnvironment_commandLineWins() {
+    // KEYCAST_SECONDS feeds bench --seconds (whose annotation default is 1): 0 is rejected, so it was read
+    Cli.Result fromEnv = Cli.execWithEnv(java.util.Map.of("KEYCAST_SECONDS", "0"), "", "bench", "--json");
+    assertThat(fromEnv.exitCode()).as(fromEnv.toString()).isEqualTo(ExitCodes.USAGE);
+    assertThat(fromEnv.err()).contains("--seconds must be");
+    Cli.Result badEnv = Cli.execWithEnv(java.util.Map.of("KEYCAST_REQUESTS", "many"), "", "loadtest", "--bunker", "x");
+    assertThat(badEnv.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(badEnv.err()).contains("--requests").contains("many");
+    // the command line wins over the environment
+    Cli.Result cliWins = Cli.execWithEnv(java.util.Map.of("KEYCAST_REQUESTS", "many"), "", "loadtest", "--bunker",
+        "bunker://zz", "--requests", "1");
+    assertThat(cliWins.err()).contains("not a valid bunker:// URI");
+    assertThat(EnvironmentDefaults.variableFor(
+        KeycastCommand.commandLine().getSubcommands().get("serve").getCommandSpec().findOption("--http-port")))
+        .isEqualTo("KEYCAST_HTTP_PORT");
+  }
+
+  @Test
   void version_exits0() {
     Cli.Result r = Cli.exec("", "--version");
     assertThat(r.exitCode()).isZero();

@@ -104,6 +104,18 @@ public final class AuthorizationCache {
   }
 
   /**
+   * Returns the last authorization and bunker key successfully loaded for a bunker key, even if stale: only for
+   * answering a request with an error while the store is down (the key is needed to encrypt the reply), never for
+   * serving it. Never blocks.
+   *
+   * @param bunkerPublicKey the signer key
+   * @return the last known entry, or empty
+   */
+  public Optional<AuthorizedSigner> lastKnownSigner(PublicKey bunkerPublicKey) {
+    return signers.lastKnown(bunkerPublicKey);
+  }
+
+  /**
    * Looks up a connected client. May block on store I/O.
    *
    * @param authorizationId the authorization

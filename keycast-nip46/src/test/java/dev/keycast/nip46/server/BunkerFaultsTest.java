@@ -105,6 +105,7 @@ class BunkerFaultsTest {
   void databaseUnavailable_errorReplyThenRecovers() throws Exception {
     try (Fixture fx = new Fixture(1, b -> {})) {
       Authorization a = fx.authorize("social", 2);
+      Authorization cold = fx.authorize("social", 1);
       Nip46Client first = fx.client(a);
       assertThat(result(first.connect(PermissionSet.empty()))).isEqualTo(new Success("ack"));
       Nip46Client second = fx.client(a);
@@ -116,6 +117,15 @@ class BunkerFaultsTest {
         assertThat(fx.bunker.health().status()).isEqualTo(BunkerHealth.Status.DOWN);
         // Whatever is or is not cached, a connected client gets an answer, never silence.
         assertThat(result(first.ping())).isIn(new Success("pong"), new Failure("unavailable, retry later"));
+        // A signer key never loaded before the outage cannot even decrypt: dropped and counted.
+        long before = fx.bunker.stats().rejected(RejectReason.STORE_UNAVAILABLE);
+        var unanswerable = fx.client(cold).ping();
+        await().atMost(Fixture.WAIT)
+            .until(() -> fx.bunker.stats().rejected(RejectReason.STORE_UNAVAILABLE) > before);
+        assertThat(unanswerable).isNotDone();
+        // A key seen before, even after the cache was cleared by a change, answers "unavailable".
+        fx.bunker.authorizationCache().invalidateAll();
+        assertThat(result(first.getPublicKey())).isEqualTo(new Failure("unavailable, retry later"));
       } finally {
         fx.store.down = false;
       }

@@ -39,7 +39,7 @@ final class Fixture implements AutoCloseable {
   final Bunker bunker;
   private final List<Nip46Client> clients = new ArrayList<>();
 
-  private final TestDatabases.Db database;
+  final TestDatabases.Db database;
 
   Fixture(int relayCount, Consumer<Bunker.Builder> customize) throws Exception {
     this(TestDatabases.sqlite(), relayCount, customize);

@@ -25,12 +25,19 @@ final class TestDatabases {
 
   private TestDatabases() {}
 
-  /** A database and how to drop it. */
-  record Db(String url, Runnable drop) {}
+  /**
+   * A database and how to drop it.
+   *
+   * @param url the JDBC URL
+   * @param drop drops it
+   * @param pgKillConnections terminates every server connection of this database (PostgreSQL; no-op for SQLite)
+   */
+  record Db(String url, Runnable drop, Runnable pgKillConnections) {}
 
   static Db sqlite() {
     try {
-      return new Db("jdbc:sqlite:" + Files.createTempDirectory("keycast-server").resolve("keycast.db"), () -> {});
+      return new Db("jdbc:sqlite:" + Files.createTempDirectory("keycast-server").resolve("keycast.db"), () -> {},
+          () -> {});
     } catch (IOException e) {
       throw new AssertionError(e);
     }
@@ -40,8 +47,12 @@ final class TestDatabases {
     String user = requirePostgres();
     String schema = "kcs_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     exec(user, "CREATE SCHEMA " + schema);
-    return new Db("jdbc:postgresql://127.0.0.1:5432/test?user=" + user + "&currentSchema=" + schema,
-        () -> exec(user, "DROP SCHEMA IF EXISTS " + schema + " CASCADE"));
+    return new Db(
+        "jdbc:postgresql://127.0.0.1:5432/test?user=" + user + "&currentSchema=" + schema
+            + "&ApplicationName=" + schema,
+        () -> exec(user, "DROP SCHEMA IF EXISTS " + schema + " CASCADE"),
+        () -> exec(user, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '"
+            + schema + "' AND pid <> pg_backend_pid()"));
   }
 
   private static void exec(String user, String sql) {

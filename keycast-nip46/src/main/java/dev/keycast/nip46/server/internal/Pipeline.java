@@ -267,7 +267,9 @@ public final class Pipeline {
     }
   }
 
-  private boolean processChecked(RequestTask task, @Nullable SignerError forced) throws InterruptedException {
+  private boolean processChecked(RequestTask task, @Nullable SignerError forcedAnswer)
+      throws InterruptedException {
+    @Nullable SignerError forced = forcedAnswer;
     SignedEvent ev = task.event;
     // 1. Authenticity, before any other work is spent on the event.
     try {
@@ -302,9 +304,21 @@ public final class Pipeline {
       client = PublicKey.fromHex(ev.pubkey());
       signer = cache.signer(PublicKey.fromHex(task.signerHex)).orElse(null);
     } catch (StoreException e) {
-      LOG.warn("cannot load signer key {}: {}", task.signerHex, e.toString());
-      stats.recordRejected(RejectReason.STORE_UNAVAILABLE);
-      return false;
+      // The store is down. With a key seen before, answer "unavailable" (never serve from a stale entry);
+      // without one there is nothing to encrypt a reply with.
+      signer = lastKnownSigner(task.signerHex);
+      if (signer == null) {
+        LOG.warn("cannot load signer key {}: {}", task.signerHex, e.toString());
+        stats.recordRejected(RejectReason.STORE_UNAVAILABLE);
+        return false;
+      }
+      LOG.debug("store down; answering with the last known key of {}", task.signerHex);
+      client = clientKey(ev.pubkey());
+      if (client == null) {
+        stats.recordRejected(RejectReason.MALFORMED_EVENT);
+        return false;
+      }
+      forced = SignerError.UNAVAILABLE;
     } catch (GeneralSecurityException e) {
       stats.recordRejected(RejectReason.MALFORMED_EVENT);
       return false;
@@ -331,9 +345,11 @@ public final class Pipeline {
     }
     // 5. Decrypt, in the scheme the request used.
     Envelope.Scheme scheme = Envelope.Scheme.of(ev.content());
+    final AuthorizedSigner theSigner = signer;
+    final PublicKey theClient = client;
     String plain;
     try {
-      plain = cpu.call("decrypt", () -> envelope.decrypt(scheme, ev.content(), signer.bunkerKey(), client));
+      plain = cpu.call("decrypt", () -> envelope.decrypt(scheme, ev.content(), theSigner.bunkerKey(), theClient));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       stats.recordRejected(RejectReason.UNDECRYPTABLE);
       return false;
@@ -408,6 +424,22 @@ public final class Pipeline {
       }
     });
     return true;
+  }
+
+  private @Nullable AuthorizedSigner lastKnownSigner(String signerHex) {
+    try {
+      return cache.lastKnownSigner(PublicKey.fromHex(signerHex)).orElse(null);
+    } catch (GeneralSecurityException e) {
+      return null;
+    }
+  }
+
+  private static @Nullable PublicKey clientKey(String hex) {
+    try {
+      return PublicKey.fromHex(hex);
+    } catch (GeneralSecurityException e) {
+      return null;
+    }
   }
 
   private void cpuRefused(Exception e) {

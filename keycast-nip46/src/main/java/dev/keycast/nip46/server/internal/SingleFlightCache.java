@@ -42,6 +42,7 @@ public final class SingleFlightCache<K, V> {
   private final ConcurrentHashMap<K, CompletableFuture<Timed<V>>> entries = new ConcurrentHashMap<>();
   private final AtomicLong generation = new AtomicLong();
   private final AtomicLong loads = new AtomicLong();
+  private final ConcurrentHashMap<K, V> lastGood = new ConcurrentHashMap<>();
 
   /**
    * @param loader loads a value, returning empty when the key has none; may block and may throw unchecked
@@ -110,6 +111,17 @@ public final class SingleFlightCache<K, V> {
     entries.remove(key);
   }
 
+  /**
+   * Returns the value the last successful load found for {@code key}, even if it was invalidated or expired since:
+   * for answering with an error while the loader's backend is down, never for serving. Never blocks.
+   *
+   * @param key the key
+   * @return the last value found, or empty if the last load found none or none ran (or it was evicted)
+   */
+  public Optional<V> lastKnown(K key) {
+    return Optional.ofNullable(lastGood.get(key));
+  }
+
   /** Returns how many times the loader has run (for tests and metrics). */
   public long loadCount() {
     return loads.get();
@@ -130,6 +142,18 @@ public final class SingleFlightCache<K, V> {
       entries.remove(key, mine);
       mine.completeExceptionally(e);
       throw e;
+    }
+    if (value.isPresent()) {
+      if (lastGood.size() >= maxEntries && !lastGood.containsKey(key)) {
+        Iterator<K> it = lastGood.keySet().iterator(); // bounded: drop an arbitrary one
+        if (it.hasNext()) {
+          it.next();
+          it.remove();
+        }
+      }
+      lastGood.put(key, value.get());
+    } else {
+      lastGood.remove(key);
     }
     long ttl = value.isPresent() ? positiveTtlNanos : negativeTtlNanos;
     mine.complete(new Timed<>(value, nanoClock.getAsLong() + ttl, gen));

@@ -114,4 +114,25 @@ class SingleFlightCacheTest {
     }
     assertThat(cache.size()).isLessThanOrEqualTo(16);
   }
+
+  @Test
+  void lastKnown_survivesInvalidation_clearedByMiss() {
+    AtomicInteger mode = new AtomicInteger();
+    SingleFlightCache<String, String> cache = new SingleFlightCache<>(
+        k -> switch (mode.get()) {
+          case 0 -> Optional.of("v1");
+          case 1 -> throw new IllegalStateException("down");
+          default -> Optional.empty();
+        },
+        Duration.ofMinutes(1), Duration.ofSeconds(5), 100, clock::get);
+    assertThat(cache.lastKnown("k")).isEmpty();
+    assertThat(cache.get("k")).contains("v1");
+    cache.invalidateAll();
+    mode.set(1);
+    assertThatThrownBy(() -> cache.get("k")).isInstanceOf(IllegalStateException.class);
+    assertThat(cache.lastKnown("k")).contains("v1");
+    mode.set(2);
+    assertThat(cache.get("k")).isEmpty();
+    assertThat(cache.lastKnown("k")).isEmpty();
+  }
 }
