@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # (b) Overload: measure the sustainable sign_event rate S (closed loop), then offer 4 x S for 10 s against a small
-# queue (--queue-capacity, default 64) while /health is polled every 20 ms and /metrics sampled every 250 ms, a
+# queue (--queue-capacity, default 64) while /health is polled every 20 ms (probe_health.py, its own process)
+# and /metrics sampled every 250 ms, a
 # ping probe client runs at 20/s, and the GC log records the heap; then measure throughput again at once.
 # Every request must get a reply (a result or "overloaded, retry later"): the driver counts timeouts.
 #
@@ -38,13 +39,19 @@ burst() {
       --label "$label-probe" --out "$E2E_OUT" >"$E2E_OUT/$label-probe.json" &
   local probe=$!
   E2E_PIDS+=($probe)
+  # /health from its own small process, one connection per probe, every 20 ms, from 1 s before to 5 s after.
+  python3 "$E2E_DIR/probe_health.py" "$HEALTH_URL" $((BURST_SECONDS + 6)) 20 "$E2E_OUT/$label-burst-health.tsv" \
+      >"$E2E_OUT/$label-health.json" &
+  local hp=$!
+  E2E_PIDS+=($hp)
   sleep 1
   local b
   b=$(e2e_drive --bunker "$BUNKER_URI" --clients "$CLIENTS" --rate "$offered" --seconds "$BURST_SECONDS" \
-      --timeout 20 --health "$HEALTH_URL" --metrics "$METRICS_URL" --metrics-interval-ms 250 \
-      --label "$label-burst" --out "$E2E_OUT")
+      --timeout 20 --metrics "$METRICS_URL" --metrics-interval-ms 250 --label "$label-burst" --out "$E2E_OUT")
   e2e_record "$label/burst" "$b"
   wait "$probe" || true
+  wait "$hp" || true
+  e2e_record "$label/health" "$(cat "$E2E_OUT/$label-health.json")"
   e2e_record "$label/probe" "$(cat "$E2E_OUT/$label-probe.json")"
   local after
   after=$(e2e_drive --bunker "$BUNKER_URI" --clients "$CLIENTS" --concurrency 64 --requests 4000 \

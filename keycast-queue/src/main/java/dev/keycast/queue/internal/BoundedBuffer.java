@@ -130,6 +130,19 @@ public final class BoundedBuffer<E> {
    * @throws InterruptedException if interrupted while waiting for an element
    */
   public @Nullable E take() throws InterruptedException {
+    return take(null);
+  }
+
+  /**
+   * Removes the oldest element, waiting while the buffer is empty and open, and tells whether it had to wait.
+   *
+   * @param status if not null, receives whether this call waited for an element (so a consumer that did not wait
+   *     can reuse its previous clock reading instead of reading the clock again)
+   * @return the element, or {@code null} once the buffer is closed and empty
+   * @throws InterruptedException if interrupted while waiting for an element
+   */
+  public @Nullable E take(@Nullable TakeStatus status) throws InterruptedException {
+    boolean waited = false;
     // lock(), not lockInterruptibly(): a consumer with a pending interrupt must still see "closed and empty" and exit.
     lock.lock();
     try {
@@ -137,11 +150,32 @@ public final class BoundedBuffer<E> {
         if (closed) {
           return null;
         }
+        waited = true;
         notEmpty.await();
       }
       return dequeue();
     } finally {
       lock.unlock();
+      if (status != null) {
+        status.waited = waited;
+      }
+    }
+  }
+
+  /** Whether a {@link #take(TakeStatus)} waited; one instance per consumer thread, confined to it. */
+  public static final class TakeStatus {
+    boolean waited;
+
+    /** Creates a status. */
+    public TakeStatus() {}
+
+    /**
+     * Whether the last take waited.
+     *
+     * @return {@code true} if it waited for an element
+     */
+    public boolean waited() {
+      return waited;
     }
   }
 

@@ -25,8 +25,9 @@ public interface RelayTransport extends AutoCloseable {
   void start(Listener listener);
 
   /**
-   * Replaces the NIP-46 subscription with {@code {"kinds":[24133],"#p":[signers],"since":now-30}} on every relay.
-   * An empty set closes it. Never blocks on the network.
+   * Replaces the NIP-46 subscription with {@code {"kinds":[24133],"#p":[signers],"since":now-30}} on every relay
+   * (split over several subscriptions when there are many signers, see
+   * {@link RelayPoolTransport#subscriptionsFor}). An empty set closes it. Never blocks on the network.
    */
   void subscribe(Set<String> signerPubkeysHex);
 
