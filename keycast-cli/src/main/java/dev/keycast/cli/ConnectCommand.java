@@ -67,18 +67,18 @@ public final class ConnectCommand implements Callable<Integer> {
     } catch (InvalidConnectUriException | IllegalArgumentException e) {
       throw new UsageException("not a valid nostrconnect:// URI: " + e.getMessage(), e);
     }
-    String policyName = CliPolicies.nameFor(policy, null);
     if (relayTimeoutSeconds < 1 || lingerSeconds < 0) {
       throw new UsageException("--relay-timeout must be >= 1 and --linger >= 0");
     }
     PrintWriter out = spec.commandLine().getOut();
     try (KeycastDatabase db = store.open(KeycastCommand.root(spec).home())) {
       db.keys().find(key).orElseThrow(() -> new UsageException("unknown key '" + key + "' (see keycast keys list)"));
+      String policyName = CliPolicies.forAuthorization(db.policies(), policy, null);
       // the short-lived bunker here serves only the authorization it creates: the daemon keeps serving the others
       try (Bunker bunker = Bunker.builder()
           .stores(new NewAuthorizationsOnly(db.authorizations()), db.keys(), db.audit())
           .relays(parsed.relays())
-          .policies(CliPolicies::resolve)
+          .policies(db.policies()::resolve)
           .shutdownDeadline(Duration.ofSeconds(2))
           .build()) {
         bunker.start();
