@@ -13,6 +13,7 @@ import dev.keycast.nip46.server.internal.RelayTransport;
 import dev.keycast.nip46.server.internal.StatsRecorder;
 import dev.keycast.nip46.store.AuditLog;
 import dev.keycast.nip46.store.Authorization;
+import dev.keycast.nip46.store.AuthorizationChanges;
 import dev.keycast.nip46.store.AuthorizationStore;
 import dev.keycast.nip46.store.KeyStore;
 import dev.keycast.nip46.store.KeycastDatabase;
@@ -25,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +89,8 @@ public final class Bunker implements AutoCloseable {
   private final List<String> relayUrls;
   private final Set<String> signerKeys = ConcurrentHashMap.newKeySet();
   private final ReentrantLock refreshLock = new ReentrantLock();
+  private final Map<Long, Authorization> known = new HashMap<>(); // guarded by refreshLock
+  private long knownVersion = Long.MIN_VALUE; // guarded by refreshLock
   private volatile boolean started;
   private volatile boolean closed;
   private volatile @Nullable Thread poller;
@@ -199,8 +203,8 @@ public final class Bunker implements AutoCloseable {
   }
 
   /**
-   * Re-reads the authorizations now and updates the subscription if the set of signer keys changed. Blocks for
-   * one store query. Normally the poller does this; {@link NostrConnectFlow} calls it so a new authorization is
+   * Reads what changed in the authorizations (all of them the first time) and updates the subscription if the set
+   * of signer keys changed. Blocks for one or two store queries. Normally the poller does this; {@link NostrConnectFlow} calls it so a new authorization is
    * served before its client is told about it.
    *
    * @throws StoreException if the store fails
@@ -208,10 +212,26 @@ public final class Bunker implements AutoCloseable {
   public void refreshSubscription() {
     refreshLock.lock();
     try {
+      // Incremental: the full list once, then only what changed (a daemon may hold 100,000 authorizations).
+      long v = authorizations.changeVersion();
+      if (knownVersion == Long.MIN_VALUE) {
+        known.clear();
+        for (Authorization a : authorizations.list()) {
+          known.put(a.id(), a);
+        }
+        knownVersion = v;
+      } else if (v != knownVersion) {
+        AuthorizationChanges changes = authorizations.changesSince(knownVersion);
+        for (Authorization a : changes.changed()) {
+          known.put(a.id(), a);
+        }
+        changes.deletedIds().forEach(known::remove);
+        knownVersion = Math.max(v, changes.version());
+      }
       Instant now = clock.instant();
       Set<String> keys = new HashSet<>();
       Set<String> relays = new HashSet<>();
-      for (Authorization a : authorizations.list()) {
+      for (Authorization a : known.values()) {
         if (a.isActiveAt(now) || recentlyInactive(a, now)) {
           keys.add(a.bunkerPublicKey().toHex());
           relays.addAll(a.relays());
