@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,10 +27,8 @@ import picocli.CommandLine.Spec;
     name = "authorize",
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
-    description = {
-      "Creates an authorization (a bunker identity with its own key and a connection secret) for a user key",
-      "and prints its bunker:// URI for the client app."
-    })
+    description = "Creates an authorization (a bunker identity with its own key and a connection secret) for a user "
+        + "key and prints its bunker:// URI for the client app.")
 public final class AuthorizeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin StoreOptions store = new StoreOptions();
@@ -38,6 +37,7 @@ public final class AuthorizeCommand implements Callable<Integer> {
   String key;
 
   @Option(names = "--relay", paramLabel = "URL", split = ",", defaultValue = "${env:KEYCAST_RELAYS}",
+      showDefaultValue = CommandLine.Help.Visibility.NEVER,
       description = "Relay for this authorization, repeatable (env KEYCAST_RELAYS, comma-separated).")
   List<String> relays = new ArrayList<>();
 
@@ -74,7 +74,6 @@ public final class AuthorizeCommand implements Callable<Integer> {
     if (maxUses < 0) {
       throw new UsageException("--max-uses must be 0 (unlimited) or more, was " + maxUses);
     }
-    String policyName = CliPolicies.nameFor(policy, kinds);
     Instant expiresAt = null;
     if (expiresIn != null) {
       Duration d;
@@ -87,6 +86,7 @@ public final class AuthorizeCommand implements Callable<Integer> {
     }
     try (KeycastDatabase db = store.open(KeycastCommand.root(spec).home())) {
       db.keys().find(key).orElseThrow(() -> new UsageException("unknown key '" + key + "' (see keycast keys list)"));
+      String policyName = CliPolicies.forAuthorization(db.policies(), policy, kinds);
       NewAuthorization request;
       try {
         request = NewAuthorization.builder(key)

@@ -3,32 +3,34 @@ package dev.keycast.cli;
 import dev.keycast.nip46.PermissionSet;
 import dev.keycast.nip46.policy.Policies;
 import dev.keycast.nip46.policy.Policy;
+import dev.keycast.nip46.store.PolicyStore;
 import java.util.List;
-import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The policy names the CLI writes and the daemon resolves: a built-in policy ({@code full}, {@code social},
- * {@code readonly}), optionally narrowed to a list of event kinds by {@code authorize --kinds}, which is recorded in
- * the name itself ({@code social.kinds.1-7}) so the authorization row stays self-describing.
+ * The policy an authorization gets from {@code --policy} and {@code --kinds}: a built-in ({@code full},
+ * {@code social}, {@code readonly}) or custom policy from the database, optionally narrowed to a list of event kinds.
+ * A narrowed policy is saved as a custom policy named after what it is ({@code social.kinds.1-7}), so the daemon
+ * resolves it like any other and the authorization row stays self-describing.
  */
 final class CliPolicies {
-  static final String NAMES = "full, social, readonly";
+  static final String NAMES = "full, social, readonly, or a custom policy in the database";
   private static final String KINDS = ".kinds.";
   private static final String ENCRYPTION = "nip04_encrypt,nip04_decrypt,nip44_encrypt,nip44_decrypt";
 
   private CliPolicies() {}
 
   /**
-   * @return the policy name to store
-   * @throws UsageException for an unknown base policy, bad kinds, or a name that would be too long
+   * Resolves (and, for {@code --kinds}, saves) the policy and returns the name to store in the authorization.
+   *
+   * @throws UsageException for an unknown policy, kinds out of range, or a name that would be too long
    */
-  static String nameFor(String base, @Nullable List<Integer> kinds) {
-    if (Policies.builtIn(base).isEmpty()) {
-      throw new UsageException("unknown policy '" + base + "' (known: " + NAMES + ")");
-    }
+  static String forAuthorization(PolicyStore store, String base, @Nullable List<Integer> kinds) {
+    Policy basePolicy = store.resolve(base).orElseThrow(() -> new UsageException("unknown policy '" + base
+        + "' (known: " + String.join(", ", Policies.builtIns().keySet().stream().sorted().toList())
+        + customNames(store) + ")"));
     if (kinds == null || kinds.isEmpty()) {
       return base;
     }
@@ -42,44 +44,21 @@ final class CliPolicies {
     String name = base + KINDS + sorted.stream().map(String::valueOf).collect(Collectors.joining("-"));
     if (name.length() > 64) {
       throw new UsageException("--kinds: too many kinds for one authorization (the policy name is limited to 64 "
-          + "characters); use fewer kinds or the 'full' policy");
+          + "characters); use fewer kinds or a custom policy");
     }
+    StringBuilder perms = new StringBuilder(ENCRYPTION);
+    sorted.forEach(k -> perms.append(",sign_event:").append(k));
+    store.save(Policy.builder(name)
+        .permissions(basePolicy.permissions().intersect(PermissionSet.parse(perms.toString())))
+        .blockedWords(basePolicy.blockedWords())
+        .selfEncryptionOnly(basePolicy.selfEncryptionOnly())
+        .rateLimit(basePolicy.rateLimit())
+        .build());
     return name;
   }
 
-  /**
-   * Resolves a stored policy name.
-   *
-   * @return the policy, or empty if the name is unknown (the daemon then denies)
-   */
-  static Optional<Policy> resolve(String name) {
-    int i = name.indexOf(KINDS);
-    if (i < 0) {
-      return Policies.builtIn(name);
-    }
-    Optional<Policy> base = Policies.builtIn(name.substring(0, i));
-    if (base.isEmpty()) {
-      return Optional.empty();
-    }
-    StringBuilder perms = new StringBuilder(ENCRYPTION);
-    try {
-      for (String k : name.substring(i + KINDS.length()).split("-")) {
-        int kind = Integer.parseInt(k);
-        if (kind < 0 || kind > 65535) {
-          return Optional.empty();
-        }
-        perms.append(",sign_event:").append(kind);
-      }
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
-    Policy b = base.get();
-    PermissionSet narrowed = b.permissions().intersect(PermissionSet.parse(perms.toString()));
-    return Optional.of(Policy.builder(name)
-        .permissions(narrowed)
-        .blockedWords(b.blockedWords())
-        .selfEncryptionOnly(b.selfEncryptionOnly())
-        .rateLimit(b.rateLimit())
-        .build());
+  private static String customNames(PolicyStore store) {
+    List<String> custom = store.list().stream().map(Policy::name).sorted().toList();
+    return custom.isEmpty() ? "" : ", " + String.join(", ", custom);
   }
 }

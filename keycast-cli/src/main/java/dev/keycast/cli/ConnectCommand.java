@@ -21,9 +21,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code keycast connect 'nostrconnect://…'}: accepts a client-initiated connection. Creates an authorization for
  * the key on the URI's relays, connects the client to it with the perms it asked for (within the policy) and sends
- * the client the unprompted connect response. It then answers the client's requests itself for {@code --linger}
- * seconds, while the running daemon ({@code keycast serve}, which polls the store) picks the new authorization up;
- * clients typically send their first requests right after the connect response.
+ * the client the unprompted connect response. It then answers that client's requests itself for {@code --linger}
+ * seconds (and only that client's: it never answers for other authorizations), while the running daemon
+ * ({@code keycast serve}, which polls the store about every second) picks the new authorization up; clients
+ * typically send their first requests right after the connect response.
  */
 @Command(
     name = "connect",
@@ -51,7 +52,7 @@ public final class ConnectCommand implements Callable<Integer> {
       description = "How long to wait for one of the URI's relays to connect.")
   int relayTimeoutSeconds;
 
-  @Option(names = "--linger", paramLabel = "SECONDS", defaultValue = "5",
+  @Option(names = "--linger", paramLabel = "SECONDS", defaultValue = "3",
       description = "How long to answer the client's first requests here before leaving it to the daemon.")
   int lingerSeconds;
 
@@ -66,17 +67,18 @@ public final class ConnectCommand implements Callable<Integer> {
     } catch (InvalidConnectUriException | IllegalArgumentException e) {
       throw new UsageException("not a valid nostrconnect:// URI: " + e.getMessage(), e);
     }
-    String policyName = CliPolicies.nameFor(policy, null);
     if (relayTimeoutSeconds < 1 || lingerSeconds < 0) {
       throw new UsageException("--relay-timeout must be >= 1 and --linger >= 0");
     }
     PrintWriter out = spec.commandLine().getOut();
     try (KeycastDatabase db = store.open(KeycastCommand.root(spec).home())) {
       db.keys().find(key).orElseThrow(() -> new UsageException("unknown key '" + key + "' (see keycast keys list)"));
+      String policyName = CliPolicies.forAuthorization(db.policies(), policy, null);
+      // the short-lived bunker here serves only the authorization it creates: the daemon keeps serving the others
       try (Bunker bunker = Bunker.builder()
-          .database(db)
+          .stores(new NewAuthorizationsOnly(db.authorizations()), db.keys(), db.audit())
           .relays(parsed.relays())
-          .policies(CliPolicies::resolve)
+          .policies(db.policies()::resolve)
           .shutdownDeadline(Duration.ofSeconds(2))
           .build()) {
         bunker.start();

@@ -170,9 +170,8 @@ final class Daemon implements AutoCloseable {
     Bunker b = Bunker.builder()
         .database(db)
         .relays(relays)
-        // Built-in policies (and their --kinds variants) first, then custom policies stored in the database, so an
-        // authorization created by an embedder or a script under a stored policy is served under it.
-        .policies(name -> CliPolicies.resolve(name).or(() -> db.policies().find(name)))
+        // policies: the database's resolver (built-ins, then custom policies, including those `authorize --kinds`
+        // saves), the default of database(db)
         .workQueue(WorkQueueConfig.builder().name("keycast-requests").workers(c.workers())
             .capacity(c.queueCapacity()).statsCounter(queueStats).build())
         .cpuExecutor(CpuExecutorConfig.builder().name("keycast-crypto").threads(c.cryptoThreads())

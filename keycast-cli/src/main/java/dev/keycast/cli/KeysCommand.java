@@ -147,6 +147,14 @@ public final class KeysCommand implements Callable<Integer> {
         } catch (IOException e) {
           throw new UsageException("cannot read --nsec-file " + nsecFile + ": " + e.getClass().getSimpleName(), e);
         }
+      } else if (KeycastCommand.root(spec).stdin() == System.in && System.console() != null) {
+        // typed or pasted on a terminal: hidden input, one line
+        char[] typed = System.console().readPassword("secret key (nsec, hex or ncryptsec): ");
+        if (typed == null) {
+          typed = new char[0];
+        }
+        raw = new String(typed).getBytes(StandardCharsets.UTF_8);
+        Arrays.fill(typed, '\0');
       } else {
         raw = KeycastCommand.root(spec).stdin().readNBytes(16 * 1024);
       }

@@ -234,6 +234,10 @@ public final class LoadtestCommand implements Callable<Integer> {
       out.println(String.format(Locale.ROOT, "throughput %.1f requests/s", throughputRps));
       out.println(String.format(Locale.ROOT, "latency ms: p50 %.2f  p95 %.2f  p99 %.2f  max %.2f", percentileMs(50),
           percentileMs(95), percentileMs(99), percentileMs(100)));
+      if (errors.keySet().stream().anyMatch(m -> m.contains("rate"))) {
+        out.println("note: the bunker rate-limits each client key (and drops silently beyond its limit, hence "
+            + "timeouts); spread the load with --clients K over an authorization admitting K connections");
+      }
     }
   }
 }

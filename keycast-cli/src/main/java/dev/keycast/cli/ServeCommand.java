@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,8 +28,8 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Runs the NIP-46 signer daemon, with GET /health and GET /metrics on the HTTP address.",
-      "--dev: embedded defaults for a first run: SQLite and a generated master key under KEYCAST_HOME, a dev relay",
-      "in-process (unless --relay is given), and a demo key whose bunker URI is printed with a QR code."
+      "--dev: embedded defaults for a first run: SQLite and a generated master key under KEYCAST_HOME, a dev relay "
+          + "in-process (unless --relay is given), and a demo key whose bunker URI is printed with a QR code."
     })
 public final class ServeCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
@@ -37,6 +38,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Mixin StoreOptions store = new StoreOptions();
 
   @Option(names = "--relay", paramLabel = "URL", split = ",", defaultValue = "${env:KEYCAST_RELAYS}",
+      showDefaultValue = CommandLine.Help.Visibility.NEVER,
       description = "Relay URL, repeatable (env KEYCAST_RELAYS, comma-separated).")
   List<String> relays = new ArrayList<>();
 

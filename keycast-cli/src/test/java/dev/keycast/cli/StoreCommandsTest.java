@@ -191,6 +191,14 @@ class StoreCommandsTest {
 
     JsonNode list = json(ok("authorizations", "list", "--json"));
     assertThat(list.get(0).get("policy").asText()).isEqualTo("social.kinds.1-7");
+    try (var db = dev.keycast.nip46.store.KeycastDatabase.open("jdbc:sqlite:" + home.resolve("keycast.db"),
+        dev.keycast.nip46.store.AesGcmKeyEncryption.create(MasterKey.read(home.resolve("master.key"))))) {
+      var policy = db.policies().resolve("social.kinds.1-7").orElseThrow();
+      assertThat(policy.allowsKind(1)).isTrue();
+      assertThat(policy.allowsKind(7)).isTrue();
+      assertThat(policy.allowsKind(4)).isFalse();
+      assertThat(policy.permissions().allows(dev.keycast.nip46.Nip46Method.NIP44_ENCRYPT)).isTrue();
+    }
     assertThat(list.get(0).get("max_uses").asInt()).isEqualTo(2);
     assertThat(list.get(0).get("status").asText()).isEqualTo("active");
     assertThat(list.toString()).doesNotContain(parsed.secret());

@@ -186,7 +186,12 @@ public final class FfmSecp256k1 implements Secp256k1 {
   @Override
   public byte[] xOnlyPublicKey(byte[] sec32) {
     Bytes.requireLength(sec32, 32, "secret key");
-    return xOnlyOf(keypair(sec32));
+    byte[] keypair = keypair(sec32);
+    try {
+      return xOnlyOf(keypair);
+    } finally {
+      Arrays.fill(keypair, (byte) 0); // the keypair embeds the secret
+    }
   }
 
   @Override

@@ -30,6 +30,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -74,7 +75,12 @@ public final class Nip46Client implements AutoCloseable {
     NIP04
   }
 
-  private record Pending(CompletableFuture<Nip46Result> future) {}
+  /** A request waiting for its answer; {@code authUrls} remembers the challenges already reported. */
+  private record Pending(CompletableFuture<Nip46Result> future, Set<String> authUrls) {
+    Pending(CompletableFuture<Nip46Result> future) {
+      this(future, ConcurrentHashMap.newKeySet());
+    }
+  }
 
   private final SecretKey clientKey;
   private final SchnorrSigner signer;
@@ -331,6 +337,9 @@ public final class Nip46Client implements AutoCloseable {
       }
       switch (response) {
         case Nip46Response.AuthUrl a -> {
+          if (!p.authUrls().add(a.url())) {
+            return; // the same challenge relayed by several relays: report it once
+          }
           try {
             onAuthUrl.accept(a.id(), a.url());
           } catch (RuntimeException e) {

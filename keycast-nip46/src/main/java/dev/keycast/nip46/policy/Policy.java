@@ -25,6 +25,8 @@ import java.util.Set;
  *   <li>{@code rateLimit}: per-client request limit, enforced by the intake (see {@link ClientRateLimiter}).
  * </ul>
  *
+ * <p>Immutable; safe to share between threads.
+ *
  * @param name the policy name authorizations refer to ({@code [a-z0-9._-]}, 1 to 64 characters)
  * @param permissions the sensitive operations allowed
  * @param blockedWords lower-cased blocked words

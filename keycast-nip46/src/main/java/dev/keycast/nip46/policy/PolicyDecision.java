@@ -3,6 +3,8 @@ package dev.keycast.nip46.policy;
 /**
  * The verdict on one request. Exhaustive-switch friendly:
  * {@code switch (d) { case Allow a -> ...; case Deny(String reason) -> ...; }}.
+ *
+ * <p>All implementations are immutable records; safe to share between threads.
  */
 public sealed interface PolicyDecision {
 

@@ -8,6 +8,8 @@ import java.security.InvalidKeyException;
 /**
  * The policy-relevant facts of one NIP-46 request, extracted by the server after decrypting and parsing it. Holds
  * plaintext only transiently for the blocked-word check; never log it.
+ *
+ * <p>All implementations are immutable records; safe to share between threads.
  */
 public sealed interface PolicyRequest {
 

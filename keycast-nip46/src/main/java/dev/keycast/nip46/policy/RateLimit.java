@@ -5,6 +5,8 @@ import java.time.Duration;
 /**
  * A per-client request rate limit: at most {@code maxRequests} requests per {@code window}.
  *
+ * <p>Immutable; safe to share between threads.
+ *
  * @param maxRequests requests allowed per window, at least 1
  * @param window the window length, 1 second to 1 day
  */

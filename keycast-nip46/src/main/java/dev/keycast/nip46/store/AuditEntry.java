@@ -7,6 +7,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * One audit-log record: who asked for what and what happened. Never holds content, plaintexts or ciphertexts.
  *
+ * <p>Immutable; safe to share between threads.
+ *
  * @param at when the request was handled (millisecond precision)
  * @param authorizationId the authorization involved, or null if none was found
  * @param clientPublicKey the requesting client, or null if unknown

@@ -9,6 +9,8 @@ import org.jspecify.annotations.Nullable;
  * One authorization: permission for NIP-46 clients to use a stored user key through a dedicated bunker (signer)
  * key, reached at {@code bunker://<bunkerPublicKey>?relay=…&secret=<secret>}. Immutable snapshot of a row.
  *
+ * <p>Immutable; safe to share between threads.
+ *
  * @param id the database id
  * @param keyName the name of the user key it grants use of
  * @param userPublicKey the user key's public key ({@code get_public_key} answers this)

@@ -2,6 +2,8 @@ package dev.keycast.nip46.store;
 
 /**
  * Result of {@link AuthorizationStore#connect}: the client is connected, or why not.
+ *
+ * <p>All implementations are immutable records; safe to share between threads.
  */
 public sealed interface ConnectOutcome {
 

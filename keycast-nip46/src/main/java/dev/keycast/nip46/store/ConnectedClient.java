@@ -7,6 +7,8 @@ import dev.keycast.nip46.PermissionSet;
 /**
  * A client that connected to an authorization and the permissions it was granted.
  *
+ * <p>Immutable; safe to share between threads.
+ *
  * @param authorizationId the authorization
  * @param clientPublicKey the client's key (the author of its kind-24133 requests)
  * @param grantedPerms the NIP-46 perms granted at connect (normally what the client asked for); empty means

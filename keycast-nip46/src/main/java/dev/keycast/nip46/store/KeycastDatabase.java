@@ -10,12 +10,18 @@ import dev.keycast.nip46.store.internal.JdbiPolicyStore;
 import dev.keycast.nip46.store.internal.Migrations;
 import dev.keycast.nip46.store.internal.StoreContext;
 import dev.keycast.nip46.store.internal.StoreErrors;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -353,6 +359,9 @@ public final class KeycastDatabase implements AutoCloseable {
         Jdbi reader;
         if (dialect == Dialect.SQLITE) {
           boolean memory = jdbcUrl.contains(":memory:") || jdbcUrl.contains("mode=memory");
+          if (!memory) {
+            createPrivateFile(jdbcUrl);
+          }
           HikariDataSource w = pool(sqlite(true), "keycast-sqlite-writer", 1, connTimeout, memory);
           pools.add(w);
           writer = Jdbi.create(w);
@@ -391,7 +400,7 @@ public final class KeycastDatabase implements AutoCloseable {
         StoreContext ctx = new StoreContext(writer, reader, dialect, keyEncryption, c);
         int version = StoreErrors.run("migrate schema", () -> Migrations.migrate(writer, dialect, c.millis()));
         verifyKeyEncryption(ctx);
-        LOG.info("opened {} database (schema version {})", dialect.name().toLowerCase(java.util.Locale.ROOT),
+        LOG.info("opened {} database (schema version {})", dialect.name().toLowerCase(Locale.ROOT),
             version);
         return new KeycastDatabase(List.copyOf(pools), ctx, version);
       } catch (RuntimeException e) {
@@ -399,6 +408,48 @@ public final class KeycastDatabase implements AutoCloseable {
           p.close();
         }
         throw e;
+      }
+    }
+
+    /**
+     * Creates a new SQLite database file with POSIX mode 0600 before SQLite does (SQLite would use the umask, often
+     * 0644, and gives its -wal/-shm files the main file's mode): it holds connect secrets, which admit clients.
+     * Warns if an existing file is accessible to group or others.
+     */
+    private static void createPrivateFile(String jdbcUrl) {
+      String path = jdbcUrl.substring("jdbc:sqlite:".length());
+      if (path.startsWith("file:")) {
+        path = path.substring("file:".length());
+      }
+      int q = path.indexOf('?');
+      if (q >= 0) {
+        path = path.substring(0, q);
+      }
+      if (path.isEmpty()) {
+        return;
+      }
+      Path file = Path.of(path);
+      try {
+        boolean posix = file.toAbsolutePath().getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (!posix) {
+          return;
+        }
+        if (Files.notExists(file) && Files.isDirectory(
+            file.toAbsolutePath().getParent())) {
+          Files.createFile(file, PosixFilePermissions.asFileAttribute(
+              PosixFilePermissions.fromString("rw-------")));
+        } else if (Files.exists(file)) {
+          var perms = Files.getPosixFilePermissions(file);
+          if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+            LOG.warn("database file {} is accessible to group or others (mode {}); it holds connect secrets, "
+                + "run chmod 600 on it", file,
+                PosixFilePermissions.toString(perms));
+          }
+        }
+      } catch (FileAlreadyExistsException e) {
+        // created concurrently by another process: fine
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("cannot create or check database file {}", file, e);
       }
     }
 

@@ -15,6 +15,8 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The 256-bit master key that {@link AesGcmKeyEncryption} encrypts stored keys under, kept in a file outside the
@@ -31,6 +33,7 @@ public final class MasterKey {
   public static final int LENGTH = 32;
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Logger LOG = LoggerFactory.getLogger(MasterKey.class);
 
   private final byte[] bytes;
 
@@ -64,7 +67,8 @@ public final class MasterKey {
   }
 
   /**
-   * Reads a master key file. Blocks on file I/O.
+   * Reads a master key file. Blocks on file I/O. Logs a warning (never the key) if the file is accessible to the
+   * group or others.
    *
    * @param file the key file (raw 32 bytes or base64, see the class doc)
    * @return the key
@@ -80,6 +84,7 @@ public final class MasterKey {
     } catch (IOException e) {
       throw new MasterKeyException("cannot read master key file " + file + ": " + e.getClass().getSimpleName(), e);
     }
+    warnIfExposed(file);
     try {
       if (content.length == LENGTH) {
         return new MasterKey(content.clone());
@@ -154,6 +159,20 @@ public final class MasterKey {
         return read(file);
       }
       throw e;
+    }
+  }
+
+  private static void warnIfExposed(Path file) {
+    try {
+      if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+        if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+          LOG.warn("master key file {} is accessible to group or others (mode {}); run chmod 600 on it",
+              file, PosixFilePermissions.toString(perms));
+        }
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      LOG.debug("cannot check permissions of {}", file, e);
     }
   }
 

@@ -164,7 +164,8 @@ class KeycastDatabaseTest {
 
   @Test
   void open_sqliteInMissingDirectory_throwsStoreException() {
+    // a configuration error, not a transient outage
     assertThatThrownBy(() -> KeycastDatabase.open("jdbc:sqlite:/nonexistent-dir-keycast/x.db", encryption))
-        .isInstanceOf(StoreException.class);
+        .isExactlyInstanceOf(StoreException.class);
   }
 }

@@ -46,6 +46,18 @@ class SqliteMultiProcessTest {
   }
 
   @Test
+  void open_newFile_isCreatedPrivate() throws Exception {
+    try (TestDatabase t = TestDatabase.create(TestDatabase.Backend.SQLITE)) {
+      KeycastDatabase db = t.open(AesGcmKeyEncryption.create(MasterKey.random()));
+      db.keys().generate("alice");
+      for (String name : List.of("keycast.db", "keycast.db-wal")) {
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+            java.nio.file.Files.getPosixFilePermissions(t.dir().resolve(name)))).as(name).isEqualTo("rw-------");
+      }
+    }
+  }
+
+  @Test
   void foreignWriteLockPastBusyTimeout_throwsDatabaseUnavailableThenRecovers() throws Exception {
     try (TestDatabase t = TestDatabase.create(TestDatabase.Backend.SQLITE)) {
       KeycastDatabase db = t.track(KeycastDatabase.builder(t.url())

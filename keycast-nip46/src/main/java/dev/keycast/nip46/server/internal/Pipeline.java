@@ -482,13 +482,14 @@ public final class Pipeline {
     }
     Set<String> relays = new LinkedHashSet<>(reply.task().relays);
     relays.addAll(signer.authorization().relays());
-    transport.publish(out, relays);
     ResponseOutcome outcome = switch (response) {
       case Nip46Response.Ok ok -> ResponseOutcome.OK;
       case Nip46Response.AuthUrl au -> ResponseOutcome.AUTH_URL;
       case Nip46Response.Error err -> ResponseOutcome.ofError(err.error());
     };
+    // Counted before publishing, so a client that sees the reply also sees it counted.
     stats.recordResponse(reply.methodLabel(), outcome, System.nanoTime() - reply.task().receivedNanos);
+    transport.publish(out, relays);
   }
 
   private static String methodLabel(Nip46Request request) {

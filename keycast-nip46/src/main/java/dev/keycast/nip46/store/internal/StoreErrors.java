@@ -57,8 +57,7 @@ public final class StoreErrors {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLTransientConnectionException
           || t instanceof SQLNonTransientConnectionException
-          || t instanceof ConnectException
-          || t.getClass().getName().equals("com.zaxxer.hikari.pool.HikariPool$PoolInitializationException")) {
+          || t instanceof ConnectException) {
         return true;
       }
       if (t instanceof SQLException sql) {

@@ -1,0 +1,190 @@
+package dev.keycast.queue.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+class BoundedBufferTest {
+  private static final Duration GENEROUS = Duration.ofSeconds(20);
+
+  enum Op { OFFER, TAKE, DRAIN, CLOSE }
+
+  @Provide
+  Arbitrary<List<Op>> ops() {
+    // CLOSE is rare so that most sequences exercise the open buffer for a while.
+    return Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(10, Arbitraries.just(Op.OFFER)),
+            net.jqwik.api.Tuple.of(8, Arbitraries.just(Op.TAKE)),
+            net.jqwik.api.Tuple.of(1, Arbitraries.just(Op.DRAIN)),
+            net.jqwik.api.Tuple.of(1, Arbitraries.just(Op.CLOSE)))
+        .list()
+        .ofMaxSize(200);
+  }
+
+  /** Single-threaded model check: FIFO order, FULL iff at capacity, CLOSED once closed, drain empties. */
+  @Property(tries = 200)
+  void operations_anySequence_matchBoundedFifoModel(
+      @ForAll @IntRange(min = 1, max = 8) int capacity, @ForAll("ops") @Size(max = 200) List<Op> ops)
+      throws Exception {
+    BoundedBuffer<Integer> buffer = new BoundedBuffer<>(capacity);
+    ArrayDeque<Integer> model = new ArrayDeque<>();
+    boolean closed = false;
+    int next = 0;
+    for (Op op : ops) {
+      switch (op) {
+        case OFFER -> {
+          BoundedBuffer.Offer expected =
+              closed ? BoundedBuffer.Offer.CLOSED
+                  : model.size() == capacity ? BoundedBuffer.Offer.FULL : BoundedBuffer.Offer.ACCEPTED;
+          assertThat(buffer.offer(next)).isEqualTo(expected);
+          if (expected == BoundedBuffer.Offer.ACCEPTED) {
+            model.addLast(next);
+          }
+          next++;
+        }
+        case TAKE -> {
+          if (!model.isEmpty()) {
+            assertThat(buffer.take()).isEqualTo(model.removeFirst());
+          } else if (closed) {
+            assertThat(buffer.take()).isNull(); // closed and empty: returns at once
+          }
+        }
+        case DRAIN -> {
+          assertThat(buffer.drain()).containsExactlyElementsOf(model);
+          model.clear();
+        }
+        case CLOSE -> {
+          buffer.close();
+          closed = true;
+        }
+      }
+      assertThat(buffer.size()).isEqualTo(model.size());
+    }
+    assertThat(buffer.capacity()).isEqualTo(capacity);
+  }
+
+  @Test
+  void take_emptyThenClosed_wakesAndReturnsNull() throws Exception {
+    BoundedBuffer<String> buffer = new BoundedBuffer<>(2);
+    AtomicReference<Object> got = new AtomicReference<>("unset");
+    Thread taker = Thread.ofVirtual().start(() -> {
+      try {
+        got.set(buffer.take());
+      } catch (InterruptedException e) {
+        got.set(e);
+      }
+    });
+    await().atMost(GENEROUS).until(() -> taker.getState() == Thread.State.WAITING);
+    buffer.close();
+    assertThat(taker.join(GENEROUS)).isTrue();
+    assertThat(got.get()).isNull();
+  }
+
+  @Test
+  void put_fullThenTaken_completesWithoutLoss() throws Exception {
+    BoundedBuffer<Integer> buffer = new BoundedBuffer<>(1);
+    assertThat(buffer.offer(1)).isEqualTo(BoundedBuffer.Offer.ACCEPTED);
+    AtomicReference<Object> outcome = new AtomicReference<>();
+    Thread putter = Thread.ofVirtual().start(() -> {
+      try {
+        outcome.set(buffer.put(2));
+      } catch (InterruptedException e) {
+        outcome.set(e);
+      }
+    });
+    await().atMost(GENEROUS).until(() -> putter.getState() == Thread.State.WAITING);
+    assertThat(buffer.take()).isEqualTo(1);
+    assertThat(putter.join(GENEROUS)).isTrue();
+    assertThat(outcome.get()).isEqualTo(BoundedBuffer.Offer.ACCEPTED);
+    assertThat(buffer.take()).isEqualTo(2);
+  }
+
+  @Test
+  void put_fullThenClosed_returnsClosedAndDoesNotAdd() throws Exception {
+    BoundedBuffer<Integer> buffer = new BoundedBuffer<>(1);
+    buffer.offer(1);
+    AtomicReference<Object> outcome = new AtomicReference<>();
+    Thread putter = Thread.ofVirtual().start(() -> {
+      try {
+        outcome.set(buffer.put(2));
+      } catch (InterruptedException e) {
+        outcome.set(e);
+      }
+    });
+    await().atMost(GENEROUS).until(() -> putter.getState() == Thread.State.WAITING);
+    buffer.close();
+    assertThat(putter.join(GENEROUS)).isTrue();
+    assertThat(outcome.get()).isEqualTo(BoundedBuffer.Offer.CLOSED);
+    assertThat(buffer.drain()).containsExactly(1);
+  }
+
+  /** Producers racing close: every element is accepted-then-taken-or-drained exactly once, or refused. */
+  @Property(tries = 30)
+  void offer_racingCloseAndConsumers_everyElementExactlyOnce(
+      @ForAll @IntRange(min = 1, max = 32) int capacity,
+      @ForAll @IntRange(min = 1, max = 3) int consumers,
+      @ForAll @IntRange(min = 0, max = 2000) int closeAfter)
+      throws Exception {
+    BoundedBuffer<Integer> buffer = new BoundedBuffer<>(capacity);
+    int total = 2000;
+    BoundedBuffer.Offer[] results = new BoundedBuffer.Offer[total];
+    int[] seen = new int[total];
+    List<List<Integer>> taken = new ArrayList<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < consumers; c++) {
+      List<Integer> mine = new ArrayList<>();
+      taken.add(mine);
+      threads.add(Thread.ofVirtual().start(() -> {
+        try {
+          Integer e;
+          while ((e = buffer.take()) != null) {
+            mine.add(e);
+          }
+        } catch (InterruptedException ex) {
+          throw new AssertionError(ex);
+        }
+      }));
+    }
+    java.util.concurrent.atomic.AtomicInteger offered = new java.util.concurrent.atomic.AtomicInteger();
+    Thread producer = Thread.ofPlatform().start(() -> {
+      for (int i = 0; i < total; i++) {
+        results[i] = buffer.offer(i);
+        offered.incrementAndGet();
+        if (results[i] == BoundedBuffer.Offer.FULL) {
+          Thread.onSpinWait();
+        }
+      }
+    });
+    int closeAt = closeAfter;
+    while (producer.isAlive() && offered.get() < closeAt) {
+      Thread.onSpinWait();
+    }
+    buffer.close();
+    producer.join();
+    List<Integer> drained = buffer.drain();
+    for (Thread t : threads) {
+      assertThat(t.join(GENEROUS)).isTrue();
+    }
+    for (List<Integer> mine : taken) {
+      mine.forEach(e -> seen[e]++);
+    }
+    drained.forEach(e -> seen[e]++);
+    for (int i = 0; i < total; i++) {
+      int expected = results[i] == BoundedBuffer.Offer.ACCEPTED ? 1 : 0;
+      assertThat(seen[i]).as("element %d (%s)", i, results[i]).isEqualTo(expected);
+    }
+  }
+}
