@@ -85,6 +85,7 @@ public record BunkerUri(PublicKey signerPubkey, List<String> relays, @Nullable S
   /** The URI with the secret replaced by {@code ***}. */
   @Override
   public String toString() {
-    return new BunkerUri(signerPubkey, relays, secret == null ? null : "***").format();
+    String text = new BunkerUri(signerPubkey, relays, secret == null ? null : "***").format();
+    return text.replace("secret=%2A%2A%2A", "secret=***");
   }
 }

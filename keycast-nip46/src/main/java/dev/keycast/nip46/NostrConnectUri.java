@@ -129,14 +129,14 @@ public record NostrConnectUri(
     return format(secret);
   }
 
-  private String format(String secretText) {
+  private String format(@Nullable String secretText) {
     StringBuilder sb = new StringBuilder("nostrconnect://").append(clientPubkey.toHex());
     char sep = '?';
     for (String r : relays) {
       sb.append(sep).append("relay=").append(UriQuery.encode(r));
       sep = '&';
     }
-    sb.append("&secret=").append(UriQuery.encode(secretText));
+    sb.append("&secret=").append(secretText == null ? "***" : UriQuery.encode(secretText));
     if (!perms.isEmpty()) {
       sb.append("&perms=").append(UriQuery.encode(perms.toString()));
     }
@@ -155,6 +155,6 @@ public record NostrConnectUri(
   /** The URI with the secret replaced by {@code ***}. */
   @Override
   public String toString() {
-    return format("***");
+    return format(null);
   }
 }

@@ -33,6 +33,17 @@ class ConnectUriTest {
   }
 
   @Test
+  void bunker_format_matchesNostrToolsBunkerRegex() {
+    // nostr-tools 2.x parseBunkerInput: /^bunker:\/\/([0-9a-f]{64})\??([?\/\w:.=&%-]*)$/
+    java.util.regex.Pattern nostrTools = java.util.regex.Pattern.compile("^bunker://([0-9a-f]{64})\\??([?/\\w:.=&%-]*)$");
+    BunkerUri u = new BunkerUri(KEY, List.of("wss://r.example/p?x=1&y=a%20b", "ws://[::1]:7777"), "a b*c+d~e/é");
+    assertThat(u.format()).matches(nostrTools);
+    assertThat(BunkerUri.parse(u.format())).isEqualTo(u);
+    assertThat(u.toString()).contains("secret=***").doesNotContain("a%20b");
+    // Checked by hand: nostr-tools 2.25.2 parseBunkerInput(u.format()) returns these relays and this secret.
+  }
+
+  @Test
   void bunker_uppercaseKeyAndScheme_accepted() {
     BunkerUri u = BunkerUri.parse("BUNKER://" + HEX.toUpperCase() + "/?relay=wss://r#frag");
     assertThat(u.signerPubkey()).isEqualTo(KEY);
@@ -67,6 +78,22 @@ class ConnectUriTest {
     assertThat(u.image()).isEqualTo("https://app.example/i.png");
     assertThat(NostrConnectUri.parse(u.format())).isEqualTo(u);
     assertThat(u.toString()).contains("secret=***").doesNotContain("0s");
+  }
+
+  @Test
+  void nostrconnect_parse_outputOfNostrTools() {
+    // Recorded from nostr-tools 2.25.2 createNostrConnectURI (URLSearchParams: '+' for space, '*' unescaped).
+    String g = "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798";
+    NostrConnectUri u = NostrConnectUri.parse("nostrconnect://" + g + "?relay=wss%3A%2F%2Fa.example"
+        + "&relay=ws%3A%2F%2F127.0.0.1%3A7777&secret=s+e*c&perms=sign_event%3A1%2Cnip44_encrypt&name=My+App"
+        + "&url=https%3A%2F%2Fx.example&image=https%3A%2F%2Fx.example%2Fi.png");
+    assertThat(u.clientPubkey().toHex()).isEqualTo(g);
+    assertThat(u.relays()).containsExactly("wss://a.example", "ws://127.0.0.1:7777");
+    assertThat(u.secret()).isEqualTo("s e*c");
+    assertThat(u.perms()).isEqualTo(PermissionSet.of(Permission.signEvent(1), Permission.of(Nip46Method.NIP44_ENCRYPT)));
+    assertThat(u.name()).isEqualTo("My App");
+    assertThat(u.url()).isEqualTo("https://x.example");
+    assertThat(u.image()).isEqualTo("https://x.example/i.png");
   }
 
   @Test

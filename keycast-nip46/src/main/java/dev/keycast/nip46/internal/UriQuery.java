@@ -72,9 +72,12 @@ public final class UriQuery {
     }
   }
 
-  /** Percent-encodes a query value (form encoding). */
+  /**
+   * Percent-encodes a query value so that only {@code [A-Za-z0-9._-]} and {@code %XX} remain: nostr-tools matches
+   * bunker URIs against {@code [?\/\w:.=&%-]*}, which has no room for {@code +} or {@code *}.
+   */
   public static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A");
   }
 
   /** Checks a relay URL: a ws:// or wss:// URL with a host. Returns it unchanged. */

@@ -54,6 +54,7 @@ final class RelayConnection {
   // Guarded by lock.
   private RelayState state = RelayState.CONNECTING;
   private @Nullable WebSocket socket;
+  private @Nullable Session session;
   private CompletableFuture<?> sendTail = CompletableFuture.completedFuture(null);
   private final Set<String> sessionSubscriptions = new HashSet<>();
   private Set<String> previousSessionSubscriptions = Set.of();
@@ -67,6 +68,10 @@ final class RelayConnection {
   /** Consecutive CLOSED answers per subscription, for the resubscribe backoff. */
   private final Map<String, Integer> closedRetries = new ConcurrentHashMap<>();
   private volatile boolean closed;
+  /** Completes when close() has flushed and closed the socket (already complete when there was none). */
+  private volatile CompletableFuture<?> closing = CompletableFuture.completedFuture(null);
+  /** How long close() waits for queued frames before sending the close frame. */
+  private static final long DRAIN_MILLIS = 2000;
   private volatile long lastReceivedNanos = System.nanoTime();
   private @Nullable Thread loop;
 
@@ -101,14 +106,15 @@ final class RelayConnection {
     while (!closed) {
       setState(RelayState.CONNECTING);
       connectAttempts.incrementAndGet();
-      Session session = new Session();
+      Session current = new Session();
       WebSocket ws;
+      CompletableFuture<WebSocket> opening = http.newWebSocketBuilder()
+          .connectTimeout(config.connectTimeout())
+          .buildAsync(uri, current);
       try {
-        ws = http.newWebSocketBuilder()
-            .connectTimeout(config.connectTimeout())
-            .buildAsync(uri, session)
-            .get(config.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        ws = opening.get(config.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
       } catch (ExecutionException | TimeoutException e) {
+        opening.thenAccept(WebSocket::abort);
         recordError("connect failed: " + describe(e instanceof ExecutionException ? e.getCause() : e));
         failures++;
         if (!backoff(failures)) {
@@ -116,17 +122,19 @@ final class RelayConnection {
         }
         continue;
       } catch (InterruptedException e) {
+        // Closed while connecting: a socket that opens later is aborted.
+        opening.thenAccept(WebSocket::abort);
         break;
       }
       long startNanos = System.nanoTime();
-      if (!onConnected(ws)) {
+      if (!onConnected(ws, current)) {
         ws.abort();
         break;
       }
       try {
-        awaitSessionEnd(ws, session);
+        awaitSessionEnd(ws, current);
       } catch (InterruptedException e) {
-        ws.abort();
+        // Interrupted by close(), which drains queued frames, sends a close frame and then aborts the socket.
         break;
       }
       ws.abort();
@@ -190,13 +198,14 @@ final class RelayConnection {
   }
 
   /** Marks the session open and sends subscriptions and pending publishes; false if closed meanwhile. */
-  private boolean onConnected(WebSocket ws) {
+  private boolean onConnected(WebSocket ws, Session s) {
     lock.lock();
     try {
       if (closed) {
         return false;
       }
       socket = ws;
+      session = s;
       sendTail = CompletableFuture.completedFuture(null);
       queuedFrames.set(0);
       state = RelayState.CONNECTED;
@@ -242,6 +251,7 @@ final class RelayConnection {
     lock.lock();
     try {
       socket = null;
+      session = null;
       connectedSince = null;
       previousSessionSubscriptions = Set.copyOf(sessionSubscriptions);
       sessionSubscriptions.clear();
@@ -570,23 +580,34 @@ final class RelayConnection {
   /** Stops the loop, closes the socket, fails pending publishes as NOT_SENT. Does not wait. */
   void close() {
     WebSocket ws;
+    Session s;
+    CompletableFuture<?> tail;
     lock.lock();
     try {
       closed = true;
       state = RelayState.CLOSED;
       ws = socket;
+      s = session;
+      tail = sendTail;
       socket = null;
+      session = null;
     } finally {
       lock.unlock();
     }
     if (ws != null) {
-      try {
-        ws.sendClose(WebSocket.NORMAL_CLOSURE, "")
-            .orTimeout(1, TimeUnit.SECONDS)
-            .whenComplete((r, e) -> ws.abort());
-      } catch (RuntimeException e) {
-        ws.abort();
-      }
+      // Frames already queued (a reply published just before shutdown) go out first, within a bound; then a close
+      // frame; then we wait for the relay's close frame before aborting, because aborting a socket that still has
+      // unread input resets the connection, and a reset can make the relay drop frames it has not read yet.
+      CompletableFuture<Void> peerClosed = s == null ? CompletableFuture.completedFuture(null) : s.ended;
+      closing = tail.handle((r, e) -> null)
+          .completeOnTimeout(null, DRAIN_MILLIS, TimeUnit.MILLISECONDS)
+          .thenCompose(v -> ws.sendClose(WebSocket.NORMAL_CLOSURE, ""))
+          .thenCompose(v -> peerClosed.handle((r, e) -> null))
+          .orTimeout(DRAIN_MILLIS + 1000, TimeUnit.MILLISECONDS)
+          .handle((r, e) -> {
+            ws.abort();
+            return null;
+          });
     }
     Thread t = loop;
     if (t != null) {
@@ -598,11 +619,17 @@ final class RelayConnection {
     notifyState(RelayState.CLOSED);
   }
 
-  /** Waits for the loop thread to end. */
+  /** Waits (bounded) for the loop thread to end and the socket to be closed. */
   void awaitTermination(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
     Thread t = loop;
     if (t != null) {
       t.join(timeout);
+    }
+    try {
+      closing.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      // Bounded wait: the abort in the closing chain runs regardless.
     }
   }
 }

@@ -304,7 +304,8 @@ public final class RelayPool implements AutoCloseable {
 
   /**
    * Closes every connection, completes pending publishes as not sent, and shuts down the I/O executor if the pool
-   * owns it. Blocks up to a few seconds. Idempotent.
+   * owns it. Frames already queued on a connected relay (an event published just before) are sent before the close
+   * frame. Blocks up to about four seconds in total. Idempotent.
    */
   @Override
   public void close() {
@@ -322,8 +323,9 @@ public final class RelayPool implements AutoCloseable {
     }
     all.forEach(RelayConnection::close);
     try {
+      long deadline = System.nanoTime() + Duration.ofSeconds(4).toNanos();
       for (RelayConnection c : all) {
-        c.awaitTermination(Duration.ofSeconds(2));
+        c.awaitTermination(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -5,7 +5,7 @@ import dev.keycast.nip46.Nip46Request;
 /**
  * Asks someone (a user, an admin, an external service) to approve a request that the policy and the client's
  * granted perms already allow. {@link DefaultRequestHandler} calls it last, just before executing the request, for
- * every method except {@code ping}, {@code connect}'s unauthorised attempts, and {@code logout}.
+ * every request the policy allowed except {@code connect}, {@code ping} and {@code logout}.
  *
  * <p>Threads: called on a work-queue worker (a virtual thread); it may block briefly (a database lookup), but a
  * human's answer must come through {@link ApprovalDecision.Challenge}, not by blocking. Must be thread-safe and

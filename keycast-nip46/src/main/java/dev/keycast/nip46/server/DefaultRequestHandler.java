@@ -187,6 +187,7 @@ public final class DefaultRequestHandler implements RequestHandler {
         ctx.sendInterim(new Nip46Response.AuthUrl(request.id(), ch.authUrl()));
         yield ch.decision()
             .toCompletableFuture()
+            .copy() // the timeout must not complete the embedder's own future
             .orTimeout(approvalTimeout.toMillis(), TimeUnit.MILLISECONDS)
             .handleAsync((later, ex) -> {
               if (ex == null && later instanceof ApprovalDecision.Allow) {

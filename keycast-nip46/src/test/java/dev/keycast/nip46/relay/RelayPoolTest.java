@@ -123,7 +123,9 @@ class RelayPoolTest {
     DevRelay live = relay();
     String dead = "ws://127.0.0.1:" + freePort();
     RelayPool pub = closeLater(RelayPool.create(
-        fastConfig().publishTimeout(Duration.ofSeconds(2)).build(), (url, sub, ev) -> {}));
+        fastConfig().publishTimeout(Duration.ofSeconds(5)).build(), (url, sub, ev) -> {}));
+    // Connect first: the (short) publish timeout must only have to cover the dead relay.
+    awaitConnected(pub, pub.addRelay(live.url()), 1);
     PublishResult r = pub.publish(event(1, "x"), List.of(live.url(), dead)).get(30, TimeUnit.SECONDS);
     assertThat(r.acks().get(RelayPool.normalizeUrl(live.url())).outcome()).isEqualTo(PublishResult.Outcome.ACCEPTED);
     assertThat(r.acks().get(dead).outcome()).isEqualTo(PublishResult.Outcome.TIMED_OUT);
@@ -176,7 +178,9 @@ class RelayPoolTest {
     awaitConnected(pool, ub, 1);
 
     RelayPool pub = closeLater(RelayPool.create(
-        fastConfig().publishTimeout(Duration.ofSeconds(2)).build(), (url, sub, ev) -> {}));
+        fastConfig().publishTimeout(Duration.ofSeconds(5)).build(), (url, sub, ev) -> {}));
+    awaitConnected(pub, pub.addRelay(a.url()), 1);
+    awaitConnected(pub, pub.addRelay(b.url()), 1);
     SignedEvent e = TestEvents.toP(signer, "once, thrice delivered");
     PublishResult r = pub.publish(e, List.of(a.url(), b.url(), dead)).get(30, TimeUnit.SECONDS);
     assertThat(r.acceptedBy()).containsExactlyInAnyOrder(ua, ub);
@@ -332,6 +336,19 @@ class RelayPoolTest {
     assertThat(pool.removeRelay(b.url())).isTrue();
     assertThat(pool.removeRelay(b.url())).isFalse();
     assertThat(pool.status()).isEmpty();
+  }
+
+  @Test
+  void close_rightAfterPublish_flushesQueuedFramesFirst() throws Exception {
+    DevRelay relay = relay();
+    RelayPool pool = RelayPool.create(fastConfig().build(), (u, s, e) -> {});
+    String url = pool.addRelay(relay.url());
+    awaitConnected(pool, url, 1);
+    for (int i = 0; i < 20; i++) {
+      pool.publish(event(1, "last words " + i), List.of(url));
+    }
+    pool.close();
+    await().atMost(GENEROUS).until(() -> relay.storedEventCount() == 20);
   }
 
   @Test
