@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +41,32 @@ import org.slf4j.LoggerFactory;
 public final class AuthorizationCache {
   private static final Logger LOG = LoggerFactory.getLogger(AuthorizationCache.class);
 
-  /** A user's key, with a signer prepared for it. */
-  record UserKey(SecretKey secretKey, SchnorrSigner signer) {
+  /** A user's key, with a signer prepared on first use (on the CPU executor, where signing runs). */
+  static final class UserKey {
+    private final SecretKey secretKey;
+    private volatile @Nullable SchnorrSigner signer;
+
+    UserKey(SecretKey secretKey) {
+      this.secretKey = secretKey;
+    }
+
+    SecretKey secretKey() {
+      return secretKey;
+    }
+
+    /** CPU-bound the first time: call it on the CPU executor. */
+    SchnorrSigner signer() {
+      SchnorrSigner s = signer;
+      if (s == null) {
+        s = SchnorrSigner.create(secretKey); // a benign race may create two; both are equivalent
+        signer = s;
+      }
+      return s;
+    }
+
     @Override
     public String toString() {
-      return "UserKey[" + secretKey.publicKey() + "]";
+      return "UserKey[redacted]";
     }
   }
 
@@ -75,7 +97,7 @@ public final class AuthorizationCache {
         b.positiveTtl, b.negativeTtl, b.maxEntries, nanoClock);
     KeyStore keys = b.keys;
     this.userKeys = new SingleFlightCache<>(
-        name -> keys.loadSecret(name).map(sk -> new UserKey(sk, SchnorrSigner.create(sk))),
+        name -> keys.loadSecret(name).map(UserKey::new),
         b.positiveTtl, b.negativeTtl, b.maxEntries, nanoClock);
     this.policies = new SingleFlightCache<>(b.policyResolver, b.positiveTtl, b.negativeTtl, 10_000, nanoClock);
   }

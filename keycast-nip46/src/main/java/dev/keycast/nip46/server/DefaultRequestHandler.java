@@ -249,11 +249,11 @@ public final class DefaultRequestHandler implements RequestHandler {
     String id = request.id();
     try {
       return switch (request) {
-        case Nip46Request.GetPublicKey r -> Nip46Response.ok(id, user.secretKey().publicKey().toHex());
+        case Nip46Request.GetPublicKey r -> Nip46Response.ok(id, auth.userPublicKey().toHex());
         case Nip46Request.SignEvent r -> {
           EventTemplate t = r.template();
           UnsignedEvent unsigned =
-              new UnsignedEvent(user.secretKey().publicKey(), t.createdAt(), t.kind(), t.tags(), t.content());
+              new UnsignedEvent(auth.userPublicKey(), t.createdAt(), t.kind(), t.tags(), t.content());
           yield Nip46Response.ok(id, cpu.call("sign_event", () -> NostrEvents.sign(unsigned, user.signer()).toJson()));
         }
         case Nip46Request.Nip44Encrypt r -> Nip46Response.ok(id, cpu.call("nip44_encrypt",

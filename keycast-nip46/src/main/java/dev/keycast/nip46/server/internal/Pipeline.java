@@ -272,10 +272,11 @@ public final class Pipeline {
     @Nullable SignerError forced = forcedAnswer;
     SignedEvent ev = task.event;
     // 1. Authenticity, before any other work is spent on the event.
+    PublicKey[] keys; // [client, signer], parsed (point validation is curve math too) on the CPU executor
     try {
-      cpu.call("verify", () -> {
+      keys = cpu.call("verify", () -> {
         NostrEvents.verify(ev);
-        return null;
+        return new PublicKey[] {PublicKey.fromHex(ev.pubkey()), PublicKey.fromHex(task.signerHex)};
       });
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       stats.recordRejected(RejectReason.BAD_SIGNATURE);
@@ -299,29 +300,20 @@ public final class Pipeline {
     }
     // 4. The signer key (through the single-flight, negatively caching cache).
     AuthorizedSigner signer;
-    PublicKey client;
+    PublicKey client = keys[0];
     try {
-      client = PublicKey.fromHex(ev.pubkey());
-      signer = cache.signer(PublicKey.fromHex(task.signerHex)).orElse(null);
+      signer = cache.signer(keys[1]).orElse(null);
     } catch (StoreException e) {
       // The store is down. With a key seen before, answer "unavailable" (never serve from a stale entry);
       // without one there is nothing to encrypt a reply with.
-      signer = lastKnownSigner(task.signerHex);
+      signer = cache.lastKnownSigner(keys[1]).orElse(null);
       if (signer == null) {
         LOG.warn("cannot load signer key {}: {}", task.signerHex, e.toString());
         stats.recordRejected(RejectReason.STORE_UNAVAILABLE);
         return false;
       }
       LOG.debug("store down; answering with the last known key of {}", task.signerHex);
-      client = clientKey(ev.pubkey());
-      if (client == null) {
-        stats.recordRejected(RejectReason.MALFORMED_EVENT);
-        return false;
-      }
       forced = SignerError.UNAVAILABLE;
-    } catch (GeneralSecurityException e) {
-      stats.recordRejected(RejectReason.MALFORMED_EVENT);
-      return false;
     }
     if (signer == null) {
       stats.recordRejected(RejectReason.UNKNOWN_SIGNER);
@@ -424,22 +416,6 @@ public final class Pipeline {
       }
     });
     return true;
-  }
-
-  private @Nullable AuthorizedSigner lastKnownSigner(String signerHex) {
-    try {
-      return cache.lastKnownSigner(PublicKey.fromHex(signerHex)).orElse(null);
-    } catch (GeneralSecurityException e) {
-      return null;
-    }
-  }
-
-  private static @Nullable PublicKey clientKey(String hex) {
-    try {
-      return PublicKey.fromHex(hex);
-    } catch (GeneralSecurityException e) {
-      return null;
-    }
   }
 
   private void cpuRefused(Exception e) {
