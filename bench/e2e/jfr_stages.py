@@ -6,7 +6,9 @@
 Reads jdk.ExecutionSample (threads running Java code) and jdk.NativeMethodSample (threads in native code: JNI or
 FFM crypto, socket reads) through `jfr print --json`, walks each stack from the leaf towards the root and labels
 it with the first stage marker it meets; prints JSON: samples per stage (share of all samples), per thread group,
-and the hottest leaf methods. A sampling profile: shares, not absolute times.
+and the hottest leaf methods. Samples of waiting threads (selector waits, parked threads, blocking reads) are
+excluded. A sampling profile: shares, not absolute times; a native call's cost can show on the Java frame right
+after it.
 """
 import collections
 import json
@@ -25,10 +27,10 @@ CRYPTO = [
     (r"Nip44ConversationKey|Ecdh\.", "ecdh"),
 ]
 CONTEXT = [
-    (r"server\.internal\.Pipeline\.send|Pipeline\.lambda\$send", "reply"),
+    (r"Pipeline\.(lambda\$)?send", "reply"),
     (r"DefaultRequestHandler", "handler"),
     (r"Pipeline\.onEvent|Pipeline\.onParsedEvent|IntakeFilter|EventJson\.parse", "intake"),
-    (r"Pipeline\.process", "worker"),
+    (r"Pipeline\.(lambda\$)?process", "worker"),
     (r"RelayPoolTransport\.publish|RelayPool\.publish", "publish"),
     (r"AuthorizationCache|SingleFlight|store\.internal|org\.jdbi|com\.zaxxer|org\.sqlite|org\.postgresql", "store"),
     (r"RelayPool|RelayConnection|jdk\.internal\.net\.http|java\.net\.http|sun\.nio\.ch|org\.java_websocket",
@@ -45,8 +47,13 @@ def frames(ev):
     for f in st.get("frames") or []:
         m = f.get("method") or {}
         t = (m.get("type") or {}).get("name", "?")
-        out.append(f"{t}.{m.get('name', '?')}")
+        out.append(f"{t}.{m.get('name', '?')}".replace("/", "."))
     return out
+
+
+# Native samples of threads that are waiting, not computing (selector waits, parked threads, blocking reads).
+IDLE = re.compile(r"EPoll\.wait|Net\.poll|Net\.accept|ServerSocketChannelImpl\.accept|Unsafe\.park|Object\.wait|"
+                  r"Thread\.sleep|SocketDispatcher\.read0|FileDispatcherImpl\.read0|IOUtil\.drain")
 
 
 def label(fs):
@@ -90,8 +97,12 @@ def main():
     groups = collections.Counter()
     leaves = collections.Counter()
     kinds = collections.Counter()
+    idle = 0
     for ev in events:
         fs = frames(ev)
+        if fs and IDLE.search(fs[0]):
+            idle += 1
+            continue
         kinds[ev["type"]] += 1
         stages[label(fs)] += 1
         groups[group(ev["values"].get("sampledThread"))] += 1
@@ -99,7 +110,7 @@ def main():
             leaves[fs[0]] += 1
     total = sum(stages.values()) or 1
     pct = lambda c: {k: {"samples": v, "share": round(v / total, 3)} for k, v in c.most_common()}
-    print(json.dumps({"samples": total, "by_type": dict(kinds), "stages": pct(stages),
+    print(json.dumps({"samples": total, "idle_samples_excluded": idle, "by_type": dict(kinds), "stages": pct(stages),
                       "thread_groups": pct(groups), "top_leaves": dict(leaves.most_common(25))}))
 
 

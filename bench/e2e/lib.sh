@@ -6,7 +6,8 @@ ROOT="$(cd "$E2E_DIR/../.." && pwd)"
 . "$ROOT/scripts/java-home.sh"
 keycast_find_java_home >/dev/null || { echo "bench/e2e: needs a JDK 21+" >&2; exit 1; }
 JAVA="$JAVA_HOME/bin/java"
-JAR="$ROOT/keycast-cli/target/keycast.jar"
+# KEYCAST_JAR: measure a given build (A/B comparisons) instead of building this checkout's.
+JAR="${KEYCAST_JAR:-$ROOT/keycast-cli/target/keycast.jar}"
 E2E_PIDS=()
 E2E_NAME="$(basename "${0%.sh}")"
 E2E_OUT="${E2E_OUT:-$E2E_DIR/out/$E2E_NAME}"
@@ -27,11 +28,17 @@ trap e2e_cleanup EXIT
 
 # Builds keycast.jar if needed (through ./keycast, which rebuilds when sources changed).
 e2e_build() {
-  "$ROOT/keycast" --version >/dev/null
+  [ -n "${KEYCAST_JAR:-}" ] || "$ROOT/keycast" --version >/dev/null
 }
 
 # Runs the keycast CLI (no JVM flags of ours).
-kc() { "$ROOT/keycast" "$@"; }
+kc() {
+  if [ -n "${KEYCAST_JAR:-}" ]; then
+    "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" "$@"
+  else
+    "$ROOT/keycast" "$@"
+  fi
+}
 
 # A free loopback port (bound and released; good enough on a machine where everyone else binds port 0).
 e2e_free_port() {

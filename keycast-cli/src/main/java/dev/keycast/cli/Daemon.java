@@ -7,6 +7,7 @@ import dev.keycast.cli.internal.MicrometerQueueStatsCounter;
 import dev.keycast.cli.internal.TerminalQr;
 import dev.keycast.nip46.RelayException;
 import dev.keycast.nip46.relay.DevRelay;
+import dev.keycast.nip46.server.AuthorizationCache;
 import dev.keycast.nip46.server.Bunker;
 import dev.keycast.nip46.server.BunkerHealth;
 import dev.keycast.nip46.server.IntakeLimits;
@@ -17,6 +18,7 @@ import dev.keycast.nip46.store.MasterKey;
 import dev.keycast.nip46.store.NewAuthorization;
 import dev.keycast.queue.CpuExecutorConfig;
 import dev.keycast.queue.WorkQueueConfig;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -201,6 +203,16 @@ final class Daemon implements AutoCloseable {
         .description("workers running a request (as of the last health sample)").register(metrics.registry());
     Gauge.builder(KeycastMetrics.name("queue.capacity"), this, d -> c.queueCapacity())
         .description("request queue capacity").register(metrics.registry());
+    // Store loads behind the authorization cache: with single flight, one per cold key however many requests
+    // miss at once (bench/e2e/keys.sh reads them).
+    FunctionCounter.builder(KeycastMetrics.name("cache.loads"), b.authorizationCache(),
+            AuthorizationCache::signerLoadCount)
+        .description("authorization (bunker key) loads from the store").tag("kind", "signer")
+        .register(metrics.registry());
+    FunctionCounter.builder(KeycastMetrics.name("cache.loads"), b.authorizationCache(),
+            cache -> cache.loadCount() - cache.signerLoadCount())
+        .description("client and user key loads from the store").tag("kind", "client_or_user_key")
+        .register(metrics.registry());
 
     // 6. tell the user
     out.println("keycast serving on " + String.join(", ", relays) + (devRelay != null ? " (in-process dev relay)" : ""));

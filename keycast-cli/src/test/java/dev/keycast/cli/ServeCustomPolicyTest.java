@@ -55,6 +55,12 @@ class ServeCustomPolicyTest {
             System.currentTimeMillis() / 1000)).get();
         assertThat(sign).isInstanceOf(Nip46Result.Failure.class);
       }
+      // the store loads behind the cache are exported (this authorization's key was loaded at least once)
+      String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://127.0.0.1:" + d.daemon.httpPort() + "/metrics")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+      assertThat(metrics).containsPattern("keycast_cache_loads_total\\{kind=\"signer\"} [1-9]")
+          .contains("keycast_cache_loads_total{kind=\"client_or_user_key\"}");
     }
   }
 }

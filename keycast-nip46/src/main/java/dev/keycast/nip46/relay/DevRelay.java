@@ -179,6 +179,11 @@ public final class DevRelay implements AutoCloseable {
     return server.getConnections().size();
   }
 
+  /** Whether accepted connections have Nagle's algorithm off (they do: see the server's constructor). */
+  boolean tcpNoDelay() {
+    return server.isTcpNoDelay();
+  }
+
   /**
    * Stops the relay: closes every connection (with a close frame) and releases the port. Blocks up to about a
    * second. Idempotent.
@@ -214,6 +219,10 @@ public final class DevRelay implements AutoCloseable {
       this.maxStored = maxStored;
       setReuseAddr(true);
       setDaemon(true);
+      // Relay traffic is small frames in both directions (EVENT, OK): with Nagle's algorithm on, a frame written
+      // while the previous one is unacknowledged waits for the peer's delayed ACK (about 40 ms on Linux), which
+      // put a ~50 ms floor under every NIP-46 round trip (bench/e2e/throughput.sh at concurrency 1).
+      setTcpNoDelay(true);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.keycast.crypto.PublicKey;
 import dev.keycast.nip46.policy.Policies;
 import dev.keycast.nip46.policy.Policy;
 import dev.keycast.nip46.relay.RelayPoolConfig;
+import dev.keycast.nip46.server.internal.BatchingAuditLog;
 import dev.keycast.nip46.server.internal.Envelope;
 import dev.keycast.nip46.server.internal.Pipeline;
 import dev.keycast.nip46.server.internal.RateLimiter;
@@ -75,7 +76,10 @@ public final class Bunker implements AutoCloseable {
   /** Revoked or expired authorizations stay subscribed this long, so their clients get "unauthorized". */
   private static final Duration RECENTLY_INACTIVE = Duration.ofDays(1);
 
+  private static final int AUDIT_BUFFER = 8192;
+
   private final AuthorizationStore authorizations;
+  private final BatchingAuditLog audit;
   private final AuthorizationCache cache;
   private final CpuExecutor cpu;
   private final boolean ownsCpu;
@@ -109,10 +113,12 @@ public final class Bunker implements AutoCloseable {
         : AuthorizationCache.builder(b.authorizations, b.keys).policies(b.policies).build();
     this.ownsCpu = b.cpu == null;
     this.cpu = b.cpu != null ? b.cpu : CpuExecutor.start(b.cpuConfig);
+    // The audit write leaves the request path: batched by one writer thread (see BatchingAuditLog).
+    this.audit = new BatchingAuditLog(b.audit, AUDIT_BUFFER);
     try {
       RequestHandler handler = b.handler != null
           ? b.handler
-          : DefaultRequestHandler.builder(b.authorizations, b.audit, cache, cpu)
+          : DefaultRequestHandler.builder(b.authorizations, audit, cache, cpu)
               .approvalHook(b.approvalHook)
               .clock(clock)
               .build();
@@ -137,6 +143,7 @@ public final class Bunker implements AutoCloseable {
       this.queue = WorkQueue.start(qc);
       pipeline.attach(queue);
     } catch (RuntimeException e) {
+      audit.close();
       if (ownsCpu) {
         cpu.close();
       }
@@ -277,6 +284,7 @@ public final class Bunker implements AutoCloseable {
     pipeline.stopIntake();
     queue.shutdown(shutdownDeadline);
     pipeline.finish(shutdownDeadline);
+    audit.close();
     transport.close();
     if (ownsCpu) {
       cpu.close();
