@@ -59,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Pipeline and threads</h2>
  * Relay I/O threads run the cheap intake ({@link IntakeFilter}: size, kind, recipient, age, dedupe) and offer the
  * event to a bounded {@link WorkQueue} without blocking. A full queue is answered at once with an encrypted
- * {@code overloaded, retry later} (on a bounded set of overflow threads) and counted. Queue workers (virtual
+ * {@code overloaded, retry later} (computed in a separate bounded overflow lane, so refusals are buffered, not
+ * dropped) and counted. Queue workers (virtual
  * threads) verify the signature, apply the per-client rate limit, look the signer key up through the
  * {@link AuthorizationCache} (single flight, negative caching), decrypt, run the {@link RequestHandler} and reply in
  * the request's scheme (NIP-44 or NIP-04), tagged {@code ["p", client]} and {@code ["e", request]}, on the relays
@@ -130,7 +131,7 @@ public final class Bunker implements AutoCloseable {
       this.transport = b.transportFactory.apply(b);
       this.pipeline = new Pipeline(intake, rateLimiter, limits.dedupeCapacity(), window, cache, handler, cpu,
           new Envelope(new Nip44ConversationKeyCache(b.conversationKeyCacheSize)), stats, transport, clock,
-          b.overflowConcurrency);
+          b.overflowConcurrency, b.overflowCapacity);
       WorkQueueConfig qc = WorkQueueConfig.builder()
           .name(b.queueConfig.name())
           .workers(b.queueConfig.workers())
@@ -383,6 +384,7 @@ public final class Bunker implements AutoCloseable {
     private Duration pollInterval = Duration.ofSeconds(1);
     private Clock clock = Clock.systemUTC();
     private int overflowConcurrency = 16;
+    private int overflowCapacity = 4096;
     private int conversationKeyCacheSize = 10_000;
     private RelayPoolConfig relayPoolConfig = RelayPoolConfig.defaults();
     private Function<Builder, RelayTransport> transportFactory =
@@ -509,12 +511,28 @@ public final class Bunker implements AutoCloseable {
       return this;
     }
 
-    /** @param concurrency the most overflow/shutdown replies computed at once (default 16); beyond, dropped */
+    /**
+     * @param concurrency how many overflow/shutdown replies ({@code overloaded, retry later}, {@code shutting
+     *     down}) are computed at once: the overflow lane's virtual-thread workers (default 16)
+     */
     public Builder overflowConcurrency(int concurrency) {
       if (concurrency < 1) {
         throw new IllegalArgumentException("overflowConcurrency must be >= 1");
       }
       this.overflowConcurrency = concurrency;
+      return this;
+    }
+
+    /**
+     * @param capacity how many refused requests may wait in the overflow lane for their error reply (default
+     *     4096); only beyond that is a request dropped without a reply, counted {@code overflow_dropped}. Each
+     *     waiting request holds its event (at most the intake size cap).
+     */
+    public Builder overflowCapacity(int capacity) {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("overflowCapacity must be >= 1");
+      }
+      this.overflowCapacity = capacity;
       return this;
     }
 
