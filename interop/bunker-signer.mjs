@@ -1,5 +1,6 @@
 // Drives a Keycast bunker with nostr-tools' BunkerSigner (the NIP-46 client many web apps use).
 // Usage: node [--experimental-websocket] bunker-signer.mjs <bunker-uri> [--denied-kind N] [--timeout-ms MS]
+// With --denied-kind N it also checks that signing kind N is refused with an error reply (the policy must deny it).
 // Prints one JSON line per step ({"step","ok",...}) and a final {"summary":...}; exits 0 only if every step passed.
 import { BunkerSigner, parseBunkerInput } from 'nostr-tools/nip46'
 import { generateSecretKey, getPublicKey, verifyEvent } from 'nostr-tools/pure'
@@ -9,7 +10,7 @@ import * as nip04 from 'nostr-tools/nip04'
 const args = process.argv.slice(2)
 const uri = args[0]
 const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt }
-const deniedKind = Number(opt('--denied-kind', '30000'))
+const deniedKindArg = opt('--denied-kind', null)
 const timeoutMs = Number(opt('--timeout-ms', '20000'))
 if (!uri || typeof WebSocket === 'undefined') {
   console.error(!uri ? 'usage: bunker-signer.mjs <bunker-uri>' : 'no global WebSocket: run node with --experimental-websocket (Node 20) or use Node 22+')
@@ -51,7 +52,7 @@ await step('sign_event', async () => {
   const ev = await signer.signEvent({ kind: 1, content: 'hello from nostr-tools "quoted" \n ünïcödé', tags: [['t', 'keycast']], created_at: Math.floor(Date.now() / 1000) })
   expect(verifyEvent(ev), 'signature does not verify')
   expect(ev.pubkey === userPk, `signed by ${ev.pubkey}, not the user key ${userPk}`)
-  return { id: ev.id }
+  return { id: ev.id, event: ev }
 })
 await step('nip44_encrypt', async () => {
   const ct = await signer.nip44Encrypt(thirdPk, 'to the third party (nip44)')
@@ -84,9 +85,9 @@ await step('unknown_method', async () => {
     return { error: e }
   }
 })
-await step('policy_denied', async () => {
+if (deniedKindArg !== null) await step('policy_denied', async () => {
   try {
-    const ev = await signer.signEvent({ kind: deniedKind, content: 'denied', tags: [], created_at: Math.floor(Date.now() / 1000) })
+    const ev = await signer.signEvent({ kind: Number(deniedKindArg), content: 'denied', tags: [], created_at: Math.floor(Date.now() / 1000) })
     throw new Error(`expected a denial, got a signed event ${ev.id}`)
   } catch (e) {
     if (typeof e !== 'string') throw e
