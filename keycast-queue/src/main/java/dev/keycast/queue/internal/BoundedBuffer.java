@@ -20,6 +20,15 @@ import org.jspecify.annotations.Nullable;
  * {@code ReentrantLock}, never {@code synchronized}, so a virtual thread waiting in {@link #take()} or {@link #put}
  * unmounts from its carrier. Writes before {@code offer}/{@code put} happen-before the matching {@code take} returns.
  *
+ * <p><b>Wake-ups.</b> Unlike {@code ArrayBlockingQueue}, an element added does not wake a sleeping consumer if another
+ * consumer is already on its way to the lock (woken and not yet back, or spinning briefly before it parks); that
+ * consumer, once it has taken an element, wakes the next sleeper if elements remain (a cascade, one wake-up per
+ * element at most, done before the taker returns, so a slow element never delays the next one's wake-up). With many
+ * idle consumers this avoids waking (and, for virtual threads, rescheduling) one consumer per element while an awake
+ * one could take it. The invariant, checked before every release of the lock: if elements are present and a consumer
+ * sleeps, then {@code pendingWakeups > 0}, and {@code pendingWakeups} never exceeds the number of consumers that will
+ * really come back to the lock (signalled sleepers and spinners), so no element is ever left with every consumer asleep.
+ *
  * @param <E> the element type
  */
 public final class BoundedBuffer<E> {
@@ -35,6 +44,9 @@ public final class BoundedBuffer<E> {
   }
 
   private static final VarHandle COUNT;
+  // Checks of count (each a volatile read plus Thread.onSpinWait) a consumer makes before parking, when no other
+  // consumer is already on its way: about a microsecond, the time a producer needs to add the next element.
+  static final int SPINS = 64;
 
   static {
     try {
@@ -55,6 +67,12 @@ public final class BoundedBuffer<E> {
   private volatile int count;
   // Written under the lock, read without it by offer's fast path (it only ever goes from false to true).
   private volatile boolean closed;
+  // Guarded by the lock: consumers parked in notEmpty.await() (including signalled ones not yet back).
+  private int sleepers;
+  // Guarded by the lock: a lower bound on the consumers that will certainly come back to the lock without a further
+  // signal (signalled sleepers and the spinner). Incremented only when such a consumer exists; decremented (not below
+  // 0) by every consumer coming back, so a spurious wake-up can only make it smaller, which costs an extra signal.
+  private int pendingWakeups;
 
   /**
    * Creates an empty, open buffer.
@@ -143,6 +161,7 @@ public final class BoundedBuffer<E> {
    */
   public @Nullable E take(@Nullable TakeStatus status) throws InterruptedException {
     boolean waited = false;
+    boolean spun = false;
     // lock(), not lockInterruptibly(): a consumer with a pending interrupt must still see "closed and empty" and exit.
     lock.lock();
     try {
@@ -151,10 +170,31 @@ public final class BoundedBuffer<E> {
           return null;
         }
         waited = true;
-        notEmpty.await();
+        if (!spun && pendingWakeups == 0) {
+          // Nobody is on the way: spin briefly (outside the lock) instead of parking at once. Producers see the
+          // pending wake-up and do not signal meanwhile; this thread comes back to the lock in any case.
+          spun = true;
+          pendingWakeups++;
+          lock.unlock();
+          try {
+            spin();
+          } finally {
+            lock.lock();
+            cameBack();
+          }
+          continue;
+        }
+        sleepers++;
+        try {
+          notEmpty.await();
+        } finally {
+          sleepers--;
+          cameBack();
+        }
       }
       return dequeue();
     } finally {
+      wakeOneIfNeeded();
       lock.unlock();
       if (status != null) {
         status.waited = waited;
@@ -233,7 +273,29 @@ public final class BoundedBuffer<E> {
       putIndex = 0;
     }
     COUNT.setRelease(this, count + 1);
-    notEmpty.signal();
+    wakeOneIfNeeded();
+  }
+
+  /** Under the lock: keeps the invariant "elements present and a consumer asleep imply a wake-up pending". */
+  private void wakeOneIfNeeded() {
+    if (pendingWakeups == 0 && sleepers > 0 && count > 0) {
+      pendingWakeups++;
+      notEmpty.signal();
+    }
+  }
+
+  /** Under the lock: a signalled, spuriously woken or spinning consumer is back. */
+  private void cameBack() {
+    if (pendingWakeups > 0) {
+      pendingWakeups--;
+    }
+  }
+
+  /** Outside the lock: waits briefly for an element or for closing, without parking. */
+  private void spin() {
+    for (int i = 0; i < SPINS && count == 0 && !closed; i++) {
+      Thread.onSpinWait();
+    }
   }
 
   private E dequeue() {

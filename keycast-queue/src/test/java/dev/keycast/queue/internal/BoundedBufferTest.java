@@ -187,4 +187,65 @@ class BoundedBufferTest {
       assertThat(seen[i]).as("element %d (%s)", i, results[i]).isEqualTo(expected);
     }
   }
+
+  /**
+   * The wake-up bookkeeping never strands an element: with many consumers parking and waking between bursts from
+   * racing producers, every accepted element is taken while the buffer is still open (closing wakes every consumer, so
+   * it would hide a lost wake-up; here the buffer is closed only after all elements were seen taken).
+   */
+  @Property(tries = 25)
+  void offer_burstsToParkingConsumers_everyElementTakenWithoutClose(
+      @ForAll @IntRange(min = 1, max = 16) int capacity,
+      @ForAll @IntRange(min = 1, max = 64) int consumers,
+      @ForAll @IntRange(min = 1, max = 3) int producers,
+      @ForAll @IntRange(min = 1, max = 40) int burst)
+      throws Exception {
+    BoundedBuffer<Integer> buffer = new BoundedBuffer<>(capacity);
+    int perProducer = 600;
+    java.util.concurrent.atomic.AtomicIntegerArray seen =
+        new java.util.concurrent.atomic.AtomicIntegerArray(producers * perProducer);
+    java.util.concurrent.atomic.AtomicInteger takenCount = new java.util.concurrent.atomic.AtomicInteger();
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < consumers; c++) {
+      threads.add(Thread.ofVirtual().start(() -> {
+        try {
+          Integer e;
+          while ((e = buffer.take()) != null) {
+            seen.incrementAndGet(e);
+            takenCount.incrementAndGet();
+          }
+        } catch (InterruptedException ex) {
+          throw new AssertionError(ex);
+        }
+      }));
+    }
+    List<Thread> producerThreads = new ArrayList<>();
+    for (int p = 0; p < producers; p++) {
+      int base = p * perProducer;
+      producerThreads.add(Thread.ofPlatform().start(() -> {
+        for (int i = 0; i < perProducer; i++) {
+          while (buffer.offer(base + i) == BoundedBuffer.Offer.FULL) {
+            Thread.onSpinWait();
+          }
+          if (i % burst == burst - 1) {
+            // Let the consumers drain and park before the next burst.
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+          }
+        }
+      }));
+    }
+    for (Thread t : producerThreads) {
+      t.join();
+    }
+    int total = producers * perProducer;
+    await().atMost(GENEROUS).until(() -> takenCount.get() == total);
+    assertThat(buffer.size()).isZero();
+    buffer.close();
+    for (Thread t : threads) {
+      assertThat(t.join(GENEROUS)).isTrue();
+    }
+    for (int i = 0; i < total; i++) {
+      assertThat(seen.get(i)).as("element %d", i).isEqualTo(1);
+    }
+  }
 }
