@@ -6,12 +6,16 @@ import dev.keycast.crypto.SecretKey;
 import dev.keycast.nip46.policy.Policies;
 import dev.keycast.nip46.policy.Policy;
 import dev.keycast.nip46.server.internal.SingleFlightCache;
+import dev.keycast.nip46.store.Authorization;
+import dev.keycast.nip46.store.AuthorizationChanges;
 import dev.keycast.nip46.store.AuthorizationStore;
 import dev.keycast.nip46.store.ConnectedClient;
 import dev.keycast.nip46.store.KeyStore;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -28,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Single flight:</b> concurrent misses for one key run one store load; the others wait for it.
  *   <li><b>Negative caching:</b> "not found" is cached for a short TTL (default 10 s), so events addressed to unknown
  *       keys or from unconnected clients cost one query per key per TTL.
- *   <li><b>Invalidation:</b> {@link #refreshIfChanged()} reads the store's change version (cheap) and drops every
- *       entry when it moved. Lookups call it themselves at most once per {@code refreshInterval} (default 1 s) and
+ *   <li><b>Invalidation:</b> {@link #refreshIfChanged()} reads the store's change version (cheap); when it moved,
+ *       it reads what changed and drops those authorizations' entries (everything, for changes it cannot
+ *       attribute: deletions, policies, keys). Lookups call it themselves at most once per {@code refreshInterval} (default 1 s) and
  *       the {@link Bunker} poller calls it every second, so a change made by another process (the CLI) is seen
  *       within about 2 s. Entries also expire after {@code positiveTtl} (default 60 s) as a safety net.
  *   <li><b>Failures</b> (database down) are not cached: they propagate to the caller and the next lookup retries.
@@ -194,7 +199,8 @@ public final class AuthorizationCache {
   }
 
   /**
-   * Reads the store's change version, drops every entry if it moved, and returns it. Blocks for one cheap query.
+   * Reads the store's change version and, if it moved, drops the entries the changes touched; returns the version.
+   * Blocks for one cheap query (two when it moved).
    * If another thread is refreshing, returns the last version seen without waiting.
    *
    * @return the store's change version as last seen
@@ -208,17 +214,37 @@ public final class AuthorizationCache {
       lastRefreshNanos.set(nanoClock.getAsLong());
       long v = authorizations.changeVersion();
       if (v != seenVersion) {
-        boolean first = seenVersion == Long.MIN_VALUE;
-        seenVersion = v;
-        if (!first) { // the first read only sets the baseline: entries loaded so far are as fresh as it
-          invalidateAll();
-          LOG.debug("store change version moved to {}: cache cleared", v);
+        if (seenVersion == Long.MIN_VALUE) {
+          seenVersion = v; // the first read only sets the baseline: entries loaded so far are as fresh as it
+        } else {
+          AuthorizationChanges changes = authorizations.changesSince(seenVersion);
+          apply(changes);
+          seenVersion = Math.max(v, changes.version());
         }
       }
-      return v;
+      return seenVersion;
     } finally {
       refreshLock.unlock();
     }
+  }
+
+  /**
+   * Drops what a change touched: the changed authorizations' bunker keys and connected clients. Anything the
+   * change set does not describe (deletions, policy or key changes, a bare version bump) clears everything.
+   */
+  private void apply(AuthorizationChanges changes) {
+    if (changes.isEmpty() || !changes.deletedIds().isEmpty()) {
+      invalidateAll();
+      LOG.debug("store changed (version {}): cache cleared", changes.version());
+      return;
+    }
+    Set<Long> ids = new HashSet<>();
+    for (Authorization a : changes.changed()) {
+      ids.add(a.id());
+      signers.invalidate(a.bunkerPublicKey());
+    }
+    clients.invalidateIf(k -> ids.contains(k.authorizationId()));
+    LOG.debug("store changed (version {}): {} authorization(s) dropped from the cache", changes.version(), ids.size());
   }
 
   /** Returns how many store loads all lookups have run (for tests and metrics). */

@@ -14,6 +14,7 @@ import dev.keycast.nip46.server.internal.RelayTransport;
 import dev.keycast.nip46.server.internal.StatsRecorder;
 import dev.keycast.nip46.store.AuditLog;
 import dev.keycast.nip46.store.Authorization;
+import dev.keycast.nip46.store.AuthorizationChanges;
 import dev.keycast.nip46.store.AuthorizationStore;
 import dev.keycast.nip46.store.KeyStore;
 import dev.keycast.nip46.store.KeycastDatabase;
@@ -26,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +59,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Pipeline and threads</h2>
  * Relay I/O threads run the cheap intake ({@link IntakeFilter}: size, kind, recipient, age, dedupe) and offer the
  * event to a bounded {@link WorkQueue} without blocking. A full queue is answered at once with an encrypted
- * {@code overloaded, retry later} (on a bounded set of overflow threads) and counted. Queue workers (virtual
+ * {@code overloaded, retry later} (computed in a separate bounded overflow lane, so refusals are buffered, not
+ * dropped) and counted. Queue workers (virtual
  * threads) verify the signature, apply the per-client rate limit, look the signer key up through the
  * {@link AuthorizationCache} (single flight, negative caching), decrypt, run the {@link RequestHandler} and reply in
  * the request's scheme (NIP-44 or NIP-04), tagged {@code ["p", client]} and {@code ["e", request]}, on the relays
@@ -91,6 +94,8 @@ public final class Bunker implements AutoCloseable {
   private final List<String> relayUrls;
   private final Set<String> signerKeys = ConcurrentHashMap.newKeySet();
   private final ReentrantLock refreshLock = new ReentrantLock();
+  private final Map<Long, Authorization> known = new HashMap<>(); // guarded by refreshLock
+  private long knownVersion = Long.MIN_VALUE; // guarded by refreshLock
   private volatile boolean started;
   private volatile boolean closed;
   private volatile @Nullable Thread poller;
@@ -126,7 +131,7 @@ public final class Bunker implements AutoCloseable {
       this.transport = b.transportFactory.apply(b);
       this.pipeline = new Pipeline(intake, rateLimiter, limits.dedupeCapacity(), window, cache, handler, cpu,
           new Envelope(new Nip44ConversationKeyCache(b.conversationKeyCacheSize)), stats, transport, clock,
-          b.overflowConcurrency);
+          b.overflowConcurrency, b.overflowCapacity);
       WorkQueueConfig qc = WorkQueueConfig.builder()
           .name(b.queueConfig.name())
           .workers(b.queueConfig.workers())
@@ -206,8 +211,8 @@ public final class Bunker implements AutoCloseable {
   }
 
   /**
-   * Re-reads the authorizations now and updates the subscription if the set of signer keys changed. Blocks for
-   * one store query. Normally the poller does this; {@link NostrConnectFlow} calls it so a new authorization is
+   * Reads what changed in the authorizations (all of them the first time) and updates the subscription if the set
+   * of signer keys changed. Blocks for one or two store queries. Normally the poller does this; {@link NostrConnectFlow} calls it so a new authorization is
    * served before its client is told about it.
    *
    * @throws StoreException if the store fails
@@ -215,10 +220,26 @@ public final class Bunker implements AutoCloseable {
   public void refreshSubscription() {
     refreshLock.lock();
     try {
+      // Incremental: the full list once, then only what changed (a daemon may hold 100,000 authorizations).
+      long v = authorizations.changeVersion();
+      if (knownVersion == Long.MIN_VALUE) {
+        known.clear();
+        for (Authorization a : authorizations.list()) {
+          known.put(a.id(), a);
+        }
+        knownVersion = v;
+      } else if (v != knownVersion) {
+        AuthorizationChanges changes = authorizations.changesSince(knownVersion);
+        for (Authorization a : changes.changed()) {
+          known.put(a.id(), a);
+        }
+        changes.deletedIds().forEach(known::remove);
+        knownVersion = Math.max(v, changes.version());
+      }
       Instant now = clock.instant();
       Set<String> keys = new HashSet<>();
       Set<String> relays = new HashSet<>();
-      for (Authorization a : authorizations.list()) {
+      for (Authorization a : known.values()) {
         if (a.isActiveAt(now) || recentlyInactive(a, now)) {
           keys.add(a.bunkerPublicKey().toHex());
           relays.addAll(a.relays());
@@ -363,6 +384,7 @@ public final class Bunker implements AutoCloseable {
     private Duration pollInterval = Duration.ofSeconds(1);
     private Clock clock = Clock.systemUTC();
     private int overflowConcurrency = 16;
+    private int overflowCapacity = 4096;
     private int conversationKeyCacheSize = 10_000;
     private RelayPoolConfig relayPoolConfig = RelayPoolConfig.defaults();
     private Function<Builder, RelayTransport> transportFactory =
@@ -489,12 +511,28 @@ public final class Bunker implements AutoCloseable {
       return this;
     }
 
-    /** @param concurrency the most overflow/shutdown replies computed at once (default 16); beyond, dropped */
+    /**
+     * @param concurrency how many overflow/shutdown replies ({@code overloaded, retry later}, {@code shutting
+     *     down}) are computed at once: the overflow lane's virtual-thread workers (default 16)
+     */
     public Builder overflowConcurrency(int concurrency) {
       if (concurrency < 1) {
         throw new IllegalArgumentException("overflowConcurrency must be >= 1");
       }
       this.overflowConcurrency = concurrency;
+      return this;
+    }
+
+    /**
+     * @param capacity how many refused requests may wait in the overflow lane for their error reply (default
+     *     4096); only beyond that is a request dropped without a reply, counted {@code overflow_dropped}. Each
+     *     waiting request holds its event (at most the intake size cap).
+     */
+    public Builder overflowCapacity(int capacity) {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("overflowCapacity must be >= 1");
+      }
+      this.overflowCapacity = capacity;
       return this;
     }
 

@@ -8,8 +8,9 @@ import java.util.List;
  * never the content. Obtain the default from {@link KeycastDatabase#audit()}.
  *
  * <p>Thread-safe. Every method may do I/O and blocks until done; failures are {@link StoreException}s. Audit writes
- * do not bump the change version. On PostgreSQL each {@link #record} is a commit (an fsync); to keep audit writes
- * off the request path wrap the log in {@link AsyncAuditLog}.
+ * do not bump the change version. On PostgreSQL each {@link #record} is a commit (an fsync); the {@code Bunker}
+ * therefore takes audit writes off the request path and writes them in batches ({@link #recordAll}) on one writer
+ * thread, never dropping an entry.
  */
 public interface AuditLog {
 

@@ -104,4 +104,22 @@ class AuthorizationCacheTest {
     store.down = false;
     assertThat(cache.signer(auth.bunkerPublicKey())).isPresent();
   }
+
+  @Test
+  void refresh_changeToOneAuthorization_keepsTheOthersCached() {
+    Authorization other = db.authorizations().create(NewAuthorization.builder("alice").relays("ws://127.0.0.1:2").build());
+    AuthorizationCache cache = cache();
+    cache.refresh();
+    cache.signer(auth.bunkerPublicKey());
+    cache.signer(other.bunkerPublicKey());
+    int loads = store.findByBunkerKeyCalls.get();
+    try (KeycastDatabase cli = KeycastDatabase.open(url, AesGcmKeyEncryption.create(master))) {
+      cli.authorizations().revoke(auth.id(), Instant.now());
+    }
+    assertThat(cache.refreshIfChanged()).isTrue();
+    assertThat(cache.signer(other.bunkerPublicKey()).orElseThrow().authorization().isRevoked()).isFalse();
+    assertThat(store.findByBunkerKeyCalls.get()).isEqualTo(loads); // untouched: still cached
+    assertThat(cache.signer(auth.bunkerPublicKey()).orElseThrow().authorization().isRevoked()).isTrue();
+    assertThat(store.findByBunkerKeyCalls.get()).isEqualTo(loads + 1);
+  }
 }

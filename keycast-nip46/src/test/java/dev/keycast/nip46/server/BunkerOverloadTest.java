@@ -56,6 +56,50 @@ class BunkerOverloadTest {
   }
 
   @Test
+  void queueFull_burstBeyondOverflowWorkers_everyRequestAnswered() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    RequestHandler gated = (request, ctx) -> {
+      if (request instanceof Nip46Request.Ping) {
+        entered.countDown();
+        try {
+          release.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return CompletableFuture.completedFuture(Nip46Response.ok(request.id(), "pong"));
+    };
+    // One overflow worker: a burst of refusals must wait in the overflow lane, not be dropped.
+    try (Fixture fx = new Fixture(1, b -> b
+        .handler(gated)
+        .overflowConcurrency(1)
+        .overflowCapacity(256)
+        .workQueue(WorkQueueConfig.builder().name("tiny").workers(1).capacity(1).build()))) {
+      Authorization a = fx.authorize("social", 1);
+      Nip46Client c = fx.client(a);
+      CompletableFuture<Nip46Result> first = c.ping(); // occupies the only worker
+      assertThat(entered.await(20, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<Nip46Result> second = c.ping(); // fills the queue
+      await().atMost(Fixture.WAIT).until(() -> fx.bunker.health().queueDepth() == 1);
+      java.util.List<CompletableFuture<Nip46Result>> burst = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        burst.add(c.getPublicKey());
+      }
+      for (CompletableFuture<Nip46Result> f : burst) {
+        assertThat(result(f)).isEqualTo(new Failure("overloaded, retry later"));
+      }
+      assertThat(fx.bunker.stats().rejected(RejectReason.OVERFLOW_DROPPED)).isZero();
+      assertThat(fx.bunker.stats().responses("get_public_key", ResponseOutcome.OVERLOADED)).isEqualTo(40);
+      release.countDown();
+      assertThat(result(first)).isEqualTo(new Success("pong"));
+      assertThat(result(second)).isEqualTo(new Success("pong"));
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
   void close_leftoverInQueue_answeredShuttingDown() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);

@@ -25,6 +25,7 @@ import dev.keycast.queue.CpuExecutor;
 import dev.keycast.queue.QueuedTask;
 import dev.keycast.queue.SubmitResult;
 import dev.keycast.queue.WorkQueue;
+import dev.keycast.queue.WorkQueueConfig;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,7 +39,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -53,8 +53,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Work-queue workers</b> (virtual threads) run {@link #process}: signature verification, rate limit,
  *       authorization lookup (cache, may do database I/O), decryption, the handler, the reply. Every CPU-bound step
  *       (verify, ECDH, ciphers, signing) runs inside {@link CpuExecutor#call}, on its bounded platform threads.
- *   <li><b>Overflow threads</b> (virtual, at most {@code overflowConcurrency}) answer events the queue refused
- *       ({@code overloaded, retry later} or {@code shutting down}) with the same verified, decrypting path.
+ *   <li><b>Overflow lane</b>: a second, separate {@link WorkQueue} ({@code overflowConcurrency} virtual-thread
+ *       workers, {@code overflowCapacity} slots) answers events the main queue refused ({@code overloaded, retry
+ *       later} or {@code shutting down}) with the same verified, decrypting path. Refusals are buffered there, not
+ *       dropped; only when that lane is full too is an event dropped, and counted {@code overflow_dropped}.
  *   <li>Handlers that answer later complete on their own threads; the reply then runs on a new virtual thread.
  * </ul>
  *
@@ -76,8 +78,7 @@ public final class Pipeline {
   private final StatsRecorder stats;
   private final RelayTransport transport;
   private final Clock clock;
-  private final Semaphore overflowPermits;
-  private final int overflowConcurrency;
+  private final WorkQueue overflowLane;
   private final ConcurrentHashMap<String, RequestTask> inFlight = new ConcurrentHashMap<>();
   private final Set<Reply> pending = ConcurrentHashMap.newKeySet();
   private final ExecutorService asyncReplies = Executors.newThreadPerTaskExecutor(
@@ -97,7 +98,8 @@ public final class Pipeline {
       StatsRecorder stats,
       RelayTransport transport,
       Clock clock,
-      int overflowConcurrency) {
+      int overflowConcurrency,
+      int overflowCapacity) {
     this.intake = intake;
     this.rateLimiter = rateLimiter;
     this.clientLimiter = new ClientRateLimiter(rateLimiter.maxKeys());
@@ -109,8 +111,12 @@ public final class Pipeline {
     this.stats = stats;
     this.transport = transport;
     this.clock = clock;
-    this.overflowConcurrency = overflowConcurrency;
-    this.overflowPermits = new Semaphore(overflowConcurrency);
+    this.overflowLane = WorkQueue.start(WorkQueueConfig.builder()
+        .name("keycast-overflow")
+        .workers(overflowConcurrency)
+        .capacity(overflowCapacity)
+        .onAbandoned(this::overflowAbandoned)
+        .build());
   }
 
   /** Sets the queue (created after the pipeline because its abandon callback points here). */
@@ -203,27 +209,44 @@ public final class Pipeline {
     }
   }
 
-  private void overflow(RequestTask task, RejectReason reason, SignerError answer) {
-    if (!overflowPermits.tryAcquire()) {
-      stats.recordRejected(RejectReason.OVERFLOW_DROPPED);
-      return;
+  /** A refused request waiting in the overflow lane for its error reply. */
+  private final class OverflowTask implements QueuedTask {
+    final RequestTask task;
+    final SignerError answer;
+
+    OverflowTask(RequestTask task, SignerError answer) {
+      this.task = task;
+      this.answer = answer;
     }
-    stats.recordRejected(reason);
-    inFlight.put(task.dedupeKey, task);
-    try {
-      Thread.ofVirtual().name("keycast-overflow").start(() -> {
-        try {
-          process(task, answer);
-        } catch (Exception e) {
-          LOG.debug("overflow reply failed", e);
-        } finally {
-          overflowPermits.release();
-        }
-      });
-    } catch (RuntimeException e) {
-      overflowPermits.release();
+
+    @Override
+    public String name() {
+      return "overflow#" + task.event.id().substring(0, 12);
+    }
+
+    @Override
+    public void run() throws Exception {
+      process(task, answer);
+    }
+  }
+
+  /** Never blocks: hands the refused request to the overflow lane, or drops it (counted) when that is full too. */
+  private void overflow(RequestTask task, RejectReason reason, SignerError answer) {
+    inFlight.put(task.dedupeKey, task); // duplicates from other relays now attach their relay to this answer
+    if (overflowLane.submit(new OverflowTask(task, answer)).accepted()) {
+      stats.recordRejected(reason);
+    } else {
       inFlight.remove(task.dedupeKey);
-      throw e;
+      stats.recordRejected(RejectReason.OVERFLOW_DROPPED);
+      LOG.warn("overflow lane full: request {} dropped without a reply", task.event.id());
+    }
+  }
+
+  /** Called by the overflow lane at shutdown for replies it could not compute within the deadline. */
+  private void overflowAbandoned(QueuedTask t) {
+    if (t instanceof OverflowTask o) {
+      inFlight.remove(o.task.dedupeKey);
+      stats.recordRejected(RejectReason.OVERFLOW_DROPPED);
     }
   }
 
@@ -233,22 +256,7 @@ public final class Pipeline {
    */
   public void abandoned(QueuedTask task) {
     if (task instanceof RequestTask rt) {
-      stats.recordRejected(RejectReason.SHUTTING_DOWN);
-      try {
-        if (overflowPermits.tryAcquire(1, TimeUnit.SECONDS)) {
-          Thread.ofVirtual().name("keycast-abandoned").start(() -> {
-            try {
-              process(rt, SignerError.SHUTTING_DOWN);
-            } catch (Exception e) {
-              LOG.debug("shutdown reply failed", e);
-            } finally {
-              overflowPermits.release();
-            }
-          });
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      overflow(rt, RejectReason.SHUTTING_DOWN, SignerError.SHUTTING_DOWN);
     }
   }
 
@@ -480,8 +488,9 @@ public final class Pipeline {
   }
 
   /**
-   * Answers every request still waiting for its handler (approvals) with {@code shutting down}, and waits for
-   * overflow and reply threads to finish, up to {@code deadline}.
+   * Answers every request still waiting for its handler (approvals) with {@code shutting down}, and drains the
+   * overflow lane and reply threads, up to {@code deadline}; overflow replies not computed by then are counted
+   * {@code overflow_dropped}.
    */
   public void finish(Duration deadline) {
     long end = System.nanoTime() + deadline.toNanos();
@@ -493,10 +502,7 @@ public final class Pipeline {
       }
     }
     try {
-      long remaining = Math.max(0, end - System.nanoTime());
-      if (overflowPermits.tryAcquire(overflowConcurrency, remaining, TimeUnit.NANOSECONDS)) {
-        overflowPermits.release(overflowConcurrency);
-      }
+      overflowLane.shutdown(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
       asyncReplies.shutdown();
       asyncReplies.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {

@@ -105,6 +105,12 @@ public final class SingleFlightCache<K, V> {
     entries.clear();
   }
 
+  /** Drops the entries whose key matches. Loads in flight finish for their waiters but are not kept. */
+  public void invalidateIf(java.util.function.Predicate<K> matches) {
+    generation.incrementAndGet();
+    entries.keySet().removeIf(matches);
+  }
+
   /** Drops one entry. Never blocks. */
   public void invalidate(K key) {
     generation.incrementAndGet();
