@@ -16,6 +16,13 @@ keycast_find_java_home() {
     major=$(keycast_java_major "$candidate/bin/java")
     if [ -n "$major" ] && [ "$major" -ge 21 ]; then
       export JAVA_HOME="$candidate"
+      # Maven 3.9's bundled Guice touches sun.misc.Unsafe; JDK 24+ warns about it on every build. Allow it quietly.
+      if [ "$major" -ge 24 ]; then
+        case " ${MAVEN_OPTS:-} " in
+          *sun-misc-unsafe-memory-access*) ;;
+          *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;;
+        esac
+      fi
       return 0
     fi
   done

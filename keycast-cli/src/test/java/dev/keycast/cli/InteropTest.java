@@ -56,7 +56,8 @@ class InteropTest {
   void nostrConnect_clientInitiated_acceptedByKeycastConnect() throws Exception {
     NodeInterop.requireNode();
     try (DevDaemon d = new DevDaemon(home)) {
-      Process node = NodeInterop.start("nostrconnect-client.mjs", d.relay(), "--timeout-ms", "60000");
+      Process node = NodeInterop.start("nostrconnect-client.mjs", d.relay(), "--denied-kind", "4",
+          "--timeout-ms", "60000");
       try {
         BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
         String uri = r.readLine();
@@ -72,10 +73,31 @@ class InteropTest {
         assertThat(node.waitFor(120, TimeUnit.SECONDS)).isTrue();
         String output = String.join("\n", rest);
         assertThat(node.exitValue()).as(output).isZero();
-        assertThat(output).contains("\"connected\":true");
+        List<JsonNode> steps = new ArrayList<>();
+        for (String l : rest) {
+          if (l.startsWith("{\"step\"")) {
+            steps.add(JSON.readTree(l));
+          }
+        }
+        // connected, then every method as in the bunker:// flow (the steps are shared: interop/steps.mjs)
+        assertThat(steps).extracting(s -> s.get("step").asText()).as(output).containsExactly("connect",
+            "get_public_key", "sign_event", "nip44_encrypt", "nip44_decrypt", "nip04_encrypt", "nip04_decrypt",
+            "ping", "unknown_method", "policy_denied");
+        assertThat(steps).allSatisfy(s -> assertThat(s.get("ok").asBoolean()).as(s.toString()).isTrue());
+        assertThat(steps.get(8).get("error").asText()).isNotBlank();
+        assertThat(steps.get(9).get("error").asText()).isNotBlank();
         // the authorization carries the client's name and is used up (single use)
         JsonNode list = JSON.readTree(new Cli(home).run("authorizations", "list", "--json").out());
         assertThat(list.toString()).contains("nostr-tools interop");
+        JsonNode granted = null;
+        for (JsonNode row : list) {
+          if ("nostr-tools interop".equals(row.path("label").asText())) {
+            granted = row;
+          }
+        }
+        assertThat(granted).as(list.toString()).isNotNull();
+        assertThat(steps.get(0).get("bunker_pubkey").asText()).isEqualTo(granted.get("bunker_pubkey").asText());
+        assertThat(steps.get(1).get("pubkey").asText()).isEqualTo(granted.get("user_pubkey").asText());
       } finally {
         node.destroyForcibly();
       }
