@@ -189,9 +189,9 @@ class BoundedBufferTest {
   }
 
   /**
-   * The wake-up bookkeeping never strands an element: with many consumers parking and waking between bursts from
-   * racing producers, every accepted element is taken while the buffer is still open (closing wakes every consumer, so
-   * it would hide a lost wake-up; here the buffer is closed only after all elements were seen taken).
+   * Racing producers sending bursts to many consumers that park and wake between them: every accepted element is taken
+   * exactly once while the buffer is still open (closing wakes every consumer, so it would hide a lost wake-up; here
+   * the buffer is closed only after all elements were seen taken).
    */
   @Property(tries = 25)
   void offer_burstsToParkingConsumers_everyElementTakenWithoutClose(
@@ -245,6 +245,67 @@ class BoundedBufferTest {
       assertThat(t.join(GENEROUS)).isTrue();
     }
     for (int i = 0; i < total; i++) {
+      assertThat(seen.get(i)).as("element %d", i).isEqualTo(1);
+    }
+  }
+
+  /**
+   * The wake-up cascade: a burst of k elements offered to k or more sleeping consumers is taken by k consumers at
+   * once, even though each consumer, once it has an element, holds it (a slow task) until released. Without the
+   * cascade (a producer wakes one consumer, and that consumer wakes the next before returning) the elements after the
+   * first would wait for the first consumer to finish.
+   */
+  @Property(tries = 25)
+  void offer_burstToSleepingConsumersHoldingTheirElement_allTakenConcurrently(
+      @ForAll @IntRange(min = 1, max = 16) int capacity,
+      @ForAll @IntRange(min = 1, max = 48) int consumers,
+      @ForAll @IntRange(min = 1, max = 48) int burst,
+      @ForAll @IntRange(min = 1, max = 3) int producers)
+      throws Exception {
+    int k = Math.min(burst, consumers);
+    BoundedBuffer<Integer> buffer = new BoundedBuffer<>(capacity);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicIntegerArray seen = new java.util.concurrent.atomic.AtomicIntegerArray(k);
+    java.util.concurrent.atomic.AtomicInteger holding = new java.util.concurrent.atomic.AtomicInteger();
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < consumers; c++) {
+      threads.add(Thread.ofVirtual().start(() -> {
+        try {
+          Integer e;
+          while ((e = buffer.take()) != null) {
+            seen.incrementAndGet(e);
+            holding.incrementAndGet();
+            release.await();
+          }
+        } catch (InterruptedException ex) {
+          throw new AssertionError(ex);
+        }
+      }));
+    }
+    // Every consumer asleep in take() before the burst.
+    await().atMost(GENEROUS).until(() -> threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
+    List<Thread> producerThreads = new ArrayList<>();
+    for (int p = 0; p < producers; p++) {
+      int first = p;
+      producerThreads.add(Thread.ofPlatform().start(() -> {
+        for (int i = first; i < k; i += producers) {
+          while (buffer.offer(i) == BoundedBuffer.Offer.FULL) {
+            Thread.onSpinWait();
+          }
+        }
+      }));
+    }
+    await().atMost(GENEROUS).until(() -> holding.get() == k);
+    for (Thread t : producerThreads) {
+      t.join();
+    }
+    assertThat(buffer.size()).isZero();
+    release.countDown();
+    buffer.close();
+    for (Thread t : threads) {
+      assertThat(t.join(GENEROUS)).isTrue();
+    }
+    for (int i = 0; i < k; i++) {
       assertThat(seen.get(i)).as("element %d", i).isEqualTo(1);
     }
   }
