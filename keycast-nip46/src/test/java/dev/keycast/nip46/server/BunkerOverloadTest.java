@@ -20,21 +20,31 @@ import org.junit.jupiter.api.Test;
 /** A full queue answers at once with an encrypted error reply, and counts it. */
 class BunkerOverloadTest {
 
-  @Test
-  void queueFull_overloadedErrorReply_counted() throws Exception {
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    RequestHandler gated = (request, ctx) -> {
+  /** A handler whose {@code ping} holds its worker until released; every other method answers at once. */
+  static final class GatedPing implements RequestHandler {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public CompletableFuture<Nip46Response> handle(Nip46Request request, RequestContext ctx) {
       if (request instanceof Nip46Request.Ping) {
         entered.countDown();
         try {
-          release.await(30, TimeUnit.SECONDS);
+          release.await(60, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
       }
       return CompletableFuture.completedFuture(Nip46Response.ok(request.id(), "pong"));
-    };
+    }
+  }
+
+  @Test
+  void queueFull_overloadedErrorReply_counted() throws Exception {
+    GatedPing gate = new GatedPing();
+    CountDownLatch entered = gate.entered;
+    CountDownLatch release = gate.release;
+    RequestHandler gated = gate;
     try (Fixture fx = new Fixture(1, b -> b
         .handler(gated)
         .workQueue(WorkQueueConfig.builder().name("tiny").workers(1).capacity(1).build()))) {
@@ -57,19 +67,10 @@ class BunkerOverloadTest {
 
   @Test
   void queueFull_burstBeyondOverflowWorkers_everyRequestAnswered() throws Exception {
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    RequestHandler gated = (request, ctx) -> {
-      if (request instanceof Nip46Request.Ping) {
-        entered.countDown();
-        try {
-          release.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return CompletableFuture.completedFuture(Nip46Response.ok(request.id(), "pong"));
-    };
+    GatedPing gate = new GatedPing();
+    CountDownLatch entered = gate.entered;
+    CountDownLatch release = gate.release;
+    RequestHandler gated = gate;
     // One overflow worker: a burst of refusals must wait in the overflow lane, not be dropped.
     try (Fixture fx = new Fixture(1, b -> b
         .handler(gated)
@@ -101,19 +102,10 @@ class BunkerOverloadTest {
 
   @Test
   void close_leftoverInQueue_answeredShuttingDown() throws Exception {
-    CountDownLatch entered = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    RequestHandler gated = (request, ctx) -> {
-      if (request instanceof Nip46Request.Ping) {
-        entered.countDown();
-        try {
-          release.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return CompletableFuture.completedFuture(Nip46Response.ok(request.id(), "pong"));
-    };
+    GatedPing gate = new GatedPing();
+    CountDownLatch entered = gate.entered;
+    CountDownLatch release = gate.release;
+    RequestHandler gated = gate;
     Fixture fx = new Fixture(1, b -> b
         .handler(gated)
         .shutdownDeadline(java.time.Duration.ofMillis(500))
