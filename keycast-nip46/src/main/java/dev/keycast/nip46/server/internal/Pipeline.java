@@ -40,6 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,6 +80,8 @@ public final class Pipeline {
   private final RelayTransport transport;
   private final Clock clock;
   private final WorkQueue overflowLane;
+  private static final long DROP_WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private final AtomicLong nextDropWarnNanos = new AtomicLong(System.nanoTime());
   private final ConcurrentHashMap<String, RequestTask> inFlight = new ConcurrentHashMap<>();
   private final Set<Reply> pending = ConcurrentHashMap.newKeySet();
   private final ExecutorService asyncReplies = Executors.newThreadPerTaskExecutor(
@@ -238,7 +241,20 @@ public final class Pipeline {
     } else {
       inFlight.remove(task.dedupeKey);
       stats.recordRejected(RejectReason.OVERFLOW_DROPPED);
-      LOG.warn("overflow lane full: request {} dropped without a reply", task.event.id());
+      warnOverflowDropped();
+    }
+  }
+
+  /**
+   * Logs a dropped refusal at most once per {@link #DROP_WARN_INTERVAL_NANOS}: under a flood this runs on the relay
+   * I/O thread for every event, and the exact count is in the {@code overflow_dropped} metric anyway.
+   */
+  private void warnOverflowDropped() {
+    long now = System.nanoTime();
+    long next = nextDropWarnNanos.get();
+    if (now - next >= 0 && nextDropWarnNanos.compareAndSet(next, now + DROP_WARN_INTERVAL_NANOS)) {
+      LOG.warn("overflow lane full: requests are being dropped without a reply (counted as overflow_dropped;"
+          + " logged at most every 10 s)");
     }
   }
 
