@@ -1,16 +1,31 @@
+import dev.keycast.crypto.Nip44Cipher;
+import dev.keycast.crypto.Nip44ConversationKey;
+import dev.keycast.crypto.NostrEvents;
 import dev.keycast.crypto.PublicKey;
+import dev.keycast.crypto.SchnorrSigner;
 import dev.keycast.crypto.SecretKey;
+import dev.keycast.crypto.SignedEvent;
+import dev.keycast.crypto.UnsignedEvent;
 import dev.keycast.nip46.BunkerUri;
+import dev.keycast.nip46.ClientMessage;
 import dev.keycast.nip46.EventTemplate;
+import dev.keycast.nip46.Filter;
+import dev.keycast.nip46.Nip46Codec;
+import dev.keycast.nip46.Nip46Request;
+import dev.keycast.nip46.Nip46Response;
 import dev.keycast.nip46.PermissionSet;
+import dev.keycast.nip46.RelayMessage;
+import dev.keycast.nip46.RelayMessages;
 import dev.keycast.nip46.client.Nip46Client;
 import dev.keycast.nip46.client.Nip46Result;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +37,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.HashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -30,9 +48,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * Benchmark driver for bench/e2e (not part of the product): the same NIP-46 client as {@code keycast loadtest}
@@ -45,8 +63,15 @@ import java.util.regex.Pattern;
  *   <li>a closed-loop mode ({@code --concurrency C --requests N}) like loadtest's, for peak throughput;
  *   <li>{@code --clients K} client keys (each its own connect and relay connection), spread round robin;
  *   <li>a concurrent {@code /health} prober ({@code --health URL}) and {@code /metrics} sampler ({@code --metrics
- *       URL}) writing time series next to the per-second request series ({@code --out DIR}).
+ *       URL}) writing time series next to the per-second request series ({@code --out DIR});
+ *   <li>{@code --precompute} (open loop only): a lean driver ({@link PrecomputedBurst}) that signs and encrypts
+ *       every request before the clock starts, sends prebuilt frames over plain WebSockets during the burst and
+ *       verifies and decrypts the replies only after it, so that its own CPU does not compete with the daemon's
+ *       during the burst (the {@link Nip46Client} driver spends about as much CPU per request as the daemon).
  * </ul>
+ *
+ * <p>Every run reports the driver's own CPU time (this JVM, all threads) from the start of the load to the end of
+ * the wait for replies, per request ({@code driver_cpu_us_per_request}).
  *
  * Run with the CLI jar on the class path (JDK 21+ source launcher):
  * {@code java -cp keycast-cli/target/keycast.jar bench/e2e/OfferedLoad.java --bunker URI --rate 1000 --seconds 10}.
@@ -72,6 +97,7 @@ public final class OfferedLoad {
   Path out;
   String label = "run";
   double warmupSeconds = 0;
+  boolean precompute;
 
   public static void main(String[] args) throws Exception {
     OfferedLoad o = new OfferedLoad();
@@ -93,16 +119,17 @@ public final class OfferedLoad {
         case "--out" -> o.out = Path.of(args[++i]);
         case "--label" -> o.label = args[++i];
         case "--warmup-seconds" -> o.warmupSeconds = Double.parseDouble(args[++i]);
+        case "--precompute" -> o.precompute = true;
         default -> {
           System.err.println("unknown argument " + a);
           System.exit(64);
         }
       }
     }
-    if (o.bunker == null || (o.rate <= 0) == (o.concurrency <= 0)) {
+    if (o.bunker == null || (o.rate <= 0) == (o.concurrency <= 0) || (o.precompute && o.rate <= 0)) {
       System.err.println("usage: OfferedLoad --bunker URI (--rate R --seconds S | --concurrency C --requests N)"
           + " [--clients K] [--method ping|sign_event|nip44_encrypt] [--timeout S] [--health URL] [--metrics URL]"
-          + " [--out DIR] [--label NAME] [--warmup-seconds S]");
+          + " [--out DIR] [--label NAME] [--warmup-seconds S] [--precompute (with --rate only)]");
       System.exit(64);
     }
     System.exit(o.run());
@@ -117,6 +144,14 @@ public final class OfferedLoad {
   final List<String> metricRows = new ArrayList<>();
   volatile boolean probing = true;
   long t0;
+  long driverCpuNanos;       // this process's CPU time from the start of the load to the end of the wait
+  PrecomputedBurst precomputed; // --precompute only
+
+  /** CPU time of this JVM so far (all threads, JIT and GC included), in nanoseconds. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
 
   int run() throws Exception {
     BunkerUri uri = BunkerUri.parse(bunker.strip());
@@ -126,9 +161,11 @@ public final class OfferedLoad {
       return t;
     });
     List<Nip46Client> cs = new ArrayList<>();
+    List<SecretKey> keys = new ArrayList<>();
     try {
       for (int k = 0; k < clients; k++) {
-        Nip46Client c = Nip46Client.builder(uri, SecretKey.generate())
+        keys.add(SecretKey.generate());
+        Nip46Client c = Nip46Client.builder(uri, keys.get(k))
             .timeout(Duration.ofSeconds(timeoutSeconds)).cryptoExecutor(crypto).build();
         cs.add(c);
       }
@@ -158,6 +195,15 @@ public final class OfferedLoad {
       Arrays.fill(latencyNanos, -1);
       outcome = new byte[n];
       dueNanos = new long[n];
+      if (precompute) {
+        // The bunker has authorized the client keys; the lean driver speaks for them from here on. Closing the
+        // Nip46Clients also stops them from receiving (verifying, decrypting) the burst's replies.
+        for (Nip46Client c : cs) {
+          c.close();
+        }
+        cs.clear();
+        precomputed = PrecomputedBurst.prepare(this, uri, keys, peer, n);
+      }
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
       List<Thread> probes = new ArrayList<>();
       t0 = System.nanoTime();
@@ -168,6 +214,7 @@ public final class OfferedLoad {
         probes.add(Thread.ofPlatform().daemon().name("metrics-sampler").start(() -> sampleMetrics(http)));
       }
       CountDownLatch done = new CountDownLatch(n);
+      long cpuStart = processCpuNanos();
       long start = System.nanoTime();
       if (rate > 0) {
         double intervalNanos = 1e9 / rate;
@@ -177,7 +224,11 @@ public final class OfferedLoad {
           while ((wait = due - System.nanoTime()) > 0) {
             LockSupport.parkNanos(Math.min(wait, 1_000_000));
           }
-          fire(cs.get(i % cs.size()), peer, i, due, done, null);
+          if (precomputed != null) {
+            precomputed.send(i, due);
+          } else {
+            fire(cs.get(i % cs.size()), peer, i, due, done, null);
+          }
         }
       } else {
         Semaphore inFlight = new Semaphore(concurrency);
@@ -187,8 +238,13 @@ public final class OfferedLoad {
         }
       }
       long sendEnd = System.nanoTime();
-      done.await(timeoutSeconds + 30L, TimeUnit.SECONDS);
+      if (precomputed != null) {
+        precomputed.awaitReplies(dueNanos[n - 1] + timeoutSeconds * 1_000_000_000L);
+      } else {
+        done.await(timeoutSeconds + 30L, TimeUnit.SECONDS);
+      }
       long end = System.nanoTime();
+      driverCpuNanos = processCpuNanos() - cpuStart;
       // Keep probing a few seconds after the load: recovery is part of the picture.
       if (health != null || metrics != null) {
         Thread.sleep(2000);
@@ -197,11 +253,18 @@ public final class OfferedLoad {
       for (Thread t : probes) {
         t.join(5000);
       }
+      if (precomputed != null) {
+        precomputed.close();
+        precomputed.classify(); // verify, decrypt and match the replies: after the clock
+      }
       report(start, sendEnd, end, n);
       return 0;
     } finally {
       for (Nip46Client c : cs) {
         c.close();
+      }
+      if (precomputed != null) {
+        precomputed.close();
       }
       crypto.shutdownNow();
     }
@@ -367,6 +430,14 @@ public final class OfferedLoad {
     m.put("max_ms", pct(lat, 100));
     m.put("ok_p50_ms", pct(okLat, 50));
     m.put("ok_p99_ms", pct(okLat, 99));
+    m.put("driver", precomputed != null ? "precomputed" : "nip46client");
+    m.put("driver_cpu_ms", r2(driverCpuNanos / 1e6));
+    m.put("driver_cpu_us_per_request", r2(driverCpuNanos / 1e3 / Math.max(1, n)));
+    // Everything so far: JVM start, connects, (precomputed:) the build and the checks after the clock.
+    m.put("driver_total_cpu_ms", r2(processCpuNanos() / 1e6));
+    if (precomputed != null) {
+      precomputed.report(m);
+    }
     if (health != null) {
       long[] h;
       int bad = 0;
@@ -475,5 +546,255 @@ public final class OfferedLoad {
         }
       }
     }
+  }
+}
+
+/**
+ * The {@code --precompute} driver: all cryptography before and after the clock, none during the burst.
+ *
+ * <ol>
+ *   <li>{@link #prepare}: for each of the N requests, the NIP-46 JSON-RPC body ({@link Nip46Codec}), NIP-44
+ *       encrypted to the bunker with the client's conversation key, wrapped in a kind-24133 event with a {@code p}
+ *       tag for the bunker, signed by the client key, serialized to its {@code ["EVENT",…]} frame. {@code
+ *       created_at} is the time of the build: the daemon accepts events up to 120 s old ({@code IntakeLimits}
+ *       default), far more than build + burst. Then one plain WebSocket per client key to the relay with a {@code
+ *       REQ} for kind 24133 {@code #p} = that key, and a wait for each {@code EOSE}.
+ *   <li>{@link #send}: hands frame i to its client's socket (sends on one socket are chained: the JDK WebSocket
+ *       allows one outstanding send). Each incoming {@code EVENT} frame is stored raw with its receive time; the
+ *       relay's {@code OK} frames are only counted when they refuse.
+ *   <li>{@link #classify}, after the wait: parse, verify (author = the bunker, id and signature), decrypt and
+ *       parse each reply; match it to its request by the {@code e} tag the daemon sets to the request event id
+ *       (by the response id if a reply has no {@code e} tag), and classify it as the {@link Nip46Client} driver
+ *       does: a reply later than {@code --timeout} after its due time is a timeout, {@code auth_url} keeps
+ *       waiting. Replies that do not verify, decrypt or parse, or match no request, are counted.
+ * </ol>
+ *
+ * <p>Threads: {@link #prepare} uses the common fork-join pool; {@link #send} runs on the driver's pacing thread;
+ * the WebSocket listeners on the HTTP client's threads (serialized per socket); {@link #classify} on the caller.
+ */
+final class PrecomputedBurst {
+  private static final int KIND = 24133;
+
+  /** A relay frame carrying an event, as received, with its receive time (System.nanoTime). */
+  private record Received(long atNanos, String frame) {}
+
+  /** One client key and its relay connection; {@code inbox} is filled by the socket's listener. */
+  private static final class Conn implements WebSocket.Listener {
+    final SecretKey key;
+    final Nip44ConversationKey conversation;
+    final SchnorrSigner signer;
+    final ConcurrentLinkedQueue<Received> inbox = new ConcurrentLinkedQueue<>();
+    final CountDownLatch eose = new CountDownLatch(1);
+    final AtomicInteger received;
+    final AtomicInteger relayRefused;
+    final StringBuilder partial = new StringBuilder();
+    WebSocket socket;
+    CompletableFuture<WebSocket> lastSend;
+
+    Conn(SecretKey key, PublicKey bunker, AtomicInteger received, AtomicInteger relayRefused) throws Exception {
+      this.key = key;
+      this.conversation = Nip44ConversationKey.derive(key, bunker);
+      this.signer = SchnorrSigner.create(key);
+      this.received = received;
+      this.relayRefused = relayRefused;
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      long now = System.nanoTime();
+      partial.append(data);
+      if (last) {
+        String frame = partial.toString();
+        partial.setLength(0);
+        if (frame.startsWith("[\"EVENT\"")) {
+          inbox.add(new Received(now, frame));
+          received.incrementAndGet();
+        } else if (frame.startsWith("[\"EOSE\"")) {
+          eose.countDown();
+        } else if (frame.startsWith("[\"OK\"") && frame.contains(",false,")) {
+          relayRefused.incrementAndGet();
+        }
+      }
+      ws.request(1);
+      return null;
+    }
+  }
+
+  private final OfferedLoad o;
+  private final PublicKey bunker;
+  private final String[] frames;       // ["EVENT",…] per request, null once sent (lets the memory go)
+  private final String[] requestIds;   // NIP-46 ids
+  private final Map<String, Integer> byEventId = new HashMap<>();
+  private final List<Conn> conns = new ArrayList<>();
+  private final AtomicInteger received = new AtomicInteger();
+  private final AtomicInteger relayRefused = new AtomicInteger();
+  private final AtomicInteger sendFailures = new AtomicInteger();
+  private long buildNanos;
+  private long buildCpuNanos;
+  private long classifyCpuNanos;
+  private int invalid;    // did not parse, verify, decrypt or parse as a NIP-46 response
+  private int unmatched;  // valid, but no request of this burst (or the e tag and the response id disagree)
+  private int duplicates;
+  private int late;       // arrived after the timeout: counted as timeouts, like the Nip46Client driver does
+  private int authUrls;
+
+  private PrecomputedBurst(OfferedLoad o, PublicKey bunker, int n) {
+    this.o = o;
+    this.bunker = bunker;
+    this.frames = new String[n];
+    this.requestIds = new String[n];
+  }
+
+  /** Builds the N request frames, opens the sockets and waits until every subscription is live. Blocks. */
+  static PrecomputedBurst prepare(OfferedLoad o, BunkerUri uri, List<SecretKey> keys, PublicKey peer, int n)
+      throws Exception {
+    PrecomputedBurst b = new PrecomputedBurst(o, uri.signerPubkey(), n);
+    for (SecretKey k : keys) {
+      b.conns.add(new Conn(k, b.bunker, b.received, b.relayRefused));
+    }
+    long t = System.nanoTime();
+    long cpu = OfferedLoad.processCpuNanos();
+    long createdAt = System.currentTimeMillis() / 1000;
+    String prefix = Long.toHexString(t & 0xffffff) + "-"; // request ids: prefix + index
+    List<List<String>> tags = List.of(List.of("p", b.bunker.toHex()));
+    String[] eventIds = new String[n];
+    IntStream.range(0, n).parallel().forEach(i -> {
+      Conn c = b.conns.get(i % b.conns.size());
+      String id = prefix + i;
+      Nip46Request request = switch (o.method) {
+        case ping -> new Nip46Request.Ping(id);
+        case sign_event -> new Nip46Request.SignEvent(id,
+            new EventTemplate(1, "keycast e2e note " + i, List.of(), createdAt));
+        case nip44_encrypt -> new Nip46Request.Nip44Encrypt(id, peer.toHex(), "keycast e2e message " + i);
+      };
+      String content = Nip44Cipher.encrypt(Nip46Codec.toJson(request), c.conversation);
+      SignedEvent event = NostrEvents.sign(
+          new UnsignedEvent(c.key.publicKey(), createdAt, KIND, tags, content), c.signer);
+      b.requestIds[i] = id;
+      eventIds[i] = event.id();
+      b.frames[i] = RelayMessages.toJson(new ClientMessage.Event(event));
+    });
+    for (int i = 0; i < n; i++) {
+      b.byEventId.put(eventIds[i], i);
+    }
+    b.buildNanos = System.nanoTime() - t;
+    b.buildCpuNanos = OfferedLoad.processCpuNanos() - cpu;
+    System.err.printf(Locale.ROOT, "precompute: %d request events built in %.2f s (%.0f µs CPU each)%n", n,
+        b.buildNanos / 1e9, b.buildCpuNanos / 1e3 / Math.max(1, n));
+    HttpClient http = HttpClient.newHttpClient();
+    long since = System.currentTimeMillis() / 1000 - 5;
+    for (Conn c : b.conns) {
+      c.socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
+          .buildAsync(URI.create(uri.relays().get(0)), c).get(20, TimeUnit.SECONDS);
+      Filter replies = Filter.builder().kinds(KIND).tag('p', List.of(c.key.publicKey().toHex())).since(since).build();
+      c.lastSend = c.socket.sendText(
+          RelayMessages.toJson(new ClientMessage.Req("burst", List.of(replies))), true);
+    }
+    for (Conn c : b.conns) {
+      if (!c.eose.await(20, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("relay did not confirm the subscription (no EOSE)");
+      }
+    }
+    return b;
+  }
+
+  /** Sends request i, due at {@code due} (System.nanoTime). Never blocks: the send is queued on its socket. */
+  void send(int i, long due) {
+    o.dueNanos[i] = due;
+    Conn c = conns.get(i % conns.size());
+    String frame = frames[i];
+    frames[i] = null;
+    c.lastSend = c.lastSend.thenCompose(ws -> ws.sendText(frame, true));
+    c.lastSend.exceptionally(e -> {
+      sendFailures.incrementAndGet();
+      return null;
+    });
+  }
+
+  /** Waits until N replies arrived or {@code deadline} (System.nanoTime) passed. Blocks. */
+  void awaitReplies(long deadline) throws InterruptedException {
+    int n = frames.length;
+    while (received.get() < n && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+  }
+
+  /** Aborts the sockets (idempotent). */
+  void close() {
+    for (Conn c : conns) {
+      if (c.socket != null) {
+        c.socket.abort();
+      }
+    }
+  }
+
+  /** Verifies, decrypts and matches every stored reply; fills the driver's outcome and latency arrays. */
+  void classify() {
+    long cpu = OfferedLoad.processCpuNanos();
+    long timeoutNanos = o.timeoutSeconds * 1_000_000_000L;
+    Map<String, Integer> byRequestId = new HashMap<>();
+    for (int i = 0; i < requestIds.length; i++) {
+      byRequestId.put(requestIds[i], i);
+    }
+    for (Conn c : conns) {
+      for (Received r : c.inbox) {
+        Nip46Response response;
+        SignedEvent event;
+        try {
+          if (!(RelayMessages.parseRelayMessage(r.frame()) instanceof RelayMessage.Event e)
+              || !e.event().pubkey().equals(bunker.toHex())) {
+            invalid++;
+            continue;
+          }
+          event = e.event();
+          NostrEvents.verify(event);
+          response = Nip46Codec.parseResponse(Nip44Cipher.decrypt(event.content(), c.conversation));
+        } catch (Exception ex) {
+          invalid++;
+          continue;
+        }
+        Integer i = eTag(event).map(byEventId::get).orElseGet(() -> byRequestId.get(response.id()));
+        if (i == null || !requestIds[i].equals(response.id())) {
+          unmatched++;
+          continue;
+        }
+        long latency = r.atNanos() - o.dueNanos[i];
+        if (o.outcome[i] != 0) {
+          duplicates++;
+        } else if (response instanceof Nip46Response.AuthUrl) {
+          authUrls++; // interim: the real answer may still come
+        } else if (latency > timeoutNanos) {
+          late++;
+          o.outcome[i] = 3;
+        } else if (response instanceof Nip46Response.Error err) {
+          o.outcome[i] = 2;
+          o.latencyNanos[i] = latency;
+          o.errors.computeIfAbsent(err.error(), k -> new AtomicInteger()).incrementAndGet();
+        } else {
+          o.outcome[i] = 1;
+          o.latencyNanos[i] = latency;
+        }
+      }
+    }
+    classifyCpuNanos = OfferedLoad.processCpuNanos() - cpu;
+  }
+
+  private static java.util.Optional<String> eTag(SignedEvent event) {
+    return event.tags().stream().filter(t -> t.size() >= 2 && t.get(0).equals("e")).map(t -> t.get(1)).findFirst();
+  }
+
+  /** Adds this driver's own figures to the report. */
+  void report(Map<String, Object> m) {
+    m.put("build_seconds", OfferedLoad.r2(buildNanos / 1e9));
+    m.put("build_cpu_us_per_request", OfferedLoad.r2(buildCpuNanos / 1e3 / Math.max(1, frames.length)));
+    m.put("check_cpu_us_per_reply", OfferedLoad.r2(classifyCpuNanos / 1e3 / Math.max(1, received.get())));
+    m.put("replies_received", received.get());
+    m.put("replies_invalid", invalid);
+    m.put("replies_unmatched", unmatched);
+    m.put("replies_duplicate", duplicates);
+    m.put("replies_late", late);
+    m.put("replies_auth_url", authUrls);
+    m.put("relay_refused", relayRefused.get());
+    m.put("send_failures", sendFailures.get());
   }
 }
