@@ -18,28 +18,36 @@ import dev.keycast.nip46.RelayMessage;
 import dev.keycast.nip46.RelayMessages;
 import dev.keycast.nip46.client.Nip46Client;
 import dev.keycast.nip46.client.Nip46Result;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.HashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -49,6 +57,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
@@ -65,7 +74,7 @@ import java.util.stream.IntStream;
  *   <li>a concurrent {@code /health} prober ({@code --health URL}) and {@code /metrics} sampler ({@code --metrics
  *       URL}) writing time series next to the per-second request series ({@code --out DIR});
  *   <li>{@code --precompute} (open loop only): a lean driver ({@link PrecomputedBurst}) that signs and encrypts
- *       every request before the clock starts, sends prebuilt frames over plain WebSockets during the burst and
+ *       every request before the clock starts, writes prebuilt frames to raw WebSockets during the burst and
  *       verifies and decrypts the replies only after it, so that its own CPU does not compete with the daemon's
  *       during the burst (the {@link Nip46Client} driver spends about as much CPU per request as the daemon).
  * </ul>
@@ -147,6 +156,40 @@ public final class OfferedLoad {
   long driverCpuNanos;       // this process's CPU time from the start of the load to the end of the wait
   PrecomputedBurst precomputed; // --precompute only
 
+  /**
+   * CPU ticks of each thread of this JVM, summed by thread name (digits dropped: "C2 CompilerThread0" and "...1"
+   * together), from /proc/self/task (Linux; empty elsewhere). For the stderr breakdown of the driver's own CPU.
+   */
+  static Map<String, Long> threadTicks() {
+    Map<String, Long> ticks = new TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(t.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum); // utime + stime
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return Map.of();
+    }
+    return ticks;
+  }
+
+  /** Prints the CPU (ms, 100 ticks/s assumed) each thread group spent between two {@link #threadTicks} samples. */
+  static void printThreadCpu(String what, Map<String, Long> before, Map<String, Long> after) {
+    StringBuilder sb = new StringBuilder(what + " CPU by thread (ms):");
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> sb.append(' ').append(e.getKey()).append('=').append(e.getValue() * 10));
+    System.err.println(sb);
+  }
+
   /** CPU time of this JVM so far (all threads, JIT and GC included), in nanoseconds. */
   static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
@@ -215,6 +258,7 @@ public final class OfferedLoad {
       }
       CountDownLatch done = new CountDownLatch(n);
       long cpuStart = processCpuNanos();
+      Map<String, Long> threadsStart = threadTicks();
       long start = System.nanoTime();
       if (rate > 0) {
         double intervalNanos = 1e9 / rate;
@@ -245,6 +289,7 @@ public final class OfferedLoad {
       }
       long end = System.nanoTime();
       driverCpuNanos = processCpuNanos() - cpuStart;
+      printThreadCpu(label + ": driver burst window", threadsStart, threadTicks());
       // Keep probing a few seconds after the load: recovery is part of the picture.
       if (health != null || metrics != null) {
         Thread.sleep(2000);
@@ -555,80 +600,70 @@ public final class OfferedLoad {
  * <ol>
  *   <li>{@link #prepare}: for each of the N requests, the NIP-46 JSON-RPC body ({@link Nip46Codec}), NIP-44
  *       encrypted to the bunker with the client's conversation key, wrapped in a kind-24133 event with a {@code p}
- *       tag for the bunker, signed by the client key, serialized to its {@code ["EVENT",…]} frame. {@code
- *       created_at} is the time of the build: the daemon accepts events up to 120 s old ({@code IntakeLimits}
- *       default), far more than build + burst. Then one plain WebSocket per client key to the relay with a {@code
- *       REQ} for kind 24133 {@code #p} = that key, and a wait for each {@code EOSE}.
- *   <li>{@link #send}: hands frame i to its client's socket (sends on one socket are chained: the JDK WebSocket
- *       allows one outstanding send). Each incoming {@code EVENT} frame is stored raw with its receive time; the
- *       relay's {@code OK} frames are only counted when they refuse.
+ *       tag for the bunker, signed by the client key, serialized to its {@code ["EVENT",…]} frame and encoded as a
+ *       masked WebSocket frame. {@code created_at} is the time of the build: the daemon accepts events up to 120 s
+ *       old ({@code IntakeLimits} default), far more than build + burst. Then one {@link RawWebSocket} per client
+ *       key to the relay with a {@code REQ} for kind 24133 {@code #p} = that key, a wait for each {@code EOSE},
+ *       and a warm-up of the socket code ({@link #warmSockets}).
+ *   <li>{@link #send}: writes frame i to its client's socket. Each incoming {@code EVENT} frame is kept as raw
+ *       bytes with its receive time; the relay's {@code OK} frames are only counted when they refuse.
  *   <li>{@link #classify}, after the wait: parse, verify (author = the bunker, id and signature), decrypt and
  *       parse each reply; match it to its request by the {@code e} tag the daemon sets to the request event id
  *       (by the response id if a reply has no {@code e} tag), and classify it as the {@link Nip46Client} driver
  *       does: a reply later than {@code --timeout} after its due time is a timeout, {@code auth_url} keeps
- *       waiting. Replies that do not verify, decrypt or parse, or match no request, are counted.
+ *       waiting. Replies that do not parse, verify or decrypt, or match no request, are counted.
  * </ol>
  *
- * <p>Threads: {@link #prepare} uses the common fork-join pool; {@link #send} runs on the driver's pacing thread;
- * the WebSocket listeners on the HTTP client's threads (serialized per socket); {@link #classify} on the caller.
+ * <p>Threads: {@link #prepare} builds on the common fork-join pool; {@link #send} runs on the driver's pacing
+ * thread; each socket has one reader thread; {@link #classify} runs on the caller after the sockets are closed.
  */
 final class PrecomputedBurst {
   private static final int KIND = 24133;
+  private static final int WARM_FRAMES = 5_000;
+  private static final byte[] EVENT = "[\"EVENT\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EOSE = "[\"EOSE\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] OK = "[\"OK\"".getBytes(StandardCharsets.US_ASCII);
 
-  /** A relay frame carrying an event, as received, with its receive time (System.nanoTime). */
-  private record Received(long atNanos, String frame) {}
+  /** A relay message carrying an event, as received (UTF-8), with its receive time (System.nanoTime). */
+  private record Received(long atNanos, byte[] utf8) {}
 
-  /** One client key and its relay connection; {@code inbox} is filled by the socket's listener. */
-  private static final class Conn implements WebSocket.Listener {
+  /** One client key and its relay connection; {@code inbox} is filled by the socket's reader thread. */
+  private final class Conn {
     final SecretKey key;
     final Nip44ConversationKey conversation;
     final SchnorrSigner signer;
     final ConcurrentLinkedQueue<Received> inbox = new ConcurrentLinkedQueue<>();
     final CountDownLatch eose = new CountDownLatch(1);
-    final AtomicInteger received;
-    final AtomicInteger relayRefused;
-    final StringBuilder partial = new StringBuilder();
-    WebSocket socket;
-    CompletableFuture<WebSocket> lastSend;
+    RawWebSocket socket;
 
-    Conn(SecretKey key, PublicKey bunker, AtomicInteger received, AtomicInteger relayRefused) throws Exception {
+    Conn(SecretKey key) throws Exception {
       this.key = key;
       this.conversation = Nip44ConversationKey.derive(key, bunker);
       this.signer = SchnorrSigner.create(key);
-      this.received = received;
-      this.relayRefused = relayRefused;
     }
 
-    @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-      long now = System.nanoTime();
-      partial.append(data);
-      if (last) {
-        String frame = partial.toString();
-        partial.setLength(0);
-        if (frame.startsWith("[\"EVENT\"")) {
-          inbox.add(new Received(now, frame));
-          received.incrementAndGet();
-        } else if (frame.startsWith("[\"EOSE\"")) {
-          eose.countDown();
-        } else if (frame.startsWith("[\"OK\"") && frame.contains(",false,")) {
-          relayRefused.incrementAndGet();
-        }
+    /** Runs on the socket's reader thread: no parsing, no crypto. */
+    void onText(long atNanos, byte[] utf8) {
+      if (RawWebSocket.startsWith(utf8, EVENT)) {
+        inbox.add(new Received(atNanos, utf8));
+        received.incrementAndGet();
+      } else if (RawWebSocket.startsWith(utf8, EOSE)) {
+        eose.countDown();
+      } else if (RawWebSocket.startsWith(utf8, OK) && new String(utf8, StandardCharsets.UTF_8).contains(",false,")) {
+        relayRefused.incrementAndGet();
       }
-      ws.request(1);
-      return null;
     }
   }
 
   private final OfferedLoad o;
   private final PublicKey bunker;
-  private final String[] frames;       // ["EVENT",…] per request, null once sent (lets the memory go)
+  private final byte[][] frames;       // the masked WebSocket frame per request; null once sent
   private final String[] requestIds;   // NIP-46 ids
   private final Map<String, Integer> byEventId = new HashMap<>();
   private final List<Conn> conns = new ArrayList<>();
   private final AtomicInteger received = new AtomicInteger();
   private final AtomicInteger relayRefused = new AtomicInteger();
-  private final AtomicInteger sendFailures = new AtomicInteger();
+  private int sendFailures;
   private long buildNanos;
   private long buildCpuNanos;
   private long classifyCpuNanos;
@@ -641,7 +676,7 @@ final class PrecomputedBurst {
   private PrecomputedBurst(OfferedLoad o, PublicKey bunker, int n) {
     this.o = o;
     this.bunker = bunker;
-    this.frames = new String[n];
+    this.frames = new byte[n][];
     this.requestIds = new String[n];
   }
 
@@ -650,7 +685,7 @@ final class PrecomputedBurst {
       throws Exception {
     PrecomputedBurst b = new PrecomputedBurst(o, uri.signerPubkey(), n);
     for (SecretKey k : keys) {
-      b.conns.add(new Conn(k, b.bunker, b.received, b.relayRefused));
+      b.conns.add(b.new Conn(k));
     }
     long t = System.nanoTime();
     long cpu = OfferedLoad.processCpuNanos();
@@ -672,7 +707,7 @@ final class PrecomputedBurst {
           new UnsignedEvent(c.key.publicKey(), createdAt, KIND, tags, content), c.signer);
       b.requestIds[i] = id;
       eventIds[i] = event.id();
-      b.frames[i] = RelayMessages.toJson(new ClientMessage.Event(event));
+      b.frames[i] = RawWebSocket.textFrame(RelayMessages.toJson(new ClientMessage.Event(event)));
     });
     for (int i = 0; i < n; i++) {
       b.byEventId.put(eventIds[i], i);
@@ -681,49 +716,80 @@ final class PrecomputedBurst {
     b.buildCpuNanos = OfferedLoad.processCpuNanos() - cpu;
     System.err.printf(Locale.ROOT, "precompute: %d request events built in %.2f s (%.0f µs CPU each)%n", n,
         b.buildNanos / 1e9, b.buildCpuNanos / 1e3 / Math.max(1, n));
-    HttpClient http = HttpClient.newHttpClient();
     long since = System.currentTimeMillis() / 1000 - 5;
     for (Conn c : b.conns) {
-      c.socket = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10))
-          .buildAsync(URI.create(uri.relays().get(0)), c).get(20, TimeUnit.SECONDS);
+      c.socket = RawWebSocket.connect(URI.create(uri.relays().get(0)), c::onText);
       Filter replies = Filter.builder().kinds(KIND).tag('p', List.of(c.key.publicKey().toHex())).since(since).build();
-      c.lastSend = c.socket.sendText(
-          RelayMessages.toJson(new ClientMessage.Req("burst", List.of(replies))), true);
+      c.socket.send(RawWebSocket.textFrame(RelayMessages.toJson(new ClientMessage.Req("burst", List.of(replies)))));
     }
     for (Conn c : b.conns) {
       if (!c.eose.await(20, TimeUnit.SECONDS)) {
         throw new IllegalStateException("relay did not confirm the subscription (no EOSE)");
       }
     }
+    b.warmSockets(WARM_FRAMES, b.frames[0].length);
     return b;
   }
 
-  /** Sends request i, due at {@code due} (System.nanoTime). Never blocks: the send is queued on its socket. */
+  /**
+   * Runs {@code count} event frames of about {@code size} bytes through the sockets before the clock, so that the
+   * JIT has compiled the send and receive paths by the time the burst starts. Each is a kind-24133 event addressed
+   * to its own sender ({@code p} = the client key): the relay sends it back on our subscription, the bunker never
+   * sees it. The echoes are then discarded. Blocks until they are back (or 30 s).
+   */
+  private void warmSockets(int count, int size) throws IOException, InterruptedException {
+    long t = System.nanoTime();
+    long createdAt = System.currentTimeMillis() / 1000;
+    String filler = "w".repeat(Math.max(1, size - 400));
+    byte[][] warm = new byte[count][];
+    IntStream.range(0, count).parallel().forEach(i -> {
+      Conn c = conns.get(i % conns.size());
+      List<List<String>> self = List.of(List.of("p", c.key.publicKey().toHex()));
+      warm[i] = RawWebSocket.textFrame(RelayMessages.toJson(new ClientMessage.Event(NostrEvents.sign(
+          new UnsignedEvent(c.key.publicKey(), createdAt, KIND, self, filler + i), c.signer))));
+    });
+    for (int i = 0; i < count; i++) {
+      conns.get(i % conns.size()).socket.send(warm[i]);
+    }
+    awaitReplies(count, System.nanoTime() + 30_000_000_000L);
+    int echoed = received.getAndSet(0);
+    for (Conn c : conns) {
+      c.inbox.clear();
+    }
+    System.err.printf(Locale.ROOT, "precompute: %d warm-up frames echoed by the relay in %.2f s%n", echoed,
+        (System.nanoTime() - t) / 1e9);
+  }
+
+  /**
+   * Sends request i, due at {@code due} (System.nanoTime): one socket write of the prebuilt frame. Blocks only if
+   * the relay does not read (then the requests after it are late, which their latency from the due time shows).
+   */
   void send(int i, long due) {
     o.dueNanos[i] = due;
-    Conn c = conns.get(i % conns.size());
-    String frame = frames[i];
+    try {
+      conns.get(i % conns.size()).socket.send(frames[i]);
+    } catch (IOException e) {
+      sendFailures++;
+    }
     frames[i] = null;
-    c.lastSend = c.lastSend.thenCompose(ws -> ws.sendText(frame, true));
-    c.lastSend.exceptionally(e -> {
-      sendFailures.incrementAndGet();
-      return null;
-    });
   }
 
   /** Waits until N replies arrived or {@code deadline} (System.nanoTime) passed. Blocks. */
   void awaitReplies(long deadline) throws InterruptedException {
-    int n = frames.length;
-    while (received.get() < n && System.nanoTime() < deadline) {
+    awaitReplies(frames.length, deadline);
+  }
+
+  private void awaitReplies(int count, long deadline) throws InterruptedException {
+    while (received.get() < count && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
   }
 
-  /** Aborts the sockets (idempotent). */
+  /** Closes the sockets (idempotent). */
   void close() {
     for (Conn c : conns) {
       if (c.socket != null) {
-        c.socket.abort();
+        c.socket.close();
       }
     }
   }
@@ -741,8 +807,8 @@ final class PrecomputedBurst {
         Nip46Response response;
         SignedEvent event;
         try {
-          if (!(RelayMessages.parseRelayMessage(r.frame()) instanceof RelayMessage.Event e)
-              || !e.event().pubkey().equals(bunker.toHex())) {
+          if (!(RelayMessages.parseRelayMessage(new String(r.utf8(), StandardCharsets.UTF_8))
+              instanceof RelayMessage.Event e) || !e.event().pubkey().equals(bunker.toHex())) {
             invalid++;
             continue;
           }
@@ -779,7 +845,7 @@ final class PrecomputedBurst {
     classifyCpuNanos = OfferedLoad.processCpuNanos() - cpu;
   }
 
-  private static java.util.Optional<String> eTag(SignedEvent event) {
+  private static Optional<String> eTag(SignedEvent event) {
     return event.tags().stream().filter(t -> t.size() >= 2 && t.get(0).equals("e")).map(t -> t.get(1)).findFirst();
   }
 
@@ -795,6 +861,168 @@ final class PrecomputedBurst {
     m.put("replies_late", late);
     m.put("replies_auth_url", authUrls);
     m.put("relay_refused", relayRefused.get());
-    m.put("send_failures", sendFailures.get());
+    m.put("send_failures", sendFailures);
+  }
+}
+
+/**
+ * A minimal RFC 6455 WebSocket client over a plain socket, just enough for the dev relay: frames are encoded
+ * (masked) by the caller ahead of time with {@link #textFrame}, so that {@link #send} is one blocking write; one
+ * platform thread reads frames and hands each complete text message to the receiver with its receive time.
+ * Answers pings; no extensions; {@code ws://} only.
+ *
+ * <p>Thread-safety: {@link #send} may be called from any thread (writes are serialized by a lock); the receiver
+ * runs on the reader thread only.
+ */
+final class RawWebSocket implements AutoCloseable {
+  /** Receives one complete text message (UTF-8) with its receive time (System.nanoTime). */
+  interface Receiver {
+    void onText(long atNanos, byte[] utf8);
+  }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private final Socket socket;
+  private final OutputStream out;
+  private final DataInputStream in;
+  private final ReentrantLock writeLock = new ReentrantLock();
+
+  private RawWebSocket(Socket socket, DataInputStream in) throws IOException {
+    this.socket = socket;
+    this.out = socket.getOutputStream();
+    this.in = in;
+  }
+
+  /** Connects and completes the opening handshake, then starts the reader thread. Blocks. */
+  static RawWebSocket connect(URI uri, Receiver receiver) throws IOException {
+    if (!"ws".equals(uri.getScheme())) {
+      throw new IOException("only ws:// URLs: " + uri);
+    }
+    Socket s = new Socket();
+    s.setTcpNoDelay(true);
+    s.connect(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort()), 10_000);
+    byte[] nonce = new byte[16];
+    RANDOM.nextBytes(nonce);
+    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    String request = "GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+        + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+    DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        throw new IOException("connection closed during the handshake");
+      }
+      head.append((char) c);
+    }
+    if (!head.toString().startsWith("HTTP/1.1 101")) {
+      s.close();
+      throw new IOException("handshake refused: " + head.toString().lines().findFirst().orElse(""));
+    }
+    RawWebSocket ws = new RawWebSocket(s, in);
+    Thread.ofPlatform().daemon().name("raw-ws-reader").start(() -> ws.read(receiver));
+    return ws;
+  }
+
+  /** Encodes a final, masked text frame. CPU only; call it before the clock. */
+  static byte[] textFrame(String text) {
+    return frame(0x1, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] frame(int opcode, byte[] payload) {
+    int n = payload.length;
+    int header = n < 126 ? 2 : n < 65536 ? 4 : 10;
+    byte[] f = new byte[header + 4 + n];
+    f[0] = (byte) (0x80 | opcode);
+    if (n < 126) {
+      f[1] = (byte) (0x80 | n);
+    } else if (n < 65536) {
+      f[1] = (byte) (0x80 | 126);
+      f[2] = (byte) (n >>> 8);
+      f[3] = (byte) n;
+    } else {
+      f[1] = (byte) (0x80 | 127);
+      for (int i = 0; i < 8; i++) {
+        f[2 + i] = (byte) ((long) n >>> (56 - 8 * i));
+      }
+    }
+    byte[] mask = new byte[4];
+    RANDOM.nextBytes(mask);
+    System.arraycopy(mask, 0, f, header, 4);
+    for (int i = 0; i < n; i++) {
+      f[header + 4 + i] = (byte) (payload[i] ^ mask[i & 3]);
+    }
+    return f;
+  }
+
+  /** Whether {@code message} begins with {@code prefix}. */
+  static boolean startsWith(byte[] message, byte[] prefix) {
+    return message.length >= prefix.length && Arrays.equals(message, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  /** Writes one encoded frame. Blocks while the socket's send buffer is full. */
+  void send(byte[] frame) throws IOException {
+    writeLock.lock();
+    try {
+      out.write(frame);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private void read(Receiver receiver) {
+    ByteArrayOutputStream message = new ByteArrayOutputStream();
+    try {
+      while (true) {
+        int b0 = in.readUnsignedByte();
+        int b1 = in.readUnsignedByte();
+        long len = b1 & 0x7f;
+        if (len == 126) {
+          len = in.readUnsignedShort();
+        } else if (len == 127) {
+          len = in.readLong();
+        }
+        byte[] mask = (b1 & 0x80) != 0 ? in.readNBytes(4) : null;
+        byte[] payload = new byte[Math.toIntExact(len)];
+        in.readFully(payload);
+        if (mask != null) {
+          for (int i = 0; i < payload.length; i++) {
+            payload[i] ^= mask[i & 3];
+          }
+        }
+        boolean fin = (b0 & 0x80) != 0;
+        switch (b0 & 0x0f) {
+          case 0x0, 0x1 -> { // continuation, text
+            if (fin && message.size() == 0) {
+              receiver.onText(System.nanoTime(), payload);
+            } else {
+              message.write(payload);
+              if (fin) {
+                receiver.onText(System.nanoTime(), message.toByteArray());
+                message.reset();
+              }
+            }
+          }
+          case 0x8 -> { // close
+            return;
+          }
+          case 0x9 -> send(frame(0xA, payload)); // ping -> pong
+          default -> { } // pong, binary: ignored
+        }
+      }
+    } catch (IOException e) {
+      // closed by us or by the relay: the missing replies count as timeouts
+    }
+  }
+
+  /** Closes the socket (idempotent); the reader thread ends. */
+  @Override
+  public void close() {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // nothing to do
+    }
   }
 }
