@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class BatchingAuditLog implements AuditLog, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BatchingAuditLog.class);
   private static final int MAX_BATCH = 512;
-  // How long the writer gathers entries into one transaction, and how often it looks for a waiting reader meanwhile.
+  // How long the writer gathers entries into one transaction (a reader's flush() cuts it short).
   private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
-  private static final long LINGER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
   private static final Duration FLUSH_WAIT = Duration.ofSeconds(10);
 
   private final AuditLog delegate;
@@ -106,6 +106,7 @@ public final class BatchingAuditLog implements AuditLog, AutoCloseable {
     long target = enqueued.get();
     long deadline = System.nanoTime() + FLUSH_WAIT.toNanos();
     flushWaiters.incrementAndGet();
+    LockSupport.unpark(writer); // ends the writer's gathering pause at once
     lock.lock();
     try {
       while (written < target && writer.isAlive()) {
@@ -174,20 +175,15 @@ public final class BatchingAuditLog implements AuditLog, AutoCloseable {
     while (batch.size() < MAX_BATCH && !closed && flushWaiters.get() == 0) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        return;
+        break;
       }
-      AuditEntry next;
-      try {
-        next = buffer.poll(Math.min(left, LINGER_CHECK_NANOS), TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt(); // write what was gathered; the loop's next poll sees the interrupt
-        return;
+      LockSupport.parkNanos(this, left); // flush() and close() unpark the writer
+      if (Thread.currentThread().isInterrupted()) {
+        break; // write what was gathered; the loop's next poll sees the interrupt
       }
-      if (next != null) {
-        batch.add(next);
-        buffer.drainTo(batch, MAX_BATCH - batch.size());
-      }
+      buffer.drainTo(batch, MAX_BATCH - batch.size());
     }
+    buffer.drainTo(batch, MAX_BATCH - batch.size());
   }
 
   private void write(List<AuditEntry> batch) {

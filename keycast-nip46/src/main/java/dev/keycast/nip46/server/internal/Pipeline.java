@@ -22,6 +22,7 @@ import dev.keycast.nip46.server.ResponseOutcome;
 import dev.keycast.nip46.server.SignerError;
 import dev.keycast.nip46.store.StoreException;
 import dev.keycast.queue.CpuExecutor;
+import dev.keycast.queue.CpuExecutorConfig;
 import dev.keycast.queue.QueuedTask;
 import dev.keycast.queue.SubmitResult;
 import dev.keycast.queue.WorkQueue;
@@ -57,8 +58,12 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Overflow lane</b>: a second, separate {@link WorkQueue} ({@code overflowConcurrency} virtual-thread
  *       workers, {@code overflowCapacity} slots) answers events the main queue refused ({@code overloaded, retry
  *       later} or {@code shutting down}) on a path much cheaper than a request's (see {@link #refuse}): two
- *       CPU-executor calls instead of four, and no Schnorr verification for NIP-44 requests, whose MAC already
- *       authenticates the sender. Refusals are buffered there, not dropped; only when that lane is full too is an
+ *       CPU-bound calls instead of four, and no Schnorr verification for NIP-44 requests, whose MAC already
+ *       authenticates the sender. Its crypto runs on its own one-thread {@link CpuExecutor}
+ *       ({@code keycast-refusal-crypto}), a bulkhead: behind a full main queue the shared CPU executor's queue is
+ *       full of request work, and refusals waiting in it would be answered only at the rate requests are; on their
+ *       own platform thread they get a fair share of the cores from the OS (at most one core), and the request
+ *       work keeps the rest. Refusals are buffered in the lane, not dropped; only when that lane is full too is an
  *       event dropped, and counted {@code overflow_dropped}.
  *   <li>Handlers that answer later complete on their own threads; the reply then runs on a new virtual thread.
  * </ul>
@@ -82,6 +87,7 @@ public final class Pipeline {
   private final RelayTransport transport;
   private final Clock clock;
   private final WorkQueue overflowLane;
+  private final CpuExecutor refusalCpu;
   private static final long DROP_WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
   private final AtomicLong nextDropWarnNanos = new AtomicLong(System.nanoTime());
   private final ConcurrentHashMap<String, RequestTask> inFlight = new ConcurrentHashMap<>();
@@ -116,6 +122,12 @@ public final class Pipeline {
     this.stats = stats;
     this.transport = transport;
     this.clock = clock;
+    // Each overflow worker has at most one call in flight: a queue of overflowConcurrency never refuses one.
+    this.refusalCpu = CpuExecutor.start(CpuExecutorConfig.builder()
+        .name("keycast-refusal-crypto")
+        .threads(1)
+        .queueCapacity(overflowConcurrency)
+        .build());
     this.overflowLane = WorkQueue.start(WorkQueueConfig.builder()
         .name("keycast-overflow")
         .workers(overflowConcurrency)
@@ -546,7 +558,7 @@ public final class Pipeline {
     Envelope.Scheme scheme = Envelope.Scheme.of(ev.content());
     PublicKey[] keys; // [client, signer]
     try {
-      keys = cpu.call("refuse-keys", () -> {
+      keys = refusalCpu.call("refuse-keys", () -> {
         if (scheme == Envelope.Scheme.NIP04) {
           NostrEvents.verify(ev);
         }
@@ -575,7 +587,7 @@ public final class Pipeline {
     SignerError error = lookup.storeDown() ? SignerError.UNAVAILABLE : answer;
     Sealed sealed;
     try {
-      sealed = cpu.call("refuse", () -> {
+      sealed = refusalCpu.call("refuse", () -> {
         String plain = envelope.decrypt(scheme, ev.content(), signer.bunkerKey(), client);
         String id;
         String label;
@@ -640,6 +652,7 @@ public final class Pipeline {
     }
     try {
       overflowLane.shutdown(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+      refusalCpu.shutdown(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
       asyncReplies.shutdown();
       asyncReplies.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
