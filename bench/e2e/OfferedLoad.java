@@ -40,16 +40,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.HashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -157,8 +157,9 @@ public final class OfferedLoad {
   PrecomputedBurst precomputed; // --precompute only
 
   /**
-   * CPU ticks of each thread of this JVM, summed by thread name (digits dropped: "C2 CompilerThread0" and "...1"
-   * together), from /proc/self/task (Linux; empty elsewhere). For the stderr breakdown of the driver's own CPU.
+   * CPU ticks of each thread of this JVM, summed by thread name without its trailing number ("GC Thread#0" and
+   * "GC Thread#1" together; Linux cuts names to 15 characters), from /proc/self/task (Linux; empty elsewhere). For
+   * the stderr breakdown of the driver's own CPU.
    */
   static Map<String, Long> threadTicks() {
     Map<String, Long> ticks = new TreeMap<>();
@@ -166,7 +167,7 @@ public final class OfferedLoad {
       for (Path t : (Iterable<Path>) tasks::iterator) {
         try {
           String stat = Files.readString(t.resolve("stat"));
-          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+$", "");
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           ticks.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum); // utime + stime
         } catch (IOException | RuntimeException e) {
