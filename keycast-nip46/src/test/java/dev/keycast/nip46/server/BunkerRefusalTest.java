@@ -127,6 +127,17 @@ class BunkerRefusalTest {
   }
 
   @Test
+  void replyNoRelayAccepts_countedUndelivered() throws Exception {
+    transport.relaysAccept = false;
+    SecretKey client = SecretKey.generate();
+    SignedEvent req = request(client, nip44(client, "{\"id\":\"u1\",\"method\":\"ping\",\"params\":[]}"));
+    long before = rejected(RejectReason.REPLY_UNDELIVERED);
+    transport.inject(req);
+    await().atMost(WAIT).until(() -> rejected(RejectReason.REPLY_UNDELIVERED) == before + 1);
+    assertThat(repliesTo(req)).hasSize(1);
+  }
+
+  @Test
   void nip44ForgedSignature_refusedToTheNamedSender_genuineRequestStillServedLater() throws Exception {
     SecretKey client = SecretKey.generate();
     SignedEvent good = request(client, nip44(client, "{\"id\":\"g1\",\"method\":\"ping\",\"params\":[]}"));

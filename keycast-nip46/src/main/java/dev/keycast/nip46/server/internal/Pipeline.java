@@ -90,6 +90,7 @@ public final class Pipeline {
   private final CpuExecutor refusalCpu;
   private static final long DROP_WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
   private final AtomicLong nextDropWarnNanos = new AtomicLong(System.nanoTime());
+  private final AtomicLong nextUndeliveredWarnNanos = new AtomicLong(System.nanoTime());
   private final ConcurrentHashMap<String, RequestTask> inFlight = new ConcurrentHashMap<>();
   private final Set<Reply> pending = ConcurrentHashMap.newKeySet();
   private final ExecutorService asyncReplies = Executors.newThreadPerTaskExecutor(
@@ -485,8 +486,11 @@ public final class Pipeline {
     return NostrEvents.sign(u, signer.signer());
   }
 
-  /** Counts the response, then hands the sealed reply to the relays the request came from and the signer's own. */
-  private void publish(Reply reply, Nip46Response response, SignedEvent out) {
+  /**
+   * Counts the response, then hands the sealed reply to the relays the request came from and the signer's own. May
+   * wait for room on the relays (flow control); a reply no relay accepts is counted {@code reply_undelivered}.
+   */
+  private void publish(Reply reply, Nip46Response response, SignedEvent out) throws InterruptedException {
     Set<String> relays = new LinkedHashSet<>(reply.task().relays);
     relays.addAll(reply.signer().authorization().relays());
     ResponseOutcome outcome = switch (response) {
@@ -496,7 +500,22 @@ public final class Pipeline {
     };
     // Counted before publishing, so a client that sees the reply also sees it counted.
     stats.recordResponse(reply.methodLabel(), outcome, System.nanoTime() - reply.task().receivedNanos);
-    transport.publish(out, relays);
+    transport.publish(out, relays).thenAccept(delivered -> {
+      if (!delivered) {
+        stats.recordRejected(RejectReason.REPLY_UNDELIVERED);
+        warnUndelivered();
+      }
+    });
+  }
+
+  /** As {@link #warnOverflowDropped}: at most one line per interval, the exact count is the metric. */
+  private void warnUndelivered() {
+    long now = System.nanoTime();
+    long next = nextUndeliveredWarnNanos.get();
+    if (now - next >= 0 && nextUndeliveredWarnNanos.compareAndSet(next, now + DROP_WARN_INTERVAL_NANOS)) {
+      LOG.warn("replies are not reaching any relay (refused, timed out or no room; counted as reply_undelivered;"
+          + " logged at most every 10 s)");
+    }
   }
 
   /** A signer key found for a request; {@code storeDown} when it is the last known one because the store failed. */
