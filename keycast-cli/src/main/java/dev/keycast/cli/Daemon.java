@@ -60,6 +60,7 @@ final class Daemon implements AutoCloseable {
       int workers,
       int cryptoThreads,
       int queueCapacity,
+      int overflowCapacity,
       int clientBurst,
       double clientRatePerSecond,
       Duration shutdownDeadline) {
@@ -97,10 +98,10 @@ final class Daemon implements AutoCloseable {
   }
 
   private void doStart(Config c, PrintWriter out) {
-    if (c.workers() < 1 || c.cryptoThreads() < 1 || c.queueCapacity() < 1 || c.clientBurst() < 1
-        || !(c.clientRatePerSecond() > 0)) {
-      throw new UsageException("--workers, --crypto-threads, --queue-capacity, --client-burst and "
-          + "--client-rate-limit must be positive");
+    if (c.workers() < 1 || c.cryptoThreads() < 1 || c.queueCapacity() < 1 || c.overflowCapacity() < 1
+        || c.clientBurst() < 1 || !(c.clientRatePerSecond() > 0)) {
+      throw new UsageException("--workers, --crypto-threads, --queue-capacity, --overflow-capacity, --client-burst"
+          + " and --client-rate-limit must be positive");
     }
     IntakeLimits limits;
     try {
@@ -179,6 +180,7 @@ final class Daemon implements AutoCloseable {
         .cpuExecutor(CpuExecutorConfig.builder().name("keycast-crypto").threads(c.cryptoThreads())
             .statsCounter(cpuStats).build())
         .statsCounter(new MicrometerBunkerStatsCounter(metrics.registry()))
+        .overflowCapacity(c.overflowCapacity())
         .intakeLimits(limits)
         .shutdownDeadline(c.shutdownDeadline())
         .build();

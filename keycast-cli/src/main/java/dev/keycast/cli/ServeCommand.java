@@ -69,6 +69,12 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Requests that may wait; beyond it clients get an 'overloaded' error reply (env KEYCAST_QUEUE_CAPACITY).")
   int queueCapacity;
 
+  @Option(names = "--overflow-capacity", paramLabel = "N",
+      defaultValue = "${env:KEYCAST_OVERFLOW_CAPACITY:-16384}",
+      description = "Refused requests that may wait for their 'overloaded' reply; beyond it they are dropped and"
+          + " counted as overflow_dropped (env KEYCAST_OVERFLOW_CAPACITY).")
+  int overflowCapacity;
+
   @Option(names = "--client-rate-limit", paramLabel = "PER_SECOND",
       defaultValue = "${env:KEYCAST_CLIENT_RATE_LIMIT:-10}",
       description = "Requests per second each client key regains (env KEYCAST_CLIENT_RATE_LIMIT).")
@@ -100,7 +106,7 @@ public final class ServeCommand implements Callable<Integer> {
     int threads = cryptoThreads > 0 ? cryptoThreads : Runtime.getRuntime().availableProcessors();
     Daemon.Config config = new Daemon.Config(home, store.jdbcUrl(home), store.masterKeyFile(home), dev,
         Relays.normalize(relays), "127.0.0.1", devRelayPort, httpHost, httpPort, workers, threads, queueCapacity,
-        clientBurst, clientRateLimit, Duration.ofSeconds(shutdownTimeoutSeconds));
+        overflowCapacity, clientBurst, clientRateLimit, Duration.ofSeconds(shutdownTimeoutSeconds));
     Signals.onTermOrInt(stop::countDown);
     Daemon d = Daemon.start(config, spec.commandLine().getOut());
     daemon = d;

@@ -16,7 +16,7 @@ final class DevDaemon implements AutoCloseable {
     this.home = home;
     StringWriter out = new StringWriter();
     Daemon.Config config = new Daemon.Config(home, "jdbc:sqlite:" + home.resolve("keycast.db"),
-        home.resolve("master.key"), true, List.of(), "127.0.0.1", 0, "127.0.0.1", 0, 16, 2, 256, 1000, 1000.0,
+        home.resolve("master.key"), true, List.of(), "127.0.0.1", 0, "127.0.0.1", 0, 16, 2, 256, 1024, 1000, 1000.0,
         Duration.ofSeconds(5));
     this.daemon = Daemon.start(config, new PrintWriter(out, true));
     this.output = out.toString();

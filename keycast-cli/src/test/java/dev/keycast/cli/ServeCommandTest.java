@@ -158,7 +158,7 @@ class ServeCommandTest {
     }
     Daemon.Config config = new Daemon.Config(home, "jdbc:sqlite:" + home.resolve("keycast.db"),
         home.resolve("master.key"), false, java.util.List.of("ws://127.0.0.1:" + closedPort), "127.0.0.1", 0,
-        "127.0.0.1", 0, 4, 1, 16, 20, 10.0, java.time.Duration.ofSeconds(1));
+        "127.0.0.1", 0, 4, 1, 16, 64, 20, 10.0, java.time.Duration.ofSeconds(1));
     try (Daemon d = Daemon.start(config, new PrintWriter(new StringWriter()))) {
       HttpResponse<String> r = get(d.httpPort(), "/health");
       assertThat(r.statusCode()).isEqualTo(503);
@@ -172,5 +172,8 @@ class ServeCommandTest {
     assertFails(cli.run("serve", "--dev", "--http-port", "70000"), ExitCodes.USAGE, "0 to 65535");
     assertFails(cli.run("serve", "--dev", "--relay", "http://nope"), ExitCodes.USAGE, "not a relay URL");
     assertFails(cli.run("serve", "--workers", "x"), ExitCodes.USAGE, "--workers");
+    assertThat(cli.run("init").exitCode()).isZero();
+    assertFails(cli.run("serve", "--dev", "--http-port", "0", "--overflow-capacity", "0"), ExitCodes.USAGE,
+        "--overflow-capacity");
   }
 }

@@ -384,7 +384,7 @@ public final class Bunker implements AutoCloseable {
     private Duration pollInterval = Duration.ofSeconds(1);
     private Clock clock = Clock.systemUTC();
     private int overflowConcurrency = 16;
-    private int overflowCapacity = 4096;
+    private int overflowCapacity = 16_384;
     private int conversationKeyCacheSize = 10_000;
     private RelayPoolConfig relayPoolConfig = RelayPoolConfig.defaults();
     private Function<Builder, RelayTransport> transportFactory =
@@ -525,8 +525,10 @@ public final class Bunker implements AutoCloseable {
 
     /**
      * @param capacity how many refused requests may wait in the overflow lane for their error reply (default
-     *     4096); only beyond that is a request dropped without a reply, counted {@code overflow_dropped}. Each
-     *     waiting request holds its event (at most the intake size cap).
+     *     16384); only beyond that is a request dropped without a reply, counted {@code overflow_dropped}. Each
+     *     waiting request holds its event (at most the intake size cap; a typical request takes about 2-3 KB of
+     *     heap, so the default bounds the lane to roughly 50 MB). The default holds the backlog measured in
+     *     bench/e2e/overload.sh, where the relay, not the signer, limits how fast replies leave.
      */
     public Builder overflowCapacity(int capacity) {
       if (capacity < 1) {
