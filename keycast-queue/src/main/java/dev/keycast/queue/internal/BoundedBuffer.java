@@ -160,8 +160,32 @@ public final class BoundedBuffer<E> {
    * @throws InterruptedException if interrupted while waiting for an element
    */
   public @Nullable E take(@Nullable TakeStatus status) throws InterruptedException {
+    return take(status, null, 1);
+  }
+
+  /**
+   * Removes the oldest element, waiting while the buffer is empty and open; when the backlog is large, also removes
+   * the next few elements into {@code extras} in the same lock acquisition (a consumer batch).
+   *
+   * <p><b>Batch policy.</b> With {@code c} elements present before the take and {@code share} consumers, this call
+   * removes {@code k = min(1 + extras.length, c / share)} elements (at least 1): never more than an equal share of the
+   * backlog among all consumers, so a batch is only taken when every consumer could have as much work, and nothing is
+   * batched while the backlog is smaller than {@code 2 * share}. The extras are written to {@code extras[0 .. k-2]}
+   * under the lock (so a thread that later acquires this buffer's lock, e.g. in {@link #drain()}, sees them) and their
+   * count is reported in {@code status}.
+   *
+   * @param status if not null, receives whether this call waited and how many extras it took
+   * @param extras if not null, where to put the extras; its entries at indices &lt; the extras count must be null on
+   *     entry (the caller claims each before running it)
+   * @param share the number of consumers sharing the backlog, &ge; 1
+   * @return the oldest element, or {@code null} once the buffer is closed and empty
+   * @throws InterruptedException if interrupted while waiting for an element
+   */
+  public @Nullable E take(@Nullable TakeStatus status, Object @Nullable [] extras, int share)
+      throws InterruptedException {
     boolean waited = false;
     boolean spun = false;
+    int more = 0;
     // lock(), not lockInterruptibly(): a consumer with a pending interrupt must still see "closed and empty" and exit.
     lock.lock();
     try {
@@ -192,19 +216,35 @@ public final class BoundedBuffer<E> {
           cameBack();
         }
       }
-      return dequeue();
+      int present = count;
+      E first = dequeue();
+      if (extras != null) {
+        more = Math.min(extras.length, present / share - 1);
+        for (int i = 0; i < more; i++) {
+          extras[i] = dequeueOne();
+        }
+        if (more > 0) {
+          notFull.signalAll();
+        }
+      }
+      return first;
     } finally {
       wakeOneIfNeeded();
       lock.unlock();
       if (status != null) {
         status.waited = waited;
+        status.extras = Math.max(more, 0);
       }
     }
   }
 
-  /** Whether a {@link #take(TakeStatus)} waited; one instance per consumer thread, confined to it. */
+  /**
+   * Whether a {@link #take(TakeStatus)} waited and how many extras it took; one instance per consumer thread,
+   * confined to it.
+   */
   public static final class TakeStatus {
     boolean waited;
+    int extras;
 
     /** Creates a status. */
     public TakeStatus() {}
@@ -216,6 +256,15 @@ public final class BoundedBuffer<E> {
      */
     public boolean waited() {
       return waited;
+    }
+
+    /**
+     * How many extras the last take put into its {@code extras} array.
+     *
+     * @return the count, &ge; 0
+     */
+    public int extras() {
+      return extras;
     }
   }
 
@@ -299,6 +348,13 @@ public final class BoundedBuffer<E> {
   }
 
   private E dequeue() {
+    E e = dequeueOne();
+    notFull.signal();
+    return e;
+  }
+
+  /** Under the lock: removes the oldest element without signalling {@code notFull} ({@link #dequeue} does). */
+  private E dequeueOne() {
     @SuppressWarnings("unchecked")
     E e = (E) items[takeIndex];
     items[takeIndex] = null;
@@ -306,7 +362,6 @@ public final class BoundedBuffer<E> {
       takeIndex = 0;
     }
     COUNT.setRelease(this, count - 1);
-    notFull.signal();
     return e;
   }
 }
