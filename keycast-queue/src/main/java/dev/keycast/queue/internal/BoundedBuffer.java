@@ -217,15 +217,19 @@ public final class BoundedBuffer<E> {
         }
       }
       int present = count;
-      E first = dequeue();
+      E first = removeOldest();
       if (extras != null) {
-        more = Math.min(extras.length, present / share - 1);
+        more = Math.max(0, Math.min(extras.length, present / share - 1));
         for (int i = 0; i < more; i++) {
-          extras[i] = dequeueOne();
+          extras[i] = removeOldest();
         }
-        if (more > 0) {
-          notFull.signalAll();
-        }
+      }
+      // One store for the whole take: size() never shows a count between two removals (no linearization has it).
+      COUNT.setRelease(this, present - 1 - more);
+      if (more == 0) {
+        notFull.signal();
+      } else {
+        notFull.signalAll();
       }
       return first;
     } finally {
@@ -233,7 +237,7 @@ public final class BoundedBuffer<E> {
       lock.unlock();
       if (status != null) {
         status.waited = waited;
-        status.extras = Math.max(more, 0);
+        status.extras = more;
       }
     }
   }
@@ -288,10 +292,14 @@ public final class BoundedBuffer<E> {
   public List<E> drain() {
     lock.lock();
     try {
-      List<E> out = new ArrayList<>(count);
-      while (count > 0) {
-        out.add(dequeue());
+      int n = count;
+      List<E> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        out.add(removeOldest());
       }
+      // One store: size() never shows a count between two removals (no linearization has it; found by Lincheck).
+      COUNT.setRelease(this, 0);
+      notFull.signalAll();
       return out;
     } finally {
       lock.unlock();
@@ -348,20 +356,20 @@ public final class BoundedBuffer<E> {
   }
 
   private E dequeue() {
-    E e = dequeueOne();
+    E e = removeOldest();
+    COUNT.setRelease(this, count - 1);
     notFull.signal();
     return e;
   }
 
-  /** Under the lock: removes the oldest element without signalling {@code notFull} ({@link #dequeue} does). */
-  private E dequeueOne() {
+  /** Under the lock: removes the oldest element; the caller updates {@code count} and signals {@code notFull}. */
+  private E removeOldest() {
     @SuppressWarnings("unchecked")
     E e = (E) items[takeIndex];
     items[takeIndex] = null;
     if (++takeIndex == items.length) {
       takeIndex = 0;
     }
-    COUNT.setRelease(this, count - 1);
     return e;
   }
 }
