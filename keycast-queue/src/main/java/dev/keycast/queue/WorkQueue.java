@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Thread roles.</b> Any thread may {@link #submit} (relay I/O threads do, and nothing more). The queue's
  * {@link WorkQueueConfig#workers()} workers are virtual threads named {@code <name>-worker-N}; each takes the oldest
- * task directly from the shared bounded buffer and runs it, so there is no thread hand-off per item. Tasks may block
+ * task directly from the shared bounded buffer and runs it, so there is no thread hand-off per item. When at least
+ * twice as many tasks as workers are queued, a worker takes up to 8 at once (never more than an equal share of the
+ * backlog) and runs them in order: fewer lock acquisitions under load, at the price that a task in such a batch may
+ * wait behind at most 7 tasks of the same worker. Tasks may block
  * on I/O; CPU-bound work belongs on a {@link CpuExecutor} (a worker calling {@link CpuExecutor#call} unmounts while it
  * waits, so the carriers stay free for other I/O tasks).
  *

@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * lock as {@code offer} and {@code take}, so that a task racing with shutdown is either accepted and later taken or
  * drained (exactly once), or refused, and never lost in between.
  *
- * <p>Consumers take directly from the shared buffer: there is no per-item hand-off to another thread. It uses
+ * <p>Consumers take directly from the shared buffer: there is no per-item hand-off to another thread; under a large
+ * backlog a consumer may take a small batch in one lock acquisition ({@link #take(TakeStatus, Object[], int)}). It uses
  * {@code ReentrantLock}, never {@code synchronized}, so a virtual thread waiting in {@link #take()} or {@link #put}
  * unmounts from its carrier. Writes before {@code offer}/{@code put} happen-before the matching {@code take} returns.
  *
