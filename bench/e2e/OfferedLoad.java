@@ -1,38 +1,65 @@
+import dev.keycast.crypto.Nip44Cipher;
+import dev.keycast.crypto.Nip44ConversationKey;
+import dev.keycast.crypto.NostrEvents;
 import dev.keycast.crypto.PublicKey;
+import dev.keycast.crypto.SchnorrSigner;
 import dev.keycast.crypto.SecretKey;
+import dev.keycast.crypto.SignedEvent;
+import dev.keycast.crypto.UnsignedEvent;
 import dev.keycast.nip46.BunkerUri;
+import dev.keycast.nip46.ClientMessage;
 import dev.keycast.nip46.EventTemplate;
+import dev.keycast.nip46.Filter;
+import dev.keycast.nip46.Nip46Codec;
+import dev.keycast.nip46.Nip46Request;
+import dev.keycast.nip46.Nip46Response;
 import dev.keycast.nip46.PermissionSet;
+import dev.keycast.nip46.RelayMessage;
+import dev.keycast.nip46.RelayMessages;
 import dev.keycast.nip46.client.Nip46Client;
 import dev.keycast.nip46.client.Nip46Result;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 /**
  * Benchmark driver for bench/e2e (not part of the product): the same NIP-46 client as {@code keycast loadtest}
@@ -45,8 +72,15 @@ import java.util.regex.Pattern;
  *   <li>a closed-loop mode ({@code --concurrency C --requests N}) like loadtest's, for peak throughput;
  *   <li>{@code --clients K} client keys (each its own connect and relay connection), spread round robin;
  *   <li>a concurrent {@code /health} prober ({@code --health URL}) and {@code /metrics} sampler ({@code --metrics
- *       URL}) writing time series next to the per-second request series ({@code --out DIR}).
+ *       URL}) writing time series next to the per-second request series ({@code --out DIR});
+ *   <li>{@code --precompute} (open loop only): a lean driver ({@link PrecomputedBurst}) that signs and encrypts
+ *       every request before the clock starts, writes prebuilt frames to raw WebSockets during the burst and
+ *       verifies and decrypts the replies only after it, so that its own CPU does not compete with the daemon's
+ *       during the burst (the {@link Nip46Client} driver spends about as much CPU per request as the daemon).
  * </ul>
+ *
+ * <p>Every run reports the driver's own CPU time (this JVM, all threads) from the start of the load to the end of
+ * the wait for replies, per request ({@code driver_cpu_us_per_request}).
  *
  * Run with the CLI jar on the class path (JDK 21+ source launcher):
  * {@code java -cp keycast-cli/target/keycast.jar bench/e2e/OfferedLoad.java --bunker URI --rate 1000 --seconds 10}.
@@ -72,6 +106,7 @@ public final class OfferedLoad {
   Path out;
   String label = "run";
   double warmupSeconds = 0;
+  boolean precompute;
 
   public static void main(String[] args) throws Exception {
     OfferedLoad o = new OfferedLoad();
@@ -93,16 +128,17 @@ public final class OfferedLoad {
         case "--out" -> o.out = Path.of(args[++i]);
         case "--label" -> o.label = args[++i];
         case "--warmup-seconds" -> o.warmupSeconds = Double.parseDouble(args[++i]);
+        case "--precompute" -> o.precompute = true;
         default -> {
           System.err.println("unknown argument " + a);
           System.exit(64);
         }
       }
     }
-    if (o.bunker == null || (o.rate <= 0) == (o.concurrency <= 0)) {
+    if (o.bunker == null || (o.rate <= 0) == (o.concurrency <= 0) || (o.precompute && o.rate <= 0)) {
       System.err.println("usage: OfferedLoad --bunker URI (--rate R --seconds S | --concurrency C --requests N)"
           + " [--clients K] [--method ping|sign_event|nip44_encrypt] [--timeout S] [--health URL] [--metrics URL]"
-          + " [--out DIR] [--label NAME] [--warmup-seconds S]");
+          + " [--out DIR] [--label NAME] [--warmup-seconds S] [--precompute (with --rate only)]");
       System.exit(64);
     }
     System.exit(o.run());
@@ -117,6 +153,49 @@ public final class OfferedLoad {
   final List<String> metricRows = new ArrayList<>();
   volatile boolean probing = true;
   long t0;
+  long driverCpuNanos;       // this process's CPU time from the start of the load to the end of the wait
+  PrecomputedBurst precomputed; // --precompute only
+
+  /**
+   * CPU ticks of each thread of this JVM, summed by thread name without its trailing number ("GC Thread#0" and
+   * "GC Thread#1" together; Linux cuts names to 15 characters), from /proc/self/task (Linux; empty elsewhere). For
+   * the stderr breakdown of the driver's own CPU.
+   */
+  static Map<String, Long> threadTicks() {
+    Map<String, Long> ticks = new TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(t.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+$", "");
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          ticks.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum); // utime + stime
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
+      }
+    } catch (IOException e) {
+      return Map.of();
+    }
+    return ticks;
+  }
+
+  /** Prints the CPU (ms, 100 ticks/s assumed) each thread group spent between two {@link #threadTicks} samples. */
+  static void printThreadCpu(String what, Map<String, Long> before, Map<String, Long> after) {
+    StringBuilder sb = new StringBuilder(what + " CPU by thread (ms):");
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(e -> sb.append(' ').append(e.getKey()).append('=').append(e.getValue() * 10));
+    System.err.println(sb);
+  }
+
+  /** CPU time of this JVM so far (all threads, JIT and GC included), in nanoseconds. */
+  static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
 
   int run() throws Exception {
     BunkerUri uri = BunkerUri.parse(bunker.strip());
@@ -126,9 +205,11 @@ public final class OfferedLoad {
       return t;
     });
     List<Nip46Client> cs = new ArrayList<>();
+    List<SecretKey> keys = new ArrayList<>();
     try {
       for (int k = 0; k < clients; k++) {
-        Nip46Client c = Nip46Client.builder(uri, SecretKey.generate())
+        keys.add(SecretKey.generate());
+        Nip46Client c = Nip46Client.builder(uri, keys.get(k))
             .timeout(Duration.ofSeconds(timeoutSeconds)).cryptoExecutor(crypto).build();
         cs.add(c);
       }
@@ -158,6 +239,15 @@ public final class OfferedLoad {
       Arrays.fill(latencyNanos, -1);
       outcome = new byte[n];
       dueNanos = new long[n];
+      if (precompute) {
+        // The bunker has authorized the client keys; the lean driver speaks for them from here on. Closing the
+        // Nip46Clients also stops them from receiving (verifying, decrypting) the burst's replies.
+        for (Nip46Client c : cs) {
+          c.close();
+        }
+        cs.clear();
+        precomputed = PrecomputedBurst.prepare(this, uri, keys, peer, n);
+      }
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
       List<Thread> probes = new ArrayList<>();
       t0 = System.nanoTime();
@@ -168,6 +258,8 @@ public final class OfferedLoad {
         probes.add(Thread.ofPlatform().daemon().name("metrics-sampler").start(() -> sampleMetrics(http)));
       }
       CountDownLatch done = new CountDownLatch(n);
+      long cpuStart = processCpuNanos();
+      Map<String, Long> threadsStart = threadTicks();
       long start = System.nanoTime();
       if (rate > 0) {
         double intervalNanos = 1e9 / rate;
@@ -177,7 +269,11 @@ public final class OfferedLoad {
           while ((wait = due - System.nanoTime()) > 0) {
             LockSupport.parkNanos(Math.min(wait, 1_000_000));
           }
-          fire(cs.get(i % cs.size()), peer, i, due, done, null);
+          if (precomputed != null) {
+            precomputed.send(i, due);
+          } else {
+            fire(cs.get(i % cs.size()), peer, i, due, done, null);
+          }
         }
       } else {
         Semaphore inFlight = new Semaphore(concurrency);
@@ -187,8 +283,14 @@ public final class OfferedLoad {
         }
       }
       long sendEnd = System.nanoTime();
-      done.await(timeoutSeconds + 30L, TimeUnit.SECONDS);
+      if (precomputed != null) {
+        precomputed.awaitReplies(dueNanos[n - 1] + timeoutSeconds * 1_000_000_000L);
+      } else {
+        done.await(timeoutSeconds + 30L, TimeUnit.SECONDS);
+      }
       long end = System.nanoTime();
+      driverCpuNanos = processCpuNanos() - cpuStart;
+      printThreadCpu(label + ": driver burst window", threadsStart, threadTicks());
       // Keep probing a few seconds after the load: recovery is part of the picture.
       if (health != null || metrics != null) {
         Thread.sleep(2000);
@@ -197,11 +299,18 @@ public final class OfferedLoad {
       for (Thread t : probes) {
         t.join(5000);
       }
+      if (precomputed != null) {
+        precomputed.close();
+        precomputed.classify(); // verify, decrypt and match the replies: after the clock
+      }
       report(start, sendEnd, end, n);
       return 0;
     } finally {
       for (Nip46Client c : cs) {
         c.close();
+      }
+      if (precomputed != null) {
+        precomputed.close();
       }
       crypto.shutdownNow();
     }
@@ -367,6 +476,14 @@ public final class OfferedLoad {
     m.put("max_ms", pct(lat, 100));
     m.put("ok_p50_ms", pct(okLat, 50));
     m.put("ok_p99_ms", pct(okLat, 99));
+    m.put("driver", precomputed != null ? "precomputed" : "nip46client");
+    m.put("driver_cpu_ms", r2(driverCpuNanos / 1e6));
+    m.put("driver_cpu_us_per_request", r2(driverCpuNanos / 1e3 / Math.max(1, n)));
+    // Everything so far: JVM start, connects, (precomputed:) the build and the checks after the clock.
+    m.put("driver_total_cpu_ms", r2(processCpuNanos() / 1e6));
+    if (precomputed != null) {
+      precomputed.report(m);
+    }
     if (health != null) {
       long[] h;
       int bad = 0;
@@ -474,6 +591,439 @@ public final class OfferedLoad {
           }
         }
       }
+    }
+  }
+}
+
+/**
+ * The {@code --precompute} driver: all cryptography before and after the clock, none during the burst.
+ *
+ * <ol>
+ *   <li>{@link #prepare}: for each of the N requests, the NIP-46 JSON-RPC body ({@link Nip46Codec}), NIP-44
+ *       encrypted to the bunker with the client's conversation key, wrapped in a kind-24133 event with a {@code p}
+ *       tag for the bunker, signed by the client key, serialized to its {@code ["EVENT",…]} frame and encoded as a
+ *       masked WebSocket frame. {@code created_at} is the time of the build: the daemon accepts events up to 120 s
+ *       old ({@code IntakeLimits} default), far more than build + burst. Then one {@link RawWebSocket} per client
+ *       key to the relay with a {@code REQ} for kind 24133 {@code #p} = that key, a wait for each {@code EOSE},
+ *       and a warm-up of the socket code ({@link #warmSockets}).
+ *   <li>{@link #send}: writes frame i to its client's socket. Each incoming {@code EVENT} frame is kept as raw
+ *       bytes with its receive time; the relay's {@code OK} frames are only counted when they refuse.
+ *   <li>{@link #classify}, after the wait: parse, verify (author = the bunker, id and signature), decrypt and
+ *       parse each reply; match it to its request by the {@code e} tag the daemon sets to the request event id
+ *       (by the response id if a reply has no {@code e} tag), and classify it as the {@link Nip46Client} driver
+ *       does: a reply later than {@code --timeout} after its due time is a timeout, {@code auth_url} keeps
+ *       waiting. Replies that do not parse, verify or decrypt, or match no request, are counted.
+ * </ol>
+ *
+ * <p>Threads: {@link #prepare} builds on the common fork-join pool; {@link #send} runs on the driver's pacing
+ * thread; each socket has one reader thread; {@link #classify} runs on the caller after the sockets are closed.
+ */
+final class PrecomputedBurst {
+  private static final int KIND = 24133;
+  private static final int WARM_FRAMES = 5_000;
+  private static final byte[] EVENT = "[\"EVENT\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EOSE = "[\"EOSE\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] OK = "[\"OK\"".getBytes(StandardCharsets.US_ASCII);
+
+  /** A relay message carrying an event, as received (UTF-8), with its receive time (System.nanoTime). */
+  private record Received(long atNanos, byte[] utf8) {}
+
+  /** One client key and its relay connection; {@code inbox} is filled by the socket's reader thread. */
+  private final class Conn {
+    final SecretKey key;
+    final Nip44ConversationKey conversation;
+    final SchnorrSigner signer;
+    final ConcurrentLinkedQueue<Received> inbox = new ConcurrentLinkedQueue<>();
+    final CountDownLatch eose = new CountDownLatch(1);
+    RawWebSocket socket;
+
+    Conn(SecretKey key) throws Exception {
+      this.key = key;
+      this.conversation = Nip44ConversationKey.derive(key, bunker);
+      this.signer = SchnorrSigner.create(key);
+    }
+
+    /** Runs on the socket's reader thread: no parsing, no crypto. */
+    void onText(long atNanos, byte[] utf8) {
+      if (RawWebSocket.startsWith(utf8, EVENT)) {
+        inbox.add(new Received(atNanos, utf8));
+        received.incrementAndGet();
+      } else if (RawWebSocket.startsWith(utf8, EOSE)) {
+        eose.countDown();
+      } else if (RawWebSocket.startsWith(utf8, OK) && new String(utf8, StandardCharsets.UTF_8).contains(",false,")) {
+        relayRefused.incrementAndGet();
+      }
+    }
+  }
+
+  private final OfferedLoad o;
+  private final PublicKey bunker;
+  private final byte[][] frames;       // the masked WebSocket frame per request; null once sent
+  private final String[] requestIds;   // NIP-46 ids
+  private final Map<String, Integer> byEventId = new HashMap<>();
+  private final List<Conn> conns = new ArrayList<>();
+  private final AtomicInteger received = new AtomicInteger();
+  private final AtomicInteger relayRefused = new AtomicInteger();
+  private int sendFailures;
+  private long buildNanos;
+  private long buildCpuNanos;
+  private long classifyCpuNanos;
+  private int invalid;    // did not parse, verify, decrypt or parse as a NIP-46 response
+  private int unmatched;  // valid, but no request of this burst (or the e tag and the response id disagree)
+  private int duplicates;
+  private int late;       // arrived after the timeout: counted as timeouts, like the Nip46Client driver does
+  private int authUrls;
+
+  private PrecomputedBurst(OfferedLoad o, PublicKey bunker, int n) {
+    this.o = o;
+    this.bunker = bunker;
+    this.frames = new byte[n][];
+    this.requestIds = new String[n];
+  }
+
+  /** Builds the N request frames, opens the sockets and waits until every subscription is live. Blocks. */
+  static PrecomputedBurst prepare(OfferedLoad o, BunkerUri uri, List<SecretKey> keys, PublicKey peer, int n)
+      throws Exception {
+    PrecomputedBurst b = new PrecomputedBurst(o, uri.signerPubkey(), n);
+    for (SecretKey k : keys) {
+      b.conns.add(b.new Conn(k));
+    }
+    long t = System.nanoTime();
+    long cpu = OfferedLoad.processCpuNanos();
+    long createdAt = System.currentTimeMillis() / 1000;
+    String prefix = Long.toHexString(t & 0xffffff) + "-"; // request ids: prefix + index
+    List<List<String>> tags = List.of(List.of("p", b.bunker.toHex()));
+    String[] eventIds = new String[n];
+    IntStream.range(0, n).parallel().forEach(i -> {
+      Conn c = b.conns.get(i % b.conns.size());
+      String id = prefix + i;
+      Nip46Request request = switch (o.method) {
+        case ping -> new Nip46Request.Ping(id);
+        case sign_event -> new Nip46Request.SignEvent(id,
+            new EventTemplate(1, "keycast e2e note " + i, List.of(), createdAt));
+        case nip44_encrypt -> new Nip46Request.Nip44Encrypt(id, peer.toHex(), "keycast e2e message " + i);
+      };
+      String content = Nip44Cipher.encrypt(Nip46Codec.toJson(request), c.conversation);
+      SignedEvent event = NostrEvents.sign(
+          new UnsignedEvent(c.key.publicKey(), createdAt, KIND, tags, content), c.signer);
+      b.requestIds[i] = id;
+      eventIds[i] = event.id();
+      b.frames[i] = RawWebSocket.textFrame(RelayMessages.toJson(new ClientMessage.Event(event)));
+    });
+    for (int i = 0; i < n; i++) {
+      b.byEventId.put(eventIds[i], i);
+    }
+    b.buildNanos = System.nanoTime() - t;
+    b.buildCpuNanos = OfferedLoad.processCpuNanos() - cpu;
+    System.err.printf(Locale.ROOT, "precompute: %d request events built in %.2f s (%.0f µs CPU each)%n", n,
+        b.buildNanos / 1e9, b.buildCpuNanos / 1e3 / Math.max(1, n));
+    long since = System.currentTimeMillis() / 1000 - 5;
+    for (Conn c : b.conns) {
+      c.socket = RawWebSocket.connect(URI.create(uri.relays().get(0)), c::onText);
+      Filter replies = Filter.builder().kinds(KIND).tag('p', List.of(c.key.publicKey().toHex())).since(since).build();
+      c.socket.send(RawWebSocket.textFrame(RelayMessages.toJson(new ClientMessage.Req("burst", List.of(replies)))));
+    }
+    for (Conn c : b.conns) {
+      if (!c.eose.await(20, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("relay did not confirm the subscription (no EOSE)");
+      }
+    }
+    b.warmSockets(WARM_FRAMES, b.frames[0].length);
+    return b;
+  }
+
+  /**
+   * Runs {@code count} event frames of about {@code size} bytes through the sockets before the clock, so that the
+   * JIT has compiled the send and receive paths by the time the burst starts. Each is a kind-24133 event addressed
+   * to its own sender ({@code p} = the client key): the relay sends it back on our subscription, the bunker never
+   * sees it. The echoes are then discarded. Blocks until they are back (or 30 s).
+   */
+  private void warmSockets(int count, int size) throws IOException, InterruptedException {
+    long t = System.nanoTime();
+    long createdAt = System.currentTimeMillis() / 1000;
+    String filler = "w".repeat(Math.max(1, size - 400));
+    byte[][] warm = new byte[count][];
+    IntStream.range(0, count).parallel().forEach(i -> {
+      Conn c = conns.get(i % conns.size());
+      List<List<String>> self = List.of(List.of("p", c.key.publicKey().toHex()));
+      warm[i] = RawWebSocket.textFrame(RelayMessages.toJson(new ClientMessage.Event(NostrEvents.sign(
+          new UnsignedEvent(c.key.publicKey(), createdAt, KIND, self, filler + i), c.signer))));
+    });
+    for (int i = 0; i < count; i++) {
+      conns.get(i % conns.size()).socket.send(warm[i]);
+    }
+    awaitReplies(count, System.nanoTime() + 30_000_000_000L);
+    int echoed = received.getAndSet(0);
+    for (Conn c : conns) {
+      c.inbox.clear();
+    }
+    System.err.printf(Locale.ROOT, "precompute: %d warm-up frames echoed by the relay in %.2f s%n", echoed,
+        (System.nanoTime() - t) / 1e9);
+  }
+
+  /**
+   * Sends request i, due at {@code due} (System.nanoTime): one socket write of the prebuilt frame. Blocks only if
+   * the relay does not read (then the requests after it are late, which their latency from the due time shows).
+   */
+  void send(int i, long due) {
+    o.dueNanos[i] = due;
+    try {
+      conns.get(i % conns.size()).socket.send(frames[i]);
+    } catch (IOException e) {
+      sendFailures++;
+    }
+    frames[i] = null;
+  }
+
+  /** Waits until N replies arrived or {@code deadline} (System.nanoTime) passed. Blocks. */
+  void awaitReplies(long deadline) throws InterruptedException {
+    awaitReplies(frames.length, deadline);
+  }
+
+  private void awaitReplies(int count, long deadline) throws InterruptedException {
+    while (received.get() < count && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+  }
+
+  /** Closes the sockets (idempotent). */
+  void close() {
+    for (Conn c : conns) {
+      if (c.socket != null) {
+        c.socket.close();
+      }
+    }
+  }
+
+  /** Verifies, decrypts and matches every stored reply; fills the driver's outcome and latency arrays. */
+  void classify() {
+    long cpu = OfferedLoad.processCpuNanos();
+    long timeoutNanos = o.timeoutSeconds * 1_000_000_000L;
+    Map<String, Integer> byRequestId = new HashMap<>();
+    for (int i = 0; i < requestIds.length; i++) {
+      byRequestId.put(requestIds[i], i);
+    }
+    for (Conn c : conns) {
+      for (Received r : c.inbox) {
+        Nip46Response response;
+        SignedEvent event;
+        try {
+          if (!(RelayMessages.parseRelayMessage(new String(r.utf8(), StandardCharsets.UTF_8))
+              instanceof RelayMessage.Event e) || !e.event().pubkey().equals(bunker.toHex())) {
+            invalid++;
+            continue;
+          }
+          event = e.event();
+          NostrEvents.verify(event);
+          response = Nip46Codec.parseResponse(Nip44Cipher.decrypt(event.content(), c.conversation));
+        } catch (Exception ex) {
+          invalid++;
+          continue;
+        }
+        Integer i = eTag(event).map(byEventId::get).orElseGet(() -> byRequestId.get(response.id()));
+        if (i == null || !requestIds[i].equals(response.id())) {
+          unmatched++;
+          continue;
+        }
+        long latency = r.atNanos() - o.dueNanos[i];
+        if (o.outcome[i] != 0) {
+          duplicates++;
+        } else if (response instanceof Nip46Response.AuthUrl) {
+          authUrls++; // interim: the real answer may still come
+        } else if (latency > timeoutNanos) {
+          late++;
+          o.outcome[i] = 3;
+        } else if (response instanceof Nip46Response.Error err) {
+          o.outcome[i] = 2;
+          o.latencyNanos[i] = latency;
+          o.errors.computeIfAbsent(err.error(), k -> new AtomicInteger()).incrementAndGet();
+        } else {
+          o.outcome[i] = 1;
+          o.latencyNanos[i] = latency;
+        }
+      }
+    }
+    classifyCpuNanos = OfferedLoad.processCpuNanos() - cpu;
+  }
+
+  private static Optional<String> eTag(SignedEvent event) {
+    return event.tags().stream().filter(t -> t.size() >= 2 && t.get(0).equals("e")).map(t -> t.get(1)).findFirst();
+  }
+
+  /** Adds this driver's own figures to the report. */
+  void report(Map<String, Object> m) {
+    m.put("build_seconds", OfferedLoad.r2(buildNanos / 1e9));
+    m.put("build_cpu_us_per_request", OfferedLoad.r2(buildCpuNanos / 1e3 / Math.max(1, frames.length)));
+    m.put("check_cpu_us_per_reply", OfferedLoad.r2(classifyCpuNanos / 1e3 / Math.max(1, received.get())));
+    m.put("replies_received", received.get());
+    m.put("replies_invalid", invalid);
+    m.put("replies_unmatched", unmatched);
+    m.put("replies_duplicate", duplicates);
+    m.put("replies_late", late);
+    m.put("replies_auth_url", authUrls);
+    m.put("relay_refused", relayRefused.get());
+    m.put("send_failures", sendFailures);
+  }
+}
+
+/**
+ * A minimal RFC 6455 WebSocket client over a plain socket, just enough for the dev relay: frames are encoded
+ * (masked) by the caller ahead of time with {@link #textFrame}, so that {@link #send} is one blocking write; one
+ * platform thread reads frames and hands each complete text message to the receiver with its receive time.
+ * Answers pings; no extensions; {@code ws://} only.
+ *
+ * <p>Thread-safety: {@link #send} may be called from any thread (writes are serialized by a lock); the receiver
+ * runs on the reader thread only.
+ */
+final class RawWebSocket implements AutoCloseable {
+  /** Receives one complete text message (UTF-8) with its receive time (System.nanoTime). */
+  interface Receiver {
+    void onText(long atNanos, byte[] utf8);
+  }
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private final Socket socket;
+  private final OutputStream out;
+  private final DataInputStream in;
+  private final ReentrantLock writeLock = new ReentrantLock();
+
+  private RawWebSocket(Socket socket, DataInputStream in) throws IOException {
+    this.socket = socket;
+    this.out = socket.getOutputStream();
+    this.in = in;
+  }
+
+  /** Connects and completes the opening handshake, then starts the reader thread. Blocks. */
+  static RawWebSocket connect(URI uri, Receiver receiver) throws IOException {
+    if (!"ws".equals(uri.getScheme())) {
+      throw new IOException("only ws:// URLs: " + uri);
+    }
+    Socket s = new Socket();
+    s.setTcpNoDelay(true);
+    s.connect(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort()), 10_000);
+    byte[] nonce = new byte[16];
+    RANDOM.nextBytes(nonce);
+    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    String request = "GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
+        + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+    DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int c = in.read();
+      if (c < 0) {
+        throw new IOException("connection closed during the handshake");
+      }
+      head.append((char) c);
+    }
+    if (!head.toString().startsWith("HTTP/1.1 101")) {
+      s.close();
+      throw new IOException("handshake refused: " + head.toString().lines().findFirst().orElse(""));
+    }
+    RawWebSocket ws = new RawWebSocket(s, in);
+    Thread.ofPlatform().daemon().name("raw-ws-reader").start(() -> ws.read(receiver));
+    return ws;
+  }
+
+  /** Encodes a final, masked text frame. CPU only; call it before the clock. */
+  static byte[] textFrame(String text) {
+    return frame(0x1, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static byte[] frame(int opcode, byte[] payload) {
+    int n = payload.length;
+    int header = n < 126 ? 2 : n < 65536 ? 4 : 10;
+    byte[] f = new byte[header + 4 + n];
+    f[0] = (byte) (0x80 | opcode);
+    if (n < 126) {
+      f[1] = (byte) (0x80 | n);
+    } else if (n < 65536) {
+      f[1] = (byte) (0x80 | 126);
+      f[2] = (byte) (n >>> 8);
+      f[3] = (byte) n;
+    } else {
+      f[1] = (byte) (0x80 | 127);
+      for (int i = 0; i < 8; i++) {
+        f[2 + i] = (byte) ((long) n >>> (56 - 8 * i));
+      }
+    }
+    byte[] mask = new byte[4];
+    RANDOM.nextBytes(mask);
+    System.arraycopy(mask, 0, f, header, 4);
+    for (int i = 0; i < n; i++) {
+      f[header + 4 + i] = (byte) (payload[i] ^ mask[i & 3]);
+    }
+    return f;
+  }
+
+  /** Whether {@code message} begins with {@code prefix}. */
+  static boolean startsWith(byte[] message, byte[] prefix) {
+    return message.length >= prefix.length && Arrays.equals(message, 0, prefix.length, prefix, 0, prefix.length);
+  }
+
+  /** Writes one encoded frame. Blocks while the socket's send buffer is full. */
+  void send(byte[] frame) throws IOException {
+    writeLock.lock();
+    try {
+      out.write(frame);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private void read(Receiver receiver) {
+    ByteArrayOutputStream message = new ByteArrayOutputStream();
+    try {
+      while (true) {
+        int b0 = in.readUnsignedByte();
+        int b1 = in.readUnsignedByte();
+        long len = b1 & 0x7f;
+        if (len == 126) {
+          len = in.readUnsignedShort();
+        } else if (len == 127) {
+          len = in.readLong();
+        }
+        byte[] mask = (b1 & 0x80) != 0 ? in.readNBytes(4) : null;
+        byte[] payload = new byte[Math.toIntExact(len)];
+        in.readFully(payload);
+        if (mask != null) {
+          for (int i = 0; i < payload.length; i++) {
+            payload[i] ^= mask[i & 3];
+          }
+        }
+        boolean fin = (b0 & 0x80) != 0;
+        switch (b0 & 0x0f) {
+          case 0x0, 0x1 -> { // continuation, text
+            if (fin && message.size() == 0) {
+              receiver.onText(System.nanoTime(), payload);
+            } else {
+              message.write(payload);
+              if (fin) {
+                receiver.onText(System.nanoTime(), message.toByteArray());
+                message.reset();
+              }
+            }
+          }
+          case 0x8 -> { // close
+            return;
+          }
+          case 0x9 -> send(frame(0xA, payload)); // ping -> pong
+          default -> { } // pong, binary: ignored
+        }
+      }
+    } catch (IOException e) {
+      // closed by us or by the relay: the missing replies count as timeouts
+    }
+  }
+
+  /** Closes the socket (idempotent); the reader thread ends. */
+  @Override
+  public void close() {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // nothing to do
     }
   }
 }

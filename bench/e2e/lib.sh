@@ -48,10 +48,11 @@ e2e_free_port() {
 # The 1-minute load average and the number of runnable processes, for the record next to each figure.
 e2e_load() { cut -d' ' -f1,4 /proc/loadavg; }
 
-# e2e_relay PORT: the dev relay in its own JVM; sets RELAY_URL.
+# e2e_relay PORT: the dev relay in its own JVM (JVM options from RELAY_JAVA_OPTS); sets RELAY_URL.
 e2e_relay() {
   local port="$1"
-  "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" relay --host 127.0.0.1 --port "$port" \
+  # shellcheck disable=SC2086
+  "$JAVA" --enable-native-access=ALL-UNNAMED ${RELAY_JAVA_OPTS:-} -jar "$JAR" relay --host 127.0.0.1 --port "$port" \
       >"$E2E_OUT/relay.log" 2>&1 &
   E2E_PIDS+=($!)
   RELAY_PID=$!

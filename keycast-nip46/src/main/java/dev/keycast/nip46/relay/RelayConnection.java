@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,6 +66,9 @@ final class RelayConnection {
 
   private final AtomicInteger queuedFrames = new AtomicInteger();
   private final Map<String, PendingPublish> pending = new ConcurrentHashMap<>();
+  // One permit per publish that may wait for its OK (maxPendingPerRelay); taken before a publish is created,
+  // returned when its future completes (OK, timeout or close).
+  private final Semaphore publishRoom;
   /** Consecutive CLOSED answers per subscription, for the resubscribe backoff. */
   private final Map<String, Integer> closedRetries = new ConcurrentHashMap<>();
   private volatile boolean closed;
@@ -91,6 +95,7 @@ final class RelayConnection {
     this.uri = URI.create(url);
     this.pool = pool;
     this.config = config;
+    this.publishRoom = new Semaphore(config.maxPendingPerRelay());
     this.http = http;
     this.listener = listener;
   }
@@ -322,7 +327,8 @@ final class RelayConnection {
     if (ws == null) {
       return;
     }
-    if (queuedFrames.incrementAndGet() > config.maxPendingPerRelay()) {
+    // Publishes are bounded by publishRoom; the headroom keeps REQ/CLOSE frames from being refused behind them.
+    if (queuedFrames.incrementAndGet() > 2 * config.maxPendingPerRelay()) {
       queuedFrames.decrementAndGet();
       messagesDropped.incrementAndGet();
       lastError = "send queue full; frame dropped";
@@ -368,16 +374,70 @@ final class RelayConnection {
     }
   }
 
+  /** Publishes without waiting: {@code NOT_SENT} at once when maxPendingPerRelay publishes wait for their OK. */
   CompletableFuture<PublishResult.Ack> publish(SignedEvent event) {
+    CompletableFuture<PublishResult.Ack> f = tryPublish(event);
+    return f != null ? f : tooManyPending();
+  }
+
+  /**
+   * Publishes if there is room; returns null (nothing counted) when maxPendingPerRelay publishes wait for their OK.
+   * Never blocks.
+   */
+  @Nullable CompletableFuture<PublishResult.Ack> tryPublish(SignedEvent event) {
     if (closed) {
-      return CompletableFuture.completedFuture(new PublishResult.Ack(PublishResult.Outcome.NOT_SENT, "relay closed"));
+      return notSent("relay closed");
+    }
+    if (!publishRoom.tryAcquire()) {
+      return null;
     }
     eventsPublished.incrementAndGet();
-    if (pending.size() >= config.maxPendingPerRelay()) {
-      publishTimedOut.incrementAndGet();
-      return CompletableFuture.completedFuture(
-          new PublishResult.Ack(PublishResult.Outcome.NOT_SENT, "too many pending publishes"));
+    return publishHoldingRoom(event);
+  }
+
+  /**
+   * Publishes, waiting up to {@code maxWaitNanos} for room while the relay is connected and maxPendingPerRelay
+   * publishes wait for their OK (flow control: the caller slows to the relay's pace instead of losing the event).
+   * A relay that is not connected gets no wait. Blocks: call it from a virtual thread.
+   */
+  CompletableFuture<PublishResult.Ack> publishWaitingForRoom(SignedEvent event, long maxWaitNanos)
+      throws InterruptedException {
+    CompletableFuture<PublishResult.Ack> f = tryPublish(event);
+    if (f != null) {
+      return f;
     }
+    if (!isConnected() || !publishRoom.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS)) {
+      return tooManyPending();
+    }
+    if (closed) {
+      publishRoom.release();
+      return notSent("relay closed");
+    }
+    eventsPublished.incrementAndGet();
+    return publishHoldingRoom(event);
+  }
+
+  private boolean isConnected() {
+    lock.lock();
+    try {
+      return state == RelayState.CONNECTED;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private CompletableFuture<PublishResult.Ack> tooManyPending() {
+    eventsPublished.incrementAndGet();
+    publishTimedOut.incrementAndGet();
+    return notSent("too many pending publishes");
+  }
+
+  private static CompletableFuture<PublishResult.Ack> notSent(String why) {
+    return CompletableFuture.completedFuture(new PublishResult.Ack(PublishResult.Outcome.NOT_SENT, why));
+  }
+
+  /** The caller holds one permit of publishRoom; it is returned when this publish completes. */
+  private CompletableFuture<PublishResult.Ack> publishHoldingRoom(SignedEvent event) {
     boolean[] created = {false};
     PendingPublish p = pending.computeIfAbsent(event.id(), id -> {
       created[0] = true;
@@ -387,26 +447,29 @@ final class RelayConnection {
           config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
       return new PendingPublish(event, f);
     });
-    if (created[0]) {
-      p.future.whenComplete((ack, e) -> {
-        pending.remove(event.id(), p);
-        if (ack != null) {
-          switch (ack.outcome()) {
-            case ACCEPTED -> publishAccepted.incrementAndGet();
-            case REJECTED -> publishRejected.incrementAndGet();
-            case TIMED_OUT, NOT_SENT -> publishTimedOut.incrementAndGet();
-          }
+    if (!created[0]) {
+      publishRoom.release(); // the same event is already pending: share its outcome
+      return p.future;
+    }
+    p.future.whenComplete((ack, e) -> {
+      pending.remove(event.id(), p);
+      publishRoom.release();
+      if (ack != null) {
+        switch (ack.outcome()) {
+          case ACCEPTED -> publishAccepted.incrementAndGet();
+          case REJECTED -> publishRejected.incrementAndGet();
+          case TIMED_OUT, NOT_SENT -> publishTimedOut.incrementAndGet();
         }
-      });
-      lock.lock();
-      try {
-        if (state == RelayState.CONNECTED) {
-          enqueue(RelayMessages.toJson(new ClientMessage.Event(event)));
-        }
-        // Otherwise it is sent when the connection (re)opens, within the publish timeout.
-      } finally {
-        lock.unlock();
       }
+    });
+    lock.lock();
+    try {
+      if (state == RelayState.CONNECTED) {
+        enqueue(RelayMessages.toJson(new ClientMessage.Event(event)));
+      }
+      // Otherwise it is sent when the connection (re)opens, within the publish timeout.
+    } finally {
+      lock.unlock();
     }
     return p.future;
   }

@@ -263,10 +263,64 @@ public final class RelayPool implements AutoCloseable {
     for (String url : relayUrls) {
       String normalized = addRelay(url);
       RelayConnection c = relays.get(normalized);
-      acks.put(normalized, c == null
-          ? CompletableFuture.completedFuture(new PublishResult.Ack(PublishResult.Outcome.NOT_SENT, "relay removed"))
-          : c.publish(event));
+      acks.put(normalized, c == null ? relayRemoved() : c.publish(event));
     }
+    return combine(event, acks);
+  }
+
+  /**
+   * Publishes like {@link #publish(SignedEvent, Collection)}, but with flow control. When <em>no</em> relay of
+   * {@code relayUrls} has room (each already has {@link RelayPoolConfig#maxPendingPerRelay()} publishes waiting for
+   * their {@code OK}), waits up to {@code maxWaitForRoom} on a connected one for room instead of reporting
+   * {@link PublishResult.Outcome#NOT_SENT} everywhere at once. A producer faster than its relays (a signer's replies
+   * under a burst) thus slows to their pace rather than losing events, while one slow relay among several never
+   * holds the caller back (the others take the event; the slow one reports {@code NOT_SENT}). Relays that are not
+   * connected get no wait. Blocks up to {@code maxWaitForRoom} per full relay, only while no relay has taken the
+   * event: call it from a virtual thread, never from a relay I/O thread.
+   *
+   * @param event the signed event (not verified here)
+   * @param relayUrls the relays, at least one
+   * @param maxWaitForRoom the longest wait for room on each relay
+   * @return the per-relay result, completing as for {@code publish}
+   * @throws InterruptedException if interrupted while waiting for room (nothing more is published)
+   * @throws IllegalArgumentException if a URL is invalid or none is given
+   * @throws RelayException if the pool is closed
+   */
+  public CompletableFuture<PublishResult> publishWaitingForRoom(
+      SignedEvent event, Collection<String> relayUrls, Duration maxWaitForRoom) throws InterruptedException {
+    if (relayUrls.isEmpty()) {
+      throw new IllegalArgumentException("publish needs at least one relay");
+    }
+    long waitNanos = maxWaitForRoom.toNanos();
+    Map<String, CompletableFuture<PublishResult.Ack>> acks = new LinkedHashMap<>();
+    Map<String, RelayConnection> full = new LinkedHashMap<>();
+    boolean taken = false;
+    for (String url : relayUrls) {
+      String normalized = addRelay(url);
+      RelayConnection c = relays.get(normalized);
+      CompletableFuture<PublishResult.Ack> f = c == null ? relayRemoved() : c.tryPublish(event);
+      acks.put(normalized, f); // a null placeholder keeps the order of relayUrls
+      if (f == null) {
+        full.put(normalized, c);
+      } else if (c != null) {
+        taken = true;
+      }
+    }
+    for (Map.Entry<String, RelayConnection> e : full.entrySet()) {
+      RelayConnection c = e.getValue();
+      CompletableFuture<PublishResult.Ack> f = taken ? c.publish(event) : c.publishWaitingForRoom(event, waitNanos);
+      acks.put(e.getKey(), f);
+      taken |= !f.isDone() || f.join().outcome() != PublishResult.Outcome.NOT_SENT;
+    }
+    return combine(event, acks);
+  }
+
+  private static CompletableFuture<PublishResult.Ack> relayRemoved() {
+    return CompletableFuture.completedFuture(new PublishResult.Ack(PublishResult.Outcome.NOT_SENT, "relay removed"));
+  }
+
+  private static CompletableFuture<PublishResult> combine(
+      SignedEvent event, Map<String, CompletableFuture<PublishResult.Ack>> acks) {
     return CompletableFuture.allOf(acks.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
       Map<String, PublishResult.Ack> result = new LinkedHashMap<>();
       acks.forEach((url, f) -> result.put(url, f.join()));

@@ -40,7 +40,13 @@ public enum RejectReason {
   /** The queue was full and the overflow reply budget too: dropped without a reply. */
   OVERFLOW_DROPPED,
   /** The signer was shutting down. Answered {@code "shutting down"} where possible. */
-  SHUTTING_DOWN;
+  SHUTTING_DOWN,
+  /**
+   * The reply was computed (and counted as a response) but no relay accepted it: each refused it, gave no
+   * {@code OK} within the publish timeout, or still had no room for it after the flow-control wait. The client gets
+   * no answer; counted so that it is never silent.
+   */
+  REPLY_UNDELIVERED;
 
   /** Returns a lowercase label for metrics, e.g. {@code "bad_signature"}. */
   public String label() {

@@ -352,6 +352,64 @@ class RelayPoolTest {
   }
 
   @Test
+  void publishWaitingForRoom_relayFull_waitsForAnOkInsteadOfDropping() throws Exception {
+    SignedEvent scripted = event(1, "scripted");
+    try (ScriptedRelay relay = ScriptedRelay.start(0, scripted, 1).holdOks()) {
+      RelayPool pool = closeLater(RelayPool.create(
+          fastConfig().maxPendingPerRelay(2).build(), (url, sub, ev) -> {}));
+      String url = pool.addRelay(relay.url());
+      awaitConnected(pool, url, 1);
+      var first = pool.publish(event(1, "a"), List.of(url));
+      var second = pool.publish(event(1, "b"), List.of(url));
+      await().atMost(GENEROUS).until(() -> relay.eventsReceived.get() == 2);
+      // Without flow control: no room, NOT_SENT at once.
+      PublishResult dropped = pool.publish(event(1, "c"), List.of(url)).get(30, TimeUnit.SECONDS);
+      assertThat(dropped.acks().get(url).outcome()).isEqualTo(PublishResult.Outcome.NOT_SENT);
+      // With it: the caller waits for room...
+      var waited = new java.util.concurrent.CompletableFuture<PublishResult>();
+      Thread waiter = Thread.ofVirtual().start(() -> {
+        try {
+          pool.publishWaitingForRoom(event(1, "d"), List.of(url), GENEROUS).whenComplete((r, e) -> waited.complete(r));
+        } catch (InterruptedException e) {
+          waited.completeExceptionally(e);
+        }
+      });
+      await().atMost(GENEROUS).until(() -> waiter.getState() == Thread.State.TIMED_WAITING);
+      assertThat(relay.eventsReceived.get()).isEqualTo(2);
+      assertThat(waited).isNotDone();
+      // ...and publishes once the relay's OKs make room.
+      relay.releaseOks();
+      assertThat(first.get(30, TimeUnit.SECONDS).acceptedByAny()).isTrue();
+      assertThat(second.get(30, TimeUnit.SECONDS).acceptedByAny()).isTrue();
+      PublishResult r = waited.get(30, TimeUnit.SECONDS);
+      assertThat(r.acks().get(url).outcome()).isEqualTo(PublishResult.Outcome.ACCEPTED);
+      assertThat(relay.eventsReceived.get()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void publishWaitingForRoom_oneRelayFull_anotherTakesIt_noWait() throws Exception {
+    SignedEvent scripted = event(1, "scripted");
+    DevRelay live = relay();
+    try (ScriptedRelay slow = ScriptedRelay.start(0, scripted, 1).holdOks()) {
+      RelayPool pool = closeLater(RelayPool.create(
+          fastConfig().maxPendingPerRelay(1).build(), (url, sub, ev) -> {}));
+      String slowUrl = pool.addRelay(slow.url());
+      String liveUrl = pool.addRelay(live.url());
+      awaitConnected(pool, slowUrl, 1);
+      awaitConnected(pool, liveUrl, 1);
+      pool.publish(event(1, "fills the slow relay"), List.of(slowUrl));
+      await().atMost(GENEROUS).until(() -> slow.eventsReceived.get() == 1);
+      // The slow relay has no room, the live one has: no wait, the event goes where it can.
+      PublishResult r = pool.publishWaitingForRoom(event(1, "e"), List.of(slowUrl, liveUrl), Duration.ofMinutes(10))
+          .get(30, TimeUnit.SECONDS);
+      assertThat(r.acks().get(slowUrl).outcome()).isEqualTo(PublishResult.Outcome.NOT_SENT);
+      assertThat(r.acks().get(liveUrl).outcome()).isEqualTo(PublishResult.Outcome.ACCEPTED);
+      slow.releaseOks();
+    }
+  }
+
+  @Test
   void close_completesPendingPublishesAsNotSent() throws Exception {
     String dead = "ws://127.0.0.1:" + freePort();
     RelayPool pool = RelayPool.create(fastConfig().publishTimeout(Duration.ofMinutes(5)).build(), (u, s, e) -> {});

@@ -75,9 +75,54 @@ final class ScriptedRelay extends WebSocketServer implements AutoCloseable {
   @Override
   public void onClose(WebSocket conn, int code, String reason, boolean remote) {}
 
+  /** When set, OKs for EVENTs are held back until {@link #releaseOks()}: a relay slower than its publisher. */
+  private boolean holdOks; // guarded by okLock, with heldOks
+  private final java.util.List<Runnable> heldOks = new java.util.ArrayList<>();
+  private final java.util.concurrent.locks.ReentrantLock okLock = new java.util.concurrent.locks.ReentrantLock();
+  final java.util.concurrent.atomic.AtomicInteger eventsReceived = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Holds back the OK of every EVENT from now on. */
+  ScriptedRelay holdOks() {
+    okLock.lock();
+    try {
+      holdOks = true;
+    } finally {
+      okLock.unlock();
+    }
+    return this;
+  }
+
+  /** Sends the OKs held so far and answers later EVENTs at once. */
+  void releaseOks() {
+    okLock.lock();
+    try {
+      holdOks = false;
+      heldOks.forEach(Runnable::run);
+      heldOks.clear();
+    } finally {
+      okLock.unlock();
+    }
+  }
+
   @Override
   public void onMessage(WebSocket conn, String message) {
-    if (!(RelayMessages.parseClientMessage(message) instanceof ClientMessage.Req req)) {
+    ClientMessage parsed = RelayMessages.parseClientMessage(message);
+    if (parsed instanceof ClientMessage.Event ev) {
+      eventsReceived.incrementAndGet();
+      String ok = RelayMessages.toJson(new RelayMessage.Ok(ev.event().id(), true, ""));
+      okLock.lock();
+      try {
+        if (holdOks) {
+          heldOks.add(() -> conn.send(ok));
+          return;
+        }
+      } finally {
+        okLock.unlock();
+      }
+      conn.send(ok);
+      return;
+    }
+    if (!(parsed instanceof ClientMessage.Req req)) {
       return;
     }
     reqs.add(req);

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 
@@ -14,6 +15,8 @@ final class CapturingTransport implements RelayTransport {
   static final String RELAY = "wss://capture.invalid";
   final List<SignedEvent> published = new CopyOnWriteArrayList<>();
   volatile Set<String> subscribed = Set.of();
+  /** Whether publishes report acceptance by a relay (false: as if every relay refused or timed out). */
+  volatile boolean relaysAccept = true;
   private volatile @Nullable Listener listener;
 
   @Override
@@ -35,8 +38,9 @@ final class CapturingTransport implements RelayTransport {
   }
 
   @Override
-  public void publish(SignedEvent event, Collection<String> relayUrls) {
+  public CompletableFuture<Boolean> publish(SignedEvent event, Collection<String> relayUrls) {
     published.add(event);
+    return CompletableFuture.completedFuture(relaysAccept);
   }
 
   @Override

@@ -41,13 +41,18 @@ class AuditLogTest {
   void recordAll_writesEveryEntryInOrder(Backend backend) throws Exception {
     try (TestDatabase t = TestDatabase.create(backend)) {
       AuditLog log = t.open(encryption).audit();
+      PublicKey client = SecretKey.generate().publicKey();
       java.util.List<AuditEntry> batch = new java.util.ArrayList<>();
-      for (int i = 0; i < 50; i++) {
-        batch.add(new AuditEntry(Instant.ofEpochMilli(i), (long) i, null, "ping", null, AuditOutcome.ALLOWED, null));
+      // 300 entries: several multi-row INSERT chunks and a partial one; nulls and values alternate in every column
+      for (int i = 0; i < 300; i++) {
+        boolean odd = i % 2 == 1;
+        batch.add(new AuditEntry(Instant.ofEpochMilli(i), odd ? (long) i : null, odd ? null : client,
+            odd ? "ping" : "sign_event", odd ? null : i, AuditOutcome.values()[i % AuditOutcome.values().length],
+            i % 3 == 0 ? "reason " + i : null));
       }
       log.recordAll(batch);
       log.recordAll(java.util.List.of());
-      java.util.List<AuditEntry> read = new java.util.ArrayList<>(log.recent(100));
+      java.util.List<AuditEntry> read = new java.util.ArrayList<>(log.recent(1000));
       java.util.Collections.reverse(read);
       assertThat(read).isEqualTo(batch);
     }

@@ -22,6 +22,7 @@ import dev.keycast.nip46.server.ResponseOutcome;
 import dev.keycast.nip46.server.SignerError;
 import dev.keycast.nip46.store.StoreException;
 import dev.keycast.queue.CpuExecutor;
+import dev.keycast.queue.CpuExecutorConfig;
 import dev.keycast.queue.QueuedTask;
 import dev.keycast.queue.SubmitResult;
 import dev.keycast.queue.WorkQueue;
@@ -56,8 +57,14 @@ import org.slf4j.LoggerFactory;
  *       (verify, ECDH, ciphers, signing) runs inside {@link CpuExecutor#call}, on its bounded platform threads.
  *   <li><b>Overflow lane</b>: a second, separate {@link WorkQueue} ({@code overflowConcurrency} virtual-thread
  *       workers, {@code overflowCapacity} slots) answers events the main queue refused ({@code overloaded, retry
- *       later} or {@code shutting down}) with the same verified, decrypting path. Refusals are buffered there, not
- *       dropped; only when that lane is full too is an event dropped, and counted {@code overflow_dropped}.
+ *       later} or {@code shutting down}) on a path much cheaper than a request's (see {@link #refuse}): two
+ *       CPU-bound calls instead of four, and no Schnorr verification for NIP-44 requests, whose MAC already
+ *       authenticates the sender. Its crypto runs on its own one-thread {@link CpuExecutor}
+ *       ({@code keycast-refusal-crypto}), a bulkhead: behind a full main queue the shared CPU executor's queue is
+ *       full of request work, and refusals waiting in it would be answered only at the rate requests are; on their
+ *       own platform thread they get a fair share of the cores from the OS (at most one core), and the request
+ *       work keeps the rest. Refusals are buffered in the lane, not dropped; only when that lane is full too is an
+ *       event dropped, and counted {@code overflow_dropped}.
  *   <li>Handlers that answer later complete on their own threads; the reply then runs on a new virtual thread.
  * </ul>
  *
@@ -80,8 +87,10 @@ public final class Pipeline {
   private final RelayTransport transport;
   private final Clock clock;
   private final WorkQueue overflowLane;
+  private final CpuExecutor refusalCpu;
   private static final long DROP_WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
   private final AtomicLong nextDropWarnNanos = new AtomicLong(System.nanoTime());
+  private final AtomicLong nextUndeliveredWarnNanos = new AtomicLong(System.nanoTime());
   private final ConcurrentHashMap<String, RequestTask> inFlight = new ConcurrentHashMap<>();
   private final Set<Reply> pending = ConcurrentHashMap.newKeySet();
   private final ExecutorService asyncReplies = Executors.newThreadPerTaskExecutor(
@@ -114,6 +123,12 @@ public final class Pipeline {
     this.stats = stats;
     this.transport = transport;
     this.clock = clock;
+    // Each overflow worker has at most one call in flight: a queue of overflowConcurrency never refuses one.
+    this.refusalCpu = CpuExecutor.start(CpuExecutorConfig.builder()
+        .name("keycast-refusal-crypto")
+        .threads(1)
+        .queueCapacity(overflowConcurrency)
+        .build());
     this.overflowLane = WorkQueue.start(WorkQueueConfig.builder()
         .name("keycast-overflow")
         .workers(overflowConcurrency)
@@ -152,7 +167,7 @@ public final class Pipeline {
 
     @Override
     public void run() throws Exception {
-      process(this, null);
+      process(this);
     }
   }
 
@@ -229,7 +244,7 @@ public final class Pipeline {
 
     @Override
     public void run() throws Exception {
-      process(task, answer);
+      refuse(task, answer);
     }
   }
 
@@ -276,14 +291,11 @@ public final class Pipeline {
     }
   }
 
-  /**
-   * Processes one request on a worker. With {@code forced} set, answers that error instead of running the
-   * handler (overflow and shutdown), after the same verification and decryption.
-   */
-  void process(RequestTask task, @Nullable SignerError forced) throws InterruptedException {
+  /** Processes one request on a worker: verification, authorization, decryption, the handler and the reply. */
+  void process(RequestTask task) throws InterruptedException {
     boolean handedOff = false;
     try {
-      handedOff = processChecked(task, forced);
+      handedOff = processChecked(task);
     } finally {
       if (!handedOff) {
         inFlight.remove(task.dedupeKey);
@@ -291,9 +303,8 @@ public final class Pipeline {
     }
   }
 
-  private boolean processChecked(RequestTask task, @Nullable SignerError forcedAnswer)
-      throws InterruptedException {
-    @Nullable SignerError forced = forcedAnswer;
+  private boolean processChecked(RequestTask task) throws InterruptedException {
+    @Nullable SignerError forced = null;
     SignedEvent ev = task.event;
     // 1. Authenticity, before any other work is spent on the event.
     PublicKey[] keys; // [client, signer], parsed (point validation is curve math too) on the CPU executor
@@ -317,31 +328,20 @@ public final class Pipeline {
       return false;
     }
     // 3. Flood guard per (now authenticated) client, before spending on decryption.
-    RateLimiter.Decision rate = forced == null ? rateLimiter.acquire(ev.pubkey()) : RateLimiter.Decision.ALLOW;
+    RateLimiter.Decision rate = rateLimiter.acquire(ev.pubkey());
     if (rate == RateLimiter.Decision.LIMIT_SILENTLY) {
       stats.recordRejected(RejectReason.RATE_LIMITED);
       return false;
     }
     // 4. The signer key (through the single-flight, negatively caching cache).
-    AuthorizedSigner signer;
     PublicKey client = keys[0];
-    try {
-      signer = cache.signer(keys[1]).orElse(null);
-    } catch (StoreException e) {
-      // The store is down. With a key seen before, answer "unavailable" (never serve from a stale entry);
-      // without one there is nothing to encrypt a reply with.
-      signer = cache.lastKnownSigner(keys[1]).orElse(null);
-      if (signer == null) {
-        LOG.warn("cannot load signer key {}: {}", task.signerHex, e.toString());
-        stats.recordRejected(RejectReason.STORE_UNAVAILABLE);
-        return false;
-      }
-      LOG.debug("store down; answering with the last known key of {}", task.signerHex);
-      forced = SignerError.UNAVAILABLE;
-    }
-    if (signer == null) {
-      stats.recordRejected(RejectReason.UNKNOWN_SIGNER);
+    SignerLookup lookup = lookUpSigner(keys[1], task.signerHex);
+    if (lookup == null) {
       return false;
+    }
+    AuthorizedSigner signer = lookup.signer();
+    if (lookup.storeDown()) {
+      forced = SignerError.UNAVAILABLE;
     }
     // 4b. The authorization's policy rate limit for this client, still before decryption.
     if (forced == null && rate == RateLimiter.Decision.ALLOW) {
@@ -463,25 +463,36 @@ public final class Pipeline {
 
   /** Encrypts, signs and publishes one response. Runs on a worker or reply thread (virtual). */
   private void send(Reply reply, Nip46Response response) throws InterruptedException {
-    String body = Nip46Codec.toJson(response);
-    AuthorizedSigner signer = reply.signer();
     SignedEvent out;
     try {
-      out = cpu.call("reply", () -> {
-        String content = envelope.encrypt(reply.scheme(), body, signer.bunkerKey(), reply.client());
-        UnsignedEvent u = new UnsignedEvent(signer.authorization().bunkerPublicKey(),
-            clock.instant().getEpochSecond(), IntakeFilter.KIND_NIP46,
-            List.of(List.of("p", reply.client().toHex()), List.of("e", reply.task().event.id())), content);
-        return NostrEvents.sign(u, signer.signer());
-      });
+      out = cpu.call("reply", () -> seal(reply, response));
     } catch (InterruptedException e) {
       throw e;
     } catch (Exception e) {
       cpuRefused(e);
       return;
     }
+    publish(reply, response, out);
+  }
+
+  /** CPU-bound (call it on the CPU executor): the response encrypted to the client, in a signed reply event. */
+  private SignedEvent seal(Reply reply, Nip46Response response) throws GeneralSecurityException {
+    String body = Nip46Codec.toJson(response);
+    AuthorizedSigner signer = reply.signer();
+    String content = envelope.encrypt(reply.scheme(), body, signer.bunkerKey(), reply.client());
+    UnsignedEvent u = new UnsignedEvent(signer.authorization().bunkerPublicKey(),
+        clock.instant().getEpochSecond(), IntakeFilter.KIND_NIP46,
+        List.of(List.of("p", reply.client().toHex()), List.of("e", reply.task().event.id())), content);
+    return NostrEvents.sign(u, signer.signer());
+  }
+
+  /**
+   * Counts the response, then hands the sealed reply to the relays the request came from and the signer's own. May
+   * wait for room on the relays (flow control); a reply no relay accepts is counted {@code reply_undelivered}.
+   */
+  private void publish(Reply reply, Nip46Response response, SignedEvent out) throws InterruptedException {
     Set<String> relays = new LinkedHashSet<>(reply.task().relays);
-    relays.addAll(signer.authorization().relays());
+    relays.addAll(reply.signer().authorization().relays());
     ResponseOutcome outcome = switch (response) {
       case Nip46Response.Ok ok -> ResponseOutcome.OK;
       case Nip46Response.AuthUrl au -> ResponseOutcome.AUTH_URL;
@@ -489,8 +500,149 @@ public final class Pipeline {
     };
     // Counted before publishing, so a client that sees the reply also sees it counted.
     stats.recordResponse(reply.methodLabel(), outcome, System.nanoTime() - reply.task().receivedNanos);
-    transport.publish(out, relays);
+    transport.publish(out, relays).thenAccept(delivered -> {
+      if (!delivered) {
+        stats.recordRejected(RejectReason.REPLY_UNDELIVERED);
+        warnUndelivered();
+      }
+    });
   }
+
+  /** As {@link #warnOverflowDropped}: at most one line per interval, the exact count is the metric. */
+  private void warnUndelivered() {
+    long now = System.nanoTime();
+    long next = nextUndeliveredWarnNanos.get();
+    if (now - next >= 0 && nextUndeliveredWarnNanos.compareAndSet(next, now + DROP_WARN_INTERVAL_NANOS)) {
+      LOG.warn("replies are not reaching any relay (refused, timed out or no room; counted as reply_undelivered;"
+          + " logged at most every 10 s)");
+    }
+  }
+
+  /** A signer key found for a request; {@code storeDown} when it is the last known one because the store failed. */
+  private record SignerLookup(AuthorizedSigner signer, boolean storeDown) {}
+
+  /**
+   * Finds the signer key a request is addressed to (may block on store I/O). Returns null, counted, when there is
+   * none to answer with: unknown, or the store is down and the key was never loaded.
+   */
+  private @Nullable SignerLookup lookUpSigner(PublicKey signerKey, String signerHex) {
+    try {
+      AuthorizedSigner signer = cache.signer(signerKey).orElse(null);
+      if (signer == null) {
+        stats.recordRejected(RejectReason.UNKNOWN_SIGNER);
+        return null;
+      }
+      return new SignerLookup(signer, false);
+    } catch (StoreException e) {
+      // The store is down. With a key seen before, answer "unavailable" (never serve from a stale entry);
+      // without one there is nothing to encrypt a reply with.
+      AuthorizedSigner last = cache.lastKnownSigner(signerKey).orElse(null);
+      if (last == null) {
+        LOG.warn("cannot load signer key {}: {}", signerHex, e.toString());
+        stats.recordRejected(RejectReason.STORE_UNAVAILABLE);
+        return null;
+      }
+      LOG.debug("store down; answering with the last known key of {}", signerHex);
+      return new SignerLookup(last, true);
+    }
+  }
+
+  /**
+   * Answers a request the main queue refused with {@code answer} ({@code overloaded, retry later} or {@code
+   * shutting down}), on an overflow-lane worker. Built to cost a fraction of a request, so that a signer past its
+   * capacity can still answer everyone:
+   *
+   * <ul>
+   *   <li>Two CPU-executor calls instead of a request's four: the keys (and, for NIP-04 only, the signature), then
+   *       decryption, parsing, encryption and signing of the reply in one go.
+   *   <li>No Schnorr verification of a NIP-44 request. Its content decrypts only if its MAC verifies under the
+   *       conversation key of the bunker key and the event's {@code pubkey}, which only the holder of one of those two
+   *       secret keys can produce; so the refusal goes, encrypted, to the sender the event names, as after a
+   *       verification. What is skipped is the check of the event id and signature: an unverified id is therefore
+   *       never recorded as seen (a copy with a forged signature can cost at most one more refusal, never suppress
+   *       the genuine request). NIP-04 has no MAC, so its requests are verified as always.
+   *   <li>No rate limit, handler, policy or audit: the answer is fixed.
+   * </ul>
+   */
+  void refuse(RequestTask task, SignerError answer) throws InterruptedException {
+    try {
+      refuseChecked(task, answer);
+    } finally {
+      inFlight.remove(task.dedupeKey);
+    }
+  }
+
+  private void refuseChecked(RequestTask task, SignerError answer) throws InterruptedException {
+    SignedEvent ev = task.event;
+    Envelope.Scheme scheme = Envelope.Scheme.of(ev.content());
+    PublicKey[] keys; // [client, signer]
+    try {
+      keys = refusalCpu.call("refuse-keys", () -> {
+        if (scheme == Envelope.Scheme.NIP04) {
+          NostrEvents.verify(ev);
+        }
+        return new PublicKey[] {PublicKey.fromHex(ev.pubkey()), PublicKey.fromHex(task.signerHex)};
+      });
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      stats.recordRejected(RejectReason.BAD_SIGNATURE);
+      return;
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      cpuRefused(e);
+      return;
+    }
+    if (scheme == Envelope.Scheme.NIP04
+        && !verifiedIds.firstSighting(ev.id(), clock.instant().getEpochSecond())) {
+      stats.recordRejected(RejectReason.DUPLICATE);
+      return;
+    }
+    SignerLookup lookup = lookUpSigner(keys[1], task.signerHex);
+    if (lookup == null) {
+      return;
+    }
+    AuthorizedSigner signer = lookup.signer();
+    PublicKey client = keys[0];
+    SignerError error = lookup.storeDown() ? SignerError.UNAVAILABLE : answer;
+    Sealed sealed;
+    try {
+      sealed = refusalCpu.call("refuse", () -> {
+        String plain = envelope.decrypt(scheme, ev.content(), signer.bunkerKey(), client);
+        String id;
+        String label;
+        SignerError e = error;
+        try {
+          Nip46Request request = Nip46Codec.parseRequest(plain);
+          id = request.id();
+          label = methodLabel(request);
+        } catch (Nip46FormatException ex) {
+          id = ex.requestId() == null ? "" : ex.requestId();
+          label = INVALID;
+          e = SignerError.INVALID_REQUEST;
+        } catch (RuntimeException ex) {
+          LOG.warn("request parser failed unexpectedly", ex);
+          id = "";
+          label = INVALID;
+          e = SignerError.INVALID_REQUEST;
+        }
+        Reply reply = new Reply(task, signer, scheme, client, id, label);
+        Nip46Response response = Nip46Response.error(id, e.wireText());
+        return new Sealed(reply, response, seal(reply, response));
+      });
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      stats.recordRejected(RejectReason.UNDECRYPTABLE);
+      return;
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      cpuRefused(e);
+      return;
+    }
+    publish(sealed.reply(), sealed.response(), sealed.event());
+  }
+
+  /** A reply computed on the CPU executor, ready to publish. */
+  private record Sealed(Reply reply, Nip46Response response, SignedEvent event) {}
 
   private static String methodLabel(Nip46Request request) {
     return request instanceof Nip46Request.Unknown
@@ -519,6 +671,7 @@ public final class Pipeline {
     }
     try {
       overflowLane.shutdown(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+      refusalCpu.shutdown(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
       asyncReplies.shutdown();
       asyncReplies.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {

@@ -15,14 +15,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link RelayTransport} over a {@link RelayPool}. The pool's I/O threads call the listener; publishing never
- * blocks (acks are only logged at debug).
+ * {@link RelayTransport} over a {@link RelayPool}. The pool's I/O threads call the listener; publishing applies the
+ * pool's flow control ({@link RelayPool#publishWaitingForRoom}, waiting up to the publish timeout while no relay has
+ * room) and reports whether any relay accepted the event.
  *
  * <p>Thread-safe (the pool is).
  */
@@ -139,25 +141,26 @@ public final class RelayPoolTransport implements RelayTransport {
   }
 
   @Override
-  public void publish(SignedEvent event, Collection<String> relayUrls) {
+  public CompletableFuture<Boolean> publish(SignedEvent event, Collection<String> relayUrls)
+      throws InterruptedException {
     RelayPool p = pool;
     if (p == null) {
-      return;
+      return CompletableFuture.completedFuture(false);
     }
     Set<String> targets = new LinkedHashSet<>(relayUrls);
     if (targets.isEmpty()) {
       targets.addAll(p.relays());
     }
     try {
-      p.publish(event, targets).whenComplete((r, ex) -> {
-        if (ex != null) {
-          LOG.debug("publish of {} failed: {}", event.id(), ex.toString());
-        } else if (!r.acceptedByAny()) {
+      return p.publishWaitingForRoom(event, targets, config.publishTimeout()).thenApply(r -> {
+        if (!r.acceptedByAny()) {
           LOG.debug("reply {} accepted by no relay: {}", event.id(), r.acks());
         }
+        return r.acceptedByAny();
       });
     } catch (RuntimeException e) {
       LOG.warn("publish of reply {} failed: {}", event.id(), e.getMessage());
+      return CompletableFuture.completedFuture(false);
     }
   }
 

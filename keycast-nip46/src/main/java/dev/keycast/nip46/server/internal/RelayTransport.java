@@ -4,10 +4,11 @@ import dev.keycast.crypto.SignedEvent;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What the pipeline needs from the relay connections: one NIP-46 subscription for a set of signer keys, incoming
- * events with the relay they came from, and fire-and-forget publishing. Adapts {@code RelayPool}.
+ * events with the relay they came from, and publishing with flow control. Adapts {@code RelayPool}.
  */
 public interface RelayTransport extends AutoCloseable {
 
@@ -32,10 +33,15 @@ public interface RelayTransport extends AutoCloseable {
   void subscribe(Set<String> signerPubkeysHex);
 
   /**
-   * Publishes an event to the given relays where connected (others are skipped), plus the transport's own relays.
-   * Never blocks on the network.
+   * Publishes an event to the given relays (all of the transport's relays when empty). May wait, for flow control,
+   * while no relay has room for another event waiting for its {@code OK}; never blocks on the network otherwise.
+   * Call it from a virtual thread.
+   *
+   * @return completes with whether at least one relay accepted the event (false once every relay refused it, timed
+   *     out or had no room); never completes exceptionally
+   * @throws InterruptedException if interrupted while waiting for room
    */
-  void publish(SignedEvent event, Collection<String> relayUrls);
+  CompletableFuture<Boolean> publish(SignedEvent event, Collection<String> relayUrls) throws InterruptedException;
 
   /** Adds relays to listen and reply on (the authorizations' relays). Never blocks. Default: nothing. */
   default void addRelays(Collection<String> relayUrls) {}

@@ -3,12 +3,19 @@ package dev.keycast.nip46.store.internal;
 import dev.keycast.nip46.store.AuditEntry;
 import dev.keycast.nip46.store.AuditLog;
 import dev.keycast.nip46.store.AuditOutcome;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
+import org.jspecify.annotations.Nullable;
 
 /** {@link AuditLog} over JDBI. Thread-safe; all methods block on the database. */
 public final class JdbiAuditLog implements AuditLog {
+  private static final int ROWS_PER_INSERT = 128;
   private static final String COLUMNS =
       "at, authorization_id, client_public_key, method, event_kind, outcome, reason";
   private static final RowMapper<AuditEntry> MAPPER = (rs, c) -> new AuditEntry(
@@ -46,26 +53,66 @@ public final class JdbiAuditLog implements AuditLog {
             .execute()));
   }
 
+  /**
+   * One multi-row {@code INSERT} per {@value #ROWS_PER_INSERT} entries, all in one transaction. A JDBC batch would
+   * still execute the statement once per row (SQLite steps it per row); one statement per chunk is several times
+   * cheaper per entry, and 7 parameters per row keep a chunk far below SQLite's and PostgreSQL's parameter limits.
+   * Plain JDBC on JDBI's connection: JDBI would lex every distinct statement text, which here varies with the
+   * batch size.
+   */
   @Override
   public void recordAll(List<AuditEntry> entries) {
     if (entries.isEmpty()) {
       return;
     }
     StoreErrors.run("write audit log", () -> ctx.writer().inTransaction(h -> {
-      var batch = h.prepareBatch("INSERT INTO audit_log (" + COLUMNS + ") VALUES "
-          + "(:at, :auth, :client, :method, :kind, :outcome, :reason)");
-      for (AuditEntry entry : entries) {
-        batch.bind("at", entry.at().toEpochMilli())
-            .bind("auth", entry.authorizationId())
-            .bind("client", entry.clientPublicKey() == null ? null : entry.clientPublicKey().toHex())
-            .bind("method", entry.method())
-            .bind("kind", entry.eventKind())
-            .bind("outcome", entry.outcome().name())
-            .bind("reason", entry.reason())
-            .add();
+      try {
+        return insertAll(h.getConnection(), entries);
+      } catch (SQLException e) {
+        throw new UnableToExecuteStatementException(e, null); // translated by StoreErrors, cause kept
       }
-      return batch.execute();
     }));
+  }
+
+  private static int insertAll(Connection c, List<AuditEntry> entries) throws SQLException {
+    int done = 0;
+    while (done < entries.size()) {
+      int rows = Math.min(ROWS_PER_INSERT, entries.size() - done);
+      try (PreparedStatement insert = c.prepareStatement(multiRowInsert(rows))) {
+        int p = 1;
+        for (AuditEntry entry : entries.subList(done, done + rows)) {
+          insert.setLong(p++, entry.at().toEpochMilli());
+          setNullable(insert, p++, entry.authorizationId(), Types.BIGINT);
+          setNullable(insert, p++, entry.clientPublicKey() == null ? null : entry.clientPublicKey().toHex(),
+              Types.VARCHAR);
+          insert.setString(p++, entry.method());
+          setNullable(insert, p++, entry.eventKind(), Types.INTEGER);
+          insert.setString(p++, entry.outcome().name());
+          setNullable(insert, p++, entry.reason(), Types.VARCHAR);
+        }
+        insert.executeUpdate();
+      }
+      done += rows;
+    }
+    return done;
+  }
+
+  private static void setNullable(PreparedStatement s, int index, @Nullable Object value, int sqlType)
+      throws SQLException {
+    if (value == null) {
+      s.setNull(index, sqlType);
+    } else {
+      s.setObject(index, value, sqlType);
+    }
+  }
+
+  private static String multiRowInsert(int rows) {
+    StringBuilder sql = new StringBuilder(64 + rows * 16)
+        .append("INSERT INTO audit_log (").append(COLUMNS).append(") VALUES ");
+    for (int i = 0; i < rows; i++) {
+      sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,?,?)");
+    }
+    return sql.toString();
   }
 
   private static void checkLimit(int limit) {
