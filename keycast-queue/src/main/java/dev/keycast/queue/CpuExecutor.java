@@ -290,8 +290,7 @@ public final class CpuExecutor implements AutoCloseable {
       List<String> running = new ArrayList<>();
       if (!ended) {
         for (int i = 0; i < slots.size(); i++) {
-          TrackedTask task = slots.get(i).current();
-          if (task != null) {
+          if (slots.get(i).current() instanceof TrackedTask task) {
             running.add(task.name());
             Thread runner = threads.get(i);
             if (runner != Thread.currentThread()) { // a task that shuts down its own queue is not interrupted
@@ -340,6 +339,7 @@ public final class CpuExecutor implements AutoCloseable {
 
   private void work(TaskSlot slot) {
     CURRENT.set(this);
+    slot.bindOwner(Thread.currentThread());
     while (true) {
       Job<?> job;
       try {

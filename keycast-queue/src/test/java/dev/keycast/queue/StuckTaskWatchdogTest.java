@@ -3,13 +3,17 @@ package dev.keycast.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.keycast.queue.internal.StuckTaskWatchdog;
+import dev.keycast.queue.internal.TaskSlot;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 class StuckTaskWatchdogTest {
@@ -46,6 +50,39 @@ class StuckTaskWatchdogTest {
     }
     assertThat(stats.snapshot().stuckReported()).isEqualTo(1);
     assertThat(stats.snapshot().stuckEnded()).isEqualTo(1);
+  }
+
+  @Test
+  void watchdog_sameTaskObjectRunOverAndOver_notStuckUntilOneRunLasts() throws Exception {
+    // An untimed queue publishes the caller's task object itself, and a caller may submit one instance many times:
+    // the watchdog must tell the runs apart, not see one endless run.
+    RecordingStatsCounter stats = new RecordingStatsCounter();
+    TaskSlot slot = new TaskSlot();
+    slot.bindOwner(Thread.currentThread());
+    QueuedTask same = QueuedTask.of("same-instance", () -> {});
+    StuckTaskWatchdog watchdog =
+        new StuckTaskWatchdog("repeat", Duration.ofMillis(60), false, stats, List.of(slot)); // scans every 15 ms
+    watchdog.start();
+    try {
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(600);
+      while (System.nanoTime() < until) { // ten threshold lengths of back-to-back 2 ms runs of the same object
+        slot.startUntracked(same);
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        slot.clear();
+      }
+      assertThat(stats.stuck).isEmpty();
+
+      slot.startUntracked(same); // now one run that lasts
+      await().atMost(GENEROUS).until(() -> stats.stuck.size() == 1);
+      assertThat(stats.stuck.getFirst().taskName()).isEqualTo("same-instance");
+      assertThat(stats.stuck.getFirst().threadName()).isEqualTo(Thread.currentThread().getName());
+      slot.clear();
+      slot.startUntracked(same); // ended, and the same object started again: the report must end
+      await().atMost(GENEROUS).until(() -> stats.ended.size() == 1);
+      slot.clear();
+    } finally {
+      watchdog.close();
+    }
   }
 
   @Test

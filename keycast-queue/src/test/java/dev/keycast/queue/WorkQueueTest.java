@@ -184,6 +184,62 @@ class WorkQueueTest {
   }
 
   @Test
+  void shutdown_pastDeadlineWithStuckWorkerHoldingBatch_handsBackItsUnstartedTasksOnceOldestFirst() throws Exception {
+    RecordingStatsCounter stats = new RecordingStatsCounter();
+    List<String> ran = new CopyOnWriteArrayList<>();
+    List<String> handedBack = new CopyOnWriteArrayList<>();
+    CountDownLatch releaseFirst = new CountDownLatch(1);
+    CountDownLatch stuckStarted = new CountDownLatch(1);
+    CountDownLatch neverReleased = new CountDownLatch(1);
+    WorkQueue q =
+        WorkQueue.start(
+            WorkQueueConfig.builder()
+                .name("batch")
+                .workers(1)
+                .capacity(64)
+                .statsCounter(stats)
+                .onAbandoned(t -> handedBack.add(t.name()))
+                .build());
+    q.submit(QueuedTask.of("first", () -> {
+      ran.add("first");
+      releaseFirst.await();
+    }));
+    await().atMost(GENEROUS).until(() -> q.busyWorkers() == 1);
+    // Queued behind "first": the single worker's next take sees 10 tasks and takes "stuck" plus 7 extras.
+    q.submit(QueuedTask.of("stuck", () -> {
+      ran.add("stuck");
+      stuckStarted.countDown();
+      neverReleased.await();
+    }));
+    List<String> rest = new ArrayList<>();
+    for (int i = 2; i <= 10; i++) {
+      String name = "b" + i;
+      rest.add(name);
+      q.submit(QueuedTask.of(name, () -> ran.add(name)));
+    }
+    releaseFirst.countDown();
+    assertThat(stuckStarted.await(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(q.depth()).as("b9 and b10 still in the buffer; b2..b8 in the worker's batch").isEqualTo(2);
+
+    ShutdownReport report = q.shutdown(Duration.ofMillis(100));
+
+    assertThat(report.terminated()).isFalse();
+    assertThat(report.stillRunning()).containsExactly("stuck");
+    assertThat(report.abandoned()).isEqualTo(9);
+    assertThat(handedBack).containsExactlyElementsOf(rest);
+    // The interrupted task ends as a failure; the worker must then find its batch claimed and not run it.
+    await().atMost(GENEROUS).until(() -> stats.snapshot().failed() == 1);
+    await().atMost(GENEROUS).until(() -> q.busyWorkers() == 0);
+    Thread.sleep(50);
+    assertThat(ran).containsExactly("first", "stuck");
+    QueueStats s = stats.snapshot();
+    assertThat(s.submitted()).isEqualTo(11);
+    assertThat(s.started()).isEqualTo(2);
+    assertThat(s.succeeded()).isEqualTo(1);
+    assertThat(s.abandoned()).isEqualTo(9);
+  }
+
+  @Test
   void shutdown_zeroDeadlineWithIdleQueue_terminates() {
     WorkQueue q = WorkQueue.start(WorkQueueConfig.builder().workers(8).build());
     ShutdownReport report = q.shutdown(Duration.ZERO);

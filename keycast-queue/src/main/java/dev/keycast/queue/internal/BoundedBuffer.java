@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * lock as {@code offer} and {@code take}, so that a task racing with shutdown is either accepted and later taken or
  * drained (exactly once), or refused, and never lost in between.
  *
- * <p>Consumers take directly from the shared buffer: there is no per-item hand-off to another thread. It uses
+ * <p>Consumers take directly from the shared buffer: there is no per-item hand-off to another thread; under a large
+ * backlog a consumer may take a small batch in one lock acquisition ({@link #take(TakeStatus, Object[], int)}). It uses
  * {@code ReentrantLock}, never {@code synchronized}, so a virtual thread waiting in {@link #take()} or {@link #put}
  * unmounts from its carrier. Writes before {@code offer}/{@code put} happen-before the matching {@code take} returns.
  *
@@ -160,8 +161,32 @@ public final class BoundedBuffer<E> {
    * @throws InterruptedException if interrupted while waiting for an element
    */
   public @Nullable E take(@Nullable TakeStatus status) throws InterruptedException {
+    return take(status, null, 1);
+  }
+
+  /**
+   * Removes the oldest element, waiting while the buffer is empty and open; when the backlog is large, also removes
+   * the next few elements into {@code extras} in the same lock acquisition (a consumer batch).
+   *
+   * <p><b>Batch policy.</b> With {@code c} elements present before the take and {@code share} consumers, this call
+   * removes {@code k = min(1 + extras.length, c / share)} elements (at least 1): never more than an equal share of the
+   * backlog among all consumers, so a batch is only taken when every consumer could have as much work, and nothing is
+   * batched while the backlog is smaller than {@code 2 * share}. The extras are written to {@code extras[0 .. k-2]}
+   * under the lock (so a thread that later acquires this buffer's lock, e.g. in {@link #drain()}, sees them) and their
+   * count is reported in {@code status}.
+   *
+   * @param status if not null, receives whether this call waited and how many extras it took
+   * @param extras if not null, where to put the extras; its entries at indices &lt; the extras count must be null on
+   *     entry (the caller claims each before running it)
+   * @param share the number of consumers sharing the backlog, &ge; 1
+   * @return the oldest element, or {@code null} once the buffer is closed and empty
+   * @throws InterruptedException if interrupted while waiting for an element
+   */
+  public @Nullable E take(@Nullable TakeStatus status, Object @Nullable [] extras, int share)
+      throws InterruptedException {
     boolean waited = false;
     boolean spun = false;
+    int more = 0;
     // lock(), not lockInterruptibly(): a consumer with a pending interrupt must still see "closed and empty" and exit.
     lock.lock();
     try {
@@ -192,19 +217,39 @@ public final class BoundedBuffer<E> {
           cameBack();
         }
       }
-      return dequeue();
+      int present = count;
+      E first = removeOldest();
+      if (extras != null) {
+        more = Math.max(0, Math.min(extras.length, present / share - 1));
+        for (int i = 0; i < more; i++) {
+          extras[i] = removeOldest();
+        }
+      }
+      // One store for the whole take: size() never shows a count between two removals (no linearization has it).
+      COUNT.setRelease(this, present - 1 - more);
+      if (more == 0) {
+        notFull.signal();
+      } else {
+        notFull.signalAll();
+      }
+      return first;
     } finally {
       wakeOneIfNeeded();
       lock.unlock();
       if (status != null) {
         status.waited = waited;
+        status.extras = more;
       }
     }
   }
 
-  /** Whether a {@link #take(TakeStatus)} waited; one instance per consumer thread, confined to it. */
+  /**
+   * Whether a {@link #take(TakeStatus)} waited and how many extras it took; one instance per consumer thread,
+   * confined to it.
+   */
   public static final class TakeStatus {
     boolean waited;
+    int extras;
 
     /** Creates a status. */
     public TakeStatus() {}
@@ -216,6 +261,15 @@ public final class BoundedBuffer<E> {
      */
     public boolean waited() {
       return waited;
+    }
+
+    /**
+     * How many extras the last take put into its {@code extras} array.
+     *
+     * @return the count, &ge; 0
+     */
+    public int extras() {
+      return extras;
     }
   }
 
@@ -239,10 +293,14 @@ public final class BoundedBuffer<E> {
   public List<E> drain() {
     lock.lock();
     try {
-      List<E> out = new ArrayList<>(count);
-      while (count > 0) {
-        out.add(dequeue());
+      int n = count;
+      List<E> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        out.add(removeOldest());
       }
+      // One store: size() never shows a count between two removals (no linearization has it; found by Lincheck).
+      COUNT.setRelease(this, 0);
+      notFull.signalAll();
       return out;
     } finally {
       lock.unlock();
@@ -299,14 +357,20 @@ public final class BoundedBuffer<E> {
   }
 
   private E dequeue() {
+    E e = removeOldest();
+    COUNT.setRelease(this, count - 1);
+    notFull.signal();
+    return e;
+  }
+
+  /** Under the lock: removes the oldest element; the caller updates {@code count} and signals {@code notFull}. */
+  private E removeOldest() {
     @SuppressWarnings("unchecked")
     E e = (E) items[takeIndex];
     items[takeIndex] = null;
     if (++takeIndex == items.length) {
       takeIndex = 0;
     }
-    COUNT.setRelease(this, count - 1);
-    notFull.signal();
     return e;
   }
 }

@@ -1,5 +1,6 @@
 package dev.keycast.queue.internal;
 
+import dev.keycast.queue.QueuedTask;
 import dev.keycast.queue.QueueStatsCounter;
 import dev.keycast.queue.StuckTask;
 import java.time.Duration;
@@ -23,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * task's start time when the queue is timed), and notices a reported task's end when its slot no longer holds it, so
  * the "ended" report comes from the watchdog thread within one scan period, always after the "stuck" report.
  *
- * <p>Thread confinement: {@link #seen}, {@link #firstSeenNanos} and {@link #reported} are touched only by the scanning
- * thread, so they need no lock.
+ * <p>A slot may publish the same task object many times in a row (a queue without a stats counter publishes the
+ * caller's task object itself), so a run is identified by the pair (object, {@link TaskSlot#starts()}).
+ *
+ * <p>Thread confinement: {@link #seen}, {@link #seenStarts}, {@link #firstSeenNanos} and {@link #reported} are touched
+ * only by the scanning thread, so they need no lock.
  */
 public final class StuckTaskWatchdog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StuckTaskWatchdog.class);
@@ -36,7 +40,8 @@ public final class StuckTaskWatchdog implements AutoCloseable {
   private final boolean timed;
   private final QueueStatsCounter stats;
   private final TaskSlot[] slots;
-  private final @Nullable TrackedTask[] seen;
+  private final @Nullable Object[] seen;
+  private final long[] seenStarts;
   private final long[] firstSeenNanos;
   private final @Nullable StuckTask[] reported;
   private final ReentrantLock lifecycleLock = new ReentrantLock();
@@ -59,7 +64,8 @@ public final class StuckTaskWatchdog implements AutoCloseable {
     this.timed = timed;
     this.stats = stats;
     this.slots = slots.toArray(new TaskSlot[0]);
-    this.seen = new TrackedTask[slots.size()];
+    this.seen = new Object[slots.size()];
+    this.seenStarts = new long[slots.size()];
     this.firstSeenNanos = new long[slots.size()];
     this.reported = new StuckTask[slots.size()];
   }
@@ -103,12 +109,16 @@ public final class StuckTaskWatchdog implements AutoCloseable {
   private void scan() {
     for (int i = 0; i < slots.length; i++) {
       long now = System.nanoTime();
-      TrackedTask current = slots[i].current();
+      Object current = slots[i].current();
+      long starts = slots[i].starts();
+      boolean sameRun = current == seen[i] && starts == seenStarts[i];
       StuckTask report = reported[i];
-      if (report != null && seen[i] != current) {
+      if (report != null && !sameRun) {
         // The reported task is no longer in its slot: it has ended.
-        TrackedTask ended = seen[i];
-        long ran = ended != null && ended.processingNanos() >= 0 ? ended.processingNanos() : now - firstSeenNanos[i];
+        long ran =
+            seen[i] instanceof TrackedTask ended && ended.processingNanos() >= 0
+                ? ended.processingNanos()
+                : now - firstSeenNanos[i];
         reported[i] = null;
         LOG.warn(
             "Stuck task '{}' in {} ended after about {} ms on thread {}",
@@ -118,25 +128,27 @@ public final class StuckTaskWatchdog implements AutoCloseable {
             report.threadName());
         stats.recordStuckEnded(report, ran);
       }
-      if (current != seen[i]) {
+      if (!sameRun) {
         seen[i] = current;
+        seenStarts[i] = starts;
         firstSeenNanos[i] = now;
       }
       if (current == null || reported[i] != null) {
         continue;
       }
-      long start = timed ? current.startNanos() : firstSeenNanos[i];
+      TrackedTask tracked = current instanceof TrackedTask t ? t : null;
+      long start = timed && tracked != null ? tracked.startNanos() : firstSeenNanos[i];
       if (now - start < thresholdNanos) {
         continue;
       }
-      Thread thread = current.thread();
+      Thread thread = tracked != null && tracked.thread() != null ? tracked.thread() : slots[i].owner();
       StackTraceElement[] stack = thread != null ? thread.getStackTrace() : new StackTraceElement[0];
-      if (slots[i].current() != current) {
+      if (slots[i].current() != current || slots[i].starts() != starts) {
         continue; // it ended while we looked: not stuck after all; the next scan starts afresh
       }
       StuckTask stuck =
           new StuckTask(
-              current.name(),
+              nameOf(current),
               poolName,
               thread != null ? thread.getName() : "?",
               Duration.ofNanos(System.nanoTime() - start),
@@ -152,6 +164,16 @@ public final class StuckTaskWatchdog implements AutoCloseable {
           stuck.formattedStack());
       stats.recordStuck(stuck);
     }
+  }
+
+  private static String nameOf(Object task) {
+    if (task instanceof TrackedTask t) {
+      return t.name();
+    }
+    if (task instanceof QueuedTask q) {
+      return q.name();
+    }
+    return String.valueOf(task);
   }
 
   /** Stops the scanning thread; idempotent. Does not wait for a running scan. */

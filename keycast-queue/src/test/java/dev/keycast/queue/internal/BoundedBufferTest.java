@@ -34,6 +34,39 @@ class BoundedBufferTest {
         .ofMaxSize(200);
   }
 
+  @Test
+  void take_withExtras_takesAtMostAnEqualShareOfTheBacklogOldestFirst() throws Exception {
+    BoundedBuffer<Integer> buffer = new BoundedBuffer<>(64);
+    for (int i = 0; i < 20; i++) {
+      assertThat(buffer.offer(i)).isEqualTo(BoundedBuffer.Offer.ACCEPTED);
+    }
+    BoundedBuffer.TakeStatus status = new BoundedBuffer.TakeStatus();
+    Object[] extras = new Object[7];
+
+    // 20 present, 2 consumers: a share of 10, capped at the first plus 7 extras.
+    assertThat(buffer.take(status, extras, 2)).isEqualTo(0);
+    assertThat(status.extras()).isEqualTo(7);
+    assertThat(extras).containsExactly(1, 2, 3, 4, 5, 6, 7);
+    java.util.Arrays.fill(extras, null);
+
+    // 12 present, 4 consumers: a share of 3, so the first plus 2 extras.
+    assertThat(buffer.take(status, extras, 4)).isEqualTo(8);
+    assertThat(status.extras()).isEqualTo(2);
+    assertThat(extras).containsExactly(9, 10, null, null, null, null, null);
+    java.util.Arrays.fill(extras, null);
+
+    // 9 present, 5 consumers: less than 2 per consumer, so no batch.
+    assertThat(buffer.take(status, extras, 5)).isEqualTo(11);
+    assertThat(status.extras()).isZero();
+    assertThat(extras).containsOnlyNulls();
+    assertThat(buffer.size()).isEqualTo(8);
+
+    // Without an extras array: one element whatever the backlog.
+    assertThat(buffer.take(status)).isEqualTo(12);
+    assertThat(status.extras()).isZero();
+    assertThat(buffer.drain()).containsExactly(13, 14, 15, 16, 17, 18, 19);
+  }
+
   /** Single-threaded model check: FIFO order, FULL iff at capacity, CLOSED once closed, drain empties. */
   @Property(tries = 200)
   void operations_anySequence_matchBoundedFifoModel(
