@@ -135,10 +135,10 @@ public final class OfferedLoad {
         }
       }
     }
-    if (o.bunker == null || (o.rate <= 0) == (o.concurrency <= 0) || (o.precompute && o.rate <= 0)) {
+    if (o.bunker == null || (o.rate <= 0) == (o.concurrency <= 0) || false) {
       System.err.println("usage: OfferedLoad --bunker URI (--rate R --seconds S | --concurrency C --requests N)"
           + " [--clients K] [--method ping|sign_event|nip44_encrypt] [--timeout S] [--health URL] [--metrics URL]"
-          + " [--out DIR] [--label NAME] [--warmup-seconds S] [--precompute (with --rate only)]");
+          + " [--out DIR] [--label NAME] [--warmup-seconds S] [--precompute]");
       System.exit(64);
     }
     System.exit(o.run());
@@ -276,10 +276,18 @@ public final class OfferedLoad {
           }
         }
       } else {
-        Semaphore inFlight = new Semaphore(concurrency);
-        for (int i = 0; i < n; i++) {
-          inFlight.acquire();
-          fire(cs.get(i % cs.size()), peer, i, System.nanoTime(), done, inFlight);
+        if (precomputed != null) {
+          precomputed.openWindow(concurrency); // each reply that arrives lets the next request go
+          for (int i = 0; i < n; i++) {
+            precomputed.awaitWindow();
+            precomputed.send(i, System.nanoTime());
+          }
+        } else {
+          Semaphore inFlight = new Semaphore(concurrency);
+          for (int i = 0; i < n; i++) {
+            inFlight.acquire();
+            fire(cs.get(i % cs.size()), peer, i, System.nanoTime(), done, inFlight);
+          }
         }
       }
       long sendEnd = System.nanoTime();
@@ -648,6 +656,10 @@ final class PrecomputedBurst {
       if (RawWebSocket.startsWith(utf8, EVENT)) {
         inbox.add(new Received(atNanos, utf8));
         received.incrementAndGet();
+        Semaphore w = window;
+        if (w != null) {
+          w.release();
+        }
       } else if (RawWebSocket.startsWith(utf8, EOSE)) {
         eose.countDown();
       } else if (RawWebSocket.startsWith(utf8, OK) && new String(utf8, StandardCharsets.UTF_8).contains(",false,")) {
@@ -664,6 +676,7 @@ final class PrecomputedBurst {
   private final List<Conn> conns = new ArrayList<>();
   private final AtomicInteger received = new AtomicInteger();
   private final AtomicInteger relayRefused = new AtomicInteger();
+  private volatile Semaphore window; // closed loop only: requests allowed in flight
   private int sendFailures;
   private long buildNanos;
   private long buildCpuNanos;
@@ -773,6 +786,24 @@ final class PrecomputedBurst {
       sendFailures++;
     }
     frames[i] = null;
+  }
+
+  /**
+   * Closed loop ({@code --precompute --concurrency C}): at most C requests in flight; each reply received (any reply:
+   * they are told apart only after the clock) lets one more go. Lost replies shrink the window, which the run's
+   * timeouts then show.
+   */
+  void openWindow(int concurrency) {
+    window = new Semaphore(concurrency);
+  }
+
+  /** Waits for room in the closed-loop window. Blocks. */
+  void awaitWindow() throws InterruptedException {
+    Semaphore w = window;
+    if (w != null) {
+      // After a timeout without any reply, go on rather than stall the run: the missing replies count as timeouts.
+      w.tryAcquire(o.timeoutSeconds, TimeUnit.SECONDS);
+    }
   }
 
   /** Waits until N replies arrived or {@code deadline} (System.nanoTime) passed. Blocks. */

@@ -45,6 +45,9 @@ e2e_free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# e2e_cpu_ticks PID: user + system CPU of a process so far, in clock ticks (getconf CLK_TCK per second).
+e2e_cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
 # The 1-minute load average and the number of runnable processes, for the record next to each figure.
 e2e_load() { cut -d' ' -f1,4 /proc/loadavg; }
 

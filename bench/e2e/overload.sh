@@ -11,7 +11,9 @@
 # CLIENTS (8), PRECOMPUTE (1: the burst is driven by OfferedLoad --precompute, which signs and encrypts every request
 # before the clock and checks the replies after it, so that the load generator's own CPU, ~5x less during the burst,
 # does not decide the outcome; 0: the Nip46Client driver, as before; the closed-loop S measurements and the ping
-# probe always use the Nip46Client driver). Results: bench/e2e/out/overload/results.jsonl (per run: before, burst,
+# probe always use the Nip46Client driver; with PRECOMPUTE=1 the lean driver's closed loop is measured too, and
+# S_FROM=lean takes S from it instead: a factor of the rate the daemon and relay sustain with a client that costs
+# little, rather than with a real client library). Results: bench/e2e/out/overload/results.jsonl (per run: before, burst,
 # daemon = the change of the daemon's accepted/rejected counters over the burst, health, probe, after, heap),
 # per-second series *-requests.tsv, *-health.tsv, *-metrics.tsv, gc-*.log.
 . "$(dirname "$0")/lib.sh"
@@ -20,6 +22,7 @@ FACTOR="${FACTOR:-4}"
 BURST_SECONDS="${BURST_SECONDS:-10}"
 CLIENTS="${CLIENTS:-8}"
 PRECOMPUTE="${PRECOMPUTE:-1}"
+S_FROM="${S_FROM:-client}"
 
 # The daemon's request counters as one JSON object (keycast_bunker_accepted_total, ..._rejected_total{reason}).
 daemon_counters() {
@@ -46,6 +49,14 @@ burst() {
   base=$(e2e_drive --bunker "$BUNKER_URI" --clients "$CLIENTS" --concurrency 64 --requests 4000 \
       --label "$label-before")
   e2e_record "$label/before" "$base"
+  if [ "$PRECOMPUTE" = 1 ]; then
+    # The same closed loop with the lean driver: what the daemon and relay sustain when the client costs little.
+    local lean
+    lean=$(e2e_drive --bunker "$BUNKER_URI" --clients "$CLIENTS" --concurrency 64 --requests 20000 --precompute \
+        --label "$label-before-lean")
+    e2e_record "$label/before-lean" "$lean"
+    [ "$S_FROM" = lean ] && base="$lean"
+  fi
   if [ -z "${RATE:-}" ]; then
     RATE=$(echo "$base" | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["ok_rps"]))')
   fi
@@ -66,10 +77,27 @@ burst() {
   local lean=()
   [ "$PRECOMPUTE" = 1 ] && lean=(--precompute)
   c0=$(daemon_counters)
+  local cpu0 t0
+  cpu0="$(e2e_cpu_ticks "$SERVE_PID") $(e2e_cpu_ticks "$RELAY_PID")"
+  t0=$(date +%s%N)
   b=$(e2e_drive --bunker "$BUNKER_URI" --clients "$CLIENTS" --rate "$offered" --seconds "$BURST_SECONDS" \
       --timeout 20 --metrics "$METRICS_URL" --metrics-interval-ms 250 --label "$label-burst" --out "$E2E_OUT" \
       "${lean[@]}")
   e2e_record "$label/burst" "$b"
+  # Where the CPU went from the start of the burst until the driver stopped waiting for replies: the daemon, the
+  # relay and the driver (its own figure) against the two cores' capacity over that wall time.
+  e2e_record "$label/cpu" "$(python3 - "$cpu0" "$(e2e_cpu_ticks "$SERVE_PID") $(e2e_cpu_ticks "$RELAY_PID")" \
+      "$(( ($(date +%s%N) - t0) / 1000000 ))" "$(getconf CLK_TCK)" "$(nproc)" "$b" <<'PY'
+import json, sys
+d0, r0 = map(int, sys.argv[1].split()); d1, r1 = map(int, sys.argv[2].split())
+wall = int(sys.argv[3]) / 1000; hz = int(sys.argv[4]); cores = int(sys.argv[5]); run = json.loads(sys.argv[6])
+daemon, relay = (d1 - d0) / hz, (r1 - r0) / hz
+driver = run.get("driver_cpu_ms", 0) / 1000
+print(json.dumps({"wall_s": round(wall, 1), "daemon_cpu_s": round(daemon, 1), "relay_cpu_s": round(relay, 1),
+                  "driver_cpu_s": round(driver, 1), "capacity_cpu_s": round(cores * wall, 1),
+                  "used_share": round((daemon + relay + driver) / (cores * wall), 2)}))
+PY
+)"
   # What the daemon itself did over the burst (the ping probe's ~20/s included), by its own counters.
   e2e_record "$label/daemon" "$(python3 -c 'import json, sys
 a, b = json.loads(sys.argv[1]), json.loads(sys.argv[2])

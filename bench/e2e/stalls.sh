@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Where do the isolated 100-250 ms latency stalls at an offered 1,000 sign_event/s come from? One open-loop run
-# (default 30 s, after a 3 s warm-up of the driver JVM) with a GC log in each of the three JVMs (daemon, dev relay,
-# driver), then every GC pause over 10 ms listed per JVM next to the run's per-second p99 series.
+# (default 30 s, after a 3 s warm-up of the driver JVM) with a GC and safepoint log in each of the three JVMs (daemon,
+# dev relay, driver); records the run and, per JVM, its stop-the-world pauses (count over 10 and 50 ms, max, total;
+# stw_pauses.py, any collector). The per-second p50/p99 series is in LABEL-requests.tsv.
 # GC_OPTS (default empty) is given to all three JVMs, to compare pause-time settings in otherwise identical runs.
 #
 #   bench/e2e/stalls.sh [LABEL]          e.g. GC_OPTS=-XX:MaxGCPauseMillis=10 bench/e2e/stalls.sh pause10
@@ -22,22 +23,9 @@ e2e_loadtest --bunker "$BUNKER_URI" --requests 2000 --concurrency 32 --method si
 run=$(DRIVER_JAVA_OPTS="$(gclog driver)" e2e_drive --bunker "$BUNKER_URI" --clients 4 --method sign_event \
     --rate "$RATE" --seconds "$SECONDS_OPEN" --warmup-seconds 3 --label "$LABEL" --out "$E2E_OUT")
 e2e_stop_serve
-pauses=$(python3 - "$E2E_OUT" "$LABEL" <<'PY'
-import json, re, sys
-out, label = sys.argv[1], sys.argv[2]
-res = {}
-for jvm in ("daemon", "relay", "driver"):
-    ps = []
-    for line in open(f"{out}/{label}-gc-{jvm}.log"):
-        m = re.search(r"\[gc\s*\].*Pause.* ([0-9.]+)ms$", line)
-        if m:
-            ps.append(float(m.group(1)))
-    ps.sort()
-    res[jvm] = {"gc_pauses": len(ps), "over_10ms": sum(p > 10 for p in ps), "over_50ms": sum(p > 50 for p in ps),
-                "max_ms": ps[-1] if ps else 0, "total_ms": round(sum(ps), 1)}
-print(json.dumps(res))
-PY
-)
+# Stop-the-world pauses over each JVM's whole life (start and warm-up included), from its safepoint log.
+pauses=$(python3 "$E2E_DIR/stw_pauses.py" "$E2E_OUT/$LABEL-gc-daemon.log" "$E2E_OUT/$LABEL-gc-relay.log" \
+    "$E2E_OUT/$LABEL-gc-driver.log")
 e2e_record "$LABEL/open/sign_event/${RATE}rps" "$run"
 e2e_record "$LABEL/gc" "$pauses"
 e2e_log "per-second series: $E2E_OUT/$LABEL-requests.tsv"
