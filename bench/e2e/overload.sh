@@ -77,25 +77,43 @@ burst() {
   local lean=()
   [ "$PRECOMPUTE" = 1 ] && lean=(--precompute)
   c0=$(daemon_counters)
-  local cpu0 t0
+  local cpu0 t0 sampler
   cpu0="$(e2e_cpu_ticks "$SERVE_PID") $(e2e_cpu_ticks "$RELAY_PID")"
   t0=$(date +%s%N)
+  # The CPU of the daemon and the relay every 0.5 s through the burst (and its drain), for the peak 10 s window.
+  (while kill -0 "$SERVE_PID" 2>/dev/null; do
+     echo "$(date +%s%N) $(e2e_cpu_ticks "$SERVE_PID") $(e2e_cpu_ticks "$RELAY_PID")"
+     sleep 0.5
+   done) >"$E2E_OUT/$label-cpu.tsv" 2>/dev/null &
+  sampler=$!
+  E2E_PIDS+=($sampler)
   b=$(e2e_drive --bunker "$BUNKER_URI" --clients "$CLIENTS" --rate "$offered" --seconds "$BURST_SECONDS" \
       --timeout 20 --metrics "$METRICS_URL" --metrics-interval-ms 250 --label "$label-burst" --out "$E2E_OUT" \
       "${lean[@]}")
   e2e_record "$label/burst" "$b"
   # Where the CPU went from the start of the burst until the driver stopped waiting for replies: the daemon, the
   # relay and the driver (its own figure) against the two cores' capacity over that wall time.
+  kill "$sampler" 2>/dev/null || true
   e2e_record "$label/cpu" "$(python3 - "$cpu0" "$(e2e_cpu_ticks "$SERVE_PID") $(e2e_cpu_ticks "$RELAY_PID")" \
-      "$(( ($(date +%s%N) - t0) / 1000000 ))" "$(getconf CLK_TCK)" "$(nproc)" "$b" <<'PY'
+      "$(( ($(date +%s%N) - t0) / 1000000 ))" "$(getconf CLK_TCK)" "$(nproc)" "$b" "$E2E_OUT/$label-cpu.tsv" <<'PY'
 import json, sys
 d0, r0 = map(int, sys.argv[1].split()); d1, r1 = map(int, sys.argv[2].split())
 wall = int(sys.argv[3]) / 1000; hz = int(sys.argv[4]); cores = int(sys.argv[5]); run = json.loads(sys.argv[6])
 daemon, relay = (d1 - d0) / hz, (r1 - r0) / hz
-driver = run.get("driver_cpu_ms", 0) / 1000
+# The busiest 10 s of the samples: how much of the two cores the daemon and the relay took there.
+rows = [tuple(map(int, l.split())) for l in open(sys.argv[7]) if len(l.split()) == 3]
+peak = {"daemon_share": 0, "relay_share": 0}
+for i, a in enumerate(rows):
+    for b in rows[i + 1:]:
+        if b[0] - a[0] >= 10e9:
+            secs = (b[0] - a[0]) / 1e9
+            dd, rr = (b[1] - a[1]) / hz / secs / cores, (b[2] - a[2]) / hz / secs / cores
+            if dd + rr > peak["daemon_share"] + peak["relay_share"]:
+                peak = {"daemon_share": round(dd, 2), "relay_share": round(rr, 2), "at_s": round((a[0] - rows[0][0]) / 1e9, 1)}
+            break
 print(json.dumps({"wall_s": round(wall, 1), "daemon_cpu_s": round(daemon, 1), "relay_cpu_s": round(relay, 1),
-                  "driver_cpu_s": round(driver, 1), "capacity_cpu_s": round(cores * wall, 1),
-                  "used_share": round((daemon + relay + driver) / (cores * wall), 2)}))
+                  "driver_burst_cpu_s": round(run.get("driver_cpu_ms", 0) / 1000, 1),
+                  "peak_10s_share_of_cores": peak}))
 PY
 )"
   # What the daemon itself did over the burst (the ping probe's ~20/s included), by its own counters.
