@@ -36,12 +36,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,9 +88,13 @@ public final class Pipeline {
   private final Clock clock;
   private final WorkQueue overflowLane;
   private final CpuExecutor refusalCpu;
-  private static final long DROP_WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
-  private final AtomicLong nextDropWarnNanos = new AtomicLong(System.nanoTime());
-  private final AtomicLong nextUndeliveredWarnNanos = new AtomicLong(System.nanoTime());
+  // Both can repeat for every event of a flood (the first on relay I/O threads); the metrics hold the exact counts.
+  private final RateLimitedWarning overflowDropped = new RateLimitedWarning(LOG,
+      "overflow lane full: requests are being dropped without a reply (counted as overflow_dropped;"
+          + " logged at most every 10 s)", Duration.ofSeconds(10));
+  private final RateLimitedWarning undelivered = new RateLimitedWarning(LOG,
+      "replies are not reaching any relay (refused, timed out or no room; counted as reply_undelivered;"
+          + " logged at most every 10 s)", Duration.ofSeconds(10));
   private final ConcurrentHashMap<String, RequestTask> inFlight = new ConcurrentHashMap<>();
   private final Set<Reply> pending = ConcurrentHashMap.newKeySet();
   private final ExecutorService asyncReplies = Executors.newThreadPerTaskExecutor(
@@ -256,20 +260,7 @@ public final class Pipeline {
     } else {
       inFlight.remove(task.dedupeKey);
       stats.recordRejected(RejectReason.OVERFLOW_DROPPED);
-      warnOverflowDropped();
-    }
-  }
-
-  /**
-   * Logs a dropped refusal at most once per {@link #DROP_WARN_INTERVAL_NANOS}: under a flood this runs on the relay
-   * I/O thread for every event, and the exact count is in the {@code overflow_dropped} metric anyway.
-   */
-  private void warnOverflowDropped() {
-    long now = System.nanoTime();
-    long next = nextDropWarnNanos.get();
-    if (now - next >= 0 && nextDropWarnNanos.compareAndSet(next, now + DROP_WARN_INTERVAL_NANOS)) {
-      LOG.warn("overflow lane full: requests are being dropped without a reply (counted as overflow_dropped;"
-          + " logged at most every 10 s)");
+      overflowDropped.warn();
     }
   }
 
@@ -307,19 +298,12 @@ public final class Pipeline {
     @Nullable SignerError forced = null;
     SignedEvent ev = task.event;
     // 1. Authenticity, before any other work is spent on the event.
-    PublicKey[] keys; // [client, signer], parsed (point validation is curve math too) on the CPU executor
-    try {
-      keys = cpu.call("verify", () -> {
-        NostrEvents.verify(ev);
-        return new PublicKey[] {PublicKey.fromHex(ev.pubkey()), PublicKey.fromHex(task.signerHex)};
-      });
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
-      stats.recordRejected(RejectReason.BAD_SIGNATURE);
-      return false;
-    } catch (InterruptedException e) {
-      throw e;
-    } catch (Exception e) {
-      cpuRefused(e);
+    // [client, signer], parsed (point validation is curve math too) on the CPU executor
+    PublicKey[] keys = cpuCall(cpu, "verify", () -> {
+      NostrEvents.verify(ev);
+      return new PublicKey[] {PublicKey.fromHex(ev.pubkey()), PublicKey.fromHex(task.signerHex)};
+    }, RejectReason.BAD_SIGNATURE);
+    if (keys == null) {
       return false;
     }
     // 2. Exactly one answer per genuine request, whatever the relays deliver.
@@ -363,16 +347,9 @@ public final class Pipeline {
     Envelope.Scheme scheme = Envelope.Scheme.of(ev.content());
     final AuthorizedSigner theSigner = signer;
     final PublicKey theClient = client;
-    String plain;
-    try {
-      plain = cpu.call("decrypt", () -> envelope.decrypt(scheme, ev.content(), theSigner.bunkerKey(), theClient));
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
-      stats.recordRejected(RejectReason.UNDECRYPTABLE);
-      return false;
-    } catch (InterruptedException e) {
-      throw e;
-    } catch (Exception e) {
-      cpuRefused(e);
+    String plain = cpuCall(cpu, "decrypt",
+        () -> envelope.decrypt(scheme, ev.content(), theSigner.bunkerKey(), theClient), RejectReason.UNDECRYPTABLE);
+    if (plain == null) {
       return false;
     }
     // 6. Parse. From here on, every outcome is a reply.
@@ -442,6 +419,25 @@ public final class Pipeline {
     return true;
   }
 
+  /**
+   * Runs CPU-bound work on {@code executor}. Returns null, counted, when it fails: a verification, decryption or key
+   * error counts {@code onInvalid}; a refused or crashed task counts as {@link #cpuRefused}.
+   */
+  private <T> @Nullable T cpuCall(CpuExecutor executor, String name, Callable<T> work, RejectReason onInvalid)
+      throws InterruptedException {
+    try {
+      return executor.call(name, work);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      stats.recordRejected(onInvalid);
+      return null;
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) {
+      cpuRefused(e);
+      return null;
+    }
+  }
+
   private void cpuRefused(Exception e) {
     if (e instanceof java.util.concurrent.RejectedExecutionException) {
       stats.recordRejected(closing ? RejectReason.SHUTTING_DOWN : RejectReason.OVERFLOW_DROPPED);
@@ -503,20 +499,11 @@ public final class Pipeline {
     transport.publish(out, relays).thenAccept(delivered -> {
       if (!delivered) {
         stats.recordRejected(RejectReason.REPLY_UNDELIVERED);
-        warnUndelivered();
+        undelivered.warn();
       }
     });
   }
 
-  /** As {@link #warnOverflowDropped}: at most one line per interval, the exact count is the metric. */
-  private void warnUndelivered() {
-    long now = System.nanoTime();
-    long next = nextUndeliveredWarnNanos.get();
-    if (now - next >= 0 && nextUndeliveredWarnNanos.compareAndSet(next, now + DROP_WARN_INTERVAL_NANOS)) {
-      LOG.warn("replies are not reaching any relay (refused, timed out or no room; counted as reply_undelivered;"
-          + " logged at most every 10 s)");
-    }
-  }
 
   /** A signer key found for a request; {@code storeDown} when it is the last known one because the store failed. */
   private record SignerLookup(AuthorizedSigner signer, boolean storeDown) {}
@@ -575,21 +562,13 @@ public final class Pipeline {
   private void refuseChecked(RequestTask task, SignerError answer) throws InterruptedException {
     SignedEvent ev = task.event;
     Envelope.Scheme scheme = Envelope.Scheme.of(ev.content());
-    PublicKey[] keys; // [client, signer]
-    try {
-      keys = refusalCpu.call("refuse-keys", () -> {
-        if (scheme == Envelope.Scheme.NIP04) {
-          NostrEvents.verify(ev);
-        }
-        return new PublicKey[] {PublicKey.fromHex(ev.pubkey()), PublicKey.fromHex(task.signerHex)};
-      });
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
-      stats.recordRejected(RejectReason.BAD_SIGNATURE);
-      return;
-    } catch (InterruptedException e) {
-      throw e;
-    } catch (Exception e) {
-      cpuRefused(e);
+    PublicKey[] keys = cpuCall(refusalCpu, "refuse-keys", () -> { // [client, signer]
+      if (scheme == Envelope.Scheme.NIP04) {
+        NostrEvents.verify(ev);
+      }
+      return new PublicKey[] {PublicKey.fromHex(ev.pubkey()), PublicKey.fromHex(task.signerHex)};
+    }, RejectReason.BAD_SIGNATURE);
+    if (keys == null) {
       return;
     }
     if (scheme == Envelope.Scheme.NIP04
@@ -604,38 +583,28 @@ public final class Pipeline {
     AuthorizedSigner signer = lookup.signer();
     PublicKey client = keys[0];
     SignerError error = lookup.storeDown() ? SignerError.UNAVAILABLE : answer;
-    Sealed sealed;
-    try {
-      sealed = refusalCpu.call("refuse", () -> {
-        String plain = envelope.decrypt(scheme, ev.content(), signer.bunkerKey(), client);
-        String id;
-        String label;
-        SignerError e = error;
-        try {
-          Nip46Request request = Nip46Codec.parseRequest(plain);
-          id = request.id();
-          label = methodLabel(request);
-        } catch (Nip46FormatException ex) {
-          id = ex.requestId() == null ? "" : ex.requestId();
-          label = INVALID;
-          e = SignerError.INVALID_REQUEST;
-        } catch (RuntimeException ex) {
+    Sealed sealed = cpuCall(refusalCpu, "refuse", () -> {
+      String plain = envelope.decrypt(scheme, ev.content(), signer.bunkerKey(), client);
+      String id;
+      String label;
+      SignerError e = error;
+      try {
+        Nip46Request request = Nip46Codec.parseRequest(plain);
+        id = request.id();
+        label = methodLabel(request);
+      } catch (RuntimeException ex) { // Nip46FormatException (expected) or a parser bug
+        if (!(ex instanceof Nip46FormatException)) {
           LOG.warn("request parser failed unexpectedly", ex);
-          id = "";
-          label = INVALID;
-          e = SignerError.INVALID_REQUEST;
         }
-        Reply reply = new Reply(task, signer, scheme, client, id, label);
-        Nip46Response response = Nip46Response.error(id, e.wireText());
-        return new Sealed(reply, response, seal(reply, response));
-      });
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
-      stats.recordRejected(RejectReason.UNDECRYPTABLE);
-      return;
-    } catch (InterruptedException e) {
-      throw e;
-    } catch (Exception e) {
-      cpuRefused(e);
+        id = ex instanceof Nip46FormatException f && f.requestId() != null ? f.requestId() : "";
+        label = INVALID;
+        e = SignerError.INVALID_REQUEST;
+      }
+      Reply reply = new Reply(task, signer, scheme, client, id, label);
+      Nip46Response response = Nip46Response.error(id, e.wireText());
+      return new Sealed(reply, response, seal(reply, response));
+    }, RejectReason.UNDECRYPTABLE);
+    if (sealed == null) {
       return;
     }
     publish(sealed.reply(), sealed.response(), sealed.event());
