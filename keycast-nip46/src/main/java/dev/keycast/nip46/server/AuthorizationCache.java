@@ -49,10 +49,11 @@ public final class AuthorizationCache {
   /** A user's key, with a signer prepared on first use (on the CPU executor, where signing runs). */
   static final class UserKey {
     private final SecretKey secretKey;
-    private volatile @Nullable SchnorrSigner signer;
+    private final LazySigner signer;
 
     UserKey(SecretKey secretKey) {
       this.secretKey = secretKey;
+      this.signer = new LazySigner(secretKey);
     }
 
     SecretKey secretKey() {
@@ -61,12 +62,7 @@ public final class AuthorizationCache {
 
     /** CPU-bound the first time: call it on the CPU executor. */
     SchnorrSigner signer() {
-      SchnorrSigner s = signer;
-      if (s == null) {
-        s = SchnorrSigner.create(secretKey); // a benign race may create two; both are equivalent
-        signer = s;
-      }
-      return s;
+      return signer.get();
     }
 
     @Override

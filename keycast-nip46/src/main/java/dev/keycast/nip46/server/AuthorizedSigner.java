@@ -4,7 +4,6 @@ import dev.keycast.crypto.SchnorrSigner;
 import dev.keycast.crypto.SecretKey;
 import dev.keycast.nip46.store.Authorization;
 import java.util.Objects;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An authorization together with its decrypted bunker (signer) key, as held by {@link AuthorizationCache}.
@@ -14,7 +13,7 @@ import org.jspecify.annotations.Nullable;
 public final class AuthorizedSigner {
   private final Authorization authorization;
   private final SecretKey bunkerKey;
-  private volatile @Nullable SchnorrSigner signer;
+  private final LazySigner signer;
 
   /**
    * @param authorization the authorization (possibly revoked or expired: check {@link Authorization#isActiveAt})
@@ -23,6 +22,7 @@ public final class AuthorizedSigner {
   public AuthorizedSigner(Authorization authorization, SecretKey bunkerKey) {
     this.authorization = Objects.requireNonNull(authorization, "authorization");
     this.bunkerKey = Objects.requireNonNull(bunkerKey, "bunkerKey");
+    this.signer = new LazySigner(bunkerKey);
   }
 
   /** Returns the authorization. */
@@ -40,12 +40,7 @@ public final class AuthorizedSigner {
    * executor). Never blocks otherwise.
    */
   public SchnorrSigner signer() {
-    SchnorrSigner s = signer;
-    if (s == null) {
-      s = SchnorrSigner.create(bunkerKey); // a benign race may create two; both are equivalent
-      signer = s;
-    }
-    return s;
+    return signer.get();
   }
 
   @Override

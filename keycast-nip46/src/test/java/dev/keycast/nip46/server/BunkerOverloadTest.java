@@ -44,9 +44,8 @@ class BunkerOverloadTest {
     GatedPing gate = new GatedPing();
     CountDownLatch entered = gate.entered;
     CountDownLatch release = gate.release;
-    RequestHandler gated = gate;
     try (Fixture fx = new Fixture(1, b -> b
-        .handler(gated)
+        .handler(gate)
         .workQueue(WorkQueueConfig.builder().name("tiny").workers(1).capacity(1).build()))) {
       Authorization a = fx.authorize("social", 1);
       Nip46Client c = fx.client(a);
@@ -70,10 +69,9 @@ class BunkerOverloadTest {
     GatedPing gate = new GatedPing();
     CountDownLatch entered = gate.entered;
     CountDownLatch release = gate.release;
-    RequestHandler gated = gate;
     // One overflow worker: a burst of refusals must wait in the overflow lane, not be dropped.
     try (Fixture fx = new Fixture(1, b -> b
-        .handler(gated)
+        .handler(gate)
         .overflowConcurrency(1)
         .overflowCapacity(256)
         .workQueue(WorkQueueConfig.builder().name("tiny").workers(1).capacity(1).build()))) {
@@ -105,9 +103,8 @@ class BunkerOverloadTest {
     GatedPing gate = new GatedPing();
     CountDownLatch entered = gate.entered;
     CountDownLatch release = gate.release;
-    RequestHandler gated = gate;
     Fixture fx = new Fixture(1, b -> b
-        .handler(gated)
+        .handler(gate)
         .shutdownDeadline(java.time.Duration.ofMillis(500))
         .workQueue(WorkQueueConfig.builder().name("tiny").workers(1).capacity(4).build()));
     try {
