@@ -72,7 +72,7 @@ final class Daemon implements AutoCloseable {
   static Daemon start(DaemonConfig c, PrintWriter out) {
     Daemon d = new Daemon(c);
     try {
-      // nothing is written to the store before the HTTP port is bound, except the schema migrations
+      // before the HTTP port is bound nothing is written but the master key (--dev) and the schema migrations
       KeycastDatabase db = d.own(d.openStore());
       KeycastMetrics metrics = d.own(KeycastMetrics.create());
       d.http = d.own(HttpEndpoints.start(c.httpHost(), c.httpPort(), d::health, metrics::scrape));

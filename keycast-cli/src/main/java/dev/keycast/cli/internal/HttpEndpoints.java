@@ -1,5 +1,6 @@
 package dev.keycast.cli.internal;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.keycast.cli.UsageException;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpEndpoints implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpEndpoints.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * The outcome of a health check.
@@ -71,7 +73,7 @@ public final class HttpEndpoints implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/health", ex -> serve(ex, () -> {
       Health h = health.get();
-      return new Response(h.healthy() ? 200 : 503, "application/json", Json.write(h.details()));
+      return new Response(h.healthy() ? 200 : 503, "application/json", JSON.writeValueAsString(h.details()));
     }));
     server.createContext("/metrics", ex -> serve(ex, () ->
         new Response(200, "text/plain; version=0.0.4; charset=utf-8", metrics.get())));
