@@ -5,7 +5,7 @@
 # from /proc/PID/stat (utime + stime, as profile.sh does): driver (whole process: JVM start, connects, build and
 # checks included), daemon and relay.
 #
-#   flock /work/bench.lock bench/e2e/driver_cost.sh
+#   bench/e2e/driver_cost.sh
 #
 # Env: RATE (1000), DURATION (10, seconds), METHOD (sign_event), CLIENTS (8), ROUNDS (2: old, new, old, new, ...).
 # Results: bench/e2e/out/driver_cost/results.jsonl.

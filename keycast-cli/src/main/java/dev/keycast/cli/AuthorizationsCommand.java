@@ -1,5 +1,6 @@
 package dev.keycast.cli;
 
+import dev.keycast.cli.internal.Json;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.KeycastDatabase;
 import java.io.IOException;
@@ -58,7 +59,7 @@ public final class AuthorizationsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
       List<Authorization> list;
-      try (KeycastDatabase db = store.open(KeycastCommand.root(spec).home())) {
+      try (KeycastDatabase db = store.open(Globals.home(spec))) {
         list = db.authorizations().list();
       }
       Instant now = Instant.now();
@@ -80,7 +81,7 @@ public final class AuthorizationsCommand implements Callable<Integer> {
           m.put("label", a.label());
           rows.add(m);
         }
-        out.println(KeysCommand.JSON.writeValueAsString(rows));
+        out.println(Json.write(rows));
       } else if (list.isEmpty()) {
         out.println("No authorizations yet: keycast authorize --key NAME --relay URL");
       } else {
@@ -110,7 +111,7 @@ public final class AuthorizationsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      try (KeycastDatabase db = store.open(KeycastCommand.root(spec).home())) {
+      try (KeycastDatabase db = store.open(Globals.home(spec))) {
         Authorization a = db.authorizations().find(id)
             .orElseThrow(() -> new UsageException("unknown authorization " + id + " (see keycast authorizations list)"));
         if (a.isRevoked()) {

@@ -1,7 +1,10 @@
 package dev.keycast.cli;
 
+import dev.keycast.cli.internal.BunkerUris;
+import dev.keycast.cli.internal.CliPolicies;
 import dev.keycast.cli.internal.Durations;
-import dev.keycast.nip46.BunkerUri;
+import dev.keycast.cli.internal.Json;
+import dev.keycast.cli.internal.Relays;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.KeycastDatabase;
 import dev.keycast.nip46.store.NewAuthorization;
@@ -84,7 +87,7 @@ public final class AuthorizeCommand implements Callable<Integer> {
       }
       expiresAt = Instant.now().plus(d);
     }
-    try (KeycastDatabase db = store.open(KeycastCommand.root(spec).home())) {
+    try (KeycastDatabase db = store.open(Globals.home(spec))) {
       db.keys().find(key).orElseThrow(() -> new UsageException("unknown key '" + key + "' (see keycast keys list)"));
       String policyName = CliPolicies.forAuthorization(db.policies(), policy, kinds);
       NewAuthorization request;
@@ -105,19 +108,15 @@ public final class AuthorizeCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  static String bunkerUri(Authorization a) {
-    return new BunkerUri(a.bunkerPublicKey(), a.relays(), a.secret()).format();
-  }
-
   static void print(PrintWriter out, boolean json, Authorization a) throws IOException {
-    String uri = bunkerUri(a);
+    String uri = BunkerUris.of(a);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("id", a.id());
       m.put("bunker_uri", uri);
       m.put("bunker_pubkey", a.bunkerPublicKey().toHex());
       m.put("user_pubkey", a.userPublicKey().toHex());
-      out.println(KeysCommand.JSON.writeValueAsString(m));
+      out.println(Json.write(m));
     } else {
       out.println("Authorization " + a.id() + " for key '" + a.keyName() + "' (policy " + a.policyName()
           + (a.maxUses() == null ? ", unlimited connections" : ", " + a.maxUses() + " connection(s)")

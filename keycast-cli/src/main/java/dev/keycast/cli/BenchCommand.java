@@ -1,8 +1,8 @@
 package dev.keycast.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keycast.cli.internal.Json;
 import dev.keycast.cli.internal.Progress;
 import dev.keycast.crypto.CryptoBackend;
 import dev.keycast.crypto.Ecdh;
@@ -57,7 +57,6 @@ public final class BenchCommand implements Callable<Integer> {
     ALL
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @Spec CommandSpec spec;
 
@@ -115,7 +114,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(JSON.writeValueAsString(results));
+      out.println(Json.write(results));
     } else {
       printTable(out, results);
     }
@@ -186,7 +185,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (code != 0) {
       return null;
     }
-    JsonNode node = JSON.readTree(stdout).get(backendName);
+    JsonNode node = Json.read(stdout).get(backendName);
     if (node == null || !node.isObject()) {
       return null;
     }

@@ -1,5 +1,6 @@
 package dev.keycast.cli;
 
+import dev.keycast.cli.internal.CliPolicies;
 import dev.keycast.nip46.InvalidConnectUriException;
 import dev.keycast.nip46.NostrConnectUri;
 import dev.keycast.nip46.server.Bunker;
@@ -71,7 +72,7 @@ public final class ConnectCommand implements Callable<Integer> {
       throw new UsageException("--relay-timeout must be >= 1 and --linger >= 0");
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (KeycastDatabase db = store.open(KeycastCommand.root(spec).home())) {
+    try (KeycastDatabase db = store.open(Globals.home(spec))) {
       db.keys().find(key).orElseThrow(() -> new UsageException("unknown key '" + key + "' (see keycast keys list)"));
       String policyName = CliPolicies.forAuthorization(db.policies(), policy, null);
       // the short-lived bunker here serves only the authorization it creates: the daemon keeps serving the others

@@ -1,6 +1,9 @@
 package dev.keycast.cli;
 
+import dev.keycast.cli.internal.BunkerUris;
+import dev.keycast.cli.internal.DataFolder;
 import dev.keycast.cli.internal.HttpEndpoints;
+import dev.keycast.cli.internal.JdbcUrls;
 import dev.keycast.cli.internal.KeycastMetrics;
 import dev.keycast.cli.internal.MicrometerBunkerStatsCounter;
 import dev.keycast.cli.internal.MicrometerQueueStatsCounter;
@@ -10,7 +13,6 @@ import dev.keycast.nip46.relay.DevRelay;
 import dev.keycast.nip46.server.AuthorizationCache;
 import dev.keycast.nip46.server.Bunker;
 import dev.keycast.nip46.server.BunkerHealth;
-import dev.keycast.nip46.server.IntakeLimits;
 import dev.keycast.nip46.store.AesGcmKeyEncryption;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.KeycastDatabase;
@@ -22,8 +24,6 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The running daemon of {@code keycast serve}: database, optional in-process dev relay, the {@link Bunker} pipeline,
  * metrics and the HTTP endpoints, started in an order that fails fast before anything is written and closed in
- * reverse. Also used in-process by tests.
+ * reverse. {@link #start} lists the steps in order; each is a method with one job. Also used in-process by tests.
  *
  * <p>Thread-safe: {@link #close()} may be called from a signal handler thread; it is idempotent.
  */
@@ -46,30 +46,7 @@ final class Daemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
   static final String DEMO_KEY = "demo";
 
-  /** Everything serve needs, resolved from options and environment. */
-  record Config(
-      Path home,
-      String jdbcUrl,
-      Path masterKeyFile,
-      boolean dev,
-      List<String> relays,
-      String devRelayHost,
-      int devRelayPort,
-      String httpHost,
-      int httpPort,
-      int workers,
-      int cryptoThreads,
-      int queueCapacity,
-      int overflowCapacity,
-      int clientBurst,
-      double clientRatePerSecond,
-      Duration shutdownDeadline) {
-    Config {
-      relays = List.copyOf(relays);
-      Objects.requireNonNull(home);
-    }
-  }
-
+  private final DaemonConfig config;
   private final List<AutoCloseable> closeables = new ArrayList<>(); // in start order
   private volatile @Nullable Bunker bunker;
   private @Nullable HttpEndpoints http;
@@ -79,17 +56,33 @@ final class Daemon implements AutoCloseable {
   private final ReentrantLock closeLock = new ReentrantLock();
   private boolean closed;
 
-  private Daemon() {}
+  private Daemon(DaemonConfig config) {
+    this.config = config;
+  }
 
   /**
-   * Starts everything. On failure, whatever was started is closed again before the exception propagates.
+   * Starts everything, step by step; each step that starts something registers it for {@link #close()}. On failure,
+   * whatever was started is closed again (in reverse) before the exception propagates.
    *
+   * @param c the configuration
    * @param out where the startup summary goes (bunker URI, QR code, URLs)
+   * @return the running daemon
+   * @throws UsageException if the master key is missing, a port is taken or no relay is configured
    */
-  static Daemon start(Config c, PrintWriter out) {
-    Daemon d = new Daemon();
+  static Daemon start(DaemonConfig c, PrintWriter out) {
+    Daemon d = new Daemon(c);
     try {
-      d.doStart(c, out);
+      // before the HTTP port is bound nothing is written but the master key (--dev) and the schema migrations
+      KeycastDatabase db = d.own(d.openStore());
+      KeycastMetrics metrics = d.own(KeycastMetrics.create());
+      d.http = d.own(HttpEndpoints.start(c.httpHost(), c.httpPort(), d::health, metrics::scrape));
+      d.relays = d.connectableRelays();
+      boolean demoKeyCreated = c.dev() && d.ensureDemoAuthorization(db);
+      Bunker b = d.own(d.buildBunker(db, metrics));
+      b.start();
+      d.bunker = b;
+      d.bindMeters(metrics, b);
+      d.printSummary(out, demoKeyCreated);
       return d;
     } catch (RuntimeException | Error e) {
       d.close();
@@ -97,96 +90,96 @@ final class Daemon implements AutoCloseable {
     }
   }
 
-  private void doStart(Config c, PrintWriter out) {
-    if (c.workers() < 1 || c.cryptoThreads() < 1 || c.queueCapacity() < 1 || c.overflowCapacity() < 1
-        || c.clientBurst() < 1 || !(c.clientRatePerSecond() > 0)) {
-      throw new UsageException("--workers, --crypto-threads, --queue-capacity, --overflow-capacity, --client-burst"
-          + " and --client-rate-limit must be positive");
+  private <T extends AutoCloseable> T own(T closeable) {
+    closeables.add(closeable);
+    return closeable;
+  }
+
+  /** Reads (under {@code --dev}: creates) the master key and opens the database, running its migrations. */
+  private KeycastDatabase openStore() {
+    return KeycastDatabase.open(config.jdbcUrl(), AesGcmKeyEncryption.create(masterKey()));
+  }
+
+  private MasterKey masterKey() {
+    if (config.dev()) {
+      DataFolder.create(config.home());
+      return MasterKey.readOrGenerate(config.masterKeyFile());
     }
-    IntakeLimits limits;
+    if (!Files.exists(config.masterKeyFile())) {
+      throw new UsageException("no master key at " + config.masterKeyFile() + ": create one with 'keycast init' "
+          + "(or point --master-key-file / KEYCAST_MASTER_KEY_FILE at yours), or try 'keycast serve --dev'");
+    }
+    if (config.jdbcUrl().startsWith("jdbc:sqlite:")) {
+      DataFolder.create(config.home());
+    }
+    return MasterKey.read(config.masterKeyFile());
+  }
+
+  /** The configured relays, or under {@code --dev} without any, the in-process dev relay (started here). */
+  private List<String> connectableRelays() {
+    if (!config.relays().isEmpty()) {
+      return config.relays();
+    }
+    if (!config.dev()) {
+      throw new UsageException("no relay configured: give --relay URL (repeatable) or KEYCAST_RELAYS, "
+          + "or use --dev for a local dev relay");
+    }
+    DevRelay relay;
     try {
-      limits = IntakeLimits.builder().rateLimit(c.clientBurst(), c.clientRatePerSecond()).build();
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), e);
+      relay = DevRelay.start(config.devRelayHost(), config.devRelayPort());
+    } catch (RelayException e) {
+      throw new UsageException("cannot start the dev relay on " + config.devRelayHost() + ":"
+          + config.devRelayPort() + " (port in use?): choose another with --dev-relay-port or KEYCAST_DEV_RELAY_PORT",
+          e);
     }
-    // 1. master key and database (migrations); nothing else is written before the HTTP port is bound
-    MasterKey key;
-    if (c.dev()) {
-      StoreOptions.ensureHome(c.home());
-      key = MasterKey.readOrGenerate(c.masterKeyFile());
-    } else {
-      if (!Files.exists(c.masterKeyFile())) {
-        throw new UsageException("no master key at " + c.masterKeyFile() + ": create one with 'keycast init' "
-            + "(or point --master-key-file / KEYCAST_MASTER_KEY_FILE at yours), or try 'keycast serve --dev'");
-      }
-      if (c.jdbcUrl().startsWith("jdbc:sqlite:")) {
-        StoreOptions.ensureHome(c.home());
-      }
-      key = MasterKey.read(c.masterKeyFile());
+    devRelay = own(relay);
+    return List.of(relay.url());
+  }
+
+  /**
+   * Under {@code --dev}: the demo key and an active authorization with the full policy on {@link #relays}, reused
+   * when one exists.
+   *
+   * @return whether the demo key was created now (a first run)
+   */
+  private boolean ensureDemoAuthorization(KeycastDatabase db) {
+    boolean created = false;
+    if (db.keys().find(DEMO_KEY).isEmpty()) {
+      db.keys().generate(DEMO_KEY);
+      created = true;
     }
-    KeycastDatabase db = KeycastDatabase.open(c.jdbcUrl(), AesGcmKeyEncryption.create(key));
-    closeables.add(db);
+    Instant now = Instant.now();
+    Authorization demo = db.authorizations().listForKey(DEMO_KEY).stream()
+        .filter(a -> a.isActiveAt(now) && a.relays().equals(relays) && "full".equals(a.policyName()))
+        .findFirst()
+        .orElseGet(() -> db.authorizations().create(NewAuthorization.builder(DEMO_KEY)
+            .relays(relays).policyName("full").maxUses(null).label("serve --dev demo").build()));
+    demoBunkerUri = BunkerUris.of(demo);
+    return created;
+  }
 
-    // 2. metrics and HTTP (fails fast when the port is taken)
-    KeycastMetrics metrics = KeycastMetrics.create();
-    closeables.add(metrics);
-    http = HttpEndpoints.start(c.httpHost(), c.httpPort(), this::health, metrics::scrape);
-    closeables.add(http);
-
-    // 3. relays: the configured ones, or the in-process dev relay
-    List<String> relayList = new ArrayList<>(c.relays());
-    if (relayList.isEmpty()) {
-      if (!c.dev()) {
-        throw new UsageException("no relay configured: give --relay URL (repeatable) or KEYCAST_RELAYS, "
-            + "or use --dev for a local dev relay");
-      }
-      try {
-        devRelay = DevRelay.start(c.devRelayHost(), c.devRelayPort());
-      } catch (RelayException e) {
-        throw new UsageException("cannot start the dev relay on " + c.devRelayHost() + ":" + c.devRelayPort()
-            + " (port in use?): choose another with --dev-relay-port or KEYCAST_DEV_RELAY_PORT", e);
-      }
-      closeables.add(devRelay);
-      relayList.add(devRelay.url());
-    }
-    relays = List.copyOf(relayList);
-
-    // 4. dev: a demo key and an authorization on these relays
-    boolean firstRun = false;
-    if (c.dev()) {
-      if (db.keys().find(DEMO_KEY).isEmpty()) {
-        db.keys().generate(DEMO_KEY);
-        firstRun = true;
-      }
-      Instant now = Instant.now();
-      Authorization demo = db.authorizations().listForKey(DEMO_KEY).stream()
-          .filter(a -> a.isActiveAt(now) && a.relays().equals(relays) && "full".equals(a.policyName()))
-          .findFirst()
-          .orElseGet(() -> db.authorizations().create(NewAuthorization.builder(DEMO_KEY)
-              .relays(relays).policyName("full").maxUses(null).label("serve --dev demo").build()));
-      demoBunkerUri = AuthorizeCommand.bunkerUri(demo);
-    }
-
-    // 5. the bunker pipeline
+  /** The bunker pipeline over the database and {@link #relays}, its queues and stats bound to {@code metrics}. */
+  private Bunker buildBunker(KeycastDatabase db, KeycastMetrics metrics) {
     MicrometerQueueStatsCounter queueStats = new MicrometerQueueStatsCounter(metrics.registry(), "queue");
     MicrometerQueueStatsCounter cpuStats = new MicrometerQueueStatsCounter(metrics.registry(), "cpu");
-    Bunker b = Bunker.builder()
+    return Bunker.builder()
         .database(db)
         .relays(relays)
         // policies: the database's resolver (built-ins, then custom policies, including those `authorize --kinds`
         // saves), the default of database(db)
-        .workQueue(WorkQueueConfig.builder().name("keycast-requests").workers(c.workers())
-            .capacity(c.queueCapacity()).statsCounter(queueStats).build())
-        .cpuExecutor(CpuExecutorConfig.builder().name("keycast-crypto").threads(c.cryptoThreads())
+        .workQueue(WorkQueueConfig.builder().name("keycast-requests").workers(config.workers())
+            .capacity(config.queueCapacity()).statsCounter(queueStats).build())
+        .cpuExecutor(CpuExecutorConfig.builder().name("keycast-crypto").threads(config.cryptoThreads())
             .statsCounter(cpuStats).build())
         .statsCounter(new MicrometerBunkerStatsCounter(metrics.registry()))
-        .overflowCapacity(c.overflowCapacity())
-        .intakeLimits(limits)
-        .shutdownDeadline(c.shutdownDeadline())
+        .overflowCapacity(config.overflowCapacity())
+        .intakeLimits(config.intakeLimits())
+        .shutdownDeadline(config.shutdownDeadline())
         .build();
-    closeables.add(b);
-    b.start();
-    bunker = b;
+  }
+
+  /** The gauges and counters read from the running bunker: relay state, queue, cache loads. */
+  private void bindMeters(KeycastMetrics metrics, Bunker b) {
     MicrometerQueueStatsCounter.bindGauges(metrics.registry(), b.cpuExecutor());
     for (String relay : relays) {
       Gauge.builder(KeycastMetrics.name("relay.connected"), this,
@@ -203,7 +196,7 @@ final class Daemon implements AutoCloseable {
           return h == null ? 0 : h.busyWorkers();
         })
         .description("workers running a request (as of the last health sample)").register(metrics.registry());
-    Gauge.builder(KeycastMetrics.name("queue.capacity"), this, d -> c.queueCapacity())
+    Gauge.builder(KeycastMetrics.name("queue.capacity"), this, d -> d.config.queueCapacity())
         .description("request queue capacity").register(metrics.registry());
     // Store loads behind the authorization cache: with single flight, one per cold key however many requests
     // miss at once (bench/e2e/keys.sh reads them).
@@ -215,15 +208,20 @@ final class Daemon implements AutoCloseable {
             cache -> cache.loadCount() - cache.signerLoadCount())
         .description("client and user key loads from the store").tag("kind", "client_or_user_key")
         .register(metrics.registry());
+  }
 
-    // 6. tell the user
-    out.println("keycast serving on " + String.join(", ", relays) + (devRelay != null ? " (in-process dev relay)" : ""));
-    out.println("  database: " + InitCommand.redact(c.jdbcUrl()));
-    out.println("  health:   http://" + hostForUrl(c.httpHost()) + ":" + http.port() + "/health");
-    out.println("  metrics:  http://" + hostForUrl(c.httpHost()) + ":" + http.port() + "/metrics");
+  /** Tells the user where the daemon serves and, under {@code --dev}, how to connect a client. */
+  private void printSummary(PrintWriter out, boolean demoKeyCreated) {
+    String httpBase = "http://" + hostForUrl(config.httpHost()) + ":" + httpPort();
+    out.println("keycast serving on " + String.join(", ", relays)
+        + (devRelay != null ? " (in-process dev relay)" : ""));
+    out.println("  database: " + JdbcUrls.redact(config.jdbcUrl()));
+    out.println("  health:   " + httpBase + "/health");
+    out.println("  metrics:  " + httpBase + "/metrics");
     if (demoBunkerUri != null) {
       out.println();
-      out.println((firstRun ? "Created the demo key '" + DEMO_KEY + "'. " : "") + "Connect a NIP-46 client with:");
+      out.println((demoKeyCreated ? "Created the demo key '" + DEMO_KEY + "'. " : "")
+          + "Connect a NIP-46 client with:");
       out.println();
       out.println("  " + demoBunkerUri);
       out.println();

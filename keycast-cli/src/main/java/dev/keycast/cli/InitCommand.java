@@ -1,5 +1,7 @@
 package dev.keycast.cli;
 
+import dev.keycast.cli.internal.DataFolder;
+import dev.keycast.cli.internal.JdbcUrls;
 import dev.keycast.nip46.store.AesGcmKeyEncryption;
 import dev.keycast.nip46.store.KeycastDatabase;
 import dev.keycast.nip46.store.MasterKey;
@@ -31,16 +33,16 @@ public final class InitCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path home = KeycastCommand.root(spec).home();
+    Path home = Globals.home(spec);
     Path keyFile = store.masterKeyFile(home);
     String url = store.jdbcUrl(home);
     if (Files.exists(keyFile)) {
       throw new UsageException("master key file " + keyFile
           + " already exists; refusing to overwrite it (delete it only if no database depends on it)");
     }
-    StoreOptions.ensureHome(home);
+    DataFolder.create(home);
     if (keyFile.getParent() != null && !Files.isDirectory(keyFile.getParent())) {
-      StoreOptions.ensureHome(keyFile.getParent());
+      DataFolder.create(keyFile.getParent());
     }
     MasterKey key = MasterKey.generate(keyFile);
     int schema;
@@ -53,15 +55,10 @@ public final class InitCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.println("Initialized Keycast in " + home);
     out.println("  master key: " + keyFile + " (mode 0600; back it up: stored keys cannot be decrypted without it)");
-    out.println("  database:   " + redact(url) + " (schema version " + schema + ")");
+    out.println("  database:   " + JdbcUrls.redact(url) + " (schema version " + schema + ")");
     out.println("Next: keycast keys generate --name NAME, then keycast authorize --key NAME --relay URL");
     out.flush();
     return ExitCodes.OK;
-  }
-
-  /** Hides a password in a JDBC URL. */
-  static String redact(String url) {
-    return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
   }
 
   private static void deleteQuietly(Path p) {

@@ -142,11 +142,6 @@ public final class KeycastCommand implements Callable<Integer> {
     return verbose;
   }
 
-  /** @return the root command of the command line {@code spec} belongs to */
-  static KeycastCommand root(CommandSpec spec) {
-    return (KeycastCommand) spec.root().userObject();
-  }
-
   /**
    * Creates a command line with Keycast's exit codes, one-line error messages and logging set up. Output goes to
    * {@link CommandLine#getOut()} and {@link CommandLine#getErr()}, which tests may replace.

@@ -1,6 +1,6 @@
 package dev.keycast.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.keycast.cli.internal.Json;
 import dev.keycast.crypto.Nip19;
 import dev.keycast.crypto.Nip49;
 import dev.keycast.crypto.SecretKey;
@@ -40,7 +40,6 @@ import picocli.CommandLine.Spec;
       KeysCommand.Export.class
     })
 public final class KeysCommand implements Callable<Integer> {
-  static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   @Spec CommandSpec spec;
@@ -86,7 +85,7 @@ public final class KeysCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
       checkName(name);
-      try (KeycastDatabase db = store.open(KeycastCommand.root(spec).home())) {
+      try (KeycastDatabase db = store.open(Globals.home(spec))) {
         StoredKey k = db.keys().generate(name);
         print(spec, json, k, "Generated");
       }
@@ -97,7 +96,7 @@ public final class KeysCommand implements Callable<Integer> {
   static void print(CommandSpec spec, boolean json, StoredKey k, String verb) throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      out.println(JSON.writeValueAsString(describe(k)));
+      out.println(Json.write(describe(k)));
     } else {
       out.println(verb + " key '" + k.name() + "'");
       out.println("  pubkey: " + k.publicKey().toHex());
@@ -132,7 +131,7 @@ public final class KeysCommand implements Callable<Integer> {
     public Integer call() throws IOException {
       checkName(name);
       SecretKey key = readSecret();
-      try (KeycastDatabase db = store.open(KeycastCommand.root(spec).home())) {
+      try (KeycastDatabase db = store.open(Globals.home(spec))) {
         StoredKey k = db.keys().importKey(name, key);
         print(spec, json, k, "Imported");
       }
@@ -147,7 +146,7 @@ public final class KeysCommand implements Callable<Integer> {
         } catch (IOException e) {
           throw new UsageException("cannot read --nsec-file " + nsecFile + ": " + e.getClass().getSimpleName(), e);
         }
-      } else if (KeycastCommand.root(spec).stdin() == System.in && System.console() != null) {
+      } else if (Globals.stdin(spec) == System.in && System.console() != null) {
         // typed or pasted on a terminal: hidden input, one line
         char[] typed = System.console().readPassword("secret key (nsec, hex or ncryptsec): ");
         if (typed == null) {
@@ -156,7 +155,7 @@ public final class KeysCommand implements Callable<Integer> {
         raw = new String(typed).getBytes(StandardCharsets.UTF_8);
         Arrays.fill(typed, '\0');
       } else {
-        raw = KeycastCommand.root(spec).stdin().readNBytes(16 * 1024);
+        raw = Globals.stdin(spec).readNBytes(16 * 1024);
       }
       String text = new String(raw, StandardCharsets.UTF_8).strip();
       Arrays.fill(raw, (byte) 0);
@@ -240,7 +239,7 @@ public final class KeysCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
       List<StoredKey> keys;
-      try (KeycastDatabase db = store.open(KeycastCommand.root(spec).home())) {
+      try (KeycastDatabase db = store.open(Globals.home(spec))) {
         keys = db.keys().list();
       }
       PrintWriter out = spec.commandLine().getOut();
@@ -251,7 +250,7 @@ public final class KeysCommand implements Callable<Integer> {
           m.put("created_at", k.createdAt().getEpochSecond());
           rows.add(m);
         }
-        out.println(JSON.writeValueAsString(rows));
+        out.println(Json.write(rows));
       } else if (keys.isEmpty()) {
         out.println("No keys yet: keycast keys generate --name NAME");
       } else {
@@ -294,7 +293,7 @@ public final class KeysCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
-      try (KeycastDatabase db = store.open(KeycastCommand.root(spec).home())) {
+      try (KeycastDatabase db = store.open(Globals.home(spec))) {
         StoredKey k = db.keys().find(name)
             .orElseThrow(() -> new UsageException("unknown key '" + name + "' (see keycast keys list)"));
         switch (format) {

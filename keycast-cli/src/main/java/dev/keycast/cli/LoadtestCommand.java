@@ -1,5 +1,6 @@
 package dev.keycast.cli;
 
+import dev.keycast.cli.internal.Json;
 import dev.keycast.cli.internal.Progress;
 import dev.keycast.crypto.PublicKey;
 import dev.keycast.crypto.SecretKey;
@@ -113,7 +114,7 @@ public final class LoadtestCommand implements Callable<Integer> {
       Report report = run(pool, err);
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(KeysCommand.JSON.writeValueAsString(report.toJson()));
+        out.println(Json.write(report.toJson()));
       } else {
         report.print(out);
       }

@@ -1,5 +1,6 @@
 package dev.keycast.cli;
 
+import dev.keycast.cli.internal.Signals;
 import dev.keycast.nip46.RelayException;
 import dev.keycast.nip46.relay.DevRelay;
 import java.io.PrintWriter;

@@ -1,5 +1,7 @@
 package dev.keycast.cli;
 
+import dev.keycast.cli.internal.Relays;
+import dev.keycast.cli.internal.Signals;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,17 +98,26 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Path home = KeycastCommand.root(spec).home();
-    if (httpPort < 0 || httpPort > 65535 || devRelayPort < 0 || devRelayPort > 65535) {
-      throw new UsageException("ports must be 0 to 65535");
-    }
-    if (shutdownTimeoutSeconds < 0) {
-      throw new UsageException("--shutdown-timeout must be >= 0");
-    }
-    int threads = cryptoThreads > 0 ? cryptoThreads : Runtime.getRuntime().availableProcessors();
-    Daemon.Config config = new Daemon.Config(home, store.jdbcUrl(home), store.masterKeyFile(home), dev,
-        Relays.normalize(relays), "127.0.0.1", devRelayPort, httpHost, httpPort, workers, threads, queueCapacity,
-        overflowCapacity, clientBurst, clientRateLimit, Duration.ofSeconds(shutdownTimeoutSeconds));
+    Path home = Globals.home(spec);
+    // each option is checked as it is set, in this order
+    DaemonConfig config = DaemonConfig.builder()
+        .httpPort(httpPort)
+        .devRelayPort(devRelayPort)
+        .shutdownDeadline(Duration.ofSeconds(shutdownTimeoutSeconds))
+        .home(home)
+        .jdbcUrl(store.jdbcUrl(home))
+        .masterKeyFile(store.masterKeyFile(home))
+        .dev(dev)
+        .relays(Relays.normalize(relays))
+        .devRelayHost("127.0.0.1")
+        .httpHost(httpHost)
+        .workers(workers)
+        .cryptoThreads(cryptoThreads > 0 ? cryptoThreads : Runtime.getRuntime().availableProcessors())
+        .queueCapacity(queueCapacity)
+        .overflowCapacity(overflowCapacity)
+        .clientBurst(clientBurst)
+        .clientRatePerSecond(clientRateLimit)
+        .build();
     Signals.onTermOrInt(stop::countDown);
     Daemon d = Daemon.start(config, spec.commandLine().getOut());
     daemon = d;

@@ -1,5 +1,6 @@
 package dev.keycast.cli;
 
+import dev.keycast.cli.internal.DataFolder;
 import dev.keycast.nip46.store.AesGcmKeyEncryption;
 import dev.keycast.nip46.store.KeycastDatabase;
 import dev.keycast.nip46.store.MasterKey;
@@ -53,24 +54,9 @@ final class StoreOptions {
           + ": run 'keycast init' first (or point --master-key-file / KEYCAST_MASTER_KEY_FILE at yours)");
     }
     if (dbUrl == null || dbUrl.isBlank()) {
-      ensureHome(home);
+      DataFolder.create(home);
     }
     MasterKey key = MasterKey.read(keyFile);
     return KeycastDatabase.open(jdbcUrl(home), AesGcmKeyEncryption.create(key));
-  }
-
-  static void ensureHome(Path home) {
-    try {
-      if (!Files.isDirectory(home)) {
-        Files.createDirectories(home);
-        try {
-          Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        } catch (UnsupportedOperationException ignored) {
-          // not a POSIX file system
-        }
-      }
-    } catch (java.io.IOException e) {
-      throw new UsageException("cannot create the data folder " + home + ": " + e.getMessage(), e);
-    }
   }
 }

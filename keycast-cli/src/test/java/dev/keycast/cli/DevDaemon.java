@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 /** A {@code serve --dev}-like daemon in-process: temp home, in-process dev relay and HTTP on ephemeral ports. */
 final class DevDaemon implements AutoCloseable {
@@ -15,9 +14,22 @@ final class DevDaemon implements AutoCloseable {
   DevDaemon(Path home) {
     this.home = home;
     StringWriter out = new StringWriter();
-    Daemon.Config config = new Daemon.Config(home, "jdbc:sqlite:" + home.resolve("keycast.db"),
-        home.resolve("master.key"), true, List.of(), "127.0.0.1", 0, "127.0.0.1", 0, 16, 2, 256, 1024, 1000, 1000.0,
-        Duration.ofSeconds(5));
+    DaemonConfig config = DaemonConfig.builder()
+        .home(home)
+        .jdbcUrl("jdbc:sqlite:" + home.resolve("keycast.db"))
+        .masterKeyFile(home.resolve("master.key"))
+        .dev(true)
+        .devRelayPort(0)
+        .httpHost("127.0.0.1")
+        .httpPort(0)
+        .workers(16)
+        .cryptoThreads(2)
+        .queueCapacity(256)
+        .overflowCapacity(1024)
+        .clientBurst(1000)
+        .clientRatePerSecond(1000.0)
+        .shutdownDeadline(Duration.ofSeconds(5))
+        .build();
     this.daemon = Daemon.start(config, new PrintWriter(out, true));
     this.output = out.toString();
   }

@@ -156,9 +156,22 @@ class ServeCommandTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       closedPort = s.getLocalPort();
     }
-    Daemon.Config config = new Daemon.Config(home, "jdbc:sqlite:" + home.resolve("keycast.db"),
-        home.resolve("master.key"), false, java.util.List.of("ws://127.0.0.1:" + closedPort), "127.0.0.1", 0,
-        "127.0.0.1", 0, 4, 1, 16, 64, 20, 10.0, java.time.Duration.ofSeconds(1));
+    DaemonConfig config = DaemonConfig.builder()
+        .home(home)
+        .jdbcUrl("jdbc:sqlite:" + home.resolve("keycast.db"))
+        .masterKeyFile(home.resolve("master.key"))
+        .relays(java.util.List.of("ws://127.0.0.1:" + closedPort))
+        .devRelayPort(0)
+        .httpHost("127.0.0.1")
+        .httpPort(0)
+        .workers(4)
+        .cryptoThreads(1)
+        .queueCapacity(16)
+        .overflowCapacity(64)
+        .clientBurst(20)
+        .clientRatePerSecond(10.0)
+        .shutdownDeadline(java.time.Duration.ofSeconds(1))
+        .build();
     try (Daemon d = Daemon.start(config, new PrintWriter(new StringWriter()))) {
       HttpResponse<String> r = get(d.httpPort(), "/health");
       assertThat(r.statusCode()).isEqualTo(503);

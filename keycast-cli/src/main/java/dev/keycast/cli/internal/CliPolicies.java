@@ -1,4 +1,6 @@
-package dev.keycast.cli;
+package dev.keycast.cli.internal;
+
+import dev.keycast.cli.UsageException;
 
 import dev.keycast.nip46.PermissionSet;
 import dev.keycast.nip46.policy.Policies;
@@ -14,9 +16,12 @@ import org.jspecify.annotations.Nullable;
  * {@code social}, {@code readonly}) or custom policy from the database, optionally narrowed to a list of event kinds.
  * A narrowed policy is saved as a custom policy named after what it is ({@code social.kinds.1-7}), so the daemon
  * resolves it like any other and the authorization row stays self-describing.
+ *
+ * <p>Stateless and thread-safe; may do I/O (the policy store).
  */
-final class CliPolicies {
-  static final String NAMES = "full, social, readonly, or a custom policy in the database";
+public final class CliPolicies {
+  /** The policy names {@code --policy} accepts, for option descriptions. */
+  public static final String NAMES = "full, social, readonly, or a custom policy in the database";
   private static final String KINDS = ".kinds.";
   private static final String ENCRYPTION = "nip04_encrypt,nip04_decrypt,nip44_encrypt,nip44_decrypt";
 
@@ -27,7 +32,7 @@ final class CliPolicies {
    *
    * @throws UsageException for an unknown policy, kinds out of range, or a name that would be too long
    */
-  static String forAuthorization(PolicyStore store, String base, @Nullable List<Integer> kinds) {
+  public static String forAuthorization(PolicyStore store, String base, @Nullable List<Integer> kinds) {
     Policy basePolicy = store.resolve(base).orElseThrow(() -> new UsageException("unknown policy '" + base
         + "' (known: " + String.join(", ", Policies.builtIns().keySet().stream().sorted().toList())
         + customNames(store) + ")"));

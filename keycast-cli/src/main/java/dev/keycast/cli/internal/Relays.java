@@ -1,4 +1,6 @@
-package dev.keycast.cli;
+package dev.keycast.cli.internal;
+
+import dev.keycast.cli.UsageException;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -8,11 +10,20 @@ import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
-/** Relay URL lists from options and {@code KEYCAST_RELAYS}: trimmed, validated, de-duplicated in order. */
-final class Relays {
+/**
+ * Relay URL lists from options and {@code KEYCAST_RELAYS}: trimmed, validated, de-duplicated in order.
+ *
+ * <p>Stateless and thread-safe; never blocks.
+ */
+public final class Relays {
   private Relays() {}
 
-  static List<String> normalize(@Nullable List<String> raw) {
+  /**
+   * @param raw option values, each possibly comma-separated; null or blank entries are skipped
+   * @return the relay URLs in order, without duplicates (a new mutable list)
+   * @throws UsageException if a URL is not {@code ws://} or {@code wss://} with a host
+   */
+  public static List<String> normalize(@Nullable List<String> raw) {
     LinkedHashSet<String> out = new LinkedHashSet<>();
     if (raw != null) {
       for (String r : raw) {
@@ -30,7 +41,7 @@ final class Relays {
     return new ArrayList<>(out);
   }
 
-  static String check(String url) {
+  private static String check(String url) {
     try {
       URI u = new URI(url);
       String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);

@@ -1,0 +1,239 @@
+package dev.keycast.cli;
+
+import dev.keycast.nip46.server.IntakeLimits;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Everything {@link Daemon} needs, resolved from {@code serve}'s options and environment. Immutable; build it with
+ * {@link #builder()}, which checks every value when it is set and refuses to set one twice, so a bad option stops
+ * startup before anything is written.
+ *
+ * @param home the data folder (created under {@code --dev}, or for a SQLite database)
+ * @param jdbcUrl the database
+ * @param masterKeyFile the master key (generated under {@code --dev} when missing)
+ * @param dev whether to use the first-run defaults: generated master key, in-process dev relay, demo key
+ * @param relays the relay URLs; empty means the in-process dev relay (only with {@code dev})
+ * @param devRelayHost the dev relay's address
+ * @param devRelayPort the dev relay's port, 0 for an ephemeral one
+ * @param httpHost the address of {@code /health} and {@code /metrics}
+ * @param httpPort their port, 0 for an ephemeral one
+ * @param workers request workers (virtual threads)
+ * @param cryptoThreads platform threads for signing and encryption
+ * @param queueCapacity requests that may wait
+ * @param overflowCapacity refused requests that may wait for their {@code overloaded} reply
+ * @param clientBurst requests a client key may send at once
+ * @param clientRatePerSecond requests per second a client key regains
+ * @param shutdownDeadline how long stopping waits for queued requests to be answered
+ */
+record DaemonConfig(
+    Path home,
+    String jdbcUrl,
+    Path masterKeyFile,
+    boolean dev,
+    List<String> relays,
+    String devRelayHost,
+    int devRelayPort,
+    String httpHost,
+    int httpPort,
+    int workers,
+    int cryptoThreads,
+    int queueCapacity,
+    int overflowCapacity,
+    int clientBurst,
+    double clientRatePerSecond,
+    Duration shutdownDeadline) {
+
+  private static final String POSITIVE = "--workers, --crypto-threads, --queue-capacity, --overflow-capacity,"
+      + " --client-burst and --client-rate-limit must be positive";
+
+  /** Copies {@code relays}. */
+  DaemonConfig {
+    relays = List.copyOf(relays);
+  }
+
+  /** @return a builder with nothing set; not thread-safe */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** @return the per-client intake limits ({@code clientBurst} at {@code clientRatePerSecond}) */
+  IntakeLimits intakeLimits() {
+    try {
+      return IntakeLimits.builder().rateLimit(clientBurst, clientRatePerSecond).build();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Builds a {@link DaemonConfig}. Each setter checks its value at once ({@link UsageException} with the option's
+   * name, exit code 64) and throws {@link IllegalStateException} if the value was already set. Required: home,
+   * database, master key file, both ports, the HTTP host, the five sizes, the client rate and the shutdown deadline.
+   * Optional: {@code dev} (false), relays (none), the dev relay host ({@code 127.0.0.1}).
+   */
+  static final class Builder {
+    private @Nullable Path home;
+    private @Nullable String jdbcUrl;
+    private @Nullable Path masterKeyFile;
+    private @Nullable Boolean dev;
+    private @Nullable List<String> relays;
+    private @Nullable String devRelayHost;
+    private @Nullable Integer devRelayPort;
+    private @Nullable String httpHost;
+    private @Nullable Integer httpPort;
+    private @Nullable Integer workers;
+    private @Nullable Integer cryptoThreads;
+    private @Nullable Integer queueCapacity;
+    private @Nullable Integer overflowCapacity;
+    private @Nullable Integer clientBurst;
+    private @Nullable Double clientRatePerSecond;
+    private @Nullable Duration shutdownDeadline;
+
+    private Builder() {}
+
+    Builder home(Path home) {
+      this.home = once(this.home, home, "home");
+      return this;
+    }
+
+    Builder jdbcUrl(String jdbcUrl) {
+      this.jdbcUrl = once(this.jdbcUrl, jdbcUrl, "jdbcUrl");
+      return this;
+    }
+
+    Builder masterKeyFile(Path masterKeyFile) {
+      this.masterKeyFile = once(this.masterKeyFile, masterKeyFile, "masterKeyFile");
+      return this;
+    }
+
+    Builder dev(boolean dev) {
+      this.dev = once(this.dev, dev, "dev");
+      return this;
+    }
+
+    /** @param relays relay URLs, already normalized; empty for the dev relay */
+    Builder relays(List<String> relays) {
+      this.relays = once(this.relays, List.copyOf(relays), "relays");
+      return this;
+    }
+
+    Builder devRelayHost(String host) {
+      this.devRelayHost = once(this.devRelayHost, host, "devRelayHost");
+      return this;
+    }
+
+    /** @param port 0 to 65535, 0 for an ephemeral port */
+    Builder devRelayPort(int port) {
+      this.devRelayPort = once(this.devRelayPort, checkPort(port), "devRelayPort");
+      return this;
+    }
+
+    Builder httpHost(String host) {
+      this.httpHost = once(this.httpHost, host, "httpHost");
+      return this;
+    }
+
+    /** @param port 0 to 65535, 0 for an ephemeral port */
+    Builder httpPort(int port) {
+      this.httpPort = once(this.httpPort, checkPort(port), "httpPort");
+      return this;
+    }
+
+    /** @param workers at least 1 */
+    Builder workers(int workers) {
+      this.workers = once(this.workers, checkPositive(workers), "workers");
+      return this;
+    }
+
+    /** @param threads at least 1 */
+    Builder cryptoThreads(int threads) {
+      this.cryptoThreads = once(this.cryptoThreads, checkPositive(threads), "cryptoThreads");
+      return this;
+    }
+
+    /** @param capacity at least 1 */
+    Builder queueCapacity(int capacity) {
+      this.queueCapacity = once(this.queueCapacity, checkPositive(capacity), "queueCapacity");
+      return this;
+    }
+
+    /** @param capacity at least 1 */
+    Builder overflowCapacity(int capacity) {
+      this.overflowCapacity = once(this.overflowCapacity, checkPositive(capacity), "overflowCapacity");
+      return this;
+    }
+
+    /** @param burst requests at once, at least 1 */
+    Builder clientBurst(int burst) {
+      this.clientBurst = once(this.clientBurst, checkPositive(burst), "clientBurst");
+      return this;
+    }
+
+    /** @param perSecond requests per second, above 0 */
+    Builder clientRatePerSecond(double perSecond) {
+      if (!(perSecond > 0)) {
+        throw new UsageException(POSITIVE);
+      }
+      this.clientRatePerSecond = once(this.clientRatePerSecond, perSecond, "clientRatePerSecond");
+      return this;
+    }
+
+    /** @param deadline zero or more */
+    Builder shutdownDeadline(Duration deadline) {
+      if (deadline.isNegative()) {
+        throw new UsageException("--shutdown-timeout must be >= 0");
+      }
+      this.shutdownDeadline = once(this.shutdownDeadline, deadline, "shutdownDeadline");
+      return this;
+    }
+
+    /**
+     * @return the configuration
+     * @throws IllegalStateException if a required value was not set
+     * @throws UsageException if the client burst and rate do not make valid intake limits
+     */
+    DaemonConfig build() {
+      DaemonConfig c = new DaemonConfig(required(home, "home"), required(jdbcUrl, "jdbcUrl"),
+          required(masterKeyFile, "masterKeyFile"), dev != null && dev, relays == null ? List.of() : relays,
+          devRelayHost == null ? "127.0.0.1" : devRelayHost, required(devRelayPort, "devRelayPort"),
+          required(httpHost, "httpHost"), required(httpPort, "httpPort"), required(workers, "workers"),
+          required(cryptoThreads, "cryptoThreads"), required(queueCapacity, "queueCapacity"),
+          required(overflowCapacity, "overflowCapacity"), required(clientBurst, "clientBurst"),
+          required(clientRatePerSecond, "clientRatePerSecond"), required(shutdownDeadline, "shutdownDeadline"));
+      c.intakeLimits(); // fail fast: the limits are built again when the daemon starts
+      return c;
+    }
+
+    private static <T> T once(@Nullable T current, T value, String name) {
+      if (current != null) {
+        throw new IllegalStateException(name + " was already set");
+      }
+      return Objects.requireNonNull(value, name);
+    }
+
+    private static <T> T required(@Nullable T value, String name) {
+      if (value == null) {
+        throw new IllegalStateException(name + " was not set");
+      }
+      return value;
+    }
+
+    private static int checkPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new UsageException("ports must be 0 to 65535");
+      }
+      return port;
+    }
+
+    private static int checkPositive(int n) {
+      if (n < 1) {
+        throw new UsageException(POSITIVE);
+      }
+      return n;
+    }
+  }
+}
