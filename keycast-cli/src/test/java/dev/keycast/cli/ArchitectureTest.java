@@ -78,34 +78,20 @@ class ArchitectureTest {
 
   @ArchTest
   void protocol_importsNeitherRelayNorClient(JavaClasses classes) {
-    noClasses()
-        .that()
-        .resideInAnyPackage("dev.keycast.nip46", "dev.keycast.nip46.internal")
-        .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage("dev.keycast.nip46.relay..", "dev.keycast.nip46.client..")
+    noDependency(List.of("dev.keycast.nip46", "dev.keycast.nip46.internal"),
+            List.of("dev.keycast.nip46.relay..", "dev.keycast.nip46.client.."))
         .check(classes);
   }
 
   @ArchTest
   void relay_doesNotImportClient(JavaClasses classes) {
-    noClasses()
-        .that()
-        .resideInAPackage("dev.keycast.nip46.relay..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAPackage("dev.keycast.nip46.client..")
-        .check(classes);
+    noDependency(List.of("dev.keycast.nip46.relay.."), List.of("dev.keycast.nip46.client..")).check(classes);
   }
 
   @ArchTest
   void storeAndPolicy_doNotImportServer(JavaClasses classes) {
-    noClasses()
-        .that()
-        .resideInAnyPackage("dev.keycast.nip46.store..", "dev.keycast.nip46.policy..")
-        .should()
-        .dependOnClassesThat()
-        .resideInAPackage("dev.keycast.nip46.server..")
+    noDependency(List.of("dev.keycast.nip46.store..", "dev.keycast.nip46.policy.."),
+            List.of("dev.keycast.nip46.server.."))
         .check(classes);
   }
 
@@ -183,6 +169,15 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat(resideInAPackage(ROOT + "..").and(not(resideInAnyPackage(module))))
         .as("classes in " + module + " should depend on no other " + ROOT + " module");
+  }
+
+  private static ArchRule noDependency(List<String> from, List<String> to) {
+    return noClasses()
+        .that()
+        .resideInAnyPackage(from.toArray(String[]::new))
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(to.toArray(String[]::new));
   }
 
   private static ArchRule importedOnlyBySelf(String pkg) {
