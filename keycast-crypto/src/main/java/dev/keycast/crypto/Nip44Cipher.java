@@ -39,8 +39,10 @@ public final class Nip44Cipher {
   private static final int MIN_PAYLOAD_CHARS = 132;
   private static final int MIN_DATA_BYTES = 99;
   private static final int EXTENDED_PREFIX_THRESHOLD = 65536;
-  private static final long MAX_PLAINTEXT_BYTES = 0xFFFF_FFFFL;
-  /** Largest padded size whose payload (version, nonce, MAC, base64) still fits in one Java array and String. */
+  /**
+   * Largest padded size whose payload (version, nonce, MAC, base64) still fits in one Java array and String. It is the
+   * binding limit: the spec's 2^32 - 1 plaintext bytes cannot be reached by a Java array.
+   */
   private static final long MAX_PADDED_BYTES = (Integer.MAX_VALUE - 16) / 4 * 3 - 65;
 
   private Nip44Cipher() {}
@@ -75,7 +77,7 @@ public final class Nip44Cipher {
     }
     int prefixLen = len >= EXTENDED_PREFIX_THRESHOLD ? 6 : 2;
     long paddedLen = prefixLen + calcPaddedLen(len);
-    if (len > MAX_PLAINTEXT_BYTES || paddedLen > MAX_PADDED_BYTES) {
+    if (paddedLen > MAX_PADDED_BYTES) {
       throw new IllegalArgumentException("plaintext too large: " + len + " bytes");
     }
     byte[] padded = new byte[(int) paddedLen];

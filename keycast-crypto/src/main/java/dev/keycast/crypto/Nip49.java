@@ -181,8 +181,13 @@ public final class Nip49 {
     } catch (CharacterCodingException e) {
       throw new IllegalStateException("UTF-8 encoding with replacement cannot fail", e);
     }
-    byte[] out = Arrays.copyOfRange(encoded.array(), encoded.position(), encoded.limit());
-    Arrays.fill(encoded.array(), (byte) 0);
+    byte[] out = new byte[encoded.remaining()];
+    encoded.get(out);
+    // Wipe the whole buffer through its own API: no assumption about how the encoder allocated it.
+    encoded.clear();
+    while (encoded.hasRemaining()) {
+      encoded.put((byte) 0);
+    }
     return out;
   }
 }

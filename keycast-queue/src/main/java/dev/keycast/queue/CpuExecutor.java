@@ -51,16 +51,6 @@ public final class CpuExecutor implements AutoCloseable {
   // Set on this executor's own threads, so that a nested call runs inline instead of deadlocking the pool.
   private static final ThreadLocal<@Nullable CpuExecutor> CURRENT = new ThreadLocal<>();
 
-  /**
-   * Benchmark only, never for production: when this system property is {@code true} at {@link #start}, that
-   * executor's {@link #call} runs the work inline on the calling thread (a request worker), reproducing the design
-   * this class replaces, so that bench/e2e/review.sh can measure the difference. Read once per executor.
-   */
-  static final String BENCHMARK_CALLER_RUNS_PROPERTY = "keycast.benchmark.cryptoOnCallerThread";
-
-  // Written once in start(), before the executor is published to any other thread.
-  private volatile boolean benchmarkCallerRuns;
-
   private final CpuExecutorConfig config;
   private final QueueStatsCounter stats;
   private final boolean timed;
@@ -99,11 +89,6 @@ public final class CpuExecutor implements AutoCloseable {
   public static CpuExecutor start(CpuExecutorConfig config) {
     Objects.requireNonNull(config, "config");
     CpuExecutor executor = new CpuExecutor(config);
-    if (Boolean.getBoolean(BENCHMARK_CALLER_RUNS_PROPERTY)) {
-      executor.benchmarkCallerRuns = true;
-      LOG.warn("{}=true: CPU work of executor {} runs on the calling threads (benchmark only)",
-          BENCHMARK_CALLER_RUNS_PROPERTY, config.name());
-    }
     executor.watchdog.start();
     executor.threads.forEach(Thread::start);
     LOG.debug(
@@ -132,9 +117,6 @@ public final class CpuExecutor implements AutoCloseable {
   public <T> T call(String name, Callable<T> work) throws Exception {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(work, "work");
-    if (benchmarkCallerRuns) {
-      return work.call();
-    }
     if (CURRENT.get() == this) {
       return work.call();
     }

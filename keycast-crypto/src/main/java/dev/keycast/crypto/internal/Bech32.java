@@ -32,6 +32,8 @@ public final class Bech32 {
    * @param prefix the human-readable part, lowercase
    * @param data the data bytes (a fresh array owned by the caller)
    */
+  // The array is handed over once and read, never compared or hashed: the record's identity equality is harmless.
+  @SuppressWarnings("ArrayRecordComponent")
   public record Decoded(String prefix, byte[] data) {}
 
   private Bech32() {}

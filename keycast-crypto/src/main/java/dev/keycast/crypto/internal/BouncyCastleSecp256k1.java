@@ -213,7 +213,7 @@ public final class BouncyCastleSecp256k1 implements Secp256k1 {
       byte[] tagHash = md.digest(tag.getBytes(StandardCharsets.US_ASCII));
       md.update(tagHash);
       md.update(tagHash);
-      md.clone(); // fail fast here if the provider cannot clone
+      var unused = md.clone(); // fail fast here if the provider cannot clone
       return md;
     } catch (NoSuchAlgorithmException | CloneNotSupportedException e) {
       throw new IllegalStateException("SHA-256 unavailable or not cloneable", e);

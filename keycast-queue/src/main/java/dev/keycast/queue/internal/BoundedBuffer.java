@@ -57,7 +57,7 @@ public final class BoundedBuffer<E> {
     }
   }
 
-  private final Object[] items;
+  private final @Nullable Object[] items;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition notEmpty = lock.newCondition();
   private final Condition notFull = lock.newCondition();
@@ -356,14 +356,10 @@ public final class BoundedBuffer<E> {
     }
   }
 
-  private E dequeue() {
-    E e = removeOldest();
-    COUNT.setRelease(this, count - 1);
-    notFull.signal();
-    return e;
-  }
-
   /** Under the lock: removes the oldest element; the caller updates {@code count} and signals {@code notFull}. */
+  // NullAway: callers hold the lock and saw count > 0, so the slot at takeIndex holds an element (no check on the
+  // hot path for what the lock already guarantees).
+  @SuppressWarnings("NullAway")
   private E removeOldest() {
     @SuppressWarnings("unchecked")
     E e = (E) items[takeIndex];

@@ -90,7 +90,8 @@ public final class StuckTaskWatchdog implements AutoCloseable {
       ScheduledThreadPoolExecutor s =
           new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon(true).name(poolName + "-watchdog").factory());
       long period = period(Duration.ofNanos(thresholdNanos)).toNanos();
-      s.scheduleWithFixedDelay(this::scanSafely, period, period, TimeUnit.NANOSECONDS);
+      // The future is not needed: scanSafely never throws, and close() stops the task by shutting the pool down.
+      var unused = s.scheduleWithFixedDelay(this::scanSafely, period, period, TimeUnit.NANOSECONDS);
       scheduler = s;
     } finally {
       lifecycleLock.unlock();
