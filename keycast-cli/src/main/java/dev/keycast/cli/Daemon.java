@@ -7,6 +7,7 @@ import dev.keycast.cli.internal.MicrometerQueueStatsCounter;
 import dev.keycast.cli.internal.TerminalQr;
 import dev.keycast.nip46.RelayException;
 import dev.keycast.nip46.relay.DevRelay;
+import dev.keycast.nip46.relay.RelayState;
 import dev.keycast.nip46.server.AuthorizationCache;
 import dev.keycast.nip46.server.Bunker;
 import dev.keycast.nip46.server.BunkerHealth;
@@ -190,7 +191,7 @@ final class Daemon implements AutoCloseable {
     MicrometerQueueStatsCounter.bindGauges(metrics.registry(), b.cpuExecutor());
     for (String relay : relays) {
       Gauge.builder(KeycastMetrics.name("relay.connected"), this,
-              d -> "connected".equals(d.relayStates().get(relay)) ? 1 : 0)
+              d -> d.relayStates().get(relay) == RelayState.CONNECTED ? 1 : 0)
           .description("1 when the relay connection is up").tag("relay", relay).register(metrics.registry());
     }
     Gauge.builder(KeycastMetrics.name("queue.depth"), this, d -> {
@@ -256,7 +257,7 @@ final class Daemon implements AutoCloseable {
     return h;
   }
 
-  Map<String, String> relayStates() {
+  Map<String, RelayState> relayStates() {
     BunkerHealth h = recentHealth();
     return h == null ? Map.of() : h.relays();
   }
@@ -288,7 +289,8 @@ final class Daemon implements AutoCloseable {
       }
       body.put("reason", String.join("; ", reasons));
     }
-    Map<String, Object> relaysJson = new LinkedHashMap<>(new java.util.TreeMap<>(h.relays()));
+    Map<String, Object> relaysJson = new java.util.TreeMap<>();
+    h.relays().forEach((url, state) -> relaysJson.put(url, state.wireName()));
     body.put("relays", relaysJson);
     body.put("connected_relays", h.connectedRelays());
     body.put("database", h.databaseReachable() ? "ok" : "unreachable");

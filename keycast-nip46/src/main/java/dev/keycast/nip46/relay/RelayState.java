@@ -1,6 +1,11 @@
 package dev.keycast.nip46.relay;
 
-/** The connection state of one relay in a {@link RelayPool}. */
+import java.util.Locale;
+
+/**
+ * The connection state of one relay. On the wire (health JSON, logs) a state is written as {@link #wireName()}:
+ * {@code "connecting"}, {@code "connected"}, {@code "backoff"}, {@code "closed"}, {@code "not_started"}.
+ */
 public enum RelayState {
   /** Opening the WebSocket (first time or after a backoff). */
   CONNECTING,
@@ -9,5 +14,19 @@ public enum RelayState {
   /** Disconnected, waiting (exponential backoff with jitter) before the next attempt. */
   BACKOFF,
   /** Removed from the pool or the pool is closed; no further attempts. */
-  CLOSED
+  CLOSED,
+  /**
+   * Configured but not connecting yet: the relay of a bunker that has not been started. A {@link RelayPool} never
+   * reports it (it connects as soon as a relay is added).
+   */
+  NOT_STARTED;
+
+  /**
+   * The state as written on the wire: the constant's name in lower case.
+   *
+   * @return for example {@code "connected"}
+   */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
 }
