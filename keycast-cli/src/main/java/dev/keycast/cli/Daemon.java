@@ -289,9 +289,7 @@ final class Daemon implements AutoCloseable {
       }
       body.put("reason", String.join("; ", reasons));
     }
-    Map<String, Object> relaysJson = new java.util.TreeMap<>();
-    h.relays().forEach((url, state) -> relaysJson.put(url, state.wireName()));
-    body.put("relays", relaysJson);
+    body.put("relays", RelayState.wireNames(h.relays()));
     body.put("connected_relays", h.connectedRelays());
     body.put("database", h.databaseReachable() ? "ok" : "unreachable");
     Map<String, Object> queue = new LinkedHashMap<>();

@@ -1,6 +1,9 @@
 package dev.keycast.nip46.relay;
 
+import java.util.Collections;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The connection state of one relay. On the wire (health JSON, logs) a state is written as {@link #wireName()}:
@@ -28,5 +31,17 @@ public enum RelayState {
    */
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Relay states by URL as written on the wire, for health output.
+   *
+   * @param states the states by relay URL
+   * @return an unmodifiable copy, sorted by URL, with each state as its {@link #wireName()}
+   */
+  public static Map<String, String> wireNames(Map<String, RelayState> states) {
+    Map<String, String> out = new TreeMap<>();
+    states.forEach((url, state) -> out.put(url, state.wireName()));
+    return Collections.unmodifiableMap(out);
   }
 }

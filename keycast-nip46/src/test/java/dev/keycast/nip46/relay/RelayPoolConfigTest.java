@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
@@ -52,5 +53,7 @@ class RelayPoolConfigTest {
   void wireName_lowerCaseName() {
     assertThat(RelayState.CONNECTED.wireName()).isEqualTo("connected");
     assertThat(RelayState.NOT_STARTED.wireName()).isEqualTo("not_started");
+    assertThat(RelayState.wireNames(Map.of("wss://b", RelayState.BACKOFF, "wss://a", RelayState.CONNECTED)))
+        .containsExactly(Map.entry("wss://a", "connected"), Map.entry("wss://b", "backoff"));
   }
 }
