@@ -3,6 +3,7 @@ package dev.keycast.cli;
 import dev.keycast.cli.internal.CliPolicies;
 import dev.keycast.nip46.InvalidConnectUriException;
 import dev.keycast.nip46.NostrConnectUri;
+import dev.keycast.nip46.relay.RelayState;
 import dev.keycast.nip46.server.Bunker;
 import dev.keycast.nip46.server.BunkerHealth;
 import dev.keycast.nip46.server.NostrConnectFlow;
@@ -112,6 +113,6 @@ public final class ConnectCommand implements Callable<Integer> {
       Thread.sleep(100);
     }
     throw new RelayUnavailableException("none of the client's relays answered within " + relayTimeoutSeconds + " s ("
-        + String.join(", ", parsed.relays()) + ")" + (h == null ? "" : ": " + h.relays()));
+        + String.join(", ", parsed.relays()) + ")" + (h == null ? "" : ": " + RelayState.wireNames(h.relays())));
   }
 }

@@ -10,6 +10,7 @@ import dev.keycast.cli.internal.MicrometerQueueStatsCounter;
 import dev.keycast.cli.internal.TerminalQr;
 import dev.keycast.nip46.RelayException;
 import dev.keycast.nip46.relay.DevRelay;
+import dev.keycast.nip46.relay.RelayState;
 import dev.keycast.nip46.server.AuthorizationCache;
 import dev.keycast.nip46.server.Bunker;
 import dev.keycast.nip46.server.BunkerHealth;
@@ -183,7 +184,7 @@ final class Daemon implements AutoCloseable {
     MicrometerQueueStatsCounter.bindGauges(metrics.registry(), b.cpuExecutor());
     for (String relay : relays) {
       Gauge.builder(KeycastMetrics.name("relay.connected"), this,
-              d -> "connected".equals(d.relayStates().get(relay)) ? 1 : 0)
+              d -> d.relayStates().get(relay) == RelayState.CONNECTED ? 1 : 0)
           .description("1 when the relay connection is up").tag("relay", relay).register(metrics.registry());
     }
     Gauge.builder(KeycastMetrics.name("queue.depth"), this, d -> {
@@ -254,7 +255,7 @@ final class Daemon implements AutoCloseable {
     return h;
   }
 
-  Map<String, String> relayStates() {
+  Map<String, RelayState> relayStates() {
     BunkerHealth h = recentHealth();
     return h == null ? Map.of() : h.relays();
   }
@@ -286,8 +287,7 @@ final class Daemon implements AutoCloseable {
       }
       body.put("reason", String.join("; ", reasons));
     }
-    Map<String, Object> relaysJson = new LinkedHashMap<>(new java.util.TreeMap<>(h.relays()));
-    body.put("relays", relaysJson);
+    body.put("relays", RelayState.wireNames(h.relays()));
     body.put("connected_relays", h.connectedRelays());
     body.put("database", h.databaseReachable() ? "ok" : "unreachable");
     Map<String, Object> queue = new LinkedHashMap<>();

@@ -1,5 +1,7 @@
 package dev.keycast.cli;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -39,15 +41,9 @@ final class DevDaemon implements AutoCloseable {
   }
 
   /** Waits (bounded) until the bunker subscribed to a signer key (it polls the store about every second). */
-  void awaitSignerKey(String bunkerPubkeyHex) throws InterruptedException {
-    long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < end) {
-      if (daemon.bunker() != null && daemon.bunker().signerKeys().contains(bunkerPubkeyHex)) {
-        return;
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("the daemon did not subscribe to " + bunkerPubkeyHex + " within 30 s");
+  void awaitSignerKey(String bunkerPubkeyHex) {
+    await("the daemon subscribed to " + bunkerPubkeyHex).atMost(Duration.ofSeconds(30))
+        .until(() -> daemon.bunker() != null && daemon.bunker().signerKeys().contains(bunkerPubkeyHex));
   }
 
   @Override

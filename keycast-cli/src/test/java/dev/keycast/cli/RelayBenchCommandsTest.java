@@ -1,6 +1,7 @@
 package dev.keycast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -44,13 +46,9 @@ class RelayBenchCommandsTest {
   }
 
   private static void servesUntilStopped(StringWriter out) throws Exception {
-    String url = null;
-    for (int i = 0; i < 600 && url == null; i++) {
-      url = out.toString().lines().filter(l -> l.contains("ws://")).map(l -> l.replaceAll(".*(ws://\\S+).*", "$1"))
-          .findFirst().orElse(null);
-      Thread.sleep(50);
-    }
-    assertThat(url).as(out.toString()).isNotNull();
+    String url = await("the relay prints its URL").atMost(Duration.ofSeconds(30))
+        .until(() -> out.toString().lines().filter(l -> l.contains("ws://"))
+            .map(l -> l.replaceAll(".*(ws://\\S+).*", "$1")).findFirst().orElse(null), u -> u != null);
     WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(url),
         new WebSocket.Listener() {}).get(30, TimeUnit.SECONDS);
     ws.abort();

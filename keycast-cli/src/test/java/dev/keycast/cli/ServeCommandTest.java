@@ -1,6 +1,7 @@
 package dev.keycast.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -54,14 +56,8 @@ class ServeCommandTest {
       assertThat(uri.relays()).containsExactly(d.relays().get(0));
 
       // healthy once the bunker's relay connection is up (bounded wait)
-      HttpResponse<String> health = null;
-      for (int i = 0; i < 300; i++) {
-        health = get(d.httpPort(), "/health");
-        if (health.statusCode() == 200) {
-          break;
-        }
-        Thread.sleep(100);
-      }
+      HttpResponse<String> health = await("healthy").atMost(Duration.ofSeconds(30))
+          .until(() -> get(d.httpPort(), "/health"), r -> r.statusCode() == 200);
       assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
       JsonNode h = JSON.readTree(health.body());
       assertThat(h.get("relays").get(d.relays().get(0)).asText()).isEqualTo("connected");

@@ -11,6 +11,7 @@ import dev.keycast.nip46.RelayMessages;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -24,7 +25,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import org.java_websocket.WebSocket;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
@@ -179,6 +182,39 @@ public final class DevRelay implements AutoCloseable {
     return server.getConnections().size();
   }
 
+  /**
+   * Waits until some client holds a subscription with a filter that {@code filter} accepts: the signal that a
+   * subscription is live, so that a test can publish an ephemeral event (never stored, delivered only to live
+   * subscriptions) without guessing how long the {@code REQ} takes. The relay registers a {@code REQ} before it
+   * answers with the stored events and {@code EOSE}, and under the lock that delivers live events: once this returns
+   * true, every later event matching that filter reaches the subscription (until it is closed or replaced). A
+   * subscription that already exists counts at once. To wait for a subscription that would receive a given event,
+   * pass {@code f -> f.matches(event)}.
+   *
+   * <p>Blocks until such a subscription exists or the timeout passes. Thread-safe.
+   *
+   * @param filter tested against each filter of each open subscription, under the relay's lock (must be fast and
+   *     must not call back into the relay)
+   * @param timeout the longest wait
+   * @return true once a matching subscription exists, false if none appeared within the timeout
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public boolean awaitSubscription(Predicate<? super Filter> filter, Duration timeout) throws InterruptedException {
+    long remaining = timeout.toNanos();
+    server.lock.lock();
+    try {
+      while (!server.hasSubscription(filter)) {
+        if (remaining <= 0) {
+          return false;
+        }
+        remaining = server.subscriptionsChanged.awaitNanos(remaining);
+      }
+      return true;
+    } finally {
+      server.lock.unlock();
+    }
+  }
+
   /** Whether accepted connections have Nagle's algorithm off (they do: see the server's constructor). */
   boolean tcpNoDelay() {
     return server.isTcpNoDelay();
@@ -206,6 +242,8 @@ public final class DevRelay implements AutoCloseable {
   private static final class Server extends WebSocketServer {
     final CompletableFuture<Void> started = new CompletableFuture<>();
     final ReentrantLock lock = new ReentrantLock();
+    /** Signalled (under {@link #lock}) whenever a subscription is opened or replaced; see awaitSubscription. */
+    final Condition subscriptionsChanged = lock.newCondition();
     /** Stored events by id in arrival order, guarded by {@link #lock}. */
     final LinkedHashMap<String, SignedEvent> store = new LinkedHashMap<>();
     /** Connections and their subscriptions, guarded by {@link #lock}. */
@@ -339,6 +377,20 @@ public final class DevRelay implements AutoCloseable {
       }
     }
 
+    /** Whether an open subscription has a filter that {@code filter} accepts. Caller holds {@link #lock}. */
+    boolean hasSubscription(Predicate<? super Filter> filter) {
+      for (Conn c : conns.values()) {
+        for (List<Filter> filters : c.subscriptions.values()) {
+          for (Filter f : filters) {
+            if (filter.test(f)) {
+              return true;
+            }
+          }
+        }
+      }
+      return false;
+    }
+
     private static boolean matchesAny(List<Filter> filters, SignedEvent event) {
       for (Filter f : filters) {
         if (f.matches(event)) {
@@ -364,6 +416,7 @@ public final class DevRelay implements AutoCloseable {
           return;
         }
         c.subscriptions.put(req.subscriptionId(), req.filters());
+        subscriptionsChanged.signalAll();
         Set<String> sent = new HashSet<>();
         List<SignedEvent> batch = new ArrayList<>();
         for (Filter f : req.filters()) {

@@ -18,23 +18,28 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One relay of a {@link RelayPool}: a connect loop on its own virtual thread, the WebSocket listener, the ordered
- * send chain and the pending publishes. Not API.
+ * One relay of a {@link RelayPool}: a connect loop on its own virtual thread, the ordered send chain, the session's
+ * subscriptions and the dispatch of incoming messages. Not API. Its parts: {@link RelaySocketListener} reassembles
+ * the frames of one session, {@link PendingPublishes} holds the publishes waiting for their {@code OK} (flow
+ * control), {@link ReconnectBackoff} spaces reconnects and re-sent subscriptions. The pool's subscriptions come from
+ * a supplier (no pointer back to the pool).
+ *
+ * <p>Threads: the connect loop (its own virtual thread) opens, pings and drops the socket; the HttpClient's executor
+ * threads deliver frames ({@link #onMessage}, sequential per session); callers of the pool subscribe and publish
+ * from any thread; a short-lived virtual thread waits before re-sending a subscription the relay closed.
  *
  * <p>Locking: {@link #lock} guards the connection fields (state, socket, send chain, session subscriptions). It is
  * held only to read/modify them and to enqueue frames (which never blocks), never across a blocking wait.
@@ -46,8 +51,9 @@ final class RelayConnection {
 
   final String url;
   private final URI uri;
-  private final RelayPool pool;
+  private final Supplier<Map<String, List<Filter>>> subscriptions;
   private final RelayPoolConfig config;
+  private final ReconnectBackoff backoff;
   private final HttpClient http;
   private final RelayListener listener;
 
@@ -55,7 +61,7 @@ final class RelayConnection {
   // Guarded by lock.
   private RelayState state = RelayState.CONNECTING;
   private @Nullable WebSocket socket;
-  private @Nullable Session session;
+  private @Nullable RelaySocketListener session;
   private CompletableFuture<?> sendTail = CompletableFuture.completedFuture(null);
   private final Set<String> sessionSubscriptions = new HashSet<>();
   private Set<String> previousSessionSubscriptions = Set.of();
@@ -65,10 +71,7 @@ final class RelayConnection {
   private @Nullable Instant lastErrorAt;
 
   private final AtomicInteger queuedFrames = new AtomicInteger();
-  private final Map<String, PendingPublish> pending = new ConcurrentHashMap<>();
-  // One permit per publish that may wait for its OK (maxPendingPerRelay); taken before a publish is created,
-  // returned when its future completes (OK, timeout or close).
-  private final Semaphore publishRoom;
+  private final PendingPublishes publishes;
   /** Consecutive CLOSED answers per subscription, for the resubscribe backoff. */
   private final Map<String, Integer> closedRetries = new ConcurrentHashMap<>();
   private volatile boolean closed;
@@ -76,26 +79,28 @@ final class RelayConnection {
   private volatile CompletableFuture<?> closing = CompletableFuture.completedFuture(null);
   /** How long close() waits for queued frames before sending the close frame. */
   private static final long DRAIN_MILLIS = 2000;
-  private volatile long lastReceivedNanos = System.nanoTime();
   private @Nullable Thread loop;
 
   private final AtomicLong connectAttempts = new AtomicLong();
   private final AtomicLong connects = new AtomicLong();
   private final AtomicLong eventsReceived = new AtomicLong();
   private final AtomicLong messagesDropped = new AtomicLong();
-  private final AtomicLong eventsPublished = new AtomicLong();
-  private final AtomicLong publishAccepted = new AtomicLong();
-  private final AtomicLong publishRejected = new AtomicLong();
-  private final AtomicLong publishTimedOut = new AtomicLong();
 
-  private record PendingPublish(SignedEvent event, CompletableFuture<PublishResult.Ack> future) {}
-
-  RelayConnection(String url, RelayPool pool, RelayPoolConfig config, HttpClient http, RelayListener listener) {
+  /**
+   * @param url the normalised relay URL
+   * @param subscriptions the pool's current subscriptions, id to filters (read on every connect and subscribe)
+   * @param config the pool settings
+   * @param http the pool's HttpClient
+   * @param listener receives incoming events and state changes
+   */
+  RelayConnection(String url, Supplier<Map<String, List<Filter>>> subscriptions, RelayPoolConfig config,
+      HttpClient http, RelayListener listener) {
     this.url = url;
     this.uri = URI.create(url);
-    this.pool = pool;
+    this.subscriptions = subscriptions;
     this.config = config;
-    this.publishRoom = new Semaphore(config.maxPendingPerRelay());
+    this.backoff = new ReconnectBackoff(config.initialBackoff(), config.maxBackoff());
+    this.publishes = new PendingPublishes(config.maxPendingPerRelay(), config.publishTimeout(), new Link());
     this.http = http;
     this.listener = listener;
   }
@@ -111,7 +116,8 @@ final class RelayConnection {
     while (!closed) {
       setState(RelayState.CONNECTING);
       connectAttempts.incrementAndGet();
-      Session current = new Session();
+      RelaySocketListener current =
+          new RelaySocketListener(url, config.maxMessageChars(), this::onMessage, messagesDropped::incrementAndGet);
       WebSocket ws;
       CompletableFuture<WebSocket> opening = http.newWebSocketBuilder()
           .connectTimeout(config.connectTimeout())
@@ -122,7 +128,7 @@ final class RelayConnection {
         opening.thenAccept(WebSocket::abort);
         recordError("connect failed: " + describe(e instanceof ExecutionException ? e.getCause() : e));
         failures++;
-        if (!backoff(failures)) {
+        if (!sleepBeforeRetry(failures)) {
           break;
         }
         continue;
@@ -148,7 +154,7 @@ final class RelayConnection {
         break;
       }
       failures = System.nanoTime() - startNanos > STABLE_SESSION_NANOS ? 1 : failures + 1;
-      if (!backoff(failures)) {
+      if (!sleepBeforeRetry(failures)) {
         break;
       }
     }
@@ -156,18 +162,18 @@ final class RelayConnection {
   }
 
   /** Waits until the socket closes or fails, pinging it when idle and dropping it when silent for too long. */
-  private void awaitSessionEnd(WebSocket ws, Session session) throws InterruptedException {
+  private void awaitSessionEnd(WebSocket ws, RelaySocketListener session) throws InterruptedException {
     long pingMillis = config.pingInterval().toMillis();
     while (!closed) {
       try {
         session.ended.get(pingMillis, TimeUnit.MILLISECONDS);
-        recordError("disconnected: " + session.closeReason);
+        recordError("disconnected: " + session.closeReason());
         return;
       } catch (ExecutionException e) {
         recordError("connection failed: " + describe(e.getCause()));
         return;
       } catch (TimeoutException e) {
-        if (System.nanoTime() - lastReceivedNanos > TimeUnit.MILLISECONDS.toNanos(3 * pingMillis)) {
+        if (System.nanoTime() - session.lastReceivedNanos() > TimeUnit.MILLISECONDS.toNanos(3 * pingMillis)) {
           recordError("no traffic for " + 3 * pingMillis + " ms; dropping the connection");
           return;
         }
@@ -181,21 +187,13 @@ final class RelayConnection {
   }
 
   /** Sleeps before the next attempt. Returns false if the connection was closed meanwhile. */
-  private boolean backoff(int failures) {
+  private boolean sleepBeforeRetry(int failures) {
     if (closed) {
       return false;
     }
     setState(RelayState.BACKOFF);
-    long base = config.initialBackoff().toMillis();
-    long cap = config.maxBackoff().toMillis();
-    long delay = cap;
-    if (failures - 1 < 30) {
-      delay = Math.min(cap, base << Math.max(0, failures - 1));
-    }
-    // Equal jitter: between half and all of the delay, so that many bunkers do not reconnect in lockstep.
-    long sleep = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
     try {
-      Thread.sleep(sleep);
+      Thread.sleep(backoff.delayMillis(failures));
       return !closed;
     } catch (InterruptedException e) {
       return false;
@@ -203,7 +201,7 @@ final class RelayConnection {
   }
 
   /** Marks the session open and sends subscriptions and pending publishes; false if closed meanwhile. */
-  private boolean onConnected(WebSocket ws, Session s) {
+  private boolean onConnected(WebSocket ws, RelaySocketListener s) {
     lock.lock();
     try {
       if (closed) {
@@ -215,18 +213,14 @@ final class RelayConnection {
       queuedFrames.set(0);
       state = RelayState.CONNECTED;
       connectedSince = Instant.now();
-      lastReceivedNanos = System.nanoTime();
+      s.markAlive();
       connects.incrementAndGet();
       sessionSubscriptions.clear();
-      for (Map.Entry<String, List<Filter>> sub : pool.subscriptionsSnapshot().entrySet()) {
+      for (Map.Entry<String, List<Filter>> sub : subscriptions.get().entrySet()) {
         enqueue(RelayMessages.toJson(new ClientMessage.Req(sub.getKey(), resumeFilters(sub.getKey(), sub.getValue()))));
         sessionSubscriptions.add(sub.getKey());
       }
-      for (PendingPublish p : pending.values()) {
-        if (!p.future.isDone()) {
-          enqueue(RelayMessages.toJson(new ClientMessage.Event(p.event)));
-        }
-      }
+      publishes.forEachAwaitingOk(e -> enqueue(RelayMessages.toJson(new ClientMessage.Event(e))));
     } finally {
       lock.unlock();
     }
@@ -352,7 +346,7 @@ final class RelayConnection {
       if (state != RelayState.CONNECTED) {
         return; // sent on connect
       }
-      List<Filter> filters = pool.subscriptionsSnapshot().get(subscriptionId);
+      List<Filter> filters = subscriptions.get().get(subscriptionId);
       if (filters == null) {
         return;
       }
@@ -374,104 +368,51 @@ final class RelayConnection {
     }
   }
 
-  /** Publishes without waiting: {@code NOT_SENT} at once when maxPendingPerRelay publishes wait for their OK. */
+  /** See {@link PendingPublishes#publish}. Never blocks. */
   CompletableFuture<PublishResult.Ack> publish(SignedEvent event) {
-    CompletableFuture<PublishResult.Ack> f = tryPublish(event);
-    return f != null ? f : tooManyPending();
+    return publishes.publish(event);
   }
 
-  /**
-   * Publishes if there is room; returns null (nothing counted) when maxPendingPerRelay publishes wait for their OK.
-   * Never blocks.
-   */
+  /** See {@link PendingPublishes#tryPublish}. Never blocks. */
   @Nullable CompletableFuture<PublishResult.Ack> tryPublish(SignedEvent event) {
-    if (closed) {
-      return notSent("relay closed");
-    }
-    if (!publishRoom.tryAcquire()) {
-      return null;
-    }
-    eventsPublished.incrementAndGet();
-    return publishHoldingRoom(event);
+    return publishes.tryPublish(event);
   }
 
-  /**
-   * Publishes, waiting up to {@code maxWaitNanos} for room while the relay is connected and maxPendingPerRelay
-   * publishes wait for their OK (flow control: the caller slows to the relay's pace instead of losing the event).
-   * A relay that is not connected gets no wait. Blocks: call it from a virtual thread.
-   */
+  /** See {@link PendingPublishes#publishWaitingForRoom}. Blocks: call it from a virtual thread. */
   CompletableFuture<PublishResult.Ack> publishWaitingForRoom(SignedEvent event, long maxWaitNanos)
       throws InterruptedException {
-    CompletableFuture<PublishResult.Ack> f = tryPublish(event);
-    if (f != null) {
-      return f;
-    }
-    if (!isConnected() || !publishRoom.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS)) {
-      return tooManyPending();
-    }
-    if (closed) {
-      publishRoom.release();
-      return notSent("relay closed");
-    }
-    eventsPublished.incrementAndGet();
-    return publishHoldingRoom(event);
+    return publishes.publishWaitingForRoom(event, maxWaitNanos);
   }
 
-  private boolean isConnected() {
-    lock.lock();
-    try {
-      return state == RelayState.CONNECTED;
-    } finally {
-      lock.unlock();
+  /** The connection as its pending publishes see it. */
+  private final class Link implements PendingPublishes.Link {
+    @Override
+    public boolean isConnected() {
+      lock.lock();
+      try {
+        return state == RelayState.CONNECTED;
+      } finally {
+        lock.unlock();
+      }
     }
-  }
 
-  private CompletableFuture<PublishResult.Ack> tooManyPending() {
-    eventsPublished.incrementAndGet();
-    publishTimedOut.incrementAndGet();
-    return notSent("too many pending publishes");
-  }
-
-  private static CompletableFuture<PublishResult.Ack> notSent(String why) {
-    return CompletableFuture.completedFuture(new PublishResult.Ack(PublishResult.Outcome.NOT_SENT, why));
-  }
-
-  /** The caller holds one permit of publishRoom; it is returned when this publish completes. */
-  private CompletableFuture<PublishResult.Ack> publishHoldingRoom(SignedEvent event) {
-    boolean[] created = {false};
-    PendingPublish p = pending.computeIfAbsent(event.id(), id -> {
-      created[0] = true;
-      CompletableFuture<PublishResult.Ack> f = new CompletableFuture<>();
-      f.completeOnTimeout(
-          new PublishResult.Ack(PublishResult.Outcome.TIMED_OUT, "no OK within " + config.publishTimeout()),
-          config.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
-      return new PendingPublish(event, f);
-    });
-    if (!created[0]) {
-      publishRoom.release(); // the same event is already pending: share its outcome
-      return p.future;
+    @Override
+    public boolean isClosed() {
+      return closed;
     }
-    p.future.whenComplete((ack, e) -> {
-      pending.remove(event.id(), p);
-      publishRoom.release();
-      if (ack != null) {
-        switch (ack.outcome()) {
-          case ACCEPTED -> publishAccepted.incrementAndGet();
-          case REJECTED -> publishRejected.incrementAndGet();
-          case TIMED_OUT, NOT_SENT -> publishTimedOut.incrementAndGet();
+
+    @Override
+    public void sendIfConnected(SignedEvent event) {
+      lock.lock();
+      try {
+        if (state == RelayState.CONNECTED) {
+          enqueue(RelayMessages.toJson(new ClientMessage.Event(event)));
         }
+        // Otherwise it is sent when the connection (re)opens, within the publish timeout.
+      } finally {
+        lock.unlock();
       }
-    });
-    lock.lock();
-    try {
-      if (state == RelayState.CONNECTED) {
-        enqueue(RelayMessages.toJson(new ClientMessage.Event(event)));
-      }
-      // Otherwise it is sent when the connection (re)opens, within the publish timeout.
-    } finally {
-      lock.unlock();
     }
-    return p.future;
   }
 
   // ---- receiving (HttpClient executor threads; sequential per connection) ----
@@ -495,13 +436,7 @@ final class RelayConnection {
           LOG.warn("relay listener threw on an event from {}", url, e);
         }
       }
-      case RelayMessage.Ok ok -> {
-        PendingPublish p = pending.get(ok.eventId());
-        if (p != null) {
-          p.future.complete(new PublishResult.Ack(
-              ok.accepted() ? PublishResult.Outcome.ACCEPTED : PublishResult.Outcome.REJECTED, ok.message()));
-        }
-      }
+      case RelayMessage.Ok ok -> publishes.acknowledge(ok.eventId(), ok.accepted(), ok.message());
       case RelayMessage.Eose eose -> {
         closedRetries.remove(eose.subscriptionId());
         try {
@@ -531,13 +466,11 @@ final class RelayConnection {
     } finally {
       lock.unlock();
     }
-    if (closed || !pool.subscriptionsSnapshot().containsKey(subscriptionId)) {
+    if (closed || !subscriptions.get().containsKey(subscriptionId)) {
       return;
     }
     int attempt = closedRetries.merge(subscriptionId, 1, Integer::sum);
-    long base = config.initialBackoff().toMillis();
-    long delay = Math.min(config.maxBackoff().toMillis(), base << Math.min(attempt - 1, 20));
-    long sleep = delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
+    long sleep = backoff.delayMillis(attempt);
     Thread.ofVirtual().name("keycast-relay-resubscribe " + url).start(() -> {
       try {
         Thread.sleep(sleep);
@@ -550,91 +483,14 @@ final class RelayConnection {
     });
   }
 
-  /** The WebSocket listener of one session: reassembles fragmented text frames, signals the end. */
-  private final class Session implements WebSocket.Listener {
-    final CompletableFuture<Void> ended = new CompletableFuture<>();
-    volatile String closeReason = "";
-    // Confined to the listener callbacks, which the JDK calls sequentially.
-    private final StringBuilder buffer = new StringBuilder();
-    private boolean oversized;
-
-    @Override
-    public void onOpen(WebSocket webSocket) {
-      webSocket.request(1);
-    }
-
-    @Override
-    public @Nullable CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      lastReceivedNanos = System.nanoTime();
-      if (!oversized) {
-        if (buffer.length() + data.length() > config.maxMessageChars()) {
-          oversized = true;
-          buffer.setLength(0);
-        } else {
-          buffer.append(data);
-        }
-      }
-      if (last) {
-        if (oversized) {
-          messagesDropped.incrementAndGet();
-          LOG.debug("relay {}: message over {} chars dropped", url, config.maxMessageChars());
-        } else {
-          String text = buffer.toString();
-          buffer.setLength(0);
-          onMessage(text);
-        }
-        oversized = false;
-        buffer.setLength(0);
-      }
-      webSocket.request(1);
-      return null;
-    }
-
-    @Override
-    public @Nullable CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-      lastReceivedNanos = System.nanoTime();
-      if (last) {
-        messagesDropped.incrementAndGet();
-      }
-      webSocket.request(1);
-      return null;
-    }
-
-    @Override
-    public @Nullable CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
-      lastReceivedNanos = System.nanoTime();
-      webSocket.request(1);
-      return null;
-    }
-
-    @Override
-    public @Nullable CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
-      lastReceivedNanos = System.nanoTime();
-      webSocket.request(1);
-      return null;
-    }
-
-    @Override
-    public @Nullable CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-      closeReason = "closed by relay (" + statusCode + (reason.isEmpty() ? "" : " " + reason) + ")";
-      ended.complete(null);
-      return null;
-    }
-
-    @Override
-    public void onError(WebSocket webSocket, Throwable error) {
-      ended.completeExceptionally(error);
-    }
-  }
-
   // ---- status and shutdown ----
 
   RelayStatus status() {
     lock.lock();
     try {
       return new RelayStatus(url, state, connectedSince, lastError, lastErrorAt, connectAttempts.get(),
-          connects.get(), eventsReceived.get(), messagesDropped.get(), eventsPublished.get(), publishAccepted.get(),
-          publishRejected.get(), publishTimedOut.get());
+          connects.get(), eventsReceived.get(), messagesDropped.get(), publishes.published(), publishes.accepted(),
+          publishes.rejected(), publishes.timedOut());
     } finally {
       lock.unlock();
     }
@@ -643,7 +499,7 @@ final class RelayConnection {
   /** Stops the loop, closes the socket, fails pending publishes as NOT_SENT. Does not wait. */
   void close() {
     WebSocket ws;
-    Session s;
+    @Nullable RelaySocketListener s;
     CompletableFuture<?> tail;
     lock.lock();
     try {
@@ -676,9 +532,7 @@ final class RelayConnection {
     if (t != null) {
       t.interrupt();
     }
-    for (PendingPublish p : pending.values()) {
-      p.future.complete(new PublishResult.Ack(PublishResult.Outcome.NOT_SENT, "pool closed"));
-    }
+    publishes.failAll("pool closed");
     notifyState(RelayState.CLOSED);
   }
 

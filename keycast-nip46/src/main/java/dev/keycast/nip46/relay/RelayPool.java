@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -57,6 +58,8 @@ public final class RelayPool implements AutoCloseable {
   private final Map<String, RelayConnection> relays = new ConcurrentHashMap<>();
   /** Subscriptions; values are immutable lists. */
   private final Map<String, List<Filter>> subscriptions = new ConcurrentHashMap<>();
+  /** What the connections read on connect and subscribe: a live, read-only, weakly consistent view. */
+  private final Map<String, List<Filter>> subscriptionsView = Collections.unmodifiableMap(subscriptions);
   private volatile boolean closed;
 
   private RelayPool(RelayPoolConfig config, RelayListener listener) {
@@ -129,7 +132,7 @@ public final class RelayPool implements AutoCloseable {
         throw new RelayException("relay pool is closed");
       }
       if (!relays.containsKey(normalized)) {
-        started = new RelayConnection(normalized, this, config, http, listener);
+        started = new RelayConnection(normalized, () -> subscriptionsView, config, http, listener);
         relays.put(normalized, started);
       }
     } finally {
@@ -236,10 +239,6 @@ public final class RelayPool implements AutoCloseable {
    */
   public Map<String, List<Filter>> subscriptions() {
     return Map.copyOf(subscriptions);
-  }
-
-  Map<String, List<Filter>> subscriptionsSnapshot() {
-    return new LinkedHashMap<>(subscriptions);
   }
 
   /**
@@ -353,7 +352,7 @@ public final class RelayPool implements AutoCloseable {
     for (RelayConnection c : relays.values()) {
       out.put(c.url, c.status());
     }
-    return java.util.Collections.unmodifiableMap(out);
+    return Collections.unmodifiableMap(out);
   }
 
   /**

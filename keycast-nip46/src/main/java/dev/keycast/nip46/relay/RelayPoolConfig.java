@@ -9,8 +9,9 @@ import org.jspecify.annotations.Nullable;
  *
  * @param connectTimeout how long one connection attempt may take
  * @param publishTimeout how long a publish waits for each relay's {@code OK} (including time spent reconnecting)
- * @param initialBackoff the first reconnect delay; doubles per consecutive failure
- * @param maxBackoff the cap on the reconnect delay (each delay is jittered to between half and all of it)
+ * @param initialBackoff the first retry delay; doubles per consecutive failure. One backoff serves both retries:
+ *     reconnecting a dropped relay, and re-sending a subscription the relay closed
+ * @param maxBackoff the cap on the retry delay (each delay is jittered to between half and all of it)
  * @param pingInterval how often an idle connection is pinged; a connection silent for three intervals is dropped
  * @param resubscribeOverlap on reconnect, subscriptions resume from the disconnect time minus this overlap
  * @param maxMessageChars incoming messages longer than this (in chars, after reassembling fragments) are dropped
@@ -52,6 +53,11 @@ public record RelayPoolConfig(
     }
   }
 
+  /** The defaults that {@link #builder()} starts from (see there). */
+  private static final RelayPoolConfig DEFAULTS = new RelayPoolConfig(Duration.ofSeconds(10), Duration.ofSeconds(10),
+      Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 512 * 1024, 1000,
+      null);
+
   private static void positive(Duration d, String name) {
     if (d.isZero() || d.isNegative()) {
       throw new IllegalArgumentException(name + " must be positive, got " + d);
@@ -74,11 +80,26 @@ public record RelayPoolConfig(
    * @return a new builder (not thread-safe)
    */
   public static Builder builder() {
-    return new Builder();
+    return new Builder(DEFAULTS);
   }
 
-  /** Builds a {@link RelayPoolConfig}. Each setter may be called once. Not thread-safe. */
+  /**
+   * A builder that starts from this configuration, to change some settings and keep every other one (including
+   * settings added in later versions). Each setter may still be called once; it replaces the copied value.
+   *
+   * @return a new builder (not thread-safe)
+   */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
+   * Builds a {@link RelayPoolConfig}. Each setter may be called once; what is not set keeps the value of the
+   * configuration the builder started from ({@link #builder()}: the defaults; {@link #toBuilder()}: that one).
+   * Not thread-safe.
+   */
   public static final class Builder {
+    private final RelayPoolConfig base;
     private @Nullable Duration connectTimeout;
     private @Nullable Duration publishTimeout;
     private @Nullable Duration initialBackoff;
@@ -89,7 +110,9 @@ public record RelayPoolConfig(
     private int maxPendingPerRelay = -1;
     private @Nullable ExecutorService executor;
 
-    private Builder() {}
+    private Builder(RelayPoolConfig base) {
+      this.base = base;
+    }
 
     private static void once(@Nullable Object current, String name) {
       if (current != null) {
@@ -215,15 +238,15 @@ public record RelayPoolConfig(
      */
     public RelayPoolConfig build() {
       return new RelayPoolConfig(
-          connectTimeout != null ? connectTimeout : Duration.ofSeconds(10),
-          publishTimeout != null ? publishTimeout : Duration.ofSeconds(10),
-          initialBackoff != null ? initialBackoff : Duration.ofMillis(500),
-          maxBackoff != null ? maxBackoff : Duration.ofSeconds(30),
-          pingInterval != null ? pingInterval : Duration.ofSeconds(30),
-          resubscribeOverlap != null ? resubscribeOverlap : Duration.ofSeconds(10),
-          maxMessageChars != -1 ? maxMessageChars : 512 * 1024,
-          maxPendingPerRelay != -1 ? maxPendingPerRelay : 1000,
-          executor);
+          connectTimeout != null ? connectTimeout : base.connectTimeout(),
+          publishTimeout != null ? publishTimeout : base.publishTimeout(),
+          initialBackoff != null ? initialBackoff : base.initialBackoff(),
+          maxBackoff != null ? maxBackoff : base.maxBackoff(),
+          pingInterval != null ? pingInterval : base.pingInterval(),
+          resubscribeOverlap != null ? resubscribeOverlap : base.resubscribeOverlap(),
+          maxMessageChars != -1 ? maxMessageChars : base.maxMessageChars(),
+          maxPendingPerRelay != -1 ? maxPendingPerRelay : base.maxPendingPerRelay(),
+          executor != null ? executor : base.executor());
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.keycast.crypto.PublicKey;
 import dev.keycast.nip46.policy.Policies;
 import dev.keycast.nip46.policy.Policy;
 import dev.keycast.nip46.relay.RelayPoolConfig;
+import dev.keycast.nip46.relay.RelayState;
 import dev.keycast.nip46.server.internal.BatchingAuditLog;
 import dev.keycast.nip46.server.internal.Envelope;
 import dev.keycast.nip46.server.internal.Pipeline;
@@ -306,8 +307,8 @@ public final class Bunker implements AutoCloseable {
     } catch (RuntimeException e) {
       db = false;
     }
-    Map<String, String> relays = transport.status();
-    int connected = (int) relays.values().stream().filter("connected"::equals).count();
+    Map<String, RelayState> relays = transport.status();
+    int connected = (int) relays.values().stream().filter(RelayState.CONNECTED::equals).count();
     int depth = queue.depth();
     int capacity = queue.capacity();
     BunkerHealth.Status status;

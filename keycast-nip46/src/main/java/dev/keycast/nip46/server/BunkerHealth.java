@@ -1,5 +1,6 @@
 package dev.keycast.nip46.server;
 
+import dev.keycast.nip46.relay.RelayState;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -8,7 +9,7 @@ import java.util.Objects;
  * A point-in-time view of a running {@link Bunker}, for health endpoints.
  *
  * @param status the overall verdict
- * @param relays each relay's connection state by URL ({@code "connected"}, {@code "connecting"}, ...)
+ * @param relays each relay's connection state by URL
  * @param connectedRelays how many relays are connected
  * @param databaseReachable whether a cheap database query succeeded just now
  * @param queueDepth requests waiting in the work queue
@@ -20,7 +21,7 @@ import java.util.Objects;
  */
 public record BunkerHealth(
     Status status,
-    Map<String, String> relays,
+    Map<String, RelayState> relays,
     int connectedRelays,
     boolean databaseReachable,
     int queueDepth,

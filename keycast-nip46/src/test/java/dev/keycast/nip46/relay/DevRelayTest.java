@@ -11,8 +11,11 @@ import dev.keycast.nip46.Filter;
 import dev.keycast.nip46.RelayException;
 import dev.keycast.nip46.RelayMessage;
 import dev.keycast.nip46.RelayMessages;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -210,6 +213,41 @@ class DevRelayTest {
       assertThat(parse(cl.next())).isInstanceOf(RelayMessage.Notice.class);
       cl.send(req("s", Filter.builder().build()));
       assertThat(untilEose(cl, "s")).isEmpty();
+    }
+  }
+
+  @Test
+  void awaitSubscription_noneYet_falseAfterTheTimeout() throws Exception {
+    try (RawClient c = new RawClient(relay.url())) {
+      c.send(req("other", Filter.builder().kinds(1).build()));
+      untilEose(c, "other");
+      long start = System.nanoTime();
+      assertThat(relay.awaitSubscription(f -> f.kinds() != null && f.kinds().contains(24133), Duration.ofMillis(200)))
+          .isFalse();
+      assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(200).toNanos());
+    }
+  }
+
+  @Test
+  void awaitSubscription_reqArrivesWhileWaiting_trueAndLiveEventsReachIt() throws Exception {
+    SignedEvent later = TestEvents.toP("ab".repeat(32), "for the subscriber");
+    try (RawClient sub = new RawClient(relay.url()); RawClient pub = new RawClient(relay.url())) {
+      CompletableFuture<Boolean> live = new CompletableFuture<>();
+      Thread.ofVirtual().start(() -> {
+        try {
+          live.complete(relay.awaitSubscription(f -> f.matches(later), Duration.ofSeconds(30)));
+        } catch (InterruptedException e) {
+          live.completeExceptionally(e);
+        }
+      });
+      sub.send(req("s", Filter.builder().kinds(24133).tag('p', List.of("ab".repeat(32))).build()));
+      assertThat(live.get(30, TimeUnit.SECONDS)).isTrue();
+      // No fixed wait between REQ and EVENT: the ephemeral event reaches the subscription because it is live.
+      pub.send(ev(later));
+      assertThat(parse(sub.next())).isEqualTo(new RelayMessage.Eose("s"));
+      assertThat(parse(sub.next())).isEqualTo(new RelayMessage.Event("s", later));
+      // Already live: returns at once.
+      assertThat(relay.awaitSubscription(f -> f.matches(later), Duration.ZERO)).isTrue();
     }
   }
 }

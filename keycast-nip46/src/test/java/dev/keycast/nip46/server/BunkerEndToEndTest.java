@@ -23,6 +23,7 @@ import dev.keycast.nip46.policy.Policy;
 import dev.keycast.nip46.policy.RateLimit;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.KeycastDatabase;
+import dev.keycast.nip46.testing.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -58,8 +59,8 @@ class BunkerEndToEndTest {
   final Map<String, CompletableFuture<ApprovalDecision>> challenges = new ConcurrentHashMap<>();
 
   /** The database the class runs on; the PostgreSQL variant overrides it. */
-  TestDatabases.Db database() {
-    return TestDatabases.sqlite();
+  TestDatabase database() {
+    return TestDatabase.sqlite();
   }
 
   @BeforeAll
@@ -364,7 +365,7 @@ class BunkerEndToEndTest {
         + "&perms=sign_event:1,nip44_encrypt&name=TestApp");
     CompletableFuture<Nip46Client> waiting =
         Nip46Client.builder(uri, clientKey).timeout(Fixture.WAIT).awaitNostrConnect();
-    Fixture.sleep(300); // let the client subscribe before the signer answers (ephemeral events are not stored)
+    fx.awaitSubscriber(clientKey.publicKey()); // the signer's answer is ephemeral: it reaches live subscriptions only
     Authorization a = NostrConnectFlow.accept(fx.bunker, uri, "alice", "social", null);
     try (Nip46Client c = waiting.get(Fixture.WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
       assertThat(c.signerPublicKey()).isEqualTo(a.bunkerPublicKey());

@@ -11,6 +11,7 @@ import dev.keycast.nip46.client.Nip46Result;
 import dev.keycast.nip46.client.Nip46Result.Failure;
 import dev.keycast.nip46.client.Nip46Result.Success;
 import dev.keycast.nip46.store.Authorization;
+import dev.keycast.nip46.testing.TestDatabase;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -23,11 +24,11 @@ class BunkerPostgresFaultsTest {
 
   @Test
   void connectionsKilledByServer_everyRequestAnswered_thenServes() throws Exception {
-    try (Fixture fx = new Fixture(TestDatabases.postgres(), 1, b -> {})) {
+    try (Fixture fx = new Fixture(TestDatabase.postgres(), 1, b -> {})) {
       Authorization a = fx.authorize("social", 5);
       Nip46Client c = fx.client(a);
       assertThat(result(c.connect(PermissionSet.empty()))).isEqualTo(new Success("ack"));
-      fx.database.pgKillConnections().run();
+      fx.database.killConnections();
       // Whatever the pool does with its dead connections, every request gets an answer, never silence...
       Nip46Client other = fx.client(a);
       Nip46Result first = result(other.connect(PermissionSet.empty()));
@@ -43,7 +44,7 @@ class BunkerPostgresFaultsTest {
 
   @Test
   void databaseUnavailable_errorReplyThenRecovers() throws Exception {
-    try (Fixture fx = new Fixture(TestDatabases.postgres(), 1, b -> {})) {
+    try (Fixture fx = new Fixture(TestDatabase.postgres(), 1, b -> {})) {
       Authorization a = fx.authorize("social", 2);
       Nip46Client second = fx.client(a);
       assertThat(result(second.ping())).isEqualTo(new Success("pong")); // the signer key is now known

@@ -1,6 +1,7 @@
 package dev.keycast.nip46.server;
 
 import dev.keycast.crypto.SignedEvent;
+import dev.keycast.nip46.relay.RelayState;
 import dev.keycast.nip46.server.internal.RelayTransport;
 import java.util.Collection;
 import java.util.List;
@@ -44,8 +45,8 @@ final class CapturingTransport implements RelayTransport {
   }
 
   @Override
-  public Map<String, String> status() {
-    return Map.of(RELAY, "connected");
+  public Map<String, RelayState> status() {
+    return Map.of(RELAY, RelayState.CONNECTED);
   }
 
   @Override

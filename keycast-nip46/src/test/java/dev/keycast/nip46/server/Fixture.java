@@ -1,13 +1,16 @@
 package dev.keycast.nip46.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.keycast.crypto.NostrEvents;
+import dev.keycast.crypto.PublicKey;
 import dev.keycast.crypto.SecretKey;
 import dev.keycast.crypto.SignedEvent;
 import dev.keycast.nip46.BunkerUri;
 import dev.keycast.nip46.EventJson;
 import dev.keycast.nip46.EventTemplate;
+import dev.keycast.nip46.Filter;
 import dev.keycast.nip46.PermissionSet;
 import dev.keycast.nip46.client.Nip46Client;
 import dev.keycast.nip46.client.Nip46Result;
@@ -18,11 +21,13 @@ import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.KeycastDatabase;
 import dev.keycast.nip46.store.MasterKey;
 import dev.keycast.nip46.store.NewAuthorization;
+import dev.keycast.nip46.testing.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /** A real in-process set-up: SQLite file, dev relays on ephemeral ports, a running Bunker, real clients. */
 final class Fixture implements AutoCloseable {
@@ -39,13 +44,13 @@ final class Fixture implements AutoCloseable {
   final Bunker bunker;
   private final List<Nip46Client> clients = new ArrayList<>();
 
-  final TestDatabases.Db database;
+  final TestDatabase database;
 
   Fixture(int relayCount, Consumer<Bunker.Builder> customize) throws Exception {
-    this(TestDatabases.sqlite(), relayCount, customize);
+    this(TestDatabase.sqlite(), relayCount, customize);
   }
 
-  Fixture(TestDatabases.Db database, int relayCount, Consumer<Bunker.Builder> customize) throws Exception {
+  Fixture(TestDatabase database, int relayCount, Consumer<Bunker.Builder> customize) throws Exception {
     this.database = database;
     jdbcUrl = database.url();
     db = KeycastDatabase.open(jdbcUrl, AesGcmKeyEncryption.create(masterKey));
@@ -84,14 +89,39 @@ final class Fixture implements AutoCloseable {
     return a;
   }
 
+  /**
+   * Waits until the bunker serves the authorization and one of its relays holds the bunker's subscription for the
+   * new key: the REQ may still be in flight when the bunker lists the key, and a client's request (ephemeral) that
+   * reaches the relay before it is lost.
+   */
   void awaitServing(Authorization a) {
-    long end = System.nanoTime() + WAIT.toNanos();
-    while (!bunker.signerKeys().contains(a.bunkerPublicKey().toHex())) {
-      if (System.nanoTime() > end) {
-        throw new AssertionError("bunker never subscribed to the new authorization");
-      }
-      sleep(20);
+    String hex = a.bunkerPublicKey().toHex();
+    await("bunker subscribed to the new authorization").atMost(WAIT).pollInterval(Duration.ofMillis(20))
+        .until(() -> bunker.signerKeys().contains(hex));
+    Predicate<Filter> forKey = f -> f.kinds() != null && f.kinds().contains(24133)
+        && (!f.tags().containsKey('p') || f.tags().get('p').contains(hex));
+    await("a relay holds the bunker's subscription for the new key").atMost(WAIT).pollInterval(Duration.ofMillis(20))
+        .until(() -> relays.stream().filter(r -> a.relays().contains(r.url()))
+            .anyMatch(r -> hasSubscription(r, forKey)));
+  }
+
+  private static boolean hasSubscription(DevRelay r, Predicate<Filter> filter) {
+    try {
+      return r.awaitSubscription(filter, Duration.ZERO); // never waits
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
     }
+  }
+
+  /**
+   * Waits until a client holds a live subscription on the first relay to events addressed to {@code recipient}: the
+   * signer's ephemeral replies reach live subscriptions only.
+   */
+  void awaitSubscriber(PublicKey recipient) throws InterruptedException {
+    String hex = recipient.toHex();
+    assertThat(relays.get(0).awaitSubscription(f -> f.tags().getOrDefault('p', List.of()).contains(hex), WAIT))
+        .as("a subscription to events for %s", hex).isTrue();
   }
 
   Nip46Client client(Authorization a) throws InterruptedException {
@@ -133,15 +163,6 @@ final class Fixture implements AutoCloseable {
     return e;
   }
 
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
   @Override
   public void close() throws Exception {
     for (Nip46Client c : clients) {
@@ -152,6 +173,6 @@ final class Fixture implements AutoCloseable {
       r.close();
     }
     db.close();
-    database.drop().run();
+    database.close();
   }
 }

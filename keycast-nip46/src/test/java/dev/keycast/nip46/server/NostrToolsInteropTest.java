@@ -13,6 +13,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,13 +78,15 @@ class NostrToolsInteropTest {
     final Process process;
     final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
     final StringBuilder stderr = new StringBuilder();
+    /** Ends when node's stdout is closed: every line is in {@link #lines} then. */
+    final Thread stdoutReader;
 
     NodeRun(String script, String... args) throws IOException {
       List<String> cmd = new ArrayList<>(nodeCommand);
       cmd.add(interop.resolve(script).toString());
       cmd.addAll(List.of(args));
       process = new ProcessBuilder(cmd).directory(interop.toFile()).start();
-      Thread.ofVirtual().start(() -> {
+      stdoutReader = Thread.ofVirtual().start(() -> {
         try (BufferedReader r = process.inputReader(StandardCharsets.UTF_8)) {
           for (String line; (line = r.readLine()) != null; ) {
             lines.add(line);
@@ -112,7 +115,7 @@ class NostrToolsInteropTest {
      */
     Map<String, JsonNode> steps() throws Exception {
       assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("node finished (stderr: %s)", stderr).isTrue();
-      Thread.sleep(100);
+      assertThat(stdoutReader.join(Duration.ofSeconds(30))).as("node's stdout read to the end").isTrue();
       Map<String, JsonNode> steps = new LinkedHashMap<>();
       JsonNode summary = null;
       for (String line; (line = lines.poll()) != null; ) {
@@ -167,7 +170,7 @@ class NostrToolsInteropTest {
     try (NodeRun run = new NodeRun("nostrconnect-client.mjs", fx.relayUrls().get(0), "--denied-kind", DENIED_KIND,
         "--timeout-ms", "30000")) {
       NostrConnectUri uri = NostrConnectUri.parse(run.next()); // the first line is the nostrconnect:// URI
-      Thread.sleep(500); // let the client subscribe: the connect response is ephemeral
+      fx.awaitSubscriber(uri.clientPubkey()); // the connect response is ephemeral: it reaches live subscriptions only
       Authorization a = NostrConnectFlow.accept(fx.bunker, uri, "alice", "social", null);
       Map<String, JsonNode> s = run.steps();
       assertThat(s.get("connect").get("bunker_pubkey").asText()).isEqualTo(a.bunkerPublicKey().toHex());

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keycast.crypto.PublicKey;
 import dev.keycast.crypto.SecretKey;
-import dev.keycast.nip46.store.TestDatabase.Backend;
+import dev.keycast.nip46.testing.TestDatabase;
+import dev.keycast.nip46.testing.TestDatabase.Backend;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

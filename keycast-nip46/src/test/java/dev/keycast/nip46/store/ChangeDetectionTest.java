@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keycast.crypto.SecretKey;
 import dev.keycast.nip46.PermissionSet;
-import dev.keycast.nip46.store.TestDatabase.Backend;
+import dev.keycast.nip46.testing.TestDatabase;
+import dev.keycast.nip46.testing.TestDatabase.Backend;
 import java.time.Instant;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

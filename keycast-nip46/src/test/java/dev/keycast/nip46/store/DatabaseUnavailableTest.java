@@ -2,11 +2,11 @@ package dev.keycast.nip46.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
-import java.sql.Connection;
-import java.sql.Statement;
+import dev.keycast.nip46.testing.TestDatabase;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,29 +58,20 @@ class DatabaseUnavailableTest {
     try (TestDatabase t = TestDatabase.create(TestDatabase.Backend.POSTGRESQL)) {
       KeycastDatabase db = t.open(encryption);
       db.keys().generate("alice");
-      try (Connection c = java.sql.DriverManager.getConnection(TestDatabase.adminUrl(TestDatabase.requirePostgres()));
-          Statement s = c.createStatement()) {
-        s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '"
-            + t.schema() + "'");
-      }
+      t.killConnections();
       // Hikari may notice the dead connections itself; if a call does see one, it must be typed as unavailable.
       assertThat(eventually(() -> db.keys().list().size())).isEqualTo(1);
       assertThat(db.changeVersion()).isPositive();
     }
   }
 
-  /** Retries while the database is unavailable (up to ~30 attempts); any other failure fails the test. */
-  private static <T> T eventually(java.util.function.Supplier<T> call) throws InterruptedException {
-    DatabaseUnavailableException last = null;
-    for (int i = 0; i < 30; i++) {
-      try {
-        return call.get();
-      } catch (DatabaseUnavailableException e) {
-        last = e;
-        Thread.sleep(200);
-      }
-    }
-    fail("database did not recover", last);
-    throw new AssertionError();
+  /**
+   * Calls until the database answers, retrying while it is unavailable (for up to 30 s, every 200 ms); any other
+   * failure fails the test at once.
+   */
+  private static <T> T eventually(Callable<T> call) {
+    return await("the database answers again").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .ignoreExceptionsInstanceOf(DatabaseUnavailableException.class)
+        .until(call, r -> true);
   }
 }

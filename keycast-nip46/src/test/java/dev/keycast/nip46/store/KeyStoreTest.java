@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keycast.crypto.SecretKey;
-import dev.keycast.nip46.store.TestDatabase.Backend;
+import dev.keycast.nip46.testing.TestDatabase;
+import dev.keycast.nip46.testing.TestDatabase.Backend;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

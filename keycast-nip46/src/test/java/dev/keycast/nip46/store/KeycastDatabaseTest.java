@@ -3,7 +3,8 @@ package dev.keycast.nip46.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.keycast.nip46.store.TestDatabase.Backend;
+import dev.keycast.nip46.testing.TestDatabase;
+import dev.keycast.nip46.testing.TestDatabase.Backend;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package dev.keycast.nip46.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keycast.nip46.testing.TestDatabase;
 import java.io.File;
 import java.nio.file.Path;
 import java.sql.Connection;

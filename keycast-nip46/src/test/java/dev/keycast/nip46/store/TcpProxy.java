@@ -8,6 +8,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A TCP forwarder on a fixed local port that can be stopped (dropping every connection and refusing new ones) and
@@ -18,7 +20,10 @@ final class TcpProxy implements AutoCloseable {
   private final int port;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket server;
-  private volatile boolean paused;
+  private final ReentrantLock gate = new ReentrantLock();
+  /** Signalled when traffic may flow again ({@link #resume}) or a connection was closed. */
+  private final Condition reopened = gate.newCondition();
+  private boolean paused; // guarded by gate
 
   TcpProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -61,9 +66,7 @@ final class TcpProxy implements AutoCloseable {
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buf)) >= 0) {
-          while (paused && !from.isClosed()) {
-            Thread.sleep(10); // black hole: hold the bytes, keep the connection open
-          }
+          awaitForwarding(from); // black hole while paused: hold the bytes, keep the connection open
           out.write(buf, 0, n);
           out.flush();
         }
@@ -72,8 +75,30 @@ final class TcpProxy implements AutoCloseable {
       } finally {
         closeQuietly(from);
         closeQuietly(to);
+        wakeHeldPumps(); // the other direction, if held by a pause, sees its socket closed and ends
       }
     });
+  }
+
+  private void awaitForwarding(Socket from) throws InterruptedException {
+    gate.lock();
+    try {
+      while (paused && !from.isClosed()) {
+        reopened.await();
+      }
+    } finally {
+      gate.unlock();
+    }
+  }
+
+  /** Wakes pumps held by a pause so that those whose socket was closed end. */
+  private void wakeHeldPumps() {
+    gate.lock();
+    try {
+      reopened.signalAll();
+    } finally {
+      gate.unlock();
+    }
   }
 
   private static void closeQuietly(Socket s) {
@@ -86,12 +111,23 @@ final class TcpProxy implements AutoCloseable {
 
   /** Black-holes traffic: connections stay open but nothing is forwarded until {@link #resume()}. */
   void pause() {
-    paused = true;
+    gate.lock();
+    try {
+      paused = true;
+    } finally {
+      gate.unlock();
+    }
   }
 
   /** Forwards traffic again. */
   void resume() {
-    paused = false;
+    gate.lock();
+    try {
+      paused = false;
+      reopened.signalAll();
+    } finally {
+      gate.unlock();
+    }
   }
 
   /** Stops listening and drops every open connection. */
@@ -101,6 +137,7 @@ final class TcpProxy implements AutoCloseable {
       closeQuietly(s);
     }
     sockets.clear();
+    wakeHeldPumps();
   }
 
   /** Listens again on the same port. */

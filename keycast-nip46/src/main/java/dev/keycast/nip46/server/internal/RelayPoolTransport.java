@@ -5,12 +5,12 @@ import dev.keycast.nip46.Filter;
 import dev.keycast.nip46.relay.RelayListener;
 import dev.keycast.nip46.relay.RelayPool;
 import dev.keycast.nip46.relay.RelayPoolConfig;
+import dev.keycast.nip46.relay.RelayState;
 import dev.keycast.nip46.relay.RelayStatus;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -58,9 +58,7 @@ public final class RelayPoolTransport implements RelayTransport {
   @Override
   public void start(Listener listener) {
     RelayPool p = RelayPool.create(
-        new RelayPoolConfig(config.connectTimeout(), config.publishTimeout(), config.initialBackoff(),
-            config.maxBackoff(), config.pingInterval(), config.resubscribeOverlap(), maxMessageChars,
-            config.maxPendingPerRelay(), config.executor()),
+        config.toBuilder().maxMessageChars(maxMessageChars).build(),
         new RelayListener() {
           @Override
           public void onEvent(String relayUrl, String subscriptionId, SignedEvent event) {
@@ -165,15 +163,15 @@ public final class RelayPoolTransport implements RelayTransport {
   }
 
   @Override
-  public Map<String, String> status() {
+  public Map<String, RelayState> status() {
     RelayPool p = pool;
-    Map<String, String> out = new TreeMap<>();
+    Map<String, RelayState> out = new TreeMap<>();
     if (p == null) {
-      relays.forEach(r -> out.put(r, "not_started"));
+      relays.forEach(r -> out.put(r, RelayState.NOT_STARTED));
       return out;
     }
     for (Map.Entry<String, RelayStatus> e : p.status().entrySet()) {
-      out.put(e.getKey(), e.getValue().state().name().toLowerCase(Locale.ROOT));
+      out.put(e.getKey(), e.getValue().state());
     }
     return out;
   }

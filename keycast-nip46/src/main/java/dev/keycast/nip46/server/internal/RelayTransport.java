@@ -1,6 +1,7 @@
 package dev.keycast.nip46.server.internal;
 
 import dev.keycast.crypto.SignedEvent;
+import dev.keycast.nip46.relay.RelayState;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
@@ -46,8 +47,11 @@ public interface RelayTransport extends AutoCloseable {
   /** Adds relays to listen and reply on (the authorizations' relays). Never blocks. Default: nothing. */
   default void addRelays(Collection<String> relayUrls) {}
 
-  /** Returns each relay's state, by URL: {@code "connected"}, {@code "connecting"}, {@code "disconnected"}, ... */
-  Map<String, String> status();
+  /**
+   * Returns each relay's state, by URL ({@link RelayState#NOT_STARTED} for every relay before {@link #start}).
+   * Never blocks for long.
+   */
+  Map<String, RelayState> status();
 
   /** Closes every connection. */
   @Override

@@ -13,6 +13,7 @@ import dev.keycast.nip46.Filter;
 import dev.keycast.nip46.RelayMessages;
 import dev.keycast.nip46.relay.DevRelay;
 import dev.keycast.nip46.relay.RelayPoolConfig;
+import dev.keycast.nip46.relay.RelayState;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -92,18 +94,15 @@ class RelayPoolTransportTest {
       List<SignedEvent> received = new CopyOnWriteArrayList<>();
       t.start((url, ev) -> received.add(ev));
       t.subscribe(keys);
-      await().atMost(Duration.ofSeconds(30)).until(() -> "connected".equals(t.status().get(relay.url())));
+      await().atMost(Duration.ofSeconds(30)).until(() -> t.status().get(relay.url()) == RelayState.CONNECTED);
       SecretKey client = SecretKey.generate();
-      SchnorrSigner s = SchnorrSigner.create(client);
-      long now = System.currentTimeMillis() / 1000;
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300)).until(() -> {
-        SignedEvent ev = NostrEvents.sign(new UnsignedEvent(client.publicKey(), now, 24133,
-            List.of(List.of("p", last)), "x" + System.nanoTime()), s);
-        t.publish(ev, List.of(relay.url()));
-        Thread.sleep(200);
-        return received.stream().anyMatch(e -> e.tags().contains(List.of("p", last)));
-      });
-      assertThat(t.status().get(relay.url())).isEqualTo("connected");
+      SignedEvent ev = NostrEvents.sign(new UnsignedEvent(client.publicKey(), System.currentTimeMillis() / 1000,
+          24133, List.of(List.of("p", last)), "x"), SchnorrSigner.create(client));
+      // Ephemeral events reach live subscriptions only: publish once the relay holds one that matches.
+      assertThat(relay.awaitSubscription(f -> f.matches(ev), Duration.ofSeconds(30))).isTrue();
+      assertThat(t.publish(ev, List.of(relay.url())).get(30, TimeUnit.SECONDS)).isTrue();
+      await().atMost(Duration.ofSeconds(30)).until(() -> received.stream().anyMatch(e -> e.id().equals(ev.id())));
+      assertThat(t.status().get(relay.url())).isEqualTo(RelayState.CONNECTED);
     }
   }
 }

@@ -1,7 +1,9 @@
-package dev.keycast.nip46.store;
+package dev.keycast.nip46.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.keycast.nip46.store.KeyEncryption;
+import dev.keycast.nip46.store.KeycastDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,15 +24,17 @@ import org.junit.jupiter.api.Assumptions;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A fresh database for one test: an SQLite file in a new temp directory, or a new schema in the PostgreSQL
- * database {@code test} at 127.0.0.1:5432 (dropped on close, so parallel runs never collide). PostgreSQL tests are
- * skipped with a visible reason when the server is down, unless {@code KEYCAST_REQUIRE_PG=1}, which makes them fail.
+ * A fresh database for one test, the one test helper for databases: an SQLite file in a new temp directory (deleted
+ * on close), or a new schema in the PostgreSQL database {@code test} at 127.0.0.1:5432 (trust auth; dropped on
+ * close, so parallel runs never collide). PostgreSQL is probed once per JVM; without it, PostgreSQL tests are
+ * skipped with a visible reason, unless {@code KEYCAST_REQUIRE_PG=1}, which makes them fail.
  */
-final class TestDatabase implements AutoCloseable {
-  enum Backend { SQLITE, POSTGRESQL }
+public final class TestDatabase implements AutoCloseable {
+  /** Which database. */
+  public enum Backend { SQLITE, POSTGRESQL }
 
-  static final String PG_HOST = "127.0.0.1";
-  static final int PG_PORT = 5432;
+  public static final String PG_HOST = "127.0.0.1";
+  public static final int PG_PORT = 5432;
   private static @Nullable String pgUser;
   private static @Nullable String pgProblem;
   private static boolean pgProbed;
@@ -48,7 +52,17 @@ final class TestDatabase implements AutoCloseable {
     this.url = url;
   }
 
-  static TestDatabase create(Backend backend) {
+  /** A new SQLite database. */
+  public static TestDatabase sqlite() {
+    return create(Backend.SQLITE);
+  }
+
+  /** A new PostgreSQL schema; skips (or fails with KEYCAST_REQUIRE_PG=1) without PostgreSQL. */
+  public static TestDatabase postgres() {
+    return create(Backend.POSTGRESQL);
+  }
+
+  public static TestDatabase create(Backend backend) {
     try {
       if (backend == Backend.SQLITE) {
         Path dir = Files.createTempDirectory("keycast-store-test");
@@ -67,12 +81,12 @@ final class TestDatabase implements AutoCloseable {
     }
   }
 
-  static String adminUrl(String user) {
+  private static String adminUrl(String user) {
     return "jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/test?user=" + user + "&connectTimeout=3";
   }
 
   /** Returns the PostgreSQL user that works, or skips (fails with KEYCAST_REQUIRE_PG=1). */
-  static synchronized String requirePostgres() {
+  public static synchronized String requirePostgres() {
     if (!pgProbed) {
       pgProbed = true;
       StringBuilder problems = new StringBuilder();
@@ -86,7 +100,7 @@ final class TestDatabase implements AutoCloseable {
       }
       if (pgUser == null) {
         pgProblem = "PostgreSQL at " + PG_HOST + ":" + PG_PORT + "/test unreachable (" + problems + ")";
-        System.err.println("SKIPPING PostgreSQL storage tests: " + pgProblem);
+        System.err.println("SKIPPING PostgreSQL tests: " + pgProblem);
       }
     }
     if (pgUser == null) {
@@ -98,36 +112,38 @@ final class TestDatabase implements AutoCloseable {
     return pgUser;
   }
 
-  String url() {
+  public String url() {
     return url;
   }
 
-  @Nullable Path dir() {
+  public @Nullable Path dir() {
     return dir;
   }
 
-  @Nullable String schema() {
+  public @Nullable String schema() {
     return schema;
   }
 
-  KeycastDatabase open(KeyEncryption encryption) {
+  /** Opens the database and closes it with this helper. */
+  public KeycastDatabase open(KeyEncryption encryption) {
     KeycastDatabase db = KeycastDatabase.open(url, encryption);
     opened.add(db);
     return db;
   }
 
-  KeycastDatabase track(KeycastDatabase db) {
+  /** Closes {@code db} with this helper. */
+  public KeycastDatabase track(KeycastDatabase db) {
     opened.add(db);
     return db;
   }
 
   /** A raw JDBC connection to the same database (same schema). */
-  Connection rawConnection() throws SQLException {
+  public Connection rawConnection() throws SQLException {
     return DriverManager.getConnection(url);
   }
 
   /** Every row of every table, each value rendered as text (byte arrays as lower-case hex). */
-  List<String> dumpAllTables() throws SQLException {
+  public List<String> dumpAllTables() throws SQLException {
     List<String> rows = new ArrayList<>();
     try (Connection c = rawConnection()) {
       List<String> tables = new ArrayList<>();
@@ -157,6 +173,22 @@ final class TestDatabase implements AutoCloseable {
       }
     }
     return rows;
+  }
+
+  /**
+   * Terminates every server connection of this database (PostgreSQL, matched by the schema as application name):
+   * the database "restarting" under a running pool. Does nothing for SQLite.
+   */
+  public void killConnections() {
+    if (schema == null) {
+      return;
+    }
+    try (Connection c = DriverManager.getConnection(adminUrl(requirePostgres())); Statement s = c.createStatement()) {
+      s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '" + schema
+          + "' AND pid <> pg_backend_pid()");
+    } catch (SQLException e) {
+      throw new AssertionError("cannot terminate the connections of " + schema, e);
+    }
   }
 
   @Override
