@@ -2,9 +2,9 @@ package dev.keycast.cli;
 
 import dev.keycast.nip46.InvalidConnectUriException;
 import dev.keycast.nip46.NostrConnectUri;
-import dev.keycast.nip46.server.Bunker;
+import dev.keycast.nip46.bunker.Bunker;
 import dev.keycast.nip46.server.BunkerHealth;
-import dev.keycast.nip46.server.NostrConnectFlow;
+import dev.keycast.nip46.bunker.NostrConnectFlow;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.KeycastDatabase;
 import java.io.PrintWriter;
