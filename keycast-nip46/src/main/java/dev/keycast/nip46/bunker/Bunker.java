@@ -58,17 +58,16 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <h2>Pipeline and threads</h2>
- * Relay I/O threads run the cheap intake ({@link IntakeFilter}: size, kind, recipient, age, dedupe) and offer the
- * event to a bounded {@code WorkQueue} without blocking. A full queue is answered at once with an encrypted
- * {@code overloaded, retry later} (computed in a separate bounded overflow lane, so refusals are buffered, not
- * dropped) and counted. Queue workers (virtual
- * threads) verify the signature, apply the per-client rate limit, look the signer key up through the
- * {@link AuthorizationCache} (single flight, negative caching), decrypt, run the {@link RequestHandler} and reply in
- * the request's scheme (NIP-44 or NIP-04), tagged {@code ["p", client]} and {@code ["e", request]}, on the relays
- * the request came from plus the authorization's relays. Every CPU-bound step runs on the {@link CpuExecutor}. A
- * poller (one virtual thread) reads the store's change version every {@code pollInterval} and updates the
- * subscription {@code {"kinds":[24133],"#p":[signer keys],"since":now-30}} when authorizations come and go.
- * See {@code docs/nip46.md}.
+ * The request path is a pipeline of named stages: intake on relay I/O threads (size, kind, recipient, age, dedupe;
+ * then a non-blocking offer to a bounded work queue), then on queue workers (virtual threads) verify, authorize
+ * (flood guard, signer key through a single-flight cache, the policy's rate limit), decrypt, policy, handle (the
+ * {@link RequestHandler}), seal and publish: the reply in the request's scheme (NIP-44 or NIP-04), tagged
+ * {@code ["p", client]} and {@code ["e", request]}, on the relays the request came from plus the authorization's
+ * relays. A full queue is answered at once with an encrypted {@code overloaded, retry later}, computed in a
+ * separate bounded overflow lane (refusals are buffered, not dropped), and counted. Every CPU-bound step runs on
+ * the {@link CpuExecutor}. A poller (one virtual thread) reads the store's changes every {@code pollInterval},
+ * once, for both the cache and the subscription {@code {"kinds":[24133],"#p":[signer keys],"since":now-30}}. See
+ * {@code docs/nip46.md}.
  *
  * <p>Thread-safe. {@link #start()} and {@link #close()} are called once each; {@link #health()} and
  * {@link #stats()} from any thread at any time.

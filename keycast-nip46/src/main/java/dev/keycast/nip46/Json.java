@@ -1,4 +1,4 @@
-package dev.keycast.nip46.internal;
+package dev.keycast.nip46;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keycast.nip46.NostrFormatException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -20,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * The shared, strictly configured Jackson mapper and typed field readers that fail with
  * {@link NostrFormatException}. Thread-safe: the mapper is configured once and never changed.
  */
-public final class Json {
+final class Json {
   /** Nesting deeper than this is never valid Nostr data and would only cost stack. */
   private static final int MAX_NESTING_DEPTH = 32;
 

@@ -1,6 +1,5 @@
-package dev.keycast.nip46.internal;
+package dev.keycast.nip46;
 
-import dev.keycast.nip46.InvalidConnectUriException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -13,7 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Parsing and formatting of {@code scheme://authority?key=value&...} connection URIs. Stateless. */
-public final class UriQuery {
+final class UriQuery {
   private UriQuery() {}
 
   /** The parts of a connection URI: the authority (a public key) and the decoded query, keys in order. */
