@@ -116,10 +116,11 @@ public final class Bunker implements AutoCloseable {
       RequestHandler handler = b.handler;
       boolean enforcePolicy = handler == null;
       if (handler == null) {
-        handler = b.decorator.apply(DefaultRequestHandler.builder(store, audit, cache, cpu, envelope)
+        handler = Objects.requireNonNull(b.decorator.apply(DefaultRequestHandler.builder(store, audit, cache, cpu,
+                envelope)
             .approvalHook(b.approvalHook)
             .clock(clock)
-            .build());
+            .build()), "decorateHandler returned null");
       }
       this.transport = b.transportFactory.apply(b);
       this.pipeline = Pipeline.builder()

@@ -39,6 +39,8 @@ public final class Pipeline {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
   private final IntakeStage intake;
+  private final InFlight inFlight = new InFlight();
+  private final StatsRecorder stats;
   private final WorkQueue queue;
   private final OverflowLane overflow;
   private final ReplySender replies;
@@ -48,37 +50,35 @@ public final class Pipeline {
 
   private Pipeline(Builder b) {
     this.clock = b.clock;
-    StatsRecorder stats = b.stats;
-    Nip46Envelope envelope = b.envelope;
-    AuthorizationCache cache = b.cache;
-    CpuExecutor cpu = b.cpu;
-    IntakeLimits limits = b.limits;
-    InFlight inFlight = new InFlight();
+    this.stats = Objects.requireNonNull(b.stats, "stats");
+    Nip46Envelope envelope = Objects.requireNonNull(b.envelope, "envelope");
+    AuthorizationCache cache = Objects.requireNonNull(b.cache, "cache");
+    CpuExecutor cpu = Objects.requireNonNull(b.cpu, "cpu");
+    IntakeLimits limits = Objects.requireNonNull(b.limits, "limits");
+    RelayTransport transport = Objects.requireNonNull(b.transport, "transport");
     CountedCpu counted = new CountedCpu(stats, () -> closing);
     SeenEvents verifiedIds = new SeenEvents(limits.dedupeCapacity(), limits.dedupeWindowSeconds());
     SignerLookup signers = new SignerLookup(cache, stats);
     FloodGuard floodGuard = new FloodGuard(limits.rateLimitBurst(), limits.rateLimitPerSecond(),
         limits.rateLimitMaxClients(), System::nanoTime);
     SealStage seal = new SealStage(envelope, clock);
-    PublishStage publish = new PublishStage(b.transport, stats);
-    this.intake = new IntakeStage(new IntakeFilter(limits, b.isOurSigner, clock), inFlight, stats);
+    PublishStage publish = new PublishStage(transport, stats);
+    this.intake = new IntakeStage(
+        new IntakeFilter(limits, Objects.requireNonNull(b.isOurSigner, "isOurSigner"), clock), inFlight, stats);
     this.replies = new ReplySender(cpu, counted, seal, publish);
     this.path = new RequestPath(
         new VerifyStage(cpu, counted, verifiedIds, stats, clock),
         new AuthorizeStage(floodGuard, signers, cache, stats),
         new DecryptStage(cpu, counted, envelope),
-        b.enforcePolicy ? new PolicyStage(cache, new Auditor(b.audit, clock), clock) : null,
-        new HandleStage(b.handler),
+        b.enforcePolicy ? new PolicyStage(cache, new Auditor(Objects.requireNonNull(b.audit, "audit"), clock), clock)
+            : null,
+        new HandleStage(Objects.requireNonNull(b.handler, "handler")),
         replies, inFlight, stats);
     this.overflow = new OverflowLane(b.overflowConcurrency, b.overflowCapacity, counted, signers, verifiedIds,
         seal, publish, inFlight, stats, clock);
-    this.queue = WorkQueue.start(b.queueConfig.toBuilder().onAbandoned(this::abandoned).build());
-    this.inFlight = inFlight;
-    this.stats = stats;
+    this.queue = WorkQueue.start(
+        Objects.requireNonNull(b.queueConfig, "queueConfig").toBuilder().onAbandoned(this::abandoned).build());
   }
-
-  private final InFlight inFlight;
-  private final StatsRecorder stats;
 
   /**
    * Returns a builder.
@@ -268,12 +268,6 @@ public final class Pipeline {
      * @throws NullPointerException if a required part is missing
      */
     public Pipeline build() {
-      Objects.requireNonNull(limits, "intake");
-      Objects.requireNonNull(handler, "handler");
-      Objects.requireNonNull(cache, "resources");
-      Objects.requireNonNull(stats, "stats");
-      Objects.requireNonNull(transport, "transport");
-      Objects.requireNonNull(queueConfig, "queues");
       return new Pipeline(this);
     }
   }
