@@ -10,7 +10,7 @@ import dev.keycast.nip46.policy.Policies;
 import dev.keycast.nip46.policy.Policy;
 import dev.keycast.nip46.policy.RateLimit;
 import dev.keycast.nip46.relay.DevRelay;
-import dev.keycast.nip46.server.Bunker;
+import dev.keycast.nip46.bunker.Bunker;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.KeyEncryption;
 import dev.keycast.nip46.store.KeyEncryptionException;

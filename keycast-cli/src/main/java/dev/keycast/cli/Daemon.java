@@ -10,9 +10,8 @@ import dev.keycast.cli.internal.MicrometerQueueStatsCounter;
 import dev.keycast.cli.internal.TerminalQr;
 import dev.keycast.nip46.RelayException;
 import dev.keycast.nip46.relay.DevRelay;
+import dev.keycast.nip46.bunker.Bunker;
 import dev.keycast.nip46.relay.RelayState;
-import dev.keycast.nip46.server.AuthorizationCache;
-import dev.keycast.nip46.server.Bunker;
 import dev.keycast.nip46.server.BunkerHealth;
 import dev.keycast.nip46.store.AesGcmKeyEncryption;
 import dev.keycast.nip46.store.Authorization;
@@ -201,12 +200,10 @@ final class Daemon implements AutoCloseable {
         .description("request queue capacity").register(metrics.registry());
     // Store loads behind the authorization cache: with single flight, one per cold key however many requests
     // miss at once (bench/e2e/keys.sh reads them).
-    FunctionCounter.builder(KeycastMetrics.name("cache.loads"), b.authorizationCache(),
-            AuthorizationCache::signerLoadCount)
+    FunctionCounter.builder(KeycastMetrics.name("cache.loads"), b, Bunker::signerLoadCount)
         .description("authorization (bunker key) loads from the store").tag("kind", "signer")
         .register(metrics.registry());
-    FunctionCounter.builder(KeycastMetrics.name("cache.loads"), b.authorizationCache(),
-            cache -> cache.loadCount() - cache.signerLoadCount())
+    FunctionCounter.builder(KeycastMetrics.name("cache.loads"), b, x -> x.loadCount() - x.signerLoadCount())
         .description("client and user key loads from the store").tag("kind", "client_or_user_key")
         .register(metrics.registry());
   }

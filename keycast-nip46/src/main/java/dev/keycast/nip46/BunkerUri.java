@@ -1,8 +1,6 @@
 package dev.keycast.nip46;
 
 import dev.keycast.crypto.PublicKey;
-import dev.keycast.nip46.internal.Json;
-import dev.keycast.nip46.internal.UriQuery;
 import java.security.InvalidKeyException;
 import java.util.List;
 import java.util.Locale;

@@ -2,7 +2,6 @@ package dev.keycast.nip46;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keycast.crypto.SignedEvent;
-import dev.keycast.nip46.internal.Json;
 import java.util.List;
 
 /**

@@ -3,7 +3,6 @@ package dev.keycast.nip46;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keycast.crypto.PublicKey;
 import dev.keycast.crypto.UnsignedEvent;
-import dev.keycast.nip46.internal.Json;
 import java.util.List;
 
 /**

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keycast.crypto.SignedEvent;
-import dev.keycast.nip46.internal.Json;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;

@@ -3,7 +3,6 @@ package dev.keycast.nip46;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.keycast.nip46.internal.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -2,8 +2,6 @@ package dev.keycast.nip46;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keycast.crypto.PublicKey;
-import dev.keycast.nip46.internal.Json;
-import dev.keycast.nip46.internal.UriQuery;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 

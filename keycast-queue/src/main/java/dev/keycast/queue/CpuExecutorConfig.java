@@ -77,6 +77,16 @@ public record CpuExecutorConfig(
   }
 
   /**
+   * A builder that starts from this configuration: every option it does not set keeps this configuration's value,
+   * so a component added later is never dropped by a copy. Each setter may still be called once.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
    * Builds a {@link CpuExecutorConfig}. Each setter validates at once and may be called at most once. Not
    * thread-safe.
    */
@@ -87,8 +97,15 @@ public record CpuExecutorConfig(
     private @Nullable Duration stuckThreshold;
     private @Nullable Duration shutdownTimeout;
     private @Nullable QueueStatsCounter statsCounter;
+    private final @Nullable CpuExecutorConfig base;
 
-    private Builder() {}
+    private Builder() {
+      this.base = null;
+    }
+
+    private Builder(CpuExecutorConfig base) {
+      this.base = base;
+    }
 
     /**
      * Sets the executor's name.
@@ -179,13 +196,14 @@ public record CpuExecutorConfig(
      * @return the configuration
      */
     public CpuExecutorConfig build() {
+      CpuExecutorConfig b = base;
       return new CpuExecutorConfig(
-          name != null ? name : DEFAULT_NAME,
-          threads != -1 ? threads : Runtime.getRuntime().availableProcessors(),
-          queueCapacity != -1 ? queueCapacity : DEFAULT_QUEUE_CAPACITY,
-          stuckThreshold != null ? stuckThreshold : DEFAULT_STUCK_THRESHOLD,
-          shutdownTimeout != null ? shutdownTimeout : DEFAULT_SHUTDOWN_TIMEOUT,
-          statsCounter != null ? statsCounter : QueueStatsCounter.disabled());
+          name != null ? name : b != null ? b.name() : DEFAULT_NAME,
+          threads != -1 ? threads : b != null ? b.threads() : Runtime.getRuntime().availableProcessors(),
+          queueCapacity != -1 ? queueCapacity : b != null ? b.queueCapacity() : DEFAULT_QUEUE_CAPACITY,
+          stuckThreshold != null ? stuckThreshold : b != null ? b.stuckThreshold() : DEFAULT_STUCK_THRESHOLD,
+          shutdownTimeout != null ? shutdownTimeout : b != null ? b.shutdownTimeout() : DEFAULT_SHUTDOWN_TIMEOUT,
+          statsCounter != null ? statsCounter : b != null ? b.statsCounter() : QueueStatsCounter.disabled());
     }
   }
 }

@@ -84,6 +84,16 @@ public record WorkQueueConfig(
   }
 
   /**
+   * A builder that starts from this configuration: every option it does not set keeps this configuration's value,
+   * so a component added later is never dropped by a copy. Each setter may still be called once.
+   *
+   * @return a new builder
+   */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /**
    * Builds a {@link WorkQueueConfig}. Each setter validates at once and may be called at most once. Not thread-safe.
    */
   public static final class Builder {
@@ -94,8 +104,15 @@ public record WorkQueueConfig(
     private @Nullable Duration shutdownTimeout;
     private @Nullable QueueStatsCounter statsCounter;
     private @Nullable Consumer<QueuedTask> onAbandoned;
+    private final @Nullable WorkQueueConfig base;
 
-    private Builder() {}
+    private Builder() {
+      this.base = null;
+    }
+
+    private Builder(WorkQueueConfig base) {
+      this.base = base;
+    }
 
     /**
      * Sets the queue's name.
@@ -205,15 +222,16 @@ public record WorkQueueConfig(
      * @return the configuration
      */
     public WorkQueueConfig build() {
-      String n = name != null ? name : DEFAULT_NAME;
+      WorkQueueConfig b = base;
+      String n = name != null ? name : b != null ? b.name() : DEFAULT_NAME;
       return new WorkQueueConfig(
           n,
-          workers != -1 ? workers : DEFAULT_WORKERS,
-          capacity != -1 ? capacity : DEFAULT_CAPACITY,
-          stuckThreshold != null ? stuckThreshold : DEFAULT_STUCK_THRESHOLD,
-          shutdownTimeout != null ? shutdownTimeout : DEFAULT_SHUTDOWN_TIMEOUT,
-          statsCounter != null ? statsCounter : QueueStatsCounter.disabled(),
-          onAbandoned != null ? onAbandoned : logAbandoned(n));
+          workers != -1 ? workers : b != null ? b.workers() : DEFAULT_WORKERS,
+          capacity != -1 ? capacity : b != null ? b.capacity() : DEFAULT_CAPACITY,
+          stuckThreshold != null ? stuckThreshold : b != null ? b.stuckThreshold() : DEFAULT_STUCK_THRESHOLD,
+          shutdownTimeout != null ? shutdownTimeout : b != null ? b.shutdownTimeout() : DEFAULT_SHUTDOWN_TIMEOUT,
+          statsCounter != null ? statsCounter : b != null ? b.statsCounter() : QueueStatsCounter.disabled(),
+          onAbandoned != null ? onAbandoned : b != null ? b.onAbandoned() : logAbandoned(n));
     }
 
     private static Consumer<QueuedTask> logAbandoned(String queueName) {

@@ -44,4 +44,13 @@ class CpuExecutorConfigTest {
         .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("stuckThreshold");
   }
+
+  @Test
+  void toBuilder_keepsEveryComponentNotSet() {
+    CpuExecutorConfig base = CpuExecutorConfig.builder().name("base").threads(3).queueCapacity(7)
+        .stuckThreshold(Duration.ofSeconds(2)).shutdownTimeout(Duration.ofSeconds(4)).build();
+    assertThat(base.toBuilder().build()).isEqualTo(base);
+    assertThat(base.toBuilder().threads(5).build()).isEqualTo(new CpuExecutorConfig("base", 5, 7,
+        Duration.ofSeconds(2), Duration.ofSeconds(4), base.statsCounter()));
+  }
 }

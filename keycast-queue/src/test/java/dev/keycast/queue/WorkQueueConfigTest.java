@@ -100,4 +100,19 @@ class WorkQueueConfigTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("capacity");
   }
+
+  @Test
+  void toBuilder_keepsEveryComponentNotSet_andSetsOnceMore() {
+    QueueStatsCounter stats = QueueStatsCounter.disabled();
+    java.util.function.Consumer<QueuedTask> abandoned = t -> {};
+    WorkQueueConfig base = WorkQueueConfig.builder().name("base").workers(3).capacity(7)
+        .stuckThreshold(Duration.ofSeconds(2)).shutdownTimeout(Duration.ofSeconds(4)).statsCounter(stats)
+        .onAbandoned(abandoned).build();
+    assertThat(base.toBuilder().build()).isEqualTo(base);
+    java.util.function.Consumer<QueuedTask> other = t -> {};
+    WorkQueueConfig changed = base.toBuilder().onAbandoned(other).build();
+    assertThat(changed).isEqualTo(new WorkQueueConfig("base", 3, 7, Duration.ofSeconds(2), Duration.ofSeconds(4),
+        stats, other));
+    assertThatThrownBy(() -> base.toBuilder().workers(1).workers(2)).isInstanceOf(IllegalStateException.class);
+  }
 }

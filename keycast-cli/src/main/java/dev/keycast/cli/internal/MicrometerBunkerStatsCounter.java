@@ -2,7 +2,7 @@ package dev.keycast.cli.internal;
 
 import dev.keycast.nip46.Nip46Method;
 import dev.keycast.nip46.server.BunkerStatsCounter;
-import dev.keycast.nip46.server.RejectReason;
+import dev.keycast.nip46.server.EventRejectReason;
 import dev.keycast.nip46.server.ResponseOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 public final class MicrometerBunkerStatsCounter implements BunkerStatsCounter {
   private static final String UNKNOWN = "unknown";
   private final Counter accepted;
-  private final Map<RejectReason, Counter> rejected = new EnumMap<>(RejectReason.class);
+  private final Map<EventRejectReason, Counter> rejected = new EnumMap<>(EventRejectReason.class);
   private final MeterRegistry registry;
   /** Timers by "method outcome", created on first use; the key space is bounded (known methods × outcomes). */
   private final ConcurrentHashMap<String, Timer> responses = new ConcurrentHashMap<>();
@@ -32,7 +32,7 @@ public final class MicrometerBunkerStatsCounter implements BunkerStatsCounter {
   public MicrometerBunkerStatsCounter(MeterRegistry registry) {
     accepted = Counter.builder(KeycastMetrics.name("bunker.accepted"))
         .description("request events that passed intake and entered the queue").register(registry);
-    for (RejectReason r : RejectReason.values()) {
+    for (EventRejectReason r : EventRejectReason.values()) {
       rejected.put(r, Counter.builder(KeycastMetrics.name("bunker.rejected"))
           .description("request events refused, by reason").tag("reason", r.label()).register(registry));
     }
@@ -45,7 +45,7 @@ public final class MicrometerBunkerStatsCounter implements BunkerStatsCounter {
   }
 
   @Override
-  public void recordRejected(RejectReason reason) {
+  public void recordRejected(EventRejectReason reason) {
     rejected.get(reason).increment();
   }
 

@@ -1,18 +1,16 @@
 package dev.keycast.nip46.client;
 
-import dev.keycast.crypto.Nip04Cipher;
-import dev.keycast.crypto.Nip44Cipher;
 import dev.keycast.crypto.Nip44ConversationKeyCache;
 import dev.keycast.crypto.NostrEvents;
 import dev.keycast.crypto.PublicKey;
 import dev.keycast.crypto.SchnorrSigner;
 import dev.keycast.crypto.SecretKey;
 import dev.keycast.crypto.SignedEvent;
-import dev.keycast.crypto.UnsignedEvent;
 import dev.keycast.nip46.BunkerUri;
 import dev.keycast.nip46.EventTemplate;
 import dev.keycast.nip46.Filter;
 import dev.keycast.nip46.Nip46Codec;
+import dev.keycast.nip46.Nip46Envelope;
 import dev.keycast.nip46.Nip46FormatException;
 import dev.keycast.nip46.Nip46Request;
 import dev.keycast.nip46.Nip46Response;
@@ -91,7 +89,7 @@ public final class Nip46Client implements AutoCloseable {
   private final BiConsumer<String, String> onAuthUrl;
   private final ExecutorService crypto;
   private final boolean ownsCrypto;
-  private final Nip44ConversationKeyCache conversationKeys = new Nip44ConversationKeyCache(64);
+  private final Nip46Envelope envelope = new Nip46Envelope(new Nip44ConversationKeyCache(64));
   private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
   private final String idPrefix;
   private final AtomicInteger idCounter = new AtomicInteger();
@@ -130,7 +128,7 @@ public final class Nip46Client implements AutoCloseable {
     });
     pool.setRelays(this.relays);
     pool.subscribe(SUBSCRIPTION, List.of(Filter.builder()
-        .kinds(24133)
+        .kinds(Nip46Envelope.KIND)
         .tag('p', List.of(clientKey.publicKey().toHex()))
         .since(System.currentTimeMillis() / 1000 - 30)
         .build()));
@@ -300,11 +298,9 @@ public final class Nip46Client implements AutoCloseable {
 
   /** Encrypts and signs a body addressed to {@code to}. CPU-bound: runs on the crypto executor. */
   SignedEvent seal(String body, PublicKey to) throws GeneralSecurityException {
-    String content = encryption == Encryption.NIP44
-        ? Nip44Cipher.encrypt(body, conversationKeys.get(clientKey, to))
-        : Nip04Cipher.encrypt(body, clientKey, to);
-    return NostrEvents.sign(new UnsignedEvent(clientKey.publicKey(), System.currentTimeMillis() / 1000, 24133,
-        List.of(List.of("p", to.toHex())), content), signer);
+    Nip46Envelope.Scheme scheme =
+        encryption == Encryption.NIP44 ? Nip46Envelope.Scheme.NIP44 : Nip46Envelope.Scheme.NIP04;
+    return envelope.seal(scheme, body, clientKey, signer, to, System.currentTimeMillis() / 1000, List.of());
   }
 
   /** Handles one incoming event. Runs on the crypto executor. */
@@ -316,9 +312,7 @@ public final class Nip46Client implements AutoCloseable {
         return;
       }
       NostrEvents.verify(event);
-      String plain = Nip04Cipher.looksLikeNip04(event.content())
-          ? Nip04Cipher.decrypt(event.content(), clientKey, from)
-          : Nip44Cipher.decrypt(event.content(), conversationKeys.get(clientKey, from));
+      String plain = envelope.open(event, clientKey);
       Nip46Response response;
       try {
         response = Nip46Codec.parseResponse(plain);

@@ -22,7 +22,7 @@ import java.util.Set;
  *       an event to sign or in a plaintext to encrypt. Stored lower-cased, blank entries dropped.
  *   <li>{@code selfEncryptionOnly}: encrypt and decrypt only with the user's own public key as peer (private notes,
  *       NIP-51 lists), never to or from third parties.
- *   <li>{@code rateLimit}: per-client request limit, enforced by the intake (see {@link ClientRateLimiter}).
+ *   <li>{@code rateLimit}: per-client request limit, enforced by the signer pipeline before decryption.
  * </ul>
  *
  * <p>Immutable; safe to share between threads.

@@ -66,7 +66,5 @@ public sealed interface PolicyDecision {
     public static final String SELF_ONLY = "unauthorized: encryption only to self allowed by policy";
     /** The authorization names a policy that does not exist. */
     public static final String UNKNOWN_POLICY = "unauthorized: unknown policy";
-    /** The client exceeded its request rate. */
-    public static final String RATE_LIMITED = "rate limited: retry later";
   }
 }

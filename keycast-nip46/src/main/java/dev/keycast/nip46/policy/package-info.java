@@ -5,8 +5,8 @@
  * {@link dev.keycast.nip46.policy.PolicyEvaluator} decides each request against policy ∩ granted perms ∩
  * expiry/revocation as a pure function, returning a {@link dev.keycast.nip46.policy.PolicyDecision}.
  *
- * <p>Everything here is immutable or stateless, does no I/O and never blocks, except
- * {@link dev.keycast.nip46.policy.ClientRateLimiter}, which is thread-safe and non-blocking.
+ * <p>Everything here is immutable or stateless, does no I/O and never blocks. This package imports neither the
+ * store nor the server: the evaluator takes its inputs as a {@link dev.keycast.nip46.policy.PolicySubject}.
  */
 @NullMarked
 package dev.keycast.nip46.policy;

@@ -4,7 +4,7 @@ import dev.keycast.nip46.Nip46Request;
 
 /**
  * Asks someone (a user, an admin, an external service) to approve a request that the policy and the client's
- * granted perms already allow. {@link DefaultRequestHandler} calls it last, just before executing the request, for
+ * granted perms already allow. The default handler calls it last, just before executing the request, for
  * every request the policy allowed except {@code connect}, {@code ping} and {@code logout}.
  *
  * <p>Threads: called on a work-queue worker (a virtual thread); it may block briefly (a database lookup), but a

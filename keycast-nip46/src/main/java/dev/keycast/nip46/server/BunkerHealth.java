@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A point-in-time view of a running {@link Bunker}, for health endpoints.
+ * A point-in-time view of a running {@code Bunker}, for health endpoints.
  *
  * @param status the overall verdict
  * @param relays each relay's connection state by URL

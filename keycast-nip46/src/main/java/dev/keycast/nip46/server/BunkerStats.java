@@ -16,7 +16,7 @@ import java.util.TreeMap;
  */
 public record BunkerStats(
     long accepted,
-    Map<RejectReason, Long> rejected,
+    Map<EventRejectReason, Long> rejected,
     Map<String, Map<ResponseOutcome, Long>> responses) {
 
   /** Validates and copies. @throws IllegalArgumentException if any count is negative */
@@ -24,8 +24,8 @@ public record BunkerStats(
     if (accepted < 0) {
       throw new IllegalArgumentException("accepted must be >= 0: " + accepted);
     }
-    EnumMap<RejectReason, Long> r = new EnumMap<>(RejectReason.class);
-    for (RejectReason reason : RejectReason.values()) {
+    EnumMap<EventRejectReason, Long> r = new EnumMap<>(EventRejectReason.class);
+    for (EventRejectReason reason : EventRejectReason.values()) {
       long v = rejected.getOrDefault(reason, 0L);
       if (v < 0) {
         throw new IllegalArgumentException("negative count for " + reason);
@@ -48,7 +48,7 @@ public record BunkerStats(
   }
 
   /** Returns the count of rejections for one reason. */
-  public long rejected(RejectReason reason) {
+  public long rejected(EventRejectReason reason) {
     return rejected.getOrDefault(reason, 0L);
   }
 

@@ -15,7 +15,7 @@ public interface BunkerStatsCounter {
    *
    * @param reason why it was rejected
    */
-  default void recordRejected(RejectReason reason) {}
+  default void recordRejected(EventRejectReason reason) {}
 
   /**
    * Records a reply sent for a request.

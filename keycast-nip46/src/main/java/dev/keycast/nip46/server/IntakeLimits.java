@@ -39,6 +39,16 @@ public record IntakeLimits(
     }
   }
 
+  /**
+   * Returns how long a seen event is remembered for dedupe, in seconds: the whole window in which the intake
+   * accepts an event ({@code maxAge + maxFutureSkew}, plus one second for rounding), so the dedupe is complete.
+   *
+   * @return the dedupe window in seconds, at least 2
+   */
+  public long dedupeWindowSeconds() {
+    return maxAge.toSeconds() + maxFutureSkew.toSeconds() + 1;
+  }
+
   /** Returns the defaults: 256 KiB events, 120 s age, 60 s future skew, 100 000 ids, 20 burst, 10/s, 100 000. */
   public static IntakeLimits defaults() {
     return builder().build();

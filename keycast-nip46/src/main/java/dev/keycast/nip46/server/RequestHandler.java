@@ -5,8 +5,8 @@ import dev.keycast.nip46.Nip46Response;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Answers one decrypted NIP-46 request. The embedder API of the signer: implement it, or compose
- * {@link DefaultRequestHandler} (wrap it to add behaviour, delegate to it for what it does well).
+ * Answers one decrypted NIP-46 request. The embedder API of the signer: implement it, or decorate the default
+ * handler ({@code Bunker.Builder.decorateHandler}: wrap it to add behaviour, delegate to it for what it does well).
  *
  * <p><b>Contract.</b> {@link #handle} never throws and its stage never completes exceptionally in a correct
  * implementation; the pipeline nevertheless guards it: an exception (thrown or in the stage) is logged with detail

@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * How a request that reached a handler was answered. A bounded set, suitable as a metrics tag.
  *
- * <p>{@link #OK} and {@link #AUTH_URL} are the non-error outcomes; every {@link SignerError} has its own outcome,
+ * <p>{@link #OK} and {@link #AUTH_URL} are the non-error outcomes; every {@link SignerError} names its own outcome
+ * ({@link SignerError#outcome()}),
  * and {@link #OTHER_ERROR} covers error strings produced by custom handlers.
  */
 public enum ResponseOutcome {
@@ -35,11 +36,6 @@ public enum ResponseOutcome {
    * @return the outcome of the matching {@link SignerError}, or {@link #OTHER_ERROR}
    */
   public static ResponseOutcome ofError(String errorText) {
-    return SignerError.fromWireText(errorText).map(ResponseOutcome::of).orElse(OTHER_ERROR);
-  }
-
-  /** Returns the outcome for a signer error. */
-  public static ResponseOutcome of(SignerError error) {
-    return valueOf(error.name());
+    return SignerError.fromWireText(errorText).map(SignerError::outcome).orElse(OTHER_ERROR);
   }
 }

@@ -11,30 +11,37 @@ import java.util.Optional;
  */
 public enum SignerError {
   /** The client is not connected to this authorization, or the authorization is unknown, revoked or expired. */
-  UNAUTHORIZED("unauthorized"),
+  UNAUTHORIZED("unauthorized", ResponseOutcome.UNAUTHORIZED),
   /** The client is connected but the method, kind, peer or content is not allowed by its perms or the policy. */
-  PERMISSION_DENIED("permission denied"),
+  PERMISSION_DENIED("permission denied", ResponseOutcome.PERMISSION_DENIED),
   /** The client sent more requests than its rate limit allows. */
-  RATE_LIMITED("rate limited"),
+  RATE_LIMITED("rate limited", ResponseOutcome.RATE_LIMITED),
   /** The signer's work queue is full; the request was not processed. */
-  OVERLOADED("overloaded, retry later"),
+  OVERLOADED("overloaded, retry later", ResponseOutcome.OVERLOADED),
   /** The request decrypted but is not a valid NIP-46 request (bad JSON, wrong types, bad params). */
-  INVALID_REQUEST("invalid request"),
+  INVALID_REQUEST("invalid request", ResponseOutcome.INVALID_REQUEST),
   /** The method is not one this signer implements. */
-  UNSUPPORTED_METHOD("unsupported method"),
+  UNSUPPORTED_METHOD("unsupported method", ResponseOutcome.UNSUPPORTED_METHOD),
   /** A ciphertext given to {@code nip04_decrypt}/{@code nip44_decrypt} could not be decrypted. */
-  DECRYPTION_FAILED("decryption failed"),
+  DECRYPTION_FAILED("decryption failed", ResponseOutcome.DECRYPTION_FAILED),
   /** A backend the signer depends on (the database) is unavailable; retrying later may succeed. */
-  UNAVAILABLE("unavailable, retry later"),
+  UNAVAILABLE("unavailable, retry later", ResponseOutcome.UNAVAILABLE),
   /** The signer is shutting down; the request was not processed. */
-  SHUTTING_DOWN("shutting down"),
+  SHUTTING_DOWN("shutting down", ResponseOutcome.SHUTTING_DOWN),
   /** Anything else that went wrong inside the signer. */
-  INTERNAL_ERROR("internal error");
+  INTERNAL_ERROR("internal error", ResponseOutcome.INTERNAL_ERROR);
 
   private final String wireText;
+  private final ResponseOutcome outcome;
 
-  SignerError(String wireText) {
+  SignerError(String wireText, ResponseOutcome outcome) {
     this.wireText = wireText;
+    this.outcome = outcome;
+  }
+
+  /** Returns how a reply with this error is counted. */
+  public ResponseOutcome outcome() {
+    return outcome;
   }
 
   /** Returns the exact string sent in the {@code error} field. */

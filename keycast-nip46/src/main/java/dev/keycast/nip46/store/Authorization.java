@@ -1,6 +1,9 @@
 package dev.keycast.nip46.store;
 
 import dev.keycast.crypto.PublicKey;
+import dev.keycast.nip46.PermissionSet;
+import dev.keycast.nip46.policy.PolicyEvaluator;
+import dev.keycast.nip46.policy.PolicySubject;
 import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -83,6 +86,18 @@ public record Authorization(
    */
   public boolean hasUsesLeft() {
     return maxUses == null || uses < maxUses;
+  }
+
+  /**
+   * Returns what the policy evaluator needs to know about this authorization and a client of it.
+   *
+   * @param client the requesting client's connection, or {@code null} if it is not connected (a connection to
+   *     another authorization counts as not connected)
+   * @return the subject for {@link PolicyEvaluator#evaluate}
+   */
+  public PolicySubject policySubject(@Nullable ConnectedClient client) {
+    PermissionSet granted = client != null && client.authorizationId() == id ? client.grantedPerms() : null;
+    return new PolicySubject(isRevoked(), expiresAt, userPublicKey, granted);
   }
 
   /** Never shows the connect secret. */

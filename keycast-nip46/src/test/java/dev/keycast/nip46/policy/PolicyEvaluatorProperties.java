@@ -66,7 +66,7 @@ class PolicyEvaluatorProperties {
       @ForAll("policies") Policy policy, @ForAll("perms") PermissionSet granted,
       @ForAll("requests") PolicyRequest request) {
     ConnectedClient client = new ConnectedClient(1, OTHER, granted, NOW);
-    PolicyDecision d = PolicyEvaluator.evaluate(policy, AUTH, client, request, NOW);
+    PolicyDecision d = PolicyEvaluator.evaluate(policy, AUTH.policySubject(client), request, NOW);
     if (d instanceof PolicyDecision.Deny deny) {
       assertThat(REASONS).contains(deny.reason());
       return;
@@ -106,7 +106,7 @@ class PolicyEvaluatorProperties {
       default -> AUTH;
     };
     ConnectedClient client = scenario == 2 ? null : new ConnectedClient(1, OTHER, PermissionSet.all(), NOW);
-    PolicyDecision d = PolicyEvaluator.evaluate(policy, auth, client, request, NOW);
+    PolicyDecision d = PolicyEvaluator.evaluate(policy, auth.policySubject(client), request, NOW);
     boolean gateFree = request.method() == Nip46Method.CONNECT || request.method() == Nip46Method.PING;
     if (scenario < 2 || !gateFree) {
       assertThat(d.isAllowed()).as(scenario + " " + request).isFalse();
@@ -121,8 +121,8 @@ class PolicyEvaluatorProperties {
     } else if (request instanceof PolicyRequest.Encrypt e) {
       texts.add(e.plaintext());
     }
-    PolicyDecision d = PolicyEvaluator.evaluate(policy, AUTH, new ConnectedClient(1, OTHER, PermissionSet.empty(),
-        NOW), request, NOW);
+    PolicyDecision d = PolicyEvaluator.evaluate(policy, AUTH.policySubject(new ConnectedClient(1, OTHER,
+        PermissionSet.empty(), NOW)), request, NOW);
     if (d instanceof PolicyDecision.Deny deny) {
       for (String t : texts) {
         assertThat(deny.reason()).doesNotContain(t);

@@ -38,7 +38,7 @@ class PolicyEvaluatorTest {
   }
 
   private PolicyDecision eval(Policy p, Authorization a, @Nullable ConnectedClient c, PolicyRequest r) {
-    return PolicyEvaluator.evaluate(p, a, c, r, NOW);
+    return PolicyEvaluator.evaluate(p, a.policySubject(c), r, NOW);
   }
 
   private static PolicyRequest sign(int kind, String content) {

@@ -2,6 +2,7 @@ package dev.keycast.nip46.server.internal;
 
 import dev.keycast.crypto.SignedEvent;
 import dev.keycast.nip46.Filter;
+import dev.keycast.nip46.Nip46Envelope;
 import dev.keycast.nip46.relay.RelayListener;
 import dev.keycast.nip46.relay.RelayPool;
 import dev.keycast.nip46.relay.RelayPoolConfig;
@@ -122,13 +123,13 @@ public final class RelayPoolTransport implements RelayTransport {
       return List.of();
     }
     if (signerPubkeysHex.size() > KEYS_PER_SUBSCRIPTION * MAX_KEYED_SUBSCRIPTIONS) {
-      return List.of(List.of(Filter.builder().kinds(24133).since(since).build()));
+      return List.of(List.of(Filter.builder().kinds(Nip46Envelope.KIND).since(since).build()));
     }
     List<String> sorted = new ArrayList<>(new TreeSet<>(signerPubkeysHex));
     List<List<Filter>> out = new ArrayList<>();
     for (int from = 0; from < sorted.size(); from += KEYS_PER_SUBSCRIPTION) {
       List<String> chunk = sorted.subList(from, Math.min(sorted.size(), from + KEYS_PER_SUBSCRIPTION));
-      out.add(List.of(Filter.builder().kinds(24133).tag('p', chunk).since(since).build()));
+      out.add(List.of(Filter.builder().kinds(Nip46Envelope.KIND).tag('p', chunk).since(since).build()));
     }
     return out;
   }

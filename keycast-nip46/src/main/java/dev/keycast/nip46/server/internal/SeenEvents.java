@@ -15,7 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safe. One {@link ReentrantLock} guards a {@link LinkedHashMap} in insertion order; the critical
  * section is a hash lookup plus amortised O(1) eviction, never I/O, so relay listener threads may call it.
  */
-public final class SeenEvents {
+final class SeenEvents {
   private final int capacity;
   private final long windowSeconds;
   private final ReentrantLock lock = new ReentrantLock();

@@ -30,7 +30,7 @@ import java.util.function.LongSupplier;
  * @param <K> key type
  * @param <V> value type
  */
-public final class SingleFlightCache<K, V> {
+final class SingleFlightCache<K, V> {
 
   private record Timed<V>(Optional<V> value, long expiresAtNanos, long generation) {}
 

@@ -2,7 +2,7 @@ package dev.keycast.nip46.server.internal;
 
 import dev.keycast.nip46.server.BunkerStats;
 import dev.keycast.nip46.server.BunkerStatsCounter;
-import dev.keycast.nip46.server.RejectReason;
+import dev.keycast.nip46.server.EventRejectReason;
 import dev.keycast.nip46.server.ResponseOutcome;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -25,20 +25,20 @@ public final class StatsRecorder implements BunkerStatsCounter {
 
   private final BunkerStatsCounter delegate;
   private final LongAdder accepted = new LongAdder();
-  private final EnumMap<RejectReason, LongAdder> rejected = new EnumMap<>(RejectReason.class);
+  private final EnumMap<EventRejectReason, LongAdder> rejected = new EnumMap<>(EventRejectReason.class);
   private final ConcurrentHashMap<String, EnumMap<ResponseOutcome, LongAdder>> responses = new ConcurrentHashMap<>();
   private volatile boolean warned;
 
   /** @param delegate the embedder's hook (guarded), or {@link BunkerStatsCounter#disabled()} */
   public StatsRecorder(BunkerStatsCounter delegate) {
     this.delegate = delegate;
-    for (RejectReason r : RejectReason.values()) {
+    for (EventRejectReason r : EventRejectReason.values()) {
       rejected.put(r, new LongAdder()); // filled once here, read-only afterwards: safe to share
     }
   }
 
   @Override
-  public void recordRejected(RejectReason reason) {
+  public void recordRejected(EventRejectReason reason) {
     rejected.get(reason).increment();
     try {
       delegate.recordRejected(reason);
@@ -78,7 +78,7 @@ public final class StatsRecorder implements BunkerStatsCounter {
 
   /** Returns a snapshot; may be an inconsistent view across counters. Never blocks. */
   public BunkerStats snapshot() {
-    Map<RejectReason, Long> r = new EnumMap<>(RejectReason.class);
+    Map<EventRejectReason, Long> r = new EnumMap<>(EventRejectReason.class);
     rejected.forEach((k, v) -> r.put(k, v.sum()));
     Map<String, Map<ResponseOutcome, Long>> resp = new HashMap<>();
     responses.forEach((method, byOutcome) -> {

@@ -1,0 +1,140 @@
+package dev.keycast.nip46;
+
+import dev.keycast.crypto.Nip04Cipher;
+import dev.keycast.crypto.Nip44Cipher;
+import dev.keycast.crypto.Nip44ConversationKeyCache;
+import dev.keycast.crypto.NostrEvents;
+import dev.keycast.crypto.PublicKey;
+import dev.keycast.crypto.SchnorrSigner;
+import dev.keycast.crypto.SecretKey;
+import dev.keycast.crypto.SignedEvent;
+import dev.keycast.crypto.UnsignedEvent;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Seals and opens the kind-{@value #KIND} events that carry NIP-46 bodies, for both sides: the body is encrypted to
+ * the peer (NIP-44 v2, or legacy NIP-04, recognised by its {@code ?iv=} suffix) and the event is signed by the
+ * sender, addressed with a {@code ["p", peer]} tag. The server, the client and the {@code nostrconnect://} flow all
+ * seal and open through this class.
+ *
+ * <p>Thread-safe: the only state is a shared cache of NIP-44 conversation keys. Every method that takes a key is
+ * CPU-bound (ECDH, ciphers, Schnorr signing): call it on a crypto executor, never on a relay I/O thread and not
+ * directly on a virtual thread (JNI pins its carrier). Never blocks otherwise.
+ */
+public final class Nip46Envelope {
+  /** The NIP-46 event kind. */
+  public static final int KIND = 24133;
+
+  /** The encryption scheme of a kind-24133 content. */
+  public enum Scheme {
+    /** NIP-44 version 2 (the default). */
+    NIP44,
+    /** Legacy NIP-04 (AES-CBC, content ending in {@code ?iv=...}). */
+    NIP04;
+
+    /**
+     * Detects the scheme of a content. Never blocks.
+     *
+     * @param content an event's content
+     * @return NIP-04 when it contains {@code ?iv=}, otherwise NIP-44
+     */
+    public static Scheme of(String content) {
+      return Nip04Cipher.looksLikeNip04(content) ? NIP04 : NIP44;
+    }
+  }
+
+  private final Nip44ConversationKeyCache conversationKeys;
+
+  /**
+   * @param conversationKeys the conversation-key cache to use (may be shared)
+   */
+  public Nip46Envelope(Nip44ConversationKeyCache conversationKeys) {
+    this.conversationKeys = conversationKeys;
+  }
+
+  /**
+   * Returns the key under which copies of one event count as the same event: its id <em>and</em> signature. The
+   * id alone would let someone who saw a request on one relay publish a copy with the same id and a garbage
+   * signature on another relay first, and so suppress the genuine one. Never blocks.
+   *
+   * @param event an event (verified or not)
+   * @return the dedupe key
+   */
+  public static String dedupeKey(SignedEvent event) {
+    return event.id() + event.sig();
+  }
+
+  /**
+   * Decrypts a content. CPU-bound.
+   *
+   * @param scheme the scheme the content is in
+   * @param content the ciphertext
+   * @param ours our secret key
+   * @param theirs the peer's public key
+   * @return the plaintext
+   * @throws GeneralSecurityException if the content does not decrypt (bad base64, MAC, padding, key)
+   */
+  public String decrypt(Scheme scheme, String content, SecretKey ours, PublicKey theirs)
+      throws GeneralSecurityException {
+    return switch (scheme) {
+      case NIP44 -> Nip44Cipher.decrypt(content, conversationKeys.get(ours, theirs));
+      case NIP04 -> Nip04Cipher.decrypt(content, ours, theirs);
+    };
+  }
+
+  /**
+   * Encrypts a plaintext. CPU-bound.
+   *
+   * @param scheme the scheme to use
+   * @param plaintext the text
+   * @param ours our secret key
+   * @param theirs the peer's public key
+   * @return the ciphertext
+   * @throws GeneralSecurityException if a key is invalid
+   */
+  public String encrypt(Scheme scheme, String plaintext, SecretKey ours, PublicKey theirs)
+      throws GeneralSecurityException {
+    return switch (scheme) {
+      case NIP44 -> Nip44Cipher.encrypt(plaintext, conversationKeys.get(ours, theirs));
+      case NIP04 -> Nip04Cipher.encrypt(plaintext, ours, theirs);
+    };
+  }
+
+  /**
+   * Opens an event addressed to us: decrypts its content, in the scheme it uses, from its author. Does not verify
+   * the signature (see {@link NostrEvents#verify}). CPU-bound.
+   *
+   * @param event the event
+   * @param ours our secret key
+   * @return the plaintext body
+   * @throws GeneralSecurityException if the author key is invalid or the content does not decrypt
+   */
+  public String open(SignedEvent event, SecretKey ours) throws GeneralSecurityException {
+    return decrypt(Scheme.of(event.content()), event.content(), ours, PublicKey.fromHex(event.pubkey()));
+  }
+
+  /**
+   * Seals a body: encrypts it to {@code to} and signs the kind-{@value #KIND} event carrying it, tagged
+   * {@code ["p", to]} followed by {@code extraTags}. CPU-bound.
+   *
+   * @param scheme the encryption scheme
+   * @param body the plaintext body (a request or response JSON)
+   * @param ours the sender's secret key (encrypts)
+   * @param signer the signer for the same key (signs; its public key is the event's author)
+   * @param to the recipient
+   * @param createdAtSeconds the event's {@code created_at}, in Unix seconds
+   * @param extraTags tags after the {@code p} tag (for example {@code ["e", requestId]} on a reply)
+   * @return the signed event
+   * @throws GeneralSecurityException if a key is invalid
+   */
+  public SignedEvent seal(Scheme scheme, String body, SecretKey ours, SchnorrSigner signer, PublicKey to,
+      long createdAtSeconds, List<List<String>> extraTags) throws GeneralSecurityException {
+    String content = encrypt(scheme, body, ours, to);
+    List<List<String>> tags = new ArrayList<>(1 + extraTags.size());
+    tags.add(List.of("p", to.toHex()));
+    tags.addAll(extraTags);
+    return NostrEvents.sign(new UnsignedEvent(signer.publicKey(), createdAtSeconds, KIND, tags, content), signer);
+  }
+}

@@ -1,0 +1,557 @@
+package dev.keycast.nip46.bunker;
+
+import dev.keycast.crypto.Nip44ConversationKeyCache;
+import dev.keycast.nip46.Nip46Envelope;
+import dev.keycast.nip46.policy.Policies;
+import dev.keycast.nip46.policy.Policy;
+import dev.keycast.nip46.relay.RelayPoolConfig;
+import dev.keycast.nip46.relay.RelayState;
+import dev.keycast.nip46.server.ApprovalHook;
+import dev.keycast.nip46.server.BunkerHealth;
+import dev.keycast.nip46.server.BunkerStats;
+import dev.keycast.nip46.server.BunkerStatsCounter;
+import dev.keycast.nip46.server.IntakeLimits;
+import dev.keycast.nip46.server.RequestHandler;
+import dev.keycast.nip46.server.internal.AuthorizationCache;
+import dev.keycast.nip46.server.internal.AuthorizationWatcher;
+import dev.keycast.nip46.server.internal.BatchingAuditLog;
+import dev.keycast.nip46.server.internal.DefaultRequestHandler;
+import dev.keycast.nip46.server.internal.Pipeline;
+import dev.keycast.nip46.server.internal.RelayPoolTransport;
+import dev.keycast.nip46.server.internal.RelayTransport;
+import dev.keycast.nip46.server.internal.StatsRecorder;
+import dev.keycast.nip46.store.AuditLog;
+import dev.keycast.nip46.store.AuthorizationStore;
+import dev.keycast.nip46.store.KeyStore;
+import dev.keycast.nip46.store.KeycastDatabase;
+import dev.keycast.nip46.store.StoreException;
+import dev.keycast.queue.CpuExecutor;
+import dev.keycast.queue.CpuExecutorConfig;
+import dev.keycast.queue.WorkQueueConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The NIP-46 signer daemon ("bunker"), embeddable: listens on relays for kind-24133 requests addressed to the
+ * bunker keys of the store's authorizations, and answers each one exactly once.
+ *
+ * <pre>{@code
+ * try (KeycastDatabase db = KeycastDatabase.open(url, keyEncryption);
+ *      Bunker bunker = Bunker.builder()
+ *          .database(db)
+ *          .relays(List.of("wss://relay.example"))
+ *          .build()
+ *          .start()) {
+ *   ... bunker.health(), bunker.stats() ...
+ * }
+ * }</pre>
+ *
+ * <h2>Pipeline and threads</h2>
+ * The request path is a pipeline of named stages: intake on relay I/O threads (size, kind, recipient, age, dedupe;
+ * then a non-blocking offer to a bounded work queue), then on queue workers (virtual threads) verify, authorize
+ * (flood guard, signer key through a single-flight cache, the policy's rate limit), decrypt, policy, handle (the
+ * {@link RequestHandler}), seal and publish: the reply in the request's scheme (NIP-44 or NIP-04), tagged
+ * {@code ["p", client]} and {@code ["e", request]}, on the relays the request came from plus the authorization's
+ * relays. A full queue is answered at once with an encrypted {@code overloaded, retry later}, computed in a
+ * separate bounded overflow lane (refusals are buffered, not dropped), and counted. Every CPU-bound step runs on
+ * the {@link CpuExecutor}. A poller (one virtual thread) reads the store's changes every {@code pollInterval},
+ * once, for both the cache and the subscription {@code {"kinds":[24133],"#p":[signer keys],"since":now-30}}. See
+ * {@code docs/nip46.md}.
+ *
+ * <p>Thread-safe. {@link #start()} and {@link #close()} are called once each; {@link #health()} and
+ * {@link #stats()} from any thread at any time.
+ */
+public final class Bunker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Bunker.class);
+  private static final int AUDIT_BUFFER = 8192;
+  private static final int CONVERSATION_KEYS = 10_000;
+
+  private final AuthorizationStore authorizations;
+  private final BatchingAuditLog audit;
+  private final AuthorizationCache cache;
+  private final AuthorizationWatcher watcher;
+  private final CpuExecutor cpu;
+  private final Pipeline pipeline;
+  private final RelayTransport transport;
+  private final StatsRecorder stats;
+  private final Clock clock;
+  private final Duration pollInterval;
+  private final Duration shutdownDeadline;
+  private final List<String> relayUrls;
+  private final Set<String> signerKeys = ConcurrentHashMap.newKeySet();
+  private final ReentrantLock applyLock = new ReentrantLock();
+  private volatile boolean started;
+  private volatile boolean closed;
+  private volatile @Nullable Thread poller;
+
+  private Bunker(Builder b) {
+    AuthorizationStore store = Objects.requireNonNull(b.authorizations);
+    this.authorizations = store;
+    this.clock = b.clock;
+    this.pollInterval = b.pollInterval;
+    this.shutdownDeadline = b.shutdownDeadline;
+    this.relayUrls = List.copyOf(b.relays);
+    this.stats = new StatsRecorder(b.statsCounter);
+    this.cache = AuthorizationCache.builder(store, Objects.requireNonNull(b.keys))
+        .policies(b.policies)
+        .watched()
+        .build();
+    this.watcher = new AuthorizationWatcher(store, cache, clock);
+    this.cpu = CpuExecutor.start(b.cpuConfig);
+    // The audit write leaves the request path: batched by one writer thread (see BatchingAuditLog).
+    this.audit = new BatchingAuditLog(Objects.requireNonNull(b.audit), AUDIT_BUFFER);
+    try {
+      Nip46Envelope envelope = new Nip46Envelope(new Nip44ConversationKeyCache(CONVERSATION_KEYS));
+      RequestHandler handler = b.handler;
+      boolean enforcePolicy = handler == null;
+      if (handler == null) {
+        handler = Objects.requireNonNull(b.decorator.apply(DefaultRequestHandler.builder(store, audit, cache, cpu,
+                envelope)
+            .approvalHook(b.approvalHook)
+            .clock(clock)
+            .build()), "decorateHandler returned null");
+      }
+      this.transport = b.transportFactory.apply(b);
+      this.pipeline = Pipeline.builder()
+          .intake(b.limits, signerKeys::contains)
+          .handler(handler, enforcePolicy, audit)
+          .resources(cache, cpu, envelope)
+          .stats(stats)
+          .transport(transport)
+          .clock(clock)
+          .queues(b.queueConfig, b.overflowConcurrency, b.overflowCapacity)
+          .build();
+    } catch (RuntimeException e) {
+      audit.close();
+      cpu.close();
+      throw e;
+    }
+  }
+
+  /** Returns a new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Loads the authorizations, subscribes, connects to the relays (asynchronously: relays that are down are retried
+   * with backoff) and starts the poller. Blocks for the initial store queries.
+   *
+   * @return this
+   * @throws StoreException if the store cannot be read at start
+   * @throws IllegalStateException if already started or closed
+   */
+  public Bunker start() {
+    if (started || closed) {
+      throw new IllegalStateException("start() may be called once, before close()");
+    }
+    refreshSubscription();
+    transport.start(pipeline::onEvent);
+    started = true;
+    applyServed(Objects.requireNonNull(watcher.poll(true))); // now that the transport runs: adds the relays
+    transport.subscribe(Set.copyOf(signerKeys));
+    Thread t = Thread.ofVirtual().name("keycast-bunker-poller").start(this::pollLoop);
+    poller = t;
+    LOG.info("bunker started: {} relay(s), {} signer key(s)", relayUrls.size(), signerKeys.size());
+    return this;
+  }
+
+  private void pollLoop() {
+    boolean warned = false;
+    while (!closed) {
+      try {
+        Thread.sleep(pollInterval);
+      } catch (InterruptedException e) {
+        return;
+      }
+      try {
+        AuthorizationWatcher.Served served = watcher.poll(false);
+        if (served != null) {
+          applyServed(served);
+        }
+        if (warned) {
+          LOG.info("store reachable again");
+          warned = false;
+        }
+      } catch (RuntimeException e) {
+        if (!warned) {
+          LOG.warn("store poll failed (will keep trying): {}", e.toString());
+          warned = true;
+        }
+      }
+    }
+  }
+
+  /**
+   * Reads what changed in the authorizations (all of them the first time) and updates the subscription if the set
+   * of signer keys changed. Blocks for one or two store queries. Normally the poller does this;
+   * {@link NostrConnectFlow} calls it so a new authorization is served before its client is told about it.
+   *
+   * @throws StoreException if the store fails
+   */
+  void refreshSubscription() {
+    applyServed(Objects.requireNonNull(watcher.poll(true)));
+  }
+
+  private void applyServed(AuthorizationWatcher.Served served) {
+    // Serializes the poller and the nostrconnect flow, so subscriptions are applied in order (as before the split).
+    applyLock.lock();
+    try {
+      applyServedLocked(served);
+    } finally {
+      applyLock.unlock();
+    }
+  }
+
+  private void applyServedLocked(AuthorizationWatcher.Served served) {
+    if (started && !closed) {
+      transport.addRelays(served.relays()); // listen where the authorizations' clients talk
+    }
+    Set<String> keys = served.signerKeys();
+    if (!keys.equals(signerKeys)) {
+      signerKeys.addAll(keys);
+      signerKeys.retainAll(keys);
+      if (started && !closed) {
+        transport.subscribe(keys);
+      }
+      LOG.info("now serving {} signer key(s)", keys.size());
+    }
+  }
+
+  /**
+   * Stops gracefully: stops intake (new events are answered {@code shutting down} where possible), lets the queue
+   * drain within the shutdown deadline, answers leftovers and pending approvals with {@code shutting down}, then
+   * closes the relays and the CPU executor. Blocks up to about twice the deadline. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Thread p = poller;
+    if (p != null) {
+      p.interrupt();
+    }
+    pipeline.shutdown(shutdownDeadline);
+    audit.close();
+    transport.close();
+    cpu.close();
+    LOG.info("bunker stopped");
+  }
+
+  /**
+   * Returns a health snapshot. May do I/O: one cheap database query (the change version).
+   *
+   * @return the snapshot
+   */
+  public BunkerHealth health() {
+    boolean db;
+    try {
+      authorizations.changeVersion();
+      db = true;
+    } catch (RuntimeException e) {
+      db = false;
+    }
+    Map<String, RelayState> relays = transport.status();
+    int connected = (int) relays.values().stream().filter(RelayState.CONNECTED::equals).count();
+    int depth = pipeline.queueDepth();
+    int capacity = pipeline.queueCapacity();
+    BunkerHealth.Status status;
+    if (closed || !started || !db || connected == 0) {
+      status = BunkerHealth.Status.DOWN;
+    } else if (connected < relays.size() || depth * 10 >= capacity * 9) {
+      status = BunkerHealth.Status.DEGRADED;
+    } else {
+      status = BunkerHealth.Status.UP;
+    }
+    return new BunkerHealth(status, relays, connected, db, depth, capacity, pipeline.busyWorkers(),
+        pipeline.pendingCount(), signerKeys.size(), clock.instant());
+  }
+
+  /** Returns the counters since start; never blocks. */
+  public BunkerStats stats() {
+    return stats.snapshot();
+  }
+
+  /** Returns how many authorization (bunker key) loads the cache ran. Never blocks. */
+  public long signerLoadCount() {
+    return cache.signerLoadCount();
+  }
+
+  /** Returns how many store loads the cache ran in all (authorizations, clients, user keys). Never blocks. */
+  public long loadCount() {
+    return cache.loadCount();
+  }
+
+  /** Returns the CPU executor where every CPU-bound step runs (for its gauges). */
+  public CpuExecutor cpuExecutor() {
+    return cpu;
+  }
+
+  /** Returns the cache over the stores (for {@link NostrConnectFlow} and tests). */
+  AuthorizationCache authorizationCache() {
+    return cache;
+  }
+
+  /** Returns the authorization store. */
+  AuthorizationStore authorizationStore() {
+    return authorizations;
+  }
+
+  /** Returns the relay transport (for {@link NostrConnectFlow}). */
+  RelayTransport transport() {
+    return transport;
+  }
+
+  /** Test seam: feeds raw event JSON to the intake as if a relay had delivered it. */
+  void acceptRaw(String relayUrl, String eventJson) {
+    pipeline.onRawEvent(relayUrl, eventJson);
+  }
+
+  /** Returns the configured relay URLs. */
+  public List<String> relayUrls() {
+    return relayUrls;
+  }
+
+  /** Returns the signer (bunker) keys currently subscribed to, as lowercase hex. */
+  public Set<String> signerKeys() {
+    return Set.copyOf(signerKeys);
+  }
+
+  /**
+   * Builds a {@link Bunker}. Not thread-safe. Setters refuse to be called twice where that would hide a mistake.
+   */
+  public static final class Builder {
+    private @Nullable AuthorizationStore authorizations;
+    private @Nullable KeyStore keys;
+    private @Nullable AuditLog audit;
+    private List<String> relays = List.of();
+    private @Nullable RequestHandler handler;
+    private UnaryOperator<RequestHandler> decorator = UnaryOperator.identity();
+    private boolean decorated;
+    private ApprovalHook approvalHook = ApprovalHook.policyOnly();
+    private Function<String, Optional<Policy>> policies = Policies::builtIn;
+    private boolean policiesSet;
+    private WorkQueueConfig queueConfig = WorkQueueConfig.builder().name("keycast-bunker").build();
+    private CpuExecutorConfig cpuConfig = CpuExecutorConfig.builder().name("keycast-crypto").build();
+    private IntakeLimits limits = IntakeLimits.defaults();
+    private BunkerStatsCounter statsCounter = BunkerStatsCounter.disabled();
+    private Duration shutdownDeadline = Duration.ofSeconds(5);
+    private Duration pollInterval = Duration.ofSeconds(1);
+    private Clock clock = Clock.systemUTC();
+    private int overflowConcurrency = 16;
+    private int overflowCapacity = 16_384;
+    private RelayPoolConfig relayPoolConfig = RelayPoolConfig.defaults();
+    private Function<Builder, RelayTransport> transportFactory =
+        b -> new RelayPoolTransport(b.relays, b.limits.maxEventChars(), b.relayPoolConfig);
+
+    private Builder() {}
+
+    /**
+     * Uses a database's stores (authorizations, keys, audit log).
+     *
+     * @throws IllegalStateException if stores were already set
+     */
+    public Builder database(KeycastDatabase db) {
+      stores(db.authorizations(), db.keys(), db.audit());
+      if (!policiesSet) {
+        this.policies = db.policies()::resolve;
+      }
+      return this;
+    }
+
+    /**
+     * Uses these stores (for embedders with their own implementations).
+     *
+     * @throws IllegalStateException if stores were already set
+     */
+    public Builder stores(AuthorizationStore authorizations, KeyStore keys, AuditLog audit) {
+      if (this.authorizations != null) {
+        throw new IllegalStateException("stores were already set");
+      }
+      this.authorizations = Objects.requireNonNull(authorizations, "authorizations");
+      this.keys = Objects.requireNonNull(keys, "keys");
+      this.audit = Objects.requireNonNull(audit, "audit");
+      return this;
+    }
+
+    /** @param relayUrls the relays to listen and reply on ({@code ws://} or {@code wss://}), at least one */
+    public Builder relays(List<String> relayUrls) {
+      this.relays = List.copyOf(relayUrls);
+      return this;
+    }
+
+    /**
+     * Replaces the default handler. The pipeline then applies only the rate limits before it: the policy stage
+     * (revocation, expiry, connection, perms, content rules) belongs to the default handler, and a replacing
+     * handler decides itself. To add behaviour around the default handler, use {@link #decorateHandler}.
+     *
+     * @throws IllegalStateException if a handler or decorator was already set
+     */
+    public Builder handler(RequestHandler handler) {
+      if (this.handler != null || decorated) {
+        throw new IllegalStateException("handler or decorateHandler was already set");
+      }
+      this.handler = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * Wraps the default handler: {@code decorator} receives it (with its approval hook, the bunker's CPU executor,
+     * cache and batched audit log) and returns the handler the pipeline runs. The policy stage still runs before
+     * it. The decorated handler is called on queue workers and must be thread-safe.
+     *
+     * @param decorator returns a handler that delegates to the one it is given for what it does not change
+     * @throws IllegalStateException if a handler or decorator was already set
+     */
+    public Builder decorateHandler(UnaryOperator<RequestHandler> decorator) {
+      if (this.handler != null || decorated) {
+        throw new IllegalStateException("handler or decorateHandler was already set");
+      }
+      this.decorator = Objects.requireNonNull(decorator, "decorator");
+      this.decorated = true;
+      return this;
+    }
+
+    /** @param hook the default handler's approval hook (default: {@link ApprovalHook#policyOnly()}) */
+    public Builder approvalHook(ApprovalHook hook) {
+      this.approvalHook = Objects.requireNonNull(hook, "hook");
+      return this;
+    }
+
+    /**
+     * @param resolver how policy names resolve (default: the database's {@code policies()::resolve} with
+     *     {@link #database}, else built-in policies)
+     */
+    public Builder policies(Function<String, Optional<Policy>> resolver) {
+      this.policies = Objects.requireNonNull(resolver, "resolver");
+      this.policiesSet = true;
+      return this;
+    }
+
+    /** @param config the work queue (workers, capacity, stuck threshold, stats); its onAbandoned is replaced */
+    public Builder workQueue(WorkQueueConfig config) {
+      this.queueConfig = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** @param config the CPU executor the bunker creates and owns */
+    public Builder cpuExecutor(CpuExecutorConfig config) {
+      this.cpuConfig = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** @param limits intake limits and the per-client rate limit */
+    public Builder intakeLimits(IntakeLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /** @param counter receives rejections and responses (guarded: its exceptions are logged and ignored) */
+    public Builder statsCounter(BunkerStatsCounter counter) {
+      this.statsCounter = Objects.requireNonNull(counter, "counter");
+      return this;
+    }
+
+    /** @param deadline how long {@link #close()} lets queued work drain (default 5 s) */
+    public Builder shutdownDeadline(Duration deadline) {
+      if (deadline.isNegative()) {
+        throw new IllegalArgumentException("shutdownDeadline must be >= 0");
+      }
+      this.shutdownDeadline = deadline;
+      return this;
+    }
+
+    /** @param interval how often the store's change version is polled (default 1 s) */
+    public Builder pollInterval(Duration interval) {
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("pollInterval must be positive");
+      }
+      this.pollInterval = interval;
+      return this;
+    }
+
+    /**
+     * @param concurrency how many overflow/shutdown replies ({@code overloaded, retry later}, {@code shutting
+     *     down}) are computed at once: the overflow lane's virtual-thread workers (default 16)
+     */
+    public Builder overflowConcurrency(int concurrency) {
+      if (concurrency < 1) {
+        throw new IllegalArgumentException("overflowConcurrency must be >= 1");
+      }
+      this.overflowConcurrency = concurrency;
+      return this;
+    }
+
+    /**
+     * @param capacity how many refused requests may wait in the overflow lane for their error reply (default
+     *     16384); only beyond that is a request dropped without a reply, counted {@code overflow_dropped}. Each
+     *     waiting request holds its event (at most the intake size cap; a typical request takes about 2-3 KB of
+     *     heap, so the default bounds the lane to roughly 50 MB). The default holds the backlog measured in
+     *     bench/e2e/overload.sh, where the relay, not the signer, limits how fast replies leave.
+     */
+    public Builder overflowCapacity(int capacity) {
+      if (capacity < 1) {
+        throw new IllegalArgumentException("overflowCapacity must be >= 1");
+      }
+      this.overflowCapacity = capacity;
+      return this;
+    }
+
+    /**
+     * @param config relay connection settings (timeouts, reconnect backoff); its {@code maxMessageChars} is
+     *     replaced by the intake size cap
+     */
+    public Builder relayPoolConfig(RelayPoolConfig config) {
+      this.relayPoolConfig = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /** @param clock the wall clock (tests) */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Test seam: replaces the relay transport. */
+    Builder transport(Function<Builder, RelayTransport> factory) {
+      this.transportFactory = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
+    /**
+     * Builds (does not connect: call {@link Bunker#start()}).
+     *
+     * @throws IllegalStateException if no stores or no relays were set
+     * @throws IllegalArgumentException if a relay URL is not {@code ws://} or {@code wss://}
+     */
+    public Bunker build() {
+      if (authorizations == null || keys == null || audit == null) {
+        throw new IllegalStateException("set database(...) or stores(...)");
+      }
+      if (relays.isEmpty()) {
+        throw new IllegalStateException("set at least one relay");
+      }
+      for (String r : relays) {
+        if (!(r.startsWith("ws://") || r.startsWith("wss://"))) {
+          throw new IllegalArgumentException("relay must be a ws:// or wss:// URL: " + r);
+        }
+      }
+      return new Bunker(this);
+    }
+  }
+
+}
