@@ -5,7 +5,7 @@
 #
 # Targets: nip19 nip44-decrypt nip04-decrypt nip49-decrypt (keycast-crypto), relay-messages nip46-codec event-json
 # bunker-uri nostrconnect-uri (keycast-nip46); default: all of them, one after the other, --runs 1000000 inputs each.
-# Each target runs in one JVM limited to one processor. Output goes to target/fuzz/<target>/ (log, corpus, crash
+# Each target runs in one JVM pinned to one CPU (taskset) and limited to one processor. Output goes to target/fuzz/<target>/ (log, corpus, crash
 # inputs and Java reproducers); one summary line per target is printed and appended to target/fuzz/summary.tsv.
 # Exit code: 0 when no target found a crash, 1 otherwise.
 set -euo pipefail
@@ -44,6 +44,11 @@ mkdir -p "$out"
 summary="$out/summary.tsv"
 [ -f "$summary" ] || printf 'date\ttarget\truns\tseconds\texec_per_s\tcov\tft\tcorpus\tcrashes\n' > "$summary"
 failed=0
+# At most one core: pin each Jazzer JVM to the last CPU (the fuzzing loop is one thread; JIT and GC threads share it).
+pin=()
+if command -v taskset >/dev/null 2>&1; then
+  pin=(taskset -c "$(( $(nproc) - 1 ))")
+fi
 for t in "${targets[@]}"; do
   read -r module registry <<<"$(module_of "$t")"
   cp="$PWD/$module/target/test-classes:$PWD/$module/target/classes:$(cat "$module/target/fuzz.classpath")"
@@ -55,7 +60,7 @@ for t in "${targets[@]}"; do
   echo "fuzz.sh: $t ($class), $runs inputs, log in $dir/fuzz.log" >&2
   start=$(date +%s)
   set +e
-  nice -n 10 "${java[@]}" com.code_intelligence.jazzer.Jazzer --target_class="$class" \
+  "${pin[@]}" "${java[@]}" com.code_intelligence.jazzer.Jazzer --target_class="$class" \
     --instrumentation_includes='dev.keycast.**:com.fasterxml.jackson.**' \
     --reproducer_path="$dir/artifacts" \
     -runs="$runs" -timeout=10 -rss_limit_mb=3072 -print_final_stats=1 -artifact_prefix="$dir/artifacts/" \

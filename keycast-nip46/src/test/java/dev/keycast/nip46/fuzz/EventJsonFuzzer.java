@@ -1,5 +1,6 @@
 package dev.keycast.nip46.fuzz;
 
+import dev.keycast.crypto.fuzz.FuzzInput;
 import dev.keycast.crypto.SignedEvent;
 import dev.keycast.nip46.EventJson;
 import dev.keycast.nip46.EventTemplate;

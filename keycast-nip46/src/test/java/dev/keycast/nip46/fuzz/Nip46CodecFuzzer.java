@@ -1,5 +1,6 @@
 package dev.keycast.nip46.fuzz;
 
+import dev.keycast.crypto.fuzz.FuzzInput;
 import dev.keycast.nip46.Nip46Codec;
 import dev.keycast.nip46.Nip46FormatException;
 import dev.keycast.nip46.Nip46Request;

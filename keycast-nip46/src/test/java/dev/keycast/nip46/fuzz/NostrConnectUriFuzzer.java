@@ -1,5 +1,6 @@
 package dev.keycast.nip46.fuzz;
 
+import dev.keycast.crypto.fuzz.FuzzInput;
 import dev.keycast.nip46.InvalidConnectUriException;
 import dev.keycast.nip46.NostrConnectUri;
 import java.util.List;

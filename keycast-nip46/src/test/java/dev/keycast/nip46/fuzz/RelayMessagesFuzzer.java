@@ -1,5 +1,6 @@
 package dev.keycast.nip46.fuzz;
 
+import dev.keycast.crypto.fuzz.FuzzInput;
 import dev.keycast.nip46.ClientMessage;
 import dev.keycast.nip46.NostrFormatException;
 import dev.keycast.nip46.RelayMessage;

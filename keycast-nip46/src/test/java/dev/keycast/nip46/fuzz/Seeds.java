@@ -1,14 +1,17 @@
 package dev.keycast.nip46.fuzz;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Valid examples that seed the keycast-nip46 corpora: signed events produced by nostr-tools (the fixtures checked
- * in under keycast-crypto's test resources) and NIP-01/NIP-46 messages built around them.
+ * Valid examples that seed the keycast-nip46 corpora: signed events produced by nostr-tools (the fixtures in
+ * keycast-crypto's test resources, on this module's test classpath through its test jar) and NIP-01/NIP-46 messages
+ * built around them.
  */
 final class Seeds {
   static final String PUBKEY = "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798";
@@ -16,24 +19,16 @@ final class Seeds {
 
   private Seeds() {}
 
-  /** The first {@code limit} events of {@code events.jsonl}, one JSON object each. */
+  /** The first {@code limit} events of nostr-tools' {@code events.jsonl} (keycast-crypto's test jar). */
   static List<String> events(int limit) {
-    Path file = fixtures().resolve("events.jsonl");
-    try (var lines = Files.lines(file)) {
-      return lines.filter(l -> !l.isBlank()).limit(limit).toList();
+    InputStream in = Seeds.class.getResourceAsStream("/fixtures/nostr-tools/events.jsonl");
+    if (in == null) {
+      throw new IllegalStateException("fixtures/nostr-tools/events.jsonl is not on the test classpath");
+    }
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+      return r.lines().filter(l -> !l.isBlank()).limit(limit).toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** The nostr-tools fixtures folder, found from the working directory (a module folder or the repository root). */
-  private static Path fixtures() {
-    Path rel = Path.of("keycast-crypto", "src", "test", "resources", "fixtures", "nostr-tools");
-    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.isDirectory(dir.resolve(rel))) {
-        return dir.resolve(rel);
-      }
-    }
-    throw new IllegalStateException("cannot find " + rel + " above " + Path.of("").toAbsolutePath());
   }
 }
