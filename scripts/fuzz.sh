@@ -27,9 +27,10 @@ done
 
 module_of() {
   case "$1" in
-    nip19|nip44-decrypt|nip04-decrypt|nip49-decrypt) echo "keycast-crypto dev.keycast.crypto.fuzz.CryptoFuzzTargets" ;;
+    nip19|nip44-decrypt|nip04-decrypt|nip49-decrypt)
+      echo "keycast-crypto dev.keycast.crypto.fuzz.CryptoFuzzTargets dev.keycast.**" ;;
     relay-messages|nip46-codec|event-json|bunker-uri|nostrconnect-uri)
-      echo "keycast-nip46 dev.keycast.nip46.fuzz.Nip46FuzzTargets" ;;
+      echo "keycast-nip46 dev.keycast.nip46.fuzz.Nip46FuzzTargets dev.keycast.**:com.fasterxml.jackson.**" ;;
     *) echo "fuzz.sh: unknown target $1" >&2; exit 64 ;;
   esac
 }
@@ -50,10 +51,10 @@ if command -v taskset >/dev/null 2>&1; then
   pin=(taskset -c "$(( $(nproc) - 1 ))")
 fi
 for t in "${targets[@]}"; do
-  read -r module registry <<<"$(module_of "$t")"
+  read -r module registry includes <<<"$(module_of "$t")"
   cp="$PWD/$module/target/test-classes:$PWD/$module/target/classes:$(cat "$module/target/fuzz.classpath")"
   dir="$out/$t"
-  rm -rf "$dir/seeds"
+  rm -rf "$dir/seeds" "$dir/artifacts"  # the corpus stays: a second run starts where the first stopped
   mkdir -p "$dir/corpus" "$dir/artifacts"
   java=("$JAVA_HOME/bin/java" -XX:ActiveProcessorCount=1 -Xmx2g --enable-native-access=ALL-UNNAMED -cp "$cp")
   class="$("${java[@]}" "$registry" "$t" "$dir/seeds")"
@@ -61,9 +62,9 @@ for t in "${targets[@]}"; do
   start=$(date +%s)
   set +e
   "${pin[@]}" "${java[@]}" com.code_intelligence.jazzer.Jazzer --target_class="$class" \
-    --instrumentation_includes='dev.keycast.**:com.fasterxml.jackson.**' \
+    --instrumentation_includes="$includes" \
     --reproducer_path="$dir/artifacts" \
-    -runs="$runs" -timeout=10 -rss_limit_mb=3072 -print_final_stats=1 -artifact_prefix="$dir/artifacts/" \
+    -runs="$runs" -timeout=30 -rss_limit_mb=3072 -print_final_stats=1 -artifact_prefix="$dir/artifacts/" \
     "$dir/corpus" "$dir/seeds" > "$dir/fuzz.log" 2>&1
   rc=$?
   set -e

@@ -31,6 +31,20 @@ public record FuzzTarget(String name, Class<?> fuzzerClass, Body body, Supplier<
     void accept(byte[] input) throws Exception;
   }
 
+  /**
+   * What each target's {@code fuzzerInitialize} does (Jazzer calls it once, before fuzzing): runs the seeds, so that
+   * class loading, Jazzer's instrumentation and static set-up happen outside the per-input timeout.
+   *
+   * @param seeds the target's seeds
+   * @param body its {@code fuzzerTestOneInput}
+   * @throws Exception if a seed fails, which is a finding
+   */
+  public static void warmUp(List<byte[]> seeds, Body body) throws Exception {
+    for (byte[] seed : seeds) {
+      body.accept(seed);
+    }
+  }
+
   /** The name, so that parameterized test runs read well. */
   @Override
   public String toString() {

@@ -34,6 +34,15 @@ public final class Nip04DecryptFuzzer {
   private Nip04DecryptFuzzer() {}
 
   /**
+   * Called once by Jazzer before fuzzing: see {@link FuzzTarget#warmUp}.
+   *
+   * @throws Exception if a seed fails, which is a finding
+   */
+  public static void fuzzerInitialize() throws Exception {
+    FuzzTarget.warmUp(seeds(), Nip04DecryptFuzzer::fuzzerTestOneInput);
+  }
+
+  /**
    * One fuzz input.
    *
    * @param input mode byte and payload

@@ -23,6 +23,15 @@ public final class Nip19Fuzzer {
   private Nip19Fuzzer() {}
 
   /**
+   * Called once by Jazzer before fuzzing: see {@link FuzzTarget#warmUp}.
+   *
+   * @throws Exception if a seed fails, which is a finding
+   */
+  public static void fuzzerInitialize() throws Exception {
+    FuzzTarget.warmUp(seeds(), Nip19Fuzzer::fuzzerTestOneInput);
+  }
+
+  /**
    * One fuzz input.
    *
    * @param input mode byte and payload

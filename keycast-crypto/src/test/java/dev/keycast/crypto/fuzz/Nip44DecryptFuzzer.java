@@ -32,6 +32,15 @@ public final class Nip44DecryptFuzzer {
   private Nip44DecryptFuzzer() {}
 
   /**
+   * Called once by Jazzer before fuzzing: see {@link FuzzTarget#warmUp}.
+   *
+   * @throws Exception if a seed fails, which is a finding
+   */
+  public static void fuzzerInitialize() throws Exception {
+    FuzzTarget.warmUp(seeds(), Nip44DecryptFuzzer::fuzzerTestOneInput);
+  }
+
+  /**
    * One fuzz input.
    *
    * @param input mode byte and payload

@@ -27,6 +27,15 @@ public final class Nip49DecryptFuzzer {
   private Nip49DecryptFuzzer() {}
 
   /**
+   * Called once by Jazzer before fuzzing: see {@link FuzzTarget#warmUp}.
+   *
+   * @throws Exception if a seed fails, which is a finding
+   */
+  public static void fuzzerInitialize() throws Exception {
+    FuzzTarget.warmUp(seeds(), Nip49DecryptFuzzer::fuzzerTestOneInput);
+  }
+
+  /**
    * One fuzz input.
    *
    * @param input mode byte and payload

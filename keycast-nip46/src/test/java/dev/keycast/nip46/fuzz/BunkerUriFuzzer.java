@@ -1,6 +1,7 @@
 package dev.keycast.nip46.fuzz;
 
 import dev.keycast.crypto.fuzz.FuzzInput;
+import dev.keycast.crypto.fuzz.FuzzTarget;
 import dev.keycast.nip46.BunkerUri;
 import dev.keycast.nip46.InvalidConnectUriException;
 import java.util.List;
@@ -12,6 +13,15 @@ import java.util.Locale;
  */
 public final class BunkerUriFuzzer {
   private BunkerUriFuzzer() {}
+
+  /**
+   * Called once by Jazzer before fuzzing: see {@link FuzzTarget#warmUp}.
+   *
+   * @throws Exception if a seed fails, which is a finding
+   */
+  public static void fuzzerInitialize() throws Exception {
+    FuzzTarget.warmUp(seeds(), BunkerUriFuzzer::fuzzerTestOneInput);
+  }
 
   /**
    * One fuzz input.

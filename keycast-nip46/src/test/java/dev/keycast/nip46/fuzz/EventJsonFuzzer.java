@@ -1,6 +1,7 @@
 package dev.keycast.nip46.fuzz;
 
 import dev.keycast.crypto.fuzz.FuzzInput;
+import dev.keycast.crypto.fuzz.FuzzTarget;
 import dev.keycast.crypto.SignedEvent;
 import dev.keycast.nip46.EventJson;
 import dev.keycast.nip46.EventTemplate;
@@ -14,6 +15,15 @@ import java.util.List;
  */
 public final class EventJsonFuzzer {
   private EventJsonFuzzer() {}
+
+  /**
+   * Called once by Jazzer before fuzzing: see {@link FuzzTarget#warmUp}.
+   *
+   * @throws Exception if a seed fails, which is a finding
+   */
+  public static void fuzzerInitialize() throws Exception {
+    FuzzTarget.warmUp(seeds(), EventJsonFuzzer::fuzzerTestOneInput);
+  }
 
   /**
    * One fuzz input.

@@ -1,6 +1,7 @@
 package dev.keycast.nip46.fuzz;
 
 import dev.keycast.crypto.fuzz.FuzzInput;
+import dev.keycast.crypto.fuzz.FuzzTarget;
 import dev.keycast.nip46.Nip46Codec;
 import dev.keycast.nip46.Nip46FormatException;
 import dev.keycast.nip46.Nip46Request;
@@ -16,6 +17,15 @@ import java.util.List;
  */
 public final class Nip46CodecFuzzer {
   private Nip46CodecFuzzer() {}
+
+  /**
+   * Called once by Jazzer before fuzzing: see {@link FuzzTarget#warmUp}.
+   *
+   * @throws Exception if a seed fails, which is a finding
+   */
+  public static void fuzzerInitialize() throws Exception {
+    FuzzTarget.warmUp(seeds(), Nip46CodecFuzzer::fuzzerTestOneInput);
+  }
 
   /**
    * One fuzz input.

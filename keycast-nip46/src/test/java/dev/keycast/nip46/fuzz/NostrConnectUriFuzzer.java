@@ -1,6 +1,7 @@
 package dev.keycast.nip46.fuzz;
 
 import dev.keycast.crypto.fuzz.FuzzInput;
+import dev.keycast.crypto.fuzz.FuzzTarget;
 import dev.keycast.nip46.InvalidConnectUriException;
 import dev.keycast.nip46.NostrConnectUri;
 import java.util.List;
@@ -11,6 +12,15 @@ import java.util.List;
  */
 public final class NostrConnectUriFuzzer {
   private NostrConnectUriFuzzer() {}
+
+  /**
+   * Called once by Jazzer before fuzzing: see {@link FuzzTarget#warmUp}.
+   *
+   * @throws Exception if a seed fails, which is a finding
+   */
+  public static void fuzzerInitialize() throws Exception {
+    FuzzTarget.warmUp(seeds(), NostrConnectUriFuzzer::fuzzerTestOneInput);
+  }
 
   /**
    * One fuzz input.

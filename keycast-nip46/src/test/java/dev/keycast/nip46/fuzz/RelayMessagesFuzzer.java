@@ -1,6 +1,7 @@
 package dev.keycast.nip46.fuzz;
 
 import dev.keycast.crypto.fuzz.FuzzInput;
+import dev.keycast.crypto.fuzz.FuzzTarget;
 import dev.keycast.nip46.ClientMessage;
 import dev.keycast.nip46.NostrFormatException;
 import dev.keycast.nip46.RelayMessage;
@@ -15,6 +16,15 @@ import java.util.List;
  */
 public final class RelayMessagesFuzzer {
   private RelayMessagesFuzzer() {}
+
+  /**
+   * Called once by Jazzer before fuzzing: see {@link FuzzTarget#warmUp}.
+   *
+   * @throws Exception if a seed fails, which is a finding
+   */
+  public static void fuzzerInitialize() throws Exception {
+    FuzzTarget.warmUp(seeds(), RelayMessagesFuzzer::fuzzerTestOneInput);
+  }
 
   /**
    * One fuzz input.
