@@ -64,7 +64,7 @@ for t in "${targets[@]}"; do
   "${pin[@]}" "${java[@]}" com.code_intelligence.jazzer.Jazzer --target_class="$class" \
     --instrumentation_includes="$includes" \
     --reproducer_path="$dir/artifacts" \
-    -runs="$runs" -timeout=30 -rss_limit_mb=3072 -print_final_stats=1 -artifact_prefix="$dir/artifacts/" \
+    -runs="$runs" -max_len=4096 -timeout=30 -rss_limit_mb=3072 -print_final_stats=1 -artifact_prefix="$dir/artifacts/" \
     "$dir/corpus" "$dir/seeds" > "$dir/fuzz.log" 2>&1
   rc=$?
   set -e
