@@ -3,6 +3,7 @@ package dev.keycast.crypto.fuzz;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keycast.crypto.Nip44Cipher;
 import dev.keycast.crypto.Nip44ConversationKey;
+import dev.keycast.crypto.Nip44TestSupport;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -10,10 +11,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
-import javax.crypto.Cipher;
-import javax.crypto.Mac;
-import javax.crypto.spec.ChaCha20ParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Fuzz target for {@link Nip44Cipher#decrypt}: only {@link GeneralSecurityException} escapes, whatever the payload.
@@ -73,39 +70,7 @@ public final class Nip44DecryptFuzzer {
     byte[] nonce = Arrays.copyOf(nonceAndPadded, 32);
     byte[] padded = nonceAndPadded.length > 32 ? Arrays.copyOfRange(nonceAndPadded, 32, nonceAndPadded.length)
         : new byte[0];
-    byte[] keys = hkdfExpand(HexFormat.of().parseHex(KEY_HEX), nonce, 76);
-    Cipher chacha = Cipher.getInstance("ChaCha20");
-    chacha.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(keys, 0, 32, "ChaCha20"),
-        new ChaCha20ParameterSpec(Arrays.copyOfRange(keys, 32, 44), 0));
-    byte[] ciphertext = padded.length == 0 ? new byte[0] : chacha.doFinal(padded);
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(keys, 44, 32, "HmacSHA256"));
-    mac.update(nonce);
-    mac.update(ciphertext);
-    byte[] tag = mac.doFinal();
-    byte[] raw = new byte[1 + 32 + ciphertext.length + 32];
-    raw[0] = 2;
-    System.arraycopy(nonce, 0, raw, 1, 32);
-    System.arraycopy(ciphertext, 0, raw, 33, ciphertext.length);
-    System.arraycopy(tag, 0, raw, 33 + ciphertext.length, 32);
-    return Base64.getEncoder().encodeToString(raw);
-  }
-
-  private static byte[] hkdfExpand(byte[] prk, byte[] info, int length) throws GeneralSecurityException {
-    Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(prk, "HmacSHA256"));
-    byte[] out = new byte[length];
-    byte[] block = new byte[0];
-    for (int i = 1, at = 0; at < length; i++) {
-      mac.update(block);
-      mac.update(info);
-      mac.update((byte) i);
-      block = mac.doFinal();
-      int n = Math.min(block.length, length - at);
-      System.arraycopy(block, 0, out, at, n);
-      at += n;
-    }
-    return out;
+    return Nip44TestSupport.encryptPadded(padded, KEY, nonce);
   }
 
   /** NIP-44 {@code calc_padded_len}, for building well-padded seeds (short plaintexts only). */
