@@ -7,11 +7,23 @@ import javax.crypto.Mac;
 import javax.crypto.spec.ChaCha20ParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
-/** Builds NIP-44 payloads from arbitrary padded plaintexts (valid MAC), to test the padding checks. */
-final class Nip44TestSupport {
+/**
+ * Builds NIP-44 payloads from arbitrary padded plaintexts (valid MAC), to test the padding checks; public for the
+ * {@code nip44-decrypt} fuzz target.
+ */
+public final class Nip44TestSupport {
   private Nip44TestSupport() {}
 
-  static String encryptPadded(byte[] padded, Nip44ConversationKey key, byte[] nonce) throws java.security.GeneralSecurityException {
+  /**
+   * Seals a padded plaintext as NIP-44 v2 does, whatever its length prefix and padding say.
+   *
+   * @param padded the padded plaintext
+   * @param key the conversation key
+   * @param nonce the 32-byte nonce
+   * @return the base64 payload
+   * @throws java.security.GeneralSecurityException if the JDK's ChaCha20 or HMAC fails
+   */
+  public static String encryptPadded(byte[] padded, Nip44ConversationKey key, byte[] nonce) throws java.security.GeneralSecurityException {
     byte[] keys = Nip44Cipher.messageKeys(key.bytes(), nonce);
     Cipher c = Cipher.getInstance("ChaCha20");
     c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(keys, 0, 32, "ChaCha20"),

@@ -1,0 +1,21 @@
+package dev.keycast.crypto.fuzz;
+
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The smoke run of each keycast-crypto fuzz target inside {@code ./test} (seeds and 2,000 mutants, seconds); the
+ * long coverage-guided runs are {@code scripts/fuzz.sh} (docs/fuzzing.md).
+ */
+class CryptoFuzzSmokeTest {
+  static List<FuzzTarget> targets() {
+    return CryptoFuzzTargets.TARGETS;
+  }
+
+  @ParameterizedTest
+  @MethodSource("targets")
+  void target_seedsAndMutants_onlyDeclaredExceptions(FuzzTarget target) {
+    target.smoke(2000);
+  }
+}
