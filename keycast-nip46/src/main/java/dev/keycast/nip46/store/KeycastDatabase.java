@@ -357,6 +357,7 @@ public final class KeycastDatabase implements AutoCloseable {
       try {
         Jdbi writer;
         Jdbi reader;
+        HikariDataSource migrator;
         if (dialect == Dialect.SQLITE) {
           boolean memory = jdbcUrl.contains(":memory:") || jdbcUrl.contains("mode=memory");
           if (!memory) {
@@ -364,6 +365,7 @@ public final class KeycastDatabase implements AutoCloseable {
           }
           HikariDataSource w = pool(sqlite(true), "keycast-sqlite-writer", 1, connTimeout, memory);
           pools.add(w);
+          migrator = w;
           writer = Jdbi.create(w);
           if (memory) {
             reader = writer; // an in-memory database exists only on its one connection
@@ -391,6 +393,7 @@ public final class KeycastDatabase implements AutoCloseable {
           hc.addDataSourceProperty("tcpKeepAlive", "true");
           HikariDataSource p = StoreErrors.run("connect", () -> new HikariDataSource(hc));
           pools.add(p);
+          migrator = p;
           writer = Jdbi.create(p);
           reader = writer;
         }
@@ -398,7 +401,7 @@ public final class KeycastDatabase implements AutoCloseable {
           enableWal(writer);
         }
         StoreContext ctx = new StoreContext(writer, reader, dialect, keyEncryption, c);
-        int version = StoreErrors.run("migrate schema", () -> Migrations.migrate(writer, dialect, c.millis()));
+        int version = StoreErrors.run("migrate schema", () -> Migrations.migrate(migrator, dialect));
         verifyKeyEncryption(ctx);
         LOG.info("opened {} database (schema version {})", dialect.name().toLowerCase(Locale.ROOT),
             version);
