@@ -6,13 +6,10 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.MigrationInfo;
-import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.MigrationVersion;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -79,10 +76,12 @@ public final class Migrations {
   }
 
   private static int migrateOnce(DataSource dataSource, Dialect dialect) {
-    Integer legacy = legacyVersion(dataSource);
-    if (legacy != null && legacy > LATEST_VERSION) {
-      throw newer(legacy);
+    Versions found = versions(dataSource);
+    // Flyway itself would ignore migrations newer than its scripts and carry on: refuse them here.
+    if (found.newest() > LATEST_VERSION) {
+      throw newer(found.newest());
     }
+    Integer legacy = found.legacy();
     Flyway flyway = Flyway.configure(Migrations.class.getClassLoader())
         .dataSource(dataSource)
         .locations("classpath:dev/keycast/nip46/store/migrations/" + dialect.resourceDir())
@@ -93,13 +92,6 @@ public final class Migrations {
         .baselineDescription("schema of the hand-written runner") // no quote: Flyway does not escape it
         .loggers("slf4j")
         .load();
-    MigrationInfo[] applied = flyway.info().applied();
-    Arrays.stream(applied)
-        .filter(i -> i.getState() == MigrationState.FUTURE_SUCCESS || i.getState() == MigrationState.FUTURE_FAILED)
-        .findFirst()
-        .ifPresent(i -> {
-          throw newer(i.getVersion().getMajor().intValue());
-        });
     int count = flyway.migrate().migrationsExecuted;
     if (count > 0) {
       LOG.info("applied {} database migration(s), schema version {}", count, LATEST_VERSION);
@@ -112,21 +104,34 @@ public final class Migrations {
         + " is newer than this Keycast supports (" + LATEST_VERSION + "); upgrade Keycast");
   }
 
-  /** The old runner's version, or null when the database has no such table (new, or already on Flyway). */
-  private static @Nullable Integer legacyVersion(DataSource dataSource) {
-    try (Connection c = dataSource.getConnection()) {
-      if (!hasTable(c, "flyway_schema_history") && hasTable(c, LEGACY_TABLE)) {
-        try (Statement s = c.createStatement();
-            ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM " + LEGACY_TABLE)) {
+  /**
+   * What the database records: the old runner's version when it has no Flyway history yet (else null), and the
+   * newest version applied by either (0 for a new database). One connection, two small queries.
+   */
+  private static Versions versions(DataSource dataSource) {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      if (hasTable(c, "flyway_schema_history")) {
+        int newest = 0;
+        try (ResultSet rs = s.executeQuery("SELECT version FROM flyway_schema_history WHERE version IS NOT NULL")) {
+          while (rs.next()) {
+            newest = Math.max(newest, MigrationVersion.fromVersion(rs.getString(1)).getMajor().intValue());
+          }
+        }
+        return new Versions(null, newest);
+      }
+      if (hasTable(c, LEGACY_TABLE)) {
+        try (ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM " + LEGACY_TABLE)) {
           rs.next();
-          return rs.getInt(1);
+          return new Versions(rs.getInt(1), rs.getInt(1));
         }
       }
-      return null;
+      return new Versions(null, 0);
     } catch (SQLException e) {
-      throw new FlywayException("cannot read the legacy schema version: " + e.getMessage(), e);
+      throw new FlywayException("cannot read the schema version: " + e.getMessage(), e);
     }
   }
+
+  private record Versions(@Nullable Integer legacy, int newest) {}
 
   private static boolean hasTable(Connection c, String name) throws SQLException {
     DatabaseMetaData meta = c.getMetaData();
