@@ -391,9 +391,18 @@ public final class KeycastDatabase implements AutoCloseable {
           hc.addDataSourceProperty("socketTimeout", String.valueOf(qt.toSeconds() + 5));
           hc.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, connTimeout.toSeconds())));
           hc.addDataSourceProperty("tcpKeepAlive", "true");
+          // Flyway holds one connection for its lock and history and another for the scripts: give it a pool of
+          // two of its own (same settings), closed after migrating, so that a pool of one cannot deadlock it.
+          HikariConfig mc = new HikariConfig();
+          hc.copyStateTo(mc);
+          mc.setPoolName("keycast-postgresql-migrations");
+          mc.setMaximumPoolSize(2);
+          mc.setMinimumIdle(0);
           HikariDataSource p = StoreErrors.run("connect", () -> new HikariDataSource(hc));
           pools.add(p);
-          migrator = p;
+          HikariDataSource m = StoreErrors.run("connect", () -> new HikariDataSource(mc));
+          pools.add(m);
+          migrator = m;
           writer = Jdbi.create(p);
           reader = writer;
         }
@@ -402,6 +411,10 @@ public final class KeycastDatabase implements AutoCloseable {
         }
         StoreContext ctx = new StoreContext(writer, reader, dialect, keyEncryption, c);
         int version = StoreErrors.run("migrate schema", () -> Migrations.migrate(migrator, dialect));
+        if (dialect == Dialect.POSTGRESQL) {
+          pools.remove(migrator);
+          migrator.close();
+        }
         verifyKeyEncryption(ctx);
         LOG.info("opened {} database (schema version {})", dialect.name().toLowerCase(Locale.ROOT),
             version);
