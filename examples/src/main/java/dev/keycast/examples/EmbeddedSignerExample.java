@@ -1,95 +1,42 @@
 package dev.keycast.examples;
 
-import dev.keycast.crypto.PublicKey;
-import dev.keycast.crypto.SecretKey;
 import dev.keycast.nip46.BunkerUri;
-import dev.keycast.nip46.EventTemplate;
-import dev.keycast.nip46.PermissionSet;
-import dev.keycast.nip46.client.Nip46Client;
 import dev.keycast.nip46.policy.Policies;
 import dev.keycast.nip46.policy.Policy;
 import dev.keycast.nip46.policy.RateLimit;
 import dev.keycast.nip46.relay.DevRelay;
 import dev.keycast.nip46.bunker.Bunker;
+import dev.keycast.nip46.store.AesGcmKeyEncryption;
 import dev.keycast.nip46.store.Authorization;
-import dev.keycast.nip46.store.KeyEncryption;
-import dev.keycast.nip46.store.KeyEncryptionException;
 import dev.keycast.nip46.store.KeycastDatabase;
+import dev.keycast.nip46.store.MasterKey;
 import dev.keycast.nip46.store.NewAuthorization;
-import java.nio.charset.StandardCharsets;
+import dev.keycast.nip46.store.StoredKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import javax.crypto.Cipher;
-import javax.crypto.KeyGenerator;
-import javax.crypto.spec.GCMParameterSpec;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
- * Embeds the signer in your own program: your own protection for the stored keys (a {@link KeyEncryption}, here a
- * stand-in for a KMS or HSM) and your own policy (a "notes-only" policy resolved by name), served over an in-process
- * dev relay and called by a NIP-46 client.
+ * Embeds the signer in your own program, as a service: the stored keys are encrypted (AES-256-GCM) under a master
+ * key file, the key {@code alice} and her authorization are found or created (so a second run reuses them), a
+ * custom "notes-only" policy is resolved by name, and the bunker serves until SIGTERM or Ctrl-C, then closes.
  *
- * <p>Run: {@code ./mvnw -q -pl examples -am compile exec:java -Dexec.mainClass=dev.keycast.examples.EmbeddedSignerExample}
+ * <p>To protect the keys with a KMS or HSM instead of a file, implement {@code KeyEncryption} and pass it to
+ * {@code keyEncryption(...)}. Needs {@code keycast-nip46} with {@code keycast-store-sqlite} (and
+ * {@code Java-WebSocket} only for the dev relay); run the JVM with {@code --enable-native-access=ALL-UNNAMED}.
+ *
+ * <p>Run: {@code ./mvnw -q -pl examples -am compile exec:java
+ * -Dexec.mainClass=dev.keycast.examples.EmbeddedSignerExample -Dexec.args="keycast-data wss://relay.example.com"}
+ * (without a relay it starts a dev relay on 127.0.0.1 and serves on that).
  */
 public final class EmbeddedSignerExample {
   private EmbeddedSignerExample() {}
 
-  /**
-   * Your key protection: AES-256-GCM under a key that, in real life, never leaves your KMS/HSM. Thread-safe
-   * (stateless apart from the key); never logs.
-   */
-  static final class VaultKeyEncryption implements KeyEncryption {
-    private final javax.crypto.SecretKey vaultKey;
-    private final SecureRandom random = new SecureRandom();
-
-    VaultKeyEncryption() throws GeneralSecurityException {
-      KeyGenerator g = KeyGenerator.getInstance("AES");
-      g.init(256);
-      vaultKey = g.generateKey();
-    }
-
-    @Override
-    public String schemeId() {
-      return "example-vault-v1";
-    }
-
-    @Override
-    public byte[] encrypt(byte[] plaintext, String associatedData) {
-      try {
-        byte[] iv = new byte[12];
-        random.nextBytes(iv);
-        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-        c.init(Cipher.ENCRYPT_MODE, vaultKey, new GCMParameterSpec(128, iv));
-        c.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));
-        byte[] ct = c.doFinal(plaintext);
-        byte[] out = Arrays.copyOf(iv, 12 + ct.length);
-        System.arraycopy(ct, 0, out, 12, ct.length);
-        return out;
-      } catch (GeneralSecurityException e) {
-        throw new KeyEncryptionException("vault encryption failed", e);
-      }
-    }
-
-    @Override
-    public byte[] decrypt(byte[] ciphertext, String associatedData) {
-      try {
-        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-        c.init(Cipher.DECRYPT_MODE, vaultKey, new GCMParameterSpec(128, ciphertext, 0, 12));
-        c.updateAAD(associatedData.getBytes(StandardCharsets.UTF_8));
-        return c.doFinal(ciphertext, 12, ciphertext.length - 12);
-      } catch (GeneralSecurityException e) {
-        throw new KeyEncryptionException("vault decryption failed", e);
-      }
-    }
-  }
-
-  /** Your policy: short text notes (kind 1) only, no encryption, no "password" in content, 60 requests a minute. */
+  /** Your policy: text notes (kind 1) only, no encryption, no "password" in content, 60 requests a minute. */
   static final Policy NOTES_ONLY = Policy.builder("notes-only")
       .permissions("sign_event:1")
       .blockedWords(List.of("password"))
@@ -101,42 +48,69 @@ public final class EmbeddedSignerExample {
   }
 
   /**
-   * Runs the example.
+   * Runs the signer until the JVM is asked to stop.
    *
-   * @param args ignored
+   * @param args {@code [data folder [relay URL]]}; defaults: {@code keycast-data}, a dev relay on 127.0.0.1
    * @throws Exception if anything fails
    */
   public static void main(String[] args) throws Exception {
-    Path dir = Files.createTempDirectory("keycast-embedded");
-    try (DevRelay relay = DevRelay.start("127.0.0.1", 0);
-        KeycastDatabase db = KeycastDatabase.builder("jdbc:sqlite:" + dir.resolve("signer.db"))
-            .keyEncryption(new VaultKeyEncryption())
-            .open()) {
-      db.keys().generate("alice");
-      Authorization auth = db.authorizations().create(NewAuthorization.builder("alice")
-          .relays(relay.url()).policyName(NOTES_ONLY.name()).maxUses(null).build());
-      String uri = new BunkerUri(auth.bunkerPublicKey(), auth.relays(), auth.secret()).format();
-      System.out.println("bunker URI: " + uri);
+    Path home = Path.of(args.length > 0 ? args[0] : "keycast-data");
+    CountDownLatch stop = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    // SIGTERM/Ctrl-C: release main, then hold the JVM until main has closed the bunker and the database.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.countDown();
+      try {
+        closed.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "keycast-example-shutdown"));
+    try {
+      if (args.length > 1) {
+        serve(home, args[1], uri -> System.out.println("bunker URI: " + uri), stop);
+      } else {
+        try (DevRelay relay = DevRelay.start("127.0.0.1", 0)) {
+          System.out.println("dev relay: " + relay.url());
+          serve(home, relay.url(), uri -> System.out.println("bunker URI: " + uri), stop);
+        }
+      }
+    } finally {
+      closed.countDown();
+    }
+  }
 
+  /**
+   * Opens (or creates) the signer's data in {@code home}, serves on {@code relay} until {@code stop} opens, then
+   * closes everything. Blocks.
+   *
+   * @param home the data folder: {@code master.key} and {@code signer.db}
+   * @param relay the relay URL the bunker listens and answers on
+   * @param onUri receives the bunker URI to give to a client app, once serving
+   * @param stop opened to stop
+   * @throws Exception if opening, serving or closing fails (interrupted included)
+   */
+  static void serve(Path home, String relay, Consumer<String> onUri, CountDownLatch stop) throws Exception {
+    Files.createDirectories(home);
+    MasterKey masterKey = MasterKey.readOrGenerate(home.resolve("master.key")); // 0600; back it up apart from the db
+    try (KeycastDatabase db = KeycastDatabase.builder("jdbc:sqlite:" + home.resolve("signer.db"))
+        .keyEncryption(AesGcmKeyEncryption.create(masterKey))
+        .open()) {
+      StoredKey alice = db.keys().find("alice").orElseGet(() -> db.keys().generate("alice"));
+      Authorization auth = db.authorizations().listForKey(alice.name()).stream()
+          .filter(a -> a.revokedAt() == null && a.relays().contains(relay))
+          .findFirst()
+          .orElseGet(() -> db.authorizations().create(NewAuthorization.builder(alice.name())
+              .relays(relay).policyName(NOTES_ONLY.name()).maxUses(null).build()));
       try (Bunker bunker = Bunker.builder()
-              .database(db)
-              .relays(List.of(relay.url()))
-              .policies(EmbeddedSignerExample::policies)
-              .build()
-              .start();
-          Nip46Client client = Nip46Client.builder(BunkerUri.parse(uri), SecretKey.generate())
-              .timeout(Duration.ofSeconds(20)).build()) {
-        client.awaitConnected(Duration.ofSeconds(20));
-        System.out.println("connect:        " + client.connect(PermissionSet.all()).get());
-        System.out.println("get_public_key: " + client.getPublicKey().get());
-        long now = Instant.now().getEpochSecond();
-        System.out.println("sign kind 1:    " + client.signEvent(new EventTemplate(1, "hello", List.of(), now)).get());
-        System.out.println("sign kind 7:    " + client.signEvent(new EventTemplate(7, "+", List.of(), now)).get());
-        System.out.println("blocked word:   "
-            + client.signEvent(new EventTemplate(1, "my password is hunter2", List.of(), now)).get());
-        PublicKey someone = SecretKey.generate().publicKey();
-        System.out.println("nip44_encrypt:  " + client.nip44Encrypt(someone, "hi").get());
-        System.out.println("health:         " + bunker.health().status());
+          .database(db)
+          .relays(List.of(relay))
+          .policies(EmbeddedSignerExample::policies)
+          .build()
+          .start()) {
+        onUri.accept(new BunkerUri(auth.bunkerPublicKey(), auth.relays(), auth.secret()).format());
+        stop.await();
+        System.out.println("stopping: " + bunker.health().status());
       }
     }
   }

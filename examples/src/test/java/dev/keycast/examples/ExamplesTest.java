@@ -2,10 +2,24 @@ package dev.keycast.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keycast.crypto.SecretKey;
+import dev.keycast.nip46.BunkerUri;
+import dev.keycast.nip46.EventTemplate;
+import dev.keycast.nip46.PermissionSet;
+import dev.keycast.nip46.client.Nip46Client;
+import dev.keycast.nip46.relay.DevRelay;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The examples run, not only compile: each main is executed and its output checked. */
 class ExamplesTest {
@@ -32,12 +46,57 @@ class ExamplesTest {
   }
 
   @Test
-  void embeddedSignerExample_customPolicyAllowsNotesOnly() throws Exception {
-    String out = run(() -> EmbeddedSignerExample.main(new String[0]));
-    assertThat(out).contains("connect:        Success[result=ack]");
-    assertThat(out).containsPattern("sign kind 1: +Success\\[result=\\{\"id\"");
-    assertThat(out).contains("sign kind 7:    Failure[error=");
-    assertThat(out).contains("blocked word:   Failure[error=");
-    assertThat(out).contains("nip44_encrypt:  Failure[error=");
+  void embeddedSignerExample_servesUntilStoppedAndFindsItsKeyOnTheSecondRun(@TempDir Path home) throws Exception {
+    try (DevRelay relay = DevRelay.start("127.0.0.1", 0)) {
+      String first = serveOnce(home, relay.url(), uri -> {
+        try (Nip46Client client = Nip46Client.builder(BunkerUri.parse(uri), SecretKey.generate())
+            .timeout(Duration.ofSeconds(20)).build()) {
+          client.awaitConnected(Duration.ofSeconds(20));
+          long now = Instant.now().getEpochSecond();
+          assertThat(client.connect(PermissionSet.all()).get()).hasToString("Success[result=ack]");
+          assertThat(client.signEvent(new EventTemplate(1, "hello", List.of(), now)).get().toString())
+              .startsWith("Success[result={\"id\"");
+          assertThat(client.signEvent(new EventTemplate(7, "+", List.of(), now)).get().toString())
+              .startsWith("Failure[error=");
+          assertThat(client.signEvent(new EventTemplate(1, "my password is hunter2", List.of(), now)).get()
+              .toString()).startsWith("Failure[error=");
+          assertThat(client.nip44Encrypt(SecretKey.generate().publicKey(), "hi").get().toString())
+              .startsWith("Failure[error=");
+        }
+      });
+      // a second run on the same data: the same key and authorization, no DuplicateEntryException
+      String second = serveOnce(home, relay.url(), uri -> {});
+      assertThat(second).isEqualTo(first);
+      assertThat(home.resolve("master.key")).exists();
+    }
+  }
+
+  /** Runs EmbeddedSignerExample.serve on a thread, gives its URI to the check, stops it, returns the URI. */
+  private static String serveOnce(Path home, String relay, ThrowingConsumer<String> check) throws Exception {
+    CompletableFuture<String> uri = new CompletableFuture<>();
+    CountDownLatch stop = new CountDownLatch(1);
+    CompletableFuture<Void> served = new CompletableFuture<>();
+    // its own thread, not the common pool: the client completes its futures there, and it may have one thread
+    Thread.ofPlatform().name("example-serve").start(() -> {
+      try {
+        EmbeddedSignerExample.serve(home, relay, uri::complete, stop);
+        served.complete(null);
+      } catch (Exception e) {
+        uri.completeExceptionally(e);
+        served.completeExceptionally(e);
+      }
+    });
+    String u = uri.get(60, TimeUnit.SECONDS);
+    try {
+      check.accept(u);
+    } finally {
+      stop.countDown();
+    }
+    served.get(60, TimeUnit.SECONDS); // closed cleanly
+    return u;
+  }
+
+  interface ThrowingConsumer<T> {
+    void accept(T value) throws Exception;
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keycast.crypto.internal.Secp256k1;
 import dev.keycast.crypto.internal.Utf8;
+import dev.keycast.crypto.testing.CryptoArbitraries;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.List;

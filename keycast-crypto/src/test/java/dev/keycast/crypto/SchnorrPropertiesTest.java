@@ -3,6 +3,7 @@ package dev.keycast.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keycast.crypto.internal.Secp256k1;
+import dev.keycast.crypto.testing.CryptoArbitraries;
 import java.util.Arrays;
 import java.util.List;
 import net.jqwik.api.Arbitrary;

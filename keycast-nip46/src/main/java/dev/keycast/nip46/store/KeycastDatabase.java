@@ -357,6 +357,7 @@ public final class KeycastDatabase implements AutoCloseable {
       try {
         Jdbi writer;
         Jdbi reader;
+        HikariDataSource migrator;
         if (dialect == Dialect.SQLITE) {
           boolean memory = jdbcUrl.contains(":memory:") || jdbcUrl.contains("mode=memory");
           if (!memory) {
@@ -364,6 +365,7 @@ public final class KeycastDatabase implements AutoCloseable {
           }
           HikariDataSource w = pool(sqlite(true), "keycast-sqlite-writer", 1, connTimeout, memory);
           pools.add(w);
+          migrator = w;
           writer = Jdbi.create(w);
           if (memory) {
             reader = writer; // an in-memory database exists only on its one connection
@@ -389,8 +391,18 @@ public final class KeycastDatabase implements AutoCloseable {
           hc.addDataSourceProperty("socketTimeout", String.valueOf(qt.toSeconds() + 5));
           hc.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, connTimeout.toSeconds())));
           hc.addDataSourceProperty("tcpKeepAlive", "true");
+          // Flyway holds one connection for its lock and history and another for the scripts: give it a pool of
+          // two of its own (same settings), closed after migrating, so that a pool of one cannot deadlock it.
+          HikariConfig mc = new HikariConfig();
+          hc.copyStateTo(mc);
+          mc.setPoolName("keycast-postgresql-migrations");
+          mc.setMaximumPoolSize(2);
+          mc.setMinimumIdle(0);
           HikariDataSource p = StoreErrors.run("connect", () -> new HikariDataSource(hc));
           pools.add(p);
+          HikariDataSource m = StoreErrors.run("connect", () -> new HikariDataSource(mc));
+          pools.add(m);
+          migrator = m;
           writer = Jdbi.create(p);
           reader = writer;
         }
@@ -398,7 +410,11 @@ public final class KeycastDatabase implements AutoCloseable {
           enableWal(writer);
         }
         StoreContext ctx = new StoreContext(writer, reader, dialect, keyEncryption, c);
-        int version = StoreErrors.run("migrate schema", () -> Migrations.migrate(writer, dialect, c.millis()));
+        int version = StoreErrors.run("migrate schema", () -> Migrations.migrate(migrator, dialect));
+        if (dialect == Dialect.POSTGRESQL) {
+          pools.remove(migrator);
+          migrator.close();
+        }
         verifyKeyEncryption(ctx);
         LOG.info("opened {} database (schema version {})", dialect.name().toLowerCase(Locale.ROOT),
             version);

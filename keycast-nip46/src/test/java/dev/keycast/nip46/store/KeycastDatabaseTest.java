@@ -37,7 +37,7 @@ class KeycastDatabaseTest {
       KeycastDatabase again = t.open(encryption);
       assertThat(again.keys().list()).extracting(StoredKey::name).containsExactly("alice");
       try (Connection c = t.rawConnection(); Statement s = c.createStatement();
-          var rs = s.executeQuery("SELECT COUNT(*) FROM schema_version")) {
+          var rs = s.executeQuery("SELECT COUNT(*) FROM flyway_schema_history WHERE type = 'SQL' AND success")) {
         rs.next();
         assertThat(rs.getInt(1)).isEqualTo(KeycastDatabase.supportedSchemaVersion());
       }
@@ -53,7 +53,7 @@ class KeycastDatabaseTest {
       }
       try (Connection c = t.rawConnection(); Statement s = c.createStatement()) { // roll back to a v1 database
         s.execute("DROP TABLE policies");
-        s.execute("DELETE FROM schema_version WHERE version = 2");
+        s.execute("DELETE FROM flyway_schema_history WHERE version = '2'");
       }
       KeycastDatabase upgraded = t.open(encryption);
       assertThat(upgraded.schemaVersion()).isEqualTo(2);
@@ -68,13 +68,93 @@ class KeycastDatabaseTest {
     try (TestDatabase t = TestDatabase.create(backend)) {
       KeycastDatabase.open(t.url(), encryption).close();
       try (Connection c = t.rawConnection(); Statement s = c.createStatement()) {
-        s.execute("INSERT INTO schema_version (version, description, applied_at) VALUES (99, 'future', 0)");
+        s.execute("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,"
+            + " installed_by, execution_time, success) VALUES (99, '99', 'future', 'SQL', 'V99__future.sql', 0, 'x',"
+            + " 0, true)");
       }
       assertThatThrownBy(() -> t.track(KeycastDatabase.open(t.url(), encryption)))
           .isInstanceOf(SchemaVersionException.class)
           .hasMessageContaining("99")
           .hasMessageContaining("newer");
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void open_databaseOfTheHandWrittenRunnerAtVersion2_isBaselinedKeepingData(Backend backend) throws Exception {
+    try (TestDatabase t = TestDatabase.create(backend)) {
+      makeLegacy(t, 2);
+      KeycastDatabase db = t.open(encryption);
+      assertThat(db.schemaVersion()).isEqualTo(2);
+      assertThat(db.keys().list()).extracting(StoredKey::name).containsExactly("alice");
+      db.keys().generate("bob");
+      assertThat(db.policies().list()).isEmpty();
+      assertThat(historyTypes(t)).containsExactly("BASELINE:2");
+      db.close();
+      assertThat(t.open(encryption).keys().list()).extracting(StoredKey::name).containsExactly("alice", "bob");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void open_databaseOfTheHandWrittenRunnerAtVersion1_isBaselinedThenUpgraded(Backend backend) throws Exception {
+    try (TestDatabase t = TestDatabase.create(backend)) {
+      makeLegacy(t, 1);
+      KeycastDatabase db = t.open(encryption);
+      assertThat(db.schemaVersion()).isEqualTo(2);
+      assertThat(db.keys().list()).extracting(StoredKey::name).containsExactly("alice");
+      assertThat(db.policies().list()).isEmpty(); // V2's table exists now
+      assertThat(historyTypes(t)).containsExactly("BASELINE:1", "SQL:2");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void open_databaseOfTheHandWrittenRunnerNewerThanThisCode_throwsSchemaVersionException(Backend backend)
+      throws Exception {
+    try (TestDatabase t = TestDatabase.create(backend)) {
+      makeLegacy(t, 2);
+      try (Connection c = t.rawConnection(); Statement s = c.createStatement()) {
+        s.execute("INSERT INTO schema_version (version, description, applied_at) VALUES (3, 'future', 0)");
+      }
+      assertThatThrownBy(() -> t.track(KeycastDatabase.open(t.url(), encryption)))
+          .isInstanceOf(SchemaVersionException.class)
+          .hasMessageContaining("3")
+          .hasMessageContaining("newer");
+    }
+  }
+
+  /**
+   * Turns a database into one that Keycast's hand-written runner (before Flyway) made at {@code version}: the same
+   * scripts ran, so only the bookkeeping differs. It holds a key named alice.
+   */
+  private void makeLegacy(TestDatabase t, int version) throws Exception {
+    try (KeycastDatabase db = KeycastDatabase.open(t.url(), encryption)) {
+      db.keys().generate("alice");
+    }
+    try (Connection c = t.rawConnection(); Statement s = c.createStatement()) {
+      s.execute("DROP TABLE flyway_schema_history");
+      if (version < 2) {
+        s.execute("DROP TABLE policies");
+      }
+      s.execute("CREATE TABLE schema_version ("
+          + "version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+      s.execute("INSERT INTO schema_version VALUES (1, 'V1__initial_schema', 0)");
+      if (version >= 2) {
+        s.execute("INSERT INTO schema_version VALUES (2, 'V2__custom_policies', 0)");
+      }
+    }
+  }
+
+  private static java.util.List<String> historyTypes(TestDatabase t) throws Exception {
+    var out = new java.util.ArrayList<String>();
+    try (Connection c = t.rawConnection(); Statement s = c.createStatement();
+        var rs = s.executeQuery("SELECT type, version FROM flyway_schema_history ORDER BY installed_rank")) {
+      while (rs.next()) {
+        out.add(rs.getString(1) + ":" + rs.getString(2));
+      }
+    }
+    return out;
   }
 
   @ParameterizedTest

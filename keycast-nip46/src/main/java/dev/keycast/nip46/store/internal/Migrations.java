@@ -1,29 +1,43 @@
 package dev.keycast.nip46.store.internal;
 
 import dev.keycast.nip46.store.SchemaVersionException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationVersion;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A tiny versioned migration runner: table {@code schema_version(version, description, applied_at)}, ordered SQL
- * scripts per dialect under {@code dev/keycast/nip46/store/migrations/<dialect>/}. All pending scripts run in one
- * transaction under a lock (PostgreSQL advisory lock; SQLite's write lock), so concurrent starters do not race.
+ * Brings the schema up to date with Flyway: versioned scripts per dialect under
+ * {@code dev/keycast/nip46/store/migrations/<dialect>/}, history in Flyway's {@code flyway_schema_history}.
+ *
+ * <p>Databases created before Flyway carry the hand-written runner's table {@code schema_version(version, ...)}.
+ * Flyway baselines such a database at its recorded version on first open and continues from there; the old table is
+ * left as it was (never read again).
+ *
+ * <p>Concurrency: on PostgreSQL Flyway holds an advisory lock while it migrates. Flyway takes no lock on SQLite, so
+ * openers in one JVM are serialized here, and an opener in another process that loses the race (it finds the
+ * scripts applied by then) retries once.
  */
 public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
-  /** The scripts, in order: version i+1 is element i. Never edit a released script; append a new one. */
-  static final List<String> SCRIPTS = List.of("V1__initial_schema", "V2__custom_policies");
+  /** The newest script's version. Raise it with every new script; never edit a released script. */
+  private static final int LATEST_VERSION = 2;
 
-  /** Arbitrary constant for pg_advisory_xact_lock ("keycast" in ASCII-ish). */
-  private static final long PG_LOCK_ID = 0x6b65796361737401L;
+  /** The hand-written runner's version table, read only to baseline databases created before Flyway. */
+  private static final String LEGACY_TABLE = "schema_version";
+
+  /** Serializes migrations in this JVM: Flyway takes no lock on SQLite. */
+  private static final ReentrantLock LOCK = new ReentrantLock();
 
   private Migrations() {}
 
@@ -33,76 +47,96 @@ public final class Migrations {
    * @return the version
    */
   public static int latestVersion() {
-    return SCRIPTS.size();
+    return LATEST_VERSION;
   }
 
   /**
-   * Brings the schema up to date.
+   * Brings the schema up to date. Blocks while it migrates (and while another opener in this JVM does).
    *
-   * @param writer the (single-writer for SQLite) JDBI
+   * @param dataSource connections to the database (the writer pool for SQLite)
    * @param dialect the dialect
-   * @param nowMillis the time to record
    * @return the schema version after migrating
    * @throws SchemaVersionException if the database is newer than this code, or a script fails
    */
-  public static int migrate(Jdbi writer, Dialect dialect, long nowMillis) {
-    return writer.inTransaction(h -> {
-      if (dialect == Dialect.POSTGRESQL) {
-        h.execute("SELECT pg_advisory_xact_lock(" + PG_LOCK_ID + ")");
+  public static int migrate(DataSource dataSource, Dialect dialect) {
+    LOCK.lock();
+    try {
+      try {
+        return migrateOnce(dataSource, dialect);
+      } catch (FlywayException e) {
+        // Another process may have migrated the same SQLite file meanwhile: then the retry finds nothing to do.
+        LOG.debug("migration failed, retrying once: {}", e.getMessage());
+        return migrateOnce(dataSource, dialect);
       }
-      h.execute("CREATE TABLE IF NOT EXISTS schema_version ("
-          + "version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)");
-      int current = h.createQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version").mapTo(Integer.class).one();
-      if (current > latestVersion()) {
-        throw new SchemaVersionException("database schema version " + current
-            + " is newer than this Keycast supports (" + latestVersion() + "); upgrade Keycast");
-      }
-      for (int v = current + 1; v <= latestVersion(); v++) {
-        String name = SCRIPTS.get(v - 1);
-        apply(h, dialect, name);
-        h.createUpdate("INSERT INTO schema_version (version, description, applied_at) VALUES (:v, :d, :t)")
-            .bind("v", v).bind("d", name).bind("t", nowMillis).execute();
-        LOG.info("applied database migration {} ({})", v, name);
-      }
-      return latestVersion();
-    });
-  }
-
-  private static void apply(Handle h, Dialect dialect, String name) {
-    String path = "/dev/keycast/nip46/store/migrations/" + dialect.resourceDir() + "/" + name + ".sql";
-    String sql;
-    try (InputStream in = Migrations.class.getResourceAsStream(path)) {
-      if (in == null) {
-        throw new SchemaVersionException("migration script missing from the classpath: " + path);
-      }
-      sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new SchemaVersionException("cannot read migration script " + path, e);
-    }
-    for (String statement : split(sql)) {
-      h.execute(statement);
+    } catch (FlywayException e) {
+      throw new SchemaVersionException("database migration failed: " + e.getMessage(), e);
+    } finally {
+      LOCK.unlock();
     }
   }
 
-  /** Splits a script into statements at ';' ending a line; drops '--' comment lines. */
-  static List<String> split(String sql) {
-    List<String> out = new ArrayList<>();
-    StringBuilder current = new StringBuilder();
-    for (String line : sql.split("\n")) {
-      String trimmed = line.strip();
-      if (trimmed.startsWith("--") || trimmed.isEmpty()) {
-        continue;
-      }
-      current.append(line).append('\n');
-      if (trimmed.endsWith(";")) {
-        String s = current.toString().strip();
-        out.add(s.substring(0, s.length() - 1));
-        current.setLength(0);
-      }
+  private static int migrateOnce(DataSource dataSource, Dialect dialect) {
+    Versions found = versions(dataSource);
+    // Flyway itself would ignore migrations newer than its scripts and carry on: refuse them here.
+    if (found.newest() > LATEST_VERSION) {
+      throw newer(found.newest());
     }
-    if (!current.toString().isBlank()) {
-      out.add(current.toString().strip());
+    Integer legacy = found.legacy();
+    Flyway flyway = Flyway.configure(Migrations.class.getClassLoader())
+        .dataSource(dataSource)
+        .locations("classpath:dev/keycast/nip46/store/migrations/" + dialect.resourceDir())
+        // A schema without Flyway's history: one made by the old runner (baseline at its version), or a PostgreSQL
+        // schema holding other tables (baseline at 0, so every script still runs).
+        .baselineOnMigrate(true)
+        .baselineVersion(MigrationVersion.fromVersion(legacy == null ? "0" : legacy.toString()))
+        .baselineDescription("schema of the hand-written runner") // no quote: Flyway does not escape it
+        .loggers("slf4j")
+        .load();
+    int count = flyway.migrate().migrationsExecuted;
+    if (count > 0) {
+      LOG.info("applied {} database migration(s), schema version {}", count, LATEST_VERSION);
     }
-    return out;
+    return LATEST_VERSION;
+  }
+
+  private static SchemaVersionException newer(int version) {
+    return new SchemaVersionException("database schema version " + version
+        + " is newer than this Keycast supports (" + LATEST_VERSION + "); upgrade Keycast");
+  }
+
+  /**
+   * What the database records: the old runner's version when it has no Flyway history yet (else null), and the
+   * newest version applied by either (0 for a new database). One connection, two small queries.
+   */
+  private static Versions versions(DataSource dataSource) {
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      if (hasTable(c, "flyway_schema_history")) {
+        int newest = 0;
+        try (ResultSet rs = s.executeQuery("SELECT version FROM flyway_schema_history WHERE version IS NOT NULL")) {
+          while (rs.next()) {
+            newest = Math.max(newest, MigrationVersion.fromVersion(rs.getString(1)).getMajor().intValue());
+          }
+        }
+        return new Versions(null, newest);
+      }
+      if (hasTable(c, LEGACY_TABLE)) {
+        try (ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM " + LEGACY_TABLE)) {
+          rs.next();
+          return new Versions(rs.getInt(1), rs.getInt(1));
+        }
+      }
+      return new Versions(null, 0);
+    } catch (SQLException e) {
+      throw new FlywayException("cannot read the schema version: " + e.getMessage(), e);
+    }
+  }
+
+  private record Versions(@Nullable Integer legacy, int newest) {}
+
+  private static boolean hasTable(Connection c, String name) throws SQLException {
+    DatabaseMetaData meta = c.getMetaData();
+    try (ResultSet rs = meta.getTables(null, c.getSchema(), name, new String[] {"TABLE"})) {
+      return rs.next();
+    }
   }
 }

@@ -53,10 +53,4 @@ class StoreErrorsTest {
     assertThat(translate(new SQLiteException("constraint", SQLiteErrorCode.SQLITE_CONSTRAINT_FOREIGNKEY)))
         .isExactlyInstanceOf(StoreException.class);
   }
-
-  @Test
-  void split_dropsCommentsAndSplitsAtLineEndSemicolons() {
-    assertThat(Migrations.split("-- comment\nCREATE TABLE a (x INT);\n\nINSERT INTO a VALUES (1);\nSELECT 1"))
-        .containsExactly("CREATE TABLE a (x INT)", "INSERT INTO a VALUES (1)", "SELECT 1");
-  }
 }
