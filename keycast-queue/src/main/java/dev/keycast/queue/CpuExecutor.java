@@ -301,6 +301,14 @@ public final class CpuExecutor implements AutoCloseable {
     }
   }
 
+  /**
+   * Test hook, not API: how many scans the stuck-task watchdog has finished ({@link StuckTaskWatchdog#completedScans}),
+   * so that tests wait for the watchdog to have run instead of sleeping. Thread-safe; never blocks.
+   */
+  long watchdogScans() {
+    return watchdog.completedScans();
+  }
+
   /** Shuts down with {@link CpuExecutorConfig#shutdownTimeout()}; see {@link #shutdown(Duration)}. */
   @Override
   public void close() {

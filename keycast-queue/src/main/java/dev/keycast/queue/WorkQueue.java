@@ -296,6 +296,37 @@ public final class WorkQueue implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits until every worker has ended, which happens only after {@link #shutdown} began: from then on no task of this
+   * queue runs or will start. The tasks still queued at the shutdown deadline are handed back by {@code shutdown} on
+   * its own thread, not here. Called from one of this queue's own tasks, it does not wait for that task's worker
+   * (which cannot end while it waits), as {@code shutdown} does not.
+   *
+   * <p>Blocks until the workers have ended or {@code timeout} passes; before shutdown the workers do not end, so it
+   * waits the whole timeout and returns {@code false}. May be called from any thread, any number of times. Everything
+   * the tasks did happens-before this method returns {@code true}.
+   *
+   * @param timeout how long to wait, &ge; 0
+   * @return {@code true} if every worker has ended, {@code false} if the timeout passed first
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   * @throws InterruptedException if this thread is interrupted while waiting
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must be >= 0, was " + timeout);
+    }
+    return Shutdowns.joinAll(workers, Shutdowns.expiry(System.nanoTime(), timeout));
+  }
+
+  /**
+   * Test hook, not API: how many scans the stuck-task watchdog has finished ({@link StuckTaskWatchdog#completedScans}),
+   * so that tests wait for the watchdog to have run instead of sleeping. Thread-safe; never blocks.
+   */
+  long watchdogScans() {
+    return watchdog.completedScans();
+  }
+
   /** Shuts down with {@link WorkQueueConfig#shutdownTimeout()}; see {@link #shutdown(Duration)}. */
   @Override
   public void close() {

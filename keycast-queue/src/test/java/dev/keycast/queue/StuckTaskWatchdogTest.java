@@ -14,10 +14,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 class StuckTaskWatchdogTest {
   private static final Duration GENEROUS = Duration.ofSeconds(20);
+  private static final int SEVERAL_SCANS = 4;
 
   @Test
   void watchdog_stuckWorkerTask_reportedOnceWithStackThenEnded() throws Exception {
@@ -40,8 +42,9 @@ class StuckTaskWatchdogTest {
       assertThat(report.runningFor()).isGreaterThanOrEqualTo(Duration.ofMillis(100));
       assertThat(report.stackTrace()).anyMatch(f -> f.getMethodName().equals("waitHereUntilReleased"));
       assertThat(report.formattedStack()).contains("waitHereUntilReleased");
-      // Still stuck for several more scan periods: reported once only.
-      Thread.sleep(400);
+      // Still stuck for several more scans: reported once only.
+      long scans = q.watchdogScans();
+      await().atMost(GENEROUS).until(() -> q.watchdogScans() >= scans + SEVERAL_SCANS);
       assertThat(stats.stuck).hasSize(1);
       assertThat(stats.ended).isEmpty();
       release.countDown();
@@ -86,6 +89,44 @@ class StuckTaskWatchdogTest {
   }
 
   @Test
+  void completedScans_whileRunning_growOnePeriodApart() {
+    Duration threshold = Duration.ofMillis(60); // scans every 15 ms
+    StuckTaskWatchdog watchdog =
+        new StuckTaskWatchdog("count", threshold, false, new RecordingStatsCounter(), List.of(new TaskSlot()));
+    assertThat(watchdog.completedScans()).isZero();
+    watchdog.start();
+    try {
+      long from = System.nanoTime();
+      long n = watchdog.completedScans();
+      await().atMost(GENEROUS).until(() -> watchdog.completedScans() >= n + 1 + SEVERAL_SCANS);
+      // Scan n + 1 ended after `from`; each later one started at least a period after the previous one ended.
+      assertThat(System.nanoTime() - from)
+          .isGreaterThanOrEqualTo(SEVERAL_SCANS * StuckTaskWatchdog.period(threshold).toNanos());
+    } finally {
+      watchdog.close();
+    }
+  }
+
+  @Test
+  void completedScans_pastThresholdAfterTaskStart_taskAlreadyReported() {
+    RecordingStatsCounter stats = new RecordingStatsCounter();
+    TaskSlot slot = new TaskSlot();
+    slot.bindOwner(Thread.currentThread());
+    Duration threshold = Duration.ofMillis(60);
+    StuckTaskWatchdog watchdog = new StuckTaskWatchdog("past", threshold, false, stats, List.of(slot));
+    watchdog.start();
+    try {
+      slot.startUntracked(QueuedTask.of("long-run", () -> {}));
+      awaitScansPastThreshold(watchdog::completedScans, threshold);
+      // No further wait: the documented count is enough for the report to have been made.
+      assertThat(stats.stuck).extracting(StuckTask::taskName).containsExactly("long-run");
+      slot.clear();
+    } finally {
+      watchdog.close();
+    }
+  }
+
+  @Test
   void watchdog_fastWorkerTasks_staysQuiet() throws Exception {
     RecordingStatsCounter stats = new RecordingStatsCounter();
     try (WorkQueue q =
@@ -100,10 +141,12 @@ class StuckTaskWatchdogTest {
         for (int i = 0; i < 200; i++) {
           q.submit(QueuedTask.of("fast" + i, () -> {}));
         }
-        Thread.sleep(300); // let the watchdog scan (every 250 ms) across idle and busy slots
+        // Let the watchdog scan (every 250 ms) across idle and busy slots.
+        long scans = q.watchdogScans();
+        await().atMost(GENEROUS).until(() -> q.watchdogScans() > scans);
       }
       await().atMost(GENEROUS).until(() -> stats.snapshot().completed() == 1000);
-      Thread.sleep(1500);
+      awaitScansPastThreshold(q::watchdogScans, q.config().stuckThreshold());
     }
     assertThat(stats.stuck).isEmpty();
     assertThat(stats.ended).isEmpty();
@@ -144,9 +187,19 @@ class StuckTaskWatchdogTest {
         cpu.submit("fast" + i, () -> 1);
       }
       await().atMost(GENEROUS).until(() -> stats.snapshot().completed() == 500);
-      Thread.sleep(1500);
+      awaitScansPastThreshold(cpu::watchdogScans, cpu.config().stuckThreshold());
     }
     assertThat(stats.stuck).isEmpty();
+  }
+
+  /**
+   * Waits until the watchdog has scanned every slot at least {@code threshold} after this call: a task that started
+   * before the call and still runs (or is wrongly still seen as running) has been reported by then.
+   */
+  private static void awaitScansPastThreshold(LongSupplier scans, Duration threshold) {
+    long period = StuckTaskWatchdog.period(threshold).toNanos();
+    long enough = scans.getAsLong() + 2 + (threshold.toNanos() + period - 1) / period;
+    await().atMost(GENEROUS).until(() -> scans.getAsLong() >= enough);
   }
 
   private static void waitHereUntilReleased(CountDownLatch release) throws InterruptedException {

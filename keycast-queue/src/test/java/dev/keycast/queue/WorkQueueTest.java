@@ -227,12 +227,12 @@ class WorkQueueTest {
     assertThat(report.stillRunning()).containsExactly("stuck");
     assertThat(report.abandoned()).isEqualTo(9);
     assertThat(handedBack).containsExactlyElementsOf(rest);
-    // The interrupted task ends as a failure; the worker must then find its batch claimed and not run it.
-    await().atMost(GENEROUS).until(() -> stats.snapshot().failed() == 1);
-    await().atMost(GENEROUS).until(() -> q.busyWorkers() == 0);
-    Thread.sleep(50);
+    // The interrupted task ends as a failure; the worker must then find its batch claimed and not run it. Once the
+    // worker has ended, nothing more can run.
+    assertThat(q.awaitTermination(GENEROUS)).isTrue();
     assertThat(ran).containsExactly("first", "stuck");
     QueueStats s = stats.snapshot();
+    assertThat(s.failed()).isEqualTo(1);
     assertThat(s.submitted()).isEqualTo(11);
     assertThat(s.started()).isEqualTo(2);
     assertThat(s.succeeded()).isEqualTo(1);
@@ -252,6 +252,55 @@ class WorkQueueTest {
     WorkQueue q = WorkQueue.start(WorkQueueConfig.builder().workers(1).build());
     ShutdownReport first = q.shutdown(Duration.ofSeconds(5));
     assertThat(q.shutdown(Duration.ofSeconds(5))).isSameAs(first);
+  }
+
+  @Test
+  void awaitTermination_beforeShutdown_waitsTheTimeoutAndReturnsFalse() throws Exception {
+    try (WorkQueue q = WorkQueue.start(WorkQueueConfig.builder().workers(2).build())) {
+      long start = System.nanoTime();
+      assertThat(q.awaitTermination(Duration.ofMillis(100))).isFalse();
+      assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
+    }
+  }
+
+  @Test
+  void awaitTermination_afterShutdownPastDeadline_trueOnlyOnceTheRunningTaskHasEnded() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger interrupts = new AtomicInteger();
+    AtomicInteger finished = new AtomicInteger();
+    WorkQueue q = WorkQueue.start(WorkQueueConfig.builder().workers(2).build());
+    q.submit(QueuedTask.of("ignores-interrupts", () -> {
+      started.countDown();
+      while (true) {
+        try {
+          release.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupts.incrementAndGet(); // the shutdown deadline passed; this task finishes anyway
+        }
+      }
+      finished.incrementAndGet();
+    }));
+    assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(q.shutdown(Duration.ZERO).stillRunning()).containsExactly("ignores-interrupts");
+    assertThat(q.awaitTermination(Duration.ZERO)).isFalse();
+    release.countDown();
+
+    assertThat(q.awaitTermination(GENEROUS)).isTrue();
+    assertThat(finished.get()).isEqualTo(1);
+    assertThat(interrupts.get()).as("interrupted once, before the release").isEqualTo(1);
+    assertThat(q.awaitTermination(Duration.ZERO)).as("stays terminated").isTrue();
+  }
+
+  @Test
+  void awaitTermination_negativeTimeout_throws() {
+    try (WorkQueue q = WorkQueue.start(WorkQueueConfig.builder().workers(1).build())) {
+      assertThatThrownBy(() -> q.awaitTermination(Duration.ofMillis(-1)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("timeout");
+    }
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -44,6 +45,8 @@ public final class StuckTaskWatchdog implements AutoCloseable {
   private final long[] seenStarts;
   private final long[] firstSeenNanos;
   private final @Nullable StuckTask[] reported;
+  // Written by the scanning thread only; read by any thread (tests wait on it instead of sleeping).
+  private final AtomicLong completedScans = new AtomicLong();
   private final ReentrantLock lifecycleLock = new ReentrantLock();
   private @Nullable ScheduledExecutorService scheduler;
   private boolean closed;
@@ -105,6 +108,22 @@ public final class StuckTaskWatchdog implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.error("Stuck-task watchdog of {} failed a scan; continuing", poolName, e);
     }
+    completedScans.incrementAndGet();
+  }
+
+  /**
+   * How many scans have finished since {@link #start()} (a failed scan, logged, counts too). A scan's "stuck" and
+   * "ended" reports are all made before the count includes it, and consecutive scans start at least one
+   * {@link #period} apart (the period runs from the end of one scan to the start of the next). So if this returned
+   * {@code n} after a task started, and the count has since reached {@code n + 2 + ceil(threshold / period)}, a scan
+   * has seen that task's slot at least the threshold after the task started: it is reported by then if it still runs.
+   *
+   * <p>Thread-safe; never blocks. Everything the scans did happens-before a read that sees their count.
+   *
+   * @return the number of finished scans, &ge; 0
+   */
+  public long completedScans() {
+    return completedScans.get();
   }
 
   private void scan() {
