@@ -40,13 +40,9 @@ public final class BackupCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, SQLException {
     Path home = Globals.home(spec);
-    String url = store.jdbcUrl(home);
-    if (url.startsWith("jdbc:postgresql:")) {
-      throw new UsageException("backup copies SQLite databases only; for PostgreSQL dump the database with pg_dump "
-          + "(e.g. pg_dump -Fc -f keycast.dump DBNAME) and keep a copy of the master key file "
-          + store.masterKeyFile(home));
-    }
-    Path source = SqliteFiles.path(url);
+    Path source = store.sqliteFile(home, "backup copies SQLite databases only; for PostgreSQL dump the database "
+        + "with pg_dump (e.g. pg_dump -Fc -f keycast.dump DBNAME) and keep a copy of the master key file "
+        + store.masterKeyFile(home));
     Path target = file.toAbsolutePath().normalize();
     if (target.equals(source)) {
       throw new UsageException("FILE is the database itself: " + target);

@@ -53,12 +53,8 @@ public final class RestoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, SQLException {
     Path home = Globals.home(spec);
-    String url = store.jdbcUrl(home);
-    if (url.startsWith("jdbc:postgresql:")) {
-      throw new UsageException("restore replaces SQLite databases only; for PostgreSQL restore your pg_dump with "
-          + "pg_restore (see docs/storage.md)");
-    }
-    Path target = SqliteFiles.path(url);
+    Path target = store.sqliteFile(home, "restore replaces SQLite databases only; for PostgreSQL restore your "
+        + "pg_dump with pg_restore (see docs/storage.md)");
     Path backup = file.toAbsolutePath().normalize();
     if (backup.equals(target)) {
       throw new UsageException("FILE is the database itself: " + target);
