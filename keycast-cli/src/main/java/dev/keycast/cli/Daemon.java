@@ -1,5 +1,6 @@
 package dev.keycast.cli;
 
+import dev.keycast.cli.internal.AuditPurger;
 import dev.keycast.cli.internal.BunkerUris;
 import dev.keycast.cli.internal.DataFolder;
 import dev.keycast.cli.internal.HttpEndpoints;
@@ -8,6 +9,7 @@ import dev.keycast.cli.internal.KeycastMetrics;
 import dev.keycast.cli.internal.MicrometerBunkerStatsCounter;
 import dev.keycast.cli.internal.MicrometerQueueStatsCounter;
 import dev.keycast.cli.internal.TerminalQr;
+import dev.keycast.crypto.CryptoBackend;
 import dev.keycast.nip46.RelayException;
 import dev.keycast.nip46.relay.DevRelay;
 import dev.keycast.nip46.bunker.Bunker;
@@ -24,6 +26,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,6 +49,7 @@ import org.slf4j.LoggerFactory;
 final class Daemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
   static final String DEMO_KEY = "demo";
+  private static final Duration AUDIT_PURGE_INTERVAL = Duration.ofHours(1);
 
   private final DaemonConfig config;
   private final List<AutoCloseable> closeables = new ArrayList<>(); // in start order
@@ -53,6 +58,7 @@ final class Daemon implements AutoCloseable {
   private @Nullable DevRelay devRelay;
   private List<String> relays = List.of();
   private @Nullable String demoBunkerUri;
+  private @Nullable String pureJavaWarning;
   private final ReentrantLock closeLock = new ReentrantLock();
   private boolean closed;
 
@@ -72,8 +78,12 @@ final class Daemon implements AutoCloseable {
   static Daemon start(DaemonConfig c, PrintWriter out) {
     Daemon d = new Daemon(c);
     try {
+      d.checkCryptoBackend();
       // before the HTTP port is bound nothing is written but the master key (--dev) and the schema migrations
       KeycastDatabase db = d.own(d.openStore());
+      if (!c.auditRetention().isZero()) {
+        d.own(AuditPurger.start(db.audit(), c.auditRetention(), AUDIT_PURGE_INTERVAL, Clock.systemUTC()));
+      }
       KeycastMetrics metrics = d.own(KeycastMetrics.create());
       d.http = d.own(HttpEndpoints.start(c.httpHost(), c.httpPort(), d::health, metrics::scrape));
       d.relays = d.connectableRelays();
@@ -93,6 +103,29 @@ final class Daemon implements AutoCloseable {
   private <T extends AutoCloseable> T own(T closeable) {
     closeables.add(closeable);
     return closeable;
+  }
+
+  /**
+   * Refuses the pure-Java (Bouncy Castle) crypto backend unless allowed: its scalar multiplication is not
+   * constant-time, so the timing of signing and decryption may leak a secret key to an observer. {@code --dev} must
+   * still run on a JDK where libsecp256k1 cannot load (a fresh clone), so it only warns.
+   *
+   * @throws UsageException if the backend is pure Java, without {@code --dev} or {@code --allow-pure-java-crypto}
+   */
+  private void checkCryptoBackend() {
+    if (CryptoBackend.active() != CryptoBackend.JAVA) {
+      return;
+    }
+    String risk = "the crypto backend is pure Java (Bouncy Castle: libsecp256k1 did not load or "
+        + "KEYCAST_CRYPTO_BACKEND=java), which is not constant-time: the timing of signing and decryption may leak "
+        + "secret keys";
+    if (!config.dev() && !config.allowPureJavaCrypto()) {
+      throw new UsageException(risk + "; make libsecp256k1 loadable (see the WARN log for why it did not), or "
+          + "accept the risk with --allow-pure-java-crypto (env KEYCAST_ALLOW_PURE_JAVA_CRYPTO=true)");
+    }
+    pureJavaWarning = "WARNING: " + risk + (config.allowPureJavaCrypto() ? " (allowed by --allow-pure-java-crypto)"
+        : " (allowed under --dev only; serve without --dev refuses it)");
+    log.warn(pureJavaWarning);
   }
 
   /** Reads (under {@code --dev}: creates) the master key and opens the database, running its migrations. */
@@ -228,6 +261,9 @@ final class Daemon implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         log.debug("no QR code: {}", e.getMessage());
       }
+    }
+    if (pureJavaWarning != null) {
+      out.println(pureJavaWarning);
     }
     out.println("Stop with Ctrl-C (SIGINT) or SIGTERM: intake stops, queued requests are answered, relays close.");
     out.flush();

@@ -28,6 +28,9 @@ import org.jspecify.annotations.Nullable;
  * @param clientBurst requests a client key may send at once
  * @param clientRatePerSecond requests per second a client key regains
  * @param shutdownDeadline how long stopping waits for queued requests to be answered
+ * @param auditRetention how long audit entries are kept; {@link Duration#ZERO} keeps them all
+ * @param allowPureJavaCrypto whether to start on the pure-Java crypto backend (not constant-time) without
+ *     {@code dev}
  */
 record DaemonConfig(
     Path home,
@@ -45,7 +48,9 @@ record DaemonConfig(
     int overflowCapacity,
     int clientBurst,
     double clientRatePerSecond,
-    Duration shutdownDeadline) {
+    Duration shutdownDeadline,
+    Duration auditRetention,
+    boolean allowPureJavaCrypto) {
 
   private static final String POSITIVE = "--workers, --crypto-threads, --queue-capacity, --overflow-capacity,"
       + " --client-burst and --client-rate-limit must be positive";
@@ -73,7 +78,8 @@ record DaemonConfig(
    * Builds a {@link DaemonConfig}. Each setter checks its value at once ({@link UsageException} with the option's
    * name, exit code 64) and throws {@link IllegalStateException} if the value was already set. Required: home,
    * database, master key file, both ports, the HTTP host, the five sizes, the client rate and the shutdown deadline.
-   * Optional: {@code dev} (false), relays (none), the dev relay host ({@code 127.0.0.1}).
+   * Optional: {@code dev} (false), relays (none), the dev relay host ({@code 127.0.0.1}), the audit retention
+   * (90 days), {@code allowPureJavaCrypto} (false).
    */
   static final class Builder {
     private @Nullable Path home;
@@ -92,6 +98,8 @@ record DaemonConfig(
     private @Nullable Integer clientBurst;
     private @Nullable Double clientRatePerSecond;
     private @Nullable Duration shutdownDeadline;
+    private @Nullable Duration auditRetention;
+    private @Nullable Boolean allowPureJavaCrypto;
 
     private Builder() {}
 
@@ -191,6 +199,20 @@ record DaemonConfig(
       return this;
     }
 
+    /** @param retention zero (keep everything) or more */
+    Builder auditRetention(Duration retention) {
+      if (retention.isNegative()) {
+        throw new UsageException("--audit-retention must not be negative");
+      }
+      this.auditRetention = once(this.auditRetention, retention, "auditRetention");
+      return this;
+    }
+
+    Builder allowPureJavaCrypto(boolean allow) {
+      this.allowPureJavaCrypto = once(this.allowPureJavaCrypto, allow, "allowPureJavaCrypto");
+      return this;
+    }
+
     /**
      * @return the configuration
      * @throws IllegalStateException if a required value was not set
@@ -203,7 +225,9 @@ record DaemonConfig(
           required(httpHost, "httpHost"), required(httpPort, "httpPort"), required(workers, "workers"),
           required(cryptoThreads, "cryptoThreads"), required(queueCapacity, "queueCapacity"),
           required(overflowCapacity, "overflowCapacity"), required(clientBurst, "clientBurst"),
-          required(clientRatePerSecond, "clientRatePerSecond"), required(shutdownDeadline, "shutdownDeadline"));
+          required(clientRatePerSecond, "clientRatePerSecond"), required(shutdownDeadline, "shutdownDeadline"),
+          auditRetention == null ? Duration.ofDays(90) : auditRetention,
+          allowPureJavaCrypto != null && allowPureJavaCrypto);
       c.intakeLimits(); // fail fast: the limits are built again when the daemon starts
       return c;
     }

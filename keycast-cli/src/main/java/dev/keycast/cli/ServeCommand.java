@@ -1,5 +1,6 @@
 package dev.keycast.cli;
 
+import dev.keycast.cli.internal.Durations;
 import dev.keycast.cli.internal.Relays;
 import dev.keycast.cli.internal.Signals;
 import java.nio.file.Path;
@@ -90,6 +91,17 @@ public final class ServeCommand implements Callable<Integer> {
       description = "How long SIGTERM waits for queued requests to be answered (env KEYCAST_SHUTDOWN_TIMEOUT).")
   int shutdownTimeoutSeconds;
 
+  @Option(names = "--audit-retention", paramLabel = "DURATION", defaultValue = "${env:KEYCAST_AUDIT_RETENTION:-90d}",
+      description = "How long audit entries are kept (e.g. 90d, 12w); purged at start and hourly; 0 or 'forever'"
+          + " keeps them all (env KEYCAST_AUDIT_RETENTION).")
+  String auditRetention;
+
+  @Option(names = "--allow-pure-java-crypto", defaultValue = "${env:KEYCAST_ALLOW_PURE_JAVA_CRYPTO:-false}",
+      description = "Start even when libsecp256k1 cannot load and the pure-Java crypto backend, which is not"
+          + " constant-time, would sign and decrypt (env KEYCAST_ALLOW_PURE_JAVA_CRYPTO=true). --dev allows it"
+          + " with a warning.")
+  boolean allowPureJavaCrypto;
+
   private final CountDownLatch stop = new CountDownLatch(1);
   private volatile @Nullable Daemon daemon;
 
@@ -117,6 +129,8 @@ public final class ServeCommand implements Callable<Integer> {
         .overflowCapacity(overflowCapacity)
         .clientBurst(clientBurst)
         .clientRatePerSecond(clientRateLimit)
+        .auditRetention(retention(auditRetention))
+        .allowPureJavaCrypto(allowPureJavaCrypto)
         .build();
     Signals.onTermOrInt(stop::countDown);
     Daemon d = Daemon.start(config, spec.commandLine().getOut());
@@ -129,6 +143,23 @@ public final class ServeCommand implements Callable<Integer> {
     }
     log.info("stopped");
     return ExitCodes.OK;
+  }
+
+  /**
+   * @param text {@code --audit-retention}: a duration, or {@code 0} / {@code forever}
+   * @return the retention, {@link Duration#ZERO} to keep every entry
+   * @throws UsageException if the text is neither
+   */
+  static Duration retention(String text) {
+    String t = text.strip();
+    if (t.equals("0") || t.equalsIgnoreCase("forever")) {
+      return Duration.ZERO;
+    }
+    try {
+      return Durations.parse(t);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--audit-retention: " + e.getMessage() + "; or 0 / forever to keep everything", e);
+    }
   }
 
   /** Asks a running {@link #call()} to stop as SIGTERM would (tests). */

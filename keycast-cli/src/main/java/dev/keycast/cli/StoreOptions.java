@@ -1,6 +1,7 @@
 package dev.keycast.cli;
 
 import dev.keycast.cli.internal.DataFolder;
+import dev.keycast.cli.internal.SqliteFiles;
 import dev.keycast.nip46.store.AesGcmKeyEncryption;
 import dev.keycast.nip46.store.KeycastDatabase;
 import dev.keycast.nip46.store.MasterKey;
@@ -36,6 +37,21 @@ final class StoreOptions {
       return url;
     }
     return "jdbc:sqlite:" + home.resolve("keycast.db");
+  }
+
+  /**
+   * For commands that work on the database file ({@code backup}, {@code restore}).
+   *
+   * @param postgresAdvice what to do instead on PostgreSQL, one line for the user
+   * @return the SQLite database file
+   * @throws UsageException with {@code postgresAdvice} for a PostgreSQL URL, or if the URL names no file
+   */
+  Path sqliteFile(Path home, String postgresAdvice) {
+    String url = jdbcUrl(home);
+    if (url.startsWith("jdbc:postgresql:")) {
+      throw new UsageException(postgresAdvice);
+    }
+    return SqliteFiles.path(url);
   }
 
   Path masterKeyFile(Path home) {

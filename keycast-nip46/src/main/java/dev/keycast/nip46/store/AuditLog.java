@@ -53,7 +53,9 @@ public interface AuditLog {
   List<AuditEntry> forAuthorization(long authorizationId, int limit);
 
   /**
-   * Deletes entries older than a cutoff (retention).
+   * Deletes entries older than a cutoff (retention). The default store deletes in batches of a thousand rows, each
+   * its own transaction, so that a large purge never holds the database writer for long; a failure part-way leaves
+   * the batches already deleted deleted (calling again finishes the job).
    *
    * @param cutoff entries strictly before this time are deleted
    * @return the number of deleted entries

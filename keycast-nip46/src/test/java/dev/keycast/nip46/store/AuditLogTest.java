@@ -59,6 +59,32 @@ class AuditLogTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void purgeBefore_severalBatches_deletesEveryOlderEntryOnly(Backend backend) throws Exception {
+    try (TestDatabase t = TestDatabase.create(backend)) {
+      AuditLog log = t.open(encryption).audit();
+      Instant cutoff = Instant.ofEpochMilli(1_700_000_000_000L);
+      java.util.List<AuditEntry> old = new java.util.ArrayList<>();
+      java.util.List<AuditEntry> kept = new java.util.ArrayList<>();
+      // 2,500 old entries (three purge batches, the last partial), interleaved with newer ones by insertion order
+      for (int i = 0; i < 2_500; i++) {
+        old.add(new AuditEntry(cutoff.minusMillis(1 + i), (long) i, null, "ping", null, AuditOutcome.ALLOWED, null));
+        if (i % 500 == 0) {
+          kept.add(new AuditEntry(cutoff.plusMillis(i), (long) i, null, "ping", null, AuditOutcome.ALLOWED, null));
+          old.add(kept.get(kept.size() - 1));
+        }
+      }
+      log.recordAll(old);
+      kept.add(0, new AuditEntry(cutoff, 1L, null, "ping", null, AuditOutcome.ALLOWED, null)); // at the cutoff: kept
+      log.record(kept.get(0));
+
+      assertThat(log.purgeBefore(cutoff)).isEqualTo(2_500);
+      assertThat(log.recent(10_000)).containsExactlyInAnyOrderElementsOf(kept);
+      assertThat(log.purgeBefore(cutoff)).isZero();
+    }
+  }
+
   @Test
   void entry_invalid_throwsIllegalArgument() {
     Instant now = Instant.now();

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 /** {@link AuditLog} over JDBI. Thread-safe; all methods block on the database. */
 public final class JdbiAuditLog implements AuditLog {
   private static final int ROWS_PER_INSERT = 128;
+  private static final int PURGE_BATCH = 1000;
   private static final String COLUMNS =
       "at, authorization_id, client_public_key, method, event_kind, outcome, reason";
   private static final RowMapper<AuditEntry> MAPPER = (rs, c) -> new AuditEntry(
@@ -138,10 +139,23 @@ public final class JdbiAuditLog implements AuditLog {
             .bind("id", authorizationId).bind("limit", limit).map(MAPPER).list()));
   }
 
+  /**
+   * Deletes in batches of {@value #PURGE_BATCH} rows, each batch its own short transaction: one statement deleting
+   * millions of rows would hold SQLite's single writer (and every request's audit write behind it) for seconds.
+   * Each batch finds its rows through the index on {@code at}.
+   */
   @Override
   public long purgeBefore(Instant cutoff) {
-    return StoreErrors.run("purge audit log", () -> ctx.writer().withHandle(h ->
-        (long) h.createUpdate("DELETE FROM audit_log WHERE at < :cutoff")
-            .bind("cutoff", cutoff.toEpochMilli()).execute()));
+    long total = 0;
+    while (true) {
+      int deleted = StoreErrors.run("purge audit log", () -> ctx.writer().withHandle(h ->
+          h.createUpdate("DELETE FROM audit_log WHERE id IN "
+                  + "(SELECT id FROM audit_log WHERE at < :cutoff LIMIT " + PURGE_BATCH + ")")
+              .bind("cutoff", cutoff.toEpochMilli()).execute()));
+      total += deleted;
+      if (deleted < PURGE_BATCH) {
+        return total;
+      }
+    }
   }
 }
