@@ -6,7 +6,7 @@ import dev.keycast.nip46.Nip46Codec;
 import dev.keycast.nip46.Nip46Envelope;
 import dev.keycast.nip46.Nip46Response;
 import dev.keycast.nip46.NostrConnectUri;
-import dev.keycast.nip46.server.internal.AuthorizedSigner;
+import dev.keycast.nip46.bunker.internal.AuthorizedSigner;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.AuthorizationStore;
 import dev.keycast.nip46.store.ConnectOutcome;

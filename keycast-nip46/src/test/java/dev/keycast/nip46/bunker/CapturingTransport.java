@@ -2,7 +2,7 @@ package dev.keycast.nip46.bunker;
 
 import dev.keycast.crypto.SignedEvent;
 import dev.keycast.nip46.relay.RelayState;
-import dev.keycast.nip46.server.internal.RelayTransport;
+import dev.keycast.nip46.bunker.internal.RelayTransport;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;

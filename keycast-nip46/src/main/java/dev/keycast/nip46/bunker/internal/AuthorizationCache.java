@@ -1,0 +1,352 @@
+package dev.keycast.nip46.bunker.internal;
+
+import dev.keycast.crypto.PublicKey;
+import dev.keycast.crypto.SchnorrSigner;
+import dev.keycast.crypto.SecretKey;
+import dev.keycast.nip46.policy.Policies;
+import dev.keycast.nip46.policy.Policy;
+import dev.keycast.nip46.bunker.internal.SingleFlightCache;
+import dev.keycast.nip46.store.Authorization;
+import dev.keycast.nip46.store.AuthorizationChanges;
+import dev.keycast.nip46.store.AuthorizationStore;
+import dev.keycast.nip46.store.ConnectedClient;
+import dev.keycast.nip46.store.KeyStore;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The signer's read-through cache over the stores: authorizations by bunker key (with the decrypted bunker key),
+ * connected clients, user signing keys and policies.
+ *
+ * <ul>
+ *   <li><b>Single flight:</b> concurrent misses for one key run one store load; the others wait for it.
+ *   <li><b>Negative caching:</b> "not found" is cached for a short TTL (default 10 s), so events addressed to unknown
+ *       keys or from unconnected clients cost one query per key per TTL.
+ *   <li><b>Invalidation:</b> {@link #refreshIfChanged()} reads the store's change version (cheap); when it moved,
+ *       it reads what changed and drops those authorizations' entries (everything, for changes it cannot
+ *       attribute: deletions, policies, keys). Lookups call it themselves at most once per {@code refreshInterval}
+ *       (default 1 s); in the bunker, the {@link AuthorizationWatcher} reads the changes instead, once per poll, and
+ *       hands them to the cache ({@link Builder#watched()}), so a change made by another process (the CLI) is seen
+ *       within about a poll interval. Entries also expire after {@code positiveTtl} (default 60 s) as a safety net.
+ *   <li><b>Failures</b> (database down) are not cached: they propagate to the caller and the next lookup retries.
+ * </ul>
+ *
+ * <p>Thread-safe. Lookups may block on store I/O: call them from workers (virtual threads), never from relay
+ * listener threads. No lock is held during I/O except the refresh lock, which is only try-locked by lookups.
+ */
+public final class AuthorizationCache {
+  private static final Logger LOG = LoggerFactory.getLogger(AuthorizationCache.class);
+
+  /** A user's key, with a signer prepared on first use (on the CPU executor, where signing runs). */
+  static final class UserKey {
+    private final SecretKey secretKey;
+    private final LazySigner signer;
+
+    UserKey(SecretKey secretKey) {
+      this.secretKey = secretKey;
+      this.signer = new LazySigner(secretKey);
+    }
+
+    SecretKey secretKey() {
+      return secretKey;
+    }
+
+    /** CPU-bound the first time: call it on the CPU executor. */
+    SchnorrSigner signer() {
+      return signer.get();
+    }
+
+    @Override
+    public String toString() {
+      return "UserKey[redacted]";
+    }
+  }
+
+  private record ClientKey(long authorizationId, PublicKey client) {}
+
+  private final AuthorizationStore authorizations;
+  private final SingleFlightCache<PublicKey, AuthorizedSigner> signers;
+  private final SingleFlightCache<ClientKey, ConnectedClient> clients;
+  private final SingleFlightCache<String, UserKey> userKeys;
+  private final SingleFlightCache<String, Policy> policies;
+  private final long refreshIntervalNanos;
+  private final LongSupplier nanoClock;
+  private final ReentrantLock refreshLock = new ReentrantLock();
+  private final AtomicLong lastRefreshNanos;
+  private volatile long seenVersion = Long.MIN_VALUE;
+  private final boolean watched;
+
+  private AuthorizationCache(Builder b) {
+    this.authorizations = b.authorizations;
+    this.nanoClock = b.nanoClock;
+    this.refreshIntervalNanos = b.refreshInterval.toNanos();
+    this.watched = b.watched;
+    this.lastRefreshNanos = new AtomicLong(nanoClock.getAsLong() - refreshIntervalNanos);
+    this.signers = new SingleFlightCache<>(
+        pk -> authorizations.findByBunkerPublicKey(pk).flatMap(a ->
+            authorizations.loadBunkerSecret(a.id()).map(sk -> new AuthorizedSigner(a, sk))),
+        b.positiveTtl, b.negativeTtl, b.maxEntries, nanoClock);
+    this.clients = new SingleFlightCache<>(
+        ck -> authorizations.findClient(ck.authorizationId(), ck.client()),
+        b.positiveTtl, b.negativeTtl, b.maxEntries, nanoClock);
+    KeyStore keys = b.keys;
+    this.userKeys = new SingleFlightCache<>(
+        name -> keys.loadSecret(name).map(UserKey::new),
+        b.positiveTtl, b.negativeTtl, b.maxEntries, nanoClock);
+    this.policies = new SingleFlightCache<>(b.policyResolver, b.positiveTtl, b.negativeTtl, 10_000, nanoClock);
+  }
+
+  /**
+   * Returns a builder.
+   *
+   * @param authorizations the authorization store
+   * @param keys the key store
+   * @return a builder with the defaults
+   */
+  public static Builder builder(AuthorizationStore authorizations, KeyStore keys) {
+    return new Builder(authorizations, keys);
+  }
+
+  /**
+   * Looks up the authorization holding a bunker key. May block on store I/O.
+   *
+   * @param bunkerPublicKey the signer key a request was addressed to
+   * @return the authorization and its bunker key (possibly revoked or expired), or empty if none holds it
+   * @throws dev.keycast.nip46.store.StoreException if the store fails (not cached)
+   */
+  public Optional<AuthorizedSigner> signer(PublicKey bunkerPublicKey) {
+    maybeRefresh();
+    return signers.get(bunkerPublicKey);
+  }
+
+  /**
+   * Returns the last authorization and bunker key successfully loaded for a bunker key, even if stale: only for
+   * answering a request with an error while the store is down (the key is needed to encrypt the reply), never for
+   * serving it. Never blocks.
+   *
+   * @param bunkerPublicKey the signer key
+   * @return the last known entry, or empty
+   */
+  public Optional<AuthorizedSigner> lastKnownSigner(PublicKey bunkerPublicKey) {
+    return signers.lastKnown(bunkerPublicKey);
+  }
+
+  /**
+   * Looks up a connected client. May block on store I/O.
+   *
+   * @param authorizationId the authorization
+   * @param client the client key
+   * @return the connection (with granted perms), or empty when not connected
+   * @throws dev.keycast.nip46.store.StoreException if the store fails (not cached)
+   */
+  public Optional<ConnectedClient> client(long authorizationId, PublicKey client) {
+    maybeRefresh();
+    return clients.get(new ClientKey(authorizationId, client));
+  }
+
+  /**
+   * Resolves a policy by name (built-in or stored). May block on store I/O.
+   *
+   * @param name the policy name an authorization refers to
+   * @return the policy, or empty if none has that name
+   * @throws dev.keycast.nip46.store.StoreException if the store fails (not cached)
+   */
+  public Optional<Policy> policy(String name) {
+    maybeRefresh();
+    return policies.get(name);
+  }
+
+  /** Looks up a user key by name, for the default handler. May block on store I/O. */
+  Optional<UserKey> userKey(String keyName) {
+    maybeRefresh();
+    return userKeys.get(keyName);
+  }
+
+  /** Drops one client's cached connection (after connect or logout through this process). Never blocks. */
+  public void invalidateClient(long authorizationId, PublicKey client) {
+    clients.invalidate(new ClientKey(authorizationId, client));
+  }
+
+  /** Drops every entry. Never blocks. */
+  public void invalidateAll() {
+    signers.invalidateAll();
+    clients.invalidateAll();
+    userKeys.invalidateAll();
+    policies.invalidateAll();
+  }
+
+  /**
+   * Reads the store's change version and drops every entry if it moved since the last call. Blocks for one cheap
+   * query. Concurrent callers do not wait: if a refresh is running, they return {@code false} at once.
+   *
+   * @return {@code true} if the version moved and the cache was cleared
+   * @throws dev.keycast.nip46.store.StoreException if the store fails
+   */
+  public boolean refreshIfChanged() {
+    long before = seenVersion;
+    return refresh() != before;
+  }
+
+  /**
+   * Reads the store's change version and, if it moved, drops the entries the changes touched; returns the version.
+   * Blocks for one cheap query (two when it moved).
+   * If another thread is refreshing, returns the last version seen without waiting.
+   *
+   * @return the store's change version as last seen
+   * @throws dev.keycast.nip46.store.StoreException if the store fails
+   */
+  public long refresh() {
+    if (!refreshLock.tryLock()) {
+      return seenVersion;
+    }
+    try {
+      lastRefreshNanos.set(nanoClock.getAsLong());
+      long v = authorizations.changeVersion();
+      if (v != seenVersion) {
+        if (seenVersion == Long.MIN_VALUE) {
+          seenVersion = v; // the first read only sets the baseline: entries loaded so far are as fresh as it
+        } else {
+          AuthorizationChanges changes = authorizations.changesSince(seenVersion);
+          apply(changes);
+          seenVersion = Math.max(v, changes.version());
+        }
+      }
+      return seenVersion;
+    } finally {
+      refreshLock.unlock();
+    }
+  }
+
+  /**
+   * Drops what a change touched: the changed authorizations' bunker keys and connected clients. Anything the
+   * change set does not describe (deletions, policy or key changes, a bare version bump) clears everything.
+   */
+  private void apply(AuthorizationChanges changes) {
+    if (changes.isEmpty() || !changes.deletedIds().isEmpty()) {
+      invalidateAll();
+      LOG.debug("store changed (version {}): cache cleared", changes.version());
+      return;
+    }
+    Set<Long> ids = new HashSet<>();
+    for (Authorization a : changes.changed()) {
+      ids.add(a.id());
+      signers.invalidate(a.bunkerPublicKey());
+    }
+    clients.invalidateIf(k -> ids.contains(k.authorizationId()));
+    LOG.debug("store changed (version {}): {} authorization(s) dropped from the cache", changes.version(), ids.size());
+  }
+
+  /** Returns how many store loads all lookups have run (for tests and metrics). */
+  public long loadCount() {
+    return signers.loadCount() + clients.loadCount() + userKeys.loadCount();
+  }
+
+  /** Returns how many authorization (bunker key) loads ran. */
+  public long signerLoadCount() {
+    return signers.loadCount();
+  }
+
+  /**
+   * Drops what a change the {@link AuthorizationWatcher} read touched, for a cache whose lookups do not read the
+   * change version themselves ({@link Builder#watched()}). Never blocks.
+   *
+   * @param changes what changed since the watcher's previous read
+   */
+  void changed(AuthorizationChanges changes) {
+    apply(changes);
+  }
+
+  private void maybeRefresh() {
+    if (watched) {
+      return;
+    }
+    long now = nanoClock.getAsLong();
+    long last = lastRefreshNanos.get();
+    if (now - last >= refreshIntervalNanos && lastRefreshNanos.compareAndSet(last, now)) {
+      try {
+        refreshIfChanged();
+      } catch (RuntimeException e) {
+        // The lookup that follows reports the store failure to its caller; nothing to add here.
+        LOG.debug("change version check failed", e);
+      }
+    }
+  }
+
+  /** Builds an {@link AuthorizationCache}. Not thread-safe. */
+  public static final class Builder {
+    private final AuthorizationStore authorizations;
+    private final KeyStore keys;
+    private Duration positiveTtl = Duration.ofSeconds(60);
+    private Duration negativeTtl = Duration.ofSeconds(10);
+    private Duration refreshInterval = Duration.ofSeconds(1);
+    private int maxEntries = 100_000;
+    private LongSupplier nanoClock = System::nanoTime;
+    private Function<String, Optional<Policy>> policyResolver = Policies::builtIn;
+    private boolean watched;
+
+    private Builder(AuthorizationStore authorizations, KeyStore keys) {
+      this.authorizations = Objects.requireNonNull(authorizations, "authorizations");
+      this.keys = Objects.requireNonNull(keys, "keys");
+    }
+
+    /** @param ttl how long a found entry is kept at most (a safety net behind change detection) */
+    public Builder positiveTtl(Duration ttl) {
+      this.positiveTtl = ttl;
+      return this;
+    }
+
+    /** @param ttl how long a miss is kept */
+    public Builder negativeTtl(Duration ttl) {
+      this.negativeTtl = ttl;
+      return this;
+    }
+
+    /** @param interval how often lookups check the change version at most */
+    public Builder refreshInterval(Duration interval) {
+      this.refreshInterval = interval;
+      return this;
+    }
+
+    /**
+     * @param resolver resolves policy names (default: built-in policies only; with a database, pass
+     *     {@code db.policies()::resolve}); may block on I/O, results are cached like everything else
+     */
+    public Builder policies(Function<String, Optional<Policy>> resolver) {
+      this.policyResolver = Objects.requireNonNull(resolver, "resolver");
+      return this;
+    }
+
+    /**
+     * Lookups never read the change version: an {@link AuthorizationWatcher} reads the store's changes once per
+     * poll and hands them to {@link #changed}, so the store is not read twice for the same changes.
+     */
+    public Builder watched() {
+      this.watched = true;
+      return this;
+    }
+
+    /** @param max soft bound on entries per map */
+    public Builder maxEntries(int max) {
+      this.maxEntries = max;
+      return this;
+    }
+
+    /** Builds. @throws IllegalArgumentException on negative durations or a non-positive size */
+    public AuthorizationCache build() {
+      if (positiveTtl.isNegative() || negativeTtl.isNegative() || refreshInterval.isNegative() || maxEntries < 1) {
+        throw new IllegalArgumentException("durations must be >= 0 and maxEntries >= 1");
+      }
+      return new AuthorizationCache(this);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package dev.keycast.nip46.bunker.internal;
+
+import dev.keycast.nip46.policy.Policy;
+import dev.keycast.nip46.server.EventRejectReason;
+import dev.keycast.nip46.server.SignerError;
+import dev.keycast.nip46.store.StoreException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stage <b>authorize</b>: who may cost the signer a decryption. In order: the flood guard (a token bucket per
+ * client key, {@link FloodGuard}); the signer key the request is addressed to ({@link SignerLookup}: single flight,
+ * negative caching, the last known key while the store is down); the authorization's policy, looked up once here
+ * for the whole request; and that policy's per-client rate limit ({@link PolicyRateLimiter}). Runs on a queue
+ * worker; may block on store I/O. Thread-safe.
+ */
+final class AuthorizeStage {
+  private static final Logger LOG = LoggerFactory.getLogger(AuthorizeStage.class);
+
+  /**
+   * The outcome for a request that goes on to decryption.
+   *
+   * @param signer the authorization and bunker key
+   * @param policy the authorization's policy, or null when unknown or not looked up (an error answer is due)
+   * @param policyFailure the store failure of the policy lookup, if it failed
+   * @param answer an error to answer instead of handling the request ({@code unavailable}, {@code rate limited}),
+   *     or null
+   */
+  record Authorized(AuthorizedSigner signer, @Nullable Policy policy, @Nullable StoreException policyFailure,
+      @Nullable SignerError answer) {}
+
+  private final FloodGuard floodGuard;
+  private final PolicyRateLimiter policyLimiter;
+  private final SignerLookup signers;
+  private final AuthorizationCache cache;
+  private final StatsRecorder stats;
+
+  AuthorizeStage(FloodGuard floodGuard, SignerLookup signers, AuthorizationCache cache, StatsRecorder stats) {
+    this.floodGuard = floodGuard;
+    this.policyLimiter = new PolicyRateLimiter(floodGuard.maxKeys());
+    this.signers = signers;
+    this.cache = cache;
+    this.stats = stats;
+  }
+
+  /**
+   * Authorizes a verified request.
+   *
+   * @return the outcome, or null (counted {@code rate_limited}, {@code unknown_signer} or {@code
+   *     store_unavailable}) to drop the request without a reply
+   */
+  @Nullable Authorized authorize(RequestTask task, RequestParties parties) {
+    String clientHex = task.event.pubkey();
+    FloodGuard.Decision rate = floodGuard.acquire(clientHex);
+    if (rate == FloodGuard.Decision.LIMIT_SILENTLY) {
+      stats.recordRejected(EventRejectReason.RATE_LIMITED);
+      return null;
+    }
+    SignerLookup.Found found = signers.find(parties.signer(), task.signerHex);
+    if (found == null) {
+      return null;
+    }
+    AuthorizedSigner signer = found.signer();
+    if (found.storeDown()) {
+      return new Authorized(signer, null, null, SignerError.UNAVAILABLE);
+    }
+    if (rate == FloodGuard.Decision.LIMIT_AND_REPLY) {
+      return new Authorized(signer, null, null, SignerError.RATE_LIMITED);
+    }
+    @Nullable Policy policy = null;
+    @Nullable StoreException failure = null;
+    try {
+      policy = cache.policy(signer.authorization().policyName()).orElse(null);
+    } catch (StoreException e) {
+      LOG.debug("policy lookup failed; the policy stage will answer: {}", e.toString());
+      failure = e;
+    }
+    if (policy != null && !policyLimiter.tryAcquire(parties.client(), policy.rateLimit(), System.nanoTime())) {
+      rate = floodGuard.overLimit(clientHex);
+      if (rate == FloodGuard.Decision.LIMIT_SILENTLY) {
+        stats.recordRejected(EventRejectReason.RATE_LIMITED);
+        return null;
+      }
+      return new Authorized(signer, policy, null, SignerError.RATE_LIMITED);
+    }
+    return new Authorized(signer, policy, failure, null);
+  }
+}

@@ -1,0 +1,274 @@
+package dev.keycast.nip46.bunker.internal;
+
+import dev.keycast.crypto.SignedEvent;
+import dev.keycast.nip46.Nip46Envelope;
+import dev.keycast.nip46.server.EventRejectReason;
+import dev.keycast.nip46.server.IntakeLimits;
+import dev.keycast.nip46.server.RequestHandler;
+import dev.keycast.nip46.server.SignerError;
+import dev.keycast.nip46.store.AuditLog;
+import dev.keycast.queue.CpuExecutor;
+import dev.keycast.queue.QueuedTask;
+import dev.keycast.queue.SubmitResult;
+import dev.keycast.queue.WorkQueue;
+import dev.keycast.queue.WorkQueueConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The request pipeline behind {@code Bunker}, composed of named stages (see {@code docs/nip46.md}, one row per
+ * stage): <b>intake</b> ({@link IntakeStage}) on relay I/O threads, then on a queue worker <b>verify</b>
+ * ({@link VerifyStage}), <b>authorize</b> ({@link AuthorizeStage}), <b>decrypt</b> ({@link DecryptStage}),
+ * <b>policy</b> ({@link PolicyStage}), <b>handle</b> ({@link HandleStage}), and the reply: <b>seal</b>
+ * ({@link SealStage}) and <b>publish</b> ({@link PublishStage}), sent by the {@link ReplySender}. Events the main
+ * queue refuses go to the {@link OverflowLane}. The pipeline builds both queues from their configuration.
+ *
+ * <p>Thread roles: the relay transport's I/O threads call {@link #onEvent}: intake checks and a non-blocking
+ * submit, nothing else (no crypto, no database). Queue workers (virtual threads) run the request path; every
+ * CPU-bound step runs inside {@link CpuExecutor#call}, on its bounded platform threads. Replies that complete later
+ * go out on the reply sender's virtual threads.
+ *
+ * <p>Thread-safe. No lock is held across I/O: shared state is in concurrent maps and lock-striped helpers.
+ */
+public final class Pipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
+  private final IntakeStage intake;
+  private final InFlight inFlight = new InFlight();
+  private final StatsRecorder stats;
+  private final WorkQueue queue;
+  private final OverflowLane overflow;
+  private final ReplySender replies;
+  private final RequestPath path;
+  private final Clock clock;
+  private volatile boolean closing;
+
+  private Pipeline(Builder b) {
+    this.clock = b.clock;
+    this.stats = Objects.requireNonNull(b.stats, "stats");
+    Nip46Envelope envelope = Objects.requireNonNull(b.envelope, "envelope");
+    AuthorizationCache cache = Objects.requireNonNull(b.cache, "cache");
+    CpuExecutor cpu = Objects.requireNonNull(b.cpu, "cpu");
+    IntakeLimits limits = Objects.requireNonNull(b.limits, "limits");
+    RelayTransport transport = Objects.requireNonNull(b.transport, "transport");
+    CountedCpu counted = new CountedCpu(stats, () -> closing);
+    SeenEvents verifiedIds = new SeenEvents(limits.dedupeCapacity(), limits.dedupeWindowSeconds());
+    SignerLookup signers = new SignerLookup(cache, stats);
+    FloodGuard floodGuard = new FloodGuard(limits.rateLimitBurst(), limits.rateLimitPerSecond(),
+        limits.rateLimitMaxClients(), System::nanoTime);
+    SealStage seal = new SealStage(envelope, clock);
+    PublishStage publish = new PublishStage(transport, stats);
+    this.intake = new IntakeStage(
+        new IntakeFilter(limits, Objects.requireNonNull(b.isOurSigner, "isOurSigner"), clock), inFlight, stats);
+    this.replies = new ReplySender(cpu, counted, seal, publish);
+    this.path = new RequestPath(
+        new VerifyStage(cpu, counted, verifiedIds, stats, clock),
+        new AuthorizeStage(floodGuard, signers, cache, stats),
+        new DecryptStage(cpu, counted, envelope),
+        b.enforcePolicy ? new PolicyStage(cache, new Auditor(Objects.requireNonNull(b.audit, "audit"), clock), clock)
+            : null,
+        new HandleStage(Objects.requireNonNull(b.handler, "handler")),
+        replies, inFlight, stats);
+    this.overflow = new OverflowLane(b.overflowConcurrency, b.overflowCapacity, counted, signers, verifiedIds,
+        seal, publish, inFlight, stats, clock);
+    this.queue = WorkQueue.start(
+        Objects.requireNonNull(b.queueConfig, "queueConfig").toBuilder().onAbandoned(this::abandoned).build());
+  }
+
+  /**
+   * Returns a builder.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Intake of one parsed event from a relay: the transport's listener, called on relay I/O threads. Cheap checks
+   * and a non-blocking submit only. Never throws, never blocks.
+   *
+   * @param relayUrl the relay it came from
+   * @param event the event as parsed (not verified)
+   */
+  public void onEvent(String relayUrl, SignedEvent event) {
+    try {
+      String signerHex = intake.admit(relayUrl, event);
+      if (signerHex != null) {
+        submit(new RequestTask(event, signerHex, relayUrl, clock.instant(), path::process));
+      }
+    } catch (RuntimeException e) {
+      LOG.error("intake failed on an event from {}", relayUrl, e);
+    }
+  }
+
+  /**
+   * Test seam: intake of raw event JSON as if a relay had delivered it (size cap and parse first, as the relay
+   * transport does). Never throws.
+   *
+   * @param relayUrl the relay it came from
+   * @param eventJson the event's JSON
+   */
+  public void onRawEvent(String relayUrl, String eventJson) {
+    SignedEvent event = intake.parse(eventJson);
+    if (event != null) {
+      onEvent(relayUrl, event);
+    }
+  }
+
+  private void submit(RequestTask task) {
+    SubmitResult result = closing ? SubmitResult.REJECTED_SHUTDOWN : queue.submit(task);
+    switch (result) {
+      case ACCEPTED -> {
+        inFlight.add(task);
+        stats.recordAccepted();
+      }
+      case REJECTED_FULL -> overflow.offer(task, EventRejectReason.QUEUE_FULL, SignerError.OVERLOADED);
+      case REJECTED_SHUTDOWN -> overflow.offer(task, EventRejectReason.SHUTTING_DOWN, SignerError.SHUTTING_DOWN);
+    }
+  }
+
+  /** Called by the main queue at shutdown for each task it will not run: answered {@code shutting down}. */
+  private void abandoned(QueuedTask task) {
+    if (task instanceof RequestTask rt) {
+      overflow.offer(rt, EventRejectReason.SHUTTING_DOWN, SignerError.SHUTTING_DOWN);
+    }
+  }
+
+  /**
+   * Stops gracefully: stops intake (events from now on are answered {@code shutting down} where possible), lets
+   * the queue drain within {@code deadline} (what is left is answered {@code shutting down} by the overflow lane),
+   * answers every request still waiting for its handler (approvals) with {@code shutting down}, and drains the
+   * overflow lane and reply threads. Blocks up to about twice {@code deadline}.
+   *
+   * @param deadline how long the queue may drain, and then how long the lanes may finish
+   */
+  public void shutdown(Duration deadline) {
+    closing = true;
+    queue.shutdown(deadline);
+    long end = System.nanoTime() + deadline.toNanos();
+    replies.answerWaitingShuttingDown();
+    overflow.shutdown(end);
+    replies.finish(end);
+  }
+
+  /** Returns how many requests wait in the main queue. Never blocks. */
+  public int queueDepth() {
+    return queue.depth();
+  }
+
+  /** Returns the main queue's capacity. */
+  public int queueCapacity() {
+    return queue.capacity();
+  }
+
+  /** Returns how many workers run a request now. Never blocks. */
+  public int busyWorkers() {
+    return queue.busyWorkers();
+  }
+
+  /** Returns how many requests wait for a later handler answer (approvals). Never blocks. */
+  public int pendingCount() {
+    return replies.waitingCount();
+  }
+
+  /** Builds a {@link Pipeline}. Every setter is required unless it says otherwise. Not thread-safe. */
+  public static final class Builder {
+    private @Nullable IntakeLimits limits;
+    private @Nullable Predicate<String> isOurSigner;
+    private @Nullable AuthorizationCache cache;
+    private @Nullable RequestHandler handler;
+    private boolean enforcePolicy;
+    private @Nullable AuditLog audit;
+    private @Nullable CpuExecutor cpu;
+    private @Nullable Nip46Envelope envelope;
+    private @Nullable StatsRecorder stats;
+    private @Nullable RelayTransport transport;
+    private Clock clock = Clock.systemUTC();
+    private @Nullable WorkQueueConfig queueConfig;
+    private int overflowConcurrency = 16;
+    private int overflowCapacity = 16_384;
+
+    private Builder() {}
+
+    /**
+     * @param limits the intake limits and the flood guard's rate
+     * @param isOurSigner whether a lowercase hex key is a signer key served (fast, non-blocking)
+     */
+    public Builder intake(IntakeLimits limits, Predicate<String> isOurSigner) {
+      this.limits = limits;
+      this.isOurSigner = isOurSigner;
+      return this;
+    }
+
+    /**
+     * @param handler the request handler
+     * @param enforcePolicy {@code true} to run the policy stage before it (the default handler relies on it),
+     *     {@code false} for a handler that replaces the default one and decides itself
+     * @param audit where the policy stage audits its denials
+     */
+    public Builder handler(RequestHandler handler, boolean enforcePolicy, AuditLog audit) {
+      this.handler = handler;
+      this.enforcePolicy = enforcePolicy;
+      this.audit = audit;
+      return this;
+    }
+
+    /**
+     * @param cache the cache over the stores
+     * @param cpu where every CPU-bound step runs
+     * @param envelope the ciphers and their conversation-key cache
+     */
+    public Builder resources(AuthorizationCache cache, CpuExecutor cpu, Nip46Envelope envelope) {
+      this.cache = cache;
+      this.cpu = cpu;
+      this.envelope = envelope;
+      return this;
+    }
+
+    /** @param stats receives every count */
+    public Builder stats(StatsRecorder stats) {
+      this.stats = stats;
+      return this;
+    }
+
+    /** @param transport where replies are published */
+    public Builder transport(RelayTransport transport) {
+      this.transport = transport;
+      return this;
+    }
+
+    /** @param clock the wall clock (optional; default UTC) */
+    public Builder clock(Clock clock) {
+      this.clock = clock;
+      return this;
+    }
+
+    /**
+     * @param config the main work queue (its {@code onAbandoned} is replaced: abandoned requests are answered
+     *     {@code shutting down})
+     * @param overflowConcurrency the overflow lane's workers
+     * @param overflowCapacity the overflow lane's slots
+     */
+    public Builder queues(WorkQueueConfig config, int overflowConcurrency, int overflowCapacity) {
+      this.queueConfig = config;
+      this.overflowConcurrency = overflowConcurrency;
+      this.overflowCapacity = overflowCapacity;
+      return this;
+    }
+
+    /**
+     * Builds and starts the queues.
+     *
+     * @throws NullPointerException if a required part is missing
+     */
+    public Pipeline build() {
+      return new Pipeline(this);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package dev.keycast.nip46.bunker.internal;
+
+import dev.keycast.nip46.Nip46Envelope;
+import dev.keycast.nip46.Nip46Request;
+import dev.keycast.nip46.Nip46Response;
+import dev.keycast.nip46.server.EventRejectReason;
+import dev.keycast.nip46.server.RequestContext;
+import dev.keycast.nip46.server.SignerError;
+import dev.keycast.nip46.store.Authorization;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A request's path on a queue worker: verify, authorize, decrypt, policy, handle, then the reply (seal, publish)
+ * through the {@link ReplySender}. Each stage either passes the request on or ends it (dropped and counted, or
+ * answered); from a readable body on, every outcome is a reply. Thread-safe: each call works on its own task.
+ */
+final class RequestPath {
+  private final VerifyStage verify;
+  private final AuthorizeStage authorize;
+  private final DecryptStage decrypt;
+  private final @Nullable PolicyStage policy;
+  private final HandleStage handle;
+  private final ReplySender replies;
+  private final InFlight inFlight;
+  private final StatsRecorder stats;
+
+  /**
+   * @param policy the policy stage, or null when a handler that replaces the default one decides itself
+   */
+  RequestPath(VerifyStage verify, AuthorizeStage authorize, DecryptStage decrypt, @Nullable PolicyStage policy,
+      HandleStage handle, ReplySender replies, InFlight inFlight, StatsRecorder stats) {
+    this.verify = verify;
+    this.authorize = authorize;
+    this.decrypt = decrypt;
+    this.policy = policy;
+    this.handle = handle;
+    this.replies = replies;
+    this.inFlight = inFlight;
+    this.stats = stats;
+  }
+
+  /** Processes one request on a worker. Blocks for CPU work, store I/O and the relays' flow control. */
+  void process(RequestTask task) throws InterruptedException {
+    boolean answerLater = false;
+    try {
+      answerLater = run(task);
+    } finally {
+      if (!answerLater) {
+        inFlight.remove(task);
+      }
+    }
+  }
+
+  /** Returns {@code true} when the handler answers later (the reply sender then ends the task). */
+  private boolean run(RequestTask task) throws InterruptedException {
+    RequestParties parties = verify.verify(task);
+    if (parties == null) {
+      return false;
+    }
+    AuthorizeStage.Authorized authorized = authorize.authorize(task, parties);
+    if (authorized == null) {
+      return false;
+    }
+    AuthorizedSigner signer = authorized.signer();
+    Nip46Envelope.Scheme scheme = Nip46Envelope.Scheme.of(task.event.content());
+    DecryptStage.Opened opened = decrypt.decrypt(task, scheme, signer.bunkerKey(), parties);
+    if (opened == null) {
+      return false;
+    }
+    Nip46Request request;
+    switch (opened) {
+      case DecryptStage.Opened.Invalid inv -> {
+        replies.send(new Reply(task, signer, scheme, parties.client(), inv.requestId(), MethodLabels.INVALID),
+            Nip46Response.error(inv.requestId(), SignerError.INVALID_REQUEST.wireText()));
+        return false;
+      }
+      case DecryptStage.Opened.Request r -> request = r.request();
+    }
+    Reply reply = new Reply(task, signer, scheme, parties.client(), request.id(), MethodLabels.of(request));
+    SignerError answer = authorized.answer();
+    if (answer != null) {
+      if (answer == SignerError.RATE_LIMITED) {
+        stats.recordRejected(EventRejectReason.RATE_LIMITED);
+      }
+      replies.send(reply, Nip46Response.error(request.id(), answer.wireText()));
+      return false;
+    }
+    Authorization auth = signer.authorization();
+    if (policy != null) {
+      Optional<Nip46Response> denied =
+          policy.check(request, auth, parties.client(), authorized.policy(), authorized.policyFailure());
+      if (denied.isPresent()) {
+        replies.send(reply, denied.get());
+        return false;
+      }
+    }
+    RequestContext ctx = new RequestContext(parties.client(), auth.bunkerPublicKey(), auth,
+        List.copyOf(task.relays), task.receivedAt, interim -> replies.sendLater(reply, interim));
+    CompletableFuture<Nip46Response> result = handle.handle(request, ctx);
+    if (result.isDone()) {
+      replies.send(reply, result.join());
+      return false;
+    }
+    replies.whenAnswered(reply, result, () -> inFlight.remove(task));
+    return true;
+  }
+}

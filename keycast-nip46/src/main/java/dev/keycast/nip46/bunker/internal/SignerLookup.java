@@ -1,0 +1,59 @@
+package dev.keycast.nip46.bunker.internal;
+
+import dev.keycast.crypto.PublicKey;
+import dev.keycast.nip46.server.EventRejectReason;
+import dev.keycast.nip46.store.StoreException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the authorization and bunker key a request is addressed to, through the {@link AuthorizationCache}; used by
+ * the authorize stage and the overflow lane. Thread-safe; may block on store I/O (call it on a worker).
+ */
+final class SignerLookup {
+  private static final Logger LOG = LoggerFactory.getLogger(SignerLookup.class);
+
+  /**
+   * A signer key found for a request.
+   *
+   * @param signer the authorization and its key
+   * @param storeDown {@code true} when it is the last known one because the store failed: answer
+   *     {@code unavailable}, never serve from it
+   */
+  record Found(AuthorizedSigner signer, boolean storeDown) {}
+
+  private final AuthorizationCache cache;
+  private final StatsRecorder stats;
+
+  SignerLookup(AuthorizationCache cache, StatsRecorder stats) {
+    this.cache = cache;
+    this.stats = stats;
+  }
+
+  /**
+   * Returns the signer, or null, counted, when there is none to answer with: unknown ({@code unknown_signer}), or
+   * the store is down and the key was never loaded ({@code store_unavailable}).
+   */
+  @Nullable Found find(PublicKey signerKey, String signerHex) {
+    try {
+      AuthorizedSigner signer = cache.signer(signerKey).orElse(null);
+      if (signer == null) {
+        stats.recordRejected(EventRejectReason.UNKNOWN_SIGNER);
+        return null;
+      }
+      return new Found(signer, false);
+    } catch (StoreException e) {
+      // The store is down. With a key seen before, answer "unavailable" (never serve from a stale entry);
+      // without one there is nothing to encrypt a reply with.
+      AuthorizedSigner last = cache.lastKnownSigner(signerKey).orElse(null);
+      if (last == null) {
+        LOG.warn("cannot load signer key {}: {}", signerHex, e.toString());
+        stats.recordRejected(EventRejectReason.STORE_UNAVAILABLE);
+        return null;
+      }
+      LOG.debug("store down; answering with the last known key of {}", signerHex);
+      return new Found(last, true);
+    }
+  }
+}

@@ -1,0 +1,201 @@
+package dev.keycast.nip46.bunker.internal;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * A small loading cache with single-flight loads and negative caching.
+ *
+ * <ul>
+ *   <li>Concurrent misses for one key run the loader once; the other callers wait for that load (on a virtual
+ *       thread this parks without pinning) and share its result or its exception.
+ *   <li>A load that finds nothing ({@link Optional#empty()}) is cached for the (short) negative TTL, so a flood of
+ *       events for unknown keys costs one load per key per TTL, not one per event.
+ *   <li>A load that throws is not cached: the next caller retries (a database outage must heal by itself).
+ *   <li>{@link #invalidateAll()} drops everything; a load already in flight when it is called still answers its
+ *       waiters but its result is not kept.
+ * </ul>
+ *
+ * <p>Thread-safe. {@link #get} may block while a loader runs (the loader may do I/O): call it from worker (virtual)
+ * threads, never from relay listener threads. No lock is held while the loader runs.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+final class SingleFlightCache<K, V> {
+
+  private record Timed<V>(Optional<V> value, long expiresAtNanos, long generation) {}
+
+  private final Function<K, Optional<V>> loader;
+  private final long positiveTtlNanos;
+  private final long negativeTtlNanos;
+  private final int maxEntries;
+  private final LongSupplier nanoClock;
+  private final ConcurrentHashMap<K, CompletableFuture<Timed<V>>> entries = new ConcurrentHashMap<>();
+  private final AtomicLong generation = new AtomicLong();
+  private final AtomicLong loads = new AtomicLong();
+  private final ConcurrentHashMap<K, V> lastGood = new ConcurrentHashMap<>();
+
+  /**
+   * @param loader loads a value, returning empty when the key has none; may block and may throw unchecked
+   *     exceptions (not cached)
+   * @param positiveTtl how long a found value is kept
+   * @param negativeTtl how long a miss is kept
+   * @param maxEntries the soft bound on entries
+   * @param nanoClock a monotonic clock in nanoseconds
+   */
+  public SingleFlightCache(
+      Function<K, Optional<V>> loader,
+      Duration positiveTtl,
+      Duration negativeTtl,
+      int maxEntries,
+      LongSupplier nanoClock) {
+    if (positiveTtl.isNegative() || negativeTtl.isNegative() || maxEntries < 1) {
+      throw new IllegalArgumentException("TTLs must be >= 0 and maxEntries >= 1");
+    }
+    this.loader = loader;
+    this.positiveTtlNanos = positiveTtl.toNanos();
+    this.negativeTtlNanos = negativeTtl.toNanos();
+    this.maxEntries = maxEntries;
+    this.nanoClock = nanoClock;
+  }
+
+  /**
+   * Returns the value for {@code key}, loading it if absent or expired. Blocks while a load for the key runs.
+   *
+   * @param key the key
+   * @return the value, or empty when the loader found none
+   * @throws RuntimeException whatever the loader threw (for every caller that waited on that load)
+   */
+  public Optional<V> get(K key) {
+    while (true) {
+      CompletableFuture<Timed<V>> existing = entries.get(key);
+      if (existing != null) {
+        Timed<V> t;
+        try {
+          t = existing.join();
+        } catch (CompletionException e) {
+          throw unwrap(e);
+        }
+        if (nanoClock.getAsLong() - t.expiresAtNanos() < 0) {
+          return t.value();
+        }
+        entries.remove(key, existing);
+        continue;
+      }
+      CompletableFuture<Timed<V>> mine = new CompletableFuture<>();
+      if (entries.putIfAbsent(key, mine) != null) {
+        continue;
+      }
+      return load(key, mine);
+    }
+  }
+
+  /** Drops every entry. Loads in flight finish for their waiters but are not kept. Never blocks. */
+  public void invalidateAll() {
+    generation.incrementAndGet();
+    entries.clear();
+  }
+
+  /** Drops the entries whose key matches. Loads in flight finish for their waiters but are not kept. */
+  public void invalidateIf(java.util.function.Predicate<K> matches) {
+    generation.incrementAndGet();
+    entries.keySet().removeIf(matches);
+  }
+
+  /** Drops one entry. Never blocks. */
+  public void invalidate(K key) {
+    generation.incrementAndGet();
+    entries.remove(key);
+  }
+
+  /**
+   * Returns the value the last successful load found for {@code key}, even if it was invalidated or expired since:
+   * for answering with an error while the loader's backend is down, never for serving. Never blocks.
+   *
+   * @param key the key
+   * @return the last value found, or empty if the last load found none or none ran (or it was evicted)
+   */
+  public Optional<V> lastKnown(K key) {
+    return Optional.ofNullable(lastGood.get(key));
+  }
+
+  /** Returns how many times the loader has run (for tests and metrics). */
+  public long loadCount() {
+    return loads.get();
+  }
+
+  /** Returns the number of entries held (loaded or loading). */
+  public int size() {
+    return entries.size();
+  }
+
+  private Optional<V> load(K key, CompletableFuture<Timed<V>> mine) {
+    long gen = generation.get();
+    Optional<V> value;
+    try {
+      loads.incrementAndGet();
+      value = loader.apply(key);
+    } catch (RuntimeException | Error e) {
+      entries.remove(key, mine);
+      mine.completeExceptionally(e);
+      throw e;
+    }
+    if (value.isPresent()) {
+      if (lastGood.size() >= maxEntries && !lastGood.containsKey(key)) {
+        Iterator<K> it = lastGood.keySet().iterator(); // bounded: drop an arbitrary one
+        if (it.hasNext()) {
+          it.next();
+          it.remove();
+        }
+      }
+      lastGood.put(key, value.get());
+    } else {
+      lastGood.remove(key);
+    }
+    long ttl = value.isPresent() ? positiveTtlNanos : negativeTtlNanos;
+    mine.complete(new Timed<>(value, nanoClock.getAsLong() + ttl, gen));
+    if (generation.get() != gen) {
+      entries.remove(key, mine); // invalidated while loading: answer the waiters, keep nothing
+    } else if (entries.size() > maxEntries) {
+      trim();
+    }
+    return value;
+  }
+
+  private void trim() {
+    long now = nanoClock.getAsLong();
+    for (Iterator<Map.Entry<K, CompletableFuture<Timed<V>>>> it = entries.entrySet().iterator();
+        it.hasNext() && entries.size() > maxEntries / 2; ) {
+      CompletableFuture<Timed<V>> f = it.next().getValue();
+      if (f.isDone() && (f.isCompletedExceptionally() || now - f.join().expiresAtNanos() >= 0)) {
+        it.remove();
+      }
+    }
+    for (Iterator<Map.Entry<K, CompletableFuture<Timed<V>>>> it = entries.entrySet().iterator();
+        it.hasNext() && entries.size() > maxEntries; ) {
+      if (it.next().getValue().isDone()) {
+        it.remove();
+      }
+    }
+  }
+
+  private static RuntimeException unwrap(CompletionException e) {
+    Throwable c = e.getCause();
+    if (c instanceof RuntimeException re) {
+      return re;
+    }
+    if (c instanceof Error err) {
+      throw err;
+    }
+    return e;
+  }
+}

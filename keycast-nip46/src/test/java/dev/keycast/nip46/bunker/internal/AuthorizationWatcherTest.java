@@ -1,0 +1,66 @@
+package dev.keycast.nip46.bunker.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keycast.nip46.store.Authorization;
+import dev.keycast.nip46.store.AuthorizationStore;
+import dev.keycast.nip46.store.NewAuthorization;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class AuthorizationWatcherTest {
+  final StageFixture fx = new StageFixture("social");
+  final AtomicInteger changeReads = new AtomicInteger();
+  final AuthorizationStore counting = (AuthorizationStore) Proxy.newProxyInstance(
+      AuthorizationStore.class.getClassLoader(), new Class<?>[] {AuthorizationStore.class}, (proxy, m, args) -> {
+        if (m.getName().equals("changesSince") || m.getName().equals("list")) {
+          changeReads.incrementAndGet();
+        }
+        try {
+          return m.invoke(fx.db.authorizations(), args);
+        } catch (InvocationTargetException e) {
+          throw e.getCause();
+        }
+      });
+  final AuthorizationCache cache =
+      AuthorizationCache.builder(counting, fx.db.keys()).policies(fx.db.policies()::resolve).watched().build();
+  final AuthorizationWatcher watcher = new AuthorizationWatcher(counting, cache, fx.clock);
+
+  AuthorizationWatcherTest() throws Exception {}
+
+  @AfterEach
+  void close() {
+    fx.close();
+  }
+
+  @Test
+  void poll_first_servesEveryActiveAuthorizationAndItsRelays() {
+    AuthorizationWatcher.Served served = watcher.poll(false);
+    assertThat(served).isNotNull();
+    assertThat(served.signerKeys()).containsExactly(fx.signerKey().toHex());
+    assertThat(served.relays()).containsExactly(StageFixture.AUTH_RELAY);
+    assertThat(watcher.poll(false)).isNull(); // nothing changed
+  }
+
+  @Test
+  void poll_afterAChange_readsItOnceForBothTheCacheAndTheSubscription() {
+    watcher.poll(false);
+    assertThat(cache.signer(fx.signerKey()).orElseThrow().authorization().isRevoked()).isFalse();
+    Authorization second = fx.db.authorizations().create(NewAuthorization.builder("alice").relays("wss://b.invalid")
+        .build());
+    fx.db.authorizations().revoke(fx.auth.id(), Instant.now());
+    int before = changeReads.get();
+    AuthorizationWatcher.Served served = watcher.poll(false);
+    assertThat(changeReads.get() - before).isEqualTo(1);
+    // still served for a day after revocation, so its clients hear "unauthorized"
+    assertThat(served.signerKeys()).containsExactlyInAnyOrder(fx.signerKey().toHex(),
+        second.bunkerPublicKey().toHex());
+    // the cache dropped the revoked entry without reading the changes itself
+    assertThat(cache.signer(fx.signerKey()).orElseThrow().authorization().isRevoked()).isTrue();
+    assertThat(changeReads.get() - before).isEqualTo(1);
+  }
+}
