@@ -88,7 +88,7 @@ public final class Migrations {
   static List<String> split(String sql) {
     List<String> out = new ArrayList<>();
     StringBuilder current = new StringBuilder();
-    for (String line : sql.split("\n")) {
+    for (String line : sql.split("\n", -1)) {
       String trimmed = line.strip();
       if (trimmed.startsWith("--") || trimmed.isEmpty()) {
         continue;
