@@ -125,7 +125,7 @@ final class RelayConnection {
       try {
         ws = opening.get(config.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
       } catch (ExecutionException | TimeoutException e) {
-        var unused = opening.thenAccept(WebSocket::abort); // a socket that opens late is aborted; none: nothing to do
+        var unused = opening.thenAccept(WebSocket::abort); // not awaited: aborts a socket that opens late, if any
         recordError("connect failed: " + describe(e instanceof ExecutionException ? e.getCause() : e));
         failures++;
         if (!sleepBeforeRetry(failures)) {
