@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -88,7 +89,9 @@ public final class AuthorizeCommand implements Callable<Integer> {
       expiresAt = Instant.now().plus(d);
     }
     try (KeycastDatabase db = store.open(Globals.home(spec))) {
-      db.keys().find(key).orElseThrow(() -> new UsageException("unknown key '" + key + "' (see keycast keys list)"));
+      if (db.keys().find(key).isEmpty()) {
+        throw new UsageException("unknown key '" + key + "' (see keycast keys list)");
+      }
       String policyName = CliPolicies.forAuthorization(db.policies(), policy, kinds);
       NewAuthorization request;
       try {
@@ -100,7 +103,7 @@ public final class AuthorizeCommand implements Callable<Integer> {
             .label(label)
             .build();
       } catch (IllegalArgumentException e) {
-        throw new UsageException(e.getMessage(), e);
+        throw new UsageException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
       }
       Authorization a = db.authorizations().create(request);
       print(spec.commandLine().getOut(), json, a);

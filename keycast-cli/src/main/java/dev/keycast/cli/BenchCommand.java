@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -159,7 +160,8 @@ public final class BenchCommand implements Callable<Integer> {
     return Math.round(n * 1e10 / (now - start)) / 10.0;
   }
 
-  private Map<String, Double> runChild(String backendName, PrintWriter err) throws IOException, InterruptedException {
+  private @Nullable Map<String, Double> runChild(String backendName, PrintWriter err)
+      throws IOException, InterruptedException {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of(javaBin, "--enable-native-access=ALL-UNNAMED",
         "-Dkeycast.crypto.backend=" + backendName, "-cp", System.getProperty("java.class.path"),
@@ -198,7 +200,7 @@ public final class BenchCommand implements Callable<Integer> {
     StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-20s", "operation"));
     results.keySet().forEach(b -> header.append(String.format(Locale.ROOT, "%16s", b + " ops/s")));
     out.println(header);
-    for (String op : OPS_LIST.split(", ")) {
+    for (String op : OPS_LIST.split(", ", -1)) {
       StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-20s", op));
       results.values().forEach(m -> row.append(String.format(Locale.ROOT, "%,16.0f", m.getOrDefault(op, 0.0))));
       out.println(row);
@@ -231,7 +233,7 @@ public final class BenchCommand implements Callable<Integer> {
       t.put("schnorr_sign", () -> signer.sign(message));
       t.put("schnorr_verify", () -> {
         verifier.verify(signature, message);
-        return Boolean.TRUE;
+        return true;
       });
       t.put("ecdh_x", () -> Ecdh.sharedX(ours, theirs.publicKey()));
       t.put("nip44_encrypt_100", () -> Nip44Cipher.encrypt(plain100, conversationKey));
@@ -240,7 +242,7 @@ public final class BenchCommand implements Callable<Integer> {
       t.put("event_sign", () -> NostrEvents.sign(event, signer));
       t.put("event_verify", () -> {
         NostrEvents.verify(signed);
-        return Boolean.TRUE;
+        return true;
       });
       return t;
     }

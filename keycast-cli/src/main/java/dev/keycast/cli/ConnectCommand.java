@@ -74,7 +74,9 @@ public final class ConnectCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     try (KeycastDatabase db = store.open(Globals.home(spec))) {
-      db.keys().find(key).orElseThrow(() -> new UsageException("unknown key '" + key + "' (see keycast keys list)"));
+      if (db.keys().find(key).isEmpty()) {
+        throw new UsageException("unknown key '" + key + "' (see keycast keys list)");
+      }
       String policyName = CliPolicies.forAuthorization(db.policies(), policy, null);
       // the short-lived bunker here serves only the authorization it creates: the daemon keeps serving the others
       try (Bunker bunker = Bunker.builder()

@@ -334,22 +334,22 @@ final class Daemon implements AutoCloseable {
     return new HttpEndpoints.Health(healthy, body);
   }
 
-  /** @return the relays the bunker uses (the dev relay's URL under --dev) */
+  /** Returns the relays the bunker uses (the dev relay's URL under --dev). */
   List<String> relays() {
     return relays;
   }
 
-  /** @return the demo authorization's bunker URI under --dev, else null */
+  /** Returns the demo authorization's bunker URI under --dev, else null. */
   @Nullable String demoBunkerUri() {
     return demoBunkerUri;
   }
 
-  /** @return the bound HTTP port */
+  /** Returns the bound HTTP port. */
   int httpPort() {
     return Objects.requireNonNull(http).port();
   }
 
-  /** @return the running bunker, or null while starting */
+  /** Returns the running bunker, or null while starting. */
   @Nullable Bunker bunker() {
     return bunker;
   }

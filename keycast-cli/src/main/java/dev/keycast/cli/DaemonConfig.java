@@ -60,17 +60,17 @@ record DaemonConfig(
     relays = List.copyOf(relays);
   }
 
-  /** @return a builder with nothing set; not thread-safe */
+  /** Returns a builder with nothing set; not thread-safe. */
   static Builder builder() {
     return new Builder();
   }
 
-  /** @return the per-client intake limits ({@code clientBurst} at {@code clientRatePerSecond}) */
+  /** Returns the per-client intake limits ({@code clientBurst} at {@code clientRatePerSecond}). */
   IntakeLimits intakeLimits() {
     try {
       return IntakeLimits.builder().rateLimit(clientBurst, clientRatePerSecond).build();
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), e);
+      throw new UsageException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
     }
   }
 

@@ -12,6 +12,8 @@ final class Globals {
   private Globals() {}
 
   /**
+   * Returns the data folder of the executing command.
+   *
    * @param spec the executing command's spec
    * @return the data folder ({@code --home}), with a leading {@code ~} expanded
    */
@@ -20,6 +22,8 @@ final class Globals {
   }
 
   /**
+   * Returns where the executing command reads piped secrets.
+   *
    * @param spec the executing command's spec
    * @return where commands read secrets piped to them ({@code keys import}); {@code System.in} outside tests
    */

@@ -122,7 +122,7 @@ public final class KeycastCommand implements Callable<Integer> {
   /** Creates the command; use {@link #commandLine()} to get one ready to execute. */
   public KeycastCommand() {}
 
-  /** @return where commands read secrets piped to them ({@code keys import}); {@code System.in} by default */
+  /** Returns where commands read secrets piped to them ({@code keys import}); {@code System.in} by default. */
   InputStream stdin() {
     return stdin;
   }
@@ -133,7 +133,7 @@ public final class KeycastCommand implements Callable<Integer> {
     return ExitCodes.USAGE;
   }
 
-  /** @return the data folder, with a leading {@code ~} expanded */
+  /** Returns the data folder, with a leading {@code ~} expanded. */
   public Path home() {
     String h = home == null || home.isBlank() ? "~/.keycast" : home.strip();
     if (h.equals("~") || h.startsWith("~/")) {
@@ -142,7 +142,7 @@ public final class KeycastCommand implements Callable<Integer> {
     return Path.of(h).toAbsolutePath().normalize();
   }
 
-  /** @return whether {@code --verbose} was given */
+  /** Returns whether {@code --verbose} was given. */
   public boolean verbose() {
     return verbose;
   }

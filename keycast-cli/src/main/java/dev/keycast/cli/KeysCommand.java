@@ -1,6 +1,7 @@
 package dev.keycast.cli;
 
 import dev.keycast.cli.internal.Json;
+import dev.keycast.cli.internal.Terminals;
 import dev.keycast.crypto.Nip19;
 import dev.keycast.crypto.Nip49;
 import dev.keycast.crypto.SecretKey;
@@ -140,15 +141,16 @@ public final class KeysCommand implements Callable<Integer> {
 
     private SecretKey readSecret() throws IOException {
       byte[] raw;
+      java.io.Console terminal = Globals.stdin(spec) == System.in ? Terminals.console() : null;
       if (nsecFile != null) {
         try {
           raw = Files.readAllBytes(nsecFile);
         } catch (IOException e) {
           throw new UsageException("cannot read --nsec-file " + nsecFile + ": " + e.getClass().getSimpleName(), e);
         }
-      } else if (Globals.stdin(spec) == System.in && System.console() != null) {
+      } else if (terminal != null) {
         // typed or pasted on a terminal: hidden input, one line
-        char[] typed = System.console().readPassword("secret key (nsec, hex or ncryptsec): ");
+        char[] typed = terminal.readPassword("secret key (nsec, hex or ncryptsec): ");
         if (typed == null) {
           typed = new char[0];
         }
@@ -204,7 +206,7 @@ public final class KeysCommand implements Callable<Integer> {
     if (env != null && !env.isEmpty()) {
       return env.toCharArray();
     }
-    java.io.Console console = System.console();
+    java.io.Console console = Terminals.console();
     if (console == null) {
       throw new UsageException(
           "an ncryptsec password is needed: set KEYCAST_NCRYPTSEC_PASSWORD or use --password-file (no terminal)");

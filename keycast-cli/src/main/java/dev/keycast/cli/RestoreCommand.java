@@ -98,12 +98,15 @@ public final class RestoreCommand implements Callable<Integer> {
     try (KeycastDatabase db = KeycastDatabase.open("jdbc:sqlite:" + staged, AesGcmKeyEncryption.create(masterKey))) {
       int n = 0;
       for (StoredKey k : db.keys().list()) {
-        db.keys().loadSecret(k.name()).orElseThrow(() -> new StoreException("key '" + k.name() + "' vanished"));
+        if (db.keys().loadSecret(k.name()).isEmpty()) {
+          throw new StoreException("key '" + k.name() + "' vanished");
+        }
         n++;
       }
       for (Authorization a : db.authorizations().list()) {
-        db.authorizations().loadBunkerSecret(a.id())
-            .orElseThrow(() -> new StoreException("authorization " + a.id() + " vanished"));
+        if (db.authorizations().loadBunkerSecret(a.id()).isEmpty()) {
+          throw new StoreException("authorization " + a.id() + " vanished");
+        }
         n++;
       }
       return n;

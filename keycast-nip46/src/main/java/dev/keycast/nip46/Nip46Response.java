@@ -36,6 +36,9 @@ public sealed interface Nip46Response {
    * @param id the request id
    * @param error a stable, non-leaking message such as {@code "unauthorized"}
    */
+  // Ok and Error name the two outcomes of the protocol; every use site writes Nip46Response.Error (none imports
+  // the nested type), so the name never shadows java.lang.Error where it is read.
+  @SuppressWarnings("JavaLangClash")
   record Error(String id, String error) implements Nip46Response {}
 
   /**

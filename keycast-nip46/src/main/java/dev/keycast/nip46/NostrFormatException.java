@@ -1,5 +1,6 @@
 package dev.keycast.nip46;
 
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,5 +30,15 @@ public class NostrFormatException extends KeycastException {
    */
   public NostrFormatException(String message, @Nullable Throwable cause) {
     super(message, cause);
+  }
+
+  /**
+   * Returns what was malformed: never {@code null}, since every constructor takes a message.
+   *
+   * @return the detail message
+   */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage(), "constructed with a message");
   }
 }

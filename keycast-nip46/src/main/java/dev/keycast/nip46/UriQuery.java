@@ -51,7 +51,7 @@ final class UriQuery {
       authority = authority.substring(0, authority.length() - 1);
     }
     Map<String, List<String>> params = new LinkedHashMap<>();
-    for (String pair : query.split("&")) {
+    for (String pair : query.split("&", -1)) {
       if (pair.isEmpty()) {
         continue;
       }

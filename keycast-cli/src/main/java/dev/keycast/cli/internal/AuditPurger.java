@@ -60,12 +60,12 @@ public final class AuditPurger implements AutoCloseable {
     return p;
   }
 
-  /** @return the number of purge runs finished (successful or not), for tests and diagnostics */
+  /** Returns the number of purge runs finished (successful or not), for tests and diagnostics. */
   public long runs() {
     return runs.get();
   }
 
-  /** @return the number of entries deleted since start */
+  /** Returns the number of entries deleted since start. */
   public long purged() {
     return purged.get();
   }

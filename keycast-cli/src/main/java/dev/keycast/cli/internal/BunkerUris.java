@@ -8,6 +8,8 @@ public final class BunkerUris {
   private BunkerUris() {}
 
   /**
+   * Returns the {@code bunker://} URI of an authorization.
+   *
    * @param a a stored authorization
    * @return its {@code bunker://} URI: bunker key, relays and connection secret (a secret: print it only to the user
    *     who asked for it, never to a log)

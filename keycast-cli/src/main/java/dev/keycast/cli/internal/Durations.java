@@ -13,6 +13,8 @@ public final class Durations {
   private Durations() {}
 
   /**
+   * Parses a positive duration.
+   *
    * @param text the duration text
    * @return the positive duration
    * @throws IllegalArgumentException if the text is not a positive duration

@@ -82,7 +82,7 @@ public final class HttpEndpoints implements AutoCloseable {
     return new HttpEndpoints(server, executor);
   }
 
-  /** @return the bound port */
+  /** Returns the bound port. */
   public int port() {
     return server.getAddress().getPort();
   }

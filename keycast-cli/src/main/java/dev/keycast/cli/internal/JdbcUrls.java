@@ -5,6 +5,8 @@ public final class JdbcUrls {
   private JdbcUrls() {}
 
   /**
+   * Masks the password in a JDBC URL.
+   *
    * @param url a JDBC URL
    * @return {@code url} with the value of any {@code password=} parameter replaced by {@code ***}, for printing
    */

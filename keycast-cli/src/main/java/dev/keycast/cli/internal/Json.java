@@ -17,6 +17,8 @@ public final class Json {
   private Json() {}
 
   /**
+   * Writes a value as compact JSON.
+   *
    * @param value maps, lists, strings, numbers, booleans or null
    * @return the compact JSON text of {@code value}
    * @throws JsonProcessingException if {@code value} cannot be serialized
@@ -26,6 +28,8 @@ public final class Json {
   }
 
   /**
+   * Reads a JSON document.
+   *
    * @param utf8 a JSON document in UTF-8
    * @return its tree
    * @throws IOException if {@code utf8} is not JSON

@@ -35,12 +35,14 @@ public final class KeycastMetrics implements AutoCloseable {
     gc.bindTo(registry);
   }
 
-  /** @return a registry with the JVM meters bound */
+  /** Returns a registry with the JVM meters bound. */
   public static KeycastMetrics create() {
     return new KeycastMetrics();
   }
 
   /**
+   * Returns the full meter name for a suffix.
+   *
    * @param suffix the name after the prefix, dot-separated ({@code queue.depth})
    * @return {@code keycast.<suffix>}
    */
@@ -48,12 +50,12 @@ public final class KeycastMetrics implements AutoCloseable {
     return PREFIX + "." + suffix;
   }
 
-  /** @return the registry to bind meters to */
+  /** Returns the registry to bind meters to. */
   public MeterRegistry registry() {
     return registry;
   }
 
-  /** @return the Prometheus text exposition of every meter (may take a few milliseconds) */
+  /** Returns the Prometheus text exposition of every meter (may take a few milliseconds). */
   public String scrape() {
     return registry.scrape();
   }

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -46,7 +47,7 @@ public final class MicrometerBunkerStatsCounter implements BunkerStatsCounter {
 
   @Override
   public void recordRejected(EventRejectReason reason) {
-    rejected.get(reason).increment();
+    Objects.requireNonNull(rejected.get(reason), "filled for every reason").increment();
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Timer;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -75,7 +76,7 @@ public final class MicrometerQueueStatsCounter implements QueueStatsCounter {
   @Override
   public void recordRejected(RejectReason reason) {
     totals.recordRejected(reason);
-    rejected.get(reason).increment();
+    Objects.requireNonNull(rejected.get(reason), "filled for every reason").increment();
   }
 
   @Override

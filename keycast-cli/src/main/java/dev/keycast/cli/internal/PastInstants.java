@@ -17,6 +17,8 @@ public final class PastInstants {
   private PastInstants() {}
 
   /**
+   * Parses a point in the past: a UTC date, a date-time, or a duration meaning that long before {@code now}.
+   *
    * @param text the date, date-time or duration
    * @param now the current time, subtracted from for a duration
    * @return the instant

@@ -26,7 +26,7 @@ public final class Progress {
     this.err = err;
     this.label = label;
     this.total = Math.max(1, total);
-    this.terminal = System.console() != null && System.getenv("KEYCAST_NO_PROGRESS") == null;
+    this.terminal = Terminals.console() != null && System.getenv("KEYCAST_NO_PROGRESS") == null;
   }
 
   /**

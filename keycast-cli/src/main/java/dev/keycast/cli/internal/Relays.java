@@ -19,6 +19,8 @@ public final class Relays {
   private Relays() {}
 
   /**
+   * Parses relay URL options.
+   *
    * @param raw option values, each possibly comma-separated; null or blank entries are skipped
    * @return the relay URLs in order, without duplicates (a new mutable list)
    * @throws UsageException if a URL is not {@code ws://} or {@code wss://} with a host
@@ -30,7 +32,7 @@ public final class Relays {
         if (r == null) {
           continue;
         }
-        for (String part : r.split(",")) {
+        for (String part : r.split(",", -1)) {
           String s = part.strip();
           if (!s.isEmpty()) {
             out.add(check(s));

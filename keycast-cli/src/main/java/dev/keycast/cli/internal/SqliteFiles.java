@@ -22,6 +22,8 @@ public final class SqliteFiles {
   private SqliteFiles() {}
 
   /**
+   * Returns the database file a {@code jdbc:sqlite:} URL names.
+   *
    * @param jdbcUrl a {@code jdbc:sqlite:} URL
    * @return the database file it names (without {@code file:} and URL parameters)
    * @throws UsageException if it names no file (an in-memory database)
@@ -62,6 +64,8 @@ public final class SqliteFiles {
   }
 
   /**
+   * Reads the Keycast schema version an SQLite file holds.
+   *
    * @param db an SQLite file
    * @return the Keycast schema version it holds
    * @throws UsageException if it is missing or not a Keycast database

@@ -15,6 +15,8 @@ public final class TerminalQr {
   private TerminalQr() {}
 
   /**
+   * Renders text as a QR code for a terminal.
+   *
    * @param text the text to encode (a bunker URI)
    * @return the lines of the rendered code, each ending with a newline
    * @throws IllegalArgumentException if the text is too long for a QR code

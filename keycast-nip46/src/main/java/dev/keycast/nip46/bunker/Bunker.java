@@ -388,7 +388,11 @@ public final class Bunker implements AutoCloseable {
       return this;
     }
 
-    /** @param relayUrls the relays to listen and reply on ({@code ws://} or {@code wss://}), at least one */
+    /**
+     * Sets the relays to listen and reply on.
+     *
+     * @param relayUrls the relays to listen and reply on ({@code ws://} or {@code wss://}), at least one
+     */
     public Builder relays(List<String> relayUrls) {
       this.relays = List.copyOf(relayUrls);
       return this;
@@ -426,13 +430,19 @@ public final class Bunker implements AutoCloseable {
       return this;
     }
 
-    /** @param hook the default handler's approval hook (default: {@link ApprovalHook#policyOnly()}) */
+    /**
+     * Sets the approval hook of the default handler.
+     *
+     * @param hook the default handler's approval hook (default: {@link ApprovalHook#policyOnly()})
+     */
     public Builder approvalHook(ApprovalHook hook) {
       this.approvalHook = Objects.requireNonNull(hook, "hook");
       return this;
     }
 
     /**
+     * Sets how policy names resolve.
+     *
      * @param resolver how policy names resolve (default: the database's {@code policies()::resolve} with
      *     {@link #database}, else built-in policies)
      */
@@ -442,31 +452,51 @@ public final class Bunker implements AutoCloseable {
       return this;
     }
 
-    /** @param config the work queue (workers, capacity, stuck threshold, stats); its onAbandoned is replaced */
+    /**
+     * Sets the work queue.
+     *
+     * @param config the work queue (workers, capacity, stuck threshold, stats); its onAbandoned is replaced
+     */
     public Builder workQueue(WorkQueueConfig config) {
       this.queueConfig = Objects.requireNonNull(config, "config");
       return this;
     }
 
-    /** @param config the CPU executor the bunker creates and owns */
+    /**
+     * Sets the CPU executor.
+     *
+     * @param config the CPU executor the bunker creates and owns
+     */
     public Builder cpuExecutor(CpuExecutorConfig config) {
       this.cpuConfig = Objects.requireNonNull(config, "config");
       return this;
     }
 
-    /** @param limits intake limits and the per-client rate limit */
+    /**
+     * Sets the intake limits.
+     *
+     * @param limits intake limits and the per-client rate limit
+     */
     public Builder intakeLimits(IntakeLimits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 
-    /** @param counter receives rejections and responses (guarded: its exceptions are logged and ignored) */
+    /**
+     * Sets the hook that receives rejection and response counts.
+     *
+     * @param counter receives rejections and responses (guarded: its exceptions are logged and ignored)
+     */
     public Builder statsCounter(BunkerStatsCounter counter) {
       this.statsCounter = Objects.requireNonNull(counter, "counter");
       return this;
     }
 
-    /** @param deadline how long {@link #close()} lets queued work drain (default 5 s) */
+    /**
+     * Sets the shutdown drain deadline.
+     *
+     * @param deadline how long {@link #close()} lets queued work drain (default 5 s)
+     */
     public Builder shutdownDeadline(Duration deadline) {
       if (deadline.isNegative()) {
         throw new IllegalArgumentException("shutdownDeadline must be >= 0");
@@ -475,7 +505,11 @@ public final class Bunker implements AutoCloseable {
       return this;
     }
 
-    /** @param interval how often the store's change version is polled (default 1 s) */
+    /**
+     * Sets how often the store's change version is polled.
+     *
+     * @param interval how often the store's change version is polled (default 1 s)
+     */
     public Builder pollInterval(Duration interval) {
       if (interval.isNegative() || interval.isZero()) {
         throw new IllegalArgumentException("pollInterval must be positive");
@@ -485,6 +519,8 @@ public final class Bunker implements AutoCloseable {
     }
 
     /**
+     * Sets how many overflow and shutdown replies are computed at once.
+     *
      * @param concurrency how many overflow/shutdown replies ({@code overloaded, retry later}, {@code shutting
      *     down}) are computed at once: the overflow lane's virtual-thread workers (default 16)
      */
@@ -497,6 +533,8 @@ public final class Bunker implements AutoCloseable {
     }
 
     /**
+     * Sets how many refused requests may wait for their error reply.
+     *
      * @param capacity how many refused requests may wait in the overflow lane for their error reply (default
      *     16384); only beyond that is a request dropped without a reply, counted {@code overflow_dropped}. Each
      *     waiting request holds its event (at most the intake size cap; a typical request takes about 2-3 KB of
@@ -512,6 +550,8 @@ public final class Bunker implements AutoCloseable {
     }
 
     /**
+     * Sets the relay connection settings.
+     *
      * @param config relay connection settings (timeouts, reconnect backoff); its {@code maxMessageChars} is
      *     replaced by the intake size cap
      */
@@ -520,7 +560,11 @@ public final class Bunker implements AutoCloseable {
       return this;
     }
 
-    /** @param clock the wall clock (tests) */
+    /**
+     * Sets the wall clock.
+     *
+     * @param clock the wall clock (tests)
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;

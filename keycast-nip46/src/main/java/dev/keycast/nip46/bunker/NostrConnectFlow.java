@@ -89,7 +89,9 @@ public final class NostrConnectFlow {
       throw new IllegalStateException("could not build the connect response", e);
     }
     Set<String> relays = new LinkedHashSet<>(uri.relays());
-    bunker.transport().publish(event, relays);
+    // Not awaited: the authorization stands either way, and a client whose connect response is lost times out.
+    // The future never completes exceptionally (RelayTransport.publish).
+    var unused = bunker.transport().publish(event, relays);
     return auth;
   }
 }

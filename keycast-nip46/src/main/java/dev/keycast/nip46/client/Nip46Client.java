@@ -279,12 +279,13 @@ public final class Nip46Client implements AutoCloseable {
       throw new IllegalArgumentException("a request with id " + correlationId + " is already pending");
     }
     f.completeOnTimeout(new Nip46Result.TimedOut(timeout), timeout.toMillis(), TimeUnit.MILLISECONDS);
-    f.whenComplete((r, e) -> pending.remove(correlationId));
+    var unused = f.whenComplete((r, e) -> pending.remove(correlationId)); // cleanup only; the caller gets f
     try {
       crypto.execute(() -> {
         try {
           SignedEvent event = seal(body, to);
-          pool.publish(event, relays);
+          // Not awaited: a request no relay accepted ends as TimedOut through f, like one that got no answer.
+          var unusedSent = pool.publish(event, relays);
         } catch (RuntimeException | GeneralSecurityException e) {
           LOG.warn("could not send request: {}", e.toString());
           f.complete(new Nip46Result.Failure("client: " + e.getClass().getSimpleName()));
@@ -392,7 +393,11 @@ public final class Nip46Client implements AutoCloseable {
       return this;
     }
 
-    /** @param timeout how long each request waits for its answer (default 30 s) */
+    /**
+     * Sets how long each request waits for its answer.
+     *
+     * @param timeout how long each request waits for its answer (default 30 s)
+     */
     public Builder timeout(Duration timeout) {
       if (timeout.isNegative() || timeout.isZero()) {
         throw new IllegalArgumentException("timeout must be positive");
@@ -401,19 +406,31 @@ public final class Nip46Client implements AutoCloseable {
       return this;
     }
 
-    /** @param listener receives (request id, url) of each interim {@code auth_url} response; must not block */
+    /**
+     * Sets the listener for interim {@code auth_url} responses.
+     *
+     * @param listener receives (request id, url) of each interim {@code auth_url} response; must not block
+     */
     public Builder onAuthUrl(BiConsumer<String, String> listener) {
       this.onAuthUrl = Objects.requireNonNull(listener, "listener");
       return this;
     }
 
-    /** @param config relay pool settings (reconnect backoff, timeouts) */
+    /**
+     * Sets the relay pool settings.
+     *
+     * @param config relay pool settings (reconnect backoff, timeouts)
+     */
     public Builder relayPoolConfig(RelayPoolConfig config) {
       this.poolConfig = Objects.requireNonNull(config, "config");
       return this;
     }
 
-    /** @param executor runs signing and encryption (not closed by the client); default: 2 owned threads */
+    /**
+     * Sets the executor that runs signing and encryption.
+     *
+     * @param executor runs signing and encryption (not closed by the client); default: 2 owned threads
+     */
     public Builder cryptoExecutor(ExecutorService executor) {
       this.crypto = Objects.requireNonNull(executor, "executor");
       return this;
@@ -447,7 +464,8 @@ public final class Nip46Client implements AutoCloseable {
       CompletableFuture<Nip46Client> waiter = new CompletableFuture<>();
       client.nostrConnectSecret = connectUri.secret();
       client.nostrConnectWaiter = waiter;
-      waiter.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((c, e) -> {
+      // The callback closes the client on timeout; the caller observes the outcome through waiter itself.
+      var unused = waiter.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((c, e) -> {
         if (e != null) {
           client.close();
         }

@@ -20,6 +20,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SequencedMap;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -358,7 +359,7 @@ public final class DevRelay implements AutoCloseable {
       send(conn, ok(event, true, duplicate ? "duplicate: already have this event" : ""));
     }
 
-    private static void trim(LinkedHashMap<String, ?> map, int max) {
+    private static void trim(SequencedMap<String, ?> map, int max) {
       Iterator<String> it = map.keySet().iterator();
       while (map.size() > max && it.hasNext()) {
         it.next();

@@ -174,22 +174,22 @@ final class PendingPublishes {
     }
   }
 
-  /** @return events handed over for publishing, including those refused for lack of room */
+  /** Returns events handed over for publishing, including those refused for lack of room. */
   long published() {
     return published.get();
   }
 
-  /** @return publishes answered {@code OK true} */
+  /** Returns publishes answered {@code OK true}. */
   long accepted() {
     return accepted.get();
   }
 
-  /** @return publishes answered {@code OK false} */
+  /** Returns publishes answered {@code OK false}. */
   long rejected() {
     return rejected.get();
   }
 
-  /** @return publishes without an {@code OK} within the timeout, not sent for lack of room, or failed by close */
+  /** Returns publishes without an {@code OK} within the timeout, not sent for lack of room, or failed by close. */
   long timedOut() {
     return timedOut.get();
   }
@@ -219,7 +219,8 @@ final class PendingPublishes {
       room.release(); // the same event is already pending: share its outcome
       return p.future;
     }
-    p.future.whenComplete((ack, e) -> {
+    // Bookkeeping only (it cannot fail); the caller gets the outcome through p.future.
+    var unused = p.future.whenComplete((ack, e) -> {
       pending.remove(event.id(), p);
       room.release();
       if (ack != null) {

@@ -125,7 +125,7 @@ final class RelayConnection {
       try {
         ws = opening.get(config.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
       } catch (ExecutionException | TimeoutException e) {
-        opening.thenAccept(WebSocket::abort);
+        var unused = opening.thenAccept(WebSocket::abort); // not awaited: aborts a socket that opens late, if any
         recordError("connect failed: " + describe(e instanceof ExecutionException ? e.getCause() : e));
         failures++;
         if (!sleepBeforeRetry(failures)) {
@@ -133,8 +133,8 @@ final class RelayConnection {
         }
         continue;
       } catch (InterruptedException e) {
-        // Closed while connecting: a socket that opens later is aborted.
-        opening.thenAccept(WebSocket::abort);
+        // Closed while connecting: a socket that opens later is aborted (one that never opens needs nothing).
+        var unused = opening.thenAccept(WebSocket::abort);
         break;
       }
       long startNanos = System.nanoTime();
@@ -178,7 +178,8 @@ final class RelayConnection {
           return;
         }
         try {
-          ws.sendPing(ByteBuffer.allocate(0));
+          // Not awaited: a failed ping ends the session (onError), and the silence check above covers the rest.
+          var unused = ws.sendPing(ByteBuffer.allocate(0));
         } catch (IllegalStateException busy) {
           // A previous ping is still outstanding: fine, the silence check above covers a dead peer.
         }

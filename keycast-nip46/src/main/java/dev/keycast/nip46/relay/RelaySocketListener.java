@@ -46,12 +46,12 @@ final class RelaySocketListener implements WebSocket.Listener {
     this.onDropped = onDropped;
   }
 
-  /** @return the relay's close code and reason, once {@link #ended} completed normally */
+  /** Returns the relay's close code and reason, once {@link #ended} completed normally. */
   String closeReason() {
     return closeReason;
   }
 
-  /** @return {@link System#nanoTime()} when the last frame (of any type) arrived, or when the session opened */
+  /** Returns {@link System#nanoTime()} when the last frame (of any type) arrived, or when the session opened. */
   long lastReceivedNanos() {
     return lastReceivedNanos;
   }

@@ -62,7 +62,7 @@ public record IntakeLimits(
   /** Builds {@link IntakeLimits}. Not thread-safe. */
   public static final class Builder {
     private int maxEventChars = 256 * 1024;
-    private Duration maxAge = Duration.ofSeconds(120);
+    private Duration maxAge = Duration.ofMinutes(2);
     private Duration maxFutureSkew = Duration.ofSeconds(60);
     private int dedupeCapacity = 100_000;
     private int rateLimitBurst = 20;
@@ -71,31 +71,49 @@ public record IntakeLimits(
 
     private Builder() {}
 
-    /** @param chars the largest event JSON accepted, in characters */
+    /**
+     * Sets the largest event accepted.
+     *
+     * @param chars the largest event JSON accepted, in characters
+     */
     public Builder maxEventChars(int chars) {
       this.maxEventChars = chars;
       return this;
     }
 
-    /** @param age the oldest {@code created_at} accepted, relative to now */
+    /**
+     * Sets the oldest {@code created_at} accepted.
+     *
+     * @param age the oldest {@code created_at} accepted, relative to now
+     */
     public Builder maxAge(Duration age) {
       this.maxAge = age;
       return this;
     }
 
-    /** @param skew how far in the future {@code created_at} may be */
+    /**
+     * Sets how far in the future {@code created_at} may be.
+     *
+     * @param skew how far in the future {@code created_at} may be
+     */
     public Builder maxFutureSkew(Duration skew) {
       this.maxFutureSkew = skew;
       return this;
     }
 
-    /** @param capacity the most event ids remembered for dedupe */
+    /**
+     * Sets how many event ids are remembered for dedupe.
+     *
+     * @param capacity the most event ids remembered for dedupe
+     */
     public Builder dedupeCapacity(int capacity) {
       this.dedupeCapacity = capacity;
       return this;
     }
 
     /**
+     * Sets the per-client rate limit.
+     *
      * @param burst requests a client may send at once
      * @param perSecond requests per second a client regains
      */
@@ -105,7 +123,11 @@ public record IntakeLimits(
       return this;
     }
 
-    /** @param maxClients the most clients tracked individually */
+    /**
+     * Sets how many clients the rate limit tracks individually.
+     *
+     * @param maxClients the most clients tracked individually
+     */
     public Builder rateLimitMaxClients(int maxClients) {
       this.rateLimitMaxClients = maxClients;
       return this;

@@ -450,8 +450,8 @@ public final class KeycastDatabase implements AutoCloseable {
         if (!posix) {
           return;
         }
-        if (Files.notExists(file) && Files.isDirectory(
-            file.toAbsolutePath().getParent())) {
+        Path parent = file.toAbsolutePath().getParent();
+        if (Files.notExists(file) && parent != null && Files.isDirectory(parent)) {
           Files.createFile(file, PosixFilePermissions.asFileAttribute(
               PosixFilePermissions.fromString("rw-------")));
         } else if (Files.exists(file)) {
@@ -533,6 +533,7 @@ public final class KeycastDatabase implements AutoCloseable {
     new SecureRandom().nextBytes(canary);
     byte[] ciphertext = enc.encrypt(canary, VERIFIER_AD);
     Arrays.fill(canary, (byte) 0);
+    @SuppressWarnings("ArrayRecordComponent") // a row holder, read once; never compared, hashed or printed
     record Verifier(String scheme, byte[] ciphertext) {}
     Optional<Verifier> stored = StoreErrors.run("check master key", () -> ctx.writer().inTransaction(h -> {
       h.createUpdate("INSERT INTO key_encryption_verifier (id, scheme, ciphertext, created_at) "

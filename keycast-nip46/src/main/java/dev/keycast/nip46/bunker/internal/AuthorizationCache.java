@@ -299,25 +299,39 @@ public final class AuthorizationCache {
       this.keys = Objects.requireNonNull(keys, "keys");
     }
 
-    /** @param ttl how long a found entry is kept at most (a safety net behind change detection) */
+    /**
+     * Sets how long a found entry is kept at most.
+     *
+     * @param ttl how long a found entry is kept at most (a safety net behind change detection)
+     */
     public Builder positiveTtl(Duration ttl) {
       this.positiveTtl = ttl;
       return this;
     }
 
-    /** @param ttl how long a miss is kept */
+    /**
+     * Sets how long a miss is kept.
+     *
+     * @param ttl how long a miss is kept
+     */
     public Builder negativeTtl(Duration ttl) {
       this.negativeTtl = ttl;
       return this;
     }
 
-    /** @param interval how often lookups check the change version at most */
+    /**
+     * Sets how often lookups check the change version at most.
+     *
+     * @param interval how often lookups check the change version at most
+     */
     public Builder refreshInterval(Duration interval) {
       this.refreshInterval = interval;
       return this;
     }
 
     /**
+     * Sets how policy names resolve.
+     *
      * @param resolver resolves policy names (default: built-in policies only; with a database, pass
      *     {@code db.policies()::resolve}); may block on I/O, results are cached like everything else
      */
@@ -335,7 +349,11 @@ public final class AuthorizationCache {
       return this;
     }
 
-    /** @param max soft bound on entries per map */
+    /**
+     * Sets the soft bound on entries per map.
+     *
+     * @param max soft bound on entries per map
+     */
     public Builder maxEntries(int max) {
       this.maxEntries = max;
       return this;

@@ -338,7 +338,11 @@ public final class DefaultRequestHandler implements RequestHandler {
       return this;
     }
 
-    /** @param timeout how long an {@code auth_url} challenge may stay unanswered before the request is denied */
+    /**
+     * Sets how long an {@code auth_url} challenge may stay unanswered.
+     *
+     * @param timeout how long an {@code auth_url} challenge may stay unanswered before the request is denied
+     */
     public Builder approvalTimeout(Duration timeout) {
       if (timeout.isNegative() || timeout.isZero()) {
         throw new IllegalArgumentException("approvalTimeout must be positive");
@@ -347,7 +351,11 @@ public final class DefaultRequestHandler implements RequestHandler {
       return this;
     }
 
-    /** @param clock the clock for expiry checks and audit times */
+    /**
+     * Sets the clock for expiry checks and audit times.
+     *
+     * @param clock the clock for expiry checks and audit times
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;

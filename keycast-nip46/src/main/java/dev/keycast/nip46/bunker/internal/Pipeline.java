@@ -197,6 +197,8 @@ public final class Pipeline {
     private Builder() {}
 
     /**
+     * Sets the intake limits and how signer keys are recognized.
+     *
      * @param limits the intake limits and the flood guard's rate
      * @param isOurSigner whether a lowercase hex key is a signer key served (fast, non-blocking)
      */
@@ -207,6 +209,8 @@ public final class Pipeline {
     }
 
     /**
+     * Sets the request handler and whether the policy stage runs before it.
+     *
      * @param handler the request handler
      * @param enforcePolicy {@code true} to run the policy stage before it (the default handler relies on it),
      *     {@code false} for a handler that replaces the default one and decides itself
@@ -220,6 +224,8 @@ public final class Pipeline {
     }
 
     /**
+     * Sets the authorization cache, the CPU executor and the envelope ciphers.
+     *
      * @param cache the cache over the stores
      * @param cpu where every CPU-bound step runs
      * @param envelope the ciphers and their conversation-key cache
@@ -231,25 +237,39 @@ public final class Pipeline {
       return this;
     }
 
-    /** @param stats receives every count */
+    /**
+     * Sets the stats recorder.
+     *
+     * @param stats receives every count
+     */
     public Builder stats(StatsRecorder stats) {
       this.stats = stats;
       return this;
     }
 
-    /** @param transport where replies are published */
+    /**
+     * Sets the transport replies are published on.
+     *
+     * @param transport where replies are published
+     */
     public Builder transport(RelayTransport transport) {
       this.transport = transport;
       return this;
     }
 
-    /** @param clock the wall clock (optional; default UTC) */
+    /**
+     * Sets the wall clock.
+     *
+     * @param clock the wall clock (optional; default UTC)
+     */
     public Builder clock(Clock clock) {
       this.clock = clock;
       return this;
     }
 
     /**
+     * Sets the main work queue and the overflow lane.
+     *
      * @param config the main work queue (its {@code onAbandoned} is replaced: abandoned requests are answered
      *     {@code shutting down})
      * @param overflowConcurrency the overflow lane's workers

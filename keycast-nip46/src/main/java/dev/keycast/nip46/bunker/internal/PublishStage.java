@@ -36,7 +36,8 @@ final class PublishStage {
     Set<String> relays = new LinkedHashSet<>(reply.task().relays);
     relays.addAll(reply.signer().authorization().relays());
     stats.recordResponse(reply.methodLabel(), outcome(response), System.nanoTime() - reply.task().receivedNanos);
-    transport.publish(sealed, relays).thenAccept(delivered -> {
+    // publish never completes exceptionally, and the callback only counts and rate-limits a warning.
+    var unused = transport.publish(sealed, relays).thenAccept(delivered -> {
       if (!delivered) {
         stats.recordRejected(EventRejectReason.REPLY_UNDELIVERED);
         undelivered.warn();

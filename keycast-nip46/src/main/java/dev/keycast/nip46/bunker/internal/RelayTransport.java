@@ -17,6 +17,8 @@ public interface RelayTransport extends AutoCloseable {
   @FunctionalInterface
   interface Listener {
     /**
+     * Called for each event a relay delivers.
+     *
      * @param relayUrl the relay the event came from
      * @param event the event as parsed (shape-checked, not verified)
      */

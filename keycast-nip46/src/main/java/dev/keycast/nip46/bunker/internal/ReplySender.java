@@ -67,7 +67,9 @@ final class ReplySender {
    */
   void whenAnswered(Reply reply, CompletableFuture<Nip46Response> answer, Runnable done) {
     waiting.add(reply);
-    answer.whenComplete((r, ex) -> {
+    // The callback hands the reply to a reply thread; nothing waits for it (a closed sender answers the waiting
+    // requests itself, see answerWaitingShuttingDown).
+    var unused = answer.whenComplete((r, ex) -> {
       if (waiting.remove(reply)) {
         replyThreads.execute(() -> {
           try {

@@ -7,6 +7,7 @@ import dev.keycast.nip46.server.ResponseOutcome;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -39,7 +40,7 @@ public final class StatsRecorder implements BunkerStatsCounter {
 
   @Override
   public void recordRejected(EventRejectReason reason) {
-    rejected.get(reason).increment();
+    Objects.requireNonNull(rejected.get(reason), "filled for every reason").increment();
     try {
       delegate.recordRejected(reason);
     } catch (RuntimeException e) {
@@ -49,16 +50,14 @@ public final class StatsRecorder implements BunkerStatsCounter {
 
   @Override
   public void recordResponse(String method, ResponseOutcome outcome, long latencyNanos) {
-    responses
-        .computeIfAbsent(method, m -> {
-          EnumMap<ResponseOutcome, LongAdder> byOutcome = new EnumMap<>(ResponseOutcome.class);
-          for (ResponseOutcome o : ResponseOutcome.values()) {
-            byOutcome.put(o, new LongAdder());
-          }
-          return byOutcome;
-        })
-        .get(outcome)
-        .increment();
+    EnumMap<ResponseOutcome, LongAdder> byOutcome = responses.computeIfAbsent(method, m -> {
+      EnumMap<ResponseOutcome, LongAdder> counts = new EnumMap<>(ResponseOutcome.class);
+      for (ResponseOutcome o : ResponseOutcome.values()) {
+        counts.put(o, new LongAdder());
+      }
+      return counts;
+    });
+    Objects.requireNonNull(byOutcome.get(outcome), "filled for every outcome").increment();
     try {
       delegate.recordResponse(method, outcome, latencyNanos);
     } catch (RuntimeException e) {

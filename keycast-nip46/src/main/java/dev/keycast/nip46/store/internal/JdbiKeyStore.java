@@ -132,6 +132,7 @@ public final class JdbiKeyStore implements KeyStore {
   }
 
   /** An encrypted secret and the scheme that wrote it. */
+  @SuppressWarnings("ArrayRecordComponent") // a row holder, read once; never compared, hashed or printed
   record EncryptedRow(byte[] ciphertext, String scheme) {}
 
   /** Decrypts a stored secp256k1 secret key, zeroing the intermediate bytes. */
