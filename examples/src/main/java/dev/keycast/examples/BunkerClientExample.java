@@ -13,11 +13,12 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A NIP-46 client calling a bunker: connects with the URI's secret, asks for the user's public key, has a note
- * signed and verifies the signature locally.
+ * A NIP-46 client calling a bunker: connects with the URI's secret, asks for the user's public key,
+ * has a note signed and verifies the signature locally.
  *
- * <p>Start a bunker ({@code ./keycast serve --dev} prints a URI), then run: {@code ./mvnw -q -pl examples -am compile
- * exec:java -Dexec.mainClass=dev.keycast.examples.BunkerClientExample -Dexec.args="'bunker://…'"}
+ * <p>Start a bunker ({@code ./keycast serve --dev} prints a URI), then run: {@code ./mvnw -q -pl
+ * examples -am compile exec:java -Dexec.mainClass=dev.keycast.examples.BunkerClientExample
+ * -Dexec.args="'bunker://…'"}
  */
 public final class BunkerClientExample {
   private BunkerClientExample() {}
@@ -34,7 +35,8 @@ public final class BunkerClientExample {
       System.exit(64);
     }
     BunkerUri uri = BunkerUri.parse(args[0]);
-    try (Nip46Client client = Nip46Client.builder(uri, SecretKey.generate()).timeout(Duration.ofSeconds(20)).build()) {
+    try (Nip46Client client =
+        Nip46Client.builder(uri, SecretKey.generate()).timeout(Duration.ofSeconds(20)).build()) {
       if (!client.awaitConnected(Duration.ofSeconds(20))) {
         System.err.println("no relay of the URI answered");
         System.exit(75);
@@ -42,8 +44,12 @@ public final class BunkerClientExample {
       System.out.println("connect: " + client.connect(PermissionSet.parse("sign_event:1")).get());
       String pubkey = client.getPublicKey().get().orThrow();
       System.out.println("user pubkey: " + pubkey);
-      Nip46Result signed = client.signEvent(
-          new EventTemplate(1, "signed remotely", List.of(), Instant.now().getEpochSecond())).get();
+      Nip46Result signed =
+          client
+              .signEvent(
+                  new EventTemplate(
+                      1, "signed remotely", List.of(), Instant.now().getEpochSecond()))
+              .get();
       switch (signed) {
         case Nip46Result.Success s -> {
           var event = EventJson.parse(s.result());

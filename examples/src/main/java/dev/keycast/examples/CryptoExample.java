@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * Signing and verifying a Nostr event, and a NIP-44 round trip, with {@code keycast-crypto} alone.
  *
- * <p>Run: {@code ./mvnw -q -pl examples -am compile exec:java -Dexec.mainClass=dev.keycast.examples.CryptoExample}
+ * <p>Run: {@code ./mvnw -q -pl examples -am compile exec:java
+ * -Dexec.mainClass=dev.keycast.examples.CryptoExample}
  */
 public final class CryptoExample {
   private CryptoExample() {}
@@ -37,8 +38,13 @@ public final class CryptoExample {
 
     // sign a kind-1 note (NIP-01 id + BIP-340 signature) and verify it
     SchnorrSigner signer = SchnorrSigner.create(alice);
-    UnsignedEvent note = new UnsignedEvent(alice.publicKey(), Instant.now().getEpochSecond(), 1,
-        List.of(List.of("t", "keycast")), "hello from keycast-crypto");
+    UnsignedEvent note =
+        new UnsignedEvent(
+            alice.publicKey(),
+            Instant.now().getEpochSecond(),
+            1,
+            List.of(List.of("t", "keycast")),
+            "hello from keycast-crypto");
     SignedEvent signed = NostrEvents.sign(note, signer);
     NostrEvents.verify(signed); // throws GeneralSecurityException if the id or signature is wrong
     System.out.println("signed and verified: " + signed.toJson());
@@ -48,6 +54,7 @@ public final class CryptoExample {
     Nip44ConversationKey bobToAlice = Nip44ConversationKey.derive(bob, alice.publicKey());
     String payload = Nip44Cipher.encrypt("meet at noon", aliceToBob);
     String plain = Nip44Cipher.decrypt(payload, bobToAlice);
-    System.out.println("nip44 payload: " + payload.substring(0, 24) + "…  decrypted by bob: " + plain);
+    System.out.println(
+        "nip44 payload: " + payload.substring(0, 24) + "…  decrypted by bob: " + plain);
   }
 }

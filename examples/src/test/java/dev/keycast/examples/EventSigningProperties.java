@@ -15,8 +15,9 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /**
- * A property test written the way a user writes one, with the published generators (keycast-crypto's tests jar,
- * {@code dev.keycast.crypto.testing}): every signed event verifies, and no event survives a changed field.
+ * A property test written the way a user writes one, with the published generators
+ * (keycast-crypto's tests jar, {@code dev.keycast.crypto.testing}): every signed event verifies,
+ * and no event survives a changed field.
  */
 class EventSigningProperties {
 
@@ -27,14 +28,23 @@ class EventSigningProperties {
 
   @Property(tries = 100)
   void signedEvent_withOtherContent_doesNotVerify(@ForAll("signedEvents") SignedEvent event) {
-    SignedEvent forged = new SignedEvent(event.id(), event.pubkey(), event.createdAt(), event.kind(), event.tags(),
-        event.content() + "!", event.sig());
-    assertThatThrownBy(() -> NostrEvents.verify(forged)).isInstanceOf(GeneralSecurityException.class);
+    SignedEvent forged =
+        new SignedEvent(
+            event.id(),
+            event.pubkey(),
+            event.createdAt(),
+            event.kind(),
+            event.tags(),
+            event.content() + "!",
+            event.sig());
+    assertThatThrownBy(() -> NostrEvents.verify(forged))
+        .isInstanceOf(GeneralSecurityException.class);
   }
 
   @Property(tries = 100)
   void nip44_tamperedPayload_isRefused(@ForAll("tampered") Nip44Sample sample) {
-    assertThatThrownBy(() -> Nip44Cipher.decrypt(sample.payload(), sample.recipientConversationKey()))
+    assertThatThrownBy(
+            () -> Nip44Cipher.decrypt(sample.payload(), sample.recipientConversationKey()))
         .isInstanceOf(GeneralSecurityException.class);
     assertThat(sample.plaintext()).isNotEmpty();
   }

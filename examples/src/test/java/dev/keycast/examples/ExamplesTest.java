@@ -42,28 +42,55 @@ class ExamplesTest {
   @Test
   void cryptoExample_signsVerifiesAndRoundTrips() throws Exception {
     String out = run(() -> CryptoExample.main(new String[0]));
-    assertThat(out).contains("signed and verified: {\"id\":").contains("decrypted by bob: meet at noon");
+    assertThat(out)
+        .contains("signed and verified: {\"id\":")
+        .contains("decrypted by bob: meet at noon");
   }
 
   @Test
-  void embeddedSignerExample_servesUntilStoppedAndFindsItsKeyOnTheSecondRun(@TempDir Path home) throws Exception {
+  void embeddedSignerExample_servesUntilStoppedAndFindsItsKeyOnTheSecondRun(@TempDir Path home)
+      throws Exception {
     try (DevRelay relay = DevRelay.start("127.0.0.1", 0)) {
-      String first = serveOnce(home, relay.url(), uri -> {
-        try (Nip46Client client = Nip46Client.builder(BunkerUri.parse(uri), SecretKey.generate())
-            .timeout(Duration.ofSeconds(20)).build()) {
-          client.awaitConnected(Duration.ofSeconds(20));
-          long now = Instant.now().getEpochSecond();
-          assertThat(client.connect(PermissionSet.all()).get()).hasToString("Success[result=ack]");
-          assertThat(client.signEvent(new EventTemplate(1, "hello", List.of(), now)).get().toString())
-              .startsWith("Success[result={\"id\"");
-          assertThat(client.signEvent(new EventTemplate(7, "+", List.of(), now)).get().toString())
-              .startsWith("Failure[error=");
-          assertThat(client.signEvent(new EventTemplate(1, "my password is hunter2", List.of(), now)).get()
-              .toString()).startsWith("Failure[error=");
-          assertThat(client.nip44Encrypt(SecretKey.generate().publicKey(), "hi").get().toString())
-              .startsWith("Failure[error=");
-        }
-      });
+      String first =
+          serveOnce(
+              home,
+              relay.url(),
+              uri -> {
+                try (Nip46Client client =
+                    Nip46Client.builder(BunkerUri.parse(uri), SecretKey.generate())
+                        .timeout(Duration.ofSeconds(20))
+                        .build()) {
+                  client.awaitConnected(Duration.ofSeconds(20));
+                  long now = Instant.now().getEpochSecond();
+                  assertThat(client.connect(PermissionSet.all()).get())
+                      .hasToString("Success[result=ack]");
+                  assertThat(
+                          client
+                              .signEvent(new EventTemplate(1, "hello", List.of(), now))
+                              .get()
+                              .toString())
+                      .startsWith("Success[result={\"id\"");
+                  assertThat(
+                          client
+                              .signEvent(new EventTemplate(7, "+", List.of(), now))
+                              .get()
+                              .toString())
+                      .startsWith("Failure[error=");
+                  assertThat(
+                          client
+                              .signEvent(
+                                  new EventTemplate(1, "my password is hunter2", List.of(), now))
+                              .get()
+                              .toString())
+                      .startsWith("Failure[error=");
+                  assertThat(
+                          client
+                              .nip44Encrypt(SecretKey.generate().publicKey(), "hi")
+                              .get()
+                              .toString())
+                      .startsWith("Failure[error=");
+                }
+              });
       // a second run on the same data: the same key and authorization, no DuplicateEntryException
       String second = serveOnce(home, relay.url(), uri -> {});
       assertThat(second).isEqualTo(first);
@@ -71,21 +98,29 @@ class ExamplesTest {
     }
   }
 
-  /** Runs EmbeddedSignerExample.serve on a thread, gives its URI to the check, stops it, returns the URI. */
-  private static String serveOnce(Path home, String relay, ThrowingConsumer<String> check) throws Exception {
+  /**
+   * Runs EmbeddedSignerExample.serve on a thread, gives its URI to the check, stops it, returns the
+   * URI.
+   */
+  private static String serveOnce(Path home, String relay, ThrowingConsumer<String> check)
+      throws Exception {
     CompletableFuture<String> uri = new CompletableFuture<>();
     CountDownLatch stop = new CountDownLatch(1);
     CompletableFuture<Void> served = new CompletableFuture<>();
-    // its own thread, not the common pool: the client completes its futures there, and it may have one thread
-    Thread.ofPlatform().name("example-serve").start(() -> {
-      try {
-        EmbeddedSignerExample.serve(home, relay, uri::complete, stop);
-        served.complete(null);
-      } catch (Exception e) {
-        uri.completeExceptionally(e);
-        served.completeExceptionally(e);
-      }
-    });
+    // its own thread, not the common pool: the client completes its futures there, and it may have
+    // one thread
+    Thread.ofPlatform()
+        .name("example-serve")
+        .start(
+            () -> {
+              try {
+                EmbeddedSignerExample.serve(home, relay, uri::complete, stop);
+                served.complete(null);
+              } catch (Exception e) {
+                uri.completeExceptionally(e);
+                served.completeExceptionally(e);
+              }
+            });
     String u = uri.get(60, TimeUnit.SECONDS);
     try {
       check.accept(u);

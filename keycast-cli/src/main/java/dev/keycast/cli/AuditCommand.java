@@ -23,11 +23,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code keycast audit}: reads and purges the audit log (who asked for what, when, with what outcome; no content). */
+/**
+ * {@code keycast audit}: reads and purges the audit log (who asked for what, when, with what
+ * outcome; no content).
+ */
 @Command(
     name = "audit",
     mixinStandardHelpOptions = true,
-    description = "Lists or purges audit entries. 'serve' purges entries older than --audit-retention by itself.",
+    description =
+        "Lists or purges audit entries. 'serve' purges entries older than --audit-retention by itself.",
     subcommands = {AuditCommand.ListEntries.class, AuditCommand.Purge.class})
 public final class AuditCommand implements Callable<Integer> {
   private static final int MAX_LIMIT = 10_000;
@@ -52,23 +56,39 @@ public final class AuditCommand implements Callable<Integer> {
   }
 
   /** {@code audit list}. */
-  @Command(name = "list", mixinStandardHelpOptions = true, showDefaultValues = true,
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      showDefaultValues = true,
       description = "Lists audit entries, newest first.")
   static final class ListEntries implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin StoreOptions store = new StoreOptions();
 
-    @Option(names = "--key", paramLabel = "NAME", description = "Only entries of this key's authorizations.")
+    @Option(
+        names = "--key",
+        paramLabel = "NAME",
+        description = "Only entries of this key's authorizations.")
     @Nullable String key;
 
-    @Option(names = "--authorization", paramLabel = "ID", description = "Only entries of this authorization.")
+    @Option(
+        names = "--authorization",
+        paramLabel = "ID",
+        description = "Only entries of this authorization.")
     @Nullable Long authorization;
 
-    @Option(names = "--since", paramLabel = "DATE|DURATION",
-        description = "Only entries at or after a date (2026-01-31, 2026-01-31T12:00Z; UTC) or that long ago (7d).")
+    @Option(
+        names = "--since",
+        paramLabel = "DATE|DURATION",
+        description =
+            "Only entries at or after a date (2026-01-31, 2026-01-31T12:00Z; UTC) or that long ago (7d).")
     @Nullable String since;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N entries, 1 to 10000.")
+    @Option(
+        names = "--limit",
+        paramLabel = "N",
+        defaultValue = "100",
+        description = "At most N entries, 1 to 10000.")
     int limit;
 
     @Option(names = "--json", description = "Print a JSON array of entries.")
@@ -85,10 +105,11 @@ public final class AuditCommand implements Callable<Integer> {
         entries = read(db);
       }
       // newest first, so the limit keeps the newest and --since only trims older ones
-      List<AuditEntry> shown = entries.stream()
-          .filter(e -> from == null || !e.at().isBefore(from))
-          .limit(limit)
-          .toList();
+      List<AuditEntry> shown =
+          entries.stream()
+              .filter(e -> from == null || !e.at().isBefore(from))
+              .limit(limit)
+              .toList();
       print(spec.commandLine().getOut(), shown);
       return ExitCodes.OK;
     }
@@ -136,12 +157,29 @@ public final class AuditCommand implements Callable<Integer> {
         out.println("No audit entries match.");
       } else {
         String fmt = "%-24s %-6s %-16s %-6s %-8s %-64s %s";
-        out.println(String.format(Locale.ROOT, fmt, "AT", "AUTH", "METHOD", "KIND", "OUTCOME", "CLIENT PUBKEY",
-            "REASON"));
+        out.println(
+            String.format(
+                Locale.ROOT,
+                fmt,
+                "AT",
+                "AUTH",
+                "METHOD",
+                "KIND",
+                "OUTCOME",
+                "CLIENT PUBKEY",
+                "REASON"));
         for (AuditEntry e : entries) {
-          out.println(String.format(Locale.ROOT, fmt, e.at(), Objects.toString(e.authorizationId(), "-"),
-              e.method(), Objects.toString(e.eventKind(), "-"), e.outcome().name().toLowerCase(Locale.ROOT),
-              e.clientPublicKey() == null ? "-" : e.clientPublicKey().toHex(), Objects.toString(e.reason(), "")));
+          out.println(
+              String.format(
+                  Locale.ROOT,
+                  fmt,
+                  e.at(),
+                  Objects.toString(e.authorizationId(), "-"),
+                  e.method(),
+                  Objects.toString(e.eventKind(), "-"),
+                  e.outcome().name().toLowerCase(Locale.ROOT),
+                  e.clientPublicKey() == null ? "-" : e.clientPublicKey().toHex(),
+                  Objects.toString(e.reason(), "")));
         }
       }
       out.flush();
@@ -149,15 +187,22 @@ public final class AuditCommand implements Callable<Integer> {
   }
 
   /** {@code audit purge}. */
-  @Command(name = "purge", mixinStandardHelpOptions = true,
-      description = "Deletes audit entries older than a date or duration (in small batches; safe while serve runs).")
+  @Command(
+      name = "purge",
+      mixinStandardHelpOptions = true,
+      description =
+          "Deletes audit entries older than a date or duration (in small batches; safe while serve runs).")
   static final class Purge implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin StoreOptions store = new StoreOptions();
 
-    @Option(names = "--before", required = true, paramLabel = "DATE|DURATION",
-        description = "Delete entries before a date (2026-01-31, 2026-01-31T12:00Z; UTC) or older than a duration"
-            + " (90d).")
+    @Option(
+        names = "--before",
+        required = true,
+        paramLabel = "DATE|DURATION",
+        description =
+            "Delete entries before a date (2026-01-31, 2026-01-31T12:00Z; UTC) or older than a duration"
+                + " (90d).")
     String before;
 
     @Option(names = "--json", description = "Print {\"purged\":N,\"before\":\"…\"}.")

@@ -23,8 +23,12 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "authorizations",
     mixinStandardHelpOptions = true,
-    description = "Lists or revokes authorizations (a running daemon picks up changes within seconds).",
-    subcommands = {AuthorizationsCommand.ListAuthorizations.class, AuthorizationsCommand.Revoke.class})
+    description =
+        "Lists or revokes authorizations (a running daemon picks up changes within seconds).",
+    subcommands = {
+      AuthorizationsCommand.ListAuthorizations.class,
+      AuthorizationsCommand.Revoke.class
+    })
 public final class AuthorizationsCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -48,7 +52,10 @@ public final class AuthorizationsCommand implements Callable<Integer> {
   }
 
   /** {@code authorizations list}. */
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the authorizations (no secrets).")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "Lists the authorizations (no secrets).")
   static final class ListAuthorizations implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin StoreOptions store = new StoreOptions();
@@ -86,11 +93,29 @@ public final class AuthorizationsCommand implements Callable<Integer> {
         out.println("No authorizations yet: keycast authorize --key NAME --relay URL");
       } else {
         String fmt = "%-6s %-12s %-8s %-24s %-9s %-20s %s";
-        out.println(String.format(Locale.ROOT, fmt, "ID", "KEY", "STATUS", "POLICY", "USES", "EXPIRES", "BUNKER PUBKEY"));
+        out.println(
+            String.format(
+                Locale.ROOT,
+                fmt,
+                "ID",
+                "KEY",
+                "STATUS",
+                "POLICY",
+                "USES",
+                "EXPIRES",
+                "BUNKER PUBKEY"));
         for (Authorization a : list) {
-          out.println(String.format(Locale.ROOT, fmt, a.id(), a.keyName(), status(a, now), a.policyName(),
-              a.uses() + "/" + (a.maxUses() == null ? "∞" : a.maxUses()),
-              a.expiresAt() == null ? "never" : a.expiresAt().toString(), a.bunkerPublicKey().toHex()));
+          out.println(
+              String.format(
+                  Locale.ROOT,
+                  fmt,
+                  a.id(),
+                  a.keyName(),
+                  status(a, now),
+                  a.policyName(),
+                  a.uses() + "/" + (a.maxUses() == null ? "∞" : a.maxUses()),
+                  a.expiresAt() == null ? "never" : a.expiresAt().toString(),
+                  a.bunkerPublicKey().toHex()));
         }
       }
       out.flush();
@@ -99,21 +124,31 @@ public final class AuthorizationsCommand implements Callable<Integer> {
   }
 
   /** {@code authorizations revoke}. */
-  @Command(name = "revoke", mixinStandardHelpOptions = true,
+  @Command(
+      name = "revoke",
+      mixinStandardHelpOptions = true,
       description = "Revokes an authorization: its clients get 'unauthorized' from then on.")
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin StoreOptions store = new StoreOptions();
 
-    @Parameters(index = "0", paramLabel = "ID", description = "The authorization id (see authorizations list).")
+    @Parameters(
+        index = "0",
+        paramLabel = "ID",
+        description = "The authorization id (see authorizations list).")
     long id;
 
     @Override
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try (KeycastDatabase db = store.open(Globals.home(spec))) {
-        Authorization a = db.authorizations().find(id)
-            .orElseThrow(() -> new UsageException("unknown authorization " + id + " (see keycast authorizations list)"));
+        Authorization a =
+            db.authorizations()
+                .find(id)
+                .orElseThrow(
+                    () ->
+                        new UsageException(
+                            "unknown authorization " + id + " (see keycast authorizations list)"));
         if (a.isRevoked()) {
           out.println("Authorization " + id + " was already revoked at " + a.revokedAt());
         } else {

@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,44 +26,74 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code keycast authorize}: creates an authorization for a key and prints its {@code bunker://} URI. */
+/**
+ * {@code keycast authorize}: creates an authorization for a key and prints its {@code bunker://}
+ * URI.
+ */
 @Command(
     name = "authorize",
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
-    description = "Creates an authorization (a bunker identity with its own key and a connection secret) for a user "
-        + "key and prints its bunker:// URI for the client app.")
+    description =
+        "Creates an authorization (a bunker identity with its own key and a connection secret) for a user "
+            + "key and prints its bunker:// URI for the client app.")
 public final class AuthorizeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin StoreOptions store = new StoreOptions();
 
-  @Option(names = "--key", required = true, paramLabel = "NAME", description = "The user key clients will sign with.")
+  @Option(
+      names = "--key",
+      required = true,
+      paramLabel = "NAME",
+      description = "The user key clients will sign with.")
   String key;
 
-  @Option(names = "--relay", paramLabel = "URL", split = ",", defaultValue = "${env:KEYCAST_RELAYS}",
+  @Option(
+      names = "--relay",
+      paramLabel = "URL",
+      split = ",",
+      defaultValue = "${env:KEYCAST_RELAYS}",
       showDefaultValue = CommandLine.Help.Visibility.NEVER,
-      description = "Relay for this authorization, repeatable (env KEYCAST_RELAYS, comma-separated).")
+      description =
+          "Relay for this authorization, repeatable (env KEYCAST_RELAYS, comma-separated).")
   List<String> relays = new ArrayList<>();
 
-  @Option(names = "--policy", paramLabel = "NAME", defaultValue = "social",
+  @Option(
+      names = "--policy",
+      paramLabel = "NAME",
+      defaultValue = "social",
       description = "Named policy: " + CliPolicies.NAMES + ".")
   String policy;
 
-  @Option(names = "--kinds", paramLabel = "K,…", split = ",",
+  @Option(
+      names = "--kinds",
+      paramLabel = "K,…",
+      split = ",",
       description = "Restrict sign_event to these event kinds (within the policy).")
   @Nullable List<Integer> kinds;
 
-  @Option(names = "--max-uses", paramLabel = "N", defaultValue = "1",
+  @Option(
+      names = "--max-uses",
+      paramLabel = "N",
+      defaultValue = "1",
       description = "How many client connections the secret admits; 0 for unlimited.")
   int maxUses;
 
-  @Option(names = "--expires-in", paramLabel = "DURATION", description = "Expiry, e.g. 30d, 12h, 90m.")
+  @Option(
+      names = "--expires-in",
+      paramLabel = "DURATION",
+      description = "Expiry, e.g. 30d, 12h, 90m.")
   @Nullable String expiresIn;
 
-  @Option(names = "--label", paramLabel = "TEXT", description = "A note for yourself (shown by authorizations list).")
+  @Option(
+      names = "--label",
+      paramLabel = "TEXT",
+      description = "A note for yourself (shown by authorizations list).")
   @Nullable String label;
 
-  @Option(names = "--json", description = "Print {\"id\",\"bunker_uri\",\"bunker_pubkey\",\"user_pubkey\"}.")
+  @Option(
+      names = "--json",
+      description = "Print {\"id\",\"bunker_uri\",\"bunker_pubkey\",\"user_pubkey\"}.")
   boolean json;
 
   /** Creates the command. */
@@ -95,13 +125,14 @@ public final class AuthorizeCommand implements Callable<Integer> {
       String policyName = CliPolicies.forAuthorization(db.policies(), policy, kinds);
       NewAuthorization request;
       try {
-        request = NewAuthorization.builder(key)
-            .relays(relayList)
-            .policyName(policyName)
-            .maxUses(maxUses == 0 ? null : maxUses)
-            .expiresAt(expiresAt)
-            .label(label)
-            .build();
+        request =
+            NewAuthorization.builder(key)
+                .relays(relayList)
+                .policyName(policyName)
+                .maxUses(maxUses == 0 ? null : maxUses)
+                .expiresAt(expiresAt)
+                .label(label)
+                .build();
       } catch (IllegalArgumentException e) {
         throw new UsageException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
       }
@@ -121,9 +152,18 @@ public final class AuthorizeCommand implements Callable<Integer> {
       m.put("user_pubkey", a.userPublicKey().toHex());
       out.println(Json.write(m));
     } else {
-      out.println("Authorization " + a.id() + " for key '" + a.keyName() + "' (policy " + a.policyName()
-          + (a.maxUses() == null ? ", unlimited connections" : ", " + a.maxUses() + " connection(s)")
-          + (a.expiresAt() == null ? "" : ", expires " + a.expiresAt()) + ")");
+      out.println(
+          "Authorization "
+              + a.id()
+              + " for key '"
+              + a.keyName()
+              + "' (policy "
+              + a.policyName()
+              + (a.maxUses() == null
+                  ? ", unlimited connections"
+                  : ", " + a.maxUses() + " connection(s)")
+              + (a.expiresAt() == null ? "" : ", expires " + a.expiresAt())
+              + ")");
       out.println(uri);
     }
     out.flush();

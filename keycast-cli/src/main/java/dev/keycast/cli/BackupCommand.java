@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code keycast backup}: a consistent copy of the SQLite database, safe while {@code serve} runs. */
+/**
+ * {@code keycast backup}: a consistent copy of the SQLite database, safe while {@code serve} runs.
+ */
 @Command(
     name = "backup",
     mixinStandardHelpOptions = true,
@@ -40,24 +42,33 @@ public final class BackupCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, SQLException {
     Path home = Globals.home(spec);
-    Path source = store.sqliteFile(home, "backup copies SQLite databases only; for PostgreSQL dump the database "
-        + "with pg_dump (e.g. pg_dump -Fc -f keycast.dump DBNAME) and keep a copy of the master key file "
-        + store.masterKeyFile(home));
+    Path source =
+        store.sqliteFile(
+            home,
+            "backup copies SQLite databases only; for PostgreSQL dump the database "
+                + "with pg_dump (e.g. pg_dump -Fc -f keycast.dump DBNAME) and keep a copy of the master key file "
+                + store.masterKeyFile(home));
     Path target = file.toAbsolutePath().normalize();
     if (target.equals(source)) {
       throw new UsageException("FILE is the database itself: " + target);
     }
     if (Files.exists(target) && !force) {
-      throw new UsageException(target + " already exists: choose another FILE or replace it with --force");
+      throw new UsageException(
+          target + " already exists: choose another FILE or replace it with --force");
     }
-    // written beside the target, then moved: a failed backup never leaves a partial FILE or destroys the old one
+    // written beside the target, then moved: a failed backup never leaves a partial FILE or
+    // destroys the old one
     Path partial = target.resolveSibling(target.getFileName() + ".partial");
     Files.deleteIfExists(partial);
     SqliteFiles.backup(source, partial);
-    Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     PrintWriter out = spec.commandLine().getOut();
     out.println("Backed up " + source + " to " + target + " (" + Files.size(target) + " bytes).");
-    out.println("Its keys open only with the master key " + store.masterKeyFile(home) + ": back that file up too.");
+    out.println(
+        "Its keys open only with the master key "
+            + store.masterKeyFile(home)
+            + ": back that file up too.");
     out.flush();
     return ExitCodes.OK;
   }

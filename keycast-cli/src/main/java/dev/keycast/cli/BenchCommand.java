@@ -32,9 +32,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code keycast bench}: single-thread operations per second of the crypto primitives on this machine, per backend. A
- * backend other than the one this JVM chose runs in a child JVM with {@code -Dkeycast.crypto.backend} set, since the
- * choice is made once per JVM. For rigorous figures use the JMH benchmarks (docs/BENCHMARKS.md).
+ * {@code keycast bench}: single-thread operations per second of the crypto primitives on this
+ * machine, per backend. A backend other than the one this JVM chose runs in a child JVM with {@code
+ * -Dkeycast.crypto.backend} set, since the choice is made once per JVM. For rigorous figures use
+ * the JMH benchmarks (docs/BENCHMARKS.md).
  */
 @Command(
     name = "bench",
@@ -45,8 +46,9 @@ import picocli.CommandLine.Spec;
       "Operations: " + BenchCommand.OPS_LIST + "."
     })
 public final class BenchCommand implements Callable<Integer> {
-  static final String OPS_LIST = "schnorr_sign, schnorr_verify, ecdh_x, nip44_encrypt_100, nip44_decrypt_100, "
-      + "nip44_encrypt_10k, event_sign, event_verify";
+  static final String OPS_LIST =
+      "schnorr_sign, schnorr_verify, ecdh_x, nip44_encrypt_100, nip44_decrypt_100, "
+          + "nip44_encrypt_10k, event_sign, event_verify";
 
   /** Which backends to measure. */
   enum Target {
@@ -58,21 +60,31 @@ public final class BenchCommand implements Callable<Integer> {
     ALL
   }
 
-
   @Spec CommandSpec spec;
 
-  @Option(names = "--seconds", paramLabel = "S", defaultValue = "1",
+  @Option(
+      names = "--seconds",
+      paramLabel = "S",
+      defaultValue = "1",
       description = "Measuring time per operation and backend, in seconds.")
   double seconds;
 
-  @Option(names = "--backend", paramLabel = "BACKEND", defaultValue = "all",
+  @Option(
+      names = "--backend",
+      paramLabel = "BACKEND",
+      defaultValue = "all",
       description = "native, java or all.")
   Target backend;
 
-  @Option(names = "--json", description = "Print one JSON document: {\"native\":{OP:ops_per_sec,...},\"java\":{...}}.")
+  @Option(
+      names = "--json",
+      description = "Print one JSON document: {\"native\":{OP:ops_per_sec,...},\"java\":{...}}.")
   boolean json;
 
-  @Option(names = "--in-process", hidden = true, description = "Measure only the backend of this JVM (used by child JVMs).")
+  @Option(
+      names = "--in-process",
+      hidden = true,
+      description = "Measure only the backend of this JVM (used by child JVMs).")
   boolean inProcess;
 
   /** Creates the command. */
@@ -91,23 +103,26 @@ public final class BenchCommand implements Callable<Integer> {
       throw new UsageException("crypto backend unavailable: " + e.getMessage(), e);
     }
     Map<String, Map<String, Double>> results = new LinkedHashMap<>();
-    List<CryptoBackend> wanted = switch (backend) {
-      case NATIVE -> List.of(CryptoBackend.NATIVE);
-      case JAVA -> List.of(CryptoBackend.JAVA);
-      case ALL -> List.of(CryptoBackend.NATIVE, CryptoBackend.JAVA);
-    };
+    List<CryptoBackend> wanted =
+        switch (backend) {
+          case NATIVE -> List.of(CryptoBackend.NATIVE);
+          case JAVA -> List.of(CryptoBackend.JAVA);
+          case ALL -> List.of(CryptoBackend.NATIVE, CryptoBackend.JAVA);
+        };
     for (CryptoBackend b : wanted) {
       String name = b.name().toLowerCase(Locale.ROOT);
       if (b == active) {
         results.put(name, measure(name, err));
       } else if (inProcess) {
-        throw new UsageException("the " + name + " crypto backend is not available on this machine");
+        throw new UsageException(
+            "the " + name + " crypto backend is not available on this machine");
       } else {
         Map<String, Double> child = runChild(name, err);
         if (child != null) {
           results.put(name, child);
         } else if (backend != Target.ALL) {
-          throw new UsageException("the " + name + " crypto backend is not available on this machine");
+          throw new UsageException(
+              "the " + name + " crypto backend is not available on this machine");
         } else {
           err.println("bench: the " + name + " backend is not available on this machine: skipped");
         }
@@ -136,7 +151,10 @@ public final class BenchCommand implements Callable<Integer> {
     return result;
   }
 
-  /** Runs {@code op} for a short warm-up, then for {@code seconds}; returns operations per second (0.1 precision). */
+  /**
+   * Runs {@code op} for a short warm-up, then for {@code seconds}; returns operations per second
+   * (0.1 precision).
+   */
   static double opsPerSecond(Callable<Object> op, double seconds) throws Exception {
     long sink = 0;
     long warmupEnd = System.nanoTime() + (long) (Math.min(0.3, seconds / 3) * 1e9);
@@ -163,24 +181,39 @@ public final class BenchCommand implements Callable<Integer> {
   private @Nullable Map<String, Double> runChild(String backendName, PrintWriter err)
       throws IOException, InterruptedException {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(javaBin, "--enable-native-access=ALL-UNNAMED",
-        "-Dkeycast.crypto.backend=" + backendName, "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "bench", "--in-process", "--json",
-        "--backend", backendName, "--seconds", Double.toString(seconds)));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                javaBin,
+                "--enable-native-access=ALL-UNNAMED",
+                "-Dkeycast.crypto.backend=" + backendName,
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "bench",
+                "--in-process",
+                "--json",
+                "--backend",
+                backendName,
+                "--seconds",
+                Double.toString(seconds)));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.PIPE).start();
     // stderr carries the child's progress line: relay it as it comes
-    Thread relay = Thread.ofVirtual().start(() -> {
-      try (var in = p.getErrorStream()) {
-        byte[] buf = new byte[512];
-        int r;
-        while ((r = in.read(buf)) > 0) {
-          err.print(new String(buf, 0, r, StandardCharsets.UTF_8));
-          err.flush();
-        }
-      } catch (IOException ignored) {
-        // child gone
-      }
-    });
+    Thread relay =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try (var in = p.getErrorStream()) {
+                    byte[] buf = new byte[512];
+                    int r;
+                    while ((r = in.read(buf)) > 0) {
+                      err.print(new String(buf, 0, r, StandardCharsets.UTF_8));
+                      err.flush();
+                    }
+                  } catch (IOException ignored) {
+                    // child gone
+                  }
+                });
     byte[] stdout = p.getInputStream().readAllBytes();
     int code = p.waitFor();
     relay.join();
@@ -202,7 +235,9 @@ public final class BenchCommand implements Callable<Integer> {
     out.println(header);
     for (String op : OPS_LIST.split(", ", -1)) {
       StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-20s", op));
-      results.values().forEach(m -> row.append(String.format(Locale.ROOT, "%,16.0f", m.getOrDefault(op, 0.0))));
+      results
+          .values()
+          .forEach(m -> row.append(String.format(Locale.ROOT, "%,16.0f", m.getOrDefault(op, 0.0))));
       out.println(row);
     }
   }
@@ -219,8 +254,13 @@ public final class BenchCommand implements Callable<Integer> {
     final String plain100 = "x".repeat(100);
     final String plain10k = "y".repeat(10_000);
     final String payload100;
-    final UnsignedEvent event = new UnsignedEvent(ours.publicKey(), 1_700_000_000L, 1,
-        List.of(List.of("p", "ab".repeat(32)), List.of("t", "keycast")), "a short note, as clients sign them");
+    final UnsignedEvent event =
+        new UnsignedEvent(
+            ours.publicKey(),
+            1_700_000_000L,
+            1,
+            List.of(List.of("p", "ab".repeat(32)), List.of("t", "keycast")),
+            "a short note, as clients sign them");
     final SignedEvent signed = NostrEvents.sign(event, signer);
 
     Ops() throws Exception {
@@ -231,19 +271,23 @@ public final class BenchCommand implements Callable<Integer> {
     Map<String, Callable<Object>> table() {
       Map<String, Callable<Object>> t = new LinkedHashMap<>();
       t.put("schnorr_sign", () -> signer.sign(message));
-      t.put("schnorr_verify", () -> {
-        verifier.verify(signature, message);
-        return true;
-      });
+      t.put(
+          "schnorr_verify",
+          () -> {
+            verifier.verify(signature, message);
+            return true;
+          });
       t.put("ecdh_x", () -> Ecdh.sharedX(ours, theirs.publicKey()));
       t.put("nip44_encrypt_100", () -> Nip44Cipher.encrypt(plain100, conversationKey));
       t.put("nip44_decrypt_100", () -> Nip44Cipher.decrypt(payload100, conversationKey));
       t.put("nip44_encrypt_10k", () -> Nip44Cipher.encrypt(plain10k, conversationKey));
       t.put("event_sign", () -> NostrEvents.sign(event, signer));
-      t.put("event_verify", () -> {
-        NostrEvents.verify(signed);
-        return true;
-      });
+      t.put(
+          "event_verify",
+          () -> {
+            NostrEvents.verify(signed);
+            return true;
+          });
       return t;
     }
 

@@ -4,9 +4,9 @@ import dev.keycast.cli.internal.CliPolicies;
 import dev.keycast.nip46.InvalidConnectUriException;
 import dev.keycast.nip46.NostrConnectUri;
 import dev.keycast.nip46.bunker.Bunker;
+import dev.keycast.nip46.bunker.NostrConnectFlow;
 import dev.keycast.nip46.relay.RelayState;
 import dev.keycast.nip46.server.BunkerHealth;
-import dev.keycast.nip46.bunker.NostrConnectFlow;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.KeycastDatabase;
 import java.io.PrintWriter;
@@ -21,12 +21,13 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code keycast connect 'nostrconnect://…'}: accepts a client-initiated connection. Creates an authorization for
- * the key on the URI's relays, connects the client to it with the perms it asked for (within the policy) and sends
- * the client the unprompted connect response. It then answers that client's requests itself for {@code --linger}
- * seconds (and only that client's: it never answers for other authorizations), while the running daemon
- * ({@code keycast serve}, which polls the store about every second) picks the new authorization up; clients
- * typically send their first requests right after the connect response.
+ * {@code keycast connect 'nostrconnect://…'}: accepts a client-initiated connection. Creates an
+ * authorization for the key on the URI's relays, connects the client to it with the perms it asked
+ * for (within the policy) and sends the client the unprompted connect response. It then answers
+ * that client's requests itself for {@code --linger} seconds (and only that client's: it never
+ * answers for other authorizations), while the running daemon ({@code keycast serve}, which polls
+ * the store about every second) picks the new authorization up; clients typically send their first
+ * requests right after the connect response.
  */
 @Command(
     name = "connect",
@@ -40,22 +41,42 @@ public final class ConnectCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin StoreOptions store = new StoreOptions();
 
-  @Parameters(index = "0", paramLabel = "URI", description = "The client's nostrconnect:// URI (quote it).")
+  @Parameters(
+      index = "0",
+      paramLabel = "URI",
+      description = "The client's nostrconnect:// URI (quote it).")
   String uri;
 
-  @Option(names = "--key", required = true, paramLabel = "NAME", description = "The user key to grant.")
+  @Option(
+      names = "--key",
+      required = true,
+      paramLabel = "NAME",
+      description = "The user key to grant.")
   String key;
 
-  @Option(names = "--policy", paramLabel = "NAME", defaultValue = "social",
-      description = "Named policy: " + CliPolicies.NAMES + "; the client's requested perms are narrowed to it.")
+  @Option(
+      names = "--policy",
+      paramLabel = "NAME",
+      defaultValue = "social",
+      description =
+          "Named policy: "
+              + CliPolicies.NAMES
+              + "; the client's requested perms are narrowed to it.")
   String policy;
 
-  @Option(names = "--relay-timeout", paramLabel = "SECONDS", defaultValue = "10",
+  @Option(
+      names = "--relay-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "10",
       description = "How long to wait for one of the URI's relays to connect.")
   int relayTimeoutSeconds;
 
-  @Option(names = "--linger", paramLabel = "SECONDS", defaultValue = "3",
-      description = "How long to answer the client's first requests here before leaving it to the daemon.")
+  @Option(
+      names = "--linger",
+      paramLabel = "SECONDS",
+      defaultValue = "3",
+      description =
+          "How long to answer the client's first requests here before leaving it to the daemon.")
   int lingerSeconds;
 
   /** Creates the command. */
@@ -78,18 +99,28 @@ public final class ConnectCommand implements Callable<Integer> {
         throw new UsageException("unknown key '" + key + "' (see keycast keys list)");
       }
       String policyName = CliPolicies.forAuthorization(db.policies(), policy, null);
-      // the short-lived bunker here serves only the authorization it creates: the daemon keeps serving the others
-      try (Bunker bunker = Bunker.builder()
-          .stores(new NewAuthorizationsOnly(db.authorizations()), db.keys(), db.audit())
-          .relays(parsed.relays())
-          .policies(db.policies()::resolve)
-          .shutdownDeadline(Duration.ofSeconds(2))
-          .build()) {
+      // the short-lived bunker here serves only the authorization it creates: the daemon keeps
+      // serving the others
+      try (Bunker bunker =
+          Bunker.builder()
+              .stores(new NewAuthorizationsOnly(db.authorizations()), db.keys(), db.audit())
+              .relays(parsed.relays())
+              .policies(db.policies()::resolve)
+              .shutdownDeadline(Duration.ofSeconds(2))
+              .build()) {
         bunker.start();
         awaitRelay(bunker, parsed);
         Authorization a = NostrConnectFlow.accept(bunker, parsed, key, policyName, null);
-        out.println("Accepted " + (parsed.name() == null ? "the client" : "'" + parsed.name() + "'")
-            + " for key '" + key + "' as authorization " + a.id() + " (policy " + a.policyName() + ")");
+        out.println(
+            "Accepted "
+                + (parsed.name() == null ? "the client" : "'" + parsed.name() + "'")
+                + " for key '"
+                + key
+                + "' as authorization "
+                + a.id()
+                + " (policy "
+                + a.policyName()
+                + ")");
         out.println("  client:  " + parsed.clientPubkey().toHex());
         out.println("  bunker:  " + a.bunkerPublicKey().toHex());
         out.println("  relays:  " + String.join(", ", a.relays()));
@@ -99,7 +130,8 @@ public final class ConnectCommand implements Callable<Integer> {
         }
       }
     }
-    out.println("The running daemon serves this client from now on (keycast serve with one of its relays).");
+    out.println(
+        "The running daemon serves this client from now on (keycast serve with one of its relays).");
     out.flush();
     return ExitCodes.OK;
   }
@@ -114,7 +146,12 @@ public final class ConnectCommand implements Callable<Integer> {
       }
       Thread.sleep(100);
     }
-    throw new RelayUnavailableException("none of the client's relays answered within " + relayTimeoutSeconds + " s ("
-        + String.join(", ", parsed.relays()) + ")" + (h == null ? "" : ": " + RelayState.wireNames(h.relays())));
+    throw new RelayUnavailableException(
+        "none of the client's relays answered within "
+            + relayTimeoutSeconds
+            + " s ("
+            + String.join(", ", parsed.relays())
+            + ")"
+            + (h == null ? "" : ": " + RelayState.wireNames(h.relays())));
   }
 }

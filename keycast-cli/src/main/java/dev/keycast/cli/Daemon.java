@@ -11,8 +11,8 @@ import dev.keycast.cli.internal.MicrometerQueueStatsCounter;
 import dev.keycast.cli.internal.TerminalQr;
 import dev.keycast.crypto.CryptoBackend;
 import dev.keycast.nip46.RelayException;
-import dev.keycast.nip46.relay.DevRelay;
 import dev.keycast.nip46.bunker.Bunker;
+import dev.keycast.nip46.relay.DevRelay;
 import dev.keycast.nip46.relay.RelayState;
 import dev.keycast.nip46.server.BunkerHealth;
 import dev.keycast.nip46.store.AesGcmKeyEncryption;
@@ -40,9 +40,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running daemon of {@code keycast serve}: database, optional in-process dev relay, the {@link Bunker} pipeline,
- * metrics and the HTTP endpoints, started in an order that fails fast before anything is written and closed in
- * reverse. {@link #start} lists the steps in order; each is a method with one job. Also used in-process by tests.
+ * The running daemon of {@code keycast serve}: database, optional in-process dev relay, the {@link
+ * Bunker} pipeline, metrics and the HTTP endpoints, started in an order that fails fast before
+ * anything is written and closed in reverse. {@link #start} lists the steps in order; each is a
+ * method with one job. Also used in-process by tests.
  *
  * <p>Thread-safe: {@link #close()} may be called from a signal handler thread; it is idempotent.
  */
@@ -67,8 +68,9 @@ final class Daemon implements AutoCloseable {
   }
 
   /**
-   * Starts everything, step by step; each step that starts something registers it for {@link #close()}. On failure,
-   * whatever was started is closed again (in reverse) before the exception propagates.
+   * Starts everything, step by step; each step that starts something registers it for {@link
+   * #close()}. On failure, whatever was started is closed again (in reverse) before the exception
+   * propagates.
    *
    * @param c the configuration
    * @param out where the startup summary goes (bunker URI, QR code, URLs)
@@ -79,10 +81,13 @@ final class Daemon implements AutoCloseable {
     Daemon d = new Daemon(c);
     try {
       d.checkCryptoBackend();
-      // before the HTTP port is bound nothing is written but the master key (--dev) and the schema migrations
+      // before the HTTP port is bound nothing is written but the master key (--dev) and the schema
+      // migrations
       KeycastDatabase db = d.own(d.openStore());
       if (!c.auditRetention().isZero()) {
-        d.own(AuditPurger.start(db.audit(), c.auditRetention(), AUDIT_PURGE_INTERVAL, Clock.systemUTC()));
+        d.own(
+            AuditPurger.start(
+                db.audit(), c.auditRetention(), AUDIT_PURGE_INTERVAL, Clock.systemUTC()));
       }
       KeycastMetrics metrics = d.own(KeycastMetrics.create());
       d.http = d.own(HttpEndpoints.start(c.httpHost(), c.httpPort(), d::health, metrics::scrape));
@@ -106,29 +111,41 @@ final class Daemon implements AutoCloseable {
   }
 
   /**
-   * Refuses the pure-Java (Bouncy Castle) crypto backend unless allowed: its scalar multiplication is not
-   * constant-time, so the timing of signing and decryption may leak a secret key to an observer. {@code --dev} must
-   * still run on a JDK where libsecp256k1 cannot load (a fresh clone), so it only warns.
+   * Refuses the pure-Java (Bouncy Castle) crypto backend unless allowed: its scalar multiplication
+   * is not constant-time, so the timing of signing and decryption may leak a secret key to an
+   * observer. {@code --dev} must still run on a JDK where libsecp256k1 cannot load (a fresh clone),
+   * so it only warns.
    *
-   * @throws UsageException if the backend is pure Java, without {@code --dev} or {@code --allow-pure-java-crypto}
+   * @throws UsageException if the backend is pure Java, without {@code --dev} or {@code
+   *     --allow-pure-java-crypto}
    */
   private void checkCryptoBackend() {
     if (CryptoBackend.active() != CryptoBackend.JAVA) {
       return;
     }
-    String risk = "the crypto backend is pure Java (Bouncy Castle: libsecp256k1 did not load or "
-        + "KEYCAST_CRYPTO_BACKEND=java), which is not constant-time: the timing of signing and decryption may leak "
-        + "secret keys";
+    String risk =
+        "the crypto backend is pure Java (Bouncy Castle: libsecp256k1 did not load or "
+            + "KEYCAST_CRYPTO_BACKEND=java), which is not constant-time: the timing of signing and decryption may leak "
+            + "secret keys";
     if (!config.dev() && !config.allowPureJavaCrypto()) {
-      throw new UsageException(risk + "; make libsecp256k1 loadable (see the WARN log for why it did not), or "
-          + "accept the risk with --allow-pure-java-crypto (env KEYCAST_ALLOW_PURE_JAVA_CRYPTO=true)");
+      throw new UsageException(
+          risk
+              + "; make libsecp256k1 loadable (see the WARN log for why it did not), or "
+              + "accept the risk with --allow-pure-java-crypto (env KEYCAST_ALLOW_PURE_JAVA_CRYPTO=true)");
     }
-    pureJavaWarning = "WARNING: " + risk + (config.allowPureJavaCrypto() ? " (allowed by --allow-pure-java-crypto)"
-        : " (allowed under --dev only; serve without --dev refuses it)");
+    pureJavaWarning =
+        "WARNING: "
+            + risk
+            + (config.allowPureJavaCrypto()
+                ? " (allowed by --allow-pure-java-crypto)"
+                : " (allowed under --dev only; serve without --dev refuses it)");
     log.warn(pureJavaWarning);
   }
 
-  /** Reads (under {@code --dev}: creates) the master key and opens the database, running its migrations. */
+  /**
+   * Reads (under {@code --dev}: creates) the master key and opens the database, running its
+   * migrations.
+   */
   private KeycastDatabase openStore() {
     return KeycastDatabase.open(config.jdbcUrl(), AesGcmKeyEncryption.create(masterKey()));
   }
@@ -139,8 +156,11 @@ final class Daemon implements AutoCloseable {
       return MasterKey.readOrGenerate(config.masterKeyFile());
     }
     if (!Files.exists(config.masterKeyFile())) {
-      throw new UsageException("no master key at " + config.masterKeyFile() + ": create one with 'keycast init' "
-          + "(or point --master-key-file / KEYCAST_MASTER_KEY_FILE at yours), or try 'keycast serve --dev'");
+      throw new UsageException(
+          "no master key at "
+              + config.masterKeyFile()
+              + ": create one with 'keycast init' "
+              + "(or point --master-key-file / KEYCAST_MASTER_KEY_FILE at yours), or try 'keycast serve --dev'");
     }
     if (config.jdbcUrl().startsWith("jdbc:sqlite:")) {
       DataFolder.create(config.home());
@@ -148,21 +168,29 @@ final class Daemon implements AutoCloseable {
     return MasterKey.read(config.masterKeyFile());
   }
 
-  /** The configured relays, or under {@code --dev} without any, the in-process dev relay (started here). */
+  /**
+   * The configured relays, or under {@code --dev} without any, the in-process dev relay (started
+   * here).
+   */
   private List<String> connectableRelays() {
     if (!config.relays().isEmpty()) {
       return config.relays();
     }
     if (!config.dev()) {
-      throw new UsageException("no relay configured: give --relay URL (repeatable) or KEYCAST_RELAYS, "
-          + "or use --dev for a local dev relay");
+      throw new UsageException(
+          "no relay configured: give --relay URL (repeatable) or KEYCAST_RELAYS, "
+              + "or use --dev for a local dev relay");
     }
     DevRelay relay;
     try {
       relay = DevRelay.start(config.devRelayHost(), config.devRelayPort());
     } catch (RelayException e) {
-      throw new UsageException("cannot start the dev relay on " + config.devRelayHost() + ":"
-          + config.devRelayPort() + " (port in use?): choose another with --dev-relay-port or KEYCAST_DEV_RELAY_PORT",
+      throw new UsageException(
+          "cannot start the dev relay on "
+              + config.devRelayHost()
+              + ":"
+              + config.devRelayPort()
+              + " (port in use?): choose another with --dev-relay-port or KEYCAST_DEV_RELAY_PORT",
           e);
     }
     devRelay = own(relay);
@@ -170,8 +198,8 @@ final class Daemon implements AutoCloseable {
   }
 
   /**
-   * Under {@code --dev}: the demo key and an active authorization with the full policy on {@link #relays}, reused
-   * when one exists.
+   * Under {@code --dev}: the demo key and an active authorization with the full policy on {@link
+   * #relays}, reused when one exists.
    *
    * @return whether the demo key was created now (a first run)
    */
@@ -182,28 +210,54 @@ final class Daemon implements AutoCloseable {
       created = true;
     }
     Instant now = Instant.now();
-    Authorization demo = db.authorizations().listForKey(DEMO_KEY).stream()
-        .filter(a -> a.isActiveAt(now) && a.relays().equals(relays) && "full".equals(a.policyName()))
-        .findFirst()
-        .orElseGet(() -> db.authorizations().create(NewAuthorization.builder(DEMO_KEY)
-            .relays(relays).policyName("full").maxUses(null).label("serve --dev demo").build()));
+    Authorization demo =
+        db.authorizations().listForKey(DEMO_KEY).stream()
+            .filter(
+                a ->
+                    a.isActiveAt(now) && a.relays().equals(relays) && "full".equals(a.policyName()))
+            .findFirst()
+            .orElseGet(
+                () ->
+                    db.authorizations()
+                        .create(
+                            NewAuthorization.builder(DEMO_KEY)
+                                .relays(relays)
+                                .policyName("full")
+                                .maxUses(null)
+                                .label("serve --dev demo")
+                                .build()));
     demoBunkerUri = BunkerUris.of(demo);
     return created;
   }
 
-  /** The bunker pipeline over the database and {@link #relays}, its queues and stats bound to {@code metrics}. */
+  /**
+   * The bunker pipeline over the database and {@link #relays}, its queues and stats bound to {@code
+   * metrics}.
+   */
   private Bunker buildBunker(KeycastDatabase db, KeycastMetrics metrics) {
-    MicrometerQueueStatsCounter queueStats = new MicrometerQueueStatsCounter(metrics.registry(), "queue");
-    MicrometerQueueStatsCounter cpuStats = new MicrometerQueueStatsCounter(metrics.registry(), "cpu");
+    MicrometerQueueStatsCounter queueStats =
+        new MicrometerQueueStatsCounter(metrics.registry(), "queue");
+    MicrometerQueueStatsCounter cpuStats =
+        new MicrometerQueueStatsCounter(metrics.registry(), "cpu");
     return Bunker.builder()
         .database(db)
         .relays(relays)
-        // policies: the database's resolver (built-ins, then custom policies, including those `authorize --kinds`
+        // policies: the database's resolver (built-ins, then custom policies, including those
+        // `authorize --kinds`
         // saves), the default of database(db)
-        .workQueue(WorkQueueConfig.builder().name("keycast-requests").workers(config.workers())
-            .capacity(config.queueCapacity()).statsCounter(queueStats).build())
-        .cpuExecutor(CpuExecutorConfig.builder().name("keycast-crypto").threads(config.cryptoThreads())
-            .statsCounter(cpuStats).build())
+        .workQueue(
+            WorkQueueConfig.builder()
+                .name("keycast-requests")
+                .workers(config.workers())
+                .capacity(config.queueCapacity())
+                .statsCounter(queueStats)
+                .build())
+        .cpuExecutor(
+            CpuExecutorConfig.builder()
+                .name("keycast-crypto")
+                .threads(config.cryptoThreads())
+                .statsCounter(cpuStats)
+                .build())
         .statsCounter(new MicrometerBunkerStatsCounter(metrics.registry()))
         .overflowCapacity(config.overflowCapacity())
         .intakeLimits(config.intakeLimits())
@@ -215,44 +269,64 @@ final class Daemon implements AutoCloseable {
   private void bindMeters(KeycastMetrics metrics, Bunker b) {
     MicrometerQueueStatsCounter.bindGauges(metrics.registry(), b.cpuExecutor());
     for (String relay : relays) {
-      Gauge.builder(KeycastMetrics.name("relay.connected"), this,
+      Gauge.builder(
+              KeycastMetrics.name("relay.connected"),
+              this,
               d -> d.relayStates().get(relay) == RelayState.CONNECTED ? 1 : 0)
-          .description("1 when the relay connection is up").tag("relay", relay).register(metrics.registry());
+          .description("1 when the relay connection is up")
+          .tag("relay", relay)
+          .register(metrics.registry());
     }
-    Gauge.builder(KeycastMetrics.name("queue.depth"), this, d -> {
-          BunkerHealth h = d.recentHealth();
-          return h == null ? 0 : h.queueDepth();
-        })
-        .description("requests waiting (as of the last health sample)").register(metrics.registry());
-    Gauge.builder(KeycastMetrics.name("queue.busy.workers"), this, d -> {
-          BunkerHealth h = d.recentHealth();
-          return h == null ? 0 : h.busyWorkers();
-        })
-        .description("workers running a request (as of the last health sample)").register(metrics.registry());
+    Gauge.builder(
+            KeycastMetrics.name("queue.depth"),
+            this,
+            d -> {
+              BunkerHealth h = d.recentHealth();
+              return h == null ? 0 : h.queueDepth();
+            })
+        .description("requests waiting (as of the last health sample)")
+        .register(metrics.registry());
+    Gauge.builder(
+            KeycastMetrics.name("queue.busy.workers"),
+            this,
+            d -> {
+              BunkerHealth h = d.recentHealth();
+              return h == null ? 0 : h.busyWorkers();
+            })
+        .description("workers running a request (as of the last health sample)")
+        .register(metrics.registry());
     Gauge.builder(KeycastMetrics.name("queue.capacity"), this, d -> d.config.queueCapacity())
-        .description("request queue capacity").register(metrics.registry());
-    // Store loads behind the authorization cache: with single flight, one per cold key however many requests
+        .description("request queue capacity")
+        .register(metrics.registry());
+    // Store loads behind the authorization cache: with single flight, one per cold key however many
+    // requests
     // miss at once (bench/e2e/keys.sh reads them).
     FunctionCounter.builder(KeycastMetrics.name("cache.loads"), b, Bunker::signerLoadCount)
-        .description("authorization (bunker key) loads from the store").tag("kind", "signer")
+        .description("authorization (bunker key) loads from the store")
+        .tag("kind", "signer")
         .register(metrics.registry());
-    FunctionCounter.builder(KeycastMetrics.name("cache.loads"), b, x -> x.loadCount() - x.signerLoadCount())
-        .description("client and user key loads from the store").tag("kind", "client_or_user_key")
+    FunctionCounter.builder(
+            KeycastMetrics.name("cache.loads"), b, x -> x.loadCount() - x.signerLoadCount())
+        .description("client and user key loads from the store")
+        .tag("kind", "client_or_user_key")
         .register(metrics.registry());
   }
 
   /** Tells the user where the daemon serves and, under {@code --dev}, how to connect a client. */
   private void printSummary(PrintWriter out, boolean demoKeyCreated) {
     String httpBase = "http://" + hostForUrl(config.httpHost()) + ":" + httpPort();
-    out.println("keycast serving on " + String.join(", ", relays)
-        + (devRelay != null ? " (in-process dev relay)" : ""));
+    out.println(
+        "keycast serving on "
+            + String.join(", ", relays)
+            + (devRelay != null ? " (in-process dev relay)" : ""));
     out.println("  database: " + JdbcUrls.redact(config.jdbcUrl()));
     out.println("  health:   " + httpBase + "/health");
     out.println("  metrics:  " + httpBase + "/metrics");
     if (demoBunkerUri != null) {
       out.println();
-      out.println((demoKeyCreated ? "Created the demo key '" + DEMO_KEY + "'. " : "")
-          + "Connect a NIP-46 client with:");
+      out.println(
+          (demoKeyCreated ? "Created the demo key '" + DEMO_KEY + "'. " : "")
+              + "Connect a NIP-46 client with:");
       out.println();
       out.println("  " + demoBunkerUri);
       out.println();
@@ -265,7 +339,8 @@ final class Daemon implements AutoCloseable {
     if (pureJavaWarning != null) {
       out.println(pureJavaWarning);
     }
-    out.println("Stop with Ctrl-C (SIGINT) or SIGTERM: intake stops, queued requests are answered, relays close.");
+    out.println(
+        "Stop with Ctrl-C (SIGINT) or SIGTERM: intake stops, queued requests are answered, relays close.");
     out.flush();
   }
 
@@ -276,7 +351,9 @@ final class Daemon implements AutoCloseable {
   private volatile @Nullable BunkerHealth lastHealth;
   private volatile long lastHealthNanos;
 
-  /** A health snapshot at most a second old, for gauges (a scrape must not cost a query per gauge). */
+  /**
+   * A health snapshot at most a second old, for gauges (a scrape must not cost a query per gauge).
+   */
   private @Nullable BunkerHealth recentHealth() {
     Bunker b = bunker;
     BunkerHealth h = lastHealth;
@@ -293,7 +370,10 @@ final class Daemon implements AutoCloseable {
     return h == null ? Map.of() : h.relays();
   }
 
-  /** The health report for {@code GET /health}: healthy when a relay is connected and the database answers. */
+  /**
+   * The health report for {@code GET /health}: healthy when a relay is connected and the database
+   * answers.
+   */
   HttpEndpoints.Health health() {
     Bunker b = bunker;
     Map<String, Object> body = new LinkedHashMap<>();
@@ -306,7 +386,8 @@ final class Daemon implements AutoCloseable {
     lastHealth = h;
     lastHealthNanos = System.nanoTime();
     boolean healthy = h.connectedRelays() >= 1 && h.databaseReachable() && h.isServing();
-    body.put("status", healthy ? h.status().name().toLowerCase(java.util.Locale.ROOT) : "unhealthy");
+    body.put(
+        "status", healthy ? h.status().name().toLowerCase(java.util.Locale.ROOT) : "unhealthy");
     if (!healthy) {
       List<String> reasons = new ArrayList<>();
       if (h.connectedRelays() == 0) {
@@ -355,12 +436,14 @@ final class Daemon implements AutoCloseable {
   }
 
   /**
-   * Stops in reverse start order: the bunker (intake stops, the queue drains within the deadline, relays close),
-   * the HTTP endpoints, the dev relay, metrics, the database. Idempotent; never throws.
+   * Stops in reverse start order: the bunker (intake stops, the queue drains within the deadline,
+   * relays close), the HTTP endpoints, the dev relay, metrics, the database. Idempotent; never
+   * throws.
    */
   @Override
   public void close() {
-    closeLock.lock(); // a signal thread and main may both close; the second waits for the first to finish
+    closeLock.lock(); // a signal thread and main may both close; the second waits for the first to
+    // finish
     try {
       if (closed) {
         return;

@@ -8,14 +8,15 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Everything {@link Daemon} needs, resolved from {@code serve}'s options and environment. Immutable; build it with
- * {@link #builder()}, which checks every value when it is set and refuses to set one twice, so a bad option stops
- * startup before anything is written.
+ * Everything {@link Daemon} needs, resolved from {@code serve}'s options and environment.
+ * Immutable; build it with {@link #builder()}, which checks every value when it is set and refuses
+ * to set one twice, so a bad option stops startup before anything is written.
  *
  * @param home the data folder (created under {@code --dev}, or for a SQLite database)
  * @param jdbcUrl the database
  * @param masterKeyFile the master key (generated under {@code --dev} when missing)
- * @param dev whether to use the first-run defaults: generated master key, in-process dev relay, demo key
+ * @param dev whether to use the first-run defaults: generated master key, in-process dev relay,
+ *     demo key
  * @param relays the relay URLs; empty means the in-process dev relay (only with {@code dev})
  * @param devRelayHost the dev relay's address
  * @param devRelayPort the dev relay's port, 0 for an ephemeral one
@@ -29,8 +30,8 @@ import org.jspecify.annotations.Nullable;
  * @param clientRatePerSecond requests per second a client key regains
  * @param shutdownDeadline how long stopping waits for queued requests to be answered
  * @param auditRetention how long audit entries are kept; {@link Duration#ZERO} keeps them all
- * @param allowPureJavaCrypto whether to start on the pure-Java crypto backend (not constant-time) without
- *     {@code dev}
+ * @param allowPureJavaCrypto whether to start on the pure-Java crypto backend (not constant-time)
+ *     without {@code dev}
  */
 record DaemonConfig(
     Path home,
@@ -52,8 +53,9 @@ record DaemonConfig(
     Duration auditRetention,
     boolean allowPureJavaCrypto) {
 
-  private static final String POSITIVE = "--workers, --crypto-threads, --queue-capacity, --overflow-capacity,"
-      + " --client-burst and --client-rate-limit must be positive";
+  private static final String POSITIVE =
+      "--workers, --crypto-threads, --queue-capacity, --overflow-capacity,"
+          + " --client-burst and --client-rate-limit must be positive";
 
   /** Copies {@code relays}. */
   DaemonConfig {
@@ -75,11 +77,12 @@ record DaemonConfig(
   }
 
   /**
-   * Builds a {@link DaemonConfig}. Each setter checks its value at once ({@link UsageException} with the option's
-   * name, exit code 64) and throws {@link IllegalStateException} if the value was already set. Required: home,
-   * database, master key file, both ports, the HTTP host, the five sizes, the client rate and the shutdown deadline.
-   * Optional: {@code dev} (false), relays (none), the dev relay host ({@code 127.0.0.1}), the audit retention
-   * (90 days), {@code allowPureJavaCrypto} (false).
+   * Builds a {@link DaemonConfig}. Each setter checks its value at once ({@link UsageException}
+   * with the option's name, exit code 64) and throws {@link IllegalStateException} if the value was
+   * already set. Required: home, database, master key file, both ports, the HTTP host, the five
+   * sizes, the client rate and the shutdown deadline. Optional: {@code dev} (false), relays (none),
+   * the dev relay host ({@code 127.0.0.1}), the audit retention (90 days), {@code
+   * allowPureJavaCrypto} (false).
    */
   static final class Builder {
     private @Nullable Path home;
@@ -123,7 +126,9 @@ record DaemonConfig(
       return this;
     }
 
-    /** @param relays relay URLs, already normalized; empty for the dev relay */
+    /**
+     * @param relays relay URLs, already normalized; empty for the dev relay
+     */
     Builder relays(List<String> relays) {
       this.relays = once(this.relays, List.copyOf(relays), "relays");
       return this;
@@ -134,7 +139,9 @@ record DaemonConfig(
       return this;
     }
 
-    /** @param port 0 to 65535, 0 for an ephemeral port */
+    /**
+     * @param port 0 to 65535, 0 for an ephemeral port
+     */
     Builder devRelayPort(int port) {
       this.devRelayPort = once(this.devRelayPort, checkPort(port), "devRelayPort");
       return this;
@@ -145,43 +152,58 @@ record DaemonConfig(
       return this;
     }
 
-    /** @param port 0 to 65535, 0 for an ephemeral port */
+    /**
+     * @param port 0 to 65535, 0 for an ephemeral port
+     */
     Builder httpPort(int port) {
       this.httpPort = once(this.httpPort, checkPort(port), "httpPort");
       return this;
     }
 
-    /** @param workers at least 1 */
+    /**
+     * @param workers at least 1
+     */
     Builder workers(int workers) {
       this.workers = once(this.workers, checkPositive(workers), "workers");
       return this;
     }
 
-    /** @param threads at least 1 */
+    /**
+     * @param threads at least 1
+     */
     Builder cryptoThreads(int threads) {
       this.cryptoThreads = once(this.cryptoThreads, checkPositive(threads), "cryptoThreads");
       return this;
     }
 
-    /** @param capacity at least 1 */
+    /**
+     * @param capacity at least 1
+     */
     Builder queueCapacity(int capacity) {
       this.queueCapacity = once(this.queueCapacity, checkPositive(capacity), "queueCapacity");
       return this;
     }
 
-    /** @param capacity at least 1 */
+    /**
+     * @param capacity at least 1
+     */
     Builder overflowCapacity(int capacity) {
-      this.overflowCapacity = once(this.overflowCapacity, checkPositive(capacity), "overflowCapacity");
+      this.overflowCapacity =
+          once(this.overflowCapacity, checkPositive(capacity), "overflowCapacity");
       return this;
     }
 
-    /** @param burst requests at once, at least 1 */
+    /**
+     * @param burst requests at once, at least 1
+     */
     Builder clientBurst(int burst) {
       this.clientBurst = once(this.clientBurst, checkPositive(burst), "clientBurst");
       return this;
     }
 
-    /** @param perSecond requests per second, above 0 */
+    /**
+     * @param perSecond requests per second, above 0
+     */
     Builder clientRatePerSecond(double perSecond) {
       if (!(perSecond > 0)) {
         throw new UsageException(POSITIVE);
@@ -190,7 +212,9 @@ record DaemonConfig(
       return this;
     }
 
-    /** @param deadline zero or more */
+    /**
+     * @param deadline zero or more
+     */
     Builder shutdownDeadline(Duration deadline) {
       if (deadline.isNegative()) {
         throw new UsageException("--shutdown-timeout must be >= 0");
@@ -199,7 +223,9 @@ record DaemonConfig(
       return this;
     }
 
-    /** @param retention zero (keep everything) or more */
+    /**
+     * @param retention zero (keep everything) or more
+     */
     Builder auditRetention(Duration retention) {
       if (retention.isNegative()) {
         throw new UsageException("--audit-retention must not be negative");
@@ -219,15 +245,26 @@ record DaemonConfig(
      * @throws UsageException if the client burst and rate do not make valid intake limits
      */
     DaemonConfig build() {
-      DaemonConfig c = new DaemonConfig(required(home, "home"), required(jdbcUrl, "jdbcUrl"),
-          required(masterKeyFile, "masterKeyFile"), dev != null && dev, relays == null ? List.of() : relays,
-          devRelayHost == null ? "127.0.0.1" : devRelayHost, required(devRelayPort, "devRelayPort"),
-          required(httpHost, "httpHost"), required(httpPort, "httpPort"), required(workers, "workers"),
-          required(cryptoThreads, "cryptoThreads"), required(queueCapacity, "queueCapacity"),
-          required(overflowCapacity, "overflowCapacity"), required(clientBurst, "clientBurst"),
-          required(clientRatePerSecond, "clientRatePerSecond"), required(shutdownDeadline, "shutdownDeadline"),
-          auditRetention == null ? Duration.ofDays(90) : auditRetention,
-          allowPureJavaCrypto != null && allowPureJavaCrypto);
+      DaemonConfig c =
+          new DaemonConfig(
+              required(home, "home"),
+              required(jdbcUrl, "jdbcUrl"),
+              required(masterKeyFile, "masterKeyFile"),
+              dev != null && dev,
+              relays == null ? List.of() : relays,
+              devRelayHost == null ? "127.0.0.1" : devRelayHost,
+              required(devRelayPort, "devRelayPort"),
+              required(httpHost, "httpHost"),
+              required(httpPort, "httpPort"),
+              required(workers, "workers"),
+              required(cryptoThreads, "cryptoThreads"),
+              required(queueCapacity, "queueCapacity"),
+              required(overflowCapacity, "overflowCapacity"),
+              required(clientBurst, "clientBurst"),
+              required(clientRatePerSecond, "clientRatePerSecond"),
+              required(shutdownDeadline, "shutdownDeadline"),
+              auditRetention == null ? Duration.ofDays(90) : auditRetention,
+              allowPureJavaCrypto != null && allowPureJavaCrypto);
       c.intakeLimits(); // fail fast: the limits are built again when the daemon starts
       return c;
     }

@@ -8,9 +8,10 @@ import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * Makes every option settable by environment: {@code --foo-bar} defaults to {@code KEYCAST_FOO_BAR} when that variable
- * is set. Options whose default already names a variable ({@code ${env:KEYCAST_DB_URL}}, …) keep that documented name
- * only; help and version flags are never taken from the environment. Command-line values always win.
+ * Makes every option settable by environment: {@code --foo-bar} defaults to {@code KEYCAST_FOO_BAR}
+ * when that variable is set. Options whose default already names a variable ({@code
+ * ${env:KEYCAST_DB_URL}}, …) keep that documented name only; help and version flags are never taken
+ * from the environment. Command-line values always win.
  */
 final class EnvironmentDefaults implements IDefaultValueProvider {
   private final Function<String, @Nullable String> env;

@@ -5,8 +5,9 @@ import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * What a subcommand reads from the root command: the inherited global options and the input stream of the command
- * line. Thread-safe in the way picocli is: read it on the thread executing the command.
+ * What a subcommand reads from the root command: the inherited global options and the input stream
+ * of the command line. Thread-safe in the way picocli is: read it on the thread executing the
+ * command.
  */
 final class Globals {
   private Globals() {}
@@ -25,7 +26,8 @@ final class Globals {
    * Returns where the executing command reads piped secrets.
    *
    * @param spec the executing command's spec
-   * @return where commands read secrets piped to them ({@code keys import}); {@code System.in} outside tests
+   * @return where commands read secrets piped to them ({@code keys import}); {@code System.in}
+   *     outside tests
    */
   static InputStream stdin(CommandSpec spec) {
     return root(spec).stdin();

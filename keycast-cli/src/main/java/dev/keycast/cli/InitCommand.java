@@ -16,14 +16,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code keycast init}: creates the data folder, a new master key file (mode 0600; never overwrites one) and the
- * database schema. If the database cannot be created, the master key just written is removed again.
+ * {@code keycast init}: creates the data folder, a new master key file (mode 0600; never overwrites
+ * one) and the database schema. If the database cannot be created, the master key just written is
+ * removed again.
  */
 @Command(
     name = "init",
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
-    description = "Creates KEYCAST_HOME, a new master key file (mode 0600; refuses to overwrite one) and the database.")
+    description =
+        "Creates KEYCAST_HOME, a new master key file (mode 0600; refuses to overwrite one) and the database.")
 public final class InitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin StoreOptions store = new StoreOptions();
@@ -37,8 +39,10 @@ public final class InitCommand implements Callable<Integer> {
     Path keyFile = store.masterKeyFile(home);
     String url = store.jdbcUrl(home);
     if (Files.exists(keyFile)) {
-      throw new UsageException("master key file " + keyFile
-          + " already exists; refusing to overwrite it (delete it only if no database depends on it)");
+      throw new UsageException(
+          "master key file "
+              + keyFile
+              + " already exists; refusing to overwrite it (delete it only if no database depends on it)");
     }
     DataFolder.create(home);
     if (keyFile.getParent() != null && !Files.isDirectory(keyFile.getParent())) {
@@ -54,9 +58,13 @@ public final class InitCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     out.println("Initialized Keycast in " + home);
-    out.println("  master key: " + keyFile + " (mode 0600; back it up: stored keys cannot be decrypted without it)");
+    out.println(
+        "  master key: "
+            + keyFile
+            + " (mode 0600; back it up: stored keys cannot be decrypted without it)");
     out.println("  database:   " + JdbcUrls.redact(url) + " (schema version " + schema + ")");
-    out.println("Next: keycast keys generate --name NAME, then keycast authorize --key NAME --relay URL");
+    out.println(
+        "Next: keycast keys generate --name NAME, then keycast authorize --key NAME --relay URL");
     out.flush();
     return ExitCodes.OK;
   }

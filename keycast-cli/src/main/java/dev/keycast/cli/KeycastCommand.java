@@ -24,11 +24,11 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * The root {@code keycast} command. Run without a subcommand it prints its usage to stderr and exits with
- * {@link ExitCodes#USAGE}.
+ * The root {@code keycast} command. Run without a subcommand it prints its usage to stderr and
+ * exits with {@link ExitCodes#USAGE}.
  *
- * <p>The global options ({@code --home}, {@code --verbose}, {@code --log-format}) are inherited by every subcommand,
- * so they may be given before or after the subcommand name.
+ * <p>The global options ({@code --home}, {@code --verbose}, {@code --log-format}) are inherited by
+ * every subcommand, so they may be given before or after the subcommand name.
  */
 @Command(
     name = "keycast",
@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     exitCodeOnInvalidInput = ExitCodes.USAGE,
     exitCodeOnExecutionException = ExitCodes.INTERNAL,
-    description = "NIP-46 remote signer (bunker) for Nostr: the daemon and its management commands.",
+    description =
+        "NIP-46 remote signer (bunker) for Nostr: the daemon and its management commands.",
     subcommands = {
       ServeCommand.class,
       InitCommand.class,
@@ -122,7 +123,10 @@ public final class KeycastCommand implements Callable<Integer> {
   /** Creates the command; use {@link #commandLine()} to get one ready to execute. */
   public KeycastCommand() {}
 
-  /** Returns where commands read secrets piped to them ({@code keys import}); {@code System.in} by default. */
+  /**
+   * Returns where commands read secrets piped to them ({@code keys import}); {@code System.in} by
+   * default.
+   */
   InputStream stdin() {
     return stdin;
   }
@@ -148,8 +152,9 @@ public final class KeycastCommand implements Callable<Integer> {
   }
 
   /**
-   * Creates a command line with Keycast's exit codes, one-line error messages and logging set up. Output goes to
-   * {@link CommandLine#getOut()} and {@link CommandLine#getErr()}, which tests may replace.
+   * Creates a command line with Keycast's exit codes, one-line error messages and logging set up.
+   * Output goes to {@link CommandLine#getOut()} and {@link CommandLine#getErr()}, which tests may
+   * replace.
    *
    * @return a new command line; not thread-safe, execute it once
    */
@@ -168,46 +173,55 @@ public final class KeycastCommand implements Callable<Integer> {
   }
 
   /** Like {@link #commandLine(InputStream)} with the environment given (for tests). */
-  static CommandLine commandLine(InputStream stdin, java.util.function.Function<String, @Nullable String> env) {
+  static CommandLine commandLine(
+      InputStream stdin, java.util.function.Function<String, @Nullable String> env) {
     KeycastCommand root = new KeycastCommand();
     root.stdin = stdin;
     CommandLine cl = new CommandLine(root);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setDefaultValueProvider(new EnvironmentDefaults(env));
     cl.setExitCodeExceptionMapper(KeycastCommand::exitCodeOf);
-    cl.setExecutionStrategy(parseResult -> {
-      List<CommandLine> chain = parseResult.asCommandLineList();
-      Object leaf = chain.get(chain.size() - 1).getCommand();
-      boolean daemon = leaf instanceof ServeCommand || leaf instanceof RelayCommand;
-      Logging.configure(root.logFormat == LogFormat.json, root.verbose ? "DEBUG" : daemon ? "INFO" : "WARN");
-      return new CommandLine.RunLast().execute(parseResult);
-    });
-    cl.setParameterExceptionHandler((ex, args) -> {
-      CommandLine cmd = ex.getCommandLine();
-      PrintWriter err = cmd.getErr();
-      err.println("keycast: " + oneLine(ex));
-      err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
-      err.flush();
-      return ExitCodes.USAGE;
-    });
-    cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
-      PrintWriter err = cmd.getErr();
-      err.println("keycast: " + oneLine(ex));
-      if (root.verbose) {
-        ex.printStackTrace(err);
-      }
-      err.flush();
-      return exitCodeOf(ex);
-    });
+    cl.setExecutionStrategy(
+        parseResult -> {
+          List<CommandLine> chain = parseResult.asCommandLineList();
+          Object leaf = chain.get(chain.size() - 1).getCommand();
+          boolean daemon = leaf instanceof ServeCommand || leaf instanceof RelayCommand;
+          Logging.configure(
+              root.logFormat == LogFormat.json, root.verbose ? "DEBUG" : daemon ? "INFO" : "WARN");
+          return new CommandLine.RunLast().execute(parseResult);
+        });
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine cmd = ex.getCommandLine();
+          PrintWriter err = cmd.getErr();
+          err.println("keycast: " + oneLine(ex));
+          err.println(
+              "Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+          err.flush();
+          return ExitCodes.USAGE;
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parseResult) -> {
+          PrintWriter err = cmd.getErr();
+          err.println("keycast: " + oneLine(ex));
+          if (root.verbose) {
+            ex.printStackTrace(err);
+          }
+          err.flush();
+          return exitCodeOf(ex);
+        });
     return cl;
   }
 
   /** Maps an exception escaping a command to its documented exit code. */
   static int exitCodeOf(Throwable ex) {
     for (Throwable t = ex; t != null; t = t.getCause()) {
-      if (t instanceof UsageException || t instanceof CommandLine.ParameterException
-          || t instanceof MasterKeyException || t instanceof KeyEncryptionException
-          || t instanceof DuplicateEntryException || t instanceof SchemaVersionException
+      if (t instanceof UsageException
+          || t instanceof CommandLine.ParameterException
+          || t instanceof MasterKeyException
+          || t instanceof KeyEncryptionException
+          || t instanceof DuplicateEntryException
+          || t instanceof SchemaVersionException
           || t instanceof InvalidConnectUriException) {
         return ExitCodes.USAGE;
       }
@@ -220,8 +234,10 @@ public final class KeycastCommand implements Callable<Integer> {
 
   /** The message for the user: ours as they are, anything else prefixed as an internal error. */
   static String oneLine(Throwable ex) {
-    String message = ex.getMessage() == null ? "" : ex.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
-    if (ex instanceof UsageException || ex instanceof RelayUnavailableException
+    String message =
+        ex.getMessage() == null ? "" : ex.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
+    if (ex instanceof UsageException
+        || ex instanceof RelayUnavailableException
         || ex instanceof CommandLine.ParameterException) {
       return message;
     }
@@ -229,7 +245,9 @@ public final class KeycastCommand implements Callable<Integer> {
       return message; // our libraries' messages are written for users and never carry secrets
     }
     String type = ex.getClass().getSimpleName();
-    return "internal error: " + type + (message.isEmpty() ? "" : ": " + message)
+    return "internal error: "
+        + type
+        + (message.isEmpty() ? "" : ": " + message)
         + " (run with --verbose for details)";
   }
 
@@ -240,7 +258,11 @@ public final class KeycastCommand implements Callable<Integer> {
       String v = KeycastCommand.class.getPackage().getImplementationVersion();
       return new String[] {
         "keycast " + (v == null ? "0.1.0-SNAPSHOT" : v),
-        "JVM " + System.getProperty("java.vm.version") + " (" + System.getProperty("java.vendor") + ") on "
+        "JVM "
+            + System.getProperty("java.vm.version")
+            + " ("
+            + System.getProperty("java.vendor")
+            + ") on "
             + System.getProperty("os.name").toLowerCase(Locale.ROOT)
       };
     }

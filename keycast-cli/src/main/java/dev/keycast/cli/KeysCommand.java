@@ -56,8 +56,10 @@ public final class KeysCommand implements Callable<Integer> {
 
   static String checkName(String name) {
     if (!NAME.matcher(name).matches()) {
-      throw new UsageException("invalid key name '" + name
-          + "': use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+      throw new UsageException(
+          "invalid key name '"
+              + name
+              + "': use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
     return name;
   }
@@ -71,13 +73,20 @@ public final class KeysCommand implements Callable<Integer> {
   }
 
   /** {@code keys generate}. */
-  @Command(name = "generate", mixinStandardHelpOptions = true, showDefaultValues = true,
+  @Command(
+      name = "generate",
+      mixinStandardHelpOptions = true,
+      showDefaultValues = true,
       description = "Generates a new user key and stores it encrypted under the master key.")
   static final class Generate implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin StoreOptions store = new StoreOptions();
 
-    @Option(names = "--name", required = true, paramLabel = "NAME", description = "Name of the new key.")
+    @Option(
+        names = "--name",
+        required = true,
+        paramLabel = "NAME",
+        description = "Name of the new key.")
     String name;
 
     @Option(names = "--json", description = "Print {\"name\",\"pubkey\",\"npub\"}.")
@@ -107,7 +116,10 @@ public final class KeysCommand implements Callable<Integer> {
   }
 
   /** {@code keys import}. */
-  @Command(name = "import", mixinStandardHelpOptions = true, showDefaultValues = true,
+  @Command(
+      name = "import",
+      mixinStandardHelpOptions = true,
+      showDefaultValues = true,
       description = {
         "Imports a secret key (nsec, 64 hex characters or ncryptsec) from stdin or --nsec-file, never as an argument.",
         "An ncryptsec asks for its password on the terminal, or reads env KEYCAST_NCRYPTSEC_PASSWORD or --password-file."
@@ -116,13 +128,23 @@ public final class KeysCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin StoreOptions store = new StoreOptions();
 
-    @Option(names = "--name", required = true, paramLabel = "NAME", description = "Name for the key.")
+    @Option(
+        names = "--name",
+        required = true,
+        paramLabel = "NAME",
+        description = "Name for the key.")
     String name;
 
-    @Option(names = "--nsec-file", paramLabel = "PATH", description = "Read the secret from this file instead of stdin.")
+    @Option(
+        names = "--nsec-file",
+        paramLabel = "PATH",
+        description = "Read the secret from this file instead of stdin.")
     @Nullable Path nsecFile;
 
-    @Option(names = "--password-file", paramLabel = "PATH", description = "ncryptsec password file (first line).")
+    @Option(
+        names = "--password-file",
+        paramLabel = "PATH",
+        description = "ncryptsec password file (first line).")
     @Nullable Path passwordFile;
 
     @Option(names = "--json", description = "Print {\"name\",\"pubkey\",\"npub\"}.")
@@ -146,7 +168,8 @@ public final class KeysCommand implements Callable<Integer> {
         try {
           raw = Files.readAllBytes(nsecFile);
         } catch (IOException e) {
-          throw new UsageException("cannot read --nsec-file " + nsecFile + ": " + e.getClass().getSimpleName(), e);
+          throw new UsageException(
+              "cannot read --nsec-file " + nsecFile + ": " + e.getClass().getSimpleName(), e);
         }
       } else if (terminal != null) {
         // typed or pasted on a terminal: hidden input, one line
@@ -162,7 +185,8 @@ public final class KeysCommand implements Callable<Integer> {
       String text = new String(raw, StandardCharsets.UTF_8).strip();
       Arrays.fill(raw, (byte) 0);
       if (text.isEmpty()) {
-        throw new UsageException("no secret key given: pipe an nsec, hex or ncryptsec to stdin or use --nsec-file");
+        throw new UsageException(
+            "no secret key given: pipe an nsec, hex or ncryptsec to stdin or use --nsec-file");
       }
       String lower = text.toLowerCase(Locale.ROOT);
       try {
@@ -174,7 +198,8 @@ public final class KeysCommand implements Callable<Integer> {
           try {
             return Nip49.decrypt(lower, password);
           } catch (GeneralSecurityException e) {
-            throw new UsageException("cannot decrypt the ncryptsec: wrong password or corrupted text", e);
+            throw new UsageException(
+                "cannot decrypt the ncryptsec: wrong password or corrupted text", e);
           } finally {
             Arrays.fill(password, '\0');
           }
@@ -185,7 +210,8 @@ public final class KeysCommand implements Callable<Integer> {
       } catch (InvalidKeyException | IllegalArgumentException e) {
         throw new UsageException("not a valid secret key: " + e.getMessage(), e);
       }
-      throw new UsageException("unrecognized secret key format: expected nsec1…, ncryptsec1… or 64 hex characters");
+      throw new UsageException(
+          "unrecognized secret key format: expected nsec1…, ncryptsec1… or 64 hex characters");
     }
   }
 
@@ -200,7 +226,8 @@ public final class KeysCommand implements Callable<Integer> {
         }
         return lines.get(0).toCharArray();
       } catch (IOException e) {
-        throw new UsageException("cannot read --password-file " + file + ": " + e.getClass().getSimpleName(), e);
+        throw new UsageException(
+            "cannot read --password-file " + file + ": " + e.getClass().getSimpleName(), e);
       }
     }
     if (env != null && !env.isEmpty()) {
@@ -230,12 +257,17 @@ public final class KeysCommand implements Callable<Integer> {
   }
 
   /** {@code keys list}. */
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the stored keys (public parts only).")
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "Lists the stored keys (public parts only).")
   static final class ListKeys implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin StoreOptions store = new StoreOptions();
 
-    @Option(names = "--json", description = "Print a JSON array of {\"name\",\"pubkey\",\"npub\",\"created_at\"}.")
+    @Option(
+        names = "--json",
+        description = "Print a JSON array of {\"name\",\"pubkey\",\"npub\",\"created_at\"}.")
     boolean json;
 
     @Override
@@ -258,7 +290,9 @@ public final class KeysCommand implements Callable<Integer> {
       } else {
         out.println(String.format(Locale.ROOT, "%-20s %-64s %s", "NAME", "PUBKEY", "CREATED"));
         for (StoredKey k : keys) {
-          out.println(String.format(Locale.ROOT, "%-20s %-64s %s", k.name(), k.publicKey().toHex(), k.createdAt()));
+          out.println(
+              String.format(
+                  Locale.ROOT, "%-20s %-64s %s", k.name(), k.publicKey().toHex(), k.createdAt()));
         }
       }
       out.flush();
@@ -267,8 +301,12 @@ public final class KeysCommand implements Callable<Integer> {
   }
 
   /** {@code keys export}. */
-  @Command(name = "export", mixinStandardHelpOptions = true, showDefaultValues = true,
-      description = "Exports a key: npub (public) or ncryptsec (secret, password-encrypted, NIP-49).")
+  @Command(
+      name = "export",
+      mixinStandardHelpOptions = true,
+      showDefaultValues = true,
+      description =
+          "Exports a key: npub (public) or ncryptsec (secret, password-encrypted, NIP-49).")
   static final class Export implements Callable<Integer> {
     /** Export formats. */
     enum Format {
@@ -279,16 +317,30 @@ public final class KeysCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin StoreOptions store = new StoreOptions();
 
-    @Option(names = "--name", required = true, paramLabel = "NAME", description = "The key to export.")
+    @Option(
+        names = "--name",
+        required = true,
+        paramLabel = "NAME",
+        description = "The key to export.")
     String name;
 
-    @Option(names = "--format", required = true, paramLabel = "FORMAT", description = "npub or ncryptsec.")
+    @Option(
+        names = "--format",
+        required = true,
+        paramLabel = "FORMAT",
+        description = "npub or ncryptsec.")
     Format format;
 
-    @Option(names = "--password-file", paramLabel = "PATH", description = "ncryptsec password file (first line).")
+    @Option(
+        names = "--password-file",
+        paramLabel = "PATH",
+        description = "ncryptsec password file (first line).")
     @Nullable Path passwordFile;
 
-    @Option(names = "--log-n", paramLabel = "N", defaultValue = "16",
+    @Option(
+        names = "--log-n",
+        paramLabel = "N",
+        defaultValue = "16",
         description = "ncryptsec scrypt cost: 2^N iterations (16 to 22).")
     int logN;
 
@@ -296,16 +348,21 @@ public final class KeysCommand implements Callable<Integer> {
     public Integer call() {
       PrintWriter out = spec.commandLine().getOut();
       try (KeycastDatabase db = store.open(Globals.home(spec))) {
-        StoredKey k = db.keys().find(name)
-            .orElseThrow(() -> new UsageException("unknown key '" + name + "' (see keycast keys list)"));
+        StoredKey k =
+            db.keys()
+                .find(name)
+                .orElseThrow(
+                    () -> new UsageException("unknown key '" + name + "' (see keycast keys list)"));
         switch (format) {
           case npub -> out.println(Nip19.encodeNpub(k.publicKey()));
           case ncryptsec -> {
             if (logN < 16 || logN > 22) {
               throw new UsageException("--log-n must be 16 to 22, was " + logN);
             }
-            SecretKey secret = db.keys().loadSecret(name)
-                .orElseThrow(() -> new UsageException("unknown key '" + name + "'"));
+            SecretKey secret =
+                db.keys()
+                    .loadSecret(name)
+                    .orElseThrow(() -> new UsageException("unknown key '" + name + "'"));
             char[] password = password(spec, passwordFile, true);
             try {
               out.println(Nip49.encrypt(secret, password, logN, Nip49.KEY_SECURITY_UNKNOWN));

@@ -32,16 +32,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code keycast loadtest}: a NIP-46 load generator. Connects to a bunker like a client app (a fresh client key, the
- * URI's secret), then sends {@code --requests} requests with at most {@code --concurrency} in flight and reports
- * throughput, latency percentiles (of answered requests) and counts of results, error replies (by message) and
- * timeouts.
+ * {@code keycast loadtest}: a NIP-46 load generator. Connects to a bunker like a client app (a
+ * fresh client key, the URI's secret), then sends {@code --requests} requests with at most {@code
+ * --concurrency} in flight and reports throughput, latency percentiles (of answered requests) and
+ * counts of results, error replies (by message) and timeouts.
  */
 @Command(
     name = "loadtest",
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
-    description = "Drives a bunker with NIP-46 requests and reports throughput, latency and every error reply.")
+    description =
+        "Drives a bunker with NIP-46 requests and reports throughput, latency and every error reply.")
 public final class LoadtestCommand implements Callable<Integer> {
   /** The request sent. */
   enum Method {
@@ -55,34 +56,62 @@ public final class LoadtestCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--bunker", required = true, paramLabel = "URI", description = "The bunker:// URI (quote it).")
+  @Option(
+      names = "--bunker",
+      required = true,
+      paramLabel = "URI",
+      description = "The bunker:// URI (quote it).")
   String bunker;
 
-  @Option(names = "--requests", paramLabel = "N", defaultValue = "100", description = "Requests to send.")
+  @Option(
+      names = "--requests",
+      paramLabel = "N",
+      defaultValue = "100",
+      description = "Requests to send.")
   int requests;
 
-  @Option(names = "--concurrency", paramLabel = "C", defaultValue = "10", description = "Requests in flight at most.")
+  @Option(
+      names = "--concurrency",
+      paramLabel = "C",
+      defaultValue = "10",
+      description = "Requests in flight at most.")
   int concurrency;
 
-  @Option(names = "--clients", paramLabel = "K", defaultValue = "1",
-      description = "Client keys to spread the requests over (each connects with the URI's secret, so the "
-          + "authorization must admit K connections); one key is subject to the bunker's per-client rate limit.")
+  @Option(
+      names = "--clients",
+      paramLabel = "K",
+      defaultValue = "1",
+      description =
+          "Client keys to spread the requests over (each connects with the URI's secret, so the "
+              + "authorization must admit K connections); one key is subject to the bunker's per-client rate limit.")
   int clients;
 
-  @Option(names = "--method", paramLabel = "METHOD", defaultValue = "sign_event",
+  @Option(
+      names = "--method",
+      paramLabel = "METHOD",
+      defaultValue = "sign_event",
       description = "ping, sign_event or nip44_encrypt.")
   Method method;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "15",
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "15",
       description = "How long each request may wait for its reply.")
   int timeoutSeconds;
 
-  @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "15",
+  @Option(
+      names = "--connect-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "15",
       description = "How long to wait for a relay connection and the connect reply.")
   int connectTimeoutSeconds;
 
-  @Option(names = "--json", description = "Print {\"requests\",\"ok\",\"errors\":{MESSAGE:count},\"timeouts\","
-      + "\"throughput_rps\",\"p50_ms\",\"p95_ms\",\"p99_ms\",\"max_ms\"}.")
+  @Option(
+      names = "--json",
+      description =
+          "Print {\"requests\",\"ok\",\"errors\":{MESSAGE:count},\"timeouts\","
+              + "\"throughput_rps\",\"p50_ms\",\"p95_ms\",\"p99_ms\",\"max_ms\"}.")
   boolean json;
 
   /** Creates the command. */
@@ -91,7 +120,8 @@ public final class LoadtestCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (requests < 1 || concurrency < 1 || timeoutSeconds < 1 || connectTimeoutSeconds < 1) {
-      throw new UsageException("--requests, --concurrency, --timeout and --connect-timeout must be at least 1");
+      throw new UsageException(
+          "--requests, --concurrency, --timeout and --connect-timeout must be at least 1");
     }
     BunkerUri uri;
     try {
@@ -106,7 +136,10 @@ public final class LoadtestCommand implements Callable<Integer> {
     List<Nip46Client> pool = new java.util.ArrayList<>();
     try {
       for (int i = 0; i < clients; i++) {
-        pool.add(Nip46Client.builder(uri, SecretKey.generate()).timeout(Duration.ofSeconds(timeoutSeconds)).build());
+        pool.add(
+            Nip46Client.builder(uri, SecretKey.generate())
+                .timeout(Duration.ofSeconds(timeoutSeconds))
+                .build());
       }
       for (Nip46Client client : pool) {
         connect(client, uri);
@@ -119,7 +152,9 @@ public final class LoadtestCommand implements Callable<Integer> {
         report.print(out);
       }
       out.flush();
-      return report.ok == 0 && report.timeouts == requests ? ExitCodes.RELAY_UNAVAILABLE : ExitCodes.OK;
+      return report.ok == 0 && report.timeouts == requests
+          ? ExitCodes.RELAY_UNAVAILABLE
+          : ExitCodes.OK;
     } finally {
       pool.forEach(Nip46Client::close);
     }
@@ -127,23 +162,33 @@ public final class LoadtestCommand implements Callable<Integer> {
 
   private void connect(Nip46Client client, BunkerUri uri) throws Exception {
     if (!client.awaitConnected(Duration.ofSeconds(connectTimeoutSeconds))) {
-      throw new RelayUnavailableException("no relay of the bunker URI answered within " + connectTimeoutSeconds
-          + " s (" + String.join(", ", uri.relays()) + ")");
+      throw new RelayUnavailableException(
+          "no relay of the bunker URI answered within "
+              + connectTimeoutSeconds
+              + " s ("
+              + String.join(", ", uri.relays())
+              + ")");
     }
     Nip46Result connected = client.connect(PermissionSet.all()).get();
     switch (connected) {
-      case Nip46Result.Success s -> { }
-      case Nip46Result.Failure f -> throw new UsageException("the bunker refused to connect: " + f.error());
-      case Nip46Result.TimedOut t -> throw new RelayUnavailableException(
-          "the bunker did not answer connect within " + timeoutSeconds + " s (is it running on these relays?)");
+      case Nip46Result.Success s -> {}
+      case Nip46Result.Failure f ->
+          throw new UsageException("the bunker refused to connect: " + f.error());
+      case Nip46Result.TimedOut t ->
+          throw new RelayUnavailableException(
+              "the bunker did not answer connect within "
+                  + timeoutSeconds
+                  + " s (is it running on these relays?)");
     }
   }
 
   private CompletableFuture<Nip46Result> send(Nip46Client client, PublicKey peer, int i) {
     return switch (method) {
       case ping -> client.ping();
-      case sign_event -> client.signEvent(new EventTemplate(1, "keycast loadtest note " + i, List.of(),
-          Instant.now().getEpochSecond()));
+      case sign_event ->
+          client.signEvent(
+              new EventTemplate(
+                  1, "keycast loadtest note " + i, List.of(), Instant.now().getEpochSecond()));
       case nip44_encrypt -> client.nip44Encrypt(peer, "keycast loadtest message " + i);
     };
   }
@@ -164,28 +209,36 @@ public final class LoadtestCommand implements Callable<Integer> {
       inFlight.acquire();
       long sent = System.nanoTime();
       // The callback does all the accounting and counts down done, which this method awaits.
-      var unused = send(pool.get(i % pool.size()), peer, i).whenComplete((r, ex) -> {
-        long nanos = System.nanoTime() - sent;
-        if (ex != null) {
-          errors.computeIfAbsent("client failure: " + ex.getClass().getSimpleName(), k -> new AtomicInteger())
-              .incrementAndGet();
-        } else {
-          switch (r) {
-            case Nip46Result.Success s -> {
-              ok.incrementAndGet();
-              latencies[answered.getAndIncrement()] = nanos;
-            }
-            case Nip46Result.Failure f -> {
-              errors.computeIfAbsent(f.error(), k -> new AtomicInteger()).incrementAndGet();
-              latencies[answered.getAndIncrement()] = nanos;
-            }
-            case Nip46Result.TimedOut t -> timeouts.incrementAndGet();
-          }
-        }
-        completed.incrementAndGet();
-        inFlight.release();
-        done.countDown();
-      });
+      var unused =
+          send(pool.get(i % pool.size()), peer, i)
+              .whenComplete(
+                  (r, ex) -> {
+                    long nanos = System.nanoTime() - sent;
+                    if (ex != null) {
+                      errors
+                          .computeIfAbsent(
+                              "client failure: " + ex.getClass().getSimpleName(),
+                              k -> new AtomicInteger())
+                          .incrementAndGet();
+                    } else {
+                      switch (r) {
+                        case Nip46Result.Success s -> {
+                          ok.incrementAndGet();
+                          latencies[answered.getAndIncrement()] = nanos;
+                        }
+                        case Nip46Result.Failure f -> {
+                          errors
+                              .computeIfAbsent(f.error(), k -> new AtomicInteger())
+                              .incrementAndGet();
+                          latencies[answered.getAndIncrement()] = nanos;
+                        }
+                        case Nip46Result.TimedOut t -> timeouts.incrementAndGet();
+                      }
+                    }
+                    completed.incrementAndGet();
+                    inFlight.release();
+                    done.countDown();
+                  });
       progress.update(completed.get(), "");
     }
     while (!done.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
@@ -197,12 +250,25 @@ public final class LoadtestCommand implements Callable<Integer> {
     Arrays.sort(answeredLatencies);
     Map<String, Integer> errorCounts = new TreeMap<>();
     errors.forEach((k, v) -> errorCounts.put(k, v.get()));
-    return new Report(requests, ok.get(), errorCounts, timeouts.get(), requests / (elapsed / 1e9), answeredLatencies);
+    return new Report(
+        requests,
+        ok.get(),
+        errorCounts,
+        timeouts.get(),
+        requests / (elapsed / 1e9),
+        answeredLatencies);
   }
 
   /** The results; latencies sorted, in nanoseconds. */
-  @SuppressWarnings("ArrayRecordComponent") // a result printed field by field; never compared, hashed or printed whole
-  record Report(int requests, int ok, Map<String, Integer> errors, int timeouts, double throughputRps,
+  @SuppressWarnings(
+      "ArrayRecordComponent") // a result printed field by field; never compared, hashed or printed
+  // whole
+  record Report(
+      int requests,
+      int ok,
+      Map<String, Integer> errors,
+      int timeouts,
+      double throughputRps,
       long[] sortedLatencies) {
     double percentileMs(double p) {
       if (sortedLatencies.length == 0) {
@@ -231,15 +297,30 @@ public final class LoadtestCommand implements Callable<Integer> {
     }
 
     void print(PrintWriter out) {
-      out.println(String.format(Locale.ROOT, "requests %d: ok %d, error replies %d, timeouts %d", requests, ok,
-          errors.values().stream().mapToInt(Integer::intValue).sum(), timeouts));
-      errors.forEach((msg, n) -> out.println(String.format(Locale.ROOT, "  error %-40s %d", "'" + msg + "'", n)));
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "requests %d: ok %d, error replies %d, timeouts %d",
+              requests,
+              ok,
+              errors.values().stream().mapToInt(Integer::intValue).sum(),
+              timeouts));
+      errors.forEach(
+          (msg, n) ->
+              out.println(String.format(Locale.ROOT, "  error %-40s %d", "'" + msg + "'", n)));
       out.println(String.format(Locale.ROOT, "throughput %.1f requests/s", throughputRps));
-      out.println(String.format(Locale.ROOT, "latency ms: p50 %.2f  p95 %.2f  p99 %.2f  max %.2f", percentileMs(50),
-          percentileMs(95), percentileMs(99), percentileMs(100)));
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "latency ms: p50 %.2f  p95 %.2f  p99 %.2f  max %.2f",
+              percentileMs(50),
+              percentileMs(95),
+              percentileMs(99),
+              percentileMs(100)));
       if (errors.keySet().stream().anyMatch(m -> m.contains("rate"))) {
-        out.println("note: the bunker rate-limits each client key (and drops silently beyond its limit, hence "
-            + "timeouts); spread the load with --clients K over an authorization admitting K connections");
+        out.println(
+            "note: the bunker rate-limits each client key (and drops silently beyond its limit, hence "
+                + "timeouts); spread the load with --clients K over an authorization admitting K connections");
       }
     }
   }

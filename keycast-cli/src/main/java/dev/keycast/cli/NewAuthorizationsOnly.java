@@ -15,9 +15,10 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An {@link AuthorizationStore} view that hides the authorizations existing when it was made, so the short-lived
- * bunker of {@code keycast connect} subscribes to and answers only for the authorization it creates, never for the
- * ones the running daemon serves. Everything else is delegated. Thread-safe as the delegate is.
+ * An {@link AuthorizationStore} view that hides the authorizations existing when it was made, so
+ * the short-lived bunker of {@code keycast connect} subscribes to and answers only for the
+ * authorization it creates, never for the ones the running daemon serves. Everything else is
+ * delegated. Thread-safe as the delegate is.
  */
 final class NewAuthorizationsOnly implements AuthorizationStore {
   private final AuthorizationStore delegate;
@@ -64,12 +65,18 @@ final class NewAuthorizationsOnly implements AuthorizationStore {
 
   @Override
   public Optional<SecretKey> loadBunkerSecret(long authorizationId) {
-    return authorizationId > baselineId ? delegate.loadBunkerSecret(authorizationId) : Optional.empty();
+    return authorizationId > baselineId
+        ? delegate.loadBunkerSecret(authorizationId)
+        : Optional.empty();
   }
 
   @Override
-  public ConnectOutcome connect(long authorizationId, PublicKey clientPublicKey, @Nullable String secret,
-      PermissionSet grantedPerms, Instant now) {
+  public ConnectOutcome connect(
+      long authorizationId,
+      PublicKey clientPublicKey,
+      @Nullable String secret,
+      PermissionSet grantedPerms,
+      Instant now) {
     return delegate.connect(authorizationId, clientPublicKey, secret, grantedPerms, now);
   }
 
@@ -121,6 +128,7 @@ final class NewAuthorizationsOnly implements AuthorizationStore {
   @Override
   public AuthorizationChanges changesSince(long version) {
     AuthorizationChanges c = delegate.changesSince(version);
-    return new AuthorizationChanges(c.version(), c.changed().stream().filter(this::visible).toList(), c.deletedIds());
+    return new AuthorizationChanges(
+        c.version(), c.changed().stream().filter(this::visible).toList(), c.deletedIds());
   }
 }

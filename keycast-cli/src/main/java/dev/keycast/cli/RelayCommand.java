@@ -23,10 +23,17 @@ import picocli.CommandLine.Spec;
 public final class RelayCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1", description = "Address to bind.")
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      defaultValue = "127.0.0.1",
+      description = "Address to bind.")
   String host;
 
-  @Option(names = "--port", paramLabel = "PORT", defaultValue = "${env:KEYCAST_DEV_RELAY_PORT:-7777}",
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      defaultValue = "${env:KEYCAST_DEV_RELAY_PORT:-7777}",
       description = "Port; 0 picks a free one (env KEYCAST_DEV_RELAY_PORT).")
   int port;
 
@@ -45,8 +52,13 @@ public final class RelayCommand implements Callable<Integer> {
     try {
       relay = DevRelay.start(host, port);
     } catch (RelayException e) {
-      throw new UsageException("cannot bind the dev relay to " + host + ":" + port
-          + " (port in use?): choose another with --port", e);
+      throw new UsageException(
+          "cannot bind the dev relay to "
+              + host
+              + ":"
+              + port
+              + " (port in use?): choose another with --port",
+          e);
     }
     try (relay) {
       PrintWriter out = spec.commandLine().getOut();

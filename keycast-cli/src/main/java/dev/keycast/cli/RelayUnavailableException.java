@@ -1,13 +1,15 @@
 package dev.keycast.cli;
 
 /**
- * No relay could be reached, or it did not answer in time (exit code {@link ExitCodes#RELAY_UNAVAILABLE}); retrying
- * later may succeed.
+ * No relay could be reached, or it did not answer in time (exit code {@link
+ * ExitCodes#RELAY_UNAVAILABLE}); retrying later may succeed.
  */
 public final class RelayUnavailableException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** @param message one line for the user, without secrets */
+  /**
+   * @param message one line for the user, without secrets
+   */
   public RelayUnavailableException(String message) {
     super(message);
   }

@@ -26,8 +26,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code keycast restore}: replaces the SQLite database with a backup, after checking that the master key opens
- * every key in it. Nothing is replaced when a check fails.
+ * {@code keycast restore}: replaces the SQLite database with a backup, after checking that the
+ * master key opens every key in it. Nothing is replaced when a check fails.
  */
 @Command(
     name = "restore",
@@ -44,7 +44,10 @@ public final class RestoreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin StoreOptions store = new StoreOptions();
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The backup to restore (from 'keycast backup').")
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE",
+      description = "The backup to restore (from 'keycast backup').")
   Path file;
 
   /** Creates the command. */
@@ -53,8 +56,11 @@ public final class RestoreCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, SQLException {
     Path home = Globals.home(spec);
-    Path target = store.sqliteFile(home, "restore replaces SQLite databases only; for PostgreSQL restore your "
-        + "pg_dump with pg_restore (see docs/storage.md)");
+    Path target =
+        store.sqliteFile(
+            home,
+            "restore replaces SQLite databases only; for PostgreSQL restore your "
+                + "pg_dump with pg_restore (see docs/storage.md)");
     Path backup = file.toAbsolutePath().normalize();
     if (backup.equals(target)) {
       throw new UsageException("FILE is the database itself: " + target);
@@ -62,14 +68,18 @@ public final class RestoreCommand implements Callable<Integer> {
     SqliteFiles.schemaVersion(backup);
     Path keyFile = store.masterKeyFile(home);
     if (!Files.exists(keyFile)) {
-      throw new UsageException("no master key at " + keyFile + ": restore needs the master key the backup was "
-          + "made with (point --master-key-file / KEYCAST_MASTER_KEY_FILE at it)");
+      throw new UsageException(
+          "no master key at "
+              + keyFile
+              + ": restore needs the master key the backup was "
+              + "made with (point --master-key-file / KEYCAST_MASTER_KEY_FILE at it)");
     }
     MasterKey masterKey = MasterKey.read(keyFile);
     if (store.dbUrl == null || store.dbUrl.isBlank()) {
       DataFolder.create(home);
     }
-    // checked on a copy beside the database (migrated there if older), which then replaces it in one rename
+    // checked on a copy beside the database (migrated there if older), which then replaces it in
+    // one rename
     Path staged = target.resolveSibling(target.getFileName() + ".restoring");
     Files.deleteIfExists(staged);
     SqliteFiles.backup(backup, staged);
@@ -77,8 +87,18 @@ public final class RestoreCommand implements Callable<Integer> {
       int keys = checkOpens(staged, masterKey, backup, keyFile);
       @Nullable Path saved = replace(target, staged);
       PrintWriter out = spec.commandLine().getOut();
-      out.println("Restored " + backup + " into " + target + " (" + keys + " keys checked against the master key).");
-      out.println(saved == null ? "There was no database to replace." : "The replaced database is kept as " + saved);
+      out.println(
+          "Restored "
+              + backup
+              + " into "
+              + target
+              + " ("
+              + keys
+              + " keys checked against the master key).");
+      out.println(
+          saved == null
+              ? "There was no database to replace."
+              : "The replaced database is kept as " + saved);
       out.flush();
       return ExitCodes.OK;
     } finally {
@@ -95,7 +115,8 @@ public final class RestoreCommand implements Callable<Integer> {
    * @throws UsageException if the copy does not open or a key does not decrypt
    */
   private static int checkOpens(Path staged, MasterKey masterKey, Path backup, Path keyFile) {
-    try (KeycastDatabase db = KeycastDatabase.open("jdbc:sqlite:" + staged, AesGcmKeyEncryption.create(masterKey))) {
+    try (KeycastDatabase db =
+        KeycastDatabase.open("jdbc:sqlite:" + staged, AesGcmKeyEncryption.create(masterKey))) {
       int n = 0;
       for (StoredKey k : db.keys().list()) {
         if (db.keys().loadSecret(k.name()).isEmpty()) {
@@ -111,14 +132,21 @@ public final class RestoreCommand implements Callable<Integer> {
       }
       return n;
     } catch (StoreException e) {
-      throw new UsageException("cannot restore " + backup + " with the master key " + keyFile + ": "
-          + e.getMessage() + "; nothing was replaced", e);
+      throw new UsageException(
+          "cannot restore "
+              + backup
+              + " with the master key "
+              + keyFile
+              + ": "
+              + e.getMessage()
+              + "; nothing was replaced",
+          e);
     }
   }
 
   /**
-   * Keeps the current database as a dated backup (a consistent copy, including what its WAL held), then moves
-   * {@code staged} into its place. Refuses while another process has the database open.
+   * Keeps the current database as a dated backup (a consistent copy, including what its WAL held),
+   * then moves {@code staged} into its place. Refuses while another process has the database open.
    *
    * @return the dated backup, or null if there was no database
    */
@@ -128,16 +156,21 @@ public final class RestoreCommand implements Callable<Integer> {
       return null;
     }
     if (SqliteFiles.inUse(target)) {
-      throw new UsageException(target + " is in use by another process (a running 'keycast serve'?): stop it, "
-          + "then restore again; nothing was replaced");
+      throw new UsageException(
+          target
+              + " is in use by another process (a running 'keycast serve'?): stop it, "
+              + "then restore again; nothing was replaced");
     }
-    Path saved = target.resolveSibling(target.getFileName() + "."
-        + STAMP.format(ZonedDateTime.now(ZoneOffset.UTC)) + ".bak");
+    Path saved =
+        target.resolveSibling(
+            target.getFileName() + "." + STAMP.format(ZonedDateTime.now(ZoneOffset.UTC)) + ".bak");
     if (Files.exists(saved)) {
-      throw new UsageException(saved + " already exists: wait a second and restore again; nothing was replaced");
+      throw new UsageException(
+          saved + " already exists: wait a second and restore again; nothing was replaced");
     }
     SqliteFiles.backup(target, saved);
-    // a WAL left beside the old file would be replayed into the restored one: its content is in the dated copy
+    // a WAL left beside the old file would be replayed into the restored one: its content is in the
+    // dated copy
     Files.deleteIfExists(target.resolveSibling(target.getFileName() + "-wal"));
     Files.deleteIfExists(target.resolveSibling(target.getFileName() + "-shm"));
     Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -21,8 +21,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code keycast serve}: the daemon. Runs until SIGTERM or SIGINT, then stops intake, drains the queue within the
- * shutdown deadline, answers what is in flight, closes the relays and exits 0.
+ * {@code keycast serve}: the daemon. Runs until SIGTERM or SIGINT, then stops intake, drains the
+ * queue within the shutdown deadline, answers what is in flight, closes the relays and exits 0.
  */
 @Command(
     name = "serve",
@@ -40,7 +40,11 @@ public final class ServeCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin StoreOptions store = new StoreOptions();
 
-  @Option(names = "--relay", paramLabel = "URL", split = ",", defaultValue = "${env:KEYCAST_RELAYS}",
+  @Option(
+      names = "--relay",
+      paramLabel = "URL",
+      split = ",",
+      defaultValue = "${env:KEYCAST_RELAYS}",
       showDefaultValue = CommandLine.Help.Visibility.NEVER,
       description = "Relay URL, repeatable (env KEYCAST_RELAYS, comma-separated).")
   List<String> relays = new ArrayList<>();
@@ -48,58 +52,99 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--dev", description = "Embedded first-run defaults (see above).")
   boolean dev;
 
-  @Option(names = "--dev-relay-port", paramLabel = "PORT", defaultValue = "${env:KEYCAST_DEV_RELAY_PORT:-7777}",
-      description = "Port of the in-process dev relay under --dev; 0 picks a free one (env KEYCAST_DEV_RELAY_PORT).")
+  @Option(
+      names = "--dev-relay-port",
+      paramLabel = "PORT",
+      defaultValue = "${env:KEYCAST_DEV_RELAY_PORT:-7777}",
+      description =
+          "Port of the in-process dev relay under --dev; 0 picks a free one (env KEYCAST_DEV_RELAY_PORT).")
   int devRelayPort;
 
-  @Option(names = "--http-host", paramLabel = "HOST", defaultValue = "${env:KEYCAST_HTTP_HOST:-127.0.0.1}",
+  @Option(
+      names = "--http-host",
+      paramLabel = "HOST",
+      defaultValue = "${env:KEYCAST_HTTP_HOST:-127.0.0.1}",
       description = "Address of the health/metrics endpoints (env KEYCAST_HTTP_HOST).")
   String httpHost;
 
-  @Option(names = "--http-port", paramLabel = "PORT", defaultValue = "${env:KEYCAST_HTTP_PORT:-3000}",
-      description = "Port of the health/metrics endpoints; 0 picks a free one (env KEYCAST_HTTP_PORT).")
+  @Option(
+      names = "--http-port",
+      paramLabel = "PORT",
+      defaultValue = "${env:KEYCAST_HTTP_PORT:-3000}",
+      description =
+          "Port of the health/metrics endpoints; 0 picks a free one (env KEYCAST_HTTP_PORT).")
   int httpPort;
 
-  @Option(names = "--workers", paramLabel = "N", defaultValue = "${env:KEYCAST_WORKERS:-64}",
+  @Option(
+      names = "--workers",
+      paramLabel = "N",
+      defaultValue = "${env:KEYCAST_WORKERS:-64}",
       description = "Request workers (virtual threads) (env KEYCAST_WORKERS).")
   int workers;
 
-  @Option(names = "--crypto-threads", paramLabel = "N", defaultValue = "${env:KEYCAST_CRYPTO_THREADS:-0}",
-      description = "Platform threads for signing and encryption; 0 means one per CPU (env KEYCAST_CRYPTO_THREADS).")
+  @Option(
+      names = "--crypto-threads",
+      paramLabel = "N",
+      defaultValue = "${env:KEYCAST_CRYPTO_THREADS:-0}",
+      description =
+          "Platform threads for signing and encryption; 0 means one per CPU (env KEYCAST_CRYPTO_THREADS).")
   int cryptoThreads;
 
-  @Option(names = "--queue-capacity", paramLabel = "N", defaultValue = "${env:KEYCAST_QUEUE_CAPACITY:-1024}",
-      description = "Requests that may wait; beyond it clients get an 'overloaded' error reply (env KEYCAST_QUEUE_CAPACITY).")
+  @Option(
+      names = "--queue-capacity",
+      paramLabel = "N",
+      defaultValue = "${env:KEYCAST_QUEUE_CAPACITY:-1024}",
+      description =
+          "Requests that may wait; beyond it clients get an 'overloaded' error reply (env KEYCAST_QUEUE_CAPACITY).")
   int queueCapacity;
 
-  @Option(names = "--overflow-capacity", paramLabel = "N",
+  @Option(
+      names = "--overflow-capacity",
+      paramLabel = "N",
       defaultValue = "${env:KEYCAST_OVERFLOW_CAPACITY:-16384}",
-      description = "Refused requests that may wait for their 'overloaded' reply; beyond it they are dropped and"
-          + " counted as overflow_dropped (env KEYCAST_OVERFLOW_CAPACITY).")
+      description =
+          "Refused requests that may wait for their 'overloaded' reply; beyond it they are dropped and"
+              + " counted as overflow_dropped (env KEYCAST_OVERFLOW_CAPACITY).")
   int overflowCapacity;
 
-  @Option(names = "--client-rate-limit", paramLabel = "PER_SECOND",
+  @Option(
+      names = "--client-rate-limit",
+      paramLabel = "PER_SECOND",
       defaultValue = "${env:KEYCAST_CLIENT_RATE_LIMIT:-10}",
       description = "Requests per second each client key regains (env KEYCAST_CLIENT_RATE_LIMIT).")
   double clientRateLimit;
 
-  @Option(names = "--client-burst", paramLabel = "N", defaultValue = "${env:KEYCAST_CLIENT_BURST:-20}",
+  @Option(
+      names = "--client-burst",
+      paramLabel = "N",
+      defaultValue = "${env:KEYCAST_CLIENT_BURST:-20}",
       description = "Requests a client key may send at once (env KEYCAST_CLIENT_BURST).")
   int clientBurst;
 
-  @Option(names = "--shutdown-timeout", paramLabel = "SECONDS", defaultValue = "${env:KEYCAST_SHUTDOWN_TIMEOUT:-10}",
-      description = "How long SIGTERM waits for queued requests to be answered (env KEYCAST_SHUTDOWN_TIMEOUT).")
+  @Option(
+      names = "--shutdown-timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "${env:KEYCAST_SHUTDOWN_TIMEOUT:-10}",
+      description =
+          "How long SIGTERM waits for queued requests to be answered (env KEYCAST_SHUTDOWN_TIMEOUT).")
   int shutdownTimeoutSeconds;
 
-  @Option(names = "--audit-retention", paramLabel = "DURATION", defaultValue = "${env:KEYCAST_AUDIT_RETENTION:-90d}",
-      description = "How long audit entries are kept (e.g. 90d, 12w); purged at start and hourly; 0 or 'forever'"
-          + " keeps them all (env KEYCAST_AUDIT_RETENTION).")
+  @Option(
+      names = "--audit-retention",
+      paramLabel = "DURATION",
+      defaultValue = "${env:KEYCAST_AUDIT_RETENTION:-90d}",
+      description =
+          "How long audit entries are kept (e.g. 90d, 12w); purged at start and hourly; 0 or 'forever'"
+              + " keeps them all (env KEYCAST_AUDIT_RETENTION).")
   String auditRetention;
 
-  @Option(names = "--allow-pure-java-crypto", defaultValue = "${env:KEYCAST_ALLOW_PURE_JAVA_CRYPTO:-false}",
-      description = "Start even when libsecp256k1 cannot load and the pure-Java crypto backend, which is not"
-          + " constant-time, would sign and decrypt (env KEYCAST_ALLOW_PURE_JAVA_CRYPTO=true). --dev allows it"
-          + " with a warning.")
+  @Option(
+      names = "--allow-pure-java-crypto",
+      defaultValue = "${env:KEYCAST_ALLOW_PURE_JAVA_CRYPTO:-false}",
+      description =
+          "Start even when libsecp256k1 cannot load and the pure-Java crypto backend, which is not"
+              + " constant-time, would sign and decrypt (env KEYCAST_ALLOW_PURE_JAVA_CRYPTO=true). --dev allows it"
+              + " with a warning.")
   boolean allowPureJavaCrypto;
 
   private final CountDownLatch stop = new CountDownLatch(1);
@@ -112,32 +157,35 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Path home = Globals.home(spec);
     // each option is checked as it is set, in this order
-    DaemonConfig config = DaemonConfig.builder()
-        .httpPort(httpPort)
-        .devRelayPort(devRelayPort)
-        .shutdownDeadline(Duration.ofSeconds(shutdownTimeoutSeconds))
-        .home(home)
-        .jdbcUrl(store.jdbcUrl(home))
-        .masterKeyFile(store.masterKeyFile(home))
-        .dev(dev)
-        .relays(Relays.normalize(relays))
-        .devRelayHost("127.0.0.1")
-        .httpHost(httpHost)
-        .workers(workers)
-        .cryptoThreads(cryptoThreads > 0 ? cryptoThreads : Runtime.getRuntime().availableProcessors())
-        .queueCapacity(queueCapacity)
-        .overflowCapacity(overflowCapacity)
-        .clientBurst(clientBurst)
-        .clientRatePerSecond(clientRateLimit)
-        .auditRetention(retention(auditRetention))
-        .allowPureJavaCrypto(allowPureJavaCrypto)
-        .build();
+    DaemonConfig config =
+        DaemonConfig.builder()
+            .httpPort(httpPort)
+            .devRelayPort(devRelayPort)
+            .shutdownDeadline(Duration.ofSeconds(shutdownTimeoutSeconds))
+            .home(home)
+            .jdbcUrl(store.jdbcUrl(home))
+            .masterKeyFile(store.masterKeyFile(home))
+            .dev(dev)
+            .relays(Relays.normalize(relays))
+            .devRelayHost("127.0.0.1")
+            .httpHost(httpHost)
+            .workers(workers)
+            .cryptoThreads(
+                cryptoThreads > 0 ? cryptoThreads : Runtime.getRuntime().availableProcessors())
+            .queueCapacity(queueCapacity)
+            .overflowCapacity(overflowCapacity)
+            .clientBurst(clientBurst)
+            .clientRatePerSecond(clientRateLimit)
+            .auditRetention(retention(auditRetention))
+            .allowPureJavaCrypto(allowPureJavaCrypto)
+            .build();
     Signals.onTermOrInt(stop::countDown);
     Daemon d = Daemon.start(config, spec.commandLine().getOut());
     daemon = d;
     try {
       stop.await();
-      log.info("stopping: intake closed, draining queued requests (up to {} s)", shutdownTimeoutSeconds);
+      log.info(
+          "stopping: intake closed, draining queued requests (up to {} s)", shutdownTimeoutSeconds);
     } finally {
       d.close();
     }
@@ -158,7 +206,8 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       return Durations.parse(t);
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--audit-retention: " + e.getMessage() + "; or 0 / forever to keep everything", e);
+      throw new UsageException(
+          "--audit-retention: " + e.getMessage() + "; or 0 / forever to keep everything", e);
     }
   }
 

@@ -16,16 +16,18 @@ final class StoreOptions {
       names = "--db",
       paramLabel = "JDBC_URL",
       defaultValue = "${env:KEYCAST_DB_URL}",
-      description = "Database JDBC URL, jdbc:sqlite:… or jdbc:postgresql:… (env KEYCAST_DB_URL; "
-          + "default: SQLite file keycast.db under --home).")
+      description =
+          "Database JDBC URL, jdbc:sqlite:… or jdbc:postgresql:… (env KEYCAST_DB_URL; "
+              + "default: SQLite file keycast.db under --home).")
   @Nullable String dbUrl;
 
   @Option(
       names = "--master-key-file",
       paramLabel = "PATH",
       defaultValue = "${env:KEYCAST_MASTER_KEY_FILE}",
-      description = "Master key file encrypting the stored keys (env KEYCAST_MASTER_KEY_FILE; "
-          + "default: master.key under --home).")
+      description =
+          "Master key file encrypting the stored keys (env KEYCAST_MASTER_KEY_FILE; "
+              + "default: master.key under --home).")
   @Nullable Path masterKeyFile;
 
   String jdbcUrl(Path home) {
@@ -44,7 +46,8 @@ final class StoreOptions {
    *
    * @param postgresAdvice what to do instead on PostgreSQL, one line for the user
    * @return the SQLite database file
-   * @throws UsageException with {@code postgresAdvice} for a PostgreSQL URL, or if the URL names no file
+   * @throws UsageException with {@code postgresAdvice} for a PostgreSQL URL, or if the URL names no
+   *     file
    */
   Path sqliteFile(Path home, String postgresAdvice) {
     String url = jdbcUrl(home);
@@ -55,7 +58,9 @@ final class StoreOptions {
   }
 
   Path masterKeyFile(Path home) {
-    return masterKeyFile != null ? masterKeyFile.toAbsolutePath().normalize() : home.resolve("master.key");
+    return masterKeyFile != null
+        ? masterKeyFile.toAbsolutePath().normalize()
+        : home.resolve("master.key");
   }
 
   /**
@@ -66,8 +71,10 @@ final class StoreOptions {
   KeycastDatabase open(Path home) {
     Path keyFile = masterKeyFile(home);
     if (!Files.exists(keyFile)) {
-      throw new UsageException("no master key at " + keyFile
-          + ": run 'keycast init' first (or point --master-key-file / KEYCAST_MASTER_KEY_FILE at yours)");
+      throw new UsageException(
+          "no master key at "
+              + keyFile
+              + ": run 'keycast init' first (or point --master-key-file / KEYCAST_MASTER_KEY_FILE at yours)");
     }
     if (dbUrl == null || dbUrl.isBlank()) {
       DataFolder.create(home);

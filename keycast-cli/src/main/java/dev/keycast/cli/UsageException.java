@@ -1,13 +1,15 @@
 package dev.keycast.cli;
 
 /**
- * A command was used incorrectly or the configuration is wrong (exit code {@link ExitCodes#USAGE}). The message is
- * shown to the user as one line and must say what to do; it never contains secrets.
+ * A command was used incorrectly or the configuration is wrong (exit code {@link ExitCodes#USAGE}).
+ * The message is shown to the user as one line and must say what to do; it never contains secrets.
  */
 public final class UsageException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** @param message one line for the user, without secrets */
+  /**
+   * @param message one line for the user, without secrets
+   */
   public UsageException(String message) {
     super(message);
   }

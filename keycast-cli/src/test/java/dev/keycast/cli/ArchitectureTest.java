@@ -29,9 +29,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The layering of the modules and packages (docs/architecture.md), checked on the compiled main classes of every
- * module. It lives in keycast-cli because that module's test class path holds every other module (examples as a
- * test dependency). Each rule is one test: its name says the rule, and a failure lists every offending dependency.
+ * The layering of the modules and packages (docs/architecture.md), checked on the compiled main
+ * classes of every module. It lives in keycast-cli because that module's test class path holds
+ * every other module (examples as a test dependency). Each rule is one test: its name says the
+ * rule, and a failure lists every offending dependency.
  */
 @AnalyzeClasses(packages = "dev.keycast", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -39,9 +40,9 @@ class ArchitectureTest {
   private static final String INTERNAL = ".internal";
 
   /**
-   * A package and its {@code internal} subpackages form one family (the public facade builds its internal
-   * implementation, which implements the facade's public interfaces, as in Tink and jdbi); families must not form a
-   * cycle.
+   * A package and its {@code internal} subpackages form one family (the public facade builds its
+   * internal implementation, which implements the facade's public interfaces, as in Tink and jdbi);
+   * families must not form a cycle.
    */
   @ArchTest
   void packageFamilies_haveNoCycles(JavaClasses classes) {
@@ -78,19 +79,22 @@ class ArchitectureTest {
 
   @ArchTest
   void protocol_importsNeitherRelayNorClient(JavaClasses classes) {
-    noDependency(List.of("dev.keycast.nip46", "dev.keycast.nip46.internal"),
+    noDependency(
+            List.of("dev.keycast.nip46", "dev.keycast.nip46.internal"),
             List.of("dev.keycast.nip46.relay..", "dev.keycast.nip46.client.."))
         .check(classes);
   }
 
   @ArchTest
   void relay_doesNotImportClient(JavaClasses classes) {
-    noDependency(List.of("dev.keycast.nip46.relay.."), List.of("dev.keycast.nip46.client..")).check(classes);
+    noDependency(List.of("dev.keycast.nip46.relay.."), List.of("dev.keycast.nip46.client.."))
+        .check(classes);
   }
 
   @ArchTest
   void storeAndPolicy_doNotImportServer(JavaClasses classes) {
-    noDependency(List.of("dev.keycast.nip46.store..", "dev.keycast.nip46.policy.."),
+    noDependency(
+            List.of("dev.keycast.nip46.store..", "dev.keycast.nip46.policy.."),
             List.of("dev.keycast.nip46.server.."))
         .check(classes);
   }
@@ -100,18 +104,20 @@ class ArchitectureTest {
     classes()
         .that()
         .resideInAPackage("..internal..")
-        .should(new ArchCondition<JavaClass>("be used only from their parent package and its subpackages") {
-          @Override
-          public void check(JavaClass target, ConditionEvents events) {
-            String family = parentOfInternal(target.getPackageName());
-            for (Dependency d : target.getDirectDependenciesToSelf()) {
-              String origin = d.getOriginClass().getPackageName();
-              if (origin.startsWith(ROOT) && !inFamily(origin, family)) {
-                events.add(SimpleConditionEvent.violated(d, d.getDescription()));
+        .should(
+            new ArchCondition<JavaClass>(
+                "be used only from their parent package and its subpackages") {
+              @Override
+              public void check(JavaClass target, ConditionEvents events) {
+                String family = parentOfInternal(target.getPackageName());
+                for (Dependency d : target.getDirectDependenciesToSelf()) {
+                  String origin = d.getOriginClass().getPackageName();
+                  if (origin.startsWith(ROOT) && !inFamily(origin, family)) {
+                    events.add(SimpleConditionEvent.violated(d, d.getDescription()));
+                  }
+                }
               }
-            }
-          }
-        })
+            })
         .check(classes);
   }
 
@@ -122,22 +128,24 @@ class ArchitectureTest {
         .resideOutsideOfPackage("..internal..")
         .and()
         .arePublic()
-        .should(new ArchCondition<JavaClass>("expose no ..internal.. type in a public or protected signature") {
-          @Override
-          public void check(JavaClass api, ConditionEvents events) {
-            for (JavaType t : supertypes(api)) {
-              reportInternal(api.getFullName() + " extends or implements", t, events);
-            }
-            for (JavaMember m : api.getMembers()) {
-              if (!isApi(m)) {
-                continue;
+        .should(
+            new ArchCondition<JavaClass>(
+                "expose no ..internal.. type in a public or protected signature") {
+              @Override
+              public void check(JavaClass api, ConditionEvents events) {
+                for (JavaType t : supertypes(api)) {
+                  reportInternal(api.getFullName() + " extends or implements", t, events);
+                }
+                for (JavaMember m : api.getMembers()) {
+                  if (!isApi(m)) {
+                    continue;
+                  }
+                  for (JavaType t : signatureTypes(m)) {
+                    reportInternal(m.getFullName(), t, events);
+                  }
+                }
               }
-              for (JavaType t : signatureTypes(m)) {
-                reportInternal(m.getFullName(), t, events);
-              }
-            }
-          }
-        })
+            })
         .check(classes);
   }
 
@@ -153,11 +161,18 @@ class ArchitectureTest {
 
   @ArchTest
   void theRulesSeeEveryModule(JavaClasses classes) {
-    // Guards the other rules against passing on an empty or partial import (a class path change, a moved module).
-    for (String pkg : List.of("dev.keycast.crypto", "dev.keycast.queue", "dev.keycast.nip46", "dev.keycast.cli",
-        "dev.keycast.examples")) {
+    // Guards the other rules against passing on an empty or partial import (a class path change, a
+    // moved module).
+    for (String pkg :
+        List.of(
+            "dev.keycast.crypto",
+            "dev.keycast.queue",
+            "dev.keycast.nip46",
+            "dev.keycast.cli",
+            "dev.keycast.examples")) {
       if (!classes.containPackage(pkg) || classes.getPackage(pkg).getClasses().isEmpty()) {
-        throw new AssertionError("no main class imported from " + pkg + ": the architecture rules would not see it");
+        throw new AssertionError(
+            "no main class imported from " + pkg + ": the architecture rules would not see it");
       }
     }
   }
@@ -181,10 +196,17 @@ class ArchitectureTest {
   }
 
   private static ArchRule importedOnlyBySelf(String pkg) {
-    return noClasses().that().resideOutsideOfPackage(pkg).should().dependOnClassesThat().resideInAPackage(pkg);
+    return noClasses()
+        .that()
+        .resideOutsideOfPackage(pkg)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(pkg);
   }
 
-  /** {@code a.b.internal.c} → {@code a.b}: the package whose family may use this internal package. */
+  /**
+   * {@code a.b.internal.c} → {@code a.b}: the package whose family may use this internal package.
+   */
   private static String parentOfInternal(String pkg) {
     int at = pkg.indexOf(INTERNAL + ".");
     if (at < 0 && pkg.endsWith(INTERNAL)) {

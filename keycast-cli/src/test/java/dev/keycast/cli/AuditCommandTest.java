@@ -37,23 +37,38 @@ class AuditCommandTest {
     try (KeycastDatabase db = open()) {
       db.keys().generate("alice");
       db.keys().generate("bob");
-      alice = db.authorizations().create(NewAuthorization.builder("alice").relays("ws://127.0.0.1:1").build()).id();
-      bob = db.authorizations().create(NewAuthorization.builder("bob").relays("ws://127.0.0.1:1").build()).id();
-      db.audit().recordAll(List.of(
-          entry(alice, now.minus(Duration.ofDays(200)), "sign_event"),
-          entry(alice, now.minus(Duration.ofDays(2)), "nip44_decrypt"),
-          entry(bob, now.minus(Duration.ofHours(1)), "ping")));
+      alice =
+          db.authorizations()
+              .create(NewAuthorization.builder("alice").relays("ws://127.0.0.1:1").build())
+              .id();
+      bob =
+          db.authorizations()
+              .create(NewAuthorization.builder("bob").relays("ws://127.0.0.1:1").build())
+              .id();
+      db.audit()
+          .recordAll(
+              List.of(
+                  entry(alice, now.minus(Duration.ofDays(200)), "sign_event"),
+                  entry(alice, now.minus(Duration.ofDays(2)), "nip44_decrypt"),
+                  entry(bob, now.minus(Duration.ofHours(1)), "ping")));
     }
   }
 
   private KeycastDatabase open() {
-    return KeycastDatabase.open("jdbc:sqlite:" + home.resolve("keycast.db"),
+    return KeycastDatabase.open(
+        "jdbc:sqlite:" + home.resolve("keycast.db"),
         AesGcmKeyEncryption.create(MasterKey.read(home.resolve("master.key"))));
   }
 
   private static AuditEntry entry(long auth, Instant at, String method) {
-    return new AuditEntry(at, auth, SecretKey.generate().publicKey(), method, method.equals("sign_event") ? 1 : null,
-        AuditOutcome.ALLOWED, null);
+    return new AuditEntry(
+        at,
+        auth,
+        SecretKey.generate().publicKey(),
+        method,
+        method.equals("sign_event") ? 1 : null,
+        AuditOutcome.ALLOWED,
+        null);
   }
 
   private List<String> methods(String... args) throws Exception {
@@ -70,12 +85,18 @@ class AuditCommandTest {
 
   @Test
   void list_filters_newestFirst() throws Exception {
-    assertThat(methods("audit", "list", "--json")).containsExactly("ping", "nip44_decrypt", "sign_event");
-    assertThat(methods("audit", "list", "--json", "--key", "alice")).containsExactly("nip44_decrypt", "sign_event");
-    assertThat(methods("audit", "list", "--json", "--authorization", Long.toString(bob))).containsExactly("ping");
-    assertThat(methods("audit", "list", "--json", "--key", "alice", "--authorization", Long.toString(bob)))
+    assertThat(methods("audit", "list", "--json"))
+        .containsExactly("ping", "nip44_decrypt", "sign_event");
+    assertThat(methods("audit", "list", "--json", "--key", "alice"))
+        .containsExactly("nip44_decrypt", "sign_event");
+    assertThat(methods("audit", "list", "--json", "--authorization", Long.toString(bob)))
+        .containsExactly("ping");
+    assertThat(
+            methods(
+                "audit", "list", "--json", "--key", "alice", "--authorization", Long.toString(bob)))
         .isEmpty();
-    assertThat(methods("audit", "list", "--json", "--since", "7d")).containsExactly("ping", "nip44_decrypt");
+    assertThat(methods("audit", "list", "--json", "--since", "7d"))
+        .containsExactly("ping", "nip44_decrypt");
     assertThat(methods("audit", "list", "--json", "--limit", "1")).containsExactly("ping");
     JsonNode row = JSON.readTree(cli.run("audit", "list", "--json", "--limit", "1").out()).get(0);
     assertThat(row.get("authorization").asLong()).isEqualTo(bob);
@@ -99,9 +120,11 @@ class AuditCommandTest {
     assertThat(r.exitCode()).as(r.toString()).isZero();
     JsonNode j = JSON.readTree(r.out());
     assertThat(j.get("purged").asLong()).isEqualTo(1);
-    assertThat(Instant.parse(j.get("before").asText())).isBetween(now.minus(Duration.ofDays(31)), Instant.now());
+    assertThat(Instant.parse(j.get("before").asText()))
+        .isBetween(now.minus(Duration.ofDays(31)), Instant.now());
     assertThat(methods("audit", "list", "--json")).containsExactly("ping", "nip44_decrypt");
-    assertThat(cli.run("audit", "purge", "--before", "2000-01-01").out()).contains("Purged 0 audit entries");
+    assertThat(cli.run("audit", "purge", "--before", "2000-01-01").out())
+        .contains("Purged 0 audit entries");
   }
 
   @Test
@@ -116,7 +139,8 @@ class AuditCommandTest {
   void serve_auditRetention_purgesOlderAtStart() throws Exception {
     DaemonConfig config = config(Duration.ofDays(30));
     try (Daemon d = Daemon.start(config, new PrintWriter(new StringWriter()))) {
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
           .until(() -> methods("audit", "list", "--json").size() == 2);
       assertThat(methods("audit", "list", "--json")).containsExactly("ping", "nip44_decrypt");
     }
@@ -128,11 +152,33 @@ class AuditCommandTest {
     assertThat(ServeCommand.retention("forever")).isZero();
     assertThat(ServeCommand.retention("90d")).isEqualTo(Duration.ofDays(90));
     assertThat(config(Duration.ZERO).auditRetention()).isZero();
-    assertThat(DaemonConfig.builder().home(home).jdbcUrl("jdbc:sqlite:x").masterKeyFile(home).devRelayPort(0)
-        .httpHost("h").httpPort(0).workers(1).cryptoThreads(1).queueCapacity(1).overflowCapacity(1).clientBurst(1)
-        .clientRatePerSecond(1).shutdownDeadline(Duration.ZERO).build().auditRetention())
+    assertThat(
+            DaemonConfig.builder()
+                .home(home)
+                .jdbcUrl("jdbc:sqlite:x")
+                .masterKeyFile(home)
+                .devRelayPort(0)
+                .httpHost("h")
+                .httpPort(0)
+                .workers(1)
+                .cryptoThreads(1)
+                .queueCapacity(1)
+                .overflowCapacity(1)
+                .clientBurst(1)
+                .clientRatePerSecond(1)
+                .shutdownDeadline(Duration.ZERO)
+                .build()
+                .auditRetention())
         .isEqualTo(Duration.ofDays(90));
-    assertUsage(cli.run("serve", "--relay", "ws://127.0.0.1:1", "--http-port", "0", "--audit-retention", "soon"),
+    assertUsage(
+        cli.run(
+            "serve",
+            "--relay",
+            "ws://127.0.0.1:1",
+            "--http-port",
+            "0",
+            "--audit-retention",
+            "soon"),
         "--audit-retention");
   }
 

@@ -54,7 +54,8 @@ class BackupRestoreTest {
   }
 
   private static KeycastDatabase open(Path db, Path masterKey) {
-    return KeycastDatabase.open("jdbc:sqlite:" + db, AesGcmKeyEncryption.create(MasterKey.read(masterKey)));
+    return KeycastDatabase.open(
+        "jdbc:sqlite:" + db, AesGcmKeyEncryption.create(MasterKey.read(masterKey)));
   }
 
   private List<String> keyNames(Path db) {
@@ -65,7 +66,9 @@ class BackupRestoreTest {
 
   private List<Path> filesBeside(Path db) throws Exception {
     try (Stream<Path> s = Files.list(db.getParent())) {
-      return s.filter(p -> p.getFileName().toString().startsWith(db.getFileName().toString())).sorted().toList();
+      return s.filter(p -> p.getFileName().toString().startsWith(db.getFileName().toString()))
+          .sorted()
+          .toList();
     }
   }
 
@@ -78,18 +81,25 @@ class BackupRestoreTest {
     CompletableFuture<Void> writer;
     try (KeycastDatabase live = open(db, home.resolve("master.key"))) {
       live.keys().generate("alice");
-      // audit rows in transactions of AUDIT_BATCH, and authorizations (each its own transaction), until stopped
-      writer = CompletableFuture.runAsync(() -> {
-        while (!stop.get() && batches.get() < 60) {
-          List<AuditEntry> batch = new ArrayList<>();
-          for (int i = 0; i < AUDIT_BATCH; i++) {
-            batch.add(new AuditEntry(Instant.now(), 1L, null, "ping", null, AuditOutcome.ALLOWED, null));
-          }
-          live.audit().recordAll(batch);
-          live.authorizations().create(NewAuthorization.builder("alice").relays("ws://127.0.0.1:1").build());
-          batches.incrementAndGet();
-        }
-      }, r -> Thread.ofPlatform().daemon().name("test-writer").start(r));
+      // audit rows in transactions of AUDIT_BATCH, and authorizations (each its own transaction),
+      // until stopped
+      writer =
+          CompletableFuture.runAsync(
+              () -> {
+                while (!stop.get() && batches.get() < 60) {
+                  List<AuditEntry> batch = new ArrayList<>();
+                  for (int i = 0; i < AUDIT_BATCH; i++) {
+                    batch.add(
+                        new AuditEntry(
+                            Instant.now(), 1L, null, "ping", null, AuditOutcome.ALLOWED, null));
+                  }
+                  live.audit().recordAll(batch);
+                  live.authorizations()
+                      .create(NewAuthorization.builder("alice").relays("ws://127.0.0.1:1").build());
+                  batches.incrementAndGet();
+                }
+              },
+              r -> Thread.ofPlatform().daemon().name("test-writer").start(r));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (batches.get() < 3 && !writer.isDone() && System.nanoTime() < deadline) {
         Thread.sleep(5);
@@ -102,8 +112,10 @@ class BackupRestoreTest {
       writer.get(60, TimeUnit.SECONDS);
       assertThat(writtenAtBackup).as("the backup ran while the writer wrote").isLessThan(60);
     }
-    assertThat(Files.getPosixFilePermissions(backup)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + backup); Statement s = c.createStatement();
+    assertThat(Files.getPosixFilePermissions(backup))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + backup);
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
       rs.next();
       assertThat(rs.getString(1)).isEqualTo("ok");
@@ -111,7 +123,10 @@ class BackupRestoreTest {
     try (KeycastDatabase copy = open(backup, home.resolve("master.key"))) {
       int audit = copy.audit().recent(10_000).size();
       List<Authorization> auths = copy.authorizations().list();
-      assertThat(audit).as("whole audit transactions only").isPositive().isEqualTo(audit / AUDIT_BATCH * AUDIT_BATCH);
+      assertThat(audit)
+          .as("whole audit transactions only")
+          .isPositive()
+          .isEqualTo(audit / AUDIT_BATCH * AUDIT_BATCH);
       assertThat(auths.size()).isBetween(audit / AUDIT_BATCH - 1, audit / AUDIT_BATCH);
       for (Authorization a : auths) {
         assertThat(copy.authorizations().loadBunkerSecret(a.id())).isPresent();
@@ -153,8 +168,10 @@ class BackupRestoreTest {
     assertThat(r.out()).contains("2 keys checked");
     assertThat(keyNames(db)).containsExactly("alice");
     List<Path> beside = filesBeside(db);
-    assertThat(beside).hasSize(2); // the database and its dated predecessor, no staging files or WAL left over
-    Path saved = beside.stream().filter(p -> p.toString().endsWith(".bak")).findFirst().orElseThrow();
+    assertThat(beside)
+        .hasSize(2); // the database and its dated predecessor, no staging files or WAL left over
+    Path saved =
+        beside.stream().filter(p -> p.toString().endsWith(".bak")).findFirst().orElseThrow();
     assertThat(saved.getFileName().toString()).matches("keycast\\.db\\.\\d{8}-\\d{6}\\.bak");
     assertThat(keyNames(saved)).containsExactlyInAnyOrder("alice", "bob");
     assertThat(ok("authorizations", "list", "--json").out()).contains("\"key\":\"alice\"");
@@ -203,10 +220,12 @@ class BackupRestoreTest {
     Files.writeString(junk, "not sqlite");
     assertUsage(cli.run("restore", junk.toString()), "not a Keycast database");
     assertUsage(cli.run("restore", elsewhere.resolve("missing.db").toString()), "no database file");
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + elsewhere.resolve("other.db"));
+    try (Connection c =
+            DriverManager.getConnection("jdbc:sqlite:" + elsewhere.resolve("other.db"));
         Statement s = c.createStatement()) {
       s.execute("CREATE TABLE t (x)");
     }
-    assertUsage(cli.run("restore", elsewhere.resolve("other.db").toString()), "not a Keycast database");
+    assertUsage(
+        cli.run("restore", elsewhere.resolve("other.db").toString()), "not a Keycast database");
   }
 }

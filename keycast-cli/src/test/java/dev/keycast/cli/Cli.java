@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 
-/** Runs the keycast command in-process with a given home, captured stdout/stderr and piped stdin. */
+/**
+ * Runs the keycast command in-process with a given home, captured stdout/stderr and piped stdin.
+ */
 final class Cli {
   record Result(int exitCode, String out, String err) {
     String outTrim() {
@@ -41,18 +43,23 @@ final class Cli {
   }
 
   /**
-   * Runs {@code work} on a new platform thread. Tests must not park long-running commands on the common pool: on a
-   * 2-core machine it has one thread, and the JDK's HTTP/WebSocket client completes futures there.
+   * Runs {@code work} on a new platform thread. Tests must not park long-running commands on the
+   * common pool: on a 2-core machine it has one thread, and the JDK's HTTP/WebSocket client
+   * completes futures there.
    */
-  static <T> java.util.concurrent.CompletableFuture<T> async(java.util.concurrent.Callable<T> work) {
+  static <T> java.util.concurrent.CompletableFuture<T> async(
+      java.util.concurrent.Callable<T> work) {
     java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try {
-        f.complete(work.call());
-      } catch (Throwable e) {
-        f.completeExceptionally(e);
-      }
-    }, "test-command");
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                f.complete(work.call());
+              } catch (Throwable e) {
+                f.completeExceptionally(e);
+              }
+            },
+            "test-command");
     t.setDaemon(true);
     t.start();
     return f;
@@ -63,8 +70,9 @@ final class Cli {
   }
 
   static Result execWithEnv(java.util.Map<String, String> env, String stdin, String... args) {
-    CommandLine cl = KeycastCommand.commandLine(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-        env::get);
+    CommandLine cl =
+        KeycastCommand.commandLine(
+            new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), env::get);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out, true));

@@ -59,26 +59,33 @@ class DaemonConfigTest {
   @Test
   void build_requiredValueMissing_throwsNamingIt() {
     assertThatThrownBy(() -> DaemonConfig.builder().home(HOME).build())
-        .isInstanceOf(IllegalStateException.class).hasMessage("jdbcUrl was not set");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("jdbcUrl was not set");
   }
 
   @Test
   void setter_twice_throws() {
     assertThatThrownBy(() -> complete().workers(8))
-        .isInstanceOf(IllegalStateException.class).hasMessage("workers was already set");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("workers was already set");
   }
 
   @Test
   void setters_outOfRange_throwUsageExceptionNamingTheOption() {
     assertThatThrownBy(() -> DaemonConfig.builder().httpPort(65536))
-        .isInstanceOf(UsageException.class).hasMessage("ports must be 0 to 65535");
+        .isInstanceOf(UsageException.class)
+        .hasMessage("ports must be 0 to 65535");
     assertThatThrownBy(() -> DaemonConfig.builder().devRelayPort(-1))
-        .isInstanceOf(UsageException.class).hasMessage("ports must be 0 to 65535");
+        .isInstanceOf(UsageException.class)
+        .hasMessage("ports must be 0 to 65535");
     assertThatThrownBy(() -> DaemonConfig.builder().shutdownDeadline(Duration.ofSeconds(-1)))
-        .isInstanceOf(UsageException.class).hasMessage("--shutdown-timeout must be >= 0");
+        .isInstanceOf(UsageException.class)
+        .hasMessage("--shutdown-timeout must be >= 0");
     assertThatThrownBy(() -> DaemonConfig.builder().queueCapacity(0))
-        .isInstanceOf(UsageException.class).hasMessageContaining("--queue-capacity");
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("--queue-capacity");
     assertThatThrownBy(() -> DaemonConfig.builder().clientRatePerSecond(Double.NaN))
-        .isInstanceOf(UsageException.class).hasMessageContaining("--client-rate-limit");
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("--client-rate-limit");
   }
 }

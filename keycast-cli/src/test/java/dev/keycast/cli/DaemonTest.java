@@ -23,24 +23,28 @@ class DaemonTest {
     }
     StringWriter out = new StringWriter();
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      DaemonConfig config = DaemonConfig.builder()
-          .home(home)
-          .jdbcUrl("jdbc:sqlite:" + home.resolve("keycast.db"))
-          .masterKeyFile(home.resolve("master.key"))
-          .dev(true)
-          .devRelayPort(taken.getLocalPort()) // the relay step fails after the store and HTTP have started
-          .httpHost("127.0.0.1")
-          .httpPort(httpPort)
-          .workers(4)
-          .cryptoThreads(1)
-          .queueCapacity(16)
-          .overflowCapacity(64)
-          .clientBurst(20)
-          .clientRatePerSecond(10)
-          .shutdownDeadline(Duration.ofSeconds(1))
-          .build();
+      DaemonConfig config =
+          DaemonConfig.builder()
+              .home(home)
+              .jdbcUrl("jdbc:sqlite:" + home.resolve("keycast.db"))
+              .masterKeyFile(home.resolve("master.key"))
+              .dev(true)
+              .devRelayPort(
+                  taken
+                      .getLocalPort()) // the relay step fails after the store and HTTP have started
+              .httpHost("127.0.0.1")
+              .httpPort(httpPort)
+              .workers(4)
+              .cryptoThreads(1)
+              .queueCapacity(16)
+              .overflowCapacity(64)
+              .clientBurst(20)
+              .clientRatePerSecond(10)
+              .shutdownDeadline(Duration.ofSeconds(1))
+              .build();
       assertThatThrownBy(() -> Daemon.start(config, new PrintWriter(out, true)))
-          .isInstanceOf(UsageException.class).hasMessageContaining("--dev-relay-port");
+          .isInstanceOf(UsageException.class)
+          .hasMessageContaining("--dev-relay-port");
     }
     // the HTTP endpoints were closed again: their port can be bound at once
     try (ServerSocket again = new ServerSocket(httpPort, 1, InetAddress.getByName("127.0.0.1"))) {

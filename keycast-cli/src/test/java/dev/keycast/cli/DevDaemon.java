@@ -7,7 +7,10 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** A {@code serve --dev}-like daemon in-process: temp home, in-process dev relay and HTTP on ephemeral ports. */
+/**
+ * A {@code serve --dev}-like daemon in-process: temp home, in-process dev relay and HTTP on
+ * ephemeral ports.
+ */
 final class DevDaemon implements AutoCloseable {
   final Path home;
   final Daemon daemon;
@@ -16,22 +19,23 @@ final class DevDaemon implements AutoCloseable {
   DevDaemon(Path home) {
     this.home = home;
     StringWriter out = new StringWriter();
-    DaemonConfig config = DaemonConfig.builder()
-        .home(home)
-        .jdbcUrl("jdbc:sqlite:" + home.resolve("keycast.db"))
-        .masterKeyFile(home.resolve("master.key"))
-        .dev(true)
-        .devRelayPort(0)
-        .httpHost("127.0.0.1")
-        .httpPort(0)
-        .workers(16)
-        .cryptoThreads(2)
-        .queueCapacity(256)
-        .overflowCapacity(1024)
-        .clientBurst(1000)
-        .clientRatePerSecond(1000.0)
-        .shutdownDeadline(Duration.ofSeconds(5))
-        .build();
+    DaemonConfig config =
+        DaemonConfig.builder()
+            .home(home)
+            .jdbcUrl("jdbc:sqlite:" + home.resolve("keycast.db"))
+            .masterKeyFile(home.resolve("master.key"))
+            .dev(true)
+            .devRelayPort(0)
+            .httpHost("127.0.0.1")
+            .httpPort(0)
+            .workers(16)
+            .cryptoThreads(2)
+            .queueCapacity(256)
+            .overflowCapacity(1024)
+            .clientBurst(1000)
+            .clientRatePerSecond(1000.0)
+            .shutdownDeadline(Duration.ofSeconds(5))
+            .build();
     this.daemon = Daemon.start(config, new PrintWriter(out, true));
     this.output = out.toString();
   }
@@ -40,10 +44,16 @@ final class DevDaemon implements AutoCloseable {
     return daemon.relays().get(0);
   }
 
-  /** Waits (bounded) until the bunker subscribed to a signer key (it polls the store about every second). */
+  /**
+   * Waits (bounded) until the bunker subscribed to a signer key (it polls the store about every
+   * second).
+   */
   void awaitSignerKey(String bunkerPubkeyHex) {
-    await("the daemon subscribed to " + bunkerPubkeyHex).atMost(Duration.ofSeconds(30))
-        .until(() -> daemon.bunker() != null && daemon.bunker().signerKeys().contains(bunkerPubkeyHex));
+    await("the daemon subscribed to " + bunkerPubkeyHex)
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                daemon.bunker() != null && daemon.bunker().signerKeys().contains(bunkerPubkeyHex));
   }
 
   @Override

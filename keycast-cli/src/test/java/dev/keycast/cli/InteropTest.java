@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * nostr-tools' {@code BunkerSigner} (the pinned npm package in {@code interop/}) against a {@code serve --dev}-like
- * daemon over the dev relay, and the {@code nostrconnect://} flow through {@code keycast connect}. Skipped with a
- * message when node or {@code interop/node_modules} is missing, unless {@code CI=true}.
+ * nostr-tools' {@code BunkerSigner} (the pinned npm package in {@code interop/}) against a {@code
+ * serve --dev}-like daemon over the dev relay, and the {@code nostrconnect://} flow through {@code
+ * keycast connect}. Skipped with a message when node or {@code interop/node_modules} is missing,
+ * unless {@code CI=true}.
  */
 class InteropTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,14 +28,32 @@ class InteropTest {
   void bunkerSigner_everyMethod_errorRepliesForUnknownAndDenied() throws Exception {
     NodeInterop.requireNode();
     try (DevDaemon d = new DevDaemon(home)) {
-      Cli.Result auth = new Cli(home).run("authorize", "--key", Daemon.DEMO_KEY, "--relay", d.relay(), "--kinds", "1",
-          "--max-uses", "3", "--json");
+      Cli.Result auth =
+          new Cli(home)
+              .run(
+                  "authorize",
+                  "--key",
+                  Daemon.DEMO_KEY,
+                  "--relay",
+                  d.relay(),
+                  "--kinds",
+                  "1",
+                  "--max-uses",
+                  "3",
+                  "--json");
       assertThat(auth.exitCode()).as(auth.toString()).isZero();
       JsonNode a = JSON.readTree(auth.out());
       d.awaitSignerKey(a.get("bunker_pubkey").asText());
 
-      NodeInterop.Run run = NodeInterop.run(180, "bunker-signer.mjs", a.get("bunker_uri").asText(),
-          "--denied-kind", "4", "--timeout-ms", "30000");
+      NodeInterop.Run run =
+          NodeInterop.run(
+              180,
+              "bunker-signer.mjs",
+              a.get("bunker_uri").asText(),
+              "--denied-kind",
+              "4",
+              "--timeout-ms",
+              "30000");
       assertThat(run.exitCode()).as(run.output()).isZero();
       List<JsonNode> steps = new ArrayList<>();
       for (String line : run.lines()) {
@@ -42,10 +61,21 @@ class InteropTest {
           steps.add(JSON.readTree(line));
         }
       }
-      assertThat(steps).extracting(s -> s.get("step").asText()).containsExactly("connect", "get_public_key",
-          "sign_event", "nip44_encrypt", "nip44_decrypt", "nip04_encrypt", "nip04_decrypt", "ping",
-          "unknown_method", "policy_denied");
-      assertThat(steps).allSatisfy(s -> assertThat(s.get("ok").asBoolean()).as(s.toString()).isTrue());
+      assertThat(steps)
+          .extracting(s -> s.get("step").asText())
+          .containsExactly(
+              "connect",
+              "get_public_key",
+              "sign_event",
+              "nip44_encrypt",
+              "nip44_decrypt",
+              "nip04_encrypt",
+              "nip04_decrypt",
+              "ping",
+              "unknown_method",
+              "policy_denied");
+      assertThat(steps)
+          .allSatisfy(s -> assertThat(s.get("ok").asBoolean()).as(s.toString()).isTrue());
       assertThat(steps.get(1).get("pubkey").asText()).isEqualTo(a.get("user_pubkey").asText());
       assertThat(steps.get(8).get("error").asText()).isNotBlank();
       assertThat(steps.get(9).get("error").asText()).isNotBlank();
@@ -56,13 +86,17 @@ class InteropTest {
   void nostrConnect_clientInitiated_acceptedByKeycastConnect() throws Exception {
     NodeInterop.requireNode();
     try (DevDaemon d = new DevDaemon(home)) {
-      Process node = NodeInterop.start("nostrconnect-client.mjs", d.relay(), "--denied-kind", "4",
-          "--timeout-ms", "60000");
+      Process node =
+          NodeInterop.start(
+              "nostrconnect-client.mjs", d.relay(), "--denied-kind", "4", "--timeout-ms", "60000");
       try {
-        BufferedReader r = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+        BufferedReader r =
+            new BufferedReader(
+                new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
         String uri = r.readLine();
         assertThat(uri).as("first line of nostrconnect-client.mjs").startsWith("nostrconnect://");
-        Cli.Result connect = new Cli(home).run("connect", uri, "--key", Daemon.DEMO_KEY, "--linger", "3");
+        Cli.Result connect =
+            new Cli(home).run("connect", uri, "--key", Daemon.DEMO_KEY, "--linger", "3");
         assertThat(connect.exitCode()).as(connect.toString()).isZero();
         assertThat(connect.out()).contains("Accepted 'nostr-tools interop'");
         List<String> rest = new ArrayList<>();
@@ -79,11 +113,24 @@ class InteropTest {
             steps.add(JSON.readTree(l));
           }
         }
-        // connected, then every method as in the bunker:// flow (the steps are shared: interop/steps.mjs)
-        assertThat(steps).extracting(s -> s.get("step").asText()).as(output).containsExactly("connect",
-            "get_public_key", "sign_event", "nip44_encrypt", "nip44_decrypt", "nip04_encrypt", "nip04_decrypt",
-            "ping", "unknown_method", "policy_denied");
-        assertThat(steps).allSatisfy(s -> assertThat(s.get("ok").asBoolean()).as(s.toString()).isTrue());
+        // connected, then every method as in the bunker:// flow (the steps are shared:
+        // interop/steps.mjs)
+        assertThat(steps)
+            .extracting(s -> s.get("step").asText())
+            .as(output)
+            .containsExactly(
+                "connect",
+                "get_public_key",
+                "sign_event",
+                "nip44_encrypt",
+                "nip44_decrypt",
+                "nip04_encrypt",
+                "nip04_decrypt",
+                "ping",
+                "unknown_method",
+                "policy_denied");
+        assertThat(steps)
+            .allSatisfy(s -> assertThat(s.get("ok").asBoolean()).as(s.toString()).isTrue());
         assertThat(steps.get(8).get("error").asText()).isNotBlank();
         assertThat(steps.get(9).get("error").asText()).isNotBlank();
         // the authorization carries the client's name and is used up (single use)
@@ -96,8 +143,10 @@ class InteropTest {
           }
         }
         assertThat(granted).as(list.toString()).isNotNull();
-        assertThat(steps.get(0).get("bunker_pubkey").asText()).isEqualTo(granted.get("bunker_pubkey").asText());
-        assertThat(steps.get(1).get("pubkey").asText()).isEqualTo(granted.get("user_pubkey").asText());
+        assertThat(steps.get(0).get("bunker_pubkey").asText())
+            .isEqualTo(granted.get("bunker_pubkey").asText());
+        assertThat(steps.get(1).get("pubkey").asText())
+            .isEqualTo(granted.get("user_pubkey").asText());
       } finally {
         node.destroyForcibly();
       }

@@ -14,7 +14,11 @@ class KeycastCommandTest {
     Cli.Result r = new Cli(home).run();
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
     assertThat(r.out()).isEmpty();
-    assertThat(r.err()).contains("Usage: keycast").contains("serve").contains("loadtest").contains("Exit codes:");
+    assertThat(r.err())
+        .contains("Usage: keycast")
+        .contains("serve")
+        .contains("loadtest")
+        .contains("Exit codes:");
   }
 
   @Test
@@ -22,7 +26,16 @@ class KeycastCommandTest {
     Cli.Result r = Cli.exec("", "--help");
     assertThat(r.exitCode()).isZero();
     assertThat(r.out())
-        .contains("serve", "init", "keys", "authorize", "authorizations", "connect", "relay", "bench", "loadtest")
+        .contains(
+            "serve",
+            "init",
+            "keys",
+            "authorize",
+            "authorizations",
+            "connect",
+            "relay",
+            "bench",
+            "loadtest")
         .contains("64", "70", "75")
         .contains("KEYCAST_HOME", "KEYCAST_DB_URL", "KEYCAST_RELAYS", "KEYCAST_MASTER_KEY_FILE");
   }
@@ -31,7 +44,10 @@ class KeycastCommandTest {
   void unknownOption_oneLineMessage_exits64() {
     Cli.Result r = Cli.exec("", "--no-such-option");
     assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
-    assertThat(r.err().lines()).first().asString().startsWith("keycast: Unknown option: '--no-such-option'");
+    assertThat(r.err().lines())
+        .first()
+        .asString()
+        .startsWith("keycast: Unknown option: '--no-such-option'");
     assertThat(r.err().lines().count()).isEqualTo(2);
   }
 
@@ -44,19 +60,35 @@ class KeycastCommandTest {
 
   @Test
   void everyOption_settableByEnvironment_commandLineWins() {
-    // KEYCAST_SECONDS feeds bench --seconds (whose annotation default is 1): 0 is rejected, so it was read
-    Cli.Result fromEnv = Cli.execWithEnv(java.util.Map.of("KEYCAST_SECONDS", "0"), "", "bench", "--json");
+    // KEYCAST_SECONDS feeds bench --seconds (whose annotation default is 1): 0 is rejected, so it
+    // was read
+    Cli.Result fromEnv =
+        Cli.execWithEnv(java.util.Map.of("KEYCAST_SECONDS", "0"), "", "bench", "--json");
     assertThat(fromEnv.exitCode()).as(fromEnv.toString()).isEqualTo(ExitCodes.USAGE);
     assertThat(fromEnv.err()).contains("--seconds must be");
-    Cli.Result badEnv = Cli.execWithEnv(java.util.Map.of("KEYCAST_REQUESTS", "many"), "", "loadtest", "--bunker", "x");
+    Cli.Result badEnv =
+        Cli.execWithEnv(
+            java.util.Map.of("KEYCAST_REQUESTS", "many"), "", "loadtest", "--bunker", "x");
     assertThat(badEnv.exitCode()).isEqualTo(ExitCodes.USAGE);
     assertThat(badEnv.err()).contains("--requests").contains("many");
     // the command line wins over the environment
-    Cli.Result cliWins = Cli.execWithEnv(java.util.Map.of("KEYCAST_REQUESTS", "many"), "", "loadtest", "--bunker",
-        "bunker://zz", "--requests", "1");
+    Cli.Result cliWins =
+        Cli.execWithEnv(
+            java.util.Map.of("KEYCAST_REQUESTS", "many"),
+            "",
+            "loadtest",
+            "--bunker",
+            "bunker://zz",
+            "--requests",
+            "1");
     assertThat(cliWins.err()).contains("not a valid bunker:// URI");
-    assertThat(EnvironmentDefaults.variableFor(
-        KeycastCommand.commandLine().getSubcommands().get("serve").getCommandSpec().findOption("--http-port")))
+    assertThat(
+            EnvironmentDefaults.variableFor(
+                KeycastCommand.commandLine()
+                    .getSubcommands()
+                    .get("serve")
+                    .getCommandSpec()
+                    .findOption("--http-port")))
         .isEqualTo("KEYCAST_HTTP_PORT");
   }
 
@@ -79,6 +111,7 @@ class KeycastCommandTest {
     assertThat(KeycastCommand.exitCodeOf(new UsageException("x"))).isEqualTo(64);
     assertThat(KeycastCommand.exitCodeOf(new RelayUnavailableException("x"))).isEqualTo(75);
     assertThat(KeycastCommand.exitCodeOf(new IllegalStateException("x"))).isEqualTo(70);
-    assertThat(KeycastCommand.exitCodeOf(new RuntimeException(new UsageException("x")))).isEqualTo(64);
+    assertThat(KeycastCommand.exitCodeOf(new RuntimeException(new UsageException("x"))))
+        .isEqualTo(64);
   }
 }

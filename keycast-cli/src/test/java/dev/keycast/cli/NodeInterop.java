@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the Node.js interop scripts in {@code interop/} (nostr-tools, pinned by package-lock.json). When node or
- * {@code interop/node_modules} is missing the calling test is skipped with a visible message, unless {@code CI=true},
- * in which case it fails.
+ * Runs the Node.js interop scripts in {@code interop/} (nostr-tools, pinned by package-lock.json).
+ * When node or {@code interop/node_modules} is missing the calling test is skipped with a visible
+ * message, unless {@code CI=true}, in which case it fails.
  */
 final class NodeInterop {
   static final Path DIR = locate();
@@ -67,7 +67,9 @@ final class NodeInterop {
   static Process start(String script, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of("node"));
     if (nodeMajor() < 22) {
-      cmd.add("--experimental-websocket"); // Node 20: WebSocket behind a flag; nostr-tools needs the global
+      cmd.add(
+          "--experimental-websocket"); // Node 20: WebSocket behind a flag; nostr-tools needs the
+      // global
     }
     cmd.add(script);
     cmd.addAll(List.of(args));
@@ -82,15 +84,21 @@ final class NodeInterop {
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       reader.join(2000);
-      throw new AssertionError("node " + script + " did not finish within " + timeoutSeconds + " s:\n"
-          + String.join("\n", snapshot(lines)));
+      throw new AssertionError(
+          "node "
+              + script
+              + " did not finish within "
+              + timeoutSeconds
+              + " s:\n"
+              + String.join("\n", snapshot(lines)));
     }
     reader.join(5000);
     return new Run(p.exitValue(), snapshot(lines));
   }
 
   static void readLines(Process p, List<String> into) {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) {
         synchronized (into) {

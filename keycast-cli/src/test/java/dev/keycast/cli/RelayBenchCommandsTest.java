@@ -26,7 +26,9 @@ class RelayBenchCommandsTest {
     assertThat(r.exitCode()).as(r.toString()).isEqualTo(code);
     assertThat(r.err()).as(r.toString()).startsWith("keycast: ").contains(messagePart);
     // one line, plus picocli's "Try '… --help'" hint for usage errors
-    assertThat(r.err().strip().lines().skip(1)).as("one line: " + r.err()).allSatisfy(l -> assertThat(l).startsWith("Try '"));
+    assertThat(r.err().strip().lines().skip(1))
+        .as("one line: " + r.err())
+        .allSatisfy(l -> assertThat(l).startsWith("Try '"));
   }
 
   @Test
@@ -46,18 +48,32 @@ class RelayBenchCommandsTest {
   }
 
   private static void servesUntilStopped(StringWriter out) throws Exception {
-    String url = await("the relay prints its URL").atMost(Duration.ofSeconds(30))
-        .until(() -> out.toString().lines().filter(l -> l.contains("ws://"))
-            .map(l -> l.replaceAll(".*(ws://\\S+).*", "$1")).findFirst().orElse(null), u -> u != null);
-    WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(url),
-        new WebSocket.Listener() {}).get(30, TimeUnit.SECONDS);
+    String url =
+        await("the relay prints its URL")
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () ->
+                    out.toString()
+                        .lines()
+                        .filter(l -> l.contains("ws://"))
+                        .map(l -> l.replaceAll(".*(ws://\\S+).*", "$1"))
+                        .findFirst()
+                        .orElse(null),
+                u -> u != null);
+    WebSocket ws =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .buildAsync(URI.create(url), new WebSocket.Listener() {})
+            .get(30, TimeUnit.SECONDS);
     ws.abort();
   }
 
   @Test
   void relay_portInUse_exit64() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      assertFails(Cli.exec("", "relay", "--port", Integer.toString(taken.getLocalPort())), ExitCodes.USAGE,
+      assertFails(
+          Cli.exec("", "relay", "--port", Integer.toString(taken.getLocalPort())),
+          ExitCodes.USAGE,
           "--port");
     }
   }

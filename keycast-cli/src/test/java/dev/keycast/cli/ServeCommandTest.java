@@ -28,7 +28,8 @@ class ServeCommandTest {
   @TempDir Path home;
 
   private HttpResponse<String> get(int port, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -44,20 +45,40 @@ class ServeCommandTest {
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-    CompletableFuture<Integer> exit = Cli.async(() -> cl.execute("--home", home.toString(),
-        "serve", "--dev", "--http-port", "0", "--dev-relay-port", "0", "--workers", "8", "--crypto-threads", "2"));
+    CompletableFuture<Integer> exit =
+        Cli.async(
+            () ->
+                cl.execute(
+                    "--home",
+                    home.toString(),
+                    "serve",
+                    "--dev",
+                    "--http-port",
+                    "0",
+                    "--dev-relay-port",
+                    "0",
+                    "--workers",
+                    "8",
+                    "--crypto-threads",
+                    "2"));
     ServeCommand serve = cl.getSubcommands().get("serve").getCommand();
     Daemon d = serve.awaitStarted(120, TimeUnit.SECONDS);
     assertThat(d).as("started; err: " + err).isNotNull();
     try {
-      assertThat(out.toString()).contains("bunker://").contains("/health").contains("█").contains("demo");
+      assertThat(out.toString())
+          .contains("bunker://")
+          .contains("/health")
+          .contains("█")
+          .contains("demo");
       assertThat(d.demoBunkerUri()).isNotNull();
       dev.keycast.nip46.BunkerUri uri = dev.keycast.nip46.BunkerUri.parse(d.demoBunkerUri());
       assertThat(uri.relays()).containsExactly(d.relays().get(0));
 
       // healthy once the bunker's relay connection is up (bounded wait)
-      HttpResponse<String> health = await("healthy").atMost(Duration.ofSeconds(30))
-          .until(() -> get(d.httpPort(), "/health"), r -> r.statusCode() == 200);
+      HttpResponse<String> health =
+          await("healthy")
+              .atMost(Duration.ofSeconds(30))
+              .until(() -> get(d.httpPort(), "/health"), r -> r.statusCode() == 200);
       assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
       JsonNode h = JSON.readTree(health.body());
       assertThat(h.get("relays").get(d.relays().get(0)).asText()).isEqualTo("connected");
@@ -66,23 +87,33 @@ class ServeCommandTest {
       assertThat(h.get("queue").has("depth")).isTrue();
 
       String metrics = get(d.httpPort(), "/metrics").body();
-      assertThat(metrics).contains("keycast_queue_depth", "keycast_queue_capacity", "keycast_queue_submitted_total",
-          "keycast_cpu_threads", "keycast_bunker_rejected_total{reason=\"queue_full\"}",
-          "keycast_relay_connected{relay=\"" + d.relays().get(0) + "\"} 1.0", "jvm_memory_used_bytes");
+      assertThat(metrics)
+          .contains(
+              "keycast_queue_depth",
+              "keycast_queue_capacity",
+              "keycast_queue_submitted_total",
+              "keycast_cpu_threads",
+              "keycast_bunker_rejected_total{reason=\"queue_full\"}",
+              "keycast_relay_connected{relay=\"" + d.relays().get(0) + "\"} 1.0",
+              "jvm_memory_used_bytes");
       assertThat(metrics).doesNotContain(uri.secret());
     } finally {
       serve.requestStop();
     }
     assertThat(exit.get(60, TimeUnit.SECONDS)).as(err.toString()).isZero();
     // the relay and HTTP are closed
-    assertThat(Cli.async(() -> {
-      try {
-        get(d.httpPort(), "/health");
-        return "still up";
-      } catch (Exception e) {
-        return "down";
-      }
-    }).get(30, TimeUnit.SECONDS)).isEqualTo("down");
+    assertThat(
+            Cli.async(
+                    () -> {
+                      try {
+                        get(d.httpPort(), "/health");
+                        return "still up";
+                      } catch (Exception e) {
+                        return "down";
+                      }
+                    })
+                .get(30, TimeUnit.SECONDS))
+        .isEqualTo("down");
   }
 
   @Test
@@ -93,7 +124,8 @@ class ServeCommandTest {
     }
     Cli cli = new Cli(home);
     assertThat(cli.run("keys", "list", "--json").out()).contains("\"demo\"");
-    // the dev relay port differs (ephemeral), so a matching authorization is created; the key is the same
+    // the dev relay port differs (ephemeral), so a matching authorization is created; the key is
+    // the same
     try (DevDaemon b = new DevDaemon(home)) {
       assertThat(b.output).doesNotContain("Created the demo key");
       assertThat(b.daemon.demoBunkerUri()).isNotNull().isNotEqualTo(first);
@@ -119,16 +151,31 @@ class ServeCommandTest {
     assertThat(cli.run("init").exitCode()).isZero();
     Path other = home.resolve("other.key");
     dev.keycast.nip46.store.MasterKey.generate(other);
-    assertFails(cli.run("serve", "--relay", "ws://127.0.0.1:1", "--http-port", "0", "--master-key-file",
-        other.toString()), ExitCodes.USAGE, "wrong master key");
+    assertFails(
+        cli.run(
+            "serve",
+            "--relay",
+            "ws://127.0.0.1:1",
+            "--http-port",
+            "0",
+            "--master-key-file",
+            other.toString()),
+        ExitCodes.USAGE,
+        "wrong master key");
   }
 
   @Test
   void serveDev_httpPortInUse_exit64_noDemoKeyWritten() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       Cli cli = new Cli(home);
-      Cli.Result r = cli.run("serve", "--dev", "--http-port", Integer.toString(taken.getLocalPort()),
-          "--dev-relay-port", "0");
+      Cli.Result r =
+          cli.run(
+              "serve",
+              "--dev",
+              "--http-port",
+              Integer.toString(taken.getLocalPort()),
+              "--dev-relay-port",
+              "0");
       assertFails(r, ExitCodes.USAGE, "already in use");
       assertThat(r.err().strip().lines().count()).isEqualTo(1);
       assertThat(cli.run("keys", "list", "--json").outTrim()).isEqualTo("[]");
@@ -138,8 +185,15 @@ class ServeCommandTest {
   @Test
   void serveDev_devRelayPortInUse_exit64() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      Cli.Result r = new Cli(home).run("serve", "--dev", "--http-port", "0", "--dev-relay-port",
-          Integer.toString(taken.getLocalPort()));
+      Cli.Result r =
+          new Cli(home)
+              .run(
+                  "serve",
+                  "--dev",
+                  "--http-port",
+                  "0",
+                  "--dev-relay-port",
+                  Integer.toString(taken.getLocalPort()));
       assertFails(r, ExitCodes.USAGE, "--dev-relay-port");
     }
   }
@@ -152,22 +206,23 @@ class ServeCommandTest {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       closedPort = s.getLocalPort();
     }
-    DaemonConfig config = DaemonConfig.builder()
-        .home(home)
-        .jdbcUrl("jdbc:sqlite:" + home.resolve("keycast.db"))
-        .masterKeyFile(home.resolve("master.key"))
-        .relays(java.util.List.of("ws://127.0.0.1:" + closedPort))
-        .devRelayPort(0)
-        .httpHost("127.0.0.1")
-        .httpPort(0)
-        .workers(4)
-        .cryptoThreads(1)
-        .queueCapacity(16)
-        .overflowCapacity(64)
-        .clientBurst(20)
-        .clientRatePerSecond(10.0)
-        .shutdownDeadline(java.time.Duration.ofSeconds(1))
-        .build();
+    DaemonConfig config =
+        DaemonConfig.builder()
+            .home(home)
+            .jdbcUrl("jdbc:sqlite:" + home.resolve("keycast.db"))
+            .masterKeyFile(home.resolve("master.key"))
+            .relays(java.util.List.of("ws://127.0.0.1:" + closedPort))
+            .devRelayPort(0)
+            .httpHost("127.0.0.1")
+            .httpPort(0)
+            .workers(4)
+            .cryptoThreads(1)
+            .queueCapacity(16)
+            .overflowCapacity(64)
+            .clientBurst(20)
+            .clientRatePerSecond(10.0)
+            .shutdownDeadline(java.time.Duration.ofSeconds(1))
+            .build();
     try (Daemon d = Daemon.start(config, new PrintWriter(new StringWriter()))) {
       HttpResponse<String> r = get(d.httpPort(), "/health");
       assertThat(r.statusCode()).isEqualTo(503);
@@ -179,10 +234,13 @@ class ServeCommandTest {
   void serve_badOptions_exit64() {
     Cli cli = new Cli(home);
     assertFails(cli.run("serve", "--dev", "--http-port", "70000"), ExitCodes.USAGE, "0 to 65535");
-    assertFails(cli.run("serve", "--dev", "--relay", "http://nope"), ExitCodes.USAGE, "not a relay URL");
+    assertFails(
+        cli.run("serve", "--dev", "--relay", "http://nope"), ExitCodes.USAGE, "not a relay URL");
     assertFails(cli.run("serve", "--workers", "x"), ExitCodes.USAGE, "--workers");
     assertThat(cli.run("init").exitCode()).isZero();
-    assertFails(cli.run("serve", "--dev", "--http-port", "0", "--overflow-capacity", "0"), ExitCodes.USAGE,
+    assertFails(
+        cli.run("serve", "--dev", "--http-port", "0", "--overflow-capacity", "0"),
+        ExitCodes.USAGE,
         "--overflow-capacity");
   }
 }

@@ -1,9 +1,12 @@
 package dev.keycast.crypto;
 
-import dev.keycast.crypto.internal.Secp256k1;
 import dev.keycast.crypto.internal.Randomness;
+import dev.keycast.crypto.internal.Secp256k1;
 
-/** {@link SchnorrSigner} over an internal backend; the prepared key is cached for the signer's lifetime. */
+/**
+ * {@link SchnorrSigner} over an internal backend; the prepared key is cached for the signer's
+ * lifetime.
+ */
 final class BackendSchnorrSigner implements SchnorrSigner {
   private final Secp256k1.PreparedKey prepared;
   private final PublicKey publicKey;

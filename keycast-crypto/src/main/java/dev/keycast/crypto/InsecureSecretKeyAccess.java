@@ -3,8 +3,9 @@ package dev.keycast.crypto;
 /**
  * A token that must be presented to read raw secret key bytes.
  *
- * <p>It exists so that every place that handles raw secret material can be found with a single grep for
- * {@code InsecureSecretKeyAccess}. It grants no capability beyond that and is not a security boundary.
+ * <p>It exists so that every place that handles raw secret material can be found with a single grep
+ * for {@code InsecureSecretKeyAccess}. It grants no capability beyond that and is not a security
+ * boundary.
  *
  * <p>Thread-safety: immutable singleton, safe to use from any thread. Never blocks.
  */

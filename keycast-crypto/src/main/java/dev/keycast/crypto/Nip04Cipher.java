@@ -14,16 +14,17 @@ import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * NIP-04 legacy encryption: AES-256-CBC with PKCS#7 padding, key = the raw (unhashed) 32-byte ECDH shared x, random
- * 16-byte IV; content {@code base64(ciphertext) + "?iv=" + base64(iv)}.
+ * NIP-04 legacy encryption: AES-256-CBC with PKCS#7 padding, key = the raw (unhashed) 32-byte ECDH
+ * shared x, random 16-byte IV; content {@code base64(ciphertext) + "?iv=" + base64(iv)}.
  *
  * <p>Supported because some NIP-46 clients still send it; prefer {@link Nip44Cipher}.
  *
- * <p>Thread-safety: stateless static methods, safe from any thread. CPU-bound (one ECDH plus AES), never blocks on
- * I/O.
+ * <p>Thread-safety: stateless static methods, safe from any thread. CPU-bound (one ECDH plus AES),
+ * never blocks on I/O.
  *
- * <p>Security guarantees: confidentiality only. NIP-04 has no MAC: ciphertexts are malleable and a padding error
- * is observable, so use it only inside signed events and never report decryption errors in detail to peers.
+ * <p>Security guarantees: confidentiality only. NIP-04 has no MAC: ciphertexts are malleable and a
+ * padding error is observable, so use it only inside signed events and never report decryption
+ * errors in detail to peers.
  */
 public final class Nip04Cipher {
   private static final String SEPARATOR = "?iv=";
@@ -39,11 +40,13 @@ public final class Nip04Cipher {
    * @return {@code base64(ct)?iv=base64(iv)}
    * @throws InvalidKeyException if ECDH fails (not reachable with validated keys)
    */
-  public static String encrypt(String plaintext, SecretKey ours, PublicKey theirs) throws InvalidKeyException {
+  public static String encrypt(String plaintext, SecretKey ours, PublicKey theirs)
+      throws InvalidKeyException {
     return encrypt(Backends.active(), plaintext, ours, theirs, Randomness.bytes(16));
   }
 
-  static String encrypt(Secp256k1 backend, String plaintext, SecretKey ours, PublicKey theirs, byte[] iv)
+  static String encrypt(
+      Secp256k1 backend, String plaintext, SecretKey ours, PublicKey theirs, byte[] iv)
       throws InvalidKeyException {
     byte[] key = Ecdh.sharedX(backend, ours, theirs);
     byte[] utf8 = Utf8.encode(plaintext);
@@ -66,11 +69,12 @@ public final class Nip04Cipher {
    * @param ours our secret key
    * @param theirs their public key
    * @return the plaintext (invalid UTF-8 decodes to U+FFFD)
-   * @throws GeneralSecurityException if the content is malformed (no single {@code ?iv=}, bad base64, IV not 16
-   *     bytes, ciphertext empty or not a multiple of 16 bytes) or the padding is wrong
-   *     ({@link javax.crypto.BadPaddingException}); {@link InvalidKeyException} if ECDH fails
+   * @throws GeneralSecurityException if the content is malformed (no single {@code ?iv=}, bad
+   *     base64, IV not 16 bytes, ciphertext empty or not a multiple of 16 bytes) or the padding is
+   *     wrong ({@link javax.crypto.BadPaddingException}); {@link InvalidKeyException} if ECDH fails
    */
-  public static String decrypt(String content, SecretKey ours, PublicKey theirs) throws GeneralSecurityException {
+  public static String decrypt(String content, SecretKey ours, PublicKey theirs)
+      throws GeneralSecurityException {
     return decrypt(Backends.active(), content, ours, theirs);
   }
 
@@ -93,7 +97,8 @@ public final class Nip04Cipher {
       throw new GeneralSecurityException("invalid NIP-04 IV length: " + iv.length + " bytes");
     }
     if (ct.length == 0 || ct.length % 16 != 0) {
-      throw new GeneralSecurityException("invalid NIP-04 ciphertext length: " + ct.length + " bytes");
+      throw new GeneralSecurityException(
+          "invalid NIP-04 ciphertext length: " + ct.length + " bytes");
     }
     byte[] key = Ecdh.sharedX(backend, ours, theirs);
     try {
@@ -109,7 +114,8 @@ public final class Nip04Cipher {
   }
 
   /**
-   * Whether {@code content} looks like NIP-04 (contains {@code ?iv=}) rather than NIP-44. Never blocks.
+   * Whether {@code content} looks like NIP-04 (contains {@code ?iv=}) rather than NIP-44. Never
+   * blocks.
    *
    * @param content event content
    * @return true if it contains {@code ?iv=}

@@ -18,24 +18,29 @@ import java.util.List;
 /**
  * NIP-19 bech32 entities: {@code npub}, {@code nsec}, {@code note} and {@code nprofile}.
  *
- * <p>Encoding produces lowercase bech32 (BIP-173, not bech32m). Decoding accepts all-lowercase or all-uppercase
- * strings of at most {@link #MAX_LENGTH} characters. An {@code nprofile} is a TLV stream: type 0 is the 32-byte
- * public key (the first one counts; it is required), type 1 is a relay URL in UTF-8 (repeatable, order kept); other
- * types are ignored. Keycast writes type 0 first, as the NIP's example does; nostr-tools writes the relays first;
- * both decode to the same {@link Nip19Profile}.
+ * <p>Encoding produces lowercase bech32 (BIP-173, not bech32m). Decoding accepts all-lowercase or
+ * all-uppercase strings of at most {@link #MAX_LENGTH} characters. An {@code nprofile} is a TLV
+ * stream: type 0 is the 32-byte public key (the first one counts; it is required), type 1 is a
+ * relay URL in UTF-8 (repeatable, order kept); other types are ignored. Keycast writes type 0
+ * first, as the NIP's example does; nostr-tools writes the relays first; both decode to the same
+ * {@link Nip19Profile}.
  *
- * <p>Failures: every decoding problem (bad checksum, wrong prefix, wrong length, invalid key, ...) is a {@link
- * Nip19FormatException}, an {@link IllegalArgumentException} whose {@link Nip19FormatException#reason()} says
- * what is wrong. Messages never contain the data part of the input, which may be a secret key.
+ * <p>Failures: every decoding problem (bad checksum, wrong prefix, wrong length, invalid key, ...)
+ * is a {@link Nip19FormatException}, an {@link IllegalArgumentException} whose {@link
+ * Nip19FormatException#reason()} says what is wrong. Messages never contain the data part of the
+ * input, which may be a secret key.
  *
- * <p>Thread-safety: stateless static methods, safe for concurrent use. They never block; decoding a key validates
- * it on the curve (CPU-bound, microseconds).
+ * <p>Thread-safety: stateless static methods, safe for concurrent use. They never block; decoding a
+ * key validates it on the curve (CPU-bound, microseconds).
  */
 public final class Nip19 {
   /** The longest string accepted or produced, in characters (NIP-19's limit, not BIP-173's 90). */
   public static final int MAX_LENGTH = 5000;
 
-  /** The longest relay URL an {@code nprofile} can carry, in UTF-8 bytes (the TLV length is one byte). */
+  /**
+   * The longest relay URL an {@code nprofile} can carry, in UTF-8 bytes (the TLV length is one
+   * byte).
+   */
   public static final int MAX_RELAY_BYTES = 255;
 
   private static final HexFormat HEX = HexFormat.of();
@@ -80,12 +85,14 @@ public final class Nip19 {
   }
 
   /**
-   * Encodes a profile as {@code nprofile1...}: TLV type 0 (public key) first, then one type 1 entry per relay.
+   * Encodes a profile as {@code nprofile1...}: TLV type 0 (public key) first, then one type 1 entry
+   * per relay.
    *
    * @param profile the public key and relays
    * @return the nprofile string
-   * @throws Nip19FormatException ({@code UNENCODABLE}) if a relay is longer than {@link #MAX_RELAY_BYTES} UTF-8
-   *     bytes or is not valid UTF-16 (a lone surrogate), or the result would exceed {@link #MAX_LENGTH} characters
+   * @throws Nip19FormatException ({@code UNENCODABLE}) if a relay is longer than {@link
+   *     #MAX_RELAY_BYTES} UTF-8 bytes or is not valid UTF-16 (a lone surrogate), or the result
+   *     would exceed {@link #MAX_LENGTH} characters
    */
   public static String encodeNprofile(Nip19Profile profile) {
     ByteArrayOutputStream tlv = new ByteArrayOutputStream();
@@ -93,8 +100,12 @@ public final class Nip19 {
     for (String relay : profile.relays()) {
       byte[] utf8 = strictUtf8(relay);
       if (utf8.length > MAX_RELAY_BYTES) {
-        throw new Nip19FormatException(Reason.UNENCODABLE,
-            "nprofile relay URL is " + utf8.length + " UTF-8 bytes, the limit is " + MAX_RELAY_BYTES);
+        throw new Nip19FormatException(
+            Reason.UNENCODABLE,
+            "nprofile relay URL is "
+                + utf8.length
+                + " UTF-8 bytes, the limit is "
+                + MAX_RELAY_BYTES);
       }
       writeTlv(tlv, 1, utf8);
     }
@@ -106,8 +117,8 @@ public final class Nip19 {
    *
    * @param npub the string
    * @return the public key
-   * @throws Nip19FormatException if the string is not valid bech32, has another prefix, does not hold exactly 32
-   *     bytes, or the bytes are not a point on the curve ({@code INVALID_KEY})
+   * @throws Nip19FormatException if the string is not valid bech32, has another prefix, does not
+   *     hold exactly 32 bytes, or the bytes are not a point on the curve ({@code INVALID_KEY})
    */
   public static PublicKey decodeNpub(String npub) {
     return publicKey(expect(npub, "npub"), "npub");
@@ -118,8 +129,9 @@ public final class Nip19 {
    *
    * @param nsec the string
    * @return the secret key
-   * @throws Nip19FormatException if the string is not valid bech32, has another prefix, does not hold exactly 32
-   *     bytes, or the value is zero or not below the curve order ({@code INVALID_KEY})
+   * @throws Nip19FormatException if the string is not valid bech32, has another prefix, does not
+   *     hold exactly 32 bytes, or the value is zero or not below the curve order ({@code
+   *     INVALID_KEY})
    */
   public static SecretKey decodeNsec(String nsec) {
     return secretKey(expect(nsec, "nsec"));
@@ -130,7 +142,8 @@ public final class Nip19 {
    *
    * @param note the string
    * @return the event id as 64 lowercase hex characters
-   * @throws Nip19FormatException if the string is not valid bech32, has another prefix or does not hold 32 bytes
+   * @throws Nip19FormatException if the string is not valid bech32, has another prefix or does not
+   *     hold 32 bytes
    */
   public static String decodeNote(String note) {
     return eventId(expect(note, "note"));
@@ -141,9 +154,9 @@ public final class Nip19 {
    *
    * @param nprofile the string
    * @return the public key and relays (in the order they appear)
-   * @throws Nip19FormatException if the string is not valid bech32, has another prefix, the TLV stream is truncated
-   *     or has no 32-byte type 0 entry or a relay that is not valid UTF-8 ({@code INVALID_TLV}), or the key is not on
-   *     the curve ({@code INVALID_KEY})
+   * @throws Nip19FormatException if the string is not valid bech32, has another prefix, the TLV
+   *     stream is truncated or has no 32-byte type 0 entry or a relay that is not valid UTF-8
+   *     ({@code INVALID_TLV}), or the key is not on the curve ({@code INVALID_KEY})
    */
   public static Nip19Profile decodeNprofile(String nprofile) {
     return profile(expect(nprofile, "nprofile"));
@@ -154,8 +167,9 @@ public final class Nip19 {
    *
    * @param s an {@code npub}, {@code nsec}, {@code note} or {@code nprofile} string
    * @return the decoded entity
-   * @throws Nip19FormatException as the specific {@code decode...} methods do, and {@code WRONG_PREFIX} for any
-   *     other prefix (including {@code nevent}, {@code naddr} and {@code ncryptsec}, which this class does not handle)
+   * @throws Nip19FormatException as the specific {@code decode...} methods do, and {@code
+   *     WRONG_PREFIX} for any other prefix (including {@code nevent}, {@code naddr} and {@code
+   *     ncryptsec}, which this class does not handle)
    */
   public static Nip19Entity decode(String s) {
     Bech32.Decoded d = Bech32.decode(s, MAX_LENGTH);
@@ -164,22 +178,26 @@ public final class Nip19 {
       case "nsec" -> new Nip19Entity.Nsec(secretKey(length(d, 32)));
       case "note" -> new Nip19Entity.Note(eventId(length(d, 32)));
       case "nprofile" -> profile(d.data());
-      default -> throw new Nip19FormatException(Reason.WRONG_PREFIX,
-          "unsupported NIP-19 prefix (expected npub, nsec, note or nprofile)");
+      default ->
+          throw new Nip19FormatException(
+              Reason.WRONG_PREFIX,
+              "unsupported NIP-19 prefix (expected npub, nsec, note or nprofile)");
     };
   }
 
   private static byte[] expect(String s, String prefix) {
     Bech32.Decoded d = Bech32.decode(s, MAX_LENGTH);
     if (!d.prefix().equals(prefix)) {
-      throw new Nip19FormatException(Reason.WRONG_PREFIX, "expected the prefix " + prefix + ", got another one");
+      throw new Nip19FormatException(
+          Reason.WRONG_PREFIX, "expected the prefix " + prefix + ", got another one");
     }
     return prefix.equals("nprofile") ? d.data() : length(d, 32);
   }
 
   private static byte[] length(Bech32.Decoded d, int expected) {
     if (d.data().length != expected) {
-      throw new Nip19FormatException(Reason.WRONG_LENGTH,
+      throw new Nip19FormatException(
+          Reason.WRONG_LENGTH,
           d.prefix() + " must hold " + expected + " bytes, got " + d.data().length);
     }
     return d.data();
@@ -189,7 +207,8 @@ public final class Nip19 {
     try {
       return PublicKey.fromBytes(b32);
     } catch (InvalidKeyException e) {
-      throw new Nip19FormatException(Reason.INVALID_KEY, what + " is not a valid secp256k1 public key", e);
+      throw new Nip19FormatException(
+          Reason.INVALID_KEY, what + " is not a valid secp256k1 public key", e);
     }
   }
 
@@ -197,7 +216,8 @@ public final class Nip19 {
     try {
       return SecretKey.fromBytes(b32);
     } catch (InvalidKeyException e) {
-      throw new Nip19FormatException(Reason.INVALID_KEY, "nsec is not a valid secp256k1 secret key", e);
+      throw new Nip19FormatException(
+          Reason.INVALID_KEY, "nsec is not a valid secp256k1 secret key", e);
     } finally {
       Arrays.fill(b32, (byte) 0);
     }
@@ -213,20 +233,29 @@ public final class Nip19 {
     int i = 0;
     while (i < data.length) {
       if (data.length - i < 2) {
-        throw new Nip19FormatException(Reason.INVALID_TLV, "nprofile TLV entry truncated at byte " + i);
+        throw new Nip19FormatException(
+            Reason.INVALID_TLV, "nprofile TLV entry truncated at byte " + i);
       }
       int type = data[i] & 0xff;
       int len = data[i + 1] & 0xff;
       i += 2;
       if (data.length - i < len) {
-        throw new Nip19FormatException(Reason.INVALID_TLV,
-            "nprofile TLV type " + type + " declares " + len + " bytes, only " + (data.length - i) + " left");
+        throw new Nip19FormatException(
+            Reason.INVALID_TLV,
+            "nprofile TLV type "
+                + type
+                + " declares "
+                + len
+                + " bytes, only "
+                + (data.length - i)
+                + " left");
       }
       byte[] value = Arrays.copyOfRange(data, i, i + len);
       i += len;
       if (type == 0 && pubkey == null) {
         if (len != 32) {
-          throw new Nip19FormatException(Reason.INVALID_TLV, "nprofile public key must be 32 bytes, got " + len);
+          throw new Nip19FormatException(
+              Reason.INVALID_TLV, "nprofile public key must be 32 bytes, got " + len);
         }
         pubkey = value;
       } else if (type == 1) {
@@ -242,7 +271,8 @@ public final class Nip19 {
 
   private static String relay(byte[] utf8) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(utf8))
@@ -254,13 +284,17 @@ public final class Nip19 {
 
   private static byte[] strictUtf8(String s) {
     try {
-      ByteBuffer b = StandardCharsets.UTF_8.newEncoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .encode(CharBuffer.wrap(s));
-      return Arrays.copyOfRange(b.array(), b.arrayOffset() + b.position(), b.arrayOffset() + b.limit());
+      ByteBuffer b =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(CharBuffer.wrap(s));
+      return Arrays.copyOfRange(
+          b.array(), b.arrayOffset() + b.position(), b.arrayOffset() + b.limit());
     } catch (CharacterCodingException e) {
-      throw new Nip19FormatException(Reason.UNENCODABLE, "nprofile relay URL is not valid UTF-16", e);
+      throw new Nip19FormatException(
+          Reason.UNENCODABLE, "nprofile relay URL is not valid UTF-16", e);
     }
   }
 

@@ -16,7 +16,8 @@ import java.util.Objects;
  *
  * <p>Thread-safety: all implementations are immutable records, safe to share between threads.
  */
-public sealed interface Nip19Entity permits Nip19Entity.Npub, Nip19Entity.Nsec, Nip19Entity.Note, Nip19Profile {
+public sealed interface Nip19Entity
+    permits Nip19Entity.Npub, Nip19Entity.Nsec, Nip19Entity.Note, Nip19Profile {
 
   /**
    * An {@code npub}: a public key.
@@ -31,7 +32,8 @@ public sealed interface Nip19Entity permits Nip19Entity.Npub, Nip19Entity.Nsec, 
   }
 
   /**
-   * An {@code nsec}: a secret key. {@link #toString()} stays redacted because {@link SecretKey#toString()} is.
+   * An {@code nsec}: a secret key. {@link #toString()} stays redacted because {@link
+   * SecretKey#toString()} is.
    *
    * @param secretKey the key
    */

@@ -16,32 +16,36 @@ import javax.crypto.spec.ChaCha20ParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * NIP-44 version 2 encryption: ChaCha20 (RFC 8439, counter 0) with HKDF-SHA256 message keys, power-of-two padding
- * and HMAC-SHA256 over nonce and ciphertext, base64-encoded as {@code 0x02 ‖ nonce(32) ‖ ciphertext ‖ mac(32)}.
+ * NIP-44 version 2 encryption: ChaCha20 (RFC 8439, counter 0) with HKDF-SHA256 message keys,
+ * power-of-two padding and HMAC-SHA256 over nonce and ciphertext, base64-encoded as {@code 0x02 ‖
+ * nonce(32) ‖ ciphertext ‖ mac(32)}.
  *
- * <p>Plaintexts of 1 to 4,294,967,295 UTF-8 bytes are supported (in practice up to what a Java array holds): below
- * 65,536 bytes the length prefix is a u16, from 65,536 on it is {@code 00 00} followed by a u32 (the extended
- * prefix added to NIP-44 in 2026; older implementations cannot read such payloads). Strings are encoded as
- * JavaScript's {@code TextEncoder} does (lone surrogates become U+FFFD), so payloads equal nostr-tools' for equal
- * nonces.
+ * <p>Plaintexts of 1 to 4,294,967,295 UTF-8 bytes are supported (in practice up to what a Java
+ * array holds): below 65,536 bytes the length prefix is a u16, from 65,536 on it is {@code 00 00}
+ * followed by a u32 (the extended prefix added to NIP-44 in 2026; older implementations cannot read
+ * such payloads). Strings are encoded as JavaScript's {@code TextEncoder} does (lone surrogates
+ * become U+FFFD), so payloads equal nostr-tools' for equal nonces.
  *
- * <p>Thread-safety: stateless static methods, safe from any thread. CPU-bound (microseconds for typical sizes,
- * linear in the length); never blocks on I/O.
+ * <p>Thread-safety: stateless static methods, safe from any thread. CPU-bound (microseconds for
+ * typical sizes, linear in the length); never blocks on I/O.
  *
- * <p>Security guarantees: IND-CPA confidentiality and integrity of the payload under the conversation key (encrypt
- * then MAC). The MAC is checked in constant time before anything is decrypted. There is no sender authentication
- * beyond knowledge of the conversation key: NIP-44 payloads must travel inside a signed NIP-01 event. Never reuse a
- * nonce with the same conversation key (the no-nonce {@link #encrypt(String, Nip44ConversationKey)} draws a fresh
- * one from a {@link java.security.SecureRandom}).
+ * <p>Security guarantees: IND-CPA confidentiality and integrity of the payload under the
+ * conversation key (encrypt then MAC). The MAC is checked in constant time before anything is
+ * decrypted. There is no sender authentication beyond knowledge of the conversation key: NIP-44
+ * payloads must travel inside a signed NIP-01 event. Never reuse a nonce with the same conversation
+ * key (the no-nonce {@link #encrypt(String, Nip44ConversationKey)} draws a fresh one from a {@link
+ * java.security.SecureRandom}).
  */
 public final class Nip44Cipher {
   private static final int VERSION = 2;
   private static final int MIN_PAYLOAD_CHARS = 132;
   private static final int MIN_DATA_BYTES = 99;
   private static final int EXTENDED_PREFIX_THRESHOLD = 65536;
+
   /**
-   * Largest padded size whose payload (version, nonce, MAC, base64) still fits in one Java array and String. It is the
-   * binding limit: the spec's 2^32 - 1 plaintext bytes cannot be reached by a Java array.
+   * Largest padded size whose payload (version, nonce, MAC, base64) still fits in one Java array
+   * and String. It is the binding limit: the spec's 2^32 - 1 plaintext bytes cannot be reached by a
+   * Java array.
    */
   private static final long MAX_PADDED_BYTES = (Integer.MAX_VALUE - 16) / 4 * 3 - 65;
 
@@ -66,7 +70,8 @@ public final class Nip44Cipher {
    * @param key the conversation key
    * @param nonce32 32-byte nonce
    * @return the base64 payload
-   * @throws IllegalArgumentException if the nonce is not 32 bytes, or the plaintext is empty or too large
+   * @throws IllegalArgumentException if the nonce is not 32 bytes, or the plaintext is empty or too
+   *     large
    */
   public static String encrypt(String plaintext, Nip44ConversationKey key, byte[] nonce32) {
     Bytes.requireLength(nonce32, 32, "nonce");
@@ -114,26 +119,30 @@ public final class Nip44Cipher {
   /**
    * Authenticates and decrypts a payload.
    *
-   * <p>Rejections, in order: empty or leading {@code #} (unsupported version); fewer than 132 characters; not
-   * padded standard base64; fewer than 99 decoded bytes; version byte not 2; MAC mismatch (compared in constant time,
-   * before decrypting); bad length prefix, zero length, an extended prefix for a length below 65,536, or padding of
-   * the wrong size.
+   * <p>Rejections, in order: empty or leading {@code #} (unsupported version); fewer than 132
+   * characters; not padded standard base64; fewer than 99 decoded bytes; version byte not 2; MAC
+   * mismatch (compared in constant time, before decrypting); bad length prefix, zero length, an
+   * extended prefix for a length below 65,536, or padding of the wrong size.
    *
-   * <p>There is no upper size limit (the extended prefix allows up to 4 GiB); this method allocates about twice the
-   * payload length, so callers handling untrusted input must cap the payload size first (NIP-46 intake does).
+   * <p>There is no upper size limit (the extended prefix allows up to 4 GiB); this method allocates
+   * about twice the payload length, so callers handling untrusted input must cap the payload size
+   * first (NIP-46 intake does).
    *
    * @param payload the base64 payload
    * @param key the conversation key
    * @return the plaintext (invalid UTF-8 decodes to U+FFFD, as {@code TextDecoder} does)
-   * @throws GeneralSecurityException for every rejection above; {@link AEADBadTagException} for a MAC mismatch,
-   *     {@link BadPaddingException} for bad padding. The message names the rule, never content.
+   * @throws GeneralSecurityException for every rejection above; {@link AEADBadTagException} for a
+   *     MAC mismatch, {@link BadPaddingException} for bad padding. The message names the rule,
+   *     never content.
    */
-  public static String decrypt(String payload, Nip44ConversationKey key) throws GeneralSecurityException {
+  public static String decrypt(String payload, Nip44ConversationKey key)
+      throws GeneralSecurityException {
     if (payload.isEmpty() || payload.charAt(0) == '#') {
       throw new GeneralSecurityException("unsupported NIP-44 encryption version");
     }
     if (payload.length() < MIN_PAYLOAD_CHARS) {
-      throw new GeneralSecurityException("invalid NIP-44 payload length: " + payload.length() + " characters");
+      throw new GeneralSecurityException(
+          "invalid NIP-44 payload length: " + payload.length() + " characters");
     }
     if (payload.length() % 4 != 0) {
       throw new GeneralSecurityException("invalid NIP-44 payload: base64 must be padded");
@@ -145,10 +154,12 @@ public final class Nip44Cipher {
       throw new GeneralSecurityException("invalid NIP-44 payload: not base64");
     }
     if (data.length < MIN_DATA_BYTES) {
-      throw new GeneralSecurityException("invalid NIP-44 payload length: " + data.length + " bytes");
+      throw new GeneralSecurityException(
+          "invalid NIP-44 payload length: " + data.length + " bytes");
     }
     if (data[0] != VERSION) {
-      throw new GeneralSecurityException("unsupported NIP-44 encryption version " + (data[0] & 0xFF));
+      throw new GeneralSecurityException(
+          "unsupported NIP-44 encryption version " + (data[0] & 0xFF));
     }
     int ctLen = data.length - 65;
     byte[] keys = messageKeys(key.bytes(), Arrays.copyOfRange(data, 1, 33));
@@ -185,7 +196,8 @@ public final class Nip44Cipher {
     if (unpaddedLen <= 32) {
       return 32;
     }
-    long nextPower = 1L << (64 - Long.numberOfLeadingZeros(unpaddedLen - 1)); // 2^(floor(log2(len-1))+1)
+    long nextPower =
+        1L << (64 - Long.numberOfLeadingZeros(unpaddedLen - 1)); // 2^(floor(log2(len-1))+1)
     long chunk = nextPower <= 256 ? 32 : nextPower / 8;
     return chunk * ((unpaddedLen - 1) / chunk + 1);
   }
@@ -198,8 +210,11 @@ public final class Nip44Cipher {
       len = first;
       prefixLen = 2;
     } else {
-      len = ((long) (padded[2] & 0xFF) << 24) | ((padded[3] & 0xFF) << 16) | ((padded[4] & 0xFF) << 8)
-          | (padded[5] & 0xFF);
+      len =
+          ((long) (padded[2] & 0xFF) << 24)
+              | ((padded[3] & 0xFF) << 16)
+              | ((padded[4] & 0xFF) << 8)
+              | (padded[5] & 0xFF);
       if (len < EXTENDED_PREFIX_THRESHOLD) {
         throw new BadPaddingException("invalid NIP-44 padding");
       }
@@ -211,7 +226,10 @@ public final class Nip44Cipher {
     return new String(padded, prefixLen, (int) len, StandardCharsets.UTF_8);
   }
 
-  /** HKDF-expand(PRK = conversation key, info = nonce, L = 76): chacha key ‖ chacha nonce ‖ hmac key. */
+  /**
+   * HKDF-expand(PRK = conversation key, info = nonce, L = 76): chacha key ‖ chacha nonce ‖ hmac
+   * key.
+   */
   static byte[] messageKeys(byte[] conversationKey, byte[] nonce32) {
     try {
       Mac mac = hmac(conversationKey);
@@ -242,9 +260,10 @@ public final class Nip44Cipher {
   }
 
   /**
-   * A per-thread HMAC-SHA256 initialised with {@code key}. JCA lookups cost about as much as hashing a short message,
-   * so instances are cached per thread (each caller re-initialises before use; nothing secret outlives a call
-   * except the last key schedule, which the next call overwrites).
+   * A per-thread HMAC-SHA256 initialised with {@code key}. JCA lookups cost about as much as
+   * hashing a short message, so instances are cached per thread (each caller re-initialises before
+   * use; nothing secret outlives a call except the last key schedule, which the next call
+   * overwrites).
    */
   private static Mac hmac(byte[] key) throws GeneralSecurityException {
     Mac mac = PRIMITIVES.get().mac;
@@ -253,19 +272,24 @@ public final class Nip44Cipher {
   }
 
   /**
-   * ChaCha20 (RFC 8439, counter 0) of {@code in[inOffset, inOffset+len)} into {@code out[outOffset...]} with the key
-   * and nonce from {@code keys}. Always DECRYPT_MODE: the keystream XOR is the same either way, and the JDK refuses to
-   * re-initialise ENCRYPT_MODE with the key and nonce it used last, which deterministic callers legitimately do.
+   * ChaCha20 (RFC 8439, counter 0) of {@code in[inOffset, inOffset+len)} into {@code
+   * out[outOffset...]} with the key and nonce from {@code keys}. Always DECRYPT_MODE: the keystream
+   * XOR is the same either way, and the JDK refuses to re-initialise ENCRYPT_MODE with the key and
+   * nonce it used last, which deterministic callers legitimately do.
    */
-  private static void chacha20(byte[] keys, byte[] in, int inOffset, int len, byte[] out, int outOffset)
+  private static void chacha20(
+      byte[] keys, byte[] in, int inOffset, int len, byte[] out, int outOffset)
       throws GeneralSecurityException {
     Cipher c = PRIMITIVES.get().chacha;
-    c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(keys, 0, 32, "ChaCha20"),
+    c.init(
+        Cipher.DECRYPT_MODE,
+        new SecretKeySpec(keys, 0, 32, "ChaCha20"),
         new ChaCha20ParameterSpec(Arrays.copyOfRange(keys, 32, 44), 0));
     c.doFinal(in, inOffset, len, out, outOffset);
   }
 
-  private static final ThreadLocal<Primitives> PRIMITIVES = ThreadLocal.withInitial(Primitives::new);
+  private static final ThreadLocal<Primitives> PRIMITIVES =
+      ThreadLocal.withInitial(Primitives::new);
 
   /** JCA instances confined to one thread. */
   private static final class Primitives {

@@ -10,17 +10,18 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A NIP-44 v2 conversation key: {@code HKDF-extract(SHA-256, IKM = shared_x, salt = "nip44-v2")}, the same for both
- * sides of a conversation ({@code derive(a, B) == derive(b, A)}).
+ * A NIP-44 v2 conversation key: {@code HKDF-extract(SHA-256, IKM = shared_x, salt = "nip44-v2")},
+ * the same for both sides of a conversation ({@code derive(a, B) == derive(b, A)}).
  *
- * <p>Deriving costs one ECDH (tens of microseconds natively); cache keys per (our key, their key) with
- * {@link Nip44ConversationKeyCache}.
+ * <p>Deriving costs one ECDH (tens of microseconds natively); cache keys per (our key, their key)
+ * with {@link Nip44ConversationKeyCache}.
  *
- * <p>Immutable and thread-safe. {@link #toString()} is redacted and {@link #equals} is constant-time.
+ * <p>Immutable and thread-safe. {@link #toString()} is redacted and {@link #equals} is
+ * constant-time.
  *
- * <p>Security guarantees: anyone holding this key can read and forge every NIP-44 payload between the two parties
- * (it is symmetric); treat it like a secret key. Its bytes leave the object only through
- * {@link #toBytes(InsecureSecretKeyAccess)}.
+ * <p>Security guarantees: anyone holding this key can read and forge every NIP-44 payload between
+ * the two parties (it is symmetric); treat it like a secret key. Its bytes leave the object only
+ * through {@link #toBytes(InsecureSecretKeyAccess)}.
  */
 public final class Nip44ConversationKey {
   private static final byte[] SALT = "nip44-v2".getBytes(StandardCharsets.US_ASCII);
@@ -32,15 +33,16 @@ public final class Nip44ConversationKey {
   }
 
   /**
-   * Derives the conversation key between our secret key and their public key on the active backend. CPU-bound,
-   * never blocks on I/O.
+   * Derives the conversation key between our secret key and their public key on the active backend.
+   * CPU-bound, never blocks on I/O.
    *
    * @param ours our secret key
    * @param theirs their x-only public key
    * @return the conversation key
    * @throws InvalidKeyException if the backend rejects the keys (not reachable with validated keys)
    */
-  public static Nip44ConversationKey derive(SecretKey ours, PublicKey theirs) throws InvalidKeyException {
+  public static Nip44ConversationKey derive(SecretKey ours, PublicKey theirs)
+      throws InvalidKeyException {
     return derive(Backends.active(), ours, theirs);
   }
 

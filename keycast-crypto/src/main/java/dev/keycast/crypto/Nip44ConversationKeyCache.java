@@ -9,18 +9,20 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A bounded cache of NIP-44 conversation keys, keyed by (our public key, their public key).
  *
- * <p>Deriving a conversation key costs an ECDH; a bunker talks to the same peers again and again, so caching saves
- * most of that work. When the cache holds {@code maxEntries} keys, inserting another evicts an approximately
- * least-recently-used entry (the oldest of a small sample). Two threads that miss on the same pair at the same
- * time may both derive the key; the results are identical and one wins.
+ * <p>Deriving a conversation key costs an ECDH; a bunker talks to the same peers again and again,
+ * so caching saves most of that work. When the cache holds {@code maxEntries} keys, inserting
+ * another evicts an approximately least-recently-used entry (the oldest of a small sample). Two
+ * threads that miss on the same pair at the same time may both derive the key; the results are
+ * identical and one wins.
  *
- * <p>Thread-safety: safe for concurrent use by any number of threads; no lock is held while deriving. {@link #get}
- * never blocks on I/O; on a miss it is CPU-bound (one ECDH). A key written by one thread is visible to others after
- * it is published in the underlying {@link ConcurrentHashMap}.
+ * <p>Thread-safety: safe for concurrent use by any number of threads; no lock is held while
+ * deriving. {@link #get} never blocks on I/O; on a miss it is CPU-bound (one ECDH). A key written
+ * by one thread is visible to others after it is published in the underlying {@link
+ * ConcurrentHashMap}.
  *
- * <p>Security guarantees: the cache holds secret conversation keys in memory for as long as they are cached; size
- * it to the number of peers you expect. Entries are found by public keys only, so a caller must hold the matching
- * secret key to ask, and the secret key itself is not retained.
+ * <p>Security guarantees: the cache holds secret conversation keys in memory for as long as they
+ * are cached; size it to the number of peers you expect. Entries are found by public keys only, so
+ * a caller must hold the matching secret key to ask, and the secret key itself is not retained.
  */
 public final class Nip44ConversationKeyCache {
   private static final int EVICTION_SAMPLE = 8;

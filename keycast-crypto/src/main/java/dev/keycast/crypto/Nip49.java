@@ -19,37 +19,46 @@ import org.bouncycastle.crypto.generators.SCrypt;
 /**
  * NIP-49 password-encrypted secret keys ({@code ncryptsec1...}).
  *
- * <p>The password is normalised to Unicode NFKC and encoded as UTF-8 (a lone surrogate becomes U+FFFD, as
- * JavaScript's {@code TextEncoder} does, so passwords behave as in nostr-tools); scrypt (N = 2<sup>logN</sup>, r = 8,
- * p = 1, a random 16-byte salt) derives a 32-byte key; XChaCha20-Poly1305 with a random 24-byte nonce encrypts the
- * 32-byte secret with the one key-security byte as associated data. The result {@code 0x02 ‖ logN ‖ salt ‖ nonce ‖
- * keySecurity ‖ ciphertext+tag} (91 bytes) is bech32-encoded with the prefix {@code ncryptsec}.
+ * <p>The password is normalised to Unicode NFKC and encoded as UTF-8 (a lone surrogate becomes
+ * U+FFFD, as JavaScript's {@code TextEncoder} does, so passwords behave as in nostr-tools); scrypt
+ * (N = 2<sup>logN</sup>, r = 8, p = 1, a random 16-byte salt) derives a 32-byte key;
+ * XChaCha20-Poly1305 with a random 24-byte nonce encrypts the 32-byte secret with the one
+ * key-security byte as associated data. The result {@code 0x02 ‖ logN ‖ salt ‖ nonce ‖ keySecurity
+ * ‖ ciphertext+tag} (91 bytes) is bech32-encoded with the prefix {@code ncryptsec}.
  *
- * <p>Cost: scrypt needs 2<sup>logN</sup> KiB of memory and time to match (logN = 16: 64 MiB, a few hundred
- * milliseconds; each step up doubles both). {@link #decrypt} refuses logN above {@link #MAX_LOG_N} so that a hostile
- * string cannot make it allocate gigabytes. nostr-tools (noble's scrypt, 1 GiB memory cap) decrypts only logN &le;
- * 20: use at most 20 for strings other clients must read.
+ * <p>Cost: scrypt needs 2<sup>logN</sup> KiB of memory and time to match (logN = 16: 64 MiB, a few
+ * hundred milliseconds; each step up doubles both). {@link #decrypt} refuses logN above {@link
+ * #MAX_LOG_N} so that a hostile string cannot make it allocate gigabytes. nostr-tools (noble's
+ * scrypt, 1 GiB memory cap) decrypts only logN &le; 20: use at most 20 for strings other clients
+ * must read.
  *
- * <p>Thread-safety: stateless static methods, safe for concurrent use. Both methods are CPU- and memory-bound and
- * block the calling thread for the whole scrypt computation: call them from a platform worker thread, not from an
- * I/O or carrier thread.
+ * <p>Thread-safety: stateless static methods, safe for concurrent use. Both methods are CPU- and
+ * memory-bound and block the calling thread for the whole scrypt computation: call them from a
+ * platform worker thread, not from an I/O or carrier thread.
  *
- * <p>Security guarantees: without the password, an {@code ncryptsec} reveals nothing about the key beyond its
- * key-security byte and scrypt cost; any change to it is detected ({@link GeneralSecurityException} on decrypt).
- * The normalised password, its UTF-8 bytes, the derived key and the decrypted secret are wiped after use where the
- * JVM lets us (the NFKC step goes through an immutable {@link String}). The caller owns the {@code char[]} password
- * and should clear it after the call.
+ * <p>Security guarantees: without the password, an {@code ncryptsec} reveals nothing about the key
+ * beyond its key-security byte and scrypt cost; any change to it is detected ({@link
+ * GeneralSecurityException} on decrypt). The normalised password, its UTF-8 bytes, the derived key
+ * and the decrypted secret are wiped after use where the JVM lets us (the NFKC step goes through an
+ * immutable {@link String}). The caller owns the {@code char[]} password and should clear it after
+ * the call.
  */
 public final class Nip49 {
-  /** Key-security byte: the key is known to have been handled insecurely (stored or pasted unencrypted). */
+  /**
+   * Key-security byte: the key is known to have been handled insecurely (stored or pasted
+   * unencrypted).
+   */
   public static final byte KEY_SECURITY_INSECURE = 0x00;
+
   /** Key-security byte: the key is not known to have been handled insecurely. */
   public static final byte KEY_SECURITY_SECURE = 0x01;
+
   /** Key-security byte: the client does not track this. */
   public static final byte KEY_SECURITY_UNKNOWN = 0x02;
 
   /** The lowest scrypt cost exponent accepted. */
   public static final int MIN_LOG_N = 1;
+
   /** The highest scrypt cost exponent accepted (2<sup>22</sup> KiB = 4 GiB of scrypt memory). */
   public static final int MAX_LOG_N = 22;
 
@@ -68,9 +77,12 @@ public final class Nip49 {
    * Encrypts a secret key under a password with a fresh random salt and nonce.
    *
    * @param key the secret key
-   * @param password the password (any characters; normalised to NFKC); not modified, the caller should clear it
-   * @param logN the scrypt cost exponent, {@value #MIN_LOG_N}..{@value #MAX_LOG_N} (NIP-49 suggests 16 or more)
-   * @param keySecurity {@link #KEY_SECURITY_INSECURE}, {@link #KEY_SECURITY_SECURE} or {@link #KEY_SECURITY_UNKNOWN}
+   * @param password the password (any characters; normalised to NFKC); not modified, the caller
+   *     should clear it
+   * @param logN the scrypt cost exponent, {@value #MIN_LOG_N}..{@value #MAX_LOG_N} (NIP-49 suggests
+   *     16 or more)
+   * @param keySecurity {@link #KEY_SECURITY_INSECURE}, {@link #KEY_SECURITY_SECURE} or {@link
+   *     #KEY_SECURITY_UNKNOWN}
    * @return the {@code ncryptsec1...} string (162 characters)
    * @throws IllegalArgumentException if {@code logN} or {@code keySecurity} is out of range
    */
@@ -82,8 +94,12 @@ public final class Nip49 {
     return encrypt(key, password, logN, keySecurity, salt, nonce);
   }
 
-  /** Deterministic variant for cross-checks: the caller supplies the salt and nonce (never reuse them). */
-  static String encrypt(SecretKey key, char[] password, int logN, byte keySecurity, byte[] salt, byte[] nonce) {
+  /**
+   * Deterministic variant for cross-checks: the caller supplies the salt and nonce (never reuse
+   * them).
+   */
+  static String encrypt(
+      SecretKey key, char[] password, int logN, byte keySecurity, byte[] salt, byte[] nonce) {
     checkLogN(logN);
     if (keySecurity < KEY_SECURITY_INSECURE || keySecurity > KEY_SECURITY_UNKNOWN) {
       throw new IllegalArgumentException("keySecurity must be 0, 1 or 2, got " + keySecurity);
@@ -94,7 +110,8 @@ public final class Nip49 {
     byte[] symmetric = deriveKey(password, salt, logN);
     byte[] secret = key.toBytes(InsecureSecretKeyAccess.get());
     try {
-      byte[] sealed = XChaCha20Poly1305Aead.seal(symmetric, nonce, new byte[] {keySecurity}, secret);
+      byte[] sealed =
+          XChaCha20Poly1305Aead.seal(symmetric, nonce, new byte[] {keySecurity}, secret);
       ByteBuffer out = ByteBuffer.allocate(PAYLOAD_BYTES);
       out.put(VERSION).put((byte) logN).put(salt).put(nonce).put(keySecurity).put(sealed);
       return Bech32.encode(PREFIX, out.array(), Nip19.MAX_LENGTH);
@@ -110,29 +127,35 @@ public final class Nip49 {
    * @param ncryptsec the {@code ncryptsec1...} string
    * @param password the password (normalised to NFKC); not modified, the caller should clear it
    * @return the secret key
-   * @throws GeneralSecurityException ({@link javax.crypto.AEADBadTagException}) if the password is wrong or the data
-   *     was tampered with; ({@link InvalidKeyException}) if it decrypts to a value that is not a valid secret key
-   * @throws Nip19FormatException (an {@link IllegalArgumentException}) if the string is not valid bech32, has another
-   *     prefix, does not hold 91 bytes ({@code WRONG_LENGTH}), or has a version other than 2 or a logN outside
-   *     {@value #MIN_LOG_N}..{@value #MAX_LOG_N} ({@code UNSUPPORTED_VERSION})
+   * @throws GeneralSecurityException ({@link javax.crypto.AEADBadTagException}) if the password is
+   *     wrong or the data was tampered with; ({@link InvalidKeyException}) if it decrypts to a
+   *     value that is not a valid secret key
+   * @throws Nip19FormatException (an {@link IllegalArgumentException}) if the string is not valid
+   *     bech32, has another prefix, does not hold 91 bytes ({@code WRONG_LENGTH}), or has a version
+   *     other than 2 or a logN outside {@value #MIN_LOG_N}..{@value #MAX_LOG_N} ({@code
+   *     UNSUPPORTED_VERSION})
    */
-  public static SecretKey decrypt(String ncryptsec, char[] password) throws GeneralSecurityException {
+  public static SecretKey decrypt(String ncryptsec, char[] password)
+      throws GeneralSecurityException {
     Bech32.Decoded d = Bech32.decode(ncryptsec, Nip19.MAX_LENGTH);
     if (!d.prefix().equals(PREFIX)) {
-      throw new Nip19FormatException(Reason.WRONG_PREFIX, "expected the prefix ncryptsec, got another one");
+      throw new Nip19FormatException(
+          Reason.WRONG_PREFIX, "expected the prefix ncryptsec, got another one");
     }
     byte[] b = d.data();
     if (b.length != PAYLOAD_BYTES) {
-      throw new Nip19FormatException(Reason.WRONG_LENGTH,
-          "ncryptsec must hold " + PAYLOAD_BYTES + " bytes, got " + b.length);
+      throw new Nip19FormatException(
+          Reason.WRONG_LENGTH, "ncryptsec must hold " + PAYLOAD_BYTES + " bytes, got " + b.length);
     }
     if (b[0] != VERSION) {
-      throw new Nip19FormatException(Reason.UNSUPPORTED_VERSION,
+      throw new Nip19FormatException(
+          Reason.UNSUPPORTED_VERSION,
           "unsupported ncryptsec version " + (b[0] & 0xff) + " (only 2 is defined)");
     }
     int logN = b[1] & 0xff;
     if (logN < MIN_LOG_N || logN > MAX_LOG_N) {
-      throw new Nip19FormatException(Reason.UNSUPPORTED_VERSION,
+      throw new Nip19FormatException(
+          Reason.UNSUPPORTED_VERSION,
           "ncryptsec scrypt logN " + logN + " is outside " + MIN_LOG_N + ".." + MAX_LOG_N);
     }
     int at = 2;
@@ -155,7 +178,8 @@ public final class Nip49 {
 
   private static void checkLogN(int logN) {
     if (logN < MIN_LOG_N || logN > MAX_LOG_N) {
-      throw new IllegalArgumentException("logN must be in " + MIN_LOG_N + ".." + MAX_LOG_N + ", got " + logN);
+      throw new IllegalArgumentException(
+          "logN must be in " + MIN_LOG_N + ".." + MAX_LOG_N + ", got " + logN);
     }
   }
 
@@ -168,13 +192,18 @@ public final class Nip49 {
     }
   }
 
-  /** NFKC, then UTF-8 with lone surrogates replaced by U+FFFD (JavaScript's {@code TextEncoder} behaviour). */
+  /**
+   * NFKC, then UTF-8 with lone surrogates replaced by U+FFFD (JavaScript's {@code TextEncoder}
+   * behaviour).
+   */
   static byte[] passwordBytes(char[] password) {
     String normalized = Normalizer.normalize(CharBuffer.wrap(password), Normalizer.Form.NFKC);
-    CharsetEncoder encoder = StandardCharsets.UTF_8.newEncoder()
-        .onMalformedInput(CodingErrorAction.REPLACE)
-        .onUnmappableCharacter(CodingErrorAction.REPLACE)
-        .replaceWith(REPLACEMENT_CHARACTER);
+    CharsetEncoder encoder =
+        StandardCharsets.UTF_8
+            .newEncoder()
+            .onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE)
+            .replaceWith(REPLACEMENT_CHARACTER);
     ByteBuffer encoded;
     try {
       encoded = encoder.encode(CharBuffer.wrap(normalized));

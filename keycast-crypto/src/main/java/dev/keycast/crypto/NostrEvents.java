@@ -14,19 +14,21 @@ import java.util.List;
 /**
  * NIP-01 events: canonical serialization, id, signing and verification.
  *
- * <p>The canonical serialization is {@code [0,<pubkey>,<created_at>,<kind>,<tags>,<content>]} without whitespace.
- * Strings are escaped exactly as ECMAScript's {@code JSON.stringify} (ES2019, well-formed) escapes them, so ids match
- * nostr-tools byte for byte for any content: {@code "} and {@code \} are escaped; {@code \b \t \n \f \r} use their
- * short forms; other characters below U+0020 become {@code \}{@code u00xx} (lowercase hex); lone surrogates become
- * {@code \}{@code udxxx} (lowercase hex); everything else, including non-ASCII and {@code /}, is written verbatim and
- * encoded as UTF-8.
+ * <p>The canonical serialization is {@code [0,<pubkey>,<created_at>,<kind>,<tags>,<content>]}
+ * without whitespace. Strings are escaped exactly as ECMAScript's {@code JSON.stringify} (ES2019,
+ * well-formed) escapes them, so ids match nostr-tools byte for byte for any content: {@code "} and
+ * {@code \} are escaped; {@code \b \t \n \f \r} use their short forms; other characters below
+ * U+0020 become {@code \}{@code u00xx} (lowercase hex); lone surrogates become {@code \}{@code
+ * udxxx} (lowercase hex); everything else, including non-ASCII and {@code /}, is written verbatim
+ * and encoded as UTF-8.
  *
- * <p>Thread-safety: stateless, safe from any thread. Serialization and hashing never block; signing and verifying
- * are CPU-bound (tens of microseconds natively).
+ * <p>Thread-safety: stateless, safe from any thread. Serialization and hashing never block; signing
+ * and verifying are CPU-bound (tens of microseconds natively).
  *
- * <p>Security guarantees: {@link #verify(SignedEvent)} proves that the holder of {@code pubkey}'s secret key signed
- * exactly these fields (the id binds pubkey, created_at, kind, tags and content). It says nothing about freshness
- * or intent: check {@code created_at}, kind and tags (and deduplicate ids) yourself.
+ * <p>Security guarantees: {@link #verify(SignedEvent)} proves that the holder of {@code pubkey}'s
+ * secret key signed exactly these fields (the id binds pubkey, created_at, kind, tags and content).
+ * It says nothing about freshness or intent: check {@code created_at}, kind and tags (and
+ * deduplicate ids) yourself.
  */
 public final class NostrEvents {
   private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
@@ -86,19 +88,27 @@ public final class NostrEvents {
     String pubkeyHex = event.pubkey().toHex();
     byte[] id = idBytes(pubkeyHex, event.createdAt(), event.kind(), event.tags(), event.content());
     byte[] sig = signer.sign(id);
-    return new SignedEvent(Bytes.toHex(id), pubkeyHex, event.createdAt(), event.kind(), event.tags(),
-        event.content(), Bytes.toHex(sig));
+    return new SignedEvent(
+        Bytes.toHex(id),
+        pubkeyHex,
+        event.createdAt(),
+        event.kind(),
+        event.tags(),
+        event.content(),
+        Bytes.toHex(sig));
   }
 
   /**
-   * Checks that the id matches the content and the signature is valid for the pubkey, on the active backend.
+   * Checks that the id matches the content and the signature is valid for the pubkey, on the active
+   * backend.
    *
    * @param event the event
    * @throws SignatureException if the id does not match or the signature is invalid
    * @throws java.security.InvalidKeyException if the pubkey is not a point on the curve
    */
   public static void verify(SignedEvent event) throws GeneralSecurityException {
-    byte[] id = idBytes(event.pubkey(), event.createdAt(), event.kind(), event.tags(), event.content());
+    byte[] id =
+        idBytes(event.pubkey(), event.createdAt(), event.kind(), event.tags(), event.content());
     if (!Bytes.toHex(id).equals(event.id())) {
       throw new SignatureException("event id does not match its content");
     }
@@ -109,7 +119,8 @@ public final class NostrEvents {
   }
 
   /**
-   * A JSON string literal (with the quotes) exactly as {@code JSON.stringify(s)} writes it. Never blocks.
+   * A JSON string literal (with the quotes) exactly as {@code JSON.stringify(s)} writes it. Never
+   * blocks.
    *
    * @param s any string, including lone surrogates
    * @return the literal
@@ -120,19 +131,25 @@ public final class NostrEvents {
     return sb.toString();
   }
 
-  static byte[] idBytes(String pubkeyHex, long createdAt, int kind, List<List<String>> tags, String content) {
-    byte[] utf8 = canonicalJson(pubkeyHex, createdAt, kind, tags, content).getBytes(StandardCharsets.UTF_8);
-    return SHA256.get().digest(utf8); // digest() resets the instance for the next call on this thread
+  static byte[] idBytes(
+      String pubkeyHex, long createdAt, int kind, List<List<String>> tags, String content) {
+    byte[] utf8 =
+        canonicalJson(pubkeyHex, createdAt, kind, tags, content).getBytes(StandardCharsets.UTF_8);
+    return SHA256
+        .get()
+        .digest(utf8); // digest() resets the instance for the next call on this thread
   }
 
   /** Per-thread SHA-256: a JCA lookup per id would cost about as much as hashing a small event. */
-  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
-    }
-  });
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("SHA-256 unavailable", e);
+            }
+          });
 
   static void appendTags(StringBuilder sb, List<List<String>> tags) {
     sb.append('[');
@@ -168,14 +185,15 @@ public final class NostrEvents {
         shortForm = "\\\\";
         escape = true;
       } else if (c < 0x20) {
-        shortForm = switch (c) {
-          case '\b' -> "\\b";
-          case '\t' -> "\\t";
-          case '\n' -> "\\n";
-          case '\f' -> "\\f";
-          case '\r' -> "\\r";
-          default -> null;
-        };
+        shortForm =
+            switch (c) {
+              case '\b' -> "\\b";
+              case '\t' -> "\\t";
+              case '\n' -> "\\n";
+              case '\f' -> "\\f";
+              case '\r' -> "\\r";
+              default -> null;
+            };
         escape = true;
       } else if (Character.isHighSurrogate(c)) {
         if (i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {

@@ -8,13 +8,14 @@ import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A BIP-340 x-only secp256k1 public key: the 32-byte x coordinate of a curve point (the point with even y).
+ * A BIP-340 x-only secp256k1 public key: the 32-byte x coordinate of a curve point (the point with
+ * even y).
  *
- * <p>Validated at creation to be the x coordinate of a point on the curve. {@link #toString()} is the lowercase hex,
- * as used in Nostr events.
+ * <p>Validated at creation to be the x coordinate of a point on the curve. {@link #toString()} is
+ * the lowercase hex, as used in Nostr events.
  *
- * <p>Thread-safety: immutable, safe to share between threads. Creation does one square root mod p (CPU-bound,
- * microseconds); the other methods never block.
+ * <p>Thread-safety: immutable, safe to share between threads. Creation does one square root mod p
+ * (CPU-bound, microseconds); the other methods never block.
  */
 public final class PublicKey {
   private final byte[] bytes;
@@ -25,7 +26,9 @@ public final class PublicKey {
     this.hex = Bytes.toHex(bytes);
   }
 
-  /** For keys already known to be valid (derived from a secret key). The array must not be shared. */
+  /**
+   * For keys already known to be valid (derived from a secret key). The array must not be shared.
+   */
   static PublicKey trusted(byte[] x32) {
     return new PublicKey(x32);
   }

@@ -6,11 +6,11 @@ import java.security.GeneralSecurityException;
 /**
  * Verifies BIP-340 Schnorr signatures against one x-only public key.
  *
- * <p>Thread-safety: implementations are thread-safe and lock-free. {@link #verify} is CPU-bound (tens of
- * microseconds natively) and never blocks on I/O.
+ * <p>Thread-safety: implementations are thread-safe and lock-free. {@link #verify} is CPU-bound
+ * (tens of microseconds natively) and never blocks on I/O.
  *
- * <p>Security guarantees: accepts exactly the signatures BIP-340 accepts (including its rules r &lt; p, s &lt; n,
- * even y of R); both backends agree on every input.
+ * <p>Security guarantees: accepts exactly the signatures BIP-340 accepts (including its rules r
+ * &lt; p, s &lt; n, even y of R); both backends agree on every input.
  */
 public interface SchnorrVerifier {
 
@@ -30,7 +30,8 @@ public interface SchnorrVerifier {
    *
    * @param signature64 the 64-byte signature
    * @param message the signed message, any length
-   * @throws java.security.SignatureException (a {@link GeneralSecurityException}) if the signature is invalid
+   * @throws java.security.SignatureException (a {@link GeneralSecurityException}) if the signature
+   *     is invalid
    * @throws IllegalArgumentException if {@code signature64} is not 64 bytes
    */
   void verify(byte[] signature64, byte[] message) throws GeneralSecurityException;

@@ -10,14 +10,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * A secp256k1 secret key: 32 bytes that, read as a big-endian integer, lie in [1, n-1].
  *
- * <p>Immutable and validated at creation. {@link #toString()} never shows key bytes; {@link #equals} compares in
- * constant time. Raw bytes are only available through {@link #toBytes(InsecureSecretKeyAccess)}.
+ * <p>Immutable and validated at creation. {@link #toString()} never shows key bytes; {@link
+ * #equals} compares in constant time. Raw bytes are only available through {@link
+ * #toBytes(InsecureSecretKeyAccess)}.
  *
- * <p>Thread-safety: immutable, safe to share between threads. {@link #publicKey()} computes the public key on the
- * first call (CPU-bound, tens of microseconds) and caches it; the other methods never block.
+ * <p>Thread-safety: immutable, safe to share between threads. {@link #publicKey()} computes the
+ * public key on the first call (CPU-bound, tens of microseconds) and caches it; the other methods
+ * never block.
  *
- * <p>Security guarantees: the key bytes are held in a private array that is never exposed; callers get copies.
- * The array is not wiped (the JVM may copy it anyway); keep the number of live instances small.
+ * <p>Security guarantees: the key bytes are held in a private array that is never exposed; callers
+ * get copies. The array is not wiped (the JVM may copy it anyway); keep the number of live
+ * instances small.
  */
 public final class SecretKey {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -30,7 +33,8 @@ public final class SecretKey {
   }
 
   /**
-   * Generates a fresh key from {@link SecureRandom}. May block briefly while the JVM's entropy source seeds.
+   * Generates a fresh key from {@link SecureRandom}. May block briefly while the JVM's entropy
+   * source seeds.
    *
    * @return a new random key
    */
@@ -38,7 +42,8 @@ public final class SecretKey {
     byte[] b = new byte[32];
     do {
       RANDOM.nextBytes(b);
-    } while (!Backends.java().isValidSecretKey(b)); // rejects 0 and values ≥ n (probability ~2^-128)
+    } while (!Backends.java()
+        .isValidSecretKey(b)); // rejects 0 and values ≥ n (probability ~2^-128)
     return new SecretKey(b);
   }
 

@@ -7,8 +7,9 @@ import java.util.Objects;
 /**
  * A NIP-01 event with id and signature, as sent to or received from relays.
  *
- * <p>Construction checks only the shape (lowercase hex of the right lengths, kind range); it does not check that
- * the id matches or that the signature is valid: use {@link NostrEvents#verify(SignedEvent)} for that.
+ * <p>Construction checks only the shape (lowercase hex of the right lengths, kind range); it does
+ * not check that the id matches or that the signature is valid: use {@link
+ * NostrEvents#verify(SignedEvent)} for that.
  *
  * <p>Immutable: {@code tags} is deep-copied into unmodifiable lists. Thread-safe.
  *
@@ -21,13 +22,19 @@ import java.util.Objects;
  * @param sig BIP-340 signature over the id, 128 lowercase hex characters
  */
 public record SignedEvent(
-    String id, String pubkey, long createdAt, int kind, List<List<String>> tags, String content, String sig) {
+    String id,
+    String pubkey,
+    long createdAt,
+    int kind,
+    List<List<String>> tags,
+    String content,
+    String sig) {
 
   /**
    * Validates the shape and copies.
    *
-   * @throws IllegalArgumentException if a hex field is not lowercase hex of the right length, {@code createdAt} is
-   *     negative, or {@code kind} is outside 0..65535
+   * @throws IllegalArgumentException if a hex field is not lowercase hex of the right length,
+   *     {@code createdAt} is negative, or {@code kind} is outside 0..65535
    * @throws NullPointerException if any argument, tag or tag element is null
    */
   public SignedEvent {
@@ -46,17 +53,22 @@ public record SignedEvent(
   }
 
   /**
-   * The event as a JSON object, {@code {"id","pubkey","created_at","kind","tags","content","sig"}} in that order,
-   * without whitespace, strings escaped exactly as {@code JSON.stringify} does. Never blocks.
+   * The event as a JSON object, {@code {"id","pubkey","created_at","kind","tags","content","sig"}}
+   * in that order, without whitespace, strings escaped exactly as {@code JSON.stringify} does.
+   * Never blocks.
    *
    * @return the JSON text
    */
   public String toJson() {
     StringBuilder sb = new StringBuilder(content.length() + 256);
-    sb.append("{\"id\":\"").append(id)
-        .append("\",\"pubkey\":\"").append(pubkey)
-        .append("\",\"created_at\":").append(createdAt)
-        .append(",\"kind\":").append(kind)
+    sb.append("{\"id\":\"")
+        .append(id)
+        .append("\",\"pubkey\":\"")
+        .append(pubkey)
+        .append("\",\"created_at\":")
+        .append(createdAt)
+        .append(",\"kind\":")
+        .append(kind)
         .append(",\"tags\":");
     NostrEvents.appendTags(sb, tags);
     sb.append(",\"content\":");

@@ -12,14 +12,17 @@ import java.util.Objects;
  * @param createdAt creation time in Unix seconds, &ge; 0
  * @param kind event kind, 0 to 65535
  * @param tags tags, each a list of strings (no nulls)
- * @param content content, any string (including lone surrogates, which serialize as {@code \}{@code udxxx})
+ * @param content content, any string (including lone surrogates, which serialize as {@code \}{@code
+ *     udxxx})
  */
-public record UnsignedEvent(PublicKey pubkey, long createdAt, int kind, List<List<String>> tags, String content) {
+public record UnsignedEvent(
+    PublicKey pubkey, long createdAt, int kind, List<List<String>> tags, String content) {
 
   /**
    * Validates and copies.
    *
-   * @throws IllegalArgumentException if {@code createdAt} is negative or {@code kind} is outside 0..65535
+   * @throws IllegalArgumentException if {@code createdAt} is negative or {@code kind} is outside
+   *     0..65535
    * @throws NullPointerException if any argument, tag or tag element is null
    */
   public UnsignedEvent {
@@ -30,7 +33,8 @@ public record UnsignedEvent(PublicKey pubkey, long createdAt, int kind, List<Lis
   }
 
   /**
-   * The NIP-01 event id: lowercase hex of SHA-256 over the canonical serialization. CPU-bound, never blocks.
+   * The NIP-01 event id: lowercase hex of SHA-256 over the canonical serialization. CPU-bound,
+   * never blocks.
    *
    * @return 64 lowercase hex characters
    */

@@ -13,7 +13,10 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Shared signers, verifiers and keys used from several threads at once give the single-threaded results. */
+/**
+ * Shared signers, verifiers and keys used from several threads at once give the single-threaded
+ * results.
+ */
 class ConcurrencyTest {
   static List<Secp256k1> backends() {
     return TestBackends.all();
@@ -45,24 +48,26 @@ class ConcurrencyTest {
       List<Future<List<String>>> futures = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int offset = t;
-        Callable<List<String>> work = () -> {
-          List<String> failures = new ArrayList<>();
-          start.await();
-          for (int j = 0; j < rounds; j++) {
-            int i = (j + offset * 37) % rounds;
-            byte[] sig = prepared.sign(messages[i], messages[i]);
-            if (!java.util.Arrays.equals(sig, expectedSigs[i])) {
-              failures.add("signature " + i + " differs");
-            }
-            if (!verifier.verify(sig, messages[i])) {
-              failures.add("signature " + i + " rejected");
-            }
-            if (j % 10 == 0 && !java.util.Arrays.equals(backend.ecdhX(sec, peerPub), expectedShared)) {
-              failures.add("ecdh differs at " + j);
-            }
-          }
-          return failures;
-        };
+        Callable<List<String>> work =
+            () -> {
+              List<String> failures = new ArrayList<>();
+              start.await();
+              for (int j = 0; j < rounds; j++) {
+                int i = (j + offset * 37) % rounds;
+                byte[] sig = prepared.sign(messages[i], messages[i]);
+                if (!java.util.Arrays.equals(sig, expectedSigs[i])) {
+                  failures.add("signature " + i + " differs");
+                }
+                if (!verifier.verify(sig, messages[i])) {
+                  failures.add("signature " + i + " rejected");
+                }
+                if (j % 10 == 0
+                    && !java.util.Arrays.equals(backend.ecdhX(sec, peerPub), expectedShared)) {
+                  failures.add("ecdh differs at " + j);
+                }
+              }
+              return failures;
+            };
         futures.add(pool.submit(work));
       }
       start.countDown();

@@ -14,12 +14,16 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Backend selection: the setting is honoured, and a JVM without the native library falls back to Java. */
+/**
+ * Backend selection: the setting is honoured, and a JVM without the native library falls back to
+ * Java.
+ */
 class CryptoBackendTest {
 
   /**
-   * The module's suite runs (at least) twice: the default surefire execution (auto, native here) and the
-   * {@code java-backend} execution with {@code -Dkeycast.crypto.backend=java}; failsafe adds an FFM run.
+   * The module's suite runs (at least) twice: the default surefire execution (auto, native here)
+   * and the {@code java-backend} execution with {@code -Dkeycast.crypto.backend=java}; failsafe
+   * adds an FFM run.
    */
   @Test
   void active_setting_isHonoured() {
@@ -53,8 +57,9 @@ class CryptoBackendTest {
   }
 
   /**
-   * Runs {@link FallbackProbe} in a child JVM whose class path lacks ACINQ's JNI jars, so libsecp256k1 cannot
-   * load: the library must log a WARN, choose {@link CryptoBackend#JAVA}, and still sign, verify and encrypt.
+   * Runs {@link FallbackProbe} in a child JVM whose class path lacks ACINQ's JNI jars, so
+   * libsecp256k1 cannot load: the library must log a WARN, choose {@link CryptoBackend#JAVA}, and
+   * still sign, verify and encrypt.
    */
   @Test
   void active_nativeLibraryMissing_fallsBackToJavaAndWorks(@TempDir Path tmp) throws Exception {
@@ -68,14 +73,18 @@ class CryptoBackendTest {
   void active_nativeRequiredButMissing_throwsIllegalState(@TempDir Path tmp) throws Exception {
     Child c = runProbe(tmp, false, "native");
     assertThat(c.exit).isNotZero();
-    assertThat(c.stderr).contains("IllegalStateException").contains("keycast.crypto.backend=native");
+    assertThat(c.stderr)
+        .contains("IllegalStateException")
+        .contains("keycast.crypto.backend=native");
   }
 
   @Test
   void active_invalidSetting_throwsIllegalState(@TempDir Path tmp) throws Exception {
     Child c = runProbe(tmp, true, "fast");
     assertThat(c.exit).isNotZero();
-    assertThat(c.stderr).contains("IllegalStateException").contains("invalid keycast.crypto.backend");
+    assertThat(c.stderr)
+        .contains("IllegalStateException")
+        .contains("invalid keycast.crypto.backend");
   }
 
   @Test
@@ -88,28 +97,39 @@ class CryptoBackendTest {
 
   private record Child(int exit, String stdout, String stderr) {}
 
-  /** Runs {@link FallbackProbe} in a child JVM, with or without ACINQ's JNI jars on the class path. */
+  /**
+   * Runs {@link FallbackProbe} in a child JVM, with or without ACINQ's JNI jars on the class path.
+   */
   private static Child runProbe(Path tmp, boolean withNativeJars, String setting) throws Exception {
-    String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-        .filter(e -> withNativeJars || !Path.of(e).getFileName().toString().startsWith("secp256k1-kmp-jni"))
-        .collect(Collectors.joining(File.pathSeparator));
+    String classPath =
+        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+            .filter(
+                e ->
+                    withNativeJars
+                        || !Path.of(e).getFileName().toString().startsWith("secp256k1-kmp-jni"))
+            .collect(Collectors.joining(File.pathSeparator));
     if (!withNativeJars) {
       assertThat(classPath).doesNotContain("secp256k1-kmp-jni").contains("secp256k1-kmp-jvm");
     }
     Path out = tmp.resolve("out.txt");
     Path err = tmp.resolve("err.txt");
-    Process p = new ProcessBuilder(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--enable-native-access=ALL-UNNAMED",
-        "-cp", classPath,
-        "-Dkeycast.crypto.backend=" + setting,
-        FallbackProbe.class.getName()))
-        .redirectOutput(out.toFile())
-        .redirectError(err.toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(
+                List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--enable-native-access=ALL-UNNAMED",
+                    "-cp",
+                    classPath,
+                    "-Dkeycast.crypto.backend=" + setting,
+                    FallbackProbe.class.getName()))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     // A generous bound, not a timing assertion: the child does a handful of operations.
     assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
-    return new Child(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+    return new Child(
+        p.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
         Files.readString(err, StandardCharsets.UTF_8));
   }
 }

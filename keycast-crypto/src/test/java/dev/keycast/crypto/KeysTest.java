@@ -9,22 +9,29 @@ import org.junit.jupiter.api.Test;
 
 /** SecretKey and PublicKey validation, redaction and equality. */
 class KeysTest {
-  private static final String N = "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141";
-  private static final String N_MINUS_1 = "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364140";
+  private static final String N =
+      "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141";
+  private static final String N_MINUS_1 =
+      "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364140";
 
   @Test
   void secretKeyFromBytes_wrongLength_throwsIllegalArgument() {
-    assertThatThrownBy(() -> SecretKey.fromBytes(new byte[31])).isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("32").hasMessageContaining("31");
+    assertThatThrownBy(() -> SecretKey.fromBytes(new byte[31]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("32")
+        .hasMessageContaining("31");
     assertThatThrownBy(() -> SecretKey.fromHex("abc")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> SecretKey.fromHex("zz".repeat(32))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SecretKey.fromHex("zz".repeat(32)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void secretKeyFromBytes_outOfRange_throwsInvalidKey() {
-    assertThatThrownBy(() -> SecretKey.fromBytes(new byte[32])).isInstanceOf(InvalidKeyException.class);
+    assertThatThrownBy(() -> SecretKey.fromBytes(new byte[32]))
+        .isInstanceOf(InvalidKeyException.class);
     assertThatThrownBy(() -> SecretKey.fromHex(N)).isInstanceOf(InvalidKeyException.class);
-    assertThatThrownBy(() -> SecretKey.fromHex("ff".repeat(32))).isInstanceOf(InvalidKeyException.class);
+    assertThatThrownBy(() -> SecretKey.fromHex("ff".repeat(32)))
+        .isInstanceOf(InvalidKeyException.class);
   }
 
   @Test
@@ -39,7 +46,10 @@ class KeysTest {
   void secretKey_toStringAndExceptions_neverShowKeyBytes() throws Exception {
     String hex = "b7e151628aed2a6abf7158809cf4f3c762e7160f38b4da56a784d9045190cfef";
     SecretKey key = SecretKey.fromHex(hex);
-    assertThat(key.toString()).doesNotContain(hex).doesNotContain(hex.substring(0, 8)).contains("REDACTED");
+    assertThat(key.toString())
+        .doesNotContain(hex)
+        .doesNotContain(hex.substring(0, 8))
+        .contains("REDACTED");
     assertThat(SchnorrSigner.create(key).toString()).doesNotContain(hex.substring(0, 8));
     assertThatThrownBy(() -> SecretKey.fromHex(N)).hasMessageNotContaining(N.substring(0, 16));
   }
@@ -68,13 +78,21 @@ class KeysTest {
 
   @Test
   void publicKeyFromHex_offCurveOrTooLarge_throwsInvalidKey() {
-    assertThatThrownBy(() -> PublicKey.fromHex("eefdea4cdb677750a420fee807eacf21eb9898ae79b9768766e4faa04a2d4a34"))
+    assertThatThrownBy(
+            () ->
+                PublicKey.fromHex(
+                    "eefdea4cdb677750a420fee807eacf21eb9898ae79b9768766e4faa04a2d4a34"))
         .isInstanceOf(InvalidKeyException.class);
     // x = p (row 14 of the BIP-340 vectors): not a field element.
-    assertThatThrownBy(() -> PublicKey.fromHex("fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc30"))
+    assertThatThrownBy(
+            () ->
+                PublicKey.fromHex(
+                    "fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc30"))
         .isInstanceOf(InvalidKeyException.class);
-    assertThatThrownBy(() -> PublicKey.fromHex("00".repeat(32))).isInstanceOf(InvalidKeyException.class);
-    assertThatThrownBy(() -> PublicKey.fromBytes(new byte[33])).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> PublicKey.fromHex("00".repeat(32)))
+        .isInstanceOf(InvalidKeyException.class);
+    assertThatThrownBy(() -> PublicKey.fromBytes(new byte[33]))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -90,16 +108,19 @@ class KeysTest {
   void conversationKey_toString_redacted() {
     Nip44ConversationKey k = Nip44ConversationKey.fromBytes(new byte[32]);
     assertThat(k.toString()).contains("REDACTED");
-    assertThatThrownBy(() -> Nip44ConversationKey.fromBytes(new byte[16])).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Nip44ConversationKey.fromBytes(new byte[16]))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void schnorr_wrongLengths_throwIllegalArgument() throws Exception {
     SecretKey key = SecretKey.generate();
     SchnorrSigner signer = SchnorrSigner.create(key);
-    assertThatThrownBy(() -> signer.sign(new byte[32], new byte[31])).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> signer.sign(new byte[32], new byte[31]))
+        .isInstanceOf(IllegalArgumentException.class);
     SchnorrVerifier verifier = SchnorrVerifier.create(key.publicKey());
-    assertThatThrownBy(() -> verifier.verify(new byte[63], new byte[32])).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> verifier.verify(new byte[63], new byte[32]))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> verifier.verify(new byte[64], new byte[32]))
         .isInstanceOf(java.security.SignatureException.class);
   }

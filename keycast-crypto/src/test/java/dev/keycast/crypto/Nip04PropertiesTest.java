@@ -36,8 +36,11 @@ class Nip04PropertiesTest {
 
   @Property(tries = 100)
   void decrypt_encryptedByEitherSide_roundTripsIdenticallyOnEveryBackend(
-      @ForAll("keys") SecretKey a, @ForAll("keys") SecretKey b, @ForAll("ivs") byte[] iv,
-      @ForAll("texts") String text) throws GeneralSecurityException {
+      @ForAll("keys") SecretKey a,
+      @ForAll("keys") SecretKey b,
+      @ForAll("ivs") byte[] iv,
+      @ForAll("texts") String text)
+      throws GeneralSecurityException {
     String expected = new String(Utf8.encode(text), StandardCharsets.UTF_8);
     String first = null;
     for (Secp256k1 backend : BACKENDS) {
@@ -54,17 +57,22 @@ class Nip04PropertiesTest {
   }
 
   @Property(tries = 100)
-  void decrypt_publicApi_roundTrips(@ForAll("keys") SecretKey a, @ForAll("keys") SecretKey b,
-      @ForAll("texts") String text) throws GeneralSecurityException {
+  void decrypt_publicApi_roundTrips(
+      @ForAll("keys") SecretKey a, @ForAll("keys") SecretKey b, @ForAll("texts") String text)
+      throws GeneralSecurityException {
     String content = Nip04Cipher.encrypt(text, a, b.publicKey());
     assertThat(Nip04Cipher.decrypt(content, b, a.publicKey()))
         .isEqualTo(new String(Utf8.encode(text), StandardCharsets.UTF_8));
   }
 
   @Property(tries = 200)
-  void decrypt_arbitraryStrings_onlyGeneralSecurityExceptionEscapes(@ForAll String junk) throws Exception {
-    SecretKey a = SecretKey.fromHex("0000000000000000000000000000000000000000000000000000000000000001");
-    PublicKey b = SecretKey.fromHex("0000000000000000000000000000000000000000000000000000000000000002").publicKey();
+  void decrypt_arbitraryStrings_onlyGeneralSecurityExceptionEscapes(@ForAll String junk)
+      throws Exception {
+    SecretKey a =
+        SecretKey.fromHex("0000000000000000000000000000000000000000000000000000000000000001");
+    PublicKey b =
+        SecretKey.fromHex("0000000000000000000000000000000000000000000000000000000000000002")
+            .publicKey();
     try {
       Nip04Cipher.decrypt(junk + "?iv=" + junk, a, b);
     } catch (GeneralSecurityException expected) {
@@ -75,9 +83,17 @@ class Nip04PropertiesTest {
   @Property(tries = 50)
   void decrypt_malformedContent_throwsGeneralSecurityException(@ForAll("keys") SecretKey a) {
     PublicKey b = a.publicKey();
-    for (String bad : List.of("", "abc", "AAAA?iv=AAAA", "?iv=", "AAAAAAAAAAAAAAAAAAAAAA==?iv=AAAA",
-        "AAAAAAAAAAAAAAAAAAAAAA==?iv=AAAAAAAAAAAAAAAAAAAAAA==?iv=AAAAAAAAAAAAAAAAAAAAAA==")) {
-      assertThatThrownBy(() -> Nip04Cipher.decrypt(bad, a, b)).as(bad).isInstanceOf(GeneralSecurityException.class);
+    for (String bad :
+        List.of(
+            "",
+            "abc",
+            "AAAA?iv=AAAA",
+            "?iv=",
+            "AAAAAAAAAAAAAAAAAAAAAA==?iv=AAAA",
+            "AAAAAAAAAAAAAAAAAAAAAA==?iv=AAAAAAAAAAAAAAAAAAAAAA==?iv=AAAAAAAAAAAAAAAAAAAAAA==")) {
+      assertThatThrownBy(() -> Nip04Cipher.decrypt(bad, a, b))
+          .as(bad)
+          .isInstanceOf(GeneralSecurityException.class);
     }
   }
 }

@@ -18,7 +18,8 @@ class Nip44ConversationKeyCacheTest {
     SecretKey b = SecretKey.generate();
     Nip44ConversationKeyCache cache = new Nip44ConversationKeyCache(4);
     Nip44ConversationKey k1 = cache.get(a, b.publicKey());
-    assertThat(k1).isEqualTo(Nip44ConversationKey.derive(a, b.publicKey()))
+    assertThat(k1)
+        .isEqualTo(Nip44ConversationKey.derive(a, b.publicKey()))
         .isEqualTo(Nip44ConversationKey.derive(b, a.publicKey()));
     assertThat(cache.get(a, b.publicKey())).isSameAs(k1);
     assertThat(cache.size()).isEqualTo(1);
@@ -59,13 +60,15 @@ class Nip44ConversationKeyCacheTest {
     try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
-        futures.add(pool.submit(() -> {
-          for (int i = 0; i < 200; i++) {
-            PublicKey peer = peers.get(i % peers.size());
-            assertThat(cache.get(a, peer)).isEqualTo(Nip44ConversationKey.derive(a, peer));
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < 200; i++) {
+                    PublicKey peer = peers.get(i % peers.size());
+                    assertThat(cache.get(a, peer)).isEqualTo(Nip44ConversationKey.derive(a, peer));
+                  }
+                  return null;
+                }));
       }
       for (Future<?> f : futures) {
         f.get();
@@ -76,6 +79,7 @@ class Nip44ConversationKeyCacheTest {
 
   @Test
   void constructor_nonPositiveMax_throwsIllegalArgument() {
-    assertThatThrownBy(() -> new Nip44ConversationKeyCache(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Nip44ConversationKeyCache(0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -38,8 +38,11 @@ class Nip44PropertiesTest {
 
   @Property(tries = 100)
   void encrypt_equalNonce_identicalPayloadOnEveryBackendAndDecryptsOnTheOtherSide(
-      @ForAll("keys") SecretKey a, @ForAll("keys") SecretKey b, @ForAll("nonces") byte[] nonce,
-      @ForAll("anyText") String text) throws Exception {
+      @ForAll("keys") SecretKey a,
+      @ForAll("keys") SecretKey b,
+      @ForAll("nonces") byte[] nonce,
+      @ForAll("anyText") String text)
+      throws Exception {
     String first = null;
     for (Secp256k1 backend : BACKENDS) {
       Nip44ConversationKey ab = Nip44ConversationKey.derive(backend, a, b.publicKey());
@@ -55,14 +58,18 @@ class Nip44PropertiesTest {
     }
   }
 
-  /** Strings with lone surrogates decrypt with U+FFFD in their place, as TextEncoder writes them. */
+  /**
+   * Strings with lone surrogates decrypt with U+FFFD in their place, as TextEncoder writes them.
+   */
   private static String expectedDecryption(String text) {
     return new String(Utf8.encode(text), StandardCharsets.UTF_8);
   }
 
   @Property(tries = 25)
   void decrypt_encryptedUnicodeUpTo70000Bytes_roundTrips(
-      @ForAll @IntRange(min = 1, max = 70_000) int targetBytes, @ForAll long seed, @ForAll("nonces") byte[] nonce)
+      @ForAll @IntRange(min = 1, max = 70_000) int targetBytes,
+      @ForAll long seed,
+      @ForAll("nonces") byte[] nonce)
       throws GeneralSecurityException {
     String text = CryptoArbitraries.text(seed, targetBytes);
     byte[] keyBytes = new byte[32];
@@ -75,13 +82,16 @@ class Nip44PropertiesTest {
 
   @Property(tries = 200)
   void decrypt_anyFlippedPayloadBit_throwsGeneralSecurityException(
-      @ForAll("anyText") String text, @ForAll("nonces") byte[] nonce, @ForAll @IntRange(min = 0) int bitSeed) {
+      @ForAll("anyText") String text,
+      @ForAll("nonces") byte[] nonce,
+      @ForAll @IntRange(min = 0) int bitSeed) {
     Nip44ConversationKey key = Nip44ConversationKey.fromBytes(nonce.clone());
     byte[] raw = Base64.getDecoder().decode(Nip44Cipher.encrypt(text, key, nonce));
     int bit = bitSeed % (raw.length * 8);
     raw[bit / 8] ^= (byte) (1 << (bit % 8));
     String tampered = Base64.getEncoder().encodeToString(raw);
-    assertThatThrownBy(() -> Nip44Cipher.decrypt(tampered, key)).isInstanceOf(GeneralSecurityException.class);
+    assertThatThrownBy(() -> Nip44Cipher.decrypt(tampered, key))
+        .isInstanceOf(GeneralSecurityException.class);
   }
 
   @Property(tries = 100)

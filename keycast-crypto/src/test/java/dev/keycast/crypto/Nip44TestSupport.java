@@ -8,8 +8,8 @@ import javax.crypto.spec.ChaCha20ParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Builds NIP-44 payloads from arbitrary padded plaintexts (valid MAC), to test the padding checks; public for the
- * {@code nip44-decrypt} fuzz target.
+ * Builds NIP-44 payloads from arbitrary padded plaintexts (valid MAC), to test the padding checks;
+ * public for the {@code nip44-decrypt} fuzz target.
  */
 public final class Nip44TestSupport {
   private Nip44TestSupport() {}
@@ -23,10 +23,13 @@ public final class Nip44TestSupport {
    * @return the base64 payload
    * @throws java.security.GeneralSecurityException if the JDK's ChaCha20 or HMAC fails
    */
-  public static String encryptPadded(byte[] padded, Nip44ConversationKey key, byte[] nonce) throws java.security.GeneralSecurityException {
+  public static String encryptPadded(byte[] padded, Nip44ConversationKey key, byte[] nonce)
+      throws java.security.GeneralSecurityException {
     byte[] keys = Nip44Cipher.messageKeys(key.bytes(), nonce);
     Cipher c = Cipher.getInstance("ChaCha20");
-    c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(keys, 0, 32, "ChaCha20"),
+    c.init(
+        Cipher.ENCRYPT_MODE,
+        new SecretKeySpec(keys, 0, 32, "ChaCha20"),
         new ChaCha20ParameterSpec(Arrays.copyOfRange(keys, 32, 44), 0));
     byte[] ct = c.doFinal(padded);
     Mac mac = Mac.getInstance("HmacSHA256");

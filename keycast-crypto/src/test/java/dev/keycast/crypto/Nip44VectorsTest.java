@@ -22,8 +22,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every section of the official NIP-44 v2 vectors (paulmillr/nip44 nip44.vectors.json), plus the extended-prefix
- * boundary vectors, on every backend.
+ * Every section of the official NIP-44 v2 vectors (paulmillr/nip44 nip44.vectors.json), plus the
+ * extended-prefix boundary vectors, on every backend.
  */
 class Nip44VectorsTest {
   private static final HexFormat HEX = HexFormat.of();
@@ -31,7 +31,8 @@ class Nip44VectorsTest {
 
   @BeforeAll
   static void load() throws IOException {
-    try (InputStream in = Nip44VectorsTest.class.getResourceAsStream("/vectors/nip44.vectors.json")) {
+    try (InputStream in =
+        Nip44VectorsTest.class.getResourceAsStream("/vectors/nip44.vectors.json")) {
       v2 = new ObjectMapper().readTree(in).get("v2");
     }
   }
@@ -45,7 +46,8 @@ class Nip44VectorsTest {
   }
 
   private static String sha256Hex(String s) throws GeneralSecurityException {
-    return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    return HEX.formatHex(
+        MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
   }
 
   private static SecretKey sk(String hex) throws InvalidKeyException {
@@ -73,7 +75,8 @@ class Nip44VectorsTest {
           continue;
         }
         Nip44ConversationKey ck =
-            Nip44ConversationKey.derive(backend, sk(v.get("sec1").asText()), PublicKey.fromHex(v.get("pub2").asText()));
+            Nip44ConversationKey.derive(
+                backend, sk(v.get("sec1").asText()), PublicKey.fromHex(v.get("pub2").asText()));
         if (!ckHex(ck).equals(v.get("conversation_key").asText())) {
           failures.add(id + ": conversation key differs");
         }
@@ -142,7 +145,8 @@ class Nip44VectorsTest {
       long expected = pair.get(1).asLong();
       long got = Nip44Cipher.calcPaddedLen(unpadded);
       if (got != expected) {
-        failures.add("calc_padded_len[" + i + "] " + unpadded + ": got " + got + ", expected " + expected);
+        failures.add(
+            "calc_padded_len[" + i + "] " + unpadded + ": got " + got + ", expected " + expected);
       }
       i++;
     }
@@ -160,18 +164,22 @@ class Nip44VectorsTest {
       try {
         SecretKey sec1 = sk(v.get("sec1").asText());
         SecretKey sec2 = sk(v.get("sec2").asText());
-        Nip44ConversationKey ck12 = Nip44ConversationKey.derive(backend, sec1, pubOf(backend, sec2));
-        Nip44ConversationKey ck21 = Nip44ConversationKey.derive(backend, sec2, pubOf(backend, sec1));
+        Nip44ConversationKey ck12 =
+            Nip44ConversationKey.derive(backend, sec1, pubOf(backend, sec2));
+        Nip44ConversationKey ck21 =
+            Nip44ConversationKey.derive(backend, sec2, pubOf(backend, sec1));
         String expectedCk = v.get("conversation_key").asText();
         if (!ckHex(ck12).equals(expectedCk) || !ckHex(ck21).equals(expectedCk)) {
           failures.add(id + ": conversation key differs");
           continue;
         }
-        String payload = Nip44Cipher.encrypt(v.get("plaintext").asText(), ck12, hex(v.get("nonce")));
+        String payload =
+            Nip44Cipher.encrypt(v.get("plaintext").asText(), ck12, hex(v.get("nonce")));
         if (!payload.equals(v.get("payload").asText())) {
           failures.add(id + ": payload differs");
         }
-        if (!Nip44Cipher.decrypt(v.get("payload").asText(), ck21).equals(v.get("plaintext").asText())) {
+        if (!Nip44Cipher.decrypt(v.get("payload").asText(), ck21)
+            .equals(v.get("plaintext").asText())) {
           failures.add(id + ": decrypted plaintext differs");
         }
       } catch (Exception e) {
@@ -206,23 +214,37 @@ class Nip44VectorsTest {
   }
 
   /**
-   * The extended-prefix boundary: conversation key c41c77…412d, nonce 00…01, 'a' × n (the construction of the table
-   * in NIP-44 44.md). The expected payload hashes were produced with nostr-tools 2.25.2 (pinned in
-   * interop/package-lock.json, which implements the 2026 extended prefix), because the current 44.md text was not
-   * readable from the build environment; see vectors/README.md.
+   * The extended-prefix boundary: conversation key c41c77…412d, nonce 00…01, 'a' × n (the
+   * construction of the table in NIP-44 44.md). The expected payload hashes were produced with
+   * nostr-tools 2.25.2 (pinned in interop/package-lock.json, which implements the 2026 extended
+   * prefix), because the current 44.md text was not readable from the build environment; see
+   * vectors/README.md.
    */
   @Test
   void encrypt_extendedPrefixBoundary_matchesReferenceHashes() throws GeneralSecurityException {
-    Nip44ConversationKey ck = Nip44ConversationKey.fromBytes(
-        HEX.parseHex("c41c775356fd92eadc63ff5a0dc1da211b268cbea22316767095b2871ea1412d"));
+    Nip44ConversationKey ck =
+        Nip44ConversationKey.fromBytes(
+            HEX.parseHex("c41c775356fd92eadc63ff5a0dc1da211b268cbea22316767095b2871ea1412d"));
     byte[] nonce = HEX.parseHex("0000000000000000000000000000000000000000000000000000000000000001");
     Object[][] table = {
-      {65535, "6e1bebca6a8229364a162a72ef064826c4cd7457bf54f190ef782bd9deff3e42",
-          "6d8c2810d1e870fbaa1f0a0937126cca837a15f9260e27060c331d70a3c0bc84", 87472},
-      {65536, "bf718b6f653bebc184e1479f1935b8da974d701b893afcf49e701f3e2f9f9c5a",
-          "b7b4edb36ba92e267d322d56d9aebc22e7fa96ff52e3c12adc07f07a43cbc616", 87476},
-      {65537, "008ffc88d3c96a9f307524eb361e47c5222a887fc45fa0c1fb8d429c5c23b430",
-          "eeb7c7c5373894ea2c1547cfd3ccb15d5a0b2d619da852e5c79df792dcc9e435", 109324},
+      {
+        65535,
+        "6e1bebca6a8229364a162a72ef064826c4cd7457bf54f190ef782bd9deff3e42",
+        "6d8c2810d1e870fbaa1f0a0937126cca837a15f9260e27060c331d70a3c0bc84",
+        87472
+      },
+      {
+        65536,
+        "bf718b6f653bebc184e1479f1935b8da974d701b893afcf49e701f3e2f9f9c5a",
+        "b7b4edb36ba92e267d322d56d9aebc22e7fa96ff52e3c12adc07f07a43cbc616",
+        87476
+      },
+      {
+        65537,
+        "008ffc88d3c96a9f307524eb361e47c5222a887fc45fa0c1fb8d429c5c23b430",
+        "eeb7c7c5373894ea2c1547cfd3ccb15d5a0b2d619da852e5c79df792dcc9e435",
+        109324
+      },
     };
     List<String> failures = new ArrayList<>();
     for (Object[] row : table) {
@@ -245,7 +267,10 @@ class Nip44VectorsTest {
     assertThat(failures).isEmpty();
   }
 
-  /** Only 0 is invalid now; 65536, 100000 and 10000000 use the extended prefix (see the vectors README). */
+  /**
+   * Only 0 is invalid now; 65536, 100000 and 10000000 use the extended prefix (see the vectors
+   * README).
+   */
   @Test
   void encrypt_msgLengthVectors_onlyZeroRejected() throws GeneralSecurityException {
     Nip44ConversationKey ck = Nip44ConversationKey.fromBytes(new byte[32]);
@@ -299,12 +324,14 @@ class Nip44VectorsTest {
 
   @Test
   void decrypt_extendedPrefixForShortLength_throwsBadPadding() throws GeneralSecurityException {
-    // A hand-made payload whose prefix is 00 00 + u32(5): the extended form is only valid from 65536 on.
+    // A hand-made payload whose prefix is 00 00 + u32(5): the extended form is only valid from
+    // 65536 on.
     Nip44ConversationKey ck = Nip44ConversationKey.fromBytes(new byte[32]);
     byte[] nonce = new byte[32];
     byte[] padded = new byte[6 + 32];
     padded[5] = 5;
     String payload = Nip44TestSupport.encryptPadded(padded, ck, nonce);
-    assertThatThrownBy(() -> Nip44Cipher.decrypt(payload, ck)).isInstanceOf(javax.crypto.BadPaddingException.class);
+    assertThatThrownBy(() -> Nip44Cipher.decrypt(payload, ck))
+        .isInstanceOf(javax.crypto.BadPaddingException.class);
   }
 }

@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Runs the nostr-tools scripts under {@code interop/fixtures/} with Node for the interop tests.
  *
- * <p>{@link #require()} skips the calling test with a visible message when {@code node} is not on the PATH or
- * {@code interop/node_modules} is missing, unless the environment variable {@code CI} is {@code true}: then it fails,
- * because CI must exercise the interop path ({@code ./test} and {@code .ci/run} run {@code npm ci} first).
+ * <p>{@link #require()} skips the calling test with a visible message when {@code node} is not on
+ * the PATH or {@code interop/node_modules} is missing, unless the environment variable {@code CI}
+ * is {@code true}: then it fails, because CI must exercise the interop path ({@code ./test} and
+ * {@code .ci/run} run {@code npm ci} first).
  */
 final class NodeInterop {
   /** The output of a finished Node process. */
@@ -45,21 +46,26 @@ final class NodeInterop {
     }
     if (missing != null) {
       if ("true".equals(System.getenv("CI"))) {
-        throw new AssertionError("CI=true but " + missing + ": the nostr-tools interop check cannot run");
+        throw new AssertionError(
+            "CI=true but " + missing + ": the nostr-tools interop check cannot run");
       }
       Assumptions.abort("nostr-tools interop check skipped: " + missing);
     }
     return new NodeInterop(root, node);
   }
 
-  /** The repository root: the nearest directory above the working directory that holds the interop scripts. */
+  /**
+   * The repository root: the nearest directory above the working directory that holds the interop
+   * scripts.
+   */
   static Path repositoryRoot() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       if (Files.isRegularFile(dir.resolve("interop/fixtures/verify.mjs"))) {
         return dir;
       }
     }
-    throw new AssertionError("no interop/fixtures/verify.mjs above " + Path.of("").toAbsolutePath());
+    throw new AssertionError(
+        "no interop/fixtures/verify.mjs above " + Path.of("").toAbsolutePath());
   }
 
   private static String findNode() {
@@ -80,13 +86,17 @@ final class NodeInterop {
     return root;
   }
 
-  /** Runs {@code node <script> <args...>} in the repository root and waits for it (a hang guard of 10 minutes). */
+  /**
+   * Runs {@code node <script> <args...>} in the repository root and waits for it (a hang guard of
+   * 10 minutes).
+   */
   Result run(String script, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add(node);
     command.add(root.resolve(script).toString());
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(10, TimeUnit.MINUTES)) {
       p.destroyForcibly();

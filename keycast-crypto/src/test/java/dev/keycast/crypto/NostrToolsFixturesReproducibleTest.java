@@ -10,9 +10,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The committed nostr-tools fixtures are exactly what {@code interop/fixtures/generate.mjs} produces with the pinned
- * nostr-tools: the generator is re-run into {@code target/} and every file compared byte for byte. This catches
- * hand edits and a nostr-tools upgrade that changes any output (then regenerate and review the diff).
+ * The committed nostr-tools fixtures are exactly what {@code interop/fixtures/generate.mjs}
+ * produces with the pinned nostr-tools: the generator is re-run into {@code target/} and every file
+ * compared byte for byte. This catches hand edits and a nostr-tools upgrade that changes any output
+ * (then regenerate and review the diff).
  */
 class NostrToolsFixturesReproducibleTest {
   @Test

@@ -19,10 +19,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Cross-implementation fixtures made by nostr-tools ({@code interop/fixtures/generate.mjs}, committed under
- * {@code src/test/resources/fixtures/nostr-tools/}): Java must reproduce event ids, serialisation and signatures,
- * verify them, derive the same NIP-44 conversation keys, produce the same NIP-44 payloads from the same nonce,
- * decrypt NIP-44 and NIP-04, decode NIP-19 and decrypt NIP-49, and reject what nostr-tools rejects.
+ * Cross-implementation fixtures made by nostr-tools ({@code interop/fixtures/generate.mjs},
+ * committed under {@code src/test/resources/fixtures/nostr-tools/}): Java must reproduce event ids,
+ * serialisation and signatures, verify them, derive the same NIP-44 conversation keys, produce the
+ * same NIP-44 payloads from the same nonce, decrypt NIP-44 and NIP-04, decode NIP-19 and decrypt
+ * NIP-49, and reject what nostr-tools rejects.
  */
 class NostrToolsFixturesTest {
   private static final HexFormat HEX = HexFormat.of();
@@ -55,8 +56,14 @@ class NostrToolsFixturesTest {
   }
 
   static SignedEvent signedEvent(JsonNode e) {
-    return new SignedEvent(e.get("id").textValue(), e.get("pubkey").textValue(), e.get("created_at").longValue(),
-        e.get("kind").intValue(), tags(e.get("tags")), e.get("content").textValue(), e.get("sig").textValue());
+    return new SignedEvent(
+        e.get("id").textValue(),
+        e.get("pubkey").textValue(),
+        e.get("created_at").longValue(),
+        e.get("kind").intValue(),
+        tags(e.get("tags")),
+        e.get("content").textValue(),
+        e.get("sig").textValue());
   }
 
   // ------------------------------------------------------------------------------------------------ events
@@ -74,8 +81,13 @@ class NostrToolsFixturesTest {
         JsonNode e = JSON.readTree(line);
         SignedEvent event = signedEvent(e);
         SecretKey sk = SecretKey.fromHex(keys.get(i).get("sec").textValue());
-        UnsignedEvent unsigned = new UnsignedEvent(PublicKey.fromHex(event.pubkey()), event.createdAt(),
-            event.kind(), event.tags(), event.content());
+        UnsignedEvent unsigned =
+            new UnsignedEvent(
+                PublicKey.fromHex(event.pubkey()),
+                event.createdAt(),
+                event.kind(),
+                event.tags(),
+                event.content());
         if (!unsigned.id().equals(event.id())) {
           failures.add(id + ": id " + unsigned.id() + " != " + event.id());
         }
@@ -144,7 +156,8 @@ class NostrToolsFixturesTest {
   // ------------------------------------------------------------------------------------------------ NIP-44
 
   static String plaintext(JsonNode c) {
-    return c.has("plaintext") ? c.get("plaintext").textValue()
+    return c.has("plaintext")
+        ? c.get("plaintext").textValue()
         : c.get("pattern").textValue().repeat(c.get("repeat").intValue());
   }
 
@@ -162,10 +175,14 @@ class NostrToolsFixturesTest {
       sawExtended |= c.get("utf8_length").intValue() >= 65536;
       try {
         byte[] expectedKey = HEX.parseHex(c.get("conversation_key").textValue());
-        Nip44ConversationKey k12 = Nip44ConversationKey.derive(SecretKey.fromHex(c.get("sec1").textValue()),
-            PublicKey.fromHex(c.get("pub2").textValue()));
-        Nip44ConversationKey k21 = Nip44ConversationKey.derive(SecretKey.fromHex(c.get("sec2").textValue()),
-            PublicKey.fromHex(c.get("pub1").textValue()));
+        Nip44ConversationKey k12 =
+            Nip44ConversationKey.derive(
+                SecretKey.fromHex(c.get("sec1").textValue()),
+                PublicKey.fromHex(c.get("pub2").textValue()));
+        Nip44ConversationKey k21 =
+            Nip44ConversationKey.derive(
+                SecretKey.fromHex(c.get("sec2").textValue()),
+                PublicKey.fromHex(c.get("pub1").textValue()));
         if (!Arrays.equals(k12.toBytes(InsecureSecretKeyAccess.get()), expectedKey)
             || !Arrays.equals(k21.toBytes(InsecureSecretKeyAccess.get()), expectedKey)) {
           failures.add(id + ": conversation key differs");
@@ -195,10 +212,14 @@ class NostrToolsFixturesTest {
     List<String> failures = new ArrayList<>();
     int i = 0;
     for (JsonNode c : cases) {
-      byte[] sharedX = backend.ecdhX(HEX.parseHex(c.get("sec1").textValue()), HEX.parseHex(c.get("pub2").textValue()));
+      byte[] sharedX =
+          backend.ecdhX(
+              HEX.parseHex(c.get("sec1").textValue()), HEX.parseHex(c.get("pub2").textValue()));
       // HKDF-extract(salt = "nip44-v2", IKM = shared x) is one HMAC-SHA256 keyed with the salt.
       javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");
-      hmac.init(new javax.crypto.spec.SecretKeySpec("nip44-v2".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      hmac.init(
+          new javax.crypto.spec.SecretKeySpec(
+              "nip44-v2".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
       if (!HEX.formatHex(hmac.doFinal(sharedX)).equals(c.get("conversation_key").textValue())) {
         failures.add("nip44 case " + i + ": conversation key differs");
       }
@@ -213,14 +234,16 @@ class NostrToolsFixturesTest {
     assertThat(invalid.size()).isGreaterThanOrEqualTo(20);
     List<String> failures = new ArrayList<>();
     for (JsonNode c : invalid) {
-      Nip44ConversationKey key = Nip44ConversationKey.fromBytes(HEX.parseHex(c.get("conversation_key").textValue()));
+      Nip44ConversationKey key =
+          Nip44ConversationKey.fromBytes(HEX.parseHex(c.get("conversation_key").textValue()));
       try {
         Nip44Cipher.decrypt(c.get("payload").textValue(), key);
         failures.add(c.get("reason").textValue() + ": accepted");
       } catch (GeneralSecurityException expected) {
         // the one failure contract
       } catch (RuntimeException ex) {
-        failures.add(c.get("reason").textValue() + ": " + ex + " instead of GeneralSecurityException");
+        failures.add(
+            c.get("reason").textValue() + ": " + ex + " instead of GeneralSecurityException");
       }
     }
     assertThat(failures).isEmpty();
@@ -237,15 +260,22 @@ class NostrToolsFixturesTest {
     for (JsonNode c : cases) {
       String id = "nip04 case " + i++;
       try {
-        String expected = c.has("decrypted") ? c.get("decrypted").textValue() : c.get("plaintext").textValue();
+        String expected =
+            c.has("decrypted") ? c.get("decrypted").textValue() : c.get("plaintext").textValue();
         String payload = c.get("payload").textValue();
         if (!Nip04Cipher.looksLikeNip04(payload)) {
           failures.add(id + ": not recognised as NIP-04");
         }
-        String byRecipient = Nip04Cipher.decrypt(payload, SecretKey.fromHex(c.get("sec2").textValue()),
-            PublicKey.fromHex(c.get("pub1").textValue()));
-        String bySender = Nip04Cipher.decrypt(payload, SecretKey.fromHex(c.get("sec1").textValue()),
-            PublicKey.fromHex(c.get("pub2").textValue()));
+        String byRecipient =
+            Nip04Cipher.decrypt(
+                payload,
+                SecretKey.fromHex(c.get("sec2").textValue()),
+                PublicKey.fromHex(c.get("pub1").textValue()));
+        String bySender =
+            Nip04Cipher.decrypt(
+                payload,
+                SecretKey.fromHex(c.get("sec1").textValue()),
+                PublicKey.fromHex(c.get("pub2").textValue()));
         if (!byRecipient.equals(expected) || !bySender.equals(expected)) {
           failures.add(id + ": plaintext differs");
         }
@@ -267,7 +297,8 @@ class NostrToolsFixturesTest {
       count++;
       PublicKey key = PublicKey.fromHex(c.get("hex").textValue());
       String s = c.get("bech32").textValue();
-      if (!Nip19.decodeNpub(s).equals(key) || !Nip19.encodeNpub(key).equals(s)
+      if (!Nip19.decodeNpub(s).equals(key)
+          || !Nip19.encodeNpub(key).equals(s)
           || !Nip19.decode(s).equals(new Nip19Entity.Npub(key))) {
         failures.add("npub " + s);
       }
@@ -276,7 +307,8 @@ class NostrToolsFixturesTest {
       count++;
       SecretKey key = SecretKey.fromHex(c.get("hex").textValue());
       String s = c.get("bech32").textValue();
-      if (!Nip19.decodeNsec(s).equals(key) || !Nip19.encodeNsec(key, InsecureSecretKeyAccess.get()).equals(s)) {
+      if (!Nip19.decodeNsec(s).equals(key)
+          || !Nip19.encodeNsec(key, InsecureSecretKeyAccess.get()).equals(s)) {
         failures.add("nsec #" + count);
       }
     }
@@ -293,11 +325,14 @@ class NostrToolsFixturesTest {
       String s = c.get("bech32").textValue();
       List<String> relays = new ArrayList<>();
       c.get("relays").forEach(r -> relays.add(r.textValue()));
-      Nip19Profile expected = new Nip19Profile(PublicKey.fromHex(c.get("pubkey").textValue()), relays);
+      Nip19Profile expected =
+          new Nip19Profile(PublicKey.fromHex(c.get("pubkey").textValue()), relays);
       try {
         Nip19Profile p = Nip19.decodeNprofile(s);
-        // nostr-tools writes relays before the key; Keycast writes the key first. Both must decode alike.
-        if (!p.equals(expected) || !Nip19.decodeNprofile(Nip19.encodeNprofile(p)).equals(expected)) {
+        // nostr-tools writes relays before the key; Keycast writes the key first. Both must decode
+        // alike.
+        if (!p.equals(expected)
+            || !Nip19.decodeNprofile(Nip19.encodeNprofile(p)).equals(expected)) {
           failures.add("nprofile " + s + " decoded as " + p);
         }
       } catch (RuntimeException ex) {
@@ -338,7 +373,8 @@ class NostrToolsFixturesTest {
         char[] password = c.get("password").textValue().toCharArray();
         String s = c.get("ncryptsec").textValue();
         SecretKey key = Nip49.decrypt(s, password);
-        if (!HEX.formatHex(key.toBytes(InsecureSecretKeyAccess.get())).equals(c.get("sec").textValue())) {
+        if (!HEX.formatHex(key.toBytes(InsecureSecretKeyAccess.get()))
+            .equals(c.get("sec").textValue())) {
           failures.add(id + ": wrong key");
         }
         // The NFKC form of the password works too.
@@ -347,8 +383,14 @@ class NostrToolsFixturesTest {
         }
         // With nostr-tools' salt and nonce, Java's encryption is byte-identical.
         byte[] data = Bech32.decode(s, Nip19.MAX_LENGTH).data();
-        String again = Nip49.encrypt(key, password, data[1], data[42], Arrays.copyOfRange(data, 2, 18),
-            Arrays.copyOfRange(data, 18, 42));
+        String again =
+            Nip49.encrypt(
+                key,
+                password,
+                data[1],
+                data[42],
+                Arrays.copyOfRange(data, 2, 18),
+                Arrays.copyOfRange(data, 18, 42));
         if (!again.equals(s)) {
           failures.add(id + ": re-encryption differs");
         }

@@ -42,7 +42,9 @@ class SchnorrPropertiesTest {
 
   @Property(tries = 150)
   void sign_anyKeyMessageAux_verifiesAndIsIdenticalOnEveryBackend(
-      @ForAll("keys") SecretKey key, @ForAll("messages") byte[] message, @ForAll("aux") byte[] aux) {
+      @ForAll("keys") SecretKey key,
+      @ForAll("messages") byte[] message,
+      @ForAll("aux") byte[] aux) {
     byte[] firstSig = null;
     byte[] firstPub = null;
     for (Secp256k1 b : BACKENDS) {
@@ -51,7 +53,9 @@ class SchnorrPropertiesTest {
       assertThat(b.verify(sig, message, pub)).as(b.name()).isTrue();
       assertThat(b.preparePublic(pub).verify(sig, message)).as(b.name()).isTrue();
       for (Secp256k1 other : BACKENDS) {
-        assertThat(other.verify(sig, message, pub)).as(b.name() + " signature on " + other.name()).isTrue();
+        assertThat(other.verify(sig, message, pub))
+            .as(b.name() + " signature on " + other.name())
+            .isTrue();
       }
       if (firstSig == null) {
         firstSig = sig;
@@ -65,7 +69,9 @@ class SchnorrPropertiesTest {
 
   @Property(tries = 150)
   void verify_flippedSignatureBit_fails(
-      @ForAll("keys") SecretKey key, @ForAll("nonEmptyMessages") byte[] message, @ForAll("aux") byte[] aux,
+      @ForAll("keys") SecretKey key,
+      @ForAll("nonEmptyMessages") byte[] message,
+      @ForAll("aux") byte[] aux,
       @ForAll @IntRange(min = 0, max = 511) int bit) {
     byte[] pub = BACKENDS.get(0).xOnlyPublicKey(sec(key));
     byte[] sig = BACKENDS.get(0).prepare(sec(key)).sign(message, aux);
@@ -77,7 +83,9 @@ class SchnorrPropertiesTest {
 
   @Property(tries = 150)
   void verify_flippedMessageBit_fails(
-      @ForAll("keys") SecretKey key, @ForAll("nonEmptyMessages") byte[] message, @ForAll("aux") byte[] aux,
+      @ForAll("keys") SecretKey key,
+      @ForAll("nonEmptyMessages") byte[] message,
+      @ForAll("aux") byte[] aux,
       @ForAll @IntRange(min = 0, max = 511) int bitSeed) {
     byte[] pub = BACKENDS.get(0).xOnlyPublicKey(sec(key));
     byte[] sig = BACKENDS.get(0).prepare(sec(key)).sign(message, aux);
@@ -91,7 +99,9 @@ class SchnorrPropertiesTest {
 
   @Property(tries = 150)
   void verify_flippedPublicKeyBit_fails(
-      @ForAll("keys") SecretKey key, @ForAll("nonEmptyMessages") byte[] message, @ForAll("aux") byte[] aux,
+      @ForAll("keys") SecretKey key,
+      @ForAll("nonEmptyMessages") byte[] message,
+      @ForAll("aux") byte[] aux,
       @ForAll @IntRange(min = 0, max = 255) int bit) {
     byte[] pub = BACKENDS.get(0).xOnlyPublicKey(sec(key));
     byte[] sig = BACKENDS.get(0).prepare(sec(key)).sign(message, aux);
@@ -104,7 +114,9 @@ class SchnorrPropertiesTest {
 
   @Property(tries = 100)
   void verify_signatureFromOtherKey_fails(
-      @ForAll("keys") SecretKey key, @ForAll("keys") SecretKey other, @ForAll("messages") byte[] message,
+      @ForAll("keys") SecretKey key,
+      @ForAll("keys") SecretKey other,
+      @ForAll("messages") byte[] message,
       @ForAll("aux") byte[] aux) {
     byte[] sig = BACKENDS.get(0).prepare(sec(other)).sign(message, aux);
     byte[] pub = BACKENDS.get(0).xOnlyPublicKey(sec(key));
@@ -115,8 +127,8 @@ class SchnorrPropertiesTest {
   }
 
   @Property(tries = 100)
-  void publicSigner_signThenVerify_roundTrips(@ForAll("keys") SecretKey key, @ForAll("messages") byte[] message)
-      throws Exception {
+  void publicSigner_signThenVerify_roundTrips(
+      @ForAll("keys") SecretKey key, @ForAll("messages") byte[] message) throws Exception {
     SchnorrSigner signer = SchnorrSigner.create(key);
     assertThat(signer.publicKey()).isEqualTo(key.publicKey());
     byte[] sig = signer.sign(message);

@@ -7,15 +7,18 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A signer-initiated connection URI, {@code bunker://<signer-pubkey-hex>?relay=wss://…&relay=…&secret=…}: the
- * signer tells a client where and how to connect.
+ * A signer-initiated connection URI, {@code
+ * bunker://<signer-pubkey-hex>?relay=wss://…&relay=…&secret=…}: the signer tells a client where and
+ * how to connect.
  *
  * <p>{@link #toString()} redacts the secret; use {@link #format()} for the URI itself.
  *
  * <p>Thread-safety: immutable.
  *
- * @param signerPubkey the signer's (bunker's) public key: the transport identity, not necessarily the user's key
- * @param relays the relays the signer listens on (at least one; {@code ws://} or {@code wss://} URLs)
+ * @param signerPubkey the signer's (bunker's) public key: the transport identity, not necessarily
+ *     the user's key
+ * @param relays the relays the signer listens on (at least one; {@code ws://} or {@code wss://}
+ *     URLs)
  * @param secret the single-use (or {@code max_uses}) connect secret, or {@code null}
  */
 public record BunkerUri(PublicKey signerPubkey, List<String> relays, @Nullable String secret) {
@@ -23,7 +26,8 @@ public record BunkerUri(PublicKey signerPubkey, List<String> relays, @Nullable S
   /**
    * Validates and copies the components.
    *
-   * @throws InvalidConnectUriException if there is no relay or a relay is not a {@code ws(s)://} URL
+   * @throws InvalidConnectUriException if there is no relay or a relay is not a {@code ws(s)://}
+   *     URL
    */
   public BunkerUri {
     relays = List.copyOf(relays);
@@ -37,12 +41,14 @@ public record BunkerUri(PublicKey signerPubkey, List<String> relays, @Nullable S
   }
 
   /**
-   * Parses a {@code bunker://} URI. The scheme is case-insensitive; the key must be 64 hex characters of a point on
-   * the curve; {@code relay} is required and repeatable; {@code secret} is optional; other parameters are ignored.
+   * Parses a {@code bunker://} URI. The scheme is case-insensitive; the key must be 64 hex
+   * characters of a point on the curve; {@code relay} is required and repeatable; {@code secret} is
+   * optional; other parameters are ignored.
    *
    * @param uri the URI
    * @return the parsed URI
-   * @throws InvalidConnectUriException if the URI is malformed (the message never contains the secret)
+   * @throws InvalidConnectUriException if the URI is malformed (the message never contains the
+   *     secret)
    */
   public static BunkerUri parse(String uri) {
     UriQuery.Parts parts = UriQuery.split(uri, "bunker");
@@ -57,15 +63,16 @@ public record BunkerUri(PublicKey signerPubkey, List<String> relays, @Nullable S
     try {
       return PublicKey.fromHex(hex.toLowerCase(Locale.ROOT));
     } catch (InvalidKeyException | IllegalArgumentException e) {
-      throw new InvalidConnectUriException(role + " public key is not a valid secp256k1 x-only key", e);
+      throw new InvalidConnectUriException(
+          role + " public key is not a valid secp256k1 x-only key", e);
     }
   }
 
   /**
    * The URI text.
    *
-   * @return {@code bunker://<hex>?relay=…[&relay=…][&secret=…]}, values percent-encoded; {@link #parse} reads it
-   *     back
+   * @return {@code bunker://<hex>?relay=…[&relay=…][&secret=…]}, values percent-encoded; {@link
+   *     #parse} reads it back
    */
   public String format() {
     StringBuilder sb = new StringBuilder("bunker://").append(signerPubkey.toHex());

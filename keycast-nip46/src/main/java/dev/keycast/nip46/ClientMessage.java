@@ -4,8 +4,8 @@ import dev.keycast.crypto.SignedEvent;
 import java.util.List;
 
 /**
- * A NIP-01 message from a client to a relay: {@code ["EVENT",event]}, {@code ["REQ",sub,filter...]} or
- * {@code ["CLOSE",sub]}. Read and write with {@link RelayMessages}. Immutable and thread-safe.
+ * A NIP-01 message from a client to a relay: {@code ["EVENT",event]}, {@code ["REQ",sub,filter...]}
+ * or {@code ["CLOSE",sub]}. Read and write with {@link RelayMessages}. Immutable and thread-safe.
  */
 public sealed interface ClientMessage {
 

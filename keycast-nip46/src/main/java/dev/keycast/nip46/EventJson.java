@@ -7,9 +7,10 @@ import java.util.List;
 /**
  * Strict JSON parsing of Nostr events and event templates.
  *
- * <p>Fields must have their NIP-01 JSON types: integers for {@code kind} (0–65535) and {@code created_at}
- * (non-negative), a string {@code content}, {@code tags} an array of arrays of strings. Unknown members are ignored.
- * Violations throw {@link NostrFormatException}; no other exception escapes.
+ * <p>Fields must have their NIP-01 JSON types: integers for {@code kind} (0–65535) and {@code
+ * created_at} (non-negative), a string {@code content}, {@code tags} an array of arrays of strings.
+ * Unknown members are ignored. Violations throw {@link NostrFormatException}; no other exception
+ * escapes.
  *
  * <p>Thread-safety: stateless; safe from any thread; never blocks.
  */
@@ -17,8 +18,9 @@ public final class EventJson {
   private EventJson() {}
 
   /**
-   * Parses a signed event object {@code {"id","pubkey","created_at","kind","tags","content","sig"}}. Only the shape
-   * is checked ({@code id}, {@code pubkey} and {@code sig} lowercase hex of the right length, NIP-01 types); the id
+   * Parses a signed event object {@code
+   * {"id","pubkey","created_at","kind","tags","content","sig"}}. Only the shape is checked ({@code
+   * id}, {@code pubkey} and {@code sig} lowercase hex of the right length, NIP-01 types); the id
    * and signature are not verified: use {@code NostrEvents.verify}.
    *
    * @param json the event JSON
@@ -30,8 +32,8 @@ public final class EventJson {
   }
 
   /**
-   * Writes an event as JSON; the same as {@link SignedEvent#toJson()}, here so that reading and writing sit
-   * side by side.
+   * Writes an event as JSON; the same as {@link SignedEvent#toJson()}, here so that reading and
+   * writing sit side by side.
    *
    * @param event the event
    * @return {@code {"id","pubkey","created_at","kind","tags","content","sig"}}
@@ -81,9 +83,10 @@ public final class EventJson {
   }
 
   /**
-   * Parses a {@code sign_event} template, {@code {"kind","content","tags","created_at"}}. {@code kind},
-   * {@code content} and {@code created_at} are required; missing {@code tags} means no tags. Other members (such as
-   * a {@code pubkey} some clients include) are ignored: the signer decides the key.
+   * Parses a {@code sign_event} template, {@code {"kind","content","tags","created_at"}}. {@code
+   * kind}, {@code content} and {@code created_at} are required; missing {@code tags} means no tags.
+   * Other members (such as a {@code pubkey} some clients include) are ignored: the signer decides
+   * the key.
    *
    * @param json the template JSON
    * @return the template

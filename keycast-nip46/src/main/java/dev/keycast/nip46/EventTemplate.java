@@ -6,8 +6,8 @@ import dev.keycast.crypto.UnsignedEvent;
 import java.util.List;
 
 /**
- * The event a client asks a signer to sign: the {@code sign_event} parameter {@code {kind, content, tags,
- * created_at}}. The signer supplies the public key, id and signature.
+ * The event a client asks a signer to sign: the {@code sign_event} parameter {@code {kind, content,
+ * tags, created_at}}. The signer supplies the public key, id and signature.
  *
  * @param kind the event kind, 0–65535
  * @param content the content
@@ -19,7 +19,8 @@ public record EventTemplate(int kind, String content, List<List<String>> tags, l
   /**
    * Validates and copies the components.
    *
-   * @throws IllegalArgumentException if the kind is outside 0–65535 or {@code createdAt} is negative
+   * @throws IllegalArgumentException if the kind is outside 0–65535 or {@code createdAt} is
+   *     negative
    */
   public EventTemplate {
     if (kind < 0 || kind > 65535) {

@@ -14,19 +14,20 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A NIP-01 subscription filter. A {@code null} component means "no constraint"; an empty list matches nothing. An
- * event matches when it satisfies every non-null component; a subscription's filters are OR-ed.
+ * A NIP-01 subscription filter. A {@code null} component means "no constraint"; an empty list
+ * matches nothing. An event matches when it satisfies every non-null component; a subscription's
+ * filters are OR-ed.
  *
- * <p>Build one with {@link #builder()}, for example the signer's subscription
- * {@code Filter.builder().kinds(24133).tag('p', signerKeys).since(now - 30).build()}.
+ * <p>Build one with {@link #builder()}, for example the signer's subscription {@code
+ * Filter.builder().kinds(24133).tag('p', signerKeys).since(now - 30).build()}.
  *
  * <p>Thread-safety: immutable.
  *
  * @param ids event ids (64 hex), or {@code null}
  * @param authors author public keys (64 hex), or {@code null}
  * @param kinds event kinds, or {@code null}
- * @param tags single-letter tag filters: {@code 'p' -> [values]} is {@code "#p":[values]}, matching events having
- *     a tag {@code [p, value, ...]} with one of the values; empty map for none
+ * @param tags single-letter tag filters: {@code 'p' -> [values]} is {@code "#p":[values]}, matching
+ *     events having a tag {@code [p, value, ...]} with one of the values; empty map for none
  * @param since minimum {@code created_at} in seconds (inclusive), or {@code null}
  * @param until maximum {@code created_at} in seconds (inclusive), or {@code null}
  * @param limit the most stored events to return initially (newest first), or {@code null}
@@ -43,7 +44,8 @@ public record Filter(
   /**
    * Validates and copies the components.
    *
-   * @throws IllegalArgumentException if a tag key is not an ASCII letter, or {@code limit} is negative
+   * @throws IllegalArgumentException if a tag key is not an ASCII letter, or {@code limit} is
+   *     negative
    */
   public Filter {
     ids = ids == null ? null : List.copyOf(ids);
@@ -112,8 +114,8 @@ public record Filter(
   }
 
   /**
-   * The filter as a JSON object ({@code {"ids","authors","kinds","#x","since","until","limit"}}, absent components
-   * omitted).
+   * The filter as a JSON object ({@code {"ids","authors","kinds","#x","since","until","limit"}},
+   * absent components omitted).
    *
    * @return compact JSON; {@link #fromJson} reads it back
    */
@@ -209,7 +211,10 @@ public record Filter(
     return b.build();
   }
 
-  /** Builds a {@link Filter}. Not thread-safe; each setter replaces the previous value of its component. */
+  /**
+   * Builds a {@link Filter}. Not thread-safe; each setter replaces the previous value of its
+   * component.
+   */
   public static final class Builder {
     private @Nullable List<String> ids;
     private @Nullable List<String> authors;
@@ -317,7 +322,8 @@ public record Filter(
      * Builds the filter.
      *
      * @return the filter
-     * @throws IllegalArgumentException if a tag letter is not an ASCII letter or the limit is negative
+     * @throws IllegalArgumentException if a tag letter is not an ASCII letter or the limit is
+     *     negative
      */
     public Filter build() {
       return new Filter(ids, authors, kinds, tags, since, until, limit);

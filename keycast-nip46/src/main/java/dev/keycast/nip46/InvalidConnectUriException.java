@@ -1,9 +1,10 @@
 package dev.keycast.nip46;
 
 /**
- * Thrown when a {@code bunker://} or {@code nostrconnect://} URI is malformed: wrong scheme, a public key that is not
- * 64 hex characters or not on the curve, a missing required parameter, a relay that is not a {@code ws://} or
- * {@code wss://} URL, malformed legacy {@code metadata} JSON, ...
+ * Thrown when a {@code bunker://} or {@code nostrconnect://} URI is malformed: wrong scheme, a
+ * public key that is not 64 hex characters or not on the curve, a missing required parameter, a
+ * relay that is not a {@code ws://} or {@code wss://} URL, malformed legacy {@code metadata} JSON,
+ * ...
  *
  * <p>The message names the problem; it never contains the {@code secret} parameter.
  */
@@ -25,7 +26,8 @@ public final class InvalidConnectUriException extends NostrFormatException {
    * @param message what was wrong
    * @param cause the underlying failure, or {@code null}
    */
-  public InvalidConnectUriException(String message, @org.jspecify.annotations.Nullable Throwable cause) {
+  public InvalidConnectUriException(
+      String message, @org.jspecify.annotations.Nullable Throwable cause) {
     super(message, cause);
   }
 }

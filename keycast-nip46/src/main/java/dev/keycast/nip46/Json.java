@@ -16,8 +16,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The shared, strictly configured Jackson mapper and typed field readers that fail with
- * {@link NostrFormatException}. Thread-safe: the mapper is configured once and never changed.
+ * The shared, strictly configured Jackson mapper and typed field readers that fail with {@link
+ * NostrFormatException}. Thread-safe: the mapper is configured once and never changed.
  */
 final class Json {
   /** Nesting deeper than this is never valid Nostr data and would only cost stack. */

@@ -4,10 +4,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Base of every unchecked exception thrown by Keycast outside {@code keycast-crypto} (which throws
- * {@link java.security.GeneralSecurityException} and {@link IllegalArgumentException}, as the JDK's crypto does).
+ * {@link java.security.GeneralSecurityException} and {@link IllegalArgumentException}, as the JDK's
+ * crypto does).
  *
- * <p>Catch a specific subclass where you can ({@link NostrFormatException}, {@link RelayException}, the storage
- * module's {@code StoreException}, ...). Messages never contain key material, plaintexts or decrypted content.
+ * <p>Catch a specific subclass where you can ({@link NostrFormatException}, {@link RelayException},
+ * the storage module's {@code StoreException}, ...). Messages never contain key material,
+ * plaintexts or decrypted content.
  *
  * <p>Instances are immutable once thrown and may be passed between threads.
  */

@@ -11,18 +11,20 @@ import org.jspecify.annotations.Nullable;
 /**
  * Reads and writes NIP-46 bodies (the decrypted content of kind-24133 events).
  *
- * <p>Signer side: {@link #parseRequest(String)} and {@link #toJson(Nip46Response)}. Client side (tests, embedders
- * writing clients): {@link #toJson(Nip46Request)} and {@link #parseResponse(String)}.
+ * <p>Signer side: {@link #parseRequest(String)} and {@link #toJson(Nip46Response)}. Client side
+ * (tests, embedders writing clients): {@link #toJson(Nip46Request)} and {@link
+ * #parseResponse(String)}.
  *
- * <p>Parsing is strict. The body must be one JSON object; {@code id} and {@code method} must be strings; {@code
- * params}, when present, must be an array of strings; methods with parameters must have enough of them; peer public
- * keys must be 64 hex characters; a {@code sign_event} template must have the right JSON types. Unknown members are
- * ignored. Any violation throws {@link Nip46FormatException}, which carries the request id whenever it could be read
- * so the signer can still reply with an error. No other exception escapes, whatever the input.
+ * <p>Parsing is strict. The body must be one JSON object; {@code id} and {@code method} must be
+ * strings; {@code params}, when present, must be an array of strings; methods with parameters must
+ * have enough of them; peer public keys must be 64 hex characters; a {@code sign_event} template
+ * must have the right JSON types. Unknown members are ignored. Any violation throws {@link
+ * Nip46FormatException}, which carries the request id whenever it could be read so the signer can
+ * still reply with an error. No other exception escapes, whatever the input.
  *
- * <p>Writing never leaks: an error is {@code {"id","error"}} with no {@code result} member (rust-nostr cannot parse
- * an empty result next to an error), an auth challenge is {@code {"id","result":"auth_url","error":url}}, and
- * {@code "result":"error"} is never written.
+ * <p>Writing never leaks: an error is {@code {"id","error"}} with no {@code result} member
+ * (rust-nostr cannot parse an empty result next to an error), an auth challenge is {@code
+ * {"id","result":"auth_url","error":url}}, and {@code "result":"error"} is never written.
  *
  * <p>Thread-safety: stateless; all methods are safe to call from any thread and never block.
  */
@@ -34,8 +36,8 @@ public final class Nip46Codec {
    *
    * @param json the decrypted event content
    * @return the request; {@link Nip46Request.Unknown} for methods Keycast does not know
-   * @throws Nip46FormatException if the body is malformed; {@link Nip46FormatException#requestId()} is set when the
-   *     body was an object with a string id
+   * @throws Nip46FormatException if the body is malformed; {@link Nip46FormatException#requestId()}
+   *     is set when the body was an object with a string id
    */
   public static Nip46Request parseRequest(String json) throws Nip46FormatException {
     JsonNode root;
@@ -88,7 +90,8 @@ public final class Nip46Codec {
               perms(param(params, 2)),
               emptyToNull(param(params, 3)));
       case GET_PUBLIC_KEY -> new Nip46Request.GetPublicKey(id);
-      case SIGN_EVENT -> new Nip46Request.SignEvent(id, EventJson.parseTemplate(require(params, 1, m)[0]));
+      case SIGN_EVENT ->
+          new Nip46Request.SignEvent(id, EventJson.parseTemplate(require(params, 1, m)[0]));
       case PING -> new Nip46Request.Ping(id);
       case NIP04_ENCRYPT -> {
         String[] p = peerAndText(params, m);
@@ -125,7 +128,8 @@ public final class Nip46Codec {
 
   private static String[] require(List<String> params, int n, Nip46Method m) {
     if (params.size() < n) {
-      throw new NostrFormatException(m.wireName() + " needs " + n + " parameter(s), got " + params.size());
+      throw new NostrFormatException(
+          m.wireName() + " needs " + n + " parameter(s), got " + params.size());
     }
     return params.subList(0, n).toArray(String[]::new);
   }
@@ -133,7 +137,8 @@ public final class Nip46Codec {
   private static String[] peerAndText(List<String> params, Nip46Method m) {
     String[] p = require(params, 2, m);
     if (!Json.isHex(p[0], 64)) {
-      throw new NostrFormatException(m.wireName() + ": the third-party public key must be 64 hex characters");
+      throw new NostrFormatException(
+          m.wireName() + ": the third-party public key must be 64 hex characters");
     }
     p[0] = p[0].toLowerCase(Locale.ROOT);
     return p;
@@ -143,8 +148,8 @@ public final class Nip46Codec {
    * Writes a response body.
    *
    * @param response the response
-   * @return compact JSON: {@code {"id","result"}}, {@code {"id","error"}} or
-   *     {@code {"id","result":"auth_url","error":url}}
+   * @return compact JSON: {@code {"id","result"}}, {@code {"id","error"}} or {@code
+   *     {"id","result":"auth_url","error":url}}
    */
   public static String toJson(Nip46Response response) {
     ObjectNode o = Json.object();
@@ -164,7 +169,8 @@ public final class Nip46Codec {
    * Writes a request body (client side).
    *
    * @param request the request
-   * @return compact JSON {@code {"id","method","params":[...]}}; {@link #parseRequest} reads it back
+   * @return compact JSON {@code {"id","method","params":[...]}}; {@link #parseRequest} reads it
+   *     back
    */
   public static String toJson(Nip46Request request) {
     ObjectNode o = Json.object();
@@ -205,14 +211,15 @@ public final class Nip46Codec {
   /**
    * Parses a response body (client side).
    *
-   * <p>{@code "result":"auth_url"} with a string {@code error} is an {@link Nip46Response.AuthUrl}; otherwise a
-   * non-empty {@code error} is an {@link Nip46Response.Error} (whatever {@code result} says); otherwise
-   * {@code result} must be a string and the response is an {@link Nip46Response.Ok}.
+   * <p>{@code "result":"auth_url"} with a string {@code error} is an {@link Nip46Response.AuthUrl};
+   * otherwise a non-empty {@code error} is an {@link Nip46Response.Error} (whatever {@code result}
+   * says); otherwise {@code result} must be a string and the response is an {@link
+   * Nip46Response.Ok}.
    *
    * @param json the decrypted event content
    * @return the response
-   * @throws Nip46FormatException if the body is malformed (not an object, id not a string, result or error not a
-   *     string, neither present)
+   * @throws Nip46FormatException if the body is malformed (not an object, id not a string, result
+   *     or error not a string, neither present)
    */
   public static Nip46Response parseResponse(String json) throws Nip46FormatException {
     JsonNode root;

@@ -14,14 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Seals and opens the kind-{@value #KIND} events that carry NIP-46 bodies, for both sides: the body is encrypted to
- * the peer (NIP-44 v2, or legacy NIP-04, recognised by its {@code ?iv=} suffix) and the event is signed by the
- * sender, addressed with a {@code ["p", peer]} tag. The server, the client and the {@code nostrconnect://} flow all
- * seal and open through this class.
+ * Seals and opens the kind-{@value #KIND} events that carry NIP-46 bodies, for both sides: the body
+ * is encrypted to the peer (NIP-44 v2, or legacy NIP-04, recognised by its {@code ?iv=} suffix) and
+ * the event is signed by the sender, addressed with a {@code ["p", peer]} tag. The server, the
+ * client and the {@code nostrconnect://} flow all seal and open through this class.
  *
- * <p>Thread-safe: the only state is a shared cache of NIP-44 conversation keys. Every method that takes a key is
- * CPU-bound (ECDH, ciphers, Schnorr signing): call it on a crypto executor, never on a relay I/O thread and not
- * directly on a virtual thread (JNI pins its carrier). Never blocks otherwise.
+ * <p>Thread-safe: the only state is a shared cache of NIP-44 conversation keys. Every method that
+ * takes a key is CPU-bound (ECDH, ciphers, Schnorr signing): call it on a crypto executor, never on
+ * a relay I/O thread and not directly on a virtual thread (JNI pins its carrier). Never blocks
+ * otherwise.
  */
 public final class Nip46Envelope {
   /** The NIP-46 event kind. */
@@ -55,9 +56,10 @@ public final class Nip46Envelope {
   }
 
   /**
-   * Returns the key under which copies of one event count as the same event: its id <em>and</em> signature. The
-   * id alone would let someone who saw a request on one relay publish a copy with the same id and a garbage
-   * signature on another relay first, and so suppress the genuine one. Never blocks.
+   * Returns the key under which copies of one event count as the same event: its id <em>and</em>
+   * signature. The id alone would let someone who saw a request on one relay publish a copy with
+   * the same id and a garbage signature on another relay first, and so suppress the genuine one.
+   * Never blocks.
    *
    * @param event an event (verified or not)
    * @return the dedupe key
@@ -74,7 +76,8 @@ public final class Nip46Envelope {
    * @param ours our secret key
    * @param theirs the peer's public key
    * @return the plaintext
-   * @throws GeneralSecurityException if the content does not decrypt (bad base64, MAC, padding, key)
+   * @throws GeneralSecurityException if the content does not decrypt (bad base64, MAC, padding,
+   *     key)
    */
   public String decrypt(Scheme scheme, String content, SecretKey ours, PublicKey theirs)
       throws GeneralSecurityException {
@@ -103,8 +106,8 @@ public final class Nip46Envelope {
   }
 
   /**
-   * Opens an event addressed to us: decrypts its content, in the scheme it uses, from its author. Does not verify
-   * the signature (see {@link NostrEvents#verify}). CPU-bound.
+   * Opens an event addressed to us: decrypts its content, in the scheme it uses, from its author.
+   * Does not verify the signature (see {@link NostrEvents#verify}). CPU-bound.
    *
    * @param event the event
    * @param ours our secret key
@@ -112,12 +115,13 @@ public final class Nip46Envelope {
    * @throws GeneralSecurityException if the author key is invalid or the content does not decrypt
    */
   public String open(SignedEvent event, SecretKey ours) throws GeneralSecurityException {
-    return decrypt(Scheme.of(event.content()), event.content(), ours, PublicKey.fromHex(event.pubkey()));
+    return decrypt(
+        Scheme.of(event.content()), event.content(), ours, PublicKey.fromHex(event.pubkey()));
   }
 
   /**
-   * Seals a body: encrypts it to {@code to} and signs the kind-{@value #KIND} event carrying it, tagged
-   * {@code ["p", to]} followed by {@code extraTags}. CPU-bound.
+   * Seals a body: encrypts it to {@code to} and signs the kind-{@value #KIND} event carrying it,
+   * tagged {@code ["p", to]} followed by {@code extraTags}. CPU-bound.
    *
    * @param scheme the encryption scheme
    * @param body the plaintext body (a request or response JSON)
@@ -129,12 +133,20 @@ public final class Nip46Envelope {
    * @return the signed event
    * @throws GeneralSecurityException if a key is invalid
    */
-  public SignedEvent seal(Scheme scheme, String body, SecretKey ours, SchnorrSigner signer, PublicKey to,
-      long createdAtSeconds, List<List<String>> extraTags) throws GeneralSecurityException {
+  public SignedEvent seal(
+      Scheme scheme,
+      String body,
+      SecretKey ours,
+      SchnorrSigner signer,
+      PublicKey to,
+      long createdAtSeconds,
+      List<List<String>> extraTags)
+      throws GeneralSecurityException {
     String content = encrypt(scheme, body, ours, to);
     List<List<String>> tags = new ArrayList<>(1 + extraTags.size());
     tags.add(List.of("p", to.toHex()));
     tags.addAll(extraTags);
-    return NostrEvents.sign(new UnsignedEvent(signer.publicKey(), createdAtSeconds, KIND, tags, content), signer);
+    return NostrEvents.sign(
+        new UnsignedEvent(signer.publicKey(), createdAtSeconds, KIND, tags, content), signer);
   }
 }

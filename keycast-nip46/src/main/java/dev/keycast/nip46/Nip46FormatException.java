@@ -5,8 +5,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Thrown when a NIP-46 request or response body is malformed.
  *
- * <p>When the body was a JSON object with a string {@code id}, {@link #requestId()} returns it, so a signer can
- * still answer the client with an error response instead of leaving it to time out.
+ * <p>When the body was a JSON object with a string {@code id}, {@link #requestId()} returns it, so
+ * a signer can still answer the client with an error response instead of leaving it to time out.
  */
 public final class Nip46FormatException extends NostrFormatException {
   private static final long serialVersionUID = 1L;
@@ -32,7 +32,8 @@ public final class Nip46FormatException extends NostrFormatException {
    * @param requestId the request id if it could be read, else {@code null}
    * @param cause the underlying failure, or {@code null}
    */
-  public Nip46FormatException(String message, @Nullable String requestId, @Nullable Throwable cause) {
+  public Nip46FormatException(
+      String message, @Nullable String requestId, @Nullable Throwable cause) {
     super(message, cause);
     this.requestId = requestId;
   }

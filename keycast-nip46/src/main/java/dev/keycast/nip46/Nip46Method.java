@@ -3,13 +3,17 @@ package dev.keycast.nip46;
 import java.util.Optional;
 
 /**
- * The NIP-46 methods Keycast knows, with their wire names. This enum is the one place the wire strings live.
+ * The NIP-46 methods Keycast knows, with their wire names. This enum is the one place the wire
+ * strings live.
  *
- * <p>A request with a method not listed here parses to {@link Nip46Request.Unknown}, which a signer must answer with
- * an error response.
+ * <p>A request with a method not listed here parses to {@link Nip46Request.Unknown}, which a signer
+ * must answer with an error response.
  */
 public enum Nip46Method {
-  /** {@code connect}: {@code [signer-pubkey, secret?, perms?, client-metadata-json?]} → {@code "ack"}. */
+  /**
+   * {@code connect}: {@code [signer-pubkey, secret?, perms?, client-metadata-json?]} → {@code
+   * "ack"}.
+   */
   CONNECT("connect"),
   /** {@code get_public_key}: {@code []} → the user's public key hex. */
   GET_PUBLIC_KEY("get_public_key"),

@@ -4,12 +4,12 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A NIP-46 request body, {@code {"id","method","params":[...]}}, after decryption. One record per method plus
- * {@link Unknown} for methods Keycast does not know (which a signer must answer with an error). Dispatch with an
- * exhaustive {@code switch}.
+ * A NIP-46 request body, {@code {"id","method","params":[...]}}, after decryption. One record per
+ * method plus {@link Unknown} for methods Keycast does not know (which a signer must answer with an
+ * error). Dispatch with an exhaustive {@code switch}.
  *
- * <p>Requests are built by {@link Nip46Codec#parseRequest} (signer side) or directly (client side, then
- * {@link Nip46Codec#toJson(Nip46Request)}). All records are immutable and thread-safe.
+ * <p>Requests are built by {@link Nip46Codec#parseRequest} (signer side) or directly (client side,
+ * then {@link Nip46Codec#toJson(Nip46Request)}). All records are immutable and thread-safe.
  */
 public sealed interface Nip46Request {
 
@@ -45,12 +45,12 @@ public sealed interface Nip46Request {
    * {@code connect [signer-pubkey, secret?, perms?, client-metadata-json?]}.
    *
    * @param id the request id
-   * @param signerPubkey the first parameter as sent (clients send the signer key, the user key or nothing), or
-   *     {@code null} if absent or empty; not validated
+   * @param signerPubkey the first parameter as sent (clients send the signer key, the user key or
+   *     nothing), or {@code null} if absent or empty; not validated
    * @param secret the connect secret, or {@code null} if absent or empty
    * @param perms the permissions the client asks for (empty if none were given)
-   * @param metadataJson the client metadata JSON as sent ({@code {name,url,image}}), or {@code null}; a display hint
-   *     only, never authorizes anything, not validated
+   * @param metadataJson the client metadata JSON as sent ({@code {name,url,image}}), or {@code
+   *     null}; a display hint only, never authorizes anything, not validated
    */
   record Connect(
       String id,
@@ -62,8 +62,15 @@ public sealed interface Nip46Request {
     /** Redacts the secret. */
     @Override
     public String toString() {
-      return "Connect[id=" + id + ", signerPubkey=" + signerPubkey + ", secret=" + (secret == null ? "null" : "***")
-          + ", perms=" + perms + "]";
+      return "Connect[id="
+          + id
+          + ", signerPubkey="
+          + signerPubkey
+          + ", secret="
+          + (secret == null ? "null" : "***")
+          + ", perms="
+          + perms
+          + "]";
     }
   }
 
@@ -119,7 +126,8 @@ public sealed interface Nip46Request {
    * {@code nip04_encrypt [third-party-pubkey, plaintext]}.
    *
    * @param id the request id
-   * @param peerPubkeyHex the third party's public key, 64 lowercase hex characters (not checked to be on the curve)
+   * @param peerPubkeyHex the third party's public key, 64 lowercase hex characters (not checked to
+   *     be on the curve)
    * @param text the plaintext
    */
   record Nip04Encrypt(String id, String peerPubkeyHex, String text) implements Nip46Request {

@@ -1,8 +1,9 @@
 package dev.keycast.nip46;
 
 /**
- * A NIP-46 response body, {@code {"id","result"}} or {@code {"id","error"}}, before encryption. Write it with
- * {@link Nip46Codec#toJson(Nip46Response)}; read one (client side) with {@link Nip46Codec#parseResponse}.
+ * A NIP-46 response body, {@code {"id","result"}} or {@code {"id","error"}}, before encryption.
+ * Write it with {@link Nip46Codec#toJson(Nip46Response)}; read one (client side) with {@link
+ * Nip46Codec#parseResponse}.
  *
  * <p>All records are immutable and thread-safe.
  */
@@ -19,8 +20,8 @@ public sealed interface Nip46Response {
    * A success: {@code {"id","result"}}.
    *
    * @param id the request id
-   * @param result the result; should never be empty (some clients, nostr-tools among them, resolve only on a
-   *     truthy result)
+   * @param result the result; should never be empty (some clients, nostr-tools among them, resolve
+   *     only on a truthy result)
    */
   record Ok(String id, String result) implements Nip46Response {
     /** Omits the result, which may be a decrypted plaintext. */
@@ -36,14 +37,15 @@ public sealed interface Nip46Response {
    * @param id the request id
    * @param error a stable, non-leaking message such as {@code "unauthorized"}
    */
-  // Ok and Error name the two outcomes of the protocol; every use site writes Nip46Response.Error (none imports
+  // Ok and Error name the two outcomes of the protocol; every use site writes Nip46Response.Error
+  // (none imports
   // the nested type), so the name never shadows java.lang.Error where it is read.
   @SuppressWarnings("JavaLangClash")
   record Error(String id, String error) implements Nip46Response {}
 
   /**
-   * An authentication challenge: written as {@code {"id","result":"auth_url","error":url}}. The client opens the
-   * URL; the signer later sends the real response with the same id.
+   * An authentication challenge: written as {@code {"id","result":"auth_url","error":url}}. The
+   * client opens the URL; the signer later sends the real response with the same id.
    *
    * @param id the request id
    * @param url the URL the user must open

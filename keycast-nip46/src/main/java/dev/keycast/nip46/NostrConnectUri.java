@@ -6,13 +6,15 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A client-initiated connection URI, {@code nostrconnect://<client-pubkey-hex>?relay=…&secret=…&perms=…&name=…&url=…
- * &image=…}: a client shows it, the user gives it to the signer, and the signer answers with an unprompted
- * {@code connect} response whose result is the secret.
+ * A client-initiated connection URI, {@code
+ * nostrconnect://<client-pubkey-hex>?relay=…&secret=…&perms=…&name=…&url=… &image=…}: a client
+ * shows it, the user gives it to the signer, and the signer answers with an unprompted {@code
+ * connect} response whose result is the secret.
  *
- * <p>{@link #parse} also accepts the legacy forms: {@code metadata={"name","url","description","icons":[…]}} (its
- * first icon becomes the image) and {@code icon} instead of {@code image}. Explicit {@code name}/{@code url}/
- * {@code image} parameters win over legacy ones. The metadata is a display hint and never authorizes anything.
+ * <p>{@link #parse} also accepts the legacy forms: {@code
+ * metadata={"name","url","description","icons":[…]}} (its first icon becomes the image) and {@code
+ * icon} instead of {@code image}. Explicit {@code name}/{@code url}/ {@code image} parameters win
+ * over legacy ones. The metadata is a display hint and never authorizes anything.
  *
  * <p>{@link #toString()} redacts the secret; use {@link #format()} for the URI itself.
  *
@@ -38,8 +40,8 @@ public record NostrConnectUri(
   /**
    * Validates and copies the components.
    *
-   * @throws InvalidConnectUriException if there is no relay, a relay is not a {@code ws(s)://} URL, or the secret is
-   *     empty
+   * @throws InvalidConnectUriException if there is no relay, a relay is not a {@code ws(s)://} URL,
+   *     or the secret is empty
    */
   public NostrConnectUri {
     relays = List.copyOf(relays);
@@ -57,9 +59,9 @@ public record NostrConnectUri(
    *
    * @param uri the URI
    * @return the parsed URI
-   * @throws InvalidConnectUriException if the key is not 64 hex characters of a curve point, {@code relay} or
-   *     {@code secret} is missing, a relay is not a {@code ws(s)://} URL, {@code perms} is malformed, or legacy
-   *     {@code metadata} is not a JSON object of strings
+   * @throws InvalidConnectUriException if the key is not 64 hex characters of a curve point, {@code
+   *     relay} or {@code secret} is missing, a relay is not a {@code ws(s)://} URL, {@code perms}
+   *     is malformed, or legacy {@code metadata} is not a JSON object of strings
    */
   public static NostrConnectUri parse(String uri) {
     UriQuery.Parts parts = UriQuery.split(uri, "nostrconnect");
@@ -73,7 +75,8 @@ public record NostrConnectUri(
       String p = parts.first("perms");
       perms = p == null ? PermissionSet.empty() : PermissionSet.parse(p);
     } catch (NostrFormatException e) {
-      throw new InvalidConnectUriException("nostrconnect URI has malformed perms: " + e.getMessage(), e);
+      throw new InvalidConnectUriException(
+          "nostrconnect URI has malformed perms: " + e.getMessage(), e);
     }
     String name = parts.first("name");
     String url = parts.first("url");
@@ -105,11 +108,18 @@ public record NostrConnectUri(
       } catch (InvalidConnectUriException e) {
         throw e;
       } catch (NostrFormatException e) {
-        throw new InvalidConnectUriException("nostrconnect URI has malformed metadata: " + e.getMessage(), e);
+        throw new InvalidConnectUriException(
+            "nostrconnect URI has malformed metadata: " + e.getMessage(), e);
       }
     }
     return new NostrConnectUri(
-        key, parts.all("relay"), secret, perms, emptyToNull(name), emptyToNull(url), emptyToNull(image));
+        key,
+        parts.all("relay"),
+        secret,
+        perms,
+        emptyToNull(name),
+        emptyToNull(url),
+        emptyToNull(image));
   }
 
   private static @Nullable String emptyToNull(@Nullable String s) {
@@ -117,11 +127,11 @@ public record NostrConnectUri(
   }
 
   /**
-   * The URI text in the current form ({@code name}, {@code url}, {@code image} parameters; no legacy
-   * {@code metadata}).
+   * The URI text in the current form ({@code name}, {@code url}, {@code image} parameters; no
+   * legacy {@code metadata}).
    *
-   * @return {@code nostrconnect://<hex>?relay=…&secret=…[&perms=…][&name=…][&url=…][&image=…]}, values
-   *     percent-encoded; {@link #parse} reads it back
+   * @return {@code nostrconnect://<hex>?relay=…&secret=…[&perms=…][&name=…][&url=…][&image=…]},
+   *     values percent-encoded; {@link #parse} reads it back
    */
   public String format() {
     return format(secret);

@@ -4,11 +4,13 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown when Nostr wire data is malformed: an event, a relay message, a filter, a NIP-46 body, a permission list or
- * a connection URI that does not follow its specification (wrong JSON types, missing fields, bad hex, ...).
+ * Thrown when Nostr wire data is malformed: an event, a relay message, a filter, a NIP-46 body, a
+ * permission list or a connection URI that does not follow its specification (wrong JSON types,
+ * missing fields, bad hex, ...).
  *
- * <p>This is the only exception the parsers of this package throw for bad input, whatever the input is (random
- * bytes included). The message says what was wrong and where; it never echoes long input verbatim.
+ * <p>This is the only exception the parsers of this package throw for bad input, whatever the input
+ * is (random bytes included). The message says what was wrong and where; it never echoes long input
+ * verbatim.
  */
 public class NostrFormatException extends KeycastException {
   private static final long serialVersionUID = 1L;

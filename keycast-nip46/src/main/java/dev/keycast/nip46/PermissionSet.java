@@ -10,12 +10,13 @@ import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An immutable set of NIP-46 permissions, as written in a {@code perms} parameter: a comma-separated list of
- * {@code method[:param]} such as {@code nip44_encrypt,sign_event:4,sign_event:1}.
+ * An immutable set of NIP-46 permissions, as written in a {@code perms} parameter: a
+ * comma-separated list of {@code method[:param]} such as {@code
+ * nip44_encrypt,sign_event:4,sign_event:1}.
  *
- * <p>The set is normalised: {@code sign_event} (every kind) absorbs any {@code sign_event:<kind>}. Two sets with
- * the same meaning are {@link #equals equal} and {@link #toString() format} identically (methods in enum order, kinds
- * ascending).
+ * <p>The set is normalised: {@code sign_event} (every kind) absorbs any {@code sign_event:<kind>}.
+ * Two sets with the same meaning are {@link #equals equal} and {@link #toString() format}
+ * identically (methods in enum order, kinds ascending).
  *
  * <p>Thread-safety: immutable, safe to share between threads.
  */
@@ -25,6 +26,7 @@ public final class PermissionSet {
 
   /** Methods granted without restriction (for sign_event: every kind). */
   private final Set<Nip46Method> methods;
+
   /** Kinds granted by sign_event:<kind>; empty when sign_event is in {@link #methods}. */
   private final TreeSet<Integer> signKinds;
 
@@ -84,10 +86,11 @@ public final class PermissionSet {
   /**
    * Parses a comma-separated {@code method[:param]} list.
    *
-   * <p>Whitespace around entries and empty entries are ignored ({@code ""} parses to the empty set). Entries naming a
-   * method Keycast does not know are dropped: a permission that is not understood grants nothing, and clients do send
-   * such entries. A parameter on any method but {@code sign_event}, or a {@code sign_event} parameter that is not a
-   * decimal kind in 0–65535, is an error.
+   * <p>Whitespace around entries and empty entries are ignored ({@code ""} parses to the empty
+   * set). Entries naming a method Keycast does not know are dropped: a permission that is not
+   * understood grants nothing, and clients do send such entries. A parameter on any method but
+   * {@code sign_event}, or a {@code sign_event} parameter that is not a decimal kind in 0–65535, is
+   * an error.
    *
    * @param text the list, for example {@code "nip44_encrypt,sign_event:4"}
    * @return the normalised set
@@ -120,7 +123,9 @@ public final class PermissionSet {
   }
 
   private static int parseKind(String param) {
-    if (param.isEmpty() || param.length() > 5 || !param.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (param.isEmpty()
+        || param.length() > 5
+        || !param.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw new NostrFormatException("sign_event parameter must be an event kind 0-65535");
     }
     int kind = Integer.parseInt(param);
@@ -141,7 +146,8 @@ public final class PermissionSet {
   }
 
   /**
-   * Whether the set grants a method without a parameter. For {@code sign_event} use {@link #allowsSignEvent(int)}.
+   * Whether the set grants a method without a parameter. For {@code sign_event} use {@link
+   * #allowsSignEvent(int)}.
    *
    * @param method the method
    * @return true if {@code method} is granted (for {@code sign_event}: for every kind)
@@ -195,7 +201,8 @@ public final class PermissionSet {
   }
 
   /**
-   * The permissions as a list, methods in enum order, then {@code sign_event:<kind>} by ascending kind.
+   * The permissions as a list, methods in enum order, then {@code sign_event:<kind>} by ascending
+   * kind.
    *
    * @return an immutable list
    */
@@ -210,7 +217,10 @@ public final class PermissionSet {
     return List.copyOf(out);
   }
 
-  /** Returns the comma-separated wire form, {@code ""} for the empty set; {@link #parse} reads it back. */
+  /**
+   * Returns the comma-separated wire form, {@code ""} for the empty set; {@link #parse} reads it
+   * back.
+   */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();
@@ -225,7 +235,9 @@ public final class PermissionSet {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof PermissionSet other && methods.equals(other.methods) && signKinds.equals(other.signKinds);
+    return o instanceof PermissionSet other
+        && methods.equals(other.methods)
+        && signKinds.equals(other.signKinds);
   }
 
   @Override

@@ -3,8 +3,9 @@ package dev.keycast.nip46;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Thrown (or used to complete a future exceptionally) when talking to a relay fails: the relay cannot be reached,
- * the connection dropped, a publish timed out, a relay server cannot bind its port, or a pool was used after close.
+ * Thrown (or used to complete a future exceptionally) when talking to a relay fails: the relay
+ * cannot be reached, the connection dropped, a publish timed out, a relay server cannot bind its
+ * port, or a pool was used after close.
  *
  * <p>Relay failures are I/O failures: retrying later, with backoff, is appropriate.
  */

@@ -3,7 +3,8 @@ package dev.keycast.nip46;
 import dev.keycast.crypto.SignedEvent;
 
 /**
- * A NIP-01 message from a relay to a client. Read and write with {@link RelayMessages}. Immutable and thread-safe.
+ * A NIP-01 message from a relay to a client. Read and write with {@link RelayMessages}. Immutable
+ * and thread-safe.
  */
 public sealed interface RelayMessage {
 
@@ -20,7 +21,8 @@ public sealed interface RelayMessage {
    *
    * @param eventId the event id
    * @param accepted whether the relay accepted (stored or broadcast) the event
-   * @param message a machine-readable prefix plus text ({@code "invalid: bad signature"}), possibly empty
+   * @param message a machine-readable prefix plus text ({@code "invalid: bad signature"}), possibly
+   *     empty
    */
   record Ok(String eventId, boolean accepted, String message) implements RelayMessage {}
 
@@ -47,7 +49,8 @@ public sealed interface RelayMessage {
   record Notice(String message) implements RelayMessage {}
 
   /**
-   * {@code ["AUTH",challenge]} (NIP-42): the relay asks the client to authenticate. Keycast does not answer it.
+   * {@code ["AUTH",challenge]} (NIP-42): the relay asks the client to authenticate. Keycast does
+   * not answer it.
    *
    * @param challenge the challenge string
    */

@@ -7,11 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads and writes the NIP-01 relay wire protocol: JSON arrays whose first element names the message.
+ * Reads and writes the NIP-01 relay wire protocol: JSON arrays whose first element names the
+ * message.
  *
- * <p>Events are written with {@link dev.keycast.crypto.SignedEvent#toJson()} (byte-exact, JSON.stringify-style
- * escaping); everything else through Jackson. Parsing is strict about types and fails only with
- * {@link NostrFormatException}. Parsers check shape only: event ids and signatures are not verified here.
+ * <p>Events are written with {@link dev.keycast.crypto.SignedEvent#toJson()} (byte-exact,
+ * JSON.stringify-style escaping); everything else through Jackson. Parsing is strict about types
+ * and fails only with {@link NostrFormatException}. Parsers check shape only: event ids and
+ * signatures are not verified here.
  *
  * <p>Thread-safety: stateless; safe from any thread; never blocks.
  */
@@ -48,8 +50,10 @@ public final class RelayMessages {
           "[\"EVENT\"," + quote(e.subscriptionId()) + "," + e.event().toJson() + "]";
       case RelayMessage.Ok ok ->
           Json.write(Json.array().add("OK").add(ok.eventId()).add(ok.accepted()).add(ok.message()));
-      case RelayMessage.Eose eose -> Json.write(Json.array().add("EOSE").add(eose.subscriptionId()));
-      case RelayMessage.Closed c -> Json.write(Json.array().add("CLOSED").add(c.subscriptionId()).add(c.message()));
+      case RelayMessage.Eose eose ->
+          Json.write(Json.array().add("EOSE").add(eose.subscriptionId()));
+      case RelayMessage.Closed c ->
+          Json.write(Json.array().add("CLOSED").add(c.subscriptionId()).add(c.message()));
       case RelayMessage.Notice n -> Json.write(Json.array().add("NOTICE").add(n.message()));
       case RelayMessage.Auth a -> Json.write(Json.array().add("AUTH").add(a.challenge()));
     };
@@ -64,8 +68,8 @@ public final class RelayMessages {
    *
    * @param json the WebSocket text frame
    * @return the message
-   * @throws NostrFormatException if it is not a well-formed EVENT, REQ or CLOSE message (unknown message types
-   *     included)
+   * @throws NostrFormatException if it is not a well-formed EVENT, REQ or CLOSE message (unknown
+   *     message types included)
    */
   public static ClientMessage parseClientMessage(String json) {
     JsonNode a = array(json);
@@ -99,7 +103,8 @@ public final class RelayMessages {
    *
    * @param json the WebSocket text frame
    * @return the message
-   * @throws NostrFormatException if it is not a well-formed EVENT, OK, EOSE, CLOSED, NOTICE or AUTH message
+   * @throws NostrFormatException if it is not a well-formed EVENT, OK, EOSE, CLOSED, NOTICE or AUTH
+   *     message
    */
   public static RelayMessage parseRelayMessage(String json) {
     JsonNode a = array(json);
@@ -107,7 +112,8 @@ public final class RelayMessages {
     return switch (type) {
       case "EVENT" -> {
         arity(a, 3, 3, type);
-        yield new RelayMessage.Event(string(a.get(1), "EVENT subscription id"), EventJson.event(a.get(2)));
+        yield new RelayMessage.Event(
+            string(a.get(1), "EVENT subscription id"), EventJson.event(a.get(2)));
       }
       case "OK" -> {
         arity(a, 3, 4, type);
@@ -125,7 +131,8 @@ public final class RelayMessages {
       case "CLOSED" -> {
         arity(a, 2, 3, type);
         yield new RelayMessage.Closed(
-            string(a.get(1), "CLOSED subscription id"), a.size() > 2 ? string(a.get(2), "CLOSED message") : "");
+            string(a.get(1), "CLOSED subscription id"),
+            a.size() > 2 ? string(a.get(2), "CLOSED message") : "");
       }
       case "NOTICE" -> {
         arity(a, 2, 2, type);

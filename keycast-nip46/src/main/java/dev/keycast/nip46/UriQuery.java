@@ -11,11 +11,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Parsing and formatting of {@code scheme://authority?key=value&...} connection URIs. Stateless. */
+/**
+ * Parsing and formatting of {@code scheme://authority?key=value&...} connection URIs. Stateless.
+ */
 final class UriQuery {
   private UriQuery() {}
 
-  /** The parts of a connection URI: the authority (a public key) and the decoded query, keys in order. */
+  /**
+   * The parts of a connection URI: the authority (a public key) and the decoded query, keys in
+   * order.
+   */
   public record Parts(String authority, Map<String, List<String>> params) {
     /** All values of a key, in order (empty if absent). */
     public List<String> all(String key) {
@@ -30,13 +35,15 @@ final class UriQuery {
   }
 
   /**
-   * Splits {@code scheme://authority[/][?query][#fragment]}; the scheme is matched case-insensitively, the
-   * fragment is ignored, values are percent-decoded (form encoding: {@code +} is a space, as URLSearchParams does).
+   * Splits {@code scheme://authority[/][?query][#fragment]}; the scheme is matched
+   * case-insensitively, the fragment is ignored, values are percent-decoded (form encoding: {@code
+   * +} is a space, as URLSearchParams does).
    */
   public static Parts split(String uri, String scheme) {
     String prefix = scheme + "://";
     String s = uri.strip();
-    if (s.length() < prefix.length() || !s.substring(0, prefix.length()).toLowerCase(Locale.ROOT).equals(prefix)) {
+    if (s.length() < prefix.length()
+        || !s.substring(0, prefix.length()).toLowerCase(Locale.ROOT).equals(prefix)) {
       throw new InvalidConnectUriException("not a " + prefix + " URI");
     }
     s = s.substring(prefix.length());
@@ -72,8 +79,9 @@ final class UriQuery {
   }
 
   /**
-   * Percent-encodes a query value so that only {@code [A-Za-z0-9._-]} and {@code %XX} remain: nostr-tools matches
-   * bunker URIs against {@code [?\/\w:.=&%-]*}, which has no room for {@code +} or {@code *}.
+   * Percent-encodes a query value so that only {@code [A-Za-z0-9._-]} and {@code %XX} remain:
+   * nostr-tools matches bunker URIs against {@code [?\/\w:.=&%-]*}, which has no room for {@code +}
+   * or {@code *}.
    */
   public static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("*", "%2A");

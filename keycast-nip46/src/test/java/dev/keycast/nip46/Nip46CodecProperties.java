@@ -61,9 +61,16 @@ class Nip46CodecProperties {
     } catch (Nip46FormatException expected) {
       // the declared failure
     }
-    for (java.util.function.Consumer<String> parser : List.<java.util.function.Consumer<String>>of(
-        PermissionSet::parse, EventJson::parse, EventJson::parseTemplate, RelayMessages::parseClientMessage,
-        RelayMessages::parseRelayMessage, Filter::fromJson, BunkerUri::parse, NostrConnectUri::parse)) {
+    for (java.util.function.Consumer<String> parser :
+        List.<java.util.function.Consumer<String>>of(
+            PermissionSet::parse,
+            EventJson::parse,
+            EventJson::parseTemplate,
+            RelayMessages::parseClientMessage,
+            RelayMessages::parseRelayMessage,
+            Filter::fromJson,
+            BunkerUri::parse,
+            NostrConnectUri::parse)) {
       try {
         parser.accept(input);
       } catch (NostrFormatException expected) {
@@ -75,8 +82,10 @@ class Nip46CodecProperties {
   @Property(tries = 300)
   void uriParsers_randomQueries_onlyFormatException(
       @ForAll("uriPieces") List<String> pieces, @ForAll boolean bunker) {
-    String uri = (bunker ? "bunker://" : "nostrconnect://") + "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798?"
-        + String.join("&", pieces);
+    String uri =
+        (bunker ? "bunker://" : "nostrconnect://")
+            + "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798?"
+            + String.join("&", pieces);
     try {
       if (bunker) {
         BunkerUri.parse(uri);
@@ -90,12 +99,27 @@ class Nip46CodecProperties {
 
   @Provide
   Arbitrary<List<String>> uriPieces() {
-    Arbitrary<String> key = Arbitraries.of("relay", "secret", "perms", "name", "url", "image", "icon", "metadata", "x");
-    Arbitrary<String> value = Arbitraries.oneOf(
-        Arbitraries.strings().ofMaxLength(12),
-        Arbitraries.of("wss://r", "ws%3A%2F%2Fr", "%", "%zz", "%7B%7D", "%7B%22icons%22%3A%5B%5D%7D", "sign_event:1",
-            "sign_event:x", "https://x", "%5B", "wss://"));
-    return net.jqwik.api.Combinators.combine(key, value).as((k, v) -> k + "=" + v).list().ofMaxSize(6);
+    Arbitrary<String> key =
+        Arbitraries.of("relay", "secret", "perms", "name", "url", "image", "icon", "metadata", "x");
+    Arbitrary<String> value =
+        Arbitraries.oneOf(
+            Arbitraries.strings().ofMaxLength(12),
+            Arbitraries.of(
+                "wss://r",
+                "ws%3A%2F%2Fr",
+                "%",
+                "%zz",
+                "%7B%7D",
+                "%7B%22icons%22%3A%5B%5D%7D",
+                "sign_event:1",
+                "sign_event:x",
+                "https://x",
+                "%5B",
+                "wss://"));
+    return net.jqwik.api.Combinators.combine(key, value)
+        .as((k, v) -> k + "=" + v)
+        .list()
+        .ofMaxSize(6);
   }
 
   @Provide
@@ -106,9 +130,13 @@ class Nip46CodecProperties {
   @Provide
   Arbitrary<String> validRequest() {
     return Arbitraries.of(
-        "{\"id\":\"1\",\"method\":\"connect\",\"params\":[\"" + "a".repeat(64) + "\",\"s\",\"sign_event:1\"]}",
+        "{\"id\":\"1\",\"method\":\"connect\",\"params\":[\""
+            + "a".repeat(64)
+            + "\",\"s\",\"sign_event:1\"]}",
         "{\"id\":\"1\",\"method\":\"sign_event\",\"params\":[\"{\\\"kind\\\":1,\\\"content\\\":\\\"x\\\",\\\"tags\\\":[],\\\"created_at\\\":1}\"]}",
-        "{\"id\":\"1\",\"method\":\"nip44_decrypt\",\"params\":[\"" + "a".repeat(64) + "\",\"AgAB\"]}",
+        "{\"id\":\"1\",\"method\":\"nip44_decrypt\",\"params\":[\""
+            + "a".repeat(64)
+            + "\",\"AgAB\"]}",
         "{\"id\":\"1\",\"result\":\"auth_url\",\"error\":\"https://x\"}");
   }
 
@@ -118,20 +146,39 @@ class Nip46CodecProperties {
   }
 
   private static Arbitrary<String> jsonValue(int depth) {
-    Arbitrary<String> scalar = Arbitraries.oneOf(
-        Arbitraries.strings().ofMaxLength(8).map(s -> "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\""),
-        Arbitraries.of("\"id\"", "\"method\"", "\"params\"", "\"ping\"", "\"sign_event\"", "\"connect\"",
-            "\"nip44_encrypt\"", "\"result\"", "\"error\"", "\"auth_url\"", "\"kind\"", "\"created_at\""),
-        Arbitraries.integers().map(String::valueOf),
-        Arbitraries.of("null", "true", "false", "1.5", "1e400", "-0", "99999999999999999999999"));
+    Arbitrary<String> scalar =
+        Arbitraries.oneOf(
+            Arbitraries.strings()
+                .ofMaxLength(8)
+                .map(s -> "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\""),
+            Arbitraries.of(
+                "\"id\"",
+                "\"method\"",
+                "\"params\"",
+                "\"ping\"",
+                "\"sign_event\"",
+                "\"connect\"",
+                "\"nip44_encrypt\"",
+                "\"result\"",
+                "\"error\"",
+                "\"auth_url\"",
+                "\"kind\"",
+                "\"created_at\""),
+            Arbitraries.integers().map(String::valueOf),
+            Arbitraries.of(
+                "null", "true", "false", "1.5", "1e400", "-0", "99999999999999999999999"));
     if (depth == 0) {
       return scalar;
     }
-    Arbitrary<String> array = jsonValue(depth - 1).list().ofMaxSize(4).map(l -> "[" + String.join(",", l) + "]");
+    Arbitrary<String> array =
+        jsonValue(depth - 1).list().ofMaxSize(4).map(l -> "[" + String.join(",", l) + "]");
     Arbitrary<String> key = Arbitraries.of("id", "method", "params", "result", "error", "x");
-    Arbitrary<String> object = net.jqwik.api.Combinators.combine(key, jsonValue(depth - 1))
-        .as((k, v) -> "\"" + k + "\":" + v)
-        .list().ofMaxSize(4).map(l -> "{" + String.join(",", l) + "}");
+    Arbitrary<String> object =
+        net.jqwik.api.Combinators.combine(key, jsonValue(depth - 1))
+            .as((k, v) -> "\"" + k + "\":" + v)
+            .list()
+            .ofMaxSize(4)
+            .map(l -> "{" + String.join(",", l) + "}");
     return Arbitraries.oneOf(scalar, array, object);
   }
 }

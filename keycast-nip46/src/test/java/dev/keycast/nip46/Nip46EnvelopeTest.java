@@ -20,12 +20,20 @@ class Nip46EnvelopeTest {
   @Test
   void seal_thenOpenByTheRecipient_roundTripsInEachScheme() throws Exception {
     for (Nip46Envelope.Scheme scheme : Nip46Envelope.Scheme.values()) {
-      SignedEvent ev = envelope.seal(scheme, "{\"id\":\"1\"}", alice, SchnorrSigner.create(alice),
-          bob.publicKey(), 1_700_000_000L, List.of(List.of("e", "x")));
+      SignedEvent ev =
+          envelope.seal(
+              scheme,
+              "{\"id\":\"1\"}",
+              alice,
+              SchnorrSigner.create(alice),
+              bob.publicKey(),
+              1_700_000_000L,
+              List.of(List.of("e", "x")));
       NostrEvents.verify(ev);
       assertThat(ev.kind()).isEqualTo(Nip46Envelope.KIND);
       assertThat(ev.pubkey()).isEqualTo(alice.publicKey().toHex());
-      assertThat(ev.tags()).containsExactly(List.of("p", bob.publicKey().toHex()), List.of("e", "x"));
+      assertThat(ev.tags())
+          .containsExactly(List.of("p", bob.publicKey().toHex()), List.of("e", "x"));
       assertThat(Nip46Envelope.Scheme.of(ev.content())).isEqualTo(scheme);
       assertThat(envelope.open(ev, bob)).isEqualTo("{\"id\":\"1\"}");
     }
@@ -33,15 +41,30 @@ class Nip46EnvelopeTest {
 
   @Test
   void open_bySomeoneElse_throws() throws Exception {
-    SignedEvent ev = envelope.seal(Nip46Envelope.Scheme.NIP44, "secret", alice, SchnorrSigner.create(alice),
-        bob.publicKey(), 1_700_000_000L, List.of());
-    assertThatThrownBy(() -> envelope.open(ev, SecretKey.generate())).isInstanceOf(GeneralSecurityException.class);
+    SignedEvent ev =
+        envelope.seal(
+            Nip46Envelope.Scheme.NIP44,
+            "secret",
+            alice,
+            SchnorrSigner.create(alice),
+            bob.publicKey(),
+            1_700_000_000L,
+            List.of());
+    assertThatThrownBy(() -> envelope.open(ev, SecretKey.generate()))
+        .isInstanceOf(GeneralSecurityException.class);
   }
 
   @Test
   void dedupeKey_isIdAndSignature() throws Exception {
-    SignedEvent ev = envelope.seal(Nip46Envelope.Scheme.NIP44, "x", alice, SchnorrSigner.create(alice),
-        bob.publicKey(), 1_700_000_000L, List.of());
+    SignedEvent ev =
+        envelope.seal(
+            Nip46Envelope.Scheme.NIP44,
+            "x",
+            alice,
+            SchnorrSigner.create(alice),
+            bob.publicKey(),
+            1_700_000_000L,
+            List.of());
     assertThat(Nip46Envelope.dedupeKey(ev)).isEqualTo(ev.id() + ev.sig());
   }
 }

@@ -3,8 +3,9 @@ package dev.keycast.queue;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A thread-safe {@link QueueStatsCounter} backed by {@link LongAdder}s, suited to high contention. Its
- * {@link #snapshot()} may be an inconsistent view while tasks are in flight. Every method never blocks.
+ * A thread-safe {@link QueueStatsCounter} backed by {@link LongAdder}s, suited to high contention.
+ * Its {@link #snapshot()} may be an inconsistent view while tasks are in flight. Every method never
+ * blocks.
  */
 public final class ConcurrentQueueStatsCounter implements QueueStatsCounter {
   private final LongAdder submitted = new LongAdder();

@@ -20,35 +20,42 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A bounded pool of platform threads for CPU-bound work (Schnorr signatures, ECDH, NIP-44), so that it never runs on a
- * virtual thread's carrier: a virtual-thread worker that hands its crypto here with {@link #call} unmounts while it
- * waits, and the carriers stay free for the I/O tasks of other requests. Native (JNI) calls also pin a virtual thread,
- * another reason to run them here.
+ * A bounded pool of platform threads for CPU-bound work (Schnorr signatures, ECDH, NIP-44), so that
+ * it never runs on a virtual thread's carrier: a virtual-thread worker that hands its crypto here
+ * with {@link #call} unmounts while it waits, and the carriers stay free for the I/O tasks of other
+ * requests. Native (JNI) calls also pin a virtual thread, another reason to run them here.
  *
- * <p><b>Thread roles.</b> {@link CpuExecutorConfig#threads()} platform daemon threads named {@code <name>-N} take tasks
- * directly from a shared bounded buffer of {@link CpuExecutorConfig#queueCapacity()} slots. Callers are usually the
- * {@link WorkQueue}'s virtual-thread workers.
+ * <p><b>Thread roles.</b> {@link CpuExecutorConfig#threads()} platform daemon threads named {@code
+ * <name>-N} take tasks directly from a shared bounded buffer of {@link
+ * CpuExecutorConfig#queueCapacity()} slots. Callers are usually the {@link WorkQueue}'s
+ * virtual-thread workers.
  *
  * <p><b>Saturation policy.</b> When every thread is busy and the buffer is full:
+ *
  * <ul>
- *   <li>{@link #call} <em>waits</em> for room (the caller is a virtual thread, so waiting is cheap, and because the
- *       callers are a bounded set of workers, the wait turns into back-pressure: the {@code WorkQueue} fills and its
- *       {@code submit} answers {@link SubmitResult#REJECTED_FULL}, which the daemon turns into an error reply);</li>
- *   <li>{@link #submit} <em>never blocks</em>: its future fails at once with a {@link CpuTaskRejectedException} whose
- *       reason is {@link RejectReason#FULL}.</li>
+ *   <li>{@link #call} <em>waits</em> for room (the caller is a virtual thread, so waiting is cheap,
+ *       and because the callers are a bounded set of workers, the wait turns into back-pressure:
+ *       the {@code WorkQueue} fills and its {@code submit} answers {@link
+ *       SubmitResult#REJECTED_FULL}, which the daemon turns into an error reply);
+ *   <li>{@link #submit} <em>never blocks</em>: its future fails at once with a {@link
+ *       CpuTaskRejectedException} whose reason is {@link RejectReason#FULL}.
  * </ul>
- * Both count the outcome in the stats hook. After shutdown both refuse with reason {@link RejectReason#SHUTDOWN}.
  *
- * <p><b>Visibility.</b> Everything the caller did before {@code call}/{@code submit} happens-before the work starts;
- * everything the work did happens-before {@code call} returns or the future completes.
+ * Both count the outcome in the stats hook. After shutdown both refuse with reason {@link
+ * RejectReason#SHUTDOWN}.
  *
- * <p>A task running longer than {@link CpuExecutorConfig#stuckThreshold()} is reported by the watchdog like a stuck
- * {@link WorkQueue} task. This class is thread-safe.
+ * <p><b>Visibility.</b> Everything the caller did before {@code call}/{@code submit} happens-before
+ * the work starts; everything the work did happens-before {@code call} returns or the future
+ * completes.
+ *
+ * <p>A task running longer than {@link CpuExecutorConfig#stuckThreshold()} is reported by the
+ * watchdog like a stuck {@link WorkQueue} task. This class is thread-safe.
  */
 public final class CpuExecutor implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CpuExecutor.class);
 
-  // Set on this executor's own threads, so that a nested call runs inline instead of deadlocking the pool.
+  // Set on this executor's own threads, so that a nested call runs inline instead of deadlocking
+  // the pool.
   private static final ThreadLocal<@Nullable CpuExecutor> CURRENT = new ThreadLocal<>();
 
   private final CpuExecutorConfig config;
@@ -77,7 +84,8 @@ public final class CpuExecutor implements AutoCloseable {
     }
     this.slots = List.copyOf(s);
     this.threads = List.copyOf(t);
-    this.watchdog = new StuckTaskWatchdog(config.name(), config.stuckThreshold(), timed, stats, slots);
+    this.watchdog =
+        new StuckTaskWatchdog(config.name(), config.stuckThreshold(), timed, stats, slots);
   }
 
   /**
@@ -100,19 +108,20 @@ public final class CpuExecutor implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} on a pool thread and returns its result. Blocks the caller until there is room in the queue
-   * (see the saturation policy) and then until the work is done; meant to be called from a virtual thread, which
-   * unmounts while waiting. Called from one of this executor's own threads, it runs the work inline.
+   * Runs {@code work} on a pool thread and returns its result. Blocks the caller until there is
+   * room in the queue (see the saturation policy) and then until the work is done; meant to be
+   * called from a virtual thread, which unmounts while waiting. Called from one of this executor's
+   * own threads, it runs the work inline.
    *
    * @param name a short, non-secret name for the watchdog and logs
    * @param work the CPU-bound work
    * @param <T> the result type
    * @return what {@code work} returned
    * @throws Exception exactly what {@code work} threw
-   * @throws InterruptedException if the caller is interrupted while waiting (the work is cancelled if it had not
-   *     started; if it had, it finishes and its result is dropped)
-   * @throws CpuTaskRejectedException with {@link RejectReason#SHUTDOWN} if the executor is shut down, or shuts down
-   *     before the work starts
+   * @throws InterruptedException if the caller is interrupted while waiting (the work is cancelled
+   *     if it had not started; if it had, it finishes and its result is dropped)
+   * @throws CpuTaskRejectedException with {@link RejectReason#SHUTDOWN} if the executor is shut
+   *     down, or shuts down before the work starts
    */
   public <T> T call(String name, Callable<T> work) throws Exception {
     Objects.requireNonNull(name, "name");
@@ -144,9 +153,10 @@ public final class CpuExecutor implements AutoCloseable {
   }
 
   /**
-   * Schedules {@code work} on a pool thread. Never blocks: if the queue is full the returned future is already failed
-   * with a {@link CpuTaskRejectedException} ({@link RejectReason#FULL}); after shutdown, with
-   * {@link RejectReason#SHUTDOWN}. Cancelling the future before the work starts skips it (counted as abandoned).
+   * Schedules {@code work} on a pool thread. Never blocks: if the queue is full the returned future
+   * is already failed with a {@link CpuTaskRejectedException} ({@link RejectReason#FULL}); after
+   * shutdown, with {@link RejectReason#SHUTDOWN}. Cancelling the future before the work starts
+   * skips it (counted as abandoned).
    *
    * @param name a short, non-secret name for the watchdog and logs
    * @param work the CPU-bound work
@@ -236,10 +246,11 @@ public final class CpuExecutor implements AutoCloseable {
 
   /**
    * Shuts down gracefully: stops intake (callers waiting for room and later calls are refused with
-   * {@link RejectReason#SHUTDOWN}), lets the threads finish queued and running work until {@code deadline}, then fails
-   * the futures of tasks still queued with a {@link CpuTaskRejectedException} ({@link RejectReason#SHUTDOWN}, counted
-   * as abandoned) and interrupts threads still running a task. Blocks until done or the deadline passes; idempotent.
-   * If this thread is interrupted while waiting, the deadline is treated as reached and the interrupt flag restored.
+   * {@link RejectReason#SHUTDOWN}), lets the threads finish queued and running work until {@code
+   * deadline}, then fails the futures of tasks still queued with a {@link CpuTaskRejectedException}
+   * ({@link RejectReason#SHUTDOWN}, counted as abandoned) and interrupts threads still running a
+   * task. Blocks until done or the deadline passes; idempotent. If this thread is interrupted while
+   * waiting, the deadline is treated as reached and the interrupt flag restored.
    *
    * @param deadline how long to wait, &ge; 0
    * @return what was done
@@ -275,7 +286,9 @@ public final class CpuExecutor implements AutoCloseable {
           if (slots.get(i).current() instanceof TrackedTask task) {
             running.add(task.name());
             Thread runner = threads.get(i);
-            if (runner != Thread.currentThread()) { // a task that shuts down its own queue is not interrupted
+            if (runner
+                != Thread
+                    .currentThread()) { // a task that shuts down its own queue is not interrupted
               runner.interrupt();
             }
           }
@@ -284,7 +297,10 @@ public final class CpuExecutor implements AutoCloseable {
       watchdog.close();
       ShutdownReport report =
           new ShutdownReport(
-              left.isEmpty() && running.isEmpty(), left.size(), running, Duration.ofNanos(System.nanoTime() - start));
+              left.isEmpty() && running.isEmpty(),
+              left.size(),
+              running,
+              Duration.ofNanos(System.nanoTime() - start));
       shutdownReport = report;
       if (!report.terminated()) {
         LOG.warn(
@@ -302,14 +318,17 @@ public final class CpuExecutor implements AutoCloseable {
   }
 
   /**
-   * Test hook, not API: how many scans the stuck-task watchdog has finished ({@link StuckTaskWatchdog#completedScans}),
-   * so that tests wait for the watchdog to have run instead of sleeping. Thread-safe; never blocks.
+   * Test hook, not API: how many scans the stuck-task watchdog has finished ({@link
+   * StuckTaskWatchdog#completedScans}), so that tests wait for the watchdog to have run instead of
+   * sleeping. Thread-safe; never blocks.
    */
   long watchdogScans() {
     return watchdog.completedScans();
   }
 
-  /** Shuts down with {@link CpuExecutorConfig#shutdownTimeout()}; see {@link #shutdown(Duration)}. */
+  /**
+   * Shuts down with {@link CpuExecutorConfig#shutdownTimeout()}; see {@link #shutdown(Duration)}.
+   */
   @Override
   public void close() {
     shutdown(config.shutdownTimeout());
@@ -317,12 +336,24 @@ public final class CpuExecutor implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "CpuExecutor[" + config.name() + ", queued " + queuedTasks() + "/" + queueCapacity() + ", active "
-        + activeThreads() + "/" + threads() + "]";
+    return "CpuExecutor["
+        + config.name()
+        + ", queued "
+        + queuedTasks()
+        + "/"
+        + queueCapacity()
+        + ", active "
+        + activeThreads()
+        + "/"
+        + threads()
+        + "]";
   }
 
   private CpuTaskRejectedException rejected(RejectReason reason, String taskName) {
-    String why = reason == RejectReason.FULL ? "is full (queue capacity " + queueCapacity() + ")" : "is shut down";
+    String why =
+        reason == RejectReason.FULL
+            ? "is full (queue capacity " + queueCapacity() + ")"
+            : "is shut down";
     return new CpuTaskRejectedException(
         reason, "CPU executor " + config.name() + " " + why + "; task '" + taskName + "' refused");
   }
@@ -369,7 +400,8 @@ public final class CpuExecutor implements AutoCloseable {
       }
       Thread.interrupted();
     }
-    // Complete after the bookkeeping, so a caller that sees the result also sees the thread idle and the stats.
+    // Complete after the bookkeeping, so a caller that sees the result also sees the thread idle
+    // and the stats.
     if (failure == null) {
       job.future.complete(result);
     } else {

@@ -6,21 +6,23 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The immutable, validated configuration of a {@link CpuExecutor}. Build it with {@link #builder()}; the canonical
- * constructor validates too, so an invalid value always fails fast with an {@link IllegalArgumentException} naming the
- * field.
+ * The immutable, validated configuration of a {@link CpuExecutor}. Build it with {@link
+ * #builder()}; the canonical constructor validates too, so an invalid value always fails fast with
+ * an {@link IllegalArgumentException} naming the field.
  *
- * @param name the executor's name, used in thread names ({@code name-N}), logs and stuck-task reports (default
- *     {@value #DEFAULT_NAME})
- * @param threads the number of platform threads, in [1, {@value #MAX_THREADS}] (default: available processors, since
- *     CPU-bound work gains nothing from more threads than cores)
- * @param queueCapacity how many tasks may wait for a thread, in [1, {@value #MAX_QUEUE_CAPACITY}] (default
- *     {@value #DEFAULT_QUEUE_CAPACITY}); when it is full {@code call} waits and {@code submit} fails fast
- * @param stuckThreshold how long a task may run before the watchdog reports it as stuck; positive (default 10 s: a
- *     signature takes microseconds)
- * @param shutdownTimeout the deadline {@link CpuExecutor#close()} gives {@link CpuExecutor#shutdown(Duration)}; &ge; 0
- *     (default 10 s)
- * @param statsCounter the metrics hook (default {@link QueueStatsCounter#disabled()}); the executor guards it
+ * @param name the executor's name, used in thread names ({@code name-N}), logs and stuck-task
+ *     reports (default {@value #DEFAULT_NAME})
+ * @param threads the number of platform threads, in [1, {@value #MAX_THREADS}] (default: available
+ *     processors, since CPU-bound work gains nothing from more threads than cores)
+ * @param queueCapacity how many tasks may wait for a thread, in [1, {@value #MAX_QUEUE_CAPACITY}]
+ *     (default {@value #DEFAULT_QUEUE_CAPACITY}); when it is full {@code call} waits and {@code
+ *     submit} fails fast
+ * @param stuckThreshold how long a task may run before the watchdog reports it as stuck; positive
+ *     (default 10 s: a signature takes microseconds)
+ * @param shutdownTimeout the deadline {@link CpuExecutor#close()} gives {@link
+ *     CpuExecutor#shutdown(Duration)}; &ge; 0 (default 10 s)
+ * @param statsCounter the metrics hook (default {@link QueueStatsCounter#disabled()}); the executor
+ *     guards it
  */
 public record CpuExecutorConfig(
     String name,
@@ -32,14 +34,19 @@ public record CpuExecutorConfig(
 
   /** The default name. */
   public static final String DEFAULT_NAME = "keycast-cpu";
+
   /** The largest number of threads. */
   public static final int MAX_THREADS = 4096;
+
   /** The default queue capacity. */
   public static final int DEFAULT_QUEUE_CAPACITY = 1024;
+
   /** The largest queue capacity. */
   public static final int MAX_QUEUE_CAPACITY = 1 << 24;
+
   /** The default stuck threshold. */
   public static final Duration DEFAULT_STUCK_THRESHOLD = Duration.ofSeconds(10);
+
   /** The default shutdown timeout used by {@code close()}. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
@@ -77,8 +84,9 @@ public record CpuExecutorConfig(
   }
 
   /**
-   * A builder that starts from this configuration: every option it does not set keeps this configuration's value,
-   * so a component added later is never dropped by a copy. Each setter may still be called once.
+   * A builder that starts from this configuration: every option it does not set keeps this
+   * configuration's value, so a component added later is never dropped by a copy. Each setter may
+   * still be called once.
    *
    * @return a new builder
    */
@@ -87,8 +95,8 @@ public record CpuExecutorConfig(
   }
 
   /**
-   * Builds a {@link CpuExecutorConfig}. Each setter validates at once and may be called at most once. Not
-   * thread-safe.
+   * Builds a {@link CpuExecutorConfig}. Each setter validates at once and may be called at most
+   * once. Not thread-safe.
    */
   public static final class Builder {
     private @Nullable String name;
@@ -199,11 +207,21 @@ public record CpuExecutorConfig(
       CpuExecutorConfig b = base;
       return new CpuExecutorConfig(
           name != null ? name : b != null ? b.name() : DEFAULT_NAME,
-          threads != -1 ? threads : b != null ? b.threads() : Runtime.getRuntime().availableProcessors(),
-          queueCapacity != -1 ? queueCapacity : b != null ? b.queueCapacity() : DEFAULT_QUEUE_CAPACITY,
-          stuckThreshold != null ? stuckThreshold : b != null ? b.stuckThreshold() : DEFAULT_STUCK_THRESHOLD,
-          shutdownTimeout != null ? shutdownTimeout : b != null ? b.shutdownTimeout() : DEFAULT_SHUTDOWN_TIMEOUT,
-          statsCounter != null ? statsCounter : b != null ? b.statsCounter() : QueueStatsCounter.disabled());
+          threads != -1
+              ? threads
+              : b != null ? b.threads() : Runtime.getRuntime().availableProcessors(),
+          queueCapacity != -1
+              ? queueCapacity
+              : b != null ? b.queueCapacity() : DEFAULT_QUEUE_CAPACITY,
+          stuckThreshold != null
+              ? stuckThreshold
+              : b != null ? b.stuckThreshold() : DEFAULT_STUCK_THRESHOLD,
+          shutdownTimeout != null
+              ? shutdownTimeout
+              : b != null ? b.shutdownTimeout() : DEFAULT_SHUTDOWN_TIMEOUT,
+          statsCounter != null
+              ? statsCounter
+              : b != null ? b.statsCounter() : QueueStatsCounter.disabled());
     }
   }
 }

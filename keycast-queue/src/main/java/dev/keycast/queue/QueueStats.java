@@ -1,8 +1,8 @@
 package dev.keycast.queue;
 
 /**
- * An immutable snapshot of a {@link QueueStatsCounter}. All counts are totals since the counter was created; every
- * component is non-negative.
+ * An immutable snapshot of a {@link QueueStatsCounter}. All counts are totals since the counter was
+ * created; every component is non-negative.
  *
  * @param submitted tasks accepted
  * @param rejectedFull tasks refused because the queue was full

@@ -3,15 +3,19 @@ package dev.keycast.queue;
 import java.util.Objects;
 
 /**
- * A unit of work for a {@link WorkQueue}: a name for logs, metrics and the stuck-task watchdog, and the work itself.
+ * A unit of work for a {@link WorkQueue}: a name for logs, metrics and the stuck-task watchdog, and
+ * the work itself.
  *
- * <p>Threading: {@link #run()} is called exactly once, on one of the queue's virtual-thread workers, unless the task is
- * handed back to {@link WorkQueueConfig#onAbandoned()} at shutdown (then it is never run). Everything the submitting
- * thread did before {@link WorkQueue#submit} happens-before {@code run()} starts. {@code run()} may block on I/O (it runs
- * on a virtual thread); CPU-bound work (signing, encryption) belongs on a {@link CpuExecutor}. It must not hold a
- * monitor ({@code synchronized}) across blocking calls: that pins the carrier thread before JDK 24.
+ * <p>Threading: {@link #run()} is called exactly once, on one of the queue's virtual-thread
+ * workers, unless the task is handed back to {@link WorkQueueConfig#onAbandoned()} at shutdown
+ * (then it is never run). Everything the submitting thread did before {@link WorkQueue#submit}
+ * happens-before {@code run()} starts. {@code run()} may block on I/O (it runs on a virtual
+ * thread); CPU-bound work (signing, encryption) belongs on a {@link CpuExecutor}. It must not hold
+ * a monitor ({@code synchronized}) across blocking calls: that pins the carrier thread before JDK
+ * 24.
  *
- * <p>{@link #name()} must be cheap and must not contain secrets or plaintext: it is logged and passed to metrics hooks.
+ * <p>{@link #name()} must be cheap and must not contain secrets or plaintext: it is logged and
+ * passed to metrics hooks.
  */
 public interface QueuedTask {
 
@@ -23,8 +27,9 @@ public interface QueuedTask {
   String name();
 
   /**
-   * Does the work. An exception is recorded as a failure ({@link QueueStatsCounter#recordFailed(long)}) and logged at
-   * WARN with the task's name; it never stops the worker.
+   * Does the work. An exception is recorded as a failure ({@link
+   * QueueStatsCounter#recordFailed(long)}) and logged at WARN with the task's name; it never stops
+   * the worker.
    *
    * @throws Exception any failure of the work
    */

@@ -7,14 +7,15 @@ import java.util.Objects;
 /**
  * What a graceful shutdown of a {@link WorkQueue} or {@link CpuExecutor} achieved.
  *
- * @param terminated {@code true} if every accepted task finished before the deadline and no task was abandoned or left
- *     running
+ * @param terminated {@code true} if every accepted task finished before the deadline and no task
+ *     was abandoned or left running
  * @param abandoned how many queued tasks were handed back (never run) because the deadline passed
- * @param stillRunning the names of tasks still running at the deadline; their threads were interrupted and they finish
- *     (or not) on their own
+ * @param stillRunning the names of tasks still running at the deadline; their threads were
+ *     interrupted and they finish (or not) on their own
  * @param elapsed how long the shutdown took
  */
-public record ShutdownReport(boolean terminated, int abandoned, List<String> stillRunning, Duration elapsed) {
+public record ShutdownReport(
+    boolean terminated, int abandoned, List<String> stillRunning, Duration elapsed) {
 
   /**
    * Validates and copies.

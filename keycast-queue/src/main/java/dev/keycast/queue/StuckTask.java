@@ -5,19 +5,24 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A task that the watchdog found running longer than its threshold, with the stack of the thread running it at the
- * moment it was detected.
+ * A task that the watchdog found running longer than its threshold, with the stack of the thread
+ * running it at the moment it was detected.
  *
- * @param taskName the task's {@link QueuedTask#name() name} (for a {@link CpuExecutor}, the name given to
- *     {@code call}/{@code submit})
+ * @param taskName the task's {@link QueuedTask#name() name} (for a {@link CpuExecutor}, the name
+ *     given to {@code call}/{@code submit})
  * @param poolName the name of the queue or executor that runs it
- * @param threadName the name of the thread running it (a virtual-thread worker or a CPU-pool thread)
+ * @param threadName the name of the thread running it (a virtual-thread worker or a CPU-pool
+ *     thread)
  * @param runningFor how long it had been running when detected
- * @param stackTrace the running thread's stack when detected, innermost frame first (may be empty if the JVM could not
- *     provide it)
+ * @param stackTrace the running thread's stack when detected, innermost frame first (may be empty
+ *     if the JVM could not provide it)
  */
 public record StuckTask(
-    String taskName, String poolName, String threadName, Duration runningFor, List<StackTraceElement> stackTrace) {
+    String taskName,
+    String poolName,
+    String threadName,
+    Duration runningFor,
+    List<StackTraceElement> stackTrace) {
 
   /**
    * Validates and copies.

@@ -19,39 +19,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A bounded multi-producer multi-consumer work queue whose consumers are a fixed set of virtual-thread workers.
+ * A bounded multi-producer multi-consumer work queue whose consumers are a fixed set of
+ * virtual-thread workers.
  *
- * <p><b>Thread roles.</b> Any thread may {@link #submit} (relay I/O threads do, and nothing more). The queue's
- * {@link WorkQueueConfig#workers()} workers are virtual threads named {@code <name>-worker-N}; each takes the oldest
- * task directly from the shared bounded buffer and runs it, so there is no thread hand-off per item. When at least
- * twice as many tasks as workers are queued, a worker takes up to 8 at once (never more than an equal share of the
- * backlog) and runs them in order: fewer lock acquisitions under load, at the price that a task in such a batch may
- * wait behind at most 7 tasks of the same worker. Tasks may block
- * on I/O; CPU-bound work belongs on a {@link CpuExecutor} (a worker calling {@link CpuExecutor#call} unmounts while it
- * waits, so the carriers stay free for other I/O tasks).
+ * <p><b>Thread roles.</b> Any thread may {@link #submit} (relay I/O threads do, and nothing more).
+ * The queue's {@link WorkQueueConfig#workers()} workers are virtual threads named {@code
+ * <name>-worker-N}; each takes the oldest task directly from the shared bounded buffer and runs it,
+ * so there is no thread hand-off per item. When at least twice as many tasks as workers are queued,
+ * a worker takes up to 8 at once (never more than an equal share of the backlog) and runs them in
+ * order: fewer lock acquisitions under load, at the price that a task in such a batch may wait
+ * behind at most 7 tasks of the same worker. Tasks may block on I/O; CPU-bound work belongs on a
+ * {@link CpuExecutor} (a worker calling {@link CpuExecutor#call} unmounts while it waits, so the
+ * carriers stay free for other I/O tasks).
  *
  * <p><b>Overflow policy.</b> {@link #submit} never blocks and never drops silently: it returns
- * {@link SubmitResult#REJECTED_FULL} when {@link #capacity()} tasks are already waiting, and
- * {@link SubmitResult#REJECTED_SHUTDOWN} once shutdown has begun, and counts both.
+ * {@link SubmitResult#REJECTED_FULL} when {@link #capacity()} tasks are already waiting, and {@link
+ * SubmitResult#REJECTED_SHUTDOWN} once shutdown has begun, and counts both.
  *
- * <p><b>Visibility.</b> Everything a thread did before a {@code submit} that returned {@code ACCEPTED} happens-before
- * the task's {@link QueuedTask#run()} starts (or before the abandoned-task callback receives it).
+ * <p><b>Visibility.</b> Everything a thread did before a {@code submit} that returned {@code
+ * ACCEPTED} happens-before the task's {@link QueuedTask#run()} starts (or before the abandoned-task
+ * callback receives it).
  *
- * <p><b>Guarantee.</b> Every accepted task is either run exactly once or handed to
- * {@link WorkQueueConfig#onAbandoned()} exactly once, never both and never neither.
+ * <p><b>Guarantee.</b> Every accepted task is either run exactly once or handed to {@link
+ * WorkQueueConfig#onAbandoned()} exactly once, never both and never neither.
  *
- * <p><b>Watchdog.</b> A task running longer than {@link WorkQueueConfig#stuckThreshold()} is reported once through
- * {@link QueueStatsCounter#recordStuck} and a WARN log line, with the stack of the worker running it; its end is
- * reported too.
+ * <p><b>Watchdog.</b> A task running longer than {@link WorkQueueConfig#stuckThreshold()} is
+ * reported once through {@link QueueStatsCounter#recordStuck} and a WARN log line, with the stack
+ * of the worker running it; its end is reported too.
  *
  * <p>This class is thread-safe.
  */
 public final class WorkQueue implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkQueue.class);
-  // "No clock reading": System.nanoTime() can return any long, so this is a sentinel by convention; a genuine reading
+  // "No clock reading": System.nanoTime() can return any long, so this is a sentinel by convention;
+  // a genuine reading
   // equal to it only costs one extra clock read.
   private static final long NO_TIME = Long.MIN_VALUE;
-  // The most tasks a worker takes per lock acquisition (its first plus this many extras), when the backlog allows a
+  // The most tasks a worker takes per lock acquisition (its first plus this many extras), when the
+  // backlog allows a
   // batch at all (see BoundedBuffer.take(TakeStatus, Object[], int)).
   static final int MAX_EXTRAS = 7;
   private static final VarHandle BATCH = MethodHandles.arrayElementVarHandle(Object[].class);
@@ -59,11 +64,14 @@ public final class WorkQueue implements AutoCloseable {
   private final WorkQueueConfig config;
   private final QueueStatsCounter stats;
   private final boolean timed;
-  // Holds the caller's QueuedTask itself when untimed (nothing allocated per task), an Entry when timed.
+  // Holds the caller's QueuedTask itself when untimed (nothing allocated per task), an Entry when
+  // timed.
   private final BoundedBuffer<Object> buffer;
   private final List<TaskSlot> slots;
-  // One per worker: the extras of its current batch, taken from the buffer but not yet started. The worker claims
-  // each with getAndSet(null) before running it; a shutdown past its deadline claims the rest the same way and hands
+  // One per worker: the extras of its current batch, taken from the buffer but not yet started. The
+  // worker claims
+  // each with getAndSet(null) before running it; a shutdown past its deadline claims the rest the
+  // same way and hands
   // them back, so each is run or handed back exactly once.
   private final List<Object[]> batches;
   private final List<Thread> workers;
@@ -93,7 +101,8 @@ public final class WorkQueue implements AutoCloseable {
     this.slots = List.copyOf(s);
     this.batches = List.copyOf(b);
     this.workers = List.copyOf(w);
-    this.watchdog = new StuckTaskWatchdog(config.name(), config.stuckThreshold(), timed, stats, slots);
+    this.watchdog =
+        new StuckTaskWatchdog(config.name(), config.stuckThreshold(), timed, stats, slots);
   }
 
   /**
@@ -116,10 +125,12 @@ public final class WorkQueue implements AutoCloseable {
   }
 
   /**
-   * Offers a task. Never blocks (beyond a short internal lock) and never runs the task on the calling thread.
+   * Offers a task. Never blocks (beyond a short internal lock) and never runs the task on the
+   * calling thread.
    *
    * @param task the task
-   * @return {@link SubmitResult#ACCEPTED} if it will run (or be handed back at shutdown); otherwise why not
+   * @return {@link SubmitResult#ACCEPTED} if it will run (or be handed back at shutdown); otherwise
+   *     why not
    * @throws NullPointerException if {@code task} is null
    */
   public SubmitResult submit(QueuedTask task) {
@@ -204,28 +215,30 @@ public final class WorkQueue implements AutoCloseable {
   /**
    * Whether shutdown has begun.
    *
-   * @return {@code true} once {@link #shutdown} or {@link #close} was called (even while it is still draining); never
-   *     blocks
+   * @return {@code true} once {@link #shutdown} or {@link #close} was called (even while it is
+   *     still draining); never blocks
    */
   public boolean isShutdown() {
     return shutdownStarted;
   }
 
   /**
-   * Shuts down gracefully: stops intake at once (later submits return {@link SubmitResult#REJECTED_SHUTDOWN}), lets
-   * the workers drain the queued tasks and finish the running ones until {@code deadline}, then hands every task
-   * still queued to {@link WorkQueueConfig#onAbandoned()} (on this thread, once each), interrupts the workers still
+   * Shuts down gracefully: stops intake at once (later submits return {@link
+   * SubmitResult#REJECTED_SHUTDOWN}), lets the workers drain the queued tasks and finish the
+   * running ones until {@code deadline}, then hands every task still queued to {@link
+   * WorkQueueConfig#onAbandoned()} (on this thread, once each), interrupts the workers still
    * running a task, and stops the watchdog.
    *
-   * <p>Blocks until the work is done or the deadline passes (plus the time the callback takes). Idempotent: a later
-   * or concurrent call waits for the first and returns its report. If this thread is interrupted while waiting, the
-   * deadline is treated as reached and the interrupt flag is restored.
+   * <p>Blocks until the work is done or the deadline passes (plus the time the callback takes).
+   * Idempotent: a later or concurrent call waits for the first and returns its report. If this
+   * thread is interrupted while waiting, the deadline is treated as reached and the interrupt flag
+   * is restored.
    *
    * @param deadline how long to wait for queued and running work, &ge; 0
    * @return what was done
    * @throws IllegalArgumentException if {@code deadline} is negative
-   * @throws RuntimeException the first exception thrown by the abandoned-task callback, after every left-over task
-   *     was offered to it and the shutdown completed (later ones are suppressed)
+   * @throws RuntimeException the first exception thrown by the abandoned-task callback, after every
+   *     left-over task was offered to it and the shutdown completed (later ones are suppressed)
    */
   public ShutdownReport shutdown(Duration deadline) {
     Objects.requireNonNull(deadline, "deadline");
@@ -247,8 +260,10 @@ public final class WorkQueue implements AutoCloseable {
         Thread.currentThread().interrupt();
         workersEnded = false;
       }
-      // Past this point no worker can take another task: the buffer is closed and drained. The drain takes the
-      // buffer's lock, so every batch a worker took before it is visible here; claim what the workers have not
+      // Past this point no worker can take another task: the buffer is closed and drained. The
+      // drain takes the
+      // buffer's lock, so every batch a worker took before it is visible here; claim what the
+      // workers have not
       // started yet (older than what was still in the buffer, so it goes first).
       List<Object> left = new ArrayList<>();
       for (Object[] batch : batches) {
@@ -267,7 +282,9 @@ public final class WorkQueue implements AutoCloseable {
           if (current != null) {
             running.add(taskOf(current).name());
             Thread runner = workers.get(i);
-            if (runner != Thread.currentThread()) { // a task that shuts down its own queue is not interrupted
+            if (runner
+                != Thread
+                    .currentThread()) { // a task that shuts down its own queue is not interrupted
               runner.interrupt();
             }
           }
@@ -276,7 +293,10 @@ public final class WorkQueue implements AutoCloseable {
       watchdog.close();
       ShutdownReport report =
           new ShutdownReport(
-              left.isEmpty() && running.isEmpty(), left.size(), running, Duration.ofNanos(System.nanoTime() - start));
+              left.isEmpty() && running.isEmpty(),
+              left.size(),
+              running,
+              Duration.ofNanos(System.nanoTime() - start));
       shutdownReport = report;
       if (!left.isEmpty() || !running.isEmpty()) {
         LOG.warn(
@@ -287,7 +307,10 @@ public final class WorkQueue implements AutoCloseable {
             running.size(),
             running);
       } else {
-        LOG.debug("Queue {} shut down after {} ms, fully drained", config.name(), report.elapsed().toMillis());
+        LOG.debug(
+            "Queue {} shut down after {} ms, fully drained",
+            config.name(),
+            report.elapsed().toMillis());
       }
       handBack(left);
       return report;
@@ -297,14 +320,16 @@ public final class WorkQueue implements AutoCloseable {
   }
 
   /**
-   * Waits until every worker has ended, which happens only after {@link #shutdown} began: from then on no task of this
-   * queue runs or will start. The tasks still queued at the shutdown deadline are handed back by {@code shutdown} on
-   * its own thread, not here. Called from one of this queue's own tasks, it does not wait for that task's worker
-   * (which cannot end while it waits), as {@code shutdown} does not.
+   * Waits until every worker has ended, which happens only after {@link #shutdown} began: from then
+   * on no task of this queue runs or will start. The tasks still queued at the shutdown deadline
+   * are handed back by {@code shutdown} on its own thread, not here. Called from one of this
+   * queue's own tasks, it does not wait for that task's worker (which cannot end while it waits),
+   * as {@code shutdown} does not.
    *
-   * <p>Blocks until the workers have ended or {@code timeout} passes; before shutdown the workers do not end, so it
-   * waits the whole timeout and returns {@code false}. May be called from any thread, any number of times. Everything
-   * the tasks did happens-before this method returns {@code true}.
+   * <p>Blocks until the workers have ended or {@code timeout} passes; before shutdown the workers
+   * do not end, so it waits the whole timeout and returns {@code false}. May be called from any
+   * thread, any number of times. Everything the tasks did happens-before this method returns {@code
+   * true}.
    *
    * @param timeout how long to wait, &ge; 0
    * @return {@code true} if every worker has ended, {@code false} if the timeout passed first
@@ -320,8 +345,9 @@ public final class WorkQueue implements AutoCloseable {
   }
 
   /**
-   * Test hook, not API: how many scans the stuck-task watchdog has finished ({@link StuckTaskWatchdog#completedScans}),
-   * so that tests wait for the watchdog to have run instead of sleeping. Thread-safe; never blocks.
+   * Test hook, not API: how many scans the stuck-task watchdog has finished ({@link
+   * StuckTaskWatchdog#completedScans}), so that tests wait for the watchdog to have run instead of
+   * sleeping. Thread-safe; never blocks.
    */
   long watchdogScans() {
     return watchdog.completedScans();
@@ -335,8 +361,17 @@ public final class WorkQueue implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "WorkQueue[" + config.name() + ", depth " + depth() + "/" + capacity() + ", busy " + busyWorkers() + "/"
-        + workers() + "]";
+    return "WorkQueue["
+        + config.name()
+        + ", depth "
+        + depth()
+        + "/"
+        + capacity()
+        + ", busy "
+        + busyWorkers()
+        + "/"
+        + workers()
+        + "]";
   }
 
   private static QueuedTask taskOf(Object item) {
@@ -363,9 +398,10 @@ public final class WorkQueue implements AutoCloseable {
   }
 
   /**
-   * A worker's loop: runs on a virtual thread until the buffer is closed and empty. Each take returns the oldest task
-   * and, when the backlog is at least twice the worker count, up to {@link #MAX_EXTRAS} more (never more than this
-   * worker's equal share of the backlog), which it runs next in order.
+   * A worker's loop: runs on a virtual thread until the buffer is closed and empty. Each take
+   * returns the oldest task and, when the backlog is at least twice the worker count, up to {@link
+   * #MAX_EXTRAS} more (never more than this worker's equal share of the backlog), which it runs
+   * next in order.
    */
   private void work(TaskSlot slot, Object[] batch) {
     slot.bindOwner(Thread.currentThread());
@@ -377,7 +413,8 @@ public final class WorkQueue implements AutoCloseable {
       try {
         item = buffer.take(status, batch, share);
       } catch (InterruptedException e) {
-        // Only shutdown interrupts workers, and only after closing and draining: take() will return null next.
+        // Only shutdown interrupts workers, and only after closing and draining: take() will return
+        // null next.
         lastEnd = NO_TIME;
         continue;
       }
@@ -388,7 +425,8 @@ public final class WorkQueue implements AutoCloseable {
       for (int i = 0, n = status.extras(); i < n; i++) {
         Object next = BATCH.getAndSet(batch, i, null);
         if (next == null) {
-          break; // claimed by a shutdown past its deadline, with every later one: handed back, not run
+          break; // claimed by a shutdown past its deadline, with every later one: handed back, not
+          // run
         }
         lastEnd = runOne(slot, next, lastEnd);
       }
@@ -399,15 +437,17 @@ public final class WorkQueue implements AutoCloseable {
    * Runs one task and records it.
    *
    * @param item the caller's task (untimed queue) or its {@link Entry} (timed queue)
-   * @param previousEnd when this worker's previous task ended, if it took this one without waiting (then the start
-   *     time is that instant, or the enqueue time if later: exact to within one lock acquisition, and it saves a clock
-   *     read per task under load); else {@link #NO_TIME}
+   * @param previousEnd when this worker's previous task ended, if it took this one without waiting
+   *     (then the start time is that instant, or the enqueue time if later: exact to within one
+   *     lock acquisition, and it saves a clock read per task under load); else {@link #NO_TIME}
    * @return when this task ended, or {@link #NO_TIME} when the queue is not timed
    */
   private long runOne(TaskSlot slot, Object item, long previousEnd) {
     if (!timed) {
-      // The disabled stats counter (that is what "untimed" means): nothing consumes times or counts, so no clock read,
-      // no hook call and no allocation; the slot publishes the task object itself (the watchdog times it by its own
+      // The disabled stats counter (that is what "untimed" means): nothing consumes times or
+      // counts, so no clock read,
+      // no hook call and no allocation; the slot publishes the task object itself (the watchdog
+      // times it by its own
       // scans).
       QueuedTask task = (QueuedTask) item;
       slot.startUntracked(task);

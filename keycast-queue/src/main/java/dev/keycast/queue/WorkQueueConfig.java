@@ -8,22 +8,26 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 
 /**
- * The immutable, validated configuration of a {@link WorkQueue}. Build it with {@link #builder()}; the canonical
- * constructor validates too, so an invalid value always fails fast with an {@link IllegalArgumentException} naming the
- * field (a bunker must not start with a bad limit).
+ * The immutable, validated configuration of a {@link WorkQueue}. Build it with {@link #builder()};
+ * the canonical constructor validates too, so an invalid value always fails fast with an {@link
+ * IllegalArgumentException} naming the field (a bunker must not start with a bad limit).
  *
- * @param name the queue's name, used in worker thread names ({@code name-worker-N}), logs and stuck-task reports
- *     (default {@value #DEFAULT_NAME})
+ * @param name the queue's name, used in worker thread names ({@code name-worker-N}), logs and
+ *     stuck-task reports (default {@value #DEFAULT_NAME})
  * @param workers the number of virtual-thread workers, in [1, {@value #MAX_WORKERS}] (default
  *     {@value #DEFAULT_WORKERS}; see {@link Builder#workers(int)} for the reasoning)
  * @param capacity how many tasks may wait in the queue, in [1, {@value #MAX_CAPACITY}] (default
- *     {@value #DEFAULT_CAPACITY}); a submit beyond it returns {@link SubmitResult#REJECTED_FULL} at once
- * @param stuckThreshold how long a task may run before the watchdog reports it as stuck; positive (default 30 s)
- * @param shutdownTimeout the deadline {@link WorkQueue#close()} gives {@link WorkQueue#shutdown(Duration)}; &ge; 0
- *     (default 10 s)
- * @param statsCounter the metrics hook (default {@link QueueStatsCounter#disabled()}); the queue guards it
- * @param onAbandoned receives, once each, the accepted tasks still queued when the shutdown deadline passes, on the
- *     thread that called {@code shutdown} (default: log each task's name at WARN)
+ *     {@value #DEFAULT_CAPACITY}); a submit beyond it returns {@link SubmitResult#REJECTED_FULL} at
+ *     once
+ * @param stuckThreshold how long a task may run before the watchdog reports it as stuck; positive
+ *     (default 30 s)
+ * @param shutdownTimeout the deadline {@link WorkQueue#close()} gives {@link
+ *     WorkQueue#shutdown(Duration)}; &ge; 0 (default 10 s)
+ * @param statsCounter the metrics hook (default {@link QueueStatsCounter#disabled()}); the queue
+ *     guards it
+ * @param onAbandoned receives, once each, the accepted tasks still queued when the shutdown
+ *     deadline passes, on the thread that called {@code shutdown} (default: log each task's name at
+ *     WARN)
  */
 public record WorkQueueConfig(
     String name,
@@ -36,16 +40,22 @@ public record WorkQueueConfig(
 
   /** The default name. */
   public static final String DEFAULT_NAME = "keycast-queue";
+
   /** The default number of workers. */
   public static final int DEFAULT_WORKERS = 64;
+
   /** The largest number of workers. */
   public static final int MAX_WORKERS = 100_000;
+
   /** The default capacity. */
   public static final int DEFAULT_CAPACITY = 1024;
+
   /** The largest capacity. */
   public static final int MAX_CAPACITY = 1 << 24;
+
   /** The default stuck threshold. */
   public static final Duration DEFAULT_STUCK_THRESHOLD = Duration.ofSeconds(30);
+
   /** The default shutdown timeout used by {@code close()}. */
   public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
@@ -84,8 +94,9 @@ public record WorkQueueConfig(
   }
 
   /**
-   * A builder that starts from this configuration: every option it does not set keeps this configuration's value,
-   * so a component added later is never dropped by a copy. Each setter may still be called once.
+   * A builder that starts from this configuration: every option it does not set keeps this
+   * configuration's value, so a component added later is never dropped by a copy. Each setter may
+   * still be called once.
    *
    * @return a new builder
    */
@@ -94,7 +105,8 @@ public record WorkQueueConfig(
   }
 
   /**
-   * Builds a {@link WorkQueueConfig}. Each setter validates at once and may be called at most once. Not thread-safe.
+   * Builds a {@link WorkQueueConfig}. Each setter validates at once and may be called at most once.
+   * Not thread-safe.
    */
   public static final class Builder {
     private @Nullable String name;
@@ -129,12 +141,13 @@ public record WorkQueueConfig(
     }
 
     /**
-     * Sets the number of virtual-thread workers. The default, {@value WorkQueueConfig#DEFAULT_WORKERS}, is not the
-     * number of processors on purpose: a bunker's tasks spend most of their time waiting (database, relays, the CPU
-     * executor), and a waiting virtual thread holds no carrier, so the worker count bounds concurrent <em>waits</em>,
-     * not CPU use. It should cover the database pool size plus the requests expected to wait on relays at once; CPU
-     * use is bounded separately by the {@link CpuExecutor}. Too few workers was one of the production review's
-     * findings.
+     * Sets the number of virtual-thread workers. The default, {@value
+     * WorkQueueConfig#DEFAULT_WORKERS}, is not the number of processors on purpose: a bunker's
+     * tasks spend most of their time waiting (database, relays, the CPU executor), and a waiting
+     * virtual thread holds no carrier, so the worker count bounds concurrent <em>waits</em>, not
+     * CPU use. It should cover the database pool size plus the requests expected to wait on relays
+     * at once; CPU use is bounded separately by the {@link CpuExecutor}. Too few workers was one of
+     * the production review's findings.
      *
      * @param workers in [1, {@value WorkQueueConfig#MAX_WORKERS}]
      * @return this builder
@@ -203,8 +216,8 @@ public record WorkQueueConfig(
     }
 
     /**
-     * Sets the callback that receives tasks left queued at the shutdown deadline (for example to answer each request
-     * with "shutting down").
+     * Sets the callback that receives tasks left queued at the shutdown deadline (for example to
+     * answer each request with "shutting down").
      *
      * @param onAbandoned called once per left-over task, on the thread calling {@code shutdown}
      * @return this builder
@@ -228,16 +241,23 @@ public record WorkQueueConfig(
           n,
           workers != -1 ? workers : b != null ? b.workers() : DEFAULT_WORKERS,
           capacity != -1 ? capacity : b != null ? b.capacity() : DEFAULT_CAPACITY,
-          stuckThreshold != null ? stuckThreshold : b != null ? b.stuckThreshold() : DEFAULT_STUCK_THRESHOLD,
-          shutdownTimeout != null ? shutdownTimeout : b != null ? b.shutdownTimeout() : DEFAULT_SHUTDOWN_TIMEOUT,
-          statsCounter != null ? statsCounter : b != null ? b.statsCounter() : QueueStatsCounter.disabled(),
+          stuckThreshold != null
+              ? stuckThreshold
+              : b != null ? b.stuckThreshold() : DEFAULT_STUCK_THRESHOLD,
+          shutdownTimeout != null
+              ? shutdownTimeout
+              : b != null ? b.shutdownTimeout() : DEFAULT_SHUTDOWN_TIMEOUT,
+          statsCounter != null
+              ? statsCounter
+              : b != null ? b.statsCounter() : QueueStatsCounter.disabled(),
           onAbandoned != null ? onAbandoned : b != null ? b.onAbandoned() : logAbandoned(n));
     }
 
     private static Consumer<QueuedTask> logAbandoned(String queueName) {
       return task ->
           LoggerFactory.getLogger(WorkQueue.class)
-              .warn("Queue {}: task '{}' abandoned at shutdown (never run)", queueName, task.name());
+              .warn(
+                  "Queue {}: task '{}' abandoned at shutdown (never run)", queueName, task.name());
     }
   }
 }

@@ -34,23 +34,34 @@ class CpuExecutorConfigTest {
   @Test
   void threads_setTwice_throws() {
     CpuExecutorConfig.Builder b = CpuExecutorConfig.builder().threads(1);
-    assertThatThrownBy(() -> b.threads(1)).isInstanceOf(IllegalStateException.class).hasMessageContaining("threads");
+    assertThatThrownBy(() -> b.threads(1))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("threads");
   }
 
   @Test
   void constructor_nullStuckThreshold_throwsNamingField() {
     assertThatThrownBy(
-            () -> new CpuExecutorConfig("c", 1, 1, null, Duration.ZERO, QueueStatsCounter.disabled()))
+            () ->
+                new CpuExecutorConfig("c", 1, 1, null, Duration.ZERO, QueueStatsCounter.disabled()))
         .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("stuckThreshold");
   }
 
   @Test
   void toBuilder_keepsEveryComponentNotSet() {
-    CpuExecutorConfig base = CpuExecutorConfig.builder().name("base").threads(3).queueCapacity(7)
-        .stuckThreshold(Duration.ofSeconds(2)).shutdownTimeout(Duration.ofSeconds(4)).build();
+    CpuExecutorConfig base =
+        CpuExecutorConfig.builder()
+            .name("base")
+            .threads(3)
+            .queueCapacity(7)
+            .stuckThreshold(Duration.ofSeconds(2))
+            .shutdownTimeout(Duration.ofSeconds(4))
+            .build();
     assertThat(base.toBuilder().build()).isEqualTo(base);
-    assertThat(base.toBuilder().threads(5).build()).isEqualTo(new CpuExecutorConfig("base", 5, 7,
-        Duration.ofSeconds(2), Duration.ofSeconds(4), base.statsCounter()));
+    assertThat(base.toBuilder().threads(5).build())
+        .isEqualTo(
+            new CpuExecutorConfig(
+                "base", 5, 7, Duration.ofSeconds(2), Duration.ofSeconds(4), base.statsCounter()));
   }
 }

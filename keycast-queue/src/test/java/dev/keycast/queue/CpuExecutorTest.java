@@ -21,7 +21,11 @@ class CpuExecutorTest {
 
   private static CpuExecutor start(int threads, int queueCapacity, QueueStatsCounter stats) {
     return CpuExecutor.start(
-        CpuExecutorConfig.builder().name("cpu").threads(threads).queueCapacity(queueCapacity).statsCounter(stats)
+        CpuExecutorConfig.builder()
+            .name("cpu")
+            .threads(threads)
+            .queueCapacity(queueCapacity)
+            .statsCounter(stats)
             .build());
   }
 
@@ -31,16 +35,22 @@ class CpuExecutorTest {
     try (CpuExecutor cpu = start(2, 8, stats)) {
       AtomicReference<Thread> ranOn = new AtomicReference<>();
       AtomicReference<Integer> result = new AtomicReference<>();
-      Thread caller = Thread.ofVirtual().start(() -> {
-        try {
-          result.set(cpu.call("add", () -> {
-            ranOn.set(Thread.currentThread());
-            return 40 + 2;
-          }));
-        } catch (Exception e) {
-          throw new AssertionError(e);
-        }
-      });
+      Thread caller =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      result.set(
+                          cpu.call(
+                              "add",
+                              () -> {
+                                ranOn.set(Thread.currentThread());
+                                return 40 + 2;
+                              }));
+                    } catch (Exception e) {
+                      throw new AssertionError(e);
+                    }
+                  });
       assertThat(caller.join(GENEROUS)).isTrue();
       assertThat(result.get()).isEqualTo(42);
       assertThat(ranOn.get().isVirtual()).isFalse();
@@ -56,9 +66,14 @@ class CpuExecutorTest {
     RecordingStatsCounter stats = new RecordingStatsCounter();
     IOException boom = new IOException("expected by the test");
     try (CpuExecutor cpu = start(1, 8, stats)) {
-      assertThatThrownBy(() -> cpu.call("bad", () -> {
-        throw boom;
-      })).isSameAs(boom);
+      assertThatThrownBy(
+              () ->
+                  cpu.call(
+                      "bad",
+                      () -> {
+                        throw boom;
+                      }))
+          .isSameAs(boom);
     }
     assertThat(stats.snapshot().failed()).isEqualTo(1);
   }
@@ -68,10 +83,13 @@ class CpuExecutorTest {
     RecordingStatsCounter stats = new RecordingStatsCounter();
     CountDownLatch release = new CountDownLatch(1);
     try (CpuExecutor cpu = start(1, 2, stats)) {
-      CompletableFuture<Object> running = cpu.submit("blocker", () -> {
-        release.await();
-        return "done";
-      });
+      CompletableFuture<Object> running =
+          cpu.submit(
+              "blocker",
+              () -> {
+                release.await();
+                return "done";
+              });
       await().atMost(GENEROUS).until(() -> cpu.activeThreads() == 1);
       CompletableFuture<Object> q1 = cpu.submit("q1", () -> 1);
       CompletableFuture<Object> q2 = cpu.submit("q2", () -> 2);
@@ -82,7 +100,8 @@ class CpuExecutorTest {
           .isInstanceOf(ExecutionException.class)
           .cause()
           .isInstanceOfSatisfying(
-              CpuTaskRejectedException.class, e -> assertThat(e.reason()).isEqualTo(RejectReason.FULL));
+              CpuTaskRejectedException.class,
+              e -> assertThat(e.reason()).isEqualTo(RejectReason.FULL));
       assertThat(stats.snapshot().rejectedFull()).isEqualTo(1);
       release.countDown();
       assertThat(running.get(20, TimeUnit.SECONDS)).isEqualTo("done");
@@ -100,14 +119,18 @@ class CpuExecutorTest {
       await().atMost(GENEROUS).until(() -> cpu.activeThreads() == 1);
       cpu.submit("queued", () -> 1);
       AtomicReference<Object> result = new AtomicReference<>();
-      Thread caller = Thread.ofVirtual().start(() -> {
-        try {
-          result.set(cpu.call("waiter", () -> "ok"));
-        } catch (Exception e) {
-          result.set(e);
-        }
-      });
-      // The caller waits (the documented policy) rather than failing: it is still alive with no result.
+      Thread caller =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      result.set(cpu.call("waiter", () -> "ok"));
+                    } catch (Exception e) {
+                      result.set(e);
+                    }
+                  });
+      // The caller waits (the documented policy) rather than failing: it is still alive with no
+      // result.
       await().atMost(GENEROUS).until(() -> caller.getState() == Thread.State.WAITING);
       assertThat(result.get()).isNull();
       release.countDown();
@@ -125,7 +148,8 @@ class CpuExecutorTest {
     assertThat(cpu.shutdown(Duration.ofSeconds(5)).terminated()).isTrue();
     assertThatThrownBy(() -> cpu.call("late", () -> 1))
         .isInstanceOfSatisfying(
-            CpuTaskRejectedException.class, e -> assertThat(e.reason()).isEqualTo(RejectReason.SHUTDOWN))
+            CpuTaskRejectedException.class,
+            e -> assertThat(e.reason()).isEqualTo(RejectReason.SHUTDOWN))
         .hasMessageContaining("late");
     assertThat(cpu.submit("late2", () -> 1)).isCompletedExceptionally();
     assertThat(stats.snapshot().rejectedShutdown()).isEqualTo(2);
@@ -136,10 +160,13 @@ class CpuExecutorTest {
     RecordingStatsCounter stats = new RecordingStatsCounter();
     CpuExecutor cpu = start(1, 10, stats);
     CountDownLatch never = new CountDownLatch(1);
-    CompletableFuture<Object> running = cpu.submit("blocker", () -> {
-      never.await();
-      return "unreachable";
-    });
+    CompletableFuture<Object> running =
+        cpu.submit(
+            "blocker",
+            () -> {
+              never.await();
+              return "unreachable";
+            });
     await().atMost(GENEROUS).until(() -> cpu.activeThreads() == 1);
     List<CompletableFuture<Object>> queued = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
@@ -151,7 +178,9 @@ class CpuExecutorTest {
     for (CompletableFuture<Object> f : queued) {
       assertThatThrownBy(f::get).cause().isInstanceOf(CpuTaskRejectedException.class);
     }
-    assertThatThrownBy(() -> running.get(20, TimeUnit.SECONDS)).cause().isInstanceOf(InterruptedException.class);
+    assertThatThrownBy(() -> running.get(20, TimeUnit.SECONDS))
+        .cause()
+        .isInstanceOf(InterruptedException.class);
     QueueStats s = stats.snapshot();
     assertThat(s.abandoned()).isEqualTo(5);
     assertThat(s.submitted()).isEqualTo(6);
@@ -160,8 +189,9 @@ class CpuExecutorTest {
   @Test
   void call_fromPoolThread_runsInlineWithoutDeadlock() throws Exception {
     try (CpuExecutor cpu = start(1, 1, QueueStatsCounter.disabled())) {
-      Object nested = cpu.submit("outer", () -> cpu.call("inner", () -> Thread.currentThread().getName()))
-          .get(20, TimeUnit.SECONDS);
+      Object nested =
+          cpu.submit("outer", () -> cpu.call("inner", () -> Thread.currentThread().getName()))
+              .get(20, TimeUnit.SECONDS);
       assertThat((String) nested).startsWith("cpu-");
     }
   }

@@ -55,7 +55,8 @@ class QueueStatsTest {
 
   @Test
   void guarded_disabledOrGuarded_returnsSameInstance() {
-    assertThat(QueueStatsCounter.guarded(QueueStatsCounter.disabled())).isSameAs(QueueStatsCounter.disabled());
+    assertThat(QueueStatsCounter.guarded(QueueStatsCounter.disabled()))
+        .isSameAs(QueueStatsCounter.disabled());
     QueueStatsCounter once = QueueStatsCounter.guarded(new ConcurrentQueueStatsCounter());
     assertThat(QueueStatsCounter.guarded(once)).isSameAs(once);
   }

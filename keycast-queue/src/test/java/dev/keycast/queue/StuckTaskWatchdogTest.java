@@ -8,10 +8,10 @@ import dev.keycast.queue.internal.TaskSlot;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
@@ -40,7 +40,8 @@ class StuckTaskWatchdogTest {
       assertThat(report.poolName()).isEqualTo("wd");
       assertThat(report.threadName()).startsWith("wd-worker-");
       assertThat(report.runningFor()).isGreaterThanOrEqualTo(Duration.ofMillis(100));
-      assertThat(report.stackTrace()).anyMatch(f -> f.getMethodName().equals("waitHereUntilReleased"));
+      assertThat(report.stackTrace())
+          .anyMatch(f -> f.getMethodName().equals("waitHereUntilReleased"));
       assertThat(report.formattedStack()).contains("waitHereUntilReleased");
       // Still stuck for several more scans: reported once only.
       long scans = q.watchdogScans();
@@ -57,18 +58,21 @@ class StuckTaskWatchdogTest {
 
   @Test
   void watchdog_sameTaskObjectRunOverAndOver_notStuckUntilOneRunLasts() throws Exception {
-    // An untimed queue publishes the caller's task object itself, and a caller may submit one instance many times:
+    // An untimed queue publishes the caller's task object itself, and a caller may submit one
+    // instance many times:
     // the watchdog must tell the runs apart, not see one endless run.
     RecordingStatsCounter stats = new RecordingStatsCounter();
     TaskSlot slot = new TaskSlot();
     slot.bindOwner(Thread.currentThread());
     QueuedTask same = QueuedTask.of("same-instance", () -> {});
     StuckTaskWatchdog watchdog =
-        new StuckTaskWatchdog("repeat", Duration.ofMillis(60), false, stats, List.of(slot)); // scans every 15 ms
+        new StuckTaskWatchdog(
+            "repeat", Duration.ofMillis(60), false, stats, List.of(slot)); // scans every 15 ms
     watchdog.start();
     try {
       long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(600);
-      while (System.nanoTime() < until) { // ten threshold lengths of back-to-back 2 ms runs of the same object
+      while (System.nanoTime()
+          < until) { // ten threshold lengths of back-to-back 2 ms runs of the same object
         slot.startUntracked(same);
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
         slot.clear();
@@ -92,14 +96,16 @@ class StuckTaskWatchdogTest {
   void completedScans_whileRunning_growOnePeriodApart() {
     Duration threshold = Duration.ofMillis(60); // scans every 15 ms
     StuckTaskWatchdog watchdog =
-        new StuckTaskWatchdog("count", threshold, false, new RecordingStatsCounter(), List.of(new TaskSlot()));
+        new StuckTaskWatchdog(
+            "count", threshold, false, new RecordingStatsCounter(), List.of(new TaskSlot()));
     assertThat(watchdog.completedScans()).isZero();
     watchdog.start();
     try {
       long from = System.nanoTime();
       long n = watchdog.completedScans();
       await().atMost(GENEROUS).until(() -> watchdog.completedScans() >= n + 1 + SEVERAL_SCANS);
-      // Scan n + 1 ended after `from`; each later one started at least a period after the previous one ended.
+      // Scan n + 1 ended after `from`; each later one started at least a period after the previous
+      // one ended.
       assertThat(System.nanoTime() - from)
           .isGreaterThanOrEqualTo(SEVERAL_SCANS * StuckTaskWatchdog.period(threshold).toNanos());
     } finally {
@@ -113,7 +119,8 @@ class StuckTaskWatchdogTest {
     TaskSlot slot = new TaskSlot();
     slot.bindOwner(Thread.currentThread());
     Duration threshold = Duration.ofMillis(60);
-    StuckTaskWatchdog watchdog = new StuckTaskWatchdog("past", threshold, false, stats, List.of(slot));
+    StuckTaskWatchdog watchdog =
+        new StuckTaskWatchdog("past", threshold, false, stats, List.of(slot));
     watchdog.start();
     try {
       slot.startUntracked(QueuedTask.of("long-run", () -> {}));
@@ -170,7 +177,8 @@ class StuckTaskWatchdogTest {
       assertThat(report.taskName()).isEqualTo("spin");
       assertThat(report.poolName()).isEqualTo("wdcpu");
       assertThat(report.threadName()).startsWith("wdcpu-");
-      assertThat(report.stackTrace()).anyMatch(fr -> fr.getMethodName().equals("spinHereUntilStopped"));
+      assertThat(report.stackTrace())
+          .anyMatch(fr -> fr.getMethodName().equals("spinHereUntilStopped"));
       stop.set(true);
       assertThat(f.get(20, TimeUnit.SECONDS)).isPositive();
       await().atMost(GENEROUS).until(() -> stats.ended.size() == 1);
@@ -182,7 +190,11 @@ class StuckTaskWatchdogTest {
     RecordingStatsCounter stats = new RecordingStatsCounter();
     try (CpuExecutor cpu =
         CpuExecutor.start(
-            CpuExecutorConfig.builder().threads(2).stuckThreshold(Duration.ofSeconds(1)).statsCounter(stats).build())) {
+            CpuExecutorConfig.builder()
+                .threads(2)
+                .stuckThreshold(Duration.ofSeconds(1))
+                .statsCounter(stats)
+                .build())) {
       for (int i = 0; i < 500; i++) {
         cpu.submit("fast" + i, () -> 1);
       }
@@ -193,8 +205,9 @@ class StuckTaskWatchdogTest {
   }
 
   /**
-   * Waits until the watchdog has scanned every slot at least {@code threshold} after this call: a task that started
-   * before the call and still runs (or is wrongly still seen as running) has been reported by then.
+   * Waits until the watchdog has scanned every slot at least {@code threshold} after this call: a
+   * task that started before the call and still runs (or is wrongly still seen as running) has been
+   * reported by then.
    */
   private static void awaitScansPastThreshold(LongSupplier scans, Duration threshold) {
     long period = StuckTaskWatchdog.period(threshold).toNanos();

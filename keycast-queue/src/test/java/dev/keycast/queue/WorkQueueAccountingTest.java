@@ -13,8 +13,9 @@ import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
- * Accounting under concurrency: K producers x M consumers x random capacities; every item is run or refused (or handed
- * back at shutdown) exactly once, and the metric totals agree with what happened.
+ * Accounting under concurrency: K producers x M consumers x random capacities; every item is run or
+ * refused (or handed back at shutdown) exactly once, and the metric totals agree with what
+ * happened.
  */
 class WorkQueueAccountingTest {
   private static final Duration GENEROUS = Duration.ofSeconds(60);
@@ -48,18 +49,29 @@ class WorkQueueAccountingTest {
   /** What one run of producers did. */
   record Outcome(SubmitResult[] results, AtomicIntegerArray runs, AtomicIntegerArray handedBack) {}
 
-  private static Outcome produce(WorkQueue q, int producers, int perProducer, AtomicIntegerArray runs,
-      AtomicIntegerArray handedBack, AtomicInteger attempts, Runnable whileProducing) throws InterruptedException {
+  private static Outcome produce(
+      WorkQueue q,
+      int producers,
+      int perProducer,
+      AtomicIntegerArray runs,
+      AtomicIntegerArray handedBack,
+      AtomicInteger attempts,
+      Runnable whileProducing)
+      throws InterruptedException {
     SubmitResult[] results = new SubmitResult[producers * perProducer];
     List<Thread> threads = new ArrayList<>();
     for (int p = 0; p < producers; p++) {
       int base = p * perProducer;
-      threads.add(Thread.ofPlatform().name("producer-" + p).start(() -> {
-        for (int i = 0; i < perProducer; i++) {
-          results[base + i] = q.submit(new IdTask(base + i, runs));
-          attempts.incrementAndGet();
-        }
-      }));
+      threads.add(
+          Thread.ofPlatform()
+              .name("producer-" + p)
+              .start(
+                  () -> {
+                    for (int i = 0; i < perProducer; i++) {
+                      results[base + i] = q.submit(new IdTask(base + i, runs));
+                      attempts.incrementAndGet();
+                    }
+                  }));
     }
     whileProducing.run();
     for (Thread t : threads) {
@@ -84,7 +96,9 @@ class WorkQueueAccountingTest {
       switch (r) {
         case ACCEPTED -> {
           accepted++;
-          assertThat(runs + back).as("accepted item %d run or handed back exactly once", id).isEqualTo(1);
+          assertThat(runs + back)
+              .as("accepted item %d run or handed back exactly once", id)
+              .isEqualTo(1);
           if (runs == 1 && id % 97 == 0) {
             failedExpected++;
           }
@@ -150,7 +164,8 @@ class WorkQueueAccountingTest {
       @ForAll boolean timed)
       throws Exception {
     INTERRUPTED.set(0);
-    // Without a stats counter the queue takes its untimed path (the caller's task object is queued as it is).
+    // Without a stats counter the queue takes its untimed path (the caller's task object is queued
+    // as it is).
     RecordingStatsCounter stats = new RecordingStatsCounter();
     int total = producers * perProducer;
     AtomicIntegerArray runs = new AtomicIntegerArray(total);
@@ -164,14 +179,22 @@ class WorkQueueAccountingTest {
     WorkQueue q = WorkQueue.start(timed ? config.statsCounter(stats).build() : config.build());
     ShutdownReport[] report = new ShutdownReport[1];
     Outcome o =
-        produce(q, producers, perProducer, runs, handedBack, attempts, () -> {
-          int target = Math.min(shutdownAfterAttempts, total);
-          while (attempts.get() < target) {
-            Thread.onSpinWait();
-          }
-          report[0] = q.shutdown(Duration.ofMillis(deadlineMillis));
-        });
-    // Tasks still running at the deadline were interrupted and finish on their own; once every worker has ended,
+        produce(
+            q,
+            producers,
+            perProducer,
+            runs,
+            handedBack,
+            attempts,
+            () -> {
+              int target = Math.min(shutdownAfterAttempts, total);
+              while (attempts.get() < target) {
+                Thread.onSpinWait();
+              }
+              report[0] = q.shutdown(Duration.ofMillis(deadlineMillis));
+            });
+    // Tasks still running at the deadline were interrupted and finish on their own; once every
+    // worker has ended,
     // nothing more can run (a duplicate run, if any, has happened by then).
     assertThat(q.awaitTermination(GENEROUS)).isTrue();
     if (timed) {
@@ -180,11 +203,14 @@ class WorkQueueAccountingTest {
       assertThat(report[0].abandoned()).isEqualTo(s.abandoned());
       return;
     }
-    // Untimed: no counts to compare; every accepted item must end up run or handed back exactly once.
+    // Untimed: no counts to compare; every accepted item must end up run or handed back exactly
+    // once.
     int handed = 0;
     for (int id = 0; id < total; id++) {
       int expected = o.results()[id] == SubmitResult.ACCEPTED ? 1 : 0;
-      assertThat(runs.get(id) + handedBack.get(id)).as("item %d (%s)", id, o.results()[id]).isEqualTo(expected);
+      assertThat(runs.get(id) + handedBack.get(id))
+          .as("item %d (%s)", id, o.results()[id])
+          .isEqualTo(expected);
       handed += handedBack.get(id);
     }
     assertThat(report[0].abandoned()).isEqualTo(handed);
@@ -199,7 +225,8 @@ class WorkQueueAccountingTest {
     AtomicIntegerArray runs = new AtomicIntegerArray(producers * perProducer);
     AtomicIntegerArray handedBack = new AtomicIntegerArray(producers * perProducer);
     WorkQueue q =
-        WorkQueue.start(WorkQueueConfig.builder().workers(64).capacity(256).statsCounter(stats).build());
+        WorkQueue.start(
+            WorkQueueConfig.builder().workers(64).capacity(256).statsCounter(stats).build());
     Outcome o = produce(q, producers, perProducer, runs, handedBack, new AtomicInteger(), () -> {});
     assertThat(q.shutdown(GENEROUS).terminated()).isTrue();
     assertAccounting(o, stats.snapshot(), false);

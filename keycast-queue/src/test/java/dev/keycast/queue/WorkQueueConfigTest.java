@@ -85,7 +85,8 @@ class WorkQueueConfigTest {
 
   @Test
   void statsCounter_setTwice_throws() {
-    WorkQueueConfig.Builder b = WorkQueueConfig.builder().statsCounter(QueueStatsCounter.disabled());
+    WorkQueueConfig.Builder b =
+        WorkQueueConfig.builder().statsCounter(QueueStatsCounter.disabled());
     assertThatThrownBy(() -> b.statsCounter(QueueStatsCounter.disabled()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("statsCounter");
@@ -96,7 +97,13 @@ class WorkQueueConfigTest {
     assertThatThrownBy(
             () ->
                 new WorkQueueConfig(
-                    "q", 1, 0, Duration.ofSeconds(1), Duration.ZERO, QueueStatsCounter.disabled(), t -> {}))
+                    "q",
+                    1,
+                    0,
+                    Duration.ofSeconds(1),
+                    Duration.ZERO,
+                    QueueStatsCounter.disabled(),
+                    t -> {}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("capacity");
   }
@@ -105,14 +112,24 @@ class WorkQueueConfigTest {
   void toBuilder_keepsEveryComponentNotSet_andSetsOnceMore() {
     QueueStatsCounter stats = QueueStatsCounter.disabled();
     java.util.function.Consumer<QueuedTask> abandoned = t -> {};
-    WorkQueueConfig base = WorkQueueConfig.builder().name("base").workers(3).capacity(7)
-        .stuckThreshold(Duration.ofSeconds(2)).shutdownTimeout(Duration.ofSeconds(4)).statsCounter(stats)
-        .onAbandoned(abandoned).build();
+    WorkQueueConfig base =
+        WorkQueueConfig.builder()
+            .name("base")
+            .workers(3)
+            .capacity(7)
+            .stuckThreshold(Duration.ofSeconds(2))
+            .shutdownTimeout(Duration.ofSeconds(4))
+            .statsCounter(stats)
+            .onAbandoned(abandoned)
+            .build();
     assertThat(base.toBuilder().build()).isEqualTo(base);
     java.util.function.Consumer<QueuedTask> other = t -> {};
     WorkQueueConfig changed = base.toBuilder().onAbandoned(other).build();
-    assertThat(changed).isEqualTo(new WorkQueueConfig("base", 3, 7, Duration.ofSeconds(2), Duration.ofSeconds(4),
-        stats, other));
-    assertThatThrownBy(() -> base.toBuilder().workers(1).workers(2)).isInstanceOf(IllegalStateException.class);
+    assertThat(changed)
+        .isEqualTo(
+            new WorkQueueConfig(
+                "base", 3, 7, Duration.ofSeconds(2), Duration.ofSeconds(4), stats, other));
+    assertThatThrownBy(() -> base.toBuilder().workers(1).workers(2))
+        .isInstanceOf(IllegalStateException.class);
   }
 }

@@ -24,11 +24,18 @@ class WorkQueueTest {
     RecordingStatsCounter stats = new RecordingStatsCounter();
     AtomicReference<Thread> ranOn = new AtomicReference<>();
     CountDownLatch done = new CountDownLatch(1);
-    try (WorkQueue q = WorkQueue.start(WorkQueueConfig.builder().name("t").workers(2).statsCounter(stats).build())) {
-      assertThat(q.submit(QueuedTask.of("one", () -> {
-        ranOn.set(Thread.currentThread());
-        done.countDown();
-      }))).isEqualTo(SubmitResult.ACCEPTED);
+    try (WorkQueue q =
+        WorkQueue.start(
+            WorkQueueConfig.builder().name("t").workers(2).statsCounter(stats).build())) {
+      assertThat(
+              q.submit(
+                  QueuedTask.of(
+                      "one",
+                      () -> {
+                        ranOn.set(Thread.currentThread());
+                        done.countDown();
+                      })))
+          .isEqualTo(SubmitResult.ACCEPTED);
       assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
       await().atMost(GENEROUS).until(() -> stats.snapshot().succeeded() == 1);
     }
@@ -46,15 +53,18 @@ class WorkQueueTest {
     RecordingStatsCounter stats = new RecordingStatsCounter();
     CountDownLatch release = new CountDownLatch(1);
     try (WorkQueue q =
-        WorkQueue.start(WorkQueueConfig.builder().workers(1).capacity(2).statsCounter(stats).build())) {
+        WorkQueue.start(
+            WorkQueueConfig.builder().workers(1).capacity(2).statsCounter(stats).build())) {
       q.submit(QueuedTask.of("blocker", release::await));
       await().atMost(GENEROUS).until(() -> q.busyWorkers() == 1);
       assertThat(q.submit(QueuedTask.of("a", () -> {}))).isEqualTo(SubmitResult.ACCEPTED);
       assertThat(q.submit(QueuedTask.of("b", () -> {}))).isEqualTo(SubmitResult.ACCEPTED);
       assertThat(q.depth()).isEqualTo(2);
-      // The queue is full and its only worker is blocked: a blocking submit would hang this test forever.
+      // The queue is full and its only worker is blocked: a blocking submit would hang this test
+      // forever.
       for (int i = 0; i < 100; i++) {
-        assertThat(q.submit(QueuedTask.of("c" + i, () -> {}))).isEqualTo(SubmitResult.REJECTED_FULL);
+        assertThat(q.submit(QueuedTask.of("c" + i, () -> {})))
+            .isEqualTo(SubmitResult.REJECTED_FULL);
       }
       assertThat(stats.snapshot().rejectedFull()).isEqualTo(100);
       assertThat(q.capacity()).isEqualTo(2);
@@ -80,13 +90,20 @@ class WorkQueueTest {
   @Test
   void run_throwingTask_countsFailureAndWorkerSurvives() {
     RecordingStatsCounter stats = new RecordingStatsCounter();
-    try (WorkQueue q = WorkQueue.start(WorkQueueConfig.builder().workers(1).statsCounter(stats).build())) {
-      q.submit(QueuedTask.of("bad", () -> {
-        throw new IllegalStateException("expected by the test");
-      }));
-      q.submit(QueuedTask.of("error", () -> {
-        throw new AssertionError("an Error, expected by the test");
-      }));
+    try (WorkQueue q =
+        WorkQueue.start(WorkQueueConfig.builder().workers(1).statsCounter(stats).build())) {
+      q.submit(
+          QueuedTask.of(
+              "bad",
+              () -> {
+                throw new IllegalStateException("expected by the test");
+              }));
+      q.submit(
+          QueuedTask.of(
+              "error",
+              () -> {
+                throw new AssertionError("an Error, expected by the test");
+              }));
       q.submit(QueuedTask.of("good", () -> {}));
       await().atMost(GENEROUS).until(() -> stats.snapshot().completed() == 3);
     }
@@ -100,9 +117,13 @@ class WorkQueueTest {
     CountDownLatch done = new CountDownLatch(3);
     try (WorkQueue q =
         WorkQueue.start(
-            WorkQueueConfig.builder().workers(2).statsCounter(new QueueStatsTest.ThrowingStatsCounter()).build())) {
+            WorkQueueConfig.builder()
+                .workers(2)
+                .statsCounter(new QueueStatsTest.ThrowingStatsCounter())
+                .build())) {
       for (int i = 0; i < 3; i++) {
-        assertThat(q.submit(QueuedTask.of("t" + i, done::countDown))).isEqualTo(SubmitResult.ACCEPTED);
+        assertThat(q.submit(QueuedTask.of("t" + i, done::countDown)))
+            .isEqualTo(SubmitResult.ACCEPTED);
       }
       assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
       assertThat(q.stats()).isEqualTo(QueueStats.empty());
@@ -116,9 +137,15 @@ class WorkQueueTest {
     AtomicInteger ran = new AtomicInteger();
     WorkQueue q =
         WorkQueue.start(
-            WorkQueueConfig.builder().workers(4).capacity(500).statsCounter(stats).onAbandoned(abandoned::add).build());
+            WorkQueueConfig.builder()
+                .workers(4)
+                .capacity(500)
+                .statsCounter(stats)
+                .onAbandoned(abandoned::add)
+                .build());
     for (int i = 0; i < 500; i++) {
-      assertThat(q.submit(QueuedTask.of("t" + i, ran::incrementAndGet))).isEqualTo(SubmitResult.ACCEPTED);
+      assertThat(q.submit(QueuedTask.of("t" + i, ran::incrementAndGet)))
+          .isEqualTo(SubmitResult.ACCEPTED);
     }
     ShutdownReport report = q.shutdown(Duration.ofSeconds(60));
     assertThat(report.terminated()).isTrue();
@@ -149,15 +176,18 @@ class WorkQueueTest {
     for (int i = 0; i < 50; i++) {
       String name = "slow" + i;
       names.add(name);
-      q.submit(QueuedTask.of(name, () -> {
-        ran.merge(name, 1, Integer::sum);
-        try {
-          neverReleased.await();
-        } catch (InterruptedException e) {
-          interrupted.incrementAndGet();
-          throw e;
-        }
-      }));
+      q.submit(
+          QueuedTask.of(
+              name,
+              () -> {
+                ran.merge(name, 1, Integer::sum);
+                try {
+                  neverReleased.await();
+                } catch (InterruptedException e) {
+                  interrupted.incrementAndGet();
+                  throw e;
+                }
+              }));
     }
     await().atMost(GENEROUS).until(() -> q.busyWorkers() == 2);
     long start = System.nanoTime();
@@ -184,7 +214,8 @@ class WorkQueueTest {
   }
 
   @Test
-  void shutdown_pastDeadlineWithStuckWorkerHoldingBatch_handsBackItsUnstartedTasksOnceOldestFirst() throws Exception {
+  void shutdown_pastDeadlineWithStuckWorkerHoldingBatch_handsBackItsUnstartedTasksOnceOldestFirst()
+      throws Exception {
     RecordingStatsCounter stats = new RecordingStatsCounter();
     List<String> ran = new CopyOnWriteArrayList<>();
     List<String> handedBack = new CopyOnWriteArrayList<>();
@@ -200,17 +231,24 @@ class WorkQueueTest {
                 .statsCounter(stats)
                 .onAbandoned(t -> handedBack.add(t.name()))
                 .build());
-    q.submit(QueuedTask.of("first", () -> {
-      ran.add("first");
-      releaseFirst.await();
-    }));
+    q.submit(
+        QueuedTask.of(
+            "first",
+            () -> {
+              ran.add("first");
+              releaseFirst.await();
+            }));
     await().atMost(GENEROUS).until(() -> q.busyWorkers() == 1);
-    // Queued behind "first": the single worker's next take sees 10 tasks and takes "stuck" plus 7 extras.
-    q.submit(QueuedTask.of("stuck", () -> {
-      ran.add("stuck");
-      stuckStarted.countDown();
-      neverReleased.await();
-    }));
+    // Queued behind "first": the single worker's next take sees 10 tasks and takes "stuck" plus 7
+    // extras.
+    q.submit(
+        QueuedTask.of(
+            "stuck",
+            () -> {
+              ran.add("stuck");
+              stuckStarted.countDown();
+              neverReleased.await();
+            }));
     List<String> rest = new ArrayList<>();
     for (int i = 2; i <= 10; i++) {
       String name = "b" + i;
@@ -219,7 +257,9 @@ class WorkQueueTest {
     }
     releaseFirst.countDown();
     assertThat(stuckStarted.await(20, TimeUnit.SECONDS)).isTrue();
-    assertThat(q.depth()).as("b9 and b10 still in the buffer; b2..b8 in the worker's batch").isEqualTo(2);
+    assertThat(q.depth())
+        .as("b9 and b10 still in the buffer; b2..b8 in the worker's batch")
+        .isEqualTo(2);
 
     ShutdownReport report = q.shutdown(Duration.ofMillis(100));
 
@@ -227,7 +267,8 @@ class WorkQueueTest {
     assertThat(report.stillRunning()).containsExactly("stuck");
     assertThat(report.abandoned()).isEqualTo(9);
     assertThat(handedBack).containsExactlyElementsOf(rest);
-    // The interrupted task ends as a failure; the worker must then find its batch claimed and not run it. Once the
+    // The interrupted task ends as a failure; the worker must then find its batch claimed and not
+    // run it. Once the
     // worker has ended, nothing more can run.
     assertThat(q.awaitTermination(GENEROUS)).isTrue();
     assertThat(ran).containsExactly("first", "stuck");
@@ -259,29 +300,35 @@ class WorkQueueTest {
     try (WorkQueue q = WorkQueue.start(WorkQueueConfig.builder().workers(2).build())) {
       long start = System.nanoTime();
       assertThat(q.awaitTermination(Duration.ofMillis(100))).isFalse();
-      assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
+      assertThat(System.nanoTime() - start)
+          .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
     }
   }
 
   @Test
-  void awaitTermination_afterShutdownPastDeadline_trueOnlyOnceTheRunningTaskHasEnded() throws Exception {
+  void awaitTermination_afterShutdownPastDeadline_trueOnlyOnceTheRunningTaskHasEnded()
+      throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger interrupts = new AtomicInteger();
     AtomicInteger finished = new AtomicInteger();
     WorkQueue q = WorkQueue.start(WorkQueueConfig.builder().workers(2).build());
-    q.submit(QueuedTask.of("ignores-interrupts", () -> {
-      started.countDown();
-      while (true) {
-        try {
-          release.await();
-          break;
-        } catch (InterruptedException e) {
-          interrupts.incrementAndGet(); // the shutdown deadline passed; this task finishes anyway
-        }
-      }
-      finished.incrementAndGet();
-    }));
+    q.submit(
+        QueuedTask.of(
+            "ignores-interrupts",
+            () -> {
+              started.countDown();
+              while (true) {
+                try {
+                  release.await();
+                  break;
+                } catch (InterruptedException e) {
+                  interrupts
+                      .incrementAndGet(); // the shutdown deadline passed; this task finishes anyway
+                }
+              }
+              finished.incrementAndGet();
+            }));
     assertThat(started.await(20, TimeUnit.SECONDS)).isTrue();
 
     assertThat(q.shutdown(Duration.ZERO).stillRunning()).containsExactly("ignores-interrupts");
@@ -320,10 +367,11 @@ class WorkQueueTest {
         WorkQueue.start(
             WorkQueueConfig.builder()
                 .workers(1)
-                .onAbandoned(t -> {
-                  offered.incrementAndGet();
-                  throw new IllegalStateException("callback failed for " + t.name());
-                })
+                .onAbandoned(
+                    t -> {
+                      offered.incrementAndGet();
+                      throw new IllegalStateException("callback failed for " + t.name());
+                    })
                 .build());
     q.submit(QueuedTask.of("blocker", release::await));
     await().atMost(GENEROUS).until(() -> q.busyWorkers() == 1);
@@ -346,10 +394,13 @@ class WorkQueueTest {
     AtomicInteger seen = new AtomicInteger(-1);
     try (WorkQueue q = WorkQueue.start(WorkQueueConfig.builder().workers(4).build())) {
       plain[0] = 42;
-      q.submit(QueuedTask.of("read", () -> {
-        seen.set(plain[0]);
-        done.countDown();
-      }));
+      q.submit(
+          QueuedTask.of(
+              "read",
+              () -> {
+                seen.set(plain[0]);
+                done.countDown();
+              }));
       assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
     }
     assertThat(seen).hasValue(42);
@@ -392,11 +443,15 @@ class WorkQueueTest {
     CountDownLatch done = new CountDownLatch(1);
     WorkQueue q = WorkQueue.start(WorkQueueConfig.builder().workers(2).build());
     self.set(q);
-    q.submit(QueuedTask.of("shutdown-command", () -> {
-      // Without the self-skip this would wait the full 10 minutes for its own thread to end.
-      report.set(self.get().shutdown(Duration.ofMinutes(10)));
-      done.countDown();
-    }));
+    q.submit(
+        QueuedTask.of(
+            "shutdown-command",
+            () -> {
+              // Without the self-skip this would wait the full 10 minutes for its own thread to
+              // end.
+              report.set(self.get().shutdown(Duration.ofMinutes(10)));
+              done.countDown();
+            }));
     assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
     assertThat(report.get().abandoned()).isZero();
     assertThat(q.isShutdown()).isTrue();

@@ -10,15 +10,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Audit retention for the daemon: deletes audit entries older than the retention period once at start and then
- * every interval, on one virtual thread of its own, never on the request path.
+ * Audit retention for the daemon: deletes audit entries older than the retention period once at
+ * start and then every interval, on one virtual thread of its own, never on the request path.
  *
- * <p>A failed purge (database down) logs one WARN line, and further consecutive failures log at DEBUG only; the
- * next run retries and logs when it succeeds again. The store purges in small batches, so a large backlog never
- * holds the database writer for long.
+ * <p>A failed purge (database down) logs one WARN line, and further consecutive failures log at
+ * DEBUG only; the next run retries and logs when it succeeds again. The store purges in small
+ * batches, so a large backlog never holds the database writer for long.
  *
- * <p>Thread-safe: {@link #close()} may be called from any thread; it stops the thread (interrupting a wait, not a
- * batch in progress) and waits for it to end. Idempotent.
+ * <p>Thread-safe: {@link #close()} may be called from any thread; it stops the thread (interrupting
+ * a wait, not a batch in progress) and waits for it to end. Idempotent.
  */
 public final class AuditPurger implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AuditPurger.class);
@@ -51,7 +51,8 @@ public final class AuditPurger implements AutoCloseable {
    * @return the running purger; close it to stop
    * @throws IllegalArgumentException if {@code retention} or {@code interval} is not positive
    */
-  public static AuditPurger start(AuditLog audit, Duration retention, Duration interval, Clock clock) {
+  public static AuditPurger start(
+      AuditLog audit, Duration retention, Duration interval, Clock clock) {
     if (!retention.isPositive() || !interval.isPositive()) {
       throw new IllegalArgumentException("retention and interval must be positive");
     }

@@ -11,8 +11,8 @@ public final class BunkerUris {
    * Returns the {@code bunker://} URI of an authorization.
    *
    * @param a a stored authorization
-   * @return its {@code bunker://} URI: bunker key, relays and connection secret (a secret: print it only to the user
-   *     who asked for it, never to a log)
+   * @return its {@code bunker://} URI: bunker key, relays and connection secret (a secret: print it
+   *     only to the user who asked for it, never to a log)
    */
   public static String of(Authorization a) {
     return new BunkerUri(a.bunkerPublicKey(), a.relays(), a.secret()).format();

@@ -1,7 +1,6 @@
 package dev.keycast.cli.internal;
 
 import dev.keycast.cli.UsageException;
-
 import dev.keycast.nip46.PermissionSet;
 import dev.keycast.nip46.policy.Policies;
 import dev.keycast.nip46.policy.Policy;
@@ -12,30 +11,46 @@ import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The policy an authorization gets from {@code --policy} and {@code --kinds}: a built-in ({@code full},
- * {@code social}, {@code readonly}) or custom policy from the database, optionally narrowed to a list of event kinds.
- * A narrowed policy is saved as a custom policy named after what it is ({@code social.kinds.1-7}), so the daemon
- * resolves it like any other and the authorization row stays self-describing.
+ * The policy an authorization gets from {@code --policy} and {@code --kinds}: a built-in ({@code
+ * full}, {@code social}, {@code readonly}) or custom policy from the database, optionally narrowed
+ * to a list of event kinds. A narrowed policy is saved as a custom policy named after what it is
+ * ({@code social.kinds.1-7}), so the daemon resolves it like any other and the authorization row
+ * stays self-describing.
  *
  * <p>Stateless and thread-safe; may do I/O (the policy store).
  */
 public final class CliPolicies {
   /** The policy names {@code --policy} accepts, for option descriptions. */
   public static final String NAMES = "full, social, readonly, or a custom policy in the database";
+
   private static final String KINDS = ".kinds.";
-  private static final String ENCRYPTION = "nip04_encrypt,nip04_decrypt,nip44_encrypt,nip44_decrypt";
+  private static final String ENCRYPTION =
+      "nip04_encrypt,nip04_decrypt,nip44_encrypt,nip44_decrypt";
 
   private CliPolicies() {}
 
   /**
-   * Resolves (and, for {@code --kinds}, saves) the policy and returns the name to store in the authorization.
+   * Resolves (and, for {@code --kinds}, saves) the policy and returns the name to store in the
+   * authorization.
    *
-   * @throws UsageException for an unknown policy, kinds out of range, or a name that would be too long
+   * @throws UsageException for an unknown policy, kinds out of range, or a name that would be too
+   *     long
    */
-  public static String forAuthorization(PolicyStore store, String base, @Nullable List<Integer> kinds) {
-    Policy basePolicy = store.resolve(base).orElseThrow(() -> new UsageException("unknown policy '" + base
-        + "' (known: " + String.join(", ", Policies.builtIns().keySet().stream().sorted().toList())
-        + customNames(store) + ")"));
+  public static String forAuthorization(
+      PolicyStore store, String base, @Nullable List<Integer> kinds) {
+    Policy basePolicy =
+        store
+            .resolve(base)
+            .orElseThrow(
+                () ->
+                    new UsageException(
+                        "unknown policy '"
+                            + base
+                            + "' (known: "
+                            + String.join(
+                                ", ", Policies.builtIns().keySet().stream().sorted().toList())
+                            + customNames(store)
+                            + ")"));
     if (kinds == null || kinds.isEmpty()) {
       return base;
     }
@@ -46,19 +61,22 @@ public final class CliPolicies {
       }
       sorted.add(k);
     }
-    String name = base + KINDS + sorted.stream().map(String::valueOf).collect(Collectors.joining("-"));
+    String name =
+        base + KINDS + sorted.stream().map(String::valueOf).collect(Collectors.joining("-"));
     if (name.length() > 64) {
-      throw new UsageException("--kinds: too many kinds for one authorization (the policy name is limited to 64 "
-          + "characters); use fewer kinds or a custom policy");
+      throw new UsageException(
+          "--kinds: too many kinds for one authorization (the policy name is limited to 64 "
+              + "characters); use fewer kinds or a custom policy");
     }
     StringBuilder perms = new StringBuilder(ENCRYPTION);
     sorted.forEach(k -> perms.append(",sign_event:").append(k));
-    store.save(Policy.builder(name)
-        .permissions(basePolicy.permissions().intersect(PermissionSet.parse(perms.toString())))
-        .blockedWords(basePolicy.blockedWords())
-        .selfEncryptionOnly(basePolicy.selfEncryptionOnly())
-        .rateLimit(basePolicy.rateLimit())
-        .build());
+    store.save(
+        Policy.builder(name)
+            .permissions(basePolicy.permissions().intersect(PermissionSet.parse(perms.toString())))
+            .blockedWords(basePolicy.blockedWords())
+            .selfEncryptionOnly(basePolicy.selfEncryptionOnly())
+            .rateLimit(basePolicy.rateLimit())
+            .build());
     return name;
   }
 

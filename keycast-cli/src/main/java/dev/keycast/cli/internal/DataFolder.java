@@ -6,13 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
-/** The data folder ({@code --home}, {@code KEYCAST_HOME}) and other folders holding secrets: owner-only. */
+/**
+ * The data folder ({@code --home}, {@code KEYCAST_HOME}) and other folders holding secrets:
+ * owner-only.
+ */
 public final class DataFolder {
   private DataFolder() {}
 
   /**
-   * Creates {@code folder} with its parents if it does not exist, readable by its owner only (mode 0700 where the
-   * file system is POSIX). An existing folder is left as it is.
+   * Creates {@code folder} with its parents if it does not exist, readable by its owner only (mode
+   * 0700 where the file system is POSIX). An existing folder is left as it is.
    *
    * <p>Thread-safe; does file-system I/O.
    *
@@ -30,7 +33,8 @@ public final class DataFolder {
         }
       }
     } catch (IOException e) {
-      throw new UsageException("cannot create the data folder " + folder + ": " + e.getMessage(), e);
+      throw new UsageException(
+          "cannot create the data folder " + folder + ": " + e.getMessage(), e);
     }
   }
 }

@@ -19,10 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's HTTP endpoints on the JDK server, one virtual thread per exchange: {@code GET /health} (200 or 503 with
- * a JSON body) and {@code GET /metrics} (Prometheus text). Nothing else is served (404); other methods get 405.
+ * The daemon's HTTP endpoints on the JDK server, one virtual thread per exchange: {@code GET
+ * /health} (200 or 503 with a JSON body) and {@code GET /metrics} (Prometheus text). Nothing else
+ * is served (404); other methods get 405.
  *
- * <p>Thread-safe. The suppliers are called on virtual threads, concurrently; they must not block for long.
+ * <p>Thread-safe. The suppliers are called on virtual threads, concurrently; they must not block
+ * for long.
  */
 public final class HttpEndpoints implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HttpEndpoints.class);
@@ -31,8 +33,10 @@ public final class HttpEndpoints implements AutoCloseable {
   /**
    * The outcome of a health check.
    *
-   * @param healthy whether the daemon can serve requests (at least one relay connected and the database answers)
-   * @param details the JSON body: relays, database, queue; when unhealthy it includes a {@code reason}
+   * @param healthy whether the daemon can serve requests (at least one relay connected and the
+   *     database answers)
+   * @param details the JSON body: relays, database, queue; when unhealthy it includes a {@code
+   *     reason}
    */
   public record Health(boolean healthy, Map<String, Object> details) {
     /** Copies {@code details}. */
@@ -59,25 +63,49 @@ public final class HttpEndpoints implements AutoCloseable {
    * @return the running endpoints
    * @throws UsageException if the port is in use or the host cannot be bound
    */
-  public static HttpEndpoints start(String host, int port, Supplier<Health> health, Supplier<String> metrics) {
+  public static HttpEndpoints start(
+      String host, int port, Supplier<Health> health, Supplier<String> metrics) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(host, port), 64);
     } catch (BindException e) {
-      throw new UsageException("HTTP address " + host + ":" + port
-          + " is already in use or cannot be bound; choose another with --http-port / --http-host", e);
+      throw new UsageException(
+          "HTTP address "
+              + host
+              + ":"
+              + port
+              + " is already in use or cannot be bound; choose another with --http-port / --http-host",
+          e);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the HTTP server on " + host + ":" + port, e);
     }
-    ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-", 0).factory());
+    ExecutorService executor =
+        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-", 0).factory());
     server.setExecutor(executor);
-    server.createContext("/health", ex -> serve(ex, () -> {
-      Health h = health.get();
-      return new Response(h.healthy() ? 200 : 503, "application/json", JSON.writeValueAsString(h.details()));
-    }));
-    server.createContext("/metrics", ex -> serve(ex, () ->
-        new Response(200, "text/plain; version=0.0.4; charset=utf-8", metrics.get())));
-    server.createContext("/", ex -> serve(ex, () -> new Response(404, "text/plain", "not found: try /health or /metrics\n")));
+    server.createContext(
+        "/health",
+        ex ->
+            serve(
+                ex,
+                () -> {
+                  Health h = health.get();
+                  return new Response(
+                      h.healthy() ? 200 : 503,
+                      "application/json",
+                      JSON.writeValueAsString(h.details()));
+                }));
+    server.createContext(
+        "/metrics",
+        ex ->
+            serve(
+                ex,
+                () ->
+                    new Response(200, "text/plain; version=0.0.4; charset=utf-8", metrics.get())));
+    server.createContext(
+        "/",
+        ex ->
+            serve(
+                ex, () -> new Response(404, "text/plain", "not found: try /health or /metrics\n")));
     server.start();
     return new HttpEndpoints(server, executor);
   }
@@ -107,7 +135,8 @@ public final class HttpEndpoints implements AutoCloseable {
       if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
         r = new Response(405, "text/plain", "method not allowed\n");
         ex.getResponseHeaders().set("Allow", "GET, HEAD");
-      } else if (!path.equals(ex.getHttpContext().getPath()) && !ex.getHttpContext().getPath().equals("/")) {
+      } else if (!path.equals(ex.getHttpContext().getPath())
+          && !ex.getHttpContext().getPath().equals("/")) {
         r = new Response(404, "text/plain", "not found\n");
       } else {
         try {

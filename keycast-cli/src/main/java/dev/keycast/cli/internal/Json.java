@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 
 /**
- * The JSON every command prints ({@code --json}, {@code /health}) and reads (benchmark child output), with one
- * mapper in its default configuration so that every output has the same shape.
+ * The JSON every command prints ({@code --json}, {@code /health}) and reads (benchmark child
+ * output), with one mapper in its default configuration so that every output has the same shape.
  *
  * <p>Thread-safe (the mapper is configured once and never changed); never blocks.
  */

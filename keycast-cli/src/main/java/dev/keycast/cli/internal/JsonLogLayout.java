@@ -9,8 +9,9 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * One JSON object per log line: {@code {"ts","level","logger","thread","msg","mdc"?,"exception"?}}. The message is the
- * formatted SLF4J message; what goes into it is the caller's responsibility (Keycast never logs secrets).
+ * One JSON object per log line: {@code {"ts","level","logger","thread","msg","mdc"?,"exception"?}}.
+ * The message is the formatted SLF4J message; what goes into it is the caller's responsibility
+ * (Keycast never logs secrets).
  *
  * <p>Thread-safe (stateless).
  */

@@ -11,9 +11,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
- * The daemon's Micrometer registry, exposed as Prometheus text on {@code /metrics}. Keycast's own meters are named
- * {@link #PREFIX}{@code .…} (Prometheus: {@code keycast_…}); JVM and process meters keep their standard names
- * ({@code jvm_…}, {@code process_…}, {@code system_…}). No meter carries secrets, contents or user keys as tags.
+ * The daemon's Micrometer registry, exposed as Prometheus text on {@code /metrics}. Keycast's own
+ * meters are named {@link #PREFIX}{@code .…} (Prometheus: {@code keycast_…}); JVM and process
+ * meters keep their standard names ({@code jvm_…}, {@code process_…}, {@code system_…}). No meter
+ * carries secrets, contents or user keys as tags.
  *
  * <p>Thread-safe.
  */

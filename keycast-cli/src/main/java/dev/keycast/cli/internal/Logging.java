@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 import org.slf4j.LoggerFactory;
 
 /**
- * Configures logback for the command: everything to stderr (stdout is reserved for command output such as
- * {@code --json}), human-readable lines or one JSON object per line.
+ * Configures logback for the command: everything to stderr (stdout is reserved for command output
+ * such as {@code --json}), human-readable lines or one JSON object per line.
  *
  * <p>Not thread-safe: call from {@code main} before the command starts threads.
  */

@@ -9,15 +9,17 @@ import java.time.ZoneOffset;
 import java.util.Locale;
 
 /**
- * Parses a point in the past as users write it for {@code --since} and {@code --before}: a date ({@code 2026-01-31},
- * midnight UTC), a date and time ({@code 2026-01-31T12:00}, UTC, or with an offset or {@code Z}), or a duration
- * ago as {@link Durations} reads it ({@code 90d}, {@code 12h}). Stateless and thread-safe.
+ * Parses a point in the past as users write it for {@code --since} and {@code --before}: a date
+ * ({@code 2026-01-31}, midnight UTC), a date and time ({@code 2026-01-31T12:00}, UTC, or with an
+ * offset or {@code Z}), or a duration ago as {@link Durations} reads it ({@code 90d}, {@code 12h}).
+ * Stateless and thread-safe.
  */
 public final class PastInstants {
   private PastInstants() {}
 
   /**
-   * Parses a point in the past: a UTC date, a date-time, or a duration meaning that long before {@code now}.
+   * Parses a point in the past: a UTC date, a date-time, or a duration meaning that long before
+   * {@code now}.
    *
    * @param text the date, date-time or duration
    * @param now the current time, subtracted from for a duration
@@ -46,7 +48,9 @@ public final class PastInstants {
   }
 
   private static String invalid(String text) {
-    return "not a date or duration: '" + text + "' (use e.g. 2026-01-31, 2026-01-31T12:00Z, or 90d, 12h for that"
+    return "not a date or duration: '"
+        + text
+        + "' (use e.g. 2026-01-31, 2026-01-31T12:00Z, or 90d, 12h for that"
         + " long ago)";
   }
 }

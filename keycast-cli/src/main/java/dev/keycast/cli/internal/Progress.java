@@ -4,8 +4,9 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * A one-line progress bar on stderr ({@code label [#####.....] 3/8 detail}). On a terminal the line is redrawn in
- * place; otherwise (logs, pipes) nothing is drawn until {@link #done}, which prints one line.
+ * A one-line progress bar on stderr ({@code label [#####.....] 3/8 detail}). On a terminal the line
+ * is redrawn in place; otherwise (logs, pipes) nothing is drawn until {@link #done}, which prints
+ * one line.
  *
  * <p>Not thread-safe: update from one thread (or guard externally).
  */
@@ -45,8 +46,16 @@ public final class Progress {
     }
     lastDrawNanos = now;
     int filled = (int) Math.min(WIDTH, done * WIDTH / total);
-    err.print(String.format(Locale.ROOT, "\r%s [%s%s] %d/%d %-24s", label, "#".repeat(filled),
-        ".".repeat(WIDTH - filled), done, total, detail));
+    err.print(
+        String.format(
+            Locale.ROOT,
+            "\r%s [%s%s] %d/%d %-24s",
+            label,
+            "#".repeat(filled),
+            ".".repeat(WIDTH - filled),
+            done,
+            total,
+            detail));
     err.flush();
   }
 

@@ -1,7 +1,6 @@
 package dev.keycast.cli.internal;
 
 import dev.keycast.cli.UsageException;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -11,7 +10,8 @@ import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Relay URL lists from options and {@code KEYCAST_RELAYS}: trimmed, validated, de-duplicated in order.
+ * Relay URL lists from options and {@code KEYCAST_RELAYS}: trimmed, validated, de-duplicated in
+ * order.
  *
  * <p>Stateless and thread-safe; never blocks.
  */
@@ -48,7 +48,8 @@ public final class Relays {
       URI u = new URI(url);
       String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
       if (!(scheme.equals("ws") || scheme.equals("wss")) || u.getHost() == null) {
-        throw new UsageException("not a relay URL: '" + url + "' (expected ws://host[:port] or wss://host[:port])");
+        throw new UsageException(
+            "not a relay URL: '" + url + "' (expected ws://host[:port] or wss://host[:port])");
       }
       return url;
     } catch (URISyntaxException e) {

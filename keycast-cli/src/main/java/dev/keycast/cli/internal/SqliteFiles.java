@@ -13,8 +13,9 @@ import java.sql.Statement;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The SQLite database file as a file: its path in a JDBC URL, an online backup, and whether another connection
- * holds it open. Stateless and thread-safe; every method does file-system I/O and blocks.
+ * The SQLite database file as a file: its path in a JDBC URL, an online backup, and whether another
+ * connection holds it open. Stateless and thread-safe; every method does file-system I/O and
+ * blocks.
  */
 public final class SqliteFiles {
   private static final String PREFIX = "jdbc:sqlite:";
@@ -42,9 +43,9 @@ public final class SqliteFiles {
   }
 
   /**
-   * Writes a consistent copy of a live database ({@code VACUUM INTO}: one read transaction, so writers in this or
-   * other processes go on meanwhile and the copy holds either all or none of each of their transactions) to a new
-   * file, created with mode 0600 (it holds connect secrets).
+   * Writes a consistent copy of a live database ({@code VACUUM INTO}: one read transaction, so
+   * writers in this or other processes go on meanwhile and the copy holds either all or none of
+   * each of their transactions) to a new file, created with mode 0600 (it holds connect secrets).
    *
    * @param source an existing Keycast SQLite database (opened read-only)
    * @param target the new file; it must not exist
@@ -55,7 +56,8 @@ public final class SqliteFiles {
   public static void backup(Path source, Path target) throws IOException, SQLException {
     schemaVersion(source);
     createPrivate(target); // VACUUM INTO accepts an empty file, and keeps its mode
-    try (Connection c = readOnly(source); Statement s = c.createStatement()) {
+    try (Connection c = readOnly(source);
+        Statement s = c.createStatement()) {
       s.execute("VACUUM INTO '" + target.toString().replace("'", "''") + "'");
     } catch (SQLException | RuntimeException e) {
       Files.deleteIfExists(target);
@@ -74,7 +76,8 @@ public final class SqliteFiles {
     if (!Files.isRegularFile(db)) {
       throw new UsageException("no database file at " + db);
     }
-    try (Connection c = readOnly(db); Statement s = c.createStatement();
+    try (Connection c = readOnly(db);
+        Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
       int v = rs.next() ? rs.getInt(1) : 0;
       if (v < 1) {
@@ -90,8 +93,8 @@ public final class SqliteFiles {
   }
 
   /**
-   * Whether another connection (of any process) has the database open, as a running daemon does: takes SQLite's
-   * exclusive lock without waiting and gives it back at once.
+   * Whether another connection (of any process) has the database open, as a running daemon does:
+   * takes SQLite's exclusive lock without waiting and gives it back at once.
    *
    * @param db an existing SQLite file
    * @return true if the lock is taken by someone else
@@ -102,7 +105,8 @@ public final class SqliteFiles {
     cfg.setBusyTimeout(0);
     cfg.setLockingMode(SQLiteConfig.LockingMode.EXCLUSIVE);
     cfg.resetOpenMode(org.sqlite.SQLiteOpenMode.CREATE); // never creates the file
-    try (Connection c = cfg.createConnection(PREFIX + db); Statement s = c.createStatement()) {
+    try (Connection c = cfg.createConnection(PREFIX + db);
+        Statement s = c.createStatement()) {
       s.execute("BEGIN EXCLUSIVE");
       s.execute("COMMIT");
       return false;
@@ -130,7 +134,8 @@ public final class SqliteFiles {
    */
   public static void createPrivate(Path file) throws IOException {
     try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
       Files.createFile(file);
     }

@@ -3,9 +3,10 @@ package dev.keycast.cli.internal;
 import io.nayuki.qrcodegen.QrCode;
 
 /**
- * Renders a QR code for a terminal with Unicode half blocks: each character cell holds two modules, so the code stays
- * square in a typical font. Light modules are drawn (blocks) and dark ones left blank, which scans on the usual dark
- * terminal background; a quiet zone of two modules surrounds the code.
+ * Renders a QR code for a terminal with Unicode half blocks: each character cell holds two modules,
+ * so the code stays square in a typical font. Light modules are drawn (blocks) and dark ones left
+ * blank, which scans on the usual dark terminal background; a quiet zone of two modules surrounds
+ * the code.
  *
  * <p>Thread-safe (stateless).
  */
@@ -26,7 +27,8 @@ public final class TerminalQr {
     try {
       qr = QrCode.encodeText(text, QrCode.Ecc.LOW);
     } catch (io.nayuki.qrcodegen.DataTooLongException e) {
-      throw new IllegalArgumentException("text too long for a QR code: " + text.length() + " characters", e);
+      throw new IllegalArgumentException(
+          "text too long for a QR code: " + text.length() + " characters", e);
     }
     int size = qr.size;
     StringBuilder sb = new StringBuilder((size + 2 * QUIET + 1) * (size / 2 + QUIET + 1));

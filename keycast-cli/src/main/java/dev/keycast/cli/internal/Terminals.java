@@ -5,9 +5,10 @@ import java.lang.reflect.Method;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The interactive terminal of this process, if it has one. {@link System#console()} alone no longer tells: from JDK
- * 22 it may return a console although input or output is redirected, and {@code Console.isTerminal()} (JDK 22+) says
- * whether it is a terminal. The build targets Java 21, so that method is looked up once at run time.
+ * The interactive terminal of this process, if it has one. {@link System#console()} alone no longer
+ * tells: from JDK 22 it may return a console although input or output is redirected, and {@code
+ * Console.isTerminal()} (JDK 22+) says whether it is a terminal. The build targets Java 21, so that
+ * method is looked up once at run time.
  *
  * <p>Thread-safe; never blocks.
  */
@@ -19,7 +20,8 @@ public final class Terminals {
   /**
    * Returns the console when input and output are an interactive terminal.
    *
-   * @return the console, or {@code null} when there is no terminal (input or output redirected, no console)
+   * @return the console, or {@code null} when there is no terminal (input or output redirected, no
+   *     console)
    */
   // On JDK 21 a null console is how a missing terminal shows; isTerminal() covers JDK 22 and newer.
   @SuppressWarnings("SystemConsoleNull")

@@ -30,14 +30,20 @@ class AuditPurgerTest {
   @Test
   void start_purgesOnceAtStartThenEveryInterval_keepsNewer() {
     Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-    try (KeycastDatabase db = KeycastDatabase.open("jdbc:sqlite:" + dir.resolve("k.db"),
-        AesGcmKeyEncryption.create(MasterKey.random()))) {
+    try (KeycastDatabase db =
+        KeycastDatabase.open(
+            "jdbc:sqlite:" + dir.resolve("k.db"), AesGcmKeyEncryption.create(MasterKey.random()))) {
       AuditEntry recent = at(now.minus(Duration.ofDays(1)));
-      db.audit().recordAll(List.of(at(now.minus(Duration.ofDays(91))), recent, at(now.minus(Duration.ofDays(400)))));
-      try (AuditPurger p = AuditPurger.start(db.audit(), RETENTION, Duration.ofMillis(100), Clock.systemUTC())) {
+      db.audit()
+          .recordAll(
+              List.of(
+                  at(now.minus(Duration.ofDays(91))), recent, at(now.minus(Duration.ofDays(400)))));
+      try (AuditPurger p =
+          AuditPurger.start(db.audit(), RETENTION, Duration.ofMillis(100), Clock.systemUTC())) {
         await().atMost(Duration.ofSeconds(20)).until(() -> p.purged() == 2);
         assertThat(db.audit().recent(10)).containsExactly(recent);
-        db.audit().record(at(now.minus(Duration.ofDays(200)))); // written later: the next run takes it
+        db.audit()
+            .record(at(now.minus(Duration.ofDays(200)))); // written later: the next run takes it
         await().atMost(Duration.ofSeconds(20)).until(() -> p.purged() == 3);
       }
       assertThat(db.audit().recent(10)).containsExactly(recent);
@@ -47,35 +53,38 @@ class AuditPurgerTest {
   @Test
   void start_purgeFails_keepsRunningAndRetries() {
     Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
-    try (KeycastDatabase db = KeycastDatabase.open("jdbc:sqlite:" + dir.resolve("k.db"),
-        AesGcmKeyEncryption.create(MasterKey.random()))) {
+    try (KeycastDatabase db =
+        KeycastDatabase.open(
+            "jdbc:sqlite:" + dir.resolve("k.db"), AesGcmKeyEncryption.create(MasterKey.random()))) {
       db.audit().record(at(now.minus(Duration.ofDays(100))));
       AtomicInteger calls = new AtomicInteger();
       AuditLog failingTwice = new AuditLog() { // the database is down for the first two runs
-        @Override
-        public void record(AuditEntry entry) {
-          db.audit().record(entry);
-        }
+            @Override
+            public void record(AuditEntry entry) {
+              db.audit().record(entry);
+            }
 
-        @Override
-        public List<AuditEntry> recent(int limit) {
-          return db.audit().recent(limit);
-        }
+            @Override
+            public List<AuditEntry> recent(int limit) {
+              return db.audit().recent(limit);
+            }
 
-        @Override
-        public List<AuditEntry> forAuthorization(long authorizationId, int limit) {
-          return db.audit().forAuthorization(authorizationId, limit);
-        }
+            @Override
+            public List<AuditEntry> forAuthorization(long authorizationId, int limit) {
+              return db.audit().forAuthorization(authorizationId, limit);
+            }
 
-        @Override
-        public long purgeBefore(Instant cutoff) {
-          if (calls.incrementAndGet() <= 2) {
-            throw new DatabaseUnavailableException("database down (test)", new java.io.IOException("test"));
-          }
-          return db.audit().purgeBefore(cutoff);
-        }
-      };
-      try (AuditPurger p = AuditPurger.start(failingTwice, RETENTION, Duration.ofMillis(50), Clock.systemUTC())) {
+            @Override
+            public long purgeBefore(Instant cutoff) {
+              if (calls.incrementAndGet() <= 2) {
+                throw new DatabaseUnavailableException(
+                    "database down (test)", new java.io.IOException("test"));
+              }
+              return db.audit().purgeBefore(cutoff);
+            }
+          };
+      try (AuditPurger p =
+          AuditPurger.start(failingTwice, RETENTION, Duration.ofMillis(50), Clock.systemUTC())) {
         await().atMost(Duration.ofSeconds(20)).until(() -> p.purged() == 1);
         assertThat(p.runs()).isGreaterThanOrEqualTo(3);
       }

@@ -19,7 +19,9 @@ class DurationsTest {
 
   @Test
   void parse_garbageOrZero_throws() {
-    assertThatThrownBy(() -> Durations.parse("soon")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("30d");
+    assertThatThrownBy(() -> Durations.parse("soon"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("30d");
     assertThatThrownBy(() -> Durations.parse("0d")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Durations.parse("-5d")).isInstanceOf(IllegalArgumentException.class);
   }

@@ -16,7 +16,8 @@ class HttpEndpointsTest {
   private final HttpClient client = HttpClient.newHttpClient();
 
   private HttpResponse<String> get(int port, String path) throws Exception {
-    return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+    return client.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -24,11 +25,16 @@ class HttpEndpointsTest {
   void health_reflectsSupplier_200or503() throws Exception {
     AtomicBoolean ok = new AtomicBoolean(true);
     try (KeycastMetrics metrics = KeycastMetrics.create();
-        HttpEndpoints http = HttpEndpoints.start("127.0.0.1", 0,
-            () -> ok.get()
-                ? new HttpEndpoints.Health(true, Map.of("status", "ok"))
-                : new HttpEndpoints.Health(false, Map.of("status", "unhealthy", "reason", "no relay connected")),
-            metrics::scrape)) {
+        HttpEndpoints http =
+            HttpEndpoints.start(
+                "127.0.0.1",
+                0,
+                () ->
+                    ok.get()
+                        ? new HttpEndpoints.Health(true, Map.of("status", "ok"))
+                        : new HttpEndpoints.Health(
+                            false, Map.of("status", "unhealthy", "reason", "no relay connected")),
+                metrics::scrape)) {
       HttpResponse<String> r = get(http.port(), "/health");
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).isEqualTo("{\"status\":\"ok\"}");
@@ -44,21 +50,32 @@ class HttpEndpointsTest {
   @Test
   void metrics_prometheusTextWithJvmAndKeycastMeters() throws Exception {
     try (KeycastMetrics metrics = KeycastMetrics.create();
-        HttpEndpoints http = HttpEndpoints.start("127.0.0.1", 0,
-            () -> new HttpEndpoints.Health(true, Map.of()), metrics::scrape)) {
+        HttpEndpoints http =
+            HttpEndpoints.start(
+                "127.0.0.1", 0, () -> new HttpEndpoints.Health(true, Map.of()), metrics::scrape)) {
       metrics.registry().counter(KeycastMetrics.name("test.requests")).increment();
       HttpResponse<String> r = get(http.port(), "/metrics");
       assertThat(r.statusCode()).isEqualTo(200);
-      assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
-      assertThat(r.body()).contains("keycast_test_requests_total 1.0").contains("jvm_memory_used_bytes");
+      assertThat(r.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+      assertThat(r.body())
+          .contains("keycast_test_requests_total 1.0")
+          .contains("jvm_memory_used_bytes");
     }
   }
 
   @Test
   void start_portInUse_throwsUsageException() {
-    try (HttpEndpoints first = HttpEndpoints.start("127.0.0.1", 0, () -> new HttpEndpoints.Health(true, Map.of()), () -> "")) {
-      assertThatThrownBy(() -> HttpEndpoints.start("127.0.0.1", first.port(),
-              () -> new HttpEndpoints.Health(true, Map.of()), () -> ""))
+    try (HttpEndpoints first =
+        HttpEndpoints.start(
+            "127.0.0.1", 0, () -> new HttpEndpoints.Health(true, Map.of()), () -> "")) {
+      assertThatThrownBy(
+              () ->
+                  HttpEndpoints.start(
+                      "127.0.0.1",
+                      first.port(),
+                      () -> new HttpEndpoints.Health(true, Map.of()),
+                      () -> ""))
           .isInstanceOf(UsageException.class)
           .hasMessageContaining("already in use")
           .hasMessageContaining("--http-port");

@@ -16,8 +16,14 @@ class JsonLogLayoutTest {
     LoggerContext ctx = new LoggerContext();
     ctx.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
     Logger logger = ctx.getLogger("dev.keycast.test");
-    LoggingEvent e = new LoggingEvent("x", logger, Level.WARN, "relay {} said \"no\"\nthen {}",
-        new IllegalStateException("boom"), new Object[] {"wss://r", "bye"});
+    LoggingEvent e =
+        new LoggingEvent(
+            "x",
+            logger,
+            Level.WARN,
+            "relay {} said \"no\"\nthen {}",
+            new IllegalStateException("boom"),
+            new Object[] {"wss://r", "bye"});
     JsonLogLayout layout = new JsonLogLayout();
     layout.setContext(ctx);
     layout.start();

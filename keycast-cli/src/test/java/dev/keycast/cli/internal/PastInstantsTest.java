@@ -12,10 +12,14 @@ class PastInstantsTest {
 
   @Test
   void parse_datesAndDateTimes_utc() {
-    assertThat(PastInstants.parse("2026-01-31", NOW)).isEqualTo(Instant.parse("2026-01-31T00:00:00Z"));
-    assertThat(PastInstants.parse("2026-01-31T12:30", NOW)).isEqualTo(Instant.parse("2026-01-31T12:30:00Z"));
-    assertThat(PastInstants.parse("2026-01-31T12:30:00Z", NOW)).isEqualTo(Instant.parse("2026-01-31T12:30:00Z"));
-    assertThat(PastInstants.parse("2026-01-31T12:30+02:00", NOW)).isEqualTo(Instant.parse("2026-01-31T10:30:00Z"));
+    assertThat(PastInstants.parse("2026-01-31", NOW))
+        .isEqualTo(Instant.parse("2026-01-31T00:00:00Z"));
+    assertThat(PastInstants.parse("2026-01-31T12:30", NOW))
+        .isEqualTo(Instant.parse("2026-01-31T12:30:00Z"));
+    assertThat(PastInstants.parse("2026-01-31T12:30:00Z", NOW))
+        .isEqualTo(Instant.parse("2026-01-31T12:30:00Z"));
+    assertThat(PastInstants.parse("2026-01-31T12:30+02:00", NOW))
+        .isEqualTo(Instant.parse("2026-01-31T10:30:00Z"));
   }
 
   @Test
@@ -27,8 +31,11 @@ class PastInstantsTest {
   @Test
   void parse_garbage_throwsWithExamples() {
     for (String bad : new String[] {"yesterday", "2026-13-01", "2026-01-31T25:00", "0d", ""}) {
-      assertThatThrownBy(() -> PastInstants.parse(bad, NOW)).as(bad)
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2026-01-31").hasMessageContaining("90d");
+      assertThatThrownBy(() -> PastInstants.parse(bad, NOW))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("2026-01-31")
+          .hasMessageContaining("90d");
     }
   }
 }

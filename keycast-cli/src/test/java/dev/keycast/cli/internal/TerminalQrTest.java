@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 class TerminalQrTest {
   @Test
   void render_halfBlocksTwoModulesPerCell_matchesTheSymbol() {
-    String uri = "bunker://" + "ab".repeat(32) + "?relay=ws%3A%2F%2F127.0.0.1%3A7777&secret=0123456789abcdef";
+    String uri =
+        "bunker://"
+            + "ab".repeat(32)
+            + "?relay=ws%3A%2F%2F127.0.0.1%3A7777&secret=0123456789abcdef";
     QrCode qr = QrCode.encodeText(uri, QrCode.Ecc.LOW);
     List<String> lines = TerminalQr.render(uri).lines().toList();
     int width = qr.size + 4;

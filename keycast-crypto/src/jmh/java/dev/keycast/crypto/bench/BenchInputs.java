@@ -3,11 +3,14 @@ package dev.keycast.crypto.bench;
 import dev.keycast.crypto.internal.Backends;
 
 /**
- * Fixed inputs shared by the benchmarks: the same keys, messages and sizes as {@code bench/c/secp_bench.c} and
- * {@code bench/node/bench.mjs}, so the figures compare like with like.
+ * Fixed inputs shared by the benchmarks: the same keys, messages and sizes as {@code
+ * bench/c/secp_bench.c} and {@code bench/node/bench.mjs}, so the figures compare like with like.
  */
 final class BenchInputs {
-  /** System property naming the backend a run must be on ({@code ffm}, {@code acinq-jni}, {@code bouncycastle}). */
+  /**
+   * System property naming the backend a run must be on ({@code ffm}, {@code acinq-jni}, {@code
+   * bouncycastle}).
+   */
   static final String EXPECT_PROPERTY = "keycast.bench.expect";
 
   private BenchInputs() {}
@@ -45,7 +48,8 @@ final class BenchInputs {
     String active = Backends.active().name();
     String expected = System.getProperty(EXPECT_PROPERTY);
     if (expected != null && !expected.equals(active)) {
-      throw new IllegalStateException("benchmark expects backend " + expected + " but " + active + " is active");
+      throw new IllegalStateException(
+          "benchmark expects backend " + expected + " but " + active + " is active");
     }
     return active;
   }

@@ -14,9 +14,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Single-thread NIP-44 v2 throughput with a conversation key derived once (as a bunker's cache holds it), random
- * nonces as in production. The secp256k1 backend only matters for {@link #conversationKey}; the symmetric part is
- * the JDK's ChaCha20 and HmacSHA256.
+ * Single-thread NIP-44 v2 throughput with a conversation key derived once (as a bunker's cache
+ * holds it), random nonces as in production. The secp256k1 backend only matters for {@link
+ * #conversationKey}; the symmetric part is the JDK's ChaCha20 and HmacSHA256.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

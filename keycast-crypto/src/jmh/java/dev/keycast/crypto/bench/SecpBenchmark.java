@@ -21,8 +21,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Single-thread throughput of the secp256k1 operations and NIP-01 events through the public API, on whichever
- * backend the run selects (bench/run-jmh.sh runs it once per backend and sets {@code keycast.bench.expect}).
+ * Single-thread throughput of the secp256k1 operations and NIP-01 events through the public API, on
+ * whichever backend the run selects (bench/run-jmh.sh runs it once per backend and sets {@code
+ * keycast.bench.expect}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -50,13 +51,21 @@ public class SecpBenchmark {
     signature = signer.sign(message, aux);
     verifier.verify(signature, message);
     // A NIP-46 reply-sized event: kind 24133, one p tag, 256 characters of content.
-    event = new UnsignedEvent(secret.publicKey(), 1_700_000_000L, 24133, List.of(List.of("p", peer.toHex())),
-        "c".repeat(256));
+    event =
+        new UnsignedEvent(
+            secret.publicKey(),
+            1_700_000_000L,
+            24133,
+            List.of(List.of("p", peer.toHex())),
+            "c".repeat(256));
     signed = NostrEvents.sign(event, signer);
     NostrEvents.verify(signed);
   }
 
-  /** BIP-340 sign of a 32-byte message with the signer's cached key and explicit aux (compare: C cached keypair). */
+  /**
+   * BIP-340 sign of a 32-byte message with the signer's cached key and explicit aux (compare: C
+   * cached keypair).
+   */
   @Benchmark
   public byte[] sign() {
     return signer.sign(message, aux);

@@ -5,15 +5,18 @@ import fr.acinq.secp256k1.Secp256k1Exception;
 import java.util.Arrays;
 
 /**
- * libsecp256k1 through ACINQ's JNI binding ({@code fr.acinq.secp256k1}). Not API, may change at any time.
+ * libsecp256k1 through ACINQ's JNI binding ({@code fr.acinq.secp256k1}). Not API, may change at any
+ * time.
  *
  * <p>ACINQ's {@code signSchnorr} takes the raw secret and derives the keypair on every call, and
- * {@code verifySchnorr} parses the public key on every call; {@link #prepare} can therefore cache only the
- * public key. Messages that are not 32 bytes long are signed and verified with {@link BouncyCastleSecp256k1}
- * (BIP-340 is deterministic given aux, so the bytes are identical); Nostr only ever signs 32-byte ids.
+ * {@code verifySchnorr} parses the public key on every call; {@link #prepare} can therefore cache
+ * only the public key. Messages that are not 32 bytes long are signed and verified with {@link
+ * BouncyCastleSecp256k1} (BIP-340 is deterministic given aux, so the bytes are identical); Nostr
+ * only ever signs 32-byte ids.
  *
- * <p>Thread-safety: ACINQ uses one libsecp256k1 context, read-only after creation; safe for concurrent use
- * without locks. JNI calls pin a virtual thread's carrier for their duration (tens of microseconds).
+ * <p>Thread-safety: ACINQ uses one libsecp256k1 context, read-only after creation; safe for
+ * concurrent use without locks. JNI calls pin a virtual thread's carrier for their duration (tens
+ * of microseconds).
  */
 public final class AcinqSecp256k1 implements Secp256k1 {
   private final fr.acinq.secp256k1.Secp256k1 lib;
@@ -26,8 +29,8 @@ public final class AcinqSecp256k1 implements Secp256k1 {
    * Loads the native library and checks it with a known-answer test.
    *
    * @return the backend
-   * @throws LinkageError if the native library cannot be loaded (first attempt: {@code ExceptionInInitializerError},
-   *     later: {@code NoClassDefFoundError})
+   * @throws LinkageError if the native library cannot be loaded (first attempt: {@code
+   *     ExceptionInInitializerError}, later: {@code NoClassDefFoundError})
    * @throws IllegalStateException if the known-answer test fails
    */
   public static AcinqSecp256k1 load() {
@@ -35,7 +38,8 @@ public final class AcinqSecp256k1 implements Secp256k1 {
     byte[] one = new byte[32];
     one[31] = 1;
     byte[] gx =
-        Bytes.fromHex("79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798", 32, "generator x");
+        Bytes.fromHex(
+            "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798", 32, "generator x");
     if (!Arrays.equals(backend.xOnlyPublicKey(one), gx)) {
       throw new IllegalStateException("libsecp256k1 known-answer test failed");
     }

@@ -1,6 +1,5 @@
 package dev.keycast.crypto.internal;
 
-import dev.keycast.crypto.CryptoBackend;
 import java.util.Locale;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -13,20 +12,23 @@ import org.slf4j.LoggerFactory;
  * <p>Selection, made lazily on first use and logged once at INFO:
  *
  * <ol>
- *   <li>The system property {@value #PROPERTY}, else the environment variable {@value #ENV}: {@code java} forces
- *       Bouncy Castle; {@code native} requires libsecp256k1 (if it cannot load, every call to {@link #active()}
- *       throws {@link IllegalStateException}); {@code auto} or unset tries native, then falls back. Any other value
- *       fails the same way as an unloadable required native backend: a bad setting must stop startup.
- *   <li>Native: on JDK 22+ the FFM backend {@value #FFM_CLASS} if that class is present (it is added by a
- *       multi-release jar) and its {@code static Secp256k1 load()} succeeds, unless the system property
- *       {@value #FFM_PROPERTY} is {@code false}; otherwise ACINQ's JNI. JDK 21 never sees the class (it lives in
- *       {@code META-INF/versions/22}, and the feature-version check below skips the lookup), so it uses JNI.
- *   <li>If the native library cannot load ({@link LinkageError} or {@link RuntimeException} while probing), a
- *       WARN with the cause is logged and Bouncy Castle is used.
+ *   <li>The system property {@value #PROPERTY}, else the environment variable {@value #ENV}: {@code
+ *       java} forces Bouncy Castle; {@code native} requires libsecp256k1 (if it cannot load, every
+ *       call to {@link #active()} throws {@link IllegalStateException}); {@code auto} or unset
+ *       tries native, then falls back. Any other value fails the same way as an unloadable required
+ *       native backend: a bad setting must stop startup.
+ *   <li>Native: on JDK 22+ the FFM backend {@value #FFM_CLASS} if that class is present (it is
+ *       added by a multi-release jar) and its {@code static Secp256k1 load()} succeeds, unless the
+ *       system property {@value #FFM_PROPERTY} is {@code false}; otherwise ACINQ's JNI. JDK 21
+ *       never sees the class (it lives in {@code META-INF/versions/22}, and the feature-version
+ *       check below skips the lookup), so it uses JNI.
+ *   <li>If the native library cannot load ({@link LinkageError} or {@link RuntimeException} while
+ *       probing), a WARN with the cause is logged and Bouncy Castle is used.
  * </ol>
  *
- * <p>Thread-safety: the choice is published through class-holder initialization; all methods are safe from any
- * thread and never block after the first call (the first call may extract and load a native library).
+ * <p>Thread-safety: the choice is published through class-holder initialization; all methods are
+ * safe from any thread and never block after the first call (the first call may extract and load a
+ * native library).
  */
 public final class Backends {
   /** System property that selects the backend: {@code java}, {@code native} or {@code auto}. */
@@ -36,14 +38,15 @@ public final class Backends {
   public static final String ENV = "KEYCAST_CRYPTO_BACKEND";
 
   /**
-   * Fully qualified name of the optional FFM backend (JDK 22+). It must be a {@link Secp256k1} with a public static
-   * no-argument {@code load()} method that returns an instance or throws if libsecp256k1 is unavailable.
+   * Fully qualified name of the optional FFM backend (JDK 22+). It must be a {@link Secp256k1} with
+   * a public static no-argument {@code load()} method that returns an instance or throws if
+   * libsecp256k1 is unavailable.
    */
   public static final String FFM_CLASS = "dev.keycast.crypto.internal.FfmSecp256k1";
 
   /**
-   * System property that, set to {@code false}, keeps the native choice on ACINQ's JNI even where the FFM backend
-   * is available (an escape hatch, and how benchmarks measure JNI on JDK 22+).
+   * System property that, set to {@code false}, keeps the native choice on ACINQ's JNI even where
+   * the FFM backend is available (an escape hatch, and how benchmarks measure JNI on JDK 22+).
    */
   public static final String FFM_PROPERTY = "keycast.crypto.ffm";
 
@@ -55,7 +58,8 @@ public final class Backends {
    * The backend chosen for this JVM.
    *
    * @return the active backend
-   * @throws IllegalStateException if {@code native} was required and cannot load, or the setting is invalid
+   * @throws IllegalStateException if {@code native} was required and cannot load, or the setting is
+   *     invalid
    */
   public static Secp256k1 active() {
     Choice c = ActiveHolder.CHOICE;
@@ -84,7 +88,8 @@ public final class Backends {
   }
 
   /**
-   * ACINQ's JNI backend, probed once, regardless of whether FFM is available (for tests and benchmarks).
+   * ACINQ's JNI backend, probed once, regardless of whether FFM is available (for tests and
+   * benchmarks).
    *
    * @return the JNI backend, or empty if it cannot be loaded here
    */
@@ -117,19 +122,35 @@ public final class Backends {
         case "java" -> choice = new Choice(java(), "");
         case "native" -> {
           Secp256k1 n = NativeHolder.NATIVE;
-          choice = n != null
-              ? new Choice(n, "")
-              : new Choice(null, PROPERTY + "=native but libsecp256k1 could not be loaded (see the WARN log)");
+          choice =
+              n != null
+                  ? new Choice(n, "")
+                  : new Choice(
+                      null,
+                      PROPERTY + "=native but libsecp256k1 could not be loaded (see the WARN log)");
         }
         case "auto" -> {
           Secp256k1 n = NativeHolder.NATIVE;
           choice = new Choice(n != null ? n : java(), "");
         }
-        default -> choice = new Choice(null,
-            "invalid " + PROPERTY + "/" + ENV + " value '" + setting + "': expected java, native or auto");
+        default ->
+            choice =
+                new Choice(
+                    null,
+                    "invalid "
+                        + PROPERTY
+                        + "/"
+                        + ENV
+                        + " value '"
+                        + setting
+                        + "': expected java, native or auto");
       }
       if (choice.backend != null) {
-        LOG.info("keycast-crypto backend: {} ({}), setting {}", choice.backend.kind(), choice.backend.name(), setting);
+        LOG.info(
+            "keycast-crypto backend: {} ({}), setting {}",
+            choice.backend.kind(),
+            choice.backend.name(),
+            setting);
       } else {
         LOG.error("keycast-crypto backend unavailable: {}", choice.error);
       }
@@ -144,7 +165,9 @@ public final class Backends {
       try {
         return AcinqSecp256k1.load();
       } catch (LinkageError | RuntimeException e) {
-        LOG.warn("native libsecp256k1 (ACINQ JNI) could not be loaded; using pure-Java Bouncy Castle", e);
+        LOG.warn(
+            "native libsecp256k1 (ACINQ JNI) could not be loaded; using pure-Java Bouncy Castle",
+            e);
         return null;
       }
     }
@@ -160,7 +183,8 @@ public final class Backends {
 
     /** The hook for the FFM backend: loaded by name so this class compiles and runs on JDK 21. */
     private static @Nullable Secp256k1 probeFfm() {
-      if (Runtime.version().feature() < 22 || "false".equalsIgnoreCase(System.getProperty(FFM_PROPERTY))) {
+      if (Runtime.version().feature() < 22
+          || "false".equalsIgnoreCase(System.getProperty(FFM_PROPERTY))) {
         return null;
       }
       Class<?> type;

@@ -6,17 +6,20 @@ import java.io.ByteArrayOutputStream;
 import java.util.Locale;
 
 /**
- * Bech32 (BIP-173, not bech32m) with NIP-19's length limit instead of BIP-173's 90 characters. Not API, may change
- * at any time.
+ * Bech32 (BIP-173, not bech32m) with NIP-19's length limit instead of BIP-173's 90 characters. Not
+ * API, may change at any time.
  *
- * <p>Thread-safety: stateless, safe for concurrent use; never blocks. Error messages never contain the data part.
+ * <p>Thread-safety: stateless, safe for concurrent use; never blocks. Error messages never contain
+ * the data part.
  */
 public final class Bech32 {
   private static final String CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
   private static final byte[] REVERSE = new byte[128];
   private static final int BECH32_CONST = 1;
   private static final int BECH32M_CONST = 0x2bc830a3;
-  private static final int[] GENERATOR = {0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3};
+  private static final int[] GENERATOR = {
+    0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3
+  };
 
   static {
     java.util.Arrays.fill(REVERSE, (byte) -1);
@@ -32,7 +35,8 @@ public final class Bech32 {
    * @param prefix the human-readable part, lowercase
    * @param data the data bytes (a fresh array owned by the caller)
    */
-  // The array is handed over once and read, never compared or hashed: the record's identity equality is harmless.
+  // The array is handed over once and read, never compared or hashed: the record's identity
+  // equality is harmless.
   @SuppressWarnings("ArrayRecordComponent")
   public record Decoded(String prefix, byte[] data) {}
 
@@ -45,10 +49,13 @@ public final class Bech32 {
    * @param data the bytes to encode
    * @param maxLength the longest string allowed, in characters
    * @return the bech32 string
-   * @throws Nip19FormatException ({@code UNENCODABLE}) if the prefix is invalid or the result is too long
+   * @throws Nip19FormatException ({@code UNENCODABLE}) if the prefix is invalid or the result is
+   *     too long
    */
   public static String encode(String prefix, byte[] data, int maxLength) {
-    if (prefix.isEmpty() || prefix.length() > 83 || !prefix.equals(prefix.toLowerCase(Locale.ROOT))) {
+    if (prefix.isEmpty()
+        || prefix.length() > 83
+        || !prefix.equals(prefix.toLowerCase(Locale.ROOT))) {
       throw new Nip19FormatException(Reason.UNENCODABLE, "invalid bech32 prefix");
     }
     for (int i = 0; i < prefix.length(); i++) {
@@ -60,7 +67,8 @@ public final class Bech32 {
     byte[] words = toWords(data);
     long length = (long) prefix.length() + 1 + words.length + 6;
     if (length > maxLength) {
-      throw new Nip19FormatException(Reason.UNENCODABLE,
+      throw new Nip19FormatException(
+          Reason.UNENCODABLE,
           prefix + ": encoding would be " + length + " characters, the limit is " + maxLength);
     }
     int checksum = polymod(prefix, words, new byte[6]) ^ BECH32_CONST;
@@ -81,12 +89,14 @@ public final class Bech32 {
    * @param s the string
    * @param maxLength the longest string accepted, in characters
    * @return the lowercase prefix and the data bytes
-   * @throws Nip19FormatException if the string is too long, has invalid characters, mixes case, lacks the separator,
-   *     has a wrong (or bech32m) checksum, or its 5-bit groups do not form whole bytes
+   * @throws Nip19FormatException if the string is too long, has invalid characters, mixes case,
+   *     lacks the separator, has a wrong (or bech32m) checksum, or its 5-bit groups do not form
+   *     whole bytes
    */
   public static Decoded decode(String s, int maxLength) {
     if (s.length() > maxLength) {
-      throw new Nip19FormatException(Reason.TOO_LONG,
+      throw new Nip19FormatException(
+          Reason.TOO_LONG,
           "bech32 string is " + s.length() + " characters, the limit is " + maxLength);
     }
     boolean lower = false;
@@ -94,7 +104,8 @@ public final class Bech32 {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c < 33 || c > 126) {
-        throw new Nip19FormatException(Reason.INVALID_CHARACTER,
+        throw new Nip19FormatException(
+            Reason.INVALID_CHARACTER,
             "bech32 string has a character outside US-ASCII 33..126 at index " + i);
       }
       lower |= c >= 'a' && c <= 'z';
@@ -105,7 +116,8 @@ public final class Bech32 {
     }
     int separator = s.lastIndexOf('1');
     if (separator < 1 || separator + 7 > s.length()) {
-      throw new Nip19FormatException(Reason.MISSING_SEPARATOR,
+      throw new Nip19FormatException(
+          Reason.MISSING_SEPARATOR,
           "bech32 string needs a non-empty prefix, the separator '1' and at least 6 checksum characters");
     }
     String prefix = s.substring(0, separator).toLowerCase(Locale.ROOT);
@@ -114,8 +126,11 @@ public final class Bech32 {
       char c = s.charAt(separator + 1 + i);
       byte v = REVERSE[c];
       if (v < 0) {
-        throw new Nip19FormatException(Reason.INVALID_CHARACTER,
-            displayPrefix(prefix) + ": character outside the bech32 alphabet at index " + (separator + 1 + i));
+        throw new Nip19FormatException(
+            Reason.INVALID_CHARACTER,
+            displayPrefix(prefix)
+                + ": character outside the bech32 alphabet at index "
+                + (separator + 1 + i));
       }
       values[i] = v;
     }
@@ -123,14 +138,19 @@ public final class Bech32 {
     byte[] checksum = java.util.Arrays.copyOfRange(values, values.length - 6, values.length);
     int check = polymod(prefix, words, checksum);
     if (check != BECH32_CONST) {
-      throw new Nip19FormatException(Reason.INVALID_CHECKSUM, displayPrefix(prefix)
-          + (check == BECH32M_CONST ? ": bech32m checksum, NIP-19 requires bech32" : ": invalid bech32 checksum"));
+      throw new Nip19FormatException(
+          Reason.INVALID_CHECKSUM,
+          displayPrefix(prefix)
+              + (check == BECH32M_CONST
+                  ? ": bech32m checksum, NIP-19 requires bech32"
+                  : ": invalid bech32 checksum"));
     }
     return new Decoded(prefix, fromWords(words, prefix));
   }
 
   private static String displayPrefix(String prefix) {
-    // The prefix is public (npub, nsec, ...), but a garbage prefix could be long: cap what goes into a message.
+    // The prefix is public (npub, nsec, ...), but a garbage prefix could be long: cap what goes
+    // into a message.
     return prefix.length() <= 16 ? prefix : prefix.substring(0, 16) + "...";
   }
 
@@ -195,8 +215,10 @@ public final class Bech32 {
       }
     }
     if (bits >= 5 || ((acc << (8 - bits)) & 0xff) != 0) {
-      throw new Nip19FormatException(Reason.INVALID_PADDING,
-          displayPrefix(prefix) + ": bech32 data does not convert to whole bytes (invalid padding)");
+      throw new Nip19FormatException(
+          Reason.INVALID_PADDING,
+          displayPrefix(prefix)
+              + ": bech32 data does not convert to whole bytes (invalid padding)");
     }
     return out.toByteArray();
   }

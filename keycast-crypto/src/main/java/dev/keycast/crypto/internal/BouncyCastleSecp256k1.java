@@ -17,17 +17,19 @@ import org.bouncycastle.util.BigIntegers;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Pure-Java secp256k1 and BIP-340 on Bouncy Castle's {@code SecP256K1} curve arithmetic. Not API, may change at
- * any time.
+ * Pure-Java secp256k1 and BIP-340 on Bouncy Castle's {@code SecP256K1} curve arithmetic. Not API,
+ * may change at any time.
  *
- * <p>BIP-340 (tagged hashes, even-y {@code lift_x}, messages of any length) is implemented here following the
- * BIP's reference algorithm; Bouncy Castle supplies only field and point arithmetic. Generator multiples use a
- * fixed-point comb; other multiplications use the curve's default (GLV) multiplier. This backend is the fallback:
- * it is slower than libsecp256k1 and its side-channel hardening is that of Bouncy Castle.
+ * <p>BIP-340 (tagged hashes, even-y {@code lift_x}, messages of any length) is implemented here
+ * following the BIP's reference algorithm; Bouncy Castle supplies only field and point arithmetic.
+ * Generator multiples use a fixed-point comb; other multiplications use the curve's default (GLV)
+ * multiplier. This backend is the fallback: it is slower than libsecp256k1 and its side-channel
+ * hardening is that of Bouncy Castle.
  *
- * <p>Thread-safety: stateless apart from precomputation; safe for concurrent use. This class takes no locks; Bouncy
- * Castle itself guards each point's precomputation table (for G, and for a prepared public key) with a short
- * {@code synchronized} lookup, held for nanoseconds once the table exists.
+ * <p>Thread-safety: stateless apart from precomputation; safe for concurrent use. This class takes
+ * no locks; Bouncy Castle itself guards each point's precomputation table (for G, and for a
+ * prepared public key) with a short {@code synchronized} lookup, held for nanoseconds once the
+ * table exists.
  */
 public final class BouncyCastleSecp256k1 implements Secp256k1 {
   /** The singleton. */
@@ -99,7 +101,8 @@ public final class BouncyCastleSecp256k1 implements Secp256k1 {
     };
   }
 
-  private static boolean verifyLifted(byte[] sig64, byte[] message, byte[] x32, @Nullable ECPoint pk) {
+  private static boolean verifyLifted(
+      byte[] sig64, byte[] message, byte[] x32, @Nullable ECPoint pk) {
     if (pk == null) {
       return false;
     }
@@ -174,7 +177,8 @@ public final class BouncyCastleSecp256k1 implements Secp256k1 {
       BigInteger e = new BigInteger(1, ch.digest()).mod(N);
       byte[] sig = new byte[64];
       System.arraycopy(rx, 0, sig, 0, 32);
-      System.arraycopy(BigIntegers.asUnsignedByteArray(32, k.add(e.multiply(d)).mod(N)), 0, sig, 32, 32);
+      System.arraycopy(
+          BigIntegers.asUnsignedByteArray(32, k.add(e.multiply(d)).mod(N)), 0, sig, 32, 32);
       return sig;
     }
   }

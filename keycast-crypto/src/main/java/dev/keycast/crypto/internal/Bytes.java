@@ -2,7 +2,10 @@ package dev.keycast.crypto.internal;
 
 import java.util.HexFormat;
 
-/** Small byte helpers shared by the implementation. Not API, may change at any time. Thread-safe, stateless. */
+/**
+ * Small byte helpers shared by the implementation. Not API, may change at any time. Thread-safe,
+ * stateless.
+ */
 public final class Bytes {
   private static final HexFormat HEX = HexFormat.of();
 

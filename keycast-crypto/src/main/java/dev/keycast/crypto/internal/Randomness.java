@@ -4,17 +4,18 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 
 /**
- * Cryptographic randomness for nonces, IVs and BIP-340 aux data, without a JVM-wide lock. Not API, may change at
- * any time.
+ * Cryptographic randomness for nonces, IVs and BIP-340 aux data, without a JVM-wide lock. Not API,
+ * may change at any time.
  *
- * <p>The default Linux {@code SecureRandom} (NativePRNG) serialises every caller on one static lock. Signing and
- * encrypting draw 16–32 bytes per operation from many threads, so this class spreads callers over a small, fixed set
- * of independently seeded DRBG instances (SHA-256 Hash_DRBG, seeded from the operating system), chosen by thread id.
- * Each instance is thread-safe on its own; two threads contend only when they map to the same stripe, and then only
- * for the microsecond it takes to generate the bytes.
+ * <p>The default Linux {@code SecureRandom} (NativePRNG) serialises every caller on one static
+ * lock. Signing and encrypting draw 16–32 bytes per operation from many threads, so this class
+ * spreads callers over a small, fixed set of independently seeded DRBG instances (SHA-256
+ * Hash_DRBG, seeded from the operating system), chosen by thread id. Each instance is thread-safe
+ * on its own; two threads contend only when they map to the same stripe, and then only for the
+ * microsecond it takes to generate the bytes.
  *
- * <p>Thread-safety: safe from any thread; never blocks except for the first use of a stripe, which seeds it from the
- * operating system's entropy source.
+ * <p>Thread-safety: safe from any thread; never blocks except for the first use of a stripe, which
+ * seeds it from the operating system's entropy source.
  */
 public final class Randomness {
   private static final SecureRandom[] STRIPES = createStripes();
@@ -44,7 +45,9 @@ public final class Randomness {
 
   private static SecureRandom[] createStripes() {
     int cpus = Math.max(1, Runtime.getRuntime().availableProcessors());
-    int n = Math.min(Math.max(Integer.highestOneBit(cpus * 2 - 1) << 1, 4), 64); // power of two ≥ 2·cpus
+    int n =
+        Math.min(
+            Math.max(Integer.highestOneBit(cpus * 2 - 1) << 1, 4), 64); // power of two ≥ 2·cpus
     SecureRandom[] stripes = new SecureRandom[n];
     for (int i = 0; i < n; i++) {
       stripes[i] = newInstance();

@@ -3,21 +3,26 @@ package dev.keycast.crypto.internal;
 import dev.keycast.crypto.CryptoBackend;
 
 /**
- * The secp256k1 operations Keycast needs, implemented once per backend. Not API, may change at any time.
+ * The secp256k1 operations Keycast needs, implemented once per backend. Not API, may change at any
+ * time.
  *
  * <p>Contract for every implementation:
  *
  * <ul>
- *   <li>Thread-safe without a global lock: any method may be called from any number of threads at once.
+ *   <li>Thread-safe without a global lock: any method may be called from any number of threads at
+ *       once.
  *   <li>CPU-bound, never blocks, never does I/O. Native implementations keep each call short.
- *   <li>Byte arrays passed in are not retained or modified (implementations copy what they keep); results are
- *       fresh arrays owned by the caller.
- *   <li>Wrong lengths throw {@link IllegalArgumentException}. Semantically invalid input to {@code verify}
- *       (x not on the curve, r &ge; p, s &ge; n, ...) returns {@code false}; it never throws for that.
- *   <li>Methods taking a secret key or an x-only key as a precondition ({@link #xOnlyPublicKey}, {@link #prepare},
- *       {@link #ecdhX}) expect keys that passed {@link #isValidSecretKey}/{@link #isValidXOnly}; they throw
- *       {@link IllegalArgumentException} otherwise. Messages never contain key bytes.
- *   <li>Results are byte-identical across implementations (BIP-340 with explicit aux randomness is deterministic).
+ *   <li>Byte arrays passed in are not retained or modified (implementations copy what they keep);
+ *       results are fresh arrays owned by the caller.
+ *   <li>Wrong lengths throw {@link IllegalArgumentException}. Semantically invalid input to {@code
+ *       verify} (x not on the curve, r &ge; p, s &ge; n, ...) returns {@code false}; it never
+ *       throws for that.
+ *   <li>Methods taking a secret key or an x-only key as a precondition ({@link #xOnlyPublicKey},
+ *       {@link #prepare}, {@link #ecdhX}) expect keys that passed {@link #isValidSecretKey}/{@link
+ *       #isValidXOnly}; they throw {@link IllegalArgumentException} otherwise. Messages never
+ *       contain key bytes.
+ *   <li>Results are byte-identical across implementations (BIP-340 with explicit aux randomness is
+ *       deterministic).
  * </ul>
  */
 public interface Secp256k1 {
@@ -25,12 +30,14 @@ public interface Secp256k1 {
   /**
    * Which family this backend belongs to.
    *
-   * @return {@link CryptoBackend#NATIVE} for libsecp256k1 (JNI or FFM), {@link CryptoBackend#JAVA} otherwise
+   * @return {@link CryptoBackend#NATIVE} for libsecp256k1 (JNI or FFM), {@link CryptoBackend#JAVA}
+   *     otherwise
    */
   CryptoBackend kind();
 
   /**
-   * A short name for logs and benchmarks, for example {@code "acinq-jni"} or {@code "bouncycastle"}.
+   * A short name for logs and benchmarks, for example {@code "acinq-jni"} or {@code
+   * "bouncycastle"}.
    *
    * @return the name
    */
@@ -45,7 +52,8 @@ public interface Secp256k1 {
   boolean isValidSecretKey(byte[] sec32);
 
   /**
-   * Whether {@code x32} is the x coordinate of a point on the curve (x &lt; p and x^3 + 7 a square mod p).
+   * Whether {@code x32} is the x coordinate of a point on the curve (x &lt; p and x^3 + 7 a square
+   * mod p).
    *
    * @param x32 candidate x-only public key
    * @return true if valid; false for any other value or length

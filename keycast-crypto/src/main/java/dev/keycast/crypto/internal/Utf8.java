@@ -2,13 +2,17 @@ package dev.keycast.crypto.internal;
 
 import java.nio.charset.StandardCharsets;
 
-/** UTF-8 encoding that matches the WHATWG {@code TextEncoder}. Not API, may change at any time. Thread-safe. */
+/**
+ * UTF-8 encoding that matches the WHATWG {@code TextEncoder}. Not API, may change at any time.
+ * Thread-safe.
+ */
 public final class Utf8 {
   private Utf8() {}
 
   /**
-   * Encodes {@code s} as UTF-8, writing each lone surrogate as U+FFFD (EF BF BD) as {@code TextEncoder} does.
-   * (Java's own encoder would write {@code ?} instead, which would make ciphertexts differ from JavaScript's.)
+   * Encodes {@code s} as UTF-8, writing each lone surrogate as U+FFFD (EF BF BD) as {@code
+   * TextEncoder} does. (Java's own encoder would write {@code ?} instead, which would make
+   * ciphertexts differ from JavaScript's.)
    *
    * @param s any string
    * @return the UTF-8 bytes
@@ -43,7 +47,9 @@ public final class Utf8 {
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
       if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
           i++;
         } else {
           return true;

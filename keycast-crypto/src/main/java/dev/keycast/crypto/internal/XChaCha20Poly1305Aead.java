@@ -8,16 +8,19 @@ import org.bouncycastle.crypto.params.AEADParameters;
 import org.bouncycastle.crypto.params.KeyParameter;
 
 /**
- * XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha: HChaCha20 subkey, then RFC 8439 ChaCha20-Poly1305) over Bouncy
- * Castle's lightweight engine. Not API, may change at any time.
+ * XChaCha20-Poly1305 (draft-irtf-cfrg-xchacha: HChaCha20 subkey, then RFC 8439 ChaCha20-Poly1305)
+ * over Bouncy Castle's lightweight engine. Not API, may change at any time.
  *
- * <p>Thread-safety: stateless static methods (a fresh cipher per call), safe for concurrent use; never blocks.
+ * <p>Thread-safety: stateless static methods (a fresh cipher per call), safe for concurrent use;
+ * never blocks.
  */
 public final class XChaCha20Poly1305Aead {
   /** Key size in bytes. */
   public static final int KEY_BYTES = 32;
+
   /** Nonce size in bytes. */
   public static final int NONCE_BYTES = 24;
+
   /** Poly1305 tag size in bytes. */
   public static final int TAG_BYTES = 16;
 
@@ -56,7 +59,8 @@ public final class XChaCha20Poly1305Aead {
    * @throws GeneralSecurityException ({@link AEADBadTagException}) if the tag does not verify
    * @throws IllegalArgumentException if the key or nonce has the wrong length
    */
-  public static byte[] open(byte[] key, byte[] nonce, byte[] aad, byte[] sealed) throws GeneralSecurityException {
+  public static byte[] open(byte[] key, byte[] nonce, byte[] aad, byte[] sealed)
+      throws GeneralSecurityException {
     if (sealed.length < TAG_BYTES) {
       throw new AEADBadTagException("ciphertext shorter than the tag");
     }
@@ -77,7 +81,8 @@ public final class XChaCha20Poly1305Aead {
       throw new IllegalArgumentException("key must be " + KEY_BYTES + " bytes, got " + key.length);
     }
     if (nonce.length != NONCE_BYTES) {
-      throw new IllegalArgumentException("nonce must be " + NONCE_BYTES + " bytes, got " + nonce.length);
+      throw new IllegalArgumentException(
+          "nonce must be " + NONCE_BYTES + " bytes, got " + nonce.length);
     }
     XChaCha20Poly1305 cipher = new XChaCha20Poly1305();
     cipher.init(encrypt, new AEADParameters(new KeyParameter(key), TAG_BYTES * 8, nonce, aad));

@@ -1,5 +1,6 @@
 /**
- * Implementation of {@code dev.keycast.crypto}: secp256k1 backends and helpers. Not API, may change at any time.
+ * Implementation of {@code dev.keycast.crypto}: secp256k1 backends and helpers. Not API, may change
+ * at any time.
  */
 @NullMarked
 package dev.keycast.crypto.internal;

@@ -14,46 +14,55 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 
 /**
- * libsecp256k1 through the Foreign Function &amp; Memory API (JDK 22+), calling the C API exported by the
- * {@code libsecp256k1-jni.so} that ACINQ's {@code secp256k1-kmp-jni-jvm} bundles. Not API, may change at any time.
+ * libsecp256k1 through the Foreign Function &amp; Memory API (JDK 22+), calling the C API exported
+ * by the {@code libsecp256k1-jni.so} that ACINQ's {@code secp256k1-kmp-jni-jvm} bundles. Not API,
+ * may change at any time.
  *
- * <p>Why: ACINQ's JNI API takes the raw secret on every {@code signSchnorr} call, so libsecp256k1 derives the
- * keypair (a full scalar multiplication) every time, and {@code verifySchnorr} parses the public key every time.
- * Through FFM this backend calls the C functions directly: {@link #prepare} runs {@code secp256k1_keypair_create}
- * once per key, {@link #preparePublic} runs {@code secp256k1_xonly_pubkey_parse} once per key, and signing is a
- * single {@code secp256k1_schnorrsig_sign32}. Public keys that arrive as raw bytes ({@link #verify},
- * {@link #ecdhX}, {@link #isValidXOnly}) go through a small cache of parsed keys (see {@link ParsedKeyCache}), so a
- * peer seen before costs no square root. Results are byte-identical to {@link AcinqSecp256k1} and
- * {@link BouncyCastleSecp256k1} (BIP-340 is deterministic for a given aux).
+ * <p>Why: ACINQ's JNI API takes the raw secret on every {@code signSchnorr} call, so libsecp256k1
+ * derives the keypair (a full scalar multiplication) every time, and {@code verifySchnorr} parses
+ * the public key every time. Through FFM this backend calls the C functions directly: {@link
+ * #prepare} runs {@code secp256k1_keypair_create} once per key, {@link #preparePublic} runs {@code
+ * secp256k1_xonly_pubkey_parse} once per key, and signing is a single {@code
+ * secp256k1_schnorrsig_sign32}. Public keys that arrive as raw bytes ({@link #verify}, {@link
+ * #ecdhX}, {@link #isValidXOnly}) go through a small cache of parsed keys (see {@link
+ * ParsedKeyCache}), so a peer seen before costs no square root. Results are byte-identical to
+ * {@link AcinqSecp256k1} and {@link BouncyCastleSecp256k1} (BIP-340 is deterministic for a given
+ * aux).
  *
- * <p>Loading: {@code fr.acinq.secp256k1.Secp256k1.get()} extracts and {@code System.load}s the library into this
- * class loader; {@link SymbolLookup#loaderLookup()} (called from this class, which must share that class loader)
- * then finds the {@code secp256k1_*} symbols in that same copy, so no second library is loaded. If anything fails
- * the static initializer throws and {@link Backends} falls back to ACINQ's JNI.
+ * <p>Loading: {@code fr.acinq.secp256k1.Secp256k1.get()} extracts and {@code System.load}s the
+ * library into this class loader; {@link SymbolLookup#loaderLookup()} (called from this class,
+ * which must share that class loader) then finds the {@code secp256k1_*} symbols in that same copy,
+ * so no second library is loaded. If anything fails the static initializer throws and {@link
+ * Backends} falls back to ACINQ's JNI.
  *
- * <p>This class exists only in {@code META-INF/versions/22} of the multi-release jar: JDK 21 never sees it (and
- * {@link Backends} also checks {@code Runtime.version().feature() >= 22} before looking it up), so Java 21 stays on
- * the JNI path.
+ * <p>This class exists only in {@code META-INF/versions/22} of the multi-release jar: JDK 21 never
+ * sees it (and {@link Backends} also checks {@code Runtime.version().feature() >= 22} before
+ * looking it up), so Java 21 stays on the JNI path.
  *
- * <p>Memory: keypairs (96 bytes) and parsed keys (64 bytes) are opaque libsecp256k1 structs kept in ordinary
- * {@code byte[]}s and passed, like all other arguments, as heap segments to {@link Linker.Option#critical critical}
- * downcalls; nothing is allocated off-heap on the hot path and nothing needs freeing. Only signing a message that is
- * not 32 bytes long (never the case for Nostr ids) uses a confined arena, because libsecp256k1 then needs a struct
- * holding a pointer to the aux bytes.
+ * <p>Memory: keypairs (96 bytes) and parsed keys (64 bytes) are opaque libsecp256k1 structs kept in
+ * ordinary {@code byte[]}s and passed, like all other arguments, as heap segments to {@link
+ * Linker.Option#critical critical} downcalls; nothing is allocated off-heap on the hot path and
+ * nothing needs freeing. Only signing a message that is not 32 bytes long (never the case for Nostr
+ * ids) uses a confined arena, because libsecp256k1 then needs a struct holding a pointer to the aux
+ * bytes.
  *
- * <p>Thread-safety: one libsecp256k1 context, created and randomized once in the static initializer and read-only
- * afterwards, shared by all threads, as libsecp256k1 allows for every function used here. Prepared keys are
- * immutable after construction. No locks. Critical downcalls may delay garbage collection for the length of one
- * call (tens of microseconds) and, like JNI, pin a virtual thread's carrier for that time.
+ * <p>Thread-safety: one libsecp256k1 context, created and randomized once in the static initializer
+ * and read-only afterwards, shared by all threads, as libsecp256k1 allows for every function used
+ * here. Prepared keys are immutable after construction. No locks. Critical downcalls may delay
+ * garbage collection for the length of one call (tens of microseconds) and, like JNI, pin a virtual
+ * thread's carrier for that time.
  */
 public final class FfmSecp256k1 implements Secp256k1 {
   private static final int KEYPAIR_BYTES = 96;
   private static final int XONLY_BYTES = 64;
   private static final int PUBKEY_BYTES = 64;
+
   /** SECP256K1_CONTEXT_NONE. */
   private static final int CONTEXT_NONE = 1;
+
   /** SECP256K1_EC_COMPRESSED. */
   private static final int EC_COMPRESSED = 0x102;
+
   /** SECP256K1_SCHNORRSIG_EXTRAPARAMS_MAGIC = { 0xda, 0x6f, 0xb3, 0x8c }. */
   private static final byte[] EXTRAPARAMS_MAGIC = {(byte) 0xda, 0x6f, (byte) 0xb3, (byte) 0x8c};
 
@@ -72,6 +81,7 @@ public final class FfmSecp256k1 implements Secp256k1 {
   private static final MethodHandle EC_PUBKEY_PARSE;
   private static final MethodHandle EC_PUBKEY_TWEAK_MUL;
   private static final MethodHandle EC_PUBKEY_SERIALIZE;
+
   /** The shared, randomized, never destroyed context ({@code secp256k1_context*}). */
   private static final MemorySegment CTX;
 
@@ -84,36 +94,100 @@ public final class FfmSecp256k1 implements Secp256k1 {
     SymbolLookup lib = SymbolLookup.loaderLookup();
     Linker linker = Linker.nativeLinker();
     Linker.Option critical = Linker.Option.critical(true);
-    EC_SECKEY_VERIFY = downcall(linker, lib, "secp256k1_ec_seckey_verify", FunctionDescriptor.of(C_INT, PTR, PTR), critical);
-    KEYPAIR_CREATE = downcall(linker, lib, "secp256k1_keypair_create", FunctionDescriptor.of(C_INT, PTR, PTR, PTR), critical);
-    KEYPAIR_XONLY_PUB = downcall(linker, lib, "secp256k1_keypair_xonly_pub",
-        FunctionDescriptor.of(C_INT, PTR, PTR, PTR, PTR), critical);
-    XONLY_PUBKEY_SERIALIZE = downcall(linker, lib, "secp256k1_xonly_pubkey_serialize",
-        FunctionDescriptor.of(C_INT, PTR, PTR, PTR), critical);
-    XONLY_PUBKEY_PARSE = downcall(linker, lib, "secp256k1_xonly_pubkey_parse",
-        FunctionDescriptor.of(C_INT, PTR, PTR, PTR), critical);
-    SCHNORRSIG_SIGN32 = downcall(linker, lib, "secp256k1_schnorrsig_sign32",
-        FunctionDescriptor.of(C_INT, PTR, PTR, PTR, PTR, PTR), critical);
-    // Not critical: its extraparams struct holds a pointer, so every argument lives in a confined arena.
-    SCHNORRSIG_SIGN_CUSTOM = downcall(linker, lib, "secp256k1_schnorrsig_sign_custom",
-        FunctionDescriptor.of(C_INT, PTR, PTR, PTR, C_SIZE_T, PTR, PTR));
-    SCHNORRSIG_VERIFY = downcall(linker, lib, "secp256k1_schnorrsig_verify",
-        FunctionDescriptor.of(C_INT, PTR, PTR, PTR, C_SIZE_T, PTR), critical);
-    EC_PUBKEY_PARSE = downcall(linker, lib, "secp256k1_ec_pubkey_parse",
-        FunctionDescriptor.of(C_INT, PTR, PTR, PTR, C_SIZE_T), critical);
-    EC_PUBKEY_TWEAK_MUL = downcall(linker, lib, "secp256k1_ec_pubkey_tweak_mul",
-        FunctionDescriptor.of(C_INT, PTR, PTR, PTR), critical);
-    EC_PUBKEY_SERIALIZE = downcall(linker, lib, "secp256k1_ec_pubkey_serialize",
-        FunctionDescriptor.of(C_INT, PTR, PTR, PTR, PTR, C_INT), critical);
-    MethodHandle contextCreate = downcall(linker, lib, "secp256k1_context_create", FunctionDescriptor.of(PTR, C_INT));
-    MethodHandle contextRandomize = downcall(linker, lib, "secp256k1_context_randomize",
-        FunctionDescriptor.of(C_INT, PTR, PTR), critical);
+    EC_SECKEY_VERIFY =
+        downcall(
+            linker,
+            lib,
+            "secp256k1_ec_seckey_verify",
+            FunctionDescriptor.of(C_INT, PTR, PTR),
+            critical);
+    KEYPAIR_CREATE =
+        downcall(
+            linker,
+            lib,
+            "secp256k1_keypair_create",
+            FunctionDescriptor.of(C_INT, PTR, PTR, PTR),
+            critical);
+    KEYPAIR_XONLY_PUB =
+        downcall(
+            linker,
+            lib,
+            "secp256k1_keypair_xonly_pub",
+            FunctionDescriptor.of(C_INT, PTR, PTR, PTR, PTR),
+            critical);
+    XONLY_PUBKEY_SERIALIZE =
+        downcall(
+            linker,
+            lib,
+            "secp256k1_xonly_pubkey_serialize",
+            FunctionDescriptor.of(C_INT, PTR, PTR, PTR),
+            critical);
+    XONLY_PUBKEY_PARSE =
+        downcall(
+            linker,
+            lib,
+            "secp256k1_xonly_pubkey_parse",
+            FunctionDescriptor.of(C_INT, PTR, PTR, PTR),
+            critical);
+    SCHNORRSIG_SIGN32 =
+        downcall(
+            linker,
+            lib,
+            "secp256k1_schnorrsig_sign32",
+            FunctionDescriptor.of(C_INT, PTR, PTR, PTR, PTR, PTR),
+            critical);
+    // Not critical: its extraparams struct holds a pointer, so every argument lives in a confined
+    // arena.
+    SCHNORRSIG_SIGN_CUSTOM =
+        downcall(
+            linker,
+            lib,
+            "secp256k1_schnorrsig_sign_custom",
+            FunctionDescriptor.of(C_INT, PTR, PTR, PTR, C_SIZE_T, PTR, PTR));
+    SCHNORRSIG_VERIFY =
+        downcall(
+            linker,
+            lib,
+            "secp256k1_schnorrsig_verify",
+            FunctionDescriptor.of(C_INT, PTR, PTR, PTR, C_SIZE_T, PTR),
+            critical);
+    EC_PUBKEY_PARSE =
+        downcall(
+            linker,
+            lib,
+            "secp256k1_ec_pubkey_parse",
+            FunctionDescriptor.of(C_INT, PTR, PTR, PTR, C_SIZE_T),
+            critical);
+    EC_PUBKEY_TWEAK_MUL =
+        downcall(
+            linker,
+            lib,
+            "secp256k1_ec_pubkey_tweak_mul",
+            FunctionDescriptor.of(C_INT, PTR, PTR, PTR),
+            critical);
+    EC_PUBKEY_SERIALIZE =
+        downcall(
+            linker,
+            lib,
+            "secp256k1_ec_pubkey_serialize",
+            FunctionDescriptor.of(C_INT, PTR, PTR, PTR, PTR, C_INT),
+            critical);
+    MethodHandle contextCreate =
+        downcall(linker, lib, "secp256k1_context_create", FunctionDescriptor.of(PTR, C_INT));
+    MethodHandle contextRandomize =
+        downcall(
+            linker,
+            lib,
+            "secp256k1_context_randomize",
+            FunctionDescriptor.of(C_INT, PTR, PTR),
+            critical);
     try {
       MemorySegment ctx = (MemorySegment) contextCreate.invokeExact(CONTEXT_NONE);
       if (ctx.equals(MemorySegment.NULL)) {
         throw new IllegalStateException("secp256k1_context_create returned NULL");
       }
-      // Blinding of the signing context against side channels, as libsecp256k1 recommends; results do not change.
+      // Blinding of the signing context against side channels, as libsecp256k1 recommends; results
+      // do not change.
       byte[] seed = new byte[32];
       new SecureRandom().nextBytes(seed);
       int ok = (int) contextRandomize.invokeExact(ctx, MemorySegment.ofArray(seed));
@@ -132,8 +206,8 @@ public final class FfmSecp256k1 implements Secp256k1 {
   private FfmSecp256k1() {}
 
   /**
-   * The backend, after a known-answer test (the x-only key of 1 is G's x; a BIP-340 vector signs and verifies).
-   * Called reflectively by {@link Backends}.
+   * The backend, after a known-answer test (the x-only key of 1 is G's x; a BIP-340 vector signs
+   * and verifies). Called reflectively by {@link Backends}.
    *
    * @return the backend
    * @throws LinkageError if the native library or one of its symbols cannot be loaded (first call:
@@ -143,9 +217,17 @@ public final class FfmSecp256k1 implements Secp256k1 {
   public static FfmSecp256k1 load() {
     byte[] three = new byte[32];
     three[31] = 3;
-    byte[] px = Bytes.fromHex("f9308a019258c31049344f85f89d5229b531c845836f99b08601f113bce036f9", 32, "vector pubkey");
-    byte[] sig = Bytes.fromHex("e907831f80848d1069a5371b402410364bdf1c5f8307b0084c55f1ce2dca8215"
-        + "25f66a4a85ea8b71e482a74f382d2ce5ebeee8fdb2172f477df4900d310536c0", 64, "vector signature");
+    byte[] px =
+        Bytes.fromHex(
+            "f9308a019258c31049344f85f89d5229b531c845836f99b08601f113bce036f9",
+            32,
+            "vector pubkey");
+    byte[] sig =
+        Bytes.fromHex(
+            "e907831f80848d1069a5371b402410364bdf1c5f8307b0084c55f1ce2dca8215"
+                + "25f66a4a85ea8b71e482a74f382d2ce5ebeee8fdb2172f477df4900d310536c0",
+            64,
+            "vector signature");
     byte[] zero = new byte[32];
     PreparedKey key = INSTANCE.prepare(three);
     if (!Arrays.equals(key.xOnlyPublicKey(), px)
@@ -234,12 +316,20 @@ public final class FfmSecp256k1 implements Secp256k1 {
     byte[] out = new byte[33];
     long[] outLen = {33};
     try {
-      if ((int) EC_PUBKEY_TWEAK_MUL.invokeExact(CTX, MemorySegment.ofArray(point), MemorySegment.ofArray(sec32))
+      if ((int)
+              EC_PUBKEY_TWEAK_MUL.invokeExact(
+                  CTX, MemorySegment.ofArray(point), MemorySegment.ofArray(sec32))
           != 1) {
         throw new IllegalArgumentException("secret key out of range [1, n-1]");
       }
-      int ok = (int) EC_PUBKEY_SERIALIZE.invokeExact(CTX, MemorySegment.ofArray(out), MemorySegment.ofArray(outLen),
-          MemorySegment.ofArray(point), EC_COMPRESSED);
+      int ok =
+          (int)
+              EC_PUBKEY_SERIALIZE.invokeExact(
+                  CTX,
+                  MemorySegment.ofArray(out),
+                  MemorySegment.ofArray(outLen),
+                  MemorySegment.ofArray(point),
+                  EC_COMPRESSED);
       if (ok != 1 || outLen[0] != 33) {
         throw new IllegalStateException("secp256k1_ec_pubkey_serialize failed");
       }
@@ -252,7 +342,10 @@ public final class FfmSecp256k1 implements Secp256k1 {
   private static byte[] keypair(byte[] sec32) {
     byte[] keypair = new byte[KEYPAIR_BYTES];
     try {
-      if ((int) KEYPAIR_CREATE.invokeExact(CTX, MemorySegment.ofArray(keypair), MemorySegment.ofArray(sec32)) != 1) {
+      if ((int)
+              KEYPAIR_CREATE.invokeExact(
+                  CTX, MemorySegment.ofArray(keypair), MemorySegment.ofArray(sec32))
+          != 1) {
         throw new IllegalArgumentException("secret key out of range [1, n-1]");
       }
     } catch (Throwable t) {
@@ -265,9 +358,17 @@ public final class FfmSecp256k1 implements Secp256k1 {
     byte[] xonly = new byte[XONLY_BYTES];
     byte[] out = new byte[32];
     try {
-      int ok = (int) KEYPAIR_XONLY_PUB.invokeExact(CTX, MemorySegment.ofArray(xonly), MemorySegment.NULL,
-          MemorySegment.ofArray(keypair));
-      ok &= (int) XONLY_PUBKEY_SERIALIZE.invokeExact(CTX, MemorySegment.ofArray(out), MemorySegment.ofArray(xonly));
+      int ok =
+          (int)
+              KEYPAIR_XONLY_PUB.invokeExact(
+                  CTX,
+                  MemorySegment.ofArray(xonly),
+                  MemorySegment.NULL,
+                  MemorySegment.ofArray(keypair));
+      ok &=
+          (int)
+              XONLY_PUBKEY_SERIALIZE.invokeExact(
+                  CTX, MemorySegment.ofArray(out), MemorySegment.ofArray(xonly));
       if (ok != 1) {
         throw new IllegalStateException("secp256k1_keypair_xonly_pub failed");
       }
@@ -277,11 +378,16 @@ public final class FfmSecp256k1 implements Secp256k1 {
     return out;
   }
 
-  /** The parsed {@code secp256k1_xonly_pubkey}, or null if x is not on the curve (or not below p). */
+  /**
+   * The parsed {@code secp256k1_xonly_pubkey}, or null if x is not on the curve (or not below p).
+   */
   private static byte @Nullable [] parseXOnly(byte[] x32) {
     byte[] parsed = new byte[XONLY_BYTES];
     try {
-      int ok = (int) XONLY_PUBKEY_PARSE.invokeExact(CTX, MemorySegment.ofArray(parsed), MemorySegment.ofArray(x32));
+      int ok =
+          (int)
+              XONLY_PUBKEY_PARSE.invokeExact(
+                  CTX, MemorySegment.ofArray(parsed), MemorySegment.ofArray(x32));
       return ok == 1 ? parsed : null;
     } catch (Throwable t) {
       throw rethrow(t);
@@ -291,8 +397,14 @@ public final class FfmSecp256k1 implements Secp256k1 {
   private static boolean verifyParsed(byte[] sig64, byte[] message, byte[] parsed) {
     Bytes.requireLength(sig64, 64, "signature");
     try {
-      return (int) SCHNORRSIG_VERIFY.invokeExact(CTX, MemorySegment.ofArray(sig64), MemorySegment.ofArray(message),
-          (long) message.length, MemorySegment.ofArray(parsed)) == 1;
+      return (int)
+              SCHNORRSIG_VERIFY.invokeExact(
+                  CTX,
+                  MemorySegment.ofArray(sig64),
+                  MemorySegment.ofArray(message),
+                  (long) message.length,
+                  MemorySegment.ofArray(parsed))
+          == 1;
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -309,8 +421,10 @@ public final class FfmSecp256k1 implements Secp256k1 {
     System.arraycopy(x32, 0, compressed, 1, 32);
     byte[] point = new byte[PUBKEY_BYTES];
     try {
-      if ((int) EC_PUBKEY_PARSE.invokeExact(CTX, MemorySegment.ofArray(point), MemorySegment.ofArray(compressed),
-          33L) != 1) {
+      if ((int)
+              EC_PUBKEY_PARSE.invokeExact(
+                  CTX, MemorySegment.ofArray(point), MemorySegment.ofArray(compressed), 33L)
+          != 1) {
         throw new IllegalStateException("secp256k1_ec_pubkey_parse rejected a valid x-only key");
       }
     } catch (Throwable t) {
@@ -320,18 +434,20 @@ public final class FfmSecp256k1 implements Secp256k1 {
   }
 
   /**
-   * A valid x-only key with its opaque parsed forms: {@code secp256k1_xonly_pubkey} for verification and the
-   * {@code secp256k1_pubkey} of (x, even y) for ECDH. Immutable: its arrays are never written after construction
-   * (ECDH tweaks a copy), and the final fields publish them safely through the racy cache.
+   * A valid x-only key with its opaque parsed forms: {@code secp256k1_xonly_pubkey} for
+   * verification and the {@code secp256k1_pubkey} of (x, even y) for ECDH. Immutable: its arrays
+   * are never written after construction (ECDH tweaks a copy), and the final fields publish them
+   * safely through the racy cache.
    */
   private record ParsedKey(byte[] x, byte[] xonly, byte[] evenPoint) {}
 
   /**
-   * A direct-mapped cache of parsed public keys: a fixed array of slots indexed by bits of x, each holding the last
-   * key parsed there. Lock-free: a lookup is one acquire-read and a 32-byte comparison; a miss parses and publishes
-   * with a release-write, and two threads missing on the same slot at once both parse (harmless, same result). Keys
-   * that collide evict each other, which only costs a parse (a peer crafting collisions gains nothing: the cache
-   * holds public data and is checked byte for byte). Invalid keys are never cached. Memory: slots × ~250 bytes.
+   * A direct-mapped cache of parsed public keys: a fixed array of slots indexed by bits of x, each
+   * holding the last key parsed there. Lock-free: a lookup is one acquire-read and a 32-byte
+   * comparison; a miss parses and publishes with a release-write, and two threads missing on the
+   * same slot at once both parse (harmless, same result). Keys that collide evict each other, which
+   * only costs a parse (a peer crafting collisions gains nothing: the cache holds public data and
+   * is checked byte for byte). Invalid keys are never cached. Memory: slots × ~250 bytes.
    */
   static final class ParsedKeyCache {
     private final AtomicReferenceArray<ParsedKey> slots;
@@ -359,12 +475,19 @@ public final class FfmSecp256k1 implements Secp256k1 {
     }
   }
 
-  // Restricted: the caller vouches for the signatures below, which follow secp256k1.h and its modules' headers.
+  // Restricted: the caller vouches for the signatures below, which follow secp256k1.h and its
+  // modules' headers.
   @SuppressWarnings("restricted")
-  private static MethodHandle downcall(Linker linker, SymbolLookup lib, String symbol, FunctionDescriptor fd,
+  private static MethodHandle downcall(
+      Linker linker,
+      SymbolLookup lib,
+      String symbol,
+      FunctionDescriptor fd,
       Linker.Option... options) {
-    MemorySegment address = lib.find(symbol)
-        .orElseThrow(() -> new UnsatisfiedLinkError(symbol + " not found in the loaded libsecp256k1"));
+    MemorySegment address =
+        lib.find(symbol)
+            .orElseThrow(
+                () -> new UnsatisfiedLinkError(symbol + " not found in the loaded libsecp256k1"));
     return linker.downcallHandle(address, fd, options);
   }
 
@@ -375,10 +498,14 @@ public final class FfmSecp256k1 implements Secp256k1 {
     if (t instanceof Error e) {
       throw e;
     }
-    throw new IllegalStateException("native call failed", t); // downcalls declare Throwable; none is checked here
+    throw new IllegalStateException(
+        "native call failed", t); // downcalls declare Throwable; none is checked here
   }
 
-  /** A keypair created once; signing is one {@code secp256k1_schnorrsig_sign32} call. Immutable, thread-safe. */
+  /**
+   * A keypair created once; signing is one {@code secp256k1_schnorrsig_sign32} call. Immutable,
+   * thread-safe.
+   */
   private static final class FfmPreparedKey implements PreparedKey {
     private final byte[] keypair;
     private final byte[] px;
@@ -400,8 +527,14 @@ public final class FfmSecp256k1 implements Secp256k1 {
       try {
         int ok;
         if (message.length == 32) {
-          ok = (int) SCHNORRSIG_SIGN32.invokeExact(CTX, MemorySegment.ofArray(sig), MemorySegment.ofArray(message),
-              MemorySegment.ofArray(keypair), MemorySegment.ofArray(aux32));
+          ok =
+              (int)
+                  SCHNORRSIG_SIGN32.invokeExact(
+                      CTX,
+                      MemorySegment.ofArray(sig),
+                      MemorySegment.ofArray(message),
+                      MemorySegment.ofArray(keypair),
+                      MemorySegment.ofArray(aux32));
         } else {
           ok = signCustom(sig, message, aux32);
         }
@@ -414,23 +547,34 @@ public final class FfmSecp256k1 implements Secp256k1 {
       return sig;
     }
 
-    /** BIP-340 for a message of any length: {@code schnorrsig_sign_custom} with {@code ndata = aux32}. */
+    /**
+     * BIP-340 for a message of any length: {@code schnorrsig_sign_custom} with {@code ndata =
+     * aux32}.
+     */
     private int signCustom(byte[] sig, byte[] message, byte[] aux32) throws Throwable {
       try (Arena arena = Arena.ofConfined()) {
         MemorySegment nativeSig = arena.allocate(64);
-        MemorySegment msg = message.length == 0
-            ? MemorySegment.NULL
-            : arena.allocateFrom(ValueLayout.JAVA_BYTE, message);
+        MemorySegment msg =
+            message.length == 0
+                ? MemorySegment.NULL
+                : arena.allocateFrom(ValueLayout.JAVA_BYTE, message);
         MemorySegment kp = arena.allocateFrom(ValueLayout.JAVA_BYTE, keypair);
         MemorySegment aux = arena.allocateFrom(ValueLayout.JAVA_BYTE, aux32);
-        // struct { unsigned char magic[4]; secp256k1_nonce_function_hardened noncefp; void *ndata; }
+        // struct { unsigned char magic[4]; secp256k1_nonce_function_hardened noncefp; void *ndata;
+        // }
         long noncefpOffset = PTR.byteSize(); // magic[4] padded to pointer alignment
         long ndataOffset = noncefpOffset + PTR.byteSize();
         MemorySegment params = arena.allocate(ndataOffset + PTR.byteSize(), PTR.byteAlignment());
         MemorySegment.copy(EXTRAPARAMS_MAGIC, 0, params, ValueLayout.JAVA_BYTE, 0, 4);
-        params.set(ValueLayout.ADDRESS, noncefpOffset, MemorySegment.NULL); // default: BIP-340 nonce function
+        params.set(
+            ValueLayout.ADDRESS,
+            noncefpOffset,
+            MemorySegment.NULL); // default: BIP-340 nonce function
         params.set(ValueLayout.ADDRESS, ndataOffset, aux);
-        int ok = (int) SCHNORRSIG_SIGN_CUSTOM.invokeExact(CTX, nativeSig, msg, (long) message.length, kp, params);
+        int ok =
+            (int)
+                SCHNORRSIG_SIGN_CUSTOM.invokeExact(
+                    CTX, nativeSig, msg, (long) message.length, kp, params);
         MemorySegment.copy(nativeSig, ValueLayout.JAVA_BYTE, 0, sig, 0, 64);
         kp.fill((byte) 0);
         return ok;

@@ -5,8 +5,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The smoke run of each keycast-crypto fuzz target inside {@code ./test} (seeds and 2,000 mutants, seconds); the
- * long coverage-guided runs are {@code scripts/fuzz.sh} (docs/fuzzing.md).
+ * The smoke run of each keycast-crypto fuzz target inside {@code ./test} (seeds and 2,000 mutants,
+ * seconds); the long coverage-guided runs are {@code scripts/fuzz.sh} (docs/fuzzing.md).
  */
 class CryptoFuzzSmokeTest {
   static List<FuzzTarget> targets() {

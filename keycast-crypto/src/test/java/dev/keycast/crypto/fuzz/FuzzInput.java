@@ -6,8 +6,9 @@ import java.util.Arrays;
 /**
  * How the fuzz targets read their raw input: the first byte picks a mode, the rest is the payload.
  *
- * <p>Shared by the keycast-nip46 targets through this module's test jar. Targets take {@code byte[]} rather than Jazzer's {@code FuzzedDataProvider}, so that they compile and run
- * (smoke test, regression inputs) without Jazzer on the classpath; only {@code scripts/fuzz.sh} needs it.
+ * <p>Shared by the keycast-nip46 targets through this module's test jar. Targets take {@code
+ * byte[]} rather than Jazzer's {@code FuzzedDataProvider}, so that they compile and run (smoke
+ * test, regression inputs) without Jazzer on the classpath; only {@code scripts/fuzz.sh} needs it.
  *
  * @param mode the first byte, 0 for an empty input
  * @param payload the remaining bytes
@@ -28,7 +29,8 @@ public record FuzzInput(int mode, byte[] payload) {
   }
 
   /**
-   * The payload as UTF-8 text; malformed sequences become U+FFFD, as a WebSocket text frame cannot hold them.
+   * The payload as UTF-8 text; malformed sequences become U+FFFD, as a WebSocket text frame cannot
+   * hold them.
    *
    * @return the text
    */

@@ -9,16 +9,17 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * One fuzz target: its name in {@code scripts/fuzz.sh}, the class whose {@code fuzzerTestOneInput(byte[])} Jazzer
- * calls, that method as a value, and its seed corpus. Shared by both modules' targets (keycast-nip46 through this
- * module's test jar).
+ * One fuzz target: its name in {@code scripts/fuzz.sh}, the class whose {@code
+ * fuzzerTestOneInput(byte[])} Jazzer calls, that method as a value, and its seed corpus. Shared by
+ * both modules' targets (keycast-nip46 through this module's test jar).
  *
  * @param name the name {@code scripts/fuzz.sh} takes
  * @param fuzzerClass the class Jazzer's {@code --target_class} names
  * @param body its {@code fuzzerTestOneInput}
  * @param seeds its seed corpus
  */
-public record FuzzTarget(String name, Class<?> fuzzerClass, Body body, Supplier<List<byte[]>> seeds) {
+public record FuzzTarget(
+    String name, Class<?> fuzzerClass, Body body, Supplier<List<byte[]>> seeds) {
 
   /** {@code fuzzerTestOneInput} as a value. */
   public interface Body {
@@ -32,8 +33,9 @@ public record FuzzTarget(String name, Class<?> fuzzerClass, Body body, Supplier<
   }
 
   /**
-   * What each target's {@code fuzzerInitialize} does (Jazzer calls it once, before fuzzing): runs the seeds, so that
-   * class loading, Jazzer's instrumentation and static set-up happen outside the per-input timeout.
+   * What each target's {@code fuzzerInitialize} does (Jazzer calls it once, before fuzzing): runs
+   * the seeds, so that class loading, Jazzer's instrumentation and static set-up happen outside the
+   * per-input timeout.
    *
    * @param seeds the target's seeds
    * @param body its {@code fuzzerTestOneInput}
@@ -77,16 +79,19 @@ public record FuzzTarget(String name, Class<?> fuzzerClass, Body body, Supplier<
   }
 
   /**
-   * What {@code scripts/fuzz.sh} runs before Jazzer: writes the named target's seeds into a directory, one file per
-   * seed, and prints its class name.
+   * What {@code scripts/fuzz.sh} runs before Jazzer: writes the named target's seeds into a
+   * directory, one file per seed, and prints its class name.
    *
    * @param targets the module's targets
    * @param args the target name and the directory
    * @throws IOException if the directory cannot be written
    */
   public static void writeSeeds(List<FuzzTarget> targets, String[] args) throws IOException {
-    FuzzTarget t = targets.stream().filter(x -> x.name().equals(args[0])).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("unknown target " + args[0]));
+    FuzzTarget t =
+        targets.stream()
+            .filter(x -> x.name().equals(args[0]))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("unknown target " + args[0]));
     Path dir = Path.of(args[1]);
     Files.createDirectories(dir);
     List<byte[]> seedList = t.seeds().get();

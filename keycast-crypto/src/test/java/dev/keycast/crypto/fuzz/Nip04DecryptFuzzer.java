@@ -11,11 +11,13 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Fuzz target for {@link Nip04Cipher#decrypt}: only {@link GeneralSecurityException} escapes, whatever the content.
+ * Fuzz target for {@link Nip04Cipher#decrypt}: only {@link GeneralSecurityException} escapes,
+ * whatever the content.
  *
- * <p>Even modes pass the payload text as it is. Odd modes read the payload as {@code iv(16) ‖ ciphertext} and
- * write it as {@code base64(ct)?iv=base64(iv)}, so the fuzzer reaches the length and padding checks. Keys are those
- * of the first nostr-tools fixture case; what decrypts is encrypted again and must decrypt to the same text.
+ * <p>Even modes pass the payload text as it is. Odd modes read the payload as {@code iv(16) ‖
+ * ciphertext} and write it as {@code base64(ct)?iv=base64(iv)}, so the fuzzer reaches the length
+ * and padding checks. Keys are those of the first nostr-tools fixture case; what decrypts is
+ * encrypted again and must decrypt to the same text.
  */
 public final class Nip04DecryptFuzzer {
   private static final SecretKey OURS;
@@ -46,8 +48,8 @@ public final class Nip04DecryptFuzzer {
    * One fuzz input.
    *
    * @param input mode byte and payload
-   * @throws GeneralSecurityException never from the parser's declared rejections (those are caught); only if
-   *     encrypting the decrypted text again fails, which is a finding
+   * @throws GeneralSecurityException never from the parser's declared rejections (those are
+   *     caught); only if encrypting the decrypted text again fails, which is a finding
    */
   public static void fuzzerTestOneInput(byte[] input) throws GeneralSecurityException {
     FuzzInput in = FuzzInput.of(input);

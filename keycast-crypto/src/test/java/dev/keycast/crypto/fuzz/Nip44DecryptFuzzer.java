@@ -13,18 +13,23 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Fuzz target for {@link Nip44Cipher#decrypt}: only {@link GeneralSecurityException} escapes, whatever the payload.
+ * Fuzz target for {@link Nip44Cipher#decrypt}: only {@link GeneralSecurityException} escapes,
+ * whatever the payload.
  *
- * <p>Even modes pass the payload text as it is (it almost never gets past the MAC). Odd modes read the payload as
- * {@code nonce(32) ‖ padded plaintext} and seal it here with a correct MAC under a fixed conversation key, so the
- * fuzzer controls the bytes that the length prefix and padding checks read. What decrypts is encrypted again with
- * the same nonce and must decrypt to the same text.
+ * <p>Even modes pass the payload text as it is (it almost never gets past the MAC). Odd modes read
+ * the payload as {@code nonce(32) ‖ padded plaintext} and seal it here with a correct MAC under a
+ * fixed conversation key, so the fuzzer controls the bytes that the length prefix and padding
+ * checks read. What decrypts is encrypted again with the same nonce and must decrypt to the same
+ * text.
  */
 public final class Nip44DecryptFuzzer {
-  /** The conversation key of the first {@code valid.encrypt_decrypt} vector (sec1 = 1, sec2 = 2). */
+  /**
+   * The conversation key of the first {@code valid.encrypt_decrypt} vector (sec1 = 1, sec2 = 2).
+   */
   static final String KEY_HEX = "c41c775356fd92eadc63ff5a0dc1da211b268cbea22316767095b2871ea1412d";
 
-  private static final Nip44ConversationKey KEY = Nip44ConversationKey.fromBytes(HexFormat.of().parseHex(KEY_HEX));
+  private static final Nip44ConversationKey KEY =
+      Nip44ConversationKey.fromBytes(HexFormat.of().parseHex(KEY_HEX));
 
   private Nip44DecryptFuzzer() {}
 
@@ -41,8 +46,8 @@ public final class Nip44DecryptFuzzer {
    * One fuzz input.
    *
    * @param input mode byte and payload
-   * @throws GeneralSecurityException never from the parser's declared rejections (those are caught); only if the
-   *     harness's own JDK ChaCha20 or HMAC fails
+   * @throws GeneralSecurityException never from the parser's declared rejections (those are
+   *     caught); only if the harness's own JDK ChaCha20 or HMAC fails
    */
   public static void fuzzerTestOneInput(byte[] input) throws GeneralSecurityException {
     FuzzInput in = FuzzInput.of(input);
@@ -65,11 +70,16 @@ public final class Nip44DecryptFuzzer {
     }
   }
 
-  /** {@code 0x02 ‖ nonce ‖ ChaCha20(padded) ‖ HMAC}, as NIP-44 v2 builds it, from fuzzer-chosen nonce and padded. */
+  /**
+   * {@code 0x02 ‖ nonce ‖ ChaCha20(padded) ‖ HMAC}, as NIP-44 v2 builds it, from fuzzer-chosen
+   * nonce and padded.
+   */
   static String seal(byte[] nonceAndPadded) throws GeneralSecurityException {
     byte[] nonce = Arrays.copyOf(nonceAndPadded, 32);
-    byte[] padded = nonceAndPadded.length > 32 ? Arrays.copyOfRange(nonceAndPadded, 32, nonceAndPadded.length)
-        : new byte[0];
+    byte[] padded =
+        nonceAndPadded.length > 32
+            ? Arrays.copyOfRange(nonceAndPadded, 32, nonceAndPadded.length)
+            : new byte[0];
     return Nip44TestSupport.encryptPadded(padded, KEY, nonce);
   }
 

@@ -11,14 +11,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Fuzz target for {@link Nip49#decrypt}: only {@link GeneralSecurityException} and {@link Nip19FormatException}
- * escape, and what decrypts encrypts again to a string that decrypts to the same key.
+ * Fuzz target for {@link Nip49#decrypt}: only {@link GeneralSecurityException} and {@link
+ * Nip19FormatException} escape, and what decrypts encrypts again to a string that decrypts to the
+ * same key.
  *
- * <p>Bit 0 of the mode picks raw text (0) or bech32-encoding the payload bytes as {@code ncryptsec} (1), which gets
- * past the checksum to the length, version, logN and AEAD checks. The other bits pick the password from the vector
- * passwords. scrypt's cost doubles with each logN step by design (logN 22 takes 4 GiB and seconds), so the harness
- * keeps logN at or below {@value #MAX_FUZZ_LOG_N}: it skips such raw inputs and folds such encoded ones down.
- * Out-of-range values (0, 23 and up) still reach the parser.
+ * <p>Bit 0 of the mode picks raw text (0) or bech32-encoding the payload bytes as {@code ncryptsec}
+ * (1), which gets past the checksum to the length, version, logN and AEAD checks. The other bits
+ * pick the password from the vector passwords. scrypt's cost doubles with each logN step by design
+ * (logN 22 takes 4 GiB and seconds), so the harness keeps logN at or below {@value
+ * #MAX_FUZZ_LOG_N}: it skips such raw inputs and folds such encoded ones down. Out-of-range values
+ * (0, 23 and up) still reach the parser.
  */
 public final class Nip49DecryptFuzzer {
   static final int MAX_FUZZ_LOG_N = 8;
@@ -39,8 +41,8 @@ public final class Nip49DecryptFuzzer {
    * One fuzz input.
    *
    * @param input mode byte and payload
-   * @throws GeneralSecurityException never from the parser's declared rejections (those are caught); only if
-   *     re-encrypting a decrypted key fails to decrypt, which is a finding
+   * @throws GeneralSecurityException never from the parser's declared rejections (those are
+   *     caught); only if re-encrypting a decrypted key fails to decrypt, which is a finding
    */
   public static void fuzzerTestOneInput(byte[] input) throws GeneralSecurityException {
     FuzzInput in = FuzzInput.of(input);
@@ -53,7 +55,9 @@ public final class Nip49DecryptFuzzer {
       }
     } else {
       byte[] data = in.payload();
-      if (data.length > 1 && (data[1] & 0xff) > MAX_FUZZ_LOG_N && (data[1] & 0xff) <= Nip49.MAX_LOG_N) {
+      if (data.length > 1
+          && (data[1] & 0xff) > MAX_FUZZ_LOG_N
+          && (data[1] & 0xff) <= Nip49.MAX_LOG_N) {
         data[1] = (byte) (1 + (data[1] & 0xff) % MAX_FUZZ_LOG_N);
       }
       try {
@@ -105,8 +109,10 @@ public final class Nip49DecryptFuzzer {
     }
     JsonNode firstVector = Vectors.json("vectors/nip49-vectors.json").get(0);
     int firstVectorPassword = PASSWORDS.indexOf(firstVector.get(0).textValue());
-    seeds.add(FuzzInput.seed((firstVectorPassword << 1) | 1,
-        Bech32.decode(firstVector.get(4).textValue(), Nip19.MAX_LENGTH).data()));
+    seeds.add(
+        FuzzInput.seed(
+            (firstVectorPassword << 1) | 1,
+            Bech32.decode(firstVector.get(4).textValue(), Nip19.MAX_LENGTH).data()));
     return seeds;
   }
 }

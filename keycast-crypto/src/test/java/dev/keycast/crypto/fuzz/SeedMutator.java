@@ -5,13 +5,15 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A small deterministic mutator for the smoke run in {@code ./test}: bit flips, interesting bytes, deletions,
- * duplications, insertions and splices of the seeds, one to four per input. It is no substitute for Jazzer's
- * coverage guidance; it only keeps every target exercised on every build.
+ * A small deterministic mutator for the smoke run in {@code ./test}: bit flips, interesting bytes,
+ * deletions, duplications, insertions and splices of the seeds, one to four per input. It is no
+ * substitute for Jazzer's coverage guidance; it only keeps every target exercised on every build.
  */
 final class SeedMutator {
-  private static final byte[] INTERESTING = {0, -1, 1, 2, 0x7f, -0x80, '"', '\\', '[', ']', '{', '}', ',', ':', '%',
-      '&', '=', '?', '#', '1', 'u', 'q'};
+  private static final byte[] INTERESTING = {
+    0, -1, 1, 2, 0x7f, -0x80, '"', '\\', '[', ']', '{', '}', ',', ':', '%', '&', '=', '?', '#', '1',
+    'u', 'q'
+  };
   private final List<byte[]> seeds;
   private final SplittableRandom random;
 

@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 
-/** Reads the checked-in vectors and nostr-tools fixtures (test resources) that seed the fuzz corpora. */
+/**
+ * Reads the checked-in vectors and nostr-tools fixtures (test resources) that seed the fuzz
+ * corpora.
+ */
 final class Vectors {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -13,20 +13,24 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.Size;
 import org.junit.jupiter.api.Test;
 
-/** BIP-173's own test vectors (valid and invalid bech32), bech32m rejection, and encode/decode round trips. */
+/**
+ * BIP-173's own test vectors (valid and invalid bech32), bech32m rejection, and encode/decode round
+ * trips.
+ */
 class Bech32Test {
   private static final int BIP173_MAX = 90;
 
   @Test
   void decode_bip173ValidVectors_accepted() {
-    List<String> valid = List.of(
-        "A12UEL5L",
-        "a12uel5l",
-        "an83characterlonghumanreadablepartthatcontainsthenumber1andtheexcludedcharactersbio1tt5tgs",
-        "abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw",
-        "11" + "q".repeat(82) + "c8247j",
-        "split1checkupstagehandshakeupstreamerranterredcaperred2y9e3w",
-        "?1ezyfcl");
+    List<String> valid =
+        List.of(
+            "A12UEL5L",
+            "a12uel5l",
+            "an83characterlonghumanreadablepartthatcontainsthenumber1andtheexcludedcharactersbio1tt5tgs",
+            "abcdef1qpzry9x8gf2tvdw0s3jn54khce6mua7lmqqqxw",
+            "11" + "q".repeat(82) + "c8247j",
+            "split1checkupstagehandshakeupstreamerranterredcaperred2y9e3w",
+            "?1ezyfcl");
     List<String> failures = new ArrayList<>();
     for (String s : valid) {
       try {
@@ -45,31 +49,34 @@ class Bech32Test {
 
   @Test
   void decode_bip173InvalidVectors_rejectedWithReason() {
-    Map<String, Reason> invalid = Map.ofEntries(
-        Map.entry("\u00201nwldj5", Reason.INVALID_CHARACTER),
-        Map.entry("\u007f1axkwrx", Reason.INVALID_CHARACTER),
-        Map.entry("\u00801eym55h", Reason.INVALID_CHARACTER),
-        Map.entry("an84characterslonghumanreadablepartthatcontainsthenumber1andtheexcludedcharactersbio1569pvx",
-            Reason.TOO_LONG),
-        Map.entry("pzry9x0s0muk", Reason.MISSING_SEPARATOR),
-        Map.entry("1pzry9x0s0muk", Reason.MISSING_SEPARATOR),
-        Map.entry("x1b4n0q5v", Reason.INVALID_CHARACTER),
-        Map.entry("li1dgmt3", Reason.MISSING_SEPARATOR),
-        Map.entry("de1lg7wt\u00ff", Reason.INVALID_CHARACTER),
-        Map.entry("A1G7SGD8", Reason.INVALID_CHECKSUM),
-        Map.entry("10a06t8", Reason.MISSING_SEPARATOR),
-        Map.entry("1qzzfhee", Reason.MISSING_SEPARATOR));
+    Map<String, Reason> invalid =
+        Map.ofEntries(
+            Map.entry("\u00201nwldj5", Reason.INVALID_CHARACTER),
+            Map.entry("\u007f1axkwrx", Reason.INVALID_CHARACTER),
+            Map.entry("\u00801eym55h", Reason.INVALID_CHARACTER),
+            Map.entry(
+                "an84characterslonghumanreadablepartthatcontainsthenumber1andtheexcludedcharactersbio1569pvx",
+                Reason.TOO_LONG),
+            Map.entry("pzry9x0s0muk", Reason.MISSING_SEPARATOR),
+            Map.entry("1pzry9x0s0muk", Reason.MISSING_SEPARATOR),
+            Map.entry("x1b4n0q5v", Reason.INVALID_CHARACTER),
+            Map.entry("li1dgmt3", Reason.MISSING_SEPARATOR),
+            Map.entry("de1lg7wt\u00ff", Reason.INVALID_CHARACTER),
+            Map.entry("A1G7SGD8", Reason.INVALID_CHECKSUM),
+            Map.entry("10a06t8", Reason.MISSING_SEPARATOR),
+            Map.entry("1qzzfhee", Reason.MISSING_SEPARATOR));
     List<String> failures = new ArrayList<>();
-    invalid.forEach((s, reason) -> {
-      try {
-        Bech32.decode(s, BIP173_MAX);
-        failures.add(s + ": accepted");
-      } catch (Nip19FormatException e) {
-        if (e.reason() != reason) {
-          failures.add(s + ": " + e.reason() + " instead of " + reason);
-        }
-      }
-    });
+    invalid.forEach(
+        (s, reason) -> {
+          try {
+            Bech32.decode(s, BIP173_MAX);
+            failures.add(s + ": accepted");
+          } catch (Nip19FormatException e) {
+            if (e.reason() != reason) {
+              failures.add(s + ": " + e.reason() + " instead of " + reason);
+            }
+          }
+        });
     assertThat(failures).isEmpty();
   }
 
@@ -78,7 +85,8 @@ class Bech32Test {
     // BIP-350 valid bech32m strings: NIP-19 is bech32, so they must fail, and say why.
     for (String s : List.of("a1lqfn3a", "abcdef1l7aum6echk45nj3s0wdvt2fg8x9yrzpqzd3ryx")) {
       assertThatThrownBy(() -> Bech32.decode(s, BIP173_MAX))
-          .isInstanceOfSatisfying(Nip19FormatException.class,
+          .isInstanceOfSatisfying(
+              Nip19FormatException.class,
               e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_CHECKSUM))
           .hasMessageContaining("bech32m");
     }
@@ -87,34 +95,37 @@ class Bech32Test {
   @Test
   void decode_mixedCase_rejected() {
     assertThatThrownBy(() -> Bech32.decode("a12UEL5L", BIP173_MAX))
-        .isInstanceOfSatisfying(Nip19FormatException.class,
-            e -> assertThat(e.reason()).isEqualTo(Reason.MIXED_CASE));
+        .isInstanceOfSatisfying(
+            Nip19FormatException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MIXED_CASE));
   }
 
   @Test
   void decode_nonZeroPadding_rejected() {
-    String good = Bech32.encode("x", new byte[] {(byte) 0xff}, 5000); // 8 bits -> 2 words, 2 padding bits
+    String good =
+        Bech32.encode("x", new byte[] {(byte) 0xff}, 5000); // 8 bits -> 2 words, 2 padding bits
     assertThat(Bech32.decode(good, 5000).data()).containsExactly((byte) 0xff);
     // Words [31, last]: 10 bits, one byte plus 2 padding bits, which must be zero.
     for (int last = 0; last < 32; last++) {
       String candidate = withWords("x", new byte[] {31, (byte) last});
       if ((last & 3) != 0) {
         assertThatThrownBy(() -> Bech32.decode(candidate, 5000))
-            .isInstanceOfSatisfying(Nip19FormatException.class,
+            .isInstanceOfSatisfying(
+                Nip19FormatException.class,
                 e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_PADDING));
       }
     }
     // Three words (15 bits) -> one byte and 7 bits of padding: too much padding.
     assertThatThrownBy(() -> Bech32.decode(withWords("x", new byte[] {0, 0, 0}), 5000))
-        .isInstanceOfSatisfying(Nip19FormatException.class,
+        .isInstanceOfSatisfying(
+            Nip19FormatException.class,
             e -> assertThat(e.reason()).isEqualTo(Reason.INVALID_PADDING));
   }
 
   @Test
   void encode_tooLong_rejected() {
     assertThatThrownBy(() -> Bech32.encode("x", new byte[3200], 5000))
-        .isInstanceOfSatisfying(Nip19FormatException.class,
-            e -> assertThat(e.reason()).isEqualTo(Reason.UNENCODABLE));
+        .isInstanceOfSatisfying(
+            Nip19FormatException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNENCODABLE));
   }
 
   @Property(tries = 200)

@@ -16,14 +16,23 @@ import org.junit.jupiter.params.provider.MethodSource;
 class Bip340VectorsTest {
   private static final HexFormat HEX = HexFormat.of();
 
-  record Row(int index, String sk, String pk, String aux, String msg, String sig, boolean valid, String comment) {}
+  record Row(
+      int index,
+      String sk,
+      String pk,
+      String aux,
+      String msg,
+      String sig,
+      boolean valid,
+      String comment) {}
 
   static List<Secp256k1> backends() {
     return dev.keycast.crypto.TestBackends.all();
   }
 
   static List<Row> rows() throws IOException {
-    try (InputStream in = Bip340VectorsTest.class.getResourceAsStream("/vectors/bip340-test-vectors.csv")) {
+    try (InputStream in =
+        Bip340VectorsTest.class.getResourceAsStream("/vectors/bip340-test-vectors.csv")) {
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       List<Row> rows = new ArrayList<>();
       String[] lines = text.split("\r?\n");
@@ -32,8 +41,16 @@ class Bip340VectorsTest {
           continue;
         }
         String[] f = lines[i].split(",", -1);
-        rows.add(new Row(Integer.parseInt(f[0]), f[1], f[2], f[3], f[4], f[5], f[6].equals("TRUE"),
-            String.join(",", Arrays.copyOfRange(f, 7, f.length))));
+        rows.add(
+            new Row(
+                Integer.parseInt(f[0]),
+                f[1],
+                f[2],
+                f[3],
+                f[4],
+                f[5],
+                f[6].equals("TRUE"),
+                String.join(",", Arrays.copyOfRange(f, 7, f.length))));
       }
       return rows;
     }

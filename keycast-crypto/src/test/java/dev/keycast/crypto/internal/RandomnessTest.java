@@ -15,11 +15,13 @@ class RandomnessTest {
     Set<String> seen = ConcurrentHashMap.newKeySet();
     Thread[] threads = new Thread[8];
     for (int t = 0; t < threads.length; t++) {
-      threads[t] = new Thread(() -> {
-        for (int i = 0; i < 500; i++) {
-          seen.add(HexFormat.of().formatHex(Randomness.bytes(16)));
-        }
-      });
+      threads[t] =
+          new Thread(
+              () -> {
+                for (int i = 0; i < 500; i++) {
+                  seen.add(HexFormat.of().formatHex(Randomness.bytes(16)));
+                }
+              });
       threads[t].start();
     }
     for (Thread t : threads) {
@@ -36,6 +38,7 @@ class RandomnessTest {
     for (byte x : b) {
       values.add(x);
     }
-    assertThat(values.size()).isGreaterThan(200); // all 256 values expected; 200 leaves no room for flakiness
+    assertThat(values.size())
+        .isGreaterThan(200); // all 256 values expected; 200 leaves no room for flakiness
   }
 }

@@ -20,9 +20,9 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 
 /**
- * jqwik {@link Arbitrary} factories for Keycast's crypto types. Every value they make is valid for the type it
- * feeds ({@code SecretKey.fromBytes} accepts every generated key, plaintexts are well-formed Unicode without lone
- * surrogates), except where the name says "tampered".
+ * jqwik {@link Arbitrary} factories for Keycast's crypto types. Every value they make is valid for
+ * the type it feeds ({@code SecretKey.fromBytes} accepts every generated key, plaintexts are
+ * well-formed Unicode without lone surrogates), except where the name says "tampered".
  *
  * <p>Use them from a {@code @Provide} method:
  *
@@ -31,8 +31,8 @@ import net.jqwik.api.Combinators;
  * @Property void signThenVerify(@ForAll("keys") SecretKey key) { ... }
  * }</pre>
  *
- * <p>Thread-safety: stateless; the arbitraries are safe to share. Generating keys and payloads is CPU-bound
- * (point multiplication, ECDH, encryption) and never blocks.
+ * <p>Thread-safety: stateless; the arbitraries are safe to share. Generating keys and payloads is
+ * CPU-bound (point multiplication, ECDH, encryption) and never blocks.
  */
 public final class CryptoArbitraries {
   /** NIP-44's plaintext limit in UTF-8 bytes. */
@@ -80,8 +80,8 @@ public final class CryptoArbitraries {
   }
 
   /**
-   * Well-formed Unicode text, never a lone surrogate: ASCII (control characters and NUL included), two-, three-
-   * and four-byte UTF-8 characters (emoji), from 1 to {@code maxBytes} bytes in UTF-8.
+   * Well-formed Unicode text, never a lone surrogate: ASCII (control characters and NUL included),
+   * two-, three- and four-byte UTF-8 characters (emoji), from 1 to {@code maxBytes} bytes in UTF-8.
    *
    * @param maxBytes the greatest UTF-8 length, at least 1
    * @return the arbitrary
@@ -92,7 +92,8 @@ public final class CryptoArbitraries {
   }
 
   /**
-   * NIP-44 plaintexts: well-formed Unicode of 1 to 65,535 UTF-8 bytes, the whole range NIP-44 accepts.
+   * NIP-44 plaintexts: well-formed Unicode of 1 to 65,535 UTF-8 bytes, the whole range NIP-44
+   * accepts.
    *
    * @return the arbitrary
    */
@@ -101,37 +102,45 @@ public final class CryptoArbitraries {
   }
 
   /**
-   * Valid NIP-44 v2 payloads with what made them: two keys, the plaintext, and the base64 payload that decrypts
-   * to it under their conversation key. Plaintexts are up to 1,024 bytes (see {@link #nip44Plaintexts()} for all).
+   * Valid NIP-44 v2 payloads with what made them: two keys, the plaintext, and the base64 payload
+   * that decrypts to it under their conversation key. Plaintexts are up to 1,024 bytes (see {@link
+   * #nip44Plaintexts()} for all).
    *
    * @return the arbitrary
    */
   public static Arbitrary<Nip44Sample> nip44Payloads() {
-    return Combinators.combine(secretKeys(), secretKeys(), texts(1024)).as((a, b, text) -> {
-      Nip44ConversationKey key = conversationKey(a, b.publicKey());
-      return new Nip44Sample(a, b, text, Nip44Cipher.encrypt(text, key));
-    });
+    return Combinators.combine(secretKeys(), secretKeys(), texts(1024))
+        .as(
+            (a, b, text) -> {
+              Nip44ConversationKey key = conversationKey(a, b.publicKey());
+              return new Nip44Sample(a, b, text, Nip44Cipher.encrypt(text, key));
+            });
   }
 
   /**
-   * NIP-44 payloads with one bit flipped in their decoded bytes (version, nonce, ciphertext or MAC): every one must
-   * fail to decrypt with {@code GeneralSecurityException}.
+   * NIP-44 payloads with one bit flipped in their decoded bytes (version, nonce, ciphertext or
+   * MAC): every one must fail to decrypt with {@code GeneralSecurityException}.
    *
    * @return the arbitrary; {@link Nip44Sample#payload()} is the tampered payload
    */
   public static Arbitrary<Nip44Sample> tamperedNip44Payloads() {
-    return Combinators.combine(nip44Payloads(), Arbitraries.integers().greaterOrEqual(0)).as((sample, bitSeed) -> {
-      byte[] raw = Base64.getDecoder().decode(sample.payload());
-      int bit = bitSeed % (raw.length * 8);
-      raw[bit / 8] ^= (byte) (1 << (bit % 8));
-      return new Nip44Sample(sample.sender(), sample.recipient(), sample.plaintext(),
-          Base64.getEncoder().encodeToString(raw));
-    });
+    return Combinators.combine(nip44Payloads(), Arbitraries.integers().greaterOrEqual(0))
+        .as(
+            (sample, bitSeed) -> {
+              byte[] raw = Base64.getDecoder().decode(sample.payload());
+              int bit = bitSeed % (raw.length * 8);
+              raw[bit / 8] ^= (byte) (1 << (bit % 8));
+              return new Nip44Sample(
+                  sample.sender(),
+                  sample.recipient(),
+                  sample.plaintext(),
+                  Base64.getEncoder().encodeToString(raw));
+            });
   }
 
   /**
-   * Unsigned events by random authors: kind 0..65535, {@code created_at} from 0 to year 2100, up to four tags of up
-   * to three well-formed strings, content up to 512 UTF-8 bytes.
+   * Unsigned events by random authors: kind 0..65535, {@code created_at} from 0 to year 2100, up to
+   * four tags of up to three well-formed strings, content up to 512 UTF-8 bytes.
    *
    * @return the arbitrary
    */
@@ -148,9 +157,13 @@ public final class CryptoArbitraries {
   public static Arbitrary<UnsignedEvent> unsignedEvents(PublicKey author) {
     Arbitrary<List<List<String>>> tags = texts(32).list().ofMaxSize(3).list().ofMaxSize(4);
     return Combinators.combine(
-            Arbitraries.longs().between(0, 4_102_444_800L), Arbitraries.integers().between(0, 65_535), tags,
+            Arbitraries.longs().between(0, 4_102_444_800L),
+            Arbitraries.integers().between(0, 65_535),
+            tags,
             texts(512))
-        .as((createdAt, kind, t, content) -> new UnsignedEvent(author, createdAt, kind, t, content));
+        .as(
+            (createdAt, kind, t, content) ->
+                new UnsignedEvent(author, createdAt, kind, t, content));
   }
 
   /**
@@ -159,34 +172,42 @@ public final class CryptoArbitraries {
    * @return the arbitrary
    */
   public static Arbitrary<SignedEvent> signedEvents() {
-    return secretKeys().flatMap(key -> {
-      SchnorrSigner signer = SchnorrSigner.create(key);
-      return unsignedEvents(key.publicKey()).map(e -> NostrEvents.sign(e, signer));
-    });
+    return secretKeys()
+        .flatMap(
+            key -> {
+              SchnorrSigner signer = SchnorrSigner.create(key);
+              return unsignedEvents(key.publicKey()).map(e -> NostrEvents.sign(e, signer));
+            });
   }
 
   /**
-   * Relay URLs as NIP-19 and the connect URIs accept them: {@code ws://} or {@code wss://}, a lowercase host, an
-   * optional port and path.
+   * Relay URLs as NIP-19 and the connect URIs accept them: {@code ws://} or {@code wss://}, a
+   * lowercase host, an optional port and path.
    *
    * @return the arbitrary
    */
   public static Arbitrary<String> relayUrls() {
-    // a letter first: java.net.URI reads a host whose last label starts with a digit as no host at all
-    Arbitrary<String> label = Combinators.combine(
-            Arbitraries.chars().range('a', 'z'),
-            Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9').ofMaxLength(11))
-        .as((first, rest) -> first + rest);
+    // a letter first: java.net.URI reads a host whose last label starts with a digit as no host at
+    // all
+    Arbitrary<String> label =
+        Combinators.combine(
+                Arbitraries.chars().range('a', 'z'),
+                Arbitraries.strings()
+                    .withCharRange('a', 'z')
+                    .withCharRange('0', '9')
+                    .ofMaxLength(11))
+            .as((first, rest) -> first + rest);
     Arbitrary<String> host = label.list().ofMinSize(1).ofMaxSize(3).map(l -> String.join(".", l));
-    Arbitrary<String> port = Arbitraries.integers().between(1, 65_535).map(p -> ":" + p).injectNull(0.5);
+    Arbitrary<String> port =
+        Arbitraries.integers().between(1, 65_535).map(p -> ":" + p).injectNull(0.5);
     Arbitrary<String> path = label.map(p -> "/" + p).injectNull(0.7);
     return Combinators.combine(Arbitraries.of("ws://", "wss://"), host, port, path)
         .as((s, h, p, x) -> s + h + (p == null ? "" : p) + (x == null ? "" : x));
   }
 
   /**
-   * NIP-19 entities of every kind: {@code npub}, {@code nsec}, {@code note}, and {@code nprofile} with up to four
-   * relays, all within NIP-19's size limits.
+   * NIP-19 entities of every kind: {@code npub}, {@code nsec}, {@code note}, and {@code nprofile}
+   * with up to four relays, all within NIP-19's size limits.
    *
    * @return the arbitrary
    */
@@ -206,7 +227,8 @@ public final class CryptoArbitraries {
    * @param plaintext the plaintext
    * @param payload the base64 payload (tampered for {@link #tamperedNip44Payloads()})
    */
-  public record Nip44Sample(SecretKey sender, SecretKey recipient, String plaintext, String payload) {
+  public record Nip44Sample(
+      SecretKey sender, SecretKey recipient, String plaintext, String payload) {
     /**
      * The conversation key that decrypts the payload, from the recipient's side.
      *
@@ -218,8 +240,8 @@ public final class CryptoArbitraries {
   }
 
   /**
-   * Well-formed Unicode text drawn from a seed (what {@link #texts(int)} generates), for properties that pick the
-   * size themselves, beyond NIP-44's limit too.
+   * Well-formed Unicode text drawn from a seed (what {@link #texts(int)} generates), for properties
+   * that pick the size themselves, beyond NIP-44's limit too.
    *
    * @param seed the seed: the same seed and size give the same text
    * @param targetBytes the greatest UTF-8 length, at least 1

@@ -2,6 +2,14 @@ package dev.keycast.nip46.bunker;
 
 import dev.keycast.crypto.Nip44ConversationKeyCache;
 import dev.keycast.nip46.Nip46Envelope;
+import dev.keycast.nip46.bunker.internal.AuthorizationCache;
+import dev.keycast.nip46.bunker.internal.AuthorizationWatcher;
+import dev.keycast.nip46.bunker.internal.BatchingAuditLog;
+import dev.keycast.nip46.bunker.internal.DefaultRequestHandler;
+import dev.keycast.nip46.bunker.internal.Pipeline;
+import dev.keycast.nip46.bunker.internal.RelayPoolTransport;
+import dev.keycast.nip46.bunker.internal.RelayTransport;
+import dev.keycast.nip46.bunker.internal.StatsRecorder;
 import dev.keycast.nip46.policy.Policies;
 import dev.keycast.nip46.policy.Policy;
 import dev.keycast.nip46.relay.RelayPoolConfig;
@@ -12,14 +20,6 @@ import dev.keycast.nip46.server.BunkerStats;
 import dev.keycast.nip46.server.BunkerStatsCounter;
 import dev.keycast.nip46.server.IntakeLimits;
 import dev.keycast.nip46.server.RequestHandler;
-import dev.keycast.nip46.bunker.internal.AuthorizationCache;
-import dev.keycast.nip46.bunker.internal.AuthorizationWatcher;
-import dev.keycast.nip46.bunker.internal.BatchingAuditLog;
-import dev.keycast.nip46.bunker.internal.DefaultRequestHandler;
-import dev.keycast.nip46.bunker.internal.Pipeline;
-import dev.keycast.nip46.bunker.internal.RelayPoolTransport;
-import dev.keycast.nip46.bunker.internal.RelayTransport;
-import dev.keycast.nip46.bunker.internal.StatsRecorder;
 import dev.keycast.nip46.store.AuditLog;
 import dev.keycast.nip46.store.AuthorizationStore;
 import dev.keycast.nip46.store.KeyStore;
@@ -44,8 +44,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The NIP-46 signer daemon ("bunker"), embeddable: listens on relays for kind-24133 requests addressed to the
- * bunker keys of the store's authorizations, and answers each one exactly once.
+ * The NIP-46 signer daemon ("bunker"), embeddable: listens on relays for kind-24133 requests
+ * addressed to the bunker keys of the store's authorizations, and answers each one exactly once.
  *
  * <pre>{@code
  * try (KeycastDatabase db = KeycastDatabase.open(url, keyEncryption);
@@ -59,16 +59,18 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <h2>Pipeline and threads</h2>
- * The request path is a pipeline of named stages: intake on relay I/O threads (size, kind, recipient, age, dedupe;
- * then a non-blocking offer to a bounded work queue), then on queue workers (virtual threads) verify, authorize
- * (flood guard, signer key through a single-flight cache, the policy's rate limit), decrypt, policy, handle (the
- * {@link RequestHandler}), seal and publish: the reply in the request's scheme (NIP-44 or NIP-04), tagged
- * {@code ["p", client]} and {@code ["e", request]}, on the relays the request came from plus the authorization's
- * relays. A full queue is answered at once with an encrypted {@code overloaded, retry later}, computed in a
- * separate bounded overflow lane (refusals are buffered, not dropped), and counted. Every CPU-bound step runs on
- * the {@link CpuExecutor}. A poller (one virtual thread) reads the store's changes every {@code pollInterval},
- * once, for both the cache and the subscription {@code {"kinds":[24133],"#p":[signer keys],"since":now-30}}. See
- * {@code docs/nip46.md}.
+ *
+ * The request path is a pipeline of named stages: intake on relay I/O threads (size, kind,
+ * recipient, age, dedupe; then a non-blocking offer to a bounded work queue), then on queue workers
+ * (virtual threads) verify, authorize (flood guard, signer key through a single-flight cache, the
+ * policy's rate limit), decrypt, policy, handle (the {@link RequestHandler}), seal and publish: the
+ * reply in the request's scheme (NIP-44 or NIP-04), tagged {@code ["p", client]} and {@code ["e",
+ * request]}, on the relays the request came from plus the authorization's relays. A full queue is
+ * answered at once with an encrypted {@code overloaded, retry later}, computed in a separate
+ * bounded overflow lane (refusals are buffered, not dropped), and counted. Every CPU-bound step
+ * runs on the {@link CpuExecutor}. A poller (one virtual thread) reads the store's changes every
+ * {@code pollInterval}, once, for both the cache and the subscription {@code
+ * {"kinds":[24133],"#p":[signer keys],"since":now-30}}. See {@code docs/nip46.md}.
  *
  * <p>Thread-safe. {@link #start()} and {@link #close()} are called once each; {@link #health()} and
  * {@link #stats()} from any thread at any time.
@@ -104,10 +106,11 @@ public final class Bunker implements AutoCloseable {
     this.shutdownDeadline = b.shutdownDeadline;
     this.relayUrls = List.copyOf(b.relays);
     this.stats = new StatsRecorder(b.statsCounter);
-    this.cache = AuthorizationCache.builder(store, Objects.requireNonNull(b.keys))
-        .policies(b.policies)
-        .watched()
-        .build();
+    this.cache =
+        AuthorizationCache.builder(store, Objects.requireNonNull(b.keys))
+            .policies(b.policies)
+            .watched()
+            .build();
     this.watcher = new AuthorizationWatcher(store, cache, clock);
     this.cpu = CpuExecutor.start(b.cpuConfig);
     // The audit write leaves the request path: batched by one writer thread (see BatchingAuditLog).
@@ -117,22 +120,26 @@ public final class Bunker implements AutoCloseable {
       RequestHandler handler = b.handler;
       boolean enforcePolicy = handler == null;
       if (handler == null) {
-        handler = Objects.requireNonNull(b.decorator.apply(DefaultRequestHandler.builder(store, audit, cache, cpu,
-                envelope)
-            .approvalHook(b.approvalHook)
-            .clock(clock)
-            .build()), "decorateHandler returned null");
+        handler =
+            Objects.requireNonNull(
+                b.decorator.apply(
+                    DefaultRequestHandler.builder(store, audit, cache, cpu, envelope)
+                        .approvalHook(b.approvalHook)
+                        .clock(clock)
+                        .build()),
+                "decorateHandler returned null");
       }
       this.transport = b.transportFactory.apply(b);
-      this.pipeline = Pipeline.builder()
-          .intake(b.limits, signerKeys::contains)
-          .handler(handler, enforcePolicy, audit)
-          .resources(cache, cpu, envelope)
-          .stats(stats)
-          .transport(transport)
-          .clock(clock)
-          .queues(b.queueConfig, b.overflowConcurrency, b.overflowCapacity)
-          .build();
+      this.pipeline =
+          Pipeline.builder()
+              .intake(b.limits, signerKeys::contains)
+              .handler(handler, enforcePolicy, audit)
+              .resources(cache, cpu, envelope)
+              .stats(stats)
+              .transport(transport)
+              .clock(clock)
+              .queues(b.queueConfig, b.overflowConcurrency, b.overflowCapacity)
+              .build();
     } catch (RuntimeException e) {
       audit.close();
       cpu.close();
@@ -146,8 +153,8 @@ public final class Bunker implements AutoCloseable {
   }
 
   /**
-   * Loads the authorizations, subscribes, connects to the relays (asynchronously: relays that are down are retried
-   * with backoff) and starts the poller. Blocks for the initial store queries.
+   * Loads the authorizations, subscribes, connects to the relays (asynchronously: relays that are
+   * down are retried with backoff) and starts the poller. Blocks for the initial store queries.
    *
    * @return this
    * @throws StoreException if the store cannot be read at start
@@ -160,7 +167,8 @@ public final class Bunker implements AutoCloseable {
     refreshSubscription();
     transport.start(pipeline::onEvent);
     started = true;
-    applyServed(Objects.requireNonNull(watcher.poll(true))); // now that the transport runs: adds the relays
+    applyServed(
+        Objects.requireNonNull(watcher.poll(true))); // now that the transport runs: adds the relays
     transport.subscribe(Set.copyOf(signerKeys));
     Thread t = Thread.ofVirtual().name("keycast-bunker-poller").start(this::pollLoop);
     poller = t;
@@ -195,9 +203,10 @@ public final class Bunker implements AutoCloseable {
   }
 
   /**
-   * Reads what changed in the authorizations (all of them the first time) and updates the subscription if the set
-   * of signer keys changed. Blocks for one or two store queries. Normally the poller does this;
-   * {@link NostrConnectFlow} calls it so a new authorization is served before its client is told about it.
+   * Reads what changed in the authorizations (all of them the first time) and updates the
+   * subscription if the set of signer keys changed. Blocks for one or two store queries. Normally
+   * the poller does this; {@link NostrConnectFlow} calls it so a new authorization is served before
+   * its client is told about it.
    *
    * @throws StoreException if the store fails
    */
@@ -206,7 +215,8 @@ public final class Bunker implements AutoCloseable {
   }
 
   private void applyServed(AuthorizationWatcher.Served served) {
-    // Serializes the poller and the nostrconnect flow, so subscriptions are applied in order (as before the split).
+    // Serializes the poller and the nostrconnect flow, so subscriptions are applied in order (as
+    // before the split).
     applyLock.lock();
     try {
       applyServedLocked(served);
@@ -231,9 +241,10 @@ public final class Bunker implements AutoCloseable {
   }
 
   /**
-   * Stops gracefully: stops intake (new events are answered {@code shutting down} where possible), lets the queue
-   * drain within the shutdown deadline, answers leftovers and pending approvals with {@code shutting down}, then
-   * closes the relays and the CPU executor. Blocks up to about twice the deadline. Idempotent.
+   * Stops gracefully: stops intake (new events are answered {@code shutting down} where possible),
+   * lets the queue drain within the shutdown deadline, answers leftovers and pending approvals with
+   * {@code shutting down}, then closes the relays and the CPU executor. Blocks up to about twice
+   * the deadline. Idempotent.
    */
   @Override
   public void close() {
@@ -277,8 +288,17 @@ public final class Bunker implements AutoCloseable {
     } else {
       status = BunkerHealth.Status.UP;
     }
-    return new BunkerHealth(status, relays, connected, db, depth, capacity, pipeline.busyWorkers(),
-        pipeline.pendingCount(), signerKeys.size(), clock.instant());
+    return new BunkerHealth(
+        status,
+        relays,
+        connected,
+        db,
+        depth,
+        capacity,
+        pipeline.busyWorkers(),
+        pipeline.pendingCount(),
+        signerKeys.size(),
+        clock.instant());
   }
 
   /** Returns the counters since start; never blocks. */
@@ -291,7 +311,10 @@ public final class Bunker implements AutoCloseable {
     return cache.signerLoadCount();
   }
 
-  /** Returns how many store loads the cache ran in all (authorizations, clients, user keys). Never blocks. */
+  /**
+   * Returns how many store loads the cache ran in all (authorizations, clients, user keys). Never
+   * blocks.
+   */
   public long loadCount() {
     return cache.loadCount();
   }
@@ -332,7 +355,8 @@ public final class Bunker implements AutoCloseable {
   }
 
   /**
-   * Builds a {@link Bunker}. Not thread-safe. Setters refuse to be called twice where that would hide a mistake.
+   * Builds a {@link Bunker}. Not thread-safe. Setters refuse to be called twice where that would
+   * hide a mistake.
    */
   public static final class Builder {
     private @Nullable AuthorizationStore authorizations;
@@ -346,7 +370,8 @@ public final class Bunker implements AutoCloseable {
     private Function<String, Optional<Policy>> policies = Policies::builtIn;
     private boolean policiesSet;
     private WorkQueueConfig queueConfig = WorkQueueConfig.builder().name("keycast-bunker").build();
-    private CpuExecutorConfig cpuConfig = CpuExecutorConfig.builder().name("keycast-crypto").build();
+    private CpuExecutorConfig cpuConfig =
+        CpuExecutorConfig.builder().name("keycast-crypto").build();
     private IntakeLimits limits = IntakeLimits.defaults();
     private BunkerStatsCounter statsCounter = BunkerStatsCounter.disabled();
     private Duration shutdownDeadline = Duration.ofSeconds(5);
@@ -391,7 +416,8 @@ public final class Bunker implements AutoCloseable {
     /**
      * Sets the relays to listen and reply on.
      *
-     * @param relayUrls the relays to listen and reply on ({@code ws://} or {@code wss://}), at least one
+     * @param relayUrls the relays to listen and reply on ({@code ws://} or {@code wss://}), at
+     *     least one
      */
     public Builder relays(List<String> relayUrls) {
       this.relays = List.copyOf(relayUrls);
@@ -399,9 +425,10 @@ public final class Bunker implements AutoCloseable {
     }
 
     /**
-     * Replaces the default handler. The pipeline then applies only the rate limits before it: the policy stage
-     * (revocation, expiry, connection, perms, content rules) belongs to the default handler, and a replacing
-     * handler decides itself. To add behaviour around the default handler, use {@link #decorateHandler}.
+     * Replaces the default handler. The pipeline then applies only the rate limits before it: the
+     * policy stage (revocation, expiry, connection, perms, content rules) belongs to the default
+     * handler, and a replacing handler decides itself. To add behaviour around the default handler,
+     * use {@link #decorateHandler}.
      *
      * @throws IllegalStateException if a handler or decorator was already set
      */
@@ -414,11 +441,13 @@ public final class Bunker implements AutoCloseable {
     }
 
     /**
-     * Wraps the default handler: {@code decorator} receives it (with its approval hook, the bunker's CPU executor,
-     * cache and batched audit log) and returns the handler the pipeline runs. The policy stage still runs before
-     * it. The decorated handler is called on queue workers and must be thread-safe.
+     * Wraps the default handler: {@code decorator} receives it (with its approval hook, the
+     * bunker's CPU executor, cache and batched audit log) and returns the handler the pipeline
+     * runs. The policy stage still runs before it. The decorated handler is called on queue workers
+     * and must be thread-safe.
      *
-     * @param decorator returns a handler that delegates to the one it is given for what it does not change
+     * @param decorator returns a handler that delegates to the one it is given for what it does not
+     *     change
      * @throws IllegalStateException if a handler or decorator was already set
      */
     public Builder decorateHandler(UnaryOperator<RequestHandler> decorator) {
@@ -443,8 +472,8 @@ public final class Bunker implements AutoCloseable {
     /**
      * Sets how policy names resolve.
      *
-     * @param resolver how policy names resolve (default: the database's {@code policies()::resolve} with
-     *     {@link #database}, else built-in policies)
+     * @param resolver how policy names resolve (default: the database's {@code policies()::resolve}
+     *     with {@link #database}, else built-in policies)
      */
     public Builder policies(Function<String, Optional<Policy>> resolver) {
       this.policies = Objects.requireNonNull(resolver, "resolver");
@@ -455,7 +484,8 @@ public final class Bunker implements AutoCloseable {
     /**
      * Sets the work queue.
      *
-     * @param config the work queue (workers, capacity, stuck threshold, stats); its onAbandoned is replaced
+     * @param config the work queue (workers, capacity, stuck threshold, stats); its onAbandoned is
+     *     replaced
      */
     public Builder workQueue(WorkQueueConfig config) {
       this.queueConfig = Objects.requireNonNull(config, "config");
@@ -485,7 +515,8 @@ public final class Bunker implements AutoCloseable {
     /**
      * Sets the hook that receives rejection and response counts.
      *
-     * @param counter receives rejections and responses (guarded: its exceptions are logged and ignored)
+     * @param counter receives rejections and responses (guarded: its exceptions are logged and
+     *     ignored)
      */
     public Builder statsCounter(BunkerStatsCounter counter) {
       this.statsCounter = Objects.requireNonNull(counter, "counter");
@@ -521,8 +552,9 @@ public final class Bunker implements AutoCloseable {
     /**
      * Sets how many overflow and shutdown replies are computed at once.
      *
-     * @param concurrency how many overflow/shutdown replies ({@code overloaded, retry later}, {@code shutting
-     *     down}) are computed at once: the overflow lane's virtual-thread workers (default 16)
+     * @param concurrency how many overflow/shutdown replies ({@code overloaded, retry later},
+     *     {@code shutting down}) are computed at once: the overflow lane's virtual-thread workers
+     *     (default 16)
      */
     public Builder overflowConcurrency(int concurrency) {
       if (concurrency < 1) {
@@ -535,11 +567,12 @@ public final class Bunker implements AutoCloseable {
     /**
      * Sets how many refused requests may wait for their error reply.
      *
-     * @param capacity how many refused requests may wait in the overflow lane for their error reply (default
-     *     16384); only beyond that is a request dropped without a reply, counted {@code overflow_dropped}. Each
-     *     waiting request holds its event (at most the intake size cap; a typical request takes about 2-3 KB of
-     *     heap, so the default bounds the lane to roughly 50 MB). The default holds the backlog measured in
-     *     bench/e2e/overload.sh, where the relay, not the signer, limits how fast replies leave.
+     * @param capacity how many refused requests may wait in the overflow lane for their error reply
+     *     (default 16384); only beyond that is a request dropped without a reply, counted {@code
+     *     overflow_dropped}. Each waiting request holds its event (at most the intake size cap; a
+     *     typical request takes about 2-3 KB of heap, so the default bounds the lane to roughly 50
+     *     MB). The default holds the backlog measured in bench/e2e/overload.sh, where the relay,
+     *     not the signer, limits how fast replies leave.
      */
     public Builder overflowCapacity(int capacity) {
       if (capacity < 1) {
@@ -552,8 +585,8 @@ public final class Bunker implements AutoCloseable {
     /**
      * Sets the relay connection settings.
      *
-     * @param config relay connection settings (timeouts, reconnect backoff); its {@code maxMessageChars} is
-     *     replaced by the intake size cap
+     * @param config relay connection settings (timeouts, reconnect backoff); its {@code
+     *     maxMessageChars} is replaced by the intake size cap
      */
     public Builder relayPoolConfig(RelayPoolConfig config) {
       this.relayPoolConfig = Objects.requireNonNull(config, "config");
@@ -597,5 +630,4 @@ public final class Bunker implements AutoCloseable {
       return new Bunker(this);
     }
   }
-
 }

@@ -42,7 +42,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A NIP-46 client: sends requests to a remote signer over relays and correlates the responses by id.
+ * A NIP-46 client: sends requests to a remote signer over relays and correlates the responses by
+ * id.
  *
  * <pre>{@code
  * try (Nip46Client client = Nip46Client.builder(BunkerUri.parse(uri), SecretKey.generate()).build()) {
@@ -51,16 +52,17 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Requests are NIP-44 encrypted by default ({@link Builder#nip04()} for legacy signers). Every request returns a
- * {@link CompletableFuture} of a sealed {@link Nip46Result} that completes with the signer's answer or
- * {@link Nip46Result.TimedOut} after the timeout; it never completes exceptionally for protocol failures. Interim
- * {@code auth_url} responses go to the {@link Builder#onAuthUrl auth-url listener} and the future keeps waiting for
- * the real answer. Responses are accepted only from the signer's key, with a valid signature.
+ * <p>Requests are NIP-44 encrypted by default ({@link Builder#nip04()} for legacy signers). Every
+ * request returns a {@link CompletableFuture} of a sealed {@link Nip46Result} that completes with
+ * the signer's answer or {@link Nip46Result.TimedOut} after the timeout; it never completes
+ * exceptionally for protocol failures. Interim {@code auth_url} responses go to the {@link
+ * Builder#onAuthUrl auth-url listener} and the future keeps waiting for the real answer. Responses
+ * are accepted only from the signer's key, with a valid signature.
  *
- * <p><b>Threads.</b> Thread-safe: requests may be sent from any thread concurrently. Sending never blocks: signing
- * and encryption run on a small platform-thread crypto executor (owned by the client unless supplied), the relay
- * pool's I/O threads only hand incoming events to that executor. Futures complete on the crypto executor: do not
- * block in their callbacks.
+ * <p><b>Threads.</b> Thread-safe: requests may be sent from any thread concurrently. Sending never
+ * blocks: signing and encryption run on a small platform-thread crypto executor (owned by the
+ * client unless supplied), the relay pool's I/O threads only hand incoming events to that executor.
+ * Futures complete on the crypto executor: do not block in their callbacks.
  */
 public final class Nip46Client implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Nip46Client.class);
@@ -73,7 +75,9 @@ public final class Nip46Client implements AutoCloseable {
     NIP04
   }
 
-  /** A request waiting for its answer; {@code authUrls} remembers the challenges already reported. */
+  /**
+   * A request waiting for its answer; {@code authUrls} remembers the challenges already reported.
+   */
   private record Pending(CompletableFuture<Nip46Result> future, Set<String> authUrls) {
     Pending(CompletableFuture<Nip46Result> future) {
       this(future, ConcurrentHashMap.newKeySet());
@@ -98,7 +102,8 @@ public final class Nip46Client implements AutoCloseable {
   private volatile @Nullable CompletableFuture<Nip46Client> nostrConnectWaiter;
   private volatile @Nullable String nostrConnectSecret;
 
-  private Nip46Client(Builder b, @Nullable PublicKey signerKey, List<String> relays, @Nullable String secret) {
+  private Nip46Client(
+      Builder b, @Nullable PublicKey signerKey, List<String> relays, @Nullable String secret) {
     this.clientKey = b.clientKey;
     this.signer = SchnorrSigner.create(clientKey);
     this.signerKey = signerKey;
@@ -108,36 +113,48 @@ public final class Nip46Client implements AutoCloseable {
     this.timeout = b.timeout;
     this.onAuthUrl = b.onAuthUrl;
     this.ownsCrypto = b.crypto == null;
-    this.crypto = b.crypto != null ? b.crypto : Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "keycast-client-crypto");
-      t.setDaemon(true);
-      return t;
-    });
+    this.crypto =
+        b.crypto != null
+            ? b.crypto
+            : Executors.newFixedThreadPool(
+                2,
+                r -> {
+                  Thread t = new Thread(r, "keycast-client-crypto");
+                  t.setDaemon(true);
+                  return t;
+                });
     byte[] prefix = new byte[4];
     RANDOM.nextBytes(prefix);
     this.idPrefix = HexFormat.of().formatHex(prefix) + "-";
-    this.pool = RelayPool.create(b.poolConfig, new RelayListener() {
-      @Override
-      public void onEvent(String relayUrl, String subscriptionId, SignedEvent event) {
-        try {
-          crypto.execute(() -> receive(event));
-        } catch (RejectedExecutionException e) {
-          LOG.debug("client closed; dropping event");
-        }
-      }
-    });
+    this.pool =
+        RelayPool.create(
+            b.poolConfig,
+            new RelayListener() {
+              @Override
+              public void onEvent(String relayUrl, String subscriptionId, SignedEvent event) {
+                try {
+                  crypto.execute(() -> receive(event));
+                } catch (RejectedExecutionException e) {
+                  LOG.debug("client closed; dropping event");
+                }
+              }
+            });
     pool.setRelays(this.relays);
-    pool.subscribe(SUBSCRIPTION, List.of(Filter.builder()
-        .kinds(Nip46Envelope.KIND)
-        .tag('p', List.of(clientKey.publicKey().toHex()))
-        .since(System.currentTimeMillis() / 1000 - 30)
-        .build()));
+    pool.subscribe(
+        SUBSCRIPTION,
+        List.of(
+            Filter.builder()
+                .kinds(Nip46Envelope.KIND)
+                .tag('p', List.of(clientKey.publicKey().toHex()))
+                .since(System.currentTimeMillis() / 1000 - 30)
+                .build()));
   }
 
   /**
    * Starts a builder for a signer-initiated connection ({@code bunker://}).
    *
-   * @param uri the bunker URI (signer key, relays, optional secret used by {@link #connect(PermissionSet)})
+   * @param uri the bunker URI (signer key, relays, optional secret used by {@link
+   *     #connect(PermissionSet)})
    * @param clientKey this client's key (its public key identifies the client to the signer)
    * @return a builder
    */
@@ -146,8 +163,8 @@ public final class Nip46Client implements AutoCloseable {
   }
 
   /**
-   * Starts a builder for a client-initiated connection: {@link Builder#awaitNostrConnect()} waits for the signer's
-   * unprompted connect response carrying the URI's secret.
+   * Starts a builder for a client-initiated connection: {@link Builder#awaitNostrConnect()} waits
+   * for the signer's unprompted connect response carrying the URI's secret.
    *
    * @param uri the URI shown to the user (its client key must be {@code clientKey}'s public key)
    * @param clientKey this client's key
@@ -177,7 +194,8 @@ public final class Nip46Client implements AutoCloseable {
   }
 
   /**
-   * Blocks until at least one relay is connected (with its subscription sent), or the timeout passes.
+   * Blocks until at least one relay is connected (with its subscription sent), or the timeout
+   * passes.
    *
    * @param max the longest wait
    * @return {@code true} if a relay is connected
@@ -202,7 +220,8 @@ public final class Nip46Client implements AutoCloseable {
   /** Sends {@code connect} with the URI's secret and the given perms. */
   public CompletableFuture<Nip46Result> connect(PermissionSet perms) {
     PublicKey s = signerKey;
-    return send(new Nip46Request.Connect(nextId(), s == null ? null : s.toHex(), secret, perms, null));
+    return send(
+        new Nip46Request.Connect(nextId(), s == null ? null : s.toHex(), secret, perms, null));
   }
 
   /** Sends {@code get_public_key}. */
@@ -255,17 +274,19 @@ public final class Nip46Client implements AutoCloseable {
    *
    * @param request the request; its id must be unique among this client's pending requests
    * @return the outcome
-   * @throws IllegalStateException if the signer is not known yet (nostrconnect before the signer answered)
+   * @throws IllegalStateException if the signer is not known yet (nostrconnect before the signer
+   *     answered)
    */
   public CompletableFuture<Nip46Result> send(Nip46Request request) {
     return sendPlaintext(request.id(), Nip46Codec.toJson(request));
   }
 
   /**
-   * Sends an arbitrary plaintext body, encrypted and signed as a request: for testing signers with malformed
-   * requests. Never blocks.
+   * Sends an arbitrary plaintext body, encrypted and signed as a request: for testing signers with
+   * malformed requests. Never blocks.
    *
-   * @param correlationId the id the response is expected to carry ({@code ""} for bodies without an id)
+   * @param correlationId the id the response is expected to carry ({@code ""} for bodies without an
+   *     id)
    * @param body the plaintext to encrypt as the request content
    * @return the outcome
    */
@@ -276,21 +297,26 @@ public final class Nip46Client implements AutoCloseable {
     }
     CompletableFuture<Nip46Result> f = new CompletableFuture<>();
     if (pending.putIfAbsent(correlationId, new Pending(f)) != null) {
-      throw new IllegalArgumentException("a request with id " + correlationId + " is already pending");
+      throw new IllegalArgumentException(
+          "a request with id " + correlationId + " is already pending");
     }
-    f.completeOnTimeout(new Nip46Result.TimedOut(timeout), timeout.toMillis(), TimeUnit.MILLISECONDS);
-    var unused = f.whenComplete((r, e) -> pending.remove(correlationId)); // cleanup only; the caller gets f
+    f.completeOnTimeout(
+        new Nip46Result.TimedOut(timeout), timeout.toMillis(), TimeUnit.MILLISECONDS);
+    var unused =
+        f.whenComplete((r, e) -> pending.remove(correlationId)); // cleanup only; the caller gets f
     try {
-      crypto.execute(() -> {
-        try {
-          SignedEvent event = seal(body, to);
-          // Not awaited: a request no relay accepted ends as TimedOut through f, like one that got no answer.
-          var unusedSent = pool.publish(event, relays);
-        } catch (RuntimeException | GeneralSecurityException e) {
-          LOG.warn("could not send request: {}", e.toString());
-          f.complete(new Nip46Result.Failure("client: " + e.getClass().getSimpleName()));
-        }
-      });
+      crypto.execute(
+          () -> {
+            try {
+              SignedEvent event = seal(body, to);
+              // Not awaited: a request no relay accepted ends as TimedOut through f, like one that
+              // got no answer.
+              var unusedSent = pool.publish(event, relays);
+            } catch (RuntimeException | GeneralSecurityException e) {
+              LOG.warn("could not send request: {}", e.toString());
+              f.complete(new Nip46Result.Failure("client: " + e.getClass().getSimpleName()));
+            }
+          });
     } catch (RejectedExecutionException e) {
       f.complete(new Nip46Result.Failure("client: closed"));
     }
@@ -301,7 +327,8 @@ public final class Nip46Client implements AutoCloseable {
   SignedEvent seal(String body, PublicKey to) throws GeneralSecurityException {
     Nip46Envelope.Scheme scheme =
         encryption == Encryption.NIP44 ? Nip46Envelope.Scheme.NIP44 : Nip46Envelope.Scheme.NIP04;
-    return envelope.seal(scheme, body, clientKey, signer, to, System.currentTimeMillis() / 1000, List.of());
+    return envelope.seal(
+        scheme, body, clientKey, signer, to, System.currentTimeMillis() / 1000, List.of());
   }
 
   /** Handles one incoming event. Runs on the crypto executor. */
@@ -352,13 +379,19 @@ public final class Nip46Client implements AutoCloseable {
   private void acceptNostrConnect(PublicKey from, Nip46Response response) {
     String want = nostrConnectSecret;
     CompletableFuture<Nip46Client> waiter = nostrConnectWaiter;
-    if (want != null && waiter != null && response instanceof Nip46Response.Ok ok && want.equals(ok.result())) {
+    if (want != null
+        && waiter != null
+        && response instanceof Nip46Response.Ok ok
+        && want.equals(ok.result())) {
       signerKey = from;
       waiter.complete(this);
     }
   }
 
-  /** Closes the relay connections and (if owned) the crypto executor; pending requests complete as timed out. */
+  /**
+   * Closes the relay connections and (if owned) the crypto executor; pending requests complete as
+   * timed out.
+   */
   @Override
   public void close() {
     pool.close();
@@ -377,11 +410,13 @@ public final class Nip46Client implements AutoCloseable {
     private final SecretKey clientKey;
     private Encryption encryption = Encryption.NIP44;
     private Duration timeout = Duration.ofSeconds(30);
-    private BiConsumer<String, String> onAuthUrl = (id, url) -> LOG.info("signer asks to open {}", url);
+    private BiConsumer<String, String> onAuthUrl =
+        (id, url) -> LOG.info("signer asks to open {}", url);
     private RelayPoolConfig poolConfig = RelayPoolConfig.defaults();
     private @Nullable ExecutorService crypto;
 
-    private Builder(@Nullable BunkerUri bunkerUri, @Nullable NostrConnectUri connectUri, SecretKey clientKey) {
+    private Builder(
+        @Nullable BunkerUri bunkerUri, @Nullable NostrConnectUri connectUri, SecretKey clientKey) {
       this.bunkerUri = bunkerUri;
       this.connectUri = connectUri;
       this.clientKey = Objects.requireNonNull(clientKey, "clientKey");
@@ -409,7 +444,8 @@ public final class Nip46Client implements AutoCloseable {
     /**
      * Sets the listener for interim {@code auth_url} responses.
      *
-     * @param listener receives (request id, url) of each interim {@code auth_url} response; must not block
+     * @param listener receives (request id, url) of each interim {@code auth_url} response; must
+     *     not block
      */
     public Builder onAuthUrl(BiConsumer<String, String> listener) {
       this.onAuthUrl = Objects.requireNonNull(listener, "listener");
@@ -429,7 +465,8 @@ public final class Nip46Client implements AutoCloseable {
     /**
      * Sets the executor that runs signing and encryption.
      *
-     * @param executor runs signing and encryption (not closed by the client); default: 2 owned threads
+     * @param executor runs signing and encryption (not closed by the client); default: 2 owned
+     *     threads
      */
     public Builder cryptoExecutor(ExecutorService executor) {
       this.crypto = Objects.requireNonNull(executor, "executor");
@@ -437,7 +474,8 @@ public final class Nip46Client implements AutoCloseable {
     }
 
     /**
-     * Builds a client for a {@code bunker://} URI and starts connecting to its relays (in the background).
+     * Builds a client for a {@code bunker://} URI and starts connecting to its relays (in the
+     * background).
      *
      * @throws IllegalStateException if the builder was made for a nostrconnect URI
      */
@@ -445,15 +483,17 @@ public final class Nip46Client implements AutoCloseable {
       if (bunkerUri == null) {
         throw new IllegalStateException("built for a nostrconnect URI: use awaitNostrConnect()");
       }
-      return new Nip46Client(this, bunkerUri.signerPubkey(), bunkerUri.relays(), bunkerUri.secret());
+      return new Nip46Client(
+          this, bunkerUri.signerPubkey(), bunkerUri.relays(), bunkerUri.secret());
     }
 
     /**
-     * Starts listening on the nostrconnect URI's relays and completes when a signer sends the connect response
-     * carrying the URI's secret (its key becomes the signer key). Never blocks.
+     * Starts listening on the nostrconnect URI's relays and completes when a signer sends the
+     * connect response carrying the URI's secret (its key becomes the signer key). Never blocks.
      *
-     * @return the connected client, or a future that fails with a {@link java.util.concurrent.TimeoutException}
-     *     after the request timeout (the client is then closed)
+     * @return the connected client, or a future that fails with a {@link
+     *     java.util.concurrent.TimeoutException} after the request timeout (the client is then
+     *     closed)
      * @throws IllegalStateException if the builder was made for a bunker URI
      */
     public CompletableFuture<Nip46Client> awaitNostrConnect() {
@@ -464,12 +504,17 @@ public final class Nip46Client implements AutoCloseable {
       CompletableFuture<Nip46Client> waiter = new CompletableFuture<>();
       client.nostrConnectSecret = connectUri.secret();
       client.nostrConnectWaiter = waiter;
-      // The callback closes the client on timeout; the caller observes the outcome through waiter itself.
-      var unused = waiter.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((c, e) -> {
-        if (e != null) {
-          client.close();
-        }
-      });
+      // The callback closes the client on timeout; the caller observes the outcome through waiter
+      // itself.
+      var unused =
+          waiter
+              .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+              .whenComplete(
+                  (c, e) -> {
+                    if (e != null) {
+                      client.close();
+                    }
+                  });
       return waiter;
     }
   }

@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The outcome of one request sent by {@link Nip46Client}: a sealed type, so callers handle every case with an
- * exhaustive {@code switch}. Interim {@code auth_url} responses are not results: the client reports them to its
- * auth-url listener and keeps waiting for the real answer.
+ * The outcome of one request sent by {@link Nip46Client}: a sealed type, so callers handle every
+ * case with an exhaustive {@code switch}. Interim {@code auth_url} responses are not results: the
+ * client reports them to its auth-url listener and keeps waiting for the real answer.
  */
 public sealed interface Nip46Result {
 

@@ -12,17 +12,20 @@ import java.util.Set;
  * What an authorization lets clients do.
  *
  * <ul>
- *   <li>{@code permissions}: the <em>sensitive</em> operations allowed: {@code sign_event} (all kinds) or
- *       {@code sign_event:<kind>} for an explicit kind list, {@code nip04/nip44_encrypt}, {@code nip04/nip44_decrypt}.
- *       The empty set allows none of them (see {@link Policies#READONLY}). There is no "empty means everything":
- *       allowing all kinds must be said explicitly with {@code sign_event}. The basic methods ({@code connect},
- *       {@code ping}, {@code get_public_key}, {@code switch_relays}, {@code logout}) are always allowed to a
+ *   <li>{@code permissions}: the <em>sensitive</em> operations allowed: {@code sign_event} (all
+ *       kinds) or {@code sign_event:<kind>} for an explicit kind list, {@code nip04/nip44_encrypt},
+ *       {@code nip04/nip44_decrypt}. The empty set allows none of them (see {@link
+ *       Policies#READONLY}). There is no "empty means everything": allowing all kinds must be said
+ *       explicitly with {@code sign_event}. The basic methods ({@code connect}, {@code ping},
+ *       {@code get_public_key}, {@code switch_relays}, {@code logout}) are always allowed to a
  *       connected client and are not listed.
- *   <li>{@code blockedWords}: refused if found, case-insensitively ({@link Locale#ROOT} lower case), in the content of
- *       an event to sign or in a plaintext to encrypt. Stored lower-cased, blank entries dropped.
- *   <li>{@code selfEncryptionOnly}: encrypt and decrypt only with the user's own public key as peer (private notes,
- *       NIP-51 lists), never to or from third parties.
- *   <li>{@code rateLimit}: per-client request limit, enforced by the signer pipeline before decryption.
+ *   <li>{@code blockedWords}: refused if found, case-insensitively ({@link Locale#ROOT} lower
+ *       case), in the content of an event to sign or in a plaintext to encrypt. Stored lower-cased,
+ *       blank entries dropped.
+ *   <li>{@code selfEncryptionOnly}: encrypt and decrypt only with the user's own public key as peer
+ *       (private notes, NIP-51 lists), never to or from third parties.
+ *   <li>{@code rateLimit}: per-client request limit, enforced by the signer pipeline before
+ *       decryption.
  * </ul>
  *
  * <p>Immutable; safe to share between threads.
@@ -34,7 +37,10 @@ import java.util.Set;
  * @param rateLimit the per-client rate limit
  */
 public record Policy(
-    String name, PermissionSet permissions, List<String> blockedWords, boolean selfEncryptionOnly,
+    String name,
+    PermissionSet permissions,
+    List<String> blockedWords,
+    boolean selfEncryptionOnly,
     RateLimit rateLimit) {
 
   /**
@@ -123,7 +129,8 @@ public record Policy(
     /**
      * Parses and sets the allowed sensitive operations.
      *
-     * @param perms comma list such as {@code "sign_event:1,sign_event:7,nip44_encrypt,nip44_decrypt"}
+     * @param perms comma list such as {@code
+     *     "sign_event:1,sign_event:7,nip44_encrypt,nip44_decrypt"}
      * @return this builder
      * @throws dev.keycast.nip46.NostrFormatException if malformed
      */

@@ -1,8 +1,8 @@
 package dev.keycast.nip46.policy;
 
 /**
- * The verdict on one request. Exhaustive-switch friendly:
- * {@code switch (d) { case Allow a -> ...; case Deny(String reason) -> ...; }}.
+ * The verdict on one request. Exhaustive-switch friendly: {@code switch (d) { case Allow a -> ...;
+ * case Deny(String reason) -> ...; }}.
  *
  * <p>All implementations are immutable records; safe to share between threads.
  */
@@ -42,28 +42,38 @@ public sealed interface PolicyDecision {
   }
 
   /**
-   * The request is refused. The reason is a stable, non-leaking string safe to send to the client as the NIP-46
-   * error and to store in the audit log; it never contains content, keys or the words that matched.
+   * The request is refused. The reason is a stable, non-leaking string safe to send to the client
+   * as the NIP-46 error and to store in the audit log; it never contains content, keys or the words
+   * that matched.
    *
    * @param reason why
    */
   record Deny(String reason) implements PolicyDecision {
     /** The authorization was revoked. */
     public static final String REVOKED = "unauthorized: authorization revoked";
+
     /** The authorization has expired. */
     public static final String EXPIRED = "unauthorized: authorization expired";
+
     /** The client has not connected (or logged out). */
     public static final String NOT_CONNECTED = "unauthorized: not connected";
+
     /** The client did not ask for (was not granted) this permission at connect. */
     public static final String NOT_GRANTED = "unauthorized: permission not granted";
+
     /** The policy does not allow the method. */
     public static final String METHOD_NOT_ALLOWED = "unauthorized: method not allowed by policy";
+
     /** The policy does not allow signing this event kind. */
     public static final String KIND_NOT_ALLOWED = "unauthorized: event kind not allowed by policy";
+
     /** Content or plaintext contains a blocked word. */
     public static final String BLOCKED_CONTENT = "unauthorized: content blocked by policy";
+
     /** Encryption or decryption with a peer other than the user. */
-    public static final String SELF_ONLY = "unauthorized: encryption only to self allowed by policy";
+    public static final String SELF_ONLY =
+        "unauthorized: encryption only to self allowed by policy";
+
     /** The authorization names a policy that does not exist. */
     public static final String UNKNOWN_POLICY = "unauthorized: unknown policy";
   }

@@ -5,14 +5,16 @@ import dev.keycast.nip46.PermissionSet;
 import java.time.Instant;
 
 /**
- * Decides whether a request may proceed: policy ∩ the client's granted perms ∩ expiry/revocation. Pure: no I/O,
- * no state, never blocks; thread-safe. Rate limits ({@link Policy#rateLimit()}) are enforced separately, before
- * decryption, by the signer pipeline; the connect secret by the store's {@code connect}.
+ * Decides whether a request may proceed: policy ∩ the client's granted perms ∩ expiry/revocation.
+ * Pure: no I/O, no state, never blocks; thread-safe. Rate limits ({@link Policy#rateLimit()}) are
+ * enforced separately, before decryption, by the signer pipeline; the connect secret by the store's
+ * {@code connect}.
  *
- * <p>Order of checks, first failure wins: revoked, expired; then {@code connect} and {@code ping} are allowed; the
- * client must be connected to this authorization; basic methods are allowed; the policy must allow the method
- * (for {@code sign_event}: the kind); the client's grants must include it (an empty grant set means the client
- * asked for nothing specific and gets what the policy allows); then self-only encryption and blocked words.
+ * <p>Order of checks, first failure wins: revoked, expired; then {@code connect} and {@code ping}
+ * are allowed; the client must be connected to this authorization; basic methods are allowed; the
+ * policy must allow the method (for {@code sign_event}: the kind); the client's grants must include
+ * it (an empty grant set means the client asked for nothing specific and gets what the policy
+ * allows); then self-only encryption and blocked words.
  */
 public final class PolicyEvaluator {
 
@@ -75,7 +77,10 @@ public final class PolicyEvaluator {
   }
 
   private static PolicyDecision checkCrypto(
-      Policy policy, PermissionSet granted, PolicySubject subject, Nip46Method method,
+      Policy policy,
+      PermissionSet granted,
+      PolicySubject subject,
+      Nip46Method method,
       dev.keycast.crypto.PublicKey peer) {
     if (!policy.permissions().allows(method)) {
       return PolicyDecision.deny(PolicyDecision.Deny.METHOD_NOT_ALLOWED);

@@ -6,8 +6,8 @@ import dev.keycast.nip46.Nip46Request;
 import java.security.InvalidKeyException;
 
 /**
- * The policy-relevant facts of one NIP-46 request, extracted by the server after decrypting and parsing it. Holds
- * plaintext only transiently for the blocked-word check; never log it.
+ * The policy-relevant facts of one NIP-46 request, extracted by the server after decrypting and
+ * parsing it. Holds plaintext only transiently for the blocked-word check; never log it.
  *
  * <p>All implementations are immutable records; safe to share between threads.
  */
@@ -23,10 +23,11 @@ public sealed interface PolicyRequest {
   /**
    * Extracts the policy-relevant facts of a parsed request. Pure; never blocks.
    *
-   * @param request a parsed request other than {@link Nip46Request.Unknown} (answer those with an error first)
+   * @param request a parsed request other than {@link Nip46Request.Unknown} (answer those with an
+   *     error first)
    * @return the policy request
-   * @throws IllegalArgumentException for {@link Nip46Request.Unknown}, or if a peer public key is not a valid
-   *     secp256k1 x-only key (answer with an error reply)
+   * @throws IllegalArgumentException for {@link Nip46Request.Unknown}, or if a peer public key is
+   *     not a valid secp256k1 x-only key (answer with an error reply)
    */
   static PolicyRequest of(Nip46Request request) {
     return switch (request) {
@@ -36,11 +37,16 @@ public sealed interface PolicyRequest {
       case Nip46Request.SwitchRelays s -> new Basic(Nip46Method.SWITCH_RELAYS);
       case Nip46Request.Logout l -> new Basic(Nip46Method.LOGOUT);
       case Nip46Request.SignEvent s -> new SignEvent(s.template().kind(), s.template().content());
-      case Nip46Request.Nip04Encrypt e -> new Encrypt(Nip46Method.NIP04_ENCRYPT, peer(e.peerPubkeyHex()), e.text());
-      case Nip46Request.Nip44Encrypt e -> new Encrypt(Nip46Method.NIP44_ENCRYPT, peer(e.peerPubkeyHex()), e.text());
-      case Nip46Request.Nip04Decrypt d -> new Decrypt(Nip46Method.NIP04_DECRYPT, peer(d.peerPubkeyHex()));
-      case Nip46Request.Nip44Decrypt d -> new Decrypt(Nip46Method.NIP44_DECRYPT, peer(d.peerPubkeyHex()));
-      case Nip46Request.Unknown u -> throw new IllegalArgumentException("unknown method has no policy request");
+      case Nip46Request.Nip04Encrypt e ->
+          new Encrypt(Nip46Method.NIP04_ENCRYPT, peer(e.peerPubkeyHex()), e.text());
+      case Nip46Request.Nip44Encrypt e ->
+          new Encrypt(Nip46Method.NIP44_ENCRYPT, peer(e.peerPubkeyHex()), e.text());
+      case Nip46Request.Nip04Decrypt d ->
+          new Decrypt(Nip46Method.NIP04_DECRYPT, peer(d.peerPubkeyHex()));
+      case Nip46Request.Nip44Decrypt d ->
+          new Decrypt(Nip46Method.NIP44_DECRYPT, peer(d.peerPubkeyHex()));
+      case Nip46Request.Unknown u ->
+          throw new IllegalArgumentException("unknown method has no policy request");
     };
   }
 
@@ -117,7 +123,8 @@ public sealed interface PolicyRequest {
   }
 
   /**
-   * A basic method: {@code connect}, {@code ping}, {@code get_public_key}, {@code switch_relays}, {@code logout}.
+   * A basic method: {@code connect}, {@code ping}, {@code get_public_key}, {@code switch_relays},
+   * {@code logout}.
    *
    * @param method the method
    */

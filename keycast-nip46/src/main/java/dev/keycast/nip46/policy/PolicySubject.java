@@ -7,20 +7,24 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What {@link PolicyEvaluator} needs to know about the authorization a request came through and the client that
- * sent it, independent of how they are stored (the store builds one with
- * {@code Authorization.policySubject(connectedClient)}).
+ * What {@link PolicyEvaluator} needs to know about the authorization a request came through and the
+ * client that sent it, independent of how they are stored (the store builds one with {@code
+ * Authorization.policySubject(connectedClient)}).
  *
  * <p>Immutable and thread-safe.
  *
  * @param revoked whether the authorization was revoked
  * @param expiresAt when the authorization expires, or {@code null} for never
- * @param userPublicKey the user key the authorization grants (the only peer a self-only policy allows)
- * @param grantedPerms the perms the client was granted at connect (empty: no restriction beyond the policy), or
- *     {@code null} when the client is not connected to this authorization
+ * @param userPublicKey the user key the authorization grants (the only peer a self-only policy
+ *     allows)
+ * @param grantedPerms the perms the client was granted at connect (empty: no restriction beyond the
+ *     policy), or {@code null} when the client is not connected to this authorization
  */
 public record PolicySubject(
-    boolean revoked, @Nullable Instant expiresAt, PublicKey userPublicKey, @Nullable PermissionSet grantedPerms) {
+    boolean revoked,
+    @Nullable Instant expiresAt,
+    PublicKey userPublicKey,
+    @Nullable PermissionSet grantedPerms) {
 
   /** Checks that the user key is set. */
   public PolicySubject {

@@ -15,14 +15,16 @@ public record RateLimit(int maxRequests, Duration window) {
   /**
    * Validates.
    *
-   * @throws IllegalArgumentException if {@code maxRequests < 1} or the window is outside 1 s to 1 day
+   * @throws IllegalArgumentException if {@code maxRequests < 1} or the window is outside 1 s to 1
+   *     day
    */
   public RateLimit {
     if (maxRequests < 1) {
       throw new IllegalArgumentException("maxRequests must be at least 1, got " + maxRequests);
     }
     if (window.compareTo(Duration.ofSeconds(1)) < 0 || window.compareTo(Duration.ofDays(1)) > 0) {
-      throw new IllegalArgumentException("rate limit window must be 1 second to 1 day, got " + window);
+      throw new IllegalArgumentException(
+          "rate limit window must be 1 second to 1 day, got " + window);
     }
   }
 

@@ -42,18 +42,20 @@ import org.slf4j.LoggerFactory;
  * A small NIP-01 relay for development and tests, on Java-WebSocket.
  *
  * <p>What it does: {@code EVENT} is parsed and its id and signature verified, then answered with
- * {@code ["OK",id,true,""]} or {@code ["OK",id,false,"invalid: …"]}; {@code REQ} (filters {@code ids},
- * {@code authors}, {@code kinds}, single-letter tags such as {@code #e}/{@code #p}, {@code since}, {@code until},
- * {@code limit}; several filters are OR-ed) sends the matching stored events newest first, then {@code EOSE}, then
- * matching live events; a {@code REQ} with an existing id replaces it; {@code CLOSE} ends a subscription. Ephemeral
- * kinds (20000–29999, so NIP-46's 24133) are broadcast and never stored. At most {@code maxStoredEvents} events are
- * kept; the oldest received is evicted first. Duplicates are accepted ({@code "duplicate: …"}) but stored and
- * broadcast once. What it does not do: replaceable/addressable kinds, deletion, NIP-42 auth, rate limits.
+ * {@code ["OK",id,true,""]} or {@code ["OK",id,false,"invalid: …"]}; {@code REQ} (filters {@code
+ * ids}, {@code authors}, {@code kinds}, single-letter tags such as {@code #e}/{@code #p}, {@code
+ * since}, {@code until}, {@code limit}; several filters are OR-ed) sends the matching stored events
+ * newest first, then {@code EOSE}, then matching live events; a {@code REQ} with an existing id
+ * replaces it; {@code CLOSE} ends a subscription. Ephemeral kinds (20000–29999, so NIP-46's 24133)
+ * are broadcast and never stored. At most {@code maxStoredEvents} events are kept; the oldest
+ * received is evicted first. Duplicates are accepted ({@code "duplicate: …"}) but stored and
+ * broadcast once. What it does not do: replaceable/addressable kinds, deletion, NIP-42 auth, rate
+ * limits.
  *
- * <p>Threads: Java-WebSocket's selector and decoder threads (platform, daemon) parse, verify and fan out; one
- * {@link ReentrantLock} guards the store and the subscriptions, so that a live event is delivered to a new
- * subscription exactly once (either in its stored batch or live). Sends only enqueue frames, so the lock is never
- * held across socket I/O.
+ * <p>Threads: Java-WebSocket's selector and decoder threads (platform, daemon) parse, verify and
+ * fan out; one {@link ReentrantLock} guards the store and the subscriptions, so that a live event
+ * is delivered to a new subscription exactly once (either in its stored batch or live). Sends only
+ * enqueue frames, so the lock is never held across socket I/O.
  *
  * <p>Thread-safety: all public methods are thread-safe.
  */
@@ -79,7 +81,8 @@ public final class DevRelay implements AutoCloseable {
   }
 
   /**
-   * Starts a relay storing at most {@link #DEFAULT_MAX_STORED_EVENTS} events. Blocks until the port is bound.
+   * Starts a relay storing at most {@link #DEFAULT_MAX_STORED_EVENTS} events. Blocks until the port
+   * is bound.
    *
    * @param host the address to bind, for example {@code "127.0.0.1"}
    * @param port the port, or 0 for an ephemeral port (see {@link #port()})
@@ -102,7 +105,8 @@ public final class DevRelay implements AutoCloseable {
    */
   public static DevRelay start(String host, int port, int maxStoredEvents) {
     if (maxStoredEvents < 1) {
-      throw new IllegalArgumentException("maxStoredEvents must be at least 1, got " + maxStoredEvents);
+      throw new IllegalArgumentException(
+          "maxStoredEvents must be at least 1, got " + maxStoredEvents);
     }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port out of range: " + port);
@@ -116,7 +120,8 @@ public final class DevRelay implements AutoCloseable {
       throw new RelayException("dev relay cannot bind " + host + ":" + port, e.getCause());
     } catch (TimeoutException e) {
       stopQuietly(server);
-      throw new RelayException("dev relay did not start on " + host + ":" + port + " within 10 s", e);
+      throw new RelayException(
+          "dev relay did not start on " + host + ":" + port + " within 10 s", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stopQuietly(server);
@@ -145,8 +150,8 @@ public final class DevRelay implements AutoCloseable {
   }
 
   /**
-   * The URL clients connect to: {@code ws://host:port}. A wildcard bind address ({@code 0.0.0.0}, {@code ::})
-   * is given as {@code 127.0.0.1}.
+   * The URL clients connect to: {@code ws://host:port}. A wildcard bind address ({@code 0.0.0.0},
+   * {@code ::}) is given as {@code 127.0.0.1}.
    *
    * @return the relay URL
    */
@@ -184,23 +189,25 @@ public final class DevRelay implements AutoCloseable {
   }
 
   /**
-   * Waits until some client holds a subscription with a filter that {@code filter} accepts: the signal that a
-   * subscription is live, so that a test can publish an ephemeral event (never stored, delivered only to live
-   * subscriptions) without guessing how long the {@code REQ} takes. The relay registers a {@code REQ} before it
-   * answers with the stored events and {@code EOSE}, and under the lock that delivers live events: once this returns
-   * true, every later event matching that filter reaches the subscription (until it is closed or replaced). A
-   * subscription that already exists counts at once. To wait for a subscription that would receive a given event,
-   * pass {@code f -> f.matches(event)}.
+   * Waits until some client holds a subscription with a filter that {@code filter} accepts: the
+   * signal that a subscription is live, so that a test can publish an ephemeral event (never
+   * stored, delivered only to live subscriptions) without guessing how long the {@code REQ} takes.
+   * The relay registers a {@code REQ} before it answers with the stored events and {@code EOSE},
+   * and under the lock that delivers live events: once this returns true, every later event
+   * matching that filter reaches the subscription (until it is closed or replaced). A subscription
+   * that already exists counts at once. To wait for a subscription that would receive a given
+   * event, pass {@code f -> f.matches(event)}.
    *
    * <p>Blocks until such a subscription exists or the timeout passes. Thread-safe.
    *
-   * @param filter tested against each filter of each open subscription, under the relay's lock (must be fast and
-   *     must not call back into the relay)
+   * @param filter tested against each filter of each open subscription, under the relay's lock
+   *     (must be fast and must not call back into the relay)
    * @param timeout the longest wait
    * @return true once a matching subscription exists, false if none appeared within the timeout
    * @throws InterruptedException if interrupted while waiting
    */
-  public boolean awaitSubscription(Predicate<? super Filter> filter, Duration timeout) throws InterruptedException {
+  public boolean awaitSubscription(Predicate<? super Filter> filter, Duration timeout)
+      throws InterruptedException {
     long remaining = timeout.toNanos();
     server.lock.lock();
     try {
@@ -216,14 +223,17 @@ public final class DevRelay implements AutoCloseable {
     }
   }
 
-  /** Whether accepted connections have Nagle's algorithm off (they do: see the server's constructor). */
+  /**
+   * Whether accepted connections have Nagle's algorithm off (they do: see the server's
+   * constructor).
+   */
   boolean tcpNoDelay() {
     return server.isTcpNoDelay();
   }
 
   /**
-   * Stops the relay: closes every connection (with a close frame) and releases the port. Blocks up to about a
-   * second. Idempotent.
+   * Stops the relay: closes every connection (with a close frame) and releases the port. Blocks up
+   * to about a second. Idempotent.
    */
   @Override
   public void close() {
@@ -243,14 +253,25 @@ public final class DevRelay implements AutoCloseable {
   private static final class Server extends WebSocketServer {
     final CompletableFuture<Void> started = new CompletableFuture<>();
     final ReentrantLock lock = new ReentrantLock();
-    /** Signalled (under {@link #lock}) whenever a subscription is opened or replaced; see awaitSubscription. */
+
+    /**
+     * Signalled (under {@link #lock}) whenever a subscription is opened or replaced; see
+     * awaitSubscription.
+     */
     final Condition subscriptionsChanged = lock.newCondition();
+
     /** Stored events by id in arrival order, guarded by {@link #lock}. */
     final LinkedHashMap<String, SignedEvent> store = new LinkedHashMap<>();
+
     /** Connections and their subscriptions, guarded by {@link #lock}. */
     final Map<WebSocket, Conn> conns = new HashMap<>();
-    /** Ids of recently seen ephemeral events, to broadcast duplicates once; guarded by {@link #lock}. */
+
+    /**
+     * Ids of recently seen ephemeral events, to broadcast duplicates once; guarded by {@link
+     * #lock}.
+     */
     final LinkedHashMap<String, Boolean> recentEphemeral = new LinkedHashMap<>();
+
     final int maxStored;
 
     Server(InetSocketAddress address, int maxStored) {
@@ -258,9 +279,12 @@ public final class DevRelay implements AutoCloseable {
       this.maxStored = maxStored;
       setReuseAddr(true);
       setDaemon(true);
-      // Relay traffic is small frames in both directions (EVENT, OK): with Nagle's algorithm on, a frame written
-      // while the previous one is unacknowledged waits for the peer's delayed ACK (about 40 ms on Linux), which
-      // put a ~50 ms floor under every NIP-46 round trip (bench/e2e/throughput.sh at concurrency 1).
+      // Relay traffic is small frames in both directions (EVENT, OK): with Nagle's algorithm on, a
+      // frame written
+      // while the previous one is unacknowledged waits for the peer's delayed ACK (about 40 ms on
+      // Linux), which
+      // put a ~50 ms floor under every NIP-46 round trip (bench/e2e/throughput.sh at concurrency
+      // 1).
       setTcpNoDelay(true);
     }
 
@@ -303,7 +327,10 @@ public final class DevRelay implements AutoCloseable {
 
     @Override
     public void onMessage(WebSocket conn, ByteBuffer message) {
-      send(conn, RelayMessages.toJson(new RelayMessage.Notice("error: binary messages are not supported")));
+      send(
+          conn,
+          RelayMessages.toJson(
+              new RelayMessage.Notice("error: binary messages are not supported")));
     }
 
     @Override
@@ -378,7 +405,10 @@ public final class DevRelay implements AutoCloseable {
       }
     }
 
-    /** Whether an open subscription has a filter that {@code filter} accepts. Caller holds {@link #lock}. */
+    /**
+     * Whether an open subscription has a filter that {@code filter} accepts. Caller holds {@link
+     * #lock}.
+     */
     boolean hasSubscription(Predicate<? super Filter> filter) {
       for (Conn c : conns.values()) {
         for (List<Filter> filters : c.subscriptions.values()) {
@@ -402,7 +432,8 @@ public final class DevRelay implements AutoCloseable {
     }
 
     private void onReq(WebSocket conn, ClientMessage.Req req) {
-      // Registration and the stored snapshot happen under the lock that broadcast holds, so each event reaches the
+      // Registration and the stored snapshot happen under the lock that broadcast holds, so each
+      // event reaches the
       // subscription exactly once: in the stored batch or live.
       lock.lock();
       try {
@@ -412,8 +443,10 @@ public final class DevRelay implements AutoCloseable {
         }
         if (!c.subscriptions.containsKey(req.subscriptionId())
             && c.subscriptions.size() >= MAX_SUBSCRIPTIONS_PER_CONNECTION) {
-          send(conn, RelayMessages.toJson(
-              new RelayMessage.Closed(req.subscriptionId(), "error: too many subscriptions")));
+          send(
+              conn,
+              RelayMessages.toJson(
+                  new RelayMessage.Closed(req.subscriptionId(), "error: too many subscriptions")));
           return;
         }
         c.subscriptions.put(req.subscriptionId(), req.filters());

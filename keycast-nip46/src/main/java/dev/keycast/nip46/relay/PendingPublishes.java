@@ -12,16 +12,18 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The publishes of one relay that wait for their {@code OK}, with flow control: at most {@code maxPending} of them
- * at a time (one {@link Semaphore} permit each, taken before a publish is created and returned when its future
- * completes, by {@code OK}, timeout or {@link #failAll}). Each future completes with the relay's answer, or
- * {@link PublishResult.Outcome#TIMED_OUT} after the publish timeout; it never completes exceptionally. Publishing
- * the same event again while it is pending shares the first publish's outcome (and its permit). Not API.
+ * The publishes of one relay that wait for their {@code OK}, with flow control: at most {@code
+ * maxPending} of them at a time (one {@link Semaphore} permit each, taken before a publish is
+ * created and returned when its future completes, by {@code OK}, timeout or {@link #failAll}). Each
+ * future completes with the relay's answer, or {@link PublishResult.Outcome#TIMED_OUT} after the
+ * publish timeout; it never completes exceptionally. Publishing the same event again while it is
+ * pending shares the first publish's outcome (and its permit). Not API.
  *
- * <p>Threads: publishers (any thread; only {@link #publishWaitingForRoom} blocks, call it from a virtual thread),
- * the relay's I/O thread ({@link #acknowledge}), the connect loop ({@link #forEachAwaitingOk}) and the closer
- * ({@link #failAll}). Thread-safe without a lock of its own (a concurrent map, a semaphore and atomic counters), so
- * the connection may call it while holding its lock.
+ * <p>Threads: publishers (any thread; only {@link #publishWaitingForRoom} blocks, call it from a
+ * virtual thread), the relay's I/O thread ({@link #acknowledge}), the connect loop ({@link
+ * #forEachAwaitingOk}) and the closer ({@link #failAll}). Thread-safe without a lock of its own (a
+ * concurrent map, a semaphore and atomic counters), so the connection may call it while holding its
+ * lock.
  */
 final class PendingPublishes {
 
@@ -42,8 +44,8 @@ final class PendingPublishes {
     boolean isClosed();
 
     /**
-     * Sends the event now if the relay is connected; otherwise it goes out when the relay (re)connects (see
-     * {@link #forEachAwaitingOk}), within the publish timeout. Never blocks.
+     * Sends the event now if the relay is connected; otherwise it goes out when the relay
+     * (re)connects (see {@link #forEachAwaitingOk}), within the publish timeout. Never blocks.
      *
      * @param event the event
      */
@@ -77,8 +79,8 @@ final class PendingPublishes {
   }
 
   /**
-   * Publishes without waiting: {@code NOT_SENT} at once when {@code maxPending} publishes wait for their {@code OK}.
-   * Never blocks.
+   * Publishes without waiting: {@code NOT_SENT} at once when {@code maxPending} publishes wait for
+   * their {@code OK}. Never blocks.
    *
    * @param event the event
    * @return the relay's answer, completing as described in the class comment
@@ -92,8 +94,8 @@ final class PendingPublishes {
    * Publishes if there is room. Never blocks.
    *
    * @param event the event
-   * @return the relay's answer, or {@code null} (nothing counted) when {@code maxPending} publishes wait for their
-   *     {@code OK}
+   * @return the relay's answer, or {@code null} (nothing counted) when {@code maxPending} publishes
+   *     wait for their {@code OK}
    */
   @Nullable CompletableFuture<PublishResult.Ack> tryPublish(SignedEvent event) {
     if (link.isClosed()) {
@@ -107,9 +109,10 @@ final class PendingPublishes {
   }
 
   /**
-   * Publishes, waiting up to {@code maxWaitNanos} for room while the relay is connected and {@code maxPending}
-   * publishes wait for their {@code OK} (flow control: the caller slows to the relay's pace instead of losing the
-   * event). A relay that is not connected gets no wait. Blocks: call it from a virtual thread.
+   * Publishes, waiting up to {@code maxWaitNanos} for room while the relay is connected and {@code
+   * maxPending} publishes wait for their {@code OK} (flow control: the caller slows to the relay's
+   * pace instead of losing the event). A relay that is not connected gets no wait. Blocks: call it
+   * from a virtual thread.
    *
    * @param event the event
    * @param maxWaitNanos the longest wait for room, in nanoseconds
@@ -134,8 +137,8 @@ final class PendingPublishes {
   }
 
   /**
-   * Completes the pending publish of an event with the relay's {@code OK}; does nothing for an unknown id. Never
-   * blocks.
+   * Completes the pending publish of an event with the relay's {@code OK}; does nothing for an
+   * unknown id. Never blocks.
    *
    * @param eventId the event id from the {@code OK}
    * @param ok whether the relay accepted the event
@@ -144,14 +147,15 @@ final class PendingPublishes {
   void acknowledge(String eventId, boolean ok, String message) {
     Pending p = pending.get(eventId);
     if (p != null) {
-      p.future.complete(new PublishResult.Ack(
-          ok ? PublishResult.Outcome.ACCEPTED : PublishResult.Outcome.REJECTED, message));
+      p.future.complete(
+          new PublishResult.Ack(
+              ok ? PublishResult.Outcome.ACCEPTED : PublishResult.Outcome.REJECTED, message));
     }
   }
 
   /**
-   * Passes every event still waiting for its {@code OK} to {@code action}, to re-send after a reconnect. Never
-   * blocks; weakly consistent with concurrent publishes.
+   * Passes every event still waiting for its {@code OK} to {@code action}, to re-send after a
+   * reconnect. Never blocks; weakly consistent with concurrent publishes.
    *
    * @param action receives each event
    */
@@ -189,7 +193,10 @@ final class PendingPublishes {
     return rejected.get();
   }
 
-  /** Returns publishes without an {@code OK} within the timeout, not sent for lack of room, or failed by close. */
+  /**
+   * Returns publishes without an {@code OK} within the timeout, not sent for lack of room, or
+   * failed by close.
+   */
   long timedOut() {
     return timedOut.get();
   }
@@ -201,36 +208,44 @@ final class PendingPublishes {
   }
 
   private static CompletableFuture<PublishResult.Ack> notSent(String why) {
-    return CompletableFuture.completedFuture(new PublishResult.Ack(PublishResult.Outcome.NOT_SENT, why));
+    return CompletableFuture.completedFuture(
+        new PublishResult.Ack(PublishResult.Outcome.NOT_SENT, why));
   }
 
   /** The caller holds one permit of {@link #room}; it is returned when this publish completes. */
   private CompletableFuture<PublishResult.Ack> publishHoldingRoom(SignedEvent event) {
     boolean[] created = {false};
-    Pending p = pending.computeIfAbsent(event.id(), id -> {
-      created[0] = true;
-      CompletableFuture<PublishResult.Ack> f = new CompletableFuture<>();
-      f.completeOnTimeout(
-          new PublishResult.Ack(PublishResult.Outcome.TIMED_OUT, "no OK within " + publishTimeout),
-          publishTimeout.toMillis(), TimeUnit.MILLISECONDS);
-      return new Pending(event, f);
-    });
+    Pending p =
+        pending.computeIfAbsent(
+            event.id(),
+            id -> {
+              created[0] = true;
+              CompletableFuture<PublishResult.Ack> f = new CompletableFuture<>();
+              f.completeOnTimeout(
+                  new PublishResult.Ack(
+                      PublishResult.Outcome.TIMED_OUT, "no OK within " + publishTimeout),
+                  publishTimeout.toMillis(),
+                  TimeUnit.MILLISECONDS);
+              return new Pending(event, f);
+            });
     if (!created[0]) {
       room.release(); // the same event is already pending: share its outcome
       return p.future;
     }
     // Bookkeeping only (it cannot fail); the caller gets the outcome through p.future.
-    var unused = p.future.whenComplete((ack, e) -> {
-      pending.remove(event.id(), p);
-      room.release();
-      if (ack != null) {
-        switch (ack.outcome()) {
-          case ACCEPTED -> accepted.incrementAndGet();
-          case REJECTED -> rejected.incrementAndGet();
-          case TIMED_OUT, NOT_SENT -> timedOut.incrementAndGet();
-        }
-      }
-    });
+    var unused =
+        p.future.whenComplete(
+            (ack, e) -> {
+              pending.remove(event.id(), p);
+              room.release();
+              if (ack != null) {
+                switch (ack.outcome()) {
+                  case ACCEPTED -> accepted.incrementAndGet();
+                  case REJECTED -> rejected.incrementAndGet();
+                  case TIMED_OUT, NOT_SENT -> timedOut.incrementAndGet();
+                }
+              }
+            });
     link.sendIfConnected(event);
     return p.future;
   }

@@ -34,11 +34,12 @@ public record PublishResult(String eventId, Map<String, Ack> acks) {
    */
   public Set<String> acceptedBy() {
     Set<String> out = new TreeSet<>();
-    acks.forEach((url, ack) -> {
-      if (ack.accepted()) {
-        out.add(url);
-      }
-    });
+    acks.forEach(
+        (url, ack) -> {
+          if (ack.accepted()) {
+            out.add(url);
+          }
+        });
     return Set.copyOf(out);
   }
 
@@ -48,7 +49,10 @@ public record PublishResult(String eventId, Map<String, Ack> acks) {
     ACCEPTED,
     /** {@code ["OK",id,false,reason]}. */
     REJECTED,
-    /** No {@code OK} within the publish timeout (the relay may have been unreachable the whole time). */
+    /**
+     * No {@code OK} within the publish timeout (the relay may have been unreachable the whole
+     * time).
+     */
     TIMED_OUT,
     /** Not sent: the pool was closed or the relay's pending queue was full. */
     NOT_SENT
@@ -58,8 +62,8 @@ public record PublishResult(String eventId, Map<String, Ack> acks) {
    * One relay's answer.
    *
    * @param outcome how the publish ended
-   * @param message the relay's message for {@code OK} ({@code "invalid: …"}, {@code "duplicate: …"}), or a
-   *     description of the local failure
+   * @param message the relay's message for {@code OK} ({@code "invalid: …"}, {@code "duplicate:
+   *     …"}), or a description of the local failure
    */
   public record Ack(Outcome outcome, String message) {
     /**

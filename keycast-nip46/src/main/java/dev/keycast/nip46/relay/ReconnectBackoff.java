@@ -4,13 +4,14 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The one retry delay of the relay client, used both before reconnecting a dropped relay and before re-sending a
- * subscription the relay closed. Not API.
+ * The one retry delay of the relay client, used both before reconnecting a dropped relay and before
+ * re-sending a subscription the relay closed. Not API.
  *
- * <p>The delay before attempt {@code n} (1 for the first retry) is {@code min(max, initial * 2^(n-1))}, then jittered
- * to between half and all of it ("equal jitter"), so that many bunkers do not retry in lockstep and none waits less
- * than half the nominal delay. The doubling stops once it reaches the cap, so any attempt number is safe (no shift
- * overflow). Both bounds come from {@link RelayPoolConfig#initialBackoff()} and {@link RelayPoolConfig#maxBackoff()}.
+ * <p>The delay before attempt {@code n} (1 for the first retry) is {@code min(max, initial *
+ * 2^(n-1))}, then jittered to between half and all of it ("equal jitter"), so that many bunkers do
+ * not retry in lockstep and none waits less than half the nominal delay. The doubling stops once it
+ * reaches the cap, so any attempt number is safe (no shift overflow). Both bounds come from {@link
+ * RelayPoolConfig#initialBackoff()} and {@link RelayPoolConfig#maxBackoff()}.
  *
  * <p>Immutable and thread-safe; never blocks.
  */
@@ -25,7 +26,8 @@ final class ReconnectBackoff {
    */
   ReconnectBackoff(Duration initial, Duration max) {
     if (initial.isZero() || initial.isNegative() || max.compareTo(initial) < 0) {
-      throw new IllegalArgumentException("backoff needs 0 < initial <= max, got " + initial + " and " + max);
+      throw new IllegalArgumentException(
+          "backoff needs 0 < initial <= max, got " + initial + " and " + max);
     }
     this.initialMillis = initial.toMillis();
     this.maxMillis = max.toMillis();
@@ -46,7 +48,8 @@ final class ReconnectBackoff {
   }
 
   /**
-   * The jittered delay before an attempt: uniformly between half and all of {@link #nominalDelayMillis}.
+   * The jittered delay before an attempt: uniformly between half and all of {@link
+   * #nominalDelayMillis}.
    *
    * @param attempt the retry number, 1 for the first retry
    * @return the delay in milliseconds

@@ -24,28 +24,32 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One relay of a {@link RelayPool}: a connect loop on its own virtual thread, the ordered send chain, the session's
- * subscriptions and the dispatch of incoming messages. Not API. Its parts: {@link RelaySocketListener} reassembles
- * the frames of one session, {@link PendingPublishes} holds the publishes waiting for their {@code OK} (flow
- * control), {@link ReconnectBackoff} spaces reconnects and re-sent subscriptions. The pool's subscriptions come from
- * a supplier (no pointer back to the pool).
+ * One relay of a {@link RelayPool}: a connect loop on its own virtual thread, the ordered send
+ * chain, the session's subscriptions and the dispatch of incoming messages. Not API. Its parts:
+ * {@link RelaySocketListener} reassembles the frames of one session, {@link PendingPublishes} holds
+ * the publishes waiting for their {@code OK} (flow control), {@link ReconnectBackoff} spaces
+ * reconnects and re-sent subscriptions. The pool's subscriptions come from a supplier (no pointer
+ * back to the pool).
  *
- * <p>Threads: the connect loop (its own virtual thread) opens, pings and drops the socket; the HttpClient's executor
- * threads deliver frames ({@link #onMessage}, sequential per session); callers of the pool subscribe and publish
- * from any thread; a short-lived virtual thread waits before re-sending a subscription the relay closed.
+ * <p>Threads: the connect loop (its own virtual thread) opens, pings and drops the socket; the
+ * HttpClient's executor threads deliver frames ({@link #onMessage}, sequential per session);
+ * callers of the pool subscribe and publish from any thread; a short-lived virtual thread waits
+ * before re-sending a subscription the relay closed.
  *
- * <p>Locking: {@link #lock} guards the connection fields (state, socket, send chain, session subscriptions). It is
- * held only to read/modify them and to enqueue frames (which never blocks), never across a blocking wait.
+ * <p>Locking: {@link #lock} guards the connection fields (state, socket, send chain, session
+ * subscriptions). It is held only to read/modify them and to enqueue frames (which never blocks),
+ * never across a blocking wait.
  */
 final class RelayConnection {
   private static final Logger LOG = LoggerFactory.getLogger(RelayConnection.class);
+
   /** A session that lasted this long resets the backoff. */
   private static final long STABLE_SESSION_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -72,13 +76,21 @@ final class RelayConnection {
 
   private final AtomicInteger queuedFrames = new AtomicInteger();
   private final PendingPublishes publishes;
+
   /** Consecutive CLOSED answers per subscription, for the resubscribe backoff. */
   private final Map<String, Integer> closedRetries = new ConcurrentHashMap<>();
+
   private volatile boolean closed;
-  /** Completes when close() has flushed and closed the socket (already complete when there was none). */
+
+  /**
+   * Completes when close() has flushed and closed the socket (already complete when there was
+   * none).
+   */
   private volatile CompletableFuture<?> closing = CompletableFuture.completedFuture(null);
+
   /** How long close() waits for queued frames before sending the close frame. */
   private static final long DRAIN_MILLIS = 2000;
+
   private @Nullable Thread loop;
 
   private final AtomicLong connectAttempts = new AtomicLong();
@@ -88,19 +100,25 @@ final class RelayConnection {
 
   /**
    * @param url the normalised relay URL
-   * @param subscriptions the pool's current subscriptions, id to filters (read on every connect and subscribe)
+   * @param subscriptions the pool's current subscriptions, id to filters (read on every connect and
+   *     subscribe)
    * @param config the pool settings
    * @param http the pool's HttpClient
    * @param listener receives incoming events and state changes
    */
-  RelayConnection(String url, Supplier<Map<String, List<Filter>>> subscriptions, RelayPoolConfig config,
-      HttpClient http, RelayListener listener) {
+  RelayConnection(
+      String url,
+      Supplier<Map<String, List<Filter>>> subscriptions,
+      RelayPoolConfig config,
+      HttpClient http,
+      RelayListener listener) {
     this.url = url;
     this.uri = URI.create(url);
     this.subscriptions = subscriptions;
     this.config = config;
     this.backoff = new ReconnectBackoff(config.initialBackoff(), config.maxBackoff());
-    this.publishes = new PendingPublishes(config.maxPendingPerRelay(), config.publishTimeout(), new Link());
+    this.publishes =
+        new PendingPublishes(config.maxPendingPerRelay(), config.publishTimeout(), new Link());
     this.http = http;
     this.listener = listener;
   }
@@ -117,23 +135,29 @@ final class RelayConnection {
       setState(RelayState.CONNECTING);
       connectAttempts.incrementAndGet();
       RelaySocketListener current =
-          new RelaySocketListener(url, config.maxMessageChars(), this::onMessage, messagesDropped::incrementAndGet);
+          new RelaySocketListener(
+              url, config.maxMessageChars(), this::onMessage, messagesDropped::incrementAndGet);
       WebSocket ws;
-      CompletableFuture<WebSocket> opening = http.newWebSocketBuilder()
-          .connectTimeout(config.connectTimeout())
-          .buildAsync(uri, current);
+      CompletableFuture<WebSocket> opening =
+          http.newWebSocketBuilder()
+              .connectTimeout(config.connectTimeout())
+              .buildAsync(uri, current);
       try {
         ws = opening.get(config.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
       } catch (ExecutionException | TimeoutException e) {
-        var unused = opening.thenAccept(WebSocket::abort); // not awaited: aborts a socket that opens late, if any
-        recordError("connect failed: " + describe(e instanceof ExecutionException ? e.getCause() : e));
+        var unused =
+            opening.thenAccept(
+                WebSocket::abort); // not awaited: aborts a socket that opens late, if any
+        recordError(
+            "connect failed: " + describe(e instanceof ExecutionException ? e.getCause() : e));
         failures++;
         if (!sleepBeforeRetry(failures)) {
           break;
         }
         continue;
       } catch (InterruptedException e) {
-        // Closed while connecting: a socket that opens later is aborted (one that never opens needs nothing).
+        // Closed while connecting: a socket that opens later is aborted (one that never opens needs
+        // nothing).
         var unused = opening.thenAccept(WebSocket::abort);
         break;
       }
@@ -145,7 +169,8 @@ final class RelayConnection {
       try {
         awaitSessionEnd(ws, current);
       } catch (InterruptedException e) {
-        // Interrupted by close(), which drains queued frames, sends a close frame and then aborts the socket.
+        // Interrupted by close(), which drains queued frames, sends a close frame and then aborts
+        // the socket.
         break;
       }
       ws.abort();
@@ -161,8 +186,12 @@ final class RelayConnection {
     setState(RelayState.CLOSED);
   }
 
-  /** Waits until the socket closes or fails, pinging it when idle and dropping it when silent for too long. */
-  private void awaitSessionEnd(WebSocket ws, RelaySocketListener session) throws InterruptedException {
+  /**
+   * Waits until the socket closes or fails, pinging it when idle and dropping it when silent for
+   * too long.
+   */
+  private void awaitSessionEnd(WebSocket ws, RelaySocketListener session)
+      throws InterruptedException {
     long pingMillis = config.pingInterval().toMillis();
     while (!closed) {
       try {
@@ -173,12 +202,14 @@ final class RelayConnection {
         recordError("connection failed: " + describe(e.getCause()));
         return;
       } catch (TimeoutException e) {
-        if (System.nanoTime() - session.lastReceivedNanos() > TimeUnit.MILLISECONDS.toNanos(3 * pingMillis)) {
+        if (System.nanoTime() - session.lastReceivedNanos()
+            > TimeUnit.MILLISECONDS.toNanos(3 * pingMillis)) {
           recordError("no traffic for " + 3 * pingMillis + " ms; dropping the connection");
           return;
         }
         try {
-          // Not awaited: a failed ping ends the session (onError), and the silence check above covers the rest.
+          // Not awaited: a failed ping ends the session (onError), and the silence check above
+          // covers the rest.
           var unused = ws.sendPing(ByteBuffer.allocate(0));
         } catch (IllegalStateException busy) {
           // A previous ping is still outstanding: fine, the silence check above covers a dead peer.
@@ -201,7 +232,10 @@ final class RelayConnection {
     }
   }
 
-  /** Marks the session open and sends subscriptions and pending publishes; false if closed meanwhile. */
+  /**
+   * Marks the session open and sends subscriptions and pending publishes; false if closed
+   * meanwhile.
+   */
   private boolean onConnected(WebSocket ws, RelaySocketListener s) {
     lock.lock();
     try {
@@ -218,7 +252,9 @@ final class RelayConnection {
       connects.incrementAndGet();
       sessionSubscriptions.clear();
       for (Map.Entry<String, List<Filter>> sub : subscriptions.get().entrySet()) {
-        enqueue(RelayMessages.toJson(new ClientMessage.Req(sub.getKey(), resumeFilters(sub.getKey(), sub.getValue()))));
+        enqueue(
+            RelayMessages.toJson(
+                new ClientMessage.Req(sub.getKey(), resumeFilters(sub.getKey(), sub.getValue()))));
         sessionSubscriptions.add(sub.getKey());
       }
       publishes.forEachAwaitingOk(e -> enqueue(RelayMessages.toJson(new ClientMessage.Event(e))));
@@ -231,9 +267,10 @@ final class RelayConnection {
   }
 
   /**
-   * Filters to send for a subscription on a new session. A subscription that was active on the previous session
-   * resumes from the disconnect time minus the overlap, so that events published while away are fetched (from
-   * relays that store them) without replaying everything since the original {@code since}. Caller holds lock.
+   * Filters to send for a subscription on a new session. A subscription that was active on the
+   * previous session resumes from the disconnect time minus the overlap, so that events published
+   * while away are fetched (from relays that store them) without replaying everything since the
+   * original {@code since}. Caller holds lock.
    */
   private List<Filter> resumeFilters(String subscriptionId, List<Filter> filters) {
     if (disconnectedAtSeconds < 0 || !previousSessionSubscriptions.contains(subscriptionId)) {
@@ -314,15 +351,16 @@ final class RelayConnection {
   // ---- sending ----
 
   /**
-   * Appends a frame to the ordered send chain (the JDK WebSocket allows one outstanding send). Never blocks.
-   * Caller holds lock and the state is CONNECTED.
+   * Appends a frame to the ordered send chain (the JDK WebSocket allows one outstanding send).
+   * Never blocks. Caller holds lock and the state is CONNECTED.
    */
   private void enqueue(String text) {
     WebSocket ws = socket;
     if (ws == null) {
       return;
     }
-    // Publishes are bounded by publishRoom; the headroom keeps REQ/CLOSE frames from being refused behind them.
+    // Publishes are bounded by publishRoom; the headroom keeps REQ/CLOSE frames from being refused
+    // behind them.
     if (queuedFrames.incrementAndGet() > 2 * config.maxPendingPerRelay()) {
       queuedFrames.decrementAndGet();
       messagesDropped.incrementAndGet();
@@ -330,15 +368,17 @@ final class RelayConnection {
       lastErrorAt = Instant.now();
       return;
     }
-    sendTail = sendTail
-        .handle((r, e) -> null)
-        .thenCompose(v -> ws.sendText(text, true))
-        .whenComplete((r, e) -> {
-          queuedFrames.decrementAndGet();
-          if (e != null) {
-            LOG.debug("relay {}: send failed: {}", url, describe(e));
-          }
-        });
+    sendTail =
+        sendTail
+            .handle((r, e) -> null)
+            .thenCompose(v -> ws.sendText(text, true))
+            .whenComplete(
+                (r, e) -> {
+                  queuedFrames.decrementAndGet();
+                  if (e != null) {
+                    LOG.debug("relay {}: send failed: {}", url, describe(e));
+                  }
+                });
   }
 
   void subscribe(String subscriptionId) {
@@ -457,8 +497,9 @@ final class RelayConnection {
   }
 
   /**
-   * A relay that ends a subscription we still want would leave us deaf on that relay: re-send it after a backoff
-   * that grows with consecutive refusals (reset by an EOSE). The wait runs on its own virtual thread.
+   * A relay that ends a subscription we still want would leave us deaf on that relay: re-send it
+   * after a backoff that grows with consecutive refusals (reset by an EOSE). The wait runs on its
+   * own virtual thread.
    */
   private void retryClosedSubscription(String subscriptionId) {
     lock.lock();
@@ -472,16 +513,19 @@ final class RelayConnection {
     }
     int attempt = closedRetries.merge(subscriptionId, 1, Integer::sum);
     long sleep = backoff.delayMillis(attempt);
-    Thread.ofVirtual().name("keycast-relay-resubscribe " + url).start(() -> {
-      try {
-        Thread.sleep(sleep);
-      } catch (InterruptedException e) {
-        return;
-      }
-      if (!closed) {
-        subscribe(subscriptionId);
-      }
-    });
+    Thread.ofVirtual()
+        .name("keycast-relay-resubscribe " + url)
+        .start(
+            () -> {
+              try {
+                Thread.sleep(sleep);
+              } catch (InterruptedException e) {
+                return;
+              }
+              if (!closed) {
+                subscribe(subscriptionId);
+              }
+            });
   }
 
   // ---- status and shutdown ----
@@ -489,9 +533,20 @@ final class RelayConnection {
   RelayStatus status() {
     lock.lock();
     try {
-      return new RelayStatus(url, state, connectedSince, lastError, lastErrorAt, connectAttempts.get(),
-          connects.get(), eventsReceived.get(), messagesDropped.get(), publishes.published(), publishes.accepted(),
-          publishes.rejected(), publishes.timedOut());
+      return new RelayStatus(
+          url,
+          state,
+          connectedSince,
+          lastError,
+          lastErrorAt,
+          connectAttempts.get(),
+          connects.get(),
+          eventsReceived.get(),
+          messagesDropped.get(),
+          publishes.published(),
+          publishes.accepted(),
+          publishes.rejected(),
+          publishes.timedOut());
     } finally {
       lock.unlock();
     }
@@ -515,19 +570,25 @@ final class RelayConnection {
       lock.unlock();
     }
     if (ws != null) {
-      // Frames already queued (a reply published just before shutdown) go out first, within a bound; then a close
-      // frame; then we wait for the relay's close frame before aborting, because aborting a socket that still has
-      // unread input resets the connection, and a reset can make the relay drop frames it has not read yet.
-      CompletableFuture<Void> peerClosed = s == null ? CompletableFuture.completedFuture(null) : s.ended;
-      closing = tail.handle((r, e) -> null)
-          .completeOnTimeout(null, DRAIN_MILLIS, TimeUnit.MILLISECONDS)
-          .thenCompose(v -> ws.sendClose(WebSocket.NORMAL_CLOSURE, ""))
-          .thenCompose(v -> peerClosed.handle((r, e) -> null))
-          .orTimeout(DRAIN_MILLIS + 1000, TimeUnit.MILLISECONDS)
-          .handle((r, e) -> {
-            ws.abort();
-            return null;
-          });
+      // Frames already queued (a reply published just before shutdown) go out first, within a
+      // bound; then a close
+      // frame; then we wait for the relay's close frame before aborting, because aborting a socket
+      // that still has
+      // unread input resets the connection, and a reset can make the relay drop frames it has not
+      // read yet.
+      CompletableFuture<Void> peerClosed =
+          s == null ? CompletableFuture.completedFuture(null) : s.ended;
+      closing =
+          tail.handle((r, e) -> null)
+              .completeOnTimeout(null, DRAIN_MILLIS, TimeUnit.MILLISECONDS)
+              .thenCompose(v -> ws.sendClose(WebSocket.NORMAL_CLOSURE, ""))
+              .thenCompose(v -> peerClosed.handle((r, e) -> null))
+              .orTimeout(DRAIN_MILLIS + 1000, TimeUnit.MILLISECONDS)
+              .handle(
+                  (r, e) -> {
+                    ws.abort();
+                    return null;
+                  });
     }
     Thread t = loop;
     if (t != null) {

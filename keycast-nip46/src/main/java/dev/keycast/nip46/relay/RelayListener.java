@@ -5,14 +5,15 @@ import dev.keycast.crypto.SignedEvent;
 /**
  * Receives what relays send to a {@link RelayPool}.
  *
- * <p>Threads: called on the pool's I/O threads (virtual threads of the HttpClient executor). Calls for one relay
- * are sequential and in arrival order; calls for different relays may be concurrent. Implementations must be fast and
- * must not block (offer the event to a bounded queue, nothing more): a slow listener delays every later message
- * from that relay. An exception thrown by the listener is logged and counted as a dropped message; it does not
- * break the connection.
+ * <p>Threads: called on the pool's I/O threads (virtual threads of the HttpClient executor). Calls
+ * for one relay are sequential and in arrival order; calls for different relays may be concurrent.
+ * Implementations must be fast and must not block (offer the event to a bounded queue, nothing
+ * more): a slow listener delays every later message from that relay. An exception thrown by the
+ * listener is logged and counted as a dropped message; it does not break the connection.
  *
- * <p>Events are not deduplicated: the same event arriving from three relays is delivered three times, each with
- * its relay URL. Events are parsed but <em>not verified</em>: check the id and signature before trusting one.
+ * <p>Events are not deduplicated: the same event arriving from three relays is delivered three
+ * times, each with its relay URL. Events are parsed but <em>not verified</em>: check the id and
+ * signature before trusting one.
  */
 @FunctionalInterface
 public interface RelayListener {

@@ -29,22 +29,24 @@ import org.slf4j.LoggerFactory;
 /**
  * A client to several Nostr relays over the JDK's {@link java.net.http.WebSocket}.
  *
- * <p>Each relay gets its own connection, kept open by a loop on a virtual thread: a dropped connection is retried
- * with exponential backoff and jitter (capped), and an idle one is pinged and dropped when silent. Subscriptions
- * ({@link #subscribe}) apply to every relay of the pool; replacing one re-sends its {@code REQ}; after a reconnect
- * every subscription is re-sent, resuming from the disconnect time minus an overlap so that nothing published while
- * away is missed (from relays that store it). Incoming events go to the {@link RelayListener} with the relay URL
- * they came from; duplicates across relays are <em>not</em> removed (that is the consumer's job). {@link #publish}
- * sends an event and reports each relay's {@code OK}, waiting for relays that are reconnecting up to the publish
- * timeout.
+ * <p>Each relay gets its own connection, kept open by a loop on a virtual thread: a dropped
+ * connection is retried with exponential backoff and jitter (capped), and an idle one is pinged and
+ * dropped when silent. Subscriptions ({@link #subscribe}) apply to every relay of the pool;
+ * replacing one re-sends its {@code REQ}; after a reconnect every subscription is re-sent, resuming
+ * from the disconnect time minus an overlap so that nothing published while away is missed (from
+ * relays that store it). Incoming events go to the {@link RelayListener} with the relay URL they
+ * came from; duplicates across relays are <em>not</em> removed (that is the consumer's job). {@link
+ * #publish} sends an event and reports each relay's {@code OK}, waiting for relays that are
+ * reconnecting up to the publish timeout.
  *
- * <p>Relay URLs are normalised ({@link #normalizeUrl}): scheme and host lower-case, a bare trailing {@code /}
- * removed. Maps returned by this class are keyed by the normalised form.
+ * <p>Relay URLs are normalised ({@link #normalizeUrl}): scheme and host lower-case, a bare trailing
+ * {@code /} removed. Maps returned by this class are keyed by the normalised form.
  *
- * <p>Threads: all I/O runs on the HttpClient's executor (virtual threads unless configured otherwise) and on one
- * virtual thread per relay. Listener calls happen on those threads. Methods of this class never block (except
- * {@link #close()}, briefly) and are safe to call from any thread; a {@link ReentrantLock} (never
- * {@code synchronized}) guards membership changes, and no lock is held across I/O.
+ * <p>Threads: all I/O runs on the HttpClient's executor (virtual threads unless configured
+ * otherwise) and on one virtual thread per relay. Listener calls happen on those threads. Methods
+ * of this class never block (except {@link #close()}, briefly) and are safe to call from any
+ * thread; a {@link ReentrantLock} (never {@code synchronized}) guards membership changes, and no
+ * lock is held across I/O.
  */
 public final class RelayPool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RelayPool.class);
@@ -54,12 +56,19 @@ public final class RelayPool implements AutoCloseable {
   private final @Nullable ExecutorService ownedExecutor;
   private final HttpClient http;
   private final ReentrantLock lock = new ReentrantLock();
+
   /** Guarded by lock for writes; read lock-free. */
   private final Map<String, RelayConnection> relays = new ConcurrentHashMap<>();
+
   /** Subscriptions; values are immutable lists. */
   private final Map<String, List<Filter>> subscriptions = new ConcurrentHashMap<>();
-  /** What the connections read on connect and subscribe: a live, read-only, weakly consistent view. */
-  private final Map<String, List<Filter>> subscriptionsView = Collections.unmodifiableMap(subscriptions);
+
+  /**
+   * What the connections read on connect and subscribe: a live, read-only, weakly consistent view.
+   */
+  private final Map<String, List<Filter>> subscriptionsView =
+      Collections.unmodifiableMap(subscriptions);
+
   private volatile boolean closed;
 
   private RelayPool(RelayPoolConfig config, RelayListener listener) {
@@ -67,16 +76,20 @@ public final class RelayPool implements AutoCloseable {
     this.listener = listener;
     ExecutorService executor = config.executor();
     if (executor == null) {
-      ownedExecutor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("keycast-relay-io-", 0).factory());
+      ownedExecutor =
+          Executors.newThreadPerTaskExecutor(
+              Thread.ofVirtual().name("keycast-relay-io-", 0).factory());
       executor = ownedExecutor;
     } else {
       ownedExecutor = null;
     }
-    this.http = HttpClient.newBuilder().executor(executor).connectTimeout(config.connectTimeout()).build();
+    this.http =
+        HttpClient.newBuilder().executor(executor).connectTimeout(config.connectTimeout()).build();
   }
 
   /**
-   * Creates a pool with no relays. Add relays with {@link #addRelay} or {@link #setRelays}; nothing connects before.
+   * Creates a pool with no relays. Add relays with {@link #addRelay} or {@link #setRelays}; nothing
+   * connects before.
    *
    * @param config the settings
    * @param listener receives incoming events (must be fast and non-blocking)
@@ -87,8 +100,8 @@ public final class RelayPool implements AutoCloseable {
   }
 
   /**
-   * Normalises a relay URL: checks it is a {@code ws://} or {@code wss://} URL with a host, lower-cases the scheme
-   * and host, removes a bare trailing {@code /}.
+   * Normalises a relay URL: checks it is a {@code ws://} or {@code wss://} URL with a host,
+   * lower-cases the scheme and host, removes a bare trailing {@code /}.
    *
    * @param url the URL
    * @return the normalised URL
@@ -115,8 +128,8 @@ public final class RelayPool implements AutoCloseable {
   }
 
   /**
-   * Adds a relay and starts connecting to it (in the background). Adding a relay already in the pool does nothing.
-   * Never blocks.
+   * Adds a relay and starts connecting to it (in the background). Adding a relay already in the
+   * pool does nothing. Never blocks.
    *
    * @param url a {@code ws://} or {@code wss://} URL
    * @return the normalised URL
@@ -145,7 +158,8 @@ public final class RelayPool implements AutoCloseable {
   }
 
   /**
-   * Removes a relay: closes its connection and completes its pending publishes as not sent. Never blocks.
+   * Removes a relay: closes its connection and completes its pending publishes as not sent. Never
+   * blocks.
    *
    * @param url the relay URL (normalised or not)
    * @return true if it was in the pool
@@ -167,7 +181,8 @@ public final class RelayPool implements AutoCloseable {
   }
 
   /**
-   * Makes the pool's relays exactly {@code urls}: adds the missing ones, removes the others. Never blocks.
+   * Makes the pool's relays exactly {@code urls}: adds the missing ones, removes the others. Never
+   * blocks.
    *
    * @param urls the relay URLs
    * @throws IllegalArgumentException if a URL is invalid (nothing is changed then)
@@ -196,8 +211,8 @@ public final class RelayPool implements AutoCloseable {
   }
 
   /**
-   * Opens or replaces a subscription on every relay (present and future). Connected relays get the {@code REQ} now,
-   * the others when they connect. Never blocks.
+   * Opens or replaces a subscription on every relay (present and future). Connected relays get the
+   * {@code REQ} now, the others when they connect. Never blocks.
    *
    * @param subscriptionId the id, 1–64 characters
    * @param filters the filters (OR-ed), at least one
@@ -210,7 +225,8 @@ public final class RelayPool implements AutoCloseable {
     if (filters.isEmpty()) {
       throw new IllegalArgumentException("a subscription needs at least one filter");
     }
-    // Write the map first: a connection that opens concurrently reads it under its own lock, so every relay ends up
+    // Write the map first: a connection that opens concurrently reads it under its own lock, so
+    // every relay ends up
     // with the latest filters (see RelayConnection.subscribe).
     subscriptions.put(subscriptionId, List.copyOf(filters));
     for (RelayConnection c : relays.values()) {
@@ -244,9 +260,10 @@ public final class RelayPool implements AutoCloseable {
   /**
    * Publishes an event to the given relays, adding those not yet in the pool. Never blocks.
    *
-   * <p>The future completes when every relay has answered {@code OK}, or when the publish timeout has passed for
-   * the rest (they report {@link PublishResult.Outcome#TIMED_OUT}); it never completes exceptionally. A relay that
-   * is reconnecting receives the event when it is back, within the timeout.
+   * <p>The future completes when every relay has answered {@code OK}, or when the publish timeout
+   * has passed for the rest (they report {@link PublishResult.Outcome#TIMED_OUT}); it never
+   * completes exceptionally. A relay that is reconnecting receives the event when it is back,
+   * within the timeout.
    *
    * @param event the signed event (not verified here)
    * @param relayUrls the relays, at least one
@@ -268,14 +285,16 @@ public final class RelayPool implements AutoCloseable {
   }
 
   /**
-   * Publishes like {@link #publish(SignedEvent, Collection)}, but with flow control. When <em>no</em> relay of
-   * {@code relayUrls} has room (each already has {@link RelayPoolConfig#maxPendingPerRelay()} publishes waiting for
-   * their {@code OK}), waits up to {@code maxWaitForRoom} on a connected one for room instead of reporting
-   * {@link PublishResult.Outcome#NOT_SENT} everywhere at once. A producer faster than its relays (a signer's replies
-   * under a burst) thus slows to their pace rather than losing events, while one slow relay among several never
-   * holds the caller back (the others take the event; the slow one reports {@code NOT_SENT}). Relays that are not
-   * connected get no wait. Blocks up to {@code maxWaitForRoom} per full relay, only while no relay has taken the
-   * event: call it from a virtual thread, never from a relay I/O thread.
+   * Publishes like {@link #publish(SignedEvent, Collection)}, but with flow control. When
+   * <em>no</em> relay of {@code relayUrls} has room (each already has {@link
+   * RelayPoolConfig#maxPendingPerRelay()} publishes waiting for their {@code OK}), waits up to
+   * {@code maxWaitForRoom} on a connected one for room instead of reporting {@link
+   * PublishResult.Outcome#NOT_SENT} everywhere at once. A producer faster than its relays (a
+   * signer's replies under a burst) thus slows to their pace rather than losing events, while one
+   * slow relay among several never holds the caller back (the others take the event; the slow one
+   * reports {@code NOT_SENT}). Relays that are not connected get no wait. Blocks up to {@code
+   * maxWaitForRoom} per full relay, only while no relay has taken the event: call it from a virtual
+   * thread, never from a relay I/O thread.
    *
    * @param event the signed event (not verified here)
    * @param relayUrls the relays, at least one
@@ -286,7 +305,8 @@ public final class RelayPool implements AutoCloseable {
    * @throws RelayException if the pool is closed
    */
   public CompletableFuture<PublishResult> publishWaitingForRoom(
-      SignedEvent event, Collection<String> relayUrls, Duration maxWaitForRoom) throws InterruptedException {
+      SignedEvent event, Collection<String> relayUrls, Duration maxWaitForRoom)
+      throws InterruptedException {
     if (relayUrls.isEmpty()) {
       throw new IllegalArgumentException("publish needs at least one relay");
     }
@@ -307,7 +327,8 @@ public final class RelayPool implements AutoCloseable {
     }
     for (Map.Entry<String, RelayConnection> e : full.entrySet()) {
       RelayConnection c = e.getValue();
-      CompletableFuture<PublishResult.Ack> f = taken ? c.publish(event) : c.publishWaitingForRoom(event, waitNanos);
+      CompletableFuture<PublishResult.Ack> f =
+          taken ? c.publish(event) : c.publishWaitingForRoom(event, waitNanos);
       acks.put(e.getKey(), f);
       taken |= !f.isDone() || f.join().outcome() != PublishResult.Outcome.NOT_SENT;
     }
@@ -315,16 +336,19 @@ public final class RelayPool implements AutoCloseable {
   }
 
   private static CompletableFuture<PublishResult.Ack> relayRemoved() {
-    return CompletableFuture.completedFuture(new PublishResult.Ack(PublishResult.Outcome.NOT_SENT, "relay removed"));
+    return CompletableFuture.completedFuture(
+        new PublishResult.Ack(PublishResult.Outcome.NOT_SENT, "relay removed"));
   }
 
   private static CompletableFuture<PublishResult> combine(
       SignedEvent event, Map<String, CompletableFuture<PublishResult.Ack>> acks) {
-    return CompletableFuture.allOf(acks.values().toArray(CompletableFuture[]::new)).thenApply(v -> {
-      Map<String, PublishResult.Ack> result = new LinkedHashMap<>();
-      acks.forEach((url, f) -> result.put(url, f.join()));
-      return new PublishResult(event.id(), result);
-    });
+    return CompletableFuture.allOf(acks.values().toArray(CompletableFuture[]::new))
+        .thenApply(
+            v -> {
+              Map<String, PublishResult.Ack> result = new LinkedHashMap<>();
+              acks.forEach((url, f) -> result.put(url, f.join()));
+              return new PublishResult(event.id(), result);
+            });
   }
 
   /**
@@ -356,9 +380,10 @@ public final class RelayPool implements AutoCloseable {
   }
 
   /**
-   * Closes every connection, completes pending publishes as not sent, and shuts down the I/O executor if the pool
-   * owns it. Frames already queued on a connected relay (an event published just before) are sent before the close
-   * frame. Blocks up to about four seconds in total. Idempotent.
+   * Closes every connection, completes pending publishes as not sent, and shuts down the I/O
+   * executor if the pool owns it. Frames already queued on a connected relay (an event published
+   * just before) are sent before the close frame. Blocks up to about four seconds in total.
+   * Idempotent.
    */
   @Override
   public void close() {

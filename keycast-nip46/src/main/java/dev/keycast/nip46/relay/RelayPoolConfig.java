@@ -5,19 +5,27 @@ import java.util.concurrent.ExecutorService;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Settings of a {@link RelayPool}. Build with {@link #builder()}; {@code build()} validates and fails fast.
+ * Settings of a {@link RelayPool}. Build with {@link #builder()}; {@code build()} validates and
+ * fails fast.
  *
  * @param connectTimeout how long one connection attempt may take
- * @param publishTimeout how long a publish waits for each relay's {@code OK} (including time spent reconnecting)
- * @param initialBackoff the first retry delay; doubles per consecutive failure. One backoff serves both retries:
- *     reconnecting a dropped relay, and re-sending a subscription the relay closed
- * @param maxBackoff the cap on the retry delay (each delay is jittered to between half and all of it)
- * @param pingInterval how often an idle connection is pinged; a connection silent for three intervals is dropped
- * @param resubscribeOverlap on reconnect, subscriptions resume from the disconnect time minus this overlap
- * @param maxMessageChars incoming messages longer than this (in chars, after reassembling fragments) are dropped
- * @param maxPendingPerRelay the most publishes and queued frames kept per relay while it is slow or away
- * @param executor the executor for the HttpClient's I/O and callbacks, or {@code null} for a pool-owned
- *     virtual-thread-per-task executor (closed with the pool); a caller-supplied executor is not closed
+ * @param publishTimeout how long a publish waits for each relay's {@code OK} (including time spent
+ *     reconnecting)
+ * @param initialBackoff the first retry delay; doubles per consecutive failure. One backoff serves
+ *     both retries: reconnecting a dropped relay, and re-sending a subscription the relay closed
+ * @param maxBackoff the cap on the retry delay (each delay is jittered to between half and all of
+ *     it)
+ * @param pingInterval how often an idle connection is pinged; a connection silent for three
+ *     intervals is dropped
+ * @param resubscribeOverlap on reconnect, subscriptions resume from the disconnect time minus this
+ *     overlap
+ * @param maxMessageChars incoming messages longer than this (in chars, after reassembling
+ *     fragments) are dropped
+ * @param maxPendingPerRelay the most publishes and queued frames kept per relay while it is slow or
+ *     away
+ * @param executor the executor for the HttpClient's I/O and callbacks, or {@code null} for a
+ *     pool-owned virtual-thread-per-task executor (closed with the pool); a caller-supplied
+ *     executor is not closed
  */
 public record RelayPoolConfig(
     Duration connectTimeout,
@@ -33,8 +41,8 @@ public record RelayPoolConfig(
   /**
    * Validates.
    *
-   * @throws IllegalArgumentException if a duration is not positive (the overlap may be zero), the max backoff is
-   *     below the initial one, or a size is below 1
+   * @throws IllegalArgumentException if a duration is not positive (the overlap may be zero), the
+   *     max backoff is below the initial one, or a size is below 1
    */
   public RelayPoolConfig {
     positive(connectTimeout, "connectTimeout");
@@ -49,14 +57,23 @@ public record RelayPoolConfig(
       throw new IllegalArgumentException("maxBackoff must be at least initialBackoff");
     }
     if (maxMessageChars < 1 || maxPendingPerRelay < 1) {
-      throw new IllegalArgumentException("maxMessageChars and maxPendingPerRelay must be at least 1");
+      throw new IllegalArgumentException(
+          "maxMessageChars and maxPendingPerRelay must be at least 1");
     }
   }
 
   /** The defaults that {@link #builder()} starts from (see there). */
-  private static final RelayPoolConfig DEFAULTS = new RelayPoolConfig(Duration.ofSeconds(10), Duration.ofSeconds(10),
-      Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10), 512 * 1024, 1000,
-      null);
+  private static final RelayPoolConfig DEFAULTS =
+      new RelayPoolConfig(
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(10),
+          Duration.ofMillis(500),
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(30),
+          Duration.ofSeconds(10),
+          512 * 1024,
+          1000,
+          null);
 
   private static void positive(Duration d, String name) {
     if (d.isZero() || d.isNegative()) {
@@ -74,8 +91,9 @@ public record RelayPoolConfig(
   }
 
   /**
-   * A builder with the defaults: connect timeout 10 s, publish timeout 10 s, backoff 500 ms doubling to 30 s, ping
-   * every 30 s, resubscribe overlap 10 s, messages up to 512 KiB chars, 1000 pending per relay, own executor.
+   * A builder with the defaults: connect timeout 10 s, publish timeout 10 s, backoff 500 ms
+   * doubling to 30 s, ping every 30 s, resubscribe overlap 10 s, messages up to 512 KiB chars, 1000
+   * pending per relay, own executor.
    *
    * @return a new builder (not thread-safe)
    */
@@ -84,8 +102,9 @@ public record RelayPoolConfig(
   }
 
   /**
-   * A builder that starts from this configuration, to change some settings and keep every other one (including
-   * settings added in later versions). Each setter may still be called once; it replaces the copied value.
+   * A builder that starts from this configuration, to change some settings and keep every other one
+   * (including settings added in later versions). Each setter may still be called once; it replaces
+   * the copied value.
    *
    * @return a new builder (not thread-safe)
    */
@@ -94,9 +113,9 @@ public record RelayPoolConfig(
   }
 
   /**
-   * Builds a {@link RelayPoolConfig}. Each setter may be called once; what is not set keeps the value of the
-   * configuration the builder started from ({@link #builder()}: the defaults; {@link #toBuilder()}: that one).
-   * Not thread-safe.
+   * Builds a {@link RelayPoolConfig}. Each setter may be called once; what is not set keeps the
+   * value of the configuration the builder started from ({@link #builder()}: the defaults; {@link
+   * #toBuilder()}: that one). Not thread-safe.
    */
   public static final class Builder {
     private final RelayPoolConfig base;
@@ -218,7 +237,8 @@ public record RelayPoolConfig(
     }
 
     /**
-     * Uses a caller-owned executor for I/O (it should run tasks on virtual threads; the pool does not close it).
+     * Uses a caller-owned executor for I/O (it should run tasks on virtual threads; the pool does
+     * not close it).
      *
      * @param e the executor
      * @return this builder

@@ -10,12 +10,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The WebSocket listener of one relay session: reassembles fragmented text frames into messages (dropping those over
- * the size cap and binary ones), records when anything last arrived, and signals the end of the session. Not API.
+ * The WebSocket listener of one relay session: reassembles fragmented text frames into messages
+ * (dropping those over the size cap and binary ones), records when anything last arrived, and
+ * signals the end of the session. Not API.
  *
- * <p>Threads: the JDK calls the listener methods sequentially on the HttpClient's executor, so the reassembly buffer
- * is confined to them and needs no lock. {@link #ended}, {@link #closeReason()} and {@link #lastReceivedNanos()} are
- * read by the connect loop (volatile or a future).
+ * <p>Threads: the JDK calls the listener methods sequentially on the HttpClient's executor, so the
+ * reassembly buffer is confined to them and needs no lock. {@link #ended}, {@link #closeReason()}
+ * and {@link #lastReceivedNanos()} are read by the connect loop (volatile or a future).
  */
 final class RelaySocketListener implements WebSocket.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(RelaySocketListener.class);
@@ -39,7 +40,8 @@ final class RelaySocketListener implements WebSocket.Listener {
    * @param onMessage receives each complete text message (on the I/O thread; must not block)
    * @param onDropped called once per message dropped (oversized or binary)
    */
-  RelaySocketListener(String url, int maxMessageChars, Consumer<String> onMessage, Runnable onDropped) {
+  RelaySocketListener(
+      String url, int maxMessageChars, Consumer<String> onMessage, Runnable onDropped) {
     this.url = url;
     this.maxMessageChars = maxMessageChars;
     this.onMessage = onMessage;
@@ -51,7 +53,10 @@ final class RelaySocketListener implements WebSocket.Listener {
     return closeReason;
   }
 
-  /** Returns {@link System#nanoTime()} when the last frame (of any type) arrived, or when the session opened. */
+  /**
+   * Returns {@link System#nanoTime()} when the last frame (of any type) arrived, or when the
+   * session opened.
+   */
   long lastReceivedNanos() {
     return lastReceivedNanos;
   }

@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The connection state of one relay. On the wire (health JSON, logs) a state is written as {@link #wireName()}:
- * {@code "connecting"}, {@code "connected"}, {@code "backoff"}, {@code "closed"}, {@code "not_started"}.
+ * The connection state of one relay. On the wire (health JSON, logs) a state is written as {@link
+ * #wireName()}: {@code "connecting"}, {@code "connected"}, {@code "backoff"}, {@code "closed"},
+ * {@code "not_started"}.
  */
 public enum RelayState {
   /** Opening the WebSocket (first time or after a backoff). */
@@ -19,8 +20,8 @@ public enum RelayState {
   /** Removed from the pool or the pool is closed; no further attempts. */
   CLOSED,
   /**
-   * Configured but not connecting yet: the relay of a bunker that has not been started. A {@link RelayPool} never
-   * reports it (it connects as soon as a relay is added).
+   * Configured but not connecting yet: the relay of a bunker that has not been started. A {@link
+   * RelayPool} never reports it (it connects as soon as a relay is added).
    */
   NOT_STARTED;
 

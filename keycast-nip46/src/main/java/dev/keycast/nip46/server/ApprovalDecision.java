@@ -21,14 +21,15 @@ public sealed interface ApprovalDecision {
   }
 
   /**
-   * Send an {@code auth_url} interim response now, then decide when {@code decision} completes (a {@code Challenge}
-   * there is treated as a denial). If it does not complete within the handler's approval timeout, or completes
-   * exceptionally, the request is denied.
+   * Send an {@code auth_url} interim response now, then decide when {@code decision} completes (a
+   * {@code Challenge} there is treated as a denial). If it does not complete within the handler's
+   * approval timeout, or completes exceptionally, the request is denied.
    *
    * @param authUrl the URL the user opens to approve
    * @param decision completes with the final decision
    */
-  record Challenge(String authUrl, CompletionStage<ApprovalDecision> decision) implements ApprovalDecision {
+  record Challenge(String authUrl, CompletionStage<ApprovalDecision> decision)
+      implements ApprovalDecision {
     public Challenge {
       Objects.requireNonNull(authUrl, "authUrl");
       Objects.requireNonNull(decision, "decision");

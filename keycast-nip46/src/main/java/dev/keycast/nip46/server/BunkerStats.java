@@ -7,11 +7,13 @@ import java.util.TreeMap;
 /**
  * An immutable snapshot of the signer pipeline's counters since start.
  *
- * <p>A snapshot is taken without stopping the pipeline, so counters read at slightly different moments: it may be
- * an inconsistent view (the sum of responses may briefly trail {@link #accepted()}).
+ * <p>A snapshot is taken without stopping the pipeline, so counters read at slightly different
+ * moments: it may be an inconsistent view (the sum of responses may briefly trail {@link
+ * #accepted()}).
  *
  * @param accepted events that passed intake and entered the work queue
- * @param rejected events not processed as requests, by reason (every reason present, zero when none)
+ * @param rejected events not processed as requests, by reason (every reason present, zero when
+ *     none)
  * @param responses replies sent, by method then outcome (only non-zero entries)
  */
 public record BunkerStats(
@@ -34,16 +36,18 @@ public record BunkerStats(
     }
     rejected = java.util.Collections.unmodifiableMap(r);
     TreeMap<String, Map<ResponseOutcome, Long>> resp = new TreeMap<>();
-    responses.forEach((method, byOutcome) -> {
-      EnumMap<ResponseOutcome, Long> m = new EnumMap<>(ResponseOutcome.class);
-      byOutcome.forEach((o, v) -> {
-        if (v < 0) {
-          throw new IllegalArgumentException("negative count for " + method + "/" + o);
-        }
-        m.put(o, v);
-      });
-      resp.put(method, java.util.Collections.unmodifiableMap(m));
-    });
+    responses.forEach(
+        (method, byOutcome) -> {
+          EnumMap<ResponseOutcome, Long> m = new EnumMap<>(ResponseOutcome.class);
+          byOutcome.forEach(
+              (o, v) -> {
+                if (v < 0) {
+                  throw new IllegalArgumentException("negative count for " + method + "/" + o);
+                }
+                m.put(o, v);
+              });
+          resp.put(method, java.util.Collections.unmodifiableMap(m));
+        });
     responses = java.util.Collections.unmodifiableMap(resp);
   }
 

@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * Limits applied to incoming events before any queueing, and the per-client rate limit.
  *
- * @param maxEventChars the largest event accepted, in characters of its JSON (checked before anything else)
+ * @param maxEventChars the largest event accepted, in characters of its JSON (checked before
+ *     anything else)
  * @param maxAge events with {@code created_at} older than now minus this are dropped
  * @param maxFutureSkew events with {@code created_at} later than now plus this are dropped
  * @param dedupeCapacity the most event ids remembered for dedupe
@@ -33,15 +34,20 @@ public record IntakeLimits(
     if (maxAge.toSeconds() < 1 || maxFutureSkew.isNegative()) {
       throw new IllegalArgumentException("maxAge must be >= 1 s and maxFutureSkew >= 0");
     }
-    if (dedupeCapacity < 1 || rateLimitBurst < 1 || !(rateLimitPerSecond > 0) || rateLimitMaxClients < 1) {
-      throw new IllegalArgumentException("dedupeCapacity, rateLimitBurst, rateLimitPerSecond, rateLimitMaxClients"
-          + " must be positive");
+    if (dedupeCapacity < 1
+        || rateLimitBurst < 1
+        || !(rateLimitPerSecond > 0)
+        || rateLimitMaxClients < 1) {
+      throw new IllegalArgumentException(
+          "dedupeCapacity, rateLimitBurst, rateLimitPerSecond, rateLimitMaxClients"
+              + " must be positive");
     }
   }
 
   /**
-   * Returns how long a seen event is remembered for dedupe, in seconds: the whole window in which the intake
-   * accepts an event ({@code maxAge + maxFutureSkew}, plus one second for rounding), so the dedupe is complete.
+   * Returns how long a seen event is remembered for dedupe, in seconds: the whole window in which
+   * the intake accepts an event ({@code maxAge + maxFutureSkew}, plus one second for rounding), so
+   * the dedupe is complete.
    *
    * @return the dedupe window in seconds, at least 2
    */
@@ -49,7 +55,10 @@ public record IntakeLimits(
     return maxAge.toSeconds() + maxFutureSkew.toSeconds() + 1;
   }
 
-  /** Returns the defaults: 256 KiB events, 120 s age, 60 s future skew, 100 000 ids, 20 burst, 10/s, 100 000. */
+  /**
+   * Returns the defaults: 256 KiB events, 120 s age, 60 s future skew, 100 000 ids, 20 burst, 10/s,
+   * 100 000.
+   */
   public static IntakeLimits defaults() {
     return builder().build();
   }
@@ -135,8 +144,14 @@ public record IntakeLimits(
 
     /** Builds and validates. @throws IllegalArgumentException on an invalid limit */
     public IntakeLimits build() {
-      return new IntakeLimits(maxEventChars, maxAge, maxFutureSkew, dedupeCapacity, rateLimitBurst,
-          rateLimitPerSecond, rateLimitMaxClients);
+      return new IntakeLimits(
+          maxEventChars,
+          maxAge,
+          maxFutureSkew,
+          dedupeCapacity,
+          rateLimitBurst,
+          rateLimitPerSecond,
+          rateLimitMaxClients);
     }
   }
 }

@@ -11,8 +11,9 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the signer knows about one request besides its content: the (verified) client key that sent it, the signer
- * key it was addressed to, the authorization holding that signer key, and the relays it arrived on.
+ * What the signer knows about one request besides its content: the (verified) client key that sent
+ * it, the signer key it was addressed to, the authorization holding that signer key, and the relays
+ * it arrived on.
  *
  * <p>Immutable and thread-safe. {@link #sendInterim} may be called from any thread.
  */
@@ -25,15 +26,17 @@ public final class RequestContext {
   private final Consumer<Nip46Response> interimSender;
 
   /**
-   * Creates a context. The pipeline creates these; embedders create them in tests of their own handlers.
+   * Creates a context. The pipeline creates these; embedders create them in tests of their own
+   * handlers.
    *
    * @param clientPublicKey the key that signed the request event (verified)
    * @param signerPublicKey the signer key the request was addressed to
-   * @param authorization the authorization holding the signer key, or {@code null} when the handler serves keys
-   *     that are not managed by a Keycast store
+   * @param authorization the authorization holding the signer key, or {@code null} when the handler
+   *     serves keys that are not managed by a Keycast store
    * @param relays the relay URLs the request arrived on
    * @param receivedAt when the first copy arrived
-   * @param interimSender sends an interim response (encrypted and published asynchronously); must not block
+   * @param interimSender sends an interim response (encrypted and published asynchronously); must
+   *     not block
    */
   public RequestContext(
       PublicKey clientPublicKey,
@@ -65,7 +68,10 @@ public final class RequestContext {
     return Optional.ofNullable(authorization);
   }
 
-  /** Returns the relay URLs the request arrived on (replies go there and to the authorization's relays). */
+  /**
+   * Returns the relay URLs the request arrived on (replies go there and to the authorization's
+   * relays).
+   */
   public List<String> relays() {
     return relays;
   }
@@ -76,8 +82,9 @@ public final class RequestContext {
   }
 
   /**
-   * Sends an interim response now, typically {@link Nip46Response.AuthUrl} before the real response. Never blocks:
-   * encryption and publishing happen asynchronously. The response must carry the request's id.
+   * Sends an interim response now, typically {@link Nip46Response.AuthUrl} before the real
+   * response. Never blocks: encryption and publishing happen asynchronously. The response must
+   * carry the request's id.
    *
    * @param interim the interim response
    */
@@ -87,6 +94,12 @@ public final class RequestContext {
 
   @Override
   public String toString() {
-    return "RequestContext[client=" + clientPublicKey + ", signer=" + signerPublicKey + ", relays=" + relays + "]";
+    return "RequestContext[client="
+        + clientPublicKey
+        + ", signer="
+        + signerPublicKey
+        + ", relays="
+        + relays
+        + "]";
   }
 }

@@ -5,9 +5,9 @@ import java.util.Locale;
 /**
  * How a request that reached a handler was answered. A bounded set, suitable as a metrics tag.
  *
- * <p>{@link #OK} and {@link #AUTH_URL} are the non-error outcomes; every {@link SignerError} names its own outcome
- * ({@link SignerError#outcome()}),
- * and {@link #OTHER_ERROR} covers error strings produced by custom handlers.
+ * <p>{@link #OK} and {@link #AUTH_URL} are the non-error outcomes; every {@link SignerError} names
+ * its own outcome ({@link SignerError#outcome()}), and {@link #OTHER_ERROR} covers error strings
+ * produced by custom handlers.
  */
 public enum ResponseOutcome {
   OK,

@@ -3,22 +3,31 @@ package dev.keycast.nip46.server;
 import java.util.Optional;
 
 /**
- * The stable error strings a signer sends to clients in NIP-46 error replies ({@code {"id","error"}}).
+ * The stable error strings a signer sends to clients in NIP-46 error replies ({@code
+ * {"id","error"}}).
  *
- * <p>The strings never carry detail (no exception messages, key material, plaintext, or which check failed beyond
- * the category); detail goes to the server log. Clients and scripts may match on them: they do not change between
- * releases.
+ * <p>The strings never carry detail (no exception messages, key material, plaintext, or which check
+ * failed beyond the category); detail goes to the server log. Clients and scripts may match on
+ * them: they do not change between releases.
  */
 public enum SignerError {
-  /** The client is not connected to this authorization, or the authorization is unknown, revoked or expired. */
+  /**
+   * The client is not connected to this authorization, or the authorization is unknown, revoked or
+   * expired.
+   */
   UNAUTHORIZED("unauthorized", ResponseOutcome.UNAUTHORIZED),
-  /** The client is connected but the method, kind, peer or content is not allowed by its perms or the policy. */
+  /**
+   * The client is connected but the method, kind, peer or content is not allowed by its perms or
+   * the policy.
+   */
   PERMISSION_DENIED("permission denied", ResponseOutcome.PERMISSION_DENIED),
   /** The client sent more requests than its rate limit allows. */
   RATE_LIMITED("rate limited", ResponseOutcome.RATE_LIMITED),
   /** The signer's work queue is full; the request was not processed. */
   OVERLOADED("overloaded, retry later", ResponseOutcome.OVERLOADED),
-  /** The request decrypted but is not a valid NIP-46 request (bad JSON, wrong types, bad params). */
+  /**
+   * The request decrypted but is not a valid NIP-46 request (bad JSON, wrong types, bad params).
+   */
   INVALID_REQUEST("invalid request", ResponseOutcome.INVALID_REQUEST),
   /** The method is not one this signer implements. */
   UNSUPPORTED_METHOD("unsupported method", ResponseOutcome.UNSUPPORTED_METHOD),

@@ -10,14 +10,16 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * The default {@link KeyEncryption}: AES-256-GCM (JDK provider) under a {@link MasterKey}.
  *
- * <p>Ciphertext layout: {@code 0x01 (version) ‖ nonce (12 random bytes) ‖ AES-GCM ciphertext ‖ tag (16)}; the
- * associated data is {@code "keycast:" + associatedData} in UTF-8, so a ciphertext only decrypts for the row it was
- * written for.
+ * <p>Ciphertext layout: {@code 0x01 (version) ‖ nonce (12 random bytes) ‖ AES-GCM ciphertext ‖ tag
+ * (16)}; the associated data is {@code "keycast:" + associatedData} in UTF-8, so a ciphertext only
+ * decrypts for the row it was written for.
  *
  * <h2>Security guarantees</h2>
- * Confidentiality and integrity of stored secrets against anyone holding the database but not the master key
- * file. With random 96-bit nonces one master key can safely encrypt well over 2^32 secrets. It does not protect
- * against an attacker who can read the master key file or the process memory.
+ *
+ * Confidentiality and integrity of stored secrets against anyone holding the database but not the
+ * master key file. With random 96-bit nonces one master key can safely encrypt well over 2^32
+ * secrets. It does not protect against an attacker who can read the master key file or the process
+ * memory.
  *
  * <p>Thread-safe (a new {@link Cipher} per call); never blocks.
  */
@@ -65,7 +67,8 @@ public final class AesGcmKeyEncryption implements KeyEncryption {
       System.arraycopy(ct, 0, out, 1 + NONCE_BYTES, ct.length);
       return out;
     } catch (GeneralSecurityException e) {
-      throw new KeyEncryptionException("AES-GCM encryption failed: " + e.getClass().getSimpleName(), e);
+      throw new KeyEncryptionException(
+          "AES-GCM encryption failed: " + e.getClass().getSimpleName(), e);
     }
   }
 
@@ -76,12 +79,14 @@ public final class AesGcmKeyEncryption implements KeyEncryption {
     }
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, ciphertext, 1, NONCE_BYTES));
+      cipher.init(
+          Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, ciphertext, 1, NONCE_BYTES));
       cipher.updateAAD(aad(associatedData));
       return cipher.doFinal(ciphertext, 1 + NONCE_BYTES, ciphertext.length - 1 - NONCE_BYTES);
     } catch (GeneralSecurityException e) {
       throw new KeyEncryptionException(
-          "stored key does not decrypt under this master key (wrong master key or modified data)", e);
+          "stored key does not decrypt under this master key (wrong master key or modified data)",
+          e);
     }
   }
 

@@ -5,7 +5,8 @@ import java.time.Instant;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One audit-log record: who asked for what and what happened. Never holds content, plaintexts or ciphertexts.
+ * One audit-log record: who asked for what and what happened. Never holds content, plaintexts or
+ * ciphertexts.
  *
  * <p>Immutable; safe to share between threads.
  *
@@ -15,8 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param method the NIP-46 method wire name (for example {@code sign_event}); at most 64 characters
  * @param eventKind the event kind for {@code sign_event}, otherwise null
  * @param outcome the outcome
- * @param reason a stable, non-secret reason for denials and errors (for example a
- *     {@link dev.keycast.nip46.policy.PolicyDecision.Deny} reason); null when allowed
+ * @param reason a stable, non-secret reason for denials and errors (for example a {@link
+ *     dev.keycast.nip46.policy.PolicyDecision.Deny} reason); null when allowed
  */
 public record AuditEntry(
     Instant at,
@@ -30,7 +31,8 @@ public record AuditEntry(
   /**
    * Validates lengths.
    *
-   * @throws IllegalArgumentException if method is blank or longer than 64, or reason longer than 256 characters
+   * @throws IllegalArgumentException if method is blank or longer than 64, or reason longer than
+   *     256 characters
    */
   public AuditEntry {
     if (method.isBlank() || method.length() > 64) {

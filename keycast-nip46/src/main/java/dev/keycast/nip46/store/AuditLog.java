@@ -4,13 +4,13 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Append-only record of what was signed, encrypted or decrypted for whom (method, kind, client, time, outcome),
- * never the content. Obtain the default from {@link KeycastDatabase#audit()}.
+ * Append-only record of what was signed, encrypted or decrypted for whom (method, kind, client,
+ * time, outcome), never the content. Obtain the default from {@link KeycastDatabase#audit()}.
  *
- * <p>Thread-safe. Every method may do I/O and blocks until done; failures are {@link StoreException}s. Audit writes
- * do not bump the change version. On PostgreSQL each {@link #record} is a commit (an fsync); the {@code Bunker}
- * therefore takes audit writes off the request path and writes them in batches ({@link #recordAll}) on one writer
- * thread, never dropping an entry.
+ * <p>Thread-safe. Every method may do I/O and blocks until done; failures are {@link
+ * StoreException}s. Audit writes do not bump the change version. On PostgreSQL each {@link #record}
+ * is a commit (an fsync); the {@code Bunker} therefore takes audit writes off the request path and
+ * writes them in batches ({@link #recordAll}) on one writer thread, never dropping an entry.
  */
 public interface AuditLog {
 
@@ -22,8 +22,8 @@ public interface AuditLog {
   void record(AuditEntry entry);
 
   /**
-   * Appends several entries in one transaction (one commit, so one fsync on PostgreSQL). The default calls
-   * {@link #record} for each.
+   * Appends several entries in one transaction (one commit, so one fsync on PostgreSQL). The
+   * default calls {@link #record} for each.
    *
    * @param entries the entries, in order
    */
@@ -53,9 +53,10 @@ public interface AuditLog {
   List<AuditEntry> forAuthorization(long authorizationId, int limit);
 
   /**
-   * Deletes entries older than a cutoff (retention). The default store deletes in batches of a thousand rows, each
-   * its own transaction, so that a large purge never holds the database writer for long; a failure part-way leaves
-   * the batches already deleted deleted (calling again finishes the job).
+   * Deletes entries older than a cutoff (retention). The default store deletes in batches of a
+   * thousand rows, each its own transaction, so that a large purge never holds the database writer
+   * for long; a failure part-way leaves the batches already deleted deleted (calling again finishes
+   * the job).
    *
    * @param cutoff entries strictly before this time are deleted
    * @return the number of deleted entries

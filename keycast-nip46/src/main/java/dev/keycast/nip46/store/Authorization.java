@@ -9,8 +9,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One authorization: permission for NIP-46 clients to use a stored user key through a dedicated bunker (signer)
- * key, reached at {@code bunker://<bunkerPublicKey>?relay=…&secret=<secret>}. Immutable snapshot of a row.
+ * One authorization: permission for NIP-46 clients to use a stored user key through a dedicated
+ * bunker (signer) key, reached at {@code bunker://<bunkerPublicKey>?relay=…&secret=<secret>}.
+ * Immutable snapshot of a row.
  *
  * <p>Immutable; safe to share between threads.
  *
@@ -20,8 +21,10 @@ import org.jspecify.annotations.Nullable;
  * @param bunkerPublicKey the bunker key (transport identity) clients address requests to; unique
  * @param secret the connect secret a client must present to connect (consumed once per new client)
  * @param relays the relays the bunker listens and answers on
- * @param policyName the name of the {@link dev.keycast.nip46.policy.Policy} applied to every request
- * @param maxUses how many distinct clients may connect with the secret; {@code null} means unlimited
+ * @param policyName the name of the {@link dev.keycast.nip46.policy.Policy} applied to every
+ *     request
+ * @param maxUses how many distinct clients may connect with the secret; {@code null} means
+ *     unlimited
  * @param uses how many clients have connected with the secret so far
  * @param expiresAt when the authorization stops working; {@code null} means never
  * @param revokedAt when it was revoked; {@code null} while not revoked
@@ -91,20 +94,39 @@ public record Authorization(
   /**
    * Returns what the policy evaluator needs to know about this authorization and a client of it.
    *
-   * @param client the requesting client's connection, or {@code null} if it is not connected (a connection to
-   *     another authorization counts as not connected)
+   * @param client the requesting client's connection, or {@code null} if it is not connected (a
+   *     connection to another authorization counts as not connected)
    * @return the subject for {@link PolicyEvaluator#evaluate}
    */
   public PolicySubject policySubject(@Nullable ConnectedClient client) {
-    PermissionSet granted = client != null && client.authorizationId() == id ? client.grantedPerms() : null;
+    PermissionSet granted =
+        client != null && client.authorizationId() == id ? client.grantedPerms() : null;
     return new PolicySubject(isRevoked(), expiresAt, userPublicKey, granted);
   }
 
   /** Never shows the connect secret. */
   @Override
   public String toString() {
-    return "Authorization[id=" + id + ", keyName=" + keyName + ", bunkerPublicKey=" + bunkerPublicKey
-        + ", relays=" + relays + ", policyName=" + policyName + ", maxUses=" + maxUses + ", uses=" + uses
-        + ", expiresAt=" + expiresAt + ", revokedAt=" + revokedAt + ", label=" + label + "]";
+    return "Authorization[id="
+        + id
+        + ", keyName="
+        + keyName
+        + ", bunkerPublicKey="
+        + bunkerPublicKey
+        + ", relays="
+        + relays
+        + ", policyName="
+        + policyName
+        + ", maxUses="
+        + maxUses
+        + ", uses="
+        + uses
+        + ", expiresAt="
+        + expiresAt
+        + ", revokedAt="
+        + revokedAt
+        + ", label="
+        + label
+        + "]";
   }
 }

@@ -9,18 +9,21 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Authorizations: each grants NIP-46 clients use of one stored user key through its own bunker key (generated per
- * authorization, encrypted at rest), with a connect secret, relays, a policy, use limit, expiry and revocation, and
- * the clients that connected with their granted perms. Obtain the default from
- * {@link KeycastDatabase#authorizations()}.
+ * Authorizations: each grants NIP-46 clients use of one stored user key through its own bunker key
+ * (generated per authorization, encrypted at rest), with a connect secret, relays, a policy, use
+ * limit, expiry and revocation, and the clients that connected with their granted perms. Obtain the
+ * default from {@link KeycastDatabase#authorizations()}.
  *
  * <p>Implementations are thread-safe. Every method may do I/O and blocks until done; failures are
- * {@link StoreException}s ({@link DatabaseUnavailableException} when the database cannot be reached).
+ * {@link StoreException}s ({@link DatabaseUnavailableException} when the database cannot be
+ * reached).
  *
  * <h2>Change detection</h2>
- * Every write bumps a database-wide change version in the same transaction. A daemon polls the cheap
- * {@link #changeVersion()} (about once a second) and, when it moved, calls {@link #changesSince(long)} to refresh its
- * cache and subscriptions; changes made by other processes (the CLI, another daemon) are seen the same way.
+ *
+ * Every write bumps a database-wide change version in the same transaction. A daemon polls the
+ * cheap {@link #changeVersion()} (about once a second) and, when it moved, calls {@link
+ * #changesSince(long)} to refresh its cache and subscriptions; changes made by other processes (the
+ * CLI, another daemon) are seen the same way.
  */
 public interface AuthorizationStore {
 
@@ -42,7 +45,8 @@ public interface AuthorizationStore {
   Optional<Authorization> find(long id);
 
   /**
-   * Finds an authorization by its bunker public key (the {@code p} tag of incoming requests). One indexed query.
+   * Finds an authorization by its bunker public key (the {@code p} tag of incoming requests). One
+   * indexed query.
    *
    * @param bunkerPublicKey the bunker key
    * @return the authorization (possibly revoked or expired), or empty
@@ -65,8 +69,8 @@ public interface AuthorizationStore {
   List<Authorization> listForKey(String keyName);
 
   /**
-   * Lists authorizations that are neither revoked nor expired at {@code now} (the bunker keys a daemon subscribes
-   * to).
+   * Lists authorizations that are neither revoked nor expired at {@code now} (the bunker keys a
+   * daemon subscribes to).
    *
    * @param now the current time
    * @return the active authorizations, ordered by id
@@ -83,20 +87,25 @@ public interface AuthorizationStore {
   Optional<SecretKey> loadBunkerSecret(long authorizationId);
 
   /**
-   * Handles a NIP-46 {@code connect}. A client already connected to the authorization stays connected (its perms
-   * are kept, the secret is not consumed again). Otherwise the secret must match and have uses left, and the
-   * authorization must be neither revoked nor expired; the use is consumed atomically (one conditional
-   * {@code UPDATE ... WHERE uses < max_uses}), so of concurrent connects with one single-use secret exactly one wins.
+   * Handles a NIP-46 {@code connect}. A client already connected to the authorization stays
+   * connected (its perms are kept, the secret is not consumed again). Otherwise the secret must
+   * match and have uses left, and the authorization must be neither revoked nor expired; the use is
+   * consumed atomically (one conditional {@code UPDATE ... WHERE uses < max_uses}), so of
+   * concurrent connects with one single-use secret exactly one wins.
    *
    * @param authorizationId the authorization
    * @param clientPublicKey the connecting client
    * @param secret the secret the client sent, or null if none
-   * @param grantedPerms the perms to grant (normally the perms the client asked for); empty for "policy only"
+   * @param grantedPerms the perms to grant (normally the perms the client asked for); empty for
+   *     "policy only"
    * @param now the current time (for expiry)
    * @return the outcome
    */
   ConnectOutcome connect(
-      long authorizationId, PublicKey clientPublicKey, @Nullable String secret, PermissionSet grantedPerms,
+      long authorizationId,
+      PublicKey clientPublicKey,
+      @Nullable String secret,
+      PermissionSet grantedPerms,
       Instant now);
 
   /**
@@ -117,7 +126,8 @@ public interface AuthorizationStore {
   List<ConnectedClient> listClients(long authorizationId);
 
   /**
-   * Disconnects a client (NIP-46 {@code logout}); it must connect again with a secret that has uses left.
+   * Disconnects a client (NIP-46 {@code logout}); it must connect again with a secret that has uses
+   * left.
    *
    * @param authorizationId the authorization
    * @param clientPublicKey the client
@@ -126,8 +136,8 @@ public interface AuthorizationStore {
   boolean disconnect(long authorizationId, PublicKey clientPublicKey);
 
   /**
-   * Revokes an authorization: every request through it is refused from now on. Idempotent (keeps the first
-   * revocation time).
+   * Revokes an authorization: every request through it is refused from now on. Idempotent (keeps
+   * the first revocation time).
    *
    * @param authorizationId the id
    * @param now the revocation time
@@ -145,7 +155,8 @@ public interface AuthorizationStore {
   boolean setExpiresAt(long authorizationId, @Nullable Instant expiresAt);
 
   /**
-   * Changes the policy name (takes effect on the next request a daemon evaluates after seeing the change).
+   * Changes the policy name (takes effect on the next request a daemon evaluates after seeing the
+   * change).
    *
    * @param authorizationId the id
    * @param policyName the new policy name (not validated against existing policies)
@@ -173,8 +184,8 @@ public interface AuthorizationStore {
   boolean delete(long authorizationId);
 
   /**
-   * The current change version: increases with every committed write to keys or authorizations, from any
-   * process. Cheap (one primary-key read).
+   * The current change version: increases with every committed write to keys or authorizations,
+   * from any process. Cheap (one primary-key read).
    *
    * @return the version
    */
@@ -183,8 +194,8 @@ public interface AuthorizationStore {
   /**
    * Everything that changed after {@code version}.
    *
-   * @param version a version from {@link #changeVersion()} or a previous {@link AuthorizationChanges#version()};
-   *     0 for everything
+   * @param version a version from {@link #changeVersion()} or a previous {@link
+   *     AuthorizationChanges#version()}; 0 for everything
    * @return the changes and the version they are complete up to
    */
   AuthorizationChanges changesSince(long version);

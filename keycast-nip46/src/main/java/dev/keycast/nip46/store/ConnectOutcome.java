@@ -10,10 +10,11 @@ public sealed interface ConnectOutcome {
   /**
    * The client is connected.
    *
-   * @param authorization the authorization after the connect (with {@code uses} incremented if the secret was
-   *     consumed)
+   * @param authorization the authorization after the connect (with {@code uses} incremented if the
+   *     secret was consumed)
    * @param client the connected client
-   * @param newlyConnected true if this call consumed a use of the secret; false if the client was already connected
+   * @param newlyConnected true if this call consumed a use of the secret; false if the client was
+   *     already connected
    */
   record Connected(Authorization authorization, ConnectedClient client, boolean newlyConnected)
       implements ConnectOutcome {}

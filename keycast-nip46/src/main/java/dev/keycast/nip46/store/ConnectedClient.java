@@ -1,8 +1,8 @@
 package dev.keycast.nip46.store;
 
 import dev.keycast.crypto.PublicKey;
-import java.time.Instant;
 import dev.keycast.nip46.PermissionSet;
+import java.time.Instant;
 
 /**
  * A client that connected to an authorization and the permissions it was granted.
@@ -11,9 +11,13 @@ import dev.keycast.nip46.PermissionSet;
  *
  * @param authorizationId the authorization
  * @param clientPublicKey the client's key (the author of its kind-24133 requests)
- * @param grantedPerms the NIP-46 perms granted at connect (normally what the client asked for); empty means
- *     "no restriction beyond the policy" (see {@link dev.keycast.nip46.policy.PolicyEvaluator})
+ * @param grantedPerms the NIP-46 perms granted at connect (normally what the client asked for);
+ *     empty means "no restriction beyond the policy" (see {@link
+ *     dev.keycast.nip46.policy.PolicyEvaluator})
  * @param connectedAt when it connected (millisecond precision)
  */
 public record ConnectedClient(
-    long authorizationId, PublicKey clientPublicKey, PermissionSet grantedPerms, Instant connectedAt) {}
+    long authorizationId,
+    PublicKey clientPublicKey,
+    PermissionSet grantedPerms,
+    Instant connectedAt) {}

@@ -1,8 +1,6 @@
 package dev.keycast.nip46.store;
 
-/**
- * A unique value is already stored: a key name, or the same public key under another name.
- */
+/** A unique value is already stored: a key name, or the same public key under another name. */
 public final class DuplicateEntryException extends StoreException {
   private static final long serialVersionUID = 1L;
 

@@ -1,9 +1,9 @@
 package dev.keycast.nip46.store;
 
 /**
- * Stored key material could not be decrypted (or encrypted): most often the master key is not the one the database
- * was created with, detected at startup through a verifier row. Never retried; the message never contains key
- * material.
+ * Stored key material could not be decrypted (or encrypted): most often the master key is not the
+ * one the database was created with, detected at startup through a verifier row. Never retried; the
+ * message never contains key material.
  */
 public final class KeyEncryptionException extends StoreException {
   private static final long serialVersionUID = 1L;

@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Named user keys, encrypted at rest with the database's {@link KeyEncryption}. Obtain the default from
- * {@link KeycastDatabase#keys()}; embedders may implement it over another store (KMS, HSM).
+ * Named user keys, encrypted at rest with the database's {@link KeyEncryption}. Obtain the default
+ * from {@link KeycastDatabase#keys()}; embedders may implement it over another store (KMS, HSM).
  *
  * <p>Implementations are thread-safe. Every method may do I/O and blocks until done; failures are
- * {@link StoreException}s ({@link DatabaseUnavailableException} when the database cannot be reached). Writes are
- * visible to every later read from any thread or process sharing the database.
+ * {@link StoreException}s ({@link DatabaseUnavailableException} when the database cannot be
+ * reached). Writes are visible to every later read from any thread or process sharing the database.
  *
  * <p>Key names are 1 to 64 characters of {@code [A-Za-z0-9._-]}.
  */
@@ -34,7 +34,8 @@ public interface KeyStore {
    * @param secretKey the secret key; not retained
    * @return the stored key's public information
    * @throws IllegalArgumentException if the name is invalid
-   * @throws DuplicateEntryException if the name is taken or the same key is already stored under another name
+   * @throws DuplicateEntryException if the name is taken or the same key is already stored under
+   *     another name
    */
   StoredKey importKey(String name, SecretKey secretKey);
 
@@ -62,7 +63,8 @@ public interface KeyStore {
   Optional<StoredKey> findByPublicKey(PublicKey publicKey);
 
   /**
-   * Loads and decrypts a secret key for signing. The result should be held only as long as needed; never log it.
+   * Loads and decrypts a secret key for signing. The result should be held only as long as needed;
+   * never log it.
    *
    * @param name the name
    * @return the secret key, or empty if there is no such key

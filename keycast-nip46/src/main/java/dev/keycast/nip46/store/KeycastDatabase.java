@@ -32,8 +32,8 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * The Keycast database: a HikariCP pool over an SQLite file (embedded default) or PostgreSQL, with the schema
- * migrated at {@link #open} and the stores built on it.
+ * The Keycast database: a HikariCP pool over an SQLite file (embedded default) or PostgreSQL, with
+ * the schema migrated at {@link #open} and the stores built on it.
  *
  * <pre>{@code
  * MasterKey master = MasterKey.readOrGenerate(Path.of("keycast.key"));
@@ -45,16 +45,20 @@ import org.sqlite.SQLiteDataSource;
  * }</pre>
  *
  * <h2>SQLite</h2>
- * WAL journal, {@code busy_timeout} (default 5 s), foreign keys on, {@code synchronous=NORMAL}; one writer
- * connection whose transactions begin {@code IMMEDIATE} (in-process writers queue on the pool, other processes on
- * SQLite's lock) and a small pool of readers. Several processes may open the same file.
+ *
+ * WAL journal, {@code busy_timeout} (default 5 s), foreign keys on, {@code synchronous=NORMAL}; one
+ * writer connection whose transactions begin {@code IMMEDIATE} (in-process writers queue on the
+ * pool, other processes on SQLite's lock) and a small pool of readers. Several processes may open
+ * the same file.
  *
  * <h2>PostgreSQL</h2>
- * One pool; credentials in the URL ({@code jdbc:postgresql://host:5432/db?user=keycast}) or through the
- * builder. Use {@code currentSchema=...} in the URL to place the tables in a schema.
  *
- * <p>Thread-safe; the stores may be used from any number of threads (virtual threads included; callers wait for a
- * pooled connection for at most the connection timeout, then get {@link DatabaseUnavailableException}).
+ * One pool; credentials in the URL ({@code jdbc:postgresql://host:5432/db?user=keycast}) or through
+ * the builder. Use {@code currentSchema=...} in the URL to place the tables in a schema.
+ *
+ * <p>Thread-safe; the stores may be used from any number of threads (virtual threads included;
+ * callers wait for a pooled connection for at most the connection timeout, then get {@link
+ * DatabaseUnavailableException}).
  */
 public final class KeycastDatabase implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KeycastDatabase.class);
@@ -87,8 +91,8 @@ public final class KeycastDatabase implements AutoCloseable {
    * @throws IllegalArgumentException if the URL is of an unsupported database
    * @throws DatabaseUnavailableException if the database cannot be reached
    * @throws SchemaVersionException if the schema is newer than this code or a migration fails
-   * @throws KeyEncryptionException if {@code keyEncryption} is not the one the database was created with (wrong
-   *     master key)
+   * @throws KeyEncryptionException if {@code keyEncryption} is not the one the database was created
+   *     with (wrong master key)
    * @throws StoreException on other database failures
    */
   public static KeycastDatabase open(String jdbcUrl, KeyEncryption keyEncryption) {
@@ -142,8 +146,8 @@ public final class KeycastDatabase implements AutoCloseable {
   }
 
   /**
-   * The custom policy store (built-in policies resolve through {@link PolicyStore#resolve(String)} too).
-   * Thread-safe.
+   * The custom policy store (built-in policies resolve through {@link PolicyStore#resolve(String)}
+   * too). Thread-safe.
    *
    * @return the policy store
    */
@@ -180,8 +184,8 @@ public final class KeycastDatabase implements AutoCloseable {
   }
 
   /**
-   * Checks that the database answers (a {@code SELECT 1}), for health endpoints. Blocks for at most about the
-   * connection timeout.
+   * Checks that the database answers (a {@code SELECT 1}), for health endpoints. Blocks for at most
+   * about the connection timeout.
    *
    * @throws DatabaseUnavailableException if it does not
    */
@@ -235,8 +239,8 @@ public final class KeycastDatabase implements AutoCloseable {
     }
 
     /**
-     * Sets the maximum number of pooled connections (PostgreSQL: the pool; SQLite: the readers, the writer is
-     * always one). Default 10 for PostgreSQL, 4 for SQLite.
+     * Sets the maximum number of pooled connections (PostgreSQL: the pool; SQLite: the readers, the
+     * writer is always one). Default 10 for PostgreSQL, 4 for SQLite.
      *
      * @param maxPoolSize 1 to 1000
      * @return this builder
@@ -253,7 +257,8 @@ public final class KeycastDatabase implements AutoCloseable {
     }
 
     /**
-     * Sets how long a caller waits for a pooled connection before {@link DatabaseUnavailableException}. Default 5 s.
+     * Sets how long a caller waits for a pooled connection before {@link
+     * DatabaseUnavailableException}. Default 5 s.
      *
      * @param timeout at least 250 ms
      * @return this builder
@@ -270,10 +275,10 @@ public final class KeycastDatabase implements AutoCloseable {
     }
 
     /**
-     * PostgreSQL only: the longest a statement may run ({@code statement_timeout}, which includes lock waits); the
-     * socket read timeout is set a few seconds longer, so a database that stops answering without closing the
-     * connection (network partition) fails the call with {@link DatabaseUnavailableException} instead of hanging
-     * the caller. Default 30 s.
+     * PostgreSQL only: the longest a statement may run ({@code statement_timeout}, which includes
+     * lock waits); the socket read timeout is set a few seconds longer, so a database that stops
+     * answering without closing the connection (network partition) fails the call with {@link
+     * DatabaseUnavailableException} instead of hanging the caller. Default 30 s.
      *
      * @param timeout 1 second to 1 hour
      * @return this builder
@@ -282,7 +287,8 @@ public final class KeycastDatabase implements AutoCloseable {
      */
     public Builder queryTimeout(Duration timeout) {
       once(this.queryTimeout, "queryTimeout");
-      if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofHours(1)) > 0) {
+      if (timeout.compareTo(Duration.ofSeconds(1)) < 0
+          || timeout.compareTo(Duration.ofHours(1)) > 0) {
         throw new IllegalArgumentException("queryTimeout must be 1 second to 1 hour");
       }
       this.queryTimeout = timeout;
@@ -335,8 +341,8 @@ public final class KeycastDatabase implements AutoCloseable {
     }
 
     /**
-     * Connects, migrates the schema and checks the key encryption against the database's verifier row (written
-     * on first open). Blocks.
+     * Connects, migrates the schema and checks the key encryption against the database's verifier
+     * row (written on first open). Blocks.
      *
      * @return the open database
      * @throws IllegalStateException if no key encryption was set
@@ -370,8 +376,13 @@ public final class KeycastDatabase implements AutoCloseable {
           if (memory) {
             reader = writer; // an in-memory database exists only on its one connection
           } else {
-            HikariDataSource r = pool(sqlite(false), "keycast-sqlite-reader",
-                maxPoolSize != null ? maxPoolSize : 4, connTimeout, false);
+            HikariDataSource r =
+                pool(
+                    sqlite(false),
+                    "keycast-sqlite-reader",
+                    maxPoolSize != null ? maxPoolSize : 4,
+                    connTimeout,
+                    false);
             pools.add(r);
             reader = Jdbi.create(r);
           }
@@ -387,12 +398,16 @@ public final class KeycastDatabase implements AutoCloseable {
           hc.setConnectionTimeout(connTimeout.toMillis());
           Duration qt = queryTimeout != null ? queryTimeout : Duration.ofSeconds(30);
           hc.setConnectionInitSql("SET statement_timeout = " + qt.toMillis());
-          // Driver properties: bound every socket read and the TCP connect, keep idle connections alive.
+          // Driver properties: bound every socket read and the TCP connect, keep idle connections
+          // alive.
           hc.addDataSourceProperty("socketTimeout", String.valueOf(qt.toSeconds() + 5));
-          hc.addDataSourceProperty("connectTimeout", String.valueOf(Math.max(1, connTimeout.toSeconds())));
+          hc.addDataSourceProperty(
+              "connectTimeout", String.valueOf(Math.max(1, connTimeout.toSeconds())));
           hc.addDataSourceProperty("tcpKeepAlive", "true");
-          // Flyway holds one connection for its lock and history and another for the scripts: give it a pool of
-          // two of its own (same settings), closed after migrating, so that a pool of one cannot deadlock it.
+          // Flyway holds one connection for its lock and history and another for the scripts: give
+          // it a pool of
+          // two of its own (same settings), closed after migrating, so that a pool of one cannot
+          // deadlock it.
           HikariConfig mc = new HikariConfig();
           hc.copyStateTo(mc);
           mc.setPoolName("keycast-postgresql-migrations");
@@ -410,13 +425,16 @@ public final class KeycastDatabase implements AutoCloseable {
           enableWal(writer);
         }
         StoreContext ctx = new StoreContext(writer, reader, dialect, keyEncryption, c);
-        int version = StoreErrors.run("migrate schema", () -> Migrations.migrate(migrator, dialect));
+        int version =
+            StoreErrors.run("migrate schema", () -> Migrations.migrate(migrator, dialect));
         if (dialect == Dialect.POSTGRESQL) {
           pools.remove(migrator);
           migrator.close();
         }
         verifyKeyEncryption(ctx);
-        LOG.info("opened {} database (schema version {})", dialect.name().toLowerCase(Locale.ROOT),
+        LOG.info(
+            "opened {} database (schema version {})",
+            dialect.name().toLowerCase(Locale.ROOT),
             version);
         return new KeycastDatabase(List.copyOf(pools), ctx, version);
       } catch (RuntimeException e) {
@@ -428,9 +446,9 @@ public final class KeycastDatabase implements AutoCloseable {
     }
 
     /**
-     * Creates a new SQLite database file with POSIX mode 0600 before SQLite does (SQLite would use the umask, often
-     * 0644, and gives its -wal/-shm files the main file's mode): it holds connect secrets, which admit clients.
-     * Warns if an existing file is accessible to group or others.
+     * Creates a new SQLite database file with POSIX mode 0600 before SQLite does (SQLite would use
+     * the umask, often 0644, and gives its -wal/-shm files the main file's mode): it holds connect
+     * secrets, which admit clients. Warns if an existing file is accessible to group or others.
      */
     private static void createPrivateFile(String jdbcUrl) {
       String path = jdbcUrl.substring("jdbc:sqlite:".length());
@@ -446,19 +464,24 @@ public final class KeycastDatabase implements AutoCloseable {
       }
       Path file = Path.of(path);
       try {
-        boolean posix = file.toAbsolutePath().getFileSystem().supportedFileAttributeViews().contains("posix");
+        boolean posix =
+            file.toAbsolutePath().getFileSystem().supportedFileAttributeViews().contains("posix");
         if (!posix) {
           return;
         }
         Path parent = file.toAbsolutePath().getParent();
         if (Files.notExists(file) && parent != null && Files.isDirectory(parent)) {
-          Files.createFile(file, PosixFilePermissions.asFileAttribute(
-              PosixFilePermissions.fromString("rw-------")));
+          Files.createFile(
+              file,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } else if (Files.exists(file)) {
           var perms = Files.getPosixFilePermissions(file);
-          if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-            LOG.warn("database file {} is accessible to group or others (mode {}); it holds connect secrets, "
-                + "run chmod 600 on it", file,
+          if (perms.stream()
+              .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+            LOG.warn(
+                "database file {} is accessible to group or others (mode {}); it holds connect secrets, "
+                    + "run chmod 600 on it",
+                file,
                 PosixFilePermissions.toString(perms));
           }
         }
@@ -470,15 +493,17 @@ public final class KeycastDatabase implements AutoCloseable {
     }
 
     /**
-     * Switches the file to WAL (persistent in the file, so readers need not). Done once on the writer rather than
-     * as a connection pragma: the switch needs an exclusive lock, and several processes opening a new file at once
-     * would otherwise fail with SQLITE_BUSY before busy_timeout applies. Retried briefly (I/O only).
+     * Switches the file to WAL (persistent in the file, so readers need not). Done once on the
+     * writer rather than as a connection pragma: the switch needs an exclusive lock, and several
+     * processes opening a new file at once would otherwise fail with SQLITE_BUSY before
+     * busy_timeout applies. Retried briefly (I/O only).
      */
     private static void enableWal(Jdbi writer) {
       for (int attempt = 1; ; attempt++) {
         try {
-          String mode = writer.withHandle(h ->
-              h.createQuery("PRAGMA journal_mode=WAL").mapTo(String.class).one());
+          String mode =
+              writer.withHandle(
+                  h -> h.createQuery("PRAGMA journal_mode=WAL").mapTo(String.class).one());
           if (!"wal".equalsIgnoreCase(mode) && !"memory".equalsIgnoreCase(mode)) {
             LOG.warn("SQLite journal mode is {} (WAL not supported here)", mode);
           }
@@ -500,11 +525,12 @@ public final class KeycastDatabase implements AutoCloseable {
 
     private SQLiteDataSource sqlite(boolean writer) {
       SQLiteConfig cfg = new SQLiteConfig();
-      cfg.setBusyTimeout((int) (busyTimeout != null ? busyTimeout : Duration.ofSeconds(5)).toMillis());
+      cfg.setBusyTimeout(
+          (int) (busyTimeout != null ? busyTimeout : Duration.ofSeconds(5)).toMillis());
       cfg.enforceForeignKeys(true);
       cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-      cfg.setTransactionMode(writer ? SQLiteConfig.TransactionMode.IMMEDIATE
-          : SQLiteConfig.TransactionMode.DEFERRED);
+      cfg.setTransactionMode(
+          writer ? SQLiteConfig.TransactionMode.IMMEDIATE : SQLiteConfig.TransactionMode.DEFERRED);
       SQLiteDataSource ds = new SQLiteDataSource(cfg);
       ds.setUrl(jdbcUrl);
       return ds;
@@ -526,34 +552,58 @@ public final class KeycastDatabase implements AutoCloseable {
     }
   }
 
-  /** Writes the verifier row on first open; on later opens decrypts it to detect a wrong master key. */
+  /**
+   * Writes the verifier row on first open; on later opens decrypts it to detect a wrong master key.
+   */
   private static void verifyKeyEncryption(StoreContext ctx) {
     KeyEncryption enc = ctx.keyEncryption();
     byte[] canary = new byte[32];
     new SecureRandom().nextBytes(canary);
     byte[] ciphertext = enc.encrypt(canary, VERIFIER_AD);
     Arrays.fill(canary, (byte) 0);
-    @SuppressWarnings("ArrayRecordComponent") // a row holder, read once; never compared, hashed or printed
+    @SuppressWarnings(
+        "ArrayRecordComponent") // a row holder, read once; never compared, hashed or printed
     record Verifier(String scheme, byte[] ciphertext) {}
-    Optional<Verifier> stored = StoreErrors.run("check master key", () -> ctx.writer().inTransaction(h -> {
-      h.createUpdate("INSERT INTO key_encryption_verifier (id, scheme, ciphertext, created_at) "
-              + "VALUES (1, :scheme, :ct, :at) ON CONFLICT (id) DO NOTHING")
-          .bind("scheme", enc.schemeId()).bind("ct", ciphertext).bind("at", ctx.clock().millis()).execute();
-      return h.createQuery("SELECT scheme, ciphertext FROM key_encryption_verifier WHERE id = 1")
-          .map((rs, c) -> new Verifier(rs.getString("scheme"), rs.getBytes("ciphertext")))
-          .findOne();
-    }));
-    Verifier v = stored.orElseThrow(() -> new StoreException("key encryption verifier row is missing"));
+    Optional<Verifier> stored =
+        StoreErrors.run(
+            "check master key",
+            () ->
+                ctx.writer()
+                    .inTransaction(
+                        h -> {
+                          h.createUpdate(
+                                  "INSERT INTO key_encryption_verifier (id, scheme, ciphertext, created_at) "
+                                      + "VALUES (1, :scheme, :ct, :at) ON CONFLICT (id) DO NOTHING")
+                              .bind("scheme", enc.schemeId())
+                              .bind("ct", ciphertext)
+                              .bind("at", ctx.clock().millis())
+                              .execute();
+                          return h.createQuery(
+                                  "SELECT scheme, ciphertext FROM key_encryption_verifier WHERE id = 1")
+                              .map(
+                                  (rs, c) ->
+                                      new Verifier(
+                                          rs.getString("scheme"), rs.getBytes("ciphertext")))
+                              .findOne();
+                        }));
+    Verifier v =
+        stored.orElseThrow(() -> new StoreException("key encryption verifier row is missing"));
     if (!v.scheme().equals(enc.schemeId())) {
-      throw new KeyEncryptionException("this database's keys are encrypted with scheme '" + v.scheme()
-          + "' but '" + enc.schemeId() + "' is configured");
+      throw new KeyEncryptionException(
+          "this database's keys are encrypted with scheme '"
+              + v.scheme()
+              + "' but '"
+              + enc.schemeId()
+              + "' is configured");
     }
     try {
       byte[] plain = enc.decrypt(v.ciphertext(), VERIFIER_AD);
       Arrays.fill(plain, (byte) 0);
     } catch (KeyEncryptionException e) {
-      throw new KeyEncryptionException("wrong master key: it is not the key this database was created with "
-          + "(use the original master key file; stored keys cannot be decrypted without it)", e);
+      throw new KeyEncryptionException(
+          "wrong master key: it is not the key this database was created with "
+              + "(use the original master key file; stored keys cannot be decrypted without it)",
+          e);
     }
   }
 }

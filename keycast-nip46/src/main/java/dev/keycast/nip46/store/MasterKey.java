@@ -19,14 +19,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The 256-bit master key that {@link AesGcmKeyEncryption} encrypts stored keys under, kept in a file outside the
- * database.
+ * The 256-bit master key that {@link AesGcmKeyEncryption} encrypts stored keys under, kept in a
+ * file outside the database.
  *
  * <h2>File format</h2>
- * Either exactly 32 raw bytes, or the standard (RFC 4648, padded) base64 encoding of 32 bytes, optionally followed
- * by whitespace/newline. {@link #generate(Path)} writes base64 plus a newline, with POSIX mode {@code 0600}.
  *
- * <p>Immutable and thread-safe. {@code toString} never shows the key; {@code equals} is constant-time.
+ * Either exactly 32 raw bytes, or the standard (RFC 4648, padded) base64 encoding of 32 bytes,
+ * optionally followed by whitespace/newline. {@link #generate(Path)} writes base64 plus a newline,
+ * with POSIX mode {@code 0600}.
+ *
+ * <p>Immutable and thread-safe. {@code toString} never shows the key; {@code equals} is
+ * constant-time.
  */
 public final class MasterKey {
   /** Length of a master key in bytes. */
@@ -50,7 +53,8 @@ public final class MasterKey {
    */
   public static MasterKey fromBytes(byte[] key32) {
     if (key32.length != LENGTH) {
-      throw new IllegalArgumentException("master key must be " + LENGTH + " bytes, got " + key32.length);
+      throw new IllegalArgumentException(
+          "master key must be " + LENGTH + " bytes, got " + key32.length);
     }
     return new MasterKey(key32.clone());
   }
@@ -67,8 +71,8 @@ public final class MasterKey {
   }
 
   /**
-   * Reads a master key file. Blocks on file I/O. Logs a warning (never the key) if the file is accessible to the
-   * group or others.
+   * Reads a master key file. Blocks on file I/O. Logs a warning (never the key) if the file is
+   * accessible to the group or others.
    *
    * @param file the key file (raw 32 bytes or base64, see the class doc)
    * @return the key
@@ -80,9 +84,13 @@ public final class MasterKey {
       content = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new MasterKeyException(
-          "master key file " + file + " does not exist; create it first (keycast init) or restore it from backup", e);
+          "master key file "
+              + file
+              + " does not exist; create it first (keycast init) or restore it from backup",
+          e);
     } catch (IOException e) {
-      throw new MasterKeyException("cannot read master key file " + file + ": " + e.getClass().getSimpleName(), e);
+      throw new MasterKeyException(
+          "cannot read master key file " + file + ": " + e.getClass().getSimpleName(), e);
     }
     warnIfExposed(file);
     try {
@@ -99,8 +107,13 @@ public final class MasterKey {
       }
       if (decoded.length != LENGTH) {
         Arrays.fill(decoded, (byte) 0);
-        throw new MasterKeyException("master key file " + file + " holds " + decoded.length
-            + " bytes after base64 decoding; expected " + LENGTH);
+        throw new MasterKeyException(
+            "master key file "
+                + file
+                + " holds "
+                + decoded.length
+                + " bytes after base64 decoding; expected "
+                + LENGTH);
       }
       return new MasterKey(decoded);
     } finally {
@@ -109,8 +122,9 @@ public final class MasterKey {
   }
 
   /**
-   * Generates a random key and writes it to a new file as base64, created with POSIX mode {@code 0600} where the
-   * file system supports it. Never overwrites: an existing file is an error. Blocks on file I/O.
+   * Generates a random key and writes it to a new file as base64, created with POSIX mode {@code
+   * 0600} where the file system supports it. Never overwrites: an existing file is an error. Blocks
+   * on file I/O.
    *
    * @param file the file to create; its parent directory must exist
    * @return the generated key
@@ -118,31 +132,36 @@ public final class MasterKey {
    */
   public static MasterKey generate(Path file) {
     MasterKey key = random();
-    byte[] text = (Base64.getEncoder().encodeToString(key.bytes) + "\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] text =
+        (Base64.getEncoder().encodeToString(key.bytes) + "\n").getBytes(StandardCharsets.US_ASCII);
     try {
-      boolean posix = file.toAbsolutePath().getFileSystem().supportedFileAttributeViews().contains("posix");
+      boolean posix =
+          file.toAbsolutePath().getFileSystem().supportedFileAttributeViews().contains("posix");
       if (posix) {
         Set<PosixFilePermission> mode = PosixFilePermissions.fromString("rw-------");
         Files.createFile(file, PosixFilePermissions.asFileAttribute(mode));
       } else {
         Files.createFile(file);
       }
-      try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.SYNC)) {
+      try (OutputStream out =
+          Files.newOutputStream(file, StandardOpenOption.WRITE, StandardOpenOption.SYNC)) {
         out.write(text);
       }
       return key;
     } catch (FileAlreadyExistsException e) {
-      throw new MasterKeyException("master key file " + file + " already exists; refusing to overwrite it", e);
+      throw new MasterKeyException(
+          "master key file " + file + " already exists; refusing to overwrite it", e);
     } catch (IOException e) {
-      throw new MasterKeyException("cannot create master key file " + file + ": " + e.getClass().getSimpleName(), e);
+      throw new MasterKeyException(
+          "cannot create master key file " + file + ": " + e.getClass().getSimpleName(), e);
     } finally {
       Arrays.fill(text, (byte) 0);
     }
   }
 
   /**
-   * Reads the key file if it exists, otherwise generates it (see {@link #generate(Path)}); the embedded default.
-   * Blocks on file I/O.
+   * Reads the key file if it exists, otherwise generates it (see {@link #generate(Path)}); the
+   * embedded default. Blocks on file I/O.
    *
    * @param file the key file
    * @return the key
@@ -166,9 +185,12 @@ public final class MasterKey {
     try {
       if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-        if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-          LOG.warn("master key file {} is accessible to group or others (mode {}); run chmod 600 on it",
-              file, PosixFilePermissions.toString(perms));
+        if (perms.stream()
+            .anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+          LOG.warn(
+              "master key file {} is accessible to group or others (mode {}); run chmod 600 on it",
+              file,
+              PosixFilePermissions.toString(perms));
         }
       }
     } catch (IOException | UnsupportedOperationException e) {

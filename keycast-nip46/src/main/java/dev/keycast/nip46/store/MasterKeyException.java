@@ -1,8 +1,8 @@
 package dev.keycast.nip46.store;
 
 /**
- * The master key file is missing, unreadable, malformed, or (when generating) already exists. Stops startup; the
- * message names the file and what to do, never its contents.
+ * The master key file is missing, unreadable, malformed, or (when generating) already exists. Stops
+ * startup; the message names the file and what to do, never its contents.
  */
 public final class MasterKeyException extends StoreException {
   private static final long serialVersionUID = 1L;

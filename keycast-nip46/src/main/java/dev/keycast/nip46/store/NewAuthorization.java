@@ -7,12 +7,13 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What to create with {@link AuthorizationStore#create(NewAuthorization)}. Build with {@link #builder(String)}.
- * Immutable and thread-safe.
+ * What to create with {@link AuthorizationStore#create(NewAuthorization)}. Build with {@link
+ * #builder(String)}. Immutable and thread-safe.
  *
  * @param keyName the stored user key to authorize
  * @param relays relay URLs ({@code wss://} or {@code ws://}); at least one
- * @param policyName the policy name (see {@link dev.keycast.nip46.policy.Policies}); not validated by the store
+ * @param policyName the policy name (see {@link dev.keycast.nip46.policy.Policies}); not validated
+ *     by the store
  * @param secret the connect secret; {@code null} to have a random one generated
  * @param maxUses how many distinct clients may connect; {@code null} for unlimited; at least 1
  * @param expiresAt expiry time; {@code null} for none
@@ -30,15 +31,16 @@ public record NewAuthorization(
   /**
    * Validates and copies.
    *
-   * @throws IllegalArgumentException if there is no relay, a relay is not a ws(s) URL, maxUses is below 1, or the
-   *     secret is blank or longer than 256 characters
+   * @throws IllegalArgumentException if there is no relay, a relay is not a ws(s) URL, maxUses is
+   *     below 1, or the secret is blank or longer than 256 characters
    */
   public NewAuthorization {
     Objects.requireNonNull(keyName, "keyName");
     Objects.requireNonNull(policyName, "policyName");
     relays = Validation.relays(relays);
     if (maxUses != null && maxUses < 1) {
-      throw new IllegalArgumentException("maxUses must be at least 1 (or null for unlimited), got " + maxUses);
+      throw new IllegalArgumentException(
+          "maxUses must be at least 1 (or null for unlimited), got " + maxUses);
     }
     if (secret != null && (secret.isBlank() || secret.length() > 256)) {
       throw new IllegalArgumentException("secret must be 1 to 256 non-blank characters");
@@ -49,7 +51,8 @@ public record NewAuthorization(
   }
 
   /**
-   * Starts a builder with defaults: policy {@code "social"}, generated secret, {@code maxUses} 1, no expiry.
+   * Starts a builder with defaults: policy {@code "social"}, generated secret, {@code maxUses} 1,
+   * no expiry.
    *
    * @param keyName the stored user key to authorize
    * @return a builder
@@ -61,8 +64,19 @@ public record NewAuthorization(
   /** Never shows the secret. */
   @Override
   public String toString() {
-    return "NewAuthorization[keyName=" + keyName + ", relays=" + relays + ", policyName=" + policyName
-        + ", maxUses=" + maxUses + ", expiresAt=" + expiresAt + ", label=" + label + "]";
+    return "NewAuthorization[keyName="
+        + keyName
+        + ", relays="
+        + relays
+        + ", policyName="
+        + policyName
+        + ", maxUses="
+        + maxUses
+        + ", expiresAt="
+        + expiresAt
+        + ", label="
+        + label
+        + "]";
   }
 
   /** Builder for {@link NewAuthorization}; not thread-safe. */

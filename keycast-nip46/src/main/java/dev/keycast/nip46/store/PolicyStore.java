@@ -6,12 +6,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Custom named policies kept in the database, next to the built-in ones of {@link Policies}. Obtain the default from
- * {@link KeycastDatabase#policies()}.
+ * Custom named policies kept in the database, next to the built-in ones of {@link Policies}. Obtain
+ * the default from {@link KeycastDatabase#policies()}.
  *
- * <p>Thread-safe. Every method may do I/O and blocks until done; failures are {@link StoreException}s. Writes bump
- * the change version ({@link AuthorizationStore#changeVersion()}), so a daemon that reloads policies whenever the
- * version moves picks up edits made by another process.
+ * <p>Thread-safe. Every method may do I/O and blocks until done; failures are {@link
+ * StoreException}s. Writes bump the change version ({@link AuthorizationStore#changeVersion()}), so
+ * a daemon that reloads policies whenever the version moves picks up edits made by another process.
  */
 public interface PolicyStore {
 
@@ -48,9 +48,9 @@ public interface PolicyStore {
   boolean delete(String name);
 
   /**
-   * Resolves the policy an authorization names: a built-in policy, otherwise a custom one. A request through an
-   * authorization whose policy does not resolve must be denied
-   * ({@link dev.keycast.nip46.policy.PolicyDecision.Deny#UNKNOWN_POLICY}).
+   * Resolves the policy an authorization names: a built-in policy, otherwise a custom one. A
+   * request through an authorization whose policy does not resolve must be denied ({@link
+   * dev.keycast.nip46.policy.PolicyDecision.Deny#UNKNOWN_POLICY}).
    *
    * @param name the policy name
    * @return the policy, or empty if unknown

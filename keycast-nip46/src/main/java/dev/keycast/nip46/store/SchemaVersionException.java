@@ -1,8 +1,8 @@
 package dev.keycast.nip46.store;
 
 /**
- * The database schema is newer than this version of Keycast knows (written by a newer release), or a migration
- * failed. Stops startup: running old code on a newer schema could corrupt data.
+ * The database schema is newer than this version of Keycast knows (written by a newer release), or
+ * a migration failed. Stops startup: running old code on a newer schema could corrupt data.
  */
 public final class SchemaVersionException extends StoreException {
   private static final long serialVersionUID = 1L;

@@ -3,9 +3,10 @@ package dev.keycast.nip46.store;
 import dev.keycast.nip46.KeycastException;
 
 /**
- * A storage operation failed: an SQL error, a constraint violation, a corrupt row. Subclasses distinguish the cases
- * a caller can act on ({@link DatabaseUnavailableException}, {@link KeyEncryptionException},
- * {@link MasterKeyException}, {@link SchemaVersionException}, {@link DuplicateEntryException}).
+ * A storage operation failed: an SQL error, a constraint violation, a corrupt row. Subclasses
+ * distinguish the cases a caller can act on ({@link DatabaseUnavailableException}, {@link
+ * KeyEncryptionException}, {@link MasterKeyException}, {@link SchemaVersionException}, {@link
+ * DuplicateEntryException}).
  *
  * <p>Messages never contain key material or connect secrets.
  */

@@ -39,10 +39,11 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
- * Hostile and malformed input against a real Bunker (real database, crypto, queue and pipeline; a capturing
- * transport instead of sockets, since the dev relay would refuse forged events before they reach the signer).
- * Each try checks: no crash, no reply to forged, foreign or undecryptable events, an error reply to every
- * decryptable but invalid request, and the counter naming the reason moved.
+ * Hostile and malformed input against a real Bunker (real database, crypto, queue and pipeline; a
+ * capturing transport instead of sockets, since the dev relay would refuse forged events before
+ * they reach the signer). Each try checks: no crash, no reply to forged, foreign or undecryptable
+ * events, an error reply to every decryptable but invalid request, and the counter naming the
+ * reason moved.
  */
 class BunkerBadInputProperties {
   static final Duration WAIT = Duration.ofSeconds(20);
@@ -54,19 +55,29 @@ class BunkerBadInputProperties {
   @BeforeContainer
   static void start() throws Exception {
     var dir = Files.createTempDirectory("keycast-bad-input");
-    db = KeycastDatabase.open("jdbc:sqlite:" + dir.resolve("k.db"), AesGcmKeyEncryption.create(MasterKey.random()));
+    db =
+        KeycastDatabase.open(
+            "jdbc:sqlite:" + dir.resolve("k.db"), AesGcmKeyEncryption.create(MasterKey.random()));
     db.keys().generate("alice");
-    Authorization a = db.authorizations().create(NewAuthorization.builder("alice")
-        .relays(List.of(CapturingTransport.RELAY)).policyName("social").maxUses(1).build());
+    Authorization a =
+        db.authorizations()
+            .create(
+                NewAuthorization.builder("alice")
+                    .relays(List.of(CapturingTransport.RELAY))
+                    .policyName("social")
+                    .maxUses(1)
+                    .build());
     signer = a.bunkerPublicKey();
     transport = new CapturingTransport();
-    bunker = Bunker.builder()
-        .database(db)
-        .relays(List.of(CapturingTransport.RELAY))
-        .intakeLimits(IntakeLimits.builder().maxEventChars(4096).rateLimit(100_000, 100_000).build())
-        .transport(b -> transport)
-        .build()
-        .start();
+    bunker =
+        Bunker.builder()
+            .database(db)
+            .relays(List.of(CapturingTransport.RELAY))
+            .intakeLimits(
+                IntakeLimits.builder().maxEventChars(4096).rateLimit(100_000, 100_000).build())
+            .transport(b -> transport)
+            .build()
+            .start();
   }
 
   @AfterContainer
@@ -81,8 +92,10 @@ class BunkerBadInputProperties {
     return System.currentTimeMillis() / 1000;
   }
 
-  static SignedEvent event(SecretKey from, long createdAt, int kind, List<List<String>> tags, String content) {
-    return NostrEvents.sign(new UnsignedEvent(from.publicKey(), createdAt, kind, tags, content),
+  static SignedEvent event(
+      SecretKey from, long createdAt, int kind, List<List<String>> tags, String content) {
+    return NostrEvents.sign(
+        new UnsignedEvent(from.publicKey(), createdAt, kind, tags, content),
         SchnorrSigner.create(from));
   }
 
@@ -104,8 +117,12 @@ class BunkerBadInputProperties {
 
   static List<SignedEvent> repliesTo(SignedEvent request) {
     return transport.published.stream()
-        .filter(e -> e.tags().stream().anyMatch(t -> t.size() >= 2 && t.get(0).equals("e")
-            && t.get(1).equals(request.id())))
+        .filter(
+            e ->
+                e.tags().stream()
+                    .anyMatch(
+                        t ->
+                            t.size() >= 2 && t.get(0).equals("e") && t.get(1).equals(request.id())))
         .toList();
   }
 
@@ -121,9 +138,10 @@ class BunkerBadInputProperties {
     NostrEvents.verify(reply);
     assertThat(reply.pubkey()).isEqualTo(signer.toHex());
     assertThat(reply.tags()).contains(List.of("p", client.publicKey().toHex()));
-    String plain = useNip04
-        ? Nip04Cipher.decrypt(reply.content(), client, signer)
-        : Nip44Cipher.decrypt(reply.content(), Nip44ConversationKey.derive(client, signer));
+    String plain =
+        useNip04
+            ? Nip04Cipher.decrypt(reply.content(), client, signer)
+            : Nip44Cipher.decrypt(reply.content(), Nip44ConversationKey.derive(client, signer));
     assertThat(useNip04).isEqualTo(Nip04Cipher.looksLikeNip04(reply.content()));
     return Nip46Codec.parseResponse(plain);
   }
@@ -160,7 +178,9 @@ class BunkerBadInputProperties {
   @Property(tries = 30)
   void wrongMac_noReply_countedUndecryptable(@ForAll("bitPositions") int bit) throws Exception {
     SecretKey client = SecretKey.generate();
-    byte[] payload = Base64.getDecoder().decode(nip44(client, "{\"id\":\"1\",\"method\":\"ping\",\"params\":[]}"));
+    byte[] payload =
+        Base64.getDecoder()
+            .decode(nip44(client, "{\"id\":\"1\",\"method\":\"ping\",\"params\":[]}"));
     int i = 1 + Math.floorMod(bit / 8, payload.length - 1);
     payload[i] ^= (byte) (1 << (bit & 7));
     long before = rejected(EventRejectReason.UNDECRYPTABLE);
@@ -171,11 +191,20 @@ class BunkerBadInputProperties {
   }
 
   @Property(tries = 30)
-  void forgedSignature_noReply_countedBadSignature(@ForAll("hex64") String junkSigHalf) throws Exception {
+  void forgedSignature_noReply_countedBadSignature(@ForAll("hex64") String junkSigHalf)
+      throws Exception {
     SecretKey client = SecretKey.generate();
-    SignedEvent good = request(client, nip44(client, "{\"id\":\"f\",\"method\":\"ping\",\"params\":[]}"));
-    SignedEvent forged = new SignedEvent(good.id(), good.pubkey(), good.createdAt(), good.kind(), good.tags(),
-        good.content(), junkSigHalf + good.sig().substring(64));
+    SignedEvent good =
+        request(client, nip44(client, "{\"id\":\"f\",\"method\":\"ping\",\"params\":[]}"));
+    SignedEvent forged =
+        new SignedEvent(
+            good.id(),
+            good.pubkey(),
+            good.createdAt(),
+            good.kind(),
+            good.tags(),
+            good.content(),
+            junkSigHalf + good.sig().substring(64));
     long before = rejected(EventRejectReason.BAD_SIGNATURE);
     transport.inject(forged);
     awaitMoved(() -> rejected(EventRejectReason.BAD_SIGNATURE), before);
@@ -185,9 +214,17 @@ class BunkerBadInputProperties {
   @Example
   void forgedCopyFirst_doesNotSuppressGenuineRequest() throws Exception {
     SecretKey client = SecretKey.generate();
-    SignedEvent good = request(client, nip44(client, "{\"id\":\"g\",\"method\":\"ping\",\"params\":[]}"));
-    SignedEvent forged = new SignedEvent(good.id(), good.pubkey(), good.createdAt(), good.kind(), good.tags(),
-        good.content(), "00".repeat(64));
+    SignedEvent good =
+        request(client, nip44(client, "{\"id\":\"g\",\"method\":\"ping\",\"params\":[]}"));
+    SignedEvent forged =
+        new SignedEvent(
+            good.id(),
+            good.pubkey(),
+            good.createdAt(),
+            good.kind(),
+            good.tags(),
+            good.content(),
+            "00".repeat(64));
     long before = rejected(EventRejectReason.BAD_SIGNATURE);
     transport.inject(forged);
     awaitMoved(() -> rejected(EventRejectReason.BAD_SIGNATURE), before);
@@ -198,9 +235,17 @@ class BunkerBadInputProperties {
   @Example
   void changedContentAfterSigning_noReply_countedBadSignature() throws Exception {
     SecretKey client = SecretKey.generate();
-    SignedEvent good = request(client, nip44(client, "{\"id\":\"h\",\"method\":\"ping\",\"params\":[]}"));
-    SignedEvent tampered = new SignedEvent(good.id(), good.pubkey(), good.createdAt(), good.kind(), good.tags(),
-        nip44(client, "{\"id\":\"h\",\"method\":\"logout\",\"params\":[]}"), good.sig());
+    SignedEvent good =
+        request(client, nip44(client, "{\"id\":\"h\",\"method\":\"ping\",\"params\":[]}"));
+    SignedEvent tampered =
+        new SignedEvent(
+            good.id(),
+            good.pubkey(),
+            good.createdAt(),
+            good.kind(),
+            good.tags(),
+            nip44(client, "{\"id\":\"h\",\"method\":\"logout\",\"params\":[]}"),
+            good.sig());
     long before = rejected(EventRejectReason.BAD_SIGNATURE);
     transport.inject(tampered);
     awaitMoved(() -> rejected(EventRejectReason.BAD_SIGNATURE), before);
@@ -208,8 +253,8 @@ class BunkerBadInputProperties {
   }
 
   @Property(tries = 40)
-  void decryptableButInvalid_errorReplyInvalidRequest(@ForAll("invalidBodies") String body,
-      @ForAll boolean useNip04) throws Exception {
+  void decryptableButInvalid_errorReplyInvalidRequest(
+      @ForAll("invalidBodies") String body, @ForAll boolean useNip04) throws Exception {
     Assume.that(!parsesAsRequest(body));
     long before = bunker.stats().responses("invalid", ResponseOutcome.INVALID_REQUEST);
     Nip46Response r = answerTo(SecretKey.generate(), body, useNip04);
@@ -220,24 +265,31 @@ class BunkerBadInputProperties {
 
   @Property(tries = 20)
   void unknownMethod_errorReplyUnsupported(@ForAll("methodNames") String method) throws Exception {
-    Nip46Response r = answerTo(SecretKey.generate(),
-        "{\"id\":\"u1\",\"method\":" + NostrEvents.jsonString(method) + ",\"params\":[]}", false);
+    Nip46Response r =
+        answerTo(
+            SecretKey.generate(),
+            "{\"id\":\"u1\",\"method\":" + NostrEvents.jsonString(method) + ",\"params\":[]}",
+            false);
     assertThat(r).isEqualTo(Nip46Response.error("u1", "unsupported method"));
   }
 
   @Example
   void validRequestFromUnconnectedClient_unauthorized() throws Exception {
-    Nip46Response r = answerTo(SecretKey.generate(), "{\"id\":\"x1\",\"method\":\"get_public_key\",\"params\":[]}",
-        false);
+    Nip46Response r =
+        answerTo(
+            SecretKey.generate(),
+            "{\"id\":\"x1\",\"method\":\"get_public_key\",\"params\":[]}",
+            false);
     assertThat(r).isEqualTo(Nip46Response.error("x1", "unauthorized"));
   }
 
   @Property(tries = 20)
-  void missingOrForeignPTag_noReply_countedForeignRecipient(@ForAll("foreignTags") List<List<String>> tags)
-      throws Exception {
+  void missingOrForeignPTag_noReply_countedForeignRecipient(
+      @ForAll("foreignTags") List<List<String>> tags) throws Exception {
     SecretKey client = SecretKey.generate();
     long before = rejected(EventRejectReason.FOREIGN_RECIPIENT);
-    SignedEvent req = event(client, now(), 24133, tags, nip44(client, "{\"id\":\"p\",\"method\":\"ping\"}"));
+    SignedEvent req =
+        event(client, now(), 24133, tags, nip44(client, "{\"id\":\"p\",\"method\":\"ping\"}"));
     transport.inject(req);
     awaitMoved(() -> rejected(EventRejectReason.FOREIGN_RECIPIENT), before);
     assertThat(repliesTo(req)).isEmpty();
@@ -257,8 +309,13 @@ class BunkerBadInputProperties {
     SecretKey client = SecretKey.generate();
     EventRejectReason expected = skew < 0 ? EventRejectReason.TOO_OLD : EventRejectReason.TOO_NEW;
     long before = rejected(expected);
-    SignedEvent req = event(client, now() + skew, 24133, List.of(List.of("p", signer.toHex())),
-        nip44(client, "{\"id\":\"t\",\"method\":\"ping\"}"));
+    SignedEvent req =
+        event(
+            client,
+            now() + skew,
+            24133,
+            List.of(List.of("p", signer.toHex())),
+            nip44(client, "{\"id\":\"t\",\"method\":\"ping\"}"));
     transport.inject(req);
     awaitMoved(() -> rejected(expected), before);
     assertThat(repliesTo(req)).isEmpty();
@@ -277,7 +334,8 @@ class BunkerBadInputProperties {
   @Property(tries = 30)
   void rawJunkFromRelay_noCrash_countedMalformed(@ForAll("junk") String raw) {
     Assume.that(!raw.startsWith("{"));
-    long before = rejected(EventRejectReason.MALFORMED_EVENT) + rejected(EventRejectReason.TOO_LARGE);
+    long before =
+        rejected(EventRejectReason.MALFORMED_EVENT) + rejected(EventRejectReason.TOO_LARGE);
     bunker.acceptRaw(CapturingTransport.RELAY, raw);
     assertThat(rejected(EventRejectReason.MALFORMED_EVENT) + rejected(EventRejectReason.TOO_LARGE))
         .isEqualTo(before + 1);
@@ -286,12 +344,16 @@ class BunkerBadInputProperties {
   @Example
   void duplicateInjection_answeredOnce() throws Exception {
     SecretKey client = SecretKey.generate();
-    SignedEvent req = request(client, nip44(client, "{\"id\":\"d\",\"method\":\"ping\",\"params\":[]}"));
+    SignedEvent req =
+        request(client, nip44(client, "{\"id\":\"d\",\"method\":\"ping\",\"params\":[]}"));
     long before = rejected(EventRejectReason.DUPLICATE);
     transport.inject(req);
     transport.inject(req);
     transport.inject(req);
-    await().atMost(WAIT).until(() -> rejected(EventRejectReason.DUPLICATE) >= before + 2 && !repliesTo(req).isEmpty());
+    await()
+        .atMost(WAIT)
+        .until(
+            () -> rejected(EventRejectReason.DUPLICATE) >= before + 2 && !repliesTo(req).isEmpty());
     assertThat(repliesTo(req)).hasSize(1);
   }
 
@@ -322,29 +384,47 @@ class BunkerBadInputProperties {
     return Arbitraries.oneOf(
         Arbitraries.strings().ofMinLength(1).ofMaxLength(200),
         Arbitraries.of(
-            "null", "[]", "\"str\"", "42", "{}", "{\"id\":5,\"method\":\"ping\"}",
-            "{\"id\":\"a\",\"method\":7}", "{\"id\":\"a\",\"method\":\"sign_event\",\"params\":\"x\"}",
+            "null",
+            "[]",
+            "\"str\"",
+            "42",
+            "{}",
+            "{\"id\":5,\"method\":\"ping\"}",
+            "{\"id\":\"a\",\"method\":7}",
+            "{\"id\":\"a\",\"method\":\"sign_event\",\"params\":\"x\"}",
             "{\"id\":\"a\",\"method\":\"sign_event\",\"params\":[{\"kind\":1}]}",
             "{\"id\":\"a\",\"method\":\"sign_event\",\"params\":[\"{\\\"kind\\\":\\\"one\\\"}\"]}",
             "{\"id\":\"a\",\"method\":\"nip44_encrypt\",\"params\":[\"nothex\",\"x\"]}",
             "{\"id\":\"a\",\"method\":\"nip44_decrypt\",\"params\":[]}",
-            "{\"id\":\"\",\"method\":\"ping\"}", "{\"id\":\"a\",\"method\":\"ping\",\"params\":[1,2]}",
-            "{\"id\":\"a\"", "{\"id\":\"a\",\"method\":\"connect\",\"params\":[\"\",\"\",\"bogus:perm\"]}"));
+            "{\"id\":\"\",\"method\":\"ping\"}",
+            "{\"id\":\"a\",\"method\":\"ping\",\"params\":[1,2]}",
+            "{\"id\":\"a\"",
+            "{\"id\":\"a\",\"method\":\"connect\",\"params\":[\"\",\"\",\"bogus:perm\"]}"));
   }
 
   @Provide
   Arbitrary<String> methodNames() {
-    return Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(20)
+    return Arbitraries.strings()
+        .withCharRange('a', 'z')
+        .ofMinLength(1)
+        .ofMaxLength(20)
         .filter(m -> dev.keycast.nip46.Nip46Method.fromWireName(m).isEmpty());
   }
 
   @Provide
   Arbitrary<List<List<String>>> foreignTags() {
-    Arbitrary<List<String>> foreignP = Arbitraries.strings().withChars("0123456789abcdef").ofLength(64)
-        .map(h -> List.of("p", h));
-    Arbitrary<List<String>> otherTag = Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(3)
-        .filter(t -> !t.equals("p")).map(t -> List.of(t, signer.toHex()));
-    return Arbitraries.oneOf(foreignP, otherTag, Arbitraries.just(List.of("p"))).list().ofMaxSize(3);
+    Arbitrary<List<String>> foreignP =
+        Arbitraries.strings().withChars("0123456789abcdef").ofLength(64).map(h -> List.of("p", h));
+    Arbitrary<List<String>> otherTag =
+        Arbitraries.strings()
+            .alpha()
+            .ofMinLength(1)
+            .ofMaxLength(3)
+            .filter(t -> !t.equals("p"))
+            .map(t -> List.of(t, signer.toHex()));
+    return Arbitraries.oneOf(foreignP, otherTag, Arbitraries.just(List.of("p")))
+        .list()
+        .ofMaxSize(3);
   }
 
   @Provide
@@ -354,7 +434,8 @@ class BunkerBadInputProperties {
 
   @Provide
   Arbitrary<Long> skewSeconds() {
-    return Arbitraries.oneOf(Arbitraries.longs().between(-10_000_000L, -121L),
+    return Arbitraries.oneOf(
+        Arbitraries.longs().between(-10_000_000L, -121L),
         Arbitraries.longs().between(61L, 10_000_000L));
   }
 

@@ -15,9 +15,9 @@ import dev.keycast.nip46.Nip46Request;
 import dev.keycast.nip46.NostrConnectUri;
 import dev.keycast.nip46.PermissionSet;
 import dev.keycast.nip46.client.Nip46Client;
+import dev.keycast.nip46.client.Nip46Result;
 import dev.keycast.nip46.client.Nip46Result.Failure;
 import dev.keycast.nip46.client.Nip46Result.Success;
-import dev.keycast.nip46.client.Nip46Result;
 import dev.keycast.nip46.policy.Policies;
 import dev.keycast.nip46.policy.Policy;
 import dev.keycast.nip46.policy.RateLimit;
@@ -42,21 +42,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * End to end, in process: a Bunker on a SQLite file and a dev relay, driven by the real NIP-46 client. One set-up
- * for the class; each test makes its own authorizations and clients.
+ * End to end, in process: a Bunker on a SQLite file and a dev relay, driven by the real NIP-46
+ * client. One set-up for the class; each test makes its own authorizations and clients.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BunkerEndToEndTest {
-  static final Policy STRICT = Policy.builder("strict")
-      .permissions("sign_event:1,nip44_encrypt,nip44_decrypt,nip04_encrypt,nip04_decrypt")
-      .blockedWords(List.of("Forbidden"))
-      .selfEncryptionOnly(true)
-      .rateLimit(RateLimit.perMinute(600))
-      .build();
-  static final Policy TIGHT = Policy.builder("tight")
-      .permissions("sign_event")
-      .rateLimit(RateLimit.perMinute(3))
-      .build();
+  static final Policy STRICT =
+      Policy.builder("strict")
+          .permissions("sign_event:1,nip44_encrypt,nip44_decrypt,nip04_encrypt,nip04_decrypt")
+          .blockedWords(List.of("Forbidden"))
+          .selfEncryptionOnly(true)
+          .rateLimit(RateLimit.perMinute(600))
+          .build();
+  static final Policy TIGHT =
+      Policy.builder("tight").permissions("sign_event").rateLimit(RateLimit.perMinute(3)).build();
   static final int CHALLENGED_KIND = 30023;
 
   Fixture fx;
@@ -69,20 +68,29 @@ class BunkerEndToEndTest {
 
   @BeforeAll
   void setUp() throws Exception {
-    fx = new Fixture(database(), 1, b -> b
-        .policies(name -> switch (name) {
-          case "strict" -> Optional.of(STRICT);
-          case "tight" -> Optional.of(TIGHT);
-          default -> Policies.builtIn(name);
-        })
-        .approvalHook((request, ctx) -> {
-          if (request instanceof Nip46Request.SignEvent s && s.template().kind() == CHALLENGED_KIND) {
-            CompletableFuture<ApprovalDecision> later = new CompletableFuture<>();
-            challenges.put(request.id(), later);
-            return new ApprovalDecision.Challenge("https://approve.example/" + request.id(), later);
-          }
-          return ApprovalDecision.allow();
-        }));
+    fx =
+        new Fixture(
+            database(),
+            1,
+            b ->
+                b.policies(
+                        name ->
+                            switch (name) {
+                              case "strict" -> Optional.of(STRICT);
+                              case "tight" -> Optional.of(TIGHT);
+                              default -> Policies.builtIn(name);
+                            })
+                    .approvalHook(
+                        (request, ctx) -> {
+                          if (request instanceof Nip46Request.SignEvent s
+                              && s.template().kind() == CHALLENGED_KIND) {
+                            CompletableFuture<ApprovalDecision> later = new CompletableFuture<>();
+                            challenges.put(request.id(), later);
+                            return new ApprovalDecision.Challenge(
+                                "https://approve.example/" + request.id(), later);
+                          }
+                          return ApprovalDecision.allow();
+                        }));
   }
 
   @AfterAll
@@ -109,7 +117,11 @@ class BunkerEndToEndTest {
       Authorization a = fx.authorize("social", 1);
       Nip46Client c = fx.client(a);
       String p = "signer".equals(first) ? a.bunkerPublicKey().toHex() : first;
-      Nip46Result r = result(c.send(new Nip46Request.Connect(c.nextId(), p, a.secret(), PermissionSet.empty(), null)));
+      Nip46Result r =
+          result(
+              c.send(
+                  new Nip46Request.Connect(
+                      c.nextId(), p, a.secret(), PermissionSet.empty(), null)));
       assertThat(r).as("first param %s", first).isEqualTo(new Success("ack"));
     }
   }
@@ -119,7 +131,11 @@ class BunkerEndToEndTest {
     Authorization a = fx.authorize("social", 1);
     Nip46Client c = fx.client(a);
     String other = SecretKey.generate().publicKey().toHex();
-    assertThat(result(c.send(new Nip46Request.Connect(c.nextId(), other, a.secret(), PermissionSet.empty(), null))))
+    assertThat(
+            result(
+                c.send(
+                    new Nip46Request.Connect(
+                        c.nextId(), other, a.secret(), PermissionSet.empty(), null))))
         .isEqualTo(new Failure("unauthorized"));
   }
 
@@ -127,7 +143,8 @@ class BunkerEndToEndTest {
   void connect_secretUsedUp_secondClientUnauthorized() throws Exception {
     Authorization a = fx.authorize("social", 1);
     assertThat(result(fx.client(a).connect(PermissionSet.empty()))).isEqualTo(new Success("ack"));
-    assertThat(result(fx.client(a).connect(PermissionSet.empty()))).isEqualTo(new Failure("unauthorized"));
+    assertThat(result(fx.client(a).connect(PermissionSet.empty())))
+        .isEqualTo(new Failure("unauthorized"));
   }
 
   @Test
@@ -135,15 +152,20 @@ class BunkerEndToEndTest {
     Authorization a = fx.authorize("social", 2);
     assertThat(result(fx.client(a).connect(PermissionSet.empty()))).isEqualTo(new Success("ack"));
     assertThat(result(fx.client(a).connect(PermissionSet.empty()))).isEqualTo(new Success("ack"));
-    assertThat(result(fx.client(a).connect(PermissionSet.empty()))).isEqualTo(new Failure("unauthorized"));
+    assertThat(result(fx.client(a).connect(PermissionSet.empty())))
+        .isEqualTo(new Failure("unauthorized"));
   }
 
   @Test
   void connect_wrongSecret_unauthorized() throws Exception {
     Authorization a = fx.authorize("social", 1);
     Nip46Client c = fx.client(a);
-    assertThat(result(c.send(new Nip46Request.Connect(c.nextId(), null, "not-the-secret", PermissionSet.empty(),
-        null)))).isEqualTo(new Failure("unauthorized"));
+    assertThat(
+            result(
+                c.send(
+                    new Nip46Request.Connect(
+                        c.nextId(), null, "not-the-secret", PermissionSet.empty(), null))))
+        .isEqualTo(new Failure("unauthorized"));
   }
 
   @Test
@@ -151,7 +173,8 @@ class BunkerEndToEndTest {
     Nip46Client c = fx.client(fx.authorize("social", 1));
     assertThat(result(c.getPublicKey())).isEqualTo(new Failure("unauthorized"));
     assertThat(result(c.signEvent(note(1, "hi")))).isEqualTo(new Failure("unauthorized"));
-    assertThat(result(c.nip44Encrypt(SecretKey.generate().publicKey(), "x"))).isEqualTo(new Failure("unauthorized"));
+    assertThat(result(c.nip44Encrypt(SecretKey.generate().publicKey(), "x")))
+        .isEqualTo(new Failure("unauthorized"));
   }
 
   // ---- methods ----
@@ -193,7 +216,8 @@ class BunkerEndToEndTest {
   @Test
   void signEvent_blockedWord_permissionDenied() throws Exception {
     Nip46Client c = fx.connected("strict", "");
-    assertThat(result(c.signEvent(note(1, "this is FORBIDDEN text")))).isEqualTo(new Failure("permission denied"));
+    assertThat(result(c.signEvent(note(1, "this is FORBIDDEN text"))))
+        .isEqualTo(new Failure("permission denied"));
     assertThat(result(c.signEvent(note(1, "this is fine")))).isInstanceOf(Success.class);
   }
 
@@ -215,8 +239,10 @@ class BunkerEndToEndTest {
     SecretKey peer = SecretKey.generate();
     SecretKey user = fx.db.keys().loadSecret("alice").orElseThrow();
     String ct = result(c.nip44Encrypt(peer.publicKey(), "secret note ✓")).orThrow();
-    assertThat(Nip44Cipher.decrypt(ct, Nip44ConversationKey.derive(peer, user.publicKey()))).isEqualTo("secret note ✓");
-    String fromPeer = Nip44Cipher.encrypt("reply", Nip44ConversationKey.derive(peer, user.publicKey()));
+    assertThat(Nip44Cipher.decrypt(ct, Nip44ConversationKey.derive(peer, user.publicKey())))
+        .isEqualTo("secret note ✓");
+    String fromPeer =
+        Nip44Cipher.encrypt("reply", Nip44ConversationKey.derive(peer, user.publicKey()));
     assertThat(result(c.nip44Decrypt(peer.publicKey(), fromPeer))).isEqualTo(new Success("reply"));
   }
 
@@ -255,8 +281,10 @@ class BunkerEndToEndTest {
   void encrypt_blockedWordInPlaintext_permissionDenied() throws Exception {
     Nip46Client c = fx.connected("strict", "");
     PublicKey user = fx.db.keys().find("alice").orElseThrow().publicKey();
-    assertThat(result(c.nip44Encrypt(user, "a forbidden thought"))).isEqualTo(new Failure("permission denied"));
-    assertThat(result(c.nip04Encrypt(user, "a forbidden thought"))).isEqualTo(new Failure("permission denied"));
+    assertThat(result(c.nip44Encrypt(user, "a forbidden thought")))
+        .isEqualTo(new Failure("permission denied"));
+    assertThat(result(c.nip04Encrypt(user, "a forbidden thought")))
+        .isEqualTo(new Failure("permission denied"));
   }
 
   @Test
@@ -278,7 +306,10 @@ class BunkerEndToEndTest {
   void unknownMethod_unsupportedMethodError() throws Exception {
     Nip46Client c = fx.connected("social", "");
     String id = c.nextId();
-    assertThat(result(c.sendPlaintext(id, "{\"id\":\"" + id + "\",\"method\":\"frobnicate\",\"params\":[]}")))
+    assertThat(
+            result(
+                c.sendPlaintext(
+                    id, "{\"id\":\"" + id + "\",\"method\":\"frobnicate\",\"params\":[]}")))
         .isEqualTo(new Failure("unsupported method"));
   }
 
@@ -286,13 +317,22 @@ class BunkerEndToEndTest {
   void invalidRequest_decryptable_getsInvalidRequestError() throws Exception {
     Nip46Client c = fx.connected("social", "");
     String id = c.nextId();
-    assertThat(result(c.sendPlaintext(id, "{\"id\":\"" + id + "\",\"method\":\"sign_event\",\"params\":[5]}")))
+    assertThat(
+            result(
+                c.sendPlaintext(
+                    id, "{\"id\":\"" + id + "\",\"method\":\"sign_event\",\"params\":[5]}")))
         .isEqualTo(new Failure("invalid request"));
     String id2 = c.nextId();
-    assertThat(result(c.sendPlaintext(id2,
-        "{\"id\":\"" + id2 + "\",\"method\":\"nip44_encrypt\",\"params\":[\"zz\",\"x\"]}")))
+    assertThat(
+            result(
+                c.sendPlaintext(
+                    id2,
+                    "{\"id\":\""
+                        + id2
+                        + "\",\"method\":\"nip44_encrypt\",\"params\":[\"zz\",\"x\"]}")))
         .isEqualTo(new Failure("invalid request"));
-    assertThat(result(c.sendPlaintext("", "this is not json"))).isEqualTo(new Failure("invalid request"));
+    assertThat(result(c.sendPlaintext("", "this is not json")))
+        .isEqualTo(new Failure("invalid request"));
   }
 
   @Test
@@ -335,7 +375,8 @@ class BunkerEndToEndTest {
   void authUrl_thenRealResultAfterApproval() throws Exception {
     List<String> urls = new CopyOnWriteArrayList<>();
     Authorization a = fx.authorize("full", 1);
-    Nip46Client c = fx.client(a, SecretKey.generate(), b -> b.onAuthUrl((id, url) -> urls.add(url)));
+    Nip46Client c =
+        fx.client(a, SecretKey.generate(), b -> b.onAuthUrl((id, url) -> urls.add(url)));
     assertThat(result(c.connect(PermissionSet.empty()))).isEqualTo(new Success("ack"));
     CompletableFuture<Nip46Result> pending = c.signEvent(note(CHALLENGED_KIND, "long form"));
     await().atMost(Fixture.WAIT).until(() -> urls.size() == 1 && challenges.size() >= 1);
@@ -350,7 +391,8 @@ class BunkerEndToEndTest {
   void authUrl_thenDenied_permissionDenied() throws Exception {
     List<String> urls = new CopyOnWriteArrayList<>();
     Authorization a = fx.authorize("full", 1);
-    Nip46Client c = fx.client(a, SecretKey.generate(), b -> b.onAuthUrl((id, url) -> urls.add(url)));
+    Nip46Client c =
+        fx.client(a, SecretKey.generate(), b -> b.onAuthUrl((id, url) -> urls.add(url)));
     assertThat(result(c.connect(PermissionSet.empty()))).isEqualTo(new Success("ack"));
     CompletableFuture<Nip46Result> pending = c.signEvent(note(CHALLENGED_KIND, "no"));
     await().atMost(Fixture.WAIT).until(() -> urls.size() == 1);
@@ -364,21 +406,32 @@ class BunkerEndToEndTest {
   @Test
   void nostrConnect_signerSendsSecretThenServesClient() throws Exception {
     SecretKey clientKey = SecretKey.generate();
-    NostrConnectUri uri = NostrConnectUri.parse("nostrconnect://" + clientKey.publicKey().toHex()
-        + "?relay=" + fx.relayUrls().get(0) + "&secret=s3cr3t-" + System.nanoTime()
-        + "&perms=sign_event:1,nip44_encrypt&name=TestApp");
+    NostrConnectUri uri =
+        NostrConnectUri.parse(
+            "nostrconnect://"
+                + clientKey.publicKey().toHex()
+                + "?relay="
+                + fx.relayUrls().get(0)
+                + "&secret=s3cr3t-"
+                + System.nanoTime()
+                + "&perms=sign_event:1,nip44_encrypt&name=TestApp");
     CompletableFuture<Nip46Client> waiting =
         Nip46Client.builder(uri, clientKey).timeout(Fixture.WAIT).awaitNostrConnect();
-    fx.awaitSubscriber(clientKey.publicKey()); // the signer's answer is ephemeral: it reaches live subscriptions only
+    fx.awaitSubscriber(
+        clientKey
+            .publicKey()); // the signer's answer is ephemeral: it reaches live subscriptions only
     Authorization a = NostrConnectFlow.accept(fx.bunker, uri, "alice", "social", null);
-    try (Nip46Client c = waiting.get(Fixture.WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
+    try (Nip46Client c =
+        waiting.get(Fixture.WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
       assertThat(c.signerPublicKey()).isEqualTo(a.bunkerPublicKey());
       assertThat(result(c.getPublicKey()).orThrow())
           .isEqualTo(fx.db.keys().find("alice").orElseThrow().publicKey().toHex());
       assertThat(result(c.signEvent(note(1, "from nostrconnect")))).isInstanceOf(Success.class);
       assertThat(result(c.signEvent(note(7, "+")))).isEqualTo(new Failure("permission denied"));
-      // The single use was consumed by the flow: nobody else can connect with the authorization's secret.
-      assertThat(result(fx.client(a).connect(PermissionSet.empty()))).isEqualTo(new Failure("unauthorized"));
+      // The single use was consumed by the flow: nobody else can connect with the authorization's
+      // secret.
+      assertThat(result(fx.client(a).connect(PermissionSet.empty())))
+          .isEqualTo(new Failure("unauthorized"));
     }
   }
 
@@ -393,7 +446,9 @@ class BunkerEndToEndTest {
     try (KeycastDatabase cli = fx.secondHandle()) {
       assertThat(cli.authorizations().revoke(a.id(), Instant.now())).isTrue();
     }
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(250))
         .until(() -> result(c.getPublicKey()).equals(new Failure("unauthorized")));
     assertThat(result(c.signEvent(note(1, "x")))).isEqualTo(new Failure("unauthorized"));
   }
@@ -406,7 +461,9 @@ class BunkerEndToEndTest {
     try (KeycastDatabase cli = fx.secondHandle()) {
       assertThat(cli.authorizations().setExpiresAt(a.id(), Instant.now().minusSeconds(1))).isTrue();
     }
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(250))
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(250))
         .until(() -> result(c.getPublicKey()).equals(new Failure("unauthorized")));
   }
 
@@ -414,8 +471,14 @@ class BunkerEndToEndTest {
   void newAuthorization_throughSecondDatabaseHandle_servedWithinSeconds() throws Exception {
     Authorization a;
     try (KeycastDatabase cli = fx.secondHandle()) {
-      a = cli.authorizations().create(dev.keycast.nip46.store.NewAuthorization.builder("alice")
-          .relays(fx.relayUrls()).policyName("social").maxUses(1).build());
+      a =
+          cli.authorizations()
+              .create(
+                  dev.keycast.nip46.store.NewAuthorization.builder("alice")
+                      .relays(fx.relayUrls())
+                      .policyName("social")
+                      .maxUses(1)
+                      .build());
     }
     fx.awaitServing(a);
     assertThat(result(fx.client(a).connect(PermissionSet.empty()))).isEqualTo(new Success("ack"));
@@ -431,7 +494,8 @@ class BunkerEndToEndTest {
       clients.add(fx.client(a));
     }
     int loadsBefore = fx.store.findByBunkerKeyCalls.get();
-    List<CompletableFuture<Nip46Result>> answers = clients.stream().map(Nip46Client::getPublicKey).toList();
+    List<CompletableFuture<Nip46Result>> answers =
+        clients.stream().map(Nip46Client::getPublicKey).toList();
     for (CompletableFuture<Nip46Result> f : answers) {
       assertThat(result(f)).isEqualTo(new Failure("unauthorized")); // not connected: but answered
     }
@@ -445,8 +509,12 @@ class BunkerEndToEndTest {
     Nip46Client c = fx.connected("readonly", "");
     long before = fx.bunker.stats().responses("sign_event", ResponseOutcome.PERMISSION_DENIED);
     assertThat(result(c.signEvent(note(1, "x")))).isEqualTo(new Failure("permission denied"));
-    await().atMost(Fixture.WAIT).until(() ->
-        fx.bunker.stats().responses("sign_event", ResponseOutcome.PERMISSION_DENIED) == before + 1);
+    await()
+        .atMost(Fixture.WAIT)
+        .until(
+            () ->
+                fx.bunker.stats().responses("sign_event", ResponseOutcome.PERMISSION_DENIED)
+                    == before + 1);
     BunkerHealth h = fx.bunker.health();
     assertThat(h.status()).isEqualTo(BunkerHealth.Status.UP);
     assertThat(h.databaseReachable()).isTrue();

@@ -20,7 +20,6 @@ import dev.keycast.nip46.server.BunkerStats;
 import dev.keycast.nip46.server.EventRejectReason;
 import dev.keycast.nip46.server.ResponseOutcome;
 import dev.keycast.nip46.store.Authorization;
-import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,32 +36,61 @@ class BunkerFaultsTest {
       assertThat(result(c.connect(PermissionSet.empty()))).isEqualTo(new Success("ack"));
       // Observe every reply the bunker publishes, on all three relays.
       Set<String> replyIds = ConcurrentHashMap.newKeySet();
-      RelayPool observer = RelayPool.create(Fixture.FAST_RECONNECT, new RelayListener() {
-        @Override
-        public void onEvent(String relayUrl, String subscriptionId, SignedEvent event) {
-          replyIds.add(event.id());
-        }
-      });
+      RelayPool observer =
+          RelayPool.create(
+              Fixture.FAST_RECONNECT,
+              new RelayListener() {
+                @Override
+                public void onEvent(String relayUrl, String subscriptionId, SignedEvent event) {
+                  replyIds.add(event.id());
+                }
+              });
       try (observer) {
         observer.setRelays(fx.relayUrls());
-        observer.subscribe("obs", List.of(Filter.builder().kinds(24133)
-            .authors(List.of(a.bunkerPublicKey().toHex())).build()));
-        await().atMost(Fixture.WAIT).until(() -> observer.status().values().stream()
-            .filter(s -> s.state() == RelayState.CONNECTED).count() == 3);
-        await().atMost(Fixture.WAIT).until(() -> c.relayStatus().values().stream()
-            .filter(s -> s.state() == RelayState.CONNECTED).count() == 3);
-        // The connect went out on three relays too: let its two copies be counted before taking the baseline.
-        await().atMost(Fixture.WAIT).until(() -> fx.bunker.stats().rejected(EventRejectReason.DUPLICATE) >= 2);
+        observer.subscribe(
+            "obs",
+            List.of(
+                Filter.builder()
+                    .kinds(24133)
+                    .authors(List.of(a.bunkerPublicKey().toHex()))
+                    .build()));
+        await()
+            .atMost(Fixture.WAIT)
+            .until(
+                () ->
+                    observer.status().values().stream()
+                            .filter(s -> s.state() == RelayState.CONNECTED)
+                            .count()
+                        == 3);
+        await()
+            .atMost(Fixture.WAIT)
+            .until(
+                () ->
+                    c.relayStatus().values().stream()
+                            .filter(s -> s.state() == RelayState.CONNECTED)
+                            .count()
+                        == 3);
+        // The connect went out on three relays too: let its two copies be counted before taking the
+        // baseline.
+        await()
+            .atMost(Fixture.WAIT)
+            .until(() -> fx.bunker.stats().rejected(EventRejectReason.DUPLICATE) >= 2);
         BunkerStats before = fx.bunker.stats();
         long pongsBefore = before.responses("ping", ResponseOutcome.OK);
         long dupBefore = before.rejected(EventRejectReason.DUPLICATE);
         replyIds.clear();
         assertThat(result(c.ping())).isEqualTo(new Success("pong"));
-        // The two extra copies are counted as duplicates: after that, nothing else can answer this request.
-        await().atMost(Fixture.WAIT).until(() ->
-            fx.bunker.stats().rejected(EventRejectReason.DUPLICATE) >= dupBefore + 2
-            && fx.bunker.stats().responses("ping", ResponseOutcome.OK) >= pongsBefore + 1);
-        assertThat(fx.bunker.stats().responses("ping", ResponseOutcome.OK)).isEqualTo(pongsBefore + 1);
+        // The two extra copies are counted as duplicates: after that, nothing else can answer this
+        // request.
+        await()
+            .atMost(Fixture.WAIT)
+            .until(
+                () ->
+                    fx.bunker.stats().rejected(EventRejectReason.DUPLICATE) >= dupBefore + 2
+                        && fx.bunker.stats().responses("ping", ResponseOutcome.OK)
+                            >= pongsBefore + 1);
+        assertThat(fx.bunker.stats().responses("ping", ResponseOutcome.OK))
+            .isEqualTo(pongsBefore + 1);
         await().atMost(Fixture.WAIT).until(() -> !replyIds.isEmpty());
         assertThat(replyIds).hasSize(1);
       }
@@ -77,7 +105,9 @@ class BunkerFaultsTest {
       Nip46Client c = fx.client(a);
       assertThat(result(c.connect(PermissionSet.empty()))).isEqualTo(new Success("ack"));
       assertThat(result(c.signEvent(note(1, "still here")))).isInstanceOf(Success.class);
-      await().atMost(Fixture.WAIT).until(() -> fx.bunker.health().status() == BunkerHealth.Status.DEGRADED);
+      await()
+          .atMost(Fixture.WAIT)
+          .until(() -> fx.bunker.health().status() == BunkerHealth.Status.DEGRADED);
       assertThat(fx.bunker.health().connectedRelays()).isEqualTo(2);
     }
   }
@@ -99,11 +129,16 @@ class BunkerFaultsTest {
       fx.relays.set(0, restarted);
       await().atMost(Fixture.WAIT).until(() -> fx.bunker.health().connectedRelays() == 1);
       assertThat(c.awaitConnected(Fixture.WAIT)).isTrue();
-      await().atMost(Fixture.WAIT).until(() -> c.relayStatus().values().stream()
-          .allMatch(s -> s.state() == RelayState.CONNECTED));
+      await()
+          .atMost(Fixture.WAIT)
+          .until(
+              () ->
+                  c.relayStatus().values().stream()
+                      .allMatch(s -> s.state() == RelayState.CONNECTED));
       assertThat(result(c.ping())).isEqualTo(new Success("pong"));
       assertThat(result(c.signEvent(note(1, "after restart")))).isInstanceOf(Success.class);
-      // The request in flight when the relay died either got its answer or times out: never a wrong answer.
+      // The request in flight when the relay died either got its answer or times out: never a wrong
+      // answer.
       assertThat(inFlight.isDone() ? inFlight.join() : new Success("pending"))
           .isInstanceOfAny(Success.class, dev.keycast.nip46.client.Nip46Result.TimedOut.class);
     }
@@ -124,11 +159,13 @@ class BunkerFaultsTest {
         assertThat(fx.bunker.health().databaseReachable()).isFalse();
         assertThat(fx.bunker.health().status()).isEqualTo(BunkerHealth.Status.DOWN);
         // Whatever is or is not cached, a connected client gets an answer, never silence.
-        assertThat(result(first.ping())).isIn(new Success("pong"), new Failure("unavailable, retry later"));
+        assertThat(result(first.ping()))
+            .isIn(new Success("pong"), new Failure("unavailable, retry later"));
         // A signer key never loaded before the outage cannot even decrypt: dropped and counted.
         long before = fx.bunker.stats().rejected(EventRejectReason.STORE_UNAVAILABLE);
         var unanswerable = fx.client(cold).ping();
-        await().atMost(Fixture.WAIT)
+        await()
+            .atMost(Fixture.WAIT)
             .until(() -> fx.bunker.stats().rejected(EventRejectReason.STORE_UNAVAILABLE) > before);
         assertThat(unanswerable).isNotDone();
         // A key seen before, even after the cache was cleared by a change, answers "unavailable".

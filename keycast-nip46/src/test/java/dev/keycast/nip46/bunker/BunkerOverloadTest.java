@@ -7,9 +7,9 @@ import static org.awaitility.Awaitility.await;
 import dev.keycast.nip46.Nip46Request;
 import dev.keycast.nip46.Nip46Response;
 import dev.keycast.nip46.client.Nip46Client;
+import dev.keycast.nip46.client.Nip46Result;
 import dev.keycast.nip46.client.Nip46Result.Failure;
 import dev.keycast.nip46.client.Nip46Result.Success;
-import dev.keycast.nip46.client.Nip46Result;
 import dev.keycast.nip46.server.EventRejectReason;
 import dev.keycast.nip46.server.RequestContext;
 import dev.keycast.nip46.server.RequestHandler;
@@ -24,7 +24,10 @@ import org.junit.jupiter.api.Test;
 /** A full queue answers at once with an encrypted error reply, and counts it. */
 class BunkerOverloadTest {
 
-  /** A handler whose {@code ping} holds its worker until released; every other method answers at once. */
+  /**
+   * A handler whose {@code ping} holds its worker until released; every other method answers at
+   * once.
+   */
   static final class GatedPing implements RequestHandler {
     final CountDownLatch entered = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
@@ -48,9 +51,13 @@ class BunkerOverloadTest {
     GatedPing gate = new GatedPing();
     CountDownLatch entered = gate.entered;
     CountDownLatch release = gate.release;
-    try (Fixture fx = new Fixture(1, b -> b
-        .handler(gate)
-        .workQueue(WorkQueueConfig.builder().name("tiny").workers(1).capacity(1).build()))) {
+    try (Fixture fx =
+        new Fixture(
+            1,
+            b ->
+                b.handler(gate)
+                    .workQueue(
+                        WorkQueueConfig.builder().name("tiny").workers(1).capacity(1).build()))) {
       Authorization a = fx.authorize("social", 1);
       Nip46Client c = fx.client(a);
       CompletableFuture<Nip46Result> first = c.ping(); // occupies the only worker
@@ -60,8 +67,10 @@ class BunkerOverloadTest {
       long fullBefore = fx.bunker.stats().rejected(EventRejectReason.QUEUE_FULL);
       assertThat(result(c.getPublicKey())).isEqualTo(new Failure("overloaded, retry later"));
       assertThat(result(c.getPublicKey())).isEqualTo(new Failure("overloaded, retry later"));
-      assertThat(fx.bunker.stats().rejected(EventRejectReason.QUEUE_FULL)).isEqualTo(fullBefore + 2);
-      assertThat(fx.bunker.stats().responses("get_public_key", ResponseOutcome.OVERLOADED)).isEqualTo(2);
+      assertThat(fx.bunker.stats().rejected(EventRejectReason.QUEUE_FULL))
+          .isEqualTo(fullBefore + 2);
+      assertThat(fx.bunker.stats().responses("get_public_key", ResponseOutcome.OVERLOADED))
+          .isEqualTo(2);
       release.countDown();
       assertThat(result(first)).isEqualTo(new Success("pong"));
       assertThat(result(second)).isEqualTo(new Success("pong"));
@@ -74,11 +83,15 @@ class BunkerOverloadTest {
     CountDownLatch entered = gate.entered;
     CountDownLatch release = gate.release;
     // One overflow worker: a burst of refusals must wait in the overflow lane, not be dropped.
-    try (Fixture fx = new Fixture(1, b -> b
-        .handler(gate)
-        .overflowConcurrency(1)
-        .overflowCapacity(256)
-        .workQueue(WorkQueueConfig.builder().name("tiny").workers(1).capacity(1).build()))) {
+    try (Fixture fx =
+        new Fixture(
+            1,
+            b ->
+                b.handler(gate)
+                    .overflowConcurrency(1)
+                    .overflowCapacity(256)
+                    .workQueue(
+                        WorkQueueConfig.builder().name("tiny").workers(1).capacity(1).build()))) {
       Authorization a = fx.authorize("social", 1);
       Nip46Client c = fx.client(a);
       CompletableFuture<Nip46Result> first = c.ping(); // occupies the only worker
@@ -93,7 +106,8 @@ class BunkerOverloadTest {
         assertThat(result(f)).isEqualTo(new Failure("overloaded, retry later"));
       }
       assertThat(fx.bunker.stats().rejected(EventRejectReason.OVERFLOW_DROPPED)).isZero();
-      assertThat(fx.bunker.stats().responses("get_public_key", ResponseOutcome.OVERLOADED)).isEqualTo(40);
+      assertThat(fx.bunker.stats().responses("get_public_key", ResponseOutcome.OVERLOADED))
+          .isEqualTo(40);
       release.countDown();
       assertThat(result(first)).isEqualTo(new Success("pong"));
       assertThat(result(second)).isEqualTo(new Success("pong"));
@@ -107,10 +121,14 @@ class BunkerOverloadTest {
     GatedPing gate = new GatedPing();
     CountDownLatch entered = gate.entered;
     CountDownLatch release = gate.release;
-    Fixture fx = new Fixture(1, b -> b
-        .handler(gate)
-        .shutdownDeadline(java.time.Duration.ofMillis(500))
-        .workQueue(WorkQueueConfig.builder().name("tiny").workers(1).capacity(4).build()));
+    Fixture fx =
+        new Fixture(
+            1,
+            b ->
+                b.handler(gate)
+                    .shutdownDeadline(java.time.Duration.ofMillis(500))
+                    .workQueue(
+                        WorkQueueConfig.builder().name("tiny").workers(1).capacity(4).build()));
     try {
       Authorization a = fx.authorize("social", 1);
       Nip46Client c = fx.client(a);
@@ -120,7 +138,8 @@ class BunkerOverloadTest {
       await().atMost(Fixture.WAIT).until(() -> fx.bunker.health().queueDepth() == 1);
       fx.bunker.close(); // the worker is stuck past the deadline: the queued request is handed back
       assertThat(result(queued)).isEqualTo(new Failure("shutting down"));
-      assertThat(fx.bunker.stats().rejected(EventRejectReason.SHUTTING_DOWN)).isGreaterThanOrEqualTo(1);
+      assertThat(fx.bunker.stats().rejected(EventRejectReason.SHUTTING_DOWN))
+          .isGreaterThanOrEqualTo(1);
       release.countDown();
       assertThat(running).isNotNull();
     } finally {

@@ -7,9 +7,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.keycast.nip46.PermissionSet;
 import dev.keycast.nip46.client.Nip46Client;
+import dev.keycast.nip46.client.Nip46Result;
 import dev.keycast.nip46.client.Nip46Result.Failure;
 import dev.keycast.nip46.client.Nip46Result.Success;
-import dev.keycast.nip46.client.Nip46Result;
 import dev.keycast.nip46.server.BunkerHealth;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.testing.TestDatabase;
@@ -17,9 +17,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Database faults on PostgreSQL: the server kills every connection of the signer (a real fault: the pool must
- * replace them), and an outage injected in front of the real store. Skipped visibly without PostgreSQL unless
- * {@code KEYCAST_REQUIRE_PG=1}.
+ * Database faults on PostgreSQL: the server kills every connection of the signer (a real fault: the
+ * pool must replace them), and an outage injected in front of the real store. Skipped visibly
+ * without PostgreSQL unless {@code KEYCAST_REQUIRE_PG=1}.
  */
 class BunkerPostgresFaultsTest {
 
@@ -30,14 +30,21 @@ class BunkerPostgresFaultsTest {
       Nip46Client c = fx.client(a);
       assertThat(result(c.connect(PermissionSet.empty()))).isEqualTo(new Success("ack"));
       fx.database.killConnections();
-      // Whatever the pool does with its dead connections, every request gets an answer, never silence...
+      // Whatever the pool does with its dead connections, every request gets an answer, never
+      // silence...
       Nip46Client other = fx.client(a);
       Nip46Result first = result(other.connect(PermissionSet.empty()));
-      assertThat(first).isIn(new Success("ack"), new Failure("unavailable, retry later"),
-          new Failure("internal error"));
+      assertThat(first)
+          .isIn(
+              new Success("ack"),
+              new Failure("unavailable, retry later"),
+              new Failure("internal error"));
       // ... and the signer serves normally again once the pool has reconnected.
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
-          .until(() -> result(fx.client(a).connect(PermissionSet.empty())).equals(new Success("ack")));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(300))
+          .until(
+              () -> result(fx.client(a).connect(PermissionSet.empty())).equals(new Success("ack")));
       assertThat(result(c.signEvent(note(1, "after the kill")))).isInstanceOf(Success.class);
       assertThat(fx.bunker.health().databaseReachable()).isTrue();
     }
@@ -48,7 +55,8 @@ class BunkerPostgresFaultsTest {
     try (Fixture fx = new Fixture(TestDatabase.postgres(), 1, b -> {})) {
       Authorization a = fx.authorize("social", 2);
       Nip46Client second = fx.client(a);
-      assertThat(result(second.ping())).isEqualTo(new Success("pong")); // the signer key is now known
+      assertThat(result(second.ping()))
+          .isEqualTo(new Success("pong")); // the signer key is now known
       fx.store.down = true;
       try {
         assertThat(result(second.connect(PermissionSet.empty())))

@@ -32,11 +32,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The refusal path (a full queue answers {@code overloaded, retry later} from the overflow lane) skips the Schnorr
- * verification of NIP-44 requests, whose MAC authenticates the sender. These tests pin down what that may and may not
- * change: a refusal still needs a content that decrypts under the named sender's key, NIP-04 requests are still
- * verified, and a forged copy refused first never suppresses the genuine request. Real bunker, database, queue and
- * crypto; a capturing transport (a relay would refuse the forged events before the signer saw them).
+ * The refusal path (a full queue answers {@code overloaded, retry later} from the overflow lane)
+ * skips the Schnorr verification of NIP-44 requests, whose MAC authenticates the sender. These
+ * tests pin down what that may and may not change: a refusal still needs a content that decrypts
+ * under the named sender's key, NIP-04 requests are still verified, and a forged copy refused first
+ * never suppresses the genuine request. Real bunker, database, queue and crypto; a capturing
+ * transport (a relay would refuse the forged events before the signer saw them).
  */
 class BunkerRefusalTest {
   static final Duration WAIT = Duration.ofSeconds(20);
@@ -51,26 +52,39 @@ class BunkerRefusalTest {
   @BeforeEach
   void start() throws Exception {
     var dir = Files.createTempDirectory("keycast-refusal");
-    db = KeycastDatabase.open("jdbc:sqlite:" + dir.resolve("k.db"), AesGcmKeyEncryption.create(MasterKey.random()));
+    db =
+        KeycastDatabase.open(
+            "jdbc:sqlite:" + dir.resolve("k.db"), AesGcmKeyEncryption.create(MasterKey.random()));
     db.keys().generate("alice");
-    Authorization a = db.authorizations().create(NewAuthorization.builder("alice")
-        .relays(List.of(CapturingTransport.RELAY)).policyName("social").build());
+    Authorization a =
+        db.authorizations()
+            .create(
+                NewAuthorization.builder("alice")
+                    .relays(List.of(CapturingTransport.RELAY))
+                    .policyName("social")
+                    .build());
     signer = a.bunkerPublicKey();
     transport = new CapturingTransport();
     gate = new BunkerOverloadTest.GatedPing();
-    bunker = Bunker.builder()
-        .database(db)
-        .relays(List.of(CapturingTransport.RELAY))
-        .handler(gate)
-        .workQueue(WorkQueueConfig.builder().name("tiny").workers(1).capacity(1).build())
-        .transport(b -> transport)
-        .build()
-        .start();
-    // Occupy the only worker (a gated ping) and the only slot (a second request): everything after is refused.
+    bunker =
+        Bunker.builder()
+            .database(db)
+            .relays(List.of(CapturingTransport.RELAY))
+            .handler(gate)
+            .workQueue(WorkQueueConfig.builder().name("tiny").workers(1).capacity(1).build())
+            .transport(b -> transport)
+            .build()
+            .start();
+    // Occupy the only worker (a gated ping) and the only slot (a second request): everything after
+    // is refused.
     SecretKey holder = SecretKey.generate();
-    transport.inject(request(holder, nip44(holder, "{\"id\":\"hold\",\"method\":\"ping\",\"params\":[]}")));
+    transport.inject(
+        request(holder, nip44(holder, "{\"id\":\"hold\",\"method\":\"ping\",\"params\":[]}")));
     assertThat(gate.entered.await(20, TimeUnit.SECONDS)).isTrue();
-    transport.inject(request(holder, nip44(holder, "{\"id\":\"slot\",\"method\":\"get_public_key\",\"params\":[]}")));
+    transport.inject(
+        request(
+            holder,
+            nip44(holder, "{\"id\":\"slot\",\"method\":\"get_public_key\",\"params\":[]}")));
     await().atMost(WAIT).until(() -> bunker.health().queueDepth() == 1);
   }
 
@@ -82,8 +96,14 @@ class BunkerRefusalTest {
   }
 
   SignedEvent request(SecretKey from, String content) {
-    return NostrEvents.sign(new UnsignedEvent(from.publicKey(), System.currentTimeMillis() / 1000, 24133,
-        List.of(List.of("p", signer.toHex())), content), SchnorrSigner.create(from));
+    return NostrEvents.sign(
+        new UnsignedEvent(
+            from.publicKey(),
+            System.currentTimeMillis() / 1000,
+            24133,
+            List.of(List.of("p", signer.toHex())),
+            content),
+        SchnorrSigner.create(from));
   }
 
   String nip44(SecretKey from, String plaintext) throws Exception {
@@ -107,9 +127,10 @@ class BunkerRefusalTest {
     SignedEvent reply = replies.get(0);
     NostrEvents.verify(reply);
     assertThat(reply.tags()).contains(List.of("p", client.publicKey().toHex()));
-    String plain = nip04
-        ? Nip04Cipher.decrypt(reply.content(), client, signer)
-        : Nip44Cipher.decrypt(reply.content(), Nip44ConversationKey.derive(client, signer));
+    String plain =
+        nip04
+            ? Nip04Cipher.decrypt(reply.content(), client, signer)
+            : Nip44Cipher.decrypt(reply.content(), Nip44ConversationKey.derive(client, signer));
     return Nip46Codec.parseResponse(plain);
   }
 
@@ -120,7 +141,9 @@ class BunkerRefusalTest {
   @Test
   void nip44Refusal_answeredOverloaded_inTheRequestsScheme() throws Exception {
     SecretKey client = SecretKey.generate();
-    SignedEvent req = request(client, nip44(client, "{\"id\":\"r1\",\"method\":\"get_public_key\",\"params\":[]}"));
+    SignedEvent req =
+        request(
+            client, nip44(client, "{\"id\":\"r1\",\"method\":\"get_public_key\",\"params\":[]}"));
     long full = rejected(EventRejectReason.QUEUE_FULL);
     transport.inject(req);
     assertThat(onlyReply(req, client, false)).isEqualTo(Nip46Response.error("r1", OVERLOADED));
@@ -132,7 +155,8 @@ class BunkerRefusalTest {
   void replyNoRelayAccepts_countedUndelivered() throws Exception {
     transport.relaysAccept = false;
     SecretKey client = SecretKey.generate();
-    SignedEvent req = request(client, nip44(client, "{\"id\":\"u1\",\"method\":\"ping\",\"params\":[]}"));
+    SignedEvent req =
+        request(client, nip44(client, "{\"id\":\"u1\",\"method\":\"ping\",\"params\":[]}"));
     long before = rejected(EventRejectReason.REPLY_UNDELIVERED);
     transport.inject(req);
     await().atMost(WAIT).until(() -> rejected(EventRejectReason.REPLY_UNDELIVERED) == before + 1);
@@ -140,12 +164,15 @@ class BunkerRefusalTest {
   }
 
   @Test
-  void nip44ForgedSignature_refusedToTheNamedSender_genuineRequestStillServedLater() throws Exception {
+  void nip44ForgedSignature_refusedToTheNamedSender_genuineRequestStillServedLater()
+      throws Exception {
     SecretKey client = SecretKey.generate();
-    SignedEvent good = request(client, nip44(client, "{\"id\":\"g1\",\"method\":\"ping\",\"params\":[]}"));
+    SignedEvent good =
+        request(client, nip44(client, "{\"id\":\"g1\",\"method\":\"ping\",\"params\":[]}"));
     SignedEvent forged = withSig(good, "00".repeat(64));
     transport.inject(forged);
-    // The content's MAC proves the sender holds the client key: the refusal goes to that client, encrypted.
+    // The content's MAC proves the sender holds the client key: the refusal goes to that client,
+    // encrypted.
     assertThat(onlyReply(forged, client, false)).isEqualTo(Nip46Response.error("g1", OVERLOADED));
     // The unverified id was not recorded as seen: once there is room, the genuine event is served.
     gate.release.countDown();
@@ -160,8 +187,9 @@ class BunkerRefusalTest {
   @Test
   void nip44TamperedContent_noReply_countedUndecryptable() throws Exception {
     SecretKey client = SecretKey.generate();
-    byte[] payload = Base64.getDecoder().decode(
-        nip44(client, "{\"id\":\"t1\",\"method\":\"ping\",\"params\":[]}"));
+    byte[] payload =
+        Base64.getDecoder()
+            .decode(nip44(client, "{\"id\":\"t1\",\"method\":\"ping\",\"params\":[]}"));
     payload[payload.length - 40] ^= 1; // inside the ciphertext: the MAC no longer matches
     SignedEvent req = request(client, Base64.getEncoder().encodeToString(payload));
     long before = rejected(EventRejectReason.UNDECRYPTABLE);
@@ -172,10 +200,12 @@ class BunkerRefusalTest {
 
   @Test
   void nip44ContentFromAnotherKey_noReply() throws Exception {
-    // Someone else's genuine ciphertext under a claimed pubkey: the MAC is checked with the claimed sender's key.
+    // Someone else's genuine ciphertext under a claimed pubkey: the MAC is checked with the claimed
+    // sender's key.
     SecretKey victim = SecretKey.generate();
     SecretKey attacker = SecretKey.generate();
-    SignedEvent req = request(attacker, nip44(victim, "{\"id\":\"v1\",\"method\":\"ping\",\"params\":[]}"));
+    SignedEvent req =
+        request(attacker, nip44(victim, "{\"id\":\"v1\",\"method\":\"ping\",\"params\":[]}"));
     long before = rejected(EventRejectReason.UNDECRYPTABLE);
     transport.inject(req);
     await().atMost(WAIT).until(() -> rejected(EventRejectReason.UNDECRYPTABLE) == before + 1);
@@ -185,8 +215,11 @@ class BunkerRefusalTest {
   @Test
   void nip04Refusal_verified_answeredInNip04() throws Exception {
     SecretKey client = SecretKey.generate();
-    SignedEvent req = request(client,
-        Nip04Cipher.encrypt("{\"id\":\"n1\",\"method\":\"ping\",\"params\":[]}", client, signer));
+    SignedEvent req =
+        request(
+            client,
+            Nip04Cipher.encrypt(
+                "{\"id\":\"n1\",\"method\":\"ping\",\"params\":[]}", client, signer));
     transport.inject(req);
     assertThat(onlyReply(req, client, true)).isEqualTo(Nip46Response.error("n1", OVERLOADED));
   }
@@ -194,8 +227,11 @@ class BunkerRefusalTest {
   @Test
   void nip04ForgedSignature_noReply_countedBadSignature() throws Exception {
     SecretKey client = SecretKey.generate();
-    SignedEvent good = request(client,
-        Nip04Cipher.encrypt("{\"id\":\"n2\",\"method\":\"ping\",\"params\":[]}", client, signer));
+    SignedEvent good =
+        request(
+            client,
+            Nip04Cipher.encrypt(
+                "{\"id\":\"n2\",\"method\":\"ping\",\"params\":[]}", client, signer));
     SignedEvent forged = withSig(good, "00".repeat(64));
     long before = rejected(EventRejectReason.BAD_SIGNATURE);
     transport.inject(forged);
@@ -208,6 +244,7 @@ class BunkerRefusalTest {
     SecretKey client = SecretKey.generate();
     SignedEvent req = request(client, nip44(client, "{\"id\":\"i1\",\"method\":42}"));
     transport.inject(req);
-    assertThat(onlyReply(req, client, false)).isEqualTo(Nip46Response.error("i1", "invalid request"));
+    assertThat(onlyReply(req, client, false))
+        .isEqualTo(Nip46Response.error("i1", "invalid request"));
   }
 }

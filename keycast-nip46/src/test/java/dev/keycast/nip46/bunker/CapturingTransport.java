@@ -1,8 +1,8 @@
 package dev.keycast.nip46.bunker;
 
 import dev.keycast.crypto.SignedEvent;
-import dev.keycast.nip46.relay.RelayState;
 import dev.keycast.nip46.bunker.internal.RelayTransport;
+import dev.keycast.nip46.relay.RelayState;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +16,12 @@ final class CapturingTransport implements RelayTransport {
   static final String RELAY = "wss://capture.invalid";
   final List<SignedEvent> published = new CopyOnWriteArrayList<>();
   volatile Set<String> subscribed = Set.of();
-  /** Whether publishes report acceptance by a relay (false: as if every relay refused or timed out). */
+
+  /**
+   * Whether publishes report acceptance by a relay (false: as if every relay refused or timed out).
+   */
   volatile boolean relaysAccept = true;
+
   private volatile @Nullable Listener listener;
 
   @Override

@@ -29,12 +29,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
-/** A real in-process set-up: SQLite file, dev relays on ephemeral ports, a running Bunker, real clients. */
+/**
+ * A real in-process set-up: SQLite file, dev relays on ephemeral ports, a running Bunker, real
+ * clients.
+ */
 final class Fixture implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(20);
-  static final RelayPoolConfig FAST_RECONNECT = RelayPoolConfig.builder()
-      .backoff(Duration.ofMillis(100), Duration.ofMillis(500))
-      .build();
+  static final RelayPoolConfig FAST_RECONNECT =
+      RelayPoolConfig.builder().backoff(Duration.ofMillis(100), Duration.ofMillis(500)).build();
 
   final MasterKey masterKey = MasterKey.random();
   final String jdbcUrl;
@@ -50,7 +52,8 @@ final class Fixture implements AutoCloseable {
     this(TestDatabase.sqlite(), relayCount, customize);
   }
 
-  Fixture(TestDatabase database, int relayCount, Consumer<Bunker.Builder> customize) throws Exception {
+  Fixture(TestDatabase database, int relayCount, Consumer<Bunker.Builder> customize)
+      throws Exception {
     this.database = database;
     jdbcUrl = database.url();
     db = KeycastDatabase.open(jdbcUrl, AesGcmKeyEncryption.create(masterKey));
@@ -59,12 +62,13 @@ final class Fixture implements AutoCloseable {
       relays.add(DevRelay.start("127.0.0.1", 0));
     }
     store = new FlakyAuthorizationStore(db.authorizations());
-    Bunker.Builder b = Bunker.builder()
-        .stores(store.store, db.keys(), db.audit())
-        .relayPoolConfig(FAST_RECONNECT)
-        .relays(relayUrls())
-        .pollInterval(Duration.ofMillis(200))
-        .shutdownDeadline(Duration.ofSeconds(2));
+    Bunker.Builder b =
+        Bunker.builder()
+            .stores(store.store, db.keys(), db.audit())
+            .relayPoolConfig(FAST_RECONNECT)
+            .relays(relayUrls())
+            .pollInterval(Duration.ofMillis(200))
+            .shutdownDeadline(Duration.ofSeconds(2));
     customize.accept(b);
     bunker = b.build().start();
   }
@@ -83,26 +87,42 @@ final class Fixture implements AutoCloseable {
   }
 
   Authorization authorize(String policy, Integer maxUses, List<String> relays) {
-    Authorization a = db.authorizations().create(NewAuthorization.builder("alice")
-        .relays(relays).policyName(policy).maxUses(maxUses).build());
+    Authorization a =
+        db.authorizations()
+            .create(
+                NewAuthorization.builder("alice")
+                    .relays(relays)
+                    .policyName(policy)
+                    .maxUses(maxUses)
+                    .build());
     awaitServing(a);
     return a;
   }
 
   /**
-   * Waits until the bunker serves the authorization and one of its relays holds the bunker's subscription for the
-   * new key: the REQ may still be in flight when the bunker lists the key, and a client's request (ephemeral) that
-   * reaches the relay before it is lost.
+   * Waits until the bunker serves the authorization and one of its relays holds the bunker's
+   * subscription for the new key: the REQ may still be in flight when the bunker lists the key, and
+   * a client's request (ephemeral) that reaches the relay before it is lost.
    */
   void awaitServing(Authorization a) {
     String hex = a.bunkerPublicKey().toHex();
-    await("bunker subscribed to the new authorization").atMost(WAIT).pollInterval(Duration.ofMillis(20))
+    await("bunker subscribed to the new authorization")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(20))
         .until(() -> bunker.signerKeys().contains(hex));
-    Predicate<Filter> forKey = f -> f.kinds() != null && f.kinds().contains(24133)
-        && (!f.tags().containsKey('p') || f.tags().get('p').contains(hex));
-    await("a relay holds the bunker's subscription for the new key").atMost(WAIT).pollInterval(Duration.ofMillis(20))
-        .until(() -> relays.stream().filter(r -> a.relays().contains(r.url()))
-            .anyMatch(r -> hasSubscription(r, forKey)));
+    Predicate<Filter> forKey =
+        f ->
+            f.kinds() != null
+                && f.kinds().contains(24133)
+                && (!f.tags().containsKey('p') || f.tags().get('p').contains(hex));
+    await("a relay holds the bunker's subscription for the new key")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () ->
+                relays.stream()
+                    .filter(r -> a.relays().contains(r.url()))
+                    .anyMatch(r -> hasSubscription(r, forKey)));
   }
 
   private static boolean hasSubscription(DevRelay r, Predicate<Filter> filter) {
@@ -115,13 +135,17 @@ final class Fixture implements AutoCloseable {
   }
 
   /**
-   * Waits until a client holds a live subscription on the first relay to events addressed to {@code recipient}: the
-   * signer's ephemeral replies reach live subscriptions only.
+   * Waits until a client holds a live subscription on the first relay to events addressed to {@code
+   * recipient}: the signer's ephemeral replies reach live subscriptions only.
    */
   void awaitSubscriber(PublicKey recipient) throws InterruptedException {
     String hex = recipient.toHex();
-    assertThat(relays.get(0).awaitSubscription(f -> f.tags().getOrDefault('p', List.of()).contains(hex), WAIT))
-        .as("a subscription to events for %s", hex).isTrue();
+    assertThat(
+            relays
+                .get(0)
+                .awaitSubscription(f -> f.tags().getOrDefault('p', List.of()).contains(hex), WAIT))
+        .as("a subscription to events for %s", hex)
+        .isTrue();
   }
 
   Nip46Client client(Authorization a) throws InterruptedException {
@@ -130,10 +154,10 @@ final class Fixture implements AutoCloseable {
 
   Nip46Client client(Authorization a, SecretKey key, Consumer<Nip46Client.Builder> customize)
       throws InterruptedException {
-    Nip46Client.Builder b = Nip46Client.builder(
-            new BunkerUri(a.bunkerPublicKey(), a.relays(), a.secret()), key)
-        .timeout(WAIT)
-        .relayPoolConfig(FAST_RECONNECT);
+    Nip46Client.Builder b =
+        Nip46Client.builder(new BunkerUri(a.bunkerPublicKey(), a.relays(), a.secret()), key)
+            .timeout(WAIT)
+            .relayPoolConfig(FAST_RECONNECT);
     customize.accept(b);
     Nip46Client c = b.build();
     clients.add(c);
@@ -145,16 +169,19 @@ final class Fixture implements AutoCloseable {
   Nip46Client connected(String policy, String perms) throws Exception {
     Authorization a = authorize(policy, 1);
     Nip46Client c = client(a);
-    assertThat(result(c.connect(PermissionSet.parse(perms)))).isEqualTo(new Nip46Result.Success("ack"));
+    assertThat(result(c.connect(PermissionSet.parse(perms))))
+        .isEqualTo(new Nip46Result.Success("ack"));
     return c;
   }
 
-  static Nip46Result result(java.util.concurrent.CompletableFuture<Nip46Result> f) throws Exception {
+  static Nip46Result result(java.util.concurrent.CompletableFuture<Nip46Result> f)
+      throws Exception {
     return f.get(WAIT.toSeconds() + 5, TimeUnit.SECONDS);
   }
 
   static EventTemplate note(int kind, String content) {
-    return new EventTemplate(kind, content, List.of(List.of("t", "test")), System.currentTimeMillis() / 1000);
+    return new EventTemplate(
+        kind, content, List.of(List.of("t", "test")), System.currentTimeMillis() / 1000);
   }
 
   static SignedEvent verifiedEvent(String json) throws Exception {

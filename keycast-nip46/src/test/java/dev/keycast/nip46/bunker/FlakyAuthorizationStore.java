@@ -8,9 +8,9 @@ import java.sql.SQLTransientConnectionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The real JDBI store behind a switch: while {@link #down} is set, every call throws what the store throws when its
- * pool cannot reach the database. Also counts bunker-key lookups (for the single-flight tests). A dynamic proxy,
- * so it follows the store interface as it grows.
+ * The real JDBI store behind a switch: while {@link #down} is set, every call throws what the store
+ * throws when its pool cannot reach the database. Also counts bunker-key lookups (for the
+ * single-flight tests). A dynamic proxy, so it follows the store interface as it grows.
  */
 public final class FlakyAuthorizationStore {
   public volatile boolean down;
@@ -18,24 +18,28 @@ public final class FlakyAuthorizationStore {
   public final AuthorizationStore store;
 
   public FlakyAuthorizationStore(AuthorizationStore real) {
-    this.store = (AuthorizationStore) Proxy.newProxyInstance(
-        AuthorizationStore.class.getClassLoader(), new Class<?>[] {AuthorizationStore.class},
-        (proxy, method, args) -> {
-          if (method.getDeclaringClass() == Object.class) {
-            return method.invoke(real, args);
-          }
-          if (down) {
-            throw new DatabaseUnavailableException("simulated outage",
-                new SQLTransientConnectionException("connection is not available"));
-          }
-          if (method.getName().equals("findByBunkerPublicKey")) {
-            findByBunkerKeyCalls.incrementAndGet();
-          }
-          try {
-            return method.invoke(real, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    this.store =
+        (AuthorizationStore)
+            Proxy.newProxyInstance(
+                AuthorizationStore.class.getClassLoader(),
+                new Class<?>[] {AuthorizationStore.class},
+                (proxy, method, args) -> {
+                  if (method.getDeclaringClass() == Object.class) {
+                    return method.invoke(real, args);
+                  }
+                  if (down) {
+                    throw new DatabaseUnavailableException(
+                        "simulated outage",
+                        new SQLTransientConnectionException("connection is not available"));
+                  }
+                  if (method.getName().equals("findByBunkerPublicKey")) {
+                    findByBunkerKeyCalls.incrementAndGet();
+                  }
+                  try {
+                    return method.invoke(real, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
   }
 }

@@ -29,7 +29,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** A custom handler that throws, fails its stage or returns null still gets the client an answer. */
+/**
+ * A custom handler that throws, fails its stage or returns null still gets the client an answer.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HandlerGuardTest {
   KeycastDatabase db;
@@ -39,23 +41,42 @@ class HandlerGuardTest {
 
   @BeforeAll
   void start() throws Exception {
-    db = KeycastDatabase.open("jdbc:sqlite:" + Files.createTempDirectory("keycast-guard").resolve("k.db"),
-        AesGcmKeyEncryption.create(MasterKey.random()));
+    db =
+        KeycastDatabase.open(
+            "jdbc:sqlite:" + Files.createTempDirectory("keycast-guard").resolve("k.db"),
+            AesGcmKeyEncryption.create(MasterKey.random()));
     db.keys().generate("alice");
-    Authorization a = db.authorizations().create(NewAuthorization.builder("alice")
-        .relays(List.of(CapturingTransport.RELAY)).build());
+    Authorization a =
+        db.authorizations()
+            .create(
+                NewAuthorization.builder("alice")
+                    .relays(List.of(CapturingTransport.RELAY))
+                    .build());
     signer = a.bunkerPublicKey();
-    RequestHandler broken = (request, ctx) -> switch (request) {
-      case Nip46Request.Ping p -> throw new IllegalStateException("boom with a secret detail");
-      case Nip46Request.GetPublicKey g -> CompletableFuture.failedFuture(new RuntimeException("async boom"));
-      case Nip46Request.Logout l -> null;
-      default -> CompletableFuture.supplyAsync(() -> {
-        ctx.sendInterim(new Nip46Response.AuthUrl(request.id(), "https://example.invalid/ok"));
-        return Nip46Response.ok(request.id(), "later");
-      });
-    };
-    bunker = Bunker.builder().database(db).relays(List.of(CapturingTransport.RELAY)).handler(broken)
-        .transport(b -> transport).build().start();
+    RequestHandler broken =
+        (request, ctx) ->
+            switch (request) {
+              case Nip46Request.Ping p ->
+                  throw new IllegalStateException("boom with a secret detail");
+              case Nip46Request.GetPublicKey g ->
+                  CompletableFuture.failedFuture(new RuntimeException("async boom"));
+              case Nip46Request.Logout l -> null;
+              default ->
+                  CompletableFuture.supplyAsync(
+                      () -> {
+                        ctx.sendInterim(
+                            new Nip46Response.AuthUrl(request.id(), "https://example.invalid/ok"));
+                        return Nip46Response.ok(request.id(), "later");
+                      });
+            };
+    bunker =
+        Bunker.builder()
+            .database(db)
+            .relays(List.of(CapturingTransport.RELAY))
+            .handler(broken)
+            .transport(b -> transport)
+            .build()
+            .start();
   }
 
   @AfterAll
@@ -72,11 +93,24 @@ class HandlerGuardTest {
     SecretKey client = SecretKey.generate();
     Nip44ConversationKey ck = Nip44ConversationKey.derive(client, signer);
     String body = "{\"id\":\"r1\",\"method\":\"" + method + "\",\"params\":[]}";
-    SignedEvent req = NostrEvents.sign(new UnsignedEvent(client.publicKey(), System.currentTimeMillis() / 1000,
-        24133, List.of(List.of("p", signer.toHex())), Nip44Cipher.encrypt(body, ck)), SchnorrSigner.create(client));
+    SignedEvent req =
+        NostrEvents.sign(
+            new UnsignedEvent(
+                client.publicKey(),
+                System.currentTimeMillis() / 1000,
+                24133,
+                List.of(List.of("p", signer.toHex())),
+                Nip44Cipher.encrypt(body, ck)),
+            SchnorrSigner.create(client));
     transport.inject(req);
-    await().atMost(Duration.ofSeconds(20)).until(() -> transport.published.stream()
-        .filter(e -> e.tags().contains(List.of("e", req.id()))).count() >= replies);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                transport.published.stream()
+                        .filter(e -> e.tags().contains(List.of("e", req.id())))
+                        .count()
+                    >= replies);
     return transport.published.stream()
         .filter(e -> e.tags().contains(List.of("e", req.id())))
         .map(e -> decrypt(e, ck))
@@ -108,7 +142,9 @@ class HandlerGuardTest {
 
   @Test
   void handlerAnswersLaterWithInterim_bothSent() throws Exception {
-    assertThat(ask("switch_relays", 2)).containsExactlyInAnyOrder(
-        new Nip46Response.AuthUrl("r1", "https://example.invalid/ok"), Nip46Response.ok("r1", "later"));
+    assertThat(ask("switch_relays", 2))
+        .containsExactlyInAnyOrder(
+            new Nip46Response.AuthUrl("r1", "https://example.invalid/ok"),
+            Nip46Response.ok("r1", "later"));
   }
 }

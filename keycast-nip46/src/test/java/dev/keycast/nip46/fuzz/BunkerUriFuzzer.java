@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Fuzz target for {@link BunkerUri#parse}: only {@link InvalidConnectUriException} escapes, and what parses formats
- * to a URI that parses to an equal value. The mode byte is ignored (kept for the shared seed format).
+ * Fuzz target for {@link BunkerUri#parse}: only {@link InvalidConnectUriException} escapes, and
+ * what parses formats to a URI that parses to an equal value. The mode byte is ignored (kept for
+ * the shared seed format).
  */
 public final class BunkerUriFuzzer {
   private BunkerUriFuzzer() {}
@@ -43,8 +44,12 @@ public final class BunkerUriFuzzer {
 
   static List<byte[]> seeds() {
     return List.of(
-        FuzzInput.seed(0, "bunker://" + Seeds.PUBKEY + "?relay=wss%3A%2F%2Frelay.example.com&secret=s3cr%26t"),
-        FuzzInput.seed(0, "bunker://" + Seeds.PUBKEY + "?relay=wss://a.example&relay=ws://127.0.0.1:7777/x"),
-        FuzzInput.seed(0, "BUNKER://" + Seeds.OTHER.toUpperCase(Locale.ROOT) + "?relay=wss://r.io&x=1&secret="));
+        FuzzInput.seed(
+            0, "bunker://" + Seeds.PUBKEY + "?relay=wss%3A%2F%2Frelay.example.com&secret=s3cr%26t"),
+        FuzzInput.seed(
+            0, "bunker://" + Seeds.PUBKEY + "?relay=wss://a.example&relay=ws://127.0.0.1:7777/x"),
+        FuzzInput.seed(
+            0,
+            "BUNKER://" + Seeds.OTHER.toUpperCase(Locale.ROOT) + "?relay=wss://r.io&x=1&secret="));
   }
 }

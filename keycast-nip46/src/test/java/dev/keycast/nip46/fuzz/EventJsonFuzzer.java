@@ -1,8 +1,8 @@
 package dev.keycast.nip46.fuzz;
 
+import dev.keycast.crypto.SignedEvent;
 import dev.keycast.crypto.fuzz.FuzzInput;
 import dev.keycast.crypto.fuzz.FuzzTarget;
-import dev.keycast.crypto.SignedEvent;
 import dev.keycast.nip46.EventJson;
 import dev.keycast.nip46.EventTemplate;
 import dev.keycast.nip46.NostrFormatException;
@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Fuzz target for {@link EventJson#parse} (even modes) and {@link EventJson#parseTemplate} (odd modes): only
- * {@link NostrFormatException} escapes, and what parses is written and parsed again to an equal event or template.
+ * Fuzz target for {@link EventJson#parse} (even modes) and {@link EventJson#parseTemplate} (odd
+ * modes): only {@link NostrFormatException} escapes, and what parses is written and parsed again to
+ * an equal event or template.
  */
 public final class EventJsonFuzzer {
   private EventJsonFuzzer() {}
@@ -57,9 +58,14 @@ public final class EventJsonFuzzer {
       seeds.add(FuzzInput.seed(0, event));
       seeds.add(FuzzInput.seed(1, event));
     }
-    seeds.add(FuzzInput.seed(1, "{\"kind\":1,\"content\":\"hi\",\"tags\":[[\"p\",\"" + Seeds.OTHER
-        + "\"]],\"created_at\":1700000000}"));
-    seeds.add(FuzzInput.seed(1, "{\"kind\":65535,\"content\":\"\",\"created_at\":0,\"pubkey\":\"x\"}"));
+    seeds.add(
+        FuzzInput.seed(
+            1,
+            "{\"kind\":1,\"content\":\"hi\",\"tags\":[[\"p\",\""
+                + Seeds.OTHER
+                + "\"]],\"created_at\":1700000000}"));
+    seeds.add(
+        FuzzInput.seed(1, "{\"kind\":65535,\"content\":\"\",\"created_at\":0,\"pubkey\":\"x\"}"));
     return seeds;
   }
 }

@@ -7,8 +7,9 @@ import dev.keycast.nip46.NostrConnectUri;
 import java.util.List;
 
 /**
- * Fuzz target for {@link NostrConnectUri#parse}: only {@link InvalidConnectUriException} escapes, and what parses
- * formats to a URI that parses to an equal value. The mode byte is ignored (kept for the shared seed format).
+ * Fuzz target for {@link NostrConnectUri#parse}: only {@link InvalidConnectUriException} escapes,
+ * and what parses formats to a URI that parses to an equal value. The mode byte is ignored (kept
+ * for the shared seed format).
  */
 public final class NostrConnectUriFuzzer {
   private NostrConnectUriFuzzer() {}
@@ -41,13 +42,23 @@ public final class NostrConnectUriFuzzer {
   }
 
   static List<byte[]> seeds() {
-    String base = "nostrconnect://" + Seeds.PUBKEY + "?relay=wss%3A%2F%2Frelay.example.com&secret=abc";
+    String base =
+        "nostrconnect://" + Seeds.PUBKEY + "?relay=wss%3A%2F%2Frelay.example.com&secret=abc";
     return List.of(
-        FuzzInput.seed(0, base + "&perms=sign_event%3A1%2Cnip44_encrypt&name=My%20App&url=https%3A%2F%2Fa.io"
-            + "&image=https%3A%2F%2Fa.io%2Fi.png"),
+        FuzzInput.seed(
+            0,
+            base
+                + "&perms=sign_event%3A1%2Cnip44_encrypt&name=My%20App&url=https%3A%2F%2Fa.io"
+                + "&image=https%3A%2F%2Fa.io%2Fi.png"),
         FuzzInput.seed(0, base + "&relay=ws://127.0.0.1:7777&icon=x"),
-        FuzzInput.seed(0,
-            base + "&metadata=%7B%22name%22%3A%22a%22%2C%22url%22%3A%22u%22%2C%22icons%22%3A%5B%22i%22%5D%7D"),
-        FuzzInput.seed(0, "NostrConnect://" + Seeds.OTHER + "?secret=x&relay=wss://r&metadata={\"image\":\"z\"}"));
+        FuzzInput.seed(
+            0,
+            base
+                + "&metadata=%7B%22name%22%3A%22a%22%2C%22url%22%3A%22u%22%2C%22icons%22%3A%5B%22i%22%5D%7D"),
+        FuzzInput.seed(
+            0,
+            "NostrConnect://"
+                + Seeds.OTHER
+                + "?secret=x&relay=wss://r&metadata={\"image\":\"z\"}"));
   }
 }

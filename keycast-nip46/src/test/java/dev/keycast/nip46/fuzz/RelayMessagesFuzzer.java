@@ -10,9 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Fuzz target for {@link RelayMessages#parseRelayMessage} (even modes: what a relay sends Keycast) and
- * {@link RelayMessages#parseClientMessage} (odd modes: what clients send the dev relay): only
- * {@link NostrFormatException} escapes, and what parses is written and parsed again to an equal message.
+ * Fuzz target for {@link RelayMessages#parseRelayMessage} (even modes: what a relay sends Keycast)
+ * and {@link RelayMessages#parseClientMessage} (odd modes: what clients send the dev relay): only
+ * {@link NostrFormatException} escapes, and what parses is written and parsed again to an equal
+ * message.
  */
 public final class RelayMessagesFuzzer {
   private RelayMessagesFuzzer() {}
@@ -59,16 +60,28 @@ public final class RelayMessagesFuzzer {
       seeds.add(FuzzInput.seed(1, "[\"EVENT\"," + event + "]"));
     }
     String id = "a".repeat(64);
-    for (String m : List.of("[\"OK\",\"" + id + "\",true,\"\"]", "[\"OK\",\"" + id + "\",false,\"blocked: spam\"]",
-        "[\"EOSE\",\"sub1\"]", "[\"CLOSED\",\"sub1\",\"auth-required: x\"]", "[\"NOTICE\",\"slow down \\u00e9\"]",
-        "[\"AUTH\",\"challenge\"]")) {
+    for (String m :
+        List.of(
+            "[\"OK\",\"" + id + "\",true,\"\"]",
+            "[\"OK\",\"" + id + "\",false,\"blocked: spam\"]",
+            "[\"EOSE\",\"sub1\"]",
+            "[\"CLOSED\",\"sub1\",\"auth-required: x\"]",
+            "[\"NOTICE\",\"slow down \\u00e9\"]",
+            "[\"AUTH\",\"challenge\"]")) {
       seeds.add(FuzzInput.seed(0, m));
     }
-    for (String m : List.of(
-        "[\"REQ\",\"s\",{\"kinds\":[24133],\"#p\":[\"" + Seeds.PUBKEY + "\"],\"since\":1700000000}]",
-        "[\"REQ\",\"s\",{\"ids\":[\"" + id + "\"],\"authors\":[\"" + Seeds.OTHER + "\"],\"limit\":10,\"until\":5},"
-            + "{\"#e\":[\"x\"]}]",
-        "[\"CLOSE\",\"s\"]")) {
+    for (String m :
+        List.of(
+            "[\"REQ\",\"s\",{\"kinds\":[24133],\"#p\":[\""
+                + Seeds.PUBKEY
+                + "\"],\"since\":1700000000}]",
+            "[\"REQ\",\"s\",{\"ids\":[\""
+                + id
+                + "\"],\"authors\":[\""
+                + Seeds.OTHER
+                + "\"],\"limit\":10,\"until\":5},"
+                + "{\"#e\":[\"x\"]}]",
+            "[\"CLOSE\",\"s\"]")) {
       seeds.add(FuzzInput.seed(1, m));
     }
     return seeds;

@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * Valid examples that seed the keycast-nip46 corpora: signed events produced by nostr-tools (the fixtures in
- * keycast-crypto's test resources, on this module's test classpath through its test jar) and NIP-01/NIP-46 messages
- * built around them.
+ * Valid examples that seed the keycast-nip46 corpora: signed events produced by nostr-tools (the
+ * fixtures in keycast-crypto's test resources, on this module's test classpath through its test
+ * jar) and NIP-01/NIP-46 messages built around them.
  */
 final class Seeds {
   static final String PUBKEY = "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798";
@@ -19,11 +19,15 @@ final class Seeds {
 
   private Seeds() {}
 
-  /** The first {@code limit} events of nostr-tools' {@code events.jsonl} (keycast-crypto's test jar). */
+  /**
+   * The first {@code limit} events of nostr-tools' {@code events.jsonl} (keycast-crypto's test
+   * jar).
+   */
   static List<String> events(int limit) {
     InputStream in = Seeds.class.getResourceAsStream("/fixtures/nostr-tools/events.jsonl");
     if (in == null) {
-      throw new IllegalStateException("fixtures/nostr-tools/events.jsonl is not on the test classpath");
+      throw new IllegalStateException(
+          "fixtures/nostr-tools/events.jsonl is not on the test classpath");
     }
     try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       return r.lines().filter(l -> !l.isBlank()).limit(limit).toList();

@@ -29,15 +29,29 @@ class PolicyEvaluatorTest {
   private final PublicKey clientKey = SecretKey.generate().publicKey();
 
   private Authorization auth(@Nullable Instant expiresAt, @Nullable Instant revokedAt) {
-    return new Authorization(42, "alice", user, SecretKey.generate().publicKey(), "secret", List.of("wss://r"),
-        "social", 1, 1, expiresAt, revokedAt, null, NOW, NOW);
+    return new Authorization(
+        42,
+        "alice",
+        user,
+        SecretKey.generate().publicKey(),
+        "secret",
+        List.of("wss://r"),
+        "social",
+        1,
+        1,
+        expiresAt,
+        revokedAt,
+        null,
+        NOW,
+        NOW);
   }
 
   private ConnectedClient client(String perms) {
     return new ConnectedClient(42, clientKey, PermissionSet.parse(perms), NOW);
   }
 
-  private PolicyDecision eval(Policy p, Authorization a, @Nullable ConnectedClient c, PolicyRequest r) {
+  private PolicyDecision eval(
+      Policy p, Authorization a, @Nullable ConnectedClient c, PolicyRequest r) {
     return PolicyEvaluator.evaluate(p, a.policySubject(c), r, NOW);
   }
 
@@ -52,22 +66,42 @@ class PolicyEvaluatorTest {
     assertThat(eval(Policies.SOCIAL, a, c, sign(1, "gm"))).isEqualTo(PolicyDecision.allow());
     assertThat(eval(Policies.SOCIAL, a, c, sign(7, "+"))).isEqualTo(PolicyDecision.allow());
     assertThat(eval(Policies.SOCIAL, a, c, sign(30023, "long"))).isEqualTo(PolicyDecision.allow());
-    assertThat(eval(Policies.SOCIAL, a, c, sign(9735, "zap receipt"))).isEqualTo(new PolicyDecision.Deny(KIND_NOT_ALLOWED));
-    assertThat(eval(Policies.FULL, a, c, sign(9735, "zap receipt"))).isEqualTo(PolicyDecision.allow());
+    assertThat(eval(Policies.SOCIAL, a, c, sign(9735, "zap receipt")))
+        .isEqualTo(new PolicyDecision.Deny(KIND_NOT_ALLOWED));
+    assertThat(eval(Policies.FULL, a, c, sign(9735, "zap receipt")))
+        .isEqualTo(PolicyDecision.allow());
   }
 
   @Test
   void evaluate_readonlyPolicy_allowsBasicMethodsOnly() {
     Authorization a = auth(null, null);
     ConnectedClient c = client("");
-    for (Nip46Method m : List.of(Nip46Method.CONNECT, Nip46Method.PING, Nip46Method.GET_PUBLIC_KEY,
-        Nip46Method.SWITCH_RELAYS, Nip46Method.LOGOUT)) {
-      assertThat(eval(Policies.READONLY, a, c, new PolicyRequest.Basic(m)).isAllowed()).as(m.wireName()).isTrue();
+    for (Nip46Method m :
+        List.of(
+            Nip46Method.CONNECT,
+            Nip46Method.PING,
+            Nip46Method.GET_PUBLIC_KEY,
+            Nip46Method.SWITCH_RELAYS,
+            Nip46Method.LOGOUT)) {
+      assertThat(eval(Policies.READONLY, a, c, new PolicyRequest.Basic(m)).isAllowed())
+          .as(m.wireName())
+          .isTrue();
     }
-    assertThat(eval(Policies.READONLY, a, c, sign(1, "x"))).isEqualTo(new PolicyDecision.Deny(METHOD_NOT_ALLOWED));
-    assertThat(eval(Policies.READONLY, a, c, new PolicyRequest.Encrypt(Nip46Method.NIP44_ENCRYPT, peer, "x")))
+    assertThat(eval(Policies.READONLY, a, c, sign(1, "x")))
         .isEqualTo(new PolicyDecision.Deny(METHOD_NOT_ALLOWED));
-    assertThat(eval(Policies.READONLY, a, c, new PolicyRequest.Decrypt(Nip46Method.NIP04_DECRYPT, peer)))
+    assertThat(
+            eval(
+                Policies.READONLY,
+                a,
+                c,
+                new PolicyRequest.Encrypt(Nip46Method.NIP44_ENCRYPT, peer, "x")))
+        .isEqualTo(new PolicyDecision.Deny(METHOD_NOT_ALLOWED));
+    assertThat(
+            eval(
+                Policies.READONLY,
+                a,
+                c,
+                new PolicyRequest.Decrypt(Nip46Method.NIP04_DECRYPT, peer)))
         .isEqualTo(new PolicyDecision.Deny(METHOD_NOT_ALLOWED));
   }
 
@@ -76,24 +110,34 @@ class PolicyEvaluatorTest {
     ConnectedClient c = client("");
     Authorization revoked = auth(null, NOW.minusSeconds(1));
     Authorization expired = auth(NOW, null); // expiry is exclusive: at NOW it has expired
-    for (PolicyRequest r : List.of(sign(1, "x"), new PolicyRequest.Basic(Nip46Method.PING),
-        new PolicyRequest.Basic(Nip46Method.CONNECT), new PolicyRequest.Decrypt(Nip46Method.NIP44_DECRYPT, peer))) {
+    for (PolicyRequest r :
+        List.of(
+            sign(1, "x"),
+            new PolicyRequest.Basic(Nip46Method.PING),
+            new PolicyRequest.Basic(Nip46Method.CONNECT),
+            new PolicyRequest.Decrypt(Nip46Method.NIP44_DECRYPT, peer))) {
       assertThat(eval(Policies.FULL, revoked, c, r)).isEqualTo(new PolicyDecision.Deny(REVOKED));
       assertThat(eval(Policies.FULL, expired, c, r)).isEqualTo(new PolicyDecision.Deny(EXPIRED));
     }
-    assertThat(eval(Policies.FULL, auth(NOW.plusSeconds(1), null), c, sign(1, "x")).isAllowed()).isTrue();
+    assertThat(eval(Policies.FULL, auth(NOW.plusSeconds(1), null), c, sign(1, "x")).isAllowed())
+        .isTrue();
   }
 
   @Test
   void evaluate_notConnected_onlyConnectAndPingAllowed() {
     Authorization a = auth(null, null);
-    assertThat(eval(Policies.FULL, a, null, new PolicyRequest.Basic(Nip46Method.CONNECT)).isAllowed()).isTrue();
-    assertThat(eval(Policies.FULL, a, null, new PolicyRequest.Basic(Nip46Method.PING)).isAllowed()).isTrue();
+    assertThat(
+            eval(Policies.FULL, a, null, new PolicyRequest.Basic(Nip46Method.CONNECT)).isAllowed())
+        .isTrue();
+    assertThat(eval(Policies.FULL, a, null, new PolicyRequest.Basic(Nip46Method.PING)).isAllowed())
+        .isTrue();
     assertThat(eval(Policies.FULL, a, null, new PolicyRequest.Basic(Nip46Method.GET_PUBLIC_KEY)))
         .isEqualTo(new PolicyDecision.Deny(NOT_CONNECTED));
-    assertThat(eval(Policies.FULL, a, null, sign(1, "x"))).isEqualTo(new PolicyDecision.Deny(NOT_CONNECTED));
+    assertThat(eval(Policies.FULL, a, null, sign(1, "x")))
+        .isEqualTo(new PolicyDecision.Deny(NOT_CONNECTED));
     ConnectedClient otherAuth = new ConnectedClient(43, clientKey, PermissionSet.empty(), NOW);
-    assertThat(eval(Policies.FULL, a, otherAuth, sign(1, "x"))).isEqualTo(new PolicyDecision.Deny(NOT_CONNECTED));
+    assertThat(eval(Policies.FULL, a, otherAuth, sign(1, "x")))
+        .isEqualTo(new PolicyDecision.Deny(NOT_CONNECTED));
   }
 
   @Test
@@ -101,45 +145,77 @@ class PolicyEvaluatorTest {
     Authorization a = auth(null, null);
     ConnectedClient c = client("sign_event:1,nip44_encrypt");
     assertThat(eval(Policies.FULL, a, c, sign(1, "x")).isAllowed()).isTrue();
-    assertThat(eval(Policies.FULL, a, c, sign(7, "x"))).isEqualTo(new PolicyDecision.Deny(NOT_GRANTED));
-    assertThat(eval(Policies.FULL, a, c, new PolicyRequest.Encrypt(Nip46Method.NIP44_ENCRYPT, peer, "x"))
-        .isAllowed()).isTrue();
-    assertThat(eval(Policies.FULL, a, c, new PolicyRequest.Decrypt(Nip46Method.NIP44_DECRYPT, peer)))
+    assertThat(eval(Policies.FULL, a, c, sign(7, "x")))
         .isEqualTo(new PolicyDecision.Deny(NOT_GRANTED));
-    assertThat(eval(Policies.FULL, a, c, new PolicyRequest.Encrypt(Nip46Method.NIP04_ENCRYPT, peer, "x")))
+    assertThat(
+            eval(
+                    Policies.FULL,
+                    a,
+                    c,
+                    new PolicyRequest.Encrypt(Nip46Method.NIP44_ENCRYPT, peer, "x"))
+                .isAllowed())
+        .isTrue();
+    assertThat(
+            eval(Policies.FULL, a, c, new PolicyRequest.Decrypt(Nip46Method.NIP44_DECRYPT, peer)))
+        .isEqualTo(new PolicyDecision.Deny(NOT_GRANTED));
+    assertThat(
+            eval(
+                Policies.FULL,
+                a,
+                c,
+                new PolicyRequest.Encrypt(Nip46Method.NIP04_ENCRYPT, peer, "x")))
         .isEqualTo(new PolicyDecision.Deny(NOT_GRANTED));
     // a grant never widens the policy
     ConnectedClient wide = client("sign_event");
-    assertThat(eval(Policies.SOCIAL, a, wide, sign(9735, "x"))).isEqualTo(new PolicyDecision.Deny(KIND_NOT_ALLOWED));
+    assertThat(eval(Policies.SOCIAL, a, wide, sign(9735, "x")))
+        .isEqualTo(new PolicyDecision.Deny(KIND_NOT_ALLOWED));
     // basic methods need no grant
-    assertThat(eval(Policies.FULL, a, c, new PolicyRequest.Basic(Nip46Method.GET_PUBLIC_KEY)).isAllowed()).isTrue();
+    assertThat(
+            eval(Policies.FULL, a, c, new PolicyRequest.Basic(Nip46Method.GET_PUBLIC_KEY))
+                .isAllowed())
+        .isTrue();
   }
 
   @Test
   void evaluate_blockedWords_caseInsensitiveInContentAndPlaintext() {
-    Policy p = Policy.builder("strict").permissions("sign_event,nip44_encrypt,nip44_decrypt")
-        .blockedWords(List.of("  Secret Plan ", "", "BUY")).build();
+    Policy p =
+        Policy.builder("strict")
+            .permissions("sign_event,nip44_encrypt,nip44_decrypt")
+            .blockedWords(List.of("  Secret Plan ", "", "BUY"))
+            .build();
     assertThat(p.blockedWords()).containsExactly("secret plan", "buy");
     Authorization a = auth(null, null);
     ConnectedClient c = client("");
-    assertThat(eval(p, a, c, sign(1, "our SECRET plan is"))).isEqualTo(new PolicyDecision.Deny(BLOCKED_CONTENT));
-    assertThat(eval(p, a, c, sign(1, "please Buy now"))).isEqualTo(new PolicyDecision.Deny(BLOCKED_CONTENT));
+    assertThat(eval(p, a, c, sign(1, "our SECRET plan is")))
+        .isEqualTo(new PolicyDecision.Deny(BLOCKED_CONTENT));
+    assertThat(eval(p, a, c, sign(1, "please Buy now")))
+        .isEqualTo(new PolicyDecision.Deny(BLOCKED_CONTENT));
     assertThat(eval(p, a, c, sign(1, "nothing here")).isAllowed()).isTrue();
     assertThat(eval(p, a, c, new PolicyRequest.Encrypt(Nip46Method.NIP44_ENCRYPT, peer, "bUy it")))
         .isEqualTo(new PolicyDecision.Deny(BLOCKED_CONTENT));
-    assertThat(eval(p, a, c, new PolicyRequest.Decrypt(Nip46Method.NIP44_DECRYPT, peer)).isAllowed()).isTrue();
+    assertThat(
+            eval(p, a, c, new PolicyRequest.Decrypt(Nip46Method.NIP44_DECRYPT, peer)).isAllowed())
+        .isTrue();
     PolicyDecision.Deny d = (PolicyDecision.Deny) eval(p, a, c, sign(1, "buy"));
     assertThat(d.reason()).doesNotContainIgnoringCase("buy");
   }
 
   @Test
   void evaluate_selfEncryptionOnly_allowsOnlyTheUsersOwnKey() {
-    Policy p = Policy.builder("notes").permissions("nip44_encrypt,nip44_decrypt").selfEncryptionOnly(true).build();
+    Policy p =
+        Policy.builder("notes")
+            .permissions("nip44_encrypt,nip44_decrypt")
+            .selfEncryptionOnly(true)
+            .build();
     Authorization a = auth(null, null);
     ConnectedClient c = client("");
-    assertThat(eval(p, a, c, new PolicyRequest.Encrypt(Nip46Method.NIP44_ENCRYPT, user, "note")).isAllowed())
+    assertThat(
+            eval(p, a, c, new PolicyRequest.Encrypt(Nip46Method.NIP44_ENCRYPT, user, "note"))
+                .isAllowed())
         .isTrue();
-    assertThat(eval(p, a, c, new PolicyRequest.Decrypt(Nip46Method.NIP44_DECRYPT, user)).isAllowed()).isTrue();
+    assertThat(
+            eval(p, a, c, new PolicyRequest.Decrypt(Nip46Method.NIP44_DECRYPT, user)).isAllowed())
+        .isTrue();
     assertThat(eval(p, a, c, new PolicyRequest.Encrypt(Nip46Method.NIP44_ENCRYPT, peer, "note")))
         .isEqualTo(new PolicyDecision.Deny(SELF_ONLY));
     assertThat(eval(p, a, c, new PolicyRequest.Decrypt(Nip46Method.NIP44_DECRYPT, peer)))
@@ -167,7 +243,8 @@ class PolicyEvaluatorTest {
     for (int kind : Policies.SOCIAL_KINDS) {
       assertThat(Policies.SOCIAL.allowsKind(kind)).isTrue();
     }
-    assertThatThrownBy(() -> Policy.builder("Bad Name").build()).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Policy.builder("Bad Name").build())
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new RateLimit(0, java.time.Duration.ofMinutes(1)))
         .isInstanceOf(IllegalArgumentException.class);
   }
@@ -176,17 +253,27 @@ class PolicyEvaluatorTest {
   void of_parsedRequests_mapToPolicyRequests() {
     assertThat(PolicyRequest.of(new dev.keycast.nip46.Nip46Request.GetPublicKey("1")))
         .isEqualTo(new PolicyRequest.Basic(Nip46Method.GET_PUBLIC_KEY));
-    assertThat(PolicyRequest.of(new dev.keycast.nip46.Nip46Request.SignEvent("2",
-            new dev.keycast.nip46.EventTemplate(7, "+", List.of(), 1L))))
+    assertThat(
+            PolicyRequest.of(
+                new dev.keycast.nip46.Nip46Request.SignEvent(
+                    "2", new dev.keycast.nip46.EventTemplate(7, "+", List.of(), 1L))))
         .isEqualTo(new PolicyRequest.SignEvent(7, "+"));
-    assertThat(PolicyRequest.of(new dev.keycast.nip46.Nip46Request.Nip44Encrypt("3", peer.toHex(), "hi")))
+    assertThat(
+            PolicyRequest.of(
+                new dev.keycast.nip46.Nip46Request.Nip44Encrypt("3", peer.toHex(), "hi")))
         .isEqualTo(new PolicyRequest.Encrypt(Nip46Method.NIP44_ENCRYPT, peer, "hi"));
-    assertThat(PolicyRequest.of(new dev.keycast.nip46.Nip46Request.Nip04Decrypt("4", peer.toHex(), "ct?iv=x")))
+    assertThat(
+            PolicyRequest.of(
+                new dev.keycast.nip46.Nip46Request.Nip04Decrypt("4", peer.toHex(), "ct?iv=x")))
         .isEqualTo(new PolicyRequest.Decrypt(Nip46Method.NIP04_DECRYPT, peer));
-    assertThatThrownBy(() -> PolicyRequest.of(new dev.keycast.nip46.Nip46Request.Unknown("5", "frobnicate")))
+    assertThatThrownBy(
+            () -> PolicyRequest.of(new dev.keycast.nip46.Nip46Request.Unknown("5", "frobnicate")))
         .isInstanceOf(IllegalArgumentException.class);
     String notOnCurve = "0000000000000000000000000000000000000000000000000000000000000005";
-    assertThatThrownBy(() -> PolicyRequest.of(new dev.keycast.nip46.Nip46Request.Nip44Decrypt("6", notOnCurve, "x")))
+    assertThatThrownBy(
+            () ->
+                PolicyRequest.of(
+                    new dev.keycast.nip46.Nip46Request.Nip44Decrypt("6", notOnCurve, "x")))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

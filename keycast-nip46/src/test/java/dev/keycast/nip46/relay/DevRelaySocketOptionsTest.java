@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** Socket options of the dev relay that the end-to-end latency depends on (bench/e2e/throughput.sh). */
+/**
+ * Socket options of the dev relay that the end-to-end latency depends on (bench/e2e/throughput.sh).
+ */
 class DevRelaySocketOptionsTest {
   @Test
   void start_acceptedConnections_tcpNoDelay() {

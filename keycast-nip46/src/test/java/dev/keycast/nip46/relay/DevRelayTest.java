@@ -68,7 +68,8 @@ class DevRelayTest {
 
   @Test
   void start_portInUse_throwsRelayException() {
-    assertThatThrownBy(() -> DevRelay.start("127.0.0.1", relay.port())).isInstanceOf(RelayException.class);
+    assertThatThrownBy(() -> DevRelay.start("127.0.0.1", relay.port()))
+        .isInstanceOf(RelayException.class);
   }
 
   @Test
@@ -105,7 +106,8 @@ class DevRelayTest {
   void event_ephemeral_broadcastLiveButNotStored() throws Exception {
     String p = SecretKey.generate().publicKey().toHex();
     SignedEvent e = TestEvents.toP(p, "ciphertext");
-    try (RawClient sub = new RawClient(relay.url()); RawClient pub = new RawClient(relay.url())) {
+    try (RawClient sub = new RawClient(relay.url());
+        RawClient pub = new RawClient(relay.url())) {
       sub.send(req("live", Filter.builder().kinds(24133).tag('p', List.of(p)).build()));
       assertThat(untilEose(sub, "live")).isEmpty();
       pub.send(ev(e));
@@ -142,7 +144,11 @@ class DevRelayTest {
       assertThat(untilEose(cl, "6")).containsExactly(b);
       cl.send(req("7", Filter.builder().limit(2).build()));
       assertThat(untilEose(cl, "7")).containsExactly(c, b);
-      cl.send(req("8", Filter.builder().kinds(7).build(), Filter.builder().tag('e', List.of("x1")).build()));
+      cl.send(
+          req(
+              "8",
+              Filter.builder().kinds(7).build(),
+              Filter.builder().tag('e', List.of("x1")).build()));
       assertThat(untilEose(cl, "8")).containsExactly(c, a);
       cl.send(req("9", Filter.builder().kinds(List.of()).build()));
       assertThat(untilEose(cl, "9")).isEmpty();
@@ -151,13 +157,15 @@ class DevRelayTest {
 
   @Test
   void close_subscription_stopsLiveDelivery() throws Exception {
-    try (RawClient cl = new RawClient(relay.url()); RawClient pub = new RawClient(relay.url())) {
+    try (RawClient cl = new RawClient(relay.url());
+        RawClient pub = new RawClient(relay.url())) {
       cl.send(req("gone", Filter.builder().kinds(1).build()));
       untilEose(cl, "gone");
       cl.send(req("kept", Filter.builder().kinds(2).build()));
       untilEose(cl, "kept");
       cl.send(RelayMessages.toJson(new ClientMessage.Close("gone")));
-      // One connection's messages are handled in order: once this EOSE arrives, the CLOSE has been applied.
+      // One connection's messages are handled in order: once this EOSE arrives, the CLOSE has been
+      // applied.
       cl.send(req("sync", Filter.builder().kinds(3).build()));
       untilEose(cl, "sync");
       SignedEvent one = event(1, "one");
@@ -166,14 +174,16 @@ class DevRelayTest {
       pub.next();
       pub.send(ev(two));
       pub.next();
-      // The relay handles one publisher's messages in order: had "gone" still matched, "one" would come first.
+      // The relay handles one publisher's messages in order: had "gone" still matched, "one" would
+      // come first.
       assertThat(parse(cl.next())).isEqualTo(new RelayMessage.Event("kept", two));
     }
   }
 
   @Test
   void req_sameId_replacesFilters() throws Exception {
-    try (RawClient cl = new RawClient(relay.url()); RawClient pub = new RawClient(relay.url())) {
+    try (RawClient cl = new RawClient(relay.url());
+        RawClient pub = new RawClient(relay.url())) {
       cl.send(req("s", Filter.builder().kinds(1).build()));
       untilEose(cl, "s");
       cl.send(req("s", Filter.builder().kinds(2).build()));
@@ -190,7 +200,8 @@ class DevRelayTest {
 
   @Test
   void storage_bounded_evictsOldest() throws Exception {
-    try (DevRelay small = DevRelay.start("127.0.0.1", 0, 3); RawClient cl = new RawClient(small.url())) {
+    try (DevRelay small = DevRelay.start("127.0.0.1", 0, 3);
+        RawClient cl = new RawClient(small.url())) {
       List<SignedEvent> events = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         SignedEvent e = event(1, 1000 + i, List.of(), "n" + i);
@@ -222,27 +233,35 @@ class DevRelayTest {
       c.send(req("other", Filter.builder().kinds(1).build()));
       untilEose(c, "other");
       long start = System.nanoTime();
-      assertThat(relay.awaitSubscription(f -> f.kinds() != null && f.kinds().contains(24133), Duration.ofMillis(200)))
+      assertThat(
+              relay.awaitSubscription(
+                  f -> f.kinds() != null && f.kinds().contains(24133), Duration.ofMillis(200)))
           .isFalse();
-      assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(Duration.ofMillis(200).toNanos());
+      assertThat(System.nanoTime() - start)
+          .isGreaterThanOrEqualTo(Duration.ofMillis(200).toNanos());
     }
   }
 
   @Test
   void awaitSubscription_reqArrivesWhileWaiting_trueAndLiveEventsReachIt() throws Exception {
     SignedEvent later = TestEvents.toP("ab".repeat(32), "for the subscriber");
-    try (RawClient sub = new RawClient(relay.url()); RawClient pub = new RawClient(relay.url())) {
+    try (RawClient sub = new RawClient(relay.url());
+        RawClient pub = new RawClient(relay.url())) {
       CompletableFuture<Boolean> live = new CompletableFuture<>();
-      Thread.ofVirtual().start(() -> {
-        try {
-          live.complete(relay.awaitSubscription(f -> f.matches(later), Duration.ofSeconds(30)));
-        } catch (InterruptedException e) {
-          live.completeExceptionally(e);
-        }
-      });
+      Thread.ofVirtual()
+          .start(
+              () -> {
+                try {
+                  live.complete(
+                      relay.awaitSubscription(f -> f.matches(later), Duration.ofSeconds(30)));
+                } catch (InterruptedException e) {
+                  live.completeExceptionally(e);
+                }
+              });
       sub.send(req("s", Filter.builder().kinds(24133).tag('p', List.of("ab".repeat(32))).build()));
       assertThat(live.get(30, TimeUnit.SECONDS)).isTrue();
-      // No fixed wait between REQ and EVENT: the ephemeral event reaches the subscription because it is live.
+      // No fixed wait between REQ and EVENT: the ephemeral event reaches the subscription because
+      // it is live.
       pub.send(ev(later));
       assertThat(parse(sub.next())).isEqualTo(new RelayMessage.Eose("s"));
       assertThat(parse(sub.next())).isEqualTo(new RelayMessage.Event("s", later));

@@ -17,11 +17,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** The per-relay publish accounting and flow control, against a connection stand-in that records what is sent. */
+/**
+ * The per-relay publish accounting and flow control, against a connection stand-in that records
+ * what is sent.
+ */
 class PendingPublishesTest {
   private static final Duration LONG = Duration.ofSeconds(30);
 
-  /** A connection without a socket: connected or not, closed or not; records the events it would send. */
+  /**
+   * A connection without a socket: connected or not, closed or not; records the events it would
+   * send.
+   */
   static final class RecordingLink implements PendingPublishes.Link {
     volatile boolean connected = true;
     volatile boolean closed;
@@ -74,7 +80,8 @@ class PendingPublishesTest {
     p.acknowledge(b.id(), false, "blocked: spam");
     assertThat(ack(fa)).isEqualTo(new Ack(Outcome.ACCEPTED, ""));
     assertThat(ack(fb)).isEqualTo(new Ack(Outcome.REJECTED, "blocked: spam"));
-    assertThat(List.of(p.published(), p.accepted(), p.rejected(), p.timedOut())).containsExactly(2L, 1L, 1L, 0L);
+    assertThat(List.of(p.published(), p.accepted(), p.rejected(), p.timedOut()))
+        .containsExactly(2L, 1L, 1L, 0L);
     assertThat(awaitingOk(p)).isEmpty();
   }
 
@@ -170,7 +177,8 @@ class PendingPublishesTest {
     link.closed = true;
     PendingPublishes p = pending(1, LONG);
     assertThat(ack(p.publish(event(1, "a")))).isEqualTo(new Ack(Outcome.NOT_SENT, "relay closed"));
-    assertThat(ack(p.publishWaitingForRoom(event(1, "b"), LONG.toNanos())).message()).isEqualTo("relay closed");
+    assertThat(ack(p.publishWaitingForRoom(event(1, "b"), LONG.toNanos())).message())
+        .isEqualTo("relay closed");
     assertThat(p.published()).isZero();
     assertThat(link.sent).isEmpty();
   }
@@ -191,13 +199,16 @@ class PendingPublishesTest {
     SignedEvent b = event(1, "b");
     p.publish(a);
     AtomicReference<CompletableFuture<Ack>> waited = new AtomicReference<>();
-    Thread publisher = Thread.ofVirtual().start(() -> {
-      try {
-        waited.set(p.publishWaitingForRoom(b, LONG.toNanos()));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    Thread publisher =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    waited.set(p.publishWaitingForRoom(b, LONG.toNanos()));
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
     // Parked on the semaphore: the real signal that it waits for room (and has not published b).
     await().atMost(LONG).until(() -> publisher.getState() == Thread.State.TIMED_WAITING);
     assertThat(link.sent).containsExactly(a);
@@ -239,13 +250,16 @@ class PendingPublishesTest {
     PendingPublishes p = pending(1, LONG);
     p.publish(event(1, "a"));
     AtomicReference<Throwable> thrown = new AtomicReference<>();
-    Thread publisher = Thread.ofVirtual().start(() -> {
-      try {
-        p.publishWaitingForRoom(event(1, "b"), LONG.toNanos());
-      } catch (InterruptedException e) {
-        thrown.set(e);
-      }
-    });
+    Thread publisher =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    p.publishWaitingForRoom(event(1, "b"), LONG.toNanos());
+                  } catch (InterruptedException e) {
+                    thrown.set(e);
+                  }
+                });
     await().atMost(LONG).until(() -> publisher.getState() == Thread.State.TIMED_WAITING);
     publisher.interrupt();
     assertThat(publisher.join(LONG)).isTrue();
@@ -262,6 +276,7 @@ class PendingPublishesTest {
 
   @Test
   void create_noRoom_throws() {
-    assertThatThrownBy(() -> new PendingPublishes(0, LONG, link)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new PendingPublishes(0, LONG, link))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

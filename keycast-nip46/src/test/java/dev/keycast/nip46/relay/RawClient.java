@@ -9,7 +9,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A bare WebSocket client that records every text message, for testing the relay wire protocol directly. */
+/**
+ * A bare WebSocket client that records every text message, for testing the relay wire protocol
+ * directly.
+ */
 final class RawClient implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
   private final WebSocket ws;
@@ -18,29 +21,41 @@ final class RawClient implements AutoCloseable {
 
   RawClient(String url) throws Exception {
     StringBuilder buf = new StringBuilder();
-    ws = http.newWebSocketBuilder().buildAsync(URI.create(url), new WebSocket.Listener() {
-      @Override
-      public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-        buf.append(data);
-        if (last) {
-          received.add(buf.toString());
-          buf.setLength(0);
-        }
-        webSocket.request(1);
-        return null;
-      }
+    ws =
+        http.newWebSocketBuilder()
+            .buildAsync(
+                URI.create(url),
+                new WebSocket.Listener() {
+                  @Override
+                  public CompletionStage<?> onText(
+                      WebSocket webSocket, CharSequence data, boolean last) {
+                    buf.append(data);
+                    if (last) {
+                      received.add(buf.toString());
+                      buf.setLength(0);
+                    }
+                    webSocket.request(1);
+                    return null;
+                  }
 
-      @Override
-      public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        events.append("closed ").append(statusCode).append(' ').append(reason).append("; ");
-        return null;
-      }
+                  @Override
+                  public CompletionStage<?> onClose(
+                      WebSocket webSocket, int statusCode, String reason) {
+                    events
+                        .append("closed ")
+                        .append(statusCode)
+                        .append(' ')
+                        .append(reason)
+                        .append("; ");
+                    return null;
+                  }
 
-      @Override
-      public void onError(WebSocket webSocket, Throwable error) {
-        events.append("error ").append(error).append("; ");
-      }
-    }).get(10, TimeUnit.SECONDS);
+                  @Override
+                  public void onError(WebSocket webSocket, Throwable error) {
+                    events.append("error ").append(error).append("; ");
+                  }
+                })
+            .get(10, TimeUnit.SECONDS);
   }
 
   void send(String text) throws Exception {

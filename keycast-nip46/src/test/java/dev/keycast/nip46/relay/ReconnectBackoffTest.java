@@ -8,7 +8,8 @@ import java.util.LongSummaryStatistics;
 import org.junit.jupiter.api.Test;
 
 class ReconnectBackoffTest {
-  private final ReconnectBackoff backoff = new ReconnectBackoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+  private final ReconnectBackoff backoff =
+      new ReconnectBackoff(Duration.ofMillis(500), Duration.ofSeconds(30));
 
   @Test
   void nominalDelay_doublesFromInitialUpToTheCap() {
@@ -26,7 +27,8 @@ class ReconnectBackoffTest {
     assertThat(backoff.nominalDelayMillis(Integer.MAX_VALUE)).isEqualTo(30_000);
     assertThat(backoff.nominalDelayMillis(0)).isEqualTo(500);
     assertThat(backoff.nominalDelayMillis(-3)).isEqualTo(500);
-    ReconnectBackoff wide = new ReconnectBackoff(Duration.ofMillis(1), Duration.ofMillis(Long.MAX_VALUE));
+    ReconnectBackoff wide =
+        new ReconnectBackoff(Duration.ofMillis(1), Duration.ofMillis(Long.MAX_VALUE));
     assertThat(wide.nominalDelayMillis(62)).isEqualTo(1L << 61);
     assertThat(wide.nominalDelayMillis(Integer.MAX_VALUE)).isEqualTo(Long.MAX_VALUE);
   }
@@ -48,7 +50,8 @@ class ReconnectBackoffTest {
       }
       assertThat(stats.getMin()).as("attempt %d", attempt).isGreaterThanOrEqualTo(nominal / 2);
       assertThat(stats.getMax()).as("attempt %d", attempt).isLessThanOrEqualTo(nominal);
-      // Spread over the range, not a constant: 5,000 uniform draws all in one tenth has probability 0.9^5000.
+      // Spread over the range, not a constant: 5,000 uniform draws all in one tenth has probability
+      // 0.9^5000.
       assertThat(stats.getMin()).as("attempt %d", attempt).isLessThan(nominal / 2 + nominal / 10);
       assertThat(stats.getMax()).as("attempt %d", attempt).isGreaterThan(nominal - nominal / 10);
     }

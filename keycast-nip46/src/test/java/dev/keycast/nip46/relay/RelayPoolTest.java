@@ -49,7 +49,8 @@ class RelayPoolTest {
   }
 
   private RelayPool listeningPool(RelayPoolConfig config) {
-    return closeLater(RelayPool.create(config, (url, sub, ev) -> deliveries.add(new Delivery(url, sub, ev))));
+    return closeLater(
+        RelayPool.create(config, (url, sub, ev) -> deliveries.add(new Delivery(url, sub, ev))));
   }
 
   private RelayPool publisher() {
@@ -65,14 +66,21 @@ class RelayPoolTest {
   }
 
   private static void awaitConnected(RelayPool pool, String url, long connects) {
-    await().atMost(GENEROUS).until(() -> {
-      RelayStatus s = pool.status().get(url);
-      return s != null && s.state() == RelayState.CONNECTED && s.connects() >= connects;
-    });
+    await()
+        .atMost(GENEROUS)
+        .until(
+            () -> {
+              RelayStatus s = pool.status().get(url);
+              return s != null && s.state() == RelayState.CONNECTED && s.connects() >= connects;
+            });
   }
 
   private static Filter signerFilter(String pubkey) {
-    return Filter.builder().kinds(24133).tag('p', List.of(pubkey)).since(TestEvents.now() - 30).build();
+    return Filter.builder()
+        .kinds(24133)
+        .tag('p', List.of(pubkey))
+        .since(TestEvents.now() - 30)
+        .build();
   }
 
   private static int freePort() throws Exception {
@@ -93,7 +101,8 @@ class RelayPoolTest {
     SignedEvent other = TestEvents.toP(SecretKey.generate().publicKey().toHex(), "not for us");
     SignedEvent mine = TestEvents.toP(signer, "for us");
     RelayPool pub = publisher();
-    assertThat(pub.publish(other, List.of(relay.url())).get(30, TimeUnit.SECONDS).acceptedByAny()).isTrue();
+    assertThat(pub.publish(other, List.of(relay.url())).get(30, TimeUnit.SECONDS).acceptedByAny())
+        .isTrue();
     PublishResult r = pub.publish(mine, List.of(relay.url())).get(30, TimeUnit.SECONDS);
     assertThat(r.acks()).containsOnlyKeys(url);
     assertThat(r.acceptedBy()).containsExactly(url);
@@ -110,24 +119,33 @@ class RelayPoolTest {
     SignedEvent forged = TestEvents.forged(event(1, "x"));
     PublishResult r = pub.publish(forged, List.of(a.url(), b.url())).get(30, TimeUnit.SECONDS);
     assertThat(r.eventId()).isEqualTo(forged.id());
-    assertThat(r.acks().values()).hasSize(2).allSatisfy(ack -> {
-      assertThat(ack.outcome()).isEqualTo(PublishResult.Outcome.REJECTED);
-      assertThat(ack.message()).startsWith("invalid:");
-    });
+    assertThat(r.acks().values())
+        .hasSize(2)
+        .allSatisfy(
+            ack -> {
+              assertThat(ack.outcome()).isEqualTo(PublishResult.Outcome.REJECTED);
+              assertThat(ack.message()).startsWith("invalid:");
+            });
     assertThat(r.acceptedByAny()).isFalse();
-    await().atMost(GENEROUS).until(() -> pub.status().values().stream().allMatch(s -> s.publishRejected() == 1));
+    await()
+        .atMost(GENEROUS)
+        .until(() -> pub.status().values().stream().allMatch(s -> s.publishRejected() == 1));
   }
 
   @Test
   void publish_deadRelay_timesOutWhileLiveOnesAccept() throws Exception {
     DevRelay live = relay();
     String dead = "ws://127.0.0.1:" + freePort();
-    RelayPool pub = closeLater(RelayPool.create(
-        fastConfig().publishTimeout(Duration.ofSeconds(5)).build(), (url, sub, ev) -> {}));
+    RelayPool pub =
+        closeLater(
+            RelayPool.create(
+                fastConfig().publishTimeout(Duration.ofSeconds(5)).build(), (url, sub, ev) -> {}));
     // Connect first: the (short) publish timeout must only have to cover the dead relay.
     awaitConnected(pub, pub.addRelay(live.url()), 1);
-    PublishResult r = pub.publish(event(1, "x"), List.of(live.url(), dead)).get(30, TimeUnit.SECONDS);
-    assertThat(r.acks().get(RelayPool.normalizeUrl(live.url())).outcome()).isEqualTo(PublishResult.Outcome.ACCEPTED);
+    PublishResult r =
+        pub.publish(event(1, "x"), List.of(live.url(), dead)).get(30, TimeUnit.SECONDS);
+    assertThat(r.acks().get(RelayPool.normalizeUrl(live.url())).outcome())
+        .isEqualTo(PublishResult.Outcome.ACCEPTED);
     assertThat(r.acks().get(dead).outcome()).isEqualTo(PublishResult.Outcome.TIMED_OUT);
     RelayStatus deadStatus = pub.status().get(dead);
     assertThat(deadStatus.state()).isIn(RelayState.CONNECTING, RelayState.BACKOFF);
@@ -177,8 +195,10 @@ class RelayPoolTest {
     awaitConnected(pool, ua, 1);
     awaitConnected(pool, ub, 1);
 
-    RelayPool pub = closeLater(RelayPool.create(
-        fastConfig().publishTimeout(Duration.ofSeconds(5)).build(), (url, sub, ev) -> {}));
+    RelayPool pub =
+        closeLater(
+            RelayPool.create(
+                fastConfig().publishTimeout(Duration.ofSeconds(5)).build(), (url, sub, ev) -> {}));
     awaitConnected(pub, pub.addRelay(a.url()), 1);
     awaitConnected(pub, pub.addRelay(b.url()), 1);
     SignedEvent e = TestEvents.toP(signer, "once, thrice delivered");
@@ -197,7 +217,8 @@ class RelayPoolTest {
   }
 
   @Test
-  void duplicateDelivery_sameEventOnThreeRelays_deliveredThreeTimesWithDistinctUrls() throws Exception {
+  void duplicateDelivery_sameEventOnThreeRelays_deliveredThreeTimesWithDistinctUrls()
+      throws Exception {
     List<DevRelay> relays = List.of(relay(), relay(), relay());
     String signer = SecretKey.generate().publicKey().toHex();
     RelayPool pool = listeningPool(fastConfig().build());
@@ -227,7 +248,8 @@ class RelayPoolTest {
     awaitConnected(pool, url, 1);
     pool.subscribe("nip46", List.of(signerFilter(newKey)));
     RelayPool pub = publisher();
-    // Publish until the new filter is active (the REQ replacement is asynchronous), then check the old one is gone.
+    // Publish until the new filter is active (the REQ replacement is asynchronous), then check the
+    // old one is gone.
     SignedEvent probe = TestEvents.toP(newKey, "probe");
     pub.publish(probe, List.of(url)).get(30, TimeUnit.SECONDS);
     assertThat(nextDelivery().event()).isEqualTo(probe);
@@ -244,10 +266,12 @@ class RelayPoolTest {
   @Test
   void fragmentedFrames_reassembled_oversizedDropped_andResubscribeCoversGap() throws Exception {
     int port = freePort();
-    SignedEvent scripted = event(1, 1234, List.of(List.of("t", "x".repeat(300))), "fragmented " + "y".repeat(500));
+    SignedEvent scripted =
+        event(1, 1234, List.of(List.of("t", "x".repeat(300))), "fragmented " + "y".repeat(500));
     ScriptedRelay first = ScriptedRelay.start(port, scripted, 5000);
-    RelayPool pool = listeningPool(fastConfig().maxMessageChars(4000).resubscribeOverlap(Duration.ofSeconds(10))
-        .build());
+    RelayPool pool =
+        listeningPool(
+            fastConfig().maxMessageChars(4000).resubscribeOverlap(Duration.ofSeconds(10)).build());
     String url = pool.addRelay(first.url());
     pool.subscribe("s", List.of(Filter.builder().kinds(1).since(1000).build()));
 
@@ -266,7 +290,8 @@ class RelayPoolTest {
       assertThat(resumed).isNotNull();
       assertThat(resumed.subscriptionId()).isEqualTo("s");
       Long since = resumed.filters().getFirst().since();
-      // Resumes from the disconnect minus the 10 s overlap: later than the original since, early enough for the gap.
+      // Resumes from the disconnect minus the 10 s overlap: later than the original since, early
+      // enough for the gap.
       assertThat(since).isBetween(beforeKill - 10 - 5, TestEvents.now() - 10);
       assertThat(resumed.filters().getFirst().kinds()).containsExactly(1);
       assertThat(nextDelivery().event()).isEqualTo(scripted);
@@ -293,8 +318,10 @@ class RelayPoolTest {
   void publish_whileRelayDown_sentWhenItComesUp() throws Exception {
     int port = freePort();
     String url = "ws://127.0.0.1:" + port;
-    RelayPool pub = closeLater(RelayPool.create(
-        fastConfig().publishTimeout(Duration.ofSeconds(60)).build(), (u, s, e) -> {}));
+    RelayPool pub =
+        closeLater(
+            RelayPool.create(
+                fastConfig().publishTimeout(Duration.ofSeconds(60)).build(), (u, s, e) -> {}));
     SignedEvent e = event(1, "queued");
     var future = pub.publish(e, List.of(url));
     await().atMost(GENEROUS).until(() -> pub.status().get(url).lastError() != null);
@@ -313,10 +340,13 @@ class RelayPoolTest {
       pool.subscribe("s", List.of(Filter.builder().kinds(1).build()));
       await().atMost(GENEROUS).until(() -> pool.status().get(url).connects() >= 2);
       assertThat(relay.reqs.size()).isGreaterThanOrEqualTo(2);
-      await().atMost(GENEROUS).until(() -> {
-        String err = pool.status().get(url).lastError();
-        return err != null && err.startsWith("no traffic");
-      });
+      await()
+          .atMost(GENEROUS)
+          .until(
+              () -> {
+                String err = pool.status().get(url).lastError();
+                return err != null && err.startsWith("no traffic");
+              });
     }
   }
 
@@ -355,8 +385,9 @@ class RelayPoolTest {
   void publishWaitingForRoom_relayFull_waitsForAnOkInsteadOfDropping() throws Exception {
     SignedEvent scripted = event(1, "scripted");
     try (ScriptedRelay relay = ScriptedRelay.start(0, scripted, 1).holdOks()) {
-      RelayPool pool = closeLater(RelayPool.create(
-          fastConfig().maxPendingPerRelay(2).build(), (url, sub, ev) -> {}));
+      RelayPool pool =
+          closeLater(
+              RelayPool.create(fastConfig().maxPendingPerRelay(2).build(), (url, sub, ev) -> {}));
       String url = pool.addRelay(relay.url());
       awaitConnected(pool, url, 1);
       var first = pool.publish(event(1, "a"), List.of(url));
@@ -367,13 +398,17 @@ class RelayPoolTest {
       assertThat(dropped.acks().get(url).outcome()).isEqualTo(PublishResult.Outcome.NOT_SENT);
       // With it: the caller waits for room...
       var waited = new java.util.concurrent.CompletableFuture<PublishResult>();
-      Thread waiter = Thread.ofVirtual().start(() -> {
-        try {
-          pool.publishWaitingForRoom(event(1, "d"), List.of(url), GENEROUS).whenComplete((r, e) -> waited.complete(r));
-        } catch (InterruptedException e) {
-          waited.completeExceptionally(e);
-        }
-      });
+      Thread waiter =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      pool.publishWaitingForRoom(event(1, "d"), List.of(url), GENEROUS)
+                          .whenComplete((r, e) -> waited.complete(r));
+                    } catch (InterruptedException e) {
+                      waited.completeExceptionally(e);
+                    }
+                  });
       await().atMost(GENEROUS).until(() -> waiter.getState() == Thread.State.TIMED_WAITING);
       assertThat(relay.eventsReceived.get()).isEqualTo(2);
       assertThat(waited).isNotDone();
@@ -392,8 +427,9 @@ class RelayPoolTest {
     SignedEvent scripted = event(1, "scripted");
     DevRelay live = relay();
     try (ScriptedRelay slow = ScriptedRelay.start(0, scripted, 1).holdOks()) {
-      RelayPool pool = closeLater(RelayPool.create(
-          fastConfig().maxPendingPerRelay(1).build(), (url, sub, ev) -> {}));
+      RelayPool pool =
+          closeLater(
+              RelayPool.create(fastConfig().maxPendingPerRelay(1).build(), (url, sub, ev) -> {}));
       String slowUrl = pool.addRelay(slow.url());
       String liveUrl = pool.addRelay(live.url());
       awaitConnected(pool, slowUrl, 1);
@@ -401,8 +437,10 @@ class RelayPoolTest {
       pool.publish(event(1, "fills the slow relay"), List.of(slowUrl));
       await().atMost(GENEROUS).until(() -> slow.eventsReceived.get() == 1);
       // The slow relay has no room, the live one has: no wait, the event goes where it can.
-      PublishResult r = pool.publishWaitingForRoom(event(1, "e"), List.of(slowUrl, liveUrl), Duration.ofMinutes(10))
-          .get(30, TimeUnit.SECONDS);
+      PublishResult r =
+          pool.publishWaitingForRoom(
+                  event(1, "e"), List.of(slowUrl, liveUrl), Duration.ofMinutes(10))
+              .get(30, TimeUnit.SECONDS);
       assertThat(r.acks().get(slowUrl).outcome()).isEqualTo(PublishResult.Outcome.NOT_SENT);
       assertThat(r.acks().get(liveUrl).outcome()).isEqualTo(PublishResult.Outcome.ACCEPTED);
       slow.releaseOks();
@@ -412,7 +450,9 @@ class RelayPoolTest {
   @Test
   void close_completesPendingPublishesAsNotSent() throws Exception {
     String dead = "ws://127.0.0.1:" + freePort();
-    RelayPool pool = RelayPool.create(fastConfig().publishTimeout(Duration.ofMinutes(5)).build(), (u, s, e) -> {});
+    RelayPool pool =
+        RelayPool.create(
+            fastConfig().publishTimeout(Duration.ofMinutes(5)).build(), (u, s, e) -> {});
     var future = pool.publish(event(1, "x"), List.of(dead));
     pool.close();
     PublishResult r = future.get(30, TimeUnit.SECONDS);
@@ -423,10 +463,16 @@ class RelayPoolTest {
   @Test
   void config_invalid_failsFast() {
     org.assertj.core.api.Assertions.assertThatThrownBy(
-        () -> RelayPoolConfig.builder().backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)).build())
+            () ->
+                RelayPoolConfig.builder()
+                    .backoff(Duration.ofSeconds(2), Duration.ofSeconds(1))
+                    .build())
         .isInstanceOf(IllegalArgumentException.class);
     org.assertj.core.api.Assertions.assertThatThrownBy(
-        () -> RelayPoolConfig.builder().publishTimeout(Duration.ofSeconds(1)).publishTimeout(Duration.ofSeconds(2)))
+            () ->
+                RelayPoolConfig.builder()
+                    .publishTimeout(Duration.ofSeconds(1))
+                    .publishTimeout(Duration.ofSeconds(2)))
         .isInstanceOf(IllegalStateException.class);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> RelayPool.normalizeUrl("https://x"))
         .isInstanceOf(IllegalArgumentException.class);

@@ -17,16 +17,18 @@ import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.server.WebSocketServer;
 
 /**
- * A test relay that records every REQ it receives and, on each REQ, answers with a scripted event sent as three
- * fragmented text frames, then an oversized message, then EOSE.
+ * A test relay that records every REQ it receives and, on each REQ, answers with a scripted event
+ * sent as three fragmented text frames, then an oversized message, then EOSE.
  */
 final class ScriptedRelay extends WebSocketServer implements AutoCloseable {
   final BlockingQueue<ClientMessage.Req> reqs = new LinkedBlockingQueue<>();
   private final CompletableFuture<Void> started = new CompletableFuture<>();
   private final SignedEvent scripted;
   private final int oversizedChars;
+
   /** How many REQs to refuse with CLOSED before answering normally. */
-  private final java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger refusals =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private ScriptedRelay(int port, SignedEvent scripted, int oversizedChars) {
     super(new InetSocketAddress("127.0.0.1", port));
@@ -75,11 +77,17 @@ final class ScriptedRelay extends WebSocketServer implements AutoCloseable {
   @Override
   public void onClose(WebSocket conn, int code, String reason, boolean remote) {}
 
-  /** When set, OKs for EVENTs are held back until {@link #releaseOks()}: a relay slower than its publisher. */
+  /**
+   * When set, OKs for EVENTs are held back until {@link #releaseOks()}: a relay slower than its
+   * publisher.
+   */
   private boolean holdOks; // guarded by okLock, with heldOks
+
   private final java.util.List<Runnable> heldOks = new java.util.ArrayList<>();
-  private final java.util.concurrent.locks.ReentrantLock okLock = new java.util.concurrent.locks.ReentrantLock();
-  final java.util.concurrent.atomic.AtomicInteger eventsReceived = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.locks.ReentrantLock okLock =
+      new java.util.concurrent.locks.ReentrantLock();
+  final java.util.concurrent.atomic.AtomicInteger eventsReceived =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /** Holds back the OK of every EVENT from now on. */
   ScriptedRelay holdOks() {
@@ -130,7 +138,8 @@ final class ScriptedRelay extends WebSocketServer implements AutoCloseable {
       return;
     }
     if (refusals.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-      conn.send(RelayMessages.toJson(new RelayMessage.Closed(req.subscriptionId(), "error: try again")));
+      conn.send(
+          RelayMessages.toJson(new RelayMessage.Closed(req.subscriptionId(), "error: try again")));
       return;
     }
     String json = RelayMessages.toJson(new RelayMessage.Event(req.subscriptionId(), scripted));

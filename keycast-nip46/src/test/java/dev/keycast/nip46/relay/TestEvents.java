@@ -15,7 +15,8 @@ final class TestEvents {
   private TestEvents() {}
 
   static SignedEvent event(int kind, long createdAt, List<List<String>> tags, String content) {
-    return NostrEvents.sign(new UnsignedEvent(KEY.publicKey(), createdAt, kind, tags, content), SIGNER);
+    return NostrEvents.sign(
+        new UnsignedEvent(KEY.publicKey(), createdAt, kind, tags, content), SIGNER);
   }
 
   static SignedEvent event(int kind, String content) {
@@ -28,7 +29,8 @@ final class TestEvents {
 
   /** The same event with its content changed: id and signature no longer match. */
   static SignedEvent forged(SignedEvent e) {
-    return new SignedEvent(e.id(), e.pubkey(), e.createdAt(), e.kind(), e.tags(), e.content() + "!", e.sig());
+    return new SignedEvent(
+        e.id(), e.pubkey(), e.createdAt(), e.kind(), e.tags(), e.content() + "!", e.sig());
   }
 
   static long now() {

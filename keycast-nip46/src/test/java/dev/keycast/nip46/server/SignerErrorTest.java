@@ -12,11 +12,14 @@ class SignerErrorTest {
 
   @Test
   void outcome_everyErrorHasItsOwn_andEveryErrorOutcomeBelongsToAnError() {
-    Set<ResponseOutcome> carried = Arrays.stream(SignerError.values()).map(SignerError::outcome)
-        .collect(Collectors.toCollection(() -> EnumSet.noneOf(ResponseOutcome.class)));
+    Set<ResponseOutcome> carried =
+        Arrays.stream(SignerError.values())
+            .map(SignerError::outcome)
+            .collect(Collectors.toCollection(() -> EnumSet.noneOf(ResponseOutcome.class)));
     assertThat(carried).hasSize(SignerError.values().length);
     assertThat(EnumSet.complementOf(EnumSet.copyOf(carried)))
-        .containsExactlyInAnyOrder(ResponseOutcome.OK, ResponseOutcome.AUTH_URL, ResponseOutcome.OTHER_ERROR);
+        .containsExactlyInAnyOrder(
+            ResponseOutcome.OK, ResponseOutcome.AUTH_URL, ResponseOutcome.OTHER_ERROR);
   }
 
   @Test
@@ -24,6 +27,7 @@ class SignerErrorTest {
     for (SignerError e : SignerError.values()) {
       assertThat(ResponseOutcome.ofError(e.wireText())).isEqualTo(e.outcome());
     }
-    assertThat(ResponseOutcome.ofError("custom handler text")).isEqualTo(ResponseOutcome.OTHER_ERROR);
+    assertThat(ResponseOutcome.ofError("custom handler text"))
+        .isEqualTo(ResponseOutcome.OTHER_ERROR);
   }
 }

@@ -18,20 +18,23 @@ class AesGcmKeyEncryptionTest {
   }
 
   @Property(tries = 100)
-  void decrypt_anyBitFlipped_throws(@ForAll @Size(32) byte[] secret, @ForAll @IntRange(min = 0, max = 60 * 8 - 1)
-      int bit) {
+  void decrypt_anyBitFlipped_throws(
+      @ForAll @Size(32) byte[] secret, @ForAll @IntRange(min = 0, max = 60 * 8 - 1) int bit) {
     byte[] ct = enc.encrypt(secret, "user-key:a");
     int index = bit / 8 % ct.length;
     ct[index] ^= (byte) (1 << (bit % 8));
-    assertThatThrownBy(() -> enc.decrypt(ct, "user-key:a")).isInstanceOf(KeyEncryptionException.class);
+    assertThatThrownBy(() -> enc.decrypt(ct, "user-key:a"))
+        .isInstanceOf(KeyEncryptionException.class);
   }
 
   @Property(tries = 20)
   void decrypt_otherAssociatedDataOrKey_throws(@ForAll @Size(32) byte[] secret) {
     byte[] ct = enc.encrypt(secret, "user-key:alice");
-    assertThatThrownBy(() -> enc.decrypt(ct, "user-key:bob")).isInstanceOf(KeyEncryptionException.class);
+    assertThatThrownBy(() -> enc.decrypt(ct, "user-key:bob"))
+        .isInstanceOf(KeyEncryptionException.class);
     AesGcmKeyEncryption other = AesGcmKeyEncryption.create(MasterKey.random());
-    assertThatThrownBy(() -> other.decrypt(ct, "user-key:alice")).isInstanceOf(KeyEncryptionException.class);
+    assertThatThrownBy(() -> other.decrypt(ct, "user-key:alice"))
+        .isInstanceOf(KeyEncryptionException.class);
   }
 
   @Property(tries = 20)
@@ -42,6 +45,7 @@ class AesGcmKeyEncryptionTest {
 
   @Property(tries = 10)
   void decrypt_truncated_throws(@ForAll @IntRange(min = 0, max = 28) int length) {
-    assertThatThrownBy(() -> enc.decrypt(new byte[length], "x")).isInstanceOf(KeyEncryptionException.class);
+    assertThatThrownBy(() -> enc.decrypt(new byte[length], "x"))
+        .isInstanceOf(KeyEncryptionException.class);
   }
 }

@@ -22,10 +22,19 @@ class AuditLogTest {
       AuditLog log = t.open(encryption).audit();
       PublicKey client = SecretKey.generate().publicKey();
       Instant t0 = Instant.ofEpochMilli(1_700_000_000_000L);
-      AuditEntry signed = new AuditEntry(t0, 7L, client, "sign_event", 1, AuditOutcome.ALLOWED, null);
-      AuditEntry denied = new AuditEntry(t0.plusSeconds(1), 7L, client, "nip44_decrypt", null, AuditOutcome.DENIED,
-          "unauthorized: permission not granted");
-      AuditEntry other = new AuditEntry(t0.plusSeconds(2), 8L, null, "ping", null, AuditOutcome.FAILED, "x");
+      AuditEntry signed =
+          new AuditEntry(t0, 7L, client, "sign_event", 1, AuditOutcome.ALLOWED, null);
+      AuditEntry denied =
+          new AuditEntry(
+              t0.plusSeconds(1),
+              7L,
+              client,
+              "nip44_decrypt",
+              null,
+              AuditOutcome.DENIED,
+              "unauthorized: permission not granted");
+      AuditEntry other =
+          new AuditEntry(t0.plusSeconds(2), 8L, null, "ping", null, AuditOutcome.FAILED, "x");
       log.record(signed);
       log.record(denied);
       log.record(other);
@@ -44,12 +53,19 @@ class AuditLogTest {
       AuditLog log = t.open(encryption).audit();
       PublicKey client = SecretKey.generate().publicKey();
       java.util.List<AuditEntry> batch = new java.util.ArrayList<>();
-      // 300 entries: several multi-row INSERT chunks and a partial one; nulls and values alternate in every column
+      // 300 entries: several multi-row INSERT chunks and a partial one; nulls and values alternate
+      // in every column
       for (int i = 0; i < 300; i++) {
         boolean odd = i % 2 == 1;
-        batch.add(new AuditEntry(Instant.ofEpochMilli(i), odd ? (long) i : null, odd ? null : client,
-            odd ? "ping" : "sign_event", odd ? null : i, AuditOutcome.values()[i % AuditOutcome.values().length],
-            i % 3 == 0 ? "reason " + i : null));
+        batch.add(
+            new AuditEntry(
+                Instant.ofEpochMilli(i),
+                odd ? (long) i : null,
+                odd ? null : client,
+                odd ? "ping" : "sign_event",
+                odd ? null : i,
+                AuditOutcome.values()[i % AuditOutcome.values().length],
+                i % 3 == 0 ? "reason " + i : null));
       }
       log.recordAll(batch);
       log.recordAll(java.util.List.of());
@@ -67,16 +83,30 @@ class AuditLogTest {
       Instant cutoff = Instant.ofEpochMilli(1_700_000_000_000L);
       java.util.List<AuditEntry> old = new java.util.ArrayList<>();
       java.util.List<AuditEntry> kept = new java.util.ArrayList<>();
-      // 2,500 old entries (three purge batches, the last partial), interleaved with newer ones by insertion order
+      // 2,500 old entries (three purge batches, the last partial), interleaved with newer ones by
+      // insertion order
       for (int i = 0; i < 2_500; i++) {
-        old.add(new AuditEntry(cutoff.minusMillis(1 + i), (long) i, null, "ping", null, AuditOutcome.ALLOWED, null));
+        old.add(
+            new AuditEntry(
+                cutoff.minusMillis(1 + i),
+                (long) i,
+                null,
+                "ping",
+                null,
+                AuditOutcome.ALLOWED,
+                null));
         if (i % 500 == 0) {
-          kept.add(new AuditEntry(cutoff.plusMillis(i), (long) i, null, "ping", null, AuditOutcome.ALLOWED, null));
+          kept.add(
+              new AuditEntry(
+                  cutoff.plusMillis(i), (long) i, null, "ping", null, AuditOutcome.ALLOWED, null));
           old.add(kept.get(kept.size() - 1));
         }
       }
       log.recordAll(old);
-      kept.add(0, new AuditEntry(cutoff, 1L, null, "ping", null, AuditOutcome.ALLOWED, null)); // at the cutoff: kept
+      kept.add(
+          0,
+          new AuditEntry(
+              cutoff, 1L, null, "ping", null, AuditOutcome.ALLOWED, null)); // at the cutoff: kept
       log.record(kept.get(0));
 
       assertThat(log.purgeBefore(cutoff)).isEqualTo(2_500);
@@ -90,7 +120,8 @@ class AuditLogTest {
     Instant now = Instant.now();
     assertThatThrownBy(() -> new AuditEntry(now, null, null, "", null, AuditOutcome.ALLOWED, null))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new AuditEntry(now, null, null, "m", null, AuditOutcome.ALLOWED, "r".repeat(257)))
+    assertThatThrownBy(
+            () -> new AuditEntry(now, null, null, "m", null, AuditOutcome.ALLOWED, "r".repeat(257)))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -98,7 +129,8 @@ class AuditLogTest {
   void recent_limitOutOfRange_throwsIllegalArgument() {
     try (KeycastDatabase db = KeycastDatabase.open("jdbc:sqlite::memory:", encryption)) {
       assertThatThrownBy(() -> db.audit().recent(0)).isInstanceOf(IllegalArgumentException.class);
-      assertThatThrownBy(() -> db.audit().forAuthorization(1, 10_001)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> db.audit().forAuthorization(1, 10_001))
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 }

@@ -45,7 +45,8 @@ class AuthorizationStoreTest {
     try (TestDatabase t = TestDatabase.create(backend)) {
       KeycastDatabase db = t.open(encryption);
       Instant expiry = Instant.ofEpochMilli(now.toEpochMilli() + 3_600_000);
-      Authorization a = create(db, alice().policyName("full").maxUses(3).expiresAt(expiry).label("phone"));
+      Authorization a =
+          create(db, alice().policyName("full").maxUses(3).expiresAt(expiry).label("phone"));
       assertThat(a.keyName()).isEqualTo("alice");
       assertThat(a.userPublicKey()).isEqualTo(db.keys().find("alice").orElseThrow().publicKey());
       assertThat(a.relays()).containsExactly("wss://relay.one", "wss://relay.two");
@@ -76,7 +77,9 @@ class AuthorizationStoreTest {
       assertThat(a.secret()).isEqualTo("client-chosen");
       assertThat(a.maxUses()).isNull();
       for (int i = 0; i < 5; i++) {
-        assertThat(db.authorizations().connect(a.id(), client(), "client-chosen", PermissionSet.empty(), now))
+        assertThat(
+                db.authorizations()
+                    .connect(a.id(), client(), "client-chosen", PermissionSet.empty(), now))
             .isInstanceOf(Connected.class);
       }
       assertThat(db.authorizations().find(a.id()).orElseThrow().uses()).isEqualTo(5);
@@ -88,8 +91,10 @@ class AuthorizationStoreTest {
   void create_unknownKey_throwsStoreException(Backend backend) throws Exception {
     try (TestDatabase t = TestDatabase.create(backend)) {
       KeycastDatabase db = t.open(encryption);
-      assertThatThrownBy(() -> db.authorizations().create(
-              NewAuthorization.builder("ghost").relays("wss://r").build()))
+      assertThatThrownBy(
+              () ->
+                  db.authorizations()
+                      .create(NewAuthorization.builder("ghost").relays("wss://r").build()))
           .isInstanceOf(StoreException.class)
           .hasMessageContaining("ghost");
     }
@@ -105,8 +110,10 @@ class AuthorizationStoreTest {
       PublicKey c1 = client();
       PermissionSet perms = PermissionSet.parse("sign_event:1,nip44_encrypt");
 
-      assertThat(store.connect(a.id(), c1, "wrong", perms, now)).isEqualTo(new Rejected(Reason.WRONG_SECRET));
-      assertThat(store.connect(a.id(), c1, null, perms, now)).isEqualTo(new Rejected(Reason.WRONG_SECRET));
+      assertThat(store.connect(a.id(), c1, "wrong", perms, now))
+          .isEqualTo(new Rejected(Reason.WRONG_SECRET));
+      assertThat(store.connect(a.id(), c1, null, perms, now))
+          .isEqualTo(new Rejected(Reason.WRONG_SECRET));
       assertThat(store.find(a.id()).orElseThrow().uses()).isZero();
 
       Connected first = (Connected) store.connect(a.id(), c1, a.secret(), perms, now);
@@ -139,7 +146,8 @@ class AuthorizationStoreTest {
       AuthorizationStore store = db.authorizations();
       Authorization a = create(db, alice());
       PublicKey c1 = client();
-      assertThat(store.connect(a.id(), c1, a.secret(), PermissionSet.empty(), now)).isInstanceOf(Connected.class);
+      assertThat(store.connect(a.id(), c1, a.secret(), PermissionSet.empty(), now))
+          .isInstanceOf(Connected.class);
       assertThat(store.disconnect(a.id(), c1)).isTrue();
       assertThat(store.disconnect(a.id(), c1)).isFalse();
       assertThat(store.findClient(a.id(), c1)).isEmpty();
@@ -171,13 +179,19 @@ class AuthorizationStoreTest {
           .isEqualTo(new Rejected(Reason.REVOKED));
 
       Instant later = now.plus(Duration.ofHours(2));
-      assertThat(store.connect(expiring.id(), client(), expiring.secret(), PermissionSet.empty(), later))
+      assertThat(
+              store.connect(
+                  expiring.id(), client(), expiring.secret(), PermissionSet.empty(), later))
           .isEqualTo(new Rejected(Reason.EXPIRED));
-      assertThat(store.listActive(now)).extracting(Authorization::id).containsExactly(expiring.id(), plain.id());
+      assertThat(store.listActive(now))
+          .extracting(Authorization::id)
+          .containsExactly(expiring.id(), plain.id());
       assertThat(store.listActive(later)).extracting(Authorization::id).containsExactly(plain.id());
 
       assertThat(store.setExpiresAt(expiring.id(), null)).isTrue();
-      assertThat(store.listActive(later)).extracting(Authorization::id).containsExactly(expiring.id(), plain.id());
+      assertThat(store.listActive(later))
+          .extracting(Authorization::id)
+          .containsExactly(expiring.id(), plain.id());
       assertThat(store.list()).hasSize(3);
     }
   }
@@ -214,14 +228,19 @@ class AuthorizationStoreTest {
         List<Thread> started = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
           PublicKey c = client();
-          started.add(Thread.ofVirtual().start(() -> {
-            try {
-              start.await();
-              outcomes.add(db.authorizations().connect(a.id(), c, a.secret(), PermissionSet.empty(), now));
-            } catch (Throwable e) {
-              errors.add(e);
-            }
-          }));
+          started.add(
+              Thread.ofVirtual()
+                  .start(
+                      () -> {
+                        try {
+                          start.await();
+                          outcomes.add(
+                              db.authorizations()
+                                  .connect(a.id(), c, a.secret(), PermissionSet.empty(), now));
+                        } catch (Throwable e) {
+                          errors.add(e);
+                        }
+                      }));
         }
         start.countDown();
         for (Thread th : started) {
@@ -250,14 +269,19 @@ class AuthorizationStoreTest {
       ConcurrentLinkedQueue<ConnectOutcome> outcomes = new ConcurrentLinkedQueue<>();
       List<Thread> started = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        started.add(Thread.ofVirtual().start(() -> {
-          try {
-            start.await();
-            outcomes.add(db.authorizations().connect(a.id(), c, a.secret(), PermissionSet.empty(), now));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }));
+        started.add(
+            Thread.ofVirtual()
+                .start(
+                    () -> {
+                      try {
+                        start.await();
+                        outcomes.add(
+                            db.authorizations()
+                                .connect(a.id(), c, a.secret(), PermissionSet.empty(), now));
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                    }));
       }
       start.countDown();
       for (Thread th : started) {
@@ -271,7 +295,8 @@ class AuthorizationStoreTest {
 
   @org.junit.jupiter.api.Test
   void newAuthorization_invalid_throwsIllegalArgument() {
-    assertThatThrownBy(() -> NewAuthorization.builder("a").build()).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> NewAuthorization.builder("a").build())
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> NewAuthorization.builder("a").relays("https://x").build())
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> NewAuthorization.builder("a").relays("wss://x").maxUses(0).build())

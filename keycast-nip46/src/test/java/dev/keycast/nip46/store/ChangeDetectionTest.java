@@ -11,9 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Two {@link KeycastDatabase} instances on one database stand for two processes (the CLI and a daemon): every
- * committed write by one is visible to the other's next {@link AuthorizationStore#changeVersion()} poll, so a
- * daemon polling about once a second sees it well within 2 seconds.
+ * Two {@link KeycastDatabase} instances on one database stand for two processes (the CLI and a
+ * daemon): every committed write by one is visible to the other's next {@link
+ * AuthorizationStore#changeVersion()} poll, so a daemon polling about once a second sees it well
+ * within 2 seconds.
  */
 class ChangeDetectionTest {
   private final KeyEncryption encryption = AesGcmKeyEncryption.create(MasterKey.random());
@@ -30,8 +31,9 @@ class ChangeDetectionTest {
       assertThat(daemon.changeVersion()).isGreaterThan(seen);
 
       long v1 = daemon.changeVersion();
-      Authorization a = cli.authorizations().create(
-          NewAuthorization.builder("alice").relays("wss://relay.example").build());
+      Authorization a =
+          cli.authorizations()
+              .create(NewAuthorization.builder("alice").relays("wss://relay.example").build());
       long v2 = daemon.changeVersion();
       assertThat(v2).isGreaterThan(v1);
       AuthorizationChanges created = daemon.authorizations().changesSince(v1);
@@ -62,18 +64,23 @@ class ChangeDetectionTest {
       KeycastDatabase daemonA = t.open(encryption);
       KeycastDatabase daemonB = t.open(encryption);
       daemonA.keys().generate("alice");
-      Authorization a = daemonA.authorizations().create(
-          NewAuthorization.builder("alice").relays("wss://relay.example").build());
+      Authorization a =
+          daemonA
+              .authorizations()
+              .create(NewAuthorization.builder("alice").relays("wss://relay.example").build());
       long v = daemonB.changeVersion();
       var client = SecretKey.generate().publicKey();
-      daemonA.authorizations().connect(a.id(), client, a.secret(), PermissionSet.empty(), Instant.now());
+      daemonA
+          .authorizations()
+          .connect(a.id(), client, a.secret(), PermissionSet.empty(), Instant.now());
       AuthorizationChanges changes = daemonB.authorizations().changesSince(v);
       assertThat(changes.changed()).extracting(Authorization::id).containsExactly(a.id());
       assertThat(daemonB.authorizations().findClient(a.id(), client)).isPresent();
 
       long v2 = changes.version();
       daemonA.authorizations().disconnect(a.id(), client);
-      assertThat(daemonB.authorizations().changesSince(v2).changed()).extracting(Authorization::id)
+      assertThat(daemonB.authorizations().changesSince(v2).changed())
+          .extracting(Authorization::id)
           .containsExactly(a.id());
     }
   }
@@ -84,7 +91,9 @@ class ChangeDetectionTest {
     try (TestDatabase t = TestDatabase.create(backend)) {
       KeycastDatabase db = t.open(encryption);
       long v = db.changeVersion();
-      db.audit().record(new AuditEntry(Instant.now(), null, null, "ping", null, AuditOutcome.ALLOWED, null));
+      db.audit()
+          .record(
+              new AuditEntry(Instant.now(), null, null, "ping", null, AuditOutcome.ALLOWED, null));
       assertThat(db.changeVersion()).isEqualTo(v);
     }
   }

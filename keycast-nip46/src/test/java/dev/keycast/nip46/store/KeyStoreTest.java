@@ -56,9 +56,11 @@ class KeyStoreTest {
       KeyStore keys = t.open(encryption).keys();
       SecretKey key = SecretKey.generate();
       keys.importKey("carol", key);
-      assertThatThrownBy(() -> keys.generate("carol")).isInstanceOf(DuplicateEntryException.class)
+      assertThatThrownBy(() -> keys.generate("carol"))
+          .isInstanceOf(DuplicateEntryException.class)
           .hasMessageContaining("carol");
-      assertThatThrownBy(() -> keys.importKey("carol2", key)).isInstanceOf(DuplicateEntryException.class);
+      assertThatThrownBy(() -> keys.importKey("carol2", key))
+          .isInstanceOf(DuplicateEntryException.class);
       assertThat(keys.list()).hasSize(1);
     }
   }
@@ -76,12 +78,14 @@ class KeyStoreTest {
 
   @ParameterizedTest
   @EnumSource(Backend.class)
-  void delete_keyWithAuthorizations_removesThemAndReportsDeletion(Backend backend) throws Exception {
+  void delete_keyWithAuthorizations_removesThemAndReportsDeletion(Backend backend)
+      throws Exception {
     try (TestDatabase t = TestDatabase.create(backend)) {
       KeycastDatabase db = t.open(encryption);
       db.keys().generate("dave");
-      Authorization auth = db.authorizations().create(
-          NewAuthorization.builder("dave").relays("wss://relay.example").build());
+      Authorization auth =
+          db.authorizations()
+              .create(NewAuthorization.builder("dave").relays("wss://relay.example").build());
       long before = db.changeVersion();
       assertThat(db.keys().delete("dave")).isTrue();
       assertThat(db.keys().find("dave")).isEmpty();
@@ -110,9 +114,11 @@ class KeyStoreTest {
       KeyStore keys = t.open(encryption).keys();
       keys.generate("eve");
       keys.generate("fay");
-      try (var c = t.rawConnection(); var s = c.createStatement()) {
-        s.execute("UPDATE user_keys SET encrypted_secret = "
-            + "(SELECT encrypted_secret FROM user_keys WHERE name = 'eve') WHERE name = 'fay'");
+      try (var c = t.rawConnection();
+          var s = c.createStatement()) {
+        s.execute(
+            "UPDATE user_keys SET encrypted_secret = "
+                + "(SELECT encrypted_secret FROM user_keys WHERE name = 'eve') WHERE name = 'fay'");
       }
       assertThatThrownBy(() -> keys.loadSecret("fay")).isInstanceOf(KeyEncryptionException.class);
     }

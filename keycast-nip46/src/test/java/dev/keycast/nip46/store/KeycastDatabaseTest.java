@@ -20,7 +20,9 @@ class KeycastDatabaseTest {
   void open_freshDatabase_migratesToLatestVersion(Backend backend) throws Exception {
     try (TestDatabase t = TestDatabase.create(backend)) {
       KeycastDatabase db = t.open(encryption);
-      assertThat(db.schemaVersion()).isEqualTo(KeycastDatabase.supportedSchemaVersion()).isEqualTo(2);
+      assertThat(db.schemaVersion())
+          .isEqualTo(KeycastDatabase.supportedSchemaVersion())
+          .isEqualTo(2);
       assertThat(db.isPostgreSql()).isEqualTo(backend == Backend.POSTGRESQL);
       db.checkHealth();
       assertThat(db.changeVersion()).isZero();
@@ -36,8 +38,11 @@ class KeycastDatabaseTest {
       }
       KeycastDatabase again = t.open(encryption);
       assertThat(again.keys().list()).extracting(StoredKey::name).containsExactly("alice");
-      try (Connection c = t.rawConnection(); Statement s = c.createStatement();
-          var rs = s.executeQuery("SELECT COUNT(*) FROM flyway_schema_history WHERE type = 'SQL' AND success")) {
+      try (Connection c = t.rawConnection();
+          Statement s = c.createStatement();
+          var rs =
+              s.executeQuery(
+                  "SELECT COUNT(*) FROM flyway_schema_history WHERE type = 'SQL' AND success")) {
         rs.next();
         assertThat(rs.getInt(1)).isEqualTo(KeycastDatabase.supportedSchemaVersion());
       }
@@ -51,7 +56,8 @@ class KeycastDatabaseTest {
       try (KeycastDatabase db = KeycastDatabase.open(t.url(), encryption)) {
         db.keys().generate("alice");
       }
-      try (Connection c = t.rawConnection(); Statement s = c.createStatement()) { // roll back to a v1 database
+      try (Connection c = t.rawConnection();
+          Statement s = c.createStatement()) { // roll back to a v1 database
         s.execute("DROP TABLE policies");
         s.execute("DELETE FROM flyway_schema_history WHERE version = '2'");
       }
@@ -67,10 +73,12 @@ class KeycastDatabaseTest {
   void open_newerSchema_throwsSchemaVersionException(Backend backend) throws Exception {
     try (TestDatabase t = TestDatabase.create(backend)) {
       KeycastDatabase.open(t.url(), encryption).close();
-      try (Connection c = t.rawConnection(); Statement s = c.createStatement()) {
-        s.execute("INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,"
-            + " installed_by, execution_time, success) VALUES (99, '99', 'future', 'SQL', 'V99__future.sql', 0, 'x',"
-            + " 0, true)");
+      try (Connection c = t.rawConnection();
+          Statement s = c.createStatement()) {
+        s.execute(
+            "INSERT INTO flyway_schema_history (installed_rank, version, description, type, script, checksum,"
+                + " installed_by, execution_time, success) VALUES (99, '99', 'future', 'SQL', 'V99__future.sql', 0, 'x',"
+                + " 0, true)");
       }
       assertThatThrownBy(() -> t.track(KeycastDatabase.open(t.url(), encryption)))
           .isInstanceOf(SchemaVersionException.class)
@@ -81,7 +89,8 @@ class KeycastDatabaseTest {
 
   @ParameterizedTest
   @EnumSource(Backend.class)
-  void open_databaseOfTheHandWrittenRunnerAtVersion2_isBaselinedKeepingData(Backend backend) throws Exception {
+  void open_databaseOfTheHandWrittenRunnerAtVersion2_isBaselinedKeepingData(Backend backend)
+      throws Exception {
     try (TestDatabase t = TestDatabase.create(backend)) {
       makeLegacy(t, 2);
       KeycastDatabase db = t.open(encryption);
@@ -91,13 +100,16 @@ class KeycastDatabaseTest {
       assertThat(db.policies().list()).isEmpty();
       assertThat(historyTypes(t)).containsExactly("BASELINE:2");
       db.close();
-      assertThat(t.open(encryption).keys().list()).extracting(StoredKey::name).containsExactly("alice", "bob");
+      assertThat(t.open(encryption).keys().list())
+          .extracting(StoredKey::name)
+          .containsExactly("alice", "bob");
     }
   }
 
   @ParameterizedTest
   @EnumSource(Backend.class)
-  void open_databaseOfTheHandWrittenRunnerAtVersion1_isBaselinedThenUpgraded(Backend backend) throws Exception {
+  void open_databaseOfTheHandWrittenRunnerAtVersion1_isBaselinedThenUpgraded(Backend backend)
+      throws Exception {
     try (TestDatabase t = TestDatabase.create(backend)) {
       makeLegacy(t, 1);
       KeycastDatabase db = t.open(encryption);
@@ -110,12 +122,14 @@ class KeycastDatabaseTest {
 
   @ParameterizedTest
   @EnumSource(Backend.class)
-  void open_databaseOfTheHandWrittenRunnerNewerThanThisCode_throwsSchemaVersionException(Backend backend)
-      throws Exception {
+  void open_databaseOfTheHandWrittenRunnerNewerThanThisCode_throwsSchemaVersionException(
+      Backend backend) throws Exception {
     try (TestDatabase t = TestDatabase.create(backend)) {
       makeLegacy(t, 2);
-      try (Connection c = t.rawConnection(); Statement s = c.createStatement()) {
-        s.execute("INSERT INTO schema_version (version, description, applied_at) VALUES (3, 'future', 0)");
+      try (Connection c = t.rawConnection();
+          Statement s = c.createStatement()) {
+        s.execute(
+            "INSERT INTO schema_version (version, description, applied_at) VALUES (3, 'future', 0)");
       }
       assertThatThrownBy(() -> t.track(KeycastDatabase.open(t.url(), encryption)))
           .isInstanceOf(SchemaVersionException.class)
@@ -125,20 +139,22 @@ class KeycastDatabaseTest {
   }
 
   /**
-   * Turns a database into one that Keycast's hand-written runner (before Flyway) made at {@code version}: the same
-   * scripts ran, so only the bookkeeping differs. It holds a key named alice.
+   * Turns a database into one that Keycast's hand-written runner (before Flyway) made at {@code
+   * version}: the same scripts ran, so only the bookkeeping differs. It holds a key named alice.
    */
   private void makeLegacy(TestDatabase t, int version) throws Exception {
     try (KeycastDatabase db = KeycastDatabase.open(t.url(), encryption)) {
       db.keys().generate("alice");
     }
-    try (Connection c = t.rawConnection(); Statement s = c.createStatement()) {
+    try (Connection c = t.rawConnection();
+        Statement s = c.createStatement()) {
       s.execute("DROP TABLE flyway_schema_history");
       if (version < 2) {
         s.execute("DROP TABLE policies");
       }
-      s.execute("CREATE TABLE schema_version ("
-          + "version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+      s.execute(
+          "CREATE TABLE schema_version ("
+              + "version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)");
       s.execute("INSERT INTO schema_version VALUES (1, 'V1__initial_schema', 0)");
       if (version >= 2) {
         s.execute("INSERT INTO schema_version VALUES (2, 'V2__custom_policies', 0)");
@@ -148,8 +164,11 @@ class KeycastDatabaseTest {
 
   private static java.util.List<String> historyTypes(TestDatabase t) throws Exception {
     var out = new java.util.ArrayList<String>();
-    try (Connection c = t.rawConnection(); Statement s = c.createStatement();
-        var rs = s.executeQuery("SELECT type, version FROM flyway_schema_history ORDER BY installed_rank")) {
+    try (Connection c = t.rawConnection();
+        Statement s = c.createStatement();
+        var rs =
+            s.executeQuery(
+                "SELECT type, version FROM flyway_schema_history ORDER BY installed_rank")) {
       while (rs.next()) {
         out.add(rs.getString(1) + ":" + rs.getString(2));
       }
@@ -185,13 +204,16 @@ class KeycastDatabaseTest {
       var dbs = new java.util.concurrent.ConcurrentLinkedQueue<KeycastDatabase>();
       Thread[] threads = new Thread[4];
       for (int i = 0; i < threads.length; i++) {
-        threads[i] = Thread.ofPlatform().start(() -> {
-          try {
-            dbs.add(KeycastDatabase.open(t.url(), encryption));
-          } catch (Throwable e) {
-            results.add(e);
-          }
-        });
+        threads[i] =
+            Thread.ofPlatform()
+                .start(
+                    () -> {
+                      try {
+                        dbs.add(KeycastDatabase.open(t.url(), encryption));
+                      } catch (Throwable e) {
+                        results.add(e);
+                      }
+                    });
       }
       for (Thread th : threads) {
         th.join();
@@ -215,8 +237,12 @@ class KeycastDatabaseTest {
     try (var s = new java.net.ServerSocket(0)) {
       port = s.getLocalPort(); // closed again: nothing listens there
     }
-    assertThatThrownBy(() -> KeycastDatabase.builder("jdbc:postgresql://127.0.0.1:" + port + "/test?user=x")
-            .keyEncryption(encryption).connectionTimeout(Duration.ofSeconds(1)).open())
+    assertThatThrownBy(
+            () ->
+                KeycastDatabase.builder("jdbc:postgresql://127.0.0.1:" + port + "/test?user=x")
+                    .keyEncryption(encryption)
+                    .connectionTimeout(Duration.ofSeconds(1))
+                    .open())
         .isInstanceOf(DatabaseUnavailableException.class);
   }
 
@@ -229,7 +255,8 @@ class KeycastDatabaseTest {
   @Test
   void builder_optionSetTwice_throwsIllegalState() {
     var b = KeycastDatabase.builder("jdbc:sqlite:x.db").maxPoolSize(2);
-    assertThatThrownBy(() -> b.maxPoolSize(3)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> b.maxPoolSize(3))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("already set");
     assertThatThrownBy(() -> KeycastDatabase.builder("jdbc:sqlite:x.db").maxPoolSize(0))
         .isInstanceOf(IllegalArgumentException.class);
@@ -246,7 +273,8 @@ class KeycastDatabaseTest {
   @Test
   void open_sqliteInMissingDirectory_throwsStoreException() {
     // a configuration error, not a transient outage
-    assertThatThrownBy(() -> KeycastDatabase.open("jdbc:sqlite:/nonexistent-dir-keycast/x.db", encryption))
+    assertThatThrownBy(
+            () -> KeycastDatabase.open("jdbc:sqlite:/nonexistent-dir-keycast/x.db", encryption))
         .isExactlyInstanceOf(StoreException.class);
   }
 }

@@ -18,7 +18,8 @@ class MasterKeyTest {
   void generate_newFile_writesBase64WithMode0600AndReadsBack() throws Exception {
     Path file = dir.resolve("master.key");
     MasterKey key = MasterKey.generate(file);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
     String text = Files.readString(file, StandardCharsets.US_ASCII);
     assertThat(Base64.getDecoder().decode(text.strip())).hasSize(32);
     assertThat(MasterKey.read(file)).isEqualTo(key);
@@ -56,7 +57,8 @@ class MasterKeyTest {
   void read_wrongLengthOrGarbage_throws() throws Exception {
     Path shortKey = dir.resolve("short.key");
     Files.writeString(shortKey, Base64.getEncoder().encodeToString(new byte[16]));
-    assertThatThrownBy(() -> MasterKey.read(shortKey)).isInstanceOf(MasterKeyException.class)
+    assertThatThrownBy(() -> MasterKey.read(shortKey))
+        .isInstanceOf(MasterKeyException.class)
         .hasMessageContaining("16 bytes");
     Path garbage = dir.resolve("garbage.key");
     Files.writeString(garbage, "not base64 at all!!");
@@ -76,6 +78,7 @@ class MasterKeyTest {
     java.util.Arrays.fill(raw, (byte) 0xab);
     MasterKey key = MasterKey.fromBytes(raw);
     assertThat(key.toString()).doesNotContain("ab").doesNotContain("q6ur");
-    assertThatThrownBy(() -> MasterKey.fromBytes(new byte[31])).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> MasterKey.fromBytes(new byte[31]))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

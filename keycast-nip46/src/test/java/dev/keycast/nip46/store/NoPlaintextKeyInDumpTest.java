@@ -18,7 +18,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** A dump of every table (and, for SQLite, the raw database and WAL files) contains no secret key. */
+/**
+ * A dump of every table (and, for SQLite, the raw database and WAL files) contains no secret key.
+ */
 class NoPlaintextKeyInDumpTest {
 
   @ParameterizedTest
@@ -34,14 +36,24 @@ class NoPlaintextKeyInDumpTest {
       db.keys().importKey("imported", imported);
       db.keys().generate("generated");
       secrets.add(imported.toBytes(InsecureSecretKeyAccess.get()));
-      secrets.add(db.keys().loadSecret("generated").orElseThrow().toBytes(InsecureSecretKeyAccess.get()));
+      secrets.add(
+          db.keys().loadSecret("generated").orElseThrow().toBytes(InsecureSecretKeyAccess.get()));
       for (String name : List.of("imported", "generated")) {
-        Authorization a = db.authorizations().create(
-            NewAuthorization.builder(name).relays("wss://relay.example").build());
-        db.authorizations().connect(a.id(), SecretKey.generate().publicKey(), a.secret(), PermissionSet.empty(),
-            Instant.now());
-        secrets.add(db.authorizations().loadBunkerSecret(a.id()).orElseThrow()
-            .toBytes(InsecureSecretKeyAccess.get()));
+        Authorization a =
+            db.authorizations()
+                .create(NewAuthorization.builder(name).relays("wss://relay.example").build());
+        db.authorizations()
+            .connect(
+                a.id(),
+                SecretKey.generate().publicKey(),
+                a.secret(),
+                PermissionSet.empty(),
+                Instant.now());
+        secrets.add(
+            db.authorizations()
+                .loadBunkerSecret(a.id())
+                .orElseThrow()
+                .toBytes(InsecureSecretKeyAccess.get()));
       }
       List<String> dump = t.dumpAllTables();
       assertThat(dump).anyMatch(row -> row.startsWith("user_keys:"));
@@ -56,7 +68,9 @@ class NoPlaintextKeyInDumpTest {
         byte[] files = rawFiles(t.dir());
         assertThat(files.length).isGreaterThan(4096);
         for (byte[] secret : secrets) {
-          assertThat(indexOf(files, java.util.Arrays.copyOf(secret, 12))).as("raw secret bytes in file").isEqualTo(-1);
+          assertThat(indexOf(files, java.util.Arrays.copyOf(secret, 12)))
+              .as("raw secret bytes in file")
+              .isEqualTo(-1);
         }
       }
     }

@@ -22,9 +22,13 @@ class PolicyStoreTest {
     try (TestDatabase t = TestDatabase.create(backend)) {
       KeycastDatabase db = t.open(encryption);
       PolicyStore store = db.policies();
-      Policy notes = Policy.builder("notes").permissions("sign_event:1,sign_event:30023,nip44_encrypt")
-          .blockedWords(List.of("Spam", "scam")).selfEncryptionOnly(true)
-          .rateLimit(new RateLimit(10, Duration.ofSeconds(30))).build();
+      Policy notes =
+          Policy.builder("notes")
+              .permissions("sign_event:1,sign_event:30023,nip44_encrypt")
+              .blockedWords(List.of("Spam", "scam"))
+              .selfEncryptionOnly(true)
+              .rateLimit(new RateLimit(10, Duration.ofSeconds(30)))
+              .build();
       long v = db.changeVersion();
       store.save(notes);
       assertThat(db.changeVersion()).isGreaterThan(v);
@@ -48,9 +52,12 @@ class PolicyStoreTest {
           .isInstanceOf(IllegalArgumentException.class);
       db.policies().save(Policy.builder("mine").permissions("sign_event:1").build());
       db.keys().generate("alice");
-      Authorization a = db.authorizations().create(
-          NewAuthorization.builder("alice").relays("wss://r").policyName("mine").build());
-      assertThatThrownBy(() -> db.policies().delete("mine")).isInstanceOf(StoreException.class)
+      Authorization a =
+          db.authorizations()
+              .create(
+                  NewAuthorization.builder("alice").relays("wss://r").policyName("mine").build());
+      assertThatThrownBy(() -> db.policies().delete("mine"))
+          .isInstanceOf(StoreException.class)
           .hasMessageContaining("used by 1");
       assertThat(db.authorizations().setPolicyName(a.id(), "social")).isTrue();
       assertThat(db.policies().delete("mine")).isTrue();
@@ -64,7 +71,8 @@ class PolicyStoreTest {
     try (TestDatabase t = TestDatabase.create(backend)) {
       KeycastDatabase db = t.open(encryption);
       db.keys().generate("alice");
-      Authorization a = db.authorizations().create(NewAuthorization.builder("alice").relays("wss://r").build());
+      Authorization a =
+          db.authorizations().create(NewAuthorization.builder("alice").relays("wss://r").build());
       long v = db.changeVersion();
       assertThat(db.authorizations().setRelays(a.id(), List.of("wss://a", "ws://b"))).isTrue();
       assertThat(db.authorizations().setPolicyName(a.id(), "readonly")).isTrue();
@@ -72,8 +80,8 @@ class PolicyStoreTest {
       assertThat(updated.relays()).containsExactly("wss://a", "ws://b");
       assertThat(updated.policyName()).isEqualTo("readonly");
       assertThat(db.authorizations().changesSince(v).changed()).containsExactly(updated);
-      assertThatThrownBy(() -> db.authorizations().setRelays(a.id(), List.of())).isInstanceOf(
-          IllegalArgumentException.class);
+      assertThatThrownBy(() -> db.authorizations().setRelays(a.id(), List.of()))
+          .isInstanceOf(IllegalArgumentException.class);
       assertThat(db.authorizations().setPolicyName(a.id() + 99, "full")).isFalse();
     }
   }

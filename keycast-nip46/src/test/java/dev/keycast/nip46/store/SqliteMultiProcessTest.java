@@ -27,14 +27,23 @@ class SqliteMultiProcessTest {
       long before = daemon.changeVersion();
 
       String java = ProcessHandle.current().info().command().orElse("java");
-      Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-              SqliteWriterProcess.class.getName(), t.url(), keyFile.toString(), "20")
-          .redirectErrorStream(true)
-          .redirectOutput(t.dir().resolve("child.log").toFile())
-          .start();
+      Process child =
+          new ProcessBuilder(
+                  java,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  SqliteWriterProcess.class.getName(),
+                  t.url(),
+                  keyFile.toString(),
+                  "20")
+              .redirectErrorStream(true)
+              .redirectOutput(t.dir().resolve("child.log").toFile())
+              .start();
       // write concurrently from this process while the child writes
       for (int i = 0; i < 20; i++) {
-        daemon.authorizations().create(NewAuthorization.builder("alice").relays("wss://parent.example").build());
+        daemon
+            .authorizations()
+            .create(NewAuthorization.builder("alice").relays("wss://parent.example").build());
       }
       assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
       assertThat(child.exitValue()).as("child exit code; see child.log").isZero();
@@ -42,7 +51,9 @@ class SqliteMultiProcessTest {
       assertThat(daemon.changeVersion()).isGreaterThanOrEqualTo(before + 40);
       AuthorizationChanges changes = daemon.authorizations().changesSince(before);
       assertThat(changes.changed()).hasSize(40);
-      assertThat(changes.changed()).filteredOn(a -> a.relays().equals(List.of("wss://child.example"))).hasSize(20);
+      assertThat(changes.changed())
+          .filteredOn(a -> a.relays().equals(List.of("wss://child.example")))
+          .hasSize(20);
     }
   }
 
@@ -52,8 +63,11 @@ class SqliteMultiProcessTest {
       KeycastDatabase db = t.open(AesGcmKeyEncryption.create(MasterKey.random()));
       db.keys().generate("alice");
       for (String name : List.of("keycast.db", "keycast.db-wal")) {
-        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
-            java.nio.file.Files.getPosixFilePermissions(t.dir().resolve(name)))).as(name).isEqualTo("rw-------");
+        assertThat(
+                java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(t.dir().resolve(name))))
+            .as(name)
+            .isEqualTo("rw-------");
       }
     }
   }
@@ -61,11 +75,14 @@ class SqliteMultiProcessTest {
   @Test
   void foreignWriteLockPastBusyTimeout_throwsDatabaseUnavailableThenRecovers() throws Exception {
     try (TestDatabase t = TestDatabase.create(TestDatabase.Backend.SQLITE)) {
-      KeycastDatabase db = t.track(KeycastDatabase.builder(t.url())
-          .keyEncryption(AesGcmKeyEncryption.create(MasterKey.random()))
-          .busyTimeout(Duration.ofMillis(200))
-          .open());
-      try (Connection other = DriverManager.getConnection(t.url()); Statement s = other.createStatement()) {
+      KeycastDatabase db =
+          t.track(
+              KeycastDatabase.builder(t.url())
+                  .keyEncryption(AesGcmKeyEncryption.create(MasterKey.random()))
+                  .busyTimeout(Duration.ofMillis(200))
+                  .open());
+      try (Connection other = DriverManager.getConnection(t.url());
+          Statement s = other.createStatement()) {
         s.execute("BEGIN IMMEDIATE"); // another process holds the write lock
         assertThatThrownBy(() -> db.keys().generate("alice"))
             .isInstanceOf(DatabaseUnavailableException.class);

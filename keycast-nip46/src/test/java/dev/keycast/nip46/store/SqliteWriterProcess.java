@@ -3,8 +3,8 @@ package dev.keycast.nip46.store;
 import java.nio.file.Path;
 
 /**
- * Entry point of a separate JVM used by {@link SqliteMultiProcessTest}: opens the database as another process (the
- * CLI) would and creates {@code count} authorizations for key {@code alice}.
+ * Entry point of a separate JVM used by {@link SqliteMultiProcessTest}: opens the database as
+ * another process (the CLI) would and creates {@code count} authorizations for key {@code alice}.
  */
 public final class SqliteWriterProcess {
   private SqliteWriterProcess() {}
@@ -19,8 +19,12 @@ public final class SqliteWriterProcess {
     try (KeycastDatabase db = KeycastDatabase.open(args[0], enc)) {
       int count = Integer.parseInt(args[2]);
       for (int i = 0; i < count; i++) {
-        db.authorizations().create(NewAuthorization.builder("alice").relays("wss://child.example")
-            .label("child-" + i).build());
+        db.authorizations()
+            .create(
+                NewAuthorization.builder("alice")
+                    .relays("wss://child.example")
+                    .label("child-" + i)
+                    .build());
       }
     }
   }

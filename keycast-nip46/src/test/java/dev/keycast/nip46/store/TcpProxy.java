@@ -12,8 +12,9 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A TCP forwarder on a fixed local port that can be stopped (dropping every connection and refusing new ones) and
- * started again on the same port: a database "going away and coming back" without touching the real server.
+ * A TCP forwarder on a fixed local port that can be stopped (dropping every connection and refusing
+ * new ones) and started again on the same port: a database "going away and coming back" without
+ * touching the real server.
  */
 final class TcpProxy implements AutoCloseable {
   private final int targetPort;
@@ -21,8 +22,10 @@ final class TcpProxy implements AutoCloseable {
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket server;
   private final ReentrantLock gate = new ReentrantLock();
+
   /** Signalled when traffic may flow again ({@link #resume}) or a connection was closed. */
   private final Condition reopened = gate.newCondition();
+
   private boolean paused; // guarded by gate
 
   TcpProxy(int targetPort) throws IOException {
@@ -44,40 +47,49 @@ final class TcpProxy implements AutoCloseable {
   }
 
   private void acceptLoop(ServerSocket s) {
-    Thread.ofVirtual().name("tcp-proxy-accept").start(() -> {
-      while (!s.isClosed()) {
-        try {
-          Socket in = s.accept();
-          Socket out = new Socket("127.0.0.1", targetPort);
-          sockets.add(in);
-          sockets.add(out);
-          pump(in, out);
-          pump(out, in);
-        } catch (IOException e) {
-          return;
-        }
-      }
-    });
+    Thread.ofVirtual()
+        .name("tcp-proxy-accept")
+        .start(
+            () -> {
+              while (!s.isClosed()) {
+                try {
+                  Socket in = s.accept();
+                  Socket out = new Socket("127.0.0.1", targetPort);
+                  sockets.add(in);
+                  sockets.add(out);
+                  pump(in, out);
+                  pump(out, in);
+                } catch (IOException e) {
+                  return;
+                }
+              }
+            });
   }
 
   private void pump(Socket from, Socket to) {
-    Thread.ofVirtual().name("tcp-proxy-pump").start(() -> {
-      byte[] buf = new byte[16384];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          awaitForwarding(from); // black hole while paused: hold the bytes, keep the connection open
-          out.write(buf, 0, n);
-          out.flush();
-        }
-      } catch (IOException | InterruptedException ignored) {
-        // connection dropped: close both ends below
-      } finally {
-        closeQuietly(from);
-        closeQuietly(to);
-        wakeHeldPumps(); // the other direction, if held by a pause, sees its socket closed and ends
-      }
-    });
+    Thread.ofVirtual()
+        .name("tcp-proxy-pump")
+        .start(
+            () -> {
+              byte[] buf = new byte[16384];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                  awaitForwarding(
+                      from); // black hole while paused: hold the bytes, keep the connection open
+                  out.write(buf, 0, n);
+                  out.flush();
+                }
+              } catch (IOException | InterruptedException ignored) {
+                // connection dropped: close both ends below
+              } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+                wakeHeldPumps(); // the other direction, if held by a pause, sees its socket closed
+                // and ends
+              }
+            });
   }
 
   private void awaitForwarding(Socket from) throws InterruptedException {
@@ -109,7 +121,9 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
-  /** Black-holes traffic: connections stay open but nothing is forwarded until {@link #resume()}. */
+  /**
+   * Black-holes traffic: connections stay open but nothing is forwarded until {@link #resume()}.
+   */
   void pause() {
     gate.lock();
     try {

@@ -12,8 +12,9 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 
 /**
- * jqwik {@link Arbitrary} factories for NIP-46 connection URIs. Every generated URI is valid: its {@code format()}
- * parses back to an equal value. Secrets and names are printable strings, which the URIs percent-encode.
+ * jqwik {@link Arbitrary} factories for NIP-46 connection URIs. Every generated URI is valid: its
+ * {@code format()} parses back to an equal value. Secrets and names are printable strings, which
+ * the URIs percent-encode.
  *
  * <p>Thread-safety: stateless; the arbitraries are safe to share. Never blocks.
  */
@@ -31,30 +32,40 @@ public final class Nip46Arbitraries {
   }
 
   /**
-   * {@code nostrconnect://} URIs: a client key, one to three relays, a secret, requested permissions (possibly none)
-   * and optional name, url and image.
+   * {@code nostrconnect://} URIs: a client key, one to three relays, a secret, requested
+   * permissions (possibly none) and optional name, url and image.
    *
    * @return the arbitrary
    */
   public static Arbitrary<NostrConnectUri> nostrConnectUris() {
     Arbitrary<String> name = printable(24).injectNull(0.3);
-    Arbitrary<String> web = CryptoArbitraries.relayUrls().map(u -> u.replaceFirst("^wss?://", "https://"))
-        .injectNull(0.5);
-    return Combinators.combine(CryptoArbitraries.publicKeys(), relays(), secrets(), permissionSets(), name, web, web)
+    Arbitrary<String> web =
+        CryptoArbitraries.relayUrls()
+            .map(u -> u.replaceFirst("^wss?://", "https://"))
+            .injectNull(0.5);
+    return Combinators.combine(
+            CryptoArbitraries.publicKeys(), relays(), secrets(), permissionSets(), name, web, web)
         .as(NostrConnectUri::new);
   }
 
   /**
-   * Permission sets as a client requests them: up to five of {@code sign_event:<kind>} and the other methods.
+   * Permission sets as a client requests them: up to five of {@code sign_event:<kind>} and the
+   * other methods.
    *
    * @return the arbitrary
    */
   public static Arbitrary<PermissionSet> permissionSets() {
-    Arbitrary<Permission> perm = Arbitraries.oneOf(
-        Arbitraries.integers().between(0, 65_535).map(Permission::signEvent),
-        Arbitraries.of(Nip46Method.NIP44_ENCRYPT, Nip46Method.NIP44_DECRYPT, Nip46Method.NIP04_ENCRYPT,
-                Nip46Method.NIP04_DECRYPT, Nip46Method.GET_PUBLIC_KEY, Nip46Method.PING)
-            .map(Permission::of));
+    Arbitrary<Permission> perm =
+        Arbitraries.oneOf(
+            Arbitraries.integers().between(0, 65_535).map(Permission::signEvent),
+            Arbitraries.of(
+                    Nip46Method.NIP44_ENCRYPT,
+                    Nip46Method.NIP44_DECRYPT,
+                    Nip46Method.NIP04_ENCRYPT,
+                    Nip46Method.NIP04_DECRYPT,
+                    Nip46Method.GET_PUBLIC_KEY,
+                    Nip46Method.PING)
+                .map(Permission::of));
     return perm.list().ofMaxSize(5).map(PermissionSet::of);
   }
 
@@ -67,6 +78,10 @@ public final class Nip46Arbitraries {
   }
 
   private static Arbitrary<String> printable(int maxLength) {
-    return Arbitraries.strings().withCharRange('!', '~').withChars(' ').ofMinLength(1).ofMaxLength(maxLength);
+    return Arbitraries.strings()
+        .withCharRange('!', '~')
+        .withChars(' ')
+        .ofMinLength(1)
+        .ofMaxLength(maxLength);
   }
 }

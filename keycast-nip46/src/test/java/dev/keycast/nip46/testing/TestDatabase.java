@@ -20,18 +20,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Assumptions;
 
 /**
- * A fresh database for one test, the one test helper for databases: an SQLite file in a new temp directory (deleted
- * on close), or a new schema in the PostgreSQL database {@code test} at 127.0.0.1:5432 (trust auth; dropped on
- * close, so parallel runs never collide). PostgreSQL is probed once per JVM; without it, PostgreSQL tests are
- * skipped with a visible reason, unless {@code KEYCAST_REQUIRE_PG=1}, which makes them fail.
+ * A fresh database for one test, the one test helper for databases: an SQLite file in a new temp
+ * directory (deleted on close), or a new schema in the PostgreSQL database {@code test} at
+ * 127.0.0.1:5432 (trust auth; dropped on close, so parallel runs never collide). PostgreSQL is
+ * probed once per JVM; without it, PostgreSQL tests are skipped with a visible reason, unless
+ * {@code KEYCAST_REQUIRE_PG=1}, which makes them fail.
  */
 public final class TestDatabase implements AutoCloseable {
   /** Which database. */
-  public enum Backend { SQLITE, POSTGRESQL }
+  public enum Backend {
+    SQLITE,
+    POSTGRESQL
+  }
 
   public static final String PG_HOST = "127.0.0.1";
   public static final int PG_PORT = 5432;
@@ -70,11 +74,21 @@ public final class TestDatabase implements AutoCloseable {
       }
       String user = requirePostgres();
       String schema = "kc_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-      try (Connection c = DriverManager.getConnection(adminUrl(user)); Statement s = c.createStatement()) {
+      try (Connection c = DriverManager.getConnection(adminUrl(user));
+          Statement s = c.createStatement()) {
         s.execute("CREATE SCHEMA " + schema);
       }
-      String url = "jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/test?user=" + user + "&currentSchema=" + schema
-          + "&ApplicationName=" + schema;
+      String url =
+          "jdbc:postgresql://"
+              + PG_HOST
+              + ":"
+              + PG_PORT
+              + "/test?user="
+              + user
+              + "&currentSchema="
+              + schema
+              + "&ApplicationName="
+              + schema;
       return new TestDatabase(backend, null, schema, url);
     } catch (IOException | SQLException e) {
       throw new AssertionError("cannot create test database", e);
@@ -82,7 +96,13 @@ public final class TestDatabase implements AutoCloseable {
   }
 
   private static String adminUrl(String user) {
-    return "jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/test?user=" + user + "&connectTimeout=3";
+    return "jdbc:postgresql://"
+        + PG_HOST
+        + ":"
+        + PG_PORT
+        + "/test?user="
+        + user
+        + "&connectTimeout=3";
   }
 
   /** Returns the PostgreSQL user that works, or skips (fails with KEYCAST_REQUIRE_PG=1). */
@@ -99,7 +119,8 @@ public final class TestDatabase implements AutoCloseable {
         }
       }
       if (pgUser == null) {
-        pgProblem = "PostgreSQL at " + PG_HOST + ":" + PG_PORT + "/test unreachable (" + problems + ")";
+        pgProblem =
+            "PostgreSQL at " + PG_HOST + ":" + PG_PORT + "/test unreachable (" + problems + ")";
         System.err.println("SKIPPING PostgreSQL tests: " + pgProblem);
       }
     }
@@ -147,10 +168,14 @@ public final class TestDatabase implements AutoCloseable {
     List<String> rows = new ArrayList<>();
     try (Connection c = rawConnection()) {
       List<String> tables = new ArrayList<>();
-      String listSql = backend == Backend.SQLITE
-          ? "SELECT name FROM sqlite_master WHERE type = 'table'"
-          : "SELECT table_name FROM information_schema.tables WHERE table_schema = '" + schema + "'";
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(listSql)) {
+      String listSql =
+          backend == Backend.SQLITE
+              ? "SELECT name FROM sqlite_master WHERE type = 'table'"
+              : "SELECT table_name FROM information_schema.tables WHERE table_schema = '"
+                  + schema
+                  + "'";
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery(listSql)) {
         while (rs.next()) {
           tables.add(rs.getString(1));
         }
@@ -159,13 +184,15 @@ public final class TestDatabase implements AutoCloseable {
         throw new AssertionError("expected all keycast tables, found " + tables);
       }
       for (String table : tables) {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
+        try (Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
           ResultSetMetaData md = rs.getMetaData();
           while (rs.next()) {
             StringBuilder row = new StringBuilder(table).append(':');
             for (int i = 1; i <= md.getColumnCount(); i++) {
               Object v = rs.getObject(i);
-              row.append(' ').append(v instanceof byte[] b ? HexFormat.of().formatHex(b) : String.valueOf(v));
+              row.append(' ')
+                  .append(v instanceof byte[] b ? HexFormat.of().formatHex(b) : String.valueOf(v));
             }
             rows.add(row.toString().toLowerCase(Locale.ROOT));
           }
@@ -176,16 +203,19 @@ public final class TestDatabase implements AutoCloseable {
   }
 
   /**
-   * Terminates every server connection of this database (PostgreSQL, matched by the schema as application name):
-   * the database "restarting" under a running pool. Does nothing for SQLite.
+   * Terminates every server connection of this database (PostgreSQL, matched by the schema as
+   * application name): the database "restarting" under a running pool. Does nothing for SQLite.
    */
   public void killConnections() {
     if (schema == null) {
       return;
     }
-    try (Connection c = DriverManager.getConnection(adminUrl(requirePostgres())); Statement s = c.createStatement()) {
-      s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '" + schema
-          + "' AND pid <> pg_backend_pid()");
+    try (Connection c = DriverManager.getConnection(adminUrl(requirePostgres()));
+        Statement s = c.createStatement()) {
+      s.execute(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '"
+              + schema
+              + "' AND pid <> pg_backend_pid()");
     } catch (SQLException e) {
       throw new AssertionError("cannot terminate the connections of " + schema, e);
     }
@@ -197,7 +227,8 @@ public final class TestDatabase implements AutoCloseable {
       db.close();
     }
     if (schema != null && pgUser != null) {
-      try (Connection c = DriverManager.getConnection(adminUrl(pgUser)); Statement s = c.createStatement()) {
+      try (Connection c = DriverManager.getConnection(adminUrl(pgUser));
+          Statement s = c.createStatement()) {
         s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
       }
     }

@@ -12,16 +12,18 @@ import org.jetbrains.kotlinx.lincheck.strategy.stress.StressOptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Linearizability of {@link BoundedBuffer}'s non-blocking operations (Lincheck, stress strategy): concurrent
- * {@code offer}, {@code close}, {@code drain} and {@code size} on a buffer of capacity 2 must match some sequential
- * order. This is the guarantee the queue's shutdown rests on: an offer racing with close is either accepted (and then
- * drained) or refused, never accepted and lost. {@code take} blocks on an empty open buffer, which Lincheck's Java API
- * cannot express, so the blocking paths are covered by the jqwik tests in {@code BoundedBufferTest}.
+ * Linearizability of {@link BoundedBuffer}'s non-blocking operations (Lincheck, stress strategy):
+ * concurrent {@code offer}, {@code close}, {@code drain} and {@code size} on a buffer of capacity 2
+ * must match some sequential order. This is the guarantee the queue's shutdown rests on: an offer
+ * racing with close is either accepted (and then drained) or refused, never accepted and lost.
+ * {@code take} blocks on an empty open buffer, which Lincheck's Java API cannot express, so the
+ * blocking paths are covered by the jqwik tests in {@code BoundedBufferTest}.
  *
- * <p>Only the stress strategy is used: on JDK 25, Lincheck 2.39's model-checking strategy cannot instrument class
- * files of version 69 ("Unsupported class file major version 69" from its ASM) and reports nothing even for a
- * plainly racy counter; see docs/queue.md. {@link #stress_racyCounter_isCaught()} shows that the stress strategy used
- * here does catch a race on this JDK, so a pass means something.
+ * <p>Only the stress strategy is used: on JDK 25, Lincheck 2.39's model-checking strategy cannot
+ * instrument class files of version 69 ("Unsupported class file major version 69" from its ASM) and
+ * reports nothing even for a plainly racy counter; see docs/queue.md. {@link
+ * #stress_racyCounter_isCaught()} shows that the stress strategy used here does catch a race on
+ * this JDK, so a pass means something.
  */
 @Param(name = "e", gen = IntGen.class, conf = "1:4")
 public class BoundedBufferLincheckTest {
@@ -52,7 +54,11 @@ public class BoundedBufferLincheckTest {
   void stress_offerCloseDrainSize_linearizable() {
     LinChecker.check(
         BoundedBufferLincheckTest.class,
-        new StressOptions().iterations(60).invocationsPerIteration(2_000).threads(3).actorsPerThread(3));
+        new StressOptions()
+            .iterations(60)
+            .invocationsPerIteration(2_000)
+            .threads(3)
+            .actorsPerThread(3));
   }
 
   /** A counter with a lost update: the control that shows the strategy finds races on this JDK. */
@@ -62,7 +68,8 @@ public class BoundedBufferLincheckTest {
     @Operation
     public int increment() {
       int v = n;
-      Thread.yield(); // widen the window so the race shows within a few iterations on a busy 2-core machine
+      Thread.yield(); // widen the window so the race shows within a few iterations on a busy 2-core
+      // machine
       n = v + 1;
       return v;
     }
@@ -74,7 +81,11 @@ public class BoundedBufferLincheckTest {
             () ->
                 LinChecker.check(
                     RacyCounter.class,
-                    new StressOptions().iterations(50).invocationsPerIteration(5_000).threads(2).actorsPerThread(3)))
+                    new StressOptions()
+                        .iterations(50)
+                        .invocationsPerIteration(5_000)
+                        .threads(2)
+                        .actorsPerThread(3)))
         .isInstanceOf(LincheckAssertionError.class);
   }
 }

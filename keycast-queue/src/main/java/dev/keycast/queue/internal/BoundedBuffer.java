@@ -10,25 +10,29 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A bounded FIFO ring buffer with a close state, guarded by one {@link ReentrantLock} (like
- * {@link java.util.concurrent.ArrayBlockingQueue}, which it otherwise mirrors). It exists instead of a wrapped
- * {@code ArrayBlockingQueue} for one reason: intake closing and the "closed and empty" test must happen under the same
- * lock as {@code offer} and {@code take}, so that a task racing with shutdown is either accepted and later taken or
- * drained (exactly once), or refused, and never lost in between.
+ * A bounded FIFO ring buffer with a close state, guarded by one {@link ReentrantLock} (like {@link
+ * java.util.concurrent.ArrayBlockingQueue}, which it otherwise mirrors). It exists instead of a
+ * wrapped {@code ArrayBlockingQueue} for one reason: intake closing and the "closed and empty" test
+ * must happen under the same lock as {@code offer} and {@code take}, so that a task racing with
+ * shutdown is either accepted and later taken or drained (exactly once), or refused, and never lost
+ * in between.
  *
- * <p>Consumers take directly from the shared buffer: there is no per-item hand-off to another thread; under a large
- * backlog a consumer may take a small batch in one lock acquisition ({@link #take(TakeStatus, Object[], int)}). It uses
- * {@code ReentrantLock}, never {@code synchronized}, so a virtual thread waiting in {@link #take()} or {@link #put}
- * unmounts from its carrier. Writes before {@code offer}/{@code put} happen-before the matching {@code take} returns.
+ * <p>Consumers take directly from the shared buffer: there is no per-item hand-off to another
+ * thread; under a large backlog a consumer may take a small batch in one lock acquisition ({@link
+ * #take(TakeStatus, Object[], int)}). It uses {@code ReentrantLock}, never {@code synchronized}, so
+ * a virtual thread waiting in {@link #take()} or {@link #put} unmounts from its carrier. Writes
+ * before {@code offer}/{@code put} happen-before the matching {@code take} returns.
  *
- * <p><b>Wake-ups.</b> Unlike {@code ArrayBlockingQueue}, an element added does not wake a sleeping consumer if another
- * consumer is already on its way to the lock (woken and not yet back, or spinning briefly before it parks); that
- * consumer, once it has taken an element, wakes the next sleeper if elements remain (a cascade, one wake-up per
- * element at most, done before the taker returns, so a slow element never delays the next one's wake-up). With many
- * idle consumers this avoids waking (and, for virtual threads, rescheduling) one consumer per element while an awake
- * one could take it. The invariant, checked before every release of the lock: if elements are present and a consumer
- * sleeps, then {@code pendingWakeups > 0}, and {@code pendingWakeups} never exceeds the number of consumers that will
- * really come back to the lock (signalled sleepers and spinners), so no element is ever left with every consumer asleep.
+ * <p><b>Wake-ups.</b> Unlike {@code ArrayBlockingQueue}, an element added does not wake a sleeping
+ * consumer if another consumer is already on its way to the lock (woken and not yet back, or
+ * spinning briefly before it parks); that consumer, once it has taken an element, wakes the next
+ * sleeper if elements remain (a cascade, one wake-up per element at most, done before the taker
+ * returns, so a slow element never delays the next one's wake-up). With many idle consumers this
+ * avoids waking (and, for virtual threads, rescheduling) one consumer per element while an awake
+ * one could take it. The invariant, checked before every release of the lock: if elements are
+ * present and a consumer sleeps, then {@code pendingWakeups > 0}, and {@code pendingWakeups} never
+ * exceeds the number of consumers that will really come back to the lock (signalled sleepers and
+ * spinners), so no element is ever left with every consumer asleep.
  *
  * @param <E> the element type
  */
@@ -45,8 +49,10 @@ public final class BoundedBuffer<E> {
   }
 
   private static final VarHandle COUNT;
-  // Checks of count (each a volatile read plus Thread.onSpinWait) a consumer makes before parking, when no other
-  // consumer is already on its way: about a microsecond, the time a producer needs to add the next element.
+  // Checks of count (each a volatile read plus Thread.onSpinWait) a consumer makes before parking,
+  // when no other
+  // consumer is already on its way: about a microsecond, the time a producer needs to add the next
+  // element.
   static final int SPINS = 64;
 
   static {
@@ -63,16 +69,22 @@ public final class BoundedBuffer<E> {
   private final Condition notFull = lock.newCondition();
   private int takeIndex;
   private int putIndex;
-  // Written under the lock (with release stores: the lock already orders them for lock holders, and a full fence per
+  // Written under the lock (with release stores: the lock already orders them for lock holders, and
+  // a full fence per
   // item would be wasted), read without it by size() (a gauge) and by offer's fast path.
   private volatile int count;
-  // Written under the lock, read without it by offer's fast path (it only ever goes from false to true).
+  // Written under the lock, read without it by offer's fast path (it only ever goes from false to
+  // true).
   private volatile boolean closed;
-  // Guarded by the lock: consumers parked in notEmpty.await() (including signalled ones not yet back).
+  // Guarded by the lock: consumers parked in notEmpty.await() (including signalled ones not yet
+  // back).
   private int sleepers;
-  // Guarded by the lock: a lower bound on the consumers that will certainly come back to the lock without a further
-  // signal (signalled sleepers and the spinner). Incremented only when such a consumer exists; decremented (not below
-  // 0) by every consumer coming back, so a spurious wake-up can only make it smaller, which costs an extra signal.
+  // Guarded by the lock: a lower bound on the consumers that will certainly come back to the lock
+  // without a further
+  // signal (signalled sleepers and the spinner). Incremented only when such a consumer exists;
+  // decremented (not below
+  // 0) by every consumer coming back, so a spurious wake-up can only make it smaller, which costs
+  // an extra signal.
   private int pendingWakeups;
 
   /**
@@ -86,16 +98,18 @@ public final class BoundedBuffer<E> {
   }
 
   /**
-   * Adds an element if there is room and the buffer is open. Never waits for room (it only takes the short internal
-   * lock).
+   * Adds an element if there is room and the buffer is open. Never waits for room (it only takes
+   * the short internal lock).
    *
    * @param e the element
    * @return the outcome
    */
   public Offer offer(E e) {
     Objects.requireNonNull(e, "e");
-    // Fast path without the lock: a producer refused because the buffer is full or closed must not contend with the
-    // consumers for the lock (a consumer that finds the lock taken parks, which is the expensive part). Both reads are
+    // Fast path without the lock: a producer refused because the buffer is full or closed must not
+    // contend with the
+    // consumers for the lock (a consumer that finds the lock taken parks, which is the expensive
+    // part). Both reads are
     // exact at the moment they are made, so the answer is true at that instant.
     if (closed) {
       return Offer.CLOSED;
@@ -153,10 +167,11 @@ public final class BoundedBuffer<E> {
   }
 
   /**
-   * Removes the oldest element, waiting while the buffer is empty and open, and tells whether it had to wait.
+   * Removes the oldest element, waiting while the buffer is empty and open, and tells whether it
+   * had to wait.
    *
-   * @param status if not null, receives whether this call waited for an element (so a consumer that did not wait
-   *     can reuse its previous clock reading instead of reading the clock again)
+   * @param status if not null, receives whether this call waited for an element (so a consumer that
+   *     did not wait can reuse its previous clock reading instead of reading the clock again)
    * @return the element, or {@code null} once the buffer is closed and empty
    * @throws InterruptedException if interrupted while waiting for an element
    */
@@ -165,19 +180,21 @@ public final class BoundedBuffer<E> {
   }
 
   /**
-   * Removes the oldest element, waiting while the buffer is empty and open; when the backlog is large, also removes
-   * the next few elements into {@code extras} in the same lock acquisition (a consumer batch).
+   * Removes the oldest element, waiting while the buffer is empty and open; when the backlog is
+   * large, also removes the next few elements into {@code extras} in the same lock acquisition (a
+   * consumer batch).
    *
-   * <p><b>Batch policy.</b> With {@code c} elements present before the take and {@code share} consumers, this call
-   * removes {@code k = min(1 + extras.length, c / share)} elements (at least 1): never more than an equal share of the
-   * backlog among all consumers, so a batch is only taken when every consumer could have as much work, and nothing is
-   * batched while the backlog is smaller than {@code 2 * share}. The extras are written to {@code extras[0 .. k-2]}
-   * under the lock (so a thread that later acquires this buffer's lock, e.g. in {@link #drain()}, sees them) and their
-   * count is reported in {@code status}.
+   * <p><b>Batch policy.</b> With {@code c} elements present before the take and {@code share}
+   * consumers, this call removes {@code k = min(1 + extras.length, c / share)} elements (at least
+   * 1): never more than an equal share of the backlog among all consumers, so a batch is only taken
+   * when every consumer could have as much work, and nothing is batched while the backlog is
+   * smaller than {@code 2 * share}. The extras are written to {@code extras[0 .. k-2]} under the
+   * lock (so a thread that later acquires this buffer's lock, e.g. in {@link #drain()}, sees them)
+   * and their count is reported in {@code status}.
    *
    * @param status if not null, receives whether this call waited and how many extras it took
-   * @param extras if not null, where to put the extras; its entries at indices &lt; the extras count must be null on
-   *     entry (the caller claims each before running it)
+   * @param extras if not null, where to put the extras; its entries at indices &lt; the extras
+   *     count must be null on entry (the caller claims each before running it)
    * @param share the number of consumers sharing the backlog, &ge; 1
    * @return the oldest element, or {@code null} once the buffer is closed and empty
    * @throws InterruptedException if interrupted while waiting for an element
@@ -187,7 +204,8 @@ public final class BoundedBuffer<E> {
     boolean waited = false;
     boolean spun = false;
     int more = 0;
-    // lock(), not lockInterruptibly(): a consumer with a pending interrupt must still see "closed and empty" and exit.
+    // lock(), not lockInterruptibly(): a consumer with a pending interrupt must still see "closed
+    // and empty" and exit.
     lock.lock();
     try {
       while (count == 0) {
@@ -196,8 +214,10 @@ public final class BoundedBuffer<E> {
         }
         waited = true;
         if (!spun && pendingWakeups == 0) {
-          // Nobody is on the way: spin briefly (outside the lock) instead of parking at once. Producers see the
-          // pending wake-up and do not signal meanwhile; this thread comes back to the lock in any case.
+          // Nobody is on the way: spin briefly (outside the lock) instead of parking at once.
+          // Producers see the
+          // pending wake-up and do not signal meanwhile; this thread comes back to the lock in any
+          // case.
           spun = true;
           pendingWakeups++;
           lock.unlock();
@@ -225,7 +245,8 @@ public final class BoundedBuffer<E> {
           extras[i] = removeOldest();
         }
       }
-      // One store for the whole take: size() never shows a count between two removals (no linearization has it).
+      // One store for the whole take: size() never shows a count between two removals (no
+      // linearization has it).
       COUNT.setRelease(this, present - 1 - more);
       if (more == 0) {
         notFull.signal();
@@ -244,8 +265,8 @@ public final class BoundedBuffer<E> {
   }
 
   /**
-   * Whether a {@link #take(TakeStatus)} waited and how many extras it took; one instance per consumer thread,
-   * confined to it.
+   * Whether a {@link #take(TakeStatus)} waited and how many extras it took; one instance per
+   * consumer thread, confined to it.
    */
   public static final class TakeStatus {
     boolean waited;
@@ -273,7 +294,10 @@ public final class BoundedBuffer<E> {
     }
   }
 
-  /** Stops intake: later {@code offer}/{@code put} return {@link Offer#CLOSED}; waiting consumers and producers wake. */
+  /**
+   * Stops intake: later {@code offer}/{@code put} return {@link Offer#CLOSED}; waiting consumers
+   * and producers wake.
+   */
   public void close() {
     lock.lock();
     try {
@@ -298,7 +322,8 @@ public final class BoundedBuffer<E> {
       for (int i = 0; i < n; i++) {
         out.add(removeOldest());
       }
-      // One store: size() never shows a count between two removals (no linearization has it; found by Lincheck).
+      // One store: size() never shows a count between two removals (no linearization has it; found
+      // by Lincheck).
       COUNT.setRelease(this, 0);
       notFull.signalAll();
       return out;
@@ -334,7 +359,10 @@ public final class BoundedBuffer<E> {
     wakeOneIfNeeded();
   }
 
-  /** Under the lock: keeps the invariant "elements present and a consumer asleep imply a wake-up pending". */
+  /**
+   * Under the lock: keeps the invariant "elements present and a consumer asleep imply a wake-up
+   * pending".
+   */
   private void wakeOneIfNeeded() {
     if (pendingWakeups == 0 && sleepers > 0 && count > 0) {
       pendingWakeups++;
@@ -356,8 +384,12 @@ public final class BoundedBuffer<E> {
     }
   }
 
-  /** Under the lock: removes the oldest element; the caller updates {@code count} and signals {@code notFull}. */
-  // NullAway: callers hold the lock and saw count > 0, so the slot at takeIndex holds an element (no check on the
+  /**
+   * Under the lock: removes the oldest element; the caller updates {@code count} and signals {@code
+   * notFull}.
+   */
+  // NullAway: callers hold the lock and saw count > 0, so the slot at takeIndex holds an element
+  // (no check on the
   // hot path for what the lock already guarantees).
   @SuppressWarnings("NullAway")
   private E removeOldest() {

@@ -20,7 +20,8 @@ public final class Checks {
    */
   public static int inRange(String field, int value, int min, int max) {
     if (value < min || value > max) {
-      throw new IllegalArgumentException(field + " must be in [" + min + ", " + max + "], was " + value);
+      throw new IllegalArgumentException(
+          field + " must be in [" + min + ", " + max + "], was " + value);
     }
     return value;
   }
@@ -60,19 +61,24 @@ public final class Checks {
   }
 
   /**
-   * Requires a non-blank name without control characters (it becomes part of thread names and log lines).
+   * Requires a non-blank name without control characters (it becomes part of thread names and log
+   * lines).
    *
    * @param field the field's name
    * @param value the value
    * @return {@code value}
    * @throws NullPointerException naming the field if null
-   * @throws IllegalArgumentException naming the field if blank, longer than 64 characters or with control characters
+   * @throws IllegalArgumentException naming the field if blank, longer than 64 characters or with
+   *     control characters
    */
   public static String name(String field, @Nullable String value) {
     Objects.requireNonNull(value, field);
     if (value.isBlank() || value.length() > 64 || value.chars().anyMatch(Character::isISOControl)) {
       throw new IllegalArgumentException(
-          field + " must be 1 to 64 characters without control characters and not blank, was \"" + value + "\"");
+          field
+              + " must be 1 to 64 characters without control characters and not blank, was \""
+              + value
+              + "\"");
     }
     return value;
   }

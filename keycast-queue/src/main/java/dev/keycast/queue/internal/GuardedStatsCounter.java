@@ -9,10 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link QueueStatsCounter} that protects the queue from a misbehaving user hook: any exception thrown by the
- * delegate is logged at WARN and otherwise ignored. This is the one place in the module where an exception is
- * swallowed, because a metrics hook must never be able to break the work queue (Caffeine's
- * {@code GuardedStatsCounter} does the same).
+ * A {@link QueueStatsCounter} that protects the queue from a misbehaving user hook: any exception
+ * thrown by the delegate is logged at WARN and otherwise ignored. This is the one place in the
+ * module where an exception is swallowed, because a metrics hook must never be able to break the
+ * work queue (Caffeine's {@code GuardedStatsCounter} does the same).
  */
 public final class GuardedStatsCounter implements QueueStatsCounter {
   private static final Logger LOG = LoggerFactory.getLogger(GuardedStatsCounter.class);
@@ -27,7 +27,8 @@ public final class GuardedStatsCounter implements QueueStatsCounter {
    * Guards a counter.
    *
    * @param delegate the counter
-   * @return {@code delegate} if it needs no guard (disabled or already guarded), else a guard around it
+   * @return {@code delegate} if it needs no guard (disabled or already guarded), else a guard
+   *     around it
    */
   public static QueueStatsCounter wrap(QueueStatsCounter delegate) {
     Objects.requireNonNull(delegate, "delegate");
@@ -38,7 +39,11 @@ public final class GuardedStatsCounter implements QueueStatsCounter {
   }
 
   private void failed(String method, Throwable t) {
-    LOG.warn("Exception thrown by QueueStatsCounter.{} of {}; ignored", method, delegate.getClass().getName(), t);
+    LOG.warn(
+        "Exception thrown by QueueStatsCounter.{} of {}; ignored",
+        method,
+        delegate.getClass().getName(),
+        t);
   }
 
   @Override

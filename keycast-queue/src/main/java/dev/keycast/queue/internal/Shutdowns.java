@@ -26,15 +26,16 @@ public final class Shutdowns {
   }
 
   /**
-   * Joins threads until they end or the expiry passes. The calling thread, if it is one of them (a task shutting down
-   * its own queue), is skipped: it cannot end while it waits.
+   * Joins threads until they end or the expiry passes. The calling thread, if it is one of them (a
+   * task shutting down its own queue), is skipped: it cannot end while it waits.
    *
    * @param threads the threads
    * @param expiryNanos from {@link #expiry}
    * @return {@code true} if every thread ended
    * @throws InterruptedException if interrupted while waiting
    */
-  public static boolean joinAll(List<Thread> threads, long expiryNanos) throws InterruptedException {
+  public static boolean joinAll(List<Thread> threads, long expiryNanos)
+      throws InterruptedException {
     Thread self = Thread.currentThread();
     for (Thread t : threads) {
       if (t == self) {

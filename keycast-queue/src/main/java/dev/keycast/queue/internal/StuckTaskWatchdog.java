@@ -1,7 +1,7 @@
 package dev.keycast.queue.internal;
 
-import dev.keycast.queue.QueuedTask;
 import dev.keycast.queue.QueueStatsCounter;
+import dev.keycast.queue.QueuedTask;
 import dev.keycast.queue.StuckTask;
 import java.time.Duration;
 import java.util.Arrays;
@@ -16,20 +16,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reports tasks that run longer than a threshold, once each, with the stack of the thread running them, through the
- * stats hook and a WARN log line; and reports their end. It scans the workers' {@link TaskSlot}s from one platform
- * daemon thread ({@code <pool>-watchdog}), created by {@link #start()} and stopped by {@link #close()}.
+ * Reports tasks that run longer than a threshold, once each, with the stack of the thread running
+ * them, through the stats hook and a WARN log line; and reports their end. It scans the workers'
+ * {@link TaskSlot}s from one platform daemon thread ({@code <pool>-watchdog}), created by {@link
+ * #start()} and stopped by {@link #close()}.
  *
- * <p>The workers pay nothing for it beyond publishing their current task with a release store: no clock read, no
- * atomic. The watchdog measures a task's run time itself (from the scan that first saw it in a slot, or from the
- * task's start time when the queue is timed), and notices a reported task's end when its slot no longer holds it, so
- * the "ended" report comes from the watchdog thread within one scan period, always after the "stuck" report.
+ * <p>The workers pay nothing for it beyond publishing their current task with a release store: no
+ * clock read, no atomic. The watchdog measures a task's run time itself (from the scan that first
+ * saw it in a slot, or from the task's start time when the queue is timed), and notices a reported
+ * task's end when its slot no longer holds it, so the "ended" report comes from the watchdog thread
+ * within one scan period, always after the "stuck" report.
  *
- * <p>A slot may publish the same task object many times in a row (a queue without a stats counter publishes the
- * caller's task object itself), so a run is identified by the pair (object, {@link TaskSlot#starts()}).
+ * <p>A slot may publish the same task object many times in a row (a queue without a stats counter
+ * publishes the caller's task object itself), so a run is identified by the pair (object, {@link
+ * TaskSlot#starts()}).
  *
- * <p>Thread confinement: {@link #seen}, {@link #seenStarts}, {@link #firstSeenNanos} and {@link #reported} are touched
- * only by the scanning thread, so they need no lock.
+ * <p>Thread confinement: {@link #seen}, {@link #seenStarts}, {@link #firstSeenNanos} and {@link
+ * #reported} are touched only by the scanning thread, so they need no lock.
  */
 public final class StuckTaskWatchdog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StuckTaskWatchdog.class);
@@ -61,7 +64,11 @@ public final class StuckTaskWatchdog implements AutoCloseable {
    * @param slots the workers' slots
    */
   public StuckTaskWatchdog(
-      String poolName, Duration threshold, boolean timed, QueueStatsCounter stats, List<TaskSlot> slots) {
+      String poolName,
+      Duration threshold,
+      boolean timed,
+      QueueStatsCounter stats,
+      List<TaskSlot> slots) {
     this.poolName = poolName;
     this.thresholdNanos = threshold.toNanos();
     this.timed = timed;
@@ -80,7 +87,8 @@ public final class StuckTaskWatchdog implements AutoCloseable {
    * @return the period
    */
   public static Duration period(Duration threshold) {
-    return Duration.ofNanos(Math.clamp(threshold.toNanos() / 4, MIN_PERIOD_NANOS, MAX_PERIOD_NANOS));
+    return Duration.ofNanos(
+        Math.clamp(threshold.toNanos() / 4, MIN_PERIOD_NANOS, MAX_PERIOD_NANOS));
   }
 
   /** Starts the scanning thread; does nothing if already started or closed. */
@@ -91,9 +99,11 @@ public final class StuckTaskWatchdog implements AutoCloseable {
         return;
       }
       ScheduledThreadPoolExecutor s =
-          new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().daemon(true).name(poolName + "-watchdog").factory());
+          new ScheduledThreadPoolExecutor(
+              1, Thread.ofPlatform().daemon(true).name(poolName + "-watchdog").factory());
       long period = period(Duration.ofNanos(thresholdNanos)).toNanos();
-      // The future is not needed: scanSafely never throws, and close() stops the task by shutting the pool down.
+      // The future is not needed: scanSafely never throws, and close() stops the task by shutting
+      // the pool down.
       var unused = s.scheduleWithFixedDelay(this::scanSafely, period, period, TimeUnit.NANOSECONDS);
       scheduler = s;
     } finally {
@@ -112,13 +122,15 @@ public final class StuckTaskWatchdog implements AutoCloseable {
   }
 
   /**
-   * How many scans have finished since {@link #start()} (a failed scan, logged, counts too). A scan's "stuck" and
-   * "ended" reports are all made before the count includes it, and consecutive scans start at least one
-   * {@link #period} apart (the period runs from the end of one scan to the start of the next). So if this returned
-   * {@code n} after a task started, and the count has since reached {@code n + 2 + ceil(threshold / period)}, a scan
-   * has seen that task's slot at least the threshold after the task started: it is reported by then if it still runs.
+   * How many scans have finished since {@link #start()} (a failed scan, logged, counts too). A
+   * scan's "stuck" and "ended" reports are all made before the count includes it, and consecutive
+   * scans start at least one {@link #period} apart (the period runs from the end of one scan to the
+   * start of the next). So if this returned {@code n} after a task started, and the count has since
+   * reached {@code n + 2 + ceil(threshold / period)}, a scan has seen that task's slot at least the
+   * threshold after the task started: it is reported by then if it still runs.
    *
-   * <p>Thread-safe; never blocks. Everything the scans did happens-before a read that sees their count.
+   * <p>Thread-safe; never blocks. Everything the scans did happens-before a read that sees their
+   * count.
    *
    * @return the number of finished scans, &ge; 0
    */
@@ -161,8 +173,10 @@ public final class StuckTaskWatchdog implements AutoCloseable {
       if (now - start < thresholdNanos) {
         continue;
       }
-      Thread thread = tracked != null && tracked.thread() != null ? tracked.thread() : slots[i].owner();
-      StackTraceElement[] stack = thread != null ? thread.getStackTrace() : new StackTraceElement[0];
+      Thread thread =
+          tracked != null && tracked.thread() != null ? tracked.thread() : slots[i].owner();
+      StackTraceElement[] stack =
+          thread != null ? thread.getStackTrace() : new StackTraceElement[0];
       if (slots[i].current() != current || slots[i].starts() != starts) {
         continue; // it ended while we looked: not stuck after all; the next scan starts afresh
       }

@@ -5,15 +5,17 @@ import java.lang.invoke.VarHandle;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The task one worker thread is running, published for the watchdog and the busy-worker gauge. Only the owning worker
- * writes it; any thread may read it. Writes are release (or opaque) stores, no full fence on the hot path: a reader that
- * sees a task also sees the start time written before it was published; it may see the change a little late, which
- * only delays a gauge or a watchdog report by nanoseconds.
+ * The task one worker thread is running, published for the watchdog and the busy-worker gauge. Only
+ * the owning worker writes it; any thread may read it. Writes are release (or opaque) stores, no
+ * full fence on the hot path: a reader that sees a task also sees the start time written before it
+ * was published; it may see the change a little late, which only delays a gauge or a watchdog
+ * report by nanoseconds.
  *
- * <p>The published object is either a {@link TrackedTask} (which carries its thread and times) or, for a queue that
- * reads no clock, the caller's own task object, published as it is so that running a task allocates nothing. The same
- * object may then run many times in a row, so the slot also counts its starts ({@link #starts()}): the watchdog tells
- * runs apart by the pair (object, starts), not by identity alone.
+ * <p>The published object is either a {@link TrackedTask} (which carries its thread and times) or,
+ * for a queue that reads no clock, the caller's own task object, published as it is so that running
+ * a task allocates nothing. The same object may then run many times in a row, so the slot also
+ * counts its starts ({@link #starts()}): the watchdog tells runs apart by the pair (object,
+ * starts), not by identity alone.
  */
 public final class TaskSlot {
   private static final VarHandle CURRENT;
@@ -41,7 +43,8 @@ public final class TaskSlot {
   public TaskSlot() {}
 
   /**
-   * Records the thread that owns this slot (the worker); call once, from that thread, before its first task.
+   * Records the thread that owns this slot (the worker); call once, from that thread, before its
+   * first task.
    *
    * @param thread the worker thread
    */
@@ -61,16 +64,19 @@ public final class TaskSlot {
   /**
    * The running task.
    *
-   * @return a {@link TrackedTask} or the caller's task object, or {@code null} if the worker is idle
+   * @return a {@link TrackedTask} or the caller's task object, or {@code null} if the worker is
+   *     idle
    */
   public @Nullable Object current() {
     return CURRENT.getAcquire(this);
   }
 
   /**
-   * How many tasks this slot has started; read after {@link #current()} to tell two runs of the same object apart.
+   * How many tasks this slot has started; read after {@link #current()} to tell two runs of the
+   * same object apart.
    *
-   * @return the number of starts so far (possibly already counting a start later than the one {@code current} saw)
+   * @return the number of starts so far (possibly already counting a start later than the one
+   *     {@code current} saw)
    */
   public long starts() {
     return (long) STARTS.getAcquire(this);
@@ -88,16 +94,19 @@ public final class TaskSlot {
   }
 
   /**
-   * Publishes an untimed task object (no clock reading, no allocation) as started by the owning thread.
+   * Publishes an untimed task object (no clock reading, no allocation) as started by the owning
+   * thread.
    *
-   * @param task the task object; the watchdog names it with {@code QueuedTask.name()} or {@code toString()}
+   * @param task the task object; the watchdog names it with {@code QueuedTask.name()} or {@code
+   *     toString()}
    */
   public void startUntracked(Object task) {
     publish(task);
   }
 
   private void publish(Object task) {
-    // Single writer: a plain read of our own counter, then an opaque store ordered before the release of current.
+    // Single writer: a plain read of our own counter, then an opaque store ordered before the
+    // release of current.
     STARTS.setOpaque(this, (long) STARTS.getOpaque(this) + 1);
     CURRENT.setRelease(this, task);
   }

@@ -3,16 +3,17 @@ package dev.keycast.queue.internal;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A task as the watchdog sees it: its name and, once started, the thread running it. One instance is created per
- * submitted task and runs at most once.
+ * A task as the watchdog sees it: its name and, once started, the thread running it. One instance
+ * is created per submitted task and runs at most once.
  *
- * <p>The clock is read only when a stats counter is configured ({@code timed}): with {@code QueueStatsCounter.disabled()}
- * nothing would consume the times, and a clock read costs tens of nanoseconds per item on some machines. The watchdog
- * does not need the times: it measures how long it has seen the same task in a slot.
+ * <p>The clock is read only when a stats counter is configured ({@code timed}): with {@code
+ * QueueStatsCounter.disabled()} nothing would consume the times, and a clock read costs tens of
+ * nanoseconds per item on some machines. The watchdog does not need the times: it measures how long
+ * it has seen the same task in a slot.
  *
- * <p>Fields are written by the submitting thread (before the task is enqueued) and the running thread (before it
- * publishes or clears its {@link TaskSlot} with a release store); the watchdog reads them after an acquire load of the
- * slot, so it sees them.
+ * <p>Fields are written by the submitting thread (before the task is enqueued) and the running
+ * thread (before it publishes or clears its {@link TaskSlot} with a release store); the watchdog
+ * reads them after an acquire load of the slot, so it sees them.
  */
 public abstract class TrackedTask {
   private final long enqueuedNanos;

@@ -20,7 +20,12 @@ import org.junit.jupiter.api.Test;
 class BoundedBufferTest {
   private static final Duration GENEROUS = Duration.ofSeconds(20);
 
-  enum Op { OFFER, TAKE, DRAIN, CLOSE }
+  enum Op {
+    OFFER,
+    TAKE,
+    DRAIN,
+    CLOSE
+  }
 
   @Provide
   Arbitrary<List<Op>> ops() {
@@ -67,10 +72,14 @@ class BoundedBufferTest {
     assertThat(buffer.drain()).containsExactly(13, 14, 15, 16, 17, 18, 19);
   }
 
-  /** Single-threaded model check: FIFO order, FULL iff at capacity, CLOSED once closed, drain empties. */
+  /**
+   * Single-threaded model check: FIFO order, FULL iff at capacity, CLOSED once closed, drain
+   * empties.
+   */
   @Property(tries = 200)
   void operations_anySequence_matchBoundedFifoModel(
-      @ForAll @IntRange(min = 1, max = 8) int capacity, @ForAll("ops") @Size(max = 200) List<Op> ops)
+      @ForAll @IntRange(min = 1, max = 8) int capacity,
+      @ForAll("ops") @Size(max = 200) List<Op> ops)
       throws Exception {
     BoundedBuffer<Integer> buffer = new BoundedBuffer<>(capacity);
     ArrayDeque<Integer> model = new ArrayDeque<>();
@@ -80,8 +89,11 @@ class BoundedBufferTest {
       switch (op) {
         case OFFER -> {
           BoundedBuffer.Offer expected =
-              closed ? BoundedBuffer.Offer.CLOSED
-                  : model.size() == capacity ? BoundedBuffer.Offer.FULL : BoundedBuffer.Offer.ACCEPTED;
+              closed
+                  ? BoundedBuffer.Offer.CLOSED
+                  : model.size() == capacity
+                      ? BoundedBuffer.Offer.FULL
+                      : BoundedBuffer.Offer.ACCEPTED;
           assertThat(buffer.offer(next)).isEqualTo(expected);
           if (expected == BoundedBuffer.Offer.ACCEPTED) {
             model.addLast(next);
@@ -113,13 +125,16 @@ class BoundedBufferTest {
   void take_emptyThenClosed_wakesAndReturnsNull() throws Exception {
     BoundedBuffer<String> buffer = new BoundedBuffer<>(2);
     AtomicReference<Object> got = new AtomicReference<>("unset");
-    Thread taker = Thread.ofVirtual().start(() -> {
-      try {
-        got.set(buffer.take());
-      } catch (InterruptedException e) {
-        got.set(e);
-      }
-    });
+    Thread taker =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    got.set(buffer.take());
+                  } catch (InterruptedException e) {
+                    got.set(e);
+                  }
+                });
     await().atMost(GENEROUS).until(() -> taker.getState() == Thread.State.WAITING);
     buffer.close();
     assertThat(taker.join(GENEROUS)).isTrue();
@@ -131,13 +146,16 @@ class BoundedBufferTest {
     BoundedBuffer<Integer> buffer = new BoundedBuffer<>(1);
     assertThat(buffer.offer(1)).isEqualTo(BoundedBuffer.Offer.ACCEPTED);
     AtomicReference<Object> outcome = new AtomicReference<>();
-    Thread putter = Thread.ofVirtual().start(() -> {
-      try {
-        outcome.set(buffer.put(2));
-      } catch (InterruptedException e) {
-        outcome.set(e);
-      }
-    });
+    Thread putter =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    outcome.set(buffer.put(2));
+                  } catch (InterruptedException e) {
+                    outcome.set(e);
+                  }
+                });
     await().atMost(GENEROUS).until(() -> putter.getState() == Thread.State.WAITING);
     assertThat(buffer.take()).isEqualTo(1);
     assertThat(putter.join(GENEROUS)).isTrue();
@@ -150,13 +168,16 @@ class BoundedBufferTest {
     BoundedBuffer<Integer> buffer = new BoundedBuffer<>(1);
     buffer.offer(1);
     AtomicReference<Object> outcome = new AtomicReference<>();
-    Thread putter = Thread.ofVirtual().start(() -> {
-      try {
-        outcome.set(buffer.put(2));
-      } catch (InterruptedException e) {
-        outcome.set(e);
-      }
-    });
+    Thread putter =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    outcome.set(buffer.put(2));
+                  } catch (InterruptedException e) {
+                    outcome.set(e);
+                  }
+                });
     await().atMost(GENEROUS).until(() -> putter.getState() == Thread.State.WAITING);
     buffer.close();
     assertThat(putter.join(GENEROUS)).isTrue();
@@ -164,7 +185,10 @@ class BoundedBufferTest {
     assertThat(buffer.drain()).containsExactly(1);
   }
 
-  /** Producers racing close: every element is accepted-then-taken-or-drained exactly once, or refused. */
+  /**
+   * Producers racing close: every element is accepted-then-taken-or-drained exactly once, or
+   * refused.
+   */
   @Property(tries = 30)
   void offer_racingCloseAndConsumers_everyElementExactlyOnce(
       @ForAll @IntRange(min = 1, max = 32) int capacity,
@@ -180,27 +204,34 @@ class BoundedBufferTest {
     for (int c = 0; c < consumers; c++) {
       List<Integer> mine = new ArrayList<>();
       taken.add(mine);
-      threads.add(Thread.ofVirtual().start(() -> {
-        try {
-          Integer e;
-          while ((e = buffer.take()) != null) {
-            mine.add(e);
-          }
-        } catch (InterruptedException ex) {
-          throw new AssertionError(ex);
-        }
-      }));
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      Integer e;
+                      while ((e = buffer.take()) != null) {
+                        mine.add(e);
+                      }
+                    } catch (InterruptedException ex) {
+                      throw new AssertionError(ex);
+                    }
+                  }));
     }
-    java.util.concurrent.atomic.AtomicInteger offered = new java.util.concurrent.atomic.AtomicInteger();
-    Thread producer = Thread.ofPlatform().start(() -> {
-      for (int i = 0; i < total; i++) {
-        results[i] = buffer.offer(i);
-        offered.incrementAndGet();
-        if (results[i] == BoundedBuffer.Offer.FULL) {
-          Thread.onSpinWait();
-        }
-      }
-    });
+    java.util.concurrent.atomic.AtomicInteger offered =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Thread producer =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  for (int i = 0; i < total; i++) {
+                    results[i] = buffer.offer(i);
+                    offered.incrementAndGet();
+                    if (results[i] == BoundedBuffer.Offer.FULL) {
+                      Thread.onSpinWait();
+                    }
+                  }
+                });
     int closeAt = closeAfter;
     while (producer.isAlive() && offered.get() < closeAt) {
       Thread.onSpinWait();
@@ -222,9 +253,10 @@ class BoundedBufferTest {
   }
 
   /**
-   * Racing producers sending bursts to many consumers that park and wake between them: every accepted element is taken
-   * exactly once while the buffer is still open (closing wakes every consumer, so it would hide a lost wake-up; here
-   * the buffer is closed only after all elements were seen taken).
+   * Racing producers sending bursts to many consumers that park and wake between them: every
+   * accepted element is taken exactly once while the buffer is still open (closing wakes every
+   * consumer, so it would hide a lost wake-up; here the buffer is closed only after all elements
+   * were seen taken).
    */
   @Property(tries = 25)
   void offer_burstsToParkingConsumers_everyElementTakenWithoutClose(
@@ -237,35 +269,42 @@ class BoundedBufferTest {
     int perProducer = 600;
     java.util.concurrent.atomic.AtomicIntegerArray seen =
         new java.util.concurrent.atomic.AtomicIntegerArray(producers * perProducer);
-    java.util.concurrent.atomic.AtomicInteger takenCount = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger takenCount =
+        new java.util.concurrent.atomic.AtomicInteger();
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < consumers; c++) {
-      threads.add(Thread.ofVirtual().start(() -> {
-        try {
-          Integer e;
-          while ((e = buffer.take()) != null) {
-            seen.incrementAndGet(e);
-            takenCount.incrementAndGet();
-          }
-        } catch (InterruptedException ex) {
-          throw new AssertionError(ex);
-        }
-      }));
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      Integer e;
+                      while ((e = buffer.take()) != null) {
+                        seen.incrementAndGet(e);
+                        takenCount.incrementAndGet();
+                      }
+                    } catch (InterruptedException ex) {
+                      throw new AssertionError(ex);
+                    }
+                  }));
     }
     List<Thread> producerThreads = new ArrayList<>();
     for (int p = 0; p < producers; p++) {
       int base = p * perProducer;
-      producerThreads.add(Thread.ofPlatform().start(() -> {
-        for (int i = 0; i < perProducer; i++) {
-          while (buffer.offer(base + i) == BoundedBuffer.Offer.FULL) {
-            Thread.onSpinWait();
-          }
-          if (i % burst == burst - 1) {
-            // Let the consumers drain and park before the next burst.
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000);
-          }
-        }
-      }));
+      producerThreads.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int i = 0; i < perProducer; i++) {
+                      while (buffer.offer(base + i) == BoundedBuffer.Offer.FULL) {
+                        Thread.onSpinWait();
+                      }
+                      if (i % burst == burst - 1) {
+                        // Let the consumers drain and park before the next burst.
+                        java.util.concurrent.locks.LockSupport.parkNanos(20_000);
+                      }
+                    }
+                  }));
     }
     for (Thread t : producerThreads) {
       t.join();
@@ -283,10 +322,11 @@ class BoundedBufferTest {
   }
 
   /**
-   * The wake-up cascade: a burst of k elements offered to k or more sleeping consumers is taken by k consumers at
-   * once, even though each consumer, once it has an element, holds it (a slow task) until released. Without the
-   * cascade (a producer wakes one consumer, and that consumer wakes the next before returning) the elements after the
-   * first would wait for the first consumer to finish.
+   * The wake-up cascade: a burst of k elements offered to k or more sleeping consumers is taken by
+   * k consumers at once, even though each consumer, once it has an element, holds it (a slow task)
+   * until released. Without the cascade (a producer wakes one consumer, and that consumer wakes the
+   * next before returning) the elements after the first would wait for the first consumer to
+   * finish.
    */
   @Property(tries = 25)
   void offer_burstToSleepingConsumersHoldingTheirElement_allTakenConcurrently(
@@ -298,35 +338,45 @@ class BoundedBufferTest {
     int k = Math.min(burst, consumers);
     BoundedBuffer<Integer> buffer = new BoundedBuffer<>(capacity);
     java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.atomic.AtomicIntegerArray seen = new java.util.concurrent.atomic.AtomicIntegerArray(k);
-    java.util.concurrent.atomic.AtomicInteger holding = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicIntegerArray seen =
+        new java.util.concurrent.atomic.AtomicIntegerArray(k);
+    java.util.concurrent.atomic.AtomicInteger holding =
+        new java.util.concurrent.atomic.AtomicInteger();
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < consumers; c++) {
-      threads.add(Thread.ofVirtual().start(() -> {
-        try {
-          Integer e;
-          while ((e = buffer.take()) != null) {
-            seen.incrementAndGet(e);
-            holding.incrementAndGet();
-            release.await();
-          }
-        } catch (InterruptedException ex) {
-          throw new AssertionError(ex);
-        }
-      }));
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      Integer e;
+                      while ((e = buffer.take()) != null) {
+                        seen.incrementAndGet(e);
+                        holding.incrementAndGet();
+                        release.await();
+                      }
+                    } catch (InterruptedException ex) {
+                      throw new AssertionError(ex);
+                    }
+                  }));
     }
     // Every consumer asleep in take() before the burst.
-    await().atMost(GENEROUS).until(() -> threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
+    await()
+        .atMost(GENEROUS)
+        .until(() -> threads.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
     List<Thread> producerThreads = new ArrayList<>();
     for (int p = 0; p < producers; p++) {
       int first = p;
-      producerThreads.add(Thread.ofPlatform().start(() -> {
-        for (int i = first; i < k; i += producers) {
-          while (buffer.offer(i) == BoundedBuffer.Offer.FULL) {
-            Thread.onSpinWait();
-          }
-        }
-      }));
+      producerThreads.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int i = first; i < k; i += producers) {
+                      while (buffer.offer(i) == BoundedBuffer.Offer.FULL) {
+                        Thread.onSpinWait();
+                      }
+                    }
+                  }));
     }
     await().atMost(GENEROUS).until(() -> holding.get() == k);
     for (Thread t : producerThreads) {

@@ -26,19 +26,21 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * The production review's starvation scenario as a benchmark: the latency (p50/p99 via SampleTime) of a light probe
- * task submitted to the {@link WorkQueue} (64 workers) while a sustained CPU burst runs. A feeder thread (standing in
- * for the relay I/O thread) keeps {@value #BURST} signing requests in flight at all times; each does
- * {@value #SHA_ROUNDS} SHA-256 rounds (a stand-in for signing, so this module does not depend on keycast-crypto).
+ * The production review's starvation scenario as a benchmark: the latency (p50/p99 via SampleTime)
+ * of a light probe task submitted to the {@link WorkQueue} (64 workers) while a sustained CPU burst
+ * runs. A feeder thread (standing in for the relay I/O thread) keeps {@value #BURST} signing
+ * requests in flight at all times; each does {@value #SHA_ROUNDS} SHA-256 rounds (a stand-in for
+ * signing, so this module does not depend on keycast-crypto).
  *
- * <p>{@code ON_WORKERS} is the faulty design (benchmark-only): the requests run their crypto on the virtual-thread
- * workers, so they hold the carrier threads and the probe waits behind them. {@code CPU_EXECUTOR} is the design this
- * module ships: the workers hand the crypto to the {@link CpuExecutor} (default size: one platform thread per core) and
- * wait unmounted, so a free worker runs the probe on a free carrier at once.
+ * <p>{@code ON_WORKERS} is the faulty design (benchmark-only): the requests run their crypto on the
+ * virtual-thread workers, so they hold the carrier threads and the probe waits behind them. {@code
+ * CPU_EXECUTOR} is the design this module ships: the workers hand the crypto to the {@link
+ * CpuExecutor} (default size: one platform thread per core) and wait unmounted, so a free worker
+ * runs the probe on a free carrier at once.
  *
- * <p>(A variant where each request re-submits itself from its worker starves the probe outright in the faulty design:
- * the two workers holding the carriers never park, and continuations woken from outside never run; the watchdog
- * reported it. This version keeps the measurement bounded.)
+ * <p>(A variant where each request re-submits itself from its worker starves the probe outright in
+ * the faulty design: the two workers holding the carriers never park, and continuations woken from
+ * outside never run; the watchdog reported it. This version keeps the measurement bounded.)
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -66,33 +68,43 @@ public class CpuStarvationBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() {
-    queue = WorkQueue.start(WorkQueueConfig.builder().name("starve").workers(64).capacity(4096).build());
+    queue =
+        WorkQueue.start(
+            WorkQueueConfig.builder().name("starve").workers(64).capacity(4096).build());
     cpu = CpuExecutor.start(CpuExecutorConfig.builder().name("starve-cpu").build());
     bursting = true;
     Semaphore inFlight = new Semaphore(BURST);
-    QueuedTask request = QueuedTask.of("sign", () -> {
-      try {
-        if (placement == Placement.ON_WORKERS) {
-          shaRounds(SHA_ROUNDS);
-        } else {
-          cpu.call("sign-crypto", () -> shaRounds(SHA_ROUNDS));
-        }
-      } finally {
-        inFlight.release();
-      }
-    });
-    feeder = Thread.ofPlatform().daemon(true).name("burst-feeder").start(() -> {
-      try {
-        while (bursting) {
-          inFlight.acquire();
-          if (queue.submit(request) != SubmitResult.ACCEPTED) {
-            inFlight.release();
-          }
-        }
-      } catch (InterruptedException e) {
-        // stop
-      }
-    });
+    QueuedTask request =
+        QueuedTask.of(
+            "sign",
+            () -> {
+              try {
+                if (placement == Placement.ON_WORKERS) {
+                  shaRounds(SHA_ROUNDS);
+                } else {
+                  cpu.call("sign-crypto", () -> shaRounds(SHA_ROUNDS));
+                }
+              } finally {
+                inFlight.release();
+              }
+            });
+    feeder =
+        Thread.ofPlatform()
+            .daemon(true)
+            .name("burst-feeder")
+            .start(
+                () -> {
+                  try {
+                    while (bursting) {
+                      inFlight.acquire();
+                      if (queue.submit(request) != SubmitResult.ACCEPTED) {
+                        inFlight.release();
+                      }
+                    }
+                  } catch (InterruptedException e) {
+                    // stop
+                  }
+                });
   }
 
   @TearDown(Level.Trial)

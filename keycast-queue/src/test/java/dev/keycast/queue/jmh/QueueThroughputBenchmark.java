@@ -25,14 +25,16 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * Throughput of trivial tasks with 2 producers (the JMH threads) and N consumers: {@link WorkQueue} (virtual-thread
- * workers polling the shared bounded buffer) against an {@link ArrayBlockingQueue} drained by N platform threads. All
- * are bounded at {@value #CAPACITY}, so in steady state the measured submission rate is the consumption rate (the
- * backlog is at most {@value #CAPACITY} items against millions per iteration).
+ * Throughput of trivial tasks with 2 producers (the JMH threads) and N consumers: {@link WorkQueue}
+ * (virtual-thread workers polling the shared bounded buffer) against an {@link ArrayBlockingQueue}
+ * drained by N platform threads. All are bounded at {@value #CAPACITY}, so in steady state the
+ * measured submission rate is the consumption rate (the backlog is at most {@value #CAPACITY} items
+ * against millions per iteration).
  *
- * <p>A {@code WorkQueue} producer never blocks: on {@code REJECTED_FULL} it backs off ({@code parkNanos(1 µs)}) and
- * retries. {@code ABQ_PLATFORM_OFFER} gives the ABQ the same non-blocking producer (like-for-like);
- * {@code ABQ_PLATFORM_PUT} lets its producers block in {@code put}, the ABQ's natural use.
+ * <p>A {@code WorkQueue} producer never blocks: on {@code REJECTED_FULL} it backs off ({@code
+ * parkNanos(1 µs)}) and retries. {@code ABQ_PLATFORM_OFFER} gives the ABQ the same non-blocking
+ * producer (like-for-like); {@code ABQ_PLATFORM_PUT} lets its producers block in {@code put}, the
+ * ABQ's natural use.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -44,9 +46,15 @@ public class QueueThroughputBenchmark {
 
   /** The implementation under test. */
   public enum Impl {
-    /** dev.keycast.queue.WorkQueue with virtual-thread workers and no stats counter (no clock reads). */
+    /**
+     * dev.keycast.queue.WorkQueue with virtual-thread workers and no stats counter (no clock
+     * reads).
+     */
     WORK_QUEUE,
-    /** The same with a ConcurrentQueueStatsCounter (three clock reads and five LongAdder updates per task). */
+    /**
+     * The same with a ConcurrentQueueStatsCounter (three clock reads and five LongAdder updates per
+     * task).
+     */
     WORK_QUEUE_STATS,
     /** ArrayBlockingQueue drained by platform threads; producers offer and back off when full. */
     ABQ_PLATFORM_OFFER,
@@ -75,7 +83,11 @@ public class QueueThroughputBenchmark {
       case WORK_QUEUE ->
           workQueue =
               WorkQueue.start(
-                  WorkQueueConfig.builder().name("bench").workers(consumers).capacity(CAPACITY).build());
+                  WorkQueueConfig.builder()
+                      .name("bench")
+                      .workers(consumers)
+                      .capacity(CAPACITY)
+                      .build());
       case WORK_QUEUE_STATS ->
           workQueue =
               WorkQueue.start(
@@ -88,15 +100,20 @@ public class QueueThroughputBenchmark {
       case ABQ_PLATFORM_OFFER, ABQ_PLATFORM_PUT -> {
         abq = new ArrayBlockingQueue<>(CAPACITY);
         for (int i = 0; i < consumers; i++) {
-          platformConsumers.add(Thread.ofPlatform().daemon(true).name("abq-consumer-" + i).start(() -> {
-            try {
-              while (true) {
-                abq.take().run();
-              }
-            } catch (InterruptedException e) {
-              // stop
-            }
-          }));
+          platformConsumers.add(
+              Thread.ofPlatform()
+                  .daemon(true)
+                  .name("abq-consumer-" + i)
+                  .start(
+                      () -> {
+                        try {
+                          while (true) {
+                            abq.take().run();
+                          }
+                        } catch (InterruptedException e) {
+                          // stop
+                        }
+                      }));
         }
       }
     }

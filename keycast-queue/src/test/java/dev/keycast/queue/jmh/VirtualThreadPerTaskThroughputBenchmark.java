@@ -17,9 +17,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 
 /**
- * The third baseline for {@link QueueThroughputBenchmark}: {@code Executors.newVirtualThreadPerTaskExecutor()}, one new
- * virtual thread per trivial task, with the same bound ({@value QueueThroughputBenchmark#CAPACITY} tasks in flight,
- * a producer waits on a semaphore when it is reached) and the same 2 producers. It has no consumer count.
+ * The third baseline for {@link QueueThroughputBenchmark}: {@code
+ * Executors.newVirtualThreadPerTaskExecutor()}, one new virtual thread per trivial task, with the
+ * same bound ({@value QueueThroughputBenchmark#CAPACITY} tasks in flight, a producer waits on a
+ * semaphore when it is reached) and the same 2 producers. It has no consumer count.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -35,13 +36,14 @@ public class VirtualThreadPerTaskThroughputBenchmark {
   public void setUp() {
     executor = Executors.newVirtualThreadPerTaskExecutor();
     inFlight = new Semaphore(QueueThroughputBenchmark.CAPACITY);
-    task = () -> {
-      try {
-        done.increment();
-      } finally {
-        inFlight.release();
-      }
-    };
+    task =
+        () -> {
+          try {
+            done.increment();
+          } finally {
+            inFlight.release();
+          }
+        };
   }
 
   @TearDown(Level.Trial)

@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one audit entry per decision on a request (method, kind, client, outcome, a short reason; never content)
- * for the policy stage and the default handler. A failed write is logged, never failed to the client. Thread-safe;
- * does not block when the log is the {@link BatchingAuditLog}.
+ * Writes one audit entry per decision on a request (method, kind, client, outcome, a short reason;
+ * never content) for the policy stage and the default handler. A failed write is logged, never
+ * failed to the client. Thread-safe; does not block when the log is the {@link BatchingAuditLog}.
  */
 final class Auditor {
   private static final Logger LOG = LoggerFactory.getLogger(Auditor.class);
@@ -28,15 +28,33 @@ final class Auditor {
     this.clock = clock;
   }
 
-  void record(Authorization auth, PublicKey client, Nip46Request r, @Nullable Integer kind, AuditOutcome outcome,
+  void record(
+      Authorization auth,
+      PublicKey client,
+      Nip46Request r,
+      @Nullable Integer kind,
+      AuditOutcome outcome,
       @Nullable String reason) {
     try {
-      String method = Nip46Method.fromWireName(r.methodName()).map(Nip46Method::wireName).orElse("unknown");
-      audit.record(new AuditEntry(clock.instant(), auth.id(), client, method, kind, outcome,
-          reason == null ? null : (reason.length() > 256 ? reason.substring(0, 256) : reason)));
+      String method =
+          Nip46Method.fromWireName(r.methodName()).map(Nip46Method::wireName).orElse("unknown");
+      audit.record(
+          new AuditEntry(
+              clock.instant(),
+              auth.id(),
+              client,
+              method,
+              kind,
+              outcome,
+              reason == null ? null : (reason.length() > 256 ? reason.substring(0, 256) : reason)));
     } catch (RuntimeException e) {
-      // Availability over completeness: a failed audit write does not fail the request; it is loud in the log.
-      LOG.warn("audit write failed for {} on authorization {}: {}", r.methodName(), auth.id(), e.toString());
+      // Availability over completeness: a failed audit write does not fail the request; it is loud
+      // in the log.
+      LOG.warn(
+          "audit write failed for {} on authorization {}: {}",
+          r.methodName(),
+          auth.id(),
+          e.toString());
     }
   }
 

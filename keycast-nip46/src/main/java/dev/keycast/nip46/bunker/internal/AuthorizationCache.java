@@ -5,7 +5,6 @@ import dev.keycast.crypto.SchnorrSigner;
 import dev.keycast.crypto.SecretKey;
 import dev.keycast.nip46.policy.Policies;
 import dev.keycast.nip46.policy.Policy;
-import dev.keycast.nip46.bunker.internal.SingleFlightCache;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.AuthorizationChanges;
 import dev.keycast.nip46.store.AuthorizationStore;
@@ -20,34 +19,40 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The signer's read-through cache over the stores: authorizations by bunker key (with the decrypted bunker key),
- * connected clients, user signing keys and policies.
+ * The signer's read-through cache over the stores: authorizations by bunker key (with the decrypted
+ * bunker key), connected clients, user signing keys and policies.
  *
  * <ul>
- *   <li><b>Single flight:</b> concurrent misses for one key run one store load; the others wait for it.
- *   <li><b>Negative caching:</b> "not found" is cached for a short TTL (default 10 s), so events addressed to unknown
- *       keys or from unconnected clients cost one query per key per TTL.
- *   <li><b>Invalidation:</b> {@link #refreshIfChanged()} reads the store's change version (cheap); when it moved,
- *       it reads what changed and drops those authorizations' entries (everything, for changes it cannot
- *       attribute: deletions, policies, keys). Lookups call it themselves at most once per {@code refreshInterval}
- *       (default 1 s); in the bunker, the {@link AuthorizationWatcher} reads the changes instead, once per poll, and
- *       hands them to the cache ({@link Builder#watched()}), so a change made by another process (the CLI) is seen
- *       within about a poll interval. Entries also expire after {@code positiveTtl} (default 60 s) as a safety net.
- *   <li><b>Failures</b> (database down) are not cached: they propagate to the caller and the next lookup retries.
+ *   <li><b>Single flight:</b> concurrent misses for one key run one store load; the others wait for
+ *       it.
+ *   <li><b>Negative caching:</b> "not found" is cached for a short TTL (default 10 s), so events
+ *       addressed to unknown keys or from unconnected clients cost one query per key per TTL.
+ *   <li><b>Invalidation:</b> {@link #refreshIfChanged()} reads the store's change version (cheap);
+ *       when it moved, it reads what changed and drops those authorizations' entries (everything,
+ *       for changes it cannot attribute: deletions, policies, keys). Lookups call it themselves at
+ *       most once per {@code refreshInterval} (default 1 s); in the bunker, the {@link
+ *       AuthorizationWatcher} reads the changes instead, once per poll, and hands them to the cache
+ *       ({@link Builder#watched()}), so a change made by another process (the CLI) is seen within
+ *       about a poll interval. Entries also expire after {@code positiveTtl} (default 60 s) as a
+ *       safety net.
+ *   <li><b>Failures</b> (database down) are not cached: they propagate to the caller and the next
+ *       lookup retries.
  * </ul>
  *
- * <p>Thread-safe. Lookups may block on store I/O: call them from workers (virtual threads), never from relay
- * listener threads. No lock is held during I/O except the refresh lock, which is only try-locked by lookups.
+ * <p>Thread-safe. Lookups may block on store I/O: call them from workers (virtual threads), never
+ * from relay listener threads. No lock is held during I/O except the refresh lock, which is only
+ * try-locked by lookups.
  */
 public final class AuthorizationCache {
   private static final Logger LOG = LoggerFactory.getLogger(AuthorizationCache.class);
 
-  /** A user's key, with a signer prepared on first use (on the CPU executor, where signing runs). */
+  /**
+   * A user's key, with a signer prepared on first use (on the CPU executor, where signing runs).
+   */
   static final class UserKey {
     private final SecretKey secretKey;
     private final LazySigner signer;
@@ -92,18 +97,37 @@ public final class AuthorizationCache {
     this.refreshIntervalNanos = b.refreshInterval.toNanos();
     this.watched = b.watched;
     this.lastRefreshNanos = new AtomicLong(nanoClock.getAsLong() - refreshIntervalNanos);
-    this.signers = new SingleFlightCache<>(
-        pk -> authorizations.findByBunkerPublicKey(pk).flatMap(a ->
-            authorizations.loadBunkerSecret(a.id()).map(sk -> new AuthorizedSigner(a, sk))),
-        b.positiveTtl, b.negativeTtl, b.maxEntries, nanoClock);
-    this.clients = new SingleFlightCache<>(
-        ck -> authorizations.findClient(ck.authorizationId(), ck.client()),
-        b.positiveTtl, b.negativeTtl, b.maxEntries, nanoClock);
+    this.signers =
+        new SingleFlightCache<>(
+            pk ->
+                authorizations
+                    .findByBunkerPublicKey(pk)
+                    .flatMap(
+                        a ->
+                            authorizations
+                                .loadBunkerSecret(a.id())
+                                .map(sk -> new AuthorizedSigner(a, sk))),
+            b.positiveTtl,
+            b.negativeTtl,
+            b.maxEntries,
+            nanoClock);
+    this.clients =
+        new SingleFlightCache<>(
+            ck -> authorizations.findClient(ck.authorizationId(), ck.client()),
+            b.positiveTtl,
+            b.negativeTtl,
+            b.maxEntries,
+            nanoClock);
     KeyStore keys = b.keys;
-    this.userKeys = new SingleFlightCache<>(
-        name -> keys.loadSecret(name).map(UserKey::new),
-        b.positiveTtl, b.negativeTtl, b.maxEntries, nanoClock);
-    this.policies = new SingleFlightCache<>(b.policyResolver, b.positiveTtl, b.negativeTtl, 10_000, nanoClock);
+    this.userKeys =
+        new SingleFlightCache<>(
+            name -> keys.loadSecret(name).map(UserKey::new),
+            b.positiveTtl,
+            b.negativeTtl,
+            b.maxEntries,
+            nanoClock);
+    this.policies =
+        new SingleFlightCache<>(b.policyResolver, b.positiveTtl, b.negativeTtl, 10_000, nanoClock);
   }
 
   /**
@@ -121,7 +145,8 @@ public final class AuthorizationCache {
    * Looks up the authorization holding a bunker key. May block on store I/O.
    *
    * @param bunkerPublicKey the signer key a request was addressed to
-   * @return the authorization and its bunker key (possibly revoked or expired), or empty if none holds it
+   * @return the authorization and its bunker key (possibly revoked or expired), or empty if none
+   *     holds it
    * @throws dev.keycast.nip46.store.StoreException if the store fails (not cached)
    */
   public Optional<AuthorizedSigner> signer(PublicKey bunkerPublicKey) {
@@ -130,9 +155,9 @@ public final class AuthorizationCache {
   }
 
   /**
-   * Returns the last authorization and bunker key successfully loaded for a bunker key, even if stale: only for
-   * answering a request with an error while the store is down (the key is needed to encrypt the reply), never for
-   * serving it. Never blocks.
+   * Returns the last authorization and bunker key successfully loaded for a bunker key, even if
+   * stale: only for answering a request with an error while the store is down (the key is needed to
+   * encrypt the reply), never for serving it. Never blocks.
    *
    * @param bunkerPublicKey the signer key
    * @return the last known entry, or empty
@@ -172,7 +197,10 @@ public final class AuthorizationCache {
     return userKeys.get(keyName);
   }
 
-  /** Drops one client's cached connection (after connect or logout through this process). Never blocks. */
+  /**
+   * Drops one client's cached connection (after connect or logout through this process). Never
+   * blocks.
+   */
   public void invalidateClient(long authorizationId, PublicKey client) {
     clients.invalidate(new ClientKey(authorizationId, client));
   }
@@ -186,8 +214,9 @@ public final class AuthorizationCache {
   }
 
   /**
-   * Reads the store's change version and drops every entry if it moved since the last call. Blocks for one cheap
-   * query. Concurrent callers do not wait: if a refresh is running, they return {@code false} at once.
+   * Reads the store's change version and drops every entry if it moved since the last call. Blocks
+   * for one cheap query. Concurrent callers do not wait: if a refresh is running, they return
+   * {@code false} at once.
    *
    * @return {@code true} if the version moved and the cache was cleared
    * @throws dev.keycast.nip46.store.StoreException if the store fails
@@ -198,9 +227,9 @@ public final class AuthorizationCache {
   }
 
   /**
-   * Reads the store's change version and, if it moved, drops the entries the changes touched; returns the version.
-   * Blocks for one cheap query (two when it moved).
-   * If another thread is refreshing, returns the last version seen without waiting.
+   * Reads the store's change version and, if it moved, drops the entries the changes touched;
+   * returns the version. Blocks for one cheap query (two when it moved). If another thread is
+   * refreshing, returns the last version seen without waiting.
    *
    * @return the store's change version as last seen
    * @throws dev.keycast.nip46.store.StoreException if the store fails
@@ -214,7 +243,8 @@ public final class AuthorizationCache {
       long v = authorizations.changeVersion();
       if (v != seenVersion) {
         if (seenVersion == Long.MIN_VALUE) {
-          seenVersion = v; // the first read only sets the baseline: entries loaded so far are as fresh as it
+          seenVersion =
+              v; // the first read only sets the baseline: entries loaded so far are as fresh as it
         } else {
           AuthorizationChanges changes = authorizations.changesSince(seenVersion);
           apply(changes);
@@ -228,8 +258,9 @@ public final class AuthorizationCache {
   }
 
   /**
-   * Drops what a change touched: the changed authorizations' bunker keys and connected clients. Anything the
-   * change set does not describe (deletions, policy or key changes, a bare version bump) clears everything.
+   * Drops what a change touched: the changed authorizations' bunker keys and connected clients.
+   * Anything the change set does not describe (deletions, policy or key changes, a bare version
+   * bump) clears everything.
    */
   private void apply(AuthorizationChanges changes) {
     if (changes.isEmpty() || !changes.deletedIds().isEmpty()) {
@@ -243,7 +274,10 @@ public final class AuthorizationCache {
       signers.invalidate(a.bunkerPublicKey());
     }
     clients.invalidateIf(k -> ids.contains(k.authorizationId()));
-    LOG.debug("store changed (version {}): {} authorization(s) dropped from the cache", changes.version(), ids.size());
+    LOG.debug(
+        "store changed (version {}): {} authorization(s) dropped from the cache",
+        changes.version(),
+        ids.size());
   }
 
   /** Returns how many store loads all lookups have run (for tests and metrics). */
@@ -257,8 +291,8 @@ public final class AuthorizationCache {
   }
 
   /**
-   * Drops what a change the {@link AuthorizationWatcher} read touched, for a cache whose lookups do not read the
-   * change version themselves ({@link Builder#watched()}). Never blocks.
+   * Drops what a change the {@link AuthorizationWatcher} read touched, for a cache whose lookups do
+   * not read the change version themselves ({@link Builder#watched()}). Never blocks.
    *
    * @param changes what changed since the watcher's previous read
    */
@@ -333,7 +367,8 @@ public final class AuthorizationCache {
      * Sets how policy names resolve.
      *
      * @param resolver resolves policy names (default: built-in policies only; with a database, pass
-     *     {@code db.policies()::resolve}); may block on I/O, results are cached like everything else
+     *     {@code db.policies()::resolve}); may block on I/O, results are cached like everything
+     *     else
      */
     public Builder policies(Function<String, Optional<Policy>> resolver) {
       this.policyResolver = Objects.requireNonNull(resolver, "resolver");
@@ -341,8 +376,9 @@ public final class AuthorizationCache {
     }
 
     /**
-     * Lookups never read the change version: an {@link AuthorizationWatcher} reads the store's changes once per
-     * poll and hands them to {@link #changed}, so the store is not read twice for the same changes.
+     * Lookups never read the change version: an {@link AuthorizationWatcher} reads the store's
+     * changes once per poll and hands them to {@link #changed}, so the store is not read twice for
+     * the same changes.
      */
     public Builder watched() {
       this.watched = true;
@@ -361,7 +397,10 @@ public final class AuthorizationCache {
 
     /** Builds. @throws IllegalArgumentException on negative durations or a non-positive size */
     public AuthorizationCache build() {
-      if (positiveTtl.isNegative() || negativeTtl.isNegative() || refreshInterval.isNegative() || maxEntries < 1) {
+      if (positiveTtl.isNegative()
+          || negativeTtl.isNegative()
+          || refreshInterval.isNegative()
+          || maxEntries < 1) {
         throw new IllegalArgumentException("durations must be >= 0 and maxEntries >= 1");
       }
       return new AuthorizationCache(this);

@@ -14,22 +14,25 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Watches the authorizations: reads the store's changes <b>once</b> per {@link #poll} (the full list the first
- * time, then only what changed: a daemon may hold 100,000 authorizations) and feeds both consumers from that one
- * read: the {@link AuthorizationCache} drops the entries the changes touched, and the caller gets the signer keys
- * and relays to serve, for the relay subscription.
+ * Watches the authorizations: reads the store's changes <b>once</b> per {@link #poll} (the full
+ * list the first time, then only what changed: a daemon may hold 100,000 authorizations) and feeds
+ * both consumers from that one read: the {@link AuthorizationCache} drops the entries the changes
+ * touched, and the caller gets the signer keys and relays to serve, for the relay subscription.
  *
- * <p>Served: every active authorization, and those revoked or expired within the last day, so that their clients
- * get {@code unauthorized} instead of silence. Expiry is a time, not a write: {@link #poll} recomputes the served
- * set at least every minute even without changes.
+ * <p>Served: every active authorization, and those revoked or expired within the last day, so that
+ * their clients get {@code unauthorized} instead of silence. Expiry is a time, not a write: {@link
+ * #poll} recomputes the served set at least every minute even without changes.
  *
- * <p>Thread-safe: the poller and the {@code nostrconnect} flow may poll concurrently; a lock serializes them
- * (it guards the in-memory list, and is held across the store reads so the list and its version move together).
- * Blocks for one store query, two when something changed.
+ * <p>Thread-safe: the poller and the {@code nostrconnect} flow may poll concurrently; a lock
+ * serializes them (it guards the in-memory list, and is held across the store reads so the list and
+ * its version move together). Blocks for one store query, two when something changed.
  */
 public final class AuthorizationWatcher {
-  /** Revoked or expired authorizations stay served this long, so their clients get "unauthorized". */
+  /**
+   * Revoked or expired authorizations stay served this long, so their clients get "unauthorized".
+   */
   private static final Duration RECENTLY_INACTIVE = Duration.ofDays(1);
+
   private static final Duration RECHECK_EXPIRY = Duration.ofSeconds(60);
 
   /**
@@ -56,7 +59,8 @@ public final class AuthorizationWatcher {
 
   /**
    * @param store the authorization store
-   * @param cache the cache to keep fresh (built {@link AuthorizationCache.Builder#watched() watched})
+   * @param cache the cache to keep fresh (built {@link AuthorizationCache.Builder#watched()
+   *     watched})
    * @param clock the wall clock
    */
   public AuthorizationWatcher(AuthorizationStore store, AuthorizationCache cache, Clock clock) {
@@ -82,7 +86,8 @@ public final class AuthorizationWatcher {
         for (Authorization a : store.list()) {
           known.put(a.id(), a);
         }
-        knownVersion = v; // the first read only sets the baseline: entries cached so far are as fresh as it
+        knownVersion =
+            v; // the first read only sets the baseline: entries cached so far are as fresh as it
         changed = true;
       } else if (v != knownVersion) {
         AuthorizationChanges changes = store.changesSince(knownVersion);

@@ -9,11 +9,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage <b>authorize</b>: who may cost the signer a decryption. In order: the flood guard (a token bucket per
- * client key, {@link FloodGuard}); the signer key the request is addressed to ({@link SignerLookup}: single flight,
- * negative caching, the last known key while the store is down); the authorization's policy, looked up once here
- * for the whole request; and that policy's per-client rate limit ({@link PolicyRateLimiter}). Runs on a queue
- * worker; may block on store I/O. Thread-safe.
+ * Stage <b>authorize</b>: who may cost the signer a decryption. In order: the flood guard (a token
+ * bucket per client key, {@link FloodGuard}); the signer key the request is addressed to ({@link
+ * SignerLookup}: single flight, negative caching, the last known key while the store is down); the
+ * authorization's policy, looked up once here for the whole request; and that policy's per-client
+ * rate limit ({@link PolicyRateLimiter}). Runs on a queue worker; may block on store I/O.
+ * Thread-safe.
  */
 final class AuthorizeStage {
   private static final Logger LOG = LoggerFactory.getLogger(AuthorizeStage.class);
@@ -22,12 +23,16 @@ final class AuthorizeStage {
    * The outcome for a request that goes on to decryption.
    *
    * @param signer the authorization and bunker key
-   * @param policy the authorization's policy, or null when unknown or not looked up (an error answer is due)
+   * @param policy the authorization's policy, or null when unknown or not looked up (an error
+   *     answer is due)
    * @param policyFailure the store failure of the policy lookup, if it failed
-   * @param answer an error to answer instead of handling the request ({@code unavailable}, {@code rate limited}),
-   *     or null
+   * @param answer an error to answer instead of handling the request ({@code unavailable}, {@code
+   *     rate limited}), or null
    */
-  record Authorized(AuthorizedSigner signer, @Nullable Policy policy, @Nullable StoreException policyFailure,
+  record Authorized(
+      AuthorizedSigner signer,
+      @Nullable Policy policy,
+      @Nullable StoreException policyFailure,
       @Nullable SignerError answer) {}
 
   private final FloodGuard floodGuard;
@@ -36,7 +41,8 @@ final class AuthorizeStage {
   private final AuthorizationCache cache;
   private final StatsRecorder stats;
 
-  AuthorizeStage(FloodGuard floodGuard, SignerLookup signers, AuthorizationCache cache, StatsRecorder stats) {
+  AuthorizeStage(
+      FloodGuard floodGuard, SignerLookup signers, AuthorizationCache cache, StatsRecorder stats) {
     this.floodGuard = floodGuard;
     this.policyLimiter = new PolicyRateLimiter(floodGuard.maxKeys());
     this.signers = signers;
@@ -76,7 +82,8 @@ final class AuthorizeStage {
       LOG.debug("policy lookup failed; the policy stage will answer: {}", e.toString());
       failure = e;
     }
-    if (policy != null && !policyLimiter.tryAcquire(parties.client(), policy.rateLimit(), System.nanoTime())) {
+    if (policy != null
+        && !policyLimiter.tryAcquire(parties.client(), policy.rateLimit(), System.nanoTime())) {
       rate = floodGuard.overLimit(clientHex);
       if (rate == FloodGuard.Decision.LIMIT_SILENTLY) {
         stats.recordRejected(EventRejectReason.RATE_LIMITED);

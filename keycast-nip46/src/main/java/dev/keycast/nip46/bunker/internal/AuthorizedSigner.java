@@ -6,7 +6,8 @@ import dev.keycast.nip46.store.Authorization;
 import java.util.Objects;
 
 /**
- * An authorization together with its decrypted bunker (signer) key, as held by {@link AuthorizationCache}.
+ * An authorization together with its decrypted bunker (signer) key, as held by {@link
+ * AuthorizationCache}.
  *
  * <p>Immutable and thread-safe. {@link #toString()} never shows the key.
  */
@@ -16,7 +17,8 @@ public final class AuthorizedSigner {
   private final LazySigner signer;
 
   /**
-   * @param authorization the authorization (possibly revoked or expired: check {@link Authorization#isActiveAt})
+   * @param authorization the authorization (possibly revoked or expired: check {@link
+   *     Authorization#isActiveAt})
    * @param bunkerKey the bunker secret key that decrypts requests and signs replies
    */
   AuthorizedSigner(Authorization authorization, SecretKey bunkerKey) {
@@ -36,8 +38,8 @@ public final class AuthorizedSigner {
   }
 
   /**
-   * Returns a signer for the bunker key, created on first use (CPU-bound the first time: call it on the CPU
-   * executor). Never blocks otherwise.
+   * Returns a signer for the bunker key, created on first use (CPU-bound the first time: call it on
+   * the CPU executor). Never blocks otherwise.
    */
   public SchnorrSigner signer() {
     return signer.get();

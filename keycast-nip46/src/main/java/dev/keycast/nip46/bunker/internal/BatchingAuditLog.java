@@ -17,19 +17,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An {@link AuditLog} that takes the database write off the request path: {@link #record} puts the entry in a
- * bounded buffer and returns, one writer thread appends what accumulated in one transaction
- * ({@link AuditLog#recordAll}), gathering for up to 20 ms so that a transaction carries many entries. Measured by bench/e2e (profile.sh): one INSERT per request on the request worker was
- * the largest single cost of a {@code sign_event} on SQLite after the crypto, and SQLite's JNI call pins the virtual
- * worker's carrier while it runs.
+ * An {@link AuditLog} that takes the database write off the request path: {@link #record} puts the
+ * entry in a bounded buffer and returns, one writer thread appends what accumulated in one
+ * transaction ({@link AuditLog#recordAll}), gathering for up to 20 ms so that a transaction carries
+ * many entries. Measured by bench/e2e (profile.sh): one INSERT per request on the request worker
+ * was the largest single cost of a {@code sign_event} on SQLite after the crypto, and SQLite's JNI
+ * call pins the virtual worker's carrier while it runs.
  *
- * <p><b>Nothing is dropped:</b> when the buffer is full, {@link #record} writes synchronously (back-pressure, as
- * before). A failed batch is retried entry by entry; an entry that still fails is logged, as a failed synchronous
- * write was. Reads ({@link #recent}, {@link #forAuthorization}) and {@link #purgeBefore} first wait (bounded) until
- * everything recorded before the call is written, so a reader sees its own writes.
+ * <p><b>Nothing is dropped:</b> when the buffer is full, {@link #record} writes synchronously
+ * (back-pressure, as before). A failed batch is retried entry by entry; an entry that still fails
+ * is logged, as a failed synchronous write was. Reads ({@link #recent}, {@link #forAuthorization})
+ * and {@link #purgeBefore} first wait (bounded) until everything recorded before the call is
+ * written, so a reader sees its own writes.
  *
- * <p>Threads: any thread calls {@link #record}; one platform daemon thread ({@code keycast-audit-writer}) writes, so
- * the database's JNI calls never occupy a virtual-thread carrier. Thread-safe. {@link #close} flushes and stops.
+ * <p>Threads: any thread calls {@link #record}; one platform daemon thread ({@code
+ * keycast-audit-writer}) writes, so the database's JNI calls never occupy a virtual-thread carrier.
+ * Thread-safe. {@link #close} flushes and stops.
  */
 public final class BatchingAuditLog implements AuditLog, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BatchingAuditLog.class);
@@ -45,7 +48,8 @@ public final class BatchingAuditLog implements AuditLog, AutoCloseable {
   private final AtomicInteger flushWaiters = new AtomicInteger();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition progress = lock.newCondition();
-  private long written; // guarded by lock: entries taken from the buffer and handled (written or logged)
+  private long
+      written; // guarded by lock: entries taken from the buffer and handled (written or logged)
   private volatile boolean closed;
 
   /**
@@ -63,7 +67,9 @@ public final class BatchingAuditLog implements AuditLog, AutoCloseable {
     this.writer = Thread.ofPlatform().daemon().name("keycast-audit-writer").start(this::writeLoop);
   }
 
-  /** Never blocks unless the buffer is full (then writes synchronously, blocking on the database). */
+  /**
+   * Never blocks unless the buffer is full (then writes synchronously, blocking on the database).
+   */
   @Override
   public void record(AuditEntry entry) {
     if (!closed && buffer.offer(entry)) {
@@ -99,8 +105,8 @@ public final class BatchingAuditLog implements AuditLog, AutoCloseable {
   }
 
   /**
-   * Waits until every entry recorded before this call has been written (or has failed and been logged), at most
-   * 10 seconds. Blocks.
+   * Waits until every entry recorded before this call has been written (or has failed and been
+   * logged), at most 10 seconds. Blocks.
    */
   public void flush() {
     long target = enqueued.get();
@@ -164,10 +170,10 @@ public final class BatchingAuditLog implements AuditLog, AutoCloseable {
   }
 
   /**
-   * Adds what is waiting, then keeps gathering for up to {@link #LINGER_NANOS} while the batch is short of
-   * {@link #MAX_BATCH}: under a steady load each transaction then carries tens of entries instead of one or two, and
-   * a transaction costs far more than a row. Ends early when the buffer is closed or a reader waits in
-   * {@link #flush}, so neither pays the linger.
+   * Adds what is waiting, then keeps gathering for up to {@link #LINGER_NANOS} while the batch is
+   * short of {@link #MAX_BATCH}: under a steady load each transaction then carries tens of entries
+   * instead of one or two, and a transaction costs far more than a row. Ends early when the buffer
+   * is closed or a reader waits in {@link #flush}, so neither pays the linger.
    */
   private void gather(List<AuditEntry> batch) {
     buffer.drainTo(batch, MAX_BATCH - batch.size());
@@ -198,14 +204,20 @@ public final class BatchingAuditLog implements AuditLog, AutoCloseable {
           delegate.record(e);
         } catch (RuntimeException entryFailure) {
           // As for a failed synchronous write: availability over completeness, loud in the log.
-          LOG.warn("audit write failed for {} on authorization {}: {}", e.method(), e.authorizationId(),
+          LOG.warn(
+              "audit write failed for {} on authorization {}: {}",
+              e.method(),
+              e.authorizationId(),
               entryFailure.toString());
         }
       }
     }
   }
 
-  /** Stops taking entries into the buffer (later ones are written synchronously), writes what is left, stops. */
+  /**
+   * Stops taking entries into the buffer (later ones are written synchronously), writes what is
+   * left, stops.
+   */
   @Override
   public void close() {
     closed = true;

@@ -11,8 +11,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the stages' CPU-bound work on a {@link CpuExecutor} and counts what fails, so that a stage reads as "the
- * result, or null (already counted)". Thread-safe; blocks while the work waits for and runs on the executor.
+ * Runs the stages' CPU-bound work on a {@link CpuExecutor} and counts what fails, so that a stage
+ * reads as "the result, or null (already counted)". Thread-safe; blocks while the work waits for
+ * and runs on the executor.
  */
 final class CountedCpu {
   private static final Logger LOG = LoggerFactory.getLogger(CountedCpu.class);
@@ -26,10 +27,12 @@ final class CountedCpu {
   }
 
   /**
-   * Runs {@code work} on {@code executor}. Returns null, counted, when it fails: a verification, decryption or key
-   * error counts {@code onInvalid}; a refused or crashed task counts as {@link #refused}.
+   * Runs {@code work} on {@code executor}. Returns null, counted, when it fails: a verification,
+   * decryption or key error counts {@code onInvalid}; a refused or crashed task counts as {@link
+   * #refused}.
    */
-  <T> @Nullable T call(CpuExecutor executor, String name, Callable<T> work, EventRejectReason onInvalid)
+  <T> @Nullable T call(
+      CpuExecutor executor, String name, Callable<T> work, EventRejectReason onInvalid)
       throws InterruptedException {
     try {
       return executor.call(name, work);
@@ -44,11 +47,16 @@ final class CountedCpu {
     }
   }
 
-  /** Counts a task the executor refused ({@code shutting_down} or {@code overflow_dropped}) or logs a crash. */
+  /**
+   * Counts a task the executor refused ({@code shutting_down} or {@code overflow_dropped}) or logs
+   * a crash.
+   */
   void refused(Exception e) {
     if (e instanceof RejectedExecutionException) {
       stats.recordRejected(
-          closing.getAsBoolean() ? EventRejectReason.SHUTTING_DOWN : EventRejectReason.OVERFLOW_DROPPED);
+          closing.getAsBoolean()
+              ? EventRejectReason.SHUTTING_DOWN
+              : EventRejectReason.OVERFLOW_DROPPED);
       LOG.debug("CPU executor refused a task: {}", e.getMessage());
     } else {
       LOG.error("CPU task failed unexpectedly", e);

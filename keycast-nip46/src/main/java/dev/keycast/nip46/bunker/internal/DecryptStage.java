@@ -12,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage <b>decrypt</b>: the content, in the scheme the request used (NIP-44 v2, or NIP-04 when it has
- * {@code ?iv=}), with the bunker key, on the CPU executor; then the body is parsed. From a readable body on, every
- * outcome is a reply. Runs on a queue worker. Thread-safe.
+ * Stage <b>decrypt</b>: the content, in the scheme the request used (NIP-44 v2, or NIP-04 when it
+ * has {@code ?iv=}), with the bunker key, on the CPU executor; then the body is parsed. From a
+ * readable body on, every outcome is a reply. Runs on a queue worker. Thread-safe.
  */
 final class DecryptStage {
   private static final Logger LOG = LoggerFactory.getLogger(DecryptStage.class);
@@ -45,13 +45,19 @@ final class DecryptStage {
   /**
    * Decrypts and parses. Blocks while the CPU executor decrypts.
    *
-   * @return the parsed body, or null (counted {@code undecryptable}) to drop the request without a reply
+   * @return the parsed body, or null (counted {@code undecryptable}) to drop the request without a
+   *     reply
    */
-  @Nullable Opened decrypt(RequestTask task, Nip46Envelope.Scheme scheme, SecretKey bunkerKey,
-      RequestParties parties) throws InterruptedException {
+  @Nullable Opened decrypt(
+      RequestTask task, Nip46Envelope.Scheme scheme, SecretKey bunkerKey, RequestParties parties)
+      throws InterruptedException {
     String content = task.event.content();
-    String plain = counted.call(cpu, "decrypt",
-        () -> envelope.decrypt(scheme, content, bunkerKey, parties.client()), EventRejectReason.UNDECRYPTABLE);
+    String plain =
+        counted.call(
+            cpu,
+            "decrypt",
+            () -> envelope.decrypt(scheme, content, bunkerKey, parties.client()),
+            EventRejectReason.UNDECRYPTABLE);
     if (plain == null) {
       return null;
     }

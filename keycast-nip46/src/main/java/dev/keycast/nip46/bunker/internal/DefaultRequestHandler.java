@@ -34,33 +34,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The standard handler: serves every NIP-46 method for the user keys in a {@link dev.keycast.nip46.store.KeyStore}
- * through the authorizations of an {@link AuthorizationStore}. It runs behind the pipeline's policy stage
- * ({@link PolicyStage}), which has already held the request against the authorization's policy (revoked, expired,
- * connected, perms ∩ policy, content rules); what is left here:
+ * The standard handler: serves every NIP-46 method for the user keys in a {@link
+ * dev.keycast.nip46.store.KeyStore} through the authorizations of an {@link AuthorizationStore}. It
+ * runs behind the pipeline's policy stage ({@link PolicyStage}), which has already held the request
+ * against the authorization's policy (revoked, expired, connected, perms ∩ policy, content rules);
+ * what is left here:
  *
  * <ol>
  *   <li>the authorization exists ({@code unauthorized});
- *   <li>{@code connect}: the authorization's secret (one use of a single-use or {@code max_uses} secret, consumed
- *       atomically by the store);
+ *   <li>{@code connect}: the authorization's secret (one use of a single-use or {@code max_uses}
+ *       secret, consumed atomically by the store);
  *   <li>the {@link ApprovalHook} (allow, deny, or an {@code auth_url} challenge answered later).
  * </ol>
  *
- * <p>{@code connect} accepts an empty first parameter, the user key or the signer key. {@code get_public_key}
- * returns the <em>user</em> key; {@code sign_event} returns the signed event JSON; {@code switch_relays} returns the
- * authorization's relays as a JSON array string; {@code logout} answers {@code "ack"} and disconnects the client;
- * unknown methods get {@code unsupported method}. Every outcome of a sensitive method is written to the
- * {@link AuditLog} (method, kind, client, outcome; never content).
+ * <p>{@code connect} accepts an empty first parameter, the user key or the signer key. {@code
+ * get_public_key} returns the <em>user</em> key; {@code sign_event} returns the signed event JSON;
+ * {@code switch_relays} returns the authorization's relays as a JSON array string; {@code logout}
+ * answers {@code "ack"} and disconnects the client; unknown methods get {@code unsupported method}.
+ * Every outcome of a sensitive method is written to the {@link AuditLog} (method, kind, client,
+ * outcome; never content).
  *
  * <p><b>Threads.</b> Called on work-queue workers (virtual threads). Store lookups go through the
- * {@link AuthorizationCache}; signing and encryption run on the {@link CpuExecutor}. Thread-safe; holds no lock
- * across I/O. {@link #handle} never throws: store outages become {@code unavailable, retry later}, anything else
- * {@code internal error}, with detail in the log.
+ * {@link AuthorizationCache}; signing and encryption run on the {@link CpuExecutor}. Thread-safe;
+ * holds no lock across I/O. {@link #handle} never throws: store outages become {@code unavailable,
+ * retry later}, anything else {@code internal error}, with detail in the log.
  */
 public final class DefaultRequestHandler implements RequestHandler {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultRequestHandler.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Executor AFTER_APPROVAL = r -> Thread.ofVirtual().name("keycast-approved").start(r);
+  private static final Executor AFTER_APPROVAL =
+      r -> Thread.ofVirtual().name("keycast-approved").start(r);
 
   private final AuthorizationStore authorizations;
   private final Auditor auditor;
@@ -76,7 +79,8 @@ public final class DefaultRequestHandler implements RequestHandler {
     this.auditor = new Auditor(b.audit, b.clock);
     this.cache = b.cache;
     this.cpu = b.cpu;
-    this.approvalHook = Objects.requireNonNull(b.approvalHook, "approvalHook must be set explicitly");
+    this.approvalHook =
+        Objects.requireNonNull(b.approvalHook, "approvalHook must be set explicitly");
     this.approvalTimeout = b.approvalTimeout;
     this.clock = b.clock;
     this.envelope = b.envelope;
@@ -92,8 +96,12 @@ public final class DefaultRequestHandler implements RequestHandler {
    * @param envelope the ciphers and their conversation-key cache (shared with the pipeline)
    * @return a builder
    */
-  public static Builder builder(AuthorizationStore authorizations, AuditLog audit, AuthorizationCache cache,
-      CpuExecutor cpu, Nip46Envelope envelope) {
+  public static Builder builder(
+      AuthorizationStore authorizations,
+      AuditLog audit,
+      AuthorizationCache cache,
+      CpuExecutor cpu,
+      Nip46Envelope envelope) {
     return new Builder(authorizations, audit, cache, cpu, envelope);
   }
 
@@ -134,14 +142,19 @@ public final class DefaultRequestHandler implements RequestHandler {
   private Nip46Response logout(Nip46Request.Logout l, Authorization auth, RequestContext ctx) {
     boolean was = authorizations.disconnect(auth.id(), ctx.clientPublicKey());
     cache.invalidateClient(auth.id(), ctx.clientPublicKey());
-    auditor.record(auth, ctx.clientPublicKey(), l, null, AuditOutcome.ALLOWED,
+    auditor.record(
+        auth,
+        ctx.clientPublicKey(),
+        l,
+        null,
+        AuditOutcome.ALLOWED,
         was ? "logout" : "logout (not connected)");
     return Nip46Response.ok(l.id(), "ack");
   }
 
   /** The methods that use the user key: the approval hook decides, then they run (audited). */
-  private CompletionStage<Nip46Response> approveAndExecute(Nip46Request request, RequestContext ctx,
-      Authorization auth) throws InterruptedException {
+  private CompletionStage<Nip46Response> approveAndExecute(
+      Nip46Request request, RequestContext ctx, Authorization auth) throws InterruptedException {
     AuthorizationCache.UserKey user = cache.userKey(auth.keyName()).orElse(null);
     if (user == null) {
       LOG.warn("authorization {} names key {} which is missing", auth.id(), auth.keyName());
@@ -157,7 +170,12 @@ public final class DefaultRequestHandler implements RequestHandler {
     return switch (decision) {
       case ApprovalDecision.Allow a -> done(executeAudited(request, ctx, auth, user));
       case ApprovalDecision.Deny d -> {
-        auditor.record(auth, ctx.clientPublicKey(), request, Auditor.kindOf(request), AuditOutcome.DENIED,
+        auditor.record(
+            auth,
+            ctx.clientPublicKey(),
+            request,
+            Auditor.kindOf(request),
+            AuditOutcome.DENIED,
             d.logReason());
         yield done(error(request, SignerError.PERMISSION_DENIED));
       }
@@ -167,45 +185,67 @@ public final class DefaultRequestHandler implements RequestHandler {
             .toCompletableFuture()
             .copy() // the timeout must not complete the embedder's own future
             .orTimeout(approvalTimeout.toMillis(), TimeUnit.MILLISECONDS)
-            .handleAsync((later, ex) -> {
-              if (ex == null && later instanceof ApprovalDecision.Allow) {
-                try {
-                  return executeAudited(request, ctx, auth, user);
-                } catch (RuntimeException e) {
-                  return failure(request, e);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                  return error(request, SignerError.SHUTTING_DOWN);
-                }
-              }
-              String why = ex != null ? "approval " + ex.getClass().getSimpleName() : "approval denied";
-              auditor.record(auth, ctx.clientPublicKey(), request, Auditor.kindOf(request), AuditOutcome.DENIED, why);
-              return error(request, SignerError.PERMISSION_DENIED);
-            }, AFTER_APPROVAL);
+            .handleAsync(
+                (later, ex) -> {
+                  if (ex == null && later instanceof ApprovalDecision.Allow) {
+                    try {
+                      return executeAudited(request, ctx, auth, user);
+                    } catch (RuntimeException e) {
+                      return failure(request, e);
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                      return error(request, SignerError.SHUTTING_DOWN);
+                    }
+                  }
+                  String why =
+                      ex != null ? "approval " + ex.getClass().getSimpleName() : "approval denied";
+                  auditor.record(
+                      auth,
+                      ctx.clientPublicKey(),
+                      request,
+                      Auditor.kindOf(request),
+                      AuditOutcome.DENIED,
+                      why);
+                  return error(request, SignerError.PERMISSION_DENIED);
+                },
+                AFTER_APPROVAL);
       }
     };
   }
 
-  private Nip46Response connect(Nip46Request.Connect c, Authorization auth, RequestContext ctx, Instant now) {
+  private Nip46Response connect(
+      Nip46Request.Connect c, Authorization auth, RequestContext ctx, Instant now) {
     String first = c.signerPubkey();
     if (first != null
         && !first.equalsIgnoreCase(auth.userPublicKey().toHex())
         && !first.equalsIgnoreCase(auth.bunkerPublicKey().toHex())) {
       LOG.info("connect to authorization {} named another key", auth.id());
-      auditor.record(auth, ctx.clientPublicKey(), c, null, AuditOutcome.DENIED, "connect names another key");
+      auditor.record(
+          auth, ctx.clientPublicKey(), c, null, AuditOutcome.DENIED, "connect names another key");
       return error(c, SignerError.UNAUTHORIZED);
     }
-    ConnectOutcome outcome = authorizations.connect(auth.id(), ctx.clientPublicKey(), c.secret(), c.perms(), now);
+    ConnectOutcome outcome =
+        authorizations.connect(auth.id(), ctx.clientPublicKey(), c.secret(), c.perms(), now);
     cache.invalidateClient(auth.id(), ctx.clientPublicKey());
     return switch (outcome) {
       case ConnectOutcome.Connected ok -> {
-        auditor.record(auth, ctx.clientPublicKey(), c, null, AuditOutcome.ALLOWED,
+        auditor.record(
+            auth,
+            ctx.clientPublicKey(),
+            c,
+            null,
+            AuditOutcome.ALLOWED,
             ok.newlyConnected() ? "connected" : "already connected");
         yield Nip46Response.ok(c.id(), "ack");
       }
       case ConnectOutcome.Rejected r -> {
         LOG.info("connect to authorization {} rejected: {}", auth.id(), r.reason());
-        auditor.record(auth, ctx.clientPublicKey(), c, null, AuditOutcome.DENIED,
+        auditor.record(
+            auth,
+            ctx.clientPublicKey(),
+            c,
+            null,
+            AuditOutcome.DENIED,
             r.reason().name().toLowerCase(java.util.Locale.ROOT));
         yield error(c, SignerError.UNAUTHORIZED);
       }
@@ -218,14 +258,19 @@ public final class DefaultRequestHandler implements RequestHandler {
     Nip46Response response = execute(request, auth, user);
     if (isAudited(request)) {
       boolean ok = response instanceof Nip46Response.Ok;
-      auditor.record(auth, ctx.clientPublicKey(), request, Auditor.kindOf(request),
+      auditor.record(
+          auth,
+          ctx.clientPublicKey(),
+          request,
+          Auditor.kindOf(request),
           ok ? AuditOutcome.ALLOWED : AuditOutcome.FAILED,
           ok ? null : ((Nip46Response.Error) response).error());
     }
     return response;
   }
 
-  private Nip46Response execute(Nip46Request request, Authorization auth, AuthorizationCache.UserKey user)
+  private Nip46Response execute(
+      Nip46Request request, Authorization auth, AuthorizationCache.UserKey user)
       throws InterruptedException {
     String id = request.id();
     try {
@@ -234,22 +279,41 @@ public final class DefaultRequestHandler implements RequestHandler {
         case Nip46Request.SignEvent r -> {
           EventTemplate t = r.template();
           UnsignedEvent unsigned =
-              new UnsignedEvent(auth.userPublicKey(), t.createdAt(), t.kind(), t.tags(), t.content());
-          yield Nip46Response.ok(id,
-              cpu.call("sign_event", () -> NostrEvents.sign(unsigned, user.signer()).toJson()));
+              new UnsignedEvent(
+                  auth.userPublicKey(), t.createdAt(), t.kind(), t.tags(), t.content());
+          yield Nip46Response.ok(
+              id, cpu.call("sign_event", () -> NostrEvents.sign(unsigned, user.signer()).toJson()));
         }
-        case Nip46Request.Nip44Encrypt r -> Nip46Response.ok(id, cpu.call("nip44_encrypt",
-            () -> envelope.encrypt(Nip46Envelope.Scheme.NIP44, r.text(), user.secretKey(),
-                peer(r.peerPubkeyHex()))));
-        case Nip46Request.Nip04Encrypt r -> Nip46Response.ok(id, cpu.call("nip04_encrypt",
-            () -> envelope.encrypt(Nip46Envelope.Scheme.NIP04, r.text(), user.secretKey(),
-                peer(r.peerPubkeyHex()))));
+        case Nip46Request.Nip44Encrypt r ->
+            Nip46Response.ok(
+                id,
+                cpu.call(
+                    "nip44_encrypt",
+                    () ->
+                        envelope.encrypt(
+                            Nip46Envelope.Scheme.NIP44,
+                            r.text(),
+                            user.secretKey(),
+                            peer(r.peerPubkeyHex()))));
+        case Nip46Request.Nip04Encrypt r ->
+            Nip46Response.ok(
+                id,
+                cpu.call(
+                    "nip04_encrypt",
+                    () ->
+                        envelope.encrypt(
+                            Nip46Envelope.Scheme.NIP04,
+                            r.text(),
+                            user.secretKey(),
+                            peer(r.peerPubkeyHex()))));
         case Nip46Request.Nip44Decrypt r ->
             decrypt(id, Nip46Envelope.Scheme.NIP44, r.text(), user, r.peerPubkeyHex());
         case Nip46Request.Nip04Decrypt r ->
             decrypt(id, Nip46Envelope.Scheme.NIP04, r.text(), user, r.peerPubkeyHex());
-        case Nip46Request.SwitchRelays r -> Nip46Response.ok(id, JSON.writeValueAsString(auth.relays()));
-        default -> throw new IllegalStateException(request.methodName() + " is answered by dispatch");
+        case Nip46Request.SwitchRelays r ->
+            Nip46Response.ok(id, JSON.writeValueAsString(auth.relays()));
+        default ->
+            throw new IllegalStateException(request.methodName() + " is answered by dispatch");
       };
     } catch (InterruptedException | RuntimeException e) {
       throw e;
@@ -263,12 +327,18 @@ public final class DefaultRequestHandler implements RequestHandler {
   }
 
   private Nip46Response decrypt(
-      String id, Nip46Envelope.Scheme scheme, String ciphertext, AuthorizationCache.UserKey user, String peerHex)
+      String id,
+      Nip46Envelope.Scheme scheme,
+      String ciphertext,
+      AuthorizationCache.UserKey user,
+      String peerHex)
       throws Exception {
     PublicKey peer = peer(peerHex);
     try {
-      String plain = cpu.call(scheme == Nip46Envelope.Scheme.NIP44 ? "nip44_decrypt" : "nip04_decrypt",
-          () -> envelope.decrypt(scheme, ciphertext, user.secretKey(), peer));
+      String plain =
+          cpu.call(
+              scheme == Nip46Envelope.Scheme.NIP44 ? "nip44_decrypt" : "nip04_decrypt",
+              () -> envelope.decrypt(scheme, ciphertext, user.secretKey(), peer));
       if (plain.isEmpty()) {
         return Nip46Response.error(id, SignerError.DECRYPTION_FAILED.wireText());
       }
@@ -316,7 +386,11 @@ public final class DefaultRequestHandler implements RequestHandler {
     private final Nip46Envelope envelope;
     private Clock clock = Clock.systemUTC();
 
-    private Builder(AuthorizationStore authorizations, AuditLog audit, AuthorizationCache cache, CpuExecutor cpu,
+    private Builder(
+        AuthorizationStore authorizations,
+        AuditLog audit,
+        AuthorizationCache cache,
+        CpuExecutor cpu,
         Nip46Envelope envelope) {
       this.authorizations = Objects.requireNonNull(authorizations, "authorizations");
       this.audit = Objects.requireNonNull(audit, "audit");
@@ -326,7 +400,8 @@ public final class DefaultRequestHandler implements RequestHandler {
     }
 
     /**
-     * Sets the approval hook (required: use {@link ApprovalHook#policyOnly()} to let policies alone decide).
+     * Sets the approval hook (required: use {@link ApprovalHook#policyOnly()} to let policies alone
+     * decide).
      *
      * @throws IllegalStateException if already set
      */
@@ -341,7 +416,8 @@ public final class DefaultRequestHandler implements RequestHandler {
     /**
      * Sets how long an {@code auth_url} challenge may stay unanswered.
      *
-     * @param timeout how long an {@code auth_url} challenge may stay unanswered before the request is denied
+     * @param timeout how long an {@code auth_url} challenge may stay unanswered before the request
+     *     is denied
      */
     public Builder approvalTimeout(Duration timeout) {
       if (timeout.isNegative() || timeout.isZero()) {

@@ -7,15 +7,16 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
- * The flood guard: per-key token buckets (one per client pubkey, {@code IntakeLimits.rateLimit*}, whatever the
- * authorization's policy; the policy's own limit is {@link PolicyRateLimiter}), with a small second bucket per key
- * that budgets the {@code "rate limited"} error replies themselves, so a flooding client cannot make the signer
- * spend unbounded CPU on answering it.
+ * The flood guard: per-key token buckets (one per client pubkey, {@code IntakeLimits.rateLimit*},
+ * whatever the authorization's policy; the policy's own limit is {@link PolicyRateLimiter}), with a
+ * small second bucket per key that budgets the {@code "rate limited"} error replies themselves, so
+ * a flooding client cannot make the signer spend unbounded CPU on answering it.
  *
- * <p>Thread-safe: any worker may call {@link #acquire}. Each bucket is guarded by its own {@link ReentrantLock}
- * (held only for a few arithmetic operations, never across I/O). The map is bounded by {@code maxKeys}: when full,
- * buckets idle for longer than a full refill are evicted; if none is idle, the new key shares a single overflow
- * bucket (so memory stays bounded under a flood of fresh pubkeys, at the cost of those keys limiting each other).
+ * <p>Thread-safe: any worker may call {@link #acquire}. Each bucket is guarded by its own {@link
+ * ReentrantLock} (held only for a few arithmetic operations, never across I/O). The map is bounded
+ * by {@code maxKeys}: when full, buckets idle for longer than a full refill are evicted; if none is
+ * idle, the new key shares a single overflow bucket (so memory stays bounded under a flood of fresh
+ * pubkeys, at the cost of those keys limiting each other).
  */
 final class FloodGuard {
 
@@ -47,7 +48,12 @@ final class FloodGuard {
   public FloodGuard(int burst, double perSecond, int maxKeys, LongSupplier nanoClock) {
     if (burst < 1 || !(perSecond > 0) || maxKeys < 1) {
       throw new IllegalArgumentException(
-          "need burst >= 1, perSecond > 0, maxKeys >= 1: " + burst + ", " + perSecond + ", " + maxKeys);
+          "need burst >= 1, perSecond > 0, maxKeys >= 1: "
+              + burst
+              + ", "
+              + perSecond
+              + ", "
+              + maxKeys);
     }
     this.burst = burst;
     this.refillPerNano = perSecond / 1e9;
@@ -78,11 +84,12 @@ final class FloodGuard {
   }
 
   /**
-   * For a request refused by another limit (the policy's): takes from {@code key}'s reply budget only. Never
-   * blocks (beyond a short per-key lock).
+   * For a request refused by another limit (the policy's): takes from {@code key}'s reply budget
+   * only. Never blocks (beyond a short per-key lock).
    *
    * @param key the client pubkey hex
-   * @return {@link Decision#LIMIT_AND_REPLY} while the reply budget lasts, then {@link Decision#LIMIT_SILENTLY}
+   * @return {@link Decision#LIMIT_AND_REPLY} while the reply budget lasts, then {@link
+   *     Decision#LIMIT_SILENTLY}
    */
   public Decision overLimit(String key) {
     long now = nanoClock.getAsLong();

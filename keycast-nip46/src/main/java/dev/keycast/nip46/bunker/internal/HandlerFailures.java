@@ -8,7 +8,10 @@ import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Maps an exception met while serving a request to the stable error sent to the client, logging the detail. */
+/**
+ * Maps an exception met while serving a request to the stable error sent to the client, logging the
+ * detail.
+ */
 final class HandlerFailures {
   private static final Logger LOG = LoggerFactory.getLogger(HandlerFailures.class);
 

@@ -5,11 +5,11 @@ import dev.keycast.nip46.Nip46Envelope;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The requests accepted and not yet answered, by dedupe key, so that a copy of one arriving from another relay
- * adds its relay to the answer instead of being lost.
+ * The requests accepted and not yet answered, by dedupe key, so that a copy of one arriving from
+ * another relay adds its relay to the answer instead of being lost.
  *
- * <p>Thread-safe and non-blocking (a {@link ConcurrentHashMap}): relay I/O threads attach relays, workers add and
- * remove tasks.
+ * <p>Thread-safe and non-blocking (a {@link ConcurrentHashMap}): relay I/O threads attach relays,
+ * workers add and remove tasks.
  */
 final class InFlight {
   private final ConcurrentHashMap<String, RequestTask> tasks = new ConcurrentHashMap<>();
@@ -22,7 +22,10 @@ final class InFlight {
     tasks.remove(task.dedupeKey);
   }
 
-  /** Adds {@code relayUrl} to the answer of the request {@code duplicate} copies, if it is still in flight. */
+  /**
+   * Adds {@code relayUrl} to the answer of the request {@code duplicate} copies, if it is still in
+   * flight.
+   */
   void attachRelay(SignedEvent duplicate, String relayUrl) {
     RequestTask same = tasks.get(Nip46Envelope.dedupeKey(duplicate));
     if (same != null) {

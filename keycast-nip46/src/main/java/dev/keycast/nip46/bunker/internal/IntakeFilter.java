@@ -9,13 +9,15 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * The cheap checks every incoming event passes before it is queued: size, kind, recipient ({@code p} tag naming
- * one of our signer keys), age window and dedupe across relays. No cryptography, no I/O: safe on relay listener
- * threads. Signature verification, rate limiting and decryption follow on a worker (see {@code docs/nip46.md}).
+ * The cheap checks every incoming event passes before it is queued: size, kind, recipient ({@code
+ * p} tag naming one of our signer keys), age window and dedupe across relays. No cryptography, no
+ * I/O: safe on relay listener threads. Signature verification, rate limiting and decryption follow
+ * on a worker (see {@code docs/nip46.md}).
  *
- * <p><b>Dedupe key.</b> The key is the event id <em>and</em> signature ({@link Nip46Envelope#dedupeKey}). Copies
- * of one genuine event carry the same signature and are dropped here; the worker then deduplicates verified ids
- * once more, so every genuine request is answered exactly once.
+ * <p><b>Dedupe key.</b> The key is the event id <em>and</em> signature ({@link
+ * Nip46Envelope#dedupeKey}). Copies of one genuine event carry the same signature and are dropped
+ * here; the worker then deduplicates verified ids once more, so every genuine request is answered
+ * exactly once.
  *
  * <p>Thread-safe: relay listener threads of several relays call {@link #check} concurrently.
  */
@@ -44,8 +46,8 @@ final class IntakeFilter {
 
   /**
    * @param limits size and age limits
-   * @param isOurSigner tells whether a lowercase hex pubkey is one of the signer keys served (must be fast and
-   *     non-blocking, e.g. a lookup in a concurrent set)
+   * @param isOurSigner tells whether a lowercase hex pubkey is one of the signer keys served (must
+   *     be fast and non-blocking, e.g. a lookup in a concurrent set)
    * @param clock the wall clock ({@code Clock.systemUTC()} in production)
    */
   public IntakeFilter(IntakeLimits limits, Predicate<String> isOurSigner, Clock clock) {
@@ -66,8 +68,8 @@ final class IntakeFilter {
   }
 
   /**
-   * Runs the checks on a parsed event, recording it for dedupe if it passes every other check. Never blocks
-   * (beyond a short lock in the dedupe set).
+   * Runs the checks on a parsed event, recording it for dedupe if it passes every other check.
+   * Never blocks (beyond a short lock in the dedupe set).
    *
    * @param event the event as parsed (not yet verified)
    * @return accept with the addressed signer key, or reject with the reason
@@ -79,7 +81,9 @@ final class IntakeFilter {
     if (event.content().length() > limits.maxEventChars()) {
       return new Verdict.Reject(EventRejectReason.TOO_LARGE);
     }
-    if (!isLowerHex(event.id(), 64) || !isLowerHex(event.pubkey(), 64) || !isLowerHex(event.sig(), 128)) {
+    if (!isLowerHex(event.id(), 64)
+        || !isLowerHex(event.pubkey(), 64)
+        || !isLowerHex(event.sig(), 128)) {
       return new Verdict.Reject(EventRejectReason.MALFORMED_EVENT);
     }
     String signer = null;

@@ -6,9 +6,9 @@ import dev.keycast.nip46.server.EventRejectReason;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Stage <b>intake</b>: the cheap checks of {@link IntakeFilter} (size, kind, recipient, age window, dedupe by id
- * and signature across relays). No cryptography, no I/O: runs on relay I/O threads. A copy of a request already in
- * flight adds its relay to that request's answer. Thread-safe.
+ * Stage <b>intake</b>: the cheap checks of {@link IntakeFilter} (size, kind, recipient, age window,
+ * dedupe by id and signature across relays). No cryptography, no I/O: runs on relay I/O threads. A
+ * copy of a request already in flight adds its relay to that request's answer. Thread-safe.
  */
 final class IntakeStage {
   private final IntakeFilter filter;
@@ -22,7 +22,8 @@ final class IntakeStage {
   }
 
   /**
-   * Parses raw event JSON after the size cap (the relay transport normally does both). Never throws.
+   * Parses raw event JSON after the size cap (the relay transport normally does both). Never
+   * throws.
    *
    * @return the event, or null (counted {@code too_large} or {@code malformed_event})
    */
@@ -42,7 +43,8 @@ final class IntakeStage {
   /**
    * Checks one parsed event. Never blocks.
    *
-   * @return the signer key (lowercase hex) the accepted event is addressed to, or null (counted) to drop it
+   * @return the signer key (lowercase hex) the accepted event is addressed to, or null (counted) to
+   *     drop it
    */
   @Nullable String admit(String relayUrl, SignedEvent event) {
     switch (filter.check(event)) {

@@ -5,8 +5,9 @@ import dev.keycast.crypto.SecretKey;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A Schnorr signer for one secret key, created on first use. The creation is CPU-bound (it derives the keypair):
- * call {@link #get()} on the CPU executor. Thread-safe: a benign race may create two signers, both equivalent.
+ * A Schnorr signer for one secret key, created on first use. The creation is CPU-bound (it derives
+ * the keypair): call {@link #get()} on the CPU executor. Thread-safe: a benign race may create two
+ * signers, both equivalent.
  */
 final class LazySigner {
   private final SecretKey key;

@@ -3,10 +3,14 @@ package dev.keycast.nip46.bunker.internal;
 import dev.keycast.nip46.Nip46Method;
 import dev.keycast.nip46.Nip46Request;
 
-/** The bounded set of method names used as a metrics label: the NIP-46 methods, {@code invalid}, {@code unknown}. */
+/**
+ * The bounded set of method names used as a metrics label: the NIP-46 methods, {@code invalid},
+ * {@code unknown}.
+ */
 final class MethodLabels {
   /** A body that is not a valid request. */
   static final String INVALID = "invalid";
+
   /** A method this signer does not know. */
   static final String UNKNOWN = "unknown";
 

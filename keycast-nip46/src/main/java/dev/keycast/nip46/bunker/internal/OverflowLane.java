@@ -4,7 +4,6 @@ import dev.keycast.crypto.NostrEvents;
 import dev.keycast.crypto.PublicKey;
 import dev.keycast.crypto.SignedEvent;
 import dev.keycast.nip46.Nip46Envelope;
-import dev.keycast.nip46.Nip46Request;
 import dev.keycast.nip46.Nip46Response;
 import dev.keycast.nip46.server.EventRejectReason;
 import dev.keycast.nip46.server.SignerError;
@@ -19,31 +18,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The overflow lane: answers the events the main queue refused ({@code overloaded, retry later}, or {@code
- * shutting down}) on a path built to cost a fraction of a request, so that a signer past its capacity can still
- * answer everyone. Its own {@link WorkQueue} ({@code concurrency} virtual-thread workers, {@code capacity} slots)
- * and its own one-thread {@link CpuExecutor} ({@code keycast-refusal-crypto}), a bulkhead: behind a full main
- * queue the shared CPU executor's queue is full of request work, and refusals waiting in it would be answered only
- * at the rate requests are; on their own platform thread they get a fair share of the cores from the OS (at most
- * one core), and the request work keeps the rest. Refusals are buffered here, not dropped; only when the lane is
- * full too is an event dropped, counted {@code overflow_dropped}.
+ * The overflow lane: answers the events the main queue refused ({@code overloaded, retry later}, or
+ * {@code shutting down}) on a path built to cost a fraction of a request, so that a signer past its
+ * capacity can still answer everyone. Its own {@link WorkQueue} ({@code concurrency} virtual-thread
+ * workers, {@code capacity} slots) and its own one-thread {@link CpuExecutor} ({@code
+ * keycast-refusal-crypto}), a bulkhead: behind a full main queue the shared CPU executor's queue is
+ * full of request work, and refusals waiting in it would be answered only at the rate requests are;
+ * on their own platform thread they get a fair share of the cores from the OS (at most one core),
+ * and the request work keeps the rest. Refusals are buffered here, not dropped; only when the lane
+ * is full too is an event dropped, counted {@code overflow_dropped}.
  *
  * <p>A refusal costs:
  *
  * <ul>
- *   <li>Two CPU-executor calls instead of a request's four: the keys (and, for NIP-04 only, the signature), then
- *       decryption, parsing, encryption and signing of the reply in one go.
- *   <li>No Schnorr verification of a NIP-44 request. Its content decrypts only if its MAC verifies under the
- *       conversation key of the bunker key and the event's {@code pubkey}, which only the holder of one of those two
- *       secret keys can produce; so the refusal goes, encrypted, to the sender the event names, as after a
- *       verification. What is skipped is the check of the event id and signature: an unverified id is therefore
- *       never recorded as seen (a copy with a forged signature can cost at most one more refusal, never suppress
- *       the genuine request). NIP-04 has no MAC, so its requests are verified as always.
+ *   <li>Two CPU-executor calls instead of a request's four: the keys (and, for NIP-04 only, the
+ *       signature), then decryption, parsing, encryption and signing of the reply in one go.
+ *   <li>No Schnorr verification of a NIP-44 request. Its content decrypts only if its MAC verifies
+ *       under the conversation key of the bunker key and the event's {@code pubkey}, which only the
+ *       holder of one of those two secret keys can produce; so the refusal goes, encrypted, to the
+ *       sender the event names, as after a verification. What is skipped is the check of the event
+ *       id and signature: an unverified id is therefore never recorded as seen (a copy with a
+ *       forged signature can cost at most one more refusal, never suppress the genuine request).
+ *       NIP-04 has no MAC, so its requests are verified as always.
  *   <li>No rate limit, handler, policy or audit: the answer is fixed.
  * </ul>
  *
- * <p>Thread-safe. {@link #offer} never blocks (relay I/O threads and the main queue's shutdown call it); the
- * refusals run on the lane's workers.
+ * <p>Thread-safe. {@link #offer} never blocks (relay I/O threads and the main queue's shutdown call
+ * it); the refusals run on the lane's workers.
  */
 final class OverflowLane {
   private static final Logger LOG = LoggerFactory.getLogger(OverflowLane.class);
@@ -59,12 +60,24 @@ final class OverflowLane {
   private final StatsRecorder stats;
   private final Clock clock;
   // Can repeat for every event of a flood (on relay I/O threads); the metrics hold the exact count.
-  private final RateLimitedWarning dropped = new RateLimitedWarning(LOG,
-      "overflow lane full: requests are being dropped without a reply (counted as overflow_dropped;"
-          + " logged at most every 10 s)", Duration.ofSeconds(10));
+  private final RateLimitedWarning dropped =
+      new RateLimitedWarning(
+          LOG,
+          "overflow lane full: requests are being dropped without a reply (counted as overflow_dropped;"
+              + " logged at most every 10 s)",
+          Duration.ofSeconds(10));
 
-  OverflowLane(int concurrency, int capacity, CountedCpu counted, SignerLookup signers, SeenEvents verifiedIds,
-      SealStage seal, PublishStage publish, InFlight inFlight, StatsRecorder stats, Clock clock) {
+  OverflowLane(
+      int concurrency,
+      int capacity,
+      CountedCpu counted,
+      SignerLookup signers,
+      SeenEvents verifiedIds,
+      SealStage seal,
+      PublishStage publish,
+      InFlight inFlight,
+      StatsRecorder stats,
+      Clock clock) {
     this.counted = counted;
     this.signers = signers;
     this.verifiedIds = verifiedIds;
@@ -74,17 +87,21 @@ final class OverflowLane {
     this.stats = stats;
     this.clock = clock;
     // Each lane worker has at most one call in flight: a queue of `concurrency` never refuses one.
-    this.refusalCpu = CpuExecutor.start(CpuExecutorConfig.builder()
-        .name("keycast-refusal-crypto")
-        .threads(1)
-        .queueCapacity(concurrency)
-        .build());
-    this.lane = WorkQueue.start(WorkQueueConfig.builder()
-        .name("keycast-overflow")
-        .workers(concurrency)
-        .capacity(capacity)
-        .onAbandoned(this::abandoned)
-        .build());
+    this.refusalCpu =
+        CpuExecutor.start(
+            CpuExecutorConfig.builder()
+                .name("keycast-refusal-crypto")
+                .threads(1)
+                .queueCapacity(concurrency)
+                .build());
+    this.lane =
+        WorkQueue.start(
+            WorkQueueConfig.builder()
+                .name("keycast-overflow")
+                .workers(concurrency)
+                .capacity(capacity)
+                .onAbandoned(this::abandoned)
+                .build());
   }
 
   /** A refused request waiting in the lane for its error reply. */
@@ -113,8 +130,8 @@ final class OverflowLane {
   }
 
   /**
-   * Hands a refused request to the lane, counted {@code reason}, or drops it, counted {@code overflow_dropped}, when
-   * the lane is full too. Never blocks.
+   * Hands a refused request to the lane, counted {@code reason}, or drops it, counted {@code
+   * overflow_dropped}, when the lane is full too. Never blocks.
    */
   void offer(RequestTask task, EventRejectReason reason, SignerError answer) {
     inFlight.add(task); // duplicates from other relays now attach their relay to this answer
@@ -139,12 +156,18 @@ final class OverflowLane {
   void refuse(RequestTask task, SignerError answer) throws InterruptedException {
     SignedEvent ev = task.event;
     Nip46Envelope.Scheme scheme = Nip46Envelope.Scheme.of(ev.content());
-    RequestParties parties = counted.call(refusalCpu, "refuse-keys", () -> {
-      if (scheme == Nip46Envelope.Scheme.NIP04) {
-        NostrEvents.verify(ev);
-      }
-      return new RequestParties(PublicKey.fromHex(ev.pubkey()), PublicKey.fromHex(task.signerHex));
-    }, EventRejectReason.BAD_SIGNATURE);
+    RequestParties parties =
+        counted.call(
+            refusalCpu,
+            "refuse-keys",
+            () -> {
+              if (scheme == Nip46Envelope.Scheme.NIP04) {
+                NostrEvents.verify(ev);
+              }
+              return new RequestParties(
+                  PublicKey.fromHex(ev.pubkey()), PublicKey.fromHex(task.signerHex));
+            },
+            EventRejectReason.BAD_SIGNATURE);
     if (parties == null) {
       return;
     }
@@ -159,23 +182,44 @@ final class OverflowLane {
     }
     AuthorizedSigner signer = found.signer();
     SignerError error = found.storeDown() ? SignerError.UNAVAILABLE : answer;
-    Sealed sealed = counted.call(refusalCpu, "refuse", () -> {
-      String plain = seal.envelope().decrypt(scheme, ev.content(), signer.bunkerKey(), parties.client());
-      Reply reply;
-      Nip46Response response;
-      switch (DecryptStage.parse(plain, ev.pubkey())) {
-        case DecryptStage.Opened.Request r -> {
-          reply = new Reply(task, signer, scheme, parties.client(), r.request().id(),
-              MethodLabels.of(r.request()));
-          response = Nip46Response.error(r.request().id(), error.wireText());
-        }
-        case DecryptStage.Opened.Invalid inv -> {
-          reply = new Reply(task, signer, scheme, parties.client(), inv.requestId(), MethodLabels.INVALID);
-          response = Nip46Response.error(inv.requestId(), SignerError.INVALID_REQUEST.wireText());
-        }
-      }
-      return new Sealed(reply, response, seal.seal(reply, response));
-    }, EventRejectReason.UNDECRYPTABLE);
+    Sealed sealed =
+        counted.call(
+            refusalCpu,
+            "refuse",
+            () -> {
+              String plain =
+                  seal.envelope()
+                      .decrypt(scheme, ev.content(), signer.bunkerKey(), parties.client());
+              Reply reply;
+              Nip46Response response;
+              switch (DecryptStage.parse(plain, ev.pubkey())) {
+                case DecryptStage.Opened.Request r -> {
+                  reply =
+                      new Reply(
+                          task,
+                          signer,
+                          scheme,
+                          parties.client(),
+                          r.request().id(),
+                          MethodLabels.of(r.request()));
+                  response = Nip46Response.error(r.request().id(), error.wireText());
+                }
+                case DecryptStage.Opened.Invalid inv -> {
+                  reply =
+                      new Reply(
+                          task,
+                          signer,
+                          scheme,
+                          parties.client(),
+                          inv.requestId(),
+                          MethodLabels.INVALID);
+                  response =
+                      Nip46Response.error(inv.requestId(), SignerError.INVALID_REQUEST.wireText());
+                }
+              }
+              return new Sealed(reply, response, seal.seal(reply, response));
+            },
+            EventRejectReason.UNDECRYPTABLE);
     if (sealed != null) {
       publish.publish(sealed.reply(), sealed.response(), sealed.event());
     }
@@ -184,7 +228,10 @@ final class OverflowLane {
   /** A reply computed on the CPU executor, ready to publish. */
   private record Sealed(Reply reply, Nip46Response response, SignedEvent event) {}
 
-  /** Drains the lane and stops its CPU thread, up to {@code deadlineNanos} ({@link System#nanoTime()}). */
+  /**
+   * Drains the lane and stops its CPU thread, up to {@code deadlineNanos} ({@link
+   * System#nanoTime()}).
+   */
   void shutdown(long deadlineNanos) {
     lane.shutdown(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
     refusalCpu.shutdown(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));

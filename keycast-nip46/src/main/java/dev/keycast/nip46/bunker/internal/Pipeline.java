@@ -21,19 +21,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The request pipeline behind {@code Bunker}, composed of named stages (see {@code docs/nip46.md}, one row per
- * stage): <b>intake</b> ({@link IntakeStage}) on relay I/O threads, then on a queue worker <b>verify</b>
- * ({@link VerifyStage}), <b>authorize</b> ({@link AuthorizeStage}), <b>decrypt</b> ({@link DecryptStage}),
- * <b>policy</b> ({@link PolicyStage}), <b>handle</b> ({@link HandleStage}), and the reply: <b>seal</b>
- * ({@link SealStage}) and <b>publish</b> ({@link PublishStage}), sent by the {@link ReplySender}. Events the main
- * queue refuses go to the {@link OverflowLane}. The pipeline builds both queues from their configuration.
+ * The request pipeline behind {@code Bunker}, composed of named stages (see {@code docs/nip46.md},
+ * one row per stage): <b>intake</b> ({@link IntakeStage}) on relay I/O threads, then on a queue
+ * worker <b>verify</b> ({@link VerifyStage}), <b>authorize</b> ({@link AuthorizeStage}),
+ * <b>decrypt</b> ({@link DecryptStage}), <b>policy</b> ({@link PolicyStage}), <b>handle</b> ({@link
+ * HandleStage}), and the reply: <b>seal</b> ({@link SealStage}) and <b>publish</b> ({@link
+ * PublishStage}), sent by the {@link ReplySender}. Events the main queue refuses go to the {@link
+ * OverflowLane}. The pipeline builds both queues from their configuration.
  *
- * <p>Thread roles: the relay transport's I/O threads call {@link #onEvent}: intake checks and a non-blocking
- * submit, nothing else (no crypto, no database). Queue workers (virtual threads) run the request path; every
- * CPU-bound step runs inside {@link CpuExecutor#call}, on its bounded platform threads. Replies that complete later
- * go out on the reply sender's virtual threads.
+ * <p>Thread roles: the relay transport's I/O threads call {@link #onEvent}: intake checks and a
+ * non-blocking submit, nothing else (no crypto, no database). Queue workers (virtual threads) run
+ * the request path; every CPU-bound step runs inside {@link CpuExecutor#call}, on its bounded
+ * platform threads. Replies that complete later go out on the reply sender's virtual threads.
  *
- * <p>Thread-safe. No lock is held across I/O: shared state is in concurrent maps and lock-striped helpers.
+ * <p>Thread-safe. No lock is held across I/O: shared state is in concurrent maps and lock-striped
+ * helpers.
  */
 public final class Pipeline {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
@@ -59,25 +61,50 @@ public final class Pipeline {
     CountedCpu counted = new CountedCpu(stats, () -> closing);
     SeenEvents verifiedIds = new SeenEvents(limits.dedupeCapacity(), limits.dedupeWindowSeconds());
     SignerLookup signers = new SignerLookup(cache, stats);
-    FloodGuard floodGuard = new FloodGuard(limits.rateLimitBurst(), limits.rateLimitPerSecond(),
-        limits.rateLimitMaxClients(), System::nanoTime);
+    FloodGuard floodGuard =
+        new FloodGuard(
+            limits.rateLimitBurst(),
+            limits.rateLimitPerSecond(),
+            limits.rateLimitMaxClients(),
+            System::nanoTime);
     SealStage seal = new SealStage(envelope, clock);
     PublishStage publish = new PublishStage(transport, stats);
-    this.intake = new IntakeStage(
-        new IntakeFilter(limits, Objects.requireNonNull(b.isOurSigner, "isOurSigner"), clock), inFlight, stats);
+    this.intake =
+        new IntakeStage(
+            new IntakeFilter(limits, Objects.requireNonNull(b.isOurSigner, "isOurSigner"), clock),
+            inFlight,
+            stats);
     this.replies = new ReplySender(cpu, counted, seal, publish);
-    this.path = new RequestPath(
-        new VerifyStage(cpu, counted, verifiedIds, stats, clock),
-        new AuthorizeStage(floodGuard, signers, cache, stats),
-        new DecryptStage(cpu, counted, envelope),
-        b.enforcePolicy ? new PolicyStage(cache, new Auditor(Objects.requireNonNull(b.audit, "audit"), clock), clock)
-            : null,
-        new HandleStage(Objects.requireNonNull(b.handler, "handler")),
-        replies, inFlight, stats);
-    this.overflow = new OverflowLane(b.overflowConcurrency, b.overflowCapacity, counted, signers, verifiedIds,
-        seal, publish, inFlight, stats, clock);
-    this.queue = WorkQueue.start(
-        Objects.requireNonNull(b.queueConfig, "queueConfig").toBuilder().onAbandoned(this::abandoned).build());
+    this.path =
+        new RequestPath(
+            new VerifyStage(cpu, counted, verifiedIds, stats, clock),
+            new AuthorizeStage(floodGuard, signers, cache, stats),
+            new DecryptStage(cpu, counted, envelope),
+            b.enforcePolicy
+                ? new PolicyStage(
+                    cache, new Auditor(Objects.requireNonNull(b.audit, "audit"), clock), clock)
+                : null,
+            new HandleStage(Objects.requireNonNull(b.handler, "handler")),
+            replies,
+            inFlight,
+            stats);
+    this.overflow =
+        new OverflowLane(
+            b.overflowConcurrency,
+            b.overflowCapacity,
+            counted,
+            signers,
+            verifiedIds,
+            seal,
+            publish,
+            inFlight,
+            stats,
+            clock);
+    this.queue =
+        WorkQueue.start(
+            Objects.requireNonNull(b.queueConfig, "queueConfig").toBuilder()
+                .onAbandoned(this::abandoned)
+                .build());
   }
 
   /**
@@ -90,8 +117,8 @@ public final class Pipeline {
   }
 
   /**
-   * Intake of one parsed event from a relay: the transport's listener, called on relay I/O threads. Cheap checks
-   * and a non-blocking submit only. Never throws, never blocks.
+   * Intake of one parsed event from a relay: the transport's listener, called on relay I/O threads.
+   * Cheap checks and a non-blocking submit only. Never throws, never blocks.
    *
    * @param relayUrl the relay it came from
    * @param event the event as parsed (not verified)
@@ -108,8 +135,8 @@ public final class Pipeline {
   }
 
   /**
-   * Test seam: intake of raw event JSON as if a relay had delivered it (size cap and parse first, as the relay
-   * transport does). Never throws.
+   * Test seam: intake of raw event JSON as if a relay had delivered it (size cap and parse first,
+   * as the relay transport does). Never throws.
    *
    * @param relayUrl the relay it came from
    * @param eventJson the event's JSON
@@ -128,12 +155,17 @@ public final class Pipeline {
         inFlight.add(task);
         stats.recordAccepted();
       }
-      case REJECTED_FULL -> overflow.offer(task, EventRejectReason.QUEUE_FULL, SignerError.OVERLOADED);
-      case REJECTED_SHUTDOWN -> overflow.offer(task, EventRejectReason.SHUTTING_DOWN, SignerError.SHUTTING_DOWN);
+      case REJECTED_FULL ->
+          overflow.offer(task, EventRejectReason.QUEUE_FULL, SignerError.OVERLOADED);
+      case REJECTED_SHUTDOWN ->
+          overflow.offer(task, EventRejectReason.SHUTTING_DOWN, SignerError.SHUTTING_DOWN);
     }
   }
 
-  /** Called by the main queue at shutdown for each task it will not run: answered {@code shutting down}. */
+  /**
+   * Called by the main queue at shutdown for each task it will not run: answered {@code shutting
+   * down}.
+   */
   private void abandoned(QueuedTask task) {
     if (task instanceof RequestTask rt) {
       overflow.offer(rt, EventRejectReason.SHUTTING_DOWN, SignerError.SHUTTING_DOWN);
@@ -141,10 +173,11 @@ public final class Pipeline {
   }
 
   /**
-   * Stops gracefully: stops intake (events from now on are answered {@code shutting down} where possible), lets
-   * the queue drain within {@code deadline} (what is left is answered {@code shutting down} by the overflow lane),
-   * answers every request still waiting for its handler (approvals) with {@code shutting down}, and drains the
-   * overflow lane and reply threads. Blocks up to about twice {@code deadline}.
+   * Stops gracefully: stops intake (events from now on are answered {@code shutting down} where
+   * possible), lets the queue drain within {@code deadline} (what is left is answered {@code
+   * shutting down} by the overflow lane), answers every request still waiting for its handler
+   * (approvals) with {@code shutting down}, and drains the overflow lane and reply threads. Blocks
+   * up to about twice {@code deadline}.
    *
    * @param deadline how long the queue may drain, and then how long the lanes may finish
    */
@@ -177,7 +210,9 @@ public final class Pipeline {
     return replies.waitingCount();
   }
 
-  /** Builds a {@link Pipeline}. Every setter is required unless it says otherwise. Not thread-safe. */
+  /**
+   * Builds a {@link Pipeline}. Every setter is required unless it says otherwise. Not thread-safe.
+   */
   public static final class Builder {
     private @Nullable IntakeLimits limits;
     private @Nullable Predicate<String> isOurSigner;
@@ -212,8 +247,9 @@ public final class Pipeline {
      * Sets the request handler and whether the policy stage runs before it.
      *
      * @param handler the request handler
-     * @param enforcePolicy {@code true} to run the policy stage before it (the default handler relies on it),
-     *     {@code false} for a handler that replaces the default one and decides itself
+     * @param enforcePolicy {@code true} to run the policy stage before it (the default handler
+     *     relies on it), {@code false} for a handler that replaces the default one and decides
+     *     itself
      * @param audit where the policy stage audits its denials
      */
     public Builder handler(RequestHandler handler, boolean enforcePolicy, AuditLog audit) {
@@ -270,8 +306,8 @@ public final class Pipeline {
     /**
      * Sets the main work queue and the overflow lane.
      *
-     * @param config the main work queue (its {@code onAbandoned} is replaced: abandoned requests are answered
-     *     {@code shutting down})
+     * @param config the main work queue (its {@code onAbandoned} is replaced: abandoned requests
+     *     are answered {@code shutting down})
      * @param overflowConcurrency the overflow lane's workers
      * @param overflowCapacity the overflow lane's slots
      */

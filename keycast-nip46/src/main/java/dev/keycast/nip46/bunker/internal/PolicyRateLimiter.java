@@ -8,14 +8,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The policy's rate limit: a per-client fixed-window request counter enforcing an authorization's
- * {@link Policy#rateLimit()}, run by the authorize stage before any decryption. (The flood guard in front of it,
- * {@link FloodGuard}, is a token bucket per client key that applies whatever the policy.) Memory is bounded: at
- * most {@code maxClients} entries; when full, entries whose window has passed are dropped first, then arbitrary
- * ones (a dropped client simply starts a new window).
+ * {@link Policy#rateLimit()}, run by the authorize stage before any decryption. (The flood guard in
+ * front of it, {@link FloodGuard}, is a token bucket per client key that applies whatever the
+ * policy.) Memory is bounded: at most {@code maxClients} entries; when full, entries whose window
+ * has passed are dropped first, then arbitrary ones (a dropped client simply starts a new window).
  *
- * <p>Thread-safe and non-blocking (a per-key atomic update of a {@link ConcurrentHashMap}; no I/O, no lock held
- * across anything slow). Time is passed in by the caller (for example {@link System#nanoTime()}), which keeps the
- * class deterministic under test.
+ * <p>Thread-safe and non-blocking (a per-key atomic update of a {@link ConcurrentHashMap}; no I/O,
+ * no lock held across anything slow). Time is passed in by the caller (for example {@link
+ * System#nanoTime()}), which keeps the class deterministic under test.
  */
 final class PolicyRateLimiter {
   private final int maxClients;
@@ -42,16 +42,22 @@ final class PolicyRateLimiter {
    * @param client the requesting client
    * @param limit the limit to apply (normally the authorization's {@link Policy#rateLimit()})
    * @param nowNanos the current time from a monotonic clock, in nanoseconds
-   * @return true if allowed; false if the client exceeded {@code limit.maxRequests()} in the current window
+   * @return true if allowed; false if the client exceeded {@code limit.maxRequests()} in the
+   *     current window
    */
   public boolean tryAcquire(PublicKey client, RateLimit limit, long nowNanos) {
     long windowNanos = limit.window().toNanos();
-    Window w = windows.compute(client, (k, old) -> {
-      if (old == null || nowNanos - old.startNanos() >= windowNanos) {
-        return new Window(nowNanos, 1);
-      }
-      return new Window(old.startNanos(), old.count() == Integer.MAX_VALUE ? old.count() : old.count() + 1);
-    });
+    Window w =
+        windows.compute(
+            client,
+            (k, old) -> {
+              if (old == null || nowNanos - old.startNanos() >= windowNanos) {
+                return new Window(nowNanos, 1);
+              }
+              return new Window(
+                  old.startNanos(),
+                  old.count() == Integer.MAX_VALUE ? old.count() : old.count() + 1);
+            });
     if (windows.size() > maxClients) {
       evict(nowNanos, windowNanos, client);
     }

@@ -20,16 +20,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage <b>policy</b>: the one place a request is held against its authorization's policy (the policy's rate limit
- * ran before decryption, in the authorize stage, with the policy looked up there once). Checks, through
- * {@link PolicyEvaluator}: not revoked, not expired; the client connected and not logged out; the method (and for
- * {@code sign_event} the kind) in the perms the client asked for at connect ∩ the policy; blocked words;
- * encryption to self only. A denial is audited and answered ({@code unauthorized} or {@code permission denied}).
+ * Stage <b>policy</b>: the one place a request is held against its authorization's policy (the
+ * policy's rate limit ran before decryption, in the authorize stage, with the policy looked up
+ * there once). Checks, through {@link PolicyEvaluator}: not revoked, not expired; the client
+ * connected and not logged out; the method (and for {@code sign_event} the kind) in the perms the
+ * client asked for at connect ∩ the policy; blocked words; encryption to self only. A denial is
+ * audited and answered ({@code unauthorized} or {@code permission denied}).
  *
- * <p>{@code connect} (checked against its secret by the store) and unknown methods ({@code unsupported method})
- * pass through to the handler. The stage runs for the default handler (and handlers decorating it); a handler
- * that replaces it decides itself. Runs on a queue worker; may block on store I/O (the client's connection, cached).
- * Thread-safe.
+ * <p>{@code connect} (checked against its secret by the store) and unknown methods ({@code
+ * unsupported method}) pass through to the handler. The stage runs for the default handler (and
+ * handlers decorating it); a handler that replaces it decides itself. Runs on a queue worker; may
+ * block on store I/O (the client's connection, cached). Thread-safe.
  */
 final class PolicyStage {
   private static final Logger LOG = LoggerFactory.getLogger(PolicyStage.class);
@@ -50,11 +51,16 @@ final class PolicyStage {
    * @param request the parsed request
    * @param auth the authorization it came through
    * @param client the verified client key
-   * @param policy the authorization's policy as the authorize stage found it (null: unknown, or the lookup failed)
+   * @param policy the authorization's policy as the authorize stage found it (null: unknown, or the
+   *     lookup failed)
    * @param policyFailure the lookup's store failure, if it failed
    * @return the error to answer, or empty to go on to the handler
    */
-  Optional<Nip46Response> check(Nip46Request request, Authorization auth, PublicKey client, @Nullable Policy policy,
+  Optional<Nip46Response> check(
+      Nip46Request request,
+      Authorization auth,
+      PublicKey client,
+      @Nullable Policy policy,
       @Nullable StoreException policyFailure) {
     if (request instanceof Nip46Request.Connect || request instanceof Nip46Request.Unknown) {
       return Optional.empty();
@@ -64,23 +70,32 @@ final class PolicyStage {
       if (policyFailure != null) {
         throw policyFailure;
       }
-      ConnectedClient connection = auth.isActiveAt(now) ? cache.client(auth.id(), client).orElse(null) : null;
+      ConnectedClient connection =
+          auth.isActiveAt(now) ? cache.client(auth.id(), client).orElse(null) : null;
       PolicyDecision verdict;
       if (policy == null) {
         LOG.error("authorization {} names unknown policy {}", auth.id(), auth.policyName());
         verdict = PolicyDecision.deny(PolicyDecision.Deny.UNKNOWN_POLICY);
       } else {
-        verdict = PolicyEvaluator.evaluate(policy, auth.policySubject(connection), PolicyRequest.of(request), now);
+        verdict =
+            PolicyEvaluator.evaluate(
+                policy, auth.policySubject(connection), PolicyRequest.of(request), now);
       }
       if (verdict instanceof PolicyDecision.Deny deny) {
-        LOG.info("denied {} from client {} on authorization {}: {}", request.methodName(), client, auth.id(),
+        LOG.info(
+            "denied {} from client {} on authorization {}: {}",
+            request.methodName(),
+            client,
+            auth.id(),
             deny.reason());
-        auditor.record(auth, client, request, Auditor.kindOf(request), AuditOutcome.DENIED, deny.reason());
+        auditor.record(
+            auth, client, request, Auditor.kindOf(request), AuditOutcome.DENIED, deny.reason());
         return Optional.of(Nip46Response.error(request.id(), errorFor(deny).wireText()));
       }
       return Optional.empty();
     } catch (StoreException e) {
-      return Optional.of(Nip46Response.error(request.id(), HandlerFailures.of(request, e).wireText()));
+      return Optional.of(
+          Nip46Response.error(request.id(), HandlerFailures.of(request, e).wireText()));
     } catch (IllegalArgumentException e) {
       // A peer key that is not a curve point: the client's mistake.
       LOG.debug("{} refused: invalid peer key", request.methodName());
@@ -91,8 +106,11 @@ final class PolicyStage {
   /** Maps the policy's reasons onto the stable client-facing strings. */
   static SignerError errorFor(PolicyDecision.Deny deny) {
     return switch (deny.reason()) {
-      case PolicyDecision.Deny.REVOKED, PolicyDecision.Deny.EXPIRED, PolicyDecision.Deny.NOT_CONNECTED,
-          PolicyDecision.Deny.UNKNOWN_POLICY -> SignerError.UNAUTHORIZED;
+      case PolicyDecision.Deny.REVOKED,
+          PolicyDecision.Deny.EXPIRED,
+          PolicyDecision.Deny.NOT_CONNECTED,
+          PolicyDecision.Deny.UNKNOWN_POLICY ->
+          SignerError.UNAUTHORIZED;
       default -> SignerError.PERMISSION_DENIED;
     };
   }

@@ -11,11 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stage <b>publish</b>: counts the response (before publishing, so a client that sees the reply also sees it
- * counted), then hands the sealed reply to the relays the request came from plus the authorization's own. May wait
- * for room on the relays (flow control, up to the publish timeout); a reply no relay accepts is counted {@code
- * reply_undelivered}, with a WARN line at most every 10 s. Runs on a worker, overflow or reply thread (virtual);
- * holds no lock. Thread-safe.
+ * Stage <b>publish</b>: counts the response (before publishing, so a client that sees the reply
+ * also sees it counted), then hands the sealed reply to the relays the request came from plus the
+ * authorization's own. May wait for room on the relays (flow control, up to the publish timeout); a
+ * reply no relay accepts is counted {@code reply_undelivered}, with a WARN line at most every 10 s.
+ * Runs on a worker, overflow or reply thread (virtual); holds no lock. Thread-safe.
  */
 final class PublishStage {
   private static final Logger LOG = LoggerFactory.getLogger(PublishStage.class);
@@ -23,26 +23,36 @@ final class PublishStage {
   private final RelayTransport transport;
   private final StatsRecorder stats;
   // Can repeat for every reply of a flood; the metrics hold the exact count.
-  private final RateLimitedWarning undelivered = new RateLimitedWarning(LOG,
-      "replies are not reaching any relay (refused, timed out or no room; counted as reply_undelivered;"
-          + " logged at most every 10 s)", Duration.ofSeconds(10));
+  private final RateLimitedWarning undelivered =
+      new RateLimitedWarning(
+          LOG,
+          "replies are not reaching any relay (refused, timed out or no room; counted as reply_undelivered;"
+              + " logged at most every 10 s)",
+          Duration.ofSeconds(10));
 
   PublishStage(RelayTransport transport, StatsRecorder stats) {
     this.transport = transport;
     this.stats = stats;
   }
 
-  void publish(Reply reply, Nip46Response response, SignedEvent sealed) throws InterruptedException {
+  void publish(Reply reply, Nip46Response response, SignedEvent sealed)
+      throws InterruptedException {
     Set<String> relays = new LinkedHashSet<>(reply.task().relays);
     relays.addAll(reply.signer().authorization().relays());
-    stats.recordResponse(reply.methodLabel(), outcome(response), System.nanoTime() - reply.task().receivedNanos);
-    // publish never completes exceptionally, and the callback only counts and rate-limits a warning.
-    var unused = transport.publish(sealed, relays).thenAccept(delivered -> {
-      if (!delivered) {
-        stats.recordRejected(EventRejectReason.REPLY_UNDELIVERED);
-        undelivered.warn();
-      }
-    });
+    stats.recordResponse(
+        reply.methodLabel(), outcome(response), System.nanoTime() - reply.task().receivedNanos);
+    // publish never completes exceptionally, and the callback only counts and rate-limits a
+    // warning.
+    var unused =
+        transport
+            .publish(sealed, relays)
+            .thenAccept(
+                delivered -> {
+                  if (!delivered) {
+                    stats.recordRejected(EventRejectReason.REPLY_UNDELIVERED);
+                    undelivered.warn();
+                  }
+                });
   }
 
   static ResponseOutcome outcome(Nip46Response response) {

@@ -5,8 +5,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 
 /**
- * A WARN line logged at most once per interval, for conditions that can repeat thousands of times a second under a
- * flood (on relay I/O threads too) while a metric holds the exact count. Thread-safe; never blocks.
+ * A WARN line logged at most once per interval, for conditions that can repeat thousands of times a
+ * second under a flood (on relay I/O threads too) while a metric holds the exact count.
+ * Thread-safe; never blocks.
  */
 final class RateLimitedWarning {
   private final Logger log;

@@ -23,18 +23,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link RelayTransport} over a {@link RelayPool}. The pool's I/O threads call the listener; publishing applies the
- * pool's flow control ({@link RelayPool#publishWaitingForRoom}, waiting up to the publish timeout while no relay has
- * room) and reports whether any relay accepted the event.
+ * {@link RelayTransport} over a {@link RelayPool}. The pool's I/O threads call the listener;
+ * publishing applies the pool's flow control ({@link RelayPool#publishWaitingForRoom}, waiting up
+ * to the publish timeout while no relay has room) and reports whether any relay accepted the event.
  *
  * <p>Thread-safe (the pool is).
  */
 public final class RelayPoolTransport implements RelayTransport {
   private static final Logger LOG = LoggerFactory.getLogger(RelayPoolTransport.class);
   static final String SUBSCRIPTION_ID = "keycast-nip46";
+
   /** The most signer keys in one subscription's {@code #p} filter (about 67 KB of REQ). */
   static final int KEYS_PER_SUBSCRIPTION = 1_000;
-  /** The most keyed subscriptions per relay before falling back to one subscription without {@code #p}. */
+
+  /**
+   * The most keyed subscriptions per relay before falling back to one subscription without {@code
+   * #p}.
+   */
   static final int MAX_KEYED_SUBSCRIPTIONS = 16;
 
   private final List<String> relays;
@@ -58,14 +63,15 @@ public final class RelayPoolTransport implements RelayTransport {
 
   @Override
   public void start(Listener listener) {
-    RelayPool p = RelayPool.create(
-        config.toBuilder().maxMessageChars(maxMessageChars).build(),
-        new RelayListener() {
-          @Override
-          public void onEvent(String relayUrl, String subscriptionId, SignedEvent event) {
-            listener.onEvent(relayUrl, event);
-          }
-        });
+    RelayPool p =
+        RelayPool.create(
+            config.toBuilder().maxMessageChars(maxMessageChars).build(),
+            new RelayListener() {
+              @Override
+              public void onEvent(String relayUrl, String subscriptionId, SignedEvent event) {
+                listener.onEvent(relayUrl, event);
+              }
+            });
     p.setRelays(relays);
     pool = p;
   }
@@ -90,8 +96,10 @@ public final class RelayPoolTransport implements RelayTransport {
     if (p == null) {
       return;
     }
-    List<List<Filter>> subscriptions = subscriptionsFor(signerPubkeysHex, System.currentTimeMillis() / 1000 - 30);
-    // Called by the bunker's start and its poller: serialize, so that the ids opened and closed stay consistent.
+    List<List<Filter>> subscriptions =
+        subscriptionsFor(signerPubkeysHex, System.currentTimeMillis() / 1000 - 30);
+    // Called by the bunker's start and its poller: serialize, so that the ids opened and closed
+    // stay consistent.
     subscribeLock.lock();
     try {
       for (int i = 0; i < subscriptions.size(); i++) {
@@ -107,12 +115,13 @@ public final class RelayPoolTransport implements RelayTransport {
   }
 
   /**
-   * The subscriptions for a set of signer keys. One REQ carrying every key fails once the set is large: 100,000
-   * keys make a 6.7 MB message, and relays cap messages (the dev relay at 1 MiB, public relays commonly at 128 KB)
-   * and close the connection. So the keys go into REQs of at most {@link #KEYS_PER_SUBSCRIPTION} (about 67 KB
-   * each); beyond {@link #MAX_KEYED_SUBSCRIPTIONS} of those (relays also cap subscriptions per connection), one
-   * subscription to every kind-24133 event replaces them, and the intake's recipient check drops the events for
-   * other signers (a set lookup, before any crypto).
+   * The subscriptions for a set of signer keys. One REQ carrying every key fails once the set is
+   * large: 100,000 keys make a 6.7 MB message, and relays cap messages (the dev relay at 1 MiB,
+   * public relays commonly at 128 KB) and close the connection. So the keys go into REQs of at most
+   * {@link #KEYS_PER_SUBSCRIPTION} (about 67 KB each); beyond {@link #MAX_KEYED_SUBSCRIPTIONS} of
+   * those (relays also cap subscriptions per connection), one subscription to every kind-24133
+   * event replaces them, and the intake's recipient check drops the events for other signers (a set
+   * lookup, before any crypto).
    *
    * @param signerPubkeysHex the keys to listen for
    * @param since the {@code since} of every filter, in seconds since the epoch
@@ -128,8 +137,10 @@ public final class RelayPoolTransport implements RelayTransport {
     List<String> sorted = new ArrayList<>(new TreeSet<>(signerPubkeysHex));
     List<List<Filter>> out = new ArrayList<>();
     for (int from = 0; from < sorted.size(); from += KEYS_PER_SUBSCRIPTION) {
-      List<String> chunk = sorted.subList(from, Math.min(sorted.size(), from + KEYS_PER_SUBSCRIPTION));
-      out.add(List.of(Filter.builder().kinds(Nip46Envelope.KIND).tag('p', chunk).since(since).build()));
+      List<String> chunk =
+          sorted.subList(from, Math.min(sorted.size(), from + KEYS_PER_SUBSCRIPTION));
+      out.add(
+          List.of(Filter.builder().kinds(Nip46Envelope.KIND).tag('p', chunk).since(since).build()));
     }
     return out;
   }
@@ -151,12 +162,14 @@ public final class RelayPoolTransport implements RelayTransport {
       targets.addAll(p.relays());
     }
     try {
-      return p.publishWaitingForRoom(event, targets, config.publishTimeout()).thenApply(r -> {
-        if (!r.acceptedByAny()) {
-          LOG.debug("reply {} accepted by no relay: {}", event.id(), r.acks());
-        }
-        return r.acceptedByAny();
-      });
+      return p.publishWaitingForRoom(event, targets, config.publishTimeout())
+          .thenApply(
+              r -> {
+                if (!r.acceptedByAny()) {
+                  LOG.debug("reply {} accepted by no relay: {}", event.id(), r.acks());
+                }
+                return r.acceptedByAny();
+              });
     } catch (RuntimeException e) {
       LOG.warn("publish of reply {} failed: {}", event.id(), e.getMessage());
       return CompletableFuture.completedFuture(false);

@@ -5,7 +5,6 @@ import dev.keycast.nip46.Nip46Response;
 import dev.keycast.nip46.server.SignerError;
 import dev.keycast.queue.CpuExecutor;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,13 +15,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends replies: the seal stage on the CPU executor, then the publish stage. A reply computed now is sent on the
- * calling worker; interim replies ({@code auth_url}) and answers that complete later (approvals) are sent on the
- * sender's own virtual threads ({@code keycast-reply-N}). At shutdown, {@link #finish} answers every request still
- * waiting for its later answer with {@code shutting down}
- * ({@link #answerWaitingShuttingDown}).
+ * Sends replies: the seal stage on the CPU executor, then the publish stage. A reply computed now
+ * is sent on the calling worker; interim replies ({@code auth_url}) and answers that complete later
+ * (approvals) are sent on the sender's own virtual threads ({@code keycast-reply-N}). At shutdown,
+ * {@link #finish} answers every request still waiting for its later answer with {@code shutting
+ * down} ({@link #answerWaitingShuttingDown}).
  *
- * <p>Thread-safe; holds no lock. {@link #send} blocks while the CPU executor seals and while the relays make room.
+ * <p>Thread-safe; holds no lock. {@link #send} blocks while the CPU executor seals and while the
+ * relays make room.
  */
 final class ReplySender {
   private static final Logger LOG = LoggerFactory.getLogger(ReplySender.class);
@@ -32,8 +32,8 @@ final class ReplySender {
   private final SealStage seal;
   private final PublishStage publish;
   private final Set<Reply> waiting = ConcurrentHashMap.newKeySet();
-  private final ExecutorService replyThreads = Executors.newThreadPerTaskExecutor(
-      Thread.ofVirtual().name("keycast-reply-", 0).factory());
+  private final ExecutorService replyThreads =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("keycast-reply-", 0).factory());
 
   ReplySender(CpuExecutor cpu, CountedCpu counted, SealStage seal, PublishStage publish) {
     this.cpu = cpu;
@@ -42,7 +42,10 @@ final class ReplySender {
     this.publish = publish;
   }
 
-  /** Seals (on the CPU executor) and publishes one response. A refused seal is counted and the reply dropped. */
+  /**
+   * Seals (on the CPU executor) and publishes one response. A refused seal is counted and the reply
+   * dropped.
+   */
   void send(Reply reply, Nip46Response response) throws InterruptedException {
     SignedEvent out;
     try {
@@ -62,24 +65,28 @@ final class ReplySender {
   }
 
   /**
-   * Sends the answer when {@code answer} completes, on a reply thread, then runs {@code done}; or, if the sender
-   * finishes first, answers {@code shutting down} instead. Never blocks.
+   * Sends the answer when {@code answer} completes, on a reply thread, then runs {@code done}; or,
+   * if the sender finishes first, answers {@code shutting down} instead. Never blocks.
    */
   void whenAnswered(Reply reply, CompletableFuture<Nip46Response> answer, Runnable done) {
     waiting.add(reply);
-    // The callback hands the reply to a reply thread; nothing waits for it (a closed sender answers the waiting
+    // The callback hands the reply to a reply thread; nothing waits for it (a closed sender answers
+    // the waiting
     // requests itself, see answerWaitingShuttingDown).
-    var unused = answer.whenComplete((r, ex) -> {
-      if (waiting.remove(reply)) {
-        replyThreads.execute(() -> {
-          try {
-            sendQuietly(reply, r);
-          } finally {
-            done.run();
-          }
-        });
-      }
-    });
+    var unused =
+        answer.whenComplete(
+            (r, ex) -> {
+              if (waiting.remove(reply)) {
+                replyThreads.execute(
+                    () -> {
+                      try {
+                        sendQuietly(reply, r);
+                      } finally {
+                        done.run();
+                      }
+                    });
+              }
+            });
   }
 
   /** Returns how many requests wait for a later answer (approvals). */
@@ -87,7 +94,10 @@ final class ReplySender {
     return waiting.size();
   }
 
-  /** Answers every request still waiting for a later answer with {@code shutting down}. Never blocks. */
+  /**
+   * Answers every request still waiting for a later answer with {@code shutting down}. Never
+   * blocks.
+   */
   void answerWaitingShuttingDown() {
     for (Reply r : new ArrayList<>(waiting)) {
       if (waiting.remove(r)) {
@@ -96,11 +106,15 @@ final class ReplySender {
     }
   }
 
-  /** Lets the reply threads finish until {@code deadlineNanos} ({@link System#nanoTime()}), then stops them. */
+  /**
+   * Lets the reply threads finish until {@code deadlineNanos} ({@link System#nanoTime()}), then
+   * stops them.
+   */
   void finish(long deadlineNanos) {
     try {
       replyThreads.shutdown();
-      replyThreads.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+      replyThreads.awaitTermination(
+          Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -13,9 +13,10 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A request's path on a queue worker: verify, authorize, decrypt, policy, handle, then the reply (seal, publish)
- * through the {@link ReplySender}. Each stage either passes the request on or ends it (dropped and counted, or
- * answered); from a readable body on, every outcome is a reply. Thread-safe: each call works on its own task.
+ * A request's path on a queue worker: verify, authorize, decrypt, policy, handle, then the reply
+ * (seal, publish) through the {@link ReplySender}. Each stage either passes the request on or ends
+ * it (dropped and counted, or answered); from a readable body on, every outcome is a reply.
+ * Thread-safe: each call works on its own task.
  */
 final class RequestPath {
   private final VerifyStage verify;
@@ -28,10 +29,18 @@ final class RequestPath {
   private final StatsRecorder stats;
 
   /**
-   * @param policy the policy stage, or null when a handler that replaces the default one decides itself
+   * @param policy the policy stage, or null when a handler that replaces the default one decides
+   *     itself
    */
-  RequestPath(VerifyStage verify, AuthorizeStage authorize, DecryptStage decrypt, @Nullable PolicyStage policy,
-      HandleStage handle, ReplySender replies, InFlight inFlight, StatsRecorder stats) {
+  RequestPath(
+      VerifyStage verify,
+      AuthorizeStage authorize,
+      DecryptStage decrypt,
+      @Nullable PolicyStage policy,
+      HandleStage handle,
+      ReplySender replies,
+      InFlight inFlight,
+      StatsRecorder stats) {
     this.verify = verify;
     this.authorize = authorize;
     this.decrypt = decrypt;
@@ -42,7 +51,9 @@ final class RequestPath {
     this.stats = stats;
   }
 
-  /** Processes one request on a worker. Blocks for CPU work, store I/O and the relays' flow control. */
+  /**
+   * Processes one request on a worker. Blocks for CPU work, store I/O and the relays' flow control.
+   */
   void process(RequestTask task) throws InterruptedException {
     boolean answerLater = false;
     try {
@@ -73,13 +84,16 @@ final class RequestPath {
     Nip46Request request;
     switch (opened) {
       case DecryptStage.Opened.Invalid inv -> {
-        replies.send(new Reply(task, signer, scheme, parties.client(), inv.requestId(), MethodLabels.INVALID),
+        replies.send(
+            new Reply(
+                task, signer, scheme, parties.client(), inv.requestId(), MethodLabels.INVALID),
             Nip46Response.error(inv.requestId(), SignerError.INVALID_REQUEST.wireText()));
         return false;
       }
       case DecryptStage.Opened.Request r -> request = r.request();
     }
-    Reply reply = new Reply(task, signer, scheme, parties.client(), request.id(), MethodLabels.of(request));
+    Reply reply =
+        new Reply(task, signer, scheme, parties.client(), request.id(), MethodLabels.of(request));
     SignerError answer = authorized.answer();
     if (answer != null) {
       if (answer == SignerError.RATE_LIMITED) {
@@ -91,14 +105,21 @@ final class RequestPath {
     Authorization auth = signer.authorization();
     if (policy != null) {
       Optional<Nip46Response> denied =
-          policy.check(request, auth, parties.client(), authorized.policy(), authorized.policyFailure());
+          policy.check(
+              request, auth, parties.client(), authorized.policy(), authorized.policyFailure());
       if (denied.isPresent()) {
         replies.send(reply, denied.get());
         return false;
       }
     }
-    RequestContext ctx = new RequestContext(parties.client(), auth.bunkerPublicKey(), auth,
-        List.copyOf(task.relays), task.receivedAt, interim -> replies.sendLater(reply, interim));
+    RequestContext ctx =
+        new RequestContext(
+            parties.client(),
+            auth.bunkerPublicKey(),
+            auth,
+            List.copyOf(task.relays),
+            task.receivedAt,
+            interim -> replies.sendLater(reply, interim));
     CompletableFuture<Nip46Response> result = handle.handle(request, ctx);
     if (result.isDone()) {
       replies.send(reply, result.join());

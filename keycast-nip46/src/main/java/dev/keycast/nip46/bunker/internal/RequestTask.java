@@ -8,11 +8,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * One event the intake accepted, on its way through the work queue (or the overflow lane). Its relay set grows
- * while copies of the same event arrive from other relays, so the reply goes to all of them.
+ * One event the intake accepted, on its way through the work queue (or the overflow lane). Its
+ * relay set grows while copies of the same event arrive from other relays, so the reply goes to all
+ * of them.
  *
- * <p>Thread-safe: the fields are final; {@link #relays} is a concurrent set written by relay I/O threads and read
- * by the worker that replies.
+ * <p>Thread-safe: the fields are final; {@link #relays} is a concurrent set written by relay I/O
+ * threads and read by the worker that replies.
  */
 final class RequestTask implements QueuedTask {
   /** What a queue worker does with a task. */
@@ -29,7 +30,12 @@ final class RequestTask implements QueuedTask {
   final String dedupeKey;
   private final Processor processor;
 
-  RequestTask(SignedEvent event, String signerHex, String relayUrl, Instant receivedAt, Processor processor) {
+  RequestTask(
+      SignedEvent event,
+      String signerHex,
+      String relayUrl,
+      Instant receivedAt,
+      Processor processor) {
     this.event = event;
     this.signerHex = signerHex;
     this.relays.add(relayUrl);

@@ -9,9 +9,9 @@ import java.time.Clock;
 import java.util.List;
 
 /**
- * Stage <b>seal</b>: a response encrypted to the client in the request's scheme and signed with the bunker key, in
- * a kind-24133 event tagged {@code ["p", client]} and {@code ["e", request event id]}. CPU-bound: call it inside
- * {@code CpuExecutor.call}. Thread-safe.
+ * Stage <b>seal</b>: a response encrypted to the client in the request's scheme and signed with the
+ * bunker key, in a kind-24133 event tagged {@code ["p", client]} and {@code ["e", request event
+ * id]}. CPU-bound: call it inside {@code CpuExecutor.call}. Thread-safe.
  */
 final class SealStage {
   private final Nip46Envelope envelope;
@@ -34,7 +34,13 @@ final class SealStage {
    */
   SignedEvent seal(Reply reply, Nip46Response response) throws GeneralSecurityException {
     AuthorizedSigner signer = reply.signer();
-    return envelope.seal(reply.scheme(), Nip46Codec.toJson(response), signer.bunkerKey(), signer.signer(),
-        reply.client(), clock.instant().getEpochSecond(), List.of(List.of("e", reply.task().event.id())));
+    return envelope.seal(
+        reply.scheme(),
+        Nip46Codec.toJson(response),
+        signer.bunkerKey(),
+        signer.signer(),
+        reply.client(),
+        clock.instant().getEpochSecond(),
+        List.of(List.of("e", reply.task().event.id())));
   }
 }

@@ -8,8 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finds the authorization and bunker key a request is addressed to, through the {@link AuthorizationCache}; used by
- * the authorize stage and the overflow lane. Thread-safe; may block on store I/O (call it on a worker).
+ * Finds the authorization and bunker key a request is addressed to, through the {@link
+ * AuthorizationCache}; used by the authorize stage and the overflow lane. Thread-safe; may block on
+ * store I/O (call it on a worker).
  */
 final class SignerLookup {
   private static final Logger LOG = LoggerFactory.getLogger(SignerLookup.class);
@@ -32,8 +33,9 @@ final class SignerLookup {
   }
 
   /**
-   * Returns the signer, or null, counted, when there is none to answer with: unknown ({@code unknown_signer}), or
-   * the store is down and the key was never loaded ({@code store_unavailable}).
+   * Returns the signer, or null, counted, when there is none to answer with: unknown ({@code
+   * unknown_signer}), or the store is down and the key was never loaded ({@code
+   * store_unavailable}).
    */
   @Nullable Found find(PublicKey signerKey, String signerHex) {
     try {
@@ -44,7 +46,8 @@ final class SignerLookup {
       }
       return new Found(signer, false);
     } catch (StoreException e) {
-      // The store is down. With a key seen before, answer "unavailable" (never serve from a stale entry);
+      // The store is down. With a key seen before, answer "unavailable" (never serve from a stale
+      // entry);
       // without one there is nothing to encrypt a reply with.
       AuthorizedSigner last = cache.lastKnownSigner(signerKey).orElse(null);
       if (last == null) {

@@ -15,17 +15,20 @@ import java.util.function.LongSupplier;
  * A small loading cache with single-flight loads and negative caching.
  *
  * <ul>
- *   <li>Concurrent misses for one key run the loader once; the other callers wait for that load (on a virtual
- *       thread this parks without pinning) and share its result or its exception.
- *   <li>A load that finds nothing ({@link Optional#empty()}) is cached for the (short) negative TTL, so a flood of
- *       events for unknown keys costs one load per key per TTL, not one per event.
- *   <li>A load that throws is not cached: the next caller retries (a database outage must heal by itself).
- *   <li>{@link #invalidateAll()} drops everything; a load already in flight when it is called still answers its
- *       waiters but its result is not kept.
+ *   <li>Concurrent misses for one key run the loader once; the other callers wait for that load (on
+ *       a virtual thread this parks without pinning) and share its result or its exception.
+ *   <li>A load that finds nothing ({@link Optional#empty()}) is cached for the (short) negative
+ *       TTL, so a flood of events for unknown keys costs one load per key per TTL, not one per
+ *       event.
+ *   <li>A load that throws is not cached: the next caller retries (a database outage must heal by
+ *       itself).
+ *   <li>{@link #invalidateAll()} drops everything; a load already in flight when it is called still
+ *       answers its waiters but its result is not kept.
  * </ul>
  *
- * <p>Thread-safe. {@link #get} may block while a loader runs (the loader may do I/O): call it from worker (virtual)
- * threads, never from relay listener threads. No lock is held while the loader runs.
+ * <p>Thread-safe. {@link #get} may block while a loader runs (the loader may do I/O): call it from
+ * worker (virtual) threads, never from relay listener threads. No lock is held while the loader
+ * runs.
  *
  * @param <K> key type
  * @param <V> value type
@@ -39,14 +42,15 @@ final class SingleFlightCache<K, V> {
   private final long negativeTtlNanos;
   private final int maxEntries;
   private final LongSupplier nanoClock;
-  private final ConcurrentHashMap<K, CompletableFuture<Timed<V>>> entries = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<K, CompletableFuture<Timed<V>>> entries =
+      new ConcurrentHashMap<>();
   private final AtomicLong generation = new AtomicLong();
   private final AtomicLong loads = new AtomicLong();
   private final ConcurrentHashMap<K, V> lastGood = new ConcurrentHashMap<>();
 
   /**
-   * @param loader loads a value, returning empty when the key has none; may block and may throw unchecked
-   *     exceptions (not cached)
+   * @param loader loads a value, returning empty when the key has none; may block and may throw
+   *     unchecked exceptions (not cached)
    * @param positiveTtl how long a found value is kept
    * @param negativeTtl how long a miss is kept
    * @param maxEntries the soft bound on entries
@@ -69,7 +73,8 @@ final class SingleFlightCache<K, V> {
   }
 
   /**
-   * Returns the value for {@code key}, loading it if absent or expired. Blocks while a load for the key runs.
+   * Returns the value for {@code key}, loading it if absent or expired. Blocks while a load for the
+   * key runs.
    *
    * @param key the key
    * @return the value, or empty when the loader found none
@@ -105,7 +110,9 @@ final class SingleFlightCache<K, V> {
     entries.clear();
   }
 
-  /** Drops the entries whose key matches. Loads in flight finish for their waiters but are not kept. */
+  /**
+   * Drops the entries whose key matches. Loads in flight finish for their waiters but are not kept.
+   */
   public void invalidateIf(java.util.function.Predicate<K> matches) {
     generation.incrementAndGet();
     entries.keySet().removeIf(matches);
@@ -118,11 +125,13 @@ final class SingleFlightCache<K, V> {
   }
 
   /**
-   * Returns the value the last successful load found for {@code key}, even if it was invalidated or expired since:
-   * for answering with an error while the loader's backend is down, never for serving. Never blocks.
+   * Returns the value the last successful load found for {@code key}, even if it was invalidated or
+   * expired since: for answering with an error while the loader's backend is down, never for
+   * serving. Never blocks.
    *
    * @param key the key
-   * @return the last value found, or empty if the last load found none or none ran (or it was evicted)
+   * @return the last value found, or empty if the last load found none or none ran (or it was
+   *     evicted)
    */
   public Optional<V> lastKnown(K key) {
     return Optional.ofNullable(lastGood.get(key));

@@ -9,9 +9,9 @@ import java.time.Clock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Stage <b>verify</b>: the event's id and Schnorr signature (on the CPU executor, with the parsing of both keys,
- * which is curve math too), then the dedupe of verified ids, so that a genuine request is answered once whatever
- * the relays replay. Runs on a queue worker. Thread-safe.
+ * Stage <b>verify</b>: the event's id and Schnorr signature (on the CPU executor, with the parsing
+ * of both keys, which is curve math too), then the dedupe of verified ids, so that a genuine
+ * request is answered once whatever the relays replay. Runs on a queue worker. Thread-safe.
  */
 final class VerifyStage {
   private final CpuExecutor cpu;
@@ -20,7 +20,12 @@ final class VerifyStage {
   private final StatsRecorder stats;
   private final Clock clock;
 
-  VerifyStage(CpuExecutor cpu, CountedCpu counted, SeenEvents verifiedIds, StatsRecorder stats, Clock clock) {
+  VerifyStage(
+      CpuExecutor cpu,
+      CountedCpu counted,
+      SeenEvents verifiedIds,
+      StatsRecorder stats,
+      Clock clock) {
     this.cpu = cpu;
     this.counted = counted;
     this.verifiedIds = verifiedIds;
@@ -31,14 +36,21 @@ final class VerifyStage {
   /**
    * Verifies the task's event. Blocks while the CPU executor runs the check.
    *
-   * @return the request's two keys, or null (counted {@code bad_signature} or {@code duplicate}) to drop it
+   * @return the request's two keys, or null (counted {@code bad_signature} or {@code duplicate}) to
+   *     drop it
    */
   @Nullable RequestParties verify(RequestTask task) throws InterruptedException {
     SignedEvent ev = task.event;
-    RequestParties parties = counted.call(cpu, "verify", () -> {
-      NostrEvents.verify(ev);
-      return new RequestParties(PublicKey.fromHex(ev.pubkey()), PublicKey.fromHex(task.signerHex));
-    }, EventRejectReason.BAD_SIGNATURE);
+    RequestParties parties =
+        counted.call(
+            cpu,
+            "verify",
+            () -> {
+              NostrEvents.verify(ev);
+              return new RequestParties(
+                  PublicKey.fromHex(ev.pubkey()), PublicKey.fromHex(task.signerHex));
+            },
+            EventRejectReason.BAD_SIGNATURE);
     if (parties == null) {
       return null;
     }

@@ -23,7 +23,8 @@ public enum Dialect {
    *
    * @param jdbcUrl the URL
    * @return the dialect
-   * @throws IllegalArgumentException if it is neither {@code jdbc:sqlite:} nor {@code jdbc:postgresql:}
+   * @throws IllegalArgumentException if it is neither {@code jdbc:sqlite:} nor {@code
+   *     jdbc:postgresql:}
    */
   public static Dialect of(String jdbcUrl) {
     if (jdbcUrl.startsWith("jdbc:sqlite:")) {
@@ -33,7 +34,8 @@ public enum Dialect {
       return POSTGRESQL;
     }
     throw new IllegalArgumentException(
-        "unsupported JDBC URL (expected jdbc:sqlite:<file> or jdbc:postgresql://host/db): " + redact(jdbcUrl));
+        "unsupported JDBC URL (expected jdbc:sqlite:<file> or jdbc:postgresql://host/db): "
+            + redact(jdbcUrl));
   }
 
   /** Drops everything after '?' (may hold a password). */

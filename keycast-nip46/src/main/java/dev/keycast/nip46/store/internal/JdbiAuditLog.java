@@ -19,14 +19,18 @@ public final class JdbiAuditLog implements AuditLog {
   private static final int PURGE_BATCH = 1000;
   private static final String COLUMNS =
       "at, authorization_id, client_public_key, method, event_kind, outcome, reason";
-  private static final RowMapper<AuditEntry> MAPPER = (rs, c) -> new AuditEntry(
-      Rows.instant(rs, "at"),
-      Rows.nullableLong(rs, "authorization_id"),
-      rs.getString("client_public_key") == null ? null : Rows.publicKey(rs, "client_public_key"),
-      rs.getString("method"),
-      Rows.nullableInt(rs, "event_kind"),
-      AuditOutcome.valueOf(rs.getString("outcome")),
-      rs.getString("reason"));
+  private static final RowMapper<AuditEntry> MAPPER =
+      (rs, c) ->
+          new AuditEntry(
+              Rows.instant(rs, "at"),
+              Rows.nullableLong(rs, "authorization_id"),
+              rs.getString("client_public_key") == null
+                  ? null
+                  : Rows.publicKey(rs, "client_public_key"),
+              rs.getString("method"),
+              Rows.nullableInt(rs, "event_kind"),
+              AuditOutcome.valueOf(rs.getString("outcome")),
+              rs.getString("reason"));
 
   private final StoreContext ctx;
 
@@ -41,38 +45,56 @@ public final class JdbiAuditLog implements AuditLog {
 
   @Override
   public void record(AuditEntry entry) {
-    StoreErrors.run("write audit log", () -> ctx.writer().withHandle(h ->
-        h.createUpdate("INSERT INTO audit_log (" + COLUMNS + ") VALUES "
-                + "(:at, :auth, :client, :method, :kind, :outcome, :reason)")
-            .bind("at", entry.at().toEpochMilli())
-            .bind("auth", entry.authorizationId())
-            .bind("client", entry.clientPublicKey() == null ? null : entry.clientPublicKey().toHex())
-            .bind("method", entry.method())
-            .bind("kind", entry.eventKind())
-            .bind("outcome", entry.outcome().name())
-            .bind("reason", entry.reason())
-            .execute()));
+    StoreErrors.run(
+        "write audit log",
+        () ->
+            ctx.writer()
+                .withHandle(
+                    h ->
+                        h.createUpdate(
+                                "INSERT INTO audit_log ("
+                                    + COLUMNS
+                                    + ") VALUES "
+                                    + "(:at, :auth, :client, :method, :kind, :outcome, :reason)")
+                            .bind("at", entry.at().toEpochMilli())
+                            .bind("auth", entry.authorizationId())
+                            .bind(
+                                "client",
+                                entry.clientPublicKey() == null
+                                    ? null
+                                    : entry.clientPublicKey().toHex())
+                            .bind("method", entry.method())
+                            .bind("kind", entry.eventKind())
+                            .bind("outcome", entry.outcome().name())
+                            .bind("reason", entry.reason())
+                            .execute()));
   }
 
   /**
-   * One multi-row {@code INSERT} per {@value #ROWS_PER_INSERT} entries, all in one transaction. A JDBC batch would
-   * still execute the statement once per row (SQLite steps it per row); one statement per chunk is several times
-   * cheaper per entry, and 7 parameters per row keep a chunk far below SQLite's and PostgreSQL's parameter limits.
-   * Plain JDBC on JDBI's connection: JDBI would lex every distinct statement text, which here varies with the
-   * batch size.
+   * One multi-row {@code INSERT} per {@value #ROWS_PER_INSERT} entries, all in one transaction. A
+   * JDBC batch would still execute the statement once per row (SQLite steps it per row); one
+   * statement per chunk is several times cheaper per entry, and 7 parameters per row keep a chunk
+   * far below SQLite's and PostgreSQL's parameter limits. Plain JDBC on JDBI's connection: JDBI
+   * would lex every distinct statement text, which here varies with the batch size.
    */
   @Override
   public void recordAll(List<AuditEntry> entries) {
     if (entries.isEmpty()) {
       return;
     }
-    StoreErrors.run("write audit log", () -> ctx.writer().inTransaction(h -> {
-      try {
-        return insertAll(h.getConnection(), entries);
-      } catch (SQLException e) {
-        throw new UnableToExecuteStatementException(e, null); // translated by StoreErrors, cause kept
-      }
-    }));
+    StoreErrors.run(
+        "write audit log",
+        () ->
+            ctx.writer()
+                .inTransaction(
+                    h -> {
+                      try {
+                        return insertAll(h.getConnection(), entries);
+                      } catch (SQLException e) {
+                        throw new UnableToExecuteStatementException(
+                            e, null); // translated by StoreErrors, cause kept
+                      }
+                    }));
   }
 
   private static int insertAll(Connection c, List<AuditEntry> entries) throws SQLException {
@@ -84,7 +106,10 @@ public final class JdbiAuditLog implements AuditLog {
         for (AuditEntry entry : entries.subList(done, done + rows)) {
           insert.setLong(p++, entry.at().toEpochMilli());
           setNullable(insert, p++, entry.authorizationId(), Types.BIGINT);
-          setNullable(insert, p++, entry.clientPublicKey() == null ? null : entry.clientPublicKey().toHex(),
+          setNullable(
+              insert,
+              p++,
+              entry.clientPublicKey() == null ? null : entry.clientPublicKey().toHex(),
               Types.VARCHAR);
           insert.setString(p++, entry.method());
           setNullable(insert, p++, entry.eventKind(), Types.INTEGER);
@@ -98,8 +123,8 @@ public final class JdbiAuditLog implements AuditLog {
     return done;
   }
 
-  private static void setNullable(PreparedStatement s, int index, @Nullable Object value, int sqlType)
-      throws SQLException {
+  private static void setNullable(
+      PreparedStatement s, int index, @Nullable Object value, int sqlType) throws SQLException {
     if (value == null) {
       s.setNull(index, sqlType);
     } else {
@@ -108,8 +133,11 @@ public final class JdbiAuditLog implements AuditLog {
   }
 
   private static String multiRowInsert(int rows) {
-    StringBuilder sql = new StringBuilder(64 + rows * 16)
-        .append("INSERT INTO audit_log (").append(COLUMNS).append(") VALUES ");
+    StringBuilder sql =
+        new StringBuilder(64 + rows * 16)
+            .append("INSERT INTO audit_log (")
+            .append(COLUMNS)
+            .append(") VALUES ");
     for (int i = 0; i < rows; i++) {
       sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,?,?)");
     }
@@ -125,33 +153,64 @@ public final class JdbiAuditLog implements AuditLog {
   @Override
   public List<AuditEntry> recent(int limit) {
     checkLimit(limit);
-    return StoreErrors.run("read audit log", () -> ctx.reader().withHandle(h ->
-        h.createQuery("SELECT " + COLUMNS + " FROM audit_log ORDER BY id DESC LIMIT :limit")
-            .bind("limit", limit).map(MAPPER).list()));
+    return StoreErrors.run(
+        "read audit log",
+        () ->
+            ctx.reader()
+                .withHandle(
+                    h ->
+                        h.createQuery(
+                                "SELECT "
+                                    + COLUMNS
+                                    + " FROM audit_log ORDER BY id DESC LIMIT :limit")
+                            .bind("limit", limit)
+                            .map(MAPPER)
+                            .list()));
   }
 
   @Override
   public List<AuditEntry> forAuthorization(long authorizationId, int limit) {
     checkLimit(limit);
-    return StoreErrors.run("read audit log", () -> ctx.reader().withHandle(h ->
-        h.createQuery("SELECT " + COLUMNS + " FROM audit_log WHERE authorization_id = :id "
-                + "ORDER BY id DESC LIMIT :limit")
-            .bind("id", authorizationId).bind("limit", limit).map(MAPPER).list()));
+    return StoreErrors.run(
+        "read audit log",
+        () ->
+            ctx.reader()
+                .withHandle(
+                    h ->
+                        h.createQuery(
+                                "SELECT "
+                                    + COLUMNS
+                                    + " FROM audit_log WHERE authorization_id = :id "
+                                    + "ORDER BY id DESC LIMIT :limit")
+                            .bind("id", authorizationId)
+                            .bind("limit", limit)
+                            .map(MAPPER)
+                            .list()));
   }
 
   /**
-   * Deletes in batches of {@value #PURGE_BATCH} rows, each batch its own short transaction: one statement deleting
-   * millions of rows would hold SQLite's single writer (and every request's audit write behind it) for seconds.
-   * Each batch finds its rows through the index on {@code at}.
+   * Deletes in batches of {@value #PURGE_BATCH} rows, each batch its own short transaction: one
+   * statement deleting millions of rows would hold SQLite's single writer (and every request's
+   * audit write behind it) for seconds. Each batch finds its rows through the index on {@code at}.
    */
   @Override
   public long purgeBefore(Instant cutoff) {
     long total = 0;
     while (true) {
-      int deleted = StoreErrors.run("purge audit log", () -> ctx.writer().withHandle(h ->
-          h.createUpdate("DELETE FROM audit_log WHERE id IN "
-                  + "(SELECT id FROM audit_log WHERE at < :cutoff LIMIT " + PURGE_BATCH + ")")
-              .bind("cutoff", cutoff.toEpochMilli()).execute()));
+      int deleted =
+          StoreErrors.run(
+              "purge audit log",
+              () ->
+                  ctx.writer()
+                      .withHandle(
+                          h ->
+                              h.createUpdate(
+                                      "DELETE FROM audit_log WHERE id IN "
+                                          + "(SELECT id FROM audit_log WHERE at < :cutoff LIMIT "
+                                          + PURGE_BATCH
+                                          + ")")
+                                  .bind("cutoff", cutoff.toEpochMilli())
+                                  .execute()));
       total += deleted;
       if (deleted < PURGE_BATCH) {
         return total;

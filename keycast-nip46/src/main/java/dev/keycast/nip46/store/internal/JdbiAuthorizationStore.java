@@ -32,33 +32,38 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
   private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private static final String COLUMNS = "a.id, a.key_name, k.public_key AS user_public_key, a.bunker_public_key, "
-      + "a.secret, a.relays, a.policy_name, a.max_uses, a.uses, a.expires_at, a.revoked_at, a.label, "
-      + "a.created_at, a.updated_at";
-  private static final String SELECT = "SELECT " + COLUMNS + " FROM authorizations a "
-      + "JOIN user_keys k ON k.name = a.key_name ";
+  private static final String COLUMNS =
+      "a.id, a.key_name, k.public_key AS user_public_key, a.bunker_public_key, "
+          + "a.secret, a.relays, a.policy_name, a.max_uses, a.uses, a.expires_at, a.revoked_at, a.label, "
+          + "a.created_at, a.updated_at";
+  private static final String SELECT =
+      "SELECT " + COLUMNS + " FROM authorizations a " + "JOIN user_keys k ON k.name = a.key_name ";
 
-  private static final RowMapper<Authorization> MAPPER = (rs, c) -> new Authorization(
-      rs.getLong("id"),
-      rs.getString("key_name"),
-      Rows.publicKey(rs, "user_public_key"),
-      Rows.publicKey(rs, "bunker_public_key"),
-      rs.getString("secret"),
-      relaysFromJson(rs.getString("relays")),
-      rs.getString("policy_name"),
-      Rows.nullableInt(rs, "max_uses"),
-      rs.getInt("uses"),
-      Rows.nullableInstant(rs, "expires_at"),
-      Rows.nullableInstant(rs, "revoked_at"),
-      rs.getString("label"),
-      Rows.instant(rs, "created_at"),
-      Rows.instant(rs, "updated_at"));
+  private static final RowMapper<Authorization> MAPPER =
+      (rs, c) ->
+          new Authorization(
+              rs.getLong("id"),
+              rs.getString("key_name"),
+              Rows.publicKey(rs, "user_public_key"),
+              Rows.publicKey(rs, "bunker_public_key"),
+              rs.getString("secret"),
+              relaysFromJson(rs.getString("relays")),
+              rs.getString("policy_name"),
+              Rows.nullableInt(rs, "max_uses"),
+              rs.getInt("uses"),
+              Rows.nullableInstant(rs, "expires_at"),
+              Rows.nullableInstant(rs, "revoked_at"),
+              rs.getString("label"),
+              Rows.instant(rs, "created_at"),
+              Rows.instant(rs, "updated_at"));
 
-  private static final RowMapper<ConnectedClient> CLIENT_MAPPER = (rs, c) -> new ConnectedClient(
-      rs.getLong("authorization_id"),
-      Rows.publicKey(rs, "client_public_key"),
-      permsFromString(rs.getString("granted_perms")),
-      Rows.instant(rs, "connected_at"));
+  private static final RowMapper<ConnectedClient> CLIENT_MAPPER =
+      (rs, c) ->
+          new ConnectedClient(
+              rs.getLong("authorization_id"),
+              Rows.publicKey(rs, "client_public_key"),
+              permsFromString(rs.getString("granted_perms")),
+              Rows.instant(rs, "connected_at"));
 
   private final StoreContext ctx;
 
@@ -88,34 +93,45 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
     }
     String secret = request.secret() != null ? request.secret() : randomSecret();
     long now = ctx.nowMillis();
-    return StoreErrors.run("create authorization", () -> ctx.writer().inTransaction(h -> {
-      long seq = StoreContext.bumpChangeVersion(h);
-      boolean keyExists = h.createQuery("SELECT COUNT(*) FROM user_keys WHERE name = :n")
-          .bind("n", request.keyName()).mapTo(Integer.class).one() > 0;
-      if (!keyExists) {
-        throw new StoreException("no stored key named '" + request.keyName() + "'");
-      }
-      long id = h.createUpdate("INSERT INTO authorizations (key_name, bunker_public_key, bunker_encrypted_secret, "
-              + "scheme, secret, relays, policy_name, max_uses, uses, expires_at, revoked_at, label, created_at, "
-              + "updated_at, change_seq) VALUES (:key, :bpk, :enc, :scheme, :secret, :relays, :policy, :max, 0, "
-              + ":exp, NULL, :label, :now, :now, :seq)")
-          .bind("key", request.keyName())
-          .bind("bpk", bunkerPublicKey.toHex())
-          .bind("enc", encrypted)
-          .bind("scheme", ctx.keyEncryption().schemeId())
-          .bind("secret", secret)
-          .bind("relays", relaysToJson(request.relays()))
-          .bind("policy", request.policyName())
-          .bind("max", request.maxUses())
-          .bind("exp", Rows.millis(request.expiresAt()))
-          .bind("label", request.label())
-          .bind("now", now)
-          .bind("seq", seq)
-          .executeAndReturnGeneratedKeys("id")
-          .mapTo(Long.class)
-          .one();
-      return findIn(h, id).orElseThrow();
-    }));
+    return StoreErrors.run(
+        "create authorization",
+        () ->
+            ctx.writer()
+                .inTransaction(
+                    h -> {
+                      long seq = StoreContext.bumpChangeVersion(h);
+                      boolean keyExists =
+                          h.createQuery("SELECT COUNT(*) FROM user_keys WHERE name = :n")
+                                  .bind("n", request.keyName())
+                                  .mapTo(Integer.class)
+                                  .one()
+                              > 0;
+                      if (!keyExists) {
+                        throw new StoreException("no stored key named '" + request.keyName() + "'");
+                      }
+                      long id =
+                          h.createUpdate(
+                                  "INSERT INTO authorizations (key_name, bunker_public_key, bunker_encrypted_secret, "
+                                      + "scheme, secret, relays, policy_name, max_uses, uses, expires_at, revoked_at, label, created_at, "
+                                      + "updated_at, change_seq) VALUES (:key, :bpk, :enc, :scheme, :secret, :relays, :policy, :max, 0, "
+                                      + ":exp, NULL, :label, :now, :now, :seq)")
+                              .bind("key", request.keyName())
+                              .bind("bpk", bunkerPublicKey.toHex())
+                              .bind("enc", encrypted)
+                              .bind("scheme", ctx.keyEncryption().schemeId())
+                              .bind("secret", secret)
+                              .bind("relays", relaysToJson(request.relays()))
+                              .bind("policy", request.policyName())
+                              .bind("max", request.maxUses())
+                              .bind("exp", Rows.millis(request.expiresAt()))
+                              .bind("label", request.label())
+                              .bind("now", now)
+                              .bind("seq", seq)
+                              .executeAndReturnGeneratedKeys("id")
+                              .mapTo(Long.class)
+                              .one();
+                      return findIn(h, id).orElseThrow();
+                    }));
   }
 
   private static String randomSecret() {
@@ -135,111 +151,173 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
 
   @Override
   public Optional<Authorization> findByBunkerPublicKey(PublicKey bunkerPublicKey) {
-    return StoreErrors.run("find authorization", () -> ctx.reader().withHandle(h ->
-        h.createQuery(SELECT + "WHERE a.bunker_public_key = :bpk")
-            .bind("bpk", bunkerPublicKey.toHex()).map(MAPPER).findOne()));
+    return StoreErrors.run(
+        "find authorization",
+        () ->
+            ctx.reader()
+                .withHandle(
+                    h ->
+                        h.createQuery(SELECT + "WHERE a.bunker_public_key = :bpk")
+                            .bind("bpk", bunkerPublicKey.toHex())
+                            .map(MAPPER)
+                            .findOne()));
   }
 
   @Override
   public List<Authorization> list() {
-    return StoreErrors.run("list authorizations", () -> ctx.reader().withHandle(h ->
-        h.createQuery(SELECT + "ORDER BY a.id").map(MAPPER).list()));
+    return StoreErrors.run(
+        "list authorizations",
+        () ->
+            ctx.reader()
+                .withHandle(h -> h.createQuery(SELECT + "ORDER BY a.id").map(MAPPER).list()));
   }
 
   @Override
   public List<Authorization> listForKey(String keyName) {
-    return StoreErrors.run("list authorizations", () -> ctx.reader().withHandle(h ->
-        h.createQuery(SELECT + "WHERE a.key_name = :key ORDER BY a.id").bind("key", keyName).map(MAPPER).list()));
+    return StoreErrors.run(
+        "list authorizations",
+        () ->
+            ctx.reader()
+                .withHandle(
+                    h ->
+                        h.createQuery(SELECT + "WHERE a.key_name = :key ORDER BY a.id")
+                            .bind("key", keyName)
+                            .map(MAPPER)
+                            .list()));
   }
 
   @Override
   public List<Authorization> listActive(Instant now) {
-    return StoreErrors.run("list authorizations", () -> ctx.reader().withHandle(h ->
-        h.createQuery(SELECT + "WHERE a.revoked_at IS NULL AND (a.expires_at IS NULL OR a.expires_at > :now) "
-                + "ORDER BY a.id")
-            .bind("now", now.toEpochMilli()).map(MAPPER).list()));
+    return StoreErrors.run(
+        "list authorizations",
+        () ->
+            ctx.reader()
+                .withHandle(
+                    h ->
+                        h.createQuery(
+                                SELECT
+                                    + "WHERE a.revoked_at IS NULL AND (a.expires_at IS NULL OR a.expires_at > :now) "
+                                    + "ORDER BY a.id")
+                            .bind("now", now.toEpochMilli())
+                            .map(MAPPER)
+                            .list()));
   }
 
   @Override
   public Optional<SecretKey> loadBunkerSecret(long authorizationId) {
     record Row(String bunkerPublicKey, JdbiKeyStore.EncryptedRow encrypted) {}
-    Optional<Row> row = StoreErrors.run("load bunker key", () -> ctx.reader().withHandle(h ->
-        h.createQuery("SELECT bunker_public_key, bunker_encrypted_secret, scheme FROM authorizations WHERE id = :id")
-            .bind("id", authorizationId)
-            .map((rs, c) -> new Row(rs.getString("bunker_public_key"),
-                new JdbiKeyStore.EncryptedRow(rs.getBytes("bunker_encrypted_secret"), rs.getString("scheme"))))
-            .findOne()));
-    return row.map(r -> {
-      SecretKey key = JdbiKeyStore.decryptKey(ctx, r.encrypted(), "bunker-key:" + r.bunkerPublicKey());
-      if (!key.publicKey().toHex().equals(r.bunkerPublicKey())) {
-        throw new StoreException("corrupt row: bunker key does not match its public key");
-      }
-      return key;
-    });
+    Optional<Row> row =
+        StoreErrors.run(
+            "load bunker key",
+            () ->
+                ctx.reader()
+                    .withHandle(
+                        h ->
+                            h.createQuery(
+                                    "SELECT bunker_public_key, bunker_encrypted_secret, scheme FROM authorizations WHERE id = :id")
+                                .bind("id", authorizationId)
+                                .map(
+                                    (rs, c) ->
+                                        new Row(
+                                            rs.getString("bunker_public_key"),
+                                            new JdbiKeyStore.EncryptedRow(
+                                                rs.getBytes("bunker_encrypted_secret"),
+                                                rs.getString("scheme"))))
+                                .findOne()));
+    return row.map(
+        r -> {
+          SecretKey key =
+              JdbiKeyStore.decryptKey(ctx, r.encrypted(), "bunker-key:" + r.bunkerPublicKey());
+          if (!key.publicKey().toHex().equals(r.bunkerPublicKey())) {
+            throw new StoreException("corrupt row: bunker key does not match its public key");
+          }
+          return key;
+        });
   }
 
   @Override
   public ConnectOutcome connect(
-      long authorizationId, PublicKey clientPublicKey, @Nullable String secret, PermissionSet grantedPerms,
+      long authorizationId,
+      PublicKey clientPublicKey,
+      @Nullable String secret,
+      PermissionSet grantedPerms,
       Instant now) {
     String perms = grantedPerms.toString();
     long nowMillis = now.toEpochMilli();
-    return StoreErrors.run("connect", () -> ctx.writer().inTransaction(h -> {
-      // Counter first: the fixed lock order of every write transaction (see StoreContext).
-      long seq = StoreContext.bumpChangeVersion(h);
-      Optional<Authorization> found = findIn(h, authorizationId);
-      if (found.isEmpty()) {
-        return new ConnectOutcome.Rejected(ConnectOutcome.Reason.UNKNOWN_AUTHORIZATION);
-      }
-      Authorization auth = found.get();
-      if (auth.isRevoked()) {
-        return new ConnectOutcome.Rejected(ConnectOutcome.Reason.REVOKED);
-      }
-      if (auth.isExpiredAt(now)) {
-        return new ConnectOutcome.Rejected(ConnectOutcome.Reason.EXPIRED);
-      }
-      Optional<ConnectedClient> existing = findClientIn(h, authorizationId, clientPublicKey);
-      if (existing.isPresent()) {
-        return new ConnectOutcome.Connected(auth, existing.get(), false);
-      }
-      if (secret == null || !MessageDigest.isEqual(
-          secret.getBytes(StandardCharsets.UTF_8), auth.secret().getBytes(StandardCharsets.UTF_8))) {
-        return new ConnectOutcome.Rejected(ConnectOutcome.Reason.WRONG_SECRET);
-      }
-      // The atomic gate: of concurrent connects only those that find uses < max_uses at UPDATE time win.
-      int updated = h.createUpdate("UPDATE authorizations SET uses = uses + 1, updated_at = :now, change_seq = :seq "
-              + "WHERE id = :id AND secret = :secret AND revoked_at IS NULL "
-              + "AND (expires_at IS NULL OR expires_at > :now) AND (max_uses IS NULL OR uses < max_uses)")
-          .bind("now", nowMillis)
-          .bind("seq", seq)
-          .bind("id", authorizationId)
-          .bind("secret", secret)
-          .execute();
-      if (updated == 0) {
-        // Lost a race; maybe to the same client connecting twice at once.
-        Optional<ConnectedClient> raced = findClientIn(h, authorizationId, clientPublicKey);
-        if (raced.isPresent()) {
-          return new ConnectOutcome.Connected(findIn(h, authorizationId).orElseThrow(), raced.get(), false);
-        }
-        return new ConnectOutcome.Rejected(ConnectOutcome.Reason.SECRET_USED_UP);
-      }
-      h.createUpdate("INSERT INTO authorization_clients (authorization_id, client_public_key, granted_perms, "
-              + "connected_at) VALUES (:id, :client, :perms, :now)")
-          .bind("id", authorizationId)
-          .bind("client", clientPublicKey.toHex())
-          .bind("perms", perms)
-          .bind("now", nowMillis)
-          .execute();
-      return new ConnectOutcome.Connected(
-          findIn(h, authorizationId).orElseThrow(),
-          findClientIn(h, authorizationId, clientPublicKey).orElseThrow(),
-          true);
-    }));
+    return StoreErrors.run(
+        "connect",
+        () ->
+            ctx.writer()
+                .inTransaction(
+                    h -> {
+                      // Counter first: the fixed lock order of every write transaction (see
+                      // StoreContext).
+                      long seq = StoreContext.bumpChangeVersion(h);
+                      Optional<Authorization> found = findIn(h, authorizationId);
+                      if (found.isEmpty()) {
+                        return new ConnectOutcome.Rejected(
+                            ConnectOutcome.Reason.UNKNOWN_AUTHORIZATION);
+                      }
+                      Authorization auth = found.get();
+                      if (auth.isRevoked()) {
+                        return new ConnectOutcome.Rejected(ConnectOutcome.Reason.REVOKED);
+                      }
+                      if (auth.isExpiredAt(now)) {
+                        return new ConnectOutcome.Rejected(ConnectOutcome.Reason.EXPIRED);
+                      }
+                      Optional<ConnectedClient> existing =
+                          findClientIn(h, authorizationId, clientPublicKey);
+                      if (existing.isPresent()) {
+                        return new ConnectOutcome.Connected(auth, existing.get(), false);
+                      }
+                      if (secret == null
+                          || !MessageDigest.isEqual(
+                              secret.getBytes(StandardCharsets.UTF_8),
+                              auth.secret().getBytes(StandardCharsets.UTF_8))) {
+                        return new ConnectOutcome.Rejected(ConnectOutcome.Reason.WRONG_SECRET);
+                      }
+                      // The atomic gate: of concurrent connects only those that find uses <
+                      // max_uses at UPDATE time win.
+                      int updated =
+                          h.createUpdate(
+                                  "UPDATE authorizations SET uses = uses + 1, updated_at = :now, change_seq = :seq "
+                                      + "WHERE id = :id AND secret = :secret AND revoked_at IS NULL "
+                                      + "AND (expires_at IS NULL OR expires_at > :now) AND (max_uses IS NULL OR uses < max_uses)")
+                              .bind("now", nowMillis)
+                              .bind("seq", seq)
+                              .bind("id", authorizationId)
+                              .bind("secret", secret)
+                              .execute();
+                      if (updated == 0) {
+                        // Lost a race; maybe to the same client connecting twice at once.
+                        Optional<ConnectedClient> raced =
+                            findClientIn(h, authorizationId, clientPublicKey);
+                        if (raced.isPresent()) {
+                          return new ConnectOutcome.Connected(
+                              findIn(h, authorizationId).orElseThrow(), raced.get(), false);
+                        }
+                        return new ConnectOutcome.Rejected(ConnectOutcome.Reason.SECRET_USED_UP);
+                      }
+                      h.createUpdate(
+                              "INSERT INTO authorization_clients (authorization_id, client_public_key, granted_perms, "
+                                  + "connected_at) VALUES (:id, :client, :perms, :now)")
+                          .bind("id", authorizationId)
+                          .bind("client", clientPublicKey.toHex())
+                          .bind("perms", perms)
+                          .bind("now", nowMillis)
+                          .execute();
+                      return new ConnectOutcome.Connected(
+                          findIn(h, authorizationId).orElseThrow(),
+                          findClientIn(h, authorizationId, clientPublicKey).orElseThrow(),
+                          true);
+                    }));
   }
 
-  private static Optional<ConnectedClient> findClientIn(Handle h, long authorizationId, PublicKey client) {
-    return h.createQuery("SELECT authorization_id, client_public_key, granted_perms, connected_at "
-            + "FROM authorization_clients WHERE authorization_id = :id AND client_public_key = :client")
+  private static Optional<ConnectedClient> findClientIn(
+      Handle h, long authorizationId, PublicKey client) {
+    return h.createQuery(
+            "SELECT authorization_id, client_public_key, granted_perms, connected_at "
+                + "FROM authorization_clients WHERE authorization_id = :id AND client_public_key = :client")
         .bind("id", authorizationId)
         .bind("client", client.toHex())
         .map(CLIENT_MAPPER)
@@ -248,61 +326,97 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
 
   @Override
   public Optional<ConnectedClient> findClient(long authorizationId, PublicKey clientPublicKey) {
-    return StoreErrors.run("find client", () -> ctx.reader().withHandle(h ->
-        findClientIn(h, authorizationId, clientPublicKey)));
+    return StoreErrors.run(
+        "find client",
+        () -> ctx.reader().withHandle(h -> findClientIn(h, authorizationId, clientPublicKey)));
   }
 
   @Override
   public List<ConnectedClient> listClients(long authorizationId) {
-    return StoreErrors.run("list clients", () -> ctx.reader().withHandle(h ->
-        h.createQuery("SELECT authorization_id, client_public_key, granted_perms, connected_at "
-                + "FROM authorization_clients WHERE authorization_id = :id ORDER BY connected_at, client_public_key")
-            .bind("id", authorizationId)
-            .map(CLIENT_MAPPER)
-            .list()));
+    return StoreErrors.run(
+        "list clients",
+        () ->
+            ctx.reader()
+                .withHandle(
+                    h ->
+                        h.createQuery(
+                                "SELECT authorization_id, client_public_key, granted_perms, connected_at "
+                                    + "FROM authorization_clients WHERE authorization_id = :id ORDER BY connected_at, client_public_key")
+                            .bind("id", authorizationId)
+                            .map(CLIENT_MAPPER)
+                            .list()));
   }
 
   @Override
   public boolean disconnect(long authorizationId, PublicKey clientPublicKey) {
-    return StoreErrors.run("disconnect", () -> ctx.writer().inTransaction(h -> {
-      long seq = StoreContext.bumpChangeVersion(h);
-      int n = h.createUpdate("DELETE FROM authorization_clients WHERE authorization_id = :id "
-              + "AND client_public_key = :client")
-          .bind("id", authorizationId).bind("client", clientPublicKey.toHex()).execute();
-      if (n > 0) {
-        touch(h, authorizationId, seq);
-      }
-      return n > 0;
-    }));
+    return StoreErrors.run(
+        "disconnect",
+        () ->
+            ctx.writer()
+                .inTransaction(
+                    h -> {
+                      long seq = StoreContext.bumpChangeVersion(h);
+                      int n =
+                          h.createUpdate(
+                                  "DELETE FROM authorization_clients WHERE authorization_id = :id "
+                                      + "AND client_public_key = :client")
+                              .bind("id", authorizationId)
+                              .bind("client", clientPublicKey.toHex())
+                              .execute();
+                      if (n > 0) {
+                        touch(h, authorizationId, seq);
+                      }
+                      return n > 0;
+                    }));
   }
 
   private void touch(Handle h, long authorizationId, long seq) {
     h.createUpdate("UPDATE authorizations SET updated_at = :now, change_seq = :seq WHERE id = :id")
-        .bind("now", ctx.nowMillis()).bind("seq", seq).bind("id", authorizationId).execute();
+        .bind("now", ctx.nowMillis())
+        .bind("seq", seq)
+        .bind("id", authorizationId)
+        .execute();
   }
 
   @Override
   public boolean revoke(long authorizationId, Instant now) {
-    return StoreErrors.run("revoke", () -> ctx.writer().inTransaction(h -> {
-      long seq = StoreContext.bumpChangeVersion(h);
-      return h.createUpdate("UPDATE authorizations SET revoked_at = :now, updated_at = :now, change_seq = :seq "
-              + "WHERE id = :id AND revoked_at IS NULL")
-          .bind("now", now.toEpochMilli()).bind("seq", seq).bind("id", authorizationId).execute() > 0;
-    }));
+    return StoreErrors.run(
+        "revoke",
+        () ->
+            ctx.writer()
+                .inTransaction(
+                    h -> {
+                      long seq = StoreContext.bumpChangeVersion(h);
+                      return h.createUpdate(
+                                  "UPDATE authorizations SET revoked_at = :now, updated_at = :now, change_seq = :seq "
+                                      + "WHERE id = :id AND revoked_at IS NULL")
+                              .bind("now", now.toEpochMilli())
+                              .bind("seq", seq)
+                              .bind("id", authorizationId)
+                              .execute()
+                          > 0;
+                    }));
   }
 
   @Override
   public boolean setExpiresAt(long authorizationId, @Nullable Instant expiresAt) {
-    return StoreErrors.run("set expiry", () -> ctx.writer().inTransaction(h -> {
-      long seq = StoreContext.bumpChangeVersion(h);
-      return h.createUpdate("UPDATE authorizations SET expires_at = :exp, updated_at = :now, change_seq = :seq "
-              + "WHERE id = :id")
-          .bind("exp", Rows.millis(expiresAt))
-          .bind("now", ctx.nowMillis())
-          .bind("seq", seq)
-          .bind("id", authorizationId)
-          .execute() > 0;
-    }));
+    return StoreErrors.run(
+        "set expiry",
+        () ->
+            ctx.writer()
+                .inTransaction(
+                    h -> {
+                      long seq = StoreContext.bumpChangeVersion(h);
+                      return h.createUpdate(
+                                  "UPDATE authorizations SET expires_at = :exp, updated_at = :now, change_seq = :seq "
+                                      + "WHERE id = :id")
+                              .bind("exp", Rows.millis(expiresAt))
+                              .bind("now", ctx.nowMillis())
+                              .bind("seq", seq)
+                              .bind("id", authorizationId)
+                              .execute()
+                          > 0;
+                    }));
   }
 
   @Override
@@ -315,56 +429,95 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
 
   @Override
   public boolean setRelays(long authorizationId, List<String> relays) {
-    return updateColumn("set relays", authorizationId, "relays", relaysToJson(Validation.relays(relays)));
+    return updateColumn(
+        "set relays", authorizationId, "relays", relaysToJson(Validation.relays(relays)));
   }
 
   /** Updates one column (a constant name, never user input) and stamps the change. */
-  private boolean updateColumn(String operation, long authorizationId, String column, String value) {
-    return StoreErrors.run(operation, () -> ctx.writer().inTransaction(h -> {
-      long seq = StoreContext.bumpChangeVersion(h);
-      return h.createUpdate("UPDATE authorizations SET " + column + " = :value, updated_at = :now, "
-              + "change_seq = :seq WHERE id = :id")
-          .bind("value", value)
-          .bind("now", ctx.nowMillis())
-          .bind("seq", seq)
-          .bind("id", authorizationId)
-          .execute() > 0;
-    }));
+  private boolean updateColumn(
+      String operation, long authorizationId, String column, String value) {
+    return StoreErrors.run(
+        operation,
+        () ->
+            ctx.writer()
+                .inTransaction(
+                    h -> {
+                      long seq = StoreContext.bumpChangeVersion(h);
+                      return h.createUpdate(
+                                  "UPDATE authorizations SET "
+                                      + column
+                                      + " = :value, updated_at = :now, "
+                                      + "change_seq = :seq WHERE id = :id")
+                              .bind("value", value)
+                              .bind("now", ctx.nowMillis())
+                              .bind("seq", seq)
+                              .bind("id", authorizationId)
+                              .execute()
+                          > 0;
+                    }));
   }
 
   @Override
   public boolean delete(long authorizationId) {
-    return StoreErrors.run("delete authorization", () -> ctx.writer().inTransaction(h -> {
-      long seq = StoreContext.bumpChangeVersion(h);
-      h.createUpdate("DELETE FROM authorization_clients WHERE authorization_id = :id")
-          .bind("id", authorizationId).execute();
-      int n = h.createUpdate("DELETE FROM authorizations WHERE id = :id").bind("id", authorizationId).execute();
-      if (n > 0) {
-        h.createUpdate("INSERT INTO deleted_authorizations (id, change_seq) VALUES (:id, :seq)")
-            .bind("id", authorizationId).bind("seq", seq).execute();
-      }
-      return n > 0;
-    }));
+    return StoreErrors.run(
+        "delete authorization",
+        () ->
+            ctx.writer()
+                .inTransaction(
+                    h -> {
+                      long seq = StoreContext.bumpChangeVersion(h);
+                      h.createUpdate(
+                              "DELETE FROM authorization_clients WHERE authorization_id = :id")
+                          .bind("id", authorizationId)
+                          .execute();
+                      int n =
+                          h.createUpdate("DELETE FROM authorizations WHERE id = :id")
+                              .bind("id", authorizationId)
+                              .execute();
+                      if (n > 0) {
+                        h.createUpdate(
+                                "INSERT INTO deleted_authorizations (id, change_seq) VALUES (:id, :seq)")
+                            .bind("id", authorizationId)
+                            .bind("seq", seq)
+                            .execute();
+                      }
+                      return n > 0;
+                    }));
   }
 
   @Override
   public long changeVersion() {
-    return StoreErrors.run("read change version", () -> ctx.reader().withHandle(StoreContext::readChangeVersion));
+    return StoreErrors.run(
+        "read change version", () -> ctx.reader().withHandle(StoreContext::readChangeVersion));
   }
 
   @Override
   public AuthorizationChanges changesSince(long version) {
-    return StoreErrors.run("read changes", () -> ctx.reader().inTransaction(h -> {
-      // Read the counter first: every transaction that bumped it to <= current has committed (it held the counter
-      // row lock until commit), so the queries below see all of them. Rows of later commits may also show up;
-      // reporting them early is harmless.
-      long current = StoreContext.readChangeVersion(h);
-      List<Authorization> changed = h.createQuery(SELECT + "WHERE a.change_seq > :v ORDER BY a.id")
-          .bind("v", version).map(MAPPER).list();
-      List<Long> deleted = h.createQuery("SELECT id FROM deleted_authorizations WHERE change_seq > :v ORDER BY id")
-          .bind("v", version).mapTo(Long.class).list();
-      return new AuthorizationChanges(current, changed, deleted);
-    }));
+    return StoreErrors.run(
+        "read changes",
+        () ->
+            ctx.reader()
+                .inTransaction(
+                    h -> {
+                      // Read the counter first: every transaction that bumped it to <= current has
+                      // committed (it held the counter
+                      // row lock until commit), so the queries below see all of them. Rows of later
+                      // commits may also show up;
+                      // reporting them early is harmless.
+                      long current = StoreContext.readChangeVersion(h);
+                      List<Authorization> changed =
+                          h.createQuery(SELECT + "WHERE a.change_seq > :v ORDER BY a.id")
+                              .bind("v", version)
+                              .map(MAPPER)
+                              .list();
+                      List<Long> deleted =
+                          h.createQuery(
+                                  "SELECT id FROM deleted_authorizations WHERE change_seq > :v ORDER BY id")
+                              .bind("v", version)
+                              .mapTo(Long.class)
+                              .list();
+                      return new AuthorizationChanges(current, changed, deleted);
+                    }));
   }
 
   static String relaysToJson(List<String> relays) {

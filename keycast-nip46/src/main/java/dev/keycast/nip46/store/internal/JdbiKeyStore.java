@@ -19,8 +19,12 @@ import org.jdbi.v3.core.mapper.RowMapper;
 /** {@link KeyStore} over JDBI. Thread-safe; all methods block on the database. */
 public final class JdbiKeyStore implements KeyStore {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final RowMapper<StoredKey> MAPPER = (rs, ctx) ->
-      new StoredKey(rs.getString("name"), Rows.publicKey(rs, "public_key"), Rows.instant(rs, "created_at"));
+  private static final RowMapper<StoredKey> MAPPER =
+      (rs, ctx) ->
+          new StoredKey(
+              rs.getString("name"),
+              Rows.publicKey(rs, "public_key"),
+              Rows.instant(rs, "created_at"));
 
   private final StoreContext ctx;
 
@@ -68,18 +72,24 @@ public final class JdbiKeyStore implements KeyStore {
     }
     long now = ctx.nowMillis();
     try {
-      return StoreErrors.run("store key", () -> ctx.writer().inTransaction(h -> {
-        StoreContext.bumpChangeVersion(h);
-        h.createUpdate("INSERT INTO user_keys (name, public_key, encrypted_secret, scheme, created_at) "
-                + "VALUES (:name, :pk, :enc, :scheme, :at)")
-            .bind("name", name)
-            .bind("pk", publicKey.toHex())
-            .bind("enc", encrypted)
-            .bind("scheme", ctx.keyEncryption().schemeId())
-            .bind("at", now)
-            .execute();
-        return new StoredKey(name, publicKey, Instant.ofEpochMilli(now));
-      }));
+      return StoreErrors.run(
+          "store key",
+          () ->
+              ctx.writer()
+                  .inTransaction(
+                      h -> {
+                        StoreContext.bumpChangeVersion(h);
+                        h.createUpdate(
+                                "INSERT INTO user_keys (name, public_key, encrypted_secret, scheme, created_at) "
+                                    + "VALUES (:name, :pk, :enc, :scheme, :at)")
+                            .bind("name", name)
+                            .bind("pk", publicKey.toHex())
+                            .bind("enc", encrypted)
+                            .bind("scheme", ctx.keyEncryption().schemeId())
+                            .bind("at", now)
+                            .execute();
+                        return new StoredKey(name, publicKey, Instant.ofEpochMilli(now));
+                      }));
     } catch (DuplicateEntryException e) {
       throw new DuplicateEntryException(
           "a key named '" + name + "' or with the same public key is already stored", e);
@@ -88,58 +98,113 @@ public final class JdbiKeyStore implements KeyStore {
 
   @Override
   public List<StoredKey> list() {
-    return StoreErrors.run("list keys", () -> ctx.reader().withHandle(h ->
-        h.createQuery("SELECT name, public_key, created_at FROM user_keys ORDER BY name").map(MAPPER).list()));
+    return StoreErrors.run(
+        "list keys",
+        () ->
+            ctx.reader()
+                .withHandle(
+                    h ->
+                        h.createQuery(
+                                "SELECT name, public_key, created_at FROM user_keys ORDER BY name")
+                            .map(MAPPER)
+                            .list()));
   }
 
   @Override
   public Optional<StoredKey> find(String name) {
-    return StoreErrors.run("find key", () -> ctx.reader().withHandle(h ->
-        h.createQuery("SELECT name, public_key, created_at FROM user_keys WHERE name = :name")
-            .bind("name", name).map(MAPPER).findOne()));
+    return StoreErrors.run(
+        "find key",
+        () ->
+            ctx.reader()
+                .withHandle(
+                    h ->
+                        h.createQuery(
+                                "SELECT name, public_key, created_at FROM user_keys WHERE name = :name")
+                            .bind("name", name)
+                            .map(MAPPER)
+                            .findOne()));
   }
 
   @Override
   public Optional<StoredKey> findByPublicKey(PublicKey publicKey) {
-    return StoreErrors.run("find key", () -> ctx.reader().withHandle(h ->
-        h.createQuery("SELECT name, public_key, created_at FROM user_keys WHERE public_key = :pk")
-            .bind("pk", publicKey.toHex()).map(MAPPER).findOne()));
+    return StoreErrors.run(
+        "find key",
+        () ->
+            ctx.reader()
+                .withHandle(
+                    h ->
+                        h.createQuery(
+                                "SELECT name, public_key, created_at FROM user_keys WHERE public_key = :pk")
+                            .bind("pk", publicKey.toHex())
+                            .map(MAPPER)
+                            .findOne()));
   }
 
   @Override
   public Optional<SecretKey> loadSecret(String name) {
-    Optional<EncryptedRow> row = StoreErrors.run("load key", () -> ctx.reader().withHandle(h ->
-        h.createQuery("SELECT encrypted_secret, scheme FROM user_keys WHERE name = :name")
-            .bind("name", name)
-            .map((rs, c) -> new EncryptedRow(rs.getBytes("encrypted_secret"), rs.getString("scheme")))
-            .findOne()));
+    Optional<EncryptedRow> row =
+        StoreErrors.run(
+            "load key",
+            () ->
+                ctx.reader()
+                    .withHandle(
+                        h ->
+                            h.createQuery(
+                                    "SELECT encrypted_secret, scheme FROM user_keys WHERE name = :name")
+                                .bind("name", name)
+                                .map(
+                                    (rs, c) ->
+                                        new EncryptedRow(
+                                            rs.getBytes("encrypted_secret"),
+                                            rs.getString("scheme")))
+                                .findOne()));
     return row.map(r -> decryptKey(ctx, r, associatedData(name)));
   }
 
   @Override
   public boolean delete(String name) {
-    return StoreErrors.run("delete key", () -> ctx.writer().inTransaction(h -> {
-      long seq = StoreContext.bumpChangeVersion(h);
-      h.createUpdate("INSERT INTO deleted_authorizations (id, change_seq) "
-              + "SELECT id, :seq FROM authorizations WHERE key_name = :name")
-          .bind("seq", seq).bind("name", name).execute();
-      h.createUpdate("DELETE FROM authorization_clients WHERE authorization_id IN "
-              + "(SELECT id FROM authorizations WHERE key_name = :name)")
-          .bind("name", name).execute();
-      h.createUpdate("DELETE FROM authorizations WHERE key_name = :name").bind("name", name).execute();
-      return h.createUpdate("DELETE FROM user_keys WHERE name = :name").bind("name", name).execute() > 0;
-    }));
+    return StoreErrors.run(
+        "delete key",
+        () ->
+            ctx.writer()
+                .inTransaction(
+                    h -> {
+                      long seq = StoreContext.bumpChangeVersion(h);
+                      h.createUpdate(
+                              "INSERT INTO deleted_authorizations (id, change_seq) "
+                                  + "SELECT id, :seq FROM authorizations WHERE key_name = :name")
+                          .bind("seq", seq)
+                          .bind("name", name)
+                          .execute();
+                      h.createUpdate(
+                              "DELETE FROM authorization_clients WHERE authorization_id IN "
+                                  + "(SELECT id FROM authorizations WHERE key_name = :name)")
+                          .bind("name", name)
+                          .execute();
+                      h.createUpdate("DELETE FROM authorizations WHERE key_name = :name")
+                          .bind("name", name)
+                          .execute();
+                      return h.createUpdate("DELETE FROM user_keys WHERE name = :name")
+                              .bind("name", name)
+                              .execute()
+                          > 0;
+                    }));
   }
 
   /** An encrypted secret and the scheme that wrote it. */
-  @SuppressWarnings("ArrayRecordComponent") // a row holder, read once; never compared, hashed or printed
+  @SuppressWarnings(
+      "ArrayRecordComponent") // a row holder, read once; never compared, hashed or printed
   record EncryptedRow(byte[] ciphertext, String scheme) {}
 
   /** Decrypts a stored secp256k1 secret key, zeroing the intermediate bytes. */
   static SecretKey decryptKey(StoreContext ctx, EncryptedRow row, String associatedData) {
     if (!row.scheme().equals(ctx.keyEncryption().schemeId())) {
-      throw new KeyEncryptionException("stored key was encrypted with scheme '" + row.scheme()
-          + "' but '" + ctx.keyEncryption().schemeId() + "' is configured");
+      throw new KeyEncryptionException(
+          "stored key was encrypted with scheme '"
+              + row.scheme()
+              + "' but '"
+              + ctx.keyEncryption().schemeId()
+              + "' is configured");
     }
     byte[] secret = ctx.keyEncryption().decrypt(row.ciphertext(), associatedData);
     try {

@@ -21,18 +21,21 @@ public final class JdbiPolicyStore implements PolicyStore {
   private static final String COLUMNS =
       "name, permissions, blocked_words, self_encryption_only, rate_limit_max, rate_limit_window_ms";
 
-  private static final RowMapper<Policy> MAPPER = (rs, c) -> {
-    try {
-      return new Policy(
-          rs.getString("name"),
-          PermissionSet.parse(rs.getString("permissions")),
-          JSON.readValue(rs.getString("blocked_words"), STRING_LIST),
-          rs.getInt("self_encryption_only") == 1,
-          new RateLimit(rs.getInt("rate_limit_max"), Duration.ofMillis(rs.getLong("rate_limit_window_ms"))));
-    } catch (JsonProcessingException | RuntimeException e) {
-      throw new StoreException("corrupt row in policies: " + rs.getString("name"), e);
-    }
-  };
+  private static final RowMapper<Policy> MAPPER =
+      (rs, c) -> {
+        try {
+          return new Policy(
+              rs.getString("name"),
+              PermissionSet.parse(rs.getString("permissions")),
+              JSON.readValue(rs.getString("blocked_words"), STRING_LIST),
+              rs.getInt("self_encryption_only") == 1,
+              new RateLimit(
+                  rs.getInt("rate_limit_max"),
+                  Duration.ofMillis(rs.getLong("rate_limit_window_ms"))));
+        } catch (JsonProcessingException | RuntimeException e) {
+          throw new StoreException("corrupt row in policies: " + rs.getString("name"), e);
+        }
+      };
 
   private final StoreContext ctx;
 
@@ -57,47 +60,82 @@ public final class JdbiPolicyStore implements PolicyStore {
       throw new StoreException("cannot encode blocked words", e);
     }
     long now = ctx.nowMillis();
-    StoreErrors.run("save policy", () -> ctx.writer().inTransaction(h -> {
-      StoreContext.bumpChangeVersion(h);
-      return h.createUpdate("INSERT INTO policies (" + COLUMNS + ", created_at, updated_at) VALUES "
-              + "(:name, :perms, :words, :self, :max, :window, :now, :now) ON CONFLICT (name) DO UPDATE SET "
-              + "permissions = excluded.permissions, blocked_words = excluded.blocked_words, "
-              + "self_encryption_only = excluded.self_encryption_only, rate_limit_max = excluded.rate_limit_max, "
-              + "rate_limit_window_ms = excluded.rate_limit_window_ms, updated_at = excluded.updated_at")
-          .bind("name", policy.name())
-          .bind("perms", policy.permissions().toString())
-          .bind("words", words)
-          .bind("self", policy.selfEncryptionOnly() ? 1 : 0)
-          .bind("max", policy.rateLimit().maxRequests())
-          .bind("window", policy.rateLimit().window().toMillis())
-          .bind("now", now)
-          .execute();
-    }));
+    StoreErrors.run(
+        "save policy",
+        () ->
+            ctx.writer()
+                .inTransaction(
+                    h -> {
+                      StoreContext.bumpChangeVersion(h);
+                      return h.createUpdate(
+                              "INSERT INTO policies ("
+                                  + COLUMNS
+                                  + ", created_at, updated_at) VALUES "
+                                  + "(:name, :perms, :words, :self, :max, :window, :now, :now) ON CONFLICT (name) DO UPDATE SET "
+                                  + "permissions = excluded.permissions, blocked_words = excluded.blocked_words, "
+                                  + "self_encryption_only = excluded.self_encryption_only, rate_limit_max = excluded.rate_limit_max, "
+                                  + "rate_limit_window_ms = excluded.rate_limit_window_ms, updated_at = excluded.updated_at")
+                          .bind("name", policy.name())
+                          .bind("perms", policy.permissions().toString())
+                          .bind("words", words)
+                          .bind("self", policy.selfEncryptionOnly() ? 1 : 0)
+                          .bind("max", policy.rateLimit().maxRequests())
+                          .bind("window", policy.rateLimit().window().toMillis())
+                          .bind("now", now)
+                          .execute();
+                    }));
   }
 
   @Override
   public Optional<Policy> find(String name) {
-    return StoreErrors.run("find policy", () -> ctx.reader().withHandle(h ->
-        h.createQuery("SELECT " + COLUMNS + " FROM policies WHERE name = :name")
-            .bind("name", name).map(MAPPER).findOne()));
+    return StoreErrors.run(
+        "find policy",
+        () ->
+            ctx.reader()
+                .withHandle(
+                    h ->
+                        h.createQuery("SELECT " + COLUMNS + " FROM policies WHERE name = :name")
+                            .bind("name", name)
+                            .map(MAPPER)
+                            .findOne()));
   }
 
   @Override
   public List<Policy> list() {
-    return StoreErrors.run("list policies", () -> ctx.reader().withHandle(h ->
-        h.createQuery("SELECT " + COLUMNS + " FROM policies ORDER BY name").map(MAPPER).list()));
+    return StoreErrors.run(
+        "list policies",
+        () ->
+            ctx.reader()
+                .withHandle(
+                    h ->
+                        h.createQuery("SELECT " + COLUMNS + " FROM policies ORDER BY name")
+                            .map(MAPPER)
+                            .list()));
   }
 
   @Override
   public boolean delete(String name) {
-    return StoreErrors.run("delete policy", () -> ctx.writer().inTransaction(h -> {
-      StoreContext.bumpChangeVersion(h);
-      int users = h.createQuery("SELECT COUNT(*) FROM authorizations WHERE policy_name = :name")
-          .bind("name", name).mapTo(Integer.class).one();
-      if (users > 0) {
-        throw new StoreException("policy '" + name + "' is used by " + users + " authorization(s)");
-      }
-      return h.createUpdate("DELETE FROM policies WHERE name = :name").bind("name", name).execute() > 0;
-    }));
+    return StoreErrors.run(
+        "delete policy",
+        () ->
+            ctx.writer()
+                .inTransaction(
+                    h -> {
+                      StoreContext.bumpChangeVersion(h);
+                      int users =
+                          h.createQuery(
+                                  "SELECT COUNT(*) FROM authorizations WHERE policy_name = :name")
+                              .bind("name", name)
+                              .mapTo(Integer.class)
+                              .one();
+                      if (users > 0) {
+                        throw new StoreException(
+                            "policy '" + name + "' is used by " + users + " authorization(s)");
+                      }
+                      return h.createUpdate("DELETE FROM policies WHERE name = :name")
+                              .bind("name", name)
+                              .execute()
+                          > 0;
+                    }));
   }
 }

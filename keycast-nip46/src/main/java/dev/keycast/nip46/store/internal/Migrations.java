@@ -16,16 +16,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings the schema up to date with Flyway: versioned scripts per dialect under
- * {@code dev/keycast/nip46/store/migrations/<dialect>/}, history in Flyway's {@code flyway_schema_history}.
+ * Brings the schema up to date with Flyway: versioned scripts per dialect under {@code
+ * dev/keycast/nip46/store/migrations/<dialect>/}, history in Flyway's {@code
+ * flyway_schema_history}.
  *
- * <p>Databases created before Flyway carry the hand-written runner's table {@code schema_version(version, ...)}.
- * Flyway baselines such a database at its recorded version on first open and continues from there; the old table is
- * left as it was (never read again).
+ * <p>Databases created before Flyway carry the hand-written runner's table {@code
+ * schema_version(version, ...)}. Flyway baselines such a database at its recorded version on first
+ * open and continues from there; the old table is left as it was (never read again).
  *
- * <p>Concurrency: on PostgreSQL Flyway holds an advisory lock while it migrates. Flyway takes no lock on SQLite, so
- * openers in one JVM are serialized here, and an opener in another process that loses the race (it finds the
- * scripts applied by then) retries once.
+ * <p>Concurrency: on PostgreSQL Flyway holds an advisory lock while it migrates. Flyway takes no
+ * lock on SQLite, so openers in one JVM are serialized here, and an opener in another process that
+ * loses the race (it finds the scripts applied by then) retries once.
  */
 public final class Migrations {
   private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
@@ -33,7 +34,9 @@ public final class Migrations {
   /** The newest script's version. Raise it with every new script; never edit a released script. */
   private static final int LATEST_VERSION = 2;
 
-  /** The hand-written runner's version table, read only to baseline databases created before Flyway. */
+  /**
+   * The hand-written runner's version table, read only to baseline databases created before Flyway.
+   */
   private static final String LEGACY_TABLE = "schema_version";
 
   /** Serializes migrations in this JVM: Flyway takes no lock on SQLite. */
@@ -51,7 +54,8 @@ public final class Migrations {
   }
 
   /**
-   * Brings the schema up to date. Blocks while it migrates (and while another opener in this JVM does).
+   * Brings the schema up to date. Blocks while it migrates (and while another opener in this JVM
+   * does).
    *
    * @param dataSource connections to the database (the writer pool for SQLite)
    * @param dialect the dialect
@@ -64,7 +68,8 @@ public final class Migrations {
       try {
         return migrateOnce(dataSource, dialect);
       } catch (FlywayException e) {
-        // Another process may have migrated the same SQLite file meanwhile: then the retry finds nothing to do.
+        // Another process may have migrated the same SQLite file meanwhile: then the retry finds
+        // nothing to do.
         LOG.debug("migration failed, retrying once: {}", e.getMessage());
         return migrateOnce(dataSource, dialect);
       }
@@ -82,16 +87,19 @@ public final class Migrations {
       throw newer(found.newest());
     }
     Integer legacy = found.legacy();
-    Flyway flyway = Flyway.configure(Migrations.class.getClassLoader())
-        .dataSource(dataSource)
-        .locations("classpath:dev/keycast/nip46/store/migrations/" + dialect.resourceDir())
-        // A schema without Flyway's history: one made by the old runner (baseline at its version), or a PostgreSQL
-        // schema holding other tables (baseline at 0, so every script still runs).
-        .baselineOnMigrate(true)
-        .baselineVersion(MigrationVersion.fromVersion(legacy == null ? "0" : legacy.toString()))
-        .baselineDescription("schema of the hand-written runner") // no quote: Flyway does not escape it
-        .loggers("slf4j")
-        .load();
+    Flyway flyway =
+        Flyway.configure(Migrations.class.getClassLoader())
+            .dataSource(dataSource)
+            .locations("classpath:dev/keycast/nip46/store/migrations/" + dialect.resourceDir())
+            // A schema without Flyway's history: one made by the old runner (baseline at its
+            // version), or a PostgreSQL
+            // schema holding other tables (baseline at 0, so every script still runs).
+            .baselineOnMigrate(true)
+            .baselineVersion(MigrationVersion.fromVersion(legacy == null ? "0" : legacy.toString()))
+            .baselineDescription(
+                "schema of the hand-written runner") // no quote: Flyway does not escape it
+            .loggers("slf4j")
+            .load();
     int count = flyway.migrate().migrationsExecuted;
     if (count > 0) {
       LOG.info("applied {} database migration(s), schema version {}", count, LATEST_VERSION);
@@ -100,27 +108,37 @@ public final class Migrations {
   }
 
   private static SchemaVersionException newer(int version) {
-    return new SchemaVersionException("database schema version " + version
-        + " is newer than this Keycast supports (" + LATEST_VERSION + "); upgrade Keycast");
+    return new SchemaVersionException(
+        "database schema version "
+            + version
+            + " is newer than this Keycast supports ("
+            + LATEST_VERSION
+            + "); upgrade Keycast");
   }
 
   /**
-   * What the database records: the old runner's version when it has no Flyway history yet (else null), and the
-   * newest version applied by either (0 for a new database). One connection, two small queries.
+   * What the database records: the old runner's version when it has no Flyway history yet (else
+   * null), and the newest version applied by either (0 for a new database). One connection, two
+   * small queries.
    */
   private static Versions versions(DataSource dataSource) {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
       if (hasTable(c, "flyway_schema_history")) {
         int newest = 0;
-        try (ResultSet rs = s.executeQuery("SELECT version FROM flyway_schema_history WHERE version IS NOT NULL")) {
+        try (ResultSet rs =
+            s.executeQuery("SELECT version FROM flyway_schema_history WHERE version IS NOT NULL")) {
           while (rs.next()) {
-            newest = Math.max(newest, MigrationVersion.fromVersion(rs.getString(1)).getMajor().intValue());
+            newest =
+                Math.max(
+                    newest, MigrationVersion.fromVersion(rs.getString(1)).getMajor().intValue());
           }
         }
         return new Versions(null, newest);
       }
       if (hasTable(c, LEGACY_TABLE)) {
-        try (ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM " + LEGACY_TABLE)) {
+        try (ResultSet rs =
+            s.executeQuery("SELECT COALESCE(MAX(version), 0) FROM " + LEGACY_TABLE)) {
           rs.next();
           return new Versions(rs.getInt(1), rs.getInt(1));
         }

@@ -6,8 +6,8 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * What the JDBI stores share. For SQLite, {@code writer} has a single connection (one writer, transactions begin
- * IMMEDIATE) and {@code reader} several; for PostgreSQL both are the same pool.
+ * What the JDBI stores share. For SQLite, {@code writer} has a single connection (one writer,
+ * transactions begin IMMEDIATE) and {@code reader} several; for PostgreSQL both are the same pool.
  *
  * @param writer JDBI for write transactions
  * @param reader JDBI for reads
@@ -15,17 +15,19 @@ import org.jdbi.v3.core.Jdbi;
  * @param keyEncryption encryption of secrets at rest
  * @param clock clock for created/updated timestamps
  */
-public record StoreContext(Jdbi writer, Jdbi reader, Dialect dialect, KeyEncryption keyEncryption, Clock clock) {
+public record StoreContext(
+    Jdbi writer, Jdbi reader, Dialect dialect, KeyEncryption keyEncryption, Clock clock) {
 
   /**
-   * Increments the change counter; call first in every write transaction (a fixed lock order: counter row, then
-   * data rows, so concurrent writers cannot deadlock).
+   * Increments the change counter; call first in every write transaction (a fixed lock order:
+   * counter row, then data rows, so concurrent writers cannot deadlock).
    *
    * @param h the handle, inside a transaction
    * @return the new change version
    */
   public static long bumpChangeVersion(Handle h) {
-    return h.createQuery("UPDATE change_counter SET version = version + 1 WHERE id = 1 RETURNING version")
+    return h.createQuery(
+            "UPDATE change_counter SET version = version + 1 WHERE id = 1 RETURNING version")
         .mapTo(Long.class)
         .one();
   }

@@ -5,8 +5,8 @@ import dev.keycast.nip46.store.DuplicateEntryException;
 import dev.keycast.nip46.store.StoreException;
 import java.net.ConnectException;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
 import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -48,7 +48,8 @@ public final class StoreErrors {
       return new DatabaseUnavailableException("database unavailable during " + operation, e);
     }
     if (isUniqueViolation(e)) {
-      return new DuplicateEntryException(operation + ": an entry with the same unique value already exists", e);
+      return new DuplicateEntryException(
+          operation + ": an entry with the same unique value already exists", e);
     }
     return new StoreException(operation + " failed: " + e.getClass().getSimpleName(), e);
   }
@@ -87,7 +88,8 @@ public final class StoreErrors {
         }
         String msg = String.valueOf(sql.getMessage());
         if (t.getClass().getName().equals("org.sqlite.SQLiteException")
-            && (msg.contains("UNIQUE constraint failed") || msg.contains("PRIMARY KEY constraint failed"))) {
+            && (msg.contains("UNIQUE constraint failed")
+                || msg.contains("PRIMARY KEY constraint failed"))) {
           return true;
         }
       }

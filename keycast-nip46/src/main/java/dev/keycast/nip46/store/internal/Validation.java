@@ -11,7 +11,8 @@ public final class Validation {
    *
    * @param relays relay URLs
    * @return an immutable copy
-   * @throws IllegalArgumentException if empty or a URL is not {@code ws://}/{@code wss://} (at most 2048 chars)
+   * @throws IllegalArgumentException if empty or a URL is not {@code ws://}/{@code wss://} (at most
+   *     2048 chars)
    */
   public static List<String> relays(List<String> relays) {
     List<String> copy = List.copyOf(relays);

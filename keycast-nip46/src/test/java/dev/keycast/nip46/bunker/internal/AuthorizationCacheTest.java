@@ -38,7 +38,9 @@ class AuthorizationCacheTest {
     url = "jdbc:sqlite:" + Files.createTempDirectory("keycast-cache").resolve("k.db");
     db = KeycastDatabase.open(url, AesGcmKeyEncryption.create(master));
     db.keys().generate("alice");
-    auth = db.authorizations().create(NewAuthorization.builder("alice").relays("ws://127.0.0.1:1").build());
+    auth =
+        db.authorizations()
+            .create(NewAuthorization.builder("alice").relays("ws://127.0.0.1:1").build());
     store = new FlakyAuthorizationStore(db.authorizations());
   }
 
@@ -48,7 +50,9 @@ class AuthorizationCacheTest {
   }
 
   AuthorizationCache cache() {
-    return AuthorizationCache.builder(store.store, db.keys()).refreshInterval(Duration.ofHours(1)).build();
+    return AuthorizationCache.builder(store.store, db.keys())
+        .refreshInterval(Duration.ofHours(1))
+        .build();
   }
 
   @Test
@@ -58,10 +62,12 @@ class AuthorizationCacheTest {
     List<Future<Optional<AuthorizedSigner>>> results = new ArrayList<>();
     try (var ex = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < 64; i++) {
-        results.add(ex.submit(() -> {
-          go.await();
-          return cache.signer(auth.bunkerPublicKey());
-        }));
+        results.add(
+            ex.submit(
+                () -> {
+                  go.await();
+                  return cache.signer(auth.bunkerPublicKey());
+                }));
       }
       go.countDown();
     }
@@ -88,12 +94,14 @@ class AuthorizationCacheTest {
   void refresh_afterRevokeThroughOtherHandle_reloadsRevoked() {
     AuthorizationCache cache = cache();
     cache.refresh();
-    assertThat(cache.signer(auth.bunkerPublicKey()).orElseThrow().authorization().isRevoked()).isFalse();
+    assertThat(cache.signer(auth.bunkerPublicKey()).orElseThrow().authorization().isRevoked())
+        .isFalse();
     try (KeycastDatabase cli = KeycastDatabase.open(url, AesGcmKeyEncryption.create(master))) {
       cli.authorizations().revoke(auth.id(), Instant.now());
     }
     assertThat(cache.refreshIfChanged()).isTrue();
-    assertThat(cache.signer(auth.bunkerPublicKey()).orElseThrow().authorization().isRevoked()).isTrue();
+    assertThat(cache.signer(auth.bunkerPublicKey()).orElseThrow().authorization().isRevoked())
+        .isTrue();
     assertThat(cache.refreshIfChanged()).isFalse();
   }
 
@@ -101,14 +109,17 @@ class AuthorizationCacheTest {
   void signer_storeDown_failureNotCachedThenRecovers() {
     AuthorizationCache cache = cache();
     store.down = true;
-    assertThatThrownBy(() -> cache.signer(auth.bunkerPublicKey())).isInstanceOf(DatabaseUnavailableException.class);
+    assertThatThrownBy(() -> cache.signer(auth.bunkerPublicKey()))
+        .isInstanceOf(DatabaseUnavailableException.class);
     store.down = false;
     assertThat(cache.signer(auth.bunkerPublicKey())).isPresent();
   }
 
   @Test
   void refresh_changeToOneAuthorization_keepsTheOthersCached() {
-    Authorization other = db.authorizations().create(NewAuthorization.builder("alice").relays("ws://127.0.0.1:2").build());
+    Authorization other =
+        db.authorizations()
+            .create(NewAuthorization.builder("alice").relays("ws://127.0.0.1:2").build());
     AuthorizationCache cache = cache();
     cache.refresh();
     cache.signer(auth.bunkerPublicKey());
@@ -118,9 +129,11 @@ class AuthorizationCacheTest {
       cli.authorizations().revoke(auth.id(), Instant.now());
     }
     assertThat(cache.refreshIfChanged()).isTrue();
-    assertThat(cache.signer(other.bunkerPublicKey()).orElseThrow().authorization().isRevoked()).isFalse();
+    assertThat(cache.signer(other.bunkerPublicKey()).orElseThrow().authorization().isRevoked())
+        .isFalse();
     assertThat(store.findByBunkerKeyCalls.get()).isEqualTo(loads); // untouched: still cached
-    assertThat(cache.signer(auth.bunkerPublicKey()).orElseThrow().authorization().isRevoked()).isTrue();
+    assertThat(cache.signer(auth.bunkerPublicKey()).orElseThrow().authorization().isRevoked())
+        .isTrue();
     assertThat(store.findByBunkerKeyCalls.get()).isEqualTo(loads + 1);
   }
 }

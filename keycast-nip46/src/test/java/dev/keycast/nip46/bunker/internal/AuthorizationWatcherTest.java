@@ -15,19 +15,26 @@ import org.junit.jupiter.api.Test;
 class AuthorizationWatcherTest {
   final StageFixture fx = new StageFixture("social");
   final AtomicInteger changeReads = new AtomicInteger();
-  final AuthorizationStore counting = (AuthorizationStore) Proxy.newProxyInstance(
-      AuthorizationStore.class.getClassLoader(), new Class<?>[] {AuthorizationStore.class}, (proxy, m, args) -> {
-        if (m.getName().equals("changesSince") || m.getName().equals("list")) {
-          changeReads.incrementAndGet();
-        }
-        try {
-          return m.invoke(fx.db.authorizations(), args);
-        } catch (InvocationTargetException e) {
-          throw e.getCause();
-        }
-      });
+  final AuthorizationStore counting =
+      (AuthorizationStore)
+          Proxy.newProxyInstance(
+              AuthorizationStore.class.getClassLoader(),
+              new Class<?>[] {AuthorizationStore.class},
+              (proxy, m, args) -> {
+                if (m.getName().equals("changesSince") || m.getName().equals("list")) {
+                  changeReads.incrementAndGet();
+                }
+                try {
+                  return m.invoke(fx.db.authorizations(), args);
+                } catch (InvocationTargetException e) {
+                  throw e.getCause();
+                }
+              });
   final AuthorizationCache cache =
-      AuthorizationCache.builder(counting, fx.db.keys()).policies(fx.db.policies()::resolve).watched().build();
+      AuthorizationCache.builder(counting, fx.db.keys())
+          .policies(fx.db.policies()::resolve)
+          .watched()
+          .build();
   final AuthorizationWatcher watcher = new AuthorizationWatcher(counting, cache, fx.clock);
 
   AuthorizationWatcherTest() throws Exception {}
@@ -50,15 +57,17 @@ class AuthorizationWatcherTest {
   void poll_afterAChange_readsItOnceForBothTheCacheAndTheSubscription() {
     watcher.poll(false);
     assertThat(cache.signer(fx.signerKey()).orElseThrow().authorization().isRevoked()).isFalse();
-    Authorization second = fx.db.authorizations().create(NewAuthorization.builder("alice").relays("wss://b.invalid")
-        .build());
+    Authorization second =
+        fx.db
+            .authorizations()
+            .create(NewAuthorization.builder("alice").relays("wss://b.invalid").build());
     fx.db.authorizations().revoke(fx.auth.id(), Instant.now());
     int before = changeReads.get();
     AuthorizationWatcher.Served served = watcher.poll(false);
     assertThat(changeReads.get() - before).isEqualTo(1);
     // still served for a day after revocation, so its clients hear "unauthorized"
-    assertThat(served.signerKeys()).containsExactlyInAnyOrder(fx.signerKey().toHex(),
-        second.bunkerPublicKey().toHex());
+    assertThat(served.signerKeys())
+        .containsExactlyInAnyOrder(fx.signerKey().toHex(), second.bunkerPublicKey().toHex());
     // the cache dropped the revoked entry without reading the changes itself
     assertThat(cache.signer(fx.signerKey()).orElseThrow().authorization().isRevoked()).isTrue();
     assertThat(changeReads.get() - before).isEqualTo(1);

@@ -42,7 +42,8 @@ class AuthorizeStageTest {
   @Test
   void authorize_unknownSigner_droppedAndCounted() throws Exception {
     fx = new StageFixture("social");
-    RequestParties other = new RequestParties(fx.client.publicKey(), SecretKey.generate().publicKey());
+    RequestParties other =
+        new RequestParties(fx.client.publicKey(), SecretKey.generate().publicKey());
     assertThat(stage(20).authorize(fx.task(fx.request(PING)), other)).isNull();
     assertThat(fx.rejected(EventRejectReason.UNKNOWN_SIGNER)).isEqualTo(1);
   }
@@ -67,8 +68,13 @@ class AuthorizeStageTest {
   @Test
   void authorize_overThePolicyRateLimit_answersRateLimited() throws Exception {
     fx = new StageFixture("one-a-minute");
-    fx.db.policies().save(Policy.builder("one-a-minute").permissions("ping")
-        .rateLimit(new RateLimit(1, Duration.ofMinutes(1))).build());
+    fx.db
+        .policies()
+        .save(
+            Policy.builder("one-a-minute")
+                .permissions("ping")
+                .rateLimit(new RateLimit(1, Duration.ofMinutes(1)))
+                .build());
     AuthorizeStage stage = stage(20);
     assertThat(stage.authorize(fx.task(fx.request(PING)), fx.parties()).answer()).isNull();
     assertThat(stage.authorize(fx.task(fx.request(PING)), fx.parties()).answer())

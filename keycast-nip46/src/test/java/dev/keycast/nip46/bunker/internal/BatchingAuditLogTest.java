@@ -18,12 +18,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The audit log the bunker writes through: batched off the request path, nothing lost, reads see writes. */
+/**
+ * The audit log the bunker writes through: batched off the request path, nothing lost, reads see
+ * writes.
+ */
 class BatchingAuditLogTest {
   @TempDir Path dir;
 
   private KeycastDatabase open() {
-    return KeycastDatabase.open("jdbc:sqlite:" + dir.resolve("audit.db"), AesGcmKeyEncryption.create(MasterKey.random()));
+    return KeycastDatabase.open(
+        "jdbc:sqlite:" + dir.resolve("audit.db"), AesGcmKeyEncryption.create(MasterKey.random()));
   }
 
   private static AuditEntry entry(String method) {
@@ -32,14 +36,18 @@ class BatchingAuditLogTest {
 
   @Test
   void record_fromManyThreads_everyEntryWrittenAndReadBack() throws Exception {
-    try (KeycastDatabase db = open(); BatchingAuditLog log = new BatchingAuditLog(db.audit(), 64)) {
+    try (KeycastDatabase db = open();
+        BatchingAuditLog log = new BatchingAuditLog(db.audit(), 64)) {
       List<Thread> threads = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
-        threads.add(Thread.ofVirtual().start(() -> {
-          for (int i = 0; i < 250; i++) {
-            log.record(entry("ping"));
-          }
-        }));
+        threads.add(
+            Thread.ofVirtual()
+                .start(
+                    () -> {
+                      for (int i = 0; i < 250; i++) {
+                        log.record(entry("ping"));
+                      }
+                    }));
       }
       for (Thread t : threads) {
         t.join();
@@ -57,39 +65,40 @@ class BatchingAuditLogTest {
     AtomicInteger synchronous = new AtomicInteger();
     try (KeycastDatabase db = open()) {
       AuditLog real = db.audit();
-      AuditLog heldWriter = new AuditLog() { // the batch writer blocks until released; single records pass
-        @Override
-        public void record(AuditEntry e) {
-          synchronous.incrementAndGet();
-          real.record(e);
-        }
+      AuditLog heldWriter =
+          new AuditLog() { // the batch writer blocks until released; single records pass
+            @Override
+            public void record(AuditEntry e) {
+              synchronous.incrementAndGet();
+              real.record(e);
+            }
 
-        @Override
-        public void recordAll(List<AuditEntry> entries) {
-          writing.countDown();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          real.recordAll(entries);
-        }
+            @Override
+            public void recordAll(List<AuditEntry> entries) {
+              writing.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              real.recordAll(entries);
+            }
 
-        @Override
-        public List<AuditEntry> recent(int limit) {
-          return real.recent(limit);
-        }
+            @Override
+            public List<AuditEntry> recent(int limit) {
+              return real.recent(limit);
+            }
 
-        @Override
-        public List<AuditEntry> forAuthorization(long id, int limit) {
-          return real.forAuthorization(id, limit);
-        }
+            @Override
+            public List<AuditEntry> forAuthorization(long id, int limit) {
+              return real.forAuthorization(id, limit);
+            }
 
-        @Override
-        public long purgeBefore(Instant cutoff) {
-          return real.purgeBefore(cutoff);
-        }
-      };
+            @Override
+            public long purgeBefore(Instant cutoff) {
+              return real.purgeBefore(cutoff);
+            }
+          };
       BatchingAuditLog log = new BatchingAuditLog(heldWriter, 4);
       log.record(entry("sign_event"));
       assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue(); // the writer now holds that batch

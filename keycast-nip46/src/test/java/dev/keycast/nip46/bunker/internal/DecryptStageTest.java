@@ -23,15 +23,18 @@ class DecryptStageTest {
   @Test
   void decrypt_nip44AndNip04Requests_parsed() throws Exception {
     for (Nip46Envelope.Scheme scheme : Nip46Envelope.Scheme.values()) {
-      RequestTask task = fx.task(fx.request("{\"id\":\"p1\",\"method\":\"ping\",\"params\":[]}", scheme));
-      DecryptStage.Opened opened = decrypt.decrypt(task, scheme, fx.signer().bunkerKey(), fx.parties());
+      RequestTask task =
+          fx.task(fx.request("{\"id\":\"p1\",\"method\":\"ping\",\"params\":[]}", scheme));
+      DecryptStage.Opened opened =
+          decrypt.decrypt(task, scheme, fx.signer().bunkerKey(), fx.parties());
       assertThat(opened).isEqualTo(new DecryptStage.Opened.Request(new Nip46Request.Ping("p1")));
     }
   }
 
   @Test
   void decrypt_invalidBody_invalidWithItsId() throws Exception {
-    RequestTask task = fx.task(fx.request("{\"id\":\"x7\",\"method\":\"sign_event\",\"params\":[\"not json\"]}"));
+    RequestTask task =
+        fx.task(fx.request("{\"id\":\"x7\",\"method\":\"sign_event\",\"params\":[\"not json\"]}"));
     DecryptStage.Opened opened =
         decrypt.decrypt(task, Nip46Envelope.Scheme.NIP44, fx.signer().bunkerKey(), fx.parties());
     assertThat(opened).isEqualTo(new DecryptStage.Opened.Invalid("x7"));
@@ -40,7 +43,9 @@ class DecryptStageTest {
   @Test
   void decrypt_withTheWrongKey_droppedAsUndecryptable() throws Exception {
     RequestTask task = fx.task(fx.request("{\"id\":\"1\",\"method\":\"ping\",\"params\":[]}"));
-    assertThat(decrypt.decrypt(task, Nip46Envelope.Scheme.NIP44, SecretKey.generate(), fx.parties())).isNull();
+    assertThat(
+            decrypt.decrypt(task, Nip46Envelope.Scheme.NIP44, SecretKey.generate(), fx.parties()))
+        .isNull();
     assertThat(fx.rejected(EventRejectReason.UNDECRYPTABLE)).isEqualTo(1);
   }
 }

@@ -61,7 +61,9 @@ class FloodGuardTest {
 
   @Test
   void constructor_badLimits_throw() {
-    assertThatThrownBy(() -> new FloodGuard(0, 1, 1, clock::get)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new FloodGuard(1, 0, 1, clock::get)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new FloodGuard(0, 1, 1, clock::get))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new FloodGuard(1, 0, 1, clock::get))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -15,25 +15,39 @@ class HandleStageTest {
   static final Nip46Request PING = new Nip46Request.Ping("p");
   static final Nip46Response INTERNAL = Nip46Response.error("p", "internal error");
 
-  final RequestContext ctx = new RequestContext(SecretKey.generate().publicKey(), SecretKey.generate().publicKey(),
-      null, List.of("wss://r.invalid"), Instant.now(), interim -> {});
+  final RequestContext ctx =
+      new RequestContext(
+          SecretKey.generate().publicKey(),
+          SecretKey.generate().publicKey(),
+          null,
+          List.of("wss://r.invalid"),
+          Instant.now(),
+          interim -> {});
 
   @Test
   void handle_answerNow_done() {
     CompletableFuture<Nip46Response> r =
-        new HandleStage((req, c) -> CompletableFuture.completedFuture(Nip46Response.ok(req.id(), "pong")))
+        new HandleStage(
+                (req, c) -> CompletableFuture.completedFuture(Nip46Response.ok(req.id(), "pong")))
             .handle(PING, ctx);
     assertThat(r).isCompletedWithValue(Nip46Response.ok("p", "pong"));
   }
 
   @Test
   void handle_throwsReturnsNullOrFails_internalError() {
-    assertThat(new HandleStage((req, c) -> {
-      throw new IllegalStateException("boom");
-    }).handle(PING, ctx)).isCompletedWithValue(INTERNAL);
+    assertThat(
+            new HandleStage(
+                    (req, c) -> {
+                      throw new IllegalStateException("boom");
+                    })
+                .handle(PING, ctx))
+        .isCompletedWithValue(INTERNAL);
     assertThat(new HandleStage((req, c) -> null).handle(PING, ctx)).isCompletedWithValue(INTERNAL);
-    assertThat(new HandleStage((req, c) -> CompletableFuture.failedFuture(new RuntimeException("async")))
-        .handle(PING, ctx)).isCompletedWithValue(INTERNAL);
+    assertThat(
+            new HandleStage(
+                    (req, c) -> CompletableFuture.failedFuture(new RuntimeException("async")))
+                .handle(PING, ctx))
+        .isCompletedWithValue(INTERNAL);
   }
 
   @Test

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keycast.crypto.SignedEvent;
+import dev.keycast.nip46.bunker.internal.IntakeFilter.Verdict;
 import dev.keycast.nip46.server.EventRejectReason;
 import dev.keycast.nip46.server.IntakeLimits;
-import dev.keycast.nip46.bunker.internal.IntakeFilter.Verdict;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,15 +18,20 @@ import org.junit.jupiter.api.Test;
 class IntakeFilterTest {
   static final String SIGNER = "a".repeat(64);
   static final long NOW = 1_800_000_000L;
-  final IntakeFilter filter = new IntakeFilter(IntakeLimits.builder().maxEventChars(2048).build(),
-      Set.of(SIGNER)::contains, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
+  final IntakeFilter filter =
+      new IntakeFilter(
+          IntakeLimits.builder().maxEventChars(2048).build(),
+          Set.of(SIGNER)::contains,
+          Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
 
-  static SignedEvent event(String id, long createdAt, int kind, List<List<String>> tags, String content, String sig) {
+  static SignedEvent event(
+      String id, long createdAt, int kind, List<List<String>> tags, String content, String sig) {
     return new SignedEvent(id, "b".repeat(64), createdAt, kind, tags, content, sig);
   }
 
   static SignedEvent ok(String idChar) {
-    return event(idChar.repeat(64), NOW, 24133, List.of(List.of("p", SIGNER)), "c", "d".repeat(128));
+    return event(
+        idChar.repeat(64), NOW, 24133, List.of(List.of("p", SIGNER)), "c", "d".repeat(128));
   }
 
   @Test
@@ -50,7 +55,9 @@ class IntakeFilterTest {
 
   @Test
   void check_wrongKind_rejected() {
-    assertThat(filter.check(event("4".repeat(64), NOW, 1, List.of(List.of("p", SIGNER)), "c", "d".repeat(128))))
+    assertThat(
+            filter.check(
+                event("4".repeat(64), NOW, 1, List.of(List.of("p", SIGNER)), "c", "d".repeat(128))))
         .isEqualTo(new Verdict.Reject(EventRejectReason.WRONG_KIND));
   }
 
@@ -58,35 +65,98 @@ class IntakeFilterTest {
   void check_noOrForeignPTag_rejected() {
     assertThat(filter.check(event("5".repeat(64), NOW, 24133, List.of(), "c", "d".repeat(128))))
         .isEqualTo(new Verdict.Reject(EventRejectReason.FOREIGN_RECIPIENT));
-    assertThat(filter.check(event("6".repeat(64), NOW, 24133, List.of(List.of("p", "f".repeat(64))), "c",
-        "d".repeat(128)))).isEqualTo(new Verdict.Reject(EventRejectReason.FOREIGN_RECIPIENT));
-    assertThat(filter.check(event("7".repeat(64), NOW, 24133, List.of(List.of("e", SIGNER), List.of("p")), "c",
-        "d".repeat(128)))).isEqualTo(new Verdict.Reject(EventRejectReason.FOREIGN_RECIPIENT));
+    assertThat(
+            filter.check(
+                event(
+                    "6".repeat(64),
+                    NOW,
+                    24133,
+                    List.of(List.of("p", "f".repeat(64))),
+                    "c",
+                    "d".repeat(128))))
+        .isEqualTo(new Verdict.Reject(EventRejectReason.FOREIGN_RECIPIENT));
+    assertThat(
+            filter.check(
+                event(
+                    "7".repeat(64),
+                    NOW,
+                    24133,
+                    List.of(List.of("e", SIGNER), List.of("p")),
+                    "c",
+                    "d".repeat(128))))
+        .isEqualTo(new Verdict.Reject(EventRejectReason.FOREIGN_RECIPIENT));
   }
 
   @Test
   void check_secondPTagIsOurs_accepts() {
-    assertThat(filter.check(event("8".repeat(64), NOW, 24133,
-        List.of(List.of("p", "f".repeat(64)), List.of("p", SIGNER)), "c", "d".repeat(128))))
+    assertThat(
+            filter.check(
+                event(
+                    "8".repeat(64),
+                    NOW,
+                    24133,
+                    List.of(List.of("p", "f".repeat(64)), List.of("p", SIGNER)),
+                    "c",
+                    "d".repeat(128))))
         .isEqualTo(new Verdict.Accept(SIGNER));
   }
 
   @Test
   void check_ageWindow_edgesInclusive() {
-    assertThat(filter.check(event("9".repeat(64), NOW - 120, 24133, List.of(List.of("p", SIGNER)), "c",
-        "d".repeat(128)))).isInstanceOf(Verdict.Accept.class);
-    assertThat(filter.check(event("a".repeat(64), NOW - 121, 24133, List.of(List.of("p", SIGNER)), "c",
-        "d".repeat(128)))).isEqualTo(new Verdict.Reject(EventRejectReason.TOO_OLD));
-    assertThat(filter.check(event("b".repeat(64), NOW + 60, 24133, List.of(List.of("p", SIGNER)), "c",
-        "d".repeat(128)))).isInstanceOf(Verdict.Accept.class);
-    assertThat(filter.check(event("c".repeat(64), NOW + 61, 24133, List.of(List.of("p", SIGNER)), "c",
-        "d".repeat(128)))).isEqualTo(new Verdict.Reject(EventRejectReason.TOO_NEW));
+    assertThat(
+            filter.check(
+                event(
+                    "9".repeat(64),
+                    NOW - 120,
+                    24133,
+                    List.of(List.of("p", SIGNER)),
+                    "c",
+                    "d".repeat(128))))
+        .isInstanceOf(Verdict.Accept.class);
+    assertThat(
+            filter.check(
+                event(
+                    "a".repeat(64),
+                    NOW - 121,
+                    24133,
+                    List.of(List.of("p", SIGNER)),
+                    "c",
+                    "d".repeat(128))))
+        .isEqualTo(new Verdict.Reject(EventRejectReason.TOO_OLD));
+    assertThat(
+            filter.check(
+                event(
+                    "b".repeat(64),
+                    NOW + 60,
+                    24133,
+                    List.of(List.of("p", SIGNER)),
+                    "c",
+                    "d".repeat(128))))
+        .isInstanceOf(Verdict.Accept.class);
+    assertThat(
+            filter.check(
+                event(
+                    "c".repeat(64),
+                    NOW + 61,
+                    24133,
+                    List.of(List.of("p", SIGNER)),
+                    "c",
+                    "d".repeat(128))))
+        .isEqualTo(new Verdict.Reject(EventRejectReason.TOO_NEW));
   }
 
   @Test
   void check_contentOverCap_tooLarge() {
-    assertThat(filter.check(event("d".repeat(64), NOW, 24133, List.of(List.of("p", SIGNER)), "x".repeat(2049),
-        "d".repeat(128)))).isEqualTo(new Verdict.Reject(EventRejectReason.TOO_LARGE));
+    assertThat(
+            filter.check(
+                event(
+                    "d".repeat(64),
+                    NOW,
+                    24133,
+                    List.of(List.of("p", SIGNER)),
+                    "x".repeat(2049),
+                    "d".repeat(128))))
+        .isEqualTo(new Verdict.Reject(EventRejectReason.TOO_LARGE));
     assertThat(filter.sizeAllowed(2048)).isTrue();
     assertThat(filter.sizeAllowed(2049)).isFalse();
   }

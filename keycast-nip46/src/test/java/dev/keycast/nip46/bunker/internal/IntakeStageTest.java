@@ -11,8 +11,11 @@ import org.junit.jupiter.api.Test;
 class IntakeStageTest {
   final StageFixture fx = new StageFixture("social");
   final InFlight inFlight = new InFlight();
-  final IntakeStage intake = new IntakeStage(
-      new IntakeFilter(IntakeLimits.defaults(), fx.signerKey().toHex()::equals, fx.clock), inFlight, fx.stats);
+  final IntakeStage intake =
+      new IntakeStage(
+          new IntakeFilter(IntakeLimits.defaults(), fx.signerKey().toHex()::equals, fx.clock),
+          inFlight,
+          fx.stats);
 
   IntakeStageTest() throws Exception {}
 
@@ -23,7 +26,9 @@ class IntakeStageTest {
 
   @Test
   void admit_requestToOurSigner_returnsSignerKey() throws Exception {
-    assertThat(intake.admit(StageFixture.RELAY, fx.request("{\"id\":\"1\",\"method\":\"ping\",\"params\":[]}")))
+    assertThat(
+            intake.admit(
+                StageFixture.RELAY, fx.request("{\"id\":\"1\",\"method\":\"ping\",\"params\":[]}")))
         .isEqualTo(fx.signerKey().toHex());
   }
 

@@ -32,7 +32,8 @@ class PolicyRateLimiterTest {
   void tryAcquire_manyClients_memoryStaysBounded() {
     PolicyRateLimiter limiter = new PolicyRateLimiter(10);
     for (int i = 0; i < 100; i++) {
-      limiter.tryAcquire(SecretKey.generate().publicKey(), new RateLimit(1, Duration.ofSeconds(1)), i);
+      limiter.tryAcquire(
+          SecretKey.generate().publicKey(), new RateLimit(1, Duration.ofSeconds(1)), i);
     }
     assertThat(limiter.trackedClients()).isLessThanOrEqualTo(10);
     assertThatThrownBy(() -> new PolicyRateLimiter(0)).isInstanceOf(IllegalArgumentException.class);

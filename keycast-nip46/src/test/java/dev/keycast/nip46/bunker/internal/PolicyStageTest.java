@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 class PolicyStageTest {
   final StageFixture fx = new StageFixture("social");
-  final PolicyStage stage = new PolicyStage(fx.cache, new Auditor(fx.db.audit(), fx.clock), fx.clock);
+  final PolicyStage stage =
+      new PolicyStage(fx.cache, new Auditor(fx.db.audit(), fx.clock), fx.clock);
 
   PolicyStageTest() throws Exception {}
 
@@ -29,7 +30,8 @@ class PolicyStageTest {
   }
 
   static Nip46Request sign(int kind) {
-    return new Nip46Request.SignEvent("s" + kind, new EventTemplate(kind, "gm", List.of(), 1_700_000_000L));
+    return new Nip46Request.SignEvent(
+        "s" + kind, new EventTemplate(kind, "gm", List.of(), 1_700_000_000L));
   }
 
   Optional<Nip46Response> check(Nip46Request r, Authorization auth) {
@@ -40,23 +42,28 @@ class PolicyStageTest {
   void check_clientNotConnected_unauthorizedAndAudited() {
     assertThat(check(sign(1), fx.auth)).contains(Nip46Response.error("s1", "unauthorized"));
     List<AuditEntry> audit = fx.db.audit().forAuthorization(fx.auth.id(), 10);
-    assertThat(audit).singleElement().satisfies(e -> {
-      assertThat(e.outcome()).isEqualTo(AuditOutcome.DENIED);
-      assertThat(e.method()).isEqualTo("sign_event");
-      assertThat(e.eventKind()).isEqualTo(1);
-    });
+    assertThat(audit)
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.outcome()).isEqualTo(AuditOutcome.DENIED);
+              assertThat(e.method()).isEqualTo("sign_event");
+              assertThat(e.eventKind()).isEqualTo(1);
+            });
   }
 
   @Test
   void check_connectedClient_allowedKindPassesOtherKindDenied() {
     fx.connect("");
     assertThat(check(sign(1), fx.auth)).isEmpty();
-    assertThat(check(sign(9735), fx.auth)).contains(Nip46Response.error("s9735", "permission denied"));
+    assertThat(check(sign(9735), fx.auth))
+        .contains(Nip46Response.error("s9735", "permission denied"));
   }
 
   @Test
   void check_connectAndUnknownMethods_passToTheHandler() {
-    Nip46Request connect = new Nip46Request.Connect("c", null, "wrong", PermissionSet.empty(), null);
+    Nip46Request connect =
+        new Nip46Request.Connect("c", null, "wrong", PermissionSet.empty(), null);
     assertThat(check(connect, fx.auth)).isEmpty();
     assertThat(check(new Nip46Request.Unknown("u", "frobnicate", List.of()), fx.auth)).isEmpty();
   }
@@ -64,15 +71,23 @@ class PolicyStageTest {
   @Test
   void check_revokedAuthorization_pingUnauthorized() {
     fx.db.authorizations().revoke(fx.auth.id(), Instant.now());
-    Authorization revoked = fx.db.authorizations().findByBunkerPublicKey(fx.signerKey()).orElseThrow();
-    assertThat(check(new Nip46Request.Ping("p"), revoked)).contains(Nip46Response.error("p", "unauthorized"));
+    Authorization revoked =
+        fx.db.authorizations().findByBunkerPublicKey(fx.signerKey()).orElseThrow();
+    assertThat(check(new Nip46Request.Ping("p"), revoked))
+        .contains(Nip46Response.error("p", "unauthorized"));
   }
 
   @Test
   void check_unknownPolicyOrFailedLookup_answered() {
     assertThat(stage.check(new Nip46Request.Ping("p"), fx.auth, fx.client.publicKey(), null, null))
         .contains(Nip46Response.error("p", "unauthorized"));
-    assertThat(stage.check(new Nip46Request.Ping("p"), fx.auth, fx.client.publicKey(), null,
-        new StoreException("down"))).contains(Nip46Response.error("p", "internal error"));
+    assertThat(
+            stage.check(
+                new Nip46Request.Ping("p"),
+                fx.auth,
+                fx.client.publicKey(),
+                null,
+                new StoreException("down")))
+        .contains(Nip46Response.error("p", "internal error"));
   }
 }

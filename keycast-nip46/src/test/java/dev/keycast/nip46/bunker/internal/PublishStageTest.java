@@ -1,12 +1,11 @@
 package dev.keycast.nip46.bunker.internal;
 
-import dev.keycast.nip46.relay.RelayState;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keycast.crypto.SignedEvent;
 import dev.keycast.nip46.Nip46Envelope;
 import dev.keycast.nip46.Nip46Response;
+import dev.keycast.nip46.relay.RelayState;
 import dev.keycast.nip46.server.EventRejectReason;
 import dev.keycast.nip46.server.ResponseOutcome;
 import java.util.Collection;
@@ -19,7 +18,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class PublishStageTest {
-  /** A relay transport without sockets that records what it is given (the real one needs relays). */
+  /**
+   * A relay transport without sockets that records what it is given (the real one needs relays).
+   */
   static final class RecordingTransport implements RelayTransport {
     final List<Collection<String>> publishedTo = new CopyOnWriteArrayList<>();
     volatile boolean accept = true;
@@ -59,7 +60,8 @@ class PublishStageTest {
   Reply reply() throws Exception {
     RequestTask task = fx.task(fx.request("{\"id\":\"1\",\"method\":\"ping\",\"params\":[]}"));
     task.relays.add("wss://second.invalid");
-    return new Reply(task, fx.signer(), Nip46Envelope.Scheme.NIP44, fx.client.publicKey(), "1", "ping");
+    return new Reply(
+        task, fx.signer(), Nip46Envelope.Scheme.NIP44, fx.client.publicKey(), "1", "ping");
   }
 
   @Test
@@ -67,9 +69,15 @@ class PublishStageTest {
     Reply reply = reply();
     Nip46Response response = Nip46Response.error("1", "permission denied");
     publish.publish(reply, response, new SealStage(fx.envelope, fx.clock).seal(reply, response));
-    assertThat(transport.publishedTo).singleElement().satisfies(relays -> assertThat(relays)
-        .containsExactlyInAnyOrder(StageFixture.RELAY, "wss://second.invalid", StageFixture.AUTH_RELAY));
-    assertThat(fx.stats.snapshot().responses("ping", ResponseOutcome.PERMISSION_DENIED)).isEqualTo(1);
+    assertThat(transport.publishedTo)
+        .singleElement()
+        .satisfies(
+            relays ->
+                assertThat(relays)
+                    .containsExactlyInAnyOrder(
+                        StageFixture.RELAY, "wss://second.invalid", StageFixture.AUTH_RELAY));
+    assertThat(fx.stats.snapshot().responses("ping", ResponseOutcome.PERMISSION_DENIED))
+        .isEqualTo(1);
     assertThat(fx.rejected(EventRejectReason.REPLY_UNDELIVERED)).isZero();
   }
 

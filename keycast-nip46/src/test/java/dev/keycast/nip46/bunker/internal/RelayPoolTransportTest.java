@@ -56,11 +56,14 @@ class RelayPoolTransportTest {
       Filter f = subs.get(i).getFirst();
       assertThat(f.kinds()).containsExactly(24133);
       assertThat(f.since()).isEqualTo(1_700_000_000L);
-      assertThat(f.tags().get('p')).hasSizeLessThanOrEqualTo(RelayPoolTransport.KEYS_PER_SUBSCRIPTION);
+      assertThat(f.tags().get('p'))
+          .hasSizeLessThanOrEqualTo(RelayPoolTransport.KEYS_PER_SUBSCRIPTION);
       for (String k : f.tags().get('p')) {
         assertThat(seen.add(k)).as("key in two subscriptions").isTrue();
       }
-      String req = RelayMessages.toJson(new ClientMessage.Req(RelayPoolTransport.subscriptionId(i), subs.get(i)));
+      String req =
+          RelayMessages.toJson(
+              new ClientMessage.Req(RelayPoolTransport.subscriptionId(i), subs.get(i)));
       assertThat(req.length()).isLessThan(COMMON_RELAY_MESSAGE_CAP);
     }
     assertThat(seen).isEqualTo(keys);
@@ -68,7 +71,8 @@ class RelayPoolTransportTest {
 
   @Test
   void subscriptionsFor_beyondTheKeyedLimit_oneSubscriptionWithoutRecipientFilter() {
-    int n = RelayPoolTransport.KEYS_PER_SUBSCRIPTION * RelayPoolTransport.MAX_KEYED_SUBSCRIPTIONS + 1;
+    int n =
+        RelayPoolTransport.KEYS_PER_SUBSCRIPTION * RelayPoolTransport.MAX_KEYED_SUBSCRIPTIONS + 1;
     List<List<Filter>> subs = RelayPoolTransport.subscriptionsFor(keys(n, 2), 5);
     assertThat(subs).hasSize(1);
     Filter f = subs.getFirst().getFirst();
@@ -78,9 +82,10 @@ class RelayPoolTransportTest {
   }
 
   /**
-   * Over a real relay: with 12,000 keys (chunked) and with 100,000 (beyond the keyed limit), a request to the last
-   * key in sort order still arrives. One REQ with every key (the former behaviour) is over the dev relay's 1 MiB
-   * message cap from about 16,000 keys on, and the relay closes the connection.
+   * Over a real relay: with 12,000 keys (chunked) and with 100,000 (beyond the keyed limit), a
+   * request to the last key in sort order still arrives. One REQ with every key (the former
+   * behaviour) is over the dev relay's 1 MiB message cap from about 16,000 keys on, and the relay
+   * closes the connection.
    */
   @ParameterizedTest
   @ValueSource(ints = {12_000, 100_000})
@@ -90,18 +95,31 @@ class RelayPoolTransportTest {
     keys.add(signer.publicKey().toHex());
     String last = keys.stream().max(String::compareTo).orElseThrow();
     try (DevRelay relay = DevRelay.start("127.0.0.1", 0);
-         RelayPoolTransport t = new RelayPoolTransport(List.of(relay.url()), 64 * 1024, RelayPoolConfig.defaults())) {
+        RelayPoolTransport t =
+            new RelayPoolTransport(List.of(relay.url()), 64 * 1024, RelayPoolConfig.defaults())) {
       List<SignedEvent> received = new CopyOnWriteArrayList<>();
       t.start((url, ev) -> received.add(ev));
       t.subscribe(keys);
-      await().atMost(Duration.ofSeconds(30)).until(() -> t.status().get(relay.url()) == RelayState.CONNECTED);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> t.status().get(relay.url()) == RelayState.CONNECTED);
       SecretKey client = SecretKey.generate();
-      SignedEvent ev = NostrEvents.sign(new UnsignedEvent(client.publicKey(), System.currentTimeMillis() / 1000,
-          24133, List.of(List.of("p", last)), "x"), SchnorrSigner.create(client));
-      // Ephemeral events reach live subscriptions only: publish once the relay holds one that matches.
+      SignedEvent ev =
+          NostrEvents.sign(
+              new UnsignedEvent(
+                  client.publicKey(),
+                  System.currentTimeMillis() / 1000,
+                  24133,
+                  List.of(List.of("p", last)),
+                  "x"),
+              SchnorrSigner.create(client));
+      // Ephemeral events reach live subscriptions only: publish once the relay holds one that
+      // matches.
       assertThat(relay.awaitSubscription(f -> f.matches(ev), Duration.ofSeconds(30))).isTrue();
       assertThat(t.publish(ev, List.of(relay.url())).get(30, TimeUnit.SECONDS)).isTrue();
-      await().atMost(Duration.ofSeconds(30)).until(() -> received.stream().anyMatch(e -> e.id().equals(ev.id())));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> received.stream().anyMatch(e -> e.id().equals(ev.id())));
       assertThat(t.status().get(relay.url())).isEqualTo(RelayState.CONNECTED);
     }
   }

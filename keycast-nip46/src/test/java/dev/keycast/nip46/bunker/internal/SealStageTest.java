@@ -25,15 +25,17 @@ class SealStageTest {
   @Test
   void seal_inTheRequestsScheme_clientOpensItFromTheSignerKey() throws Exception {
     for (Nip46Envelope.Scheme scheme : Nip46Envelope.Scheme.values()) {
-      RequestTask task = fx.task(fx.request("{\"id\":\"1\",\"method\":\"ping\",\"params\":[]}", scheme));
+      RequestTask task =
+          fx.task(fx.request("{\"id\":\"1\",\"method\":\"ping\",\"params\":[]}", scheme));
       Reply reply = new Reply(task, fx.signer(), scheme, fx.client.publicKey(), "1", "ping");
       Nip46Response response = Nip46Response.ok("1", "pong");
       SignedEvent out = seal.seal(reply, response);
       NostrEvents.verify(out);
       assertThat(out.kind()).isEqualTo(Nip46Envelope.KIND);
       assertThat(out.pubkey()).isEqualTo(fx.signerKey().toHex());
-      assertThat(out.tags()).containsExactly(List.of("p", fx.client.publicKey().toHex()),
-          List.of("e", task.event.id()));
+      assertThat(out.tags())
+          .containsExactly(
+              List.of("p", fx.client.publicKey().toHex()), List.of("e", task.event.id()));
       assertThat(Nip46Envelope.Scheme.of(out.content())).isEqualTo(scheme);
       assertThat(Nip46Codec.parseResponse(fx.envelope.open(out, fx.client))).isEqualTo(response);
     }

@@ -42,11 +42,12 @@ class SeenEventsTest {
     CountDownLatch go = new CountDownLatch(1);
     try (var ex = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < 32; i++) {
-        ex.submit(() -> {
-          go.await();
-          results.add(seen.firstSighting("same", 1000));
-          return null;
-        });
+        ex.submit(
+            () -> {
+              go.await();
+              results.add(seen.firstSighting("same", 1000));
+              return null;
+            });
       }
       go.countDown();
     }

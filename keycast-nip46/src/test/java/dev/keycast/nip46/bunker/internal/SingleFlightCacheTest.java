@@ -21,17 +21,21 @@ class SingleFlightCacheTest {
   void get_concurrentMisses_loadOnce() throws Exception {
     AtomicInteger loads = new AtomicInteger();
     CountDownLatch release = new CountDownLatch(1);
-    SingleFlightCache<String, String> cache = new SingleFlightCache<>(
-        k -> {
-          loads.incrementAndGet();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          return Optional.of("v-" + k);
-        },
-        Duration.ofMinutes(1), Duration.ofSeconds(5), 100, clock::get);
+    SingleFlightCache<String, String> cache =
+        new SingleFlightCache<>(
+            k -> {
+              loads.incrementAndGet();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return Optional.of("v-" + k);
+            },
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(5),
+            100,
+            clock::get);
     List<Future<Optional<String>>> results = new ArrayList<>();
     try (var ex = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int i = 0; i < 64; i++) {
@@ -53,12 +57,16 @@ class SingleFlightCacheTest {
   @Test
   void get_miss_isCachedForNegativeTtl() {
     AtomicInteger loads = new AtomicInteger();
-    SingleFlightCache<String, String> cache = new SingleFlightCache<>(
-        k -> {
-          loads.incrementAndGet();
-          return Optional.empty();
-        },
-        Duration.ofMinutes(1), Duration.ofSeconds(5), 100, clock::get);
+    SingleFlightCache<String, String> cache =
+        new SingleFlightCache<>(
+            k -> {
+              loads.incrementAndGet();
+              return Optional.empty();
+            },
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(5),
+            100,
+            clock::get);
     for (int i = 0; i < 10; i++) {
       assertThat(cache.get("nope")).isEmpty();
     }
@@ -71,15 +79,21 @@ class SingleFlightCacheTest {
   @Test
   void get_loaderThrows_notCachedAndRetried() {
     AtomicInteger loads = new AtomicInteger();
-    SingleFlightCache<String, String> cache = new SingleFlightCache<>(
-        k -> {
-          if (loads.incrementAndGet() == 1) {
-            throw new IllegalStateException("db down");
-          }
-          return Optional.of("ok");
-        },
-        Duration.ofMinutes(1), Duration.ofSeconds(5), 100, clock::get);
-    assertThatThrownBy(() -> cache.get("k")).isInstanceOf(IllegalStateException.class).hasMessage("db down");
+    SingleFlightCache<String, String> cache =
+        new SingleFlightCache<>(
+            k -> {
+              if (loads.incrementAndGet() == 1) {
+                throw new IllegalStateException("db down");
+              }
+              return Optional.of("ok");
+            },
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(5),
+            100,
+            clock::get);
+    assertThatThrownBy(() -> cache.get("k"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("db down");
     assertThat(cache.get("k")).contains("ok");
     assertThat(loads.get()).isEqualTo(2);
   }
@@ -87,8 +101,13 @@ class SingleFlightCacheTest {
   @Test
   void invalidateAll_forcesReload() {
     AtomicInteger loads = new AtomicInteger();
-    SingleFlightCache<String, Integer> cache = new SingleFlightCache<>(
-        k -> Optional.of(loads.incrementAndGet()), Duration.ofMinutes(1), Duration.ofSeconds(5), 100, clock::get);
+    SingleFlightCache<String, Integer> cache =
+        new SingleFlightCache<>(
+            k -> Optional.of(loads.incrementAndGet()),
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(5),
+            100,
+            clock::get);
     assertThat(cache.get("k")).contains(1);
     assertThat(cache.get("k")).contains(1);
     cache.invalidateAll();
@@ -98,8 +117,13 @@ class SingleFlightCacheTest {
   @Test
   void get_positiveExpired_reloads() {
     AtomicInteger loads = new AtomicInteger();
-    SingleFlightCache<String, Integer> cache = new SingleFlightCache<>(
-        k -> Optional.of(loads.incrementAndGet()), Duration.ofSeconds(30), Duration.ofSeconds(5), 100, clock::get);
+    SingleFlightCache<String, Integer> cache =
+        new SingleFlightCache<>(
+            k -> Optional.of(loads.incrementAndGet()),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(5),
+            100,
+            clock::get);
     assertThat(cache.get("k")).contains(1);
     clock.addAndGet(Duration.ofSeconds(31).toNanos());
     assertThat(cache.get("k")).contains(2);
@@ -107,8 +131,9 @@ class SingleFlightCacheTest {
 
   @Test
   void get_manyKeys_staysBounded() {
-    SingleFlightCache<Integer, Integer> cache = new SingleFlightCache<>(
-        Optional::of, Duration.ofMinutes(1), Duration.ofSeconds(5), 16, clock::get);
+    SingleFlightCache<Integer, Integer> cache =
+        new SingleFlightCache<>(
+            Optional::of, Duration.ofMinutes(1), Duration.ofSeconds(5), 16, clock::get);
     for (int i = 0; i < 1000; i++) {
       cache.get(i);
     }
@@ -118,13 +143,18 @@ class SingleFlightCacheTest {
   @Test
   void lastKnown_survivesInvalidation_clearedByMiss() {
     AtomicInteger mode = new AtomicInteger();
-    SingleFlightCache<String, String> cache = new SingleFlightCache<>(
-        k -> switch (mode.get()) {
-          case 0 -> Optional.of("v1");
-          case 1 -> throw new IllegalStateException("down");
-          default -> Optional.empty();
-        },
-        Duration.ofMinutes(1), Duration.ofSeconds(5), 100, clock::get);
+    SingleFlightCache<String, String> cache =
+        new SingleFlightCache<>(
+            k ->
+                switch (mode.get()) {
+                  case 0 -> Optional.of("v1");
+                  case 1 -> throw new IllegalStateException("down");
+                  default -> Optional.empty();
+                },
+            Duration.ofMinutes(1),
+            Duration.ofSeconds(5),
+            100,
+            clock::get);
     assertThat(cache.lastKnown("k")).isEmpty();
     assertThat(cache.get("k")).contains("v1");
     cache.invalidateAll();

@@ -23,8 +23,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Real parts for the stage tests: a SQLite database with one user key and one authorization, the cache over it, a
- * one-thread CPU executor, a client key and requests sealed by it.
+ * Real parts for the stage tests: a SQLite database with one user key and one authorization, the
+ * cache over it, a one-thread CPU executor, a client key and requests sealed by it.
  */
 final class StageFixture implements AutoCloseable {
   static final String RELAY = "wss://stage.invalid";
@@ -34,25 +34,42 @@ final class StageFixture implements AutoCloseable {
   final Authorization auth;
   final AuthorizationCache cache;
   final StatsRecorder stats = new StatsRecorder(BunkerStatsCounter.disabled());
-  final CpuExecutor cpu = CpuExecutor.start(CpuExecutorConfig.builder().name("stage-crypto").threads(1).build());
+  final CpuExecutor cpu =
+      CpuExecutor.start(CpuExecutorConfig.builder().name("stage-crypto").threads(1).build());
   final Nip46Envelope envelope = new Nip46Envelope(new Nip44ConversationKeyCache(16));
   final CountedCpu counted = new CountedCpu(stats, () -> false);
   final SecretKey client = SecretKey.generate();
   final Clock clock = Clock.systemUTC();
 
   StageFixture(String policyName) throws Exception {
-    db = KeycastDatabase.open("jdbc:sqlite:" + Files.createTempDirectory("keycast-stage").resolve("k.db"),
-        AesGcmKeyEncryption.create(MasterKey.random()));
+    db =
+        KeycastDatabase.open(
+            "jdbc:sqlite:" + Files.createTempDirectory("keycast-stage").resolve("k.db"),
+            AesGcmKeyEncryption.create(MasterKey.random()));
     db.keys().generate("alice");
-    auth = db.authorizations().create(NewAuthorization.builder("alice").relays(AUTH_RELAY)
-        .policyName(policyName).build());
-    cache = AuthorizationCache.builder(db.authorizations(), db.keys()).policies(db.policies()::resolve).build();
+    auth =
+        db.authorizations()
+            .create(
+                NewAuthorization.builder("alice")
+                    .relays(AUTH_RELAY)
+                    .policyName(policyName)
+                    .build());
+    cache =
+        AuthorizationCache.builder(db.authorizations(), db.keys())
+            .policies(db.policies()::resolve)
+            .build();
   }
 
   /** Connects the client to the authorization with {@code perms}. */
   void connect(String perms) {
-    ConnectOutcome o = db.authorizations().connect(auth.id(), client.publicKey(), auth.secret(),
-        PermissionSet.parse(perms), Instant.now());
+    ConnectOutcome o =
+        db.authorizations()
+            .connect(
+                auth.id(),
+                client.publicKey(),
+                auth.secret(),
+                PermissionSet.parse(perms),
+                Instant.now());
     if (!(o instanceof ConnectOutcome.Connected)) {
       throw new IllegalStateException(o.toString());
     }
@@ -68,8 +85,14 @@ final class StageFixture implements AutoCloseable {
 
   /** A request from the client to the signer key, NIP-44 or NIP-04. */
   SignedEvent request(String body, Nip46Envelope.Scheme scheme) throws Exception {
-    return envelope.seal(scheme, body, client, SchnorrSigner.create(client), signerKey(),
-        clock.instant().getEpochSecond(), List.of());
+    return envelope.seal(
+        scheme,
+        body,
+        client,
+        SchnorrSigner.create(client),
+        signerKey(),
+        clock.instant().getEpochSecond(),
+        List.of());
   }
 
   SignedEvent request(String body) throws Exception {

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class VerifyStageTest {
   final StageFixture fx = new StageFixture("social");
-  final VerifyStage verify = new VerifyStage(fx.cpu, fx.counted, new SeenEvents(100, 300), fx.stats, fx.clock);
+  final VerifyStage verify =
+      new VerifyStage(fx.cpu, fx.counted, new SeenEvents(100, 300), fx.stats, fx.clock);
 
   VerifyStageTest() throws Exception {}
 
@@ -20,7 +21,8 @@ class VerifyStageTest {
 
   @Test
   void verify_genuineRequest_returnsClientAndSignerKeys() throws Exception {
-    RequestParties parties = verify.verify(fx.task(fx.request("{\"id\":\"1\",\"method\":\"ping\",\"params\":[]}")));
+    RequestParties parties =
+        verify.verify(fx.task(fx.request("{\"id\":\"1\",\"method\":\"ping\",\"params\":[]}")));
     assertThat(parties).isEqualTo(fx.parties());
   }
 
@@ -28,8 +30,15 @@ class VerifyStageTest {
   void verify_forgedSignature_droppedAsBadSignature() throws Exception {
     SignedEvent ev = fx.request("{\"id\":\"1\",\"method\":\"ping\",\"params\":[]}");
     char last = ev.sig().charAt(127);
-    SignedEvent forged = new SignedEvent(ev.id(), ev.pubkey(), ev.createdAt(), ev.kind(), ev.tags(), ev.content(),
-        ev.sig().substring(0, 127) + (last == '0' ? '1' : '0'));
+    SignedEvent forged =
+        new SignedEvent(
+            ev.id(),
+            ev.pubkey(),
+            ev.createdAt(),
+            ev.kind(),
+            ev.tags(),
+            ev.content(),
+            ev.sig().substring(0, 127) + (last == '0' ? '1' : '0'));
     assertThat(verify.verify(fx.task(forged))).isNull();
     assertThat(fx.rejected(EventRejectReason.BAD_SIGNATURE)).isEqualTo(1);
   }
