@@ -22,6 +22,14 @@ public final class SqliteFiles {
 
   private SqliteFiles() {}
 
+  /** The newest schema version in Flyway's history (every database opened since Flyway). */
+  private static final String FLYWAY_VERSION =
+      "SELECT MAX(CAST(version AS INTEGER)) FROM flyway_schema_history"
+          + " WHERE success = 1 AND version IS NOT NULL";
+
+  /** The same in the table of the runner before Flyway (a database not opened since). */
+  private static final String LEGACY_VERSION = "SELECT MAX(version) FROM schema_version";
+
   /**
    * Returns the database file a {@code jdbc:sqlite:} URL names.
    *
@@ -78,7 +86,9 @@ public final class SqliteFiles {
     }
     try (Connection c = readOnly(db);
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT MAX(version) FROM schema_version")) {
+        ResultSet rs =
+            s.executeQuery(
+                hasTable(s, "flyway_schema_history") ? FLYWAY_VERSION : LEGACY_VERSION)) {
       int v = rs.next() ? rs.getInt(1) : 0;
       if (v < 1) {
         throw new SQLException("no schema version recorded");
@@ -138,6 +148,14 @@ public final class SqliteFiles {
           file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
       Files.createFile(file);
+    }
+  }
+
+  private static boolean hasTable(Statement s, String name) throws SQLException {
+    try (ResultSet rs =
+        s.executeQuery(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '" + name + "'")) {
+      return rs.next();
     }
   }
 }
