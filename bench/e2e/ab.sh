@@ -28,13 +28,15 @@ def rows(side, r, kind):
     p = os.path.join(out, f"{side}-{r}", kind, "results.jsonl")
     return {d["name"]: d for d in map(json.loads, open(p))} if os.path.exists(p) else {}
 metrics = [
-  ("closed sign_event c64 ok/s", "throughput", "loadtest/sign_event/c64", "ok_rps"),
-  ("closed nip44_encrypt c64 ok/s", "throughput", "loadtest/nip44_encrypt/c64", "ok_rps"),
+  ("loadtest sign_event c64 req/s", "throughput", "loadtest/sign_event/c64", "throughput_rps"),
+  ("loadtest nip44_encrypt c64 req/s", "throughput", "loadtest/nip44_encrypt/c64", "throughput_rps"),
+  ("lean closed loop sign_event ok/s", "overload", "design/before-lean", "ok_rps"),
   ("open 1000/s sign_event p99 ms", "throughput", "open/sign_event/1000rps", "p99_ms"),
   ("open 2000/s sign_event ok", "throughput", "open/sign_event/2000rps", "ok"),
   ("open 2000/s sign_event p99 ms", "throughput", "open/sign_event/2000rps", "p99_ms"),
   ("overload burst ok", "overload", "design/burst", "ok"),
   ("overload burst timeouts", "overload", "design/burst", "timeouts"),
+  ("overload overflow_dropped (counted)", "overload", "design/daemon", "rejected/overflow_dropped"),
   ("overload /health p99 ms", "overload", "design/health", "health_p99_ms"),
   ("after burst ok/s", "overload", "design/after", "ok_rps"),
 ]
