@@ -67,8 +67,9 @@ final class FloodGuard {
     this.replyRefillPerNano = 1 / 1e9;
     this.maxKeys = maxKeys;
     this.nanoClock = nanoClock;
+    // Idle this long, both buckets are full again: forgetting the key changes nothing.
     this.idleNanos =
-        (long) Math.ceil(Math.max(burst, replyBurst) / Math.min(refillPerNano, replyRefillPerNano));
+        (long) Math.ceil(Math.max(burst / refillPerNano, replyBurst / replyRefillPerNano));
     this.overflow = new Bucket(nanoClock.getAsLong());
   }
 
