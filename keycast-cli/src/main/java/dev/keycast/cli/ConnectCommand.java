@@ -1,6 +1,7 @@
 package dev.keycast.cli;
 
 import dev.keycast.cli.internal.CliPolicies;
+import dev.keycast.cli.internal.TerminalText;
 import dev.keycast.nip46.InvalidConnectUriException;
 import dev.keycast.nip46.NostrConnectUri;
 import dev.keycast.nip46.bunker.Bunker;
@@ -113,7 +114,9 @@ public final class ConnectCommand implements Callable<Integer> {
         Authorization a = NostrConnectFlow.accept(bunker, parsed, key, policyName, null);
         out.println(
             "Accepted "
-                + (parsed.name() == null ? "the client" : "'" + parsed.name() + "'")
+                + (parsed.name() == null
+                    ? "the client"
+                    : "'" + TerminalText.escape(parsed.name()) + "'")
                 + " for key '"
                 + key
                 + "' as authorization "
@@ -123,7 +126,7 @@ public final class ConnectCommand implements Callable<Integer> {
                 + ")");
         out.println("  client:  " + parsed.clientPubkey().toHex());
         out.println("  bunker:  " + a.bunkerPublicKey().toHex());
-        out.println("  relays:  " + String.join(", ", a.relays()));
+        out.println("  relays:  " + TerminalText.escape(String.join(", ", a.relays())));
         out.flush();
         if (lingerSeconds > 0) {
           Thread.sleep(lingerSeconds * 1000L);

@@ -319,8 +319,8 @@ public final class LoadtestCommand implements Callable<Integer> {
               percentileMs(100)));
       if (errors.keySet().stream().anyMatch(m -> m.contains("rate"))) {
         out.println(
-            "note: the bunker rate-limits each client key (and drops silently beyond its limit, hence "
-                + "timeouts); spread the load with --clients K over an authorization admitting K connections");
+            "note: the bunker rate-limits each client key (a connected client is answered 'rate limited';"
+                + " a key not connected is dropped silently beyond a small reply budget); spread the load with --clients K over an authorization admitting K connections");
       }
     }
   }

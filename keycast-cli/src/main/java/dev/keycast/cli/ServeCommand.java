@@ -110,14 +110,14 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--client-rate-limit",
       paramLabel = "PER_SECOND",
-      defaultValue = "${env:KEYCAST_CLIENT_RATE_LIMIT:-10}",
+      defaultValue = "${env:KEYCAST_CLIENT_RATE_LIMIT:-50}",
       description = "Requests per second each client key regains (env KEYCAST_CLIENT_RATE_LIMIT).")
   double clientRateLimit;
 
   @Option(
       names = "--client-burst",
       paramLabel = "N",
-      defaultValue = "${env:KEYCAST_CLIENT_BURST:-20}",
+      defaultValue = "${env:KEYCAST_CLIENT_BURST:-250}",
       description = "Requests a client key may send at once (env KEYCAST_CLIENT_BURST).")
   int clientBurst;
 

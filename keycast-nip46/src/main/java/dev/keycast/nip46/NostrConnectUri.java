@@ -37,16 +37,27 @@ public record NostrConnectUri(
     @Nullable String url,
     @Nullable String image) {
 
+  /** The most relays a {@code nostrconnect} URI may list (the signer connects to each). */
+  public static final int MAX_RELAYS = 16;
+
   /**
    * Validates and copies the components.
    *
-   * @throws InvalidConnectUriException if there is no relay, a relay is not a {@code ws(s)://} URL,
-   *     or the secret is empty
+   * @throws InvalidConnectUriException if there is no relay or more than {@link #MAX_RELAYS}, a
+   *     relay is not a {@code ws(s)://} URL, or the secret is empty
    */
   public NostrConnectUri {
     relays = List.copyOf(relays);
     if (relays.isEmpty()) {
       throw new InvalidConnectUriException("nostrconnect URI needs at least one relay");
+    }
+    if (relays.size() > MAX_RELAYS) {
+      throw new InvalidConnectUriException(
+          "nostrconnect URI lists "
+              + relays.size()
+              + " relays; at most "
+              + MAX_RELAYS
+              + " are accepted");
     }
     relays.forEach(UriQuery::relayUrl);
     if (secret.isEmpty()) {

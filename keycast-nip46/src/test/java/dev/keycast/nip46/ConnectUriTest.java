@@ -175,4 +175,27 @@ class ConnectUriTest {
       return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
   }
+
+  @Test
+  void nostrconnect_tooManyRelays_refusedWithAClearError() {
+    StringBuilder uri = new StringBuilder("nostrconnect://" + HEX + "?secret=s");
+    for (int i = 0; i <= NostrConnectUri.MAX_RELAYS; i++) {
+      uri.append("&relay=wss://r").append(i).append(".example");
+    }
+    assertThatThrownBy(() -> NostrConnectUri.parse(uri.toString()))
+        .isInstanceOf(InvalidConnectUriException.class)
+        .hasMessageContaining("at most 16");
+    assertThat(
+            NostrConnectUri.parse("nostrconnect://" + HEX + "?secret=s&relay=wss://a&relay=ws://b")
+                .relays())
+        .hasSize(2);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://r", "https://r", "file:///etc/passwd", "javascript:alert(1)"})
+  void nostrconnect_relayNotWebSocket_refused(String relay) {
+    assertThatThrownBy(
+            () -> NostrConnectUri.parse("nostrconnect://" + HEX + "?secret=s&relay=" + relay))
+        .isInstanceOf(InvalidConnectUriException.class);
+  }
 }

@@ -3,7 +3,7 @@ package dev.keycast.cli.internal;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
@@ -41,8 +41,8 @@ public final class Logging {
       e.setCharset(StandardCharsets.UTF_8);
       encoder = e;
     } else {
-      PatternLayoutEncoder e = new PatternLayoutEncoder();
-      e.setPattern("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{24} - %msg%n%ex{short}");
+      LayoutWrappingEncoder<ILoggingEvent> e = new LayoutWrappingEncoder<>();
+      e.setLayout(textLayout(context));
       e.setCharset(StandardCharsets.UTF_8);
       encoder = e;
     }
@@ -61,5 +61,18 @@ public final class Logging {
     context.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
     context.getLogger("org.java_websocket").setLevel(Level.WARN);
     context.getLogger("org.jdbi").setLevel(Level.WARN);
+  }
+
+  /**
+   * The text layout: one line per event, the message's control characters escaped ({@link
+   * SafeMessageConverter}), so relay- or client-supplied text cannot forge lines.
+   */
+  static PatternLayout textLayout(LoggerContext context) {
+    PatternLayout layout = new PatternLayout();
+    layout.getInstanceConverterMap().put("msg", SafeMessageConverter::new);
+    layout.setPattern("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{24} - %msg%n%ex{short}");
+    layout.setContext(context);
+    layout.start();
+    return layout;
   }
 }

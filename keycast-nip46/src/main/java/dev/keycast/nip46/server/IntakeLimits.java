@@ -56,8 +56,8 @@ public record IntakeLimits(
   }
 
   /**
-   * Returns the defaults: 256 KiB events, 120 s age, 60 s future skew, 100 000 ids, 20 burst, 10/s,
-   * 100 000.
+   * Returns the defaults: 256 KiB events, 120 s age, 60 s future skew, 100 000 ids, 250 burst,
+   * 50/s, 100 000.
    */
   public static IntakeLimits defaults() {
     return builder().build();
@@ -74,8 +74,8 @@ public record IntakeLimits(
     private Duration maxAge = Duration.ofMinutes(2);
     private Duration maxFutureSkew = Duration.ofSeconds(60);
     private int dedupeCapacity = 100_000;
-    private int rateLimitBurst = 20;
-    private double rateLimitPerSecond = 10;
+    private int rateLimitBurst = 250;
+    private double rateLimitPerSecond = 50;
     private int rateLimitMaxClients = 100_000;
 
     private Builder() {}

@@ -353,12 +353,51 @@ class BunkerEndToEndTest {
 
   @Test
   void policyRateLimit_exceeded_rateLimitedErrorReply() throws Exception {
-    Nip46Client c = fx.connected("tight", ""); // connect is the first of 3 requests per minute
+    // The policy's limit counts a connected client's requests: 3 a minute after connect.
+    Nip46Client c = fx.connected("tight", "");
     assertThat(result(c.ping())).isEqualTo(new Success("pong"));
     assertThat(result(c.getPublicKey())).isInstanceOf(Success.class);
+    assertThat(result(c.ping())).isEqualTo(new Success("pong"));
     long before = fx.bunker.stats().rejected(EventRejectReason.RATE_LIMITED);
     assertThat(result(c.signEvent(note(1, "one too many")))).isEqualTo(new Failure("rate limited"));
     assertThat(fx.bunker.stats().rejected(EventRejectReason.RATE_LIMITED)).isEqualTo(before + 1);
+  }
+
+  @Test
+  void policyRateLimit_burstOverTheLimit_everyRequestAnswered() throws Exception {
+    Nip46Client c = fx.connected("tight", "");
+    List<CompletableFuture<Nip46Result>> burst = new java.util.ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      burst.add(c.signEvent(note(1, "burst " + i)));
+    }
+    int signed = 0;
+    int limited = 0;
+    for (CompletableFuture<Nip46Result> f : burst) {
+      Nip46Result r = result(f); // a timeout fails the test: no request goes unanswered
+      if (r instanceof Success) {
+        signed++;
+      } else {
+        assertThat(r).isEqualTo(new Failure("rate limited"));
+        limited++;
+      }
+    }
+    assertThat(signed).isEqualTo(3);
+    assertThat(limited).isEqualTo(57);
+  }
+
+  @Test
+  void defaults_burstOf200DecryptsFromOneClient_allAnsweredWithResults() throws Exception {
+    Nip46Client c = fx.connected("social", "");
+    SecretKey peer = SecretKey.generate();
+    SecretKey user = fx.db.keys().loadSecret("alice").orElseThrow();
+    Nip44ConversationKey ck = Nip44ConversationKey.derive(peer, user.publicKey());
+    List<CompletableFuture<Nip46Result>> burst = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      burst.add(c.nip44Decrypt(peer.publicKey(), Nip44Cipher.encrypt("dm " + i, ck)));
+    }
+    for (int i = 0; i < burst.size(); i++) {
+      assertThat(result(burst.get(i))).isEqualTo(new Success("dm " + i));
+    }
   }
 
   @Test

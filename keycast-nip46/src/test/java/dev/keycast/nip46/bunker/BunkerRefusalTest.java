@@ -185,6 +185,39 @@ class BunkerRefusalTest {
   }
 
   @Test
+  void nip44CapturedPayloadResentWithRandomIdsAndSignatures_oneRefusalInAll() throws Exception {
+    SecretKey client = SecretKey.generate();
+    SignedEvent good =
+        request(client, nip44(client, "{\"id\":\"c1\",\"method\":\"ping\",\"params\":[]}"));
+    long duplicates = rejected(EventRejectReason.DUPLICATE);
+    java.util.Random random = new java.util.Random(7);
+    List<SignedEvent> copies = new java.util.ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      byte[] id = new byte[32];
+      byte[] sig = new byte[64];
+      random.nextBytes(id);
+      random.nextBytes(sig);
+      java.util.HexFormat hex = java.util.HexFormat.of();
+      copies.add(
+          new SignedEvent(
+              hex.formatHex(id),
+              good.pubkey(),
+              good.createdAt(),
+              good.kind(),
+              good.tags(),
+              good.content(),
+              hex.formatHex(sig)));
+    }
+    copies.forEach(transport::inject);
+    await()
+        .atMost(WAIT)
+        .until(() -> rejected(EventRejectReason.DUPLICATE) == duplicates + copies.size() - 1);
+    await().atMost(WAIT).until(() -> copies.stream().anyMatch(c -> !repliesTo(c).isEmpty()));
+    long answered = copies.stream().filter(c -> !repliesTo(c).isEmpty()).count();
+    assertThat(answered).isEqualTo(1);
+  }
+
+  @Test
   void nip44TamperedContent_noReply_countedUndecryptable() throws Exception {
     SecretKey client = SecretKey.generate();
     byte[] payload =

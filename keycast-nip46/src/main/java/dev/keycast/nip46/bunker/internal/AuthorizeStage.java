@@ -12,9 +12,11 @@ import org.slf4j.LoggerFactory;
  * Stage <b>authorize</b>: who may cost the signer a decryption. In order: the flood guard (a token
  * bucket per client key, {@link FloodGuard}); the signer key the request is addressed to ({@link
  * SignerLookup}: single flight, negative caching, the last known key while the store is down); the
- * authorization's policy, looked up once here for the whole request; and that policy's per-client
- * rate limit ({@link PolicyRateLimiter}). Runs on a queue worker; may block on store I/O.
- * Thread-safe.
+ * authorization's policy, looked up once here for the whole request; and, for a connected client,
+ * that policy's rate limit per (authorization, client) ({@link PolicyRateLimiter}). A connected
+ * client over either limit is answered {@code rate limited} for every request, never dropped; a key
+ * that is not connected gets the flood guard's small reply budget, then silence (counted {@code
+ * rate_limited}). Runs on a queue worker; may block on store I/O (cached lookups). Thread-safe.
  */
 final class AuthorizeStage {
   private static final Logger LOG = LoggerFactory.getLogger(AuthorizeStage.class);
@@ -53,25 +55,33 @@ final class AuthorizeStage {
   /**
    * Authorizes a verified request.
    *
-   * @return the outcome, or null (counted {@code rate_limited}, {@code unknown_signer} or {@code
-   *     store_unavailable}) to drop the request without a reply
+   * @return the outcome, or null (counted {@code rate_limited} for a key that is not connected,
+   *     {@code unknown_signer} or {@code store_unavailable}) to drop the request without a reply
    */
   @Nullable Authorized authorize(RequestTask task, RequestParties parties) {
     String clientHex = task.event.pubkey();
     FloodGuard.Decision rate = floodGuard.acquire(clientHex);
-    if (rate == FloodGuard.Decision.LIMIT_SILENTLY) {
-      stats.recordRejected(EventRejectReason.RATE_LIMITED);
-      return null;
-    }
     SignerLookup.Found found = signers.find(parties.signer(), task.signerHex);
     if (found == null) {
-      return null;
+      return null; // counted by the lookup
     }
     AuthorizedSigner signer = found.signer();
     if (found.storeDown()) {
       return new Authorized(signer, null, null, SignerError.UNAVAILABLE);
     }
-    if (rate == FloodGuard.Decision.LIMIT_AND_REPLY) {
+    boolean connected;
+    try {
+      connected = cache.client(signer.authorization().id(), parties.client()).isPresent();
+    } catch (StoreException e) {
+      LOG.debug("client lookup failed; the policy stage will answer: {}", e.toString());
+      connected = false;
+    }
+    if (rate != FloodGuard.Decision.ALLOW) {
+      // A connected client is never met with silence: every request over the limit is answered.
+      if (!connected && rate == FloodGuard.Decision.LIMIT_SILENTLY) {
+        stats.recordRejected(EventRejectReason.RATE_LIMITED);
+        return null;
+      }
       return new Authorized(signer, null, null, SignerError.RATE_LIMITED);
     }
     @Nullable Policy policy = null;
@@ -83,12 +93,9 @@ final class AuthorizeStage {
       failure = e;
     }
     if (policy != null
-        && !policyLimiter.tryAcquire(parties.client(), policy.rateLimit(), System.nanoTime())) {
-      rate = floodGuard.overLimit(clientHex);
-      if (rate == FloodGuard.Decision.LIMIT_SILENTLY) {
-        stats.recordRejected(EventRejectReason.RATE_LIMITED);
-        return null;
-      }
+        && connected
+        && !policyLimiter.tryAcquire(
+            signer.authorization().id(), parties.client(), policy.rateLimit(), System.nanoTime())) {
       return new Authorized(signer, policy, null, SignerError.RATE_LIMITED);
     }
     return new Authorized(signer, policy, failure, null);

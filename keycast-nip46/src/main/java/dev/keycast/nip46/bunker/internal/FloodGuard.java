@@ -1,8 +1,7 @@
 package dev.keycast.nip46.bunker.internal;
 
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
@@ -10,13 +9,17 @@ import java.util.function.LongSupplier;
  * The flood guard: per-key token buckets (one per client pubkey, {@code IntakeLimits.rateLimit*},
  * whatever the authorization's policy; the policy's own limit is {@link PolicyRateLimiter}), with a
  * small second bucket per key that budgets the {@code "rate limited"} error replies themselves, so
- * a flooding client cannot make the signer spend unbounded CPU on answering it.
+ * a flooding client cannot make the signer spend unbounded CPU on answering it. The reply budget
+ * applies to keys that are not connected only: the authorize stage answers every over-limit request
+ * of a connected client (see {@link AuthorizeStage}).
  *
- * <p>Thread-safe: any worker may call {@link #acquire}. Each bucket is guarded by its own {@link
- * ReentrantLock} (held only for a few arithmetic operations, never across I/O). The map is bounded
- * by {@code maxKeys}: when full, buckets idle for longer than a full refill are evicted; if none is
- * idle, the new key shares a single overflow bucket (so memory stays bounded under a flood of fresh
- * pubkeys, at the cost of those keys limiting each other).
+ * <p>Thread-safe: any worker may call {@link #acquire}. The map is an access-ordered {@link
+ * LinkedHashMap} under one {@link ReentrantLock}, and each bucket is guarded by its own lock; both
+ * are held only for a few operations, never across I/O. The map is bounded by {@code maxKeys}, in
+ * O(1) per request: when it is full, a new key may take the place of the least recently used key
+ * only if that key has been idle for a full refill (its bucket is then full again, so forgetting it
+ * changes nothing); otherwise the new key shares a single overflow bucket. No tracked key's bucket
+ * is ever reset by a flood of fresh keys, and memory stays bounded.
  */
 final class FloodGuard {
 
@@ -36,7 +39,9 @@ final class FloodGuard {
   private final double replyRefillPerNano;
   private final int maxKeys;
   private final LongSupplier nanoClock;
-  private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+  private final long idleNanos;
+  private final ReentrantLock mapLock = new ReentrantLock();
+  private final LinkedHashMap<String, Bucket> buckets = new LinkedHashMap<>(16, 0.75f, true);
   private final Bucket overflow;
 
   /**
@@ -62,6 +67,9 @@ final class FloodGuard {
     this.replyRefillPerNano = 1 / 1e9;
     this.maxKeys = maxKeys;
     this.nanoClock = nanoClock;
+    // Idle this long, both buckets are full again: forgetting the key changes nothing.
+    this.idleNanos =
+        (long) Math.ceil(Math.max(burst / refillPerNano, replyBurst / replyRefillPerNano));
     this.overflow = new Bucket(nanoClock.getAsLong());
   }
 
@@ -73,14 +81,7 @@ final class FloodGuard {
    */
   public Decision acquire(String key) {
     long now = nanoClock.getAsLong();
-    Bucket b = buckets.get(key);
-    if (b == null) {
-      if (buckets.size() >= maxKeys) {
-        evictIdle(now);
-      }
-      b = buckets.size() >= maxKeys ? overflow : buckets.computeIfAbsent(key, k -> new Bucket(now));
-    }
-    return b.take(now);
+    return bucket(key, now).take(now);
   }
 
   /**
@@ -93,11 +94,7 @@ final class FloodGuard {
    */
   public Decision overLimit(String key) {
     long now = nanoClock.getAsLong();
-    Bucket b = buckets.get(key);
-    if (b == null) {
-      b = buckets.size() >= maxKeys ? overflow : buckets.computeIfAbsent(key, k -> new Bucket(now));
-    }
-    return b.takeReply(now);
+    return bucket(key, now).takeReply(now);
   }
 
   /** Returns the most keys tracked individually. */
@@ -107,15 +104,34 @@ final class FloodGuard {
 
   /** Returns the number of keys tracked individually (for tests and health). */
   public int trackedKeys() {
-    return buckets.size();
+    mapLock.lock();
+    try {
+      return buckets.size();
+    } finally {
+      mapLock.unlock();
+    }
   }
 
-  private void evictIdle(long now) {
-    long idleNanos = (long) (burst / refillPerNano);
-    for (Iterator<Map.Entry<String, Bucket>> it = buckets.entrySet().iterator(); it.hasNext(); ) {
-      if (now - it.next().getValue().lastNanos() > idleNanos) {
-        it.remove();
+  /** The key's bucket, O(1): its own, a new one, or the shared overflow bucket when full. */
+  private Bucket bucket(String key, long now) {
+    mapLock.lock();
+    try {
+      Bucket b = buckets.get(key);
+      if (b != null) {
+        return b;
       }
+      if (buckets.size() >= maxKeys) {
+        Map.Entry<String, Bucket> eldest = buckets.entrySet().iterator().next();
+        if (now - eldest.getValue().lastNanos() <= idleNanos) {
+          return overflow;
+        }
+        buckets.remove(eldest.getKey());
+      }
+      b = new Bucket(now);
+      buckets.put(key, b);
+      return b;
+    } finally {
+      mapLock.unlock();
     }
   }
 

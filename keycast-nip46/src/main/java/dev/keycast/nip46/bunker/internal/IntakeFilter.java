@@ -11,8 +11,11 @@ import java.util.function.Predicate;
 /**
  * The cheap checks every incoming event passes before it is queued: size, kind, recipient ({@code
  * p} tag naming one of our signer keys), age window and dedupe across relays. No cryptography, no
- * I/O: safe on relay listener threads. Signature verification, rate limiting and decryption follow
- * on a worker (see {@code docs/nip46.md}).
+ * I/O: safe on relay listener threads. The age window starts no earlier than the filter's creation
+ * (the pipeline's start): the dedupe is in memory, and an event dated before the start could have
+ * been seen by the previous process, so it is refused ({@code too_old}) rather than replayed.
+ * Signature verification, rate limiting and decryption follow on a worker (see {@code
+ * docs/nip46.md}).
  *
  * <p><b>Dedupe key.</b> The key is the event id <em>and</em> signature ({@link
  * Nip46Envelope#dedupeKey}). Copies of one genuine event carry the same signature and are dropped
@@ -43,18 +46,34 @@ final class IntakeFilter {
   private final Predicate<String> isOurSigner;
   private final Clock clock;
   private final SeenEvents seen;
+  private final long startedAtSeconds;
 
   /**
+   * Creates the filter of a pipeline starting now: events dated before now are refused ({@code
+   * too_old}), so that a request seen before a restart (the dedupe is in memory) cannot be replayed
+   * after it.
+   *
    * @param limits size and age limits
    * @param isOurSigner tells whether a lowercase hex pubkey is one of the signer keys served (must
    *     be fast and non-blocking, e.g. a lookup in a concurrent set)
    * @param clock the wall clock ({@code Clock.systemUTC()} in production)
    */
   public IntakeFilter(IntakeLimits limits, Predicate<String> isOurSigner, Clock clock) {
+    this(limits, isOurSigner, clock, clock.instant().getEpochSecond());
+  }
+
+  /**
+   * Creates the filter with an explicit start time (tests).
+   *
+   * @param startedAtSeconds events with {@code created_at} before this epoch second are refused
+   */
+  IntakeFilter(
+      IntakeLimits limits, Predicate<String> isOurSigner, Clock clock, long startedAtSeconds) {
     this.limits = limits;
     this.isOurSigner = isOurSigner;
     this.clock = clock;
     this.seen = new SeenEvents(limits.dedupeCapacity(), limits.dedupeWindowSeconds());
+    this.startedAtSeconds = startedAtSeconds;
   }
 
   /**
@@ -97,7 +116,8 @@ final class IntakeFilter {
       return new Verdict.Reject(EventRejectReason.FOREIGN_RECIPIENT);
     }
     long now = clock.instant().getEpochSecond();
-    if (event.createdAt() < now - limits.maxAge().toSeconds()) {
+    if (event.createdAt() < now - limits.maxAge().toSeconds()
+        || event.createdAt() < startedAtSeconds) {
       return new Verdict.Reject(EventRejectReason.TOO_OLD);
     }
     if (event.createdAt() > now + limits.maxFutureSkew().toSeconds()) {

@@ -14,6 +14,9 @@ import dev.keycast.queue.WorkQueue;
 import dev.keycast.queue.WorkQueueConfig;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,8 +41,11 @@ import org.slf4j.LoggerFactory;
  *       holder of one of those two secret keys can produce; so the refusal goes, encrypted, to the
  *       sender the event names, as after a verification. What is skipped is the check of the event
  *       id and signature: an unverified id is therefore never recorded as seen (a copy with a
- *       forged signature can cost at most one more refusal, never suppress the genuine request).
- *       NIP-04 has no MAC, so its requests are verified as always.
+ *       forged signature never suppresses the genuine request on the main path). Instead, a NIP-44
+ *       payload is deduplicated here on its MAC once the MAC verified: one captured payload resent
+ *       with any number of random ids or signatures earns one refusal in the dedupe window, the
+ *       other copies are dropped, counted {@code duplicate}. NIP-04 has no MAC, so its requests are
+ *       verified as always (and deduplicated on their verified id).
  *   <li>No rate limit, handler, policy or audit: the answer is fixed.
  * </ul>
  *
@@ -54,6 +60,7 @@ final class OverflowLane {
   private final CountedCpu counted;
   private final SignerLookup signers;
   private final SeenEvents verifiedIds;
+  private final SeenEvents refusedPayloads;
   private final SealStage seal;
   private final PublishStage publish;
   private final InFlight inFlight;
@@ -73,6 +80,8 @@ final class OverflowLane {
       CountedCpu counted,
       SignerLookup signers,
       SeenEvents verifiedIds,
+      int refusedPayloadCapacity,
+      long refusedPayloadWindowSeconds,
       SealStage seal,
       PublishStage publish,
       InFlight inFlight,
@@ -81,6 +90,7 @@ final class OverflowLane {
     this.counted = counted;
     this.signers = signers;
     this.verifiedIds = verifiedIds;
+    this.refusedPayloads = new SeenEvents(refusedPayloadCapacity, refusedPayloadWindowSeconds);
     this.seal = seal;
     this.publish = publish;
     this.inFlight = inFlight;
@@ -182,7 +192,7 @@ final class OverflowLane {
     }
     AuthorizedSigner signer = found.signer();
     SignerError error = found.storeDown() ? SignerError.UNAVAILABLE : answer;
-    Sealed sealed =
+    Optional<Sealed> sealed =
         counted.call(
             refusalCpu,
             "refuse",
@@ -190,6 +200,13 @@ final class OverflowLane {
               String plain =
                   seal.envelope()
                       .decrypt(scheme, ev.content(), signer.bunkerKey(), parties.client());
+              // The MAC verified: one payload earns one refusal, whatever ids and signatures
+              // its copies carry.
+              if (scheme == Nip46Envelope.Scheme.NIP44
+                  && !refusedPayloads.firstSighting(
+                      nip44MacKey(ev.content()), clock.instant().getEpochSecond())) {
+                return Optional.<Sealed>empty();
+              }
               Reply reply;
               Nip46Response response;
               switch (DecryptStage.parse(plain, ev.pubkey())) {
@@ -217,12 +234,27 @@ final class OverflowLane {
                       Nip46Response.error(inv.requestId(), SignerError.INVALID_REQUEST.wireText());
                 }
               }
-              return new Sealed(reply, response, seal.seal(reply, response));
+              return Optional.of(new Sealed(reply, response, seal.seal(reply, response)));
             },
             EventRejectReason.UNDECRYPTABLE);
-    if (sealed != null) {
-      publish.publish(sealed.reply(), sealed.response(), sealed.event());
+    if (sealed == null) {
+      return;
     }
+    if (sealed.isEmpty()) {
+      stats.recordRejected(EventRejectReason.DUPLICATE);
+      return;
+    }
+    publish.publish(sealed.get().reply(), sealed.get().response(), sealed.get().event());
+  }
+
+  /**
+   * The dedupe key of a NIP-44 payload whose MAC verified: the MAC (its last 32 bytes), which only
+   * a holder of one of the conversation's secret keys can produce for a given ciphertext.
+   */
+  static String nip44MacKey(String content) {
+    byte[] payload = Base64.getDecoder().decode(content);
+    return "nip44-mac:"
+        + HexFormat.of().formatHex(payload, Math.max(0, payload.length - 32), payload.length);
   }
 
   /** A reply computed on the CPU executor, ready to publish. */

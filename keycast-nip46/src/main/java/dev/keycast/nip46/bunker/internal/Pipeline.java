@@ -95,6 +95,8 @@ public final class Pipeline {
             counted,
             signers,
             verifiedIds,
+            limits.dedupeCapacity(),
+            limits.dedupeWindowSeconds(),
             seal,
             publish,
             inFlight,

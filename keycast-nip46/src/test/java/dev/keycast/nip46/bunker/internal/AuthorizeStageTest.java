@@ -66,7 +66,21 @@ class AuthorizeStageTest {
   }
 
   @Test
-  void authorize_overThePolicyRateLimit_answersRateLimited() throws Exception {
+  void authorize_connectedClientOverTheFloodGuard_everyRequestAnsweredRateLimited()
+      throws Exception {
+    fx = new StageFixture("social");
+    fx.connect("");
+    AuthorizeStage stage = stage(1);
+    assertThat(stage.authorize(fx.task(fx.request(PING)), fx.parties()).answer()).isNull();
+    for (int i = 0; i < 50; i++) {
+      AuthorizeStage.Authorized a = stage.authorize(fx.task(fx.request(PING)), fx.parties());
+      assertThat(a).as("request %d answered", i).isNotNull();
+      assertThat(a.answer()).isEqualTo(SignerError.RATE_LIMITED);
+    }
+  }
+
+  @Test
+  void authorize_overThePolicyRateLimit_notConnected_notCounted() throws Exception {
     fx = new StageFixture("one-a-minute");
     fx.db
         .policies()
@@ -76,8 +90,27 @@ class AuthorizeStageTest {
                 .rateLimit(new RateLimit(1, Duration.ofMinutes(1)))
                 .build());
     AuthorizeStage stage = stage(20);
+    for (int i = 0; i < 5; i++) {
+      assertThat(stage.authorize(fx.task(fx.request(PING)), fx.parties()).answer()).isNull();
+    }
+  }
+
+  @Test
+  void authorize_overThePolicyRateLimit_answersRateLimited() throws Exception {
+    fx = new StageFixture("one-a-minute");
+    fx.db
+        .policies()
+        .save(
+            Policy.builder("one-a-minute")
+                .permissions("ping")
+                .rateLimit(new RateLimit(1, Duration.ofMinutes(1)))
+                .build());
+    fx.connect("");
+    AuthorizeStage stage = stage(20);
     assertThat(stage.authorize(fx.task(fx.request(PING)), fx.parties()).answer()).isNull();
-    assertThat(stage.authorize(fx.task(fx.request(PING)), fx.parties()).answer())
-        .isEqualTo(SignerError.RATE_LIMITED);
+    for (int i = 0; i < 20; i++) {
+      assertThat(stage.authorize(fx.task(fx.request(PING)), fx.parties()).answer())
+          .isEqualTo(SignerError.RATE_LIMITED);
+    }
   }
 }

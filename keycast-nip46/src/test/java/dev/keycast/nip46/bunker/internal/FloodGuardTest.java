@@ -66,4 +66,20 @@ class FloodGuardTest {
     assertThatThrownBy(() -> new FloodGuard(1, 0, 1, clock::get))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void acquire_floodOfFreshKeysWhileFull_neverResetsATrackedKey() {
+    FloodGuard rl = new FloodGuard(2, 1.0, 2, clock::get);
+    rl.acquire("a");
+    rl.acquire("a");
+    rl.acquire("b");
+    for (int i = 0; i < 100; i++) {
+      rl.acquire("junk" + i); // full, nobody idle: the junk shares the overflow bucket
+    }
+    assertThat(rl.trackedKeys()).isEqualTo(2);
+    assertThat(rl.acquire("a")).isNotEqualTo(Decision.ALLOW); // a's bucket was not reset
+    clock.addAndGet(4_000_000_000L); // past a full refill of both buckets: a and b are idle
+    assertThat(rl.acquire("fresh")).isEqualTo(Decision.ALLOW);
+    assertThat(rl.trackedKeys()).isEqualTo(2);
+  }
 }

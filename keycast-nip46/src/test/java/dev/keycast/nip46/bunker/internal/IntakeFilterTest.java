@@ -22,7 +22,8 @@ class IntakeFilterTest {
       new IntakeFilter(
           IntakeLimits.builder().maxEventChars(2048).build(),
           Set.of(SIGNER)::contains,
-          Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
+          Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC),
+          NOW - 1000);
 
   static SignedEvent event(
       String id, long createdAt, int kind, List<List<String>> tags, String content, String sig) {
@@ -51,6 +52,19 @@ class IntakeFilterTest {
     SignedEvent b = event(a.id(), a.createdAt(), a.kind(), a.tags(), a.content(), "e".repeat(128));
     assertThat(filter.check(b)).isInstanceOf(Verdict.Accept.class);
     assertThat(filter.check(a)).isInstanceOf(Verdict.Accept.class);
+  }
+
+  @Test
+  void check_datedBeforeTheFilterStarted_tooOld() {
+    IntakeFilter started =
+        new IntakeFilter(
+            IntakeLimits.defaults(),
+            Set.of(SIGNER)::contains,
+            Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
+    SignedEvent before =
+        event("7".repeat(64), NOW - 1, 24133, List.of(List.of("p", SIGNER)), "c", "d".repeat(128));
+    assertThat(started.check(before)).isEqualTo(new Verdict.Reject(EventRejectReason.TOO_OLD));
+    assertThat(started.check(ok("8"))).isEqualTo(new Verdict.Accept(SIGNER));
   }
 
   @Test
