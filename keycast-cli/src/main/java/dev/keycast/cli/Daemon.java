@@ -147,7 +147,14 @@ final class Daemon implements AutoCloseable {
    * migrations.
    */
   private KeycastDatabase openStore() {
-    return KeycastDatabase.open(config.jdbcUrl(), AesGcmKeyEncryption.create(masterKey()));
+    Duration timeout = config.dbTimeout();
+    return KeycastDatabase.builder(config.jdbcUrl())
+        .keyEncryption(AesGcmKeyEncryption.create(masterKey()))
+        .connectionTimeout(timeout)
+        .queryTimeout(
+            timeout.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : timeout)
+        .busyTimeout(timeout)
+        .open();
   }
 
   private MasterKey masterKey() {
@@ -295,6 +302,12 @@ final class Daemon implements AutoCloseable {
             })
         .description("workers running a request (as of the last health sample)")
         .register(metrics.registry());
+    Gauge.builder(
+            KeycastMetrics.name("database.reachable"),
+            b,
+            x -> x.health().databaseReachable() ? 1 : 0)
+        .description("1 while the database answers the background probe (never blocks)")
+        .register(metrics.registry());
     Gauge.builder(KeycastMetrics.name("queue.capacity"), this, d -> d.config.queueCapacity())
         .description("request queue capacity")
         .register(metrics.registry());
@@ -394,7 +407,8 @@ final class Daemon implements AutoCloseable {
         reasons.add("no relay connected");
       }
       if (!h.databaseReachable()) {
-        reasons.add("database not answering");
+        String problem = h.databaseProblem();
+        reasons.add(problem != null ? problem : "database not answering");
       }
       if (reasons.isEmpty()) {
         reasons.add("shutting down");

@@ -30,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  * @param clientRatePerSecond requests per second a client key regains
  * @param shutdownDeadline how long stopping waits for queued requests to be answered
  * @param auditRetention how long audit entries are kept; {@link Duration#ZERO} keeps them all
+ * @param dbTimeout the longest anything waits on the database: a pooled connection, a PostgreSQL
+ *     statement, the SQLite writer lock
  * @param allowPureJavaCrypto whether to start on the pure-Java crypto backend (not constant-time)
  *     without {@code dev}
  */
@@ -51,6 +53,7 @@ record DaemonConfig(
     double clientRatePerSecond,
     Duration shutdownDeadline,
     Duration auditRetention,
+    Duration dbTimeout,
     boolean allowPureJavaCrypto) {
 
   private static final String POSITIVE =
@@ -102,6 +105,7 @@ record DaemonConfig(
     private @Nullable Double clientRatePerSecond;
     private @Nullable Duration shutdownDeadline;
     private @Nullable Duration auditRetention;
+    private @Nullable Duration dbTimeout;
     private @Nullable Boolean allowPureJavaCrypto;
 
     private Builder() {}
@@ -234,6 +238,17 @@ record DaemonConfig(
       return this;
     }
 
+    /**
+     * @param timeout 250 ms to 1 minute
+     */
+    Builder dbTimeout(Duration timeout) {
+      if (timeout.toMillis() < 250 || timeout.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new UsageException("--db-timeout must be 250ms to 1m, not " + timeout);
+      }
+      this.dbTimeout = once(this.dbTimeout, timeout, "dbTimeout");
+      return this;
+    }
+
     Builder allowPureJavaCrypto(boolean allow) {
       this.allowPureJavaCrypto = once(this.allowPureJavaCrypto, allow, "allowPureJavaCrypto");
       return this;
@@ -264,6 +279,7 @@ record DaemonConfig(
               required(clientRatePerSecond, "clientRatePerSecond"),
               required(shutdownDeadline, "shutdownDeadline"),
               auditRetention == null ? Duration.ofDays(90) : auditRetention,
+              dbTimeout == null ? Duration.ofSeconds(2) : dbTimeout,
               allowPureJavaCrypto != null && allowPureJavaCrypto);
       c.intakeLimits(); // fail fast: the limits are built again when the daemon starts
       return c;

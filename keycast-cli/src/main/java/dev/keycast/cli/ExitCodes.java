@@ -21,8 +21,11 @@ public final class ExitCodes {
    */
   public static final int INTERNAL = 70;
 
-  /** A relay could not be reached or answered in time; retrying later may succeed. */
-  public static final int RELAY_UNAVAILABLE = 75;
+  /**
+   * A relay or the database could not be reached or did not answer in time ({@code EX_TEMPFAIL});
+   * retrying later may succeed.
+   */
+  public static final int TEMPORARILY_UNAVAILABLE = 75;
 
   private ExitCodes() {}
 }

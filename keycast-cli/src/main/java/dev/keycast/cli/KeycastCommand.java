@@ -4,6 +4,7 @@ import dev.keycast.cli.internal.Logging;
 import dev.keycast.nip46.InvalidConnectUriException;
 import dev.keycast.nip46.KeycastException;
 import dev.keycast.nip46.RelayException;
+import dev.keycast.nip46.store.DatabaseUnavailableException;
 import dev.keycast.nip46.store.DuplicateEntryException;
 import dev.keycast.nip46.store.KeyEncryptionException;
 import dev.keycast.nip46.store.MasterKeyException;
@@ -61,7 +62,7 @@ import picocli.CommandLine.Spec;
       "0:success",
       "64:usage or configuration error (bad option or URI, unknown key, missing or wrong master key, port in use)",
       "70:internal error (see the log; --verbose shows the stack trace)",
-      "75:relay temporarily unavailable (retry later)"
+      "75:relay or database temporarily unavailable (retry later)"
     },
     footerHeading = "%nEnvironment variables (each sets the default of the matching option):%n",
     footer = {
@@ -225,8 +226,10 @@ public final class KeycastCommand implements Callable<Integer> {
           || t instanceof InvalidConnectUriException) {
         return ExitCodes.USAGE;
       }
-      if (t instanceof RelayUnavailableException || t instanceof RelayException) {
-        return ExitCodes.RELAY_UNAVAILABLE;
+      if (t instanceof RelayUnavailableException
+          || t instanceof RelayException
+          || t instanceof DatabaseUnavailableException) {
+        return ExitCodes.TEMPORARILY_UNAVAILABLE;
       }
     }
     return ExitCodes.INTERNAL;
@@ -240,6 +243,9 @@ public final class KeycastCommand implements Callable<Integer> {
         || ex instanceof RelayUnavailableException
         || ex instanceof CommandLine.ParameterException) {
       return message;
+    }
+    if (ex instanceof DatabaseUnavailableException) {
+      return "database unreachable: " + message + " (retry when it is back)";
     }
     if (ex instanceof KeycastException && !message.isEmpty()) {
       return message; // our libraries' messages are written for users and never carry secrets

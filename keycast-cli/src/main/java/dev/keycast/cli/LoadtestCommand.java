@@ -153,7 +153,7 @@ public final class LoadtestCommand implements Callable<Integer> {
       }
       out.flush();
       return report.ok == 0 && report.timeouts == requests
-          ? ExitCodes.RELAY_UNAVAILABLE
+          ? ExitCodes.TEMPORARILY_UNAVAILABLE
           : ExitCodes.OK;
     } finally {
       pool.forEach(Nip46Client::close);

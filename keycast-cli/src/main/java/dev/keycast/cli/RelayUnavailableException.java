@@ -2,7 +2,7 @@ package dev.keycast.cli;
 
 /**
  * No relay could be reached, or it did not answer in time (exit code {@link
- * ExitCodes#RELAY_UNAVAILABLE}); retrying later may succeed.
+ * ExitCodes#TEMPORARILY_UNAVAILABLE}); retrying later may succeed.
  */
 public final class RelayUnavailableException extends RuntimeException {
   private static final long serialVersionUID = 1L;

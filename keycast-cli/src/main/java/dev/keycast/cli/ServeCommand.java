@@ -139,6 +139,16 @@ public final class ServeCommand implements Callable<Integer> {
   String auditRetention;
 
   @Option(
+      names = "--db-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "${env:KEYCAST_DB_TIMEOUT:-2s}",
+      description =
+          "The longest anything waits on the database (a pooled connection, a PostgreSQL statement,"
+              + " the SQLite writer); requests that need it then get a 'temporarily unavailable'"
+              + " error reply (env KEYCAST_DB_TIMEOUT).")
+  String dbTimeout;
+
+  @Option(
       names = "--allow-pure-java-crypto",
       defaultValue = "${env:KEYCAST_ALLOW_PURE_JAVA_CRYPTO:-false}",
       description =
@@ -177,6 +187,7 @@ public final class ServeCommand implements Callable<Integer> {
             .clientBurst(clientBurst)
             .clientRatePerSecond(clientRateLimit)
             .auditRetention(retention(auditRetention))
+            .dbTimeout(dbTimeout(dbTimeout))
             .allowPureJavaCrypto(allowPureJavaCrypto)
             .build();
     Signals.onTermOrInt(stop::countDown);
@@ -208,6 +219,18 @@ public final class ServeCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UsageException(
           "--audit-retention: " + e.getMessage() + "; or 0 / forever to keep everything", e);
+    }
+  }
+
+  /**
+   * @param text {@code --db-timeout}: a duration such as {@code 2s} or {@code 500ms}
+   * @throws UsageException if it is not one
+   */
+  static Duration dbTimeout(String text) {
+    try {
+      return Durations.parse(text.strip());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--db-timeout: " + e.getMessage(), e);
     }
   }
 

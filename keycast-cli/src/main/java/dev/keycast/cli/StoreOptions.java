@@ -7,11 +7,15 @@ import dev.keycast.nip46.store.KeycastDatabase;
 import dev.keycast.nip46.store.MasterKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 
 /** The database and master-key options shared by every command that touches the store. */
 final class StoreOptions {
+  /** How long a command waits for the database before giving up with exit code 75. */
+  static final Duration CLI_DB_TIMEOUT = Duration.ofSeconds(3);
+
   @Option(
       names = "--db",
       paramLabel = "JDBC_URL",
@@ -80,6 +84,11 @@ final class StoreOptions {
       DataFolder.create(home);
     }
     MasterKey key = MasterKey.read(keyFile);
-    return KeycastDatabase.open(jdbcUrl(home), AesGcmKeyEncryption.create(key));
+    // A command gives up on an unreachable database within CLI_DB_TIMEOUT (exit code 75), well
+    // inside the 5 s an operator waits before deciding something is wrong.
+    return KeycastDatabase.builder(jdbcUrl(home))
+        .keyEncryption(AesGcmKeyEncryption.create(key))
+        .connectionTimeout(CLI_DB_TIMEOUT)
+        .open();
   }
 }

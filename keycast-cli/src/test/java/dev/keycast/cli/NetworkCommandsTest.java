@@ -62,7 +62,7 @@ class NetworkCommandsTest {
     assertFails(cli.run("connect", uri, "--key", "nobody"), ExitCodes.USAGE, "unknown key");
     assertFails(
         cli.run("connect", uri, "--key", "alice", "--relay-timeout", "2"),
-        ExitCodes.RELAY_UNAVAILABLE,
+        ExitCodes.TEMPORARILY_UNAVAILABLE,
         "relays answered");
     assertThat(cli.run("authorizations", "list", "--json").outTrim()).isEqualTo("[]");
   }
@@ -134,7 +134,7 @@ class NetworkCommandsTest {
             + closedPort();
     assertFails(
         Cli.exec("", "loadtest", "--bunker", uri, "--connect-timeout", "2"),
-        ExitCodes.RELAY_UNAVAILABLE,
+        ExitCodes.TEMPORARILY_UNAVAILABLE,
         "no relay");
     assertFails(
         Cli.exec("", "loadtest", "--bunker", uri, "--requests", "0"),

@@ -8,10 +8,10 @@ import java.util.regex.Pattern;
 
 /**
  * Parses durations as users write them: {@code 30d}, {@code 12h}, {@code 90m}, {@code 45s}, {@code
- * 2w}, or ISO-8601.
+ * 500ms}, {@code 2w}, or ISO-8601.
  */
 public final class Durations {
-  private static final Pattern SHORT = Pattern.compile("(\\d{1,9})\\s*(s|m|h|d|w)");
+  private static final Pattern SHORT = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d|w)");
 
   private Durations() {}
 
@@ -30,6 +30,7 @@ public final class Durations {
       long n = Long.parseLong(m.group(1));
       d =
           switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
             case "h" -> Duration.ofHours(n);

@@ -5,6 +5,7 @@ import dev.keycast.nip46.Nip46Envelope;
 import dev.keycast.nip46.bunker.internal.AuthorizationCache;
 import dev.keycast.nip46.bunker.internal.AuthorizationWatcher;
 import dev.keycast.nip46.bunker.internal.BatchingAuditLog;
+import dev.keycast.nip46.bunker.internal.DatabaseProbe;
 import dev.keycast.nip46.bunker.internal.DefaultRequestHandler;
 import dev.keycast.nip46.bunker.internal.Pipeline;
 import dev.keycast.nip46.bunker.internal.RelayPoolTransport;
@@ -88,6 +89,18 @@ public final class Bunker implements AutoCloseable {
   private final Pipeline pipeline;
   private final RelayTransport transport;
   private final StatsRecorder stats;
+
+  /** How often the background probe queries the database, in milliseconds. */
+  public static final long DATABASE_PROBE_INTERVAL_MILLIS = 250;
+
+  /** How long a probe query may run before the database counts as unreachable, in milliseconds. */
+  public static final long DATABASE_PROBE_TIMEOUT_MILLIS = 750;
+
+  private static final Duration DATABASE_PROBE_INTERVAL =
+      Duration.ofMillis(DATABASE_PROBE_INTERVAL_MILLIS);
+  private static final Duration DATABASE_PROBE_TIMEOUT =
+      Duration.ofMillis(DATABASE_PROBE_TIMEOUT_MILLIS);
+
   private final Clock clock;
   private final Duration pollInterval;
   private final Duration shutdownDeadline;
@@ -97,10 +110,13 @@ public final class Bunker implements AutoCloseable {
   private volatile boolean started;
   private volatile boolean closed;
   private volatile @Nullable Thread poller;
+  private final DatabaseProbe databaseProbe;
 
   private Bunker(Builder b) {
     AuthorizationStore store = Objects.requireNonNull(b.authorizations);
     this.authorizations = store;
+    this.databaseProbe =
+        new DatabaseProbe(store::changeVersion, DATABASE_PROBE_INTERVAL, DATABASE_PROBE_TIMEOUT);
     this.clock = b.clock;
     this.pollInterval = b.pollInterval;
     this.shutdownDeadline = b.shutdownDeadline;
@@ -172,6 +188,7 @@ public final class Bunker implements AutoCloseable {
     transport.subscribe(Set.copyOf(signerKeys));
     Thread t = Thread.ofVirtual().name("keycast-bunker-poller").start(this::pollLoop);
     poller = t;
+    databaseProbe.start();
     LOG.info("bunker started: {} relay(s), {} signer key(s)", relayUrls.size(), signerKeys.size());
     return this;
   }
@@ -252,6 +269,7 @@ public final class Bunker implements AutoCloseable {
       return;
     }
     closed = true;
+    databaseProbe.close();
     Thread p = poller;
     if (p != null) {
       p.interrupt();
@@ -264,18 +282,15 @@ public final class Bunker implements AutoCloseable {
   }
 
   /**
-   * Returns a health snapshot. May do I/O: one cheap database query (the change version).
+   * Returns a health snapshot. Never blocks: the database verdict comes from a background probe
+   * that queries the store every {@value #DATABASE_PROBE_INTERVAL_MILLIS} ms and counts it as
+   * unreachable once a query has run longer than {@value #DATABASE_PROBE_TIMEOUT_MILLIS} ms.
    *
    * @return the snapshot
    */
   public BunkerHealth health() {
-    boolean db;
-    try {
-      authorizations.changeVersion();
-      db = true;
-    } catch (RuntimeException e) {
-      db = false;
-    }
+    DatabaseProbe.Verdict verdict = databaseProbe.verdict();
+    boolean db = verdict.reachable();
     Map<String, RelayState> relays = transport.status();
     int connected = (int) relays.values().stream().filter(RelayState.CONNECTED::equals).count();
     int depth = pipeline.queueDepth();
@@ -298,6 +313,7 @@ public final class Bunker implements AutoCloseable {
         pipeline.busyWorkers(),
         pipeline.pendingCount(),
         signerKeys.size(),
+        verdict.reason(),
         clock.instant());
   }
 

@@ -4,6 +4,7 @@ import dev.keycast.nip46.relay.RelayState;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A point-in-time view of a running {@code Bunker}, for health endpoints.
@@ -11,12 +12,14 @@ import java.util.Objects;
  * @param status the overall verdict
  * @param relays each relay's connection state by URL
  * @param connectedRelays how many relays are connected
- * @param databaseReachable whether a cheap database query succeeded just now
+ * @param databaseReachable whether the database answered the background probe's last query (at most
+ *     a second old) and no query has been waiting longer than the probe's timeout
  * @param queueDepth requests waiting in the work queue
  * @param queueCapacity the work queue's capacity
  * @param busyWorkers workers running a request
  * @param pendingApprovals requests waiting for an approval (auth_url) answer
  * @param signerKeys signer (bunker) keys subscribed to
+ * @param databaseProblem why the database counts as unreachable, or null when it is reachable
  * @param checkedAt when the snapshot was taken
  */
 public record BunkerHealth(
@@ -29,6 +32,7 @@ public record BunkerHealth(
     int busyWorkers,
     int pendingApprovals,
     int signerKeys,
+    @Nullable String databaseProblem,
     Instant checkedAt) {
 
   /** The overall verdict. */

@@ -403,6 +403,10 @@ public final class KeycastDatabase implements AutoCloseable {
           hc.addDataSourceProperty("socketTimeout", String.valueOf(qt.toSeconds() + 5));
           hc.addDataSourceProperty(
               "connectTimeout", String.valueOf(Math.max(1, connTimeout.toSeconds())));
+          // A server that accepts the TCP connection and then says nothing (a silent network,
+          // a hung server) must not hold a new connection longer than the connection timeout.
+          hc.addDataSourceProperty(
+              "loginTimeout", String.valueOf(Math.max(1, connTimeout.toSeconds())));
           hc.addDataSourceProperty("tcpKeepAlive", "true");
           // Flyway holds one connection for its lock and history and another for the scripts: give
           // it a pool of

@@ -54,8 +54,14 @@ final class Fixture implements AutoCloseable {
 
   Fixture(TestDatabase database, int relayCount, Consumer<Bunker.Builder> customize)
       throws Exception {
+    this(database, database.url(), relayCount, customize);
+  }
+
+  /** A fixture whose store connects through {@code jdbcUrl} (e.g. a fault proxy's). */
+  Fixture(TestDatabase database, String jdbcUrl, int relayCount, Consumer<Bunker.Builder> customize)
+      throws Exception {
     this.database = database;
-    jdbcUrl = database.url();
+    this.jdbcUrl = jdbcUrl;
     db = KeycastDatabase.open(jdbcUrl, AesGcmKeyEncryption.create(masterKey));
     db.keys().generate("alice");
     for (int i = 0; i < relayCount; i++) {
