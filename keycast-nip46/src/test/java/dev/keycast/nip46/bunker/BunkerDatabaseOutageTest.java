@@ -10,7 +10,7 @@ import dev.keycast.nip46.client.Nip46Client;
 import dev.keycast.nip46.client.Nip46Result.Success;
 import dev.keycast.nip46.server.BunkerHealth;
 import dev.keycast.nip46.store.Authorization;
-import dev.keycast.nip46.testing.FaultProxy;
+import dev.keycast.nip46.testing.TcpProxy;
 import dev.keycast.nip46.testing.TestDatabase;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -27,14 +27,14 @@ class BunkerDatabaseOutageTest {
   @Test
   void silentNetwork_healthAnswersAtOnceWithTheReason_thenRecovers() throws Exception {
     TestDatabase database = TestDatabase.postgres();
-    try (FaultProxy proxy = FaultProxy.start(TestDatabase.PG_HOST, TestDatabase.PG_PORT);
+    try (TcpProxy proxy = new TcpProxy(TestDatabase.PG_PORT);
         Fixture fx = new Fixture(database, proxy.rewrite(database.url()), 1, b -> {})) {
       Authorization a = fx.authorize("social", 5);
       Nip46Client c = fx.client(a);
       assertThat(result(c.connect(PermissionSet.empty()))).isEqualTo(new Success("ack"));
       await().atMost(Duration.ofSeconds(2)).until(() -> fx.bunker.health().databaseReachable());
 
-      proxy.hang();
+      proxy.pause();
       await("the probe notices a database that stops answering")
           .atMost(Duration.ofSeconds(3))
           .until(() -> !timedHealth(fx).databaseReachable());
@@ -46,7 +46,7 @@ class BunkerDatabaseOutageTest {
         Thread.sleep(50);
       }
 
-      proxy.restore();
+      proxy.resume();
       await("healthy again once the database answers")
           .atMost(Duration.ofSeconds(5))
           .until(() -> timedHealth(fx).databaseReachable());
@@ -57,20 +57,20 @@ class BunkerDatabaseOutageTest {
   @Test
   void connectionsCut_healthSaysUnreachable_thenRecoversWithinSeconds() throws Exception {
     TestDatabase database = TestDatabase.postgres();
-    try (FaultProxy proxy = FaultProxy.start(TestDatabase.PG_HOST, TestDatabase.PG_PORT);
+    try (TcpProxy proxy = new TcpProxy(TestDatabase.PG_PORT);
         Fixture fx = new Fixture(database, proxy.rewrite(database.url()), 1, b -> {})) {
       Authorization a = fx.authorize("social", 5);
       Nip46Client c = fx.client(a);
       assertThat(result(c.connect(PermissionSet.empty()))).isEqualTo(new Success("ack"));
 
-      proxy.cut();
+      proxy.stop();
       await("the probe notices the refused connections")
           .atMost(Duration.ofSeconds(3))
           .until(() -> !timedHealth(fx).databaseReachable());
       assertThat(timedHealth(fx).databaseProblem()).isNotBlank();
 
       long back = System.nanoTime();
-      proxy.restore();
+      proxy.start();
       await("healthy within 5 s of the database returning")
           .atMost(Duration.ofSeconds(5))
           .until(() -> timedHealth(fx).databaseReachable());

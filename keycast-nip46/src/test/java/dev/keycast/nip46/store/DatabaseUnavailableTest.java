@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.keycast.nip46.testing.TcpProxy;
 import dev.keycast.nip46.testing.TestDatabase;
 import java.time.Duration;
 import java.util.concurrent.Callable;

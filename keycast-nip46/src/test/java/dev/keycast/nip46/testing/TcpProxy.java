@@ -1,4 +1,4 @@
-package dev.keycast.nip46.store;
+package dev.keycast.nip46.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * new ones) and started again on the same port: a database "going away and coming back" without
  * touching the real server.
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final int port;
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
@@ -28,14 +28,16 @@ final class TcpProxy implements AutoCloseable {
 
   private boolean paused; // guarded by gate
 
-  TcpProxy(int targetPort) throws IOException {
+  /** Starts forwarding an ephemeral local port to {@code 127.0.0.1:targetPort}. */
+  public TcpProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
     this.server = bind(0);
     this.port = server.getLocalPort();
     acceptLoop(server);
   }
 
-  int port() {
+  /** The local port clients connect to. */
+  public int port() {
     return port;
   }
 
@@ -124,7 +126,7 @@ final class TcpProxy implements AutoCloseable {
   /**
    * Black-holes traffic: connections stay open but nothing is forwarded until {@link #resume()}.
    */
-  void pause() {
+  public void pause() {
     gate.lock();
     try {
       paused = true;
@@ -134,7 +136,7 @@ final class TcpProxy implements AutoCloseable {
   }
 
   /** Forwards traffic again. */
-  void resume() {
+  public void resume() {
     gate.lock();
     try {
       paused = false;
@@ -145,7 +147,7 @@ final class TcpProxy implements AutoCloseable {
   }
 
   /** Stops listening and drops every open connection. */
-  void stop() throws IOException {
+  public void stop() throws IOException {
     server.close();
     for (Socket s : sockets) {
       closeQuietly(s);
@@ -155,9 +157,18 @@ final class TcpProxy implements AutoCloseable {
   }
 
   /** Listens again on the same port. */
-  void start() throws IOException {
+  public void start() throws IOException {
     server = bind(port);
     acceptLoop(server);
+  }
+
+  /** Rewrites a JDBC URL naming {@code :targetPort/} to go through this proxy. */
+  public String rewrite(String jdbcUrl) {
+    String from = ":" + targetPort + "/";
+    if (!jdbcUrl.contains(from)) {
+      throw new IllegalArgumentException("the URL does not name port " + targetPort);
+    }
+    return jdbcUrl.replace(from, ":" + port + "/");
   }
 
   @Override
