@@ -210,12 +210,16 @@ final class Daemon implements AutoCloseable {
       created = true;
     }
     Instant now = Instant.now();
+    // The store keeps only a hash of a connect secret, so the URI of an existing demo
+    // authorization cannot be shown again: every start renews its secret (clients already
+    // connected stay connected) and prints the new URI.
     Authorization demo =
         db.authorizations().listForKey(DEMO_KEY).stream()
             .filter(
                 a ->
                     a.isActiveAt(now) && a.relays().equals(relays) && "full".equals(a.policyName()))
             .findFirst()
+            .flatMap(a -> db.authorizations().renewSecret(a.id()))
             .orElseGet(
                 () ->
                     db.authorizations()
