@@ -15,10 +15,10 @@ import dev.keycast.nip46.bunker.Bunker;
 import dev.keycast.nip46.relay.DevRelay;
 import dev.keycast.nip46.relay.RelayState;
 import dev.keycast.nip46.server.BunkerHealth;
-import dev.keycast.nip46.store.AesGcmKeyEncryption;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.KeycastDatabase;
 import dev.keycast.nip46.store.MasterKey;
+import dev.keycast.nip46.store.MasterKeyFileEncryption;
 import dev.keycast.nip46.store.NewAuthorization;
 import dev.keycast.queue.CpuExecutorConfig;
 import dev.keycast.queue.WorkQueueConfig;
@@ -147,7 +147,10 @@ final class Daemon implements AutoCloseable {
    * migrations.
    */
   private KeycastDatabase openStore() {
-    return KeycastDatabase.open(config.jdbcUrl(), AesGcmKeyEncryption.create(masterKey()));
+    masterKey(); // under --dev creates it; otherwise checks it is there and readable
+    // Follows the key file, so 'keycast master-key rotate' takes effect without a restart.
+    return KeycastDatabase.open(
+        config.jdbcUrl(), MasterKeyFileEncryption.read(config.masterKeyFile()));
   }
 
   private MasterKey masterKey() {

@@ -2,9 +2,8 @@ package dev.keycast.cli;
 
 import dev.keycast.cli.internal.DataFolder;
 import dev.keycast.cli.internal.SqliteFiles;
-import dev.keycast.nip46.store.AesGcmKeyEncryption;
 import dev.keycast.nip46.store.KeycastDatabase;
-import dev.keycast.nip46.store.MasterKey;
+import dev.keycast.nip46.store.MasterKeyFileEncryption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
@@ -79,7 +78,7 @@ final class StoreOptions {
     if (dbUrl == null || dbUrl.isBlank()) {
       DataFolder.create(home);
     }
-    MasterKey key = MasterKey.read(keyFile);
-    return KeycastDatabase.open(jdbcUrl(home), AesGcmKeyEncryption.create(key));
+    // Follows the key file: a daemon keeps working across 'keycast master-key rotate'.
+    return KeycastDatabase.open(jdbcUrl(home), MasterKeyFileEncryption.read(keyFile));
   }
 }

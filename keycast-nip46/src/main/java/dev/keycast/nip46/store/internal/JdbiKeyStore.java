@@ -178,6 +178,29 @@ public final class JdbiKeyStore implements KeyStore {
     }
     PublicKey publicKey = row.get().publicKey();
     EncryptedRow encrypted = row.get().encrypted();
+    Decrypted d = decryptUserKeyRow(ctx, name, publicKey, encrypted);
+    if (d.legacy()) {
+      upgrade(name, publicKey, d.key(), encrypted.ciphertext());
+    }
+    return Optional.of(d.key());
+  }
+
+  /** A decrypted user key and whether its row is of format 1. */
+  private record Decrypted(SecretKey key, boolean legacy) {}
+
+  /**
+   * Decrypts a user key row of either format and checks it against the row's public key.
+   *
+   * @throws KeyEncryptionException if it decrypts under neither format
+   * @throws StoreException if the key does not match {@code publicKey}
+   */
+  static SecretKey decryptUserKey(
+      StoreContext ctx, String name, PublicKey publicKey, EncryptedRow encrypted) {
+    return decryptUserKeyRow(ctx, name, publicKey, encrypted).key();
+  }
+
+  private static Decrypted decryptUserKeyRow(
+      StoreContext ctx, String name, PublicKey publicKey, EncryptedRow encrypted) {
     SecretKey key;
     boolean legacy = false;
     try {
@@ -197,10 +220,7 @@ public final class JdbiKeyStore implements KeyStore {
       throw new StoreException(
           "corrupt row: stored key '" + name + "' does not match its public key");
     }
-    if (legacy) {
-      upgrade(name, publicKey, key, encrypted.ciphertext());
-    }
-    return Optional.of(key);
+    return new Decrypted(key, legacy);
   }
 
   /**
