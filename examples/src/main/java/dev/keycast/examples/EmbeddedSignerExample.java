@@ -117,6 +117,9 @@ public final class EmbeddedSignerExample {
           db.authorizations().listForKey(alice.name()).stream()
               .filter(a -> a.revokedAt() == null && a.relays().contains(relay))
               .findFirst()
+              // The store keeps only a hash of the connect secret: a reused authorization gets a
+              // fresh one so that its URI can be shown (connected clients stay connected).
+              .flatMap(a -> db.authorizations().renewSecret(a.id()))
               .orElseGet(
                   () ->
                       db.authorizations()

@@ -15,10 +15,10 @@ import dev.keycast.nip46.bunker.Bunker;
 import dev.keycast.nip46.relay.DevRelay;
 import dev.keycast.nip46.relay.RelayState;
 import dev.keycast.nip46.server.BunkerHealth;
-import dev.keycast.nip46.store.AesGcmKeyEncryption;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.KeycastDatabase;
 import dev.keycast.nip46.store.MasterKey;
+import dev.keycast.nip46.store.MasterKeyFileEncryption;
 import dev.keycast.nip46.store.NewAuthorization;
 import dev.keycast.queue.CpuExecutorConfig;
 import dev.keycast.queue.WorkQueueConfig;
@@ -147,9 +147,11 @@ final class Daemon implements AutoCloseable {
    * migrations.
    */
   private KeycastDatabase openStore() {
+    masterKey(); // under --dev creates it; otherwise checks it is there and readable
     Duration timeout = config.dbTimeout();
+    // Follows the key file, so 'keycast master-key rotate' takes effect without a restart.
     return KeycastDatabase.builder(config.jdbcUrl())
-        .keyEncryption(AesGcmKeyEncryption.create(masterKey()))
+        .keyEncryption(MasterKeyFileEncryption.read(config.masterKeyFile()))
         .connectionTimeout(timeout)
         .queryTimeout(
             timeout.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : timeout)
@@ -217,12 +219,16 @@ final class Daemon implements AutoCloseable {
       created = true;
     }
     Instant now = Instant.now();
+    // The store keeps only a hash of a connect secret, so the URI of an existing demo
+    // authorization cannot be shown again: every start renews its secret (clients already
+    // connected stay connected) and prints the new URI.
     Authorization demo =
         db.authorizations().listForKey(DEMO_KEY).stream()
             .filter(
                 a ->
                     a.isActiveAt(now) && a.relays().equals(relays) && "full".equals(a.policyName()))
             .findFirst()
+            .flatMap(a -> db.authorizations().renewSecret(a.id()))
             .orElseGet(
                 () ->
                     db.authorizations()

@@ -52,6 +52,7 @@ import picocli.CommandLine.Spec;
       AuditCommand.class,
       BackupCommand.class,
       RestoreCommand.class,
+      MasterKeyCommand.class,
       RelayCommand.class,
       BenchCommand.class,
       LoadtestCommand.class,

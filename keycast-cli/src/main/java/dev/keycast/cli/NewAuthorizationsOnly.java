@@ -64,6 +64,11 @@ final class NewAuthorizationsOnly implements AuthorizationStore {
   }
 
   @Override
+  public Optional<Authorization> renewSecret(long authorizationId) {
+    return authorizationId > baselineId ? delegate.renewSecret(authorizationId) : Optional.empty();
+  }
+
+  @Override
   public Optional<SecretKey> loadBunkerSecret(long authorizationId) {
     return authorizationId > baselineId
         ? delegate.loadBunkerSecret(authorizationId)

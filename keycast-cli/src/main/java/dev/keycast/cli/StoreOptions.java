@@ -2,9 +2,8 @@ package dev.keycast.cli;
 
 import dev.keycast.cli.internal.DataFolder;
 import dev.keycast.cli.internal.SqliteFiles;
-import dev.keycast.nip46.store.AesGcmKeyEncryption;
 import dev.keycast.nip46.store.KeycastDatabase;
-import dev.keycast.nip46.store.MasterKey;
+import dev.keycast.nip46.store.MasterKeyFileEncryption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,11 +82,11 @@ final class StoreOptions {
     if (dbUrl == null || dbUrl.isBlank()) {
       DataFolder.create(home);
     }
-    MasterKey key = MasterKey.read(keyFile);
-    // A command gives up on an unreachable database within CLI_DB_TIMEOUT (exit code 75), well
-    // inside the 5 s an operator waits before deciding something is wrong.
+    // Follows the key file: a daemon keeps working across 'keycast master-key rotate'. Gives up on
+    // an unreachable database within CLI_DB_TIMEOUT (exit code 75), well inside the 5 s an operator
+    // waits before deciding something is wrong.
     return KeycastDatabase.builder(jdbcUrl(home))
-        .keyEncryption(AesGcmKeyEncryption.create(key))
+        .keyEncryption(MasterKeyFileEncryption.read(keyFile))
         .connectionTimeout(CLI_DB_TIMEOUT)
         .open();
   }

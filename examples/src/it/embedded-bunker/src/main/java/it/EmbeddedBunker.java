@@ -61,7 +61,9 @@ public final class EmbeddedBunker {
     try (KeycastDatabase db = KeycastDatabase.builder("jdbc:sqlite:" + home.resolve("signer.db"))
         .keyEncryption(AesGcmKeyEncryption.create(masterKey)).open()) {
       StoredKey alice = db.keys().find("alice").orElseGet(() -> db.keys().generate("alice"));
+      // The store keeps only a hash of the connect secret: a reused authorization gets a fresh one.
       Authorization auth = db.authorizations().listForKey(alice.name()).stream().findFirst()
+          .flatMap(a -> db.authorizations().renewSecret(a.id()))
           .orElseGet(() -> db.authorizations().create(NewAuthorization.builder(alice.name())
               .relays(relay).policyName("social").maxUses(null).build()));
       return new BunkerUri(auth.bunkerPublicKey(), auth.relays(), auth.secret()).format();

@@ -10,11 +10,17 @@ public final class BunkerUris {
   /**
    * Returns the {@code bunker://} URI of an authorization.
    *
-   * @param a a stored authorization
+   * @param a an authorization as {@code create} or {@code renewSecret} returned it (only those
+   *     carry the plaintext secret; the store keeps a hash)
    * @return its {@code bunker://} URI: bunker key, relays and connection secret (a secret: print it
    *     only to the user who asked for it, never to a log)
+   * @throws IllegalStateException if {@code a} was read back from the store (no secret)
    */
   public static String of(Authorization a) {
-    return new BunkerUri(a.bunkerPublicKey(), a.relays(), a.secret()).format();
+    String secret = a.secret();
+    if (secret == null) {
+      throw new IllegalStateException("the connect secret is only known when it is created");
+    }
+    return new BunkerUri(a.bunkerPublicKey(), a.relays(), secret).format();
   }
 }

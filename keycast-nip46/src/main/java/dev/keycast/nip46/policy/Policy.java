@@ -2,6 +2,7 @@ package dev.keycast.nip46.policy;
 
 import dev.keycast.nip46.Nip46Method;
 import dev.keycast.nip46.PermissionSet;
+import java.text.Normalizer;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -19,9 +20,14 @@ import java.util.Set;
  *       explicitly with {@code sign_event}. The basic methods ({@code connect}, {@code ping},
  *       {@code get_public_key}, {@code switch_relays}, {@code logout}) are always allowed to a
  *       connected client and are not listed.
- *   <li>{@code blockedWords}: refused if found, case-insensitively ({@link Locale#ROOT} lower
- *       case), in the content of an event to sign or in a plaintext to encrypt. Stored lower-cased,
- *       blank entries dropped.
+ *   <li>{@code blockedWords}: refused if found as a substring, after {@linkplain #normalise
+ *       normalising} both sides (NFKC, invisible format characters such as zero-width spaces and
+ *       soft hyphens removed, case folded), in the content or any tag value of an event to sign, or
+ *       in a plaintext to encrypt. Stored normalised, blank entries dropped. Best-effort: a
+ *       look-alike letter from another script (Cyrillic {@code а} for Latin {@code a}), a word
+ *       split by spaces or punctuation ({@code s p a m}), letter substitutions ({@code sp4m}),
+ *       combining accents, and text that is itself encoded or encrypted inside the content all
+ *       pass; decrypted plaintexts are never checked.
  *   <li>{@code selfEncryptionOnly}: encrypt and decrypt only with the user's own public key as peer
  *       (private notes, NIP-51 lists), never to or from third parties.
  *   <li>{@code rateLimit}: per-client request limit, enforced by the signer pipeline before
@@ -56,7 +62,7 @@ public record Policy(
     }
     Set<String> words = new LinkedHashSet<>();
     for (String w : blockedWords) {
-      String n = w.strip().toLowerCase(Locale.ROOT);
+      String n = normalise(w).strip();
       if (!n.isEmpty()) {
         words.add(n);
       }
@@ -75,16 +81,35 @@ public record Policy(
   }
 
   /**
-   * Whether the text contains a blocked word (case-insensitive).
+   * The form blocked words and checked text are compared in: Unicode NFKC (full-width and other
+   * compatibility forms become plain letters), format characters (Unicode category Cf: zero-width
+   * space, zero-width joiners, soft hyphen, byte-order mark, direction marks) removed, then case
+   * folded ({@link Locale#ROOT} upper then lower case, so {@code ß} matches {@code ss}).
    *
-   * @param text content to sign or plaintext to encrypt
+   * @param text any text
+   * @return the normalised text
+   */
+  public static String normalise(String text) {
+    String nfkc = Normalizer.normalize(text, Normalizer.Form.NFKC);
+    StringBuilder b = new StringBuilder(nfkc.length());
+    nfkc.codePoints()
+        .filter(cp -> Character.getType(cp) != Character.FORMAT)
+        .forEach(b::appendCodePoint);
+    String folded = b.toString().toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+    return Normalizer.normalize(folded, Normalizer.Form.NFKC);
+  }
+
+  /**
+   * Whether the text contains a blocked word, both {@linkplain #normalise normalised}.
+   *
+   * @param text content or tag values to sign, or plaintext to encrypt
    * @return true if it must be refused
    */
   public boolean containsBlockedWord(String text) {
     if (blockedWords.isEmpty()) {
       return false;
     }
-    String lower = text.toLowerCase(Locale.ROOT);
+    String lower = normalise(text);
     for (String w : blockedWords) {
       if (lower.contains(w)) {
         return true;

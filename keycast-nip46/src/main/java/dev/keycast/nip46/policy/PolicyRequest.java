@@ -1,9 +1,11 @@
 package dev.keycast.nip46.policy;
 
 import dev.keycast.crypto.PublicKey;
+import dev.keycast.nip46.EventTemplate;
 import dev.keycast.nip46.Nip46Method;
 import dev.keycast.nip46.Nip46Request;
 import java.security.InvalidKeyException;
+import java.util.List;
 
 /**
  * The policy-relevant facts of one NIP-46 request, extracted by the server after decrypting and
@@ -36,7 +38,8 @@ public sealed interface PolicyRequest {
       case Nip46Request.Ping p -> new Basic(Nip46Method.PING);
       case Nip46Request.SwitchRelays s -> new Basic(Nip46Method.SWITCH_RELAYS);
       case Nip46Request.Logout l -> new Basic(Nip46Method.LOGOUT);
-      case Nip46Request.SignEvent s -> new SignEvent(s.template().kind(), s.template().content());
+      case Nip46Request.SignEvent s ->
+          new SignEvent(s.template().kind(), checkedText(s.template()));
       case Nip46Request.Nip04Encrypt e ->
           new Encrypt(Nip46Method.NIP04_ENCRYPT, peer(e.peerPubkeyHex()), e.text());
       case Nip46Request.Nip44Encrypt e ->
@@ -48,6 +51,27 @@ public sealed interface PolicyRequest {
       case Nip46Request.Unknown u ->
           throw new IllegalArgumentException("unknown method has no policy request");
     };
+  }
+
+  /**
+   * What blocked words are checked against in an event to sign: its content and every tag value
+   * (tag names excluded), one per line, so a word cannot hide in a tag (a subject, an alt text, a
+   * hashtag).
+   *
+   * @param template the event template
+   * @return the text to check
+   */
+  private static String checkedText(EventTemplate template) {
+    if (template.tags().isEmpty()) {
+      return template.content();
+    }
+    StringBuilder b = new StringBuilder(template.content());
+    for (List<String> tag : template.tags()) {
+      for (int i = 1; i < tag.size(); i++) {
+        b.append('\n').append(tag.get(i));
+      }
+    }
+    return b.toString();
   }
 
   private static PublicKey peer(String hex) {
@@ -62,7 +86,8 @@ public sealed interface PolicyRequest {
    * {@code sign_event}.
    *
    * @param kind the event kind (0 to 65535)
-   * @param content the event content (checked against blocked words)
+   * @param content the text checked against blocked words: the event content and every tag value,
+   *     one per line
    */
   record SignEvent(int kind, String content) implements PolicyRequest {
     @Override

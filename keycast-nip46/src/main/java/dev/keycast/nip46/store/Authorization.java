@@ -19,7 +19,10 @@ import org.jspecify.annotations.Nullable;
  * @param keyName the name of the user key it grants use of
  * @param userPublicKey the user key's public key ({@code get_public_key} answers this)
  * @param bunkerPublicKey the bunker key (transport identity) clients address requests to; unique
- * @param secret the connect secret a client must present to connect (consumed once per new client)
+ * @param secret the connect secret a client must present to connect (consumed once per new client);
+ *     present only on the instance {@link AuthorizationStore#create} or {@link
+ *     AuthorizationStore#renewSecret} returns: the store keeps only a hash of it, so every
+ *     authorization read back from the store has {@code null} here
  * @param relays the relays the bunker listens and answers on
  * @param policyName the name of the {@link dev.keycast.nip46.policy.Policy} applied to every
  *     request
@@ -37,7 +40,7 @@ public record Authorization(
     String keyName,
     PublicKey userPublicKey,
     PublicKey bunkerPublicKey,
-    String secret,
+    @Nullable String secret,
     List<String> relays,
     String policyName,
     @Nullable Integer maxUses,

@@ -31,10 +31,22 @@ public interface AuthorizationStore {
    * Creates an authorization with a fresh bunker key (and a random secret unless one is given).
    *
    * @param request what to create
-   * @return the created authorization (its {@code secret} is what goes into the bunker URI)
+   * @return the created authorization: its {@code secret} is what goes into the bunker URI, and
+   *     this is the only time it is known (the store keeps a SHA-256 hash of it)
    * @throws StoreException if the key name does not exist, or on database failure
    */
   Authorization create(NewAuthorization request);
+
+  /**
+   * Replaces an authorization's connect secret with a fresh random one (128 bits). Clients already
+   * connected stay connected; new clients need the new secret. {@code uses} is unchanged.
+   *
+   * @param authorizationId the authorization
+   * @return the authorization with the new plaintext {@code secret} (shown once, like {@link
+   *     #create}), or empty if there is no such authorization
+   * @throws StoreException on database failure
+   */
+  Optional<Authorization> renewSecret(long authorizationId);
 
   /**
    * Finds an authorization by id.

@@ -7,6 +7,7 @@ import dev.keycast.nip46.store.internal.JdbiAuditLog;
 import dev.keycast.nip46.store.internal.JdbiAuthorizationStore;
 import dev.keycast.nip46.store.internal.JdbiKeyStore;
 import dev.keycast.nip46.store.internal.JdbiPolicyStore;
+import dev.keycast.nip46.store.internal.KeyRotation;
 import dev.keycast.nip46.store.internal.Migrations;
 import dev.keycast.nip46.store.internal.StoreContext;
 import dev.keycast.nip46.store.internal.StoreErrors;
@@ -181,6 +182,23 @@ public final class KeycastDatabase implements AutoCloseable {
    */
   public boolean isPostgreSql() {
     return ctx.dialect() == Dialect.POSTGRESQL;
+  }
+
+  /**
+   * Re-encrypts every stored secret (user keys, bunker keys and the master-key verifier) under
+   * {@code next}, in one write transaction: afterwards the database opens only with {@code next}
+   * (this instance keeps decrypting with the old key encryption, so close it and open a new one).
+   * Processes that run on the old key keep their cached keys; see {@link MasterKeyFileEncryption}
+   * for switching them without a restart. Blocks on the database.
+   *
+   * @param next the new key encryption
+   * @return how many keys were re-encrypted (user keys plus bunker keys)
+   * @throws KeyEncryptionException if a stored secret does not decrypt under the current key (then
+   *     nothing changed)
+   * @throws StoreException on database failure (then nothing changed)
+   */
+  public int reencryptAll(KeyEncryption next) {
+    return KeyRotation.reencryptAll(ctx, Objects.requireNonNull(next, "next"), VERIFIER_AD);
   }
 
   /**

@@ -168,6 +168,60 @@ class BunkerEndToEndTest {
         .isEqualTo(new Failure("unauthorized"));
   }
 
+  /**
+   * Issue 13, item 1: wrong-secret connects cost the bunker no write: no audit row, no change
+   * version bump (so no cache is dropped), and past a budget per bunker key no store query; the
+   * connected client of the same authorization keeps being served.
+   */
+  @Test
+  void connect_wrongSecrets_noAuditRowNoVersionBump_budgetedPerBunkerKey() throws Exception {
+    Authorization a = fx.authorize("social", 2);
+    Nip46Client good = fx.client(a);
+    assertThat(result(good.connect(PermissionSet.parse("sign_event:1"))))
+        .isEqualTo(new Success("ack"));
+    long version = fx.db.changeVersion();
+
+    // Several client keys, each under the intake's per-client limit (which drops silently).
+    List<Nip46Client> attackers = new java.util.ArrayList<>();
+    for (int k = 0; k < 5; k++) {
+      attackers.add(fx.client(a, SecretKey.generate(), b -> {}));
+    }
+    int unauthorized = 0;
+    int rateLimited = 0;
+    for (int i = 0; i < 40; i++) {
+      Nip46Client attacker = attackers.get(i % attackers.size());
+      Nip46Result r =
+          result(
+              attacker.send(
+                  new Nip46Request.Connect(
+                      attacker.nextId(), null, "guess-" + i, PermissionSet.empty(), null)));
+      if (r.equals(new Failure("unauthorized"))) {
+        unauthorized++;
+      } else {
+        assertThat(r).isEqualTo(new Failure("rate limited"));
+        rateLimited++;
+      }
+    }
+    assertThat(unauthorized).isGreaterThanOrEqualTo(20);
+    assertThat(rateLimited).isPositive();
+    // Already connected: answered, not budgeted, no write.
+    assertThat(result(good.connect(PermissionSet.empty()))).isEqualTo(new Success("ack"));
+    assertThat(fx.db.changeVersion()).isEqualTo(version);
+
+    // An audited request afterwards: once its row is written (the log is written in batches, in
+    // order), the rows are the good client's connect and this request, nothing of the refusals.
+    assertThat(result(good.signEvent(note(1, "still served"))).isSuccess()).isTrue();
+    await()
+        .atMost(Fixture.WAIT)
+        .until(
+            () ->
+                fx.db.audit().forAuthorization(a.id(), 10_000).stream()
+                    .anyMatch(e -> e.method().equals("sign_event")));
+    assertThat(fx.db.audit().forAuthorization(a.id(), 10_000))
+        .extracting(e -> e.method() + ":" + e.reason())
+        .containsExactlyInAnyOrder("connect:connected", "sign_event:null");
+  }
+
   @Test
   void anyMethod_notConnected_unauthorized() throws Exception {
     Nip46Client c = fx.client(fx.authorize("social", 1));

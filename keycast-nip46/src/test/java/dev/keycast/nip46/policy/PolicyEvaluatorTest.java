@@ -200,6 +200,62 @@ class PolicyEvaluatorTest {
     assertThat(d.reason()).doesNotContainIgnoringCase("buy");
   }
 
+  /**
+   * Issue 13, item 11: blocked words match normalised text (NFKC, format characters removed, case
+   * folded) and tag values; what still passes is documented on {@link Policy}.
+   */
+  @Test
+  void evaluate_blockedWords_matchNormalisedContentAndTagValues() {
+    Policy p =
+        Policy.builder("strict")
+            .permissions("sign_event,nip44_encrypt")
+            .blockedWords(List.of("buy", "Straße"))
+            .build();
+    assertThat(p.blockedWords()).containsExactly("buy", "strasse");
+    Authorization a = auth(null, null);
+    ConnectedClient c = client("");
+    for (String evasive :
+        List.of(
+            "b\u200Buy now", // zero-width space
+            "bu\u00ADy now", // soft hyphen
+            "b\u2060u\u200Dy", // word joiner, zero-width joiner
+            "\uFF22\uFF35\uFF39 now", // full-width BUY
+            "\uFEFFBuY", // byte-order mark
+            "STRASSE",
+            "stra\u00DFe")) {
+      assertThat(eval(p, a, c, sign(1, evasive)))
+          .as(evasive)
+          .isEqualTo(new PolicyDecision.Deny(BLOCKED_CONTENT));
+      assertThat(eval(p, a, c, new PolicyRequest.Encrypt(Nip46Method.NIP44_ENCRYPT, peer, evasive)))
+          .as(evasive)
+          .isEqualTo(new PolicyDecision.Deny(BLOCKED_CONTENT));
+    }
+    // Tag values are checked; tag names are not.
+    PolicyRequest tagged =
+        PolicyRequest.of(
+            new dev.keycast.nip46.Nip46Request.SignEvent(
+                "1",
+                new dev.keycast.nip46.EventTemplate(
+                    1, "harmless", List.of(List.of("t", "BUY")), 1L)));
+    assertThat(eval(p, a, c, tagged)).isEqualTo(new PolicyDecision.Deny(BLOCKED_CONTENT));
+    PolicyRequest tagName =
+        PolicyRequest.of(
+            new dev.keycast.nip46.Nip46Request.SignEvent(
+                "1",
+                new dev.keycast.nip46.EventTemplate(
+                    1, "harmless", List.of(List.of("buy", "x")), 1L)));
+    assertThat(eval(p, a, c, tagName).isAllowed()).isTrue();
+    // Documented best-effort: these pass.
+    for (String passes :
+        List.of(
+            "b\u0443y", // Cyrillic u
+            "b u y",
+            "b.u.y",
+            "bvy")) {
+      assertThat(eval(p, a, c, sign(1, passes)).isAllowed()).as(passes).isTrue();
+    }
+  }
+
   @Test
   void evaluate_selfEncryptionOnly_allowsOnlyTheUsersOwnKey() {
     Policy p =

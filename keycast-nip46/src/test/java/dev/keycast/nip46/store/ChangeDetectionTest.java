@@ -37,7 +37,7 @@ class ChangeDetectionTest {
       long v2 = daemon.changeVersion();
       assertThat(v2).isGreaterThan(v1);
       AuthorizationChanges created = daemon.authorizations().changesSince(v1);
-      assertThat(created.changed()).containsExactly(a);
+      assertThat(created.changed()).extracting(Authorization::id).containsExactly(a.id());
       assertThat(created.deletedIds()).isEmpty();
       assertThat(created.version()).isEqualTo(v2);
       assertThat(daemon.authorizations().changesSince(v2).isEmpty()).isTrue();
@@ -82,6 +82,56 @@ class ChangeDetectionTest {
       assertThat(daemonB.authorizations().changesSince(v2).changed())
           .extracting(Authorization::id)
           .containsExactly(a.id());
+    }
+  }
+
+  /**
+   * Issue 13, item 1: a connect that changes nothing (wrong or missing secret, unknown, revoked,
+   * used up, or the client is already connected) and a logout of a client that is not connected
+   * take no write: the change version stays, so no daemon's cache is invalidated by them.
+   */
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void connectsAndDisconnectsThatChangeNothing_doNotBumpTheVersion(Backend backend)
+      throws Exception {
+    try (TestDatabase t = TestDatabase.create(backend)) {
+      KeycastDatabase db = t.open(encryption);
+      db.keys().generate("alice");
+      Authorization a =
+          db.authorizations()
+              .create(
+                  NewAuthorization.builder("alice")
+                      .relays("wss://relay.example")
+                      .maxUses(1)
+                      .build());
+      AuthorizationStore store = db.authorizations();
+      var client = SecretKey.generate().publicKey();
+      long v = db.changeVersion();
+      Instant now = Instant.now();
+      for (int i = 0; i < 20; i++) {
+        var stranger = SecretKey.generate().publicKey();
+        assertThat(store.connect(a.id(), stranger, "wrong" + i, PermissionSet.empty(), now))
+            .isEqualTo(new ConnectOutcome.Rejected(ConnectOutcome.Reason.WRONG_SECRET));
+        assertThat(store.connect(a.id(), stranger, null, PermissionSet.empty(), now))
+            .isEqualTo(new ConnectOutcome.Rejected(ConnectOutcome.Reason.WRONG_SECRET));
+        assertThat(store.connect(a.id() + 999, stranger, "x", PermissionSet.empty(), now))
+            .isEqualTo(new ConnectOutcome.Rejected(ConnectOutcome.Reason.UNKNOWN_AUTHORIZATION));
+        assertThat(store.disconnect(a.id(), stranger)).isFalse();
+      }
+      assertThat(db.changeVersion()).isEqualTo(v);
+
+      assertThat(store.connect(a.id(), client, a.secret(), PermissionSet.empty(), now))
+          .isInstanceOf(ConnectOutcome.Connected.class);
+      long afterConnect = db.changeVersion();
+      assertThat(afterConnect).isGreaterThan(v);
+      ConnectOutcome again = store.connect(a.id(), client, "anything", PermissionSet.empty(), now);
+      assertThat(again).isInstanceOf(ConnectOutcome.Connected.class);
+      assertThat(((ConnectOutcome.Connected) again).newlyConnected()).isFalse();
+      assertThat(
+              store.connect(
+                  a.id(), SecretKey.generate().publicKey(), a.secret(), PermissionSet.empty(), now))
+          .isEqualTo(new ConnectOutcome.Rejected(ConnectOutcome.Reason.SECRET_USED_UP));
+      assertThat(db.changeVersion()).isEqualTo(afterConnect);
     }
   }
 

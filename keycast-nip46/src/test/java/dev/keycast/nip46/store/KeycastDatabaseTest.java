@@ -22,7 +22,7 @@ class KeycastDatabaseTest {
       KeycastDatabase db = t.open(encryption);
       assertThat(db.schemaVersion())
           .isEqualTo(KeycastDatabase.supportedSchemaVersion())
-          .isEqualTo(2);
+          .isEqualTo(3);
       assertThat(db.isPostgreSql()).isEqualTo(backend == Backend.POSTGRESQL);
       db.checkHealth();
       assertThat(db.changeVersion()).isZero();
@@ -42,7 +42,7 @@ class KeycastDatabaseTest {
           Statement s = c.createStatement();
           var rs =
               s.executeQuery(
-                  "SELECT COUNT(*) FROM flyway_schema_history WHERE type = 'SQL' AND success")) {
+                  "SELECT COUNT(*) FROM flyway_schema_history WHERE type IN ('SQL', 'JDBC') AND success")) {
         rs.next();
         assertThat(rs.getInt(1)).isEqualTo(KeycastDatabase.supportedSchemaVersion());
       }
@@ -59,10 +59,10 @@ class KeycastDatabaseTest {
       try (Connection c = t.rawConnection();
           Statement s = c.createStatement()) { // roll back to a v1 database
         s.execute("DROP TABLE policies");
-        s.execute("DELETE FROM flyway_schema_history WHERE version = '2'");
+        s.execute("DELETE FROM flyway_schema_history WHERE version IN ('2', '3')");
       }
       KeycastDatabase upgraded = t.open(encryption);
-      assertThat(upgraded.schemaVersion()).isEqualTo(2);
+      assertThat(upgraded.schemaVersion()).isEqualTo(3);
       assertThat(upgraded.keys().list()).extracting(StoredKey::name).containsExactly("alice");
       assertThat(upgraded.policies().list()).isEmpty();
     }
@@ -94,11 +94,11 @@ class KeycastDatabaseTest {
     try (TestDatabase t = TestDatabase.create(backend)) {
       makeLegacy(t, 2);
       KeycastDatabase db = t.open(encryption);
-      assertThat(db.schemaVersion()).isEqualTo(2);
+      assertThat(db.schemaVersion()).isEqualTo(3);
       assertThat(db.keys().list()).extracting(StoredKey::name).containsExactly("alice");
       db.keys().generate("bob");
       assertThat(db.policies().list()).isEmpty();
-      assertThat(historyTypes(t)).containsExactly("BASELINE:2");
+      assertThat(historyTypes(t)).containsExactly("BASELINE:2", "JDBC:3");
       db.close();
       assertThat(t.open(encryption).keys().list())
           .extracting(StoredKey::name)
@@ -113,10 +113,10 @@ class KeycastDatabaseTest {
     try (TestDatabase t = TestDatabase.create(backend)) {
       makeLegacy(t, 1);
       KeycastDatabase db = t.open(encryption);
-      assertThat(db.schemaVersion()).isEqualTo(2);
+      assertThat(db.schemaVersion()).isEqualTo(3);
       assertThat(db.keys().list()).extracting(StoredKey::name).containsExactly("alice");
       assertThat(db.policies().list()).isEmpty(); // V2's table exists now
-      assertThat(historyTypes(t)).containsExactly("BASELINE:1", "SQL:2");
+      assertThat(historyTypes(t)).containsExactly("BASELINE:1", "SQL:2", "JDBC:3");
     }
   }
 
@@ -129,11 +129,11 @@ class KeycastDatabaseTest {
       try (Connection c = t.rawConnection();
           Statement s = c.createStatement()) {
         s.execute(
-            "INSERT INTO schema_version (version, description, applied_at) VALUES (3, 'future', 0)");
+            "INSERT INTO schema_version (version, description, applied_at) VALUES (99, 'future', 0)");
       }
       assertThatThrownBy(() -> t.track(KeycastDatabase.open(t.url(), encryption)))
           .isInstanceOf(SchemaVersionException.class)
-          .hasMessageContaining("3")
+          .hasMessageContaining("99")
           .hasMessageContaining("newer");
     }
   }

@@ -38,10 +38,21 @@ class NoPlaintextKeyInDumpTest {
       secrets.add(imported.toBytes(InsecureSecretKeyAccess.get()));
       secrets.add(
           db.keys().loadSecret("generated").orElseThrow().toBytes(InsecureSecretKeyAccess.get()));
+      List<String> connectSecrets = new ArrayList<>();
       for (String name : List.of("imported", "generated")) {
         Authorization a =
             db.authorizations()
                 .create(NewAuthorization.builder(name).relays("wss://relay.example").build());
+        connectSecrets.add(java.util.Objects.requireNonNull(a.secret()));
+        connectSecrets.add(
+            java.util.Objects.requireNonNull(
+                db.authorizations()
+                    .create(
+                        NewAuthorization.builder(name)
+                            .relays("wss://relay.example")
+                            .secret("client-chosen-" + name)
+                            .build())
+                    .secret()));
         db.authorizations()
             .connect(
                 a.id(),
@@ -64,12 +75,22 @@ class NoPlaintextKeyInDumpTest {
         assertThat(all).doesNotContain(hex);
         assertThat(all).doesNotContain(hex.substring(0, 16)); // not even a fragment
       }
+      // Issue 13, item 8: connect secrets are stored as hashes only.
+      for (String connectSecret : connectSecrets) {
+        assertThat(all).doesNotContain(connectSecret);
+      }
       if (backend == Backend.SQLITE) {
         byte[] files = rawFiles(t.dir());
         assertThat(files.length).isGreaterThan(4096);
         for (byte[] secret : secrets) {
           assertThat(indexOf(files, java.util.Arrays.copyOf(secret, 12)))
               .as("raw secret bytes in file")
+              .isEqualTo(-1);
+        }
+        for (String connectSecret : connectSecrets) {
+          assertThat(
+                  indexOf(files, connectSecret.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+              .as("plaintext connect secret in the database file")
               .isEqualTo(-1);
         }
       }

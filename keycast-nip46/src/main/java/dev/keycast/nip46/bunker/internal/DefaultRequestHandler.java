@@ -73,6 +73,7 @@ public final class DefaultRequestHandler implements RequestHandler {
   private final Duration approvalTimeout;
   private final Clock clock;
   private final Nip46Envelope envelope;
+  private final ConnectBudget connectBudget;
 
   private DefaultRequestHandler(Builder b) {
     this.authorizations = b.authorizations;
@@ -84,6 +85,9 @@ public final class DefaultRequestHandler implements RequestHandler {
     this.approvalTimeout = b.approvalTimeout;
     this.clock = b.clock;
     this.envelope = b.envelope;
+    this.connectBudget =
+        new ConnectBudget(
+            ConnectBudget.DEFAULT_BURST, ConnectBudget.DEFAULT_PER_SECOND, System::nanoTime);
   }
 
   /**
@@ -219,34 +223,30 @@ public final class DefaultRequestHandler implements RequestHandler {
     if (first != null
         && !first.equalsIgnoreCase(auth.userPublicKey().toHex())
         && !first.equalsIgnoreCase(auth.bunkerPublicKey().toHex())) {
-      LOG.info("connect to authorization {} named another key", auth.id());
-      auditor.record(
-          auth, ctx.clientPublicKey(), c, null, AuditOutcome.DENIED, "connect names another key");
+      LOG.debug("connect to authorization {} named another key", auth.id());
+      connectBudget.refused(auth.bunkerPublicKey());
       return error(c, SignerError.UNAUTHORIZED);
+    }
+    if (!connectBudget.allows(auth.bunkerPublicKey())
+        && cache.client(auth.id(), ctx.clientPublicKey()).isEmpty()) {
+      // Refusals to this bunker key used up its budget: no store query until it refills.
+      return error(c, SignerError.RATE_LIMITED);
     }
     ConnectOutcome outcome =
         authorizations.connect(auth.id(), ctx.clientPublicKey(), c.secret(), c.perms(), now);
-    cache.invalidateClient(auth.id(), ctx.clientPublicKey());
     return switch (outcome) {
       case ConnectOutcome.Connected ok -> {
-        auditor.record(
-            auth,
-            ctx.clientPublicKey(),
-            c,
-            null,
-            AuditOutcome.ALLOWED,
-            ok.newlyConnected() ? "connected" : "already connected");
+        if (ok.newlyConnected()) {
+          cache.invalidateClient(auth.id(), ctx.clientPublicKey());
+          auditor.record(auth, ctx.clientPublicKey(), c, null, AuditOutcome.ALLOWED, "connected");
+        }
         yield Nip46Response.ok(c.id(), "ack");
       }
       case ConnectOutcome.Rejected r -> {
-        LOG.info("connect to authorization {} rejected: {}", auth.id(), r.reason());
-        auditor.record(
-            auth,
-            ctx.clientPublicKey(),
-            c,
-            null,
-            AuditOutcome.DENIED,
-            r.reason().name().toLowerCase(java.util.Locale.ROOT));
+        // An unauthenticated refusal: counted in the metrics (connect replies with outcome
+        // "error"), never in the audit table, which anyone knowing the bunker key could fill.
+        connectBudget.refused(auth.bunkerPublicKey());
+        LOG.debug("connect to authorization {} rejected: {}", auth.id(), r.reason());
         yield error(c, SignerError.UNAUTHORIZED);
       }
     };

@@ -14,12 +14,8 @@ import dev.keycast.nip46.store.ConnectOutcome;
 import dev.keycast.nip46.store.ConnectedClient;
 import dev.keycast.nip46.store.NewAuthorization;
 import dev.keycast.nip46.store.StoreException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
@@ -30,14 +26,18 @@ import org.jspecify.annotations.Nullable;
 public final class JdbiAuthorizationStore implements AuthorizationStore {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private static final String COLUMNS =
       "a.id, a.key_name, k.public_key AS user_public_key, a.bunker_public_key, "
-          + "a.secret, a.relays, a.policy_name, a.max_uses, a.uses, a.expires_at, a.revoked_at, a.label, "
+          + "a.relays, a.policy_name, a.max_uses, a.uses, a.expires_at, a.revoked_at, a.label, "
           + "a.created_at, a.updated_at";
   private static final String SELECT =
       "SELECT " + COLUMNS + " FROM authorizations a " + "JOIN user_keys k ON k.name = a.key_name ";
+  private static final String SELECT_WITH_STORED_SECRET =
+      "SELECT "
+          + COLUMNS
+          + ", a.secret AS stored_secret FROM authorizations a "
+          + "JOIN user_keys k ON k.name = a.key_name ";
 
   private static final RowMapper<Authorization> MAPPER =
       (rs, c) ->
@@ -46,7 +46,7 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
               rs.getString("key_name"),
               Rows.publicKey(rs, "user_public_key"),
               Rows.publicKey(rs, "bunker_public_key"),
-              rs.getString("secret"),
+              null, // the plaintext secret is not stored (only its hash)
               relaysFromJson(rs.getString("relays")),
               rs.getString("policy_name"),
               Rows.nullableInt(rs, "max_uses"),
@@ -91,7 +91,7 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
     } finally {
       Arrays.fill(raw, (byte) 0);
     }
-    String secret = request.secret() != null ? request.secret() : randomSecret();
+    String secret = request.secret() != null ? request.secret() : ConnectSecrets.random();
     long now = ctx.nowMillis();
     return StoreErrors.run(
         "create authorization",
@@ -119,7 +119,7 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
                               .bind("bpk", bunkerPublicKey.toHex())
                               .bind("enc", encrypted)
                               .bind("scheme", ctx.keyEncryption().schemeId())
-                              .bind("secret", secret)
+                              .bind("secret", ConnectSecrets.hash(secret))
                               .bind("relays", relaysToJson(request.relays()))
                               .bind("policy", request.policyName())
                               .bind("max", request.maxUses())
@@ -130,14 +130,54 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
                               .executeAndReturnGeneratedKeys("id")
                               .mapTo(Long.class)
                               .one();
-                      return findIn(h, id).orElseThrow();
+                      return withSecret(findIn(h, id).orElseThrow(), secret);
                     }));
   }
 
-  private static String randomSecret() {
-    byte[] b = new byte[16];
-    RANDOM.nextBytes(b);
-    return HexFormat.of().formatHex(b);
+  /** The authorization as created: the only instance that carries the plaintext secret. */
+  private static Authorization withSecret(Authorization a, String secret) {
+    return new Authorization(
+        a.id(),
+        a.keyName(),
+        a.userPublicKey(),
+        a.bunkerPublicKey(),
+        secret,
+        a.relays(),
+        a.policyName(),
+        a.maxUses(),
+        a.uses(),
+        a.expiresAt(),
+        a.revokedAt(),
+        a.label(),
+        a.createdAt(),
+        a.updatedAt());
+  }
+
+  @Override
+  public Optional<Authorization> renewSecret(long authorizationId) {
+    String secret = ConnectSecrets.random();
+    return StoreErrors.run(
+        "renew secret",
+        () ->
+            ctx.writer()
+                .inTransaction(
+                    h -> {
+                      long seq = StoreContext.bumpChangeVersion(h);
+                      int n =
+                          h.createUpdate(
+                                  "UPDATE authorizations SET secret = :secret, updated_at = :now, "
+                                      + "change_seq = :seq WHERE id = :id")
+                              .bind("secret", ConnectSecrets.hash(secret))
+                              .bind("now", ctx.nowMillis())
+                              .bind("seq", seq)
+                              .bind("id", authorizationId)
+                              .execute();
+                      if (n == 0) {
+                        h.rollback();
+                        return Optional.<Authorization>empty();
+                      }
+                      return findIn(h, authorizationId).map(a -> withSecret(a, secret));
+                    }));
   }
 
   private static Optional<Authorization> findIn(Handle h, long id) {
@@ -244,6 +284,27 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
       Instant now) {
     String perms = grantedPerms.toString();
     long nowMillis = now.toEpochMilli();
+    // A read first: refusals (unknown, revoked, expired, wrong secret, used up) and an already
+    // connected client change nothing, so they take no write transaction and leave the change
+    // counter (and so every daemon's cache) alone. Only a connect that admits a new client writes.
+    Optional<ConnectOutcome> decided =
+        StoreErrors.run(
+            "connect",
+            () ->
+                ctx.reader()
+                    .withHandle(
+                        h -> {
+                          Optional<StoredAuth> found = findStoredIn(h, authorizationId);
+                          if (found.isEmpty()) {
+                            return Optional.<ConnectOutcome>of(
+                                new ConnectOutcome.Rejected(
+                                    ConnectOutcome.Reason.UNKNOWN_AUTHORIZATION));
+                          }
+                          return readOnlyOutcome(h, found.get(), clientPublicKey, secret, now);
+                        }));
+    if (decided.isPresent()) {
+      return decided.get();
+    }
     return StoreErrors.run(
         "connect",
         () ->
@@ -253,49 +314,33 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
                       // Counter first: the fixed lock order of every write transaction (see
                       // StoreContext).
                       long seq = StoreContext.bumpChangeVersion(h);
-                      Optional<Authorization> found = findIn(h, authorizationId);
+                      // Checked again inside the transaction: the row may have changed since.
+                      Optional<StoredAuth> found = findStoredIn(h, authorizationId);
                       if (found.isEmpty()) {
+                        h.rollback();
                         return new ConnectOutcome.Rejected(
                             ConnectOutcome.Reason.UNKNOWN_AUTHORIZATION);
                       }
-                      Authorization auth = found.get();
-                      if (auth.isRevoked()) {
-                        return new ConnectOutcome.Rejected(ConnectOutcome.Reason.REVOKED);
-                      }
-                      if (auth.isExpiredAt(now)) {
-                        return new ConnectOutcome.Rejected(ConnectOutcome.Reason.EXPIRED);
-                      }
-                      Optional<ConnectedClient> existing =
-                          findClientIn(h, authorizationId, clientPublicKey);
-                      if (existing.isPresent()) {
-                        return new ConnectOutcome.Connected(auth, existing.get(), false);
-                      }
-                      if (secret == null
-                          || !MessageDigest.isEqual(
-                              secret.getBytes(StandardCharsets.UTF_8),
-                              auth.secret().getBytes(StandardCharsets.UTF_8))) {
-                        return new ConnectOutcome.Rejected(ConnectOutcome.Reason.WRONG_SECRET);
+                      Optional<ConnectOutcome> again =
+                          readOnlyOutcome(h, found.get(), clientPublicKey, secret, now);
+                      if (again.isPresent()) {
+                        h.rollback();
+                        return again.get();
                       }
                       // The atomic gate: of concurrent connects only those that find uses <
                       // max_uses at UPDATE time win.
                       int updated =
                           h.createUpdate(
                                   "UPDATE authorizations SET uses = uses + 1, updated_at = :now, change_seq = :seq "
-                                      + "WHERE id = :id AND secret = :secret AND revoked_at IS NULL "
+                                      + "WHERE id = :id AND secret = :stored AND revoked_at IS NULL "
                                       + "AND (expires_at IS NULL OR expires_at > :now) AND (max_uses IS NULL OR uses < max_uses)")
                               .bind("now", nowMillis)
                               .bind("seq", seq)
                               .bind("id", authorizationId)
-                              .bind("secret", secret)
+                              .bind("stored", found.get().storedSecret())
                               .execute();
                       if (updated == 0) {
-                        // Lost a race; maybe to the same client connecting twice at once.
-                        Optional<ConnectedClient> raced =
-                            findClientIn(h, authorizationId, clientPublicKey);
-                        if (raced.isPresent()) {
-                          return new ConnectOutcome.Connected(
-                              findIn(h, authorizationId).orElseThrow(), raced.get(), false);
-                        }
+                        h.rollback();
                         return new ConnectOutcome.Rejected(ConnectOutcome.Reason.SECRET_USED_UP);
                       }
                       h.createUpdate(
@@ -311,6 +356,46 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
                           findClientIn(h, authorizationId, clientPublicKey).orElseThrow(),
                           true);
                     }));
+  }
+
+  /** An authorization row with its stored (hashed) secret, for the connect checks. */
+  private record StoredAuth(Authorization auth, String storedSecret) {}
+
+  private static Optional<StoredAuth> findStoredIn(Handle h, long id) {
+    return h.createQuery(SELECT_WITH_STORED_SECRET + "WHERE a.id = :id")
+        .bind("id", id)
+        .map((rs, c) -> new StoredAuth(MAPPER.map(rs, c), rs.getString("stored_secret")))
+        .findOne();
+  }
+
+  /**
+   * The outcome of a connect that needs no write (a refusal, or the client is already connected),
+   * or empty if the connect would admit a new client.
+   */
+  private static Optional<ConnectOutcome> readOnlyOutcome(
+      Handle h,
+      StoredAuth stored,
+      PublicKey clientPublicKey,
+      @Nullable String secret,
+      Instant now) {
+    Authorization auth = stored.auth();
+    if (auth.isRevoked()) {
+      return Optional.of(new ConnectOutcome.Rejected(ConnectOutcome.Reason.REVOKED));
+    }
+    if (auth.isExpiredAt(now)) {
+      return Optional.of(new ConnectOutcome.Rejected(ConnectOutcome.Reason.EXPIRED));
+    }
+    Optional<ConnectedClient> existing = findClientIn(h, auth.id(), clientPublicKey);
+    if (existing.isPresent()) {
+      return Optional.of(new ConnectOutcome.Connected(auth, existing.get(), false));
+    }
+    if (!ConnectSecrets.matches(secret, stored.storedSecret())) {
+      return Optional.of(new ConnectOutcome.Rejected(ConnectOutcome.Reason.WRONG_SECRET));
+    }
+    if (!auth.hasUsesLeft()) {
+      return Optional.of(new ConnectOutcome.Rejected(ConnectOutcome.Reason.SECRET_USED_UP));
+    }
+    return Optional.empty();
   }
 
   private static Optional<ConnectedClient> findClientIn(
@@ -349,6 +434,9 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
 
   @Override
   public boolean disconnect(long authorizationId, PublicKey clientPublicKey) {
+    if (findClient(authorizationId, clientPublicKey).isEmpty()) {
+      return false; // nothing to delete: no write, no version bump
+    }
     return StoreErrors.run(
         "disconnect",
         () ->
@@ -363,10 +451,12 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
                               .bind("id", authorizationId)
                               .bind("client", clientPublicKey.toHex())
                               .execute();
-                      if (n > 0) {
-                        touch(h, authorizationId, seq);
+                      if (n == 0) {
+                        h.rollback(); // lost a race with another disconnect: nothing changed
+                        return false;
                       }
-                      return n > 0;
+                      touch(h, authorizationId, seq);
+                      return true;
                     }));
   }
 

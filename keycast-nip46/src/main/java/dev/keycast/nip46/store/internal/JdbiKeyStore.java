@@ -38,12 +38,24 @@ public final class JdbiKeyStore implements KeyStore {
   }
 
   /**
-   * Associated data binding a user key's ciphertext to its row.
+   * Associated data binding a user key's ciphertext to its row: its name and its public key (format
+   * 2). A ciphertext moved to another row, or a row whose {@code public_key} was changed, does not
+   * decrypt.
    *
    * @param name the key name
+   * @param publicKey the row's public key
    * @return the associated data
    */
-  static String associatedData(String name) {
+  static String associatedData(String name, PublicKey publicKey) {
+    return "user-key-v2:" + name + ":" + publicKey.toHex();
+  }
+
+  /**
+   * Associated data of format 1 (written before the public key was bound): the name only. Rows of
+   * this format still load (and are checked against {@code public_key}); loading one rewrites it in
+   * format 2.
+   */
+  static String legacyAssociatedData(String name) {
     return "user-key:" + name;
   }
 
@@ -66,7 +78,7 @@ public final class JdbiKeyStore implements KeyStore {
     byte[] secret = secretKey.toBytes(InsecureSecretKeyAccess.get());
     byte[] encrypted;
     try {
-      encrypted = ctx.keyEncryption().encrypt(secret, associatedData(name));
+      encrypted = ctx.keyEncryption().encrypt(secret, associatedData(name, publicKey));
     } finally {
       Arrays.fill(secret, (byte) 0);
     }
@@ -142,7 +154,8 @@ public final class JdbiKeyStore implements KeyStore {
 
   @Override
   public Optional<SecretKey> loadSecret(String name) {
-    Optional<EncryptedRow> row =
+    record Row(PublicKey publicKey, EncryptedRow encrypted) {}
+    Optional<Row> row =
         StoreErrors.run(
             "load key",
             () ->
@@ -150,15 +163,92 @@ public final class JdbiKeyStore implements KeyStore {
                     .withHandle(
                         h ->
                             h.createQuery(
-                                    "SELECT encrypted_secret, scheme FROM user_keys WHERE name = :name")
+                                    "SELECT public_key, encrypted_secret, scheme FROM user_keys WHERE name = :name")
                                 .bind("name", name)
                                 .map(
                                     (rs, c) ->
-                                        new EncryptedRow(
-                                            rs.getBytes("encrypted_secret"),
-                                            rs.getString("scheme")))
+                                        new Row(
+                                            Rows.publicKey(rs, "public_key"),
+                                            new EncryptedRow(
+                                                rs.getBytes("encrypted_secret"),
+                                                rs.getString("scheme"))))
                                 .findOne()));
-    return row.map(r -> decryptKey(ctx, r, associatedData(name)));
+    if (row.isEmpty()) {
+      return Optional.empty();
+    }
+    PublicKey publicKey = row.get().publicKey();
+    EncryptedRow encrypted = row.get().encrypted();
+    Decrypted d = decryptUserKeyRow(ctx, name, publicKey, encrypted);
+    if (d.legacy()) {
+      upgrade(name, publicKey, d.key(), encrypted.ciphertext());
+    }
+    return Optional.of(d.key());
+  }
+
+  /** A decrypted user key and whether its row is of format 1. */
+  private record Decrypted(SecretKey key, boolean legacy) {}
+
+  /**
+   * Decrypts a user key row of either format and checks it against the row's public key.
+   *
+   * @throws KeyEncryptionException if it decrypts under neither format
+   * @throws StoreException if the key does not match {@code publicKey}
+   */
+  static SecretKey decryptUserKey(
+      StoreContext ctx, String name, PublicKey publicKey, EncryptedRow encrypted) {
+    return decryptUserKeyRow(ctx, name, publicKey, encrypted).key();
+  }
+
+  private static Decrypted decryptUserKeyRow(
+      StoreContext ctx, String name, PublicKey publicKey, EncryptedRow encrypted) {
+    SecretKey key;
+    boolean legacy = false;
+    try {
+      key = decryptKey(ctx, encrypted, associatedData(name, publicKey));
+    } catch (KeyEncryptionException e) {
+      if (!encrypted.scheme().equals(ctx.keyEncryption().schemeId())) {
+        throw e;
+      }
+      try {
+        key = decryptKey(ctx, encrypted, legacyAssociatedData(name));
+      } catch (KeyEncryptionException legacyFailure) {
+        throw e;
+      }
+      legacy = true;
+    }
+    if (!key.publicKey().equals(publicKey)) {
+      throw new StoreException(
+          "corrupt row: stored key '" + name + "' does not match its public key");
+    }
+    return new Decrypted(key, legacy);
+  }
+
+  /**
+   * Rewrites a format-1 row in format 2 (public key bound). Changes no value a reader sees, so it
+   * does not bump the change counter; a concurrent rewrite of the row wins (the update matches the
+   * old ciphertext only).
+   */
+  private void upgrade(String name, PublicKey publicKey, SecretKey key, byte[] oldCiphertext) {
+    byte[] raw = key.toBytes(InsecureSecretKeyAccess.get());
+    byte[] encrypted;
+    try {
+      encrypted = ctx.keyEncryption().encrypt(raw, associatedData(name, publicKey));
+    } finally {
+      Arrays.fill(raw, (byte) 0);
+    }
+    StoreErrors.run(
+        "upgrade key row",
+        () ->
+            ctx.writer()
+                .withHandle(
+                    h ->
+                        h.createUpdate(
+                                "UPDATE user_keys SET encrypted_secret = :enc "
+                                    + "WHERE name = :name AND encrypted_secret = :old")
+                            .bind("enc", encrypted)
+                            .bind("name", name)
+                            .bind("old", oldCiphertext)
+                            .execute()));
   }
 
   @Override
