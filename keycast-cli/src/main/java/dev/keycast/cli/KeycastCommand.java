@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       ServeCommand.class,
       InitCommand.class,
+      AdminTokenCommand.class,
       KeysCommand.class,
       AuthorizeCommand.class,
       AuthorizationsCommand.class,
