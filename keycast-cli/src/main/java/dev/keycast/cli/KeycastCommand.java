@@ -48,6 +48,7 @@ import picocli.CommandLine.Spec;
       KeysCommand.class,
       AuthorizeCommand.class,
       AuthorizationsCommand.class,
+      PoliciesCommand.class,
       ConnectCommand.class,
       AuditCommand.class,
       BackupCommand.class,

@@ -326,6 +326,25 @@ class StoreCommandsTest {
         cli.run("authorize", "--key", "alice", "--relay", "ws://h", "--kinds", "70000"),
         ExitCodes.USAGE,
         "0 to 65535");
+    // --kinds outside the base policy: an error, not a policy that signs nothing
+    assertFails(
+        cli.run(
+            "authorize",
+            "--key",
+            "alice",
+            "--relay",
+            "ws://h",
+            "--policy",
+            "readonly",
+            "--kinds",
+            "7"),
+        ExitCodes.USAGE,
+        "does not allow kind(s) 7");
+    assertFails(
+        cli.run("authorize", "--key", "alice", "--relay", "ws://h", "--kinds", "1,31337"),
+        ExitCodes.USAGE,
+        "does not allow kind(s) 31337");
+    assertThat(json(ok("policies", "list", "--json")).size()).isEqualTo(3); // nothing saved
     assertThat(json(ok("authorizations", "list", "--json")).size()).isZero();
   }
 

@@ -36,7 +36,8 @@ public sealed interface PolicyRequest {
       case Nip46Request.Ping p -> new Basic(Nip46Method.PING);
       case Nip46Request.SwitchRelays s -> new Basic(Nip46Method.SWITCH_RELAYS);
       case Nip46Request.Logout l -> new Basic(Nip46Method.LOGOUT);
-      case Nip46Request.SignEvent s -> new SignEvent(s.template().kind(), s.template().content());
+      case Nip46Request.SignEvent s ->
+          new SignEvent(s.template().kind(), s.template().content(), s.template().createdAt());
       case Nip46Request.Nip04Encrypt e ->
           new Encrypt(Nip46Method.NIP04_ENCRYPT, peer(e.peerPubkeyHex()), e.text());
       case Nip46Request.Nip44Encrypt e ->
@@ -63,8 +64,10 @@ public sealed interface PolicyRequest {
    *
    * @param kind the event kind (0 to 65535)
    * @param content the event content (checked against blocked words)
+   * @param createdAt the event's {@code created_at}, seconds since the Unix epoch (checked against
+   *     {@link Policy#maxFuture()} and {@link Policy#maxPast()})
    */
-  record SignEvent(int kind, String content) implements PolicyRequest {
+  record SignEvent(int kind, String content, long createdAt) implements PolicyRequest {
     @Override
     public Nip46Method method() {
       return Nip46Method.SIGN_EVENT;
