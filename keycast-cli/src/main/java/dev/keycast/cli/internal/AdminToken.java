@@ -9,12 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -178,6 +181,43 @@ public final class AdminToken {
   @Override
   public String toString() {
     return "AdminToken[redacted]";
+  }
+
+  /**
+   * The token of a data folder as a running daemon sees it: reloaded when the file's modification
+   * time changes, so that {@code keycast admin-token rotate} takes effect at the next request
+   * without a restart. One {@code stat} per call.
+   *
+   * @param home the data folder
+   * @return a supplier of the current token; thread-safe
+   * @throws UsageException if the token cannot be loaded now (serve refuses to start)
+   */
+  public static Supplier<AdminToken> watching(Path home) {
+    Path file = file(home);
+    record Loaded(AdminToken token, FileTime mtime) {}
+    AtomicReference<Loaded> current = new AtomicReference<>(new Loaded(load(home), mtime(file)));
+    return () -> {
+      Loaded l = current.get();
+      FileTime now = mtime(file);
+      if (now.equals(l.mtime())) {
+        return l.token();
+      }
+      try {
+        Loaded fresh = new Loaded(load(home), now);
+        current.set(fresh);
+        return fresh.token();
+      } catch (UsageException e) {
+        return l.token(); // mid-rotation or removed: keep the last good token
+      }
+    };
+  }
+
+  private static FileTime mtime(Path file) {
+    try {
+      return Files.getLastModifiedTime(file);
+    } catch (IOException e) {
+      return FileTime.fromMillis(0);
+    }
   }
 
   private static String generate() {
