@@ -1,5 +1,6 @@
 package dev.keycast.cli;
 
+import dev.keycast.cli.internal.AdminToken;
 import dev.keycast.cli.internal.DataFolder;
 import dev.keycast.cli.internal.JdbcUrls;
 import dev.keycast.nip46.store.AesGcmKeyEncryption;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code keycast init}: creates the data folder, a new master key file (mode 0600; never overwrites
- * one) and the database schema. If the database cannot be created, the master key just written is
+ * one), the admin token ({@code admin.token}, mode 0600; added to an existing data folder that has
+ * none) and the database schema. If the database cannot be created, the master key just written is
  * removed again.
  */
 @Command(
@@ -25,7 +27,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
     description =
-        "Creates KEYCAST_HOME, a new master key file (mode 0600; refuses to overwrite one) and the database.")
+        "Creates KEYCAST_HOME, a new master key file (mode 0600; refuses to overwrite one), the admin token (mode 0600; added to an existing home that lacks it) and the database.")
 public final class InitCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin StoreOptions store = new StoreOptions();
@@ -39,6 +41,14 @@ public final class InitCommand implements Callable<Integer> {
     Path keyFile = store.masterKeyFile(home);
     String url = store.jdbcUrl(home);
     if (Files.exists(keyFile)) {
+      // control-plane: an existing home gets its admin token, nothing else changes
+      if (Files.isDirectory(home) && AdminToken.createIfMissing(home)) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Master key " + keyFile + " kept; added the admin token:");
+        out.println("  admin token: " + AdminToken.file(home) + " (mode 0600)");
+        out.flush();
+        return ExitCodes.OK;
+      }
       throw new UsageException(
           "master key file "
               + keyFile
@@ -56,6 +66,7 @@ public final class InitCommand implements Callable<Integer> {
       deleteQuietly(keyFile); // nothing half-made: no key without its database
       throw e;
     }
+    AdminToken.createIfMissing(home);
     PrintWriter out = spec.commandLine().getOut();
     out.println("Initialized Keycast in " + home);
     out.println(
@@ -63,6 +74,10 @@ public final class InitCommand implements Callable<Integer> {
             + keyFile
             + " (mode 0600; back it up: stored keys cannot be decrypted without it)");
     out.println("  database:   " + JdbcUrls.redact(url) + " (schema version " + schema + ")");
+    out.println(
+        "  admin token: "
+            + AdminToken.file(home)
+            + " (mode 0600; the admin API and web console ask for it)");
     out.println(
         "Next: keycast keys generate --name NAME, then keycast authorize --key NAME --relay URL");
     out.flush();

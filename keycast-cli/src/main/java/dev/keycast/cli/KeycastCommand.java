@@ -45,9 +45,11 @@ import picocli.CommandLine.Spec;
     subcommands = {
       ServeCommand.class,
       InitCommand.class,
+      AdminTokenCommand.class,
       KeysCommand.class,
       AuthorizeCommand.class,
       AuthorizationsCommand.class,
+      PoliciesCommand.class,
       ConnectCommand.class,
       AuditCommand.class,
       BackupCommand.class,

@@ -71,6 +71,26 @@ class StoreCommandsTest {
   }
 
   @Test
+  void init_writesAdminToken_addsItToAnExistingHome_rotateReplacesIt() throws Exception {
+    ok("init");
+    Path token = home.resolve("admin.token");
+    assertThat(Files.getPosixFilePermissions(token))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    String first = Files.readString(token).strip();
+    assertThat(ok("admin-token", "show").outTrim()).isEqualTo(first);
+
+    Files.delete(token); // a home made before admin tokens existed
+    byte[] key = Files.readAllBytes(home.resolve("master.key"));
+    assertThat(ok("init").out()).contains("admin token");
+    String added = Files.readString(token).strip();
+    assertThat(added).isNotEqualTo(first).hasSize(43);
+    assertThat(Files.readAllBytes(home.resolve("master.key"))).isEqualTo(key);
+
+    String rotated = ok("admin-token", "rotate", "--print").outTrim();
+    assertThat(rotated).isNotEqualTo(added).isEqualTo(Files.readString(token).strip());
+  }
+
+  @Test
   void init_databaseUnreachable_exit70_leavesNoMasterKey() {
     Cli.Result r =
         cli.run("init", "--db", "jdbc:postgresql://127.0.0.1:1/keycast?connectTimeout=2");
@@ -306,6 +326,25 @@ class StoreCommandsTest {
         cli.run("authorize", "--key", "alice", "--relay", "ws://h", "--kinds", "70000"),
         ExitCodes.USAGE,
         "0 to 65535");
+    // --kinds outside the base policy: an error, not a policy that signs nothing
+    assertFails(
+        cli.run(
+            "authorize",
+            "--key",
+            "alice",
+            "--relay",
+            "ws://h",
+            "--policy",
+            "readonly",
+            "--kinds",
+            "7"),
+        ExitCodes.USAGE,
+        "does not allow kind(s) 7");
+    assertFails(
+        cli.run("authorize", "--key", "alice", "--relay", "ws://h", "--kinds", "1,31337"),
+        ExitCodes.USAGE,
+        "does not allow kind(s) 31337");
+    assertThat(json(ok("policies", "list", "--json")).size()).isEqualTo(3); // nothing saved
     assertThat(json(ok("authorizations", "list", "--json")).size()).isZero();
   }
 

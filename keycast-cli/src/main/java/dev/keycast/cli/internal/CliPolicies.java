@@ -33,8 +33,8 @@ public final class CliPolicies {
    * Resolves (and, for {@code --kinds}, saves) the policy and returns the name to store in the
    * authorization.
    *
-   * @throws UsageException for an unknown policy, kinds out of range, or a name that would be too
-   *     long
+   * @throws UsageException for an unknown policy, kinds out of range or not allowed by the base
+   *     policy, or a name that would be too long
    */
   public static String forAuthorization(
       PolicyStore store, String base, @Nullable List<Integer> kinds) {
@@ -61,6 +61,17 @@ public final class CliPolicies {
       }
       sorted.add(k);
     }
+    List<Integer> outside = sorted.stream().filter(k -> !basePolicy.allowsKind(k)).toList();
+    if (!outside.isEmpty()) {
+      // control-plane: a narrowed policy that could sign nothing (or less than asked) is an error
+      throw new UsageException(
+          "--kinds: policy '"
+              + base
+              + "' does not allow kind(s) "
+              + outside.stream().map(String::valueOf).collect(Collectors.joining(","))
+              + "; choose a policy that does (keycast policies list) or create one with"
+              + " keycast policies create NAME --allow sign_event:KIND");
+    }
     String name =
         base + KINDS + sorted.stream().map(String::valueOf).collect(Collectors.joining("-"));
     if (name.length() > 64) {
@@ -76,6 +87,8 @@ public final class CliPolicies {
             .blockedWords(basePolicy.blockedWords())
             .selfEncryptionOnly(basePolicy.selfEncryptionOnly())
             .rateLimit(basePolicy.rateLimit())
+            .maxFuture(basePolicy.maxFuture())
+            .maxPast(basePolicy.maxPast())
             .build());
     return name;
   }

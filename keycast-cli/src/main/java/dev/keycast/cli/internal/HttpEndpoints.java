@@ -15,13 +15,15 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's HTTP endpoints on the JDK server, one virtual thread per exchange: {@code GET
- * /health} (200 or 503 with a JSON body) and {@code GET /metrics} (Prometheus text). Nothing else
- * is served (404); other methods get 405.
+ * /health} (200 or 503 with a JSON body), {@code GET /metrics} (Prometheus text), and the admin
+ * routes added with {@link #addAdminRoute} (bearer token). Nothing else is served (404); other
+ * methods get 405 on the first two.
  *
  * <p>Thread-safe. The suppliers are called on virtual threads, concurrently; they must not block
  * for long.
@@ -109,6 +111,96 @@ public final class HttpEndpoints implements AutoCloseable {
     server.start();
     return new HttpEndpoints(server, executor);
   }
+
+  // --- control-plane: authenticated admin routes (begin) ---
+
+  /**
+   * One route of the admin API under {@code /api/v1/}. Called on a virtual thread after the bearer
+   * token was checked; may block on the database.
+   */
+  @FunctionalInterface
+  public interface AdminRoute {
+    /**
+     * Handles an authenticated request.
+     *
+     * @param method the HTTP method ({@code GET}, {@code POST}, {@code DELETE}, …)
+     * @param path the request path, for example {@code /api/v1/policies/notes}
+     * @param body the request body (empty for GET), JSON for mutations
+     * @return the status and a value serialized as JSON
+     * @throws Exception any failure, answered 500 without details
+     */
+    AdminResponse handle(String method, String path, byte[] body) throws Exception;
+  }
+
+  /**
+   * An admin route's answer.
+   *
+   * @param status the HTTP status
+   * @param json the body, serialized with Jackson (maps, lists, records)
+   */
+  public record AdminResponse(int status, @Nullable Object json) {}
+
+  /**
+   * Serves {@code route} under {@code path} (and below) for callers that present the admin token as
+   * {@code Authorization: Bearer <token>}; everyone else gets 401 with {@code WWW-Authenticate:
+   * Bearer}. Mutations ({@code POST}, {@code PUT}, {@code PATCH}, {@code DELETE}) must carry {@code
+   * Content-Type: application/json}: a browser cannot send a cross-site request with that type or
+   * with an {@code Authorization} header without a CORS preflight, which this server never grants,
+   * so the API is safe against CSRF. Any route can use this, so that every admin route has one
+   * authentication.
+   *
+   * @param path the context path, for example {@code /api/v1/tasks}
+   * @param token the current admin token ({@link AdminToken#watching})
+   * @param route the handler
+   */
+  public void addAdminRoute(String path, Supplier<AdminToken> token, AdminRoute route) {
+    server.createContext(path, ex -> serveAdmin(ex, token, route));
+  }
+
+  private static void serveAdmin(HttpExchange ex, Supplier<AdminToken> token, AdminRoute route)
+      throws IOException {
+    try (ex) {
+      String method = ex.getRequestMethod();
+      int status;
+      @Nullable Object json;
+      if (!token.get().checkHeader(ex.getRequestHeaders().getFirst("Authorization"))) {
+        ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"keycast\"");
+        status = 401;
+        json = Map.of("error", "unauthorized: send Authorization: Bearer <admin token>");
+      } else if (!method.equals("GET")
+          && !method.equals("HEAD")
+          && !String.valueOf(ex.getRequestHeaders().getFirst("Content-Type"))
+              .toLowerCase(java.util.Locale.ROOT)
+              .startsWith("application/json")) {
+        status = 415;
+        json = Map.of("error", "mutations need Content-Type: application/json");
+      } else {
+        byte[] body = ex.getRequestBody().readNBytes(1 << 20);
+        try {
+          AdminResponse r = route.handle(method, ex.getRequestURI().getPath(), body);
+          status = r.status();
+          json = r.json();
+        } catch (Exception | LinkageError e) {
+          log.warn("HTTP {} {} failed: {}", method, ex.getRequestURI().getPath(), e.toString());
+          status = 500;
+          json = Map.of("error", "internal error");
+        }
+      }
+      byte[] out = json == null ? new byte[0] : JSON.writeValueAsBytes(json);
+      ex.getResponseHeaders().set("Content-Type", "application/json");
+      ex.getResponseHeaders().set("Cache-Control", "no-store");
+      ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+      boolean head = "HEAD".equals(method);
+      ex.sendResponseHeaders(status, head || out.length == 0 ? -1 : out.length);
+      if (!head && out.length > 0) {
+        try (OutputStream os = ex.getResponseBody()) {
+          os.write(out);
+        }
+      }
+    }
+  }
+
+  // --- control-plane: authenticated admin routes (end) ---
 
   /** Returns the bound port. */
   public int port() {

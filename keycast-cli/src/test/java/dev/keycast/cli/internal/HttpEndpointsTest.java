@@ -81,4 +81,70 @@ class HttpEndpointsTest {
           .hasMessageContaining("--http-port");
     }
   }
+
+  @Test
+  void adminRoute_401WithoutTheToken_jsonWithIt_mutationsNeedJson_rotationTakesEffect(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path home) throws Exception {
+    AdminToken.createIfMissing(home);
+    String token = AdminToken.load(home).value();
+    try (KeycastMetrics metrics = KeycastMetrics.create();
+        HttpEndpoints http =
+            HttpEndpoints.start(
+                "127.0.0.1", 0, () -> new HttpEndpoints.Health(true, Map.of()), metrics::scrape)) {
+      http.addAdminRoute(
+          "/api/v1/echo",
+          AdminToken.watching(home),
+          (method, path, body) ->
+              new HttpEndpoints.AdminResponse(
+                  200, Map.of("method", method, "path", path, "body", new String(body))));
+      URI uri = URI.create("http://127.0.0.1:" + http.port() + "/api/v1/echo/x");
+
+      HttpResponse<String> r = get(http.port(), "/api/v1/echo/x");
+      assertThat(r.statusCode()).isEqualTo(401);
+      assertThat(r.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"keycast\"");
+      assertThat(r.body()).contains("unauthorized");
+      r = send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer wrong").build());
+      assertThat(r.statusCode()).isEqualTo(401);
+
+      r = send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).build());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
+      assertThat(r.body()).contains("\"path\":\"/api/v1/echo/x\"");
+
+      // a form post (what a cross-site page can send without a preflight) is refused
+      r =
+          send(
+              HttpRequest.newBuilder(uri)
+                  .header("Authorization", "Bearer " + token)
+                  .header("Content-Type", "application/x-www-form-urlencoded")
+                  .POST(HttpRequest.BodyPublishers.ofString("a=1"))
+                  .build());
+      assertThat(r.statusCode()).isEqualTo(415);
+      r =
+          send(
+              HttpRequest.newBuilder(uri)
+                  .header("Authorization", "Bearer " + token)
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                  .build());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).contains("\"method\":\"POST\"");
+
+      // rotation: the old token stops working without a restart
+      java.nio.file.attribute.FileTime before =
+          java.nio.file.Files.getLastModifiedTime(AdminToken.file(home));
+      String fresh = AdminToken.rotate(home).value();
+      java.nio.file.Files.setLastModifiedTime(
+          AdminToken.file(home),
+          java.nio.file.attribute.FileTime.fromMillis(before.toMillis() + 2000));
+      r = send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).build());
+      assertThat(r.statusCode()).isEqualTo(401);
+      r = send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + fresh).build());
+      assertThat(r.statusCode()).isEqualTo(200);
+    }
+  }
+
+  private HttpResponse<String> send(HttpRequest request) throws Exception {
+    return client.send(request, HttpResponse.BodyHandlers.ofString());
+  }
 }

@@ -3,11 +3,13 @@ package dev.keycast.nip46.policy;
 import dev.keycast.nip46.Nip46Method;
 import dev.keycast.nip46.PermissionSet;
 import java.text.Normalizer;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an authorization lets clients do.
@@ -32,6 +34,11 @@ import java.util.Set;
  *       (private notes, NIP-51 lists), never to or from third parties.
  *   <li>{@code rateLimit}: per-client request limit, enforced by the signer pipeline before
  *       decryption.
+ *   <li>{@code maxFuture}: {@code sign_event} refuses a {@code created_at} more than this ahead of
+ *       the signer's clock (default {@link #DEFAULT_MAX_FUTURE}, every kind), so that a client
+ *       cannot sign a profile or list dated years ahead that would override later updates.
+ *   <li>{@code maxPast}: if set, {@code sign_event} refuses a {@code created_at} more than this
+ *       behind the signer's clock; null means no bound.
  * </ul>
  *
  * <p>Immutable; safe to share between threads.
@@ -41,22 +48,37 @@ import java.util.Set;
  * @param blockedWords lower-cased blocked words
  * @param selfEncryptionOnly whether encrypt/decrypt are limited to the user's own key
  * @param rateLimit the per-client rate limit
+ * @param maxFuture how far ahead of now an event's {@code created_at} may be (zero or more)
+ * @param maxPast how far behind now an event's {@code created_at} may be, or null for no bound
  */
 public record Policy(
     String name,
     PermissionSet permissions,
     List<String> blockedWords,
     boolean selfEncryptionOnly,
-    RateLimit rateLimit) {
+    RateLimit rateLimit,
+    Duration maxFuture,
+    @Nullable Duration maxPast) {
+
+  /** The default {@link #maxFuture()}: 10 minutes, enough for clock skew between devices. */
+  public static final Duration DEFAULT_MAX_FUTURE = Duration.ofMinutes(10);
 
   /**
    * Validates and normalises.
    *
-   * @throws IllegalArgumentException if the name is invalid
+   * @throws IllegalArgumentException if the name is invalid, {@code maxFuture} is negative or
+   *     {@code maxPast} is not positive
    */
   public Policy {
     Objects.requireNonNull(permissions, "permissions");
     Objects.requireNonNull(rateLimit, "rateLimit");
+    Objects.requireNonNull(maxFuture, "maxFuture");
+    if (maxFuture.isNegative()) {
+      throw new IllegalArgumentException("maxFuture must not be negative");
+    }
+    if (maxPast != null && (maxPast.isNegative() || maxPast.isZero())) {
+      throw new IllegalArgumentException("maxPast must be positive");
+    }
     if (!name.matches("[a-z0-9._-]{1,64}")) {
       throw new IllegalArgumentException("policy name must be 1 to 64 characters of [a-z0-9._-]");
     }
@@ -119,7 +141,26 @@ public record Policy(
   }
 
   /**
-   * Starts a builder (no permissions, no blocked words, not self-only, 120 requests per minute).
+   * Whether an event's {@code created_at} lies within {@link #maxFuture()} and {@link #maxPast()}
+   * of {@code nowSeconds}.
+   *
+   * @param createdAt the event's {@code created_at}, seconds since the Unix epoch
+   * @param nowSeconds the signer's clock, seconds since the Unix epoch
+   * @return 0 if within bounds, 1 if too far in the future, -1 if too far in the past
+   */
+  public int checkCreatedAt(long createdAt, long nowSeconds) {
+    if (createdAt - nowSeconds > maxFuture.toSeconds()) {
+      return 1;
+    }
+    if (maxPast != null && nowSeconds - createdAt > maxPast.toSeconds()) {
+      return -1;
+    }
+    return 0;
+  }
+
+  /**
+   * Starts a builder (no permissions, no blocked words, not self-only, 120 requests per minute,
+   * {@code created_at} at most {@link #DEFAULT_MAX_FUTURE} ahead, no past bound).
    *
    * @param name the policy name
    * @return a builder
@@ -135,6 +176,8 @@ public record Policy(
     private List<String> blockedWords = List.of();
     private boolean selfEncryptionOnly;
     private RateLimit rateLimit = RateLimit.perMinute(120);
+    private Duration maxFuture = DEFAULT_MAX_FUTURE;
+    private @Nullable Duration maxPast;
 
     private Builder(String name) {
       this.name = name;
@@ -197,13 +240,36 @@ public record Policy(
     }
 
     /**
+     * Sets how far ahead of now an event's {@code created_at} may be.
+     *
+     * @param maxFuture zero or more
+     * @return this builder
+     */
+    public Builder maxFuture(Duration maxFuture) {
+      this.maxFuture = maxFuture;
+      return this;
+    }
+
+    /**
+     * Sets how far behind now an event's {@code created_at} may be.
+     *
+     * @param maxPast a positive duration, or null for no bound
+     * @return this builder
+     */
+    public Builder maxPast(@Nullable Duration maxPast) {
+      this.maxPast = maxPast;
+      return this;
+    }
+
+    /**
      * Builds.
      *
      * @return the policy
-     * @throws IllegalArgumentException if the name is invalid
+     * @throws IllegalArgumentException if the name or a duration is invalid
      */
     public Policy build() {
-      return new Policy(name, permissions, blockedWords, selfEncryptionOnly, rateLimit);
+      return new Policy(
+          name, permissions, blockedWords, selfEncryptionOnly, rateLimit, maxFuture, maxPast);
     }
   }
 

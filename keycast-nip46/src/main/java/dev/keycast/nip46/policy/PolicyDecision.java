@@ -74,6 +74,14 @@ public sealed interface PolicyDecision {
     public static final String SELF_ONLY =
         "unauthorized: encryption only to self allowed by policy";
 
+    /** The event's {@code created_at} is further ahead than the policy's {@code maxFuture}. */
+    public static final String CREATED_AT_FUTURE =
+        "permission denied: created_at too far in the future";
+
+    /** The event's {@code created_at} is further back than the policy's {@code maxPast}. */
+    public static final String CREATED_AT_PAST =
+        "permission denied: created_at too far in the past";
+
     /** The authorization names a policy that does not exist. */
     public static final String UNKNOWN_POLICY = "unauthorized: unknown policy";
   }

@@ -14,7 +14,8 @@ import java.time.Instant;
  * are allowed; the client must be connected to this authorization; basic methods are allowed; the
  * policy must allow the method (for {@code sign_event}: the kind); the client's grants must include
  * it (an empty grant set means the client asked for nothing specific and gets what the policy
- * allows); then self-only encryption and blocked words.
+ * allows); for {@code sign_event} the {@code created_at} bounds; then self-only encryption and
+ * blocked words.
  */
 public final class PolicyEvaluator {
 
@@ -56,6 +57,13 @@ public final class PolicyEvaluator {
         }
         if (!granted.isEmpty() && !granted.allowsSignEvent(s.kind())) {
           yield PolicyDecision.deny(PolicyDecision.Deny.NOT_GRANTED);
+        }
+        int when = policy.checkCreatedAt(s.createdAt(), now.getEpochSecond());
+        if (when > 0) {
+          yield PolicyDecision.deny(PolicyDecision.Deny.CREATED_AT_FUTURE);
+        }
+        if (when < 0) {
+          yield PolicyDecision.deny(PolicyDecision.Deny.CREATED_AT_PAST);
         }
         if (policy.containsBlockedWord(s.content())) {
           yield PolicyDecision.deny(PolicyDecision.Deny.BLOCKED_CONTENT);

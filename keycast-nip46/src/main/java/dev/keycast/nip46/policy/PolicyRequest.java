@@ -39,7 +39,7 @@ public sealed interface PolicyRequest {
       case Nip46Request.SwitchRelays s -> new Basic(Nip46Method.SWITCH_RELAYS);
       case Nip46Request.Logout l -> new Basic(Nip46Method.LOGOUT);
       case Nip46Request.SignEvent s ->
-          new SignEvent(s.template().kind(), checkedText(s.template()));
+          new SignEvent(s.template().kind(), checkedText(s.template()), s.template().createdAt());
       case Nip46Request.Nip04Encrypt e ->
           new Encrypt(Nip46Method.NIP04_ENCRYPT, peer(e.peerPubkeyHex()), e.text());
       case Nip46Request.Nip44Encrypt e ->
@@ -88,8 +88,10 @@ public sealed interface PolicyRequest {
    * @param kind the event kind (0 to 65535)
    * @param content the text checked against blocked words: the event content and every tag value,
    *     one per line
+   * @param createdAt the event's {@code created_at}, seconds since the Unix epoch (checked against
+   *     {@link Policy#maxFuture()} and {@link Policy#maxPast()})
    */
-  record SignEvent(int kind, String content) implements PolicyRequest {
+  record SignEvent(int kind, String content, long createdAt) implements PolicyRequest {
     @Override
     public Nip46Method method() {
       return Nip46Method.SIGN_EVENT;

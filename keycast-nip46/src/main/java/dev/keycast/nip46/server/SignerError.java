@@ -59,14 +59,17 @@ public enum SignerError {
   }
 
   /**
-   * Returns the constant whose {@link #wireText()} equals {@code text}, if any.
+   * Returns the constant whose {@link #wireText()} equals {@code text}, or begins it followed by
+   * {@code ": "} and a detail (such as {@code "permission denied: created_at too far in the
+   * future"}), if any.
    *
    * @param text an error string from a response
    * @return the matching constant, or empty for strings this enum does not define
    */
   public static Optional<SignerError> fromWireText(String text) {
     for (SignerError e : values()) {
-      if (e.wireText.equals(text)) {
+      if (e.wireText.equals(text)
+          || (text.startsWith(e.wireText) && text.startsWith(": ", e.wireText.length()))) {
         return Optional.of(e);
       }
     }

@@ -11,6 +11,7 @@ import dev.keycast.crypto.Nip44ConversationKey;
 import dev.keycast.crypto.PublicKey;
 import dev.keycast.crypto.SecretKey;
 import dev.keycast.crypto.SignedEvent;
+import dev.keycast.nip46.EventTemplate;
 import dev.keycast.nip46.Nip46Request;
 import dev.keycast.nip46.NostrConnectUri;
 import dev.keycast.nip46.PermissionSet;
@@ -259,6 +260,18 @@ class BunkerEndToEndTest {
     Nip46Client c = fx.connected("social", "");
     assertThat(result(c.signEvent(note(31337, "x")))).isEqualTo(new Failure("permission denied"));
     assertThat(result(c.signEvent(note(1, "x")))).isInstanceOf(Success.class);
+  }
+
+  @Test
+  void signEvent_createdAtAYearAhead_refusedWithAClearError_tenMinutesAheadSigned()
+      throws Exception {
+    Nip46Client c = fx.connected("social", "");
+    long now = System.currentTimeMillis() / 1000;
+    EventTemplate profile = new EventTemplate(0, "{}", List.of(), now + 365L * 86_400);
+    assertThat(result(c.signEvent(profile)))
+        .isEqualTo(new Failure("permission denied: created_at too far in the future"));
+    EventTemplate skewed = new EventTemplate(1, "x", List.of(), now + 540);
+    assertThat(result(c.signEvent(skewed))).isInstanceOf(Success.class);
   }
 
   @Test

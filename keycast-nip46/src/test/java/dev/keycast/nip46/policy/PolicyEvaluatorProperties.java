@@ -86,7 +86,7 @@ class PolicyEvaluatorProperties {
     Arbitrary<PublicKey> peer = Arbitraries.of(USER, OTHER);
     return Arbitraries.oneOf(
         Combinators.combine(Arbitraries.integers().between(0, 12), text)
-            .as(PolicyRequest.SignEvent::new),
+            .as((k, t) -> new PolicyRequest.SignEvent(k, t, NOW.getEpochSecond())),
         Combinators.combine(
                 Arbitraries.of(Nip46Method.NIP04_ENCRYPT, Nip46Method.NIP44_ENCRYPT), peer, text)
             .as(PolicyRequest.Encrypt::new),

@@ -17,6 +17,7 @@ import dev.keycast.nip46.Nip46Method;
 import dev.keycast.nip46.PermissionSet;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.ConnectedClient;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -56,7 +57,44 @@ class PolicyEvaluatorTest {
   }
 
   private static PolicyRequest sign(int kind, String content) {
-    return new PolicyRequest.SignEvent(kind, content);
+    return new PolicyRequest.SignEvent(kind, content, NOW.getEpochSecond());
+  }
+
+  @Test
+  void signEvent_createdAtBeyondMaxFuture_denied_defaultTenMinutesForEveryKind() {
+    Authorization a = auth(null, null);
+    ConnectedClient c = client("");
+    long now = NOW.getEpochSecond();
+    for (Policy p : List.of(Policies.FULL, Policies.SOCIAL)) {
+      assertThat(p.maxFuture()).isEqualTo(Duration.ofMinutes(10));
+      assertThat(eval(p, a, c, new PolicyRequest.SignEvent(0, "x", now + 600)).isAllowed())
+          .isTrue();
+      assertThat(eval(p, a, c, new PolicyRequest.SignEvent(0, "x", now + 601)))
+          .isEqualTo(PolicyDecision.deny(PolicyDecision.Deny.CREATED_AT_FUTURE));
+      assertThat(eval(p, a, c, new PolicyRequest.SignEvent(1, "x", now + 365L * 86_400)))
+          .isEqualTo(PolicyDecision.deny(PolicyDecision.Deny.CREATED_AT_FUTURE));
+      // no past bound by default
+      assertThat(eval(p, a, c, new PolicyRequest.SignEvent(1, "x", 0)).isAllowed()).isTrue();
+    }
+  }
+
+  @Test
+  void signEvent_maxPastAndMaxFutureFromThePolicy() {
+    Authorization a = auth(null, null);
+    ConnectedClient c = client("");
+    long now = NOW.getEpochSecond();
+    Policy p =
+        Policy.builder("clocked")
+            .permissions("sign_event")
+            .maxFuture(Duration.ZERO)
+            .maxPast(Duration.ofHours(1))
+            .build();
+    assertThat(eval(p, a, c, new PolicyRequest.SignEvent(1, "x", now)).isAllowed()).isTrue();
+    assertThat(eval(p, a, c, new PolicyRequest.SignEvent(1, "x", now + 1)))
+        .isEqualTo(PolicyDecision.deny(PolicyDecision.Deny.CREATED_AT_FUTURE));
+    assertThat(eval(p, a, c, new PolicyRequest.SignEvent(1, "x", now - 3600)).isAllowed()).isTrue();
+    assertThat(eval(p, a, c, new PolicyRequest.SignEvent(1, "x", now - 3601)))
+        .isEqualTo(PolicyDecision.deny(PolicyDecision.Deny.CREATED_AT_PAST));
   }
 
   @Test
@@ -313,7 +351,7 @@ class PolicyEvaluatorTest {
             PolicyRequest.of(
                 new dev.keycast.nip46.Nip46Request.SignEvent(
                     "2", new dev.keycast.nip46.EventTemplate(7, "+", List.of(), 1L))))
-        .isEqualTo(new PolicyRequest.SignEvent(7, "+"));
+        .isEqualTo(new PolicyRequest.SignEvent(7, "+", 1L));
     assertThat(
             PolicyRequest.of(
                 new dev.keycast.nip46.Nip46Request.Nip44Encrypt("3", peer.toHex(), "hi")))

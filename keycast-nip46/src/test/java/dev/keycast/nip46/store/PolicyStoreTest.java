@@ -28,6 +28,8 @@ class PolicyStoreTest {
               .blockedWords(List.of("Spam", "scam"))
               .selfEncryptionOnly(true)
               .rateLimit(new RateLimit(10, Duration.ofSeconds(30)))
+              .maxFuture(Duration.ofSeconds(90))
+              .maxPast(Duration.ofDays(2))
               .build();
       long v = db.changeVersion();
       store.save(notes);
@@ -40,6 +42,8 @@ class PolicyStoreTest {
       Policy changed = Policy.builder("notes").permissions("sign_event").build();
       store.save(changed);
       assertThat(store.list()).containsExactly(changed);
+      assertThat(store.find("notes").orElseThrow().maxFuture()).isEqualTo(Duration.ofMinutes(10));
+      assertThat(store.find("notes").orElseThrow().maxPast()).isNull();
     }
   }
 

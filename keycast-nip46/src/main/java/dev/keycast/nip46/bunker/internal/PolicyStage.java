@@ -90,7 +90,7 @@ final class PolicyStage {
             deny.reason());
         auditor.record(
             auth, client, request, Auditor.kindOf(request), AuditOutcome.DENIED, deny.reason());
-        return Optional.of(Nip46Response.error(request.id(), errorFor(deny).wireText()));
+        return Optional.of(Nip46Response.error(request.id(), wireTextFor(deny)));
       }
       return Optional.empty();
     } catch (StoreException e) {
@@ -101,6 +101,19 @@ final class PolicyStage {
       LOG.debug("{} refused: invalid peer key", request.methodName());
       return Optional.of(Nip46Response.error(request.id(), SignerError.INVALID_REQUEST.wireText()));
     }
+  }
+
+  /**
+   * The error reply's text: the stable string of {@link #errorFor}, or for the {@code created_at}
+   * bounds that string with the reason, so that the client can tell a clock problem from a policy
+   * that forbids the kind ({@link SignerError#fromWireText} still classifies it).
+   */
+  static String wireTextFor(PolicyDecision.Deny deny) {
+    return switch (deny.reason()) {
+      case PolicyDecision.Deny.CREATED_AT_FUTURE, PolicyDecision.Deny.CREATED_AT_PAST ->
+          deny.reason();
+      default -> errorFor(deny).wireText();
+    };
   }
 
   /** Maps the policy's reasons onto the stable client-facing strings. */

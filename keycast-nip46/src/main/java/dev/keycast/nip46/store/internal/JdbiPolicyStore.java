@@ -13,13 +13,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.mapper.RowMapper;
+import org.jspecify.annotations.Nullable;
 
 /** {@link PolicyStore} over JDBI. Thread-safe; all methods block on the database. */
 public final class JdbiPolicyStore implements PolicyStore {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
   private static final String COLUMNS =
-      "name, permissions, blocked_words, self_encryption_only, rate_limit_max, rate_limit_window_ms";
+      "name, permissions, blocked_words, self_encryption_only, rate_limit_max, rate_limit_window_ms,"
+          + " max_future_ms, max_past_ms";
 
   private static final RowMapper<Policy> MAPPER =
       (rs, c) -> {
@@ -31,13 +33,19 @@ public final class JdbiPolicyStore implements PolicyStore {
               rs.getInt("self_encryption_only") == 1,
               new RateLimit(
                   rs.getInt("rate_limit_max"),
-                  Duration.ofMillis(rs.getLong("rate_limit_window_ms"))));
+                  Duration.ofMillis(rs.getLong("rate_limit_window_ms"))),
+              Duration.ofMillis(rs.getLong("max_future_ms")),
+              maxPast(rs.getObject("max_past_ms")));
         } catch (JsonProcessingException | RuntimeException e) {
           throw new StoreException("corrupt row in policies: " + rs.getString("name"), e);
         }
       };
 
   private final StoreContext ctx;
+
+  private static @Nullable Duration maxPast(@Nullable Object millis) {
+    return millis == null ? null : Duration.ofMillis(((Number) millis).longValue());
+  }
 
   /**
    * Creates the store.
@@ -60,6 +68,8 @@ public final class JdbiPolicyStore implements PolicyStore {
       throw new StoreException("cannot encode blocked words", e);
     }
     long now = ctx.nowMillis();
+    Duration past = policy.maxPast();
+    Long pastMillis = past == null ? null : past.toMillis();
     StoreErrors.run(
         "save policy",
         () ->
@@ -71,16 +81,21 @@ public final class JdbiPolicyStore implements PolicyStore {
                               "INSERT INTO policies ("
                                   + COLUMNS
                                   + ", created_at, updated_at) VALUES "
-                                  + "(:name, :perms, :words, :self, :max, :window, :now, :now) ON CONFLICT (name) DO UPDATE SET "
+                                  + "(:name, :perms, :words, :self, :max, :window, :future, :past, :now, :now)"
+                                  + " ON CONFLICT (name) DO UPDATE SET "
                                   + "permissions = excluded.permissions, blocked_words = excluded.blocked_words, "
                                   + "self_encryption_only = excluded.self_encryption_only, rate_limit_max = excluded.rate_limit_max, "
-                                  + "rate_limit_window_ms = excluded.rate_limit_window_ms, updated_at = excluded.updated_at")
+                                  + "rate_limit_window_ms = excluded.rate_limit_window_ms, "
+                                  + "max_future_ms = excluded.max_future_ms, max_past_ms = excluded.max_past_ms, "
+                                  + "updated_at = excluded.updated_at")
                           .bind("name", policy.name())
                           .bind("perms", policy.permissions().toString())
                           .bind("words", words)
                           .bind("self", policy.selfEncryptionOnly() ? 1 : 0)
                           .bind("max", policy.rateLimit().maxRequests())
                           .bind("window", policy.rateLimit().window().toMillis())
+                          .bind("future", policy.maxFuture().toMillis())
+                          .bind("past", pastMillis)
                           .bind("now", now)
                           .execute();
                     }));
