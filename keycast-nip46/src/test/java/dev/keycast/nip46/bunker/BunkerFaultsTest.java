@@ -158,9 +158,7 @@ class BunkerFaultsTest {
         assertThat(result(second.connect(PermissionSet.empty())))
             .isEqualTo(new Failure("unavailable, retry later"));
         // the background probe notices within its interval; health() itself never waits
-        await()
-            .atMost(Duration.ofSeconds(2))
-            .until(() -> !fx.bunker.health().databaseReachable());
+        await().atMost(Duration.ofSeconds(2)).until(() -> !fx.bunker.health().databaseReachable());
         assertThat(fx.bunker.health().status()).isEqualTo(BunkerHealth.Status.DOWN);
         // Whatever is or is not cached, a connected client gets an answer, never silence.
         assertThat(result(first.ping()))
