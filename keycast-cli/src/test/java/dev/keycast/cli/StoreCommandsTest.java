@@ -91,11 +91,11 @@ class StoreCommandsTest {
   }
 
   @Test
-  void init_databaseUnreachable_exit70_leavesNoMasterKey() {
+  void init_databaseUnreachable_exit75_leavesNoMasterKey() {
     Cli.Result r =
         cli.run("init", "--db", "jdbc:postgresql://127.0.0.1:1/keycast?connectTimeout=2");
-    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.INTERNAL);
-    assertThat(r.err()).startsWith("keycast: ");
+    assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.TEMPORARILY_UNAVAILABLE);
+    assertThat(r.err()).startsWith("keycast: database unreachable: ");
     assertThat(r.err().strip().lines().count()).isEqualTo(1);
     assertThat(Files.exists(home.resolve("master.key"))).isFalse();
   }
