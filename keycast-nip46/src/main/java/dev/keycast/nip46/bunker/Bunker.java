@@ -11,6 +11,7 @@ import dev.keycast.nip46.bunker.internal.Pipeline;
 import dev.keycast.nip46.bunker.internal.RelayPoolTransport;
 import dev.keycast.nip46.bunker.internal.RelayTransport;
 import dev.keycast.nip46.bunker.internal.StatsRecorder;
+import dev.keycast.nip46.bunker.internal.StuckTracker;
 import dev.keycast.nip46.policy.Policies;
 import dev.keycast.nip46.policy.Policy;
 import dev.keycast.nip46.relay.RelayPoolConfig;
@@ -21,6 +22,7 @@ import dev.keycast.nip46.server.BunkerStats;
 import dev.keycast.nip46.server.BunkerStatsCounter;
 import dev.keycast.nip46.server.IntakeLimits;
 import dev.keycast.nip46.server.RequestHandler;
+import dev.keycast.nip46.server.TaskSnapshot;
 import dev.keycast.nip46.store.AuditLog;
 import dev.keycast.nip46.store.AuthorizationStore;
 import dev.keycast.nip46.store.KeyStore;
@@ -128,7 +130,17 @@ public final class Bunker implements AutoCloseable {
             .watched()
             .build();
     this.watcher = new AuthorizationWatcher(store, cache, clock);
-    this.cpu = CpuExecutor.start(b.cpuConfig);
+    CpuExecutorConfig cc = b.cpuConfig;
+    StuckTracker cpuStuck = new StuckTracker(cc.statsCounter());
+    this.cpu =
+        CpuExecutor.start(
+            new CpuExecutorConfig(
+                cc.name(),
+                cc.threads(),
+                cc.queueCapacity(),
+                cc.stuckThreshold(),
+                cc.shutdownTimeout(),
+                cpuStuck));
     // The audit write leaves the request path: batched by one writer thread (see BatchingAuditLog).
     this.audit = new BatchingAuditLog(Objects.requireNonNull(b.audit), AUDIT_BUFFER);
     try {
@@ -155,6 +167,7 @@ public final class Bunker implements AutoCloseable {
               .transport(transport)
               .clock(clock)
               .queues(b.queueConfig, b.overflowConcurrency, b.overflowCapacity)
+              .cpuStuck(cpuStuck)
               .build();
     } catch (RuntimeException e) {
       audit.close();
@@ -315,6 +328,18 @@ public final class Bunker implements AutoCloseable {
         signerKeys.size(),
         verdict.reason(),
         clock.instant());
+  }
+
+  /**
+   * Returns the task view: every request in flight with its stage, age, CPU-pool time and thread;
+   * the queue's depth against its capacity; how busy the workers and the CPU pool have been; and
+   * the tasks the watchdogs report stuck, with their stacks. Never blocks; cheap enough to call
+   * every second.
+   *
+   * @return the snapshot
+   */
+  public TaskSnapshot tasks() {
+    return pipeline.tasks();
   }
 
   /** Returns the counters since start; never blocks. */

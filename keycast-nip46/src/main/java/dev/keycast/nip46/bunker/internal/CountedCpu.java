@@ -35,7 +35,7 @@ final class CountedCpu {
       CpuExecutor executor, String name, Callable<T> work, EventRejectReason onInvalid)
       throws InterruptedException {
     try {
-      return executor.call(name, work);
+      return executor.call(name, TaskRegistry.timed(name, work));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       stats.recordRejected(onInvalid);
       return null;

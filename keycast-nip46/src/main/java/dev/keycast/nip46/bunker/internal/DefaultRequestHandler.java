@@ -282,30 +282,38 @@ public final class DefaultRequestHandler implements RequestHandler {
               new UnsignedEvent(
                   auth.userPublicKey(), t.createdAt(), t.kind(), t.tags(), t.content());
           yield Nip46Response.ok(
-              id, cpu.call("sign_event", () -> NostrEvents.sign(unsigned, user.signer()).toJson()));
+              id,
+              cpu.call(
+                  "sign_event",
+                  TaskRegistry.timed(
+                      "sign_event", () -> NostrEvents.sign(unsigned, user.signer()).toJson())));
         }
         case Nip46Request.Nip44Encrypt r ->
             Nip46Response.ok(
                 id,
                 cpu.call(
                     "nip44_encrypt",
-                    () ->
-                        envelope.encrypt(
-                            Nip46Envelope.Scheme.NIP44,
-                            r.text(),
-                            user.secretKey(),
-                            peer(r.peerPubkeyHex()))));
+                    TaskRegistry.timed(
+                        "nip44_encrypt",
+                        () ->
+                            envelope.encrypt(
+                                Nip46Envelope.Scheme.NIP44,
+                                r.text(),
+                                user.secretKey(),
+                                peer(r.peerPubkeyHex())))));
         case Nip46Request.Nip04Encrypt r ->
             Nip46Response.ok(
                 id,
                 cpu.call(
                     "nip04_encrypt",
-                    () ->
-                        envelope.encrypt(
-                            Nip46Envelope.Scheme.NIP04,
-                            r.text(),
-                            user.secretKey(),
-                            peer(r.peerPubkeyHex()))));
+                    TaskRegistry.timed(
+                        "nip04_encrypt",
+                        () ->
+                            envelope.encrypt(
+                                Nip46Envelope.Scheme.NIP04,
+                                r.text(),
+                                user.secretKey(),
+                                peer(r.peerPubkeyHex())))));
         case Nip46Request.Nip44Decrypt r ->
             decrypt(id, Nip46Envelope.Scheme.NIP44, r.text(), user, r.peerPubkeyHex());
         case Nip46Request.Nip04Decrypt r ->
@@ -338,7 +346,8 @@ public final class DefaultRequestHandler implements RequestHandler {
       String plain =
           cpu.call(
               scheme == Nip46Envelope.Scheme.NIP44 ? "nip44_decrypt" : "nip04_decrypt",
-              () -> envelope.decrypt(scheme, ciphertext, user.secretKey(), peer));
+              TaskRegistry.timed(
+                  "decrypt", () -> envelope.decrypt(scheme, ciphertext, user.secretKey(), peer)));
       if (plain.isEmpty()) {
         return Nip46Response.error(id, SignerError.DECRYPTION_FAILED.wireText());
       }

@@ -19,7 +19,12 @@ final class InFlight {
   }
 
   void remove(RequestTask task) {
-    tasks.remove(task.dedupeKey);
+    tasks.remove(task.dedupeKey, task);
+  }
+
+  /** Returns a weakly consistent view of the requests in flight (for the task view). */
+  Iterable<RequestTask> tasks() {
+    return tasks.values();
   }
 
   /**

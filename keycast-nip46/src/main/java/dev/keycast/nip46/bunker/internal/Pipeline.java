@@ -6,14 +6,19 @@ import dev.keycast.nip46.server.EventRejectReason;
 import dev.keycast.nip46.server.IntakeLimits;
 import dev.keycast.nip46.server.RequestHandler;
 import dev.keycast.nip46.server.SignerError;
+import dev.keycast.nip46.server.TaskSnapshot;
 import dev.keycast.nip46.store.AuditLog;
 import dev.keycast.queue.CpuExecutor;
+import dev.keycast.queue.QueueStatsCounter;
 import dev.keycast.queue.QueuedTask;
+import dev.keycast.queue.StuckTask;
 import dev.keycast.queue.SubmitResult;
 import dev.keycast.queue.WorkQueue;
 import dev.keycast.queue.WorkQueueConfig;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -48,6 +53,10 @@ public final class Pipeline {
   private final ReplySender replies;
   private final RequestPath path;
   private final Clock clock;
+  private final CpuExecutor cpu;
+  private final TaskRegistry registry = new TaskRegistry();
+  private final StuckTracker queueStuck;
+  private final StuckTracker cpuStuck;
   private volatile boolean closing;
 
   private Pipeline(Builder b) {
@@ -56,6 +65,9 @@ public final class Pipeline {
     Nip46Envelope envelope = Objects.requireNonNull(b.envelope, "envelope");
     AuthorizationCache cache = Objects.requireNonNull(b.cache, "cache");
     CpuExecutor cpu = Objects.requireNonNull(b.cpu, "cpu");
+    this.cpu = cpu;
+    this.cpuStuck =
+        b.cpuStuck != null ? b.cpuStuck : new StuckTracker(QueueStatsCounter.disabled());
     IntakeLimits limits = Objects.requireNonNull(b.limits, "limits");
     RelayTransport transport = Objects.requireNonNull(b.transport, "transport");
     CountedCpu counted = new CountedCpu(stats, () -> closing);
@@ -87,7 +99,8 @@ public final class Pipeline {
             new HandleStage(Objects.requireNonNull(b.handler, "handler")),
             replies,
             inFlight,
-            stats);
+            stats,
+            registry);
     this.overflow =
         new OverflowLane(
             b.overflowConcurrency,
@@ -102,11 +115,18 @@ public final class Pipeline {
             inFlight,
             stats,
             clock);
+    WorkQueueConfig qc = Objects.requireNonNull(b.queueConfig, "queueConfig");
+    this.queueStuck = new StuckTracker(qc.statsCounter());
     this.queue =
         WorkQueue.start(
-            Objects.requireNonNull(b.queueConfig, "queueConfig").toBuilder()
-                .onAbandoned(this::abandoned)
-                .build());
+            new WorkQueueConfig(
+                qc.name(),
+                qc.workers(),
+                qc.capacity(),
+                qc.stuckThreshold(),
+                qc.shutdownTimeout(),
+                queueStuck,
+                this::abandoned));
   }
 
   /**
@@ -151,17 +171,37 @@ public final class Pipeline {
   }
 
   private void submit(RequestTask task) {
+    // In flight before the submit: a worker may finish the task before submit returns.
+    inFlight.add(task);
     SubmitResult result = closing ? SubmitResult.REJECTED_SHUTDOWN : queue.submit(task);
+    if (result != SubmitResult.ACCEPTED) {
+      inFlight.remove(task);
+    }
     switch (result) {
-      case ACCEPTED -> {
-        inFlight.add(task);
-        stats.recordAccepted();
-      }
+      case ACCEPTED -> stats.recordAccepted();
       case REJECTED_FULL ->
           overflow.offer(task, EventRejectReason.QUEUE_FULL, SignerError.OVERLOADED);
       case REJECTED_SHUTDOWN ->
           overflow.offer(task, EventRejectReason.SHUTTING_DOWN, SignerError.SHUTTING_DOWN);
     }
+  }
+
+  /**
+   * Returns the task view: the requests in flight, the queue, the workers' and the CPU pool's
+   * utilization, and the stuck tasks. Never blocks; walks the requests in flight.
+   */
+  public TaskSnapshot tasks() {
+    List<StuckTask> stuck = new ArrayList<>(queueStuck.current());
+    stuck.addAll(cpuStuck.current());
+    long uptime = registry.uptimeNanos();
+    return new TaskSnapshot(
+        clock.instant(),
+        new TaskSnapshot.Queue(queue.depth(), queue.capacity(), replies.waitingCount()),
+        new TaskSnapshot.Pool(
+            queue.busyWorkers(), queue.workers(), registry.workerBusyNanos(), uptime),
+        new TaskSnapshot.Pool(cpu.activeThreads(), cpu.threads(), registry.cpuBusyNanos(), uptime),
+        TaskRegistry.describe(inFlight.tasks()),
+        stuck);
   }
 
   /**
@@ -230,6 +270,7 @@ public final class Pipeline {
     private @Nullable WorkQueueConfig queueConfig;
     private int overflowConcurrency = 16;
     private int overflowCapacity = 16_384;
+    private @Nullable StuckTracker cpuStuck;
 
     private Builder() {}
 
@@ -317,6 +358,17 @@ public final class Pipeline {
       this.queueConfig = config;
       this.overflowConcurrency = overflowConcurrency;
       this.overflowCapacity = overflowCapacity;
+      return this;
+    }
+
+    /**
+     * Sets where the CPU executor's stuck tasks are kept for the task view (optional; without it
+     * the view lists only the work queue's).
+     *
+     * @param tracker the CPU executor's stats counter
+     */
+    public Builder cpuStuck(StuckTracker tracker) {
+      this.cpuStuck = tracker;
       return this;
     }
 

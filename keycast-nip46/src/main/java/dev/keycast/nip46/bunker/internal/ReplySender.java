@@ -49,7 +49,7 @@ final class ReplySender {
   void send(Reply reply, Nip46Response response) throws InterruptedException {
     SignedEvent out;
     try {
-      out = cpu.call("reply", () -> seal.seal(reply, response));
+      out = cpu.call("reply", TaskRegistry.timed("reply", () -> seal.seal(reply, response)));
     } catch (InterruptedException e) {
       throw e;
     } catch (Exception e) {

@@ -6,6 +6,7 @@ import dev.keycast.nip46.Nip46Response;
 import dev.keycast.nip46.server.EventRejectReason;
 import dev.keycast.nip46.server.RequestContext;
 import dev.keycast.nip46.server.SignerError;
+import dev.keycast.nip46.server.TaskSnapshot.Stage;
 import dev.keycast.nip46.store.Authorization;
 import java.util.List;
 import java.util.Optional;
@@ -27,6 +28,7 @@ final class RequestPath {
   private final ReplySender replies;
   private final InFlight inFlight;
   private final StatsRecorder stats;
+  private final TaskRegistry registry;
 
   /**
    * @param policy the policy stage, or null when a handler that replaces the default one decides
@@ -40,7 +42,8 @@ final class RequestPath {
       HandleStage handle,
       ReplySender replies,
       InFlight inFlight,
-      StatsRecorder stats) {
+      StatsRecorder stats,
+      TaskRegistry registry) {
     this.verify = verify;
     this.authorize = authorize;
     this.decrypt = decrypt;
@@ -49,6 +52,7 @@ final class RequestPath {
     this.replies = replies;
     this.inFlight = inFlight;
     this.stats = stats;
+    this.registry = registry;
   }
 
   /**
@@ -56,9 +60,11 @@ final class RequestPath {
    */
   void process(RequestTask task) throws InterruptedException {
     boolean answerLater = false;
+    long entered = registry.enter(task);
     try {
       answerLater = run(task);
     } finally {
+      registry.exit(task, entered);
       if (!answerLater) {
         inFlight.remove(task);
       }
@@ -71,6 +77,7 @@ final class RequestPath {
     if (parties == null) {
       return false;
     }
+    TaskRegistry.stage(Stage.AUTHORIZE);
     AuthorizeStage.Authorized authorized = authorize.authorize(task, parties);
     if (authorized == null) {
       return false;
@@ -84,6 +91,7 @@ final class RequestPath {
     Nip46Request request;
     switch (opened) {
       case DecryptStage.Opened.Invalid inv -> {
+        TaskRegistry.stage(Stage.PUBLISH);
         replies.send(
             new Reply(
                 task, signer, scheme, parties.client(), inv.requestId(), MethodLabels.INVALID),
@@ -92,6 +100,8 @@ final class RequestPath {
       }
       case DecryptStage.Opened.Request r -> request = r.request();
     }
+    task.requestId = request.id();
+    task.method = request.methodName();
     Reply reply =
         new Reply(task, signer, scheme, parties.client(), request.id(), MethodLabels.of(request));
     SignerError answer = authorized.answer();
@@ -99,15 +109,18 @@ final class RequestPath {
       if (answer == SignerError.RATE_LIMITED) {
         stats.recordRejected(EventRejectReason.RATE_LIMITED);
       }
+      TaskRegistry.stage(Stage.PUBLISH);
       replies.send(reply, Nip46Response.error(request.id(), answer.wireText()));
       return false;
     }
     Authorization auth = signer.authorization();
     if (policy != null) {
+      TaskRegistry.stage(Stage.POLICY);
       Optional<Nip46Response> denied =
           policy.check(
               request, auth, parties.client(), authorized.policy(), authorized.policyFailure());
       if (denied.isPresent()) {
+        TaskRegistry.stage(Stage.PUBLISH);
         replies.send(reply, denied.get());
         return false;
       }
@@ -120,11 +133,14 @@ final class RequestPath {
             List.copyOf(task.relays),
             task.receivedAt,
             interim -> replies.sendLater(reply, interim));
+    TaskRegistry.stage(Stage.HANDLE);
     CompletableFuture<Nip46Response> result = handle.handle(request, ctx);
     if (result.isDone()) {
+      TaskRegistry.stage(Stage.PUBLISH);
       replies.send(reply, result.join());
       return false;
     }
+    task.stage = Stage.AWAITING_APPROVAL;
     replies.whenAnswered(reply, result, () -> inFlight.remove(task));
     return true;
   }

@@ -2,10 +2,12 @@ package dev.keycast.nip46.bunker.internal;
 
 import dev.keycast.crypto.SignedEvent;
 import dev.keycast.nip46.Nip46Envelope;
+import dev.keycast.nip46.server.TaskSnapshot;
 import dev.keycast.queue.QueuedTask;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One event the intake accepted, on its way through the work queue (or the overflow lane). Its
@@ -30,6 +32,13 @@ final class RequestTask implements QueuedTask {
   final String dedupeKey;
   private final Processor processor;
 
+  // The task view (TaskRegistry): written by the thread running the request, read by snapshots.
+  volatile TaskSnapshot.Stage stage = TaskSnapshot.Stage.QUEUED;
+  volatile @Nullable String thread;
+  volatile long cpuNanos;
+  volatile @Nullable String requestId;
+  volatile @Nullable String method;
+
   RequestTask(
       SignedEvent event,
       String signerHex,
@@ -43,6 +52,12 @@ final class RequestTask implements QueuedTask {
     this.receivedAt = receivedAt;
     this.dedupeKey = Nip46Envelope.dedupeKey(event);
     this.processor = processor;
+  }
+
+  /** Charges CPU-pool time; called by one thread at a time (the request's steps are sequential). */
+  @SuppressWarnings("NonAtomicVolatileUpdate")
+  void addCpuNanos(long nanos) {
+    cpuNanos += nanos;
   }
 
   @Override
