@@ -1,6 +1,7 @@
 package dev.keycast.crypto;
 
 import dev.keycast.crypto.internal.Backends;
+import dev.keycast.crypto.internal.Bytes;
 import dev.keycast.crypto.internal.Randomness;
 import dev.keycast.crypto.internal.Secp256k1;
 import dev.keycast.crypto.internal.Utf8;
@@ -10,6 +11,7 @@ import java.security.InvalidKeyException;
 import java.util.Arrays;
 import java.util.Base64;
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -28,6 +30,7 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class Nip04Cipher {
   private static final String SEPARATOR = "?iv=";
+  private static final byte[] SIV_LABEL = "keycast/nip04/siv".getBytes(StandardCharsets.US_ASCII);
 
   private Nip04Cipher() {}
 
@@ -43,6 +46,41 @@ public final class Nip04Cipher {
   public static String encrypt(String plaintext, SecretKey ours, PublicKey theirs)
       throws InvalidKeyException {
     return encrypt(Backends.active(), plaintext, ours, theirs, Randomness.bytes(16));
+  }
+
+  /**
+   * Encrypts with a synthetic IV: the first 16 bytes of {@code HMAC-SHA256(shared secret,
+   * "keycast/nip04/siv" ‖ u32(len(context)) ‖ context ‖ UTF-8(plaintext))}. Deterministic: the same
+   * keys, context and plaintext give the same content (see {@link Nip44Cipher#encryptSynthetic});
+   * different plaintexts or contexts give different IVs.
+   *
+   * @param plaintext any text, may be empty
+   * @param ours our secret key
+   * @param theirs their public key
+   * @param context bytes that scope the determinism (for example a request id); may be empty
+   * @return {@code base64(ct)?iv=base64(iv)}
+   * @throws InvalidKeyException if ECDH fails (not reachable with validated keys)
+   */
+  public static String encryptSynthetic(
+      String plaintext, SecretKey ours, PublicKey theirs, byte[] context)
+      throws InvalidKeyException {
+    Secp256k1 backend = Backends.active();
+    byte[] key = Ecdh.sharedX(backend, ours, theirs);
+    byte[] utf8 = Utf8.encode(plaintext);
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      mac.update(SIV_LABEL);
+      mac.update(Bytes.u32(context.length));
+      mac.update(context);
+      mac.update(utf8);
+      return encrypt(backend, plaintext, ours, theirs, Arrays.copyOf(mac.doFinal(), 16));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("JDK HmacSHA256 failed", e);
+    } finally {
+      Arrays.fill(key, (byte) 0);
+      Arrays.fill(utf8, (byte) 0);
+    }
   }
 
   static String encrypt(

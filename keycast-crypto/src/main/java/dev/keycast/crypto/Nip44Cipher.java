@@ -41,6 +41,7 @@ public final class Nip44Cipher {
   private static final int MIN_PAYLOAD_CHARS = 132;
   private static final int MIN_DATA_BYTES = 99;
   private static final int EXTENDED_PREFIX_THRESHOLD = 65536;
+  private static final byte[] SIV_LABEL = "keycast/nip44/siv".getBytes(StandardCharsets.US_ASCII);
 
   /**
    * Largest padded size whose payload (version, nonce, MAC, base64) still fits in one Java array
@@ -113,6 +114,39 @@ public final class Nip44Cipher {
       throw new IllegalStateException("JDK ChaCha20/HmacSHA256 failed", e);
     } finally {
       Arrays.fill(keys, (byte) 0);
+    }
+  }
+
+  /**
+   * Encrypts with a synthetic nonce: {@code HMAC-SHA256(conversation key, "keycast/nip44/siv" ‖
+   * u32(len(context)) ‖ context ‖ UTF-8(plaintext))}. Deterministic: the same key, context and
+   * plaintext give the same payload, so a reply computed twice (by two instances of a cluster, or
+   * after a restart) is the same event. Different plaintexts or contexts give different nonces, so
+   * a nonce is never reused with a different message; what an observer learns beyond {@link
+   * #encrypt(String, Nip44ConversationKey)} is only whether two payloads under one key carry the
+   * same context and plaintext.
+   *
+   * @param plaintext text of 1 or more UTF-8 bytes
+   * @param key the conversation key
+   * @param context bytes that scope the determinism (for example the id of the request being
+   *     answered); may be empty
+   * @return the base64 payload
+   * @throws IllegalArgumentException if the plaintext is empty or too large
+   */
+  public static String encryptSynthetic(
+      String plaintext, Nip44ConversationKey key, byte[] context) {
+    byte[] utf8 = Utf8.encode(plaintext);
+    try {
+      Mac mac = hmac(key.bytes());
+      mac.update(SIV_LABEL);
+      mac.update(Bytes.u32(context.length));
+      mac.update(context);
+      mac.update(utf8);
+      return encrypt(plaintext, key, mac.doFinal());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("JDK HmacSHA256 failed", e);
+    } finally {
+      Arrays.fill(utf8, (byte) 0);
     }
   }
 

@@ -82,12 +82,17 @@ public final class NostrEvents {
    * @throws IllegalArgumentException if the signer's public key differs from the event's pubkey
    */
   public static SignedEvent sign(UnsignedEvent event, SchnorrSigner signer) {
+    return sign(event, signer, false);
+  }
+
+  private static SignedEvent sign(
+      UnsignedEvent event, SchnorrSigner signer, boolean deterministic) {
     if (!signer.publicKey().equals(event.pubkey())) {
       throw new IllegalArgumentException("signer public key does not match the event pubkey");
     }
     String pubkeyHex = event.pubkey().toHex();
     byte[] id = idBytes(pubkeyHex, event.createdAt(), event.kind(), event.tags(), event.content());
-    byte[] sig = signer.sign(id);
+    byte[] sig = deterministic ? signer.sign(id, new byte[32]) : signer.sign(id);
     return new SignedEvent(
         Bytes.toHex(id),
         pubkeyHex,
@@ -96,6 +101,22 @@ public final class NostrEvents {
         event.tags(),
         event.content(),
         Bytes.toHex(sig));
+  }
+
+  /**
+   * Computes the id and signs it deterministically: BIP-340 with 32 zero bytes of auxiliary data,
+   * so the same event and key always give the same signature (the BIP-340 nonce still mixes the
+   * secret key and the message; only the extra protection of fresh randomness against fault and
+   * side-channel attacks is given up). For replies that must be identical when computed twice, such
+   * as a cluster re-answering a request after a takeover.
+   *
+   * @param event the unsigned event
+   * @param signer signer whose public key equals {@code event.pubkey()}
+   * @return the signed event, equal for equal inputs
+   * @throws IllegalArgumentException if the signer's public key differs from the event's pubkey
+   */
+  public static SignedEvent signDeterministic(UnsignedEvent event, SchnorrSigner signer) {
+    return sign(event, signer, true);
   }
 
   /**

@@ -106,6 +106,28 @@ public final class Nip46Envelope {
   }
 
   /**
+   * Encrypts a plaintext deterministically (a synthetic nonce or IV derived from the key, {@code
+   * context} and the plaintext: see {@link Nip44Cipher#encryptSynthetic}). CPU-bound.
+   *
+   * @param scheme the scheme to use
+   * @param plaintext the text
+   * @param ours our secret key
+   * @param theirs the peer's public key
+   * @param context bytes that scope the determinism (for example the request being answered)
+   * @return the ciphertext, equal for equal inputs
+   * @throws GeneralSecurityException if a key is invalid
+   */
+  public String encryptSynthetic(
+      Scheme scheme, String plaintext, SecretKey ours, PublicKey theirs, byte[] context)
+      throws GeneralSecurityException {
+    return switch (scheme) {
+      case NIP44 ->
+          Nip44Cipher.encryptSynthetic(plaintext, conversationKeys.get(ours, theirs), context);
+      case NIP04 -> Nip04Cipher.encryptSynthetic(plaintext, ours, theirs, context);
+    };
+  }
+
+  /**
    * Opens an event addressed to us: decrypts its content, in the scheme it uses, from its author.
    * Does not verify the signature (see {@link NostrEvents#verify}). CPU-bound.
    *
@@ -147,6 +169,43 @@ public final class Nip46Envelope {
     tags.add(List.of("p", to.toHex()));
     tags.addAll(extraTags);
     return NostrEvents.sign(
+        new UnsignedEvent(signer.publicKey(), createdAtSeconds, KIND, tags, content), signer);
+  }
+
+  /**
+   * Seals a body like {@link #seal}, deterministically: the content is encrypted with {@link
+   * #encryptSynthetic} under {@code context} and the event is signed with {@link
+   * NostrEvents#signDeterministic}, so sealing the same body for the same request twice (two
+   * instances of a cluster, or one instance after a takeover) gives the identical event, which
+   * relays and clients treat as one. CPU-bound.
+   *
+   * @param scheme the encryption scheme
+   * @param body the plaintext body
+   * @param ours the sender's secret key
+   * @param signer the signer for the same key
+   * @param to the recipient
+   * @param createdAtSeconds the event's {@code created_at}; pass a value derived from the request
+   *     (not the clock) for the event to be reproducible
+   * @param extraTags tags after the {@code p} tag
+   * @param context bytes that scope the determinism, such as the request event id
+   * @return the signed event, equal for equal inputs
+   * @throws GeneralSecurityException if a key is invalid
+   */
+  public SignedEvent sealDeterministic(
+      Scheme scheme,
+      String body,
+      SecretKey ours,
+      SchnorrSigner signer,
+      PublicKey to,
+      long createdAtSeconds,
+      List<List<String>> extraTags,
+      byte[] context)
+      throws GeneralSecurityException {
+    String content = encryptSynthetic(scheme, body, ours, to, context);
+    List<List<String>> tags = new ArrayList<>(1 + extraTags.size());
+    tags.add(List.of("p", to.toHex()));
+    tags.addAll(extraTags);
+    return NostrEvents.signDeterministic(
         new UnsignedEvent(signer.publicKey(), createdAtSeconds, KIND, tags, content), signer);
   }
 }

@@ -75,4 +75,16 @@ public final class Bytes {
       throw new IllegalArgumentException(what + " must be " + expected + " bytes, got " + b.length);
     }
   }
+
+  /**
+   * Big-endian 4-byte encoding.
+   *
+   * @param value the value
+   * @return 4 bytes, most significant first
+   */
+  public static byte[] u32(int value) {
+    return new byte[] {
+      (byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value
+    };
+  }
 }

@@ -19,6 +19,7 @@ import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.AuthorizationStore;
 import dev.keycast.nip46.store.ConnectOutcome;
 import dev.keycast.queue.CpuExecutor;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
@@ -286,7 +287,8 @@ public final class DefaultRequestHandler implements RequestHandler {
               cpu.call(
                   "sign_event",
                   TaskRegistry.timed(
-                      "sign_event", () -> NostrEvents.sign(unsigned, user.signer()).toJson())));
+                      "sign_event",
+                      () -> NostrEvents.signDeterministic(unsigned, user.signer()).toJson())));
         }
         case Nip46Request.Nip44Encrypt r ->
             Nip46Response.ok(
@@ -296,11 +298,12 @@ public final class DefaultRequestHandler implements RequestHandler {
                     TaskRegistry.timed(
                         "nip44_encrypt",
                         () ->
-                            envelope.encrypt(
+                            envelope.encryptSynthetic(
                                 Nip46Envelope.Scheme.NIP44,
                                 r.text(),
                                 user.secretKey(),
-                                peer(r.peerPubkeyHex())))));
+                                peer(r.peerPubkeyHex()),
+                                id.getBytes(StandardCharsets.UTF_8)))));
         case Nip46Request.Nip04Encrypt r ->
             Nip46Response.ok(
                 id,
@@ -309,11 +312,12 @@ public final class DefaultRequestHandler implements RequestHandler {
                     TaskRegistry.timed(
                         "nip04_encrypt",
                         () ->
-                            envelope.encrypt(
+                            envelope.encryptSynthetic(
                                 Nip46Envelope.Scheme.NIP04,
                                 r.text(),
                                 user.secretKey(),
-                                peer(r.peerPubkeyHex())))));
+                                peer(r.peerPubkeyHex()),
+                                id.getBytes(StandardCharsets.UTF_8)))));
         case Nip46Request.Nip44Decrypt r ->
             decrypt(id, Nip46Envelope.Scheme.NIP44, r.text(), user, r.peerPubkeyHex());
         case Nip46Request.Nip04Decrypt r ->

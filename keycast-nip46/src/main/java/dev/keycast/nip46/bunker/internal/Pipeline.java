@@ -79,7 +79,7 @@ public final class Pipeline {
             limits.rateLimitPerSecond(),
             limits.rateLimitMaxClients(),
             System::nanoTime);
-    SealStage seal = new SealStage(envelope, clock);
+    SealStage seal = new SealStage(envelope);
     PublishStage publish = new PublishStage(transport, stats);
     this.intake =
         new IntakeStage(

@@ -68,7 +68,7 @@ class PublishStageTest {
   void publish_toTheRequestsRelaysAndTheAuthorizations_countedFirst() throws Exception {
     Reply reply = reply();
     Nip46Response response = Nip46Response.error("1", "permission denied");
-    publish.publish(reply, response, new SealStage(fx.envelope, fx.clock).seal(reply, response));
+    publish.publish(reply, response, new SealStage(fx.envelope).seal(reply, response));
     assertThat(transport.publishedTo)
         .singleElement()
         .satisfies(
@@ -86,7 +86,7 @@ class PublishStageTest {
     transport.accept = false;
     Reply reply = reply();
     Nip46Response response = Nip46Response.ok("1", "pong");
-    publish.publish(reply, response, new SealStage(fx.envelope, fx.clock).seal(reply, response));
+    publish.publish(reply, response, new SealStage(fx.envelope).seal(reply, response));
     assertThat(fx.rejected(EventRejectReason.REPLY_UNDELIVERED)).isEqualTo(1);
     assertThat(fx.stats.snapshot().responses("ping", ResponseOutcome.OK)).isEqualTo(1);
   }
