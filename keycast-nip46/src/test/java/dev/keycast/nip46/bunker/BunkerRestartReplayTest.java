@@ -80,6 +80,54 @@ class BunkerRestartReplayTest {
     }
   }
 
+  /**
+   * The gap the start-time rule leaves: a request dated ahead of the clock (within the intake's
+   * future skew) seen before a restart is still "new" after it. It is answered again, with the
+   * identical reply event (replies are deterministic), so a client or relay sees one answer.
+   */
+  @Test
+  void futureDatedRequestSeenBeforeARestart_replayedAfterIt_getsTheIdenticalReplyEvent()
+      throws Exception {
+    var dir = Files.createTempDirectory("keycast-restart");
+    try (KeycastDatabase db =
+        KeycastDatabase.open(
+            "jdbc:sqlite:" + dir.resolve("k.db"), AesGcmKeyEncryption.create(MasterKey.random()))) {
+      db.keys().generate("alice");
+      Authorization a =
+          db.authorizations()
+              .create(
+                  NewAuthorization.builder("alice")
+                      .relays(List.of(CapturingTransport.RELAY))
+                      .policyName("social")
+                      .build());
+      SecretKey client = SecretKey.generate();
+      String content =
+          Nip44Cipher.encrypt(
+              "{\"id\":\"r2\",\"method\":\"ping\",\"params\":[]}",
+              Nip44ConversationKey.derive(client, a.bunkerPublicKey()));
+      SignedEvent request =
+          NostrEvents.sign(
+              new UnsignedEvent(
+                  client.publicKey(),
+                  System.currentTimeMillis() / 1000 + 30,
+                  24133,
+                  List.of(List.of("p", a.bunkerPublicKey().toHex())),
+                  content),
+              SchnorrSigner.create(client));
+      CapturingTransport first = new CapturingTransport();
+      try (Bunker bunker = start(db, first)) {
+        first.inject(request);
+        await().atMost(WAIT).until(() -> first.published.size() == 1);
+      }
+      CapturingTransport second = new CapturingTransport();
+      try (Bunker bunker = start(db, second)) {
+        second.inject(request);
+        await().atMost(WAIT).until(() -> second.published.size() == 1);
+      }
+      assertThat(second.published.get(0)).isEqualTo(first.published.get(0));
+    }
+  }
+
   static Bunker start(KeycastDatabase db, CapturingTransport transport) {
     return Bunker.builder()
         .database(db)
