@@ -164,12 +164,20 @@ public final class Nip46Envelope {
       long createdAtSeconds,
       List<List<String>> extraTags)
       throws GeneralSecurityException {
-    String content = encrypt(scheme, body, ours, to);
+    return NostrEvents.sign(
+        unsigned(encrypt(scheme, body, ours, to), signer, to, createdAtSeconds, extraTags), signer);
+  }
+
+  private static UnsignedEvent unsigned(
+      String content,
+      SchnorrSigner signer,
+      PublicKey to,
+      long createdAtSeconds,
+      List<List<String>> extraTags) {
     List<List<String>> tags = new ArrayList<>(1 + extraTags.size());
     tags.add(List.of("p", to.toHex()));
     tags.addAll(extraTags);
-    return NostrEvents.sign(
-        new UnsignedEvent(signer.publicKey(), createdAtSeconds, KIND, tags, content), signer);
+    return new UnsignedEvent(signer.publicKey(), createdAtSeconds, KIND, tags, content);
   }
 
   /**
@@ -202,10 +210,7 @@ public final class Nip46Envelope {
       byte[] context)
       throws GeneralSecurityException {
     String content = encryptSynthetic(scheme, body, ours, to, context);
-    List<List<String>> tags = new ArrayList<>(1 + extraTags.size());
-    tags.add(List.of("p", to.toHex()));
-    tags.addAll(extraTags);
     return NostrEvents.signDeterministic(
-        new UnsignedEvent(signer.publicKey(), createdAtSeconds, KIND, tags, content), signer);
+        unsigned(content, signer, to, createdAtSeconds, extraTags), signer);
   }
 }

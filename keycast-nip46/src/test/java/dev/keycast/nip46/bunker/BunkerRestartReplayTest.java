@@ -30,36 +30,12 @@ class BunkerRestartReplayTest {
 
   @Test
   void requestSeenBeforeARestart_replayedAfterIt_notAnsweredAgain() throws Exception {
-    var dir = Files.createTempDirectory("keycast-restart");
-    try (KeycastDatabase db =
-        KeycastDatabase.open(
-            "jdbc:sqlite:" + dir.resolve("k.db"), AesGcmKeyEncryption.create(MasterKey.random()))) {
-      db.keys().generate("alice");
-      Authorization a =
-          db.authorizations()
-              .create(
-                  NewAuthorization.builder("alice")
-                      .relays(List.of(CapturingTransport.RELAY))
-                      .policyName("social")
-                      .build());
+    try (KeycastDatabase db = openDatabase()) {
+      Authorization a = authorize(db);
       SecretKey client = SecretKey.generate();
       CapturingTransport first = new CapturingTransport();
-      SignedEvent request;
+      SignedEvent request = ping(client, a, "r1", System.currentTimeMillis() / 1000);
       try (Bunker bunker = start(db, first)) {
-        String content =
-            Nip44Cipher.encrypt(
-                "{\"id\":\"r1\",\"method\":\"ping\",\"params\":[]}",
-                Nip44ConversationKey.derive(client, a.bunkerPublicKey()));
-        request =
-            NostrEvents.sign(
-                new UnsignedEvent(
-                    client.publicKey(),
-                    System.currentTimeMillis() / 1000,
-                    24133,
-                    List.of(List.of("p", a.bunkerPublicKey().toHex())),
-                    content),
-                SchnorrSigner.create(client));
-
         first.inject(request);
         await().atMost(WAIT).until(() -> first.published.size() == 1);
       }
@@ -88,32 +64,10 @@ class BunkerRestartReplayTest {
   @Test
   void futureDatedRequestSeenBeforeARestart_replayedAfterIt_getsTheIdenticalReplyEvent()
       throws Exception {
-    var dir = Files.createTempDirectory("keycast-restart");
-    try (KeycastDatabase db =
-        KeycastDatabase.open(
-            "jdbc:sqlite:" + dir.resolve("k.db"), AesGcmKeyEncryption.create(MasterKey.random()))) {
-      db.keys().generate("alice");
-      Authorization a =
-          db.authorizations()
-              .create(
-                  NewAuthorization.builder("alice")
-                      .relays(List.of(CapturingTransport.RELAY))
-                      .policyName("social")
-                      .build());
+    try (KeycastDatabase db = openDatabase()) {
+      Authorization a = authorize(db);
       SecretKey client = SecretKey.generate();
-      String content =
-          Nip44Cipher.encrypt(
-              "{\"id\":\"r2\",\"method\":\"ping\",\"params\":[]}",
-              Nip44ConversationKey.derive(client, a.bunkerPublicKey()));
-      SignedEvent request =
-          NostrEvents.sign(
-              new UnsignedEvent(
-                  client.publicKey(),
-                  System.currentTimeMillis() / 1000 + 30,
-                  24133,
-                  List.of(List.of("p", a.bunkerPublicKey().toHex())),
-                  content),
-              SchnorrSigner.create(client));
+      SignedEvent request = ping(client, a, "r2", System.currentTimeMillis() / 1000 + 30);
       CapturingTransport first = new CapturingTransport();
       try (Bunker bunker = start(db, first)) {
         first.inject(request);
@@ -126,6 +80,39 @@ class BunkerRestartReplayTest {
       }
       assertThat(second.published.get(0)).isEqualTo(first.published.get(0));
     }
+  }
+
+  static KeycastDatabase openDatabase() throws Exception {
+    var dir = Files.createTempDirectory("keycast-restart");
+    return KeycastDatabase.open(
+        "jdbc:sqlite:" + dir.resolve("k.db"), AesGcmKeyEncryption.create(MasterKey.random()));
+  }
+
+  static Authorization authorize(KeycastDatabase db) {
+    db.keys().generate("alice");
+    return db.authorizations()
+        .create(
+            NewAuthorization.builder("alice")
+                .relays(List.of(CapturingTransport.RELAY))
+                .policyName("social")
+                .build());
+  }
+
+  /** A {@code ping} request from {@code client} to the authorization's bunker key. */
+  static SignedEvent ping(SecretKey client, Authorization a, String id, long createdAt)
+      throws Exception {
+    String content =
+        Nip44Cipher.encrypt(
+            "{\"id\":\"" + id + "\",\"method\":\"ping\",\"params\":[]}",
+            Nip44ConversationKey.derive(client, a.bunkerPublicKey()));
+    return NostrEvents.sign(
+        new UnsignedEvent(
+            client.publicKey(),
+            createdAt,
+            24133,
+            List.of(List.of("p", a.bunkerPublicKey().toHex())),
+            content),
+        SchnorrSigner.create(client));
   }
 
   static Bunker start(KeycastDatabase db, CapturingTransport transport) {
