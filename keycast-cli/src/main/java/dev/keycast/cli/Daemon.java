@@ -1,5 +1,7 @@
 package dev.keycast.cli;
 
+import dev.keycast.cli.internal.AdminApi;
+import dev.keycast.cli.internal.AdminToken;
 import dev.keycast.cli.internal.AuditPurger;
 import dev.keycast.cli.internal.BunkerUris;
 import dev.keycast.cli.internal.DataFolder;
@@ -35,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,6 +100,7 @@ final class Daemon implements AutoCloseable {
       b.start();
       d.bunker = b;
       d.bindMeters(metrics, b);
+      d.registerAdminApi(db);
       d.printSummary(out, demoKeyCreated);
       return d;
     } catch (RuntimeException | Error e) {
@@ -278,6 +282,19 @@ final class Daemon implements AutoCloseable {
         .build();
   }
 
+  /**
+   * Serves the admin API ({@code /api/v1/}) behind the admin token in {@code KEYCAST_HOME} (created
+   * when missing, so a {@code --dev} home has one too). Other admin resources register beside
+   * {@link AdminApi#register}.
+   */
+  private void registerAdminApi(KeycastDatabase db) {
+    DataFolder.create(config.home());
+    AdminToken.createIfMissing(config.home());
+    Supplier<AdminToken> token = AdminToken.watching(config.home());
+    new AdminApi(db, this::relays, this::bunker, config.publicUrl(), Clock.systemUTC())
+        .register(Objects.requireNonNull(http), token);
+  }
+
   /** The gauges and counters read from the running bunker: relay state, queue, cache loads. */
   private void bindMeters(KeycastMetrics metrics, Bunker b) {
     MicrometerQueueStatsCounter.bindGauges(metrics.registry(), b.cpuExecutor());
@@ -341,6 +358,11 @@ final class Daemon implements AutoCloseable {
     out.println("  database: " + JdbcUrls.redact(config.jdbcUrl()));
     out.println("  health:   " + httpBase + "/health");
     out.println("  metrics:  " + httpBase + "/metrics");
+    out.println(
+        "  admin:    " + httpBase + AdminApi.PREFIX + "/ (token: keycast admin-token show)");
+    if (config.publicUrl() != null) {
+      out.println("  public:   " + config.publicUrl());
+    }
     if (demoBunkerUri != null) {
       out.println();
       out.println(
@@ -432,6 +454,7 @@ final class Daemon implements AutoCloseable {
     body.put("pending_approvals", h.pendingApprovals());
     body.put("signer_keys", h.signerKeys());
     body.put("checked_at", h.checkedAt().toString());
+    body.put("public_url", config.publicUrl());
     return new HttpEndpoints.Health(healthy, body);
   }
 

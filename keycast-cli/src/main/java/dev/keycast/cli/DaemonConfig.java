@@ -34,6 +34,8 @@ import org.jspecify.annotations.Nullable;
  *     statement, the SQLite writer lock
  * @param allowPureJavaCrypto whether to start on the pure-Java crypto backend (not constant-time)
  *     without {@code dev}
+ * @param publicUrl the base of links the daemon hands out (for example {@code
+ *     https://signer.example.com}), without a trailing slash; null when not set
  */
 record DaemonConfig(
     Path home,
@@ -54,7 +56,8 @@ record DaemonConfig(
     Duration shutdownDeadline,
     Duration auditRetention,
     Duration dbTimeout,
-    boolean allowPureJavaCrypto) {
+    boolean allowPureJavaCrypto,
+    @Nullable String publicUrl) {
 
   private static final String POSITIVE =
       "--workers, --crypto-threads, --queue-capacity, --overflow-capacity,"
@@ -107,6 +110,7 @@ record DaemonConfig(
     private @Nullable Duration auditRetention;
     private @Nullable Duration dbTimeout;
     private @Nullable Boolean allowPureJavaCrypto;
+    private @Nullable String publicUrl;
 
     private Builder() {}
 
@@ -255,6 +259,36 @@ record DaemonConfig(
     }
 
     /**
+     * @param url an absolute {@code http} or {@code https} URL without query or fragment; a
+     *     trailing slash is dropped
+     */
+    Builder publicUrl(String url) {
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(url.strip());
+      } catch (java.net.URISyntaxException e) {
+        throw new UsageException("--public-url: not a URL: " + e.getMessage(), e);
+      }
+      String scheme = uri.getScheme();
+      if (scheme == null
+          || !(scheme.equals("http") || scheme.equals("https"))
+          || uri.getHost() == null
+          || uri.getRawQuery() != null
+          || uri.getRawFragment() != null) {
+        throw new UsageException(
+            "--public-url must be an absolute http(s) URL without query or fragment, such as"
+                + " https://signer.example.com");
+      }
+      String text = uri.toString();
+      this.publicUrl =
+          once(
+              this.publicUrl,
+              text.endsWith("/") ? text.substring(0, text.length() - 1) : text,
+              "publicUrl");
+      return this;
+    }
+
+    /**
      * @return the configuration
      * @throws IllegalStateException if a required value was not set
      * @throws UsageException if the client burst and rate do not make valid intake limits
@@ -280,7 +314,8 @@ record DaemonConfig(
               required(shutdownDeadline, "shutdownDeadline"),
               auditRetention == null ? Duration.ofDays(90) : auditRetention,
               dbTimeout == null ? Duration.ofSeconds(2) : dbTimeout,
-              allowPureJavaCrypto != null && allowPureJavaCrypto);
+              allowPureJavaCrypto != null && allowPureJavaCrypto,
+              publicUrl);
       c.intakeLimits(); // fail fast: the limits are built again when the daemon starts
       return c;
     }

@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
     showDefaultValues = true,
     sortOptions = false,
     description = {
-      "Runs the NIP-46 signer daemon, with GET /health and GET /metrics on the HTTP address.",
+      "Runs the NIP-46 signer daemon, with GET /health, GET /metrics and the admin API (/api/v1/,"
+          + " bearer token from KEYCAST_HOME/admin.token) on the HTTP address.",
       "--dev: embedded defaults for a first run: SQLite and a generated master key under KEYCAST_HOME, a dev relay "
           + "in-process (unless --relay is given), and a demo key whose bunker URI is printed with a QR code."
     })
@@ -157,6 +158,16 @@ public final class ServeCommand implements Callable<Integer> {
               + " with a warning.")
   boolean allowPureJavaCrypto;
 
+  @Option(
+      names = "--public-url",
+      paramLabel = "URL",
+      defaultValue = "${env:KEYCAST_PUBLIC_URL}",
+      description =
+          "The base of links the daemon hands out, as users reach it (for example behind a TLS"
+              + " reverse proxy: https://signer.example.com); shown in /health and GET /api/v1/info"
+              + " (env KEYCAST_PUBLIC_URL).")
+  @Nullable String publicUrl;
+
   private final CountDownLatch stop = new CountDownLatch(1);
   private volatile @Nullable Daemon daemon;
 
@@ -167,7 +178,7 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Path home = Globals.home(spec);
     // each option is checked as it is set, in this order
-    DaemonConfig config =
+    DaemonConfig.Builder builder =
         DaemonConfig.builder()
             .httpPort(httpPort)
             .devRelayPort(devRelayPort)
@@ -188,8 +199,11 @@ public final class ServeCommand implements Callable<Integer> {
             .clientRatePerSecond(clientRateLimit)
             .auditRetention(retention(auditRetention))
             .dbTimeout(dbTimeout(dbTimeout))
-            .allowPureJavaCrypto(allowPureJavaCrypto)
-            .build();
+            .allowPureJavaCrypto(allowPureJavaCrypto);
+    if (publicUrl != null && !publicUrl.isBlank()) {
+      builder.publicUrl(publicUrl);
+    }
+    DaemonConfig config = builder.build();
     Signals.onTermOrInt(stop::countDown);
     Daemon d = Daemon.start(config, spec.commandLine().getOut());
     daemon = d;
