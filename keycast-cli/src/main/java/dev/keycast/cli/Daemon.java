@@ -10,6 +10,7 @@ import dev.keycast.cli.internal.JdbcUrls;
 import dev.keycast.cli.internal.KeycastMetrics;
 import dev.keycast.cli.internal.MicrometerBunkerStatsCounter;
 import dev.keycast.cli.internal.MicrometerQueueStatsCounter;
+import dev.keycast.cli.internal.QueuePressure;
 import dev.keycast.cli.internal.TerminalQr;
 import dev.keycast.crypto.CryptoBackend;
 import dev.keycast.nip46.RelayException;
@@ -17,6 +18,7 @@ import dev.keycast.nip46.bunker.Bunker;
 import dev.keycast.nip46.relay.DevRelay;
 import dev.keycast.nip46.relay.RelayState;
 import dev.keycast.nip46.server.BunkerHealth;
+import dev.keycast.nip46.server.TaskSnapshot;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.KeycastDatabase;
 import dev.keycast.nip46.store.MasterKey;
@@ -36,6 +38,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -100,6 +105,7 @@ final class Daemon implements AutoCloseable {
       b.start();
       d.bunker = b;
       d.bindMeters(metrics, b);
+      d.watchQueuePressure(metrics, b);
       d.registerAdminApi(db);
       d.printSummary(out, demoKeyCreated);
       return d;
@@ -283,6 +289,36 @@ final class Daemon implements AutoCloseable {
   }
 
   /**
+   * Samples the queue every second into {@link QueuePressure} (the review's alert: above 50% of
+   * capacity for 10 s), shown by {@code /health} and the gauge {@code
+   * keycast_queue_pressure_alert}.
+   */
+  private void watchQueuePressure(KeycastMetrics metrics, Bunker b) {
+    QueuePressure p = QueuePressure.review();
+    ScheduledExecutorService sampler =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("keycast-queue-pressure").factory());
+    own(() -> sampler.shutdownNow());
+    var unused =
+        sampler.scheduleAtFixedRate(
+            () -> {
+              try {
+                TaskSnapshot.Queue q = b.tasks().queue();
+                p.observe(q.depth(), q.capacity());
+              } catch (RuntimeException e) {
+                log.debug("queue pressure sample failed: {}", e.toString());
+              }
+            },
+            1,
+            1,
+            TimeUnit.SECONDS);
+    queuePressure = p;
+    Gauge.builder(KeycastMetrics.name("queue.pressure.alert"), p, x -> x.alerting() ? 1 : 0)
+        .description("1 while the request queue has stayed above 50% of its capacity for 10 s")
+        .register(metrics.registry());
+  }
+
+  /**
    * Serves the admin API ({@code /api/v1/}) behind the admin token in {@code KEYCAST_HOME} (created
    * when missing, so a {@code --dev} home has one too). Other admin resources register beside
    * {@link AdminApi#register}.
@@ -389,6 +425,7 @@ final class Daemon implements AutoCloseable {
     return host.contains(":") ? "[" + host + "]" : host;
   }
 
+  private volatile @Nullable QueuePressure queuePressure;
   private volatile @Nullable BunkerHealth lastHealth;
   private volatile long lastHealthNanos;
 
@@ -455,6 +492,8 @@ final class Daemon implements AutoCloseable {
     body.put("signer_keys", h.signerKeys());
     body.put("checked_at", h.checkedAt().toString());
     body.put("public_url", config.publicUrl());
+    QueuePressure p = queuePressure;
+    body.put("warnings", p != null && p.alerting() ? List.of(p.message()) : List.of());
     return new HttpEndpoints.Health(healthy, body);
   }
 

@@ -58,6 +58,7 @@ import picocli.CommandLine.Spec;
       RelayCommand.class,
       BenchCommand.class,
       LoadtestCommand.class,
+      TopCommand.class,
       HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -94,6 +94,16 @@ class AdminApiTest {
             .isEqualTo(401);
       }
 
+      // /health carries the public URL and the queue-pressure warnings (none when idle)
+      HttpResponse<String> health =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      JsonNode h = JSON.readTree(health.body());
+      assertThat(h.get("warnings").isArray()).isTrue();
+      assertThat(h.get("warnings")).isEmpty();
+      assertThat(h.has("public_url")).isTrue();
+
       // info
       Reply info = call("GET", "/api/v1/info", null);
       assertThat(info.status()).isEqualTo(200);
