@@ -17,6 +17,7 @@ import dev.keycast.nip46.policy.Policy;
 import dev.keycast.nip46.relay.RelayPoolConfig;
 import dev.keycast.nip46.relay.RelayState;
 import dev.keycast.nip46.server.ApprovalHook;
+import dev.keycast.nip46.server.Approvals;
 import dev.keycast.nip46.server.BunkerHealth;
 import dev.keycast.nip46.server.BunkerStats;
 import dev.keycast.nip46.server.BunkerStatsCounter;
@@ -153,6 +154,7 @@ public final class Bunker implements AutoCloseable {
                 b.decorator.apply(
                     DefaultRequestHandler.builder(store, audit, cache, cpu, envelope)
                         .approvalHook(b.approvalHook)
+                        .approvalTimeout(b.approvalTimeout)
                         .clock(clock)
                         .build()),
                 "decorateHandler returned null");
@@ -168,6 +170,7 @@ public final class Bunker implements AutoCloseable {
               .clock(clock)
               .queues(b.queueConfig, b.overflowConcurrency, b.overflowCapacity)
               .cpuStuck(cpuStuck)
+              .approvals(b.approvalUrls, b.approvalTimeout)
               .build();
     } catch (RuntimeException e) {
       audit.close();
@@ -342,6 +345,17 @@ public final class Bunker implements AutoCloseable {
     return pipeline.tasks();
   }
 
+  /**
+   * Returns the built-in approver: the requests waiting for a human's approval (their policy lists
+   * the operation under {@code askPermissions}) and the way to allow or deny them. Without {@link
+   * Builder#approvalUrls} such requests are refused at once and nothing waits here.
+   *
+   * @return the approvals; thread-safe, never blocks
+   */
+  public Approvals approvals() {
+    return pipeline.approvals();
+  }
+
   /** Returns the counters since start; never blocks. */
   public BunkerStats stats() {
     return stats.snapshot();
@@ -408,6 +422,8 @@ public final class Bunker implements AutoCloseable {
     private UnaryOperator<RequestHandler> decorator = UnaryOperator.identity();
     private boolean decorated;
     private ApprovalHook approvalHook = ApprovalHook.policyOnly();
+    private @Nullable Function<String, String> approvalUrls;
+    private Duration approvalTimeout = Duration.ofMinutes(5);
     private Function<String, Optional<Policy>> policies = Policies::builtIn;
     private boolean policiesSet;
     private WorkQueueConfig queueConfig = WorkQueueConfig.builder().name("keycast-bunker").build();
@@ -507,6 +523,42 @@ public final class Bunker implements AutoCloseable {
      */
     public Builder approvalHook(ApprovalHook hook) {
       this.approvalHook = Objects.requireNonNull(hook, "hook");
+      return this;
+    }
+
+    /**
+     * Turns on the built-in approver ({@link Bunker#approvals()}) for what policies list under
+     * {@code askPermissions}: such a request is answered at once with NIP-46 {@code auth_url}, the
+     * URL {@code urls} makes from a new approval id (random, URL-safe), and waits, holding no
+     * worker, until {@link Approvals#decide} or the {@link #approvalTimeout}. The URL should open
+     * the embedder's approval page for that id (the daemon's is {@code <public-url>/approve/<id>}).
+     * Without it, such requests are refused ({@code permission denied: approval required, none
+     * available}).
+     *
+     * @param urls makes the {@code auth_url} for an approval id; called on a queue worker, must be
+     *     fast and must not throw
+     * @throws IllegalStateException if already set
+     */
+    public Builder approvalUrls(Function<String, String> urls) {
+      if (this.approvalUrls != null) {
+        throw new IllegalStateException("approvalUrls was already set");
+      }
+      this.approvalUrls = Objects.requireNonNull(urls, "urls");
+      return this;
+    }
+
+    /**
+     * Sets how long a request may wait for an approval (the built-in approver's and the {@link
+     * ApprovalHook}'s {@code Challenge}) before it is denied.
+     *
+     * @param timeout positive (default 5 minutes)
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder approvalTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("approvalTimeout must be positive");
+      }
+      this.approvalTimeout = timeout;
       return this;
     }
 
