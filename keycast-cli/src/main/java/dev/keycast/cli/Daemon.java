@@ -1,5 +1,8 @@
 package dev.keycast.cli;
 
+import dev.keycast.cli.internal.AdminPassword;
+import dev.keycast.cli.internal.AdminToken;
+import dev.keycast.cli.internal.ApprovalRoutes;
 import dev.keycast.cli.internal.AuditPurger;
 import dev.keycast.cli.internal.BunkerUris;
 import dev.keycast.cli.internal.DataFolder;
@@ -35,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,7 +97,16 @@ final class Daemon implements AutoCloseable {
       d.http = d.own(HttpEndpoints.start(c.httpHost(), c.httpPort(), d::health, metrics::scrape));
       d.relays = d.connectableRelays();
       boolean demoKeyCreated = c.dev() && d.ensureDemoAuthorization(db);
-      Bunker b = d.own(d.buildBunker(db, metrics));
+      Supplier<AdminToken> adminToken = d.adminToken();
+      Bunker b = d.own(d.buildBunker(db, metrics, adminToken != null));
+      if (adminToken != null) {
+        ApprovalRoutes.register(
+            d.http,
+            adminToken,
+            AdminPassword.watching(c.home()),
+            b.approvals(),
+            d.publicUrl().startsWith("https:"));
+      }
       b.start();
       d.bunker = b;
       d.bindMeters(metrics, b);
@@ -244,15 +257,49 @@ final class Daemon implements AutoCloseable {
   }
 
   /**
-   * The bunker pipeline over the database and {@link #relays}, its queues and stats bound to {@code
-   * metrics}.
+   * The admin token that the approval API and page check, re-read when it changes; created under
+   * {@code --dev} if missing. Null without one (an old home): the approval page is then not served,
+   * and requests a policy asks about are refused, with a warning saying how to fix it.
    */
-  private Bunker buildBunker(KeycastDatabase db, KeycastMetrics metrics) {
+  private @Nullable Supplier<AdminToken> adminToken() {
+    if (config.dev()) {
+      DataFolder.create(config.home());
+      AdminToken.createIfMissing(config.home());
+    }
+    if (!Files.exists(AdminToken.file(config.home()))) {
+      log.warn(
+          "no admin token at {}: the approval page and API are off, and requests that a policy"
+              + " asks about (--ask) are refused; run 'keycast init' to create one",
+          AdminToken.file(config.home()));
+      return null;
+    }
+    return AdminToken.watching(config.home());
+  }
+
+  /** The base of links handed out: {@code --public-url}, else the bound HTTP address. */
+  String publicUrl() {
+    String configured = config.publicUrl();
+    return configured != null
+        ? configured
+        : "http://" + hostForUrl(config.httpHost()) + ":" + httpPort();
+  }
+
+  /**
+   * The bunker pipeline over the database and {@link #relays}, its queues and stats bound to {@code
+   * metrics}; with {@code approvals}, the built-in approver hands out {@code
+   * <public-url>/approve/<id>} links.
+   */
+  private Bunker buildBunker(KeycastDatabase db, KeycastMetrics metrics, boolean approvals) {
+    Bunker.Builder builder = Bunker.builder().approvalTimeout(config.approvalTimeout());
+    if (approvals) {
+      String base = publicUrl();
+      builder.approvalUrls(id -> ApprovalRoutes.url(base, id));
+    }
     MicrometerQueueStatsCounter queueStats =
         new MicrometerQueueStatsCounter(metrics.registry(), "queue");
     MicrometerQueueStatsCounter cpuStats =
         new MicrometerQueueStatsCounter(metrics.registry(), "cpu");
-    return Bunker.builder()
+    return builder
         .database(db)
         .relays(relays)
         // policies: the database's resolver (built-ins, then custom policies, including those
@@ -341,6 +388,7 @@ final class Daemon implements AutoCloseable {
     out.println("  database: " + JdbcUrls.redact(config.jdbcUrl()));
     out.println("  health:   " + httpBase + "/health");
     out.println("  metrics:  " + httpBase + "/metrics");
+    out.println("  approve:  " + publicUrl() + "/approve/");
     if (demoBunkerUri != null) {
       out.println();
       out.println(
