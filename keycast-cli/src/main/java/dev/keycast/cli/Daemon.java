@@ -101,11 +101,7 @@ final class Daemon implements AutoCloseable {
       Bunker b = d.own(d.buildBunker(db, metrics, adminToken != null));
       if (adminToken != null) {
         ApprovalRoutes.register(
-            d.http,
-            adminToken,
-            AdminPassword.watching(c.home()),
-            b.approvals(),
-            d.publicUrl().startsWith("https:"));
+            d.http, adminToken, AdminPassword.watching(c.home()), b.approvals(), d.publicUrl());
       }
       b.start();
       d.bunker = b;

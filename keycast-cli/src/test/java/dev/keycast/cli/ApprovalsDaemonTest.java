@@ -247,7 +247,7 @@ class ApprovalsDaemonTest {
         page("POST", signIn, "secret=" + enc(token()) + "&next=" + a.approvalId(), "");
     assertThat(ok.statusCode()).isEqualTo(303);
     assertThat(ok.headers().firstValue("Location").orElseThrow())
-        .isEqualTo("/approve/" + a.approvalId());
+        .isEqualTo(a.approvalId()); // relative to /approve/sign-in
     String setCookie = ok.headers().firstValue("Set-Cookie").orElseThrow();
     assertThat(setCookie).contains("HttpOnly").contains("SameSite=Strict");
     String cookie = setCookie.substring(0, setCookie.indexOf(';'));
@@ -326,11 +326,26 @@ class ApprovalsDaemonTest {
   }
 
   @Test
-  void noDecision_timesOut_errorReply() throws Exception {
-    Asker a = asker(b -> b.approvalTimeout(Duration.ofSeconds(1)));
+  void noDecision_timesOut_errorReply_linksFollowThePublicUrl() throws Exception {
+    Asker a =
+        asker(
+            b ->
+                b.approvalTimeout(Duration.ofSeconds(1))
+                    .publicUrl("https://signer.example/keycast/"));
     CompletableFuture<Nip46Result> pending = a.client().signEvent(note(ASKED_KIND, "nobody"));
     assertThat(result(pending))
         .isEqualTo(new Nip46Result.Failure("permission denied: approval timed out"));
     assertThat(a.urls()).hasSize(1);
+    assertThat(a.urls().get(0)).startsWith("https://signer.example/keycast/approve/");
+    // behind a TLS proxy that strips /keycast: the cookie is Secure and scoped to the public path
+    HttpResponse<String> ok =
+        page("POST", a.base() + "/approve/sign-in", "secret=" + enc(token()) + "&next=", "");
+    assertThat(ok.statusCode()).isEqualTo(303);
+    assertThat(ok.headers().firstValue("Location")).contains("./");
+    assertThat(ok.headers().firstValue("Set-Cookie").orElseThrow())
+        .contains("Path=/keycast/approve;")
+        .contains("Secure");
+    assertThat(page("GET", a.base() + "/approve", "", "").headers().firstValue("Location"))
+        .contains("approve/");
   }
 }

@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * scripts, frames and foreign form targets. Stable element ids for tests and browsers: sign-in
  * {@code #sign-in-form}, {@code #secret}, {@code #sign-in}; approval {@code #approval-form}, {@code
  * #remember}, {@code #allow}, {@code #deny}, hidden {@code csrf}; the list {@code #approvals} with
- * one {@code a.approval-link} per request; the outcome {@code #result}.
+ * one {@code a.approval-link} per request; the outcome {@code #result}. Links and form targets are
+ * relative, and the cookie's path follows the public URL, so the page also works behind a reverse
+ * proxy that serves it under a path prefix.
  *
  * <p>Thread-safe: runs on the HTTP server's virtual threads; state is in {@link WebSessions} and
  * the limiter. Checking a password blocks for the hash's work (a few hundred milliseconds).
@@ -55,6 +57,7 @@ final class ApprovalPage implements HttpHandler {
   private final Supplier<AdminToken> token;
   private final Supplier<Optional<AdminPassword>> password;
   private final boolean secureCookies;
+  private final String cookiePath;
   private final WebSessions sessions = new WebSessions(Clock.systemUTC());
   private final SignInLimiter limiter = new SignInLimiter(System::nanoTime);
 
@@ -62,11 +65,13 @@ final class ApprovalPage implements HttpHandler {
       Approvals approvals,
       Supplier<AdminToken> token,
       Supplier<Optional<AdminPassword>> password,
-      boolean secureCookies) {
+      boolean secureCookies,
+      String cookiePath) {
     this.approvals = approvals;
     this.token = token;
     this.password = password;
     this.secureCookies = secureCookies;
+    this.cookiePath = cookiePath;
   }
 
   private record Page(int status, String title, String body) {}
@@ -89,6 +94,10 @@ final class ApprovalPage implements HttpHandler {
   private Page route(HttpExchange ex, Map<String, String> headers) throws IOException {
     String method = ex.getRequestMethod();
     String path = ex.getRequestURI().getPath();
+    if (path.equals(PATH)) {
+      headers.put("Location", "approve/"); // the page's links are relative to /approve/
+      return new Page(303, "Waiting requests", "<p><a href=\"approve/\">Continue</a></p>");
+    }
     String rest = path.length() > PATH.length() ? path.substring(PATH.length()) : "";
     if (rest.startsWith("/")) {
       rest = rest.substring(1);
@@ -142,9 +151,7 @@ final class ApprovalPage implements HttpHandler {
                     "Nothing to approve",
                     "<p id=\"result\" data-outcome=\"unknown\">No request waits for approval under"
                         + " this link: it was decided, it timed out, or the daemon restarted.</p>"
-                        + "<p><a href=\""
-                        + PATH
-                        + "/\">Waiting requests</a></p>"));
+                        + "<p><a href=\"./\">Waiting requests</a></p>"));
   }
 
   private Page signIn(HttpExchange ex, Map<String, String> form, Map<String, String> headers) {
@@ -183,11 +190,10 @@ final class ApprovalPage implements HttpHandler {
     }
     LOG.info("signed in to the approval page with the {} from {}", who, address);
     headers.put("Set-Cookie", cookie(s.get().id(), WebSessions.LIFETIME.toSeconds()));
-    headers.put("Location", PATH + "/" + next);
+    String target = next.isEmpty() ? "./" : next; // relative: works behind a path prefix
+    headers.put("Location", target);
     return new Page(
-        303,
-        "Signed in",
-        "<p>Signed in. <a href=\"" + PATH + "/" + esc(next) + "\">Continue</a></p>");
+        303, "Signed in", "<p>Signed in. <a href=\"" + esc(target) + "\">Continue</a></p>");
   }
 
   private Page decide(String id, Map<String, String> form, WebSessions.Session session) {
@@ -229,9 +235,7 @@ final class ApprovalPage implements HttpHandler {
                 ? "Allowed. The request runs now (after a last check of the authorization)."
                 : "Denied. The client gets an error.")
             + (remember == null ? "" : " This answer is remembered for " + esc(rememberText) + ".")
-            + "</p><p><a href=\""
-            + PATH
-            + "/\">Waiting requests</a></p>");
+            + "</p><p><a href=\"./\">Waiting requests</a></p>");
   }
 
   private Page list(WebSessions.Session session) {
@@ -252,8 +256,6 @@ final class ApprovalPage implements HttpHandler {
             .append("</td><td>")
             .append(esc(p.permission()))
             .append("</td><td><a class=\"approval-link\" href=\"")
-            .append(PATH)
-            .append('/')
             .append(esc(p.id()))
             .append("\">Review</a></td></tr>");
       }
@@ -288,8 +290,6 @@ final class ApprovalPage implements HttpHandler {
       b.append("<h2>Content</h2><pre id=\"content\">").append(esc(p.content())).append("</pre>");
     }
     b.append("<form id=\"approval-form\" method=\"post\" action=\"")
-        .append(PATH)
-        .append('/')
         .append(esc(p.id()))
         .append("\">")
         .append("<input type=\"hidden\" name=\"csrf\" id=\"csrf\" value=\"")
@@ -327,9 +327,7 @@ final class ApprovalPage implements HttpHandler {
   }
 
   private static String signOutForm(WebSessions.Session session) {
-    return "<form id=\"sign-out-form\" method=\"post\" action=\""
-        + PATH
-        + "/sign-out\">"
+    return "<form id=\"sign-out-form\" method=\"post\" action=\"sign-out\">"
         + "<input type=\"hidden\" name=\"csrf\" value=\""
         + esc(session.csrf())
         + "\">"
@@ -341,9 +339,7 @@ final class ApprovalPage implements HttpHandler {
         status,
         "Sign in",
         (message == null ? "" : "<p id=\"message\">" + esc(message) + "</p>")
-            + "<form id=\"sign-in-form\" method=\"post\" action=\""
-            + PATH
-            + "/sign-in\">"
+            + "<form id=\"sign-in-form\" method=\"post\" action=\"sign-in\">"
             + "<input type=\"hidden\" name=\"next\" value=\""
             + esc(next)
             + "\">"
@@ -359,7 +355,7 @@ final class ApprovalPage implements HttpHandler {
         + "="
         + value
         + "; Path="
-        + PATH
+        + cookiePath
         + "; Max-Age="
         + maxAgeSeconds
         + "; HttpOnly; SameSite=Strict"

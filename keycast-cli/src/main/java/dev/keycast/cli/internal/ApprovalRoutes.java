@@ -45,16 +45,26 @@ public final class ApprovalRoutes implements HttpEndpoints.AdminRoute {
    * @param token the current admin token
    * @param password the current admin password, if one is set
    * @param approvals the bunker's approvals
-   * @param secureCookies whether the page's cookie carries {@code Secure} (the public URL is https)
+   * @param publicUrl the daemon's public base URL, without a trailing slash: an https URL makes the
+   *     page's cookie {@code Secure}, and its path prefixes the cookie's path
    */
   public static void register(
       HttpEndpoints http,
       Supplier<AdminToken> token,
       Supplier<Optional<AdminPassword>> password,
       Approvals approvals,
-      boolean secureCookies) {
+      String publicUrl) {
+    java.net.URI uri = java.net.URI.create(publicUrl);
+    String prefix = uri.getRawPath() == null ? "" : uri.getRawPath();
     http.addAdminRoute(PATH, token, new ApprovalRoutes(approvals));
-    http.addPage(ApprovalPage.PATH, new ApprovalPage(approvals, token, password, secureCookies));
+    http.addPage(
+        ApprovalPage.PATH,
+        new ApprovalPage(
+            approvals,
+            token,
+            password,
+            "https".equals(uri.getScheme()),
+            prefix + ApprovalPage.PATH));
   }
 
   /**
