@@ -64,6 +64,7 @@ final class Daemon implements AutoCloseable {
   private List<String> relays = List.of();
   private @Nullable String demoBunkerUri;
   private @Nullable String pureJavaWarning;
+  private boolean approvalsOn;
   private final ReentrantLock closeLock = new ReentrantLock();
   private boolean closed;
 
@@ -99,6 +100,7 @@ final class Daemon implements AutoCloseable {
       boolean demoKeyCreated = c.dev() && d.ensureDemoAuthorization(db);
       Supplier<AdminToken> adminToken = d.adminToken();
       Bunker b = d.own(d.buildBunker(db, metrics, adminToken != null));
+      d.approvalsOn = adminToken != null;
       if (adminToken != null) {
         ApprovalRoutes.register(
             d.http, adminToken, AdminPassword.watching(c.home()), b.approvals(), d.publicUrl());
@@ -357,6 +359,9 @@ final class Daemon implements AutoCloseable {
             x -> x.health().databaseReachable() ? 1 : 0)
         .description("1 while the database answers the background probe (never blocks)")
         .register(metrics.registry());
+    Gauge.builder(KeycastMetrics.name("approvals.pending"), b, x -> x.approvals().pending().size())
+        .description("requests waiting for a human's approval (a policy's --ask)")
+        .register(metrics.registry());
     Gauge.builder(KeycastMetrics.name("queue.capacity"), this, d -> d.config.queueCapacity())
         .description("request queue capacity")
         .register(metrics.registry());
@@ -384,7 +389,9 @@ final class Daemon implements AutoCloseable {
     out.println("  database: " + JdbcUrls.redact(config.jdbcUrl()));
     out.println("  health:   " + httpBase + "/health");
     out.println("  metrics:  " + httpBase + "/metrics");
-    out.println("  approve:  " + publicUrl() + "/approve/");
+    if (approvalsOn) {
+      out.println("  approve:  " + publicUrl() + "/approve/ (requests that a policy asks about)");
+    }
     if (demoBunkerUri != null) {
       out.println();
       out.println(

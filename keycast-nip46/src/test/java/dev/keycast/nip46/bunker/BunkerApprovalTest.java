@@ -235,4 +235,36 @@ class BunkerApprovalTest {
       assertThat(f.bunker.approvals().pending()).isEmpty();
     }
   }
+
+  @Test
+  void close_whileWaiting_answersShuttingDown() throws Exception {
+    Fixture f = new Fixture(1, configure(Duration.ofMinutes(5)));
+    try {
+      Asker a = asker(f);
+      CompletableFuture<Nip46Result> pending = a.client().signEvent(note(ASKED_KIND, "bye"));
+      awaitUrls(a, 1);
+      f.bunker.close();
+      assertThat(result(pending)).isEqualTo(new Failure("shutting down"));
+      assertThat(f.bunker.approvals().pending()).isEmpty();
+    } finally {
+      f.close();
+    }
+  }
+
+  @Test
+  void noApprovalUrls_askedRequestsRefused() throws Exception {
+    try (Fixture f =
+        new Fixture(
+            1,
+            b ->
+                b.policies(
+                    name ->
+                        "asking".equals(name) ? Optional.of(ASKING) : Policies.builtIn(name)))) {
+      Asker a = asker(f);
+      assertThat(result(a.client().signEvent(note(ASKED_KIND, "x"))))
+          .isEqualTo(new Failure("permission denied: approval required, none available"));
+      assertThat(result(a.client().signEvent(note(1, "x")))).isInstanceOf(Success.class);
+      assertThat(a.urls()).isEmpty();
+    }
+  }
 }

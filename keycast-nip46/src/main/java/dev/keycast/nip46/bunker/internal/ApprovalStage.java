@@ -150,6 +150,14 @@ final class ApprovalStage implements Approvals {
           Nip46Response.error(request.id(), SignerError.RATE_LIMITED.wireText()));
     }
     String id = newId();
+    String url;
+    try {
+      url = Objects.requireNonNull(urls.apply(id), "the approval URL function returned null");
+    } catch (RuntimeException e) {
+      LOG.error("the approval URL function failed; refusing {}", request.methodName(), e);
+      audit(auth, client, request, AuditOutcome.DENIED, "approval required, no approver");
+      return CompletableFuture.completedFuture(Nip46Response.error(request.id(), UNAVAILABLE));
+    }
     PendingApproval view =
         new PendingApproval(
             id,
@@ -165,7 +173,7 @@ final class ApprovalStage implements Approvals {
             auth.keyName(),
             now,
             now.plus(timeout),
-            Objects.requireNonNull(urls.apply(id), "approval URL"));
+            url);
     CompletableFuture<Decision> decision = new CompletableFuture<>();
     parked.put(id, new Parked(view, decision));
     var unused = decision.whenComplete((d, ex) -> parked.remove(id));
