@@ -197,6 +197,8 @@ class ApprovalsDaemonTest {
     assertThat(unknown.statusCode()).isEqualTo(404);
     assertThat(JSON.readTree(unknown.body()).get("error").asText()).isNotBlank();
     assertThat(pending).isNotDone();
+    assertThat(api("GET", a.base() + "/metrics", "", false).body())
+        .containsPattern("(?m)^keycast_approvals_pending 1(\\.0)?$");
 
     HttpResponse<String> allowed =
         api("POST", one, "{\"decision\":\"allow\",\"remember\":\"10m\"}", true);
