@@ -74,6 +74,7 @@ final class Fixture implements AutoCloseable {
             .relayPoolConfig(FAST_RECONNECT)
             .relays(relayUrls())
             .pollInterval(Duration.ofMillis(200))
+            .changeFeed(db.changeFeed())
             .shutdownDeadline(Duration.ofSeconds(2));
     customize.accept(b);
     bunker = b.build().start();

@@ -99,7 +99,7 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
             ctx.writer()
                 .inTransaction(
                     h -> {
-                      long seq = StoreContext.bumpChangeVersion(h);
+                      long seq = ctx.bumpChangeVersion(h);
                       boolean keyExists =
                           h.createQuery("SELECT COUNT(*) FROM user_keys WHERE name = :n")
                                   .bind("n", request.keyName())
@@ -162,7 +162,7 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
             ctx.writer()
                 .inTransaction(
                     h -> {
-                      long seq = StoreContext.bumpChangeVersion(h);
+                      long seq = ctx.bumpChangeVersion(h);
                       int n =
                           h.createUpdate(
                                   "UPDATE authorizations SET secret = :secret, updated_at = :now, "
@@ -313,7 +313,7 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
                     h -> {
                       // Counter first: the fixed lock order of every write transaction (see
                       // StoreContext).
-                      long seq = StoreContext.bumpChangeVersion(h);
+                      long seq = ctx.bumpChangeVersion(h);
                       // Checked again inside the transaction: the row may have changed since.
                       Optional<StoredAuth> found = findStoredIn(h, authorizationId);
                       if (found.isEmpty()) {
@@ -443,7 +443,7 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
             ctx.writer()
                 .inTransaction(
                     h -> {
-                      long seq = StoreContext.bumpChangeVersion(h);
+                      long seq = ctx.bumpChangeVersion(h);
                       int n =
                           h.createUpdate(
                                   "DELETE FROM authorization_clients WHERE authorization_id = :id "
@@ -476,7 +476,7 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
             ctx.writer()
                 .inTransaction(
                     h -> {
-                      long seq = StoreContext.bumpChangeVersion(h);
+                      long seq = ctx.bumpChangeVersion(h);
                       return h.createUpdate(
                                   "UPDATE authorizations SET revoked_at = :now, updated_at = :now, change_seq = :seq "
                                       + "WHERE id = :id AND revoked_at IS NULL")
@@ -496,7 +496,7 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
             ctx.writer()
                 .inTransaction(
                     h -> {
-                      long seq = StoreContext.bumpChangeVersion(h);
+                      long seq = ctx.bumpChangeVersion(h);
                       return h.createUpdate(
                                   "UPDATE authorizations SET expires_at = :exp, updated_at = :now, change_seq = :seq "
                                       + "WHERE id = :id")
@@ -532,7 +532,7 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
             ctx.writer()
                 .inTransaction(
                     h -> {
-                      long seq = StoreContext.bumpChangeVersion(h);
+                      long seq = ctx.bumpChangeVersion(h);
                       return h.createUpdate(
                                   "UPDATE authorizations SET "
                                       + column
@@ -555,7 +555,7 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
             ctx.writer()
                 .inTransaction(
                     h -> {
-                      long seq = StoreContext.bumpChangeVersion(h);
+                      long seq = ctx.bumpChangeVersion(h);
                       h.createUpdate(
                               "DELETE FROM authorization_clients WHERE authorization_id = :id")
                           .bind("id", authorizationId)

@@ -76,7 +76,7 @@ public final class JdbiPolicyStore implements PolicyStore {
             ctx.writer()
                 .inTransaction(
                     h -> {
-                      StoreContext.bumpChangeVersion(h);
+                      ctx.bumpChangeVersion(h);
                       return h.createUpdate(
                               "INSERT INTO policies ("
                                   + COLUMNS
@@ -136,7 +136,7 @@ public final class JdbiPolicyStore implements PolicyStore {
             ctx.writer()
                 .inTransaction(
                     h -> {
-                      StoreContext.bumpChangeVersion(h);
+                      ctx.bumpChangeVersion(h);
                       int users =
                           h.createQuery(
                                   "SELECT COUNT(*) FROM authorizations WHERE policy_name = :name")
