@@ -16,7 +16,10 @@ import dev.keycast.nip46.store.NewAuthorization;
 import dev.keycast.nip46.store.StoreException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -273,6 +276,47 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
           }
           return key;
         });
+  }
+
+  /** Ids per query when loading many bunker keys (well under every driver's bind limit). */
+  private static final int SECRET_BATCH = 1000;
+
+  @Override
+  public Map<Long, SecretKey> loadBunkerSecrets(Collection<Long> authorizationIds) {
+    record Row(long id, String bunkerPublicKey, JdbiKeyStore.EncryptedRow encrypted) {}
+    List<Long> ids = List.copyOf(authorizationIds);
+    Map<Long, SecretKey> keys = new HashMap<>(ids.size() * 2);
+    for (int from = 0; from < ids.size(); from += SECRET_BATCH) {
+      List<Long> batch = ids.subList(from, Math.min(ids.size(), from + SECRET_BATCH));
+      List<Row> rows =
+          StoreErrors.run(
+              "load bunker keys",
+              () ->
+                  ctx.reader()
+                      .withHandle(
+                          h ->
+                              h.createQuery(
+                                      "SELECT id, bunker_public_key, bunker_encrypted_secret, scheme "
+                                          + "FROM authorizations WHERE id IN (<ids>)")
+                                  .bindList("ids", batch)
+                                  .map(
+                                      (rs, c) ->
+                                          new Row(
+                                              rs.getLong("id"),
+                                              rs.getString("bunker_public_key"),
+                                              new JdbiKeyStore.EncryptedRow(
+                                                  rs.getBytes("bunker_encrypted_secret"),
+                                                  rs.getString("scheme"))))
+                                  .list()));
+      // No public-key re-derivation here (an EC multiplication per key: seconds for 100,000); the
+      // associated data binds each ciphertext to its row's public key.
+      for (Row r : rows) {
+        keys.put(
+            r.id(),
+            JdbiKeyStore.decryptKey(ctx, r.encrypted(), "bunker-key:" + r.bunkerPublicKey()));
+      }
+    }
+    return keys;
   }
 
   @Override
