@@ -378,6 +378,19 @@ public final class Bunker implements AutoCloseable {
     return cache.loadCount();
   }
 
+  /**
+   * Returns how many audit entries were dropped because their buffer was full while the database
+   * was unreachable (entries made during an outage are otherwise written after it). Never blocks.
+   */
+  public long auditLostCount() {
+    return audit.lostCount();
+  }
+
+  /** Returns how many audit entries wait to be written (a moment's snapshot). Never blocks. */
+  public int auditPendingCount() {
+    return audit.pendingCount();
+  }
+
   /** Returns the CPU executor where every CPU-bound step runs (for its gauges). */
   public CpuExecutor cpuExecutor() {
     return cpu;

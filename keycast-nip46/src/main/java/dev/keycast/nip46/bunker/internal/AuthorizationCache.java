@@ -298,16 +298,54 @@ public final class AuthorizationCache {
       ids.add(a.id());
       signers.invalidate(a.bunkerPublicKey());
     }
+    Set<ClientKey> warm = new HashSet<>();
+    for (ClientKey k : clients.keys()) {
+      if (ids.contains(k.authorizationId())) {
+        warm.add(k);
+      }
+    }
     clients.invalidateIf(k -> ids.contains(k.authorizationId()));
+    if (watched) {
+      rewarm(warm);
+    }
     LOG.debug(
         "store changed (version {}): {} authorization(s) dropped from the cache",
         changes.version(),
         ids.size());
   }
 
+  /**
+   * Reloads the connected clients that were cached for the changed authorizations, one query per
+   * authorization, right after the change was read (the database answered a moment ago): a change
+   * to an authorization (its own connects included) must not leave its warm clients cold, or a
+   * database outage that follows would stop serving them. A failure leaves them dropped (loaded on
+   * demand, as before).
+   */
+  private void rewarm(Set<ClientKey> warm) {
+    Set<Long> ids = new HashSet<>();
+    for (ClientKey k : warm) {
+      ids.add(k.authorizationId());
+    }
+    try {
+      for (long id : ids) {
+        java.util.Map<PublicKey, ConnectedClient> now = new java.util.HashMap<>();
+        for (ConnectedClient c : authorizations.listClients(id)) {
+          now.put(c.clientPublicKey(), c);
+        }
+        for (ClientKey k : warm) {
+          if (k.authorizationId() == id) {
+            clients.put(k, Optional.ofNullable(now.get(k.client())));
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("re-warming connected clients failed; they load on demand: {}", e.toString());
+    }
+  }
+
   /** Returns how many store loads all lookups have run (for tests and metrics). */
   public long loadCount() {
-    return signers.loadCount() + clients.loadCount() + userKeys.loadCount();
+    return signerLoadCount() + clients.loadCount() + userKeys.loadCount();
   }
 
   /**

@@ -120,6 +120,30 @@ final class SingleFlightCache<K, V> {
     entries.keySet().removeIf(matches);
   }
 
+  /**
+   * Stores a freshly read value for {@code key}, replacing any entry, as if a load had just
+   * returned it (same TTLs). For a caller that read the value from the backend itself, e.g. to keep
+   * warm entries warm after an invalidation. Never blocks.
+   *
+   * @param key the key
+   * @param value the value read, or empty for "none"
+   */
+  public void put(K key, Optional<V> value) {
+    long ttl = value.isPresent() ? positiveTtlNanos : negativeTtlNanos;
+    entries.put(
+        key,
+        CompletableFuture.completedFuture(
+            new Timed<>(value, nanoClock.getAsLong() + ttl, generation.get())));
+    if (entries.size() > maxEntries) {
+      trim();
+    }
+  }
+
+  /** Returns the keys of the entries held (loaded or loading), a weakly consistent snapshot. */
+  public java.util.Set<K> keys() {
+    return java.util.Set.copyOf(entries.keySet());
+  }
+
   /** Drops one entry. Never blocks. */
   public void invalidate(K key) {
     generation.incrementAndGet();
