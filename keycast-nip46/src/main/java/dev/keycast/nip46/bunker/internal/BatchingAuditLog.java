@@ -50,7 +50,6 @@ public final class BatchingAuditLog implements AuditLog, AutoCloseable {
   private static final Duration FLUSH_WAIT = Duration.ofSeconds(10);
   private static final long FIRST_RETRY_MILLIS = 100;
   private static final long MAX_RETRY_MILLIS = 2000;
-  private static final long STUCK_WRITE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final AuditLog delegate;
   private final ArrayBlockingQueue<AuditEntry> buffer;
@@ -64,6 +63,7 @@ public final class BatchingAuditLog implements AuditLog, AutoCloseable {
   private volatile boolean closed;
   private final AtomicLong lost = new AtomicLong();
   private volatile boolean outage; // the last write failed with the database unreachable
+  private final long stuckWriteNanos;
   private volatile long writingSince; // System.nanoTime() when the running write began, 0 if none
   private final RateLimitedWarning lostWarning =
       new RateLimitedWarning(
@@ -79,6 +79,18 @@ public final class BatchingAuditLog implements AuditLog, AutoCloseable {
    * @param capacity the most entries waiting to be written, at least 1
    */
   public BatchingAuditLog(AuditLog delegate, int capacity) {
+    this(delegate, capacity, Duration.ofSeconds(1));
+  }
+
+  /**
+   * Starts the writer thread.
+   *
+   * @param delegate the log to write to
+   * @param capacity the most entries waiting to be written, at least 1
+   * @param stuckWrite how long a running write may take before the database counts as away
+   */
+  BatchingAuditLog(AuditLog delegate, int capacity, Duration stuckWrite) {
+    this.stuckWriteNanos = stuckWrite.toNanos();
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
     }
@@ -110,9 +122,9 @@ public final class BatchingAuditLog implements AuditLog, AutoCloseable {
    * running for more than a second (a silent network: the failure comes only at the socket
    * timeout).
    */
-  private boolean databaseAway() {
+  boolean databaseAway() {
     long since = writingSince;
-    return outage || (since != 0 && System.nanoTime() - since > STUCK_WRITE_NANOS);
+    return outage || (since != 0 && System.nanoTime() - since > stuckWriteNanos);
   }
 
   /** Returns how many entries were dropped because the buffer was full during an outage. */
