@@ -111,6 +111,8 @@ public final class OfferedLoad {
   // --watch-pid NAME=PID: another process whose CPU (from /proc/PID/stat) is reported per request over the
   // same window as driver_cpu_us_per_request (the load and the wait for its replies, not the set-up).
   final Map<String, Long> watchPids = new LinkedHashMap<>();
+  // --marks FILE: the wall-clock start and end of that window (two lines, epoch microseconds), to cut a profile to it
+  Path marks;
   final Map<String, Long> watchTicks = new LinkedHashMap<>();
 
   public static void main(String[] args) throws Exception {
@@ -134,6 +136,7 @@ public final class OfferedLoad {
         case "--label" -> o.label = args[++i];
         case "--warmup-seconds" -> o.warmupSeconds = Double.parseDouble(args[++i]);
         case "--precompute" -> o.precompute = true;
+        case "--marks" -> o.marks = Path.of(args[++i]);
         case "--watch-pid" -> {
           String[] kv = args[++i].split("=", 2);
           o.watchPids.put(kv[0], Long.parseLong(kv[1]));
@@ -212,6 +215,11 @@ public final class OfferedLoad {
     }
   }
 
+  static long epochMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+  }
+
   static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
@@ -280,6 +288,7 @@ public final class OfferedLoad {
       CountDownLatch done = new CountDownLatch(n);
       long cpuStart = processCpuNanos();
       watchPids.forEach((name, pid) -> watchTicks.put(name, -procTicks(pid)));
+      long markStart = epochMicros();
       Map<String, Long> threadsStart = threadTicks();
       long start = System.nanoTime();
       if (rate > 0) {
@@ -320,6 +329,9 @@ public final class OfferedLoad {
       long end = System.nanoTime();
       driverCpuNanos = processCpuNanos() - cpuStart;
       watchPids.forEach((name, pid) -> watchTicks.merge(name, procTicks(pid), Long::sum));
+      if (marks != null) {
+        Files.writeString(marks, markStart + "\n" + epochMicros() + "\n");
+      }
       printThreadCpu(label + ": driver burst window", threadsStart, threadTicks());
       // Keep probing a few seconds after the load: recovery is part of the picture.
       if (health != null || metrics != null) {

@@ -10,7 +10,10 @@
 #   - `keycast bench --json --backend native` of this checkout (its round_trip figure: the daemon's five crypto
 #     operations of one sign_event round trip) right after, and the ratio daemon CPU / round-trip crypto.
 # The relay, the driver and the bench always come from this checkout's jar; only the daemon's jar varies.
-# DAEMON_JAVA_OPTS: JVM options of the daemon (e.g. a JFR recording). Results: bench/e2e/out/cpu_ratio/results.jsonl.
+# DAEMON_JAVA_OPTS: JVM options of the daemon. JFR=1: a JFR recording of the daemon over the measured run only
+# (settings=profile plus jdk.CPUTimeSample every 1 ms of thread CPU), out/cpu_ratio/LABEL.jfr, and jfr_costs.py's
+# table of where a request's CPU and bytes go, out/cpu_ratio/LABEL.costs.json.
+# Results: bench/e2e/out/cpu_ratio/results.jsonl.
 #
 #   bench/e2e/cpu_ratio.sh [DAEMON_JAR...]
 . "$(dirname "$0")/lib.sh"
@@ -32,9 +35,16 @@ one() { # JAR LABEL
   JAR="$daemon_jar" SERVE_JAVA_OPTS="${DAEMON_JAVA_OPTS:-}" e2e_serve "$(e2e_free_port)"
   e2e_drive --bunker "$BUNKER_URI" --precompute --clients "$CLIENTS" --rate "$RATE" --seconds "$WARM_SECONDS" \
       --label warm >/dev/null 2>>"$E2E_OUT/driver.log"
+  if [ -n "${JFR:-}" ]; then
+    "$JAVA_HOME/bin/jcmd" "$SERVE_PID" JFR.start name=cr settings=profile "jdk.CPUTimeSample#enabled=true" \
+        "jdk.CPUTimeSample#throttle=1ms" filename="$E2E_OUT/$label.jfr" >/dev/null
+  fi
   run=$(e2e_drive --bunker "$BUNKER_URI" --precompute --clients "$CLIENTS" --rate "$RATE" \
       --seconds "$MEASURE_SECONDS" --label "$label" --watch-pid "daemon=$SERVE_PID" --watch-pid "relay=$RELAY_PID" \
-      2>>"$E2E_OUT/driver.log")
+      --marks "$E2E_OUT/$label.marks" 2>>"$E2E_OUT/driver.log")
+  if [ -n "${JFR:-}" ]; then
+    "$JAVA_HOME/bin/jcmd" "$SERVE_PID" JFR.stop name=cr >/dev/null
+  fi
   e2e_stop_serve
   kill "$RELAY_PID" 2>/dev/null || true
   wait "$RELAY_PID" 2>/dev/null || true
@@ -55,6 +65,12 @@ print(json.dumps({"jar": sys.argv[3], "requests": run["requests"] if "requests" 
 PY
 )"
   tail -1 "$E2E_OUT/results.jsonl" >&2
+  if [ -n "${JFR:-}" ]; then
+    python3 "$E2E_DIR/jfr_costs.py" "$JAVA_HOME/bin/jfr" "$E2E_OUT/$label.jfr" "$E2E_OUT/$label.marks" "$(python3 -c \
+        'import json,sys; r=json.loads(sys.argv[1]); print(r["requests"])' "$run")" "$(python3 -c \
+        'import json,sys; r=json.loads(sys.argv[1]); print(r["watched_cpu_us_per_request"]["daemon"])' "$run")" \
+        >"$E2E_OUT/$label.costs.json"
+  fi
 }
 
 LETTERS=(A B C D E F)
