@@ -251,8 +251,15 @@ public final class OfferedLoad {
       for (Nip46Client c : cs) {
         connects.add(c.connect(PermissionSet.all()));
       }
-      for (CompletableFuture<Nip46Result> f : connects) {
-        Nip46Result r = f.get();
+      for (int k = 0; k < connects.size(); k++) {
+        Nip46Result r = connects.get(k).get();
+        // A daemon whose store is slow (150 connects at once on a loaded machine) may answer
+        // "unavailable, retry later": retry that a few times.
+        for (int attempt = 1; attempt <= 5 && r instanceof Nip46Result.Failure fl
+            && fl.error().contains("unavailable"); attempt++) {
+          Thread.sleep(200L * attempt);
+          r = cs.get(k).connect(PermissionSet.all()).get();
+        }
         if (!(r instanceof Nip46Result.Success)) {
           System.err.println("connect failed: " + r);
           return 70;
