@@ -365,9 +365,10 @@ final class Daemon implements AutoCloseable {
     Gauge.builder(KeycastMetrics.name("queue.capacity"), this, d -> d.config.queueCapacity())
         .description("request queue capacity")
         .register(metrics.registry());
-    // Store loads behind the authorization cache: with single flight, one per cold key however many
-    // requests
-    // miss at once (bench/e2e/keys.sh reads them).
+    // Store loads behind the authorization cache (bench/e2e/keys.sh reads them): bunker keys are
+    // all
+    // loaded at start and then once per new authorization, never per request; client and user key
+    // loads are single-flight, one per cold key however many requests miss at once.
     FunctionCounter.builder(KeycastMetrics.name("cache.loads"), b, Bunker::signerLoadCount)
         .description("authorization (bunker key) loads from the store")
         .tag("kind", "signer")
@@ -376,6 +377,14 @@ final class Daemon implements AutoCloseable {
             KeycastMetrics.name("cache.loads"), b, x -> x.loadCount() - x.signerLoadCount())
         .description("client and user key loads from the store")
         .tag("kind", "client_or_user_key")
+        .register(metrics.registry());
+    // Audit entries of requests served while the database is away wait in a bounded buffer and are
+    // written after it; these say how many wait and how many the full buffer dropped.
+    Gauge.builder(KeycastMetrics.name("audit.pending"), b, Bunker::auditPendingCount)
+        .description("audit entries waiting to be written")
+        .register(metrics.registry());
+    FunctionCounter.builder(KeycastMetrics.name("audit.lost"), b, Bunker::auditLostCount)
+        .description("audit entries dropped: buffer full while the database was unreachable")
         .register(metrics.registry());
   }
 

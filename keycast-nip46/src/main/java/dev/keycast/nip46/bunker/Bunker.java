@@ -26,6 +26,7 @@ import dev.keycast.nip46.server.RequestHandler;
 import dev.keycast.nip46.server.TaskSnapshot;
 import dev.keycast.nip46.store.AuditLog;
 import dev.keycast.nip46.store.AuthorizationStore;
+import dev.keycast.nip46.store.ChangeFeed;
 import dev.keycast.nip46.store.KeyStore;
 import dev.keycast.nip46.store.KeycastDatabase;
 import dev.keycast.nip46.store.StoreException;
@@ -40,6 +41,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -72,9 +75,11 @@ import org.slf4j.LoggerFactory;
  * request]}, on the relays the request came from plus the authorization's relays. A full queue is
  * answered at once with an encrypted {@code overloaded, retry later}, computed in a separate
  * bounded overflow lane (refusals are buffered, not dropped), and counted. Every CPU-bound step
- * runs on the {@link CpuExecutor}. A poller (one virtual thread) reads the store's changes every
- * {@code pollInterval}, once, for both the cache and the subscription {@code
- * {"kinds":[24133],"#p":[signer keys],"since":now-30}}. See {@code docs/nip46.md}.
+ * runs on the {@link CpuExecutor}. A poller (one virtual thread) reads the store's changes, once,
+ * for both the cache and the subscription {@code {"kinds":[24133],"#p":[signer
+ * keys],"since":now-30}}: at once when the store's {@link ChangeFeed} reports a change (any
+ * process; within milliseconds on PostgreSQL, about 100 ms on SQLite), and every {@code
+ * pollInterval} as a safety net. See {@code docs/nip46.md}.
  *
  * <p>Thread-safe. {@link #start()} and {@link #close()} are called once each; {@link #health()} and
  * {@link #stats()} from any thread at any time.
@@ -113,6 +118,9 @@ public final class Bunker implements AutoCloseable {
   private volatile boolean started;
   private volatile boolean closed;
   private volatile @Nullable Thread poller;
+  private final ChangeFeed changeFeed;
+  private final Semaphore wake = new Semaphore(0);
+  private volatile ChangeFeed.@Nullable Watch changeWatch;
   private final DatabaseProbe databaseProbe;
 
   private Bunker(Builder b) {
@@ -122,6 +130,7 @@ public final class Bunker implements AutoCloseable {
         new DatabaseProbe(store::changeVersion, DATABASE_PROBE_INTERVAL, DATABASE_PROBE_TIMEOUT);
     this.clock = b.clock;
     this.pollInterval = b.pollInterval;
+    this.changeFeed = b.changeFeed;
     this.shutdownDeadline = b.shutdownDeadline;
     this.relayUrls = List.copyOf(b.relays);
     this.stats = new StatsRecorder(b.statsCounter);
@@ -204,6 +213,7 @@ public final class Bunker implements AutoCloseable {
     transport.subscribe(Set.copyOf(signerKeys));
     Thread t = Thread.ofVirtual().name("keycast-bunker-poller").start(this::pollLoop);
     poller = t;
+    changeWatch = changeFeed.watch(wake::release);
     databaseProbe.start();
     LOG.info("bunker started: {} relay(s), {} signer key(s)", relayUrls.size(), signerKeys.size());
     return this;
@@ -213,7 +223,11 @@ public final class Bunker implements AutoCloseable {
     boolean warned = false;
     while (!closed) {
       try {
-        Thread.sleep(pollInterval);
+        // Woken by the change feed at once, else after pollInterval (the safety net).
+        boolean woken = wake.tryAcquire(pollInterval.toNanos(), TimeUnit.NANOSECONDS);
+        if (woken) {
+          wake.drainPermits(); // changes that came together are read together
+        }
       } catch (InterruptedException e) {
         return;
       }
@@ -286,6 +300,10 @@ public final class Bunker implements AutoCloseable {
     }
     closed = true;
     databaseProbe.close();
+    ChangeFeed.Watch w = changeWatch;
+    if (w != null) {
+      w.close();
+    }
     Thread p = poller;
     if (p != null) {
       p.interrupt();
@@ -374,6 +392,19 @@ public final class Bunker implements AutoCloseable {
     return cache.loadCount();
   }
 
+  /**
+   * Returns how many audit entries were dropped because their buffer was full while the database
+   * was unreachable (entries made during an outage are otherwise written after it). Never blocks.
+   */
+  public long auditLostCount() {
+    return audit.lostCount();
+  }
+
+  /** Returns how many audit entries wait to be written (a moment's snapshot). Never blocks. */
+  public int auditPendingCount() {
+    return audit.pendingCount();
+  }
+
   /** Returns the CPU executor where every CPU-bound step runs (for its gauges). */
   public CpuExecutor cpuExecutor() {
     return cpu;
@@ -433,6 +464,8 @@ public final class Bunker implements AutoCloseable {
     private BunkerStatsCounter statsCounter = BunkerStatsCounter.disabled();
     private Duration shutdownDeadline = Duration.ofSeconds(5);
     private Duration pollInterval = Duration.ofSeconds(1);
+    private ChangeFeed changeFeed = ChangeFeed.none();
+    private boolean changeFeedSet;
     private Clock clock = Clock.systemUTC();
     private int overflowConcurrency = 16;
     private int overflowCapacity = 16_384;
@@ -451,6 +484,9 @@ public final class Bunker implements AutoCloseable {
       stores(db.authorizations(), db.keys(), db.audit());
       if (!policiesSet) {
         this.policies = db.policies()::resolve;
+      }
+      if (!changeFeedSet) {
+        this.changeFeed = db.changeFeed();
       }
       return this;
     }
@@ -632,13 +668,28 @@ public final class Bunker implements AutoCloseable {
     /**
      * Sets how often the store's change version is polled.
      *
-     * @param interval how often the store's change version is polled (default 1 s)
+     * @param interval how often the store's change version is polled (default 1 s); a safety net
+     *     behind the {@link #changeFeed change feed}
      */
     public Builder pollInterval(Duration interval) {
       if (interval.isNegative() || interval.isZero()) {
         throw new IllegalArgumentException("pollInterval must be positive");
       }
       this.pollInterval = interval;
+      return this;
+    }
+
+    /**
+     * Sets what wakes the poller when the store changes, so that a change made by another process
+     * is applied within milliseconds instead of at the next poll.
+     *
+     * @param feed the store's change feed (default: the database's {@link
+     *     KeycastDatabase#changeFeed()} with {@link #database}, else {@link ChangeFeed#none()},
+     *     which leaves only the poll)
+     */
+    public Builder changeFeed(ChangeFeed feed) {
+      this.changeFeed = Objects.requireNonNull(feed, "feed");
+      this.changeFeedSet = true;
       return this;
     }
 

@@ -77,7 +77,7 @@ public final class JdbiPolicyStore implements PolicyStore {
             ctx.writer()
                 .inTransaction(
                     h -> {
-                      StoreContext.bumpChangeVersion(h);
+                      ctx.bumpChangeVersion(h);
                       return h.createUpdate(
                               "INSERT INTO policies ("
                                   + COLUMNS
@@ -139,7 +139,7 @@ public final class JdbiPolicyStore implements PolicyStore {
             ctx.writer()
                 .inTransaction(
                     h -> {
-                      StoreContext.bumpChangeVersion(h);
+                      ctx.bumpChangeVersion(h);
                       int users =
                           h.createQuery(
                                   "SELECT COUNT(*) FROM authorizations WHERE policy_name = :name")
