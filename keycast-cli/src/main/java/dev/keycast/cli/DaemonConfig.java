@@ -34,8 +34,9 @@ import org.jspecify.annotations.Nullable;
  *     statement, the SQLite writer lock
  * @param allowPureJavaCrypto whether to start on the pure-Java crypto backend (not constant-time)
  *     without {@code dev}
- * @param publicUrl the base of links the daemon hands out (for example {@code
- *     https://signer.example.com}), without a trailing slash; null when not set
+ * @param publicUrl the base of links the daemon hands out ({@code auth_url}s), without a trailing
+ *     slash, or null for {@code http://HTTP-HOST:PORT}
+ * @param approvalTimeout how long a request may wait for a human's approval
  */
 record DaemonConfig(
     Path home,
@@ -57,7 +58,8 @@ record DaemonConfig(
     Duration auditRetention,
     Duration dbTimeout,
     boolean allowPureJavaCrypto,
-    @Nullable String publicUrl) {
+    @Nullable String publicUrl,
+    Duration approvalTimeout) {
 
   private static final String POSITIVE =
       "--workers, --crypto-threads, --queue-capacity, --overflow-capacity,"
@@ -111,8 +113,46 @@ record DaemonConfig(
     private @Nullable Duration dbTimeout;
     private @Nullable Boolean allowPureJavaCrypto;
     private @Nullable String publicUrl;
+    private @Nullable Duration approvalTimeout;
 
     private Builder() {}
+
+    /**
+     * @param url an {@code http://} or {@code https://} URL without query or fragment
+     */
+    Builder publicUrl(String url) {
+      String u = url.strip();
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(u);
+      } catch (java.net.URISyntaxException e) {
+        throw new UsageException("--public-url: not a URL: " + url, e);
+      }
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null
+          || uri.getRawQuery() != null
+          || uri.getRawFragment() != null) {
+        throw new UsageException(
+            "--public-url must be an http:// or https:// URL without query or fragment, not "
+                + url);
+      }
+      while (u.endsWith("/")) {
+        u = u.substring(0, u.length() - 1);
+      }
+      this.publicUrl = once(this.publicUrl, u, "publicUrl");
+      return this;
+    }
+
+    /**
+     * @param timeout 1 second to 1 day
+     */
+    Builder approvalTimeout(Duration timeout) {
+      if (timeout.toMillis() < 1000 || timeout.compareTo(Duration.ofDays(1)) > 0) {
+        throw new UsageException("--approval-timeout must be 1s to 1d, not " + timeout);
+      }
+      this.approvalTimeout = once(this.approvalTimeout, timeout, "approvalTimeout");
+      return this;
+    }
 
     Builder home(Path home) {
       this.home = once(this.home, home, "home");
@@ -259,36 +299,6 @@ record DaemonConfig(
     }
 
     /**
-     * @param url an absolute {@code http} or {@code https} URL without query or fragment; a
-     *     trailing slash is dropped
-     */
-    Builder publicUrl(String url) {
-      java.net.URI uri;
-      try {
-        uri = new java.net.URI(url.strip());
-      } catch (java.net.URISyntaxException e) {
-        throw new UsageException("--public-url: not a URL: " + e.getMessage(), e);
-      }
-      String scheme = uri.getScheme();
-      if (scheme == null
-          || !(scheme.equals("http") || scheme.equals("https"))
-          || uri.getHost() == null
-          || uri.getRawQuery() != null
-          || uri.getRawFragment() != null) {
-        throw new UsageException(
-            "--public-url must be an absolute http(s) URL without query or fragment, such as"
-                + " https://signer.example.com");
-      }
-      String text = uri.toString();
-      this.publicUrl =
-          once(
-              this.publicUrl,
-              text.endsWith("/") ? text.substring(0, text.length() - 1) : text,
-              "publicUrl");
-      return this;
-    }
-
-    /**
      * @return the configuration
      * @throws IllegalStateException if a required value was not set
      * @throws UsageException if the client burst and rate do not make valid intake limits
@@ -315,7 +325,8 @@ record DaemonConfig(
               auditRetention == null ? Duration.ofDays(90) : auditRetention,
               dbTimeout == null ? Duration.ofSeconds(2) : dbTimeout,
               allowPureJavaCrypto != null && allowPureJavaCrypto,
-              publicUrl);
+              publicUrl,
+              approvalTimeout == null ? Duration.ofMinutes(5) : approvalTimeout);
       c.intakeLimits(); // fail fast: the limits are built again when the daemon starts
       return c;
     }

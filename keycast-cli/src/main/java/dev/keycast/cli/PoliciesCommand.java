@@ -74,6 +74,15 @@ public final class PoliciesCommand implements Callable<Integer> {
     List<String> allow = new ArrayList<>();
 
     @Option(
+        names = "--ask",
+        paramLabel = "PERMS",
+        description =
+            "Operations allowed only once a human approves each request (same syntax as --allow):"
+                + " the client is answered with a NIP-46 auth_url to the daemon's approval page"
+                + " (serve --public-url). --allow wins where both list an operation.")
+    List<String> ask = new ArrayList<>();
+
+    @Option(
         names = "--rate-limit",
         paramLabel = "N/min",
         defaultValue = "120/min",
@@ -115,7 +124,14 @@ public final class PoliciesCommand implements Callable<Integer> {
     public Integer call() throws IOException {
       Policy policy =
           PolicyText.build(
-              name, String.join(",", allow), rateLimit, maxFuture, maxPast, blockedWords, selfOnly);
+              name,
+              String.join(",", allow),
+              String.join(",", ask),
+              rateLimit,
+              maxFuture,
+              maxPast,
+              blockedWords,
+              selfOnly);
       if (Policies.builtIn(name).isPresent()) {
         throw new UsageException("'" + name + "' is a built-in policy; choose another name");
       }
@@ -210,6 +226,7 @@ public final class PoliciesCommand implements Callable<Integer> {
       } else {
         out.println(p.name() + (builtIn ? " (built-in)" : ""));
         out.println("  allow:        " + (p.permissions().isEmpty() ? "-" : p.permissions()));
+        out.println("  ask:          " + (p.askPermissions().isEmpty() ? "-" : p.askPermissions()));
         out.println("  rate limit:   " + PolicyText.rate(p.rateLimit()));
         out.println("  max future:   " + PolicyText.human(p.maxFuture()));
         Duration past = p.maxPast();

@@ -53,21 +53,21 @@ public final class AdminApi {
   private final KeycastDatabase db;
   private final Supplier<List<String>> relays;
   private final Supplier<@Nullable Bunker> bunker;
-  private final @Nullable String publicUrl;
+  private final String publicUrl;
   private final Clock clock;
 
   /**
    * @param db the daemon's database
    * @param relays the relays a new authorization uses when the request names none
    * @param bunker the running bunker (null while starting), for the task view
-   * @param publicUrl the base of links the daemon hands out, or null
+   * @param publicUrl the base of links the daemon hands out
    * @param clock the time of audit entries and expiries
    */
   public AdminApi(
       KeycastDatabase db,
       Supplier<List<String>> relays,
       Supplier<@Nullable Bunker> bunker,
-      @Nullable String publicUrl,
+      String publicUrl,
       Clock clock) {
     this.db = db;
     this.relays = relays;
@@ -411,6 +411,7 @@ public final class AdminApi {
           PolicyText.build(
               name,
               String.join(",", body.has("allow") ? stringList(body, "allow") : List.of()),
+              String.join(",", body.has("ask") ? stringList(body, "ask") : List.of()),
               Objects.requireNonNullElse(optionalText(body, "rate_limit"), "120/min"),
               Objects.requireNonNullElse(optionalText(body, "max_future"), "10m"),
               optionalText(body, "max_past"),

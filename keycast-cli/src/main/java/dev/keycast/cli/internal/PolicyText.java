@@ -34,6 +34,7 @@ public final class PolicyText {
    * @param name 1 to 64 of {@code [a-z0-9._-]}
    * @param allow NIP-46 permissions, comma-separated ({@code sign_event:1,nip44_encrypt}); empty
    *     for none
+   * @param ask permissions answered only after a human's approval, same syntax; empty for none
    * @param rateLimit {@code N/s}, {@code N/min} or {@code N/h}
    * @param maxFuture a duration, or {@code 0} for no bound
    * @param maxPast a duration, or null for no bound
@@ -45,6 +46,7 @@ public final class PolicyText {
   public static Policy build(
       String name,
       String allow,
+      String ask,
       String rateLimit,
       String maxFuture,
       @Nullable String maxPast,
@@ -52,7 +54,8 @@ public final class PolicyText {
       boolean selfOnly) {
     try {
       return Policy.builder(name)
-          .permissions(parsePerms(allow))
+          .permissions(parsePerms("--allow", allow))
+          .ask(parsePerms("--ask", ask))
           .rateLimit(parseRate(rateLimit))
           .maxFuture(
               maxFuture.strip().equals("0") ? Duration.ZERO : duration("--max-future", maxFuture))
@@ -65,7 +68,16 @@ public final class PolicyText {
     }
   }
 
-  public static PermissionSet parsePerms(String perms) {
+  /**
+   * Parses NIP-46 permissions; an unknown method is an error (clients' unknown methods are dropped
+   * by {@link PermissionSet#parse}, an operator's typo is not).
+   *
+   * @param option the option or field named in errors
+   * @param perms comma-separated, empty for none
+   * @return the permissions
+   * @throws UsageException for an unknown method or a bad kind
+   */
+  public static PermissionSet parsePerms(String option, String perms) {
     if (perms.isBlank()) {
       return PermissionSet.empty();
     }
@@ -76,7 +88,8 @@ public final class PolicyText {
       String method = colon < 0 ? entry : entry.substring(0, colon).strip();
       if (!entry.isEmpty() && Nip46Method.fromWireName(method).isEmpty()) {
         throw new UsageException(
-            "--allow: unknown permission '"
+            option
+                + ": unknown permission '"
                 + method
                 + "' (use sign_event, sign_event:KIND, nip04_encrypt, nip04_decrypt, nip44_encrypt,"
                 + " nip44_decrypt)");
@@ -85,7 +98,7 @@ public final class PolicyText {
     try {
       return PermissionSet.parse(perms);
     } catch (NostrFormatException e) {
-      throw new UsageException("--allow: " + e.getMessage(), e);
+      throw new UsageException(option + ": " + e.getMessage(), e);
     }
   }
 
@@ -141,6 +154,7 @@ public final class PolicyText {
     Duration past = p.maxPast();
     return "allow "
         + (p.permissions().isEmpty() ? "-" : p.permissions().toString())
+        + (p.askPermissions().isEmpty() ? "" : ", ask " + p.askPermissions())
         + ", rate "
         + rate(p.rateLimit())
         + ", max future "
@@ -156,6 +170,7 @@ public final class PolicyText {
     m.put("name", p.name());
     m.put("built_in", builtIn);
     m.put("allow", p.permissions().permissions().stream().map(Object::toString).toList());
+    m.put("ask", p.askPermissions().permissions().stream().map(Object::toString).toList());
     m.put(
         "rate_limit",
         Map.of("max", p.rateLimit().maxRequests(), "window_s", p.rateLimit().window().toSeconds()));
