@@ -157,6 +157,15 @@ public final class ServeCommand implements Callable<Integer> {
               + " with a warning.")
   boolean allowPureJavaCrypto;
 
+  @Option(
+      names = "--instance-id",
+      paramLabel = "ID",
+      defaultValue = "${env:KEYCAST_INSTANCE_ID}",
+      description =
+          "This instance's name in a cluster of daemons on one PostgreSQL database, unique among"
+              + " them; default <host>-<random>, logged (env KEYCAST_INSTANCE_ID). See docs/cluster.md.")
+  @Nullable String instanceId;
+
   private final CountDownLatch stop = new CountDownLatch(1);
   private volatile @Nullable Daemon daemon;
 
@@ -167,7 +176,7 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Path home = Globals.home(spec);
     // each option is checked as it is set, in this order
-    DaemonConfig config =
+    DaemonConfig.Builder builder =
         DaemonConfig.builder()
             .httpPort(httpPort)
             .devRelayPort(devRelayPort)
@@ -188,8 +197,11 @@ public final class ServeCommand implements Callable<Integer> {
             .clientRatePerSecond(clientRateLimit)
             .auditRetention(retention(auditRetention))
             .dbTimeout(dbTimeout(dbTimeout))
-            .allowPureJavaCrypto(allowPureJavaCrypto)
-            .build();
+            .allowPureJavaCrypto(allowPureJavaCrypto);
+    if (instanceId != null && !instanceId.isBlank()) {
+      builder.instanceId(instanceId);
+    }
+    DaemonConfig config = builder.build();
     Signals.onTermOrInt(stop::countDown);
     Daemon d = Daemon.start(config, spec.commandLine().getOut());
     daemon = d;

@@ -22,7 +22,7 @@ class KeycastDatabaseTest {
       KeycastDatabase db = t.open(encryption);
       assertThat(db.schemaVersion())
           .isEqualTo(KeycastDatabase.supportedSchemaVersion())
-          .isEqualTo(6);
+          .isEqualTo(7);
       assertThat(db.isPostgreSql()).isEqualTo(backend == Backend.POSTGRESQL);
       db.checkHealth();
       assertThat(db.changeVersion()).isZero();
@@ -62,7 +62,7 @@ class KeycastDatabaseTest {
         s.execute("DELETE FROM flyway_schema_history WHERE version IN ('2', '3', '6')");
       }
       KeycastDatabase upgraded = t.open(encryption);
-      assertThat(upgraded.schemaVersion()).isEqualTo(6);
+      assertThat(upgraded.schemaVersion()).isEqualTo(7);
       assertThat(upgraded.keys().list()).extracting(StoredKey::name).containsExactly("alice");
       assertThat(upgraded.policies().list()).isEmpty();
     }
@@ -94,7 +94,7 @@ class KeycastDatabaseTest {
     try (TestDatabase t = TestDatabase.create(backend)) {
       makeLegacy(t, 2);
       KeycastDatabase db = t.open(encryption);
-      assertThat(db.schemaVersion()).isEqualTo(6);
+      assertThat(db.schemaVersion()).isEqualTo(7);
       assertThat(db.keys().list()).extracting(StoredKey::name).containsExactly("alice");
       db.keys().generate("bob");
       assertThat(db.policies().list()).isEmpty();
@@ -113,7 +113,7 @@ class KeycastDatabaseTest {
     try (TestDatabase t = TestDatabase.create(backend)) {
       makeLegacy(t, 1);
       KeycastDatabase db = t.open(encryption);
-      assertThat(db.schemaVersion()).isEqualTo(6);
+      assertThat(db.schemaVersion()).isEqualTo(7);
       assertThat(db.keys().list()).extracting(StoredKey::name).containsExactly("alice");
       assertThat(db.policies().list()).isEmpty(); // V2's table exists now
       assertThat(historyTypes(t)).containsExactly("BASELINE:1", "SQL:2", "JDBC:3", "SQL:6");
