@@ -106,6 +106,8 @@ public final class Bunker implements AutoCloseable {
   private static final Duration DATABASE_PROBE_TIMEOUT =
       Duration.ofMillis(DATABASE_PROBE_TIMEOUT_MILLIS);
 
+  private static final Duration CLUSTER_JOIN_WAIT = Duration.ofSeconds(5);
+
   private final Clock clock;
   private final Duration pollInterval;
   private final Duration shutdownDeadline;
@@ -218,6 +220,10 @@ public final class Bunker implements AutoCloseable {
     appliedVersion.accumulateAndGet(v, Math::max);
     ClusterNode c = cluster;
     if (c != null) {
+      // Join only once the relays deliver this instance the requests for every key: from the join
+      // on, the others may hand it keys, and a request it does not see is lost (kind 24133 is not
+      // stored).
+      awaitSubscriptionAcknowledged();
       c.start(pipeline);
     }
     Thread t = Thread.ofVirtual().name("keycast-bunker-poller").start(this::pollLoop);
@@ -225,6 +231,24 @@ public final class Bunker implements AutoCloseable {
     databaseProbe.start();
     LOG.info("bunker started: {} relay(s), {} signer key(s)", relayUrls.size(), signerKeys.size());
     return this;
+  }
+
+  private void awaitSubscriptionAcknowledged() {
+    long end = System.nanoTime() + CLUSTER_JOIN_WAIT.toNanos();
+    while (!transport.subscriptionAcknowledged()) {
+      if (System.nanoTime() - end > 0) {
+        LOG.warn(
+            "cluster: no relay acknowledged the subscription within {} s; joining anyway",
+            CLUSTER_JOIN_WAIT.toSeconds());
+        return;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private void pollLoop() {
