@@ -52,6 +52,7 @@ import picocli.CommandLine.Spec;
       PoliciesCommand.class,
       ConnectCommand.class,
       AuditCommand.class,
+      ClusterCommand.class,
       BackupCommand.class,
       RestoreCommand.class,
       MasterKeyCommand.class,

@@ -15,14 +15,21 @@ final class DevDaemon implements AutoCloseable {
   final Path home;
   final Daemon daemon;
   final String output;
+  final String jdbcUrl;
 
   DevDaemon(Path home) {
+    this(home, "jdbc:sqlite:" + home.resolve("keycast.db"));
+  }
+
+  /** A dev daemon on another database (e.g. a PostgreSQL schema). */
+  DevDaemon(Path home, String jdbcUrl) {
     this.home = home;
+    this.jdbcUrl = jdbcUrl;
     StringWriter out = new StringWriter();
     DaemonConfig config =
         DaemonConfig.builder()
             .home(home)
-            .jdbcUrl("jdbc:sqlite:" + home.resolve("keycast.db"))
+            .jdbcUrl(jdbcUrl)
             .masterKeyFile(home.resolve("master.key"))
             .dev(true)
             .devRelayPort(0)

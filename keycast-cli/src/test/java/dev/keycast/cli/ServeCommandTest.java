@@ -139,6 +139,14 @@ class ServeCommandTest {
       assertThat(second.err()).contains("PostgreSQL");
       // the CLI does not take the daemon lock
       assertThat(cli.run("keys", "list", "--json").exitCode()).isZero();
+      Cli.Result status = cli.run("cluster", "status", "--json");
+      assertThat(status.exitCode()).as(status.toString()).isZero();
+      JsonNode st = JSON.readTree(status.outTrim());
+      assertThat(st.get("instances")).hasSize(1);
+      assertThat(st.get("instances").get(0).get("live").asBoolean()).isTrue();
+      assertThat(st.get("instances").get(0).get("keys_owned").asInt()).isEqualTo(1);
+      assertThat(st.get("keys").asInt()).isEqualTo(1);
+      assertThat(cli.run("cluster", "status").outTrim()).contains("LIVE").contains("yes");
       assertThat(
               java.util.Objects.requireNonNull(first.daemon.bunker())
                   .cluster()

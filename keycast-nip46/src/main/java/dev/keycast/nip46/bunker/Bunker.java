@@ -119,6 +119,9 @@ public final class Bunker implements AutoCloseable {
   private volatile @Nullable Thread poller;
   private final DatabaseProbe databaseProbe;
   private final @Nullable ClusterNode cluster;
+  // The change version whose subscriptions were sent (pending) and acknowledged by the relays
+  // (applied): the cluster heartbeat publishes the applied one, `keycast authorize` waits for it.
+  private final AtomicLong pendingVersion = new AtomicLong();
   private final AtomicLong appliedVersion = new AtomicLong();
 
   private Bunker(Builder b) {
@@ -171,7 +174,10 @@ public final class Bunker implements AutoCloseable {
           clusterStore == null || clusterSettings == null
               ? null
               : new ClusterNode(
-                  clusterStore, clusterSettings, () -> Set.copyOf(signerKeys), appliedVersion::get);
+                  clusterStore,
+                  clusterSettings,
+                  () -> Set.copyOf(signerKeys),
+                  this::appliedVersion);
       Pipeline.Builder pb = Pipeline.builder();
       if (cluster != null) {
         pb.cluster(cluster);
@@ -217,7 +223,7 @@ public final class Bunker implements AutoCloseable {
     applyServed(
         Objects.requireNonNull(watcher.poll(true))); // now that the transport runs: adds the relays
     transport.subscribe(Set.copyOf(signerKeys));
-    appliedVersion.accumulateAndGet(v, Math::max);
+    pendingVersion.accumulateAndGet(v, Math::max);
     ClusterNode c = cluster;
     if (c != null) {
       // Join only once the relays deliver this instance the requests for every key: from the join
@@ -266,7 +272,7 @@ public final class Bunker implements AutoCloseable {
         if (served != null) {
           applyServed(served);
         }
-        appliedVersion.accumulateAndGet(v, Math::max);
+        pendingVersion.accumulateAndGet(v, Math::max);
         if (warned) {
           LOG.info("store reachable again");
           warned = false;
@@ -422,7 +428,18 @@ public final class Bunker implements AutoCloseable {
             s.heldOverflows(),
             s.replayed(),
             Duration.ofNanos(s.lastRenewalNanos()),
-            appliedVersion.get()));
+            appliedVersion()));
+  }
+
+  /**
+   * The change version whose relay subscriptions are in place: sent, and acknowledged (EOSE) by
+   * every connected relay. Never blocks.
+   */
+  private long appliedVersion() {
+    if (transport.subscriptionAcknowledged()) {
+      appliedVersion.accumulateAndGet(pendingVersion.get(), Math::max);
+    }
+    return appliedVersion.get();
   }
 
   /** Test seam: the cluster membership, or null. */
