@@ -10,10 +10,12 @@ import java.util.OptionalLong;
  * per incarnation of an instance, with a lease) and the owner of each bunker key. Every time is in
  * epoch milliseconds read from the <b>database</b> clock, so instances need not agree on time.
  *
- * <p>The rules that make ownership safe: a member row is renewed only while it has not expired and
- * deleted only once it has (both single statements, serialized by the row lock), and a key is
- * claimed only when it has no owner or its owner's member row is gone. So a member whose renewal
- * succeeded knows that no one took its keys before its lease ends.
+ * <p>The rules that make ownership safe: a member row is renewed only while it has not expired, and
+ * a key is claimed only when it has no owner or its owner's lease has ended (both single
+ * statements; a claim locks the expired member row, so a renewal and a claim serialize). An expired
+ * member never renews again (it joins under a new id). So a member whose renewal succeeded knows
+ * that no one took its keys before its lease ends. Expired rows are kept a while, so that takeover
+ * can tell who joined before the dead member's last heartbeat.
  *
  * <p>Thread-safe. Every method blocks for one or a few short statements.
  */
@@ -66,11 +68,12 @@ public interface ClusterStore {
   boolean renew(long memberId, Duration lease, long appliedVersion);
 
   /**
-   * Deletes the members whose lease ended, which frees their keys for claims.
+   * Deletes the members whose lease ended more than {@code after} ago.
    *
+   * @param after how long expired rows are kept
    * @return how many were deleted
    */
-  int removeExpired();
+  int removeExpired(Duration after);
 
   /** Returns every member row, live or not, ordered by instance id. */
   List<Member> members();
@@ -82,7 +85,8 @@ public interface ClusterStore {
   void ensureKeys(Collection<String> bunkerPubkeys);
 
   /**
-   * Claims a key in one statement, only if it is released or its owner's member row is gone.
+   * Claims a key in one statement, only if it is released or its owner's lease ended (or its row is
+   * gone).
    *
    * @return the new fencing token, or empty if someone else holds it
    */

@@ -44,7 +44,7 @@ class KeycastDatabaseTest {
               s.executeQuery(
                   "SELECT COUNT(*) FROM flyway_schema_history WHERE type IN ('SQL', 'JDBC') AND success")) {
         rs.next();
-        assertThat(rs.getInt(1)).isEqualTo(4); // V1, V2, V3 (Java), V6; V4 and V5 are unused so far
+        assertThat(rs.getInt(1)).isEqualTo(5); // V1, V2, V3 (Java), V6, V7; V4 and V5 are unused
       }
     }
   }
@@ -59,7 +59,9 @@ class KeycastDatabaseTest {
       try (Connection c = t.rawConnection();
           Statement s = c.createStatement()) { // roll back to a v1 database
         s.execute("DROP TABLE policies");
-        s.execute("DELETE FROM flyway_schema_history WHERE version IN ('2', '3', '6')");
+        s.execute("DROP TABLE cluster_members");
+        s.execute("DROP TABLE key_owners");
+        s.execute("DELETE FROM flyway_schema_history WHERE version IN ('2', '3', '6', '7')");
       }
       KeycastDatabase upgraded = t.open(encryption);
       assertThat(upgraded.schemaVersion()).isEqualTo(7);
@@ -98,7 +100,7 @@ class KeycastDatabaseTest {
       assertThat(db.keys().list()).extracting(StoredKey::name).containsExactly("alice");
       db.keys().generate("bob");
       assertThat(db.policies().list()).isEmpty();
-      assertThat(historyTypes(t)).containsExactly("BASELINE:2", "JDBC:3", "SQL:6");
+      assertThat(historyTypes(t)).containsExactly("BASELINE:2", "JDBC:3", "SQL:6", "SQL:7");
       db.close();
       assertThat(t.open(encryption).keys().list())
           .extracting(StoredKey::name)
@@ -116,7 +118,8 @@ class KeycastDatabaseTest {
       assertThat(db.schemaVersion()).isEqualTo(7);
       assertThat(db.keys().list()).extracting(StoredKey::name).containsExactly("alice");
       assertThat(db.policies().list()).isEmpty(); // V2's table exists now
-      assertThat(historyTypes(t)).containsExactly("BASELINE:1", "SQL:2", "JDBC:3", "SQL:6");
+      assertThat(historyTypes(t))
+          .containsExactly("BASELINE:1", "SQL:2", "JDBC:3", "SQL:6", "SQL:7");
     }
   }
 
@@ -149,7 +152,9 @@ class KeycastDatabaseTest {
     try (Connection c = t.rawConnection();
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE flyway_schema_history");
-      // the hand-written runner never went past version 2: undo V6 (control plane)
+      // the hand-written runner never went past version 2: undo V6 (control plane) and V7 (cluster)
+      s.execute("DROP TABLE cluster_members");
+      s.execute("DROP TABLE key_owners");
       s.execute("ALTER TABLE policies DROP COLUMN max_future_ms");
       s.execute("ALTER TABLE policies DROP COLUMN max_past_ms");
       if (version < 2) {

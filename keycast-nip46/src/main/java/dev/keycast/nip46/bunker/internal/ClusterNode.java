@@ -287,9 +287,11 @@ public final class ClusterNode implements OwnershipGate {
       join();
       wasFenced = false;
     }
-    store.removeExpired();
+    store.removeExpired(settings.bufferAge());
     List<Long> live = new ArrayList<>();
+    Map<Long, ClusterStore.Member> byId = new HashMap<>();
     for (ClusterStore.Member m : store.members()) {
+      byId.put(m.memberId(), m);
       if (m.live()) {
         live.add(m.memberId());
       }
@@ -313,21 +315,22 @@ public final class ClusterNode implements OwnershipGate {
     store.ensureKeys(missing);
     Set<Long> liveSet = new HashSet<>(live);
     for (String k : keys) {
-      long target = Rendezvous.pick(k, live);
       long owner = owners.getOrDefault(k, 0L);
+      boolean orphan = owner == 0 || !liveSet.contains(owner);
+      long target = Rendezvous.pick(k, orphan ? heirs(byId.get(owner), live, byId) : live);
       if (target == me) {
         if (owned.contains(k) || stopped) {
           continue;
         }
         if (owner == me) {
           own(k); // ours in the database (an earlier release failed): our lease never ended
-        } else if (owner == 0 || !liveSet.contains(owner)) {
+        } else if (orphan) {
           if (store.claim(k, me).isPresent()) {
             own(k);
             takeovers.incrementAndGet();
           }
         }
-      } else if (owned.contains(k) || owner == me) {
+      } else if (!orphan && (owned.contains(k) || owner == me)) {
         disown(k); // stop answering first, then let the target claim it
         store.release(k, me);
       }
@@ -375,6 +378,27 @@ public final class ClusterNode implements OwnershipGate {
    */
   public void onOwnershipChange(OwnershipListener l) {
     this.listener = l;
+  }
+
+  /**
+   * Who may take over a key whose owner died: the live members that joined (their subscription in
+   * place) before the dead owner's last heartbeat, so they hold every request it may have left
+   * unanswered. A member that joined later may lack some; it gets the key from the heir by the
+   * ordinary release afterwards. All live members if none qualifies or the owner's row is gone.
+   */
+  private static List<Long> heirs(
+      ClusterStore.@Nullable Member dead, List<Long> live, Map<Long, ClusterStore.Member> byId) {
+    if (dead == null) {
+      return live;
+    }
+    List<Long> heirs = new ArrayList<>();
+    for (long id : live) {
+      ClusterStore.Member m = byId.get(id);
+      if (m != null && m.startedAtMillis() <= dead.heartbeatAtMillis()) {
+        heirs.add(id);
+      }
+    }
+    return heirs.isEmpty() ? live : heirs;
   }
 
   @Override

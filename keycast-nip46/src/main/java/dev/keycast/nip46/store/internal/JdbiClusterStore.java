@@ -77,14 +77,18 @@ public final class JdbiClusterStore implements ClusterStore {
   }
 
   @Override
-  public int removeExpired() {
+  public int removeExpired(Duration after) {
     return StoreErrors.run(
         "remove expired cluster members",
         () ->
             ctx.writer()
                 .withHandle(
                     h ->
-                        h.createUpdate("DELETE FROM cluster_members WHERE expires_at <= " + now)
+                        h.createUpdate(
+                                "DELETE FROM cluster_members WHERE expires_at <= "
+                                    + now
+                                    + " - :after")
+                            .bind("after", after.toMillis())
                             .execute()));
   }
 
@@ -158,8 +162,12 @@ public final class JdbiClusterStore implements ClusterStore {
 
   @Override
   public OptionalLong claim(String bunkerPubkey, long memberId) {
-    // One statement: concurrent claims serialize on the row, and PostgreSQL re-checks the WHERE
-    // clause against the row the winner wrote, so exactly one claim succeeds.
+    // One statement: concurrent claims serialize on the key's row, and PostgreSQL re-checks the
+    // WHERE clause against the row the winner wrote, so exactly one claim succeeds. The expired
+    // owner's member row is locked (FOR UPDATE) and re-checked the same way, so a renewal that
+    // commits first wins and the claim fails; a renewal that comes second finds the lease ended.
+    // SQLite has one writer: statements never interleave.
+    String lock = ctx.dialect() == Dialect.POSTGRESQL ? " FOR UPDATE" : "";
     List<Long> token =
         StoreErrors.run(
             "claim a key",
@@ -173,8 +181,12 @@ public final class JdbiClusterStore implements ClusterStore {
                                         + now
                                         + " WHERE bunker_pubkey = :k AND (owner_member IS NULL OR"
                                         + " NOT EXISTS (SELECT 1 FROM cluster_members c WHERE"
-                                        + " c.member_id = key_owners.owner_member)) RETURNING"
-                                        + " fencing_token")
+                                        + " c.member_id = key_owners.owner_member) OR owner_member"
+                                        + " IN (SELECT member_id FROM cluster_members WHERE"
+                                        + " expires_at <= "
+                                        + now
+                                        + lock
+                                        + ")) RETURNING fencing_token")
                                 .bind("m", memberId)
                                 .bind("k", bunkerPubkey)
                                 .mapTo(Long.class)
