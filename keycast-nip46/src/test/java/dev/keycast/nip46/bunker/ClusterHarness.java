@@ -43,6 +43,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class ClusterHarness implements AutoCloseable {
   static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * The daemon's heartbeat and lease (500 ms, 2 s) for measurements; the tests use 250 ms, 1.5 s.
+   */
+  private static final boolean DAEMON_TIMING =
+      Boolean.getBoolean("keycast.measure") && !Boolean.getBoolean("keycast.measure.fast");
+
   /** One member. */
   static final class Member {
     final String name;
@@ -147,8 +153,8 @@ final class ClusterHarness implements AutoCloseable {
             .clusterSettings(
                 new ClusterNode.Settings(
                     name,
-                    Duration.ofMillis(250),
-                    Duration.ofMillis(1500),
+                    Duration.ofMillis(DAEMON_TIMING ? 500 : 250),
+                    Duration.ofMillis(DAEMON_TIMING ? 2000 : 1500),
                     Duration.ofMillis(300),
                     Duration.ofSeconds(15),
                     10_000,
