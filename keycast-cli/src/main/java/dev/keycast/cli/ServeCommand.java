@@ -166,6 +166,25 @@ public final class ServeCommand implements Callable<Integer> {
               + " them; default <host>-<random>, logged (env KEYCAST_INSTANCE_ID). See docs/cluster.md.")
   @Nullable String instanceId;
 
+  @Option(
+      names = "--public-url",
+      paramLabel = "URL",
+      defaultValue = "${env:KEYCAST_PUBLIC_URL}",
+      showDefaultValue = CommandLine.Help.Visibility.NEVER,
+      description =
+          "Base of the links the daemon hands out, such as the approval page's auth_url"
+              + " (env KEYCAST_PUBLIC_URL; default http://HTTP-HOST:HTTP-PORT).")
+  @Nullable String publicUrl;
+
+  @Option(
+      names = "--approval-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "${env:KEYCAST_APPROVAL_TIMEOUT:-5m}",
+      description =
+          "How long a request that a policy asks about (--ask) waits for a human's decision"
+              + " before it is denied (env KEYCAST_APPROVAL_TIMEOUT).")
+  String approvalTimeout;
+
   private final CountDownLatch stop = new CountDownLatch(1);
   private volatile @Nullable Daemon daemon;
 
@@ -197,7 +216,11 @@ public final class ServeCommand implements Callable<Integer> {
             .clientRatePerSecond(clientRateLimit)
             .auditRetention(retention(auditRetention))
             .dbTimeout(dbTimeout(dbTimeout))
-            .allowPureJavaCrypto(allowPureJavaCrypto);
+            .allowPureJavaCrypto(allowPureJavaCrypto)
+            .approvalTimeout(duration("--approval-timeout", approvalTimeout));
+    if (publicUrl != null && !publicUrl.isBlank()) {
+      builder.publicUrl(publicUrl);
+    }
     if (instanceId != null && !instanceId.isBlank()) {
       builder.instanceId(instanceId);
     }
@@ -243,6 +266,14 @@ public final class ServeCommand implements Callable<Integer> {
       return Durations.parse(text.strip());
     } catch (IllegalArgumentException e) {
       throw new UsageException("--db-timeout: " + e.getMessage(), e);
+    }
+  }
+
+  private static Duration duration(String option, String text) {
+    try {
+      return Durations.parse(text.strip());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(option + ": " + e.getMessage(), e);
     }
   }
 
