@@ -6,6 +6,7 @@ import dev.keycast.cli.internal.AdminToken;
 import dev.keycast.cli.internal.ApprovalRoutes;
 import dev.keycast.cli.internal.AuditPurger;
 import dev.keycast.cli.internal.BunkerUris;
+import dev.keycast.cli.internal.DaemonLock;
 import dev.keycast.cli.internal.DataFolder;
 import dev.keycast.cli.internal.HttpEndpoints;
 import dev.keycast.cli.internal.JdbcUrls;
@@ -13,10 +14,12 @@ import dev.keycast.cli.internal.KeycastMetrics;
 import dev.keycast.cli.internal.MicrometerBunkerStatsCounter;
 import dev.keycast.cli.internal.MicrometerQueueStatsCounter;
 import dev.keycast.cli.internal.QueuePressure;
+import dev.keycast.cli.internal.SqliteFiles;
 import dev.keycast.cli.internal.TerminalQr;
 import dev.keycast.crypto.CryptoBackend;
 import dev.keycast.nip46.RelayException;
 import dev.keycast.nip46.bunker.Bunker;
+import dev.keycast.nip46.bunker.ClusterStatus;
 import dev.keycast.nip46.relay.DevRelay;
 import dev.keycast.nip46.relay.RelayState;
 import dev.keycast.nip46.server.BunkerHealth;
@@ -94,6 +97,10 @@ final class Daemon implements AutoCloseable {
       d.checkCryptoBackend();
       // before the HTTP port is bound nothing is written but the master key (--dev) and the schema
       // migrations
+      if (d.sqliteFile()) {
+        // before the database opens: a second daemon on the file must not even migrate it
+        d.own(DaemonLock.acquire(SqliteFiles.path(c.jdbcUrl())));
+      }
       KeycastDatabase db = d.own(d.openStore());
       if (!c.auditRetention().isZero()) {
         d.own(
@@ -124,6 +131,13 @@ final class Daemon implements AutoCloseable {
       d.close();
       throw e;
     }
+  }
+
+  private boolean sqliteFile() {
+    String url = config.jdbcUrl();
+    return url.startsWith("jdbc:sqlite:")
+        && !url.contains(":memory:")
+        && !url.contains("mode=memory");
   }
 
   private <T extends AutoCloseable> T own(T closeable) {
@@ -307,8 +321,11 @@ final class Daemon implements AutoCloseable {
         new MicrometerQueueStatsCounter(metrics.registry(), "queue");
     MicrometerQueueStatsCounter cpuStats =
         new MicrometerQueueStatsCounter(metrics.registry(), "cpu");
+    log.info("cluster instance id: {}", config.instanceId());
     return builder
         .database(db)
+        // on SQLite the daemon lock makes this the only daemon: stale members go at once
+        .cluster(config.instanceId(), !db.isPostgreSql())
         .relays(relays)
         // policies: the database's resolver (built-ins, then custom policies, including those
         // `authorize --kinds`
@@ -373,8 +390,50 @@ final class Daemon implements AutoCloseable {
         .register(Objects.requireNonNull(http), token);
   }
 
+  /** The cluster's gauges and counters ({@code keycast_cluster_*}), read from the bunker. */
+  private static void bindClusterMeters(KeycastMetrics metrics, Bunker b) {
+    var r = metrics.registry();
+    Gauge.builder(KeycastMetrics.name("cluster.members"), b, x -> cluster(x).instances())
+        .description("live cluster members at the last heartbeat, this one included")
+        .register(r);
+    Gauge.builder(KeycastMetrics.name("cluster.keys.owned"), b, x -> cluster(x).keysOwned())
+        .description("bunker keys this instance answers")
+        .register(r);
+    Gauge.builder(KeycastMetrics.name("cluster.fenced"), b, x -> cluster(x).fenced() ? 1 : 0)
+        .description("1 while the lease ran out without renewal: this instance answers nothing")
+        .register(r);
+    Gauge.builder(KeycastMetrics.name("cluster.held.requests"), b, x -> cluster(x).held())
+        .description("requests held for keys another instance answers")
+        .register(r);
+    Gauge.builder(
+            KeycastMetrics.name("cluster.lease.renewal.seconds"),
+            b,
+            x -> cluster(x).lastRenewal().toNanos() / 1e9)
+        .description("how long the last successful lease renewal took")
+        .register(r);
+    FunctionCounter.builder(
+            KeycastMetrics.name("cluster.takeovers"), b, x -> cluster(x).takeovers())
+        .description("bunker keys this instance claimed")
+        .register(r);
+    FunctionCounter.builder(KeycastMetrics.name("cluster.fencings"), b, x -> cluster(x).fencings())
+        .description("times this instance's lease ran out before a renewal")
+        .register(r);
+    FunctionCounter.builder(
+            KeycastMetrics.name("cluster.held.overflows"), b, x -> cluster(x).heldOverflows())
+        .description("requests not held because the hold buffer was full")
+        .register(r);
+    FunctionCounter.builder(KeycastMetrics.name("cluster.replayed"), b, x -> cluster(x).replayed())
+        .description("held requests answered after a takeover")
+        .register(r);
+  }
+
+  private static ClusterStatus cluster(Bunker b) {
+    return b.cluster().orElseThrow();
+  }
+
   /** The gauges and counters read from the running bunker: relay state, queue, cache loads. */
   private void bindMeters(KeycastMetrics metrics, Bunker b) {
+    bindClusterMeters(metrics, b);
     MicrometerQueueStatsCounter.bindGauges(metrics.registry(), b.cpuExecutor());
     for (String relay : relays) {
       Gauge.builder(
@@ -546,11 +605,26 @@ final class Daemon implements AutoCloseable {
     body.put("queue", queue);
     body.put("pending_approvals", h.pendingApprovals());
     body.put("signer_keys", h.signerKeys());
+    b.cluster().ifPresent(cs -> body.put("cluster", clusterJson(cs)));
     body.put("checked_at", h.checkedAt().toString());
     body.put("public_url", http == null ? config.publicUrl() : publicUrl());
     QueuePressure p = queuePressure;
     body.put("warnings", p != null && p.alerting() ? List.of(p.message()) : List.of());
     return new HttpEndpoints.Health(healthy, body);
+  }
+
+  private static Map<String, Object> clusterJson(ClusterStatus cs) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("instance", cs.instanceId());
+    m.put("member", cs.memberId());
+    m.put("instances", cs.instances());
+    m.put("keys_owned", cs.keysOwned());
+    m.put("fenced", cs.fenced());
+    m.put("takeovers", cs.takeovers());
+    m.put("held_requests", cs.held());
+    m.put("applied_version", cs.appliedVersion());
+    m.put("last_renewal_ms", cs.lastRenewal().toNanos() / 1e6);
+    return m;
   }
 
   /** Returns the relays the bunker uses (the dev relay's URL under --dev). */

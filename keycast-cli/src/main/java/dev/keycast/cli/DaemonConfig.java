@@ -37,6 +37,7 @@ import org.jspecify.annotations.Nullable;
  * @param publicUrl the base of links the daemon hands out ({@code auth_url}s), without a trailing
  *     slash, or null for {@code http://HTTP-HOST:PORT}
  * @param approvalTimeout how long a request may wait for a human's approval
+ * @param instanceId this instance's name in the cluster (see {@code docs/cluster.md})
  */
 record DaemonConfig(
     Path home,
@@ -59,7 +60,8 @@ record DaemonConfig(
     Duration dbTimeout,
     boolean allowPureJavaCrypto,
     @Nullable String publicUrl,
-    Duration approvalTimeout) {
+    Duration approvalTimeout,
+    String instanceId) {
 
   private static final String POSITIVE =
       "--workers, --crypto-threads, --queue-capacity, --overflow-capacity,"
@@ -90,7 +92,7 @@ record DaemonConfig(
    * already set. Required: home, database, master key file, both ports, the HTTP host, the five
    * sizes, the client rate and the shutdown deadline. Optional: {@code dev} (false), relays (none),
    * the dev relay host ({@code 127.0.0.1}), the audit retention (90 days), {@code
-   * allowPureJavaCrypto} (false).
+   * allowPureJavaCrypto} (false), the instance id (generated: {@code <host>-<random>}).
    */
   static final class Builder {
     private @Nullable Path home;
@@ -114,6 +116,7 @@ record DaemonConfig(
     private @Nullable Boolean allowPureJavaCrypto;
     private @Nullable String publicUrl;
     private @Nullable Duration approvalTimeout;
+    private @Nullable String instanceId;
 
     private Builder() {}
 
@@ -298,6 +301,18 @@ record DaemonConfig(
       return this;
     }
 
+    Builder instanceId(String id) {
+      String t = id.strip();
+      if (t.isEmpty() || t.length() > 128 || !t.chars().allMatch(c -> c > 32 && c < 127)) {
+        throw new UsageException(
+            "--instance-id must be 1 to 128 printable ASCII characters without spaces, not '"
+                + id
+                + "'");
+      }
+      this.instanceId = once(this.instanceId, t, "instanceId");
+      return this;
+    }
+
     /**
      * @return the configuration
      * @throws IllegalStateException if a required value was not set
@@ -326,9 +341,28 @@ record DaemonConfig(
               dbTimeout == null ? Duration.ofSeconds(2) : dbTimeout,
               allowPureJavaCrypto != null && allowPureJavaCrypto,
               publicUrl,
-              approvalTimeout == null ? Duration.ofMinutes(5) : approvalTimeout);
+              approvalTimeout == null ? Duration.ofMinutes(5) : approvalTimeout,
+              instanceId != null ? instanceId : generatedInstanceId());
       c.intakeLimits(); // fail fast: the limits are built again when the daemon starts
       return c;
+    }
+
+    /** {@code <host name>-<6 hex digits>}: readable in logs, unique enough across restarts. */
+    static String generatedInstanceId() {
+      String host;
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        host = "keycast";
+      }
+      host = host.replaceAll("[^A-Za-z0-9.-]", "");
+      if (host.isEmpty() || host.length() > 100) {
+        host = "keycast";
+      }
+      return host
+          + "-"
+          + String.format(
+              java.util.Locale.ROOT, "%06x", new java.security.SecureRandom().nextInt(1 << 24));
     }
 
     private static <T> T once(@Nullable T current, T value, String name) {

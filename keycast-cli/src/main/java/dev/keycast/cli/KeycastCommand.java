@@ -53,6 +53,7 @@ import picocli.CommandLine.Spec;
       PoliciesCommand.class,
       ConnectCommand.class,
       AuditCommand.class,
+      ClusterCommand.class,
       BackupCommand.class,
       RestoreCommand.class,
       MasterKeyCommand.class,

@@ -159,6 +159,15 @@ public final class ServeCommand implements Callable<Integer> {
   boolean allowPureJavaCrypto;
 
   @Option(
+      names = "--instance-id",
+      paramLabel = "ID",
+      defaultValue = "${env:KEYCAST_INSTANCE_ID}",
+      description =
+          "This instance's name in a cluster of daemons on one PostgreSQL database, unique among"
+              + " them; default <host>-<random>, logged (env KEYCAST_INSTANCE_ID). See docs/cluster.md.")
+  @Nullable String instanceId;
+
+  @Option(
       names = "--public-url",
       paramLabel = "URL",
       defaultValue = "${env:KEYCAST_PUBLIC_URL}",
@@ -212,6 +221,9 @@ public final class ServeCommand implements Callable<Integer> {
             .approvalTimeout(duration("--approval-timeout", approvalTimeout));
     if (publicUrl != null && !publicUrl.isBlank()) {
       builder.publicUrl(publicUrl);
+    }
+    if (instanceId != null && !instanceId.isBlank()) {
+      builder.instanceId(instanceId);
     }
     DaemonConfig config = builder.build();
     Signals.onTermOrInt(stop::countDown);

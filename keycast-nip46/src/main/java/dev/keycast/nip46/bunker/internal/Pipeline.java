@@ -61,9 +61,11 @@ public final class Pipeline {
   private final TaskRegistry registry = new TaskRegistry();
   private final StuckTracker queueStuck;
   private final StuckTracker cpuStuck;
+  private final OwnershipGate gate;
   private volatile boolean closing;
 
   private Pipeline(Builder b) {
+    this.gate = b.gate;
     this.clock = b.clock;
     this.stats = Objects.requireNonNull(b.stats, "stats");
     Nip46Envelope envelope = Objects.requireNonNull(b.envelope, "envelope");
@@ -156,7 +158,13 @@ public final class Pipeline {
     try {
       String signerHex = intake.admit(relayUrl, event);
       if (signerHex != null) {
-        submit(new RequestTask(event, signerHex, relayUrl, clock.instant(), path::process));
+        RequestTask task =
+            new RequestTask(event, signerHex, relayUrl, clock.instant(), path::process);
+        if (gate.owns(signerHex)) {
+          submit(task);
+        } else {
+          gate.hold(task); // another instance answers it, unless this one takes the key over
+        }
       }
     } catch (RuntimeException e) {
       LOG.error("intake failed on an event from {}", relayUrl, e);
@@ -174,6 +182,19 @@ public final class Pipeline {
     SignedEvent event = intake.parse(eventJson);
     if (event != null) {
       onEvent(relayUrl, event);
+    }
+  }
+
+  /**
+   * Runs a request held for a key this instance did not answer then and has taken over since. It
+   * passed intake when it arrived, so the intake rules (age, pipeline start) are not applied again.
+   * Never blocks.
+   *
+   * @param task the held request
+   */
+  void replay(RequestTask task) {
+    if (!closing) {
+      submit(task);
     }
   }
 
@@ -287,6 +308,8 @@ public final class Pipeline {
     private @Nullable Function<String, String> approvalUrls;
     private Duration approvalTimeout = Duration.ofMinutes(5);
 
+    private OwnershipGate gate = OwnershipGate.ALWAYS;
+
     private Builder() {}
 
     /**
@@ -397,6 +420,17 @@ public final class Pipeline {
      */
     public Builder cpuStuck(StuckTracker tracker) {
       this.cpuStuck = tracker;
+      return this;
+    }
+
+    /**
+     * Answers only the keys this cluster member owns (default: all keys).
+     *
+     * @param node the cluster membership
+     * @return this
+     */
+    public Builder cluster(ClusterNode node) {
+      this.gate = node;
       return this;
     }
 
