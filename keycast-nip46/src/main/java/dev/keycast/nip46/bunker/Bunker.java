@@ -578,7 +578,9 @@ public final class Bunker implements AutoCloseable {
     private @Nullable ClusterStore clusterStore;
     private ClusterNode.@Nullable Settings clusterSettings;
     private Function<Builder, RelayTransport> transportFactory =
-        b -> new RelayPoolTransport(b.relays, b.limits.maxEventChars(), b.relayPoolConfig);
+        b ->
+            new RelayPoolTransport(
+                b.relays, b.limits.maxEventChars(), b.relayPoolConfig, b.clusterStore != null);
 
     private Builder() {}
 

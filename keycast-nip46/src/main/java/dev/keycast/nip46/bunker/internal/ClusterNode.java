@@ -413,6 +413,16 @@ public final class ClusterNode implements OwnershipGate {
     }
   }
 
+  @Override
+  public boolean watchesReplies() {
+    return true;
+  }
+
+  @Override
+  public void answered(String signerHex, String requestEventId) {
+    buffer.answered(signerHex, requestEventId);
+  }
+
   /**
    * Stops answering and stops the heartbeat (the first step of a clean shutdown). Blocks until the
    * heartbeat thread ends (at most one heartbeat's statements).

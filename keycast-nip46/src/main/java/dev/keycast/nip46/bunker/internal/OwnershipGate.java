@@ -33,4 +33,22 @@ interface OwnershipGate {
    * @param task the request, past intake
    */
   void hold(RequestTask task);
+
+  /**
+   * Whether replies of the keys served are watched (and passed to {@link #answered}).
+   *
+   * @return true in a cluster
+   */
+  default boolean watchesReplies() {
+    return false;
+  }
+
+  /**
+   * A reply by a key this instance serves was seen on a relay (this instance's or another's): the
+   * request it answers needs no takeover.
+   *
+   * @param signerHex the key that replied
+   * @param requestEventId the request it answers
+   */
+  default void answered(String signerHex, String requestEventId) {}
 }

@@ -62,10 +62,12 @@ public final class Pipeline {
   private final StuckTracker queueStuck;
   private final StuckTracker cpuStuck;
   private final OwnershipGate gate;
+  private final Predicate<String> isOurSigner;
   private volatile boolean closing;
 
   private Pipeline(Builder b) {
     this.gate = b.gate;
+    this.isOurSigner = Objects.requireNonNull(b.isOurSigner, "isOurSigner");
     this.clock = b.clock;
     this.stats = Objects.requireNonNull(b.stats, "stats");
     Nip46Envelope envelope = Objects.requireNonNull(b.envelope, "envelope");
@@ -156,6 +158,16 @@ public final class Pipeline {
    */
   public void onEvent(String relayUrl, SignedEvent event) {
     try {
+      if (gate.watchesReplies()
+          && event.kind() == Nip46Envelope.KIND
+          && isOurSigner.test(event.pubkey())) {
+        // A reply by a key we serve (ours or another instance's): its request needs no takeover.
+        String requestId = requestIdOf(event);
+        if (requestId != null) {
+          gate.answered(event.pubkey(), requestId);
+        }
+        return;
+      }
       String signerHex = intake.admit(relayUrl, event);
       if (signerHex != null) {
         RequestTask task =
@@ -169,6 +181,15 @@ public final class Pipeline {
     } catch (RuntimeException e) {
       LOG.error("intake failed on an event from {}", relayUrl, e);
     }
+  }
+
+  private static @Nullable String requestIdOf(SignedEvent reply) {
+    for (List<String> tag : reply.tags()) {
+      if (tag.size() >= 2 && "e".equals(tag.get(0))) {
+        return tag.get(1);
+      }
+    }
+    return null;
   }
 
   /**

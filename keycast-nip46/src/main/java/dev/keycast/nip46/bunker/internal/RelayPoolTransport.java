@@ -46,6 +46,7 @@ public final class RelayPoolTransport implements RelayTransport {
   private final List<String> relays;
   private final int maxMessageChars;
   private final RelayPoolConfig config;
+  private final boolean watchReplies;
   private volatile @Nullable RelayPool pool;
   private final ReentrantLock subscribeLock = new ReentrantLock();
   private volatile int openSubscriptions; // written under subscribeLock
@@ -59,6 +60,19 @@ public final class RelayPoolTransport implements RelayTransport {
    * @param config the pool settings (its message cap is replaced)
    */
   public RelayPoolTransport(List<String> relays, int maxEventChars, RelayPoolConfig config) {
+    this(relays, maxEventChars, config, false);
+  }
+
+  /**
+   * @param relays the relays to connect to
+   * @param maxEventChars the intake size cap; the pool drops longer messages before parsing them
+   * @param config the pool settings (its message cap is replaced)
+   * @param watchReplies also subscribe to the events the signer keys author, their replies (in a
+   *     cluster: an instance learns which requests another instance answered)
+   */
+  public RelayPoolTransport(
+      List<String> relays, int maxEventChars, RelayPoolConfig config, boolean watchReplies) {
+    this.watchReplies = watchReplies;
     this.relays = List.copyOf(relays);
     this.config = config;
     // An EVENT message wraps the event with the subscription id: leave room for it.
@@ -128,7 +142,7 @@ public final class RelayPoolTransport implements RelayTransport {
       return;
     }
     List<List<Filter>> subscriptions =
-        subscriptionsFor(signerPubkeysHex, System.currentTimeMillis() / 1000 - 30);
+        subscriptionsFor(signerPubkeysHex, System.currentTimeMillis() / 1000 - 30, watchReplies);
     // Called by the bunker's start and its poller: serialize, so that the ids opened and closed
     // stay consistent.
     subscribeLock.lock();
@@ -160,6 +174,15 @@ public final class RelayPoolTransport implements RelayTransport {
    * @return the filter lists, one per subscription; empty for no keys
    */
   static List<List<Filter>> subscriptionsFor(Set<String> signerPubkeysHex, long since) {
+    return subscriptionsFor(signerPubkeysHex, since, false);
+  }
+
+  /**
+   * The subscriptions for a set of signer keys, with a second filter per REQ for the keys' own
+   * events (their replies) when {@code watchReplies}.
+   */
+  static List<List<Filter>> subscriptionsFor(
+      Set<String> signerPubkeysHex, long since, boolean watchReplies) {
     if (signerPubkeysHex.isEmpty()) {
       return List.of();
     }
@@ -171,8 +194,14 @@ public final class RelayPoolTransport implements RelayTransport {
     for (int from = 0; from < sorted.size(); from += KEYS_PER_SUBSCRIPTION) {
       List<String> chunk =
           sorted.subList(from, Math.min(sorted.size(), from + KEYS_PER_SUBSCRIPTION));
+      Filter requests =
+          Filter.builder().kinds(Nip46Envelope.KIND).tag('p', chunk).since(since).build();
       out.add(
-          List.of(Filter.builder().kinds(Nip46Envelope.KIND).tag('p', chunk).since(since).build()));
+          watchReplies
+              ? List.of(
+                  requests,
+                  Filter.builder().kinds(Nip46Envelope.KIND).authors(chunk).since(since).build())
+              : List.of(requests));
     }
     return out;
   }

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,8 +15,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * them if it takes a key over (relays do not store kind 24133). Bounded twice: by age ({@code
  * maxAgeNanos}) and by count ({@code capacity}); when full, a new request is dropped and counted.
  *
- * <p>Thread-safe: relay I/O threads {@link #add}, the cluster heartbeat {@link #drain}s; one short
- * lock, never held across I/O.
+ * <p>A request leaves early when its reply is seen on a relay ({@link #answered}: the instances of
+ * a cluster subscribe to the replies of the keys they serve), so a takeover answers only what the
+ * previous owner did not.
+ *
+ * <p>Thread-safe: relay I/O threads {@link #add} and report {@link #answered}, the cluster
+ * heartbeat {@link #drain}s; one short lock, never held across I/O.
  */
 final class RequestBuffer {
   private final int capacity;
@@ -24,6 +29,8 @@ final class RequestBuffer {
   private final Map<String, ArrayDeque<RequestTask>> byKey = new HashMap<>(); // guarded by lock
   private int size; // guarded by lock
   private final AtomicLong overflows = new AtomicLong();
+  // ids of requests whose reply was seen, oldest first (bounded by capacity); guarded by lock
+  private final LinkedHashMap<String, Boolean> answered = new LinkedHashMap<>();
 
   /**
    * @param capacity how many requests it holds at most
@@ -37,10 +44,16 @@ final class RequestBuffer {
     this.maxAgeNanos = maxAgeNanos;
   }
 
-  /** Keeps a request; never blocks. Returns {@code false} (counted) if full. */
+  /**
+   * Keeps a request; never blocks. Returns {@code false} (counted) if full, and also (not counted)
+   * if its reply was seen already.
+   */
   boolean add(RequestTask task) {
     lock.lock();
     try {
+      if (answered.containsKey(task.event.id())) {
+        return false;
+      }
       if (size >= capacity) {
         pruneLocked(System.nanoTime());
       }
@@ -51,6 +64,33 @@ final class RequestBuffer {
       byKey.computeIfAbsent(task.signerHex, k -> new ArrayDeque<>()).addLast(task);
       size++;
       return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Forgets a request whose reply was seen on a relay (its owner answered it), so that a takeover
+   * does not answer it again; remembers the id for a request that arrives after its reply. Never
+   * blocks.
+   *
+   * @param signerHex the bunker key that replied (the reply's author)
+   * @param requestEventId the request event id (the reply's {@code e} tag)
+   */
+  void answered(String signerHex, String requestEventId) {
+    lock.lock();
+    try {
+      ArrayDeque<RequestTask> q = byKey.get(signerHex);
+      if (q != null && q.removeIf(t -> t.event.id().equals(requestEventId))) {
+        size = byKey.values().stream().mapToInt(ArrayDeque::size).sum();
+        if (q.isEmpty()) {
+          byKey.remove(signerHex);
+        }
+      }
+      answered.put(requestEventId, Boolean.TRUE);
+      if (answered.size() > capacity) {
+        answered.pollFirstEntry();
+      }
     } finally {
       lock.unlock();
     }
