@@ -2,6 +2,7 @@ package dev.keycast.nip46;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -61,6 +62,14 @@ final class Json {
     } catch (JacksonException e) {
       throw new NostrFormatException(what + " is not valid JSON: " + shortMessage(e), e);
     }
+  }
+
+  /**
+   * A streaming parser with the same limits and checks as {@link #parse} (nesting depth, duplicate
+   * keys); the caller checks for trailing content.
+   */
+  static JsonParser parser(String json) throws java.io.IOException {
+    return MAPPER.createParser(json);
   }
 
   /** Writes a node as compact JSON. */
