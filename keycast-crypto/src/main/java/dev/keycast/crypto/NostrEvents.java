@@ -2,10 +2,7 @@ package dev.keycast.crypto;
 
 import dev.keycast.crypto.internal.Backends;
 import dev.keycast.crypto.internal.Bytes;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SignatureException;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -154,23 +151,8 @@ public final class NostrEvents {
 
   static byte[] idBytes(
       String pubkeyHex, long createdAt, int kind, List<List<String>> tags, String content) {
-    byte[] utf8 =
-        canonicalJson(pubkeyHex, createdAt, kind, tags, content).getBytes(StandardCharsets.UTF_8);
-    return SHA256
-        .get()
-        .digest(utf8); // digest() resets the instance for the next call on this thread
+    return EventIdDigest.idBytes(pubkeyHex, createdAt, kind, tags, content);
   }
-
-  /** Per-thread SHA-256: a JCA lookup per id would cost about as much as hashing a small event. */
-  private static final ThreadLocal<MessageDigest> SHA256 =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-              throw new IllegalStateException("SHA-256 unavailable", e);
-            }
-          });
 
   static void appendTags(StringBuilder sb, List<List<String>> tags) {
     sb.append('[');

@@ -2,9 +2,9 @@ package dev.keycast.nip46;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -27,10 +27,6 @@ final class Json {
   private static final JsonMapper MAPPER =
       JsonMapper.builder(
               JsonFactory.builder()
-                  // Jackson's default pool of read/write buffers is per platform thread, which a
-                  // virtual thread never reuses: every parse on a queue worker or relay thread
-                  // would allocate its buffers anew (about 16 KB of char[] a request).
-                  .recyclerPool(JsonRecyclerPools.sharedConcurrentDequePool())
                   .streamReadConstraints(
                       StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
                   .build())
@@ -66,6 +62,14 @@ final class Json {
     } catch (JacksonException e) {
       throw new NostrFormatException(what + " is not valid JSON: " + shortMessage(e), e);
     }
+  }
+
+  /**
+   * A streaming parser with the same limits and checks as {@link #parse} (nesting depth, duplicate
+   * keys); the caller checks for trailing content.
+   */
+  static JsonParser parser(String json) throws java.io.IOException {
+    return MAPPER.createParser(json);
   }
 
   /** Writes a node as compact JSON. */

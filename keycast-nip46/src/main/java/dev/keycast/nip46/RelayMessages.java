@@ -107,6 +107,12 @@ public final class RelayMessages {
    *     message
    */
   public static RelayMessage parseRelayMessage(String json) {
+    RelayMessage.Event event = StreamedRelayEvent.parse(json);
+    return event != null ? event : parseRelayMessageTree(json);
+  }
+
+  /** The tree path of {@link #parseRelayMessage}: every message type, and every error. */
+  static RelayMessage parseRelayMessageTree(String json) {
     JsonNode a = array(json);
     String type = a.get(0).textValue();
     return switch (type) {

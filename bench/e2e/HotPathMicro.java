@@ -1,0 +1,41 @@
+// Bytes and thread CPU per call of two hot-path operations, on one thread (and the parse on virtual threads):
+// RelayMessages.parseRelayMessage of a request's EVENT message and NostrEvents.computeId of the same event. A/B: run
+// it alternately on two jars, e.g. for j in OLD NEW OLD NEW; do java -cp $j.jar bench/e2e/HotPathMicro.java $j; done
+import dev.keycast.crypto.*;
+import dev.keycast.nip46.*;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+
+public class HotPathMicro {
+  public static void main(String[] a) throws Exception {
+    var mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    SecretKey sk = SecretKey.generate();
+    SchnorrSigner signer = SchnorrSigner.create(sk);
+    // a request event as the daemon receives it: kind 24133, p tag, ~400 chars of NIP-44 content
+    SignedEvent ev = NostrEvents.sign(new UnsignedEvent(sk.publicKey(), 1_700_000_000L, 24133,
+        List.of(List.of("p", "ab".repeat(32))), "A".repeat(400)), signer);
+    String msg = "[\"EVENT\",\"sub-1\"," + ev.toJson() + "]";
+    long tid = Thread.currentThread().threadId();
+    {
+      // the same parse on virtual threads (as the relay I/O and request workers run): total allocation
+      Runnable loop = () -> { for (int i = 0; i < 1000; i++) RelayMessages.parseRelayMessage(msg); };
+      for (int i = 0; i < 200; i++) Thread.ofVirtual().start(loop).join();
+      int threads = 300;
+      long b0 = mx.getTotalThreadAllocatedBytes();
+      for (int i = 0; i < threads; i++) Thread.ofVirtual().start(loop).join();
+      long b1 = mx.getTotalThreadAllocatedBytes();
+      System.out.printf("%s parseOnVirtualThreads bytes/op=%.0f%n", a[0], (b1 - b0) / (threads * 1000.0));
+    }
+    for (String op : List.of("parseRelayMessage", "computeId")) {
+      Runnable r = op.equals("parseRelayMessage")
+          ? () -> RelayMessages.parseRelayMessage(msg)
+          : () -> NostrEvents.computeId(ev.pubkey(), ev.createdAt(), ev.kind(), ev.tags(), ev.content());
+      for (int i = 0; i < 200_000; i++) r.run(); // warm
+      int n = 300_000;
+      long b0 = mx.getThreadAllocatedBytes(tid), c0 = mx.getCurrentThreadCpuTime();
+      for (int i = 0; i < n; i++) r.run();
+      long b1 = mx.getThreadAllocatedBytes(tid), c1 = mx.getCurrentThreadCpuTime();
+      System.out.printf("%s %s ns/op=%.0f bytes/op=%.0f%n", a[0], op, (c1 - c0) / (double) n, (b1 - b0) / (double) n);
+    }
+  }
+}
