@@ -176,7 +176,7 @@ public final class Bunker implements AutoCloseable {
     }
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }
@@ -342,25 +342,25 @@ public final class Bunker implements AutoCloseable {
     return pipeline.tasks();
   }
 
-  /** Returns the counters since start; never blocks. */
+  /** {@return the counters since start; never blocks} */
   public BunkerStats stats() {
     return stats.snapshot();
   }
 
-  /** Returns how many authorization (bunker key) loads the cache ran. Never blocks. */
+  /** {@return how many authorization (bunker key) loads the cache ran} Never blocks. */
   public long signerLoadCount() {
     return cache.signerLoadCount();
   }
 
   /**
-   * Returns how many store loads the cache ran in all (authorizations, clients, user keys). Never
+   * {@return how many store loads the cache ran in all (authorizations, clients, user keys)} Never
    * blocks.
    */
   public long loadCount() {
     return cache.loadCount();
   }
 
-  /** Returns the CPU executor where every CPU-bound step runs (for its gauges). */
+  /** {@return the CPU executor where every CPU-bound step runs (for its gauges)} */
   public CpuExecutor cpuExecutor() {
     return cpu;
   }
@@ -385,12 +385,12 @@ public final class Bunker implements AutoCloseable {
     pipeline.onRawEvent(relayUrl, eventJson);
   }
 
-  /** Returns the configured relay URLs. */
+  /** {@return the configured relay URLs} */
   public List<String> relayUrls() {
     return relayUrls;
   }
 
-  /** Returns the signer (bunker) keys currently subscribed to, as lowercase hex. */
+  /** {@return the signer (bunker) keys currently subscribed to, as lowercase hex} */
   public Set<String> signerKeys() {
     return Set.copyOf(signerKeys);
   }
@@ -429,6 +429,9 @@ public final class Bunker implements AutoCloseable {
     /**
      * Uses a database's stores (authorizations, keys, audit log).
      *
+     * @param db the database whose stores the bunker uses (the caller keeps ownership and closes
+     *     it)
+     * @return this builder
      * @throws IllegalStateException if stores were already set
      */
     public Builder database(KeycastDatabase db) {
@@ -442,6 +445,10 @@ public final class Bunker implements AutoCloseable {
     /**
      * Uses these stores (for embedders with their own implementations).
      *
+     * @param authorizations the authorizations (bunker keys and their clients)
+     * @param keys the users' signing keys
+     * @param audit the audit log
+     * @return this builder
      * @throws IllegalStateException if stores were already set
      */
     public Builder stores(AuthorizationStore authorizations, KeyStore keys, AuditLog audit) {
@@ -459,6 +466,7 @@ public final class Bunker implements AutoCloseable {
      *
      * @param relayUrls the relays to listen and reply on ({@code ws://} or {@code wss://}), at
      *     least one
+     * @return this builder
      */
     public Builder relays(List<String> relayUrls) {
       this.relays = List.copyOf(relayUrls);
@@ -471,6 +479,8 @@ public final class Bunker implements AutoCloseable {
      * handler, and a replacing handler decides itself. To add behaviour around the default handler,
      * use {@link #decorateHandler}.
      *
+     * @param handler the handler that answers every request that passed the rate limits
+     * @return this builder
      * @throws IllegalStateException if a handler or decorator was already set
      */
     public Builder handler(RequestHandler handler) {
@@ -489,6 +499,7 @@ public final class Bunker implements AutoCloseable {
      *
      * @param decorator returns a handler that delegates to the one it is given for what it does not
      *     change
+     * @return this builder
      * @throws IllegalStateException if a handler or decorator was already set
      */
     public Builder decorateHandler(UnaryOperator<RequestHandler> decorator) {
@@ -504,6 +515,7 @@ public final class Bunker implements AutoCloseable {
      * Sets the approval hook of the default handler.
      *
      * @param hook the default handler's approval hook (default: {@link ApprovalHook#policyOnly()})
+     * @return this builder
      */
     public Builder approvalHook(ApprovalHook hook) {
       this.approvalHook = Objects.requireNonNull(hook, "hook");
@@ -515,6 +527,7 @@ public final class Bunker implements AutoCloseable {
      *
      * @param resolver how policy names resolve (default: the database's {@code policies()::resolve}
      *     with {@link #database}, else built-in policies)
+     * @return this builder
      */
     public Builder policies(Function<String, Optional<Policy>> resolver) {
       this.policies = Objects.requireNonNull(resolver, "resolver");
@@ -527,6 +540,7 @@ public final class Bunker implements AutoCloseable {
      *
      * @param config the work queue (workers, capacity, stuck threshold, stats); its onAbandoned is
      *     replaced
+     * @return this builder
      */
     public Builder workQueue(WorkQueueConfig config) {
       this.queueConfig = Objects.requireNonNull(config, "config");
@@ -537,6 +551,7 @@ public final class Bunker implements AutoCloseable {
      * Sets the CPU executor.
      *
      * @param config the CPU executor the bunker creates and owns
+     * @return this builder
      */
     public Builder cpuExecutor(CpuExecutorConfig config) {
       this.cpuConfig = Objects.requireNonNull(config, "config");
@@ -547,6 +562,7 @@ public final class Bunker implements AutoCloseable {
      * Sets the intake limits.
      *
      * @param limits intake limits and the per-client rate limit
+     * @return this builder
      */
     public Builder intakeLimits(IntakeLimits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
@@ -558,6 +574,7 @@ public final class Bunker implements AutoCloseable {
      *
      * @param counter receives rejections and responses (guarded: its exceptions are logged and
      *     ignored)
+     * @return this builder
      */
     public Builder statsCounter(BunkerStatsCounter counter) {
       this.statsCounter = Objects.requireNonNull(counter, "counter");
@@ -568,6 +585,7 @@ public final class Bunker implements AutoCloseable {
      * Sets the shutdown drain deadline.
      *
      * @param deadline how long {@link #close()} lets queued work drain (default 5 s)
+     * @return this builder
      */
     public Builder shutdownDeadline(Duration deadline) {
       if (deadline.isNegative()) {
@@ -581,6 +599,7 @@ public final class Bunker implements AutoCloseable {
      * Sets how often the store's change version is polled.
      *
      * @param interval how often the store's change version is polled (default 1 s)
+     * @return this builder
      */
     public Builder pollInterval(Duration interval) {
       if (interval.isNegative() || interval.isZero()) {
@@ -596,6 +615,7 @@ public final class Bunker implements AutoCloseable {
      * @param concurrency how many overflow/shutdown replies ({@code overloaded, retry later},
      *     {@code shutting down}) are computed at once: the overflow lane's virtual-thread workers
      *     (default 16)
+     * @return this builder
      */
     public Builder overflowConcurrency(int concurrency) {
       if (concurrency < 1) {
@@ -614,6 +634,7 @@ public final class Bunker implements AutoCloseable {
      *     typical request takes about 2-3 KB of heap, so the default bounds the lane to roughly 50
      *     MB). The default holds the backlog measured in bench/e2e/overload.sh, where the relay,
      *     not the signer, limits how fast replies leave.
+     * @return this builder
      */
     public Builder overflowCapacity(int capacity) {
       if (capacity < 1) {
@@ -628,6 +649,7 @@ public final class Bunker implements AutoCloseable {
      *
      * @param config relay connection settings (timeouts, reconnect backoff); its {@code
      *     maxMessageChars} is replaced by the intake size cap
+     * @return this builder
      */
     public Builder relayPoolConfig(RelayPoolConfig config) {
       this.relayPoolConfig = Objects.requireNonNull(config, "config");
@@ -638,6 +660,7 @@ public final class Bunker implements AutoCloseable {
      * Sets the wall clock.
      *
      * @param clock the wall clock (tests)
+     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -653,6 +676,7 @@ public final class Bunker implements AutoCloseable {
     /**
      * Builds (does not connect: call {@link Bunker#start()}).
      *
+     * @return the bunker, which the caller starts and closes
      * @throws IllegalStateException if no stores or no relays were set
      * @throws IllegalArgumentException if a relay URL is not {@code ws://} or {@code wss://}
      */
