@@ -26,6 +26,7 @@ module dev.keycast.nip46 {
   requires static com.zaxxer.hikari;
   requires static flyway.core;
   requires static org.xerial.sqlitejdbc;
+  requires static org.postgresql.jdbc;
   requires static org.java_websocket;
 
   exports dev.keycast.nip46;

@@ -1,5 +1,8 @@
 package dev.keycast.cli;
 
+import dev.keycast.cli.internal.AdminPassword;
+import dev.keycast.cli.internal.AdminToken;
+import dev.keycast.cli.internal.ApprovalRoutes;
 import dev.keycast.cli.internal.AuditPurger;
 import dev.keycast.cli.internal.BunkerUris;
 import dev.keycast.cli.internal.DataFolder;
@@ -35,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +64,7 @@ final class Daemon implements AutoCloseable {
   private List<String> relays = List.of();
   private @Nullable String demoBunkerUri;
   private @Nullable String pureJavaWarning;
+  private boolean approvalsOn;
   private final ReentrantLock closeLock = new ReentrantLock();
   private boolean closed;
 
@@ -93,7 +98,13 @@ final class Daemon implements AutoCloseable {
       d.http = d.own(HttpEndpoints.start(c.httpHost(), c.httpPort(), d::health, metrics::scrape));
       d.relays = d.connectableRelays();
       boolean demoKeyCreated = c.dev() && d.ensureDemoAuthorization(db);
-      Bunker b = d.own(d.buildBunker(db, metrics));
+      Supplier<AdminToken> adminToken = d.adminToken();
+      Bunker b = d.own(d.buildBunker(db, metrics, adminToken != null));
+      d.approvalsOn = adminToken != null;
+      if (adminToken != null) {
+        ApprovalRoutes.register(
+            d.http, adminToken, AdminPassword.watching(c.home()), b.approvals(), d.publicUrl());
+      }
       b.start();
       d.bunker = b;
       d.bindMeters(metrics, b);
@@ -244,15 +255,49 @@ final class Daemon implements AutoCloseable {
   }
 
   /**
-   * The bunker pipeline over the database and {@link #relays}, its queues and stats bound to {@code
-   * metrics}.
+   * The admin token that the approval API and page check, re-read when it changes; created under
+   * {@code --dev} if missing. Null without one (an old home): the approval page is then not served,
+   * and requests a policy asks about are refused, with a warning saying how to fix it.
    */
-  private Bunker buildBunker(KeycastDatabase db, KeycastMetrics metrics) {
+  private @Nullable Supplier<AdminToken> adminToken() {
+    if (config.dev()) {
+      DataFolder.create(config.home());
+      AdminToken.createIfMissing(config.home());
+    }
+    if (!Files.exists(AdminToken.file(config.home()))) {
+      log.warn(
+          "no admin token at {}: the approval page and API are off, and requests that a policy"
+              + " asks about (--ask) are refused; run 'keycast init' to create one",
+          AdminToken.file(config.home()));
+      return null;
+    }
+    return AdminToken.watching(config.home());
+  }
+
+  /** The base of links handed out: {@code --public-url}, else the bound HTTP address. */
+  String publicUrl() {
+    String configured = config.publicUrl();
+    return configured != null
+        ? configured
+        : "http://" + hostForUrl(config.httpHost()) + ":" + httpPort();
+  }
+
+  /**
+   * The bunker pipeline over the database and {@link #relays}, its queues and stats bound to {@code
+   * metrics}; with {@code approvals}, the built-in approver hands out {@code
+   * <public-url>/approve/<id>} links.
+   */
+  private Bunker buildBunker(KeycastDatabase db, KeycastMetrics metrics, boolean approvals) {
+    Bunker.Builder builder = Bunker.builder().approvalTimeout(config.approvalTimeout());
+    if (approvals) {
+      String base = publicUrl();
+      builder.approvalUrls(id -> ApprovalRoutes.url(base, id));
+    }
     MicrometerQueueStatsCounter queueStats =
         new MicrometerQueueStatsCounter(metrics.registry(), "queue");
     MicrometerQueueStatsCounter cpuStats =
         new MicrometerQueueStatsCounter(metrics.registry(), "cpu");
-    return Bunker.builder()
+    return builder
         .database(db)
         .relays(relays)
         // policies: the database's resolver (built-ins, then custom policies, including those
@@ -314,12 +359,16 @@ final class Daemon implements AutoCloseable {
             x -> x.health().databaseReachable() ? 1 : 0)
         .description("1 while the database answers the background probe (never blocks)")
         .register(metrics.registry());
+    Gauge.builder(KeycastMetrics.name("approvals.pending"), b, x -> x.approvals().pending().size())
+        .description("requests waiting for a human's approval (a policy's --ask)")
+        .register(metrics.registry());
     Gauge.builder(KeycastMetrics.name("queue.capacity"), this, d -> d.config.queueCapacity())
         .description("request queue capacity")
         .register(metrics.registry());
-    // Store loads behind the authorization cache: with single flight, one per cold key however many
-    // requests
-    // miss at once (bench/e2e/keys.sh reads them).
+    // Store loads behind the authorization cache (bench/e2e/keys.sh reads them): bunker keys are
+    // all
+    // loaded at start and then once per new authorization, never per request; client and user key
+    // loads are single-flight, one per cold key however many requests miss at once.
     FunctionCounter.builder(KeycastMetrics.name("cache.loads"), b, Bunker::signerLoadCount)
         .description("authorization (bunker key) loads from the store")
         .tag("kind", "signer")
@@ -328,6 +377,14 @@ final class Daemon implements AutoCloseable {
             KeycastMetrics.name("cache.loads"), b, x -> x.loadCount() - x.signerLoadCount())
         .description("client and user key loads from the store")
         .tag("kind", "client_or_user_key")
+        .register(metrics.registry());
+    // Audit entries of requests served while the database is away wait in a bounded buffer and are
+    // written after it; these say how many wait and how many the full buffer dropped.
+    Gauge.builder(KeycastMetrics.name("audit.pending"), b, Bunker::auditPendingCount)
+        .description("audit entries waiting to be written")
+        .register(metrics.registry());
+    FunctionCounter.builder(KeycastMetrics.name("audit.lost"), b, Bunker::auditLostCount)
+        .description("audit entries dropped: buffer full while the database was unreachable")
         .register(metrics.registry());
   }
 
@@ -341,6 +398,9 @@ final class Daemon implements AutoCloseable {
     out.println("  database: " + JdbcUrls.redact(config.jdbcUrl()));
     out.println("  health:   " + httpBase + "/health");
     out.println("  metrics:  " + httpBase + "/metrics");
+    if (approvalsOn) {
+      out.println("  approve:  " + publicUrl() + "/approve/ (requests that a policy asks about)");
+    }
     if (demoBunkerUri != null) {
       out.println();
       out.println(

@@ -34,6 +34,9 @@ import org.jspecify.annotations.Nullable;
  *     statement, the SQLite writer lock
  * @param allowPureJavaCrypto whether to start on the pure-Java crypto backend (not constant-time)
  *     without {@code dev}
+ * @param publicUrl the base of links the daemon hands out ({@code auth_url}s), without a trailing
+ *     slash, or null for {@code http://HTTP-HOST:PORT}
+ * @param approvalTimeout how long a request may wait for a human's approval
  */
 record DaemonConfig(
     Path home,
@@ -54,7 +57,9 @@ record DaemonConfig(
     Duration shutdownDeadline,
     Duration auditRetention,
     Duration dbTimeout,
-    boolean allowPureJavaCrypto) {
+    boolean allowPureJavaCrypto,
+    @Nullable String publicUrl,
+    Duration approvalTimeout) {
 
   private static final String POSITIVE =
       "--workers, --crypto-threads, --queue-capacity, --overflow-capacity,"
@@ -107,8 +112,47 @@ record DaemonConfig(
     private @Nullable Duration auditRetention;
     private @Nullable Duration dbTimeout;
     private @Nullable Boolean allowPureJavaCrypto;
+    private @Nullable String publicUrl;
+    private @Nullable Duration approvalTimeout;
 
     private Builder() {}
+
+    /**
+     * @param url an {@code http://} or {@code https://} URL without query or fragment
+     */
+    Builder publicUrl(String url) {
+      String u = url.strip();
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(u);
+      } catch (java.net.URISyntaxException e) {
+        throw new UsageException("--public-url: not a URL: " + url, e);
+      }
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null
+          || uri.getRawQuery() != null
+          || uri.getRawFragment() != null) {
+        throw new UsageException(
+            "--public-url must be an http:// or https:// URL without query or fragment, not "
+                + url);
+      }
+      while (u.endsWith("/")) {
+        u = u.substring(0, u.length() - 1);
+      }
+      this.publicUrl = once(this.publicUrl, u, "publicUrl");
+      return this;
+    }
+
+    /**
+     * @param timeout 1 second to 1 day
+     */
+    Builder approvalTimeout(Duration timeout) {
+      if (timeout.toMillis() < 1000 || timeout.compareTo(Duration.ofDays(1)) > 0) {
+        throw new UsageException("--approval-timeout must be 1s to 1d, not " + timeout);
+      }
+      this.approvalTimeout = once(this.approvalTimeout, timeout, "approvalTimeout");
+      return this;
+    }
 
     Builder home(Path home) {
       this.home = once(this.home, home, "home");
@@ -280,7 +324,9 @@ record DaemonConfig(
               required(shutdownDeadline, "shutdownDeadline"),
               auditRetention == null ? Duration.ofDays(90) : auditRetention,
               dbTimeout == null ? Duration.ofSeconds(2) : dbTimeout,
-              allowPureJavaCrypto != null && allowPureJavaCrypto);
+              allowPureJavaCrypto != null && allowPureJavaCrypto,
+              publicUrl,
+              approvalTimeout == null ? Duration.ofMinutes(5) : approvalTimeout);
       c.intakeLimits(); // fail fast: the limits are built again when the daemon starts
       return c;
     }

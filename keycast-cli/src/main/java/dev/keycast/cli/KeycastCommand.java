@@ -46,6 +46,7 @@ import picocli.CommandLine.Spec;
       ServeCommand.class,
       InitCommand.class,
       AdminTokenCommand.class,
+      AdminPasswordCommand.class,
       KeysCommand.class,
       AuthorizeCommand.class,
       AuthorizationsCommand.class,

@@ -84,6 +84,15 @@ public final class PoliciesCommand implements Callable<Integer> {
     List<String> allow = new ArrayList<>();
 
     @Option(
+        names = "--ask",
+        paramLabel = "PERMS",
+        description =
+            "Operations allowed only once a human approves each request (same syntax as --allow):"
+                + " the client is answered with a NIP-46 auth_url to the daemon's approval page"
+                + " (serve --public-url). --allow wins where both list an operation.")
+    List<String> ask = new ArrayList<>();
+
+    @Option(
         names = "--rate-limit",
         paramLabel = "N/min",
         defaultValue = "120/min",
@@ -127,7 +136,8 @@ public final class PoliciesCommand implements Callable<Integer> {
       try {
         policy =
             Policy.builder(name)
-                .permissions(parsePerms(String.join(",", allow)))
+                .permissions(parsePerms("--allow", String.join(",", allow)))
+                .ask(parsePerms("--ask", String.join(",", ask)))
                 .rateLimit(parseRate(rateLimit))
                 .maxFuture(
                     maxFuture.strip().equals("0")
@@ -234,6 +244,7 @@ public final class PoliciesCommand implements Callable<Integer> {
       } else {
         out.println(p.name() + (builtIn ? " (built-in)" : ""));
         out.println("  allow:        " + (p.permissions().isEmpty() ? "-" : p.permissions()));
+        out.println("  ask:          " + (p.askPermissions().isEmpty() ? "-" : p.askPermissions()));
         out.println("  rate limit:   " + rate(p.rateLimit()));
         out.println("  max future:   " + human(p.maxFuture()));
         Duration past = p.maxPast();
@@ -287,6 +298,10 @@ public final class PoliciesCommand implements Callable<Integer> {
   }
 
   static PermissionSet parsePerms(String perms) {
+    return parsePerms("--allow", perms);
+  }
+
+  static PermissionSet parsePerms(String option, String perms) {
     if (perms.isBlank()) {
       return PermissionSet.empty();
     }
@@ -297,7 +312,8 @@ public final class PoliciesCommand implements Callable<Integer> {
       String method = colon < 0 ? entry : entry.substring(0, colon).strip();
       if (!entry.isEmpty() && Nip46Method.fromWireName(method).isEmpty()) {
         throw new UsageException(
-            "--allow: unknown permission '"
+            option
+                + ": unknown permission '"
                 + method
                 + "' (use sign_event, sign_event:KIND, nip04_encrypt, nip04_decrypt, nip44_encrypt,"
                 + " nip44_decrypt)");
@@ -306,7 +322,7 @@ public final class PoliciesCommand implements Callable<Integer> {
     try {
       return PermissionSet.parse(perms);
     } catch (NostrFormatException e) {
-      throw new UsageException("--allow: " + e.getMessage(), e);
+      throw new UsageException(option + ": " + e.getMessage(), e);
     }
   }
 
@@ -362,6 +378,7 @@ public final class PoliciesCommand implements Callable<Integer> {
     Duration past = p.maxPast();
     return "allow "
         + (p.permissions().isEmpty() ? "-" : p.permissions().toString())
+        + (p.askPermissions().isEmpty() ? "" : ", ask " + p.askPermissions())
         + ", rate "
         + rate(p.rateLimit())
         + ", max future "
@@ -377,6 +394,7 @@ public final class PoliciesCommand implements Callable<Integer> {
     m.put("name", p.name());
     m.put("built_in", builtIn);
     m.put("allow", p.permissions().permissions().stream().map(Object::toString).toList());
+    m.put("ask", p.askPermissions().permissions().stream().map(Object::toString).toList());
     m.put(
         "rate_limit",
         Map.of("max", p.rateLimit().maxRequests(), "window_s", p.rateLimit().window().toSeconds()));

@@ -157,6 +157,25 @@ public final class ServeCommand implements Callable<Integer> {
               + " with a warning.")
   boolean allowPureJavaCrypto;
 
+  @Option(
+      names = "--public-url",
+      paramLabel = "URL",
+      defaultValue = "${env:KEYCAST_PUBLIC_URL}",
+      showDefaultValue = CommandLine.Help.Visibility.NEVER,
+      description =
+          "Base of the links the daemon hands out, such as the approval page's auth_url"
+              + " (env KEYCAST_PUBLIC_URL; default http://HTTP-HOST:HTTP-PORT).")
+  @Nullable String publicUrl;
+
+  @Option(
+      names = "--approval-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "${env:KEYCAST_APPROVAL_TIMEOUT:-5m}",
+      description =
+          "How long a request that a policy asks about (--ask) waits for a human's decision"
+              + " before it is denied (env KEYCAST_APPROVAL_TIMEOUT).")
+  String approvalTimeout;
+
   private final CountDownLatch stop = new CountDownLatch(1);
   private volatile @Nullable Daemon daemon;
 
@@ -167,7 +186,7 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Path home = Globals.home(spec);
     // each option is checked as it is set, in this order
-    DaemonConfig config =
+    DaemonConfig.Builder builder =
         DaemonConfig.builder()
             .httpPort(httpPort)
             .devRelayPort(devRelayPort)
@@ -189,7 +208,11 @@ public final class ServeCommand implements Callable<Integer> {
             .auditRetention(retention(auditRetention))
             .dbTimeout(dbTimeout(dbTimeout))
             .allowPureJavaCrypto(allowPureJavaCrypto)
-            .build();
+            .approvalTimeout(duration("--approval-timeout", approvalTimeout));
+    if (publicUrl != null && !publicUrl.isBlank()) {
+      builder.publicUrl(publicUrl);
+    }
+    DaemonConfig config = builder.build();
     Signals.onTermOrInt(stop::countDown);
     Daemon d = Daemon.start(config, spec.commandLine().getOut());
     daemon = d;
@@ -231,6 +254,14 @@ public final class ServeCommand implements Callable<Integer> {
       return Durations.parse(text.strip());
     } catch (IllegalArgumentException e) {
       throw new UsageException("--db-timeout: " + e.getMessage(), e);
+    }
+  }
+
+  private static Duration duration(String option, String text) {
+    try {
+      return Durations.parse(text.strip());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(option + ": " + e.getMessage(), e);
     }
   }
 

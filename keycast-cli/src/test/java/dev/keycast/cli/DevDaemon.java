@@ -17,9 +17,14 @@ final class DevDaemon implements AutoCloseable {
   final String output;
 
   DevDaemon(Path home) {
+    this(home, b -> {});
+  }
+
+  /** With extra settings ({@code customize} may set what the defaults below leave unset). */
+  DevDaemon(Path home, java.util.function.Consumer<DaemonConfig.Builder> customize) {
     this.home = home;
     StringWriter out = new StringWriter();
-    DaemonConfig config =
+    DaemonConfig.Builder builder =
         DaemonConfig.builder()
             .home(home)
             .jdbcUrl("jdbc:sqlite:" + home.resolve("keycast.db"))
@@ -34,8 +39,9 @@ final class DevDaemon implements AutoCloseable {
             .overflowCapacity(1024)
             .clientBurst(1000)
             .clientRatePerSecond(1000.0)
-            .shutdownDeadline(Duration.ofSeconds(5))
-            .build();
+            .shutdownDeadline(Duration.ofSeconds(5));
+    customize.accept(builder);
+    DaemonConfig config = builder.build();
     this.daemon = Daemon.start(config, new PrintWriter(out, true));
     this.output = out.toString();
   }

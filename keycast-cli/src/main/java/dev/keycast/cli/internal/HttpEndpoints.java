@@ -112,6 +112,18 @@ public final class HttpEndpoints implements AutoCloseable {
     return new HttpEndpoints(server, executor);
   }
 
+  /**
+   * Serves a page (HTML, forms) under {@code path} and below with a handler of its own, which does
+   * its own authentication (the approval page: a session cookie). The handler runs on a virtual
+   * thread and must close the exchange.
+   *
+   * @param path the context path, for example {@code /approve}
+   * @param handler the handler
+   */
+  public void addPage(String path, com.sun.net.httpserver.HttpHandler handler) {
+    server.createContext(path, handler);
+  }
+
   // --- control-plane: authenticated admin routes (begin) ---
 
   /**

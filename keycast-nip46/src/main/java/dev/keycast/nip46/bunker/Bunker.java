@@ -17,6 +17,7 @@ import dev.keycast.nip46.policy.Policy;
 import dev.keycast.nip46.relay.RelayPoolConfig;
 import dev.keycast.nip46.relay.RelayState;
 import dev.keycast.nip46.server.ApprovalHook;
+import dev.keycast.nip46.server.Approvals;
 import dev.keycast.nip46.server.BunkerHealth;
 import dev.keycast.nip46.server.BunkerStats;
 import dev.keycast.nip46.server.BunkerStatsCounter;
@@ -25,6 +26,7 @@ import dev.keycast.nip46.server.RequestHandler;
 import dev.keycast.nip46.server.TaskSnapshot;
 import dev.keycast.nip46.store.AuditLog;
 import dev.keycast.nip46.store.AuthorizationStore;
+import dev.keycast.nip46.store.ChangeFeed;
 import dev.keycast.nip46.store.KeyStore;
 import dev.keycast.nip46.store.KeycastDatabase;
 import dev.keycast.nip46.store.StoreException;
@@ -39,6 +41,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -71,9 +75,11 @@ import org.slf4j.LoggerFactory;
  * request]}, on the relays the request came from plus the authorization's relays. A full queue is
  * answered at once with an encrypted {@code overloaded, retry later}, computed in a separate
  * bounded overflow lane (refusals are buffered, not dropped), and counted. Every CPU-bound step
- * runs on the {@link CpuExecutor}. A poller (one virtual thread) reads the store's changes every
- * {@code pollInterval}, once, for both the cache and the subscription {@code
- * {"kinds":[24133],"#p":[signer keys],"since":now-30}}. See {@code docs/nip46.md}.
+ * runs on the {@link CpuExecutor}. A poller (one virtual thread) reads the store's changes, once,
+ * for both the cache and the subscription {@code {"kinds":[24133],"#p":[signer
+ * keys],"since":now-30}}: at once when the store's {@link ChangeFeed} reports a change (any
+ * process; within milliseconds on PostgreSQL, about 100 ms on SQLite), and every {@code
+ * pollInterval} as a safety net. See {@code docs/nip46.md}.
  *
  * <p>Thread-safe. {@link #start()} and {@link #close()} are called once each; {@link #health()} and
  * {@link #stats()} from any thread at any time.
@@ -112,6 +118,9 @@ public final class Bunker implements AutoCloseable {
   private volatile boolean started;
   private volatile boolean closed;
   private volatile @Nullable Thread poller;
+  private final ChangeFeed changeFeed;
+  private final Semaphore wake = new Semaphore(0);
+  private volatile ChangeFeed.@Nullable Watch changeWatch;
   private final DatabaseProbe databaseProbe;
 
   private Bunker(Builder b) {
@@ -121,6 +130,7 @@ public final class Bunker implements AutoCloseable {
         new DatabaseProbe(store::changeVersion, DATABASE_PROBE_INTERVAL, DATABASE_PROBE_TIMEOUT);
     this.clock = b.clock;
     this.pollInterval = b.pollInterval;
+    this.changeFeed = b.changeFeed;
     this.shutdownDeadline = b.shutdownDeadline;
     this.relayUrls = List.copyOf(b.relays);
     this.stats = new StatsRecorder(b.statsCounter);
@@ -153,6 +163,7 @@ public final class Bunker implements AutoCloseable {
                 b.decorator.apply(
                     DefaultRequestHandler.builder(store, audit, cache, cpu, envelope)
                         .approvalHook(b.approvalHook)
+                        .approvalTimeout(b.approvalTimeout)
                         .clock(clock)
                         .build()),
                 "decorateHandler returned null");
@@ -168,6 +179,7 @@ public final class Bunker implements AutoCloseable {
               .clock(clock)
               .queues(b.queueConfig, b.overflowConcurrency, b.overflowCapacity)
               .cpuStuck(cpuStuck)
+              .approvals(b.approvalUrls, b.approvalTimeout)
               .build();
     } catch (RuntimeException e) {
       audit.close();
@@ -201,6 +213,7 @@ public final class Bunker implements AutoCloseable {
     transport.subscribe(Set.copyOf(signerKeys));
     Thread t = Thread.ofVirtual().name("keycast-bunker-poller").start(this::pollLoop);
     poller = t;
+    changeWatch = changeFeed.watch(wake::release);
     databaseProbe.start();
     LOG.info("bunker started: {} relay(s), {} signer key(s)", relayUrls.size(), signerKeys.size());
     return this;
@@ -210,7 +223,11 @@ public final class Bunker implements AutoCloseable {
     boolean warned = false;
     while (!closed) {
       try {
-        Thread.sleep(pollInterval);
+        // Woken by the change feed at once, else after pollInterval (the safety net).
+        boolean woken = wake.tryAcquire(pollInterval.toNanos(), TimeUnit.NANOSECONDS);
+        if (woken) {
+          wake.drainPermits(); // changes that came together are read together
+        }
       } catch (InterruptedException e) {
         return;
       }
@@ -283,6 +300,10 @@ public final class Bunker implements AutoCloseable {
     }
     closed = true;
     databaseProbe.close();
+    ChangeFeed.Watch w = changeWatch;
+    if (w != null) {
+      w.close();
+    }
     Thread p = poller;
     if (p != null) {
       p.interrupt();
@@ -342,6 +363,17 @@ public final class Bunker implements AutoCloseable {
     return pipeline.tasks();
   }
 
+  /**
+   * Returns the built-in approver: the requests waiting for a human's approval (their policy lists
+   * the operation under {@code askPermissions}) and the way to allow or deny them. Without {@link
+   * Builder#approvalUrls} such requests are refused at once and nothing waits here.
+   *
+   * @return the approvals; thread-safe, never blocks
+   */
+  public Approvals approvals() {
+    return pipeline.approvals();
+  }
+
   /** {@return the counters since start; never blocks} */
   public BunkerStats stats() {
     return stats.snapshot();
@@ -358,6 +390,19 @@ public final class Bunker implements AutoCloseable {
    */
   public long loadCount() {
     return cache.loadCount();
+  }
+
+  /**
+   * {@return how many audit entries were dropped because their buffer was full while the database
+   * was unreachable} Entries made during an outage are otherwise written after it. Never blocks.
+   */
+  public long auditLostCount() {
+    return audit.lostCount();
+  }
+
+  /** {@return how many audit entries wait to be written (a moment's snapshot)} Never blocks. */
+  public int auditPendingCount() {
+    return audit.pendingCount();
   }
 
   /** {@return the CPU executor where every CPU-bound step runs (for its gauges)} */
@@ -408,6 +453,8 @@ public final class Bunker implements AutoCloseable {
     private UnaryOperator<RequestHandler> decorator = UnaryOperator.identity();
     private boolean decorated;
     private ApprovalHook approvalHook = ApprovalHook.policyOnly();
+    private @Nullable Function<String, String> approvalUrls;
+    private Duration approvalTimeout = Duration.ofMinutes(5);
     private Function<String, Optional<Policy>> policies = Policies::builtIn;
     private boolean policiesSet;
     private WorkQueueConfig queueConfig = WorkQueueConfig.builder().name("keycast-bunker").build();
@@ -417,6 +464,8 @@ public final class Bunker implements AutoCloseable {
     private BunkerStatsCounter statsCounter = BunkerStatsCounter.disabled();
     private Duration shutdownDeadline = Duration.ofSeconds(5);
     private Duration pollInterval = Duration.ofSeconds(1);
+    private ChangeFeed changeFeed = ChangeFeed.none();
+    private boolean changeFeedSet;
     private Clock clock = Clock.systemUTC();
     private int overflowConcurrency = 16;
     private int overflowCapacity = 16_384;
@@ -438,6 +487,9 @@ public final class Bunker implements AutoCloseable {
       stores(db.authorizations(), db.keys(), db.audit());
       if (!policiesSet) {
         this.policies = db.policies()::resolve;
+      }
+      if (!changeFeedSet) {
+        this.changeFeed = db.changeFeed();
       }
       return this;
     }
@@ -523,6 +575,44 @@ public final class Bunker implements AutoCloseable {
     }
 
     /**
+     * Turns on the built-in approver ({@link Bunker#approvals()}) for what policies list under
+     * {@code askPermissions}: such a request is answered at once with NIP-46 {@code auth_url}, the
+     * URL {@code urls} makes from a new approval id (random, URL-safe), and waits, holding no
+     * worker, until {@link Approvals#decide} or the {@link #approvalTimeout}. The URL should open
+     * the embedder's approval page for that id (the daemon's is {@code <public-url>/approve/<id>}).
+     * Without it, such requests are refused ({@code permission denied: approval required, none
+     * available}).
+     *
+     * @param urls makes the {@code auth_url} for an approval id; called on a queue worker, must be
+     *     fast and must not throw
+     * @throws IllegalStateException if already set
+     * @return this builder
+     */
+    public Builder approvalUrls(Function<String, String> urls) {
+      if (this.approvalUrls != null) {
+        throw new IllegalStateException("approvalUrls was already set");
+      }
+      this.approvalUrls = Objects.requireNonNull(urls, "urls");
+      return this;
+    }
+
+    /**
+     * Sets how long a request may wait for an approval (the built-in approver's and the {@link
+     * ApprovalHook}'s {@code Challenge}) before it is denied.
+     *
+     * @param timeout positive (default 5 minutes)
+     * @throws IllegalArgumentException if not positive
+     * @return this builder
+     */
+    public Builder approvalTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("approvalTimeout must be positive");
+      }
+      this.approvalTimeout = timeout;
+      return this;
+    }
+
+    /**
      * Sets how policy names resolve.
      *
      * @param resolver how policy names resolve (default: the database's {@code policies()::resolve}
@@ -598,7 +688,8 @@ public final class Bunker implements AutoCloseable {
     /**
      * Sets how often the store's change version is polled.
      *
-     * @param interval how often the store's change version is polled (default 1 s)
+     * @param interval how often the store's change version is polled (default 1 s); a safety net
+     *     behind the {@link #changeFeed change feed}
      * @return this builder
      */
     public Builder pollInterval(Duration interval) {
@@ -606,6 +697,21 @@ public final class Bunker implements AutoCloseable {
         throw new IllegalArgumentException("pollInterval must be positive");
       }
       this.pollInterval = interval;
+      return this;
+    }
+
+    /**
+     * Sets what wakes the poller when the store changes, so that a change made by another process
+     * is applied within milliseconds instead of at the next poll.
+     *
+     * @param feed the store's change feed (default: the database's {@link
+     *     KeycastDatabase#changeFeed()} with {@link #database}, else {@link ChangeFeed#none()},
+     *     which leaves only the poll)
+     * @return this builder
+     */
+    public Builder changeFeed(ChangeFeed feed) {
+      this.changeFeed = Objects.requireNonNull(feed, "feed");
+      this.changeFeedSet = true;
       return this;
     }
 

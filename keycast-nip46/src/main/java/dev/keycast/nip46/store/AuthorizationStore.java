@@ -4,7 +4,10 @@ import dev.keycast.crypto.PublicKey;
 import dev.keycast.crypto.SecretKey;
 import dev.keycast.nip46.PermissionSet;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -97,6 +100,26 @@ public interface AuthorizationStore {
    * @throws KeyEncryptionException if it does not decrypt
    */
   Optional<SecretKey> loadBunkerSecret(long authorizationId);
+
+  /**
+   * Loads and decrypts the bunker secret keys of several authorizations at once, for a daemon that
+   * holds every key it serves in memory. Ids with no authorization are left out. The default loads
+   * them one by one with {@link #loadBunkerSecret}; the database's store reads them in batches and
+   * does not re-derive each public key (the encryption's associated data already binds each secret
+   * to its public key; the bunker compares them when it first signs with the key).
+   *
+   * @param authorizationIds the ids
+   * @return the keys by authorization id (a new mutable map the caller owns)
+   * @throws KeyEncryptionException if one does not decrypt
+   * @throws StoreException if the store fails
+   */
+  default Map<Long, SecretKey> loadBunkerSecrets(Collection<Long> authorizationIds) {
+    Map<Long, SecretKey> keys = new HashMap<>();
+    for (long id : authorizationIds) {
+      loadBunkerSecret(id).ifPresent(k -> keys.put(id, k));
+    }
+    return keys;
+  }
 
   /**
    * Handles a NIP-46 {@code connect}. A client already connected to the authorization stays

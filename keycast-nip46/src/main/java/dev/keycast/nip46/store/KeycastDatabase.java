@@ -2,6 +2,7 @@ package dev.keycast.nip46.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.keycast.nip46.store.internal.ChangeWatches;
 import dev.keycast.nip46.store.internal.Dialect;
 import dev.keycast.nip46.store.internal.JdbiAuditLog;
 import dev.keycast.nip46.store.internal.JdbiAuthorizationStore;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import org.jdbi.v3.core.Jdbi;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -72,9 +74,12 @@ public final class KeycastDatabase implements AutoCloseable {
   private final AuditLog audit;
   private final PolicyStore policies;
   private final int schemaVersion;
+  private final ChangeFeed changeFeed;
 
-  private KeycastDatabase(List<HikariDataSource> pools, StoreContext ctx, int schemaVersion) {
+  private KeycastDatabase(
+      List<HikariDataSource> pools, StoreContext ctx, int schemaVersion, ChangeFeed changeFeed) {
     this.pools = pools;
+    this.changeFeed = changeFeed;
     this.ctx = ctx;
     this.schemaVersion = schemaVersion;
     this.keys = new JdbiKeyStore(ctx);
@@ -164,6 +169,20 @@ public final class KeycastDatabase implements AutoCloseable {
    */
   public long changeVersion() {
     return authorizations.changeVersion();
+  }
+
+  /**
+   * The feed that wakes a consumer when anything stored changes, whichever process changed it. On
+   * PostgreSQL: {@code LISTEN}/{@code NOTIFY} on a dedicated connection (every write transaction
+   * notifies at commit), so the wake-up comes within milliseconds. On SQLite: {@code PRAGMA
+   * data_version} read every 100 ms on a dedicated connection. For an in-memory SQLite database
+   * (one connection, one process) the feed is silent. Each {@link ChangeFeed#watch} holds one
+   * connection of its own, outside the pool, until closed; close watches before this database.
+   *
+   * @return the feed (thread-safe)
+   */
+  public ChangeFeed changeFeed() {
+    return changeFeed;
   }
 
   /**
@@ -382,8 +401,12 @@ public final class KeycastDatabase implements AutoCloseable {
         Jdbi writer;
         Jdbi reader;
         HikariDataSource migrator;
+        ChangeFeed feed;
         if (dialect == Dialect.SQLITE) {
           boolean memory = jdbcUrl.contains(":memory:") || jdbcUrl.contains("mode=memory");
+          SQLiteDataSource watchSource = sqlite(false);
+          feed =
+              memory ? ChangeFeed.none() : onChange -> ChangeWatches.sqlite(watchSource, onChange);
           if (!memory) {
             createPrivateFile(jdbcUrl);
           }
@@ -435,6 +458,15 @@ public final class KeycastDatabase implements AutoCloseable {
           mc.setPoolName("keycast-postgresql-migrations");
           mc.setMaximumPoolSize(2);
           mc.setMinimumIdle(0);
+          Properties listenerProperties = new Properties();
+          listenerProperties.putAll(hc.getDataSourceProperties());
+          if (username != null) {
+            listenerProperties.setProperty("user", username);
+            if (password != null) {
+              listenerProperties.setProperty("password", password);
+            }
+          }
+          feed = onChange -> ChangeWatches.postgresql(jdbcUrl, listenerProperties, onChange);
           HikariDataSource p = StoreErrors.run("connect", () -> new HikariDataSource(hc));
           pools.add(p);
           HikariDataSource m = StoreErrors.run("connect", () -> new HikariDataSource(mc));
@@ -458,7 +490,7 @@ public final class KeycastDatabase implements AutoCloseable {
             "opened {} database (schema version {})",
             dialect.name().toLowerCase(Locale.ROOT),
             version);
-        return new KeycastDatabase(List.copyOf(pools), ctx, version);
+        return new KeycastDatabase(List.copyOf(pools), ctx, version, feed);
       } catch (RuntimeException e) {
         for (HikariDataSource p : pools) {
           p.close();

@@ -507,6 +507,22 @@ class BunkerEndToEndTest {
     assertThat(result(pending)).isEqualTo(new Failure("permission denied"));
   }
 
+  /** Issue 13 item 7, for an embedder's ApprovalHook: a late allow is re-checked first. */
+  @Test
+  void authUrl_revokedBeforeApproval_unauthorized() throws Exception {
+    List<String> urls = new CopyOnWriteArrayList<>();
+    Authorization a = fx.authorize("full", 1);
+    Nip46Client c =
+        fx.client(a, SecretKey.generate(), b -> b.onAuthUrl((id, url) -> urls.add(url)));
+    assertThat(result(c.connect(PermissionSet.empty()))).isEqualTo(new Success("ack"));
+    CompletableFuture<Nip46Result> pending = c.signEvent(note(CHALLENGED_KIND, "late"));
+    await().atMost(Fixture.WAIT).until(() -> urls.size() == 1);
+    assertThat(fx.db.authorizations().revoke(a.id(), Instant.now())).isTrue();
+    String id = urls.get(0).substring("https://approve.example/".length());
+    challenges.get(id).complete(ApprovalDecision.allow());
+    assertThat(result(pending)).isEqualTo(new Failure("unauthorized"));
+  }
+
   // ---- nostrconnect ----
 
   @Test
@@ -590,10 +606,10 @@ class BunkerEndToEndTest {
     assertThat(result(fx.client(a).connect(PermissionSet.empty()))).isEqualTo(new Success("ack"));
   }
 
-  // ---- single flight ----
+  // ---- cold keys ----
 
   @Test
-  void coldKey_manyConcurrentRequests_oneStoreLoad() throws Exception {
+  void coldKey_manyConcurrentRequests_noStoreLoad() throws Exception {
     Authorization a = fx.authorize("social", 1);
     List<Nip46Client> clients = new java.util.ArrayList<>();
     for (int i = 0; i < 12; i++) {
@@ -605,7 +621,9 @@ class BunkerEndToEndTest {
     for (CompletableFuture<Nip46Result> f : answers) {
       assertThat(result(f)).isEqualTo(new Failure("unauthorized")); // not connected: but answered
     }
-    assertThat(fx.store.findByBunkerKeyCalls.get() - loadsBefore).isEqualTo(1);
+    // every served bunker key is held in memory from start: a cold key costs no store load
+    assertThat(fx.store.findByBunkerKeyCalls.get() - loadsBefore).isZero();
+    assertThat(fx.store.findByBunkerKeyCalls.get()).isZero();
   }
 
   // ---- counters ----

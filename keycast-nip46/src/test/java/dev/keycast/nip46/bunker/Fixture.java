@@ -60,9 +60,27 @@ final class Fixture implements AutoCloseable {
   /** A fixture whose store connects through {@code jdbcUrl} (e.g. a fault proxy's). */
   Fixture(TestDatabase database, String jdbcUrl, int relayCount, Consumer<Bunker.Builder> customize)
       throws Exception {
+    this(database, jdbcUrl, Duration.ofSeconds(5), relayCount, customize);
+  }
+
+  /**
+   * A fixture whose store connects through {@code jdbcUrl} and waits at most {@code dbTimeout} for
+   * a connection (the daemon's {@code --db-timeout}).
+   */
+  Fixture(
+      TestDatabase database,
+      String jdbcUrl,
+      Duration dbTimeout,
+      int relayCount,
+      Consumer<Bunker.Builder> customize)
+      throws Exception {
     this.database = database;
     this.jdbcUrl = jdbcUrl;
-    db = KeycastDatabase.open(jdbcUrl, AesGcmKeyEncryption.create(masterKey));
+    db =
+        KeycastDatabase.builder(jdbcUrl)
+            .keyEncryption(AesGcmKeyEncryption.create(masterKey))
+            .connectionTimeout(dbTimeout)
+            .open();
     db.keys().generate("alice");
     for (int i = 0; i < relayCount; i++) {
       relays.add(DevRelay.start("127.0.0.1", 0));
@@ -74,6 +92,7 @@ final class Fixture implements AutoCloseable {
             .relayPoolConfig(FAST_RECONNECT)
             .relays(relayUrls())
             .pollInterval(Duration.ofMillis(200))
+            .changeFeed(db.changeFeed())
             .shutdownDeadline(Duration.ofSeconds(2));
     customize.accept(b);
     bunker = b.build().start();

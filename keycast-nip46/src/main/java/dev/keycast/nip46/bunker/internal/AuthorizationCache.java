@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,11 @@ import org.slf4j.LoggerFactory;
  *       safety net.
  *   <li><b>Failures</b> (database down) are not cached: they propagate to the caller and the next
  *       lookup retries.
+ *   <li><b>Bunker keys in a watched cache</b> are not loaded on demand: the watcher keeps every
+ *       served authorization and its decrypted bunker key in a {@link SignerDirectory}, loaded at
+ *       start, so {@link #signer} never does I/O and answers while the database is away.
+ *   <li><b>Nothing outlives its entry:</b> a dropped entry (invalidated, expired, deleted) leaves
+ *       no copy behind; {@link #evictExpired()} drops expired user keys even if nobody asks again.
  * </ul>
  *
  * <p>Thread-safe. Lookups may block on store I/O: call them from workers (virtual threads), never
@@ -84,18 +90,21 @@ public final class AuthorizationCache {
   private final SingleFlightCache<ClientKey, ConnectedClient> clients;
   private final SingleFlightCache<String, UserKey> userKeys;
   private final SingleFlightCache<String, Policy> policies;
+  private final Function<String, Optional<Policy>> policyResolver;
   private final long refreshIntervalNanos;
   private final LongSupplier nanoClock;
   private final ReentrantLock refreshLock = new ReentrantLock();
   private final AtomicLong lastRefreshNanos;
   private volatile long seenVersion = Long.MIN_VALUE;
   private final boolean watched;
+  private final @Nullable SignerDirectory directory;
 
   private AuthorizationCache(Builder b) {
     this.authorizations = b.authorizations;
     this.nanoClock = b.nanoClock;
     this.refreshIntervalNanos = b.refreshInterval.toNanos();
     this.watched = b.watched;
+    this.directory = b.watched ? new SignerDirectory() : null;
     this.lastRefreshNanos = new AtomicLong(nanoClock.getAsLong() - refreshIntervalNanos);
     this.signers =
         new SingleFlightCache<>(
@@ -126,6 +135,7 @@ public final class AuthorizationCache {
             b.negativeTtl,
             b.maxEntries,
             nanoClock);
+    this.policyResolver = b.policyResolver;
     this.policies =
         new SingleFlightCache<>(b.policyResolver, b.positiveTtl, b.negativeTtl, 10_000, nanoClock);
   }
@@ -150,20 +160,37 @@ public final class AuthorizationCache {
    * @throws dev.keycast.nip46.store.StoreException if the store fails (not cached)
    */
   public Optional<AuthorizedSigner> signer(PublicKey bunkerPublicKey) {
+    SignerDirectory d = directory;
+    if (d != null) {
+      return Optional.ofNullable(d.get(bunkerPublicKey)); // in memory: never blocks, never fails
+    }
     maybeRefresh();
     return signers.get(bunkerPublicKey);
   }
 
   /**
-   * Returns the last authorization and bunker key successfully loaded for a bunker key, even if
-   * stale: only for answering a request with an error while the store is down (the key is needed to
-   * encrypt the reply), never for serving it. Never blocks.
+   * Returns the directory of every served bunker key, kept by the {@link AuthorizationWatcher}
+   * ({@link Builder#watched()} caches only).
    *
-   * @param bunkerPublicKey the signer key
-   * @return the last known entry, or empty
+   * @throws IllegalStateException if this cache is not watched
    */
-  public Optional<AuthorizedSigner> lastKnownSigner(PublicKey bunkerPublicKey) {
-    return signers.lastKnown(bunkerPublicKey);
+  SignerDirectory directory() {
+    SignerDirectory d = directory;
+    if (d == null) {
+      throw new IllegalStateException("not a watched cache");
+    }
+    return d;
+  }
+
+  /**
+   * Drops the entries (connected clients, user keys, policies) whose TTL has passed, so that no
+   * decrypted user key outlives its TTL in memory. Never blocks.
+   */
+  public void evictExpired() {
+    signers.evictExpired();
+    clients.evictExpired();
+    userKeys.evictExpired();
+    policies.evictExpired();
   }
 
   /**
@@ -190,6 +217,40 @@ public final class AuthorizationCache {
     maybeRefresh();
     return policies.get(name);
   }
+
+  /**
+   * Reads an authorization, one connected client and a policy straight from the store, bypassing
+   * the cache (and dropping the client's cached entry, which may be stale): for the re-check of a
+   * request approved minutes after it arrived. Blocks on store I/O (three queries at most).
+   *
+   * @param authorizationId the authorization
+   * @param client the client key
+   * @return the authorization (empty if deleted), with the client's connection (null when not
+   *     connected) and its policy (null when unknown)
+   * @throws dev.keycast.nip46.store.StoreException if the store fails
+   */
+  Optional<Fresh> readFresh(long authorizationId, PublicKey client) {
+    clients.invalidate(new ClientKey(authorizationId, client));
+    Optional<Authorization> auth = authorizations.find(authorizationId);
+    if (auth.isEmpty()) {
+      return Optional.empty();
+    }
+    ConnectedClient connection = authorizations.findClient(authorizationId, client).orElse(null);
+    Policy policy = policyResolver.apply(auth.get().policyName()).orElse(null);
+    return Optional.of(new Fresh(auth.get(), connection, policy));
+  }
+
+  /**
+   * What {@link #readFresh} read.
+   *
+   * @param authorization the authorization as stored now
+   * @param connection the client's connection, or null when not connected (logged out)
+   * @param policy the authorization's policy, or null when unknown
+   */
+  record Fresh(
+      Authorization authorization,
+      @org.jspecify.annotations.Nullable ConnectedClient connection,
+      @org.jspecify.annotations.Nullable Policy policy) {}
 
   /** Looks up a user key by name, for the default handler. May block on store I/O. */
   Optional<UserKey> userKey(String keyName) {
@@ -273,21 +334,63 @@ public final class AuthorizationCache {
       ids.add(a.id());
       signers.invalidate(a.bunkerPublicKey());
     }
+    Set<ClientKey> warm = new HashSet<>();
+    for (ClientKey k : clients.keys()) {
+      if (ids.contains(k.authorizationId())) {
+        warm.add(k);
+      }
+    }
     clients.invalidateIf(k -> ids.contains(k.authorizationId()));
+    if (watched) {
+      rewarm(warm);
+    }
     LOG.debug(
         "store changed (version {}): {} authorization(s) dropped from the cache",
         changes.version(),
         ids.size());
   }
 
-  /** Returns how many store loads all lookups have run (for tests and metrics). */
-  public long loadCount() {
-    return signers.loadCount() + clients.loadCount() + userKeys.loadCount();
+  /**
+   * Reloads the connected clients that were cached for the changed authorizations, one query per
+   * authorization, right after the change was read (the database answered a moment ago): a change
+   * to an authorization (its own connects included) must not leave its warm clients cold, or a
+   * database outage that follows would stop serving them. A failure leaves them dropped (loaded on
+   * demand, as before).
+   */
+  private void rewarm(Set<ClientKey> warm) {
+    Set<Long> ids = new HashSet<>();
+    for (ClientKey k : warm) {
+      ids.add(k.authorizationId());
+    }
+    try {
+      for (long id : ids) {
+        java.util.Map<PublicKey, ConnectedClient> now = new java.util.HashMap<>();
+        for (ConnectedClient c : authorizations.listClients(id)) {
+          now.put(c.clientPublicKey(), c);
+        }
+        for (ClientKey k : warm) {
+          if (k.authorizationId() == id) {
+            clients.put(k, Optional.ofNullable(now.get(k.client())));
+          }
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("re-warming connected clients failed; they load on demand: {}", e.toString());
+    }
   }
 
-  /** Returns how many authorization (bunker key) loads ran. */
+  /** Returns how many store loads all lookups have run (for tests and metrics). */
+  public long loadCount() {
+    return signerLoadCount() + clients.loadCount() + userKeys.loadCount();
+  }
+
+  /**
+   * Returns how many authorization (bunker key) loads ran: one per key for a watched cache (its
+   * directory loads each served key once), one per miss otherwise.
+   */
   public long signerLoadCount() {
-    return signers.loadCount();
+    SignerDirectory d = directory;
+    return signers.loadCount() + (d == null ? 0 : d.loadCount());
   }
 
   /**

@@ -1,17 +1,24 @@
 package dev.keycast.nip46.bunker.internal;
 
+import dev.keycast.crypto.PublicKey;
+import dev.keycast.crypto.SecretKey;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.AuthorizationChanges;
 import dev.keycast.nip46.store.AuthorizationStore;
+import dev.keycast.nip46.store.KeyEncryptionException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Watches the authorizations: reads the store's changes <b>once</b> per {@link #poll} (the full
@@ -23,11 +30,17 @@ import org.jspecify.annotations.Nullable;
  * their clients get {@code unauthorized} instead of silence. Expiry is a time, not a write: {@link
  * #poll} recomputes the served set at least every minute even without changes.
  *
+ * <p>Keys: the watcher also keeps the cache's {@link SignerDirectory} (every served authorization
+ * with its decrypted bunker key) in step with the served set: loaded in one batch at the first
+ * poll, then only the keys of new authorizations, and dropped when no longer served.
+ *
  * <p>Thread-safe: the poller and the {@code nostrconnect} flow may poll concurrently; a lock
  * serializes them (it guards the in-memory list, and is held across the store reads so the list and
  * its version move together). Blocks for one store query, two when something changed.
  */
 public final class AuthorizationWatcher {
+  private static final Logger LOG = LoggerFactory.getLogger(AuthorizationWatcher.class);
+
   /**
    * Revoked or expired authorizations stay served this long, so their clients get "unauthorized".
    */
@@ -56,6 +69,7 @@ public final class AuthorizationWatcher {
   private final Map<Long, Authorization> known = new HashMap<>(); // guarded by lock
   private long knownVersion = Long.MIN_VALUE; // guarded by lock
   private Instant lastComputed = Instant.EPOCH; // guarded by lock
+  private boolean directoryComplete; // guarded by lock: false until a sync of the keys succeeded
 
   /**
    * @param store the authorization store
@@ -79,6 +93,7 @@ public final class AuthorizationWatcher {
   public @Nullable Served poll(boolean force) {
     lock.lock();
     try {
+      cache.evictExpired(); // no decrypted user key outlives its TTL, asked for again or not
       long v = store.changeVersion();
       boolean changed = false;
       if (knownVersion == Long.MIN_VALUE) {
@@ -100,21 +115,78 @@ public final class AuthorizationWatcher {
         changed = true;
       }
       Instant now = clock.instant();
-      if (!changed && !force && Duration.between(lastComputed, now).compareTo(RECHECK_EXPIRY) < 0) {
+      if (!changed
+          && !force
+          && directoryComplete
+          && Duration.between(lastComputed, now).compareTo(RECHECK_EXPIRY) < 0) {
         return null;
       }
       lastComputed = now;
       Set<String> keys = new HashSet<>();
       Set<String> relays = new HashSet<>();
+      List<Authorization> served = new ArrayList<>();
       for (Authorization a : known.values()) {
         if (a.isActiveAt(now) || recentlyInactive(a, now)) {
           keys.add(a.bunkerPublicKey().toHex());
           relays.addAll(a.relays());
+          served.add(a);
         }
       }
+      syncDirectory(served); // before the caller subscribes: a request to a new key finds its key
       return new Served(keys, relays);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Brings the directory of bunker keys in line with the served authorizations: newer records
+   * replace older ones (keeping the key), keys not held yet are loaded in one batch, and keys no
+   * longer served are dropped. A store failure leaves the directory incomplete and the next poll
+   * retries; a key that does not decrypt is left out (logged) so that it cannot stall the others.
+   */
+  private void syncDirectory(List<Authorization> served) {
+    directoryComplete = false;
+    SignerDirectory directory = cache.directory();
+    Set<PublicKey> servedKeys = new HashSet<>();
+    Map<Long, Authorization> missing = new HashMap<>();
+    for (Authorization a : served) {
+      servedKeys.add(a.bunkerPublicKey());
+      AuthorizedSigner held = directory.get(a.bunkerPublicKey());
+      if (held == null || held.authorization().id() != a.id()) {
+        missing.put(a.id(), a);
+      } else if (!held.authorization().equals(a)) {
+        directory.put(held.withAuthorization(a));
+      }
+    }
+    directory.retain(servedKeys);
+    if (!missing.isEmpty()) {
+      Map<Long, SecretKey> loaded = loadSecrets(missing.keySet());
+      directory.recordLoads(loaded.size());
+      for (Authorization a : missing.values()) {
+        SecretKey key = loaded.get(a.id());
+        if (key != null) { // else deleted meanwhile: the next change removes it from the list
+          directory.put(new AuthorizedSigner(a, key));
+        }
+      }
+    }
+    directoryComplete = true;
+  }
+
+  private Map<Long, SecretKey> loadSecrets(Set<Long> ids) {
+    try {
+      return store.loadBunkerSecrets(ids);
+    } catch (KeyEncryptionException e) {
+      // One bad row must not keep every other key out: load them one by one, skipping the bad.
+      Map<Long, SecretKey> keys = new HashMap<>();
+      for (long id : ids) {
+        try {
+          store.loadBunkerSecret(id).ifPresent(k -> keys.put(id, k));
+        } catch (KeyEncryptionException bad) {
+          LOG.warn("bunker key of authorization {} cannot be loaded: {}", id, bad.getMessage());
+        }
+      }
+      return keys;
     }
   }
 

@@ -3,6 +3,7 @@ package dev.keycast.nip46.bunker.internal;
 import dev.keycast.crypto.SchnorrSigner;
 import dev.keycast.crypto.SecretKey;
 import dev.keycast.nip46.store.Authorization;
+import dev.keycast.nip46.store.StoreException;
 import java.util.Objects;
 
 /**
@@ -22,9 +23,22 @@ public final class AuthorizedSigner {
    * @param bunkerKey the bunker secret key that decrypts requests and signs replies
    */
   AuthorizedSigner(Authorization authorization, SecretKey bunkerKey) {
+    this(authorization, bunkerKey, new LazySigner(bunkerKey));
+  }
+
+  private AuthorizedSigner(Authorization authorization, SecretKey bunkerKey, LazySigner signer) {
     this.authorization = Objects.requireNonNull(authorization, "authorization");
     this.bunkerKey = Objects.requireNonNull(bunkerKey, "bunkerKey");
-    this.signer = new LazySigner(bunkerKey);
+    this.signer = signer;
+  }
+
+  /**
+   * Returns the same key (and its prepared signer) with a newer record of the same authorization.
+   *
+   * @param newer the authorization as it is now (same id and bunker key)
+   */
+  AuthorizedSigner withAuthorization(Authorization newer) {
+    return new AuthorizedSigner(newer, bunkerKey, signer);
   }
 
   /** Returns the authorization. */
@@ -39,10 +53,17 @@ public final class AuthorizedSigner {
 
   /**
    * Returns a signer for the bunker key, created on first use (CPU-bound the first time: call it on
-   * the CPU executor). Never blocks otherwise.
+   * the CPU executor). Never blocks otherwise. The first call also checks that the key is the
+   * authorization's bunker key (keys loaded in bulk are not re-derived at load).
+   *
+   * @throws StoreException if the stored key does not match the authorization's public key
    */
   public SchnorrSigner signer() {
-    return signer.get();
+    SchnorrSigner s = signer.get();
+    if (!s.publicKey().equals(authorization.bunkerPublicKey())) {
+      throw new StoreException("corrupt row: bunker key does not match its public key");
+    }
+    return s;
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.keycast.nip46.bunker.internal;
 
 import dev.keycast.nip46.store.AuditEntry;
 import dev.keycast.nip46.store.AuditLog;
+import dev.keycast.nip46.store.DatabaseUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,11 +25,18 @@ import org.slf4j.LoggerFactory;
  * was the largest single cost of a {@code sign_event} on SQLite after the crypto, and SQLite's JNI
  * call pins the virtual worker's carrier while it runs.
  *
- * <p><b>Nothing is dropped:</b> when the buffer is full, {@link #record} writes synchronously
- * (back-pressure, as before). A failed batch is retried entry by entry; an entry that still fails
- * is logged, as a failed synchronous write was. Reads ({@link #recent}, {@link #forAuthorization})
- * and {@link #purgeBefore} first wait (bounded) until everything recorded before the call is
- * written, so a reader sees its own writes.
+ * <p><b>Database outages</b> (issue 16 item 4): a batch that fails because the database is
+ * unreachable ({@link DatabaseUnavailableException}) is kept and retried with backoff (100 ms
+ * doubling to 2 s) until the database answers, so the entries of requests served during an outage
+ * are written after it. Meanwhile new entries wait in the buffer; a worker never waits on the
+ * database for an audit write: when the buffer is full during an outage, an entry is dropped and
+ * counted ({@link #lostCount()}, with a WARN line at most once a minute).
+ *
+ * <p><b>Otherwise nothing is dropped:</b> when the buffer is full while the database answers,
+ * {@link #record} writes synchronously (back-pressure, as before). A batch that fails for another
+ * reason is retried entry by entry; an entry that still fails is logged, as a failed synchronous
+ * write was. Reads ({@link #recent}, {@link #forAuthorization}) and {@link #purgeBefore} first wait
+ * (bounded) until everything recorded before the call is written, so a reader sees its own writes.
  *
  * <p>Threads: any thread calls {@link #record}; one platform daemon thread ({@code
  * keycast-audit-writer}) writes, so the database's JNI calls never occupy a virtual-thread carrier.
@@ -40,6 +48,8 @@ public final class BatchingAuditLog implements AuditLog, AutoCloseable {
   // How long the writer gathers entries into one transaction (a reader's flush() cuts it short).
   private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   private static final Duration FLUSH_WAIT = Duration.ofSeconds(10);
+  private static final long FIRST_RETRY_MILLIS = 100;
+  private static final long MAX_RETRY_MILLIS = 2000;
 
   private final AuditLog delegate;
   private final ArrayBlockingQueue<AuditEntry> buffer;
@@ -51,6 +61,16 @@ public final class BatchingAuditLog implements AuditLog, AutoCloseable {
   private long
       written; // guarded by lock: entries taken from the buffer and handled (written or logged)
   private volatile boolean closed;
+  private final AtomicLong lost = new AtomicLong();
+  private volatile boolean outage; // the last write failed with the database unreachable
+  private final long stuckWriteNanos;
+  private volatile long writingSince; // System.nanoTime() when the running write began, 0 if none
+  private final RateLimitedWarning lostWarning =
+      new RateLimitedWarning(
+          LOG,
+          "audit buffer full while the database is unreachable: entries dropped"
+              + " (counted in keycast_audit_lost_total)",
+          Duration.ofMinutes(1));
 
   /**
    * Starts the writer thread.
@@ -59,6 +79,18 @@ public final class BatchingAuditLog implements AuditLog, AutoCloseable {
    * @param capacity the most entries waiting to be written, at least 1
    */
   public BatchingAuditLog(AuditLog delegate, int capacity) {
+    this(delegate, capacity, Duration.ofSeconds(1));
+  }
+
+  /**
+   * Starts the writer thread.
+   *
+   * @param delegate the log to write to
+   * @param capacity the most entries waiting to be written, at least 1
+   * @param stuckWrite how long a running write may take before the database counts as away
+   */
+  BatchingAuditLog(AuditLog delegate, int capacity, Duration stuckWrite) {
+    this.stuckWriteNanos = stuckWrite.toNanos();
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
     }
@@ -68,7 +100,8 @@ public final class BatchingAuditLog implements AuditLog, AutoCloseable {
   }
 
   /**
-   * Never blocks unless the buffer is full (then writes synchronously, blocking on the database).
+   * Never blocks unless the buffer is full while the database answers (then writes synchronously).
+   * During an outage a full buffer drops the entry and counts it.
    */
   @Override
   public void record(AuditEntry entry) {
@@ -76,7 +109,32 @@ public final class BatchingAuditLog implements AuditLog, AutoCloseable {
       enqueued.incrementAndGet();
       return;
     }
+    if (databaseAway()) {
+      lost.incrementAndGet();
+      lostWarning.warn();
+      return;
+    }
     delegate.record(entry);
+  }
+
+  /**
+   * Whether the database counts as away: the last write failed as unreachable, or a write has been
+   * running for more than a second (a silent network: the failure comes only at the socket
+   * timeout).
+   */
+  boolean databaseAway() {
+    long since = writingSince;
+    return outage || (since != 0 && System.nanoTime() - since > stuckWriteNanos);
+  }
+
+  /** Returns how many entries were dropped because the buffer was full during an outage. */
+  public long lostCount() {
+    return lost.get();
+  }
+
+  /** Returns how many entries wait to be written (a moment's snapshot). Never blocks. */
+  public int pendingCount() {
+    return buffer.size();
   }
 
   @Override
@@ -196,20 +254,53 @@ public final class BatchingAuditLog implements AuditLog, AutoCloseable {
     if (batch.isEmpty()) {
       return;
     }
-    try {
-      delegate.recordAll(batch);
-    } catch (RuntimeException batchFailure) {
-      for (AuditEntry e : batch) {
+    long backoffMillis = FIRST_RETRY_MILLIS;
+    while (true) {
+      try {
+        writingSince = System.nanoTime() | 1; // never 0 while writing
         try {
-          delegate.record(e);
-        } catch (RuntimeException entryFailure) {
-          // As for a failed synchronous write: availability over completeness, loud in the log.
-          LOG.warn(
-              "audit write failed for {} on authorization {}: {}",
-              e.method(),
-              e.authorizationId(),
-              entryFailure.toString());
+          delegate.recordAll(batch);
+        } finally {
+          writingSince = 0;
         }
+        if (outage) {
+          outage = false;
+          LOG.info("audit log written again after the database outage");
+        }
+        return;
+      } catch (DatabaseUnavailableException unreachable) {
+        if (!outage) {
+          outage = true;
+          LOG.warn(
+              "audit writes wait for the database ({} entries held): {}",
+              batch.size() + buffer.size(),
+              unreachable.toString());
+        }
+        if (closed) {
+          lost.addAndGet(batch.size()); // closing during an outage: nothing more to wait for
+          LOG.warn("{} audit entries lost: the database was unreachable at close", batch.size());
+          return;
+        }
+        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(backoffMillis));
+        backoffMillis = Math.min(MAX_RETRY_MILLIS, backoffMillis * 2);
+      } catch (RuntimeException batchFailure) {
+        writeOneByOne(batch);
+        return;
+      }
+    }
+  }
+
+  private void writeOneByOne(List<AuditEntry> batch) {
+    for (AuditEntry e : batch) {
+      try {
+        delegate.record(e);
+      } catch (RuntimeException entryFailure) {
+        // As for a failed synchronous write: availability over completeness, loud in the log.
+        LOG.warn(
+            "audit write failed for {} on authorization {}: {}",
+            e.method(),
+            e.authorizationId(),
+            entryFailure.toString());
       }
     }
   }

@@ -46,17 +46,11 @@ final class SignerLookup {
       }
       return new Found(signer, false);
     } catch (StoreException e) {
-      // The store is down. With a key seen before, answer "unavailable" (never serve from a stale
-      // entry);
-      // without one there is nothing to encrypt a reply with.
-      AuthorizedSigner last = cache.lastKnownSigner(signerKey).orElse(null);
-      if (last == null) {
-        LOG.warn("cannot load signer key {}: {}", signerHex, e.toString());
-        stats.recordRejected(EventRejectReason.STORE_UNAVAILABLE);
-        return null;
-      }
-      LOG.debug("store down; answering with the last known key of {}", signerHex);
-      return new Found(last, true);
+      // Only a cache that loads bunker keys on demand gets here (the bunker's holds them all in
+      // memory): without the key there is nothing to encrypt a reply with.
+      LOG.warn("cannot load signer key {}: {}", signerHex, e.toString());
+      stats.recordRejected(EventRejectReason.STORE_UNAVAILABLE);
+      return null;
     }
   }
 }

@@ -24,6 +24,9 @@ import java.util.function.LongSupplier;
  *       itself).
  *   <li>{@link #invalidateAll()} drops everything; a load already in flight when it is called still
  *       answers its waiters but its result is not kept.
+ *   <li>Nothing is kept beside the entries: once an entry is invalidated, expired and evicted
+ *       ({@link #evictExpired}) or trimmed, the cache holds no reference to its value (values may
+ *       be decrypted keys).
  * </ul>
  *
  * <p>Thread-safe. {@link #get} may block while a loader runs (the loader may do I/O): call it from
@@ -46,7 +49,6 @@ final class SingleFlightCache<K, V> {
       new ConcurrentHashMap<>();
   private final AtomicLong generation = new AtomicLong();
   private final AtomicLong loads = new AtomicLong();
-  private final ConcurrentHashMap<K, V> lastGood = new ConcurrentHashMap<>();
 
   /**
    * @param loader loads a value, returning empty when the key has none; may block and may throw
@@ -118,6 +120,30 @@ final class SingleFlightCache<K, V> {
     entries.keySet().removeIf(matches);
   }
 
+  /**
+   * Stores a freshly read value for {@code key}, replacing any entry, as if a load had just
+   * returned it (same TTLs). For a caller that read the value from the backend itself, e.g. to keep
+   * warm entries warm after an invalidation. Never blocks.
+   *
+   * @param key the key
+   * @param value the value read, or empty for "none"
+   */
+  public void put(K key, Optional<V> value) {
+    long ttl = value.isPresent() ? positiveTtlNanos : negativeTtlNanos;
+    entries.put(
+        key,
+        CompletableFuture.completedFuture(
+            new Timed<>(value, nanoClock.getAsLong() + ttl, generation.get())));
+    if (entries.size() > maxEntries) {
+      trim();
+    }
+  }
+
+  /** Returns the keys of the entries held (loaded or loading), a weakly consistent snapshot. */
+  public java.util.Set<K> keys() {
+    return java.util.Set.copyOf(entries.keySet());
+  }
+
   /** Drops one entry. Never blocks. */
   public void invalidate(K key) {
     generation.incrementAndGet();
@@ -125,16 +151,19 @@ final class SingleFlightCache<K, V> {
   }
 
   /**
-   * Returns the value the last successful load found for {@code key}, even if it was invalidated or
-   * expired since: for answering with an error while the loader's backend is down, never for
-   * serving. Never blocks.
-   *
-   * @param key the key
-   * @return the last value found, or empty if the last load found none or none ran (or it was
-   *     evicted)
+   * Drops the entries whose TTL has passed, so that a value (a decrypted key) is not kept longer
+   * than the TTL says even if nobody asks for it again. Loads in flight are left alone. Never
+   * blocks; costs one pass over the entries.
    */
-  public Optional<V> lastKnown(K key) {
-    return Optional.ofNullable(lastGood.get(key));
+  public void evictExpired() {
+    long now = nanoClock.getAsLong();
+    entries
+        .values()
+        .removeIf(
+            f ->
+                f.isDone()
+                    && !f.isCompletedExceptionally()
+                    && now - f.join().expiresAtNanos() >= 0);
   }
 
   /** Returns how many times the loader has run (for tests and metrics). */
@@ -157,18 +186,6 @@ final class SingleFlightCache<K, V> {
       entries.remove(key, mine);
       mine.completeExceptionally(e);
       throw e;
-    }
-    if (value.isPresent()) {
-      if (lastGood.size() >= maxEntries && !lastGood.containsKey(key)) {
-        Iterator<K> it = lastGood.keySet().iterator(); // bounded: drop an arbitrary one
-        if (it.hasNext()) {
-          it.next();
-          it.remove();
-        }
-      }
-      lastGood.put(key, value.get());
-    } else {
-      lastGood.remove(key);
     }
     long ttl = value.isPresent() ? positiveTtlNanos : negativeTtlNanos;
     mine.complete(new Timed<>(value, nanoClock.getAsLong() + ttl, gen));

@@ -16,7 +16,10 @@ import dev.keycast.nip46.store.NewAuthorization;
 import dev.keycast.nip46.store.StoreException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -99,7 +102,7 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
             ctx.writer()
                 .inTransaction(
                     h -> {
-                      long seq = StoreContext.bumpChangeVersion(h);
+                      long seq = ctx.bumpChangeVersion(h);
                       boolean keyExists =
                           h.createQuery("SELECT COUNT(*) FROM user_keys WHERE name = :n")
                                   .bind("n", request.keyName())
@@ -162,7 +165,7 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
             ctx.writer()
                 .inTransaction(
                     h -> {
-                      long seq = StoreContext.bumpChangeVersion(h);
+                      long seq = ctx.bumpChangeVersion(h);
                       int n =
                           h.createUpdate(
                                   "UPDATE authorizations SET secret = :secret, updated_at = :now, "
@@ -275,6 +278,47 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
         });
   }
 
+  /** Ids per query when loading many bunker keys (well under every driver's bind limit). */
+  private static final int SECRET_BATCH = 1000;
+
+  @Override
+  public Map<Long, SecretKey> loadBunkerSecrets(Collection<Long> authorizationIds) {
+    record Row(long id, String bunkerPublicKey, JdbiKeyStore.EncryptedRow encrypted) {}
+    List<Long> ids = List.copyOf(authorizationIds);
+    Map<Long, SecretKey> keys = new HashMap<>(ids.size() * 2);
+    for (int from = 0; from < ids.size(); from += SECRET_BATCH) {
+      List<Long> batch = ids.subList(from, Math.min(ids.size(), from + SECRET_BATCH));
+      List<Row> rows =
+          StoreErrors.run(
+              "load bunker keys",
+              () ->
+                  ctx.reader()
+                      .withHandle(
+                          h ->
+                              h.createQuery(
+                                      "SELECT id, bunker_public_key, bunker_encrypted_secret, scheme "
+                                          + "FROM authorizations WHERE id IN (<ids>)")
+                                  .bindList("ids", batch)
+                                  .map(
+                                      (rs, c) ->
+                                          new Row(
+                                              rs.getLong("id"),
+                                              rs.getString("bunker_public_key"),
+                                              new JdbiKeyStore.EncryptedRow(
+                                                  rs.getBytes("bunker_encrypted_secret"),
+                                                  rs.getString("scheme"))))
+                                  .list()));
+      // No public-key re-derivation here (an EC multiplication per key: seconds for 100,000); the
+      // associated data binds each ciphertext to its row's public key.
+      for (Row r : rows) {
+        keys.put(
+            r.id(),
+            JdbiKeyStore.decryptKey(ctx, r.encrypted(), "bunker-key:" + r.bunkerPublicKey()));
+      }
+    }
+    return keys;
+  }
+
   @Override
   public ConnectOutcome connect(
       long authorizationId,
@@ -313,7 +357,7 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
                     h -> {
                       // Counter first: the fixed lock order of every write transaction (see
                       // StoreContext).
-                      long seq = StoreContext.bumpChangeVersion(h);
+                      long seq = ctx.bumpChangeVersion(h);
                       // Checked again inside the transaction: the row may have changed since.
                       Optional<StoredAuth> found = findStoredIn(h, authorizationId);
                       if (found.isEmpty()) {
@@ -443,7 +487,7 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
             ctx.writer()
                 .inTransaction(
                     h -> {
-                      long seq = StoreContext.bumpChangeVersion(h);
+                      long seq = ctx.bumpChangeVersion(h);
                       int n =
                           h.createUpdate(
                                   "DELETE FROM authorization_clients WHERE authorization_id = :id "
@@ -476,7 +520,7 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
             ctx.writer()
                 .inTransaction(
                     h -> {
-                      long seq = StoreContext.bumpChangeVersion(h);
+                      long seq = ctx.bumpChangeVersion(h);
                       return h.createUpdate(
                                   "UPDATE authorizations SET revoked_at = :now, updated_at = :now, change_seq = :seq "
                                       + "WHERE id = :id AND revoked_at IS NULL")
@@ -496,7 +540,7 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
             ctx.writer()
                 .inTransaction(
                     h -> {
-                      long seq = StoreContext.bumpChangeVersion(h);
+                      long seq = ctx.bumpChangeVersion(h);
                       return h.createUpdate(
                                   "UPDATE authorizations SET expires_at = :exp, updated_at = :now, change_seq = :seq "
                                       + "WHERE id = :id")
@@ -532,7 +576,7 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
             ctx.writer()
                 .inTransaction(
                     h -> {
-                      long seq = StoreContext.bumpChangeVersion(h);
+                      long seq = ctx.bumpChangeVersion(h);
                       return h.createUpdate(
                                   "UPDATE authorizations SET "
                                       + column
@@ -555,7 +599,7 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
             ctx.writer()
                 .inTransaction(
                     h -> {
-                      long seq = StoreContext.bumpChangeVersion(h);
+                      long seq = ctx.bumpChangeVersion(h);
                       h.createUpdate(
                               "DELETE FROM authorization_clients WHERE authorization_id = :id")
                           .bind("id", authorizationId)

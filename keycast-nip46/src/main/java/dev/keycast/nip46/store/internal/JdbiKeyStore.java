@@ -90,7 +90,7 @@ public final class JdbiKeyStore implements KeyStore {
               ctx.writer()
                   .inTransaction(
                       h -> {
-                        StoreContext.bumpChangeVersion(h);
+                        ctx.bumpChangeVersion(h);
                         h.createUpdate(
                                 "INSERT INTO user_keys (name, public_key, encrypted_secret, scheme, created_at) "
                                     + "VALUES (:name, :pk, :enc, :scheme, :at)")
@@ -259,7 +259,7 @@ public final class JdbiKeyStore implements KeyStore {
             ctx.writer()
                 .inTransaction(
                     h -> {
-                      long seq = StoreContext.bumpChangeVersion(h);
+                      long seq = ctx.bumpChangeVersion(h);
                       h.createUpdate(
                               "INSERT INTO deleted_authorizations (id, change_seq) "
                                   + "SELECT id, :seq FROM authorizations WHERE key_name = :name")

@@ -18,18 +18,34 @@ import org.jdbi.v3.core.Jdbi;
 public record StoreContext(
     Jdbi writer, Jdbi reader, Dialect dialect, KeyEncryption keyEncryption, Clock clock) {
 
+  /** The PostgreSQL channel every change-counter bump notifies (see {@link PgChangeListener}). */
+  public static final String CHANGE_CHANNEL = "keycast_changes";
+
   /**
    * Increments the change counter; call first in every write transaction (a fixed lock order:
-   * counter row, then data rows, so concurrent writers cannot deadlock).
+   * counter row, then data rows, so concurrent writers cannot deadlock). On PostgreSQL it also
+   * queues a {@code NOTIFY} on {@value #CHANGE_CHANNEL} in the same transaction: PostgreSQL
+   * delivers it at commit and drops it on rollback, so listeners wake exactly for committed
+   * changes.
    *
    * @param h the handle, inside a transaction
    * @return the new change version
    */
-  public static long bumpChangeVersion(Handle h) {
-    return h.createQuery(
-            "UPDATE change_counter SET version = version + 1 WHERE id = 1 RETURNING version")
-        .mapTo(Long.class)
-        .one();
+  public long bumpChangeVersion(Handle h) {
+    long version =
+        h.createQuery(
+                "UPDATE change_counter SET version = version + 1 WHERE id = 1 RETURNING version")
+            .mapTo(Long.class)
+            .one();
+    if (dialect == Dialect.POSTGRESQL) {
+      // pg_notify returns void; count the one row so the driver has a plain value to map.
+      h.createQuery("SELECT count(*) FROM (SELECT pg_notify(:channel, :v)) n")
+          .bind("channel", CHANGE_CHANNEL)
+          .bind("v", Long.toString(version))
+          .mapTo(Long.class)
+          .one();
+    }
+    return version;
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.AuthorizationStore;
 import dev.keycast.nip46.store.NewAuthorization;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Instant;
@@ -71,5 +72,27 @@ class AuthorizationWatcherTest {
     // the cache dropped the revoked entry without reading the changes itself
     assertThat(cache.signer(fx.signerKey()).orElseThrow().authorization().isRevoked()).isTrue();
     assertThat(changeReads.get() - before).isEqualTo(1);
+  }
+
+  @Test
+  void poll_first_holdsEveryServedBunkerKey_soLookupsNeverReadTheStore() {
+    watcher.poll(false);
+    // the store is gone: the key is still found, from memory
+    fx.db.close();
+    AuthorizedSigner held = cache.signer(fx.signerKey()).orElseThrow();
+    assertThat(held.authorization().id()).isEqualTo(fx.auth.id());
+    assertThat(held.signer().publicKey()).isEqualTo(fx.signerKey());
+  }
+
+  /** Issue 13 item 10: a deleted authorization's decrypted bunker key is not kept. */
+  @Test
+  void poll_afterDeletion_dropsTheKeyAndKeepsNoReference() throws Exception {
+    watcher.poll(false);
+    WeakReference<Object> key =
+        new WeakReference<>(cache.signer(fx.signerKey()).orElseThrow().bunkerKey());
+    assertThat(fx.db.authorizations().delete(fx.auth.id())).isTrue();
+    watcher.poll(false);
+    assertThat(cache.signer(fx.signerKey())).isEmpty();
+    assertThat(SingleFlightCacheTest.collected(key)).as("the deleted key is unreachable").isTrue();
   }
 }

@@ -1,14 +1,18 @@
 package dev.keycast.nip46.bunker.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.keycast.nip46.store.AesGcmKeyEncryption;
 import dev.keycast.nip46.store.AuditEntry;
 import dev.keycast.nip46.store.AuditLog;
 import dev.keycast.nip46.store.AuditOutcome;
+import dev.keycast.nip46.store.DatabaseUnavailableException;
 import dev.keycast.nip46.store.KeycastDatabase;
 import dev.keycast.nip46.store.MasterKey;
 import java.nio.file.Path;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -99,7 +103,8 @@ class BatchingAuditLogTest {
               return real.purgeBefore(cutoff);
             }
           };
-      BatchingAuditLog log = new BatchingAuditLog(heldWriter, 4);
+      // a slow writer, not an outage: never counted as one however slowly this test runs
+      BatchingAuditLog log = new BatchingAuditLog(heldWriter, 4, Duration.ofDays(1));
       log.record(entry("sign_event"));
       assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue(); // the writer now holds that batch
       for (int i = 0; i < 20; i++) {
@@ -124,6 +129,96 @@ class BatchingAuditLogTest {
       assertThat(db.audit().recent(1000)).hasSize(100);
       log.record(entry("ping")); // after close: written synchronously
       assertThat(db.audit().recent(1000)).hasSize(101);
+    }
+  }
+
+  /** An audit log whose database can be switched off: then every write fails as unreachable. */
+  private static final class SwitchedLog implements AuditLog {
+    private final AuditLog real;
+    volatile boolean down;
+    final AtomicInteger failedWrites = new AtomicInteger();
+
+    SwitchedLog(AuditLog real) {
+      this.real = real;
+    }
+
+    private void check() {
+      if (down) {
+        failedWrites.incrementAndGet();
+        throw new DatabaseUnavailableException(
+            "simulated outage", new SQLTransientConnectionException("connection refused"));
+      }
+    }
+
+    @Override
+    public void record(AuditEntry e) {
+      check();
+      real.record(e);
+    }
+
+    @Override
+    public void recordAll(List<AuditEntry> entries) {
+      check();
+      real.recordAll(entries);
+    }
+
+    @Override
+    public List<AuditEntry> recent(int limit) {
+      return real.recent(limit);
+    }
+
+    @Override
+    public List<AuditEntry> forAuthorization(long id, int limit) {
+      return real.forAuthorization(id, limit);
+    }
+
+    @Override
+    public long purgeBefore(Instant cutoff) {
+      return real.purgeBefore(cutoff);
+    }
+  }
+
+  /** Issue 16 item 4: entries recorded during an outage are written after it, none lost. */
+  @Test
+  void outage_entriesWaitAndAreWrittenAfterRecovery() throws Exception {
+    try (KeycastDatabase db = open()) {
+      SwitchedLog switched = new SwitchedLog(db.audit());
+      switched.down = true;
+      try (BatchingAuditLog log = new BatchingAuditLog(switched, 64)) {
+        for (int i = 0; i < 10; i++) {
+          log.record(entry("sign_event"));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> switched.failedWrites.get() >= 2);
+        assertThat(db.audit().recent(100)).isEmpty();
+        switched.down = false;
+        assertThat(log.recent(100)).hasSize(10); // waits for the retried batch
+        assertThat(log.lostCount()).isZero();
+      }
+    }
+  }
+
+  /**
+   * Issue 16 item 4: during an outage a full buffer never makes a caller wait on the database: the
+   * entry is dropped and counted.
+   */
+  @Test
+  void outage_bufferFull_dropsAndCountsInsteadOfWriting() throws Exception {
+    try (KeycastDatabase db = open()) {
+      SwitchedLog switched = new SwitchedLog(db.audit());
+      switched.down = true;
+      try (BatchingAuditLog log = new BatchingAuditLog(switched, 4)) {
+        log.record(entry("sign_event"));
+        await().atMost(Duration.ofSeconds(10)).until(log::databaseAway);
+        int failedBefore = switched.failedWrites.get();
+        for (int i = 0; i < 20; i++) {
+          log.record(entry("sign_event")); // 4 fit in the buffer, the rest are dropped
+        }
+        assertThat(log.lostCount()).isEqualTo(16);
+        // no caller wrote synchronously: only the writer's retries touched the database
+        assertThat(switched.failedWrites.get() - failedBefore).isLessThanOrEqualTo(2);
+        switched.down = false;
+        assertThat(log.recent(100)).hasSize(5);
+      }
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.keycast.nip46.bunker.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -140,29 +141,51 @@ class SingleFlightCacheTest {
     assertThat(cache.size()).isLessThanOrEqualTo(16);
   }
 
+  /** A value the test can watch for collection (stands for a decrypted key). */
+  private static final class Secret {}
+
+  /**
+   * Issue 13 item 10: once an entry is invalidated, nothing in the cache may still reference its
+   * value (it used to keep a "last good" copy of every value indefinitely).
+   */
   @Test
-  void lastKnown_survivesInvalidation_clearedByMiss() {
-    AtomicInteger mode = new AtomicInteger();
-    SingleFlightCache<String, String> cache =
+  void invalidate_keepsNoReferenceToTheValue() throws Exception {
+    SingleFlightCache<String, Secret> cache =
         new SingleFlightCache<>(
-            k ->
-                switch (mode.get()) {
-                  case 0 -> Optional.of("v1");
-                  case 1 -> throw new IllegalStateException("down");
-                  default -> Optional.empty();
-                },
+            k -> Optional.of(new Secret()),
             Duration.ofMinutes(1),
             Duration.ofSeconds(5),
             100,
             clock::get);
-    assertThat(cache.lastKnown("k")).isEmpty();
-    assertThat(cache.get("k")).contains("v1");
-    cache.invalidateAll();
-    mode.set(1);
-    assertThatThrownBy(() -> cache.get("k")).isInstanceOf(IllegalStateException.class);
-    assertThat(cache.lastKnown("k")).contains("v1");
-    mode.set(2);
-    assertThat(cache.get("k")).isEmpty();
-    assertThat(cache.lastKnown("k")).isEmpty();
+    WeakReference<Secret> loaded = new WeakReference<>(cache.get("k").orElseThrow());
+    cache.invalidate("k");
+    assertThat(collected(loaded)).as("the value is unreachable after invalidation").isTrue();
+  }
+
+  @Test
+  void evictExpired_dropsExpiredValuesNobodyAskedForAgain() throws Exception {
+    SingleFlightCache<String, Secret> cache =
+        new SingleFlightCache<>(
+            k -> Optional.of(new Secret()),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(5),
+            100,
+            clock::get);
+    WeakReference<Secret> loaded = new WeakReference<>(cache.get("k").orElseThrow());
+    cache.evictExpired();
+    assertThat(cache.size()).isEqualTo(1); // not expired yet: kept
+    clock.addAndGet(Duration.ofSeconds(61).toNanos());
+    cache.evictExpired();
+    assertThat(cache.size()).isZero();
+    assertThat(collected(loaded)).as("the value is unreachable after expiry").isTrue();
+  }
+
+  /** Runs the collector until {@code ref} is cleared, a few times at most. */
+  static boolean collected(WeakReference<?> ref) throws InterruptedException {
+    for (int i = 0; i < 20 && ref.get() != null; i++) {
+      System.gc();
+      Thread.sleep(10);
+    }
+    return ref.get() == null;
   }
 }

@@ -1,0 +1,50 @@
+package dev.keycast.nip46.bunker.internal;
+
+import dev.keycast.crypto.PublicKey;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every bunker key the daemon serves, decrypted, with its authorization record: loaded in bulk at
+ * start and kept current by the {@link AuthorizationWatcher} from the change feed, so that finding
+ * the key a request is addressed to never waits on the database (a cold key costs what a warm one
+ * does, and a reply can be sealed while the database is away). Entries of authorizations no longer
+ * served (deleted, or revoked or expired more than a day ago) are dropped, keeping no reference to
+ * their keys.
+ *
+ * <p>Thread-safe: written by the watcher (under its lock), read by workers; {@link #get} never
+ * blocks.
+ */
+final class SignerDirectory {
+  private final ConcurrentHashMap<PublicKey, AuthorizedSigner> byKey = new ConcurrentHashMap<>();
+  private final AtomicLong loads = new AtomicLong();
+
+  /** Returns the entry for a bunker key, or null. Never blocks. */
+  @Nullable AuthorizedSigner get(PublicKey bunkerPublicKey) {
+    return byKey.get(bunkerPublicKey);
+  }
+
+  void put(AuthorizedSigner signer) {
+    byKey.put(signer.authorization().bunkerPublicKey(), signer);
+  }
+
+  /** Drops every entry whose key is not in {@code served}. */
+  void retain(Set<PublicKey> served) {
+    byKey.keySet().retainAll(served);
+  }
+
+  /** Counts keys loaded from the store (for the load metric). */
+  void recordLoads(int keys) {
+    loads.addAndGet(keys);
+  }
+
+  long loadCount() {
+    return loads.get();
+  }
+
+  int size() {
+    return byKey.size();
+  }
+}
