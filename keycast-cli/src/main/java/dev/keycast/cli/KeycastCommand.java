@@ -144,7 +144,7 @@ public final class KeycastCommand implements Callable<Integer> {
     return ExitCodes.USAGE;
   }
 
-  /** Returns the data folder, with a leading {@code ~} expanded. */
+  /** {@return the data folder, with a leading {@code ~} expanded} */
   public Path home() {
     String h = home == null || home.isBlank() ? "~/.keycast" : home.strip();
     if (h.equals("~") || h.startsWith("~/")) {
@@ -153,7 +153,7 @@ public final class KeycastCommand implements Callable<Integer> {
     return Path.of(h).toAbsolutePath().normalize();
   }
 
-  /** Returns whether {@code --verbose} was given. */
+  /** {@return whether {@code --verbose} was given} */
   public boolean verbose() {
     return verbose;
   }

@@ -8,6 +8,8 @@ public final class RelayUnavailableException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /**
+   * Creates the exception.
+   *
    * @param message one line for the user, without secrets
    */
   public RelayUnavailableException(String message) {
@@ -15,6 +17,8 @@ public final class RelayUnavailableException extends RuntimeException {
   }
 
   /**
+   * Creates the exception with its cause.
+   *
    * @param message one line for the user, without secrets
    * @param cause the underlying failure, shown with {@code --verbose}
    */

@@ -49,6 +49,8 @@ public final class Nip46Envelope {
   private final Nip44ConversationKeyCache conversationKeys;
 
   /**
+   * Creates an envelope that derives NIP-44 conversation keys through the given cache.
+   *
    * @param conversationKeys the conversation-key cache to use (may be shared)
    */
   public Nip46Envelope(Nip44ConversationKeyCache conversationKeys) {

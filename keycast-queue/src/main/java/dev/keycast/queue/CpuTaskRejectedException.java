@@ -13,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 public final class CpuTaskRejectedException extends RejectedExecutionException {
   private static final long serialVersionUID = 1L;
 
+  /** Why the task was refused. */
   private final RejectReason reason;
 
   /**

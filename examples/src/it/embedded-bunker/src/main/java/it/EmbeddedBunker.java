@@ -18,16 +18,22 @@ import dev.keycast.nip46.store.KeycastDatabase;
 import dev.keycast.nip46.store.MasterKey;
 import dev.keycast.nip46.store.NewAuthorization;
 import dev.keycast.nip46.store.StoredKey;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Embeds a bunker on SQLite with a master key file, opens its data twice (find-or-create: a second run must not
- * fail), serves on the dev relay, and has a real NIP-46 client get an event signed, which it verifies.
+ * fail), serves on the dev relay, and has a real NIP-46 client get an event signed, which it verifies. Then
+ * nostr-tools' BunkerSigner (interop/, the pinned lock file) drives every NIP-46 method against the same running
+ * bunker: the client web apps use, as a user of the embedding guide would point one at it.
  */
 public final class EmbeddedBunker {
   public static void main(String[] args) throws Exception {
@@ -54,6 +60,7 @@ public final class EmbeddedBunker {
         SignedEvent event = parse(json);
         NostrEvents.verify(event);
         System.out.println("SIGNED " + event.id() + " by " + event.pubkey());
+        nostrTools(uri);
       }
     }
   }
@@ -71,6 +78,47 @@ public final class EmbeddedBunker {
               .relays(relay).policyName("social").maxUses(null).build()));
       return new BunkerUri(auth.bunkerPublicKey(), auth.relays(), auth.secret()).format();
     }
+  }
+
+  /**
+   * Runs interop/bunker-signer.mjs against the running bunker. Skipped with a message (which the verify script
+   * refuses when CI=true) if Node.js or interop/node_modules is missing.
+   */
+  static void nostrTools(String uri) throws Exception {
+    Path interop = Path.of(System.getProperty("keycast.interop.dir", "interop"));
+    if (!Files.isDirectory(interop.resolve("node_modules/nostr-tools"))) {
+      System.out.println("NOSTR-TOOLS SKIPPED: " + interop + "/node_modules missing (npm ci in interop/, as ./test does)");
+      return;
+    }
+    int major;
+    try {
+      Process v = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+      String version = new String(v.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+      v.waitFor(10, TimeUnit.SECONDS);
+      major = Integer.parseInt(version.replaceFirst("^v(\\d+).*", "$1"));
+    } catch (java.io.IOException | NumberFormatException e) {
+      System.out.println("NOSTR-TOOLS SKIPPED: node not found (" + e.getMessage() + ")");
+      return;
+    }
+    List<String> cmd = new ArrayList<>(List.of("node"));
+    if (major < 22) {
+      cmd.add("--experimental-websocket"); // Node 20: the global WebSocket nostr-tools needs is behind a flag
+    }
+    cmd.addAll(List.of("--no-warnings", interop.resolve("bunker-signer.mjs").toString(), uri, "--timeout-ms", "30000"));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = out.readLine()) != null; ) {
+        System.out.println("nostr-tools: " + line);
+      }
+    }
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("nostr-tools did not finish");
+    }
+    if (p.exitValue() != 0) {
+      throw new AssertionError("nostr-tools failed against the embedded bunker (exit " + p.exitValue() + ")");
+    }
+    System.out.println("NOSTR-TOOLS OK");
   }
 
   private static String expectSuccess(Nip46Result result) {

@@ -211,7 +211,7 @@ public final class Bunker implements AutoCloseable {
     }
   }
 
-  /** Returns a new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }
@@ -479,18 +479,18 @@ public final class Bunker implements AutoCloseable {
     return pipeline.approvals();
   }
 
-  /** Returns the counters since start; never blocks. */
+  /** {@return the counters since start; never blocks} */
   public BunkerStats stats() {
     return stats.snapshot();
   }
 
-  /** Returns how many authorization (bunker key) loads the cache ran. Never blocks. */
+  /** {@return how many authorization (bunker key) loads the cache ran} Never blocks. */
   public long signerLoadCount() {
     return cache.signerLoadCount();
   }
 
   /**
-   * Returns how many store loads the cache ran in all (authorizations, clients, user keys). Never
+   * {@return how many store loads the cache ran in all (authorizations, clients, user keys)} Never
    * blocks.
    */
   public long loadCount() {
@@ -498,19 +498,19 @@ public final class Bunker implements AutoCloseable {
   }
 
   /**
-   * Returns how many audit entries were dropped because their buffer was full while the database
-   * was unreachable (entries made during an outage are otherwise written after it). Never blocks.
+   * {@return how many audit entries were dropped because their buffer was full while the database
+   * was unreachable} Entries made during an outage are otherwise written after it. Never blocks.
    */
   public long auditLostCount() {
     return audit.lostCount();
   }
 
-  /** Returns how many audit entries wait to be written (a moment's snapshot). Never blocks. */
+  /** {@return how many audit entries wait to be written (a moment's snapshot)} Never blocks. */
   public int auditPendingCount() {
     return audit.pendingCount();
   }
 
-  /** Returns the CPU executor where every CPU-bound step runs (for its gauges). */
+  /** {@return the CPU executor where every CPU-bound step runs (for its gauges)} */
   public CpuExecutor cpuExecutor() {
     return cpu;
   }
@@ -535,12 +535,12 @@ public final class Bunker implements AutoCloseable {
     pipeline.onRawEvent(relayUrl, eventJson);
   }
 
-  /** Returns the configured relay URLs. */
+  /** {@return the configured relay URLs} */
   public List<String> relayUrls() {
     return relayUrls;
   }
 
-  /** Returns the signer (bunker) keys currently subscribed to, as lowercase hex. */
+  /** {@return the signer (bunker) keys currently subscribed to, as lowercase hex} */
   public Set<String> signerKeys() {
     return Set.copyOf(signerKeys);
   }
@@ -587,6 +587,9 @@ public final class Bunker implements AutoCloseable {
     /**
      * Uses a database's stores (authorizations, keys, audit log).
      *
+     * @param db the database whose stores the bunker uses (the caller keeps ownership and closes
+     *     it)
+     * @return this builder
      * @throws IllegalStateException if stores were already set
      */
     public Builder database(KeycastDatabase db) {
@@ -604,6 +607,10 @@ public final class Bunker implements AutoCloseable {
     /**
      * Uses these stores (for embedders with their own implementations).
      *
+     * @param authorizations the authorizations (bunker keys and their clients)
+     * @param keys the users' signing keys
+     * @param audit the audit log
+     * @return this builder
      * @throws IllegalStateException if stores were already set
      */
     public Builder stores(AuthorizationStore authorizations, KeyStore keys, AuditLog audit) {
@@ -621,6 +628,7 @@ public final class Bunker implements AutoCloseable {
      *
      * @param relayUrls the relays to listen and reply on ({@code ws://} or {@code wss://}), at
      *     least one
+     * @return this builder
      */
     public Builder relays(List<String> relayUrls) {
       this.relays = List.copyOf(relayUrls);
@@ -633,6 +641,8 @@ public final class Bunker implements AutoCloseable {
      * handler, and a replacing handler decides itself. To add behaviour around the default handler,
      * use {@link #decorateHandler}.
      *
+     * @param handler the handler that answers every request that passed the rate limits
+     * @return this builder
      * @throws IllegalStateException if a handler or decorator was already set
      */
     public Builder handler(RequestHandler handler) {
@@ -651,6 +661,7 @@ public final class Bunker implements AutoCloseable {
      *
      * @param decorator returns a handler that delegates to the one it is given for what it does not
      *     change
+     * @return this builder
      * @throws IllegalStateException if a handler or decorator was already set
      */
     public Builder decorateHandler(UnaryOperator<RequestHandler> decorator) {
@@ -666,6 +677,7 @@ public final class Bunker implements AutoCloseable {
      * Sets the approval hook of the default handler.
      *
      * @param hook the default handler's approval hook (default: {@link ApprovalHook#policyOnly()})
+     * @return this builder
      */
     public Builder approvalHook(ApprovalHook hook) {
       this.approvalHook = Objects.requireNonNull(hook, "hook");
@@ -684,6 +696,7 @@ public final class Bunker implements AutoCloseable {
      * @param urls makes the {@code auth_url} for an approval id; called on a queue worker, must be
      *     fast and must not throw
      * @throws IllegalStateException if already set
+     * @return this builder
      */
     public Builder approvalUrls(Function<String, String> urls) {
       if (this.approvalUrls != null) {
@@ -699,6 +712,7 @@ public final class Bunker implements AutoCloseable {
      *
      * @param timeout positive (default 5 minutes)
      * @throws IllegalArgumentException if not positive
+     * @return this builder
      */
     public Builder approvalTimeout(Duration timeout) {
       if (timeout.isNegative() || timeout.isZero()) {
@@ -713,6 +727,7 @@ public final class Bunker implements AutoCloseable {
      *
      * @param resolver how policy names resolve (default: the database's {@code policies()::resolve}
      *     with {@link #database}, else built-in policies)
+     * @return this builder
      */
     public Builder policies(Function<String, Optional<Policy>> resolver) {
       this.policies = Objects.requireNonNull(resolver, "resolver");
@@ -725,6 +740,7 @@ public final class Bunker implements AutoCloseable {
      *
      * @param config the work queue (workers, capacity, stuck threshold, stats); its onAbandoned is
      *     replaced
+     * @return this builder
      */
     public Builder workQueue(WorkQueueConfig config) {
       this.queueConfig = Objects.requireNonNull(config, "config");
@@ -735,6 +751,7 @@ public final class Bunker implements AutoCloseable {
      * Sets the CPU executor.
      *
      * @param config the CPU executor the bunker creates and owns
+     * @return this builder
      */
     public Builder cpuExecutor(CpuExecutorConfig config) {
       this.cpuConfig = Objects.requireNonNull(config, "config");
@@ -745,6 +762,7 @@ public final class Bunker implements AutoCloseable {
      * Sets the intake limits.
      *
      * @param limits intake limits and the per-client rate limit
+     * @return this builder
      */
     public Builder intakeLimits(IntakeLimits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
@@ -756,6 +774,7 @@ public final class Bunker implements AutoCloseable {
      *
      * @param counter receives rejections and responses (guarded: its exceptions are logged and
      *     ignored)
+     * @return this builder
      */
     public Builder statsCounter(BunkerStatsCounter counter) {
       this.statsCounter = Objects.requireNonNull(counter, "counter");
@@ -766,6 +785,7 @@ public final class Bunker implements AutoCloseable {
      * Sets the shutdown drain deadline.
      *
      * @param deadline how long {@link #close()} lets queued work drain (default 5 s)
+     * @return this builder
      */
     public Builder shutdownDeadline(Duration deadline) {
       if (deadline.isNegative()) {
@@ -780,6 +800,7 @@ public final class Bunker implements AutoCloseable {
      *
      * @param interval how often the store's change version is polled (default 1 s); a safety net
      *     behind the {@link #changeFeed change feed}
+     * @return this builder
      */
     public Builder pollInterval(Duration interval) {
       if (interval.isNegative() || interval.isZero()) {
@@ -796,6 +817,7 @@ public final class Bunker implements AutoCloseable {
      * @param feed the store's change feed (default: the database's {@link
      *     KeycastDatabase#changeFeed()} with {@link #database}, else {@link ChangeFeed#none()},
      *     which leaves only the poll)
+     * @return this builder
      */
     public Builder changeFeed(ChangeFeed feed) {
       this.changeFeed = Objects.requireNonNull(feed, "feed");
@@ -809,6 +831,7 @@ public final class Bunker implements AutoCloseable {
      * @param concurrency how many overflow/shutdown replies ({@code overloaded, retry later},
      *     {@code shutting down}) are computed at once: the overflow lane's virtual-thread workers
      *     (default 16)
+     * @return this builder
      */
     public Builder overflowConcurrency(int concurrency) {
       if (concurrency < 1) {
@@ -827,6 +850,7 @@ public final class Bunker implements AutoCloseable {
      *     typical request takes about 2-3 KB of heap, so the default bounds the lane to roughly 50
      *     MB). The default holds the backlog measured in bench/e2e/overload.sh, where the relay,
      *     not the signer, limits how fast replies leave.
+     * @return this builder
      */
     public Builder overflowCapacity(int capacity) {
       if (capacity < 1) {
@@ -841,6 +865,7 @@ public final class Bunker implements AutoCloseable {
      *
      * @param config relay connection settings (timeouts, reconnect backoff); its {@code
      *     maxMessageChars} is replaced by the intake size cap
+     * @return this builder
      */
     public Builder relayPoolConfig(RelayPoolConfig config) {
       this.relayPoolConfig = Objects.requireNonNull(config, "config");
@@ -851,6 +876,7 @@ public final class Bunker implements AutoCloseable {
      * Sets the wall clock.
      *
      * @param clock the wall clock (tests)
+     * @return this builder
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -896,6 +922,7 @@ public final class Bunker implements AutoCloseable {
     /**
      * Builds (does not connect: call {@link Bunker#start()}).
      *
+     * @return the bunker, which the caller starts and closes
      * @throws IllegalStateException if no stores or no relays were set
      * @throws IllegalArgumentException if a relay URL is not {@code ws://} or {@code wss://}
      */

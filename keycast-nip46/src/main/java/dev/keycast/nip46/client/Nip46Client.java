@@ -71,7 +71,9 @@ public final class Nip46Client implements AutoCloseable {
 
   /** Encryption scheme for requests. */
   public enum Encryption {
+    /** NIP-44 v2, the default. */
     NIP44,
+    /** NIP-04, for legacy signers. */
     NIP04
   }
 
@@ -178,17 +180,17 @@ public final class Nip46Client implements AutoCloseable {
     return new Builder(null, uri, clientKey);
   }
 
-  /** Returns the signer's public key (for a nostrconnect client: once the signer answered). */
+  /** {@return the signer's public key (for a nostrconnect client: once the signer answered)} */
   public @Nullable PublicKey signerPublicKey() {
     return signerKey;
   }
 
-  /** Returns this client's public key. */
+  /** {@return this client's public key} */
   public PublicKey clientPublicKey() {
     return clientKey.publicKey();
   }
 
-  /** Returns each relay's state. Never blocks. */
+  /** {@return each relay's state} Never blocks. */
   public Map<String, RelayStatus> relayStatus() {
     return pool.status();
   }
@@ -212,59 +214,109 @@ public final class Nip46Client implements AutoCloseable {
     return false;
   }
 
-  /** Returns a fresh request id. Never blocks. */
+  /** {@return a fresh request id} Never blocks. */
   public String nextId() {
     return idPrefix + idCounter.incrementAndGet();
   }
 
-  /** Sends {@code connect} with the URI's secret and the given perms. */
+  /**
+   * Sends {@code connect} with the URI's secret and the given perms. Never blocks.
+   *
+   * @param perms the permissions asked for
+   * @return the outcome: the signer's answer, or {@link Nip46Result.TimedOut}
+   */
   public CompletableFuture<Nip46Result> connect(PermissionSet perms) {
     PublicKey s = signerKey;
     return send(
         new Nip46Request.Connect(nextId(), s == null ? null : s.toHex(), secret, perms, null));
   }
 
-  /** Sends {@code get_public_key}. */
+  /**
+   * Sends {@code get_public_key}. Never blocks.
+   *
+   * @return the outcome: the signer's answer, or {@link Nip46Result.TimedOut}
+   */
   public CompletableFuture<Nip46Result> getPublicKey() {
     return send(new Nip46Request.GetPublicKey(nextId()));
   }
 
-  /** Sends {@code sign_event}; the result is the signed event JSON. */
+  /**
+   * Sends {@code sign_event}; the result is the signed event JSON. Never blocks.
+   *
+   * @param template the event to sign
+   * @return the outcome: the signer's answer, or {@link Nip46Result.TimedOut}
+   */
   public CompletableFuture<Nip46Result> signEvent(EventTemplate template) {
     return send(new Nip46Request.SignEvent(nextId(), template));
   }
 
-  /** Sends {@code ping}. */
+  /**
+   * Sends {@code ping}. Never blocks.
+   *
+   * @return the outcome: the signer's answer, or {@link Nip46Result.TimedOut}
+   */
   public CompletableFuture<Nip46Result> ping() {
     return send(new Nip46Request.Ping(nextId()));
   }
 
-  /** Sends {@code nip44_encrypt}. */
+  /**
+   * Sends {@code nip44_encrypt}. Never blocks.
+   *
+   * @param peer the public key the plaintext is encrypted to
+   * @param plaintext the text to encrypt
+   * @return the outcome: the signer's answer, or {@link Nip46Result.TimedOut}
+   */
   public CompletableFuture<Nip46Result> nip44Encrypt(PublicKey peer, String plaintext) {
     return send(new Nip46Request.Nip44Encrypt(nextId(), peer.toHex(), plaintext));
   }
 
-  /** Sends {@code nip44_decrypt}. */
+  /**
+   * Sends {@code nip44_decrypt}. Never blocks.
+   *
+   * @param peer the public key of the ciphertext's other party
+   * @param ciphertext the payload to decrypt
+   * @return the outcome: the signer's answer, or {@link Nip46Result.TimedOut}
+   */
   public CompletableFuture<Nip46Result> nip44Decrypt(PublicKey peer, String ciphertext) {
     return send(new Nip46Request.Nip44Decrypt(nextId(), peer.toHex(), ciphertext));
   }
 
-  /** Sends {@code nip04_encrypt}. */
+  /**
+   * Sends {@code nip04_encrypt}. Never blocks.
+   *
+   * @param peer the public key the plaintext is encrypted to
+   * @param plaintext the text to encrypt
+   * @return the outcome: the signer's answer, or {@link Nip46Result.TimedOut}
+   */
   public CompletableFuture<Nip46Result> nip04Encrypt(PublicKey peer, String plaintext) {
     return send(new Nip46Request.Nip04Encrypt(nextId(), peer.toHex(), plaintext));
   }
 
-  /** Sends {@code nip04_decrypt}. */
+  /**
+   * Sends {@code nip04_decrypt}. Never blocks.
+   *
+   * @param peer the public key of the ciphertext's other party
+   * @param ciphertext the payload to decrypt
+   * @return the outcome: the signer's answer, or {@link Nip46Result.TimedOut}
+   */
   public CompletableFuture<Nip46Result> nip04Decrypt(PublicKey peer, String ciphertext) {
     return send(new Nip46Request.Nip04Decrypt(nextId(), peer.toHex(), ciphertext));
   }
 
-  /** Sends {@code switch_relays}. */
+  /**
+   * Sends {@code switch_relays}. Never blocks.
+   *
+   * @return the outcome: the signer's answer, or {@link Nip46Result.TimedOut}
+   */
   public CompletableFuture<Nip46Result> switchRelays() {
     return send(new Nip46Request.SwitchRelays(nextId()));
   }
 
-  /** Sends {@code logout}. */
+  /**
+   * Sends {@code logout}. Never blocks.
+   *
+   * @return the outcome: the signer's answer, or {@link Nip46Result.TimedOut}
+   */
   public CompletableFuture<Nip46Result> logout() {
     return send(new Nip46Request.Logout(nextId()));
   }
@@ -422,7 +474,11 @@ public final class Nip46Client implements AutoCloseable {
       this.clientKey = Objects.requireNonNull(clientKey, "clientKey");
     }
 
-    /** Sends requests NIP-04 encrypted (legacy); the default is NIP-44. */
+    /**
+     * Sends requests NIP-04 encrypted (legacy); the default is NIP-44.
+     *
+     * @return this builder
+     */
     public Builder nip04() {
       this.encryption = Encryption.NIP04;
       return this;
@@ -432,6 +488,7 @@ public final class Nip46Client implements AutoCloseable {
      * Sets how long each request waits for its answer.
      *
      * @param timeout how long each request waits for its answer (default 30 s)
+     * @return this builder
      */
     public Builder timeout(Duration timeout) {
       if (timeout.isNegative() || timeout.isZero()) {
@@ -446,6 +503,7 @@ public final class Nip46Client implements AutoCloseable {
      *
      * @param listener receives (request id, url) of each interim {@code auth_url} response; must
      *     not block
+     * @return this builder
      */
     public Builder onAuthUrl(BiConsumer<String, String> listener) {
       this.onAuthUrl = Objects.requireNonNull(listener, "listener");
@@ -456,6 +514,7 @@ public final class Nip46Client implements AutoCloseable {
      * Sets the relay pool settings.
      *
      * @param config relay pool settings (reconnect backoff, timeouts)
+     * @return this builder
      */
     public Builder relayPoolConfig(RelayPoolConfig config) {
       this.poolConfig = Objects.requireNonNull(config, "config");
@@ -467,6 +526,7 @@ public final class Nip46Client implements AutoCloseable {
      *
      * @param executor runs signing and encryption (not closed by the client); default: 2 owned
      *     threads
+     * @return this builder
      */
     public Builder cryptoExecutor(ExecutorService executor) {
       this.crypto = Objects.requireNonNull(executor, "executor");
@@ -477,6 +537,7 @@ public final class Nip46Client implements AutoCloseable {
      * Builds a client for a {@code bunker://} URI and starts connecting to its relays (in the
      * background).
      *
+     * @return the client, which the caller closes
      * @throws IllegalStateException if the builder was made for a nostrconnect URI
      */
     public Nip46Client build() {

@@ -16,6 +16,11 @@ public sealed interface Nip46Result {
    * @param result the {@code result} string (for {@code sign_event}: the signed event JSON)
    */
   record Success(String result) implements Nip46Result {
+    /**
+     * Checks the result is present.
+     *
+     * @throws NullPointerException if {@code result} is null
+     */
     public Success {
       Objects.requireNonNull(result, "result");
     }
@@ -27,6 +32,11 @@ public sealed interface Nip46Result {
    * @param error the {@code error} string (Keycast sends the stable strings of {@code SignerError})
    */
   record Failure(String error) implements Nip46Result {
+    /**
+     * Checks the error is present.
+     *
+     * @throws NullPointerException if {@code error} is null
+     */
     public Failure {
       Objects.requireNonNull(error, "error");
     }
@@ -38,18 +48,23 @@ public sealed interface Nip46Result {
    * @param waited how long the client waited
    */
   record TimedOut(Duration waited) implements Nip46Result {
+    /**
+     * Checks the duration is present.
+     *
+     * @throws NullPointerException if {@code waited} is null
+     */
     public TimedOut {
       Objects.requireNonNull(waited, "waited");
     }
   }
 
-  /** Returns {@code true} for {@link Success}. */
+  /** {@return {@code true} for {@link Success}} */
   default boolean isSuccess() {
     return this instanceof Success;
   }
 
   /**
-   * Returns the result of a {@link Success}.
+   * {@return the result of a {@link Success}}
    *
    * @throws IllegalStateException for any other outcome, naming it
    */

@@ -102,6 +102,13 @@ public record Policy(
   /**
    * A policy that asks for nothing (no {@code askPermissions}).
    *
+   * @param name the policy name authorizations refer to
+   * @param permissions the sensitive operations allowed
+   * @param blockedWords blocked words
+   * @param selfEncryptionOnly whether encrypt/decrypt are limited to the user's own key
+   * @param rateLimit the per-client rate limit
+   * @param maxFuture how far ahead of now an event's {@code created_at} may be (zero or more)
+   * @param maxPast how far behind now an event's {@code created_at} may be, or null for no bound
    * @throws IllegalArgumentException as the canonical constructor
    */
   public Policy(

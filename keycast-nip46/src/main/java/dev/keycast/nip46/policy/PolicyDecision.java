@@ -68,9 +68,14 @@ public sealed interface PolicyDecision {
   }
 
   /**
-   * The request is refused. The reason is a stable, non-leaking string safe to send to the client
-   * as the NIP-46 error and to store in the audit log; it never contains content, keys or the words
-   * that matched.
+   * The request is refused. The reason is a stable, non-leaking string; it never contains content,
+   * keys or the words that matched. It starts with the error the client receives (the wire text of
+   * {@code SignerError.UNAUTHORIZED}, {@code "unauthorized"}, or of {@code
+   * SignerError.PERMISSION_DENIED}, {@code "permission denied"}), then {@code ": "} and the detail,
+   * so the audit log (which stores the whole reason) and the client's error agree: {@code
+   * SignerError.fromWireText(reason)} classifies it. {@code unauthorized} means the client may not
+   * use this authorization at all (revoked, expired, not connected, unknown policy); {@code
+   * permission denied} means it may, but not for this request.
    *
    * @param reason why
    */
@@ -85,20 +90,22 @@ public sealed interface PolicyDecision {
     public static final String NOT_CONNECTED = "unauthorized: not connected";
 
     /** The client did not ask for (was not granted) this permission at connect. */
-    public static final String NOT_GRANTED = "unauthorized: permission not granted";
+    public static final String NOT_GRANTED = "permission denied: permission not granted";
 
     /** The policy does not allow the method. */
-    public static final String METHOD_NOT_ALLOWED = "unauthorized: method not allowed by policy";
+    public static final String METHOD_NOT_ALLOWED =
+        "permission denied: method not allowed by policy";
 
     /** The policy does not allow signing this event kind. */
-    public static final String KIND_NOT_ALLOWED = "unauthorized: event kind not allowed by policy";
+    public static final String KIND_NOT_ALLOWED =
+        "permission denied: event kind not allowed by policy";
 
     /** Content or plaintext contains a blocked word. */
-    public static final String BLOCKED_CONTENT = "unauthorized: content blocked by policy";
+    public static final String BLOCKED_CONTENT = "permission denied: content blocked by policy";
 
     /** Encryption or decryption with a peer other than the user. */
     public static final String SELF_ONLY =
-        "unauthorized: encryption only to self allowed by policy";
+        "permission denied: encryption only to self allowed by policy";
 
     /** The event's {@code created_at} is further ahead than the policy's {@code maxFuture}. */
     public static final String CREATED_AT_FUTURE =

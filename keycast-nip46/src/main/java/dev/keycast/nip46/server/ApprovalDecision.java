@@ -15,6 +15,11 @@ public sealed interface ApprovalDecision {
    * @param logReason why, for the server log and audit only (never sent to the client)
    */
   record Deny(String logReason) implements ApprovalDecision {
+    /**
+     * Checks the reason is present.
+     *
+     * @throws NullPointerException if {@code logReason} is null
+     */
     public Deny {
       Objects.requireNonNull(logReason, "logReason");
     }
@@ -30,18 +35,27 @@ public sealed interface ApprovalDecision {
    */
   record Challenge(String authUrl, CompletionStage<ApprovalDecision> decision)
       implements ApprovalDecision {
+    /**
+     * Checks both components are present.
+     *
+     * @throws NullPointerException if either is null
+     */
     public Challenge {
       Objects.requireNonNull(authUrl, "authUrl");
       Objects.requireNonNull(decision, "decision");
     }
   }
 
-  /** Returns the allow decision. */
+  /** {@return the allow decision} */
   static ApprovalDecision allow() {
     return new Allow();
   }
 
-  /** Returns a denial with a reason for the log. */
+  /**
+   * {@return a denial with a reason for the log}
+   *
+   * @param logReason why, for the server log and audit only (never sent to the client)
+   */
   static ApprovalDecision deny(String logReason) {
     return new Deny(logReason);
   }

@@ -26,9 +26,9 @@ public interface ApprovalHook {
   ApprovalDecision review(Nip46Request request, RequestContext context);
 
   /**
-   * Returns the hook that approves everything the policy allows: the policy and granted perms alone
-   * decide. It is {@code Bunker.Builder}'s default; pass another hook to ask a human or a service
-   * as well.
+   * {@return the hook that approves everything the policy allows: the policy and granted perms
+   * alone decide} It is {@code Bunker.Builder}'s default; pass another hook to ask a human or a
+   * service as well.
    */
   static ApprovalHook policyOnly() {
     return (request, context) -> ApprovalDecision.allow();

@@ -52,7 +52,7 @@ public record BunkerHealth(
     Objects.requireNonNull(checkedAt, "checkedAt");
   }
 
-  /** Returns {@code true} unless {@link Status#DOWN}. */
+  /** {@return {@code true} unless {@link Status#DOWN}} */
   public boolean isServing() {
     return status != Status.DOWN;
   }

@@ -51,17 +51,30 @@ public record BunkerStats(
     responses = java.util.Collections.unmodifiableMap(resp);
   }
 
-  /** Returns the count of rejections for one reason. */
+  /**
+   * {@return the count of rejections for one reason}
+   *
+   * @param reason the rejection reason
+   */
   public long rejected(EventRejectReason reason) {
     return rejected.getOrDefault(reason, 0L);
   }
 
-  /** Returns the count of replies for one method and outcome. */
+  /**
+   * {@return the count of replies for one method and outcome}
+   *
+   * @param method the request method's wire name, such as {@code sign_event}
+   * @param outcome the outcome
+   */
   public long responses(String method, ResponseOutcome outcome) {
     return responses.getOrDefault(method, Map.of()).getOrDefault(outcome, 0L);
   }
 
-  /** Returns the count of replies with one outcome, over all methods. */
+  /**
+   * {@return the count of replies with one outcome, over all methods}
+   *
+   * @param outcome the outcome
+   */
   public long responses(ResponseOutcome outcome) {
     return responses.values().stream().mapToLong(m -> m.getOrDefault(outcome, 0L)).sum();
   }

@@ -32,7 +32,7 @@ public interface BunkerStatsCounter {
   /** Records that an event passed intake and was accepted by the work queue. */
   default void recordAccepted() {}
 
-  /** Returns a counter that ignores everything. */
+  /** {@return a counter that ignores everything} */
   static BunkerStatsCounter disabled() {
     return DisabledBunkerStatsCounter.INSTANCE;
   }

@@ -57,7 +57,7 @@ public enum EventRejectReason {
    */
   REPLY_UNDELIVERED;
 
-  /** Returns a lowercase label for metrics, e.g. {@code "bad_signature"}. */
+  /** {@return a lowercase label for metrics, e.g. {@code "bad_signature"}} */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }

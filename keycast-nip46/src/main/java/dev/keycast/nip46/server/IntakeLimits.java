@@ -56,14 +56,14 @@ public record IntakeLimits(
   }
 
   /**
-   * Returns the defaults: 256 KiB events, 120 s age, 60 s future skew, 100 000 ids, 250 burst,
-   * 50/s, 100 000.
+   * {@return the defaults: 256 KiB events, 120 s age, 60 s future skew, 100 000 ids, 250 burst,
+   * 50/s, 100 000}
    */
   public static IntakeLimits defaults() {
     return builder().build();
   }
 
-  /** Returns a builder initialised with the defaults. */
+  /** {@return a builder initialised with the defaults} */
   public static Builder builder() {
     return new Builder();
   }
@@ -84,6 +84,7 @@ public record IntakeLimits(
      * Sets the largest event accepted.
      *
      * @param chars the largest event JSON accepted, in characters
+     * @return this builder
      */
     public Builder maxEventChars(int chars) {
       this.maxEventChars = chars;
@@ -94,6 +95,7 @@ public record IntakeLimits(
      * Sets the oldest {@code created_at} accepted.
      *
      * @param age the oldest {@code created_at} accepted, relative to now
+     * @return this builder
      */
     public Builder maxAge(Duration age) {
       this.maxAge = age;
@@ -104,6 +106,7 @@ public record IntakeLimits(
      * Sets how far in the future {@code created_at} may be.
      *
      * @param skew how far in the future {@code created_at} may be
+     * @return this builder
      */
     public Builder maxFutureSkew(Duration skew) {
       this.maxFutureSkew = skew;
@@ -114,6 +117,7 @@ public record IntakeLimits(
      * Sets how many event ids are remembered for dedupe.
      *
      * @param capacity the most event ids remembered for dedupe
+     * @return this builder
      */
     public Builder dedupeCapacity(int capacity) {
       this.dedupeCapacity = capacity;
@@ -125,6 +129,7 @@ public record IntakeLimits(
      *
      * @param burst requests a client may send at once
      * @param perSecond requests per second a client regains
+     * @return this builder
      */
     public Builder rateLimit(int burst, double perSecond) {
       this.rateLimitBurst = burst;
@@ -136,13 +141,19 @@ public record IntakeLimits(
      * Sets how many clients the rate limit tracks individually.
      *
      * @param maxClients the most clients tracked individually
+     * @return this builder
      */
     public Builder rateLimitMaxClients(int maxClients) {
       this.rateLimitMaxClients = maxClients;
       return this;
     }
 
-    /** Builds and validates. @throws IllegalArgumentException on an invalid limit */
+    /**
+     * Builds and validates.
+     *
+     * @return the limits
+     * @throws IllegalArgumentException on an invalid limit
+     */
     public IntakeLimits build() {
       return new IntakeLimits(
           maxEventChars,

@@ -53,30 +53,30 @@ public final class RequestContext {
     this.interimSender = Objects.requireNonNull(interimSender, "interimSender");
   }
 
-  /** Returns the client's public key (the request event's verified author). */
+  /** {@return the client's public key (the request event's verified author)} */
   public PublicKey clientPublicKey() {
     return clientPublicKey;
   }
 
-  /** Returns the signer (bunker) public key the request was addressed to. */
+  /** {@return the signer (bunker) public key the request was addressed to} */
   public PublicKey signerPublicKey() {
     return signerPublicKey;
   }
 
-  /** Returns the authorization holding the signer key, if the pipeline found one. */
+  /** {@return the authorization holding the signer key, if the pipeline found one} */
   public Optional<Authorization> authorization() {
     return Optional.ofNullable(authorization);
   }
 
   /**
-   * Returns the relay URLs the request arrived on (replies go there and to the authorization's
-   * relays).
+   * {@return the relay URLs the request arrived on (replies go there and to the authorization's
+   * relays)}
    */
   public List<String> relays() {
     return relays;
   }
 
-  /** Returns when the request's first copy arrived. */
+  /** {@return when the request's first copy arrived} */
   public Instant receivedAt() {
     return receivedAt;
   }

@@ -10,21 +10,34 @@ import java.util.Locale;
  * produced by custom handlers.
  */
 public enum ResponseOutcome {
+  /** Answered with a result. */
   OK,
+  /** Answered with an interim {@code auth_url} response. */
   AUTH_URL,
+  /** Refused: the client is not connected, or its authorization is revoked or expired. */
   UNAUTHORIZED,
+  /** Refused by the policy, the granted perms or the approval hook. */
   PERMISSION_DENIED,
+  /** Refused: the client exceeded its rate limit. */
   RATE_LIMITED,
+  /** Refused: the work queue was full. */
   OVERLOADED,
+  /** Refused: the request could not be parsed or had bad parameters. */
   INVALID_REQUEST,
+  /** Refused: the method is not supported. */
   UNSUPPORTED_METHOD,
+  /** Refused: a ciphertext did not decrypt. */
   DECRYPTION_FAILED,
+  /** Refused: a store or other dependency was unavailable. */
   UNAVAILABLE,
+  /** Refused: the bunker is shutting down. */
   SHUTTING_DOWN,
+  /** Failed on an unexpected error (details in the server log only). */
   INTERNAL_ERROR,
+  /** An error string that is not one of {@link SignerError}'s (custom handlers). */
   OTHER_ERROR;
 
-  /** Returns a lowercase label for metrics, e.g. {@code "permission_denied"}. */
+  /** {@return a lowercase label for metrics, e.g. {@code "permission_denied"}} */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -48,12 +48,12 @@ public enum SignerError {
     this.outcome = outcome;
   }
 
-  /** Returns how a reply with this error is counted. */
+  /** {@return how a reply with this error is counted} */
   public ResponseOutcome outcome() {
     return outcome;
   }
 
-  /** Returns the exact string sent in the {@code error} field. */
+  /** {@return the exact string sent in the {@code error} field} */
   public String wireText() {
     return wireText;
   }

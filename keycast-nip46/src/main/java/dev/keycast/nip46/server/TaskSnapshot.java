@@ -54,7 +54,7 @@ public record TaskSnapshot(
    *     (total * uptimeNanos)}, and over an interval the same ratio of two snapshots' differences
    */
   public record Pool(int busy, int total, long busyNanos, long uptimeNanos) {
-    /** Returns the utilization since start, in [0, 1] (0 when nothing has run). */
+    /** {@return the utilization since start, in [0, 1] (0 when nothing has run)} */
     public double utilization() {
       if (total <= 0 || uptimeNanos <= 0) {
         return 0;
@@ -86,7 +86,7 @@ public record TaskSnapshot(
     /** Publishing the reply to the relays. */
     PUBLISH;
 
-    /** Returns the wire name: lowercase, words joined by {@code _}. */
+    /** {@return the wire name: lowercase, words joined by {@code _}} */
     public String wireName() {
       return name().toLowerCase(Locale.ROOT);
     }

@@ -32,7 +32,7 @@ class AuditLogTest {
               "nip44_decrypt",
               null,
               AuditOutcome.DENIED,
-              "unauthorized: permission not granted");
+              "permission denied: permission not granted");
       AuditEntry other =
           new AuditEntry(t0.plusSeconds(2), 8L, null, "ping", null, AuditOutcome.FAILED, "x");
       log.record(signed);

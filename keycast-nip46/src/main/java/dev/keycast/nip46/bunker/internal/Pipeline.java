@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
@@ -65,19 +64,27 @@ public final class Pipeline {
   private final Predicate<String> isOurSigner;
   private volatile boolean closing;
 
+  /** A part the builder requires; missing means the builder was misused, not a null argument. */
+  private static <T> T required(@Nullable T part, String name) {
+    if (part == null) {
+      throw new IllegalStateException(name + " is required");
+    }
+    return part;
+  }
+
   private Pipeline(Builder b) {
     this.gate = b.gate;
     this.isOurSigner = Objects.requireNonNull(b.isOurSigner, "isOurSigner");
     this.clock = b.clock;
-    this.stats = Objects.requireNonNull(b.stats, "stats");
-    Nip46Envelope envelope = Objects.requireNonNull(b.envelope, "envelope");
-    AuthorizationCache cache = Objects.requireNonNull(b.cache, "cache");
-    CpuExecutor cpu = Objects.requireNonNull(b.cpu, "cpu");
+    this.stats = required(b.stats, "stats");
+    Nip46Envelope envelope = required(b.envelope, "envelope");
+    AuthorizationCache cache = required(b.cache, "cache");
+    CpuExecutor cpu = required(b.cpu, "cpu");
     this.cpu = cpu;
     this.cpuStuck =
         b.cpuStuck != null ? b.cpuStuck : new StuckTracker(QueueStatsCounter.disabled());
-    IntakeLimits limits = Objects.requireNonNull(b.limits, "limits");
-    RelayTransport transport = Objects.requireNonNull(b.transport, "transport");
+    IntakeLimits limits = required(b.limits, "limits");
+    RelayTransport transport = required(b.transport, "transport");
     CountedCpu counted = new CountedCpu(stats, () -> closing);
     SeenEvents verifiedIds = new SeenEvents(limits.dedupeCapacity(), limits.dedupeWindowSeconds());
     SignerLookup signers = new SignerLookup(cache, stats);
@@ -91,13 +98,13 @@ public final class Pipeline {
     PublishStage publish = new PublishStage(transport, stats);
     this.intake =
         new IntakeStage(
-            new IntakeFilter(limits, Objects.requireNonNull(b.isOurSigner, "isOurSigner"), clock),
+            new IntakeFilter(limits, required(b.isOurSigner, "isOurSigner"), clock),
             inFlight,
             stats);
     this.replies = new ReplySender(cpu, counted, seal, publish);
-    Auditor auditor = new Auditor(Objects.requireNonNull(b.audit, "audit"), clock);
+    Auditor auditor = new Auditor(required(b.audit, "audit"), clock);
     PolicyStage policy = b.enforcePolicy ? new PolicyStage(cache, auditor, clock) : null;
-    HandleStage handle = new HandleStage(Objects.requireNonNull(b.handler, "handler"));
+    HandleStage handle = new HandleStage(required(b.handler, "handler"));
     this.approvals =
         new ApprovalStage(policy, handle, auditor, clock, b.approvalUrls, b.approvalTimeout);
     this.path =
@@ -126,7 +133,7 @@ public final class Pipeline {
             inFlight,
             stats,
             clock);
-    WorkQueueConfig qc = Objects.requireNonNull(b.queueConfig, "queueConfig");
+    WorkQueueConfig qc = required(b.queueConfig, "queueConfig");
     this.queueStuck = new StuckTracker(qc.statsCounter());
     this.queue =
         WorkQueue.start(
@@ -458,7 +465,8 @@ public final class Pipeline {
     /**
      * Builds and starts the queues.
      *
-     * @throws NullPointerException if a required part is missing
+     * @throws IllegalStateException if a required part is missing (as every builder of the library
+     *     reports a part that was never set)
      */
     public Pipeline build() {
       return new Pipeline(this);

@@ -171,15 +171,12 @@ final class PolicyStage {
     };
   }
 
-  /** Maps the policy's reasons onto the stable client-facing strings. */
+  /**
+   * The stable client-facing error of a denial: the one its reason starts with (every {@link
+   * PolicyDecision.Deny} reason does), so that the audit row and the client's error agree. A reason
+   * from elsewhere that names no error is a permission denial.
+   */
   static SignerError errorFor(PolicyDecision.Deny deny) {
-    return switch (deny.reason()) {
-      case PolicyDecision.Deny.REVOKED,
-          PolicyDecision.Deny.EXPIRED,
-          PolicyDecision.Deny.NOT_CONNECTED,
-          PolicyDecision.Deny.UNKNOWN_POLICY ->
-          SignerError.UNAUTHORIZED;
-      default -> SignerError.PERMISSION_DENIED;
-    };
+    return SignerError.fromWireText(deny.reason()).orElse(SignerError.PERMISSION_DENIED);
   }
 }

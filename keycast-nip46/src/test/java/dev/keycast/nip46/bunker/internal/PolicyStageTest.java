@@ -7,10 +7,14 @@ import dev.keycast.nip46.Nip46Request;
 import dev.keycast.nip46.Nip46Response;
 import dev.keycast.nip46.PermissionSet;
 import dev.keycast.nip46.policy.Policies;
+import dev.keycast.nip46.policy.PolicyDecision;
+import dev.keycast.nip46.server.SignerError;
 import dev.keycast.nip46.store.AuditEntry;
 import dev.keycast.nip46.store.AuditOutcome;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.StoreException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -59,6 +63,42 @@ class PolicyStageTest {
     assertThat(check(sign(1), fx.auth)).isEmpty();
     assertThat(check(sign(9735), fx.auth))
         .contains(Nip46Response.error("s9735", "permission denied"));
+  }
+
+  @Test
+  void check_policyDenial_auditReasonStartsWithTheClientsError() {
+    fx.connect("");
+    assertThat(check(sign(9735), fx.auth))
+        .contains(Nip46Response.error("s9735", "permission denied"));
+    assertThat(fx.db.audit().forAuthorization(fx.auth.id(), 10))
+        .filteredOn(e -> e.outcome() == AuditOutcome.DENIED)
+        .singleElement()
+        .satisfies(e -> assertThat(e.reason()).isEqualTo(PolicyDecision.Deny.KIND_NOT_ALLOWED));
+    assertThat(PolicyDecision.Deny.KIND_NOT_ALLOWED).startsWith("permission denied: ");
+  }
+
+  /** Every denial reason names the error its client receives, so audit and client agree. */
+  @Test
+  void errorFor_everyDenyReason_isTheErrorTheReasonStartsWith() throws Exception {
+    int reasons = 0;
+    for (Field f : PolicyDecision.Deny.class.getFields()) {
+      if (!Modifier.isStatic(f.getModifiers()) || f.getType() != String.class) {
+        continue;
+      }
+      String reason = (String) f.get(null);
+      SignerError error = PolicyStage.errorFor(new PolicyDecision.Deny(reason));
+      assertThat(error)
+          .as(f.getName())
+          .isIn(SignerError.UNAUTHORIZED, SignerError.PERMISSION_DENIED);
+      assertThat(reason).as(f.getName()).startsWith(error.wireText() + ": ");
+      assertThat(SignerError.fromWireText(reason)).as(f.getName()).contains(error);
+      reasons++;
+    }
+    assertThat(reasons).isGreaterThanOrEqualTo(11);
+    assertThat(PolicyStage.errorFor(new PolicyDecision.Deny(PolicyDecision.Deny.NOT_CONNECTED)))
+        .isEqualTo(SignerError.UNAUTHORIZED);
+    assertThat(PolicyStage.errorFor(new PolicyDecision.Deny(PolicyDecision.Deny.NOT_GRANTED)))
+        .isEqualTo(SignerError.PERMISSION_DENIED);
   }
 
   @Test
