@@ -67,9 +67,6 @@ final class AuthorizeStage {
       return null; // counted by the lookup
     }
     AuthorizedSigner signer = found.signer();
-    if (found.storeDown()) {
-      return new Authorized(signer, null, null, SignerError.UNAVAILABLE);
-    }
     boolean connected;
     try {
       connected = cache.client(signer.authorization().id(), parties.client()).isPresent();
