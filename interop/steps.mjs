@@ -50,7 +50,7 @@ export function stepRunner(timeoutMs) {
 function expect(cond, message) { if (!cond) throw new Error(message) }
 
 /** Expects the call to be answered with an error reply; returns its error string. */
-async function expectErrorReply(call, what) {
+export async function expectErrorReply(call, what) {
   let r
   try {
     r = await call()

@@ -16,17 +16,23 @@ import java.nio.file.Path;
  * with a handful of client keys measures the pipeline rather than the limiter) and creates one authorization of
  * {@code KEY_NAME} under it, printing its bunker URI.
  *
- * <pre>java -cp keycast.jar BenchAuthorization JDBC_URL MASTER_KEY_FILE KEY_NAME RELAY_URL [MAX_USES]</pre>
+ * <pre>java -cp keycast.jar BenchAuthorization JDBC_URL MASTER_KEY_FILE KEY_NAME RELAY_URL [MAX_USES] [POLICY]</pre>
+ *
+ * POLICY (default {@code bench}) may name a built-in policy instead, e.g. {@code full} (600 requests per minute per
+ * client: spread the load over enough client keys).
  */
 public final class BenchAuthorization {
   static final int PER_MINUTE = 100_000_000;
 
   public static void main(String[] a) throws Exception {
     try (KeycastDatabase db = KeycastDatabase.open(a[0], AesGcmKeyEncryption.create(MasterKey.read(Path.of(a[1]))))) {
-      savePolicy(db);
+      String policy = a.length > 5 ? a[5] : "bench";
+      if (policy.equals("bench")) {
+        savePolicy(db);
+      }
       Integer maxUses = a.length > 4 && !a[4].equals("0") ? Integer.valueOf(a[4]) : null;
       Authorization auth = db.authorizations().create(NewAuthorization.builder(a[2]).relays(a[3])
-          .policyName("bench").maxUses(maxUses).secret("bench-" + Long.toHexString(System.nanoTime()))
+          .policyName(policy).maxUses(maxUses).secret("bench-" + Long.toHexString(System.nanoTime()))
           .label("bench/e2e").build());
       String secret = auth.secret();
       System.out.println("bunker://" + auth.bunkerPublicKey().toHex() + "?relay="

@@ -24,6 +24,7 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -107,6 +108,12 @@ public final class OfferedLoad {
   String label = "run";
   double warmupSeconds = 0;
   boolean precompute;
+  // --watch-pid NAME=PID: another process whose CPU (from /proc/PID/stat) is reported per request over the
+  // same window as driver_cpu_us_per_request (the load and the wait for its replies, not the set-up).
+  final Map<String, Long> watchPids = new LinkedHashMap<>();
+  // --marks FILE: the wall-clock start and end of that window (two lines, epoch microseconds), to cut a profile to it
+  Path marks;
+  final Map<String, Long> watchTicks = new LinkedHashMap<>();
 
   public static void main(String[] args) throws Exception {
     OfferedLoad o = new OfferedLoad();
@@ -129,6 +136,11 @@ public final class OfferedLoad {
         case "--label" -> o.label = args[++i];
         case "--warmup-seconds" -> o.warmupSeconds = Double.parseDouble(args[++i]);
         case "--precompute" -> o.precompute = true;
+        case "--marks" -> o.marks = Path.of(args[++i]);
+        case "--watch-pid" -> {
+          String[] kv = args[++i].split("=", 2);
+          o.watchPids.put(kv[0], Long.parseLong(kv[1]));
+        }
         default -> {
           System.err.println("unknown argument " + a);
           System.exit(64);
@@ -192,6 +204,22 @@ public final class OfferedLoad {
   }
 
   /** CPU time of this JVM so far (all threads, JIT and GC included), in nanoseconds. */
+  /** User + system CPU of a process so far, in clock ticks (fields 14 and 15 of /proc/PID/stat). */
+  static long procTicks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14, 15 (1-based, after pid and comm)
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static long epochMicros() {
+    java.time.Instant now = java.time.Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+  }
+
   static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
@@ -223,8 +251,15 @@ public final class OfferedLoad {
       for (Nip46Client c : cs) {
         connects.add(c.connect(PermissionSet.all()));
       }
-      for (CompletableFuture<Nip46Result> f : connects) {
-        Nip46Result r = f.get();
+      for (int k = 0; k < connects.size(); k++) {
+        Nip46Result r = connects.get(k).get();
+        // A daemon whose store is slow (150 connects at once on a loaded machine) may answer
+        // "unavailable, retry later": retry that a few times.
+        for (int attempt = 1; attempt <= 5 && r instanceof Nip46Result.Failure fl
+            && fl.error().contains("unavailable"); attempt++) {
+          Thread.sleep(200L * attempt);
+          r = cs.get(k).connect(PermissionSet.all()).get();
+        }
         if (!(r instanceof Nip46Result.Success)) {
           System.err.println("connect failed: " + r);
           return 70;
@@ -259,6 +294,8 @@ public final class OfferedLoad {
       }
       CountDownLatch done = new CountDownLatch(n);
       long cpuStart = processCpuNanos();
+      watchPids.forEach((name, pid) -> watchTicks.put(name, -procTicks(pid)));
+      long markStart = epochMicros();
       Map<String, Long> threadsStart = threadTicks();
       long start = System.nanoTime();
       if (rate > 0) {
@@ -298,6 +335,10 @@ public final class OfferedLoad {
       }
       long end = System.nanoTime();
       driverCpuNanos = processCpuNanos() - cpuStart;
+      watchPids.forEach((name, pid) -> watchTicks.merge(name, procTicks(pid), Long::sum));
+      if (marks != null) {
+        Files.writeString(marks, markStart + "\n" + epochMicros() + "\n");
+      }
       printThreadCpu(label + ": driver burst window", threadsStart, threadTicks());
       // Keep probing a few seconds after the load: recovery is part of the picture.
       if (health != null || metrics != null) {
@@ -487,6 +528,12 @@ public final class OfferedLoad {
     m.put("driver", precomputed != null ? "precomputed" : "nip46client");
     m.put("driver_cpu_ms", r2(driverCpuNanos / 1e6));
     m.put("driver_cpu_us_per_request", r2(driverCpuNanos / 1e3 / Math.max(1, n)));
+    if (!watchTicks.isEmpty()) {
+      Map<String, Object> w = new LinkedHashMap<>();
+      // USER_HZ is 100 on Linux: one tick is 10 ms
+      watchTicks.forEach((name, ticks) -> w.put(name, r2(ticks * 10_000.0 / Math.max(1, n))));
+      m.put("watched_cpu_us_per_request", w);
+    }
     // Everything so far: JVM start, connects, (precomputed:) the build and the checks after the clock.
     m.put("driver_total_cpu_ms", r2(processCpuNanos() / 1e6));
     if (precomputed != null) {

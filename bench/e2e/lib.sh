@@ -75,7 +75,7 @@ e2e_wait_port() { # PORT SECONDS
 # e2e_home DIR: a fresh KEYCAST_HOME (keycast init) with a key "bench" and an authorization on $RELAY_URL under
 # the benchmark policy "bench" (BenchAuthorization.java: all perms, per-client rate limit lifted so that a few
 # load-generator clients measure the pipeline, not the limiter); sets BUNKER_URI. MAX_USES (default 0 = unlimited)
-# bounds the connect secret's uses (one per driver client). Serve options for the intake limiter: SERVE_LIMITS.
+# bounds the connect secret's uses (one per driver client); POLICY (default bench) may name a built-in one (full). Serve options for the intake limiter: SERVE_LIMITS.
 e2e_home() {
   export KEYCAST_HOME="$1"
   rm -rf "$KEYCAST_HOME"
@@ -83,7 +83,7 @@ e2e_home() {
   kc keys generate --name bench --json >/dev/null
   DB_URL="${KEYCAST_DB_URL:-jdbc:sqlite:$KEYCAST_HOME/keycast.db}"
   BUNKER_URI=$("$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$E2E_DIR/BenchAuthorization.java" \
-      "$DB_URL" "$KEYCAST_HOME/master.key" bench "$RELAY_URL" "${MAX_USES:-0}")
+      "$DB_URL" "$KEYCAST_HOME/master.key" bench "$RELAY_URL" "${MAX_USES:-0}" "${POLICY:-bench}")
 }
 
 # The intake limiter of keycast serve, lifted for the same reason (per client key: burst, then per second).

@@ -38,6 +38,8 @@ import picocli.CommandLine.Spec;
         "Creates an authorization (a bunker identity with its own key and a connection secret) for a user "
             + "key and prints its bunker:// URI for the client app.")
 public final class AuthorizeCommand implements Callable<Integer> {
+  private static final Duration DAEMON_WAIT = Duration.ofSeconds(5);
+
   @Spec CommandSpec spec;
   @Mixin StoreOptions store = new StoreOptions();
 
@@ -101,6 +103,47 @@ public final class AuthorizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    return run();
+  }
+
+  /**
+   * Waits (at most {@link #DAEMON_WAIT}) until every live daemon on this database has the new
+   * authorization's subscription in place (its {@code applied_version} in {@code cluster_members}
+   * reached {@code version}), so that a {@code connect} sent the moment this command returns is
+   * answered (kind 24133 is not stored by relays). Warns on stderr if one has not.
+   */
+  private void awaitDaemons(KeycastDatabase db, long version) {
+    long end = System.nanoTime() + DAEMON_WAIT.toNanos();
+    List<String> behind = List.of();
+    while (true) {
+      behind =
+          db.cluster().members().stream()
+              .filter(m -> m.live() && m.appliedVersion() < version)
+              .map(m -> m.instanceId())
+              .toList();
+      if (behind.isEmpty() || System.nanoTime() - end > 0) {
+        break;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (!behind.isEmpty()) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(
+          "keycast: warning: running daemon(s) "
+              + String.join(", ", behind)
+              + " did not pick up the new authorization within "
+              + DAEMON_WAIT.toSeconds()
+              + " s; a connect sent right now may go unanswered (retry it)");
+      err.flush();
+    }
+  }
+
+  private Integer run() throws IOException {
     List<String> relayList = Relays.normalize(relays);
     if (relayList.isEmpty()) {
       throw new UsageException("give at least one --relay URL (or KEYCAST_RELAYS)");
@@ -137,6 +180,7 @@ public final class AuthorizeCommand implements Callable<Integer> {
         throw new UsageException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
       }
       Authorization a = db.authorizations().create(request);
+      awaitDaemons(db, db.changeVersion());
       print(spec.commandLine().getOut(), json, a);
     }
     return ExitCodes.OK;

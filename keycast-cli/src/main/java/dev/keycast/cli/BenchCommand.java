@@ -8,18 +8,26 @@ import dev.keycast.crypto.CryptoBackend;
 import dev.keycast.crypto.Ecdh;
 import dev.keycast.crypto.Nip44Cipher;
 import dev.keycast.crypto.Nip44ConversationKey;
+import dev.keycast.crypto.Nip44ConversationKeyCache;
 import dev.keycast.crypto.NostrEvents;
+import dev.keycast.crypto.PublicKey;
 import dev.keycast.crypto.SchnorrSigner;
 import dev.keycast.crypto.SchnorrVerifier;
 import dev.keycast.crypto.SecretKey;
 import dev.keycast.crypto.SignedEvent;
 import dev.keycast.crypto.UnsignedEvent;
+import dev.keycast.nip46.EventTemplate;
+import dev.keycast.nip46.Nip46Codec;
+import dev.keycast.nip46.Nip46Envelope;
+import dev.keycast.nip46.Nip46Request;
+import dev.keycast.nip46.Nip46Response;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,12 +51,16 @@ import picocli.CommandLine.Spec;
     showDefaultValues = true,
     description = {
       "Measures crypto operations per second on this machine (one thread), per backend.",
-      "Operations: " + BenchCommand.OPS_LIST + "."
+      "Operations: " + BenchCommand.OPS_LIST + ".",
+      "round_trip: the daemon's crypto for one sign_event round trip, in round trips per second"
+          + " (verify the request event, NIP-44 decrypt it, sign the user's event, NIP-44 encrypt"
+          + " and sign the reply; conversation keys and signers cached as keycast serve caches"
+          + " them)."
     })
 public final class BenchCommand implements Callable<Integer> {
   static final String OPS_LIST =
       "schnorr_sign, schnorr_verify, ecdh_x, nip44_encrypt_100, nip44_decrypt_100, "
-          + "nip44_encrypt_10k, event_sign, event_verify";
+          + "nip44_encrypt_10k, event_sign, event_verify, round_trip";
 
   /** Which backends to measure. */
   enum Target {
@@ -262,6 +274,7 @@ public final class BenchCommand implements Callable<Integer> {
             List.of(List.of("p", "ab".repeat(32)), List.of("t", "keycast")),
             "a short note, as clients sign them");
     final SignedEvent signed = NostrEvents.sign(event, signer);
+    final RoundTrip roundTrip = new RoundTrip();
 
     Ops() throws Exception {
       conversationKey = Nip44ConversationKey.derive(ours, theirs.publicKey());
@@ -288,7 +301,82 @@ public final class BenchCommand implements Callable<Integer> {
             NostrEvents.verify(signed);
             return true;
           });
+      t.put("round_trip", roundTrip::run);
       return t;
+    }
+
+    /**
+     * The crypto of one {@code sign_event} round trip as {@code keycast serve} does it, with the
+     * same calls: the verify stage (event id and signature, both keys parsed), the decrypt stage
+     * ({@link Nip46Envelope#decrypt}, conversation key cached), the handler's deterministic
+     * signature of the user's event (signer cached), and the seal stage ({@link
+     * Nip46Envelope#sealDeterministic}: synthetic-nonce NIP-44 and the reply's signature). No JSON
+     * parsing or writing: the request and reply bodies are built once, so that this is the daemon's
+     * crypto floor per request.
+     */
+    static final class RoundTrip {
+      final SecretKey client = SecretKey.generate();
+      final SecretKey bunker = SecretKey.generate();
+      final SecretKey user = SecretKey.generate();
+      final SchnorrSigner bunkerSigner = SchnorrSigner.create(bunker);
+      final SchnorrSigner userSigner = SchnorrSigner.create(user);
+      final Nip46Envelope envelope = new Nip46Envelope(new Nip44ConversationKeyCache(16));
+      final SignedEvent request;
+      final UnsignedEvent userEvent;
+      final String replyBody;
+      final String bunkerHex = bunker.publicKey().toHex();
+
+      RoundTrip() {
+        try {
+          long now = 1_700_000_000L;
+          EventTemplate template = new EventTemplate(1, "keycast e2e note 12345", List.of(), now);
+          String body = Nip46Codec.toJson(new Nip46Request.SignEvent("0a1b2c-12345", template));
+          request =
+              new Nip46Envelope(new Nip44ConversationKeyCache(1))
+                  .seal(
+                      Nip46Envelope.Scheme.NIP44,
+                      body,
+                      client,
+                      SchnorrSigner.create(client),
+                      bunker.publicKey(),
+                      now,
+                      List.of());
+          userEvent =
+              new UnsignedEvent(
+                  user.publicKey(),
+                  template.createdAt(),
+                  template.kind(),
+                  template.tags(),
+                  template.content());
+          replyBody =
+              Nip46Codec.toJson(
+                  Nip46Response.ok(
+                      "0a1b2c-12345",
+                      NostrEvents.signDeterministic(userEvent, userSigner).toJson()));
+        } catch (java.security.GeneralSecurityException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+
+      Object run() throws Exception {
+        NostrEvents.verify(request);
+        PublicKey from = PublicKey.fromHex(request.pubkey());
+        PublicKey to = PublicKey.fromHex(bunkerHex);
+        String plain =
+            envelope.decrypt(Nip46Envelope.Scheme.NIP44, request.content(), bunker, from);
+        SignedEvent signedUser = NostrEvents.signDeterministic(userEvent, userSigner);
+        SignedEvent reply =
+            envelope.sealDeterministic(
+                Nip46Envelope.Scheme.NIP44,
+                replyBody,
+                bunker,
+                bunkerSigner,
+                from,
+                request.createdAt(),
+                List.of(List.of("e", request.id())),
+                HexFormat.of().parseHex(request.id()));
+        return plain.length() + signedUser.sig().length() + reply.sig().length() + to.hashCode();
+      }
     }
 
     private static byte[] sha256(String s) {

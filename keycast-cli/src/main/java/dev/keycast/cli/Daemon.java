@@ -1,20 +1,29 @@
 package dev.keycast.cli;
 
+import dev.keycast.cli.internal.AdminApi;
+import dev.keycast.cli.internal.AdminPassword;
+import dev.keycast.cli.internal.AdminToken;
+import dev.keycast.cli.internal.ApprovalRoutes;
 import dev.keycast.cli.internal.AuditPurger;
 import dev.keycast.cli.internal.BunkerUris;
+import dev.keycast.cli.internal.DaemonLock;
 import dev.keycast.cli.internal.DataFolder;
 import dev.keycast.cli.internal.HttpEndpoints;
 import dev.keycast.cli.internal.JdbcUrls;
 import dev.keycast.cli.internal.KeycastMetrics;
 import dev.keycast.cli.internal.MicrometerBunkerStatsCounter;
 import dev.keycast.cli.internal.MicrometerQueueStatsCounter;
+import dev.keycast.cli.internal.QueuePressure;
+import dev.keycast.cli.internal.SqliteFiles;
 import dev.keycast.cli.internal.TerminalQr;
 import dev.keycast.crypto.CryptoBackend;
 import dev.keycast.nip46.RelayException;
 import dev.keycast.nip46.bunker.Bunker;
+import dev.keycast.nip46.bunker.ClusterStatus;
 import dev.keycast.nip46.relay.DevRelay;
 import dev.keycast.nip46.relay.RelayState;
 import dev.keycast.nip46.server.BunkerHealth;
+import dev.keycast.nip46.server.TaskSnapshot;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.KeycastDatabase;
 import dev.keycast.nip46.store.MasterKey;
@@ -34,7 +43,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +73,7 @@ final class Daemon implements AutoCloseable {
   private List<String> relays = List.of();
   private @Nullable String demoBunkerUri;
   private @Nullable String pureJavaWarning;
+  private boolean approvalsOn;
   private final ReentrantLock closeLock = new ReentrantLock();
   private boolean closed;
 
@@ -83,6 +97,10 @@ final class Daemon implements AutoCloseable {
       d.checkCryptoBackend();
       // before the HTTP port is bound nothing is written but the master key (--dev) and the schema
       // migrations
+      if (d.sqliteFile()) {
+        // before the database opens: a second daemon on the file must not even migrate it
+        d.own(DaemonLock.acquire(SqliteFiles.path(c.jdbcUrl())));
+      }
       KeycastDatabase db = d.own(d.openStore());
       if (!c.auditRetention().isZero()) {
         d.own(
@@ -93,16 +111,33 @@ final class Daemon implements AutoCloseable {
       d.http = d.own(HttpEndpoints.start(c.httpHost(), c.httpPort(), d::health, metrics::scrape));
       d.relays = d.connectableRelays();
       boolean demoKeyCreated = c.dev() && d.ensureDemoAuthorization(db);
-      Bunker b = d.own(d.buildBunker(db, metrics));
+      Supplier<AdminToken> adminToken = d.adminToken();
+      Bunker b = d.own(d.buildBunker(db, metrics, adminToken != null));
+      d.approvalsOn = adminToken != null;
+      if (adminToken != null) {
+        ApprovalRoutes.register(
+            d.http, adminToken, AdminPassword.watching(c.home()), b.approvals(), d.publicUrl());
+      }
       b.start();
       d.bunker = b;
       d.bindMeters(metrics, b);
+      d.watchQueuePressure(metrics, b);
+      if (adminToken != null) {
+        d.registerAdminApi(db, adminToken);
+      }
       d.printSummary(out, demoKeyCreated);
       return d;
     } catch (RuntimeException | Error e) {
       d.close();
       throw e;
     }
+  }
+
+  private boolean sqliteFile() {
+    String url = config.jdbcUrl();
+    return url.startsWith("jdbc:sqlite:")
+        && !url.contains(":memory:")
+        && !url.contains("mode=memory");
   }
 
   private <T extends AutoCloseable> T own(T closeable) {
@@ -244,16 +279,53 @@ final class Daemon implements AutoCloseable {
   }
 
   /**
-   * The bunker pipeline over the database and {@link #relays}, its queues and stats bound to {@code
-   * metrics}.
+   * The admin token that the approval API and page check, re-read when it changes; created under
+   * {@code --dev} if missing. Null without one (an old home): the approval page is then not served,
+   * and requests a policy asks about are refused, with a warning saying how to fix it.
    */
-  private Bunker buildBunker(KeycastDatabase db, KeycastMetrics metrics) {
+  private @Nullable Supplier<AdminToken> adminToken() {
+    if (config.dev()) {
+      DataFolder.create(config.home());
+      AdminToken.createIfMissing(config.home());
+    }
+    if (!Files.exists(AdminToken.file(config.home()))) {
+      log.warn(
+          "no admin token at {}: the admin API, the approval page and API are off, and requests that a policy"
+              + " asks about (--ask) are refused; run 'keycast init' to create one",
+          AdminToken.file(config.home()));
+      return null;
+    }
+    return AdminToken.watching(config.home());
+  }
+
+  /** The base of links handed out: {@code --public-url}, else the bound HTTP address. */
+  String publicUrl() {
+    String configured = config.publicUrl();
+    return configured != null
+        ? configured
+        : "http://" + hostForUrl(config.httpHost()) + ":" + httpPort();
+  }
+
+  /**
+   * The bunker pipeline over the database and {@link #relays}, its queues and stats bound to {@code
+   * metrics}; with {@code approvals}, the built-in approver hands out {@code
+   * <public-url>/approve/<id>} links.
+   */
+  private Bunker buildBunker(KeycastDatabase db, KeycastMetrics metrics, boolean approvals) {
+    Bunker.Builder builder = Bunker.builder().approvalTimeout(config.approvalTimeout());
+    if (approvals) {
+      String base = publicUrl();
+      builder.approvalUrls(id -> ApprovalRoutes.url(base, id));
+    }
     MicrometerQueueStatsCounter queueStats =
         new MicrometerQueueStatsCounter(metrics.registry(), "queue");
     MicrometerQueueStatsCounter cpuStats =
         new MicrometerQueueStatsCounter(metrics.registry(), "cpu");
-    return Bunker.builder()
+    log.info("cluster instance id: {}", config.instanceId());
+    return builder
         .database(db)
+        // on SQLite the daemon lock makes this the only daemon: stale members go at once
+        .cluster(config.instanceId(), !db.isPostgreSql())
         .relays(relays)
         // policies: the database's resolver (built-ins, then custom policies, including those
         // `authorize --kinds`
@@ -278,8 +350,90 @@ final class Daemon implements AutoCloseable {
         .build();
   }
 
+  /**
+   * Samples the queue every second into {@link QueuePressure} (the review's alert: above 50% of
+   * capacity for 10 s), shown by {@code /health} and the gauge {@code
+   * keycast_queue_pressure_alert}.
+   */
+  private void watchQueuePressure(KeycastMetrics metrics, Bunker b) {
+    QueuePressure p = QueuePressure.review();
+    ScheduledExecutorService sampler =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("keycast-queue-pressure").factory());
+    own(() -> sampler.shutdownNow());
+    var unused =
+        sampler.scheduleAtFixedRate(
+            () -> {
+              try {
+                TaskSnapshot.Queue q = b.tasks().queue();
+                p.observe(q.depth(), q.capacity());
+              } catch (RuntimeException e) {
+                log.debug("queue pressure sample failed: {}", e.toString());
+              }
+            },
+            1,
+            1,
+            TimeUnit.SECONDS);
+    queuePressure = p;
+    Gauge.builder(KeycastMetrics.name("queue.pressure.alert"), p, x -> x.alerting() ? 1 : 0)
+        .description("1 while the request queue has stayed above 50% of its capacity for 10 s")
+        .register(metrics.registry());
+  }
+
+  /**
+   * Serves the admin API ({@code /api/v1/}) behind the admin token of {@code KEYCAST_HOME} ({@link
+   * #adminToken()}: without one it is off, as the approval routes are). The approval routes
+   * register beside it ({@code ApprovalRoutes}).
+   */
+  private void registerAdminApi(KeycastDatabase db, Supplier<AdminToken> token) {
+    new AdminApi(db, this::relays, this::bunker, publicUrl(), Clock.systemUTC())
+        .register(Objects.requireNonNull(http), token);
+  }
+
+  /** The cluster's gauges and counters ({@code keycast_cluster_*}), read from the bunker. */
+  private static void bindClusterMeters(KeycastMetrics metrics, Bunker b) {
+    var r = metrics.registry();
+    Gauge.builder(KeycastMetrics.name("cluster.members"), b, x -> cluster(x).instances())
+        .description("live cluster members at the last heartbeat, this one included")
+        .register(r);
+    Gauge.builder(KeycastMetrics.name("cluster.keys.owned"), b, x -> cluster(x).keysOwned())
+        .description("bunker keys this instance answers")
+        .register(r);
+    Gauge.builder(KeycastMetrics.name("cluster.fenced"), b, x -> cluster(x).fenced() ? 1 : 0)
+        .description("1 while the lease ran out without renewal: this instance answers nothing")
+        .register(r);
+    Gauge.builder(KeycastMetrics.name("cluster.held.requests"), b, x -> cluster(x).held())
+        .description("requests held for keys another instance answers")
+        .register(r);
+    Gauge.builder(
+            KeycastMetrics.name("cluster.lease.renewal.seconds"),
+            b,
+            x -> cluster(x).lastRenewal().toNanos() / 1e9)
+        .description("how long the last successful lease renewal took")
+        .register(r);
+    FunctionCounter.builder(
+            KeycastMetrics.name("cluster.takeovers"), b, x -> cluster(x).takeovers())
+        .description("bunker keys this instance claimed")
+        .register(r);
+    FunctionCounter.builder(KeycastMetrics.name("cluster.fencings"), b, x -> cluster(x).fencings())
+        .description("times this instance's lease ran out before a renewal")
+        .register(r);
+    FunctionCounter.builder(
+            KeycastMetrics.name("cluster.held.overflows"), b, x -> cluster(x).heldOverflows())
+        .description("requests not held because the hold buffer was full")
+        .register(r);
+    FunctionCounter.builder(KeycastMetrics.name("cluster.replayed"), b, x -> cluster(x).replayed())
+        .description("held requests answered after a takeover")
+        .register(r);
+  }
+
+  private static ClusterStatus cluster(Bunker b) {
+    return b.cluster().orElseThrow();
+  }
+
   /** The gauges and counters read from the running bunker: relay state, queue, cache loads. */
   private void bindMeters(KeycastMetrics metrics, Bunker b) {
+    bindClusterMeters(metrics, b);
     MicrometerQueueStatsCounter.bindGauges(metrics.registry(), b.cpuExecutor());
     for (String relay : relays) {
       Gauge.builder(
@@ -313,6 +467,9 @@ final class Daemon implements AutoCloseable {
             b,
             x -> x.health().databaseReachable() ? 1 : 0)
         .description("1 while the database answers the background probe (never blocks)")
+        .register(metrics.registry());
+    Gauge.builder(KeycastMetrics.name("approvals.pending"), b, x -> x.approvals().pending().size())
+        .description("requests waiting for a human's approval (a policy's --ask)")
         .register(metrics.registry());
     Gauge.builder(KeycastMetrics.name("queue.capacity"), this, d -> d.config.queueCapacity())
         .description("request queue capacity")
@@ -350,6 +507,13 @@ final class Daemon implements AutoCloseable {
     out.println("  database: " + JdbcUrls.redact(config.jdbcUrl()));
     out.println("  health:   " + httpBase + "/health");
     out.println("  metrics:  " + httpBase + "/metrics");
+    if (approvalsOn) { // both need the admin token
+      out.println(
+          "  admin:    " + httpBase + AdminApi.PREFIX + "/ (token: keycast admin-token show)");
+    }
+    if (approvalsOn) {
+      out.println("  approve:  " + publicUrl() + "/approve/ (requests that a policy asks about)");
+    }
     if (demoBunkerUri != null) {
       out.println();
       out.println(
@@ -376,6 +540,7 @@ final class Daemon implements AutoCloseable {
     return host.contains(":") ? "[" + host + "]" : host;
   }
 
+  private volatile @Nullable QueuePressure queuePressure;
   private volatile @Nullable BunkerHealth lastHealth;
   private volatile long lastHealthNanos;
 
@@ -440,8 +605,26 @@ final class Daemon implements AutoCloseable {
     body.put("queue", queue);
     body.put("pending_approvals", h.pendingApprovals());
     body.put("signer_keys", h.signerKeys());
+    b.cluster().ifPresent(cs -> body.put("cluster", clusterJson(cs)));
     body.put("checked_at", h.checkedAt().toString());
+    body.put("public_url", http == null ? config.publicUrl() : publicUrl());
+    QueuePressure p = queuePressure;
+    body.put("warnings", p != null && p.alerting() ? List.of(p.message()) : List.of());
     return new HttpEndpoints.Health(healthy, body);
+  }
+
+  private static Map<String, Object> clusterJson(ClusterStatus cs) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("instance", cs.instanceId());
+    m.put("member", cs.memberId());
+    m.put("instances", cs.instances());
+    m.put("keys_owned", cs.keysOwned());
+    m.put("fenced", cs.fenced());
+    m.put("takeovers", cs.takeovers());
+    m.put("held_requests", cs.held());
+    m.put("applied_version", cs.appliedVersion());
+    m.put("last_renewal_ms", cs.lastRenewal().toNanos() / 1e6);
+    return m;
   }
 
   /** Returns the relays the bunker uses (the dev relay's URL under --dev). */

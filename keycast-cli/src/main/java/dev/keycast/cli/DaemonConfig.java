@@ -34,6 +34,10 @@ import org.jspecify.annotations.Nullable;
  *     statement, the SQLite writer lock
  * @param allowPureJavaCrypto whether to start on the pure-Java crypto backend (not constant-time)
  *     without {@code dev}
+ * @param publicUrl the base of links the daemon hands out ({@code auth_url}s), without a trailing
+ *     slash, or null for {@code http://HTTP-HOST:PORT}
+ * @param approvalTimeout how long a request may wait for a human's approval
+ * @param instanceId this instance's name in the cluster (see {@code docs/cluster.md})
  */
 record DaemonConfig(
     Path home,
@@ -54,7 +58,10 @@ record DaemonConfig(
     Duration shutdownDeadline,
     Duration auditRetention,
     Duration dbTimeout,
-    boolean allowPureJavaCrypto) {
+    boolean allowPureJavaCrypto,
+    @Nullable String publicUrl,
+    Duration approvalTimeout,
+    String instanceId) {
 
   private static final String POSITIVE =
       "--workers, --crypto-threads, --queue-capacity, --overflow-capacity,"
@@ -85,7 +92,7 @@ record DaemonConfig(
    * already set. Required: home, database, master key file, both ports, the HTTP host, the five
    * sizes, the client rate and the shutdown deadline. Optional: {@code dev} (false), relays (none),
    * the dev relay host ({@code 127.0.0.1}), the audit retention (90 days), {@code
-   * allowPureJavaCrypto} (false).
+   * allowPureJavaCrypto} (false), the instance id (generated: {@code <host>-<random>}).
    */
   static final class Builder {
     private @Nullable Path home;
@@ -107,8 +114,48 @@ record DaemonConfig(
     private @Nullable Duration auditRetention;
     private @Nullable Duration dbTimeout;
     private @Nullable Boolean allowPureJavaCrypto;
+    private @Nullable String publicUrl;
+    private @Nullable Duration approvalTimeout;
+    private @Nullable String instanceId;
 
     private Builder() {}
+
+    /**
+     * @param url an {@code http://} or {@code https://} URL without query or fragment
+     */
+    Builder publicUrl(String url) {
+      String u = url.strip();
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(u);
+      } catch (java.net.URISyntaxException e) {
+        throw new UsageException("--public-url: not a URL: " + url, e);
+      }
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null
+          || uri.getRawQuery() != null
+          || uri.getRawFragment() != null) {
+        throw new UsageException(
+            "--public-url must be an http:// or https:// URL without query or fragment, not "
+                + url);
+      }
+      while (u.endsWith("/")) {
+        u = u.substring(0, u.length() - 1);
+      }
+      this.publicUrl = once(this.publicUrl, u, "publicUrl");
+      return this;
+    }
+
+    /**
+     * @param timeout 1 second to 1 day
+     */
+    Builder approvalTimeout(Duration timeout) {
+      if (timeout.toMillis() < 1000 || timeout.compareTo(Duration.ofDays(1)) > 0) {
+        throw new UsageException("--approval-timeout must be 1s to 1d, not " + timeout);
+      }
+      this.approvalTimeout = once(this.approvalTimeout, timeout, "approvalTimeout");
+      return this;
+    }
 
     Builder home(Path home) {
       this.home = once(this.home, home, "home");
@@ -254,6 +301,18 @@ record DaemonConfig(
       return this;
     }
 
+    Builder instanceId(String id) {
+      String t = id.strip();
+      if (t.isEmpty() || t.length() > 128 || !t.chars().allMatch(c -> c > 32 && c < 127)) {
+        throw new UsageException(
+            "--instance-id must be 1 to 128 printable ASCII characters without spaces, not '"
+                + id
+                + "'");
+      }
+      this.instanceId = once(this.instanceId, t, "instanceId");
+      return this;
+    }
+
     /**
      * @return the configuration
      * @throws IllegalStateException if a required value was not set
@@ -280,9 +339,30 @@ record DaemonConfig(
               required(shutdownDeadline, "shutdownDeadline"),
               auditRetention == null ? Duration.ofDays(90) : auditRetention,
               dbTimeout == null ? Duration.ofSeconds(2) : dbTimeout,
-              allowPureJavaCrypto != null && allowPureJavaCrypto);
+              allowPureJavaCrypto != null && allowPureJavaCrypto,
+              publicUrl,
+              approvalTimeout == null ? Duration.ofMinutes(5) : approvalTimeout,
+              instanceId != null ? instanceId : generatedInstanceId());
       c.intakeLimits(); // fail fast: the limits are built again when the daemon starts
       return c;
+    }
+
+    /** {@code <host name>-<6 hex digits>}: readable in logs, unique enough across restarts. */
+    static String generatedInstanceId() {
+      String host;
+      try {
+        host = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.io.IOException e) {
+        host = "keycast";
+      }
+      host = host.replaceAll("[^A-Za-z0-9.-]", "");
+      if (host.isEmpty() || host.length() > 100) {
+        host = "keycast";
+      }
+      return host
+          + "-"
+          + String.format(
+              java.util.Locale.ROOT, "%06x", new java.security.SecureRandom().nextInt(1 << 24));
     }
 
     private static <T> T once(@Nullable T current, T value, String name) {

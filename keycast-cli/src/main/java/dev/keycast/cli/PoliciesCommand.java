@@ -1,27 +1,19 @@
 package dev.keycast.cli;
 
-import dev.keycast.cli.internal.Durations;
 import dev.keycast.cli.internal.Json;
-import dev.keycast.nip46.Nip46Method;
-import dev.keycast.nip46.NostrFormatException;
-import dev.keycast.nip46.PermissionSet;
+import dev.keycast.cli.internal.PolicyText;
 import dev.keycast.nip46.policy.Policies;
 import dev.keycast.nip46.policy.Policy;
-import dev.keycast.nip46.policy.RateLimit;
 import dev.keycast.nip46.store.KeycastDatabase;
 import dev.keycast.nip46.store.StoreException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,8 +39,6 @@ import picocli.CommandLine.Spec;
       PoliciesCommand.Delete.class
     })
 public final class PoliciesCommand implements Callable<Integer> {
-  private static final Pattern RATE = Pattern.compile("(\\d{1,9})\\s*(?:/\\s*(s|sec|min|m|h))?");
-
   @Spec CommandSpec spec;
 
   /** Creates the command. */
@@ -82,6 +72,15 @@ public final class PoliciesCommand implements Callable<Integer> {
                 + " nip44_decrypt. connect, ping, get_public_key, switch_relays and logout are"
                 + " always allowed.")
     List<String> allow = new ArrayList<>();
+
+    @Option(
+        names = "--ask",
+        paramLabel = "PERMS",
+        description =
+            "Operations allowed only once a human approves each request (same syntax as --allow):"
+                + " the client is answered with a NIP-46 auth_url to the daemon's approval page"
+                + " (serve --public-url). --allow wins where both list an operation.")
+    List<String> ask = new ArrayList<>();
 
     @Option(
         names = "--rate-limit",
@@ -123,23 +122,16 @@ public final class PoliciesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-      Policy policy;
-      try {
-        policy =
-            Policy.builder(name)
-                .permissions(parsePerms(String.join(",", allow)))
-                .rateLimit(parseRate(rateLimit))
-                .maxFuture(
-                    maxFuture.strip().equals("0")
-                        ? Duration.ZERO
-                        : duration("--max-future", maxFuture))
-                .maxPast(maxPast == null ? null : duration("--max-past", maxPast))
-                .blockedWords(blockedWords)
-                .selfEncryptionOnly(selfOnly)
-                .build();
-      } catch (IllegalArgumentException e) {
-        throw new UsageException(Objects.requireNonNullElse(e.getMessage(), e.toString()), e);
-      }
+      Policy policy =
+          PolicyText.build(
+              name,
+              String.join(",", allow),
+              String.join(",", ask),
+              rateLimit,
+              maxFuture,
+              maxPast,
+              blockedWords,
+              selfOnly);
       if (Policies.builtIn(name).isPresent()) {
         throw new UsageException("'" + name + "' is a built-in policy; choose another name");
       }
@@ -152,9 +144,9 @@ public final class PoliciesCommand implements Callable<Integer> {
       }
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(Json.write(toJson(policy, false)));
+        out.println(Json.write(PolicyText.toJson(policy, false)));
       } else {
-        out.println("Saved policy '" + name + "': " + summary(policy));
+        out.println("Saved policy '" + name + "': " + PolicyText.summary(policy));
       }
       out.flush();
       return ExitCodes.OK;
@@ -182,8 +174,8 @@ public final class PoliciesCommand implements Callable<Integer> {
       List<Map<String, Object>> rows = new ArrayList<>();
       Policies.builtIns().values().stream()
           .sorted((a, b) -> a.name().compareTo(b.name()))
-          .forEach(p -> rows.add(toJson(p, true)));
-      custom.forEach(p -> rows.add(toJson(p, false)));
+          .forEach(p -> rows.add(PolicyText.toJson(p, true)));
+      custom.forEach(p -> rows.add(PolicyText.toJson(p, false)));
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
         out.println(Json.write(rows));
@@ -192,10 +184,10 @@ public final class PoliciesCommand implements Callable<Integer> {
             Policies.builtIns().values().stream()
                 .sorted((a, b) -> a.name().compareTo(b.name()))
                 .toList()) {
-          out.println(p.name() + " (built-in): " + summary(p));
+          out.println(p.name() + " (built-in): " + PolicyText.summary(p));
         }
         for (Policy p : custom) {
-          out.println(p.name() + ": " + summary(p));
+          out.println(p.name() + ": " + PolicyText.summary(p));
         }
       }
       out.flush();
@@ -230,14 +222,15 @@ public final class PoliciesCommand implements Callable<Integer> {
       boolean builtIn = Policies.builtIn(name).isPresent();
       PrintWriter out = spec.commandLine().getOut();
       if (json) {
-        out.println(Json.write(toJson(p, builtIn)));
+        out.println(Json.write(PolicyText.toJson(p, builtIn)));
       } else {
         out.println(p.name() + (builtIn ? " (built-in)" : ""));
         out.println("  allow:        " + (p.permissions().isEmpty() ? "-" : p.permissions()));
-        out.println("  rate limit:   " + rate(p.rateLimit()));
-        out.println("  max future:   " + human(p.maxFuture()));
+        out.println("  ask:          " + (p.askPermissions().isEmpty() ? "-" : p.askPermissions()));
+        out.println("  rate limit:   " + PolicyText.rate(p.rateLimit()));
+        out.println("  max future:   " + PolicyText.human(p.maxFuture()));
         Duration past = p.maxPast();
-        out.println("  max past:     " + (past == null ? "no bound" : human(past)));
+        out.println("  max past:     " + (past == null ? "no bound" : PolicyText.human(past)));
         out.println("  self only:    " + p.selfEncryptionOnly());
         out.println("  blocked:      " + p.blockedWords().size() + " word(s)");
       }
@@ -284,107 +277,5 @@ public final class PoliciesCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.OK;
     }
-  }
-
-  static PermissionSet parsePerms(String perms) {
-    if (perms.isBlank()) {
-      return PermissionSet.empty();
-    }
-    // PermissionSet.parse drops unknown methods (clients send them); an operator's typo is an error
-    for (String raw : perms.split(",", -1)) {
-      String entry = raw.strip();
-      int colon = entry.indexOf(':');
-      String method = colon < 0 ? entry : entry.substring(0, colon).strip();
-      if (!entry.isEmpty() && Nip46Method.fromWireName(method).isEmpty()) {
-        throw new UsageException(
-            "--allow: unknown permission '"
-                + method
-                + "' (use sign_event, sign_event:KIND, nip04_encrypt, nip04_decrypt, nip44_encrypt,"
-                + " nip44_decrypt)");
-      }
-    }
-    try {
-      return PermissionSet.parse(perms);
-    } catch (NostrFormatException e) {
-      throw new UsageException("--allow: " + e.getMessage(), e);
-    }
-  }
-
-  static RateLimit parseRate(String text) {
-    Matcher m = RATE.matcher(text.strip().toLowerCase(Locale.ROOT));
-    if (!m.matches() || Long.parseLong(m.group(1)) < 1) {
-      throw new UsageException("--rate-limit: expected N/s, N/min or N/h with N >= 1, got " + text);
-    }
-    int n = Integer.parseInt(m.group(1));
-    String unit = m.group(2) == null ? "min" : m.group(2);
-    Duration window =
-        switch (unit) {
-          case "s", "sec" -> Duration.ofSeconds(1);
-          case "h" -> Duration.ofHours(1);
-          default -> Duration.ofMinutes(1);
-        };
-    return new RateLimit(n, window);
-  }
-
-  private static Duration duration(String option, String text) {
-    try {
-      return Durations.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(option + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static String rate(RateLimit r) {
-    return r.maxRequests()
-        + "/"
-        + (r.window().equals(Duration.ofMinutes(1)) ? "min" : human(r.window()));
-  }
-
-  /** {@code 10m}, {@code 1d}, {@code 90s}: the largest unit that divides the duration. */
-  static String human(Duration d) {
-    long s = d.toSeconds();
-    if (s == 0) {
-      return "0";
-    }
-    if (s % 86_400 == 0) {
-      return s / 86_400 + "d";
-    }
-    if (s % 3_600 == 0) {
-      return s / 3_600 + "h";
-    }
-    if (s % 60 == 0) {
-      return s / 60 + "m";
-    }
-    return s + "s";
-  }
-
-  private static String summary(Policy p) {
-    Duration past = p.maxPast();
-    return "allow "
-        + (p.permissions().isEmpty() ? "-" : p.permissions().toString())
-        + ", rate "
-        + rate(p.rateLimit())
-        + ", max future "
-        + human(p.maxFuture())
-        + (past == null ? "" : ", max past " + human(past))
-        + (p.selfEncryptionOnly() ? ", self encryption only" : "")
-        + (p.blockedWords().isEmpty() ? "" : ", " + p.blockedWords().size() + " blocked word(s)");
-  }
-
-  /** The JSON shape shared with the admin API: seconds for durations, null for no bound. */
-  static Map<String, Object> toJson(Policy p, boolean builtIn) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("name", p.name());
-    m.put("built_in", builtIn);
-    m.put("allow", p.permissions().permissions().stream().map(Object::toString).toList());
-    m.put(
-        "rate_limit",
-        Map.of("max", p.rateLimit().maxRequests(), "window_s", p.rateLimit().window().toSeconds()));
-    m.put("max_future_s", p.maxFuture().toSeconds());
-    Duration past = p.maxPast();
-    m.put("max_past_s", past == null ? null : past.toSeconds());
-    m.put("self_encryption_only", p.selfEncryptionOnly());
-    m.put("blocked_words", p.blockedWords());
-    return m;
   }
 }

@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
     showDefaultValues = true,
     sortOptions = false,
     description = {
-      "Runs the NIP-46 signer daemon, with GET /health and GET /metrics on the HTTP address.",
+      "Runs the NIP-46 signer daemon, with GET /health, GET /metrics and the admin API (/api/v1/,"
+          + " bearer token from KEYCAST_HOME/admin.token) on the HTTP address.",
       "--dev: embedded defaults for a first run: SQLite and a generated master key under KEYCAST_HOME, a dev relay "
           + "in-process (unless --relay is given), and a demo key whose bunker URI is printed with a QR code."
     })
@@ -157,6 +158,34 @@ public final class ServeCommand implements Callable<Integer> {
               + " with a warning.")
   boolean allowPureJavaCrypto;
 
+  @Option(
+      names = "--instance-id",
+      paramLabel = "ID",
+      defaultValue = "${env:KEYCAST_INSTANCE_ID}",
+      description =
+          "This instance's name in a cluster of daemons on one PostgreSQL database, unique among"
+              + " them; default <host>-<random>, logged (env KEYCAST_INSTANCE_ID). See docs/cluster.md.")
+  @Nullable String instanceId;
+
+  @Option(
+      names = "--public-url",
+      paramLabel = "URL",
+      defaultValue = "${env:KEYCAST_PUBLIC_URL}",
+      showDefaultValue = CommandLine.Help.Visibility.NEVER,
+      description =
+          "Base of the links the daemon hands out, such as the approval page's auth_url"
+              + " (env KEYCAST_PUBLIC_URL; default http://HTTP-HOST:HTTP-PORT).")
+  @Nullable String publicUrl;
+
+  @Option(
+      names = "--approval-timeout",
+      paramLabel = "DURATION",
+      defaultValue = "${env:KEYCAST_APPROVAL_TIMEOUT:-5m}",
+      description =
+          "How long a request that a policy asks about (--ask) waits for a human's decision"
+              + " before it is denied (env KEYCAST_APPROVAL_TIMEOUT).")
+  String approvalTimeout;
+
   private final CountDownLatch stop = new CountDownLatch(1);
   private volatile @Nullable Daemon daemon;
 
@@ -167,7 +196,7 @@ public final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Path home = Globals.home(spec);
     // each option is checked as it is set, in this order
-    DaemonConfig config =
+    DaemonConfig.Builder builder =
         DaemonConfig.builder()
             .httpPort(httpPort)
             .devRelayPort(devRelayPort)
@@ -189,7 +218,14 @@ public final class ServeCommand implements Callable<Integer> {
             .auditRetention(retention(auditRetention))
             .dbTimeout(dbTimeout(dbTimeout))
             .allowPureJavaCrypto(allowPureJavaCrypto)
-            .build();
+            .approvalTimeout(duration("--approval-timeout", approvalTimeout));
+    if (publicUrl != null && !publicUrl.isBlank()) {
+      builder.publicUrl(publicUrl);
+    }
+    if (instanceId != null && !instanceId.isBlank()) {
+      builder.instanceId(instanceId);
+    }
+    DaemonConfig config = builder.build();
     Signals.onTermOrInt(stop::countDown);
     Daemon d = Daemon.start(config, spec.commandLine().getOut());
     daemon = d;
@@ -231,6 +267,14 @@ public final class ServeCommand implements Callable<Integer> {
       return Durations.parse(text.strip());
     } catch (IllegalArgumentException e) {
       throw new UsageException("--db-timeout: " + e.getMessage(), e);
+    }
+  }
+
+  private static Duration duration(String option, String text) {
+    try {
+      return Durations.parse(text.strip());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(option + ": " + e.getMessage(), e);
     }
   }
 

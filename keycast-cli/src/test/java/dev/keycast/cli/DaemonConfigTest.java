@@ -49,6 +49,22 @@ class DaemonConfigTest {
   }
 
   @Test
+  void publicUrl_absoluteHttpUrlWithoutTrailingSlash_elseAUsageError() {
+    assertThat(complete().build().publicUrl()).isNull();
+    assertThat(complete().publicUrl("https://signer.example.com/").build().publicUrl())
+        .isEqualTo("https://signer.example.com");
+    assertThat(complete().publicUrl("http://10.0.0.2:3000/keycast").build().publicUrl())
+        .isEqualTo("http://10.0.0.2:3000/keycast");
+    for (String bad :
+        List.of("signer.example.com", "ftp://x.example", "https://x.example/?a=1", "http://")) {
+      assertThatThrownBy(() -> DaemonConfig.builder().publicUrl(bad))
+          .as(bad)
+          .isInstanceOf(UsageException.class)
+          .hasMessageContaining("--public-url");
+    }
+  }
+
+  @Test
   void relays_copied_laterChangesToTheListDoNotShow() {
     List<String> relays = new ArrayList<>(List.of("ws://127.0.0.1:7777"));
     DaemonConfig c = complete().relays(relays).build();

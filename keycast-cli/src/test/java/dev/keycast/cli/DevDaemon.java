@@ -15,14 +15,31 @@ final class DevDaemon implements AutoCloseable {
   final Path home;
   final Daemon daemon;
   final String output;
+  final String jdbcUrl;
 
   DevDaemon(Path home) {
+    this(home, b -> {});
+  }
+
+  /** With extra settings ({@code customize} may set what the defaults below leave unset). */
+  DevDaemon(Path home, java.util.function.Consumer<DaemonConfig.Builder> customize) {
+    this(home, "jdbc:sqlite:" + home.resolve("keycast.db"), customize);
+  }
+
+  /** A dev daemon on another database (e.g. a PostgreSQL schema). */
+  DevDaemon(Path home, String jdbcUrl) {
+    this(home, jdbcUrl, b -> {});
+  }
+
+  private DevDaemon(
+      Path home, String jdbcUrl, java.util.function.Consumer<DaemonConfig.Builder> customize) {
     this.home = home;
+    this.jdbcUrl = jdbcUrl;
     StringWriter out = new StringWriter();
-    DaemonConfig config =
+    DaemonConfig.Builder builder =
         DaemonConfig.builder()
             .home(home)
-            .jdbcUrl("jdbc:sqlite:" + home.resolve("keycast.db"))
+            .jdbcUrl(jdbcUrl)
             .masterKeyFile(home.resolve("master.key"))
             .dev(true)
             .devRelayPort(0)
@@ -34,8 +51,9 @@ final class DevDaemon implements AutoCloseable {
             .overflowCapacity(1024)
             .clientBurst(1000)
             .clientRatePerSecond(1000.0)
-            .shutdownDeadline(Duration.ofSeconds(5))
-            .build();
+            .shutdownDeadline(Duration.ofSeconds(5));
+    customize.accept(builder);
+    DaemonConfig config = builder.build();
     this.daemon = Daemon.start(config, new PrintWriter(out, true));
     this.output = out.toString();
   }

@@ -118,4 +118,45 @@ class PoliciesCommandTest {
     fails("already exists", "policies", "create", "x", "--allow", "sign_event");
     ok("policies", "create", "x", "--allow", "sign_event", "--replace");
   }
+
+  @Test
+  void ask_savedShownAndUsableWithKinds() throws Exception {
+    fails(
+        "--ask: unknown permission 'sign_everything'",
+        "policies",
+        "create",
+        "a",
+        "--ask",
+        "sign_everything");
+    Cli.Result created =
+        ok(
+            "policies",
+            "create",
+            "asking",
+            "--allow",
+            "sign_event:1",
+            "--ask",
+            "sign_event:0,nip44_decrypt");
+    assertThat(created.out()).contains("ask nip44_decrypt,sign_event:0");
+    JsonNode p = json(ok("policies", "show", "asking", "--json"));
+    assertThat(p.get("ask").toString()).contains("sign_event:0").contains("nip44_decrypt");
+    assertThat(json(ok("policies", "show", "social", "--json")).get("ask").size()).isZero();
+    assertThat(ok("policies", "show", "asking").out())
+        .contains("ask:          nip44_decrypt,sign_event:0");
+    ok("keys", "generate", "--name", "alice");
+    // --kinds may narrow to a kind the policy only asks about; the narrowed policy still asks
+    ok(
+        "authorize",
+        "--key",
+        "alice",
+        "--relay",
+        "ws://127.0.0.1:9",
+        "--policy",
+        "asking",
+        "--kinds",
+        "0");
+    JsonNode narrowed = json(ok("policies", "show", "asking.kinds.0", "--json"));
+    assertThat(narrowed.get("allow").size()).isZero();
+    assertThat(narrowed.get("ask").toString()).isEqualTo("[\"nip44_decrypt\",\"sign_event:0\"]");
+  }
 }

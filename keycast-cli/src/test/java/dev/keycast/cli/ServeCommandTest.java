@@ -85,6 +85,12 @@ class ServeCommandTest {
       assertThat(h.get("database").asText()).isEqualTo("ok");
       assertThat(h.get("queue").get("capacity").asInt()).isEqualTo(1024);
       assertThat(h.get("queue").has("depth")).isTrue();
+      // a single daemon is a cluster of one: it answers the demo key
+      JsonNode cluster = h.get("cluster");
+      assertThat(cluster.get("instances").asInt()).as(health.body()).isEqualTo(1);
+      assertThat(cluster.get("keys_owned").asInt()).as(health.body()).isEqualTo(1);
+      assertThat(cluster.get("fenced").asBoolean()).isFalse();
+      assertThat(cluster.get("instance").asText()).isNotBlank();
 
       String metrics = get(d.httpPort(), "/metrics").body();
       assertThat(metrics)
@@ -95,6 +101,10 @@ class ServeCommandTest {
               "keycast_cpu_threads",
               "keycast_bunker_rejected_total{reason=\"queue_full\"}",
               "keycast_relay_connected{relay=\"" + d.relays().get(0) + "\"} 1.0",
+              "keycast_cluster_members 1.0",
+              "keycast_cluster_keys_owned 1.0",
+              "keycast_cluster_fenced 0.0",
+              "keycast_cluster_takeovers_total",
               "jvm_memory_used_bytes");
       assertThat(metrics).doesNotContain(uri.secret());
     } finally {
@@ -114,6 +124,45 @@ class ServeCommandTest {
                     })
                 .get(30, TimeUnit.SECONDS))
         .isEqualTo("down");
+  }
+
+  @Test
+  void secondDaemonOnOneSqliteFile_exit64_whileCliCommandsStillWork() throws Exception {
+    assertFails(
+        new Cli(home).run("serve", "--dev", "--instance-id", "two words"),
+        ExitCodes.USAGE,
+        "--instance-id");
+    try (DevDaemon first = new DevDaemon(home)) {
+      Cli cli = new Cli(home);
+      Cli.Result second = cli.run("serve", "--dev", "--http-port", "0", "--dev-relay-port", "0");
+      assertFails(second, ExitCodes.USAGE, "another keycast serve is already running");
+      assertThat(second.err()).contains("PostgreSQL");
+      // the CLI does not take the daemon lock
+      assertThat(cli.run("keys", "list", "--json").exitCode()).isZero();
+      Cli.Result status = cli.run("cluster", "status", "--json");
+      assertThat(status.exitCode()).as(status.toString()).isZero();
+      JsonNode st = JSON.readTree(status.outTrim());
+      assertThat(st.get("instances")).hasSize(1);
+      assertThat(st.get("instances").get(0).get("live").asBoolean()).isTrue();
+      assertThat(st.get("instances").get(0).get("keys_owned").asInt()).isEqualTo(1);
+      assertThat(st.get("keys").asInt()).isEqualTo(1);
+      assertThat(cli.run("cluster", "status").outTrim()).contains("LIVE").contains("yes");
+      assertThat(
+              java.util.Objects.requireNonNull(first.daemon.bunker())
+                  .cluster()
+                  .orElseThrow()
+                  .keysOwned())
+          .isEqualTo(1);
+    }
+    // once the first daemon stopped, the file is free again
+    try (DevDaemon again = new DevDaemon(home)) {
+      assertThat(
+              java.util.Objects.requireNonNull(again.daemon.bunker())
+                  .cluster()
+                  .orElseThrow()
+                  .instances())
+          .isEqualTo(1);
+    }
   }
 
   @Test

@@ -61,7 +61,11 @@ public final class CliPolicies {
       }
       sorted.add(k);
     }
-    List<Integer> outside = sorted.stream().filter(k -> !basePolicy.allowsKind(k)).toList();
+    List<Integer> outside =
+        sorted.stream()
+            .filter(
+                k -> !basePolicy.allowsKind(k) && !basePolicy.askPermissions().allowsSignEvent(k))
+            .toList();
     if (!outside.isEmpty()) {
       // control-plane: a narrowed policy that could sign nothing (or less than asked) is an error
       throw new UsageException(
@@ -84,6 +88,7 @@ public final class CliPolicies {
     store.save(
         Policy.builder(name)
             .permissions(basePolicy.permissions().intersect(PermissionSet.parse(perms.toString())))
+            .ask(basePolicy.askPermissions().intersect(PermissionSet.parse(perms.toString())))
             .blockedWords(basePolicy.blockedWords())
             .selfEncryptionOnly(basePolicy.selfEncryptionOnly())
             .rateLimit(basePolicy.rateLimit())

@@ -29,11 +29,11 @@ import org.jspecify.annotations.Nullable;
  * {@link AcinqSecp256k1} and {@link BouncyCastleSecp256k1} (BIP-340 is deterministic for a given
  * aux).
  *
- * <p>Loading: {@code fr.acinq.secp256k1.Secp256k1.get()} extracts and {@code System.load}s the
- * library into this class loader; {@link SymbolLookup#loaderLookup()} (called from this class,
- * which must share that class loader) then finds the {@code secp256k1_*} symbols in that same copy,
- * so no second library is loaded. If anything fails the static initializer throws and {@link
- * Backends} falls back to ACINQ's JNI.
+ * <p>Loading: {@link AcinqSecp256k1#loadLibrary()} ({@code fr.acinq.secp256k1.Secp256k1.get()})
+ * extracts and {@code System.load}s the library into this class loader; {@link
+ * SymbolLookup#loaderLookup()} (called from this class, which must share that class loader) then
+ * finds the {@code secp256k1_*} symbols in that same copy, so no second library is loaded. If
+ * anything fails the static initializer throws and {@link Backends} falls back to ACINQ's JNI.
  *
  * <p>This class exists only in {@code META-INF/versions/22} of the multi-release jar: JDK 21 never
  * sees it (and {@link Backends} also checks {@code Runtime.version().feature() >= 22} before
@@ -90,7 +90,7 @@ public final class FfmSecp256k1 implements Secp256k1 {
 
   static {
     // Loads libsecp256k1-jni.so into this class loader (throws a LinkageError if it cannot).
-    fr.acinq.secp256k1.Secp256k1.get();
+    AcinqSecp256k1.loadLibrary();
     SymbolLookup lib = SymbolLookup.loaderLookup();
     Linker linker = Linker.nativeLinker();
     Linker.Option critical = Linker.Option.critical(true);

@@ -5,6 +5,7 @@ import dev.keycast.nip46.Nip46Envelope;
 import dev.keycast.nip46.bunker.internal.AuthorizationCache;
 import dev.keycast.nip46.bunker.internal.AuthorizationWatcher;
 import dev.keycast.nip46.bunker.internal.BatchingAuditLog;
+import dev.keycast.nip46.bunker.internal.ClusterNode;
 import dev.keycast.nip46.bunker.internal.DatabaseProbe;
 import dev.keycast.nip46.bunker.internal.DefaultRequestHandler;
 import dev.keycast.nip46.bunker.internal.Pipeline;
@@ -17,6 +18,7 @@ import dev.keycast.nip46.policy.Policy;
 import dev.keycast.nip46.relay.RelayPoolConfig;
 import dev.keycast.nip46.relay.RelayState;
 import dev.keycast.nip46.server.ApprovalHook;
+import dev.keycast.nip46.server.Approvals;
 import dev.keycast.nip46.server.BunkerHealth;
 import dev.keycast.nip46.server.BunkerStats;
 import dev.keycast.nip46.server.BunkerStatsCounter;
@@ -26,6 +28,7 @@ import dev.keycast.nip46.server.TaskSnapshot;
 import dev.keycast.nip46.store.AuditLog;
 import dev.keycast.nip46.store.AuthorizationStore;
 import dev.keycast.nip46.store.ChangeFeed;
+import dev.keycast.nip46.store.ClusterStore;
 import dev.keycast.nip46.store.KeyStore;
 import dev.keycast.nip46.store.KeycastDatabase;
 import dev.keycast.nip46.store.StoreException;
@@ -42,6 +45,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -108,6 +112,8 @@ public final class Bunker implements AutoCloseable {
   private static final Duration DATABASE_PROBE_TIMEOUT =
       Duration.ofMillis(DATABASE_PROBE_TIMEOUT_MILLIS);
 
+  private static final Duration CLUSTER_JOIN_WAIT = Duration.ofSeconds(5);
+
   private final Clock clock;
   private final Duration pollInterval;
   private final Duration shutdownDeadline;
@@ -121,6 +127,11 @@ public final class Bunker implements AutoCloseable {
   private final Semaphore wake = new Semaphore(0);
   private volatile ChangeFeed.@Nullable Watch changeWatch;
   private final DatabaseProbe databaseProbe;
+  private final @Nullable ClusterNode cluster;
+  // The change version whose subscriptions were sent (pending) and acknowledged by the relays
+  // (applied): the cluster heartbeat publishes the applied one, `keycast authorize` waits for it.
+  private final AtomicLong pendingVersion = new AtomicLong();
+  private final AtomicLong appliedVersion = new AtomicLong();
 
   private Bunker(Builder b) {
     AuthorizationStore store = Objects.requireNonNull(b.authorizations);
@@ -164,14 +175,28 @@ public final class Bunker implements AutoCloseable {
                 b.decorator.apply(
                     DefaultRequestHandler.builder(store, audit, cache, cpu, envelope)
                         .approvalHook(b.approvalHook)
+                        .approvalTimeout(b.approvalTimeout)
                         .clock(clock)
                         .build()),
                 "decorateHandler returned null");
       }
       this.transport = b.transportFactory.apply(b);
+      ClusterStore clusterStore = b.clusterStore;
+      ClusterNode.Settings clusterSettings = b.clusterSettings;
+      this.cluster =
+          clusterStore == null || clusterSettings == null
+              ? null
+              : new ClusterNode(
+                  clusterStore,
+                  clusterSettings,
+                  () -> Set.copyOf(signerKeys),
+                  this::appliedVersion);
+      Pipeline.Builder pb = Pipeline.builder();
+      if (cluster != null) {
+        pb.cluster(cluster);
+      }
       this.pipeline =
-          Pipeline.builder()
-              .intake(b.limits, signerKeys::contains)
+          pb.intake(b.limits, signerKeys::contains)
               .handler(handler, enforcePolicy, audit)
               .resources(cache, cpu, envelope)
               .stats(stats)
@@ -179,6 +204,7 @@ public final class Bunker implements AutoCloseable {
               .clock(clock)
               .queues(b.queueConfig, b.overflowConcurrency, b.overflowCapacity)
               .cpuStuck(cpuStuck)
+              .approvals(b.approvalUrls, b.approvalTimeout)
               .build();
     } catch (RuntimeException e) {
       audit.close();
@@ -207,15 +233,43 @@ public final class Bunker implements AutoCloseable {
     refreshSubscription();
     transport.start(pipeline::onEvent);
     started = true;
+    long v = authorizations.changeVersion();
     applyServed(
         Objects.requireNonNull(watcher.poll(true))); // now that the transport runs: adds the relays
     transport.subscribe(Set.copyOf(signerKeys));
+    pendingVersion.accumulateAndGet(v, Math::max);
+    ClusterNode c = cluster;
+    if (c != null) {
+      // Join only once the relays deliver this instance the requests for every key: from the join
+      // on, the others may hand it keys, and a request it does not see is lost (kind 24133 is not
+      // stored).
+      awaitSubscriptionAcknowledged();
+      c.start(pipeline);
+    }
     Thread t = Thread.ofVirtual().name("keycast-bunker-poller").start(this::pollLoop);
     poller = t;
     changeWatch = changeFeed.watch(wake::release);
     databaseProbe.start();
     LOG.info("bunker started: {} relay(s), {} signer key(s)", relayUrls.size(), signerKeys.size());
     return this;
+  }
+
+  private void awaitSubscriptionAcknowledged() {
+    long end = System.nanoTime() + CLUSTER_JOIN_WAIT.toNanos();
+    while (!transport.subscriptionAcknowledged()) {
+      if (System.nanoTime() - end > 0) {
+        LOG.warn(
+            "cluster: no relay acknowledged the subscription within {} s; joining anyway",
+            CLUSTER_JOIN_WAIT.toSeconds());
+        return;
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private void pollLoop() {
@@ -231,10 +285,13 @@ public final class Bunker implements AutoCloseable {
         return;
       }
       try {
+        // Read before the poll: the subscriptions applied below cover at least this version.
+        long v = authorizations.changeVersion();
         AuthorizationWatcher.Served served = watcher.poll(false);
         if (served != null) {
           applyServed(served);
         }
+        pendingVersion.accumulateAndGet(v, Math::max);
         if (warned) {
           LOG.info("store reachable again");
           warned = false;
@@ -298,6 +355,10 @@ public final class Bunker implements AutoCloseable {
       return;
     }
     closed = true;
+    ClusterNode c = cluster;
+    if (c != null) {
+      c.stopAnswering(); // new requests are left to the others, which hold them until they claim
+    }
     databaseProbe.close();
     ChangeFeed.Watch w = changeWatch;
     if (w != null) {
@@ -308,6 +369,9 @@ public final class Bunker implements AutoCloseable {
       p.interrupt();
     }
     pipeline.shutdown(shutdownDeadline);
+    if (c != null) {
+      c.leave(); // after the drain: the others take the keys at their next heartbeat
+    }
     audit.close();
     transport.close();
     cpu.close();
@@ -360,6 +424,61 @@ public final class Bunker implements AutoCloseable {
    */
   public TaskSnapshot tasks() {
     return pipeline.tasks();
+  }
+
+  /**
+   * Returns this instance's view of the cluster, or empty if it was built without {@link
+   * Builder#cluster}. Never blocks.
+   *
+   * @return the snapshot (may be an inconsistent view)
+   */
+  public Optional<ClusterStatus> cluster() {
+    ClusterNode c = cluster;
+    if (c == null) {
+      return Optional.empty();
+    }
+    ClusterNode.Status s = c.status();
+    return Optional.of(
+        new ClusterStatus(
+            s.instanceId(),
+            Long.toHexString(s.memberId()),
+            s.instances(),
+            s.keysOwned(),
+            s.fenced(),
+            s.takeovers(),
+            s.fencings(),
+            s.held(),
+            s.heldOverflows(),
+            s.replayed(),
+            Duration.ofNanos(s.lastRenewalNanos()),
+            appliedVersion()));
+  }
+
+  /**
+   * The change version whose relay subscriptions are in place: sent, and acknowledged (EOSE) by
+   * every connected relay. Never blocks.
+   */
+  private long appliedVersion() {
+    if (transport.subscriptionAcknowledged()) {
+      appliedVersion.accumulateAndGet(pendingVersion.get(), Math::max);
+    }
+    return appliedVersion.get();
+  }
+
+  /** Test seam: the cluster membership, or null. */
+  @Nullable ClusterNode clusterNode() {
+    return cluster;
+  }
+
+  /**
+   * Returns the built-in approver: the requests waiting for a human's approval (their policy lists
+   * the operation under {@code askPermissions}) and the way to allow or deny them. Without {@link
+   * Builder#approvalUrls} such requests are refused at once and nothing waits here.
+   *
+   * @return the approvals; thread-safe, never blocks
+   */
+  public Approvals approvals() {
+    return pipeline.approvals();
   }
 
   /** Returns the counters since start; never blocks. */
@@ -441,6 +560,8 @@ public final class Bunker implements AutoCloseable {
     private UnaryOperator<RequestHandler> decorator = UnaryOperator.identity();
     private boolean decorated;
     private ApprovalHook approvalHook = ApprovalHook.policyOnly();
+    private @Nullable Function<String, String> approvalUrls;
+    private Duration approvalTimeout = Duration.ofMinutes(5);
     private Function<String, Optional<Policy>> policies = Policies::builtIn;
     private boolean policiesSet;
     private WorkQueueConfig queueConfig = WorkQueueConfig.builder().name("keycast-bunker").build();
@@ -456,6 +577,8 @@ public final class Bunker implements AutoCloseable {
     private int overflowConcurrency = 16;
     private int overflowCapacity = 16_384;
     private RelayPoolConfig relayPoolConfig = RelayPoolConfig.defaults();
+    private @Nullable ClusterStore clusterStore;
+    private ClusterNode.@Nullable Settings clusterSettings;
     private Function<Builder, RelayTransport> transportFactory =
         b -> new RelayPoolTransport(b.relays, b.limits.maxEventChars(), b.relayPoolConfig);
 
@@ -468,6 +591,7 @@ public final class Bunker implements AutoCloseable {
      */
     public Builder database(KeycastDatabase db) {
       stores(db.authorizations(), db.keys(), db.audit());
+      this.clusterStore = db.cluster();
       if (!policiesSet) {
         this.policies = db.policies()::resolve;
       }
@@ -545,6 +669,42 @@ public final class Bunker implements AutoCloseable {
      */
     public Builder approvalHook(ApprovalHook hook) {
       this.approvalHook = Objects.requireNonNull(hook, "hook");
+      return this;
+    }
+
+    /**
+     * Turns on the built-in approver ({@link Bunker#approvals()}) for what policies list under
+     * {@code askPermissions}: such a request is answered at once with NIP-46 {@code auth_url}, the
+     * URL {@code urls} makes from a new approval id (random, URL-safe), and waits, holding no
+     * worker, until {@link Approvals#decide} or the {@link #approvalTimeout}. The URL should open
+     * the embedder's approval page for that id (the daemon's is {@code <public-url>/approve/<id>}).
+     * Without it, such requests are refused ({@code permission denied: approval required, none
+     * available}).
+     *
+     * @param urls makes the {@code auth_url} for an approval id; called on a queue worker, must be
+     *     fast and must not throw
+     * @throws IllegalStateException if already set
+     */
+    public Builder approvalUrls(Function<String, String> urls) {
+      if (this.approvalUrls != null) {
+        throw new IllegalStateException("approvalUrls was already set");
+      }
+      this.approvalUrls = Objects.requireNonNull(urls, "urls");
+      return this;
+    }
+
+    /**
+     * Sets how long a request may wait for an approval (the built-in approver's and the {@link
+     * ApprovalHook}'s {@code Challenge}) before it is denied.
+     *
+     * @param timeout positive (default 5 minutes)
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder approvalTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("approvalTimeout must be positive");
+      }
+      this.approvalTimeout = timeout;
       return this;
     }
 
@@ -694,6 +854,36 @@ public final class Bunker implements AutoCloseable {
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Makes this bunker a member of a cluster (see {@code docs/cluster.md}): every member stays
+     * subscribed to all bunker keys, but each key is answered by exactly one live member; the
+     * others hold what they see for it (15 s, at most 10,000 requests) and answer it if they take
+     * the key over. Needs {@link #database} (the cluster tables live there). Without this call the
+     * bunker answers every key, as a single instance. A single member answers every key too.
+     *
+     * @param instanceId this instance's name, 1 to 128 characters, unique among the members
+     * @param exclusive {@code true} only if the caller guarantees no other daemon uses this
+     *     database (the {@code keycast serve} lock on a SQLite file): members left by earlier
+     *     processes are then removed at once instead of after their lease (2 s)
+     * @throws IllegalStateException if no database was set, or called twice
+     * @throws IllegalArgumentException if the id is blank or too long
+     */
+    public Builder cluster(String instanceId, boolean exclusive) {
+      return clusterSettings(ClusterNode.Settings.defaults(instanceId, exclusive));
+    }
+
+    /** Test seam: cluster membership with explicit timing. */
+    Builder clusterSettings(ClusterNode.Settings settings) {
+      if (clusterStore == null) {
+        throw new IllegalStateException("cluster needs database(...) first");
+      }
+      if (this.clusterSettings != null) {
+        throw new IllegalStateException("cluster was already set");
+      }
+      this.clusterSettings = Objects.requireNonNull(settings, "settings");
       return this;
     }
 

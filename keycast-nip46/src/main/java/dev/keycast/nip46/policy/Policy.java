@@ -39,6 +39,10 @@ import org.jspecify.annotations.Nullable;
  *       cannot sign a profile or list dated years ahead that would override later updates.
  *   <li>{@code maxPast}: if set, {@code sign_event} refuses a {@code created_at} more than this
  *       behind the signer's clock; null means no bound.
+ *   <li>{@code askPermissions}: sensitive operations allowed only after a human approves each
+ *       request (NIP-46 {@code auth_url}; see {@link PolicyDecision.Ask}), in the same syntax as
+ *       {@code permissions}. Every other rule still applies to them. What {@code permissions}
+ *       allows is never asked.
  * </ul>
  *
  * <p>Immutable; safe to share between threads.
@@ -50,6 +54,7 @@ import org.jspecify.annotations.Nullable;
  * @param rateLimit the per-client rate limit
  * @param maxFuture how far ahead of now an event's {@code created_at} may be (zero or more)
  * @param maxPast how far behind now an event's {@code created_at} may be, or null for no bound
+ * @param askPermissions the sensitive operations allowed after a human's approval of each request
  */
 public record Policy(
     String name,
@@ -58,7 +63,8 @@ public record Policy(
     boolean selfEncryptionOnly,
     RateLimit rateLimit,
     Duration maxFuture,
-    @Nullable Duration maxPast) {
+    @Nullable Duration maxPast,
+    PermissionSet askPermissions) {
 
   /** The default {@link #maxFuture()}: 10 minutes, enough for clock skew between devices. */
   public static final Duration DEFAULT_MAX_FUTURE = Duration.ofMinutes(10);
@@ -71,6 +77,7 @@ public record Policy(
    */
   public Policy {
     Objects.requireNonNull(permissions, "permissions");
+    Objects.requireNonNull(askPermissions, "askPermissions");
     Objects.requireNonNull(rateLimit, "rateLimit");
     Objects.requireNonNull(maxFuture, "maxFuture");
     if (maxFuture.isNegative()) {
@@ -90,6 +97,30 @@ public record Policy(
       }
     }
     blockedWords = List.copyOf(words);
+  }
+
+  /**
+   * A policy that asks for nothing (no {@code askPermissions}).
+   *
+   * @throws IllegalArgumentException as the canonical constructor
+   */
+  public Policy(
+      String name,
+      PermissionSet permissions,
+      List<String> blockedWords,
+      boolean selfEncryptionOnly,
+      RateLimit rateLimit,
+      Duration maxFuture,
+      @Nullable Duration maxPast) {
+    this(
+        name,
+        permissions,
+        blockedWords,
+        selfEncryptionOnly,
+        rateLimit,
+        maxFuture,
+        maxPast,
+        PermissionSet.empty());
   }
 
   /**
@@ -178,6 +209,7 @@ public record Policy(
     private RateLimit rateLimit = RateLimit.perMinute(120);
     private Duration maxFuture = DEFAULT_MAX_FUTURE;
     private @Nullable Duration maxPast;
+    private PermissionSet askPermissions = PermissionSet.empty();
 
     private Builder(String name) {
       this.name = name;
@@ -204,6 +236,28 @@ public record Policy(
      */
     public Builder permissions(String perms) {
       return permissions(PermissionSet.parse(perms));
+    }
+
+    /**
+     * Sets the operations allowed only after a human approves each request.
+     *
+     * @param permissions for example {@code PermissionSet.parse("sign_event:0,nip44_decrypt")}
+     * @return this builder
+     */
+    public Builder ask(PermissionSet permissions) {
+      this.askPermissions = Objects.requireNonNull(permissions, "permissions");
+      return this;
+    }
+
+    /**
+     * Parses and sets the operations allowed only after a human approves each request.
+     *
+     * @param perms comma list in the syntax of {@link #permissions(String)}
+     * @return this builder
+     * @throws dev.keycast.nip46.NostrFormatException if malformed
+     */
+    public Builder ask(String perms) {
+      return ask(PermissionSet.parse(perms));
     }
 
     /**
@@ -269,7 +323,14 @@ public record Policy(
      */
     public Policy build() {
       return new Policy(
-          name, permissions, blockedWords, selfEncryptionOnly, rateLimit, maxFuture, maxPast);
+          name,
+          permissions,
+          blockedWords,
+          selfEncryptionOnly,
+          rateLimit,
+          maxFuture,
+          maxPast,
+          askPermissions);
     }
   }
 

@@ -2,7 +2,7 @@ package dev.keycast.nip46.policy;
 
 /**
  * The verdict on one request. Exhaustive-switch friendly: {@code switch (d) { case Allow a -> ...;
- * case Deny(String reason) -> ...; }}.
+ * case Ask a -> ...; case Deny(String reason) -> ...; }}.
  *
  * <p>All implementations are immutable records; safe to share between threads.
  */
@@ -18,6 +18,15 @@ public sealed interface PolicyDecision {
   }
 
   /**
+   * The single ask instance.
+   *
+   * @return ask
+   */
+  static PolicyDecision ask() {
+    return Ask.INSTANCE;
+  }
+
+  /**
    * A denial.
    *
    * @param reason one of the stable reason constants of {@link Deny}
@@ -28,7 +37,7 @@ public sealed interface PolicyDecision {
   }
 
   /**
-   * Whether the request is allowed.
+   * Whether the request is allowed without asking anyone.
    *
    * @return true for {@link Allow}
    */
@@ -36,9 +45,26 @@ public sealed interface PolicyDecision {
     return this instanceof Allow;
   }
 
+  /**
+   * Whether the request is allowed once a human approves it.
+   *
+   * @return true for {@link Ask}
+   */
+  default boolean needsApproval() {
+    return this instanceof Ask;
+  }
+
   /** The request may proceed. */
   record Allow() implements PolicyDecision {
     static final Allow INSTANCE = new Allow();
+  }
+
+  /**
+   * The request passes every rule of the policy, but the policy lists its operation under {@link
+   * Policy#askPermissions()}: it may proceed only once a human approves it.
+   */
+  record Ask() implements PolicyDecision {
+    static final Ask INSTANCE = new Ask();
   }
 
   /**

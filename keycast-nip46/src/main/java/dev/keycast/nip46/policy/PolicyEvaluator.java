@@ -15,7 +15,9 @@ import java.time.Instant;
  * policy must allow the method (for {@code sign_event}: the kind); the client's grants must include
  * it (an empty grant set means the client asked for nothing specific and gets what the policy
  * allows); for {@code sign_event} the {@code created_at} bounds; then self-only encryption and
- * blocked words.
+ * blocked words. An operation the policy lists only under {@link Policy#askPermissions()} goes
+ * through the same checks and ends in {@link PolicyDecision.Ask} instead of {@link
+ * PolicyDecision.Allow}.
  */
 public final class PolicyEvaluator {
 
@@ -28,7 +30,8 @@ public final class PolicyEvaluator {
    * @param subject the authorization the request came through and the requesting client's grants
    * @param request the request
    * @param now the current time
-   * @return allow, or a denial with a stable reason from {@link PolicyDecision.Deny}
+   * @return allow, ask (allowed once a human approves), or a denial with a stable reason from
+   *     {@link PolicyDecision.Deny}
    */
   public static PolicyDecision evaluate(
       Policy policy, PolicySubject subject, PolicyRequest request, Instant now) {
@@ -49,10 +52,13 @@ public final class PolicyEvaluator {
     return switch (request) {
       case PolicyRequest.Basic b -> PolicyDecision.allow();
       case PolicyRequest.SignEvent s -> {
-        if (!policy.permissions().allowsAny(Nip46Method.SIGN_EVENT)) {
+        if (!policy.permissions().allowsAny(Nip46Method.SIGN_EVENT)
+            && !policy.askPermissions().allowsAny(Nip46Method.SIGN_EVENT)) {
           yield PolicyDecision.deny(PolicyDecision.Deny.METHOD_NOT_ALLOWED);
         }
-        if (!policy.allowsKind(s.kind())) {
+        boolean asked =
+            !policy.allowsKind(s.kind()) && policy.askPermissions().allowsSignEvent(s.kind());
+        if (!policy.allowsKind(s.kind()) && !asked) {
           yield PolicyDecision.deny(PolicyDecision.Deny.KIND_NOT_ALLOWED);
         }
         if (!granted.isEmpty() && !granted.allowsSignEvent(s.kind())) {
@@ -68,17 +74,17 @@ public final class PolicyEvaluator {
         if (policy.containsBlockedWord(s.content())) {
           yield PolicyDecision.deny(PolicyDecision.Deny.BLOCKED_CONTENT);
         }
-        yield PolicyDecision.allow();
+        yield asked ? PolicyDecision.ask() : PolicyDecision.allow();
       }
       case PolicyRequest.Encrypt e -> {
         PolicyDecision d = checkCrypto(policy, granted, subject, e.method(), e.peer());
-        if (!d.isAllowed()) {
+        if (d instanceof PolicyDecision.Deny) {
           yield d;
         }
         if (policy.containsBlockedWord(e.plaintext())) {
           yield PolicyDecision.deny(PolicyDecision.Deny.BLOCKED_CONTENT);
         }
-        yield PolicyDecision.allow();
+        yield d;
       }
       case PolicyRequest.Decrypt d -> checkCrypto(policy, granted, subject, d.method(), d.peer());
     };
@@ -90,7 +96,8 @@ public final class PolicyEvaluator {
       PolicySubject subject,
       Nip46Method method,
       dev.keycast.crypto.PublicKey peer) {
-    if (!policy.permissions().allows(method)) {
+    boolean asked = !policy.permissions().allows(method) && policy.askPermissions().allows(method);
+    if (!policy.permissions().allows(method) && !asked) {
       return PolicyDecision.deny(PolicyDecision.Deny.METHOD_NOT_ALLOWED);
     }
     if (!granted.isEmpty() && !granted.allows(method)) {
@@ -99,6 +106,6 @@ public final class PolicyEvaluator {
     if (policy.selfEncryptionOnly() && !peer.equals(subject.userPublicKey())) {
       return PolicyDecision.deny(PolicyDecision.Deny.SELF_ONLY);
     }
-    return PolicyDecision.allow();
+    return asked ? PolicyDecision.ask() : PolicyDecision.allow();
   }
 }

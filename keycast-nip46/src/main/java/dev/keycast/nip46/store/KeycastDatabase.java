@@ -6,6 +6,7 @@ import dev.keycast.nip46.store.internal.ChangeWatches;
 import dev.keycast.nip46.store.internal.Dialect;
 import dev.keycast.nip46.store.internal.JdbiAuditLog;
 import dev.keycast.nip46.store.internal.JdbiAuthorizationStore;
+import dev.keycast.nip46.store.internal.JdbiClusterStore;
 import dev.keycast.nip46.store.internal.JdbiKeyStore;
 import dev.keycast.nip46.store.internal.JdbiPolicyStore;
 import dev.keycast.nip46.store.internal.KeyRotation;
@@ -73,6 +74,7 @@ public final class KeycastDatabase implements AutoCloseable {
   private final AuthorizationStore authorizations;
   private final AuditLog audit;
   private final PolicyStore policies;
+  private final ClusterStore cluster;
   private final int schemaVersion;
   private final ChangeFeed changeFeed;
 
@@ -86,6 +88,7 @@ public final class KeycastDatabase implements AutoCloseable {
     this.authorizations = new JdbiAuthorizationStore(ctx);
     this.audit = new JdbiAuditLog(ctx);
     this.policies = new JdbiPolicyStore(ctx);
+    this.cluster = new JdbiClusterStore(ctx);
   }
 
   /**
@@ -159,6 +162,15 @@ public final class KeycastDatabase implements AutoCloseable {
    */
   public PolicyStore policies() {
     return policies;
+  }
+
+  /**
+   * Returns the cluster's members and key owners (see {@code docs/cluster.md}).
+   *
+   * @return the cluster store; thread-safe
+   */
+  public ClusterStore cluster() {
+    return cluster;
   }
 
   /**

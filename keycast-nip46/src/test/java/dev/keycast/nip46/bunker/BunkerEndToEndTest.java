@@ -507,6 +507,22 @@ class BunkerEndToEndTest {
     assertThat(result(pending)).isEqualTo(new Failure("permission denied"));
   }
 
+  /** Issue 13 item 7, for an embedder's ApprovalHook: a late allow is re-checked first. */
+  @Test
+  void authUrl_revokedBeforeApproval_unauthorized() throws Exception {
+    List<String> urls = new CopyOnWriteArrayList<>();
+    Authorization a = fx.authorize("full", 1);
+    Nip46Client c =
+        fx.client(a, SecretKey.generate(), b -> b.onAuthUrl((id, url) -> urls.add(url)));
+    assertThat(result(c.connect(PermissionSet.empty()))).isEqualTo(new Success("ack"));
+    CompletableFuture<Nip46Result> pending = c.signEvent(note(CHALLENGED_KIND, "late"));
+    await().atMost(Fixture.WAIT).until(() -> urls.size() == 1);
+    assertThat(fx.db.authorizations().revoke(a.id(), Instant.now())).isTrue();
+    String id = urls.get(0).substring("https://approve.example/".length());
+    challenges.get(id).complete(ApprovalDecision.allow());
+    assertThat(result(pending)).isEqualTo(new Failure("unauthorized"));
+  }
+
   // ---- nostrconnect ----
 
   @Test

@@ -370,4 +370,37 @@ class PolicyEvaluatorTest {
                     new dev.keycast.nip46.Nip46Request.Nip44Decrypt("6", notOnCurve, "x")))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void askPermissions_sameChecksButAsk_allowWins() {
+    Policy p =
+        Policy.builder("asking")
+            .permissions("sign_event:1,nip44_encrypt")
+            .ask("sign_event:0,sign_event:1,nip44_decrypt")
+            .blockedWords(List.of("spam"))
+            .selfEncryptionOnly(true)
+            .build();
+    Authorization a = auth(null, null);
+    ConnectedClient c = client("");
+    assertThat(eval(p, a, c, sign(1, "x"))).isEqualTo(PolicyDecision.allow());
+    assertThat(eval(p, a, c, sign(0, "x"))).isEqualTo(PolicyDecision.ask());
+    assertThat(eval(p, a, c, sign(0, "x")).needsApproval()).isTrue();
+    assertThat(eval(p, a, c, sign(0, "x")).isAllowed()).isFalse();
+    assertThat(eval(p, a, c, sign(0, "spam"))).isEqualTo(new PolicyDecision.Deny(BLOCKED_CONTENT));
+    assertThat(eval(p, a, c, sign(7, "x"))).isEqualTo(new PolicyDecision.Deny(KIND_NOT_ALLOWED));
+    assertThat(eval(p, a, c, new PolicyRequest.Decrypt(Nip46Method.NIP44_DECRYPT, user)))
+        .isEqualTo(PolicyDecision.ask());
+    assertThat(eval(p, a, c, new PolicyRequest.Decrypt(Nip46Method.NIP44_DECRYPT, peer)))
+        .isEqualTo(new PolicyDecision.Deny(SELF_ONLY));
+    assertThat(eval(p, a, c, new PolicyRequest.Decrypt(Nip46Method.NIP04_DECRYPT, user)))
+        .isEqualTo(new PolicyDecision.Deny(METHOD_NOT_ALLOWED));
+    assertThat(eval(p, a, client("sign_event:1"), sign(0, "x")))
+        .isEqualTo(new PolicyDecision.Deny(NOT_GRANTED));
+    assertThat(eval(p, auth(null, NOW), c, sign(0, "x")))
+        .isEqualTo(new PolicyDecision.Deny(REVOKED));
+    Policy askOnly = Policy.builder("ask-only").ask("sign_event:30023").build();
+    assertThat(eval(askOnly, a, c, sign(30023, "x"))).isEqualTo(PolicyDecision.ask());
+    assertThat(eval(askOnly, a, c, sign(1, "x")))
+        .isEqualTo(new PolicyDecision.Deny(KIND_NOT_ALLOWED));
+  }
 }

@@ -22,7 +22,7 @@ class KeycastDatabaseTest {
       KeycastDatabase db = t.open(encryption);
       assertThat(db.schemaVersion())
           .isEqualTo(KeycastDatabase.supportedSchemaVersion())
-          .isEqualTo(6);
+          .isEqualTo(11);
       assertThat(db.isPostgreSql()).isEqualTo(backend == Backend.POSTGRESQL);
       db.checkHealth();
       assertThat(db.changeVersion()).isZero();
@@ -44,7 +44,8 @@ class KeycastDatabaseTest {
               s.executeQuery(
                   "SELECT COUNT(*) FROM flyway_schema_history WHERE type IN ('SQL', 'JDBC') AND success")) {
         rs.next();
-        assertThat(rs.getInt(1)).isEqualTo(4); // V1, V2, V3 (Java), V6; V4 and V5 are unused so far
+        assertThat(rs.getInt(1))
+            .isEqualTo(6); // V1, V2, V3 (Java), V6, V7, V11; V4, V5, V8-V10 are unused so far
       }
     }
   }
@@ -59,10 +60,12 @@ class KeycastDatabaseTest {
       try (Connection c = t.rawConnection();
           Statement s = c.createStatement()) { // roll back to a v1 database
         s.execute("DROP TABLE policies");
-        s.execute("DELETE FROM flyway_schema_history WHERE version IN ('2', '3', '6')");
+        s.execute("DROP TABLE cluster_members");
+        s.execute("DROP TABLE key_owners");
+        s.execute("DELETE FROM flyway_schema_history WHERE version IN ('2', '3', '6', '7', '11')");
       }
       KeycastDatabase upgraded = t.open(encryption);
-      assertThat(upgraded.schemaVersion()).isEqualTo(6);
+      assertThat(upgraded.schemaVersion()).isEqualTo(11);
       assertThat(upgraded.keys().list()).extracting(StoredKey::name).containsExactly("alice");
       assertThat(upgraded.policies().list()).isEmpty();
     }
@@ -94,11 +97,12 @@ class KeycastDatabaseTest {
     try (TestDatabase t = TestDatabase.create(backend)) {
       makeLegacy(t, 2);
       KeycastDatabase db = t.open(encryption);
-      assertThat(db.schemaVersion()).isEqualTo(6);
+      assertThat(db.schemaVersion()).isEqualTo(11);
       assertThat(db.keys().list()).extracting(StoredKey::name).containsExactly("alice");
       db.keys().generate("bob");
       assertThat(db.policies().list()).isEmpty();
-      assertThat(historyTypes(t)).containsExactly("BASELINE:2", "JDBC:3", "SQL:6");
+      assertThat(historyTypes(t))
+          .containsExactly("BASELINE:2", "JDBC:3", "SQL:6", "SQL:7", "SQL:11");
       db.close();
       assertThat(t.open(encryption).keys().list())
           .extracting(StoredKey::name)
@@ -113,10 +117,11 @@ class KeycastDatabaseTest {
     try (TestDatabase t = TestDatabase.create(backend)) {
       makeLegacy(t, 1);
       KeycastDatabase db = t.open(encryption);
-      assertThat(db.schemaVersion()).isEqualTo(6);
+      assertThat(db.schemaVersion()).isEqualTo(11);
       assertThat(db.keys().list()).extracting(StoredKey::name).containsExactly("alice");
       assertThat(db.policies().list()).isEmpty(); // V2's table exists now
-      assertThat(historyTypes(t)).containsExactly("BASELINE:1", "SQL:2", "JDBC:3", "SQL:6");
+      assertThat(historyTypes(t))
+          .containsExactly("BASELINE:1", "SQL:2", "JDBC:3", "SQL:6", "SQL:7", "SQL:11");
     }
   }
 
@@ -149,7 +154,10 @@ class KeycastDatabaseTest {
     try (Connection c = t.rawConnection();
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE flyway_schema_history");
+      s.execute("DROP TABLE cluster_members"); // V7 (cluster)
+      s.execute("DROP TABLE key_owners");
       // the hand-written runner never went past version 2: undo V6 (control plane)
+      s.execute("ALTER TABLE policies DROP COLUMN ask_permissions");
       s.execute("ALTER TABLE policies DROP COLUMN max_future_ms");
       s.execute("ALTER TABLE policies DROP COLUMN max_past_ms");
       if (version < 2) {

@@ -30,6 +30,7 @@ class PolicyStoreTest {
               .rateLimit(new RateLimit(10, Duration.ofSeconds(30)))
               .maxFuture(Duration.ofSeconds(90))
               .maxPast(Duration.ofDays(2))
+              .ask("sign_event:0,nip44_decrypt")
               .build();
       long v = db.changeVersion();
       store.save(notes);
@@ -44,6 +45,7 @@ class PolicyStoreTest {
       assertThat(store.list()).containsExactly(changed);
       assertThat(store.find("notes").orElseThrow().maxFuture()).isEqualTo(Duration.ofMinutes(10));
       assertThat(store.find("notes").orElseThrow().maxPast()).isNull();
+      assertThat(store.find("notes").orElseThrow().askPermissions().isEmpty()).isTrue();
     }
   }
 

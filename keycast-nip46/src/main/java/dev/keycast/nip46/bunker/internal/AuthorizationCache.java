@@ -91,6 +91,7 @@ public final class AuthorizationCache {
   private final SingleFlightCache<ClientKey, ConnectedClient> clients;
   private final SingleFlightCache<String, UserKey> userKeys;
   private final SingleFlightCache<String, Policy> policies;
+  private final Function<String, Optional<Policy>> policyResolver;
   private final long refreshIntervalNanos;
   private final LongSupplier nanoClock;
   private final ReentrantLock refreshLock = new ReentrantLock();
@@ -137,6 +138,7 @@ public final class AuthorizationCache {
             b.negativeTtl,
             b.maxEntries,
             nanoClock);
+    this.policyResolver = b.policyResolver;
     this.policies =
         new SingleFlightCache<>(b.policyResolver, b.positiveTtl, b.negativeTtl, 10_000, nanoClock);
   }
@@ -227,6 +229,40 @@ public final class AuthorizationCache {
     maybeRefresh();
     return policies.get(name);
   }
+
+  /**
+   * Reads an authorization, one connected client and a policy straight from the store, bypassing
+   * the cache (and dropping the client's cached entry, which may be stale): for the re-check of a
+   * request approved minutes after it arrived. Blocks on store I/O (three queries at most).
+   *
+   * @param authorizationId the authorization
+   * @param client the client key
+   * @return the authorization (empty if deleted), with the client's connection (null when not
+   *     connected) and its policy (null when unknown)
+   * @throws dev.keycast.nip46.store.StoreException if the store fails
+   */
+  Optional<Fresh> readFresh(long authorizationId, PublicKey client) {
+    clients.invalidate(new ClientKey(authorizationId, client));
+    Optional<Authorization> auth = authorizations.find(authorizationId);
+    if (auth.isEmpty()) {
+      return Optional.empty();
+    }
+    ConnectedClient connection = authorizations.findClient(authorizationId, client).orElse(null);
+    Policy policy = policyResolver.apply(auth.get().policyName()).orElse(null);
+    return Optional.of(new Fresh(auth.get(), connection, policy));
+  }
+
+  /**
+   * What {@link #readFresh} read.
+   *
+   * @param authorization the authorization as stored now
+   * @param connection the client's connection, or null when not connected (logged out)
+   * @param policy the authorization's policy, or null when unknown
+   */
+  record Fresh(
+      Authorization authorization,
+      @org.jspecify.annotations.Nullable ConnectedClient connection,
+      @org.jspecify.annotations.Nullable Policy policy) {}
 
   /** Looks up a user key by name, for the default handler. May block on store I/O. */
   Optional<UserKey> userKey(String keyName) {

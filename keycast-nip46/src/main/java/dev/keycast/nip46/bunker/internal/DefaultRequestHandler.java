@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *   <li>the authorization exists ({@code unauthorized});
  *   <li>{@code connect}: the authorization's secret (one use of a single-use or {@code max_uses}
  *       secret, consumed atomically by the store);
- *   <li>the {@link ApprovalHook} (allow, deny, or an {@code auth_url} challenge answered later).
+ *   <li>the {@link ApprovalHook} (allow, deny, or an {@code auth_url} challenge answered later; a
+ *       request allowed later is first re-checked against the store as it is then, see {@link
+ *       PolicyStage#recheck}).
  * </ol>
  *
  * <p>{@code connect} accepts an empty first parameter, the user key or the signer key. {@code
@@ -75,6 +77,7 @@ public final class DefaultRequestHandler implements RequestHandler {
   private final Clock clock;
   private final Nip46Envelope envelope;
   private final ConnectBudget connectBudget;
+  private final PolicyStage recheck;
 
   private DefaultRequestHandler(Builder b) {
     this.authorizations = b.authorizations;
@@ -86,6 +89,7 @@ public final class DefaultRequestHandler implements RequestHandler {
     this.approvalTimeout = b.approvalTimeout;
     this.clock = b.clock;
     this.envelope = b.envelope;
+    this.recheck = new PolicyStage(b.cache, auditor, b.clock);
     this.connectBudget =
         new ConnectBudget(
             ConnectBudget.DEFAULT_BURST, ConnectBudget.DEFAULT_PER_SECOND, System::nanoTime);
@@ -194,6 +198,13 @@ public final class DefaultRequestHandler implements RequestHandler {
                 (later, ex) -> {
                   if (ex == null && later instanceof ApprovalDecision.Allow) {
                     try {
+                      // The answer may come minutes later: hold the request against the store as
+                      // it is now (revoked, expired, logged out, policy narrowed: refused).
+                      Optional<Nip46Response> refused =
+                          recheck.recheck(request, auth, ctx.clientPublicKey());
+                      if (refused.isPresent()) {
+                        return refused.get();
+                      }
                       return executeAudited(request, ctx, auth, user);
                     } catch (RuntimeException e) {
                       return failure(request, e);

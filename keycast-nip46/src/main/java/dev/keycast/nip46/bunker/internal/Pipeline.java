@@ -2,6 +2,7 @@ package dev.keycast.nip46.bunker.internal;
 
 import dev.keycast.crypto.SignedEvent;
 import dev.keycast.nip46.Nip46Envelope;
+import dev.keycast.nip46.server.Approvals;
 import dev.keycast.nip46.server.EventRejectReason;
 import dev.keycast.nip46.server.IntakeLimits;
 import dev.keycast.nip46.server.RequestHandler;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -30,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * one row per stage): <b>intake</b> ({@link IntakeStage}) on relay I/O threads, then on a queue
  * worker <b>verify</b> ({@link VerifyStage}), <b>authorize</b> ({@link AuthorizeStage}),
  * <b>decrypt</b> ({@link DecryptStage}), <b>policy</b> ({@link PolicyStage}), <b>handle</b> ({@link
- * HandleStage}), and the reply: <b>seal</b> ({@link SealStage}) and <b>publish</b> ({@link
- * PublishStage}), sent by the {@link ReplySender}. Events the main queue refuses go to the {@link
- * OverflowLane}. The pipeline builds both queues from their configuration.
+ * HandleStage}) or <b>approve</b> ({@link ApprovalStage}: parked until a human decides), and the
+ * reply: <b>seal</b> ({@link SealStage}) and <b>publish</b> ({@link PublishStage}), sent by the
+ * {@link ReplySender}. Events the main queue refuses go to the {@link OverflowLane}. The pipeline
+ * builds both queues from their configuration.
  *
  * <p>Thread roles: the relay transport's I/O threads call {@link #onEvent}: intake checks and a
  * non-blocking submit, nothing else (no crypto, no database). Queue workers (virtual threads) run
@@ -52,14 +55,17 @@ public final class Pipeline {
   private final OverflowLane overflow;
   private final ReplySender replies;
   private final RequestPath path;
+  private final ApprovalStage approvals;
   private final Clock clock;
   private final CpuExecutor cpu;
   private final TaskRegistry registry = new TaskRegistry();
   private final StuckTracker queueStuck;
   private final StuckTracker cpuStuck;
+  private final OwnershipGate gate;
   private volatile boolean closing;
 
   private Pipeline(Builder b) {
+    this.gate = b.gate;
     this.clock = b.clock;
     this.stats = Objects.requireNonNull(b.stats, "stats");
     Nip46Envelope envelope = Objects.requireNonNull(b.envelope, "envelope");
@@ -87,16 +93,19 @@ public final class Pipeline {
             inFlight,
             stats);
     this.replies = new ReplySender(cpu, counted, seal, publish);
+    Auditor auditor = new Auditor(Objects.requireNonNull(b.audit, "audit"), clock);
+    PolicyStage policy = b.enforcePolicy ? new PolicyStage(cache, auditor, clock) : null;
+    HandleStage handle = new HandleStage(Objects.requireNonNull(b.handler, "handler"));
+    this.approvals =
+        new ApprovalStage(policy, handle, auditor, clock, b.approvalUrls, b.approvalTimeout);
     this.path =
         new RequestPath(
             new VerifyStage(cpu, counted, verifiedIds, stats, clock),
             new AuthorizeStage(floodGuard, signers, cache, stats),
             new DecryptStage(cpu, counted, envelope),
-            b.enforcePolicy
-                ? new PolicyStage(
-                    cache, new Auditor(Objects.requireNonNull(b.audit, "audit"), clock), clock)
-                : null,
-            new HandleStage(Objects.requireNonNull(b.handler, "handler")),
+            policy,
+            handle,
+            approvals,
             replies,
             inFlight,
             stats,
@@ -149,7 +158,13 @@ public final class Pipeline {
     try {
       String signerHex = intake.admit(relayUrl, event);
       if (signerHex != null) {
-        submit(new RequestTask(event, signerHex, relayUrl, clock.instant(), path::process));
+        RequestTask task =
+            new RequestTask(event, signerHex, relayUrl, clock.instant(), path::process);
+        if (gate.owns(signerHex)) {
+          submit(task);
+        } else {
+          gate.hold(task); // another instance answers it, unless this one takes the key over
+        }
       }
     } catch (RuntimeException e) {
       LOG.error("intake failed on an event from {}", relayUrl, e);
@@ -167,6 +182,19 @@ public final class Pipeline {
     SignedEvent event = intake.parse(eventJson);
     if (event != null) {
       onEvent(relayUrl, event);
+    }
+  }
+
+  /**
+   * Runs a request held for a key this instance did not answer then and has taken over since. It
+   * passed intake when it arrived, so the intake rules (age, pipeline start) are not applied again.
+   * Never blocks.
+   *
+   * @param task the held request
+   */
+  void replay(RequestTask task) {
+    if (!closing) {
+      submit(task);
     }
   }
 
@@ -227,9 +255,15 @@ public final class Pipeline {
     closing = true;
     queue.shutdown(deadline);
     long end = System.nanoTime() + deadline.toNanos();
+    approvals.close();
     replies.answerWaitingShuttingDown();
     overflow.shutdown(end);
     replies.finish(end);
+  }
+
+  /** Returns the requests waiting for a human's approval, and the way to decide them. */
+  public Approvals approvals() {
+    return approvals;
   }
 
   /** Returns how many requests wait in the main queue. Never blocks. */
@@ -271,8 +305,25 @@ public final class Pipeline {
     private int overflowConcurrency = 16;
     private int overflowCapacity = 16_384;
     private @Nullable StuckTracker cpuStuck;
+    private @Nullable Function<String, String> approvalUrls;
+    private Duration approvalTimeout = Duration.ofMinutes(5);
+
+    private OwnershipGate gate = OwnershipGate.ALWAYS;
 
     private Builder() {}
+
+    /**
+     * Sets how the built-in approver makes {@code auth_url}s and how long it waits (optional;
+     * without URLs, requests a policy asks about are refused).
+     *
+     * @param urls the {@code auth_url} for an approval id, or null for no approver
+     * @param timeout how long a request may wait for a decision
+     */
+    public Builder approvals(@Nullable Function<String, String> urls, Duration timeout) {
+      this.approvalUrls = urls;
+      this.approvalTimeout = timeout;
+      return this;
+    }
 
     /**
      * Sets the intake limits and how signer keys are recognized.
@@ -369,6 +420,17 @@ public final class Pipeline {
      */
     public Builder cpuStuck(StuckTracker tracker) {
       this.cpuStuck = tracker;
+      return this;
+    }
+
+    /**
+     * Answers only the keys this cluster member owns (default: all keys).
+     *
+     * @param node the cluster membership
+     * @return this
+     */
+    public Builder cluster(ClusterNode node) {
+      this.gate = node;
       return this;
     }
 

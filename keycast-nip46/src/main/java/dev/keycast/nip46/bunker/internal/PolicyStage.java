@@ -46,24 +46,29 @@ final class PolicyStage {
   }
 
   /**
+   * What the policy says of a request that was not refused.
+   *
+   * @param denial the error to answer, or null to go on
+   * @param ask whether it may go on only once a human approves it ({@link PolicyDecision.Ask})
+   */
+  record Checked(@Nullable Nip46Response denial, boolean ask) {
+    static final Checked PROCEED = new Checked(null, false);
+    static final Checked ASK = new Checked(null, true);
+  }
+
+  /**
    * Checks one request.
    *
-   * @param request the parsed request
-   * @param auth the authorization it came through
-   * @param client the verified client key
-   * @param policy the authorization's policy as the authorize stage found it (null: unknown, or the
-   *     lookup failed)
-   * @param policyFailure the lookup's store failure, if it failed
-   * @return the error to answer, or empty to go on to the handler
+   * @return the denial, or proceed (now, or after an approval)
    */
-  Optional<Nip46Response> check(
+  Checked checkWithAsk(
       Nip46Request request,
       Authorization auth,
       PublicKey client,
       @Nullable Policy policy,
       @Nullable StoreException policyFailure) {
     if (request instanceof Nip46Request.Connect || request instanceof Nip46Request.Unknown) {
-      return Optional.empty();
+      return Checked.PROCEED;
     }
     try {
       Instant now = clock.instant();
@@ -72,35 +77,85 @@ final class PolicyStage {
       }
       ConnectedClient connection =
           auth.isActiveAt(now) ? cache.client(auth.id(), client).orElse(null) : null;
-      PolicyDecision verdict;
-      if (policy == null) {
-        LOG.error("authorization {} names unknown policy {}", auth.id(), auth.policyName());
-        verdict = PolicyDecision.deny(PolicyDecision.Deny.UNKNOWN_POLICY);
-      } else {
-        verdict =
-            PolicyEvaluator.evaluate(
-                policy, auth.policySubject(connection), PolicyRequest.of(request), now);
-      }
-      if (verdict instanceof PolicyDecision.Deny deny) {
-        LOG.info(
-            "denied {} from client {} on authorization {}: {}",
-            request.methodName(),
-            client,
-            auth.id(),
-            deny.reason());
+      return verdict(request, auth, client, policy, connection, now);
+    } catch (StoreException e) {
+      return new Checked(
+          Nip46Response.error(request.id(), HandlerFailures.of(request, e).wireText()), false);
+    } catch (IllegalArgumentException e) {
+      // A peer key that is not a curve point: the client's mistake.
+      LOG.debug("{} refused: invalid peer key", request.methodName());
+      return new Checked(
+          Nip46Response.error(request.id(), SignerError.INVALID_REQUEST.wireText()), false);
+    }
+  }
+
+  /**
+   * Checks a request again, minutes after it arrived (an approval came): reads the authorization,
+   * the client's connection and the policy from the store as they are now, bypassing the cache, so
+   * that a revocation, an expiry, a logout or a narrowed policy since then refuses it (audited like
+   * any denial). A policy that still asks counts as allowed: the human has just approved. May block
+   * on store I/O.
+   *
+   * @param request the approved request
+   * @param auth the authorization as it was when the request arrived
+   * @param client the verified client key
+   * @return the error to answer, or empty to run the request
+   */
+  Optional<Nip46Response> recheck(Nip46Request request, Authorization auth, PublicKey client) {
+    try {
+      Instant now = clock.instant();
+      AuthorizationCache.Fresh fresh = cache.readFresh(auth.id(), client).orElse(null);
+      if (fresh == null) {
+        LOG.info("approved {} refused: authorization {} is gone", request.methodName(), auth.id());
         auditor.record(
-            auth, client, request, Auditor.kindOf(request), AuditOutcome.DENIED, deny.reason());
-        return Optional.of(Nip46Response.error(request.id(), wireTextFor(deny)));
+            auth,
+            client,
+            request,
+            Auditor.kindOf(request),
+            AuditOutcome.DENIED,
+            PolicyDecision.Deny.REVOKED);
+        return Optional.of(Nip46Response.error(request.id(), SignerError.UNAUTHORIZED.wireText()));
       }
-      return Optional.empty();
+      Authorization current = fresh.authorization();
+      ConnectedClient connection = current.isActiveAt(now) ? fresh.connection() : null;
+      return Optional.ofNullable(
+          verdict(request, current, client, fresh.policy(), connection, now).denial());
     } catch (StoreException e) {
       return Optional.of(
           Nip46Response.error(request.id(), HandlerFailures.of(request, e).wireText()));
     } catch (IllegalArgumentException e) {
-      // A peer key that is not a curve point: the client's mistake.
-      LOG.debug("{} refused: invalid peer key", request.methodName());
       return Optional.of(Nip46Response.error(request.id(), SignerError.INVALID_REQUEST.wireText()));
     }
+  }
+
+  private Checked verdict(
+      Nip46Request request,
+      Authorization auth,
+      PublicKey client,
+      @Nullable Policy policy,
+      @Nullable ConnectedClient connection,
+      Instant now) {
+    PolicyDecision verdict;
+    if (policy == null) {
+      LOG.error("authorization {} names unknown policy {}", auth.id(), auth.policyName());
+      verdict = PolicyDecision.deny(PolicyDecision.Deny.UNKNOWN_POLICY);
+    } else {
+      verdict =
+          PolicyEvaluator.evaluate(
+              policy, auth.policySubject(connection), PolicyRequest.of(request), now);
+    }
+    if (verdict instanceof PolicyDecision.Deny deny) {
+      LOG.info(
+          "denied {} from client {} on authorization {}: {}",
+          request.methodName(),
+          client,
+          auth.id(),
+          deny.reason());
+      auditor.record(
+          auth, client, request, Auditor.kindOf(request), AuditOutcome.DENIED, deny.reason());
+      return new Checked(Nip46Response.error(request.id(), wireTextFor(deny)), false);
+    }
+    return verdict.needsApproval() ? Checked.ASK : Checked.PROCEED;
   }
 
   /**

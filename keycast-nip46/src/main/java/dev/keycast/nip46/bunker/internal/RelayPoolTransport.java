@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -47,7 +48,10 @@ public final class RelayPoolTransport implements RelayTransport {
   private final RelayPoolConfig config;
   private volatile @Nullable RelayPool pool;
   private final ReentrantLock subscribeLock = new ReentrantLock();
-  private int openSubscriptions; // guarded by subscribeLock
+  private volatile int openSubscriptions; // written under subscribeLock
+
+  private final Map<String, Long> eoseNanos = new ConcurrentHashMap<>();
+  private volatile long subscribedAtNanos = System.nanoTime();
 
   /**
    * @param relays the relays to connect to
@@ -71,9 +75,36 @@ public final class RelayPoolTransport implements RelayTransport {
               public void onEvent(String relayUrl, String subscriptionId, SignedEvent event) {
                 listener.onEvent(relayUrl, event);
               }
+
+              @Override
+              public void onEose(String relayUrl, String subscriptionId) {
+                // the last REQ of a subscribe(): the relay processed every one before it
+                if (subscriptionId.equals(subscriptionId(Math.max(0, openSubscriptions - 1)))) {
+                  eoseNanos.put(relayUrl, System.nanoTime());
+                }
+              }
             });
     p.setRelays(relays);
     pool = p;
+  }
+
+  @Override
+  public boolean subscriptionAcknowledged() {
+    if (openSubscriptions == 0) {
+      return true;
+    }
+    long since = subscribedAtNanos;
+    int connected = 0;
+    for (Map.Entry<String, RelayState> e : status().entrySet()) {
+      if (e.getValue() == RelayState.CONNECTED) {
+        connected++;
+        Long at = eoseNanos.get(e.getKey());
+        if (at == null || at - since < 0) {
+          return false;
+        }
+      }
+    }
+    return connected > 0;
   }
 
   @Override
@@ -102,6 +133,7 @@ public final class RelayPoolTransport implements RelayTransport {
     // stay consistent.
     subscribeLock.lock();
     try {
+      subscribedAtNanos = System.nanoTime();
       for (int i = 0; i < subscriptions.size(); i++) {
         p.subscribe(subscriptionId(i), subscriptions.get(i));
       }

@@ -60,6 +60,15 @@ public interface RelayTransport extends AutoCloseable {
    */
   Map<String, RelayState> status();
 
+  /**
+   * Tells whether every connected relay (at least one) has acknowledged (EOSE) the subscription
+   * last sent by {@link #subscribe}: from then on, it delivers the events for those keys. Never
+   * blocks. Default: {@code true}.
+   */
+  default boolean subscriptionAcknowledged() {
+    return true;
+  }
+
   /** Closes every connection. */
   @Override
   void close();

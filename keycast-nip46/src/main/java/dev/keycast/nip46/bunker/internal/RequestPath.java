@@ -9,14 +9,14 @@ import dev.keycast.nip46.server.SignerError;
 import dev.keycast.nip46.server.TaskSnapshot.Stage;
 import dev.keycast.nip46.store.Authorization;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A request's path on a queue worker: verify, authorize, decrypt, policy, handle, then the reply
- * (seal, publish) through the {@link ReplySender}. Each stage either passes the request on or ends
- * it (dropped and counted, or answered); from a readable body on, every outcome is a reply.
+ * A request's path on a queue worker: verify, authorize, decrypt, policy, handle (or, for what the
+ * policy asks a human about, approve: {@link ApprovalStage}, answered later), then the reply (seal,
+ * publish) through the {@link ReplySender}. Each stage either passes the request on or ends it
+ * (dropped and counted, or answered); from a readable body on, every outcome is a reply.
  * Thread-safe: each call works on its own task.
  */
 final class RequestPath {
@@ -25,6 +25,7 @@ final class RequestPath {
   private final DecryptStage decrypt;
   private final @Nullable PolicyStage policy;
   private final HandleStage handle;
+  private final ApprovalStage approvals;
   private final ReplySender replies;
   private final InFlight inFlight;
   private final StatsRecorder stats;
@@ -40,6 +41,7 @@ final class RequestPath {
       DecryptStage decrypt,
       @Nullable PolicyStage policy,
       HandleStage handle,
+      ApprovalStage approvals,
       ReplySender replies,
       InFlight inFlight,
       StatsRecorder stats,
@@ -49,6 +51,7 @@ final class RequestPath {
     this.decrypt = decrypt;
     this.policy = policy;
     this.handle = handle;
+    this.approvals = approvals;
     this.replies = replies;
     this.inFlight = inFlight;
     this.stats = stats;
@@ -114,16 +117,19 @@ final class RequestPath {
       return false;
     }
     Authorization auth = signer.authorization();
+    boolean ask = false;
     if (policy != null) {
       TaskRegistry.stage(Stage.POLICY);
-      Optional<Nip46Response> denied =
-          policy.check(
+      PolicyStage.Checked checked =
+          policy.checkWithAsk(
               request, auth, parties.client(), authorized.policy(), authorized.policyFailure());
-      if (denied.isPresent()) {
+      Nip46Response denied = checked.denial();
+      if (denied != null) {
         TaskRegistry.stage(Stage.PUBLISH);
-        replies.send(reply, denied.get());
+        replies.send(reply, denied);
         return false;
       }
+      ask = checked.ask();
     }
     RequestContext ctx =
         new RequestContext(
@@ -134,10 +140,15 @@ final class RequestPath {
             task.receivedAt,
             interim -> replies.sendLater(reply, interim));
     TaskRegistry.stage(Stage.HANDLE);
-    CompletableFuture<Nip46Response> result = handle.handle(request, ctx);
+    CompletableFuture<Nip46Response> result =
+        ask ? approvals.ask(request, auth, parties.client(), ctx) : handle.handle(request, ctx);
     if (result.isDone()) {
+      Nip46Response response = result.join();
+      if (request instanceof Nip46Request.Connect c && response instanceof Nip46Response.Ok) {
+        approvals.clientConnected(parties.client(), c.metadataJson());
+      }
       TaskRegistry.stage(Stage.PUBLISH);
-      replies.send(reply, result.join());
+      replies.send(reply, response);
       return false;
     }
     task.stage = Stage.AWAITING_APPROVAL;

@@ -21,7 +21,7 @@ public final class JdbiPolicyStore implements PolicyStore {
   private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {};
   private static final String COLUMNS =
       "name, permissions, blocked_words, self_encryption_only, rate_limit_max, rate_limit_window_ms,"
-          + " max_future_ms, max_past_ms";
+          + " max_future_ms, max_past_ms, ask_permissions";
 
   private static final RowMapper<Policy> MAPPER =
       (rs, c) -> {
@@ -35,7 +35,8 @@ public final class JdbiPolicyStore implements PolicyStore {
                   rs.getInt("rate_limit_max"),
                   Duration.ofMillis(rs.getLong("rate_limit_window_ms"))),
               Duration.ofMillis(rs.getLong("max_future_ms")),
-              maxPast(rs.getObject("max_past_ms")));
+              maxPast(rs.getObject("max_past_ms")),
+              PermissionSet.parse(rs.getString("ask_permissions")));
         } catch (JsonProcessingException | RuntimeException e) {
           throw new StoreException("corrupt row in policies: " + rs.getString("name"), e);
         }
@@ -81,12 +82,13 @@ public final class JdbiPolicyStore implements PolicyStore {
                               "INSERT INTO policies ("
                                   + COLUMNS
                                   + ", created_at, updated_at) VALUES "
-                                  + "(:name, :perms, :words, :self, :max, :window, :future, :past, :now, :now)"
+                                  + "(:name, :perms, :words, :self, :max, :window, :future, :past, :ask, :now, :now)"
                                   + " ON CONFLICT (name) DO UPDATE SET "
                                   + "permissions = excluded.permissions, blocked_words = excluded.blocked_words, "
                                   + "self_encryption_only = excluded.self_encryption_only, rate_limit_max = excluded.rate_limit_max, "
                                   + "rate_limit_window_ms = excluded.rate_limit_window_ms, "
                                   + "max_future_ms = excluded.max_future_ms, max_past_ms = excluded.max_past_ms, "
+                                  + "ask_permissions = excluded.ask_permissions, "
                                   + "updated_at = excluded.updated_at")
                           .bind("name", policy.name())
                           .bind("perms", policy.permissions().toString())
@@ -96,6 +98,7 @@ public final class JdbiPolicyStore implements PolicyStore {
                           .bind("window", policy.rateLimit().window().toMillis())
                           .bind("future", policy.maxFuture().toMillis())
                           .bind("past", pastMillis)
+                          .bind("ask", policy.askPermissions().toString())
                           .bind("now", now)
                           .execute();
                     }));

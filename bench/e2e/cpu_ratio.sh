@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Issue 15, target 1: the daemon's process CPU per sign_event against the crypto one round trip needs.
+# For each daemon jar given (default: this checkout's), in turn and ROUNDS times (A B A B ... for an A/B):
+#   - a fresh dev relay, KEYCAST_HOME and `keycast serve`, one authorization under the built-in policy POLICY
+#     (default full) shared by CLIENTS client keys (default 150);
+#   - a warm-up: OfferedLoad --precompute, open loop, RATE/s (default 1000) for WARM_SECONDS (default 6);
+#   - the measured run: the same for SECONDS (default 12; RATE × SECONDS ≥ 10,000 requests), fresh client keys,
+#     the daemon's and the relay's CPU from /proc/PID/stat over the load and the wait for its replies
+#     (OfferedLoad --watch-pid), per request; JIT and GC included;
+#   - `keycast bench --json --backend native` of this checkout (its round_trip figure: the daemon's five crypto
+#     operations of one sign_event round trip) right after, and the ratio daemon CPU / round-trip crypto.
+# The relay, the driver and the bench always come from this checkout's jar; only the daemon's jar varies.
+# DAEMON_JAVA_OPTS: JVM options of the daemon. JFR=1: a JFR recording of the daemon over the measured run only
+# (settings=profile plus jdk.CPUTimeSample every 1 ms of thread CPU), out/cpu_ratio/LABEL.jfr, and jfr_costs.py's
+# table of where a request's CPU and bytes go, out/cpu_ratio/LABEL.costs.json.
+# Results: bench/e2e/out/cpu_ratio/results.jsonl.
+#
+#   bench/e2e/cpu_ratio.sh [DAEMON_JAR...]
+. "$(dirname "$0")/lib.sh"
+CLIENTS="${CLIENTS:-150}"
+RATE="${RATE:-1000}"
+WARM_SECONDS="${WARM_SECONDS:-6}"
+MEASURE_SECONDS="${SECONDS_MEASURED:-12}"
+ROUNDS="${ROUNDS:-1}"
+export POLICY="${POLICY:-full}"
+e2e_build
+DRIVER_JAR="$JAR"
+JARS=("$@")
+[ ${#JARS[@]} -gt 0 ] || JARS=("$DRIVER_JAR")
+
+one() { # JAR LABEL
+  local daemon_jar="$1" label="$2" run bench
+  e2e_relay "$(e2e_free_port)"
+  e2e_home "$E2E_OUT/home"
+  JAR="$daemon_jar" SERVE_JAVA_OPTS="${DAEMON_JAVA_OPTS:-}" e2e_serve "$(e2e_free_port)"
+  e2e_drive --bunker "$BUNKER_URI" --precompute --clients "$CLIENTS" --rate "$RATE" --seconds "$WARM_SECONDS" \
+      --label warm >/dev/null 2>>"$E2E_OUT/driver.log"
+  if [ -n "${JFR:-}" ]; then
+    "$JAVA_HOME/bin/jcmd" "$SERVE_PID" JFR.start name=cr settings=profile "jdk.CPUTimeSample#enabled=true" \
+        "jdk.CPUTimeSample#throttle=1ms" filename="$E2E_OUT/$label.jfr" >/dev/null
+  fi
+  run=$(e2e_drive --bunker "$BUNKER_URI" --precompute --clients "$CLIENTS" --rate "$RATE" \
+      --seconds "$MEASURE_SECONDS" --label "$label" --watch-pid "daemon=$SERVE_PID" --watch-pid "relay=$RELAY_PID" \
+      --marks "$E2E_OUT/$label.marks" 2>>"$E2E_OUT/driver.log")
+  if [ -n "${JFR:-}" ]; then
+    "$JAVA_HOME/bin/jcmd" "$SERVE_PID" JFR.stop name=cr >/dev/null
+  fi
+  e2e_stop_serve
+  kill "$RELAY_PID" 2>/dev/null || true
+  wait "$RELAY_PID" 2>/dev/null || true
+  bench=$("$JAVA" --enable-native-access=ALL-UNNAMED -jar "$DRIVER_JAR" bench --json --backend native --seconds 2 \
+      2>/dev/null)
+  e2e_record "cpu-ratio/$label" "$(python3 - "$run" "$bench" "$daemon_jar" <<'PY'
+import json, sys
+run, bench = json.loads(sys.argv[1]), json.loads(sys.argv[2])["native"]
+rt_us = 1e6 / bench["round_trip"]
+d = run["watched_cpu_us_per_request"]["daemon"]
+errors = sum(run["errors"].values()) if isinstance(run.get("errors"), dict) else run.get("errors")
+print(json.dumps({"jar": sys.argv[3], "requests": run["requests"] if "requests" in run else None, "ok": run["ok"],
+                  "errors": errors, "timeouts": run.get("timeouts"), "p50_ms": run.get("p50_ms"),
+                  "p99_ms": run.get("p99_ms"), "daemon_us_per_req": d,
+                  "relay_us_per_req": run["watched_cpu_us_per_request"]["relay"],
+                  "driver_us_per_req": run.get("driver_cpu_us_per_request"),
+                  "round_trip_us": round(rt_us, 1), "ratio": round(d / rt_us, 2)}))
+PY
+)"
+  tail -1 "$E2E_OUT/results.jsonl" >&2
+  if [ -n "${JFR:-}" ]; then
+    python3 "$E2E_DIR/jfr_costs.py" "$JAVA_HOME/bin/jfr" "$E2E_OUT/$label.jfr" "$E2E_OUT/$label.marks" "$(python3 -c \
+        'import json,sys; r=json.loads(sys.argv[1]); print(r["requests"])' "$run")" "$(python3 -c \
+        'import json,sys; r=json.loads(sys.argv[1]); print(r["watched_cpu_us_per_request"]["daemon"])' "$run")" \
+        >"$E2E_OUT/$label.costs.json"
+  fi
+}
+
+LETTERS=(A B C D E F)
+for ((r = 1; r <= ROUNDS; r++)); do
+  i=0
+  for j in "${JARS[@]}"; do
+    one "$j" "r$r-${LETTERS[$i]}"
+    i=$((i + 1))
+  done
+done
+e2e_log "done: $E2E_OUT/results.jsonl"

@@ -1,0 +1,45 @@
+package dev.keycast.nip46.bunker.internal;
+
+import java.util.List;
+
+/**
+ * Rendezvous (highest random weight) hashing: each key goes to the member with the highest score of
+ * {@code hash(key, member)}. When a member joins or leaves, only the keys it gains or held move.
+ * Stateless; thread-safe.
+ */
+public final class Rendezvous {
+  private Rendezvous() {}
+
+  /**
+   * Picks the member for a key.
+   *
+   * @param keyHex a bunker key, lowercase hex (at least 16 characters)
+   * @param members the live member ids, not empty
+   * @return the chosen member id
+   */
+  public static long pick(String keyHex, List<Long> members) {
+    long k = Long.parseUnsignedLong(keyHex.substring(0, 16), 16);
+    long best = 0;
+    long bestScore = 0;
+    boolean first = true;
+    for (long m : members) {
+      long score = mix(k ^ mix(m));
+      if (first || Long.compareUnsigned(score, bestScore) > 0) {
+        best = m;
+        bestScore = score;
+        first = false;
+      }
+    }
+    return best;
+  }
+
+  /** The 64-bit finalizer of MurmurHash3: a bijection that spreads every input bit. */
+  private static long mix(long x) {
+    x ^= x >>> 33;
+    x *= 0xff51afd7ed558ccdL;
+    x ^= x >>> 33;
+    x *= 0xc4ceb93e0cb64b53L;
+    x ^= x >>> 33;
+    return x;
+  }
+}

@@ -1,0 +1,364 @@
+package dev.keycast.nip46.bunker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.keycast.crypto.SecretKey;
+import dev.keycast.crypto.SignedEvent;
+import dev.keycast.nip46.BunkerUri;
+import dev.keycast.nip46.EventTemplate;
+import dev.keycast.nip46.Filter;
+import dev.keycast.nip46.PermissionSet;
+import dev.keycast.nip46.bunker.internal.ClusterNode;
+import dev.keycast.nip46.client.Nip46Client;
+import dev.keycast.nip46.client.Nip46Result;
+import dev.keycast.nip46.relay.DevRelay;
+import dev.keycast.nip46.relay.RelayPool;
+import dev.keycast.nip46.store.AesGcmKeyEncryption;
+import dev.keycast.nip46.store.Authorization;
+import dev.keycast.nip46.store.KeycastDatabase;
+import dev.keycast.nip46.store.MasterKey;
+import dev.keycast.nip46.store.NewAuthorization;
+import dev.keycast.nip46.testing.TcpProxy;
+import dev.keycast.nip46.testing.TestDatabase;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Several {@link Bunker} cluster members in one JVM on one real PostgreSQL database, each with its
+ * own connection pool behind its own {@link TcpProxy} (so a test can cut one member off), one dev
+ * relay, an observer that records every reply event, and clients under load.
+ */
+final class ClusterHarness implements AutoCloseable {
+  static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(10);
+
+  /**
+   * The daemon's heartbeat and lease (500 ms, 2 s) for measurements; the tests use 250 ms, 1.5 s.
+   */
+  private static final boolean DAEMON_TIMING =
+      Boolean.getBoolean("keycast.measure") && !Boolean.getBoolean("keycast.measure.fast");
+
+  /** One member. */
+  static final class Member {
+    final String name;
+    final TcpProxy proxy;
+    final KeycastDatabase db;
+    final Bunker bunker;
+
+    Member(String name, TcpProxy proxy, KeycastDatabase db, Bunker bunker) {
+      this.name = name;
+      this.proxy = proxy;
+      this.db = db;
+      this.bunker = bunker;
+    }
+
+    ClusterNode node() {
+      ClusterNode n = bunker.clusterNode();
+      assertThat(n).isNotNull();
+      return n;
+    }
+
+    Set<String> owned() {
+      return node().ownedNow();
+    }
+
+    long memberId() {
+      return Long.parseUnsignedLong(bunker.cluster().orElseThrow().memberId(), 16);
+    }
+  }
+
+  /** One interval during which a member believed it answered a key. */
+  record Belief(String member, String key, long from, long to) {}
+
+  final TestDatabase database = TestDatabase.postgres();
+  final MasterKey masterKey = MasterKey.random();
+  final KeycastDatabase admin;
+  final DevRelay relay = DevRelay.start("127.0.0.1", 0);
+  final List<Member> members = new CopyOnWriteArrayList<>();
+  final List<Authorization> authorizations = new ArrayList<>();
+
+  /** request event id -> distinct reply event ids seen on the relay. */
+  final Map<String, Set<String>> replies = new ConcurrentHashMap<>();
+
+  private final List<Belief> beliefs = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, Long> openBeliefs = new ConcurrentHashMap<>();
+  private final List<Nip46Client> clients = new CopyOnWriteArrayList<>();
+  private final List<Member> closed = new CopyOnWriteArrayList<>();
+  private final RelayPool observer;
+
+  ClusterHarness(int keys) throws Exception {
+    admin = KeycastDatabase.open(database.url(), AesGcmKeyEncryption.create(masterKey));
+    admin.keys().generate("alice");
+    for (int i = 0; i < keys; i++) {
+      authorizations.add(
+          admin
+              .authorizations()
+              .create(
+                  NewAuthorization.builder("alice")
+                      .relays(List.of(relay.url()))
+                      .policyName("full")
+                      .build()));
+    }
+    observer =
+        RelayPool.create(
+            Fixture.FAST_RECONNECT,
+            (url, sub, ev) -> {
+              String request = eTag(ev);
+              if (request != null) {
+                replies.computeIfAbsent(request, r -> ConcurrentHashMap.newKeySet()).add(ev.id());
+              }
+            });
+    observer.addRelay(relay.url());
+    observer.subscribe(
+        "observer", List.of(Filter.builder().kinds(24133).authors(keyHexes()).build()));
+    assertThat(relay.awaitSubscription(f -> f.authors() != null, Fixture.WAIT)).isTrue();
+  }
+
+  private static String eTag(SignedEvent ev) {
+    for (List<String> t : ev.tags()) {
+      if (t.size() >= 2 && t.get(0).equals("e")) {
+        return t.get(1);
+      }
+    }
+    return null;
+  }
+
+  List<String> keyHexes() {
+    return authorizations.stream().map(a -> a.bunkerPublicKey().toHex()).toList();
+  }
+
+  /** Starts a member and waits until it serves (subscribed to) every key. */
+  Member start(String name) throws Exception {
+    TcpProxy proxy = new TcpProxy(TestDatabase.PG_PORT);
+    KeycastDatabase db =
+        KeycastDatabase.builder(proxy.rewrite(database.url()))
+            .keyEncryption(AesGcmKeyEncryption.create(masterKey))
+            .connectionTimeout(Duration.ofSeconds(1))
+            .queryTimeout(Duration.ofSeconds(1))
+            .open();
+    Bunker b =
+        Bunker.builder()
+            .database(db)
+            .clusterSettings(
+                new ClusterNode.Settings(
+                    name,
+                    Duration.ofMillis(DAEMON_TIMING ? 500 : 250),
+                    Duration.ofMillis(DAEMON_TIMING ? 2000 : 1500),
+                    Duration.ofMillis(300),
+                    Duration.ofSeconds(15),
+                    10_000,
+                    false))
+            .relayPoolConfig(Fixture.FAST_RECONNECT)
+            .relays(List.of(relay.url()))
+            .pollInterval(Duration.ofMillis(200))
+            .shutdownDeadline(Duration.ofSeconds(2))
+            .build();
+    Member m = new Member(name, proxy, db, b);
+    b.clusterNode()
+        .onOwnershipChange(
+            new ClusterNode.OwnershipListener() {
+              @Override
+              public void owned(String key, long nanos) {
+                openBeliefs.put(name + "/" + key, nanos);
+              }
+
+              @Override
+              public void disowned(String key, long nanos) {
+                Long from = openBeliefs.remove(name + "/" + key);
+                if (from != null) {
+                  beliefs.add(new Belief(name, key, from, nanos));
+                }
+              }
+            });
+    b.start();
+    members.add(m);
+    await("member " + name + " serves every key")
+        .atMost(Fixture.WAIT)
+        .until(() -> b.signerKeys().containsAll(keyHexes()));
+    return m;
+  }
+
+  /** Kills a member abruptly: its database connections cut, no release, then stopped. */
+  void crash(Member m) throws Exception {
+    m.proxy.stop();
+    m.node().abandon();
+    members.remove(m);
+    closed.add(m);
+    m.bunker.close();
+  }
+
+  /** Stops a member cleanly (as on SIGTERM): it releases its keys. */
+  void stop(Member m) throws Exception {
+    members.remove(m);
+    closed.add(m);
+    m.bunker.close();
+  }
+
+  /** Waits until the live members together own every key, each key once. */
+  void awaitAllKeysOwned(Duration within) {
+    await("every key owned by a live member")
+        .atMost(within)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              Set<String> union = new HashSet<>();
+              int total = 0;
+              for (Member m : members) {
+                Set<String> o = m.owned();
+                union.addAll(o);
+                total += o.size();
+              }
+              return union.containsAll(keyHexes()) && total == keyHexes().size();
+            });
+  }
+
+  /** Clients, one per key, each connected once. */
+  List<Nip46Client> connectClients() throws Exception {
+    List<Nip46Client> out = new ArrayList<>();
+    for (Authorization a : authorizations) {
+      Nip46Client c =
+          Nip46Client.builder(
+                  new BunkerUri(a.bunkerPublicKey(), a.relays(), a.secret()), SecretKey.generate())
+              .timeout(CLIENT_TIMEOUT)
+              .relayPoolConfig(Fixture.FAST_RECONNECT)
+              .build();
+      clients.add(c);
+      assertThat(c.awaitConnected(Fixture.WAIT)).isTrue();
+      out.add(c);
+    }
+    for (Nip46Client c : out) {
+      assertThat(c.connect(PermissionSet.empty()).get(15, TimeUnit.SECONDS))
+          .isEqualTo(new Nip46Result.Success("ack"));
+    }
+    return out;
+  }
+
+  /** Load: every client sends sign_event requests one after another until stopped. */
+  static final class Load {
+    final AtomicInteger ok = new AtomicInteger();
+    final List<String> failures = new CopyOnWriteArrayList<>();
+    final AtomicBoolean running = new AtomicBoolean(true);
+    final List<Thread> threads = new ArrayList<>();
+
+    Load(List<Nip46Client> clients, Duration pause) {
+      int i = 0;
+      for (Nip46Client c : clients) {
+        int n = i++;
+        threads.add(
+            Thread.ofVirtual()
+                .start(
+                    () -> {
+                      int seq = 0;
+                      while (running.get()) {
+                        try {
+                          Nip46Result r =
+                              c.signEvent(
+                                      new EventTemplate(
+                                          1,
+                                          "load " + n + " " + seq++,
+                                          List.of(),
+                                          System.currentTimeMillis() / 1000))
+                                  .get(CLIENT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+                          if (r instanceof Nip46Result.Success) {
+                            ok.incrementAndGet();
+                          } else {
+                            failures.add(r.toString());
+                          }
+                          Thread.sleep(pause);
+                        } catch (InterruptedException e) {
+                          return;
+                        } catch (TimeoutException e) {
+                          failures.add("timeout");
+                        } catch (Exception e) {
+                          failures.add(e.toString());
+                        }
+                      }
+                    }));
+      }
+    }
+
+    void stop() throws InterruptedException {
+      running.set(false);
+      for (Thread t : threads) {
+        t.join(Duration.ofSeconds(30));
+      }
+    }
+  }
+
+  /** Asserts that no request got two different reply events. */
+  void assertNoRequestAnsweredTwice() {
+    Map<String, Set<String>> twice = new java.util.HashMap<>();
+    replies.forEach(
+        (req, ids) -> {
+          if (ids.size() > 1) {
+            twice.put(req, ids);
+          }
+        });
+    assertThat(twice).as("requests with two different replies").isEmpty();
+  }
+
+  /** Asserts that no two members believed they answered one key at the same instant. */
+  void assertAtMostOneOwnerAtAnyInstant() {
+    long now = System.nanoTime();
+    List<Belief> all = new ArrayList<>();
+    synchronized (beliefs) {
+      all.addAll(beliefs);
+    }
+    openBeliefs.forEach(
+        (mk, from) -> {
+          int slash = mk.indexOf('/');
+          all.add(new Belief(mk.substring(0, slash), mk.substring(slash + 1), from, now));
+        });
+    for (String key : keyHexes()) {
+      List<Belief> forKey =
+          all.stream()
+              .filter(b -> b.key().equals(key) && b.to() > b.from())
+              .sorted((x, y) -> Long.compare(x.from(), y.from()))
+              .toList();
+      for (int i = 1; i < forKey.size(); i++) {
+        Belief prev = forKey.get(i - 1);
+        Belief next = forKey.get(i);
+        assertThat(next.from())
+            .as("%s took %s before %s stopped answering it", next.member(), key, prev.member())
+            .isGreaterThanOrEqualTo(prev.to());
+      }
+    }
+  }
+
+  int beliefCount() {
+    return beliefs.size() + openBeliefs.size();
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (Nip46Client c : clients) {
+      c.close();
+    }
+    for (Member m : members) {
+      m.bunker.close();
+    }
+    for (Member m : members) {
+      m.db.close();
+      m.proxy.close();
+    }
+    for (Member m : closed) {
+      m.db.close();
+      m.proxy.close();
+    }
+    observer.close();
+    relay.close();
+    admin.close();
+    database.close();
+  }
+}
