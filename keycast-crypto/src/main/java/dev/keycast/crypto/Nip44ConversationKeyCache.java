@@ -77,6 +77,17 @@ public final class Nip44ConversationKeyCache {
     return map.size();
   }
 
+  /**
+   * Removes every conversation key derived from one of our keys, for a key that is deleted or no
+   * longer used: no key derived from it stays in memory. Thread-safe; never blocks; one pass over
+   * the entries. A concurrent {@link #get} with that key may re-populate the cache.
+   *
+   * @param ours the public key of our secret key
+   */
+  public void removeFor(PublicKey ours) {
+    map.keySet().removeIf(p -> p.ours().equals(ours));
+  }
+
   /** Removes all entries. Thread-safe; concurrent gets may re-populate the cache. */
   public void clear() {
     map.clear();

@@ -144,10 +144,12 @@ public final class Bunker implements AutoCloseable {
     this.shutdownDeadline = b.shutdownDeadline;
     this.relayUrls = List.copyOf(b.relays);
     this.stats = new StatsRecorder(b.statsCounter);
+    Nip44ConversationKeyCache conversationKeys = new Nip44ConversationKeyCache(CONVERSATION_KEYS);
     this.cache =
         AuthorizationCache.builder(store, Objects.requireNonNull(b.keys))
             .policies(b.policies)
             .watched()
+            .onSignerDropped(conversationKeys::removeFor) // no key derived from a dropped one stays
             .build();
     this.watcher = new AuthorizationWatcher(store, cache, clock);
     CpuExecutorConfig cc = b.cpuConfig;
@@ -164,7 +166,7 @@ public final class Bunker implements AutoCloseable {
     // The audit write leaves the request path: batched by one writer thread (see BatchingAuditLog).
     this.audit = new BatchingAuditLog(Objects.requireNonNull(b.audit), AUDIT_BUFFER);
     try {
-      Nip46Envelope envelope = new Nip46Envelope(new Nip44ConversationKeyCache(CONVERSATION_KEYS));
+      Nip46Envelope envelope = new Nip46Envelope(conversationKeys);
       RequestHandler handler = b.handler;
       boolean enforcePolicy = handler == null;
       if (handler == null) {

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -102,21 +103,27 @@ public interface AuthorizationStore {
   Optional<SecretKey> loadBunkerSecret(long authorizationId);
 
   /**
-   * Loads and decrypts the bunker secret keys of several authorizations at once, for a daemon that
-   * holds every key it serves in memory. Ids with no authorization are left out. The default loads
-   * them one by one with {@link #loadBunkerSecret}; the database's store reads them in batches and
-   * does not re-derive each public key (the encryption's associated data already binds each secret
-   * to its public key; the bunker compares them when it first signs with the key).
+   * Loads the bunker secret keys of several authorizations at once, for a daemon that holds every
+   * key it serves in memory: per id, a supplier that returns the key, decrypting it when first
+   * called, without I/O (so a daemon starts without decrypting 100,000 keys, and only keys that are
+   * used are ever decrypted). Ids with no authorization are left out. The default loads and
+   * decrypts them one by one with {@link #loadBunkerSecret}; the database's store reads the
+   * ciphertexts in batches and decrypts on demand, without re-deriving each public key (the
+   * encryption's associated data binds each secret to its public key; the bunker compares them when
+   * it first signs).
+   *
+   * <p>The suppliers are thread-safe and may be called any number of times (each call decrypts
+   * anew: memoize the result); they throw {@link KeyEncryptionException} if the key does not
+   * decrypt.
    *
    * @param authorizationIds the ids
-   * @return the keys by authorization id (a new mutable map the caller owns)
-   * @throws KeyEncryptionException if one does not decrypt
+   * @return the key suppliers by authorization id (a new mutable map the caller owns)
    * @throws StoreException if the store fails
    */
-  default Map<Long, SecretKey> loadBunkerSecrets(Collection<Long> authorizationIds) {
-    Map<Long, SecretKey> keys = new HashMap<>();
+  default Map<Long, Supplier<SecretKey>> loadBunkerSecrets(Collection<Long> authorizationIds) {
+    Map<Long, Supplier<SecretKey>> keys = new HashMap<>();
     for (long id : authorizationIds) {
-      loadBunkerSecret(id).ifPresent(k -> keys.put(id, k));
+      loadBunkerSecret(id).ifPresent(k -> keys.put(id, () -> k));
     }
     return keys;
   }

@@ -31,7 +31,7 @@ class BunkerOutageAnswersTest {
   private static final Duration DB_TIMEOUT = Duration.ofSeconds(2);
 
   /** Generous slack over the database timeout for a loaded test machine. */
-  private static final Duration SLACK = Duration.ofSeconds(3);
+  private static final Duration SLACK = Duration.ofMillis(1500);
 
   @Test
   void connectionsCut_coldKeyGetsErrorReply_warmClientServed_auditWrittenAfter() throws Exception {

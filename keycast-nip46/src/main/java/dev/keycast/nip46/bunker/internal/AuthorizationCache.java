@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
@@ -98,6 +99,7 @@ public final class AuthorizationCache {
   private volatile long seenVersion = Long.MIN_VALUE;
   private final boolean watched;
   private final @Nullable SignerDirectory directory;
+  private final Consumer<PublicKey> onSignerDropped;
 
   private AuthorizationCache(Builder b) {
     this.authorizations = b.authorizations;
@@ -105,6 +107,7 @@ public final class AuthorizationCache {
     this.refreshIntervalNanos = b.refreshInterval.toNanos();
     this.watched = b.watched;
     this.directory = b.watched ? new SignerDirectory() : null;
+    this.onSignerDropped = b.onSignerDropped;
     this.lastRefreshNanos = new AtomicLong(nanoClock.getAsLong() - refreshIntervalNanos);
     this.signers =
         new SingleFlightCache<>(
@@ -180,6 +183,15 @@ public final class AuthorizationCache {
       throw new IllegalStateException("not a watched cache");
     }
     return d;
+  }
+
+  /** Called by the watcher when a bunker key left the directory (deleted or no longer served). */
+  void signerDropped(PublicKey bunkerPublicKey) {
+    try {
+      onSignerDropped.accept(bunkerPublicKey);
+    } catch (RuntimeException e) {
+      LOG.warn("signer-dropped hook failed", e);
+    }
   }
 
   /**
@@ -430,6 +442,7 @@ public final class AuthorizationCache {
     private LongSupplier nanoClock = System::nanoTime;
     private Function<String, Optional<Policy>> policyResolver = Policies::builtIn;
     private boolean watched;
+    private Consumer<PublicKey> onSignerDropped = k -> {};
 
     private Builder(AuthorizationStore authorizations, KeyStore keys) {
       this.authorizations = Objects.requireNonNull(authorizations, "authorizations");
@@ -485,6 +498,18 @@ public final class AuthorizationCache {
      */
     public Builder watched() {
       this.watched = true;
+      return this;
+    }
+
+    /**
+     * Sets what runs when a watched cache drops a bunker key (its authorization deleted, or revoked
+     * or expired over a day ago), e.g. to forget the conversation keys derived from it. Fast, never
+     * blocks.
+     *
+     * @param hook receives the dropped key's public key
+     */
+    public Builder onSignerDropped(Consumer<PublicKey> hook) {
+      this.onSignerDropped = Objects.requireNonNull(hook, "hook");
       return this;
     }
 

@@ -5,7 +5,6 @@ import dev.keycast.crypto.SecretKey;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.AuthorizationChanges;
 import dev.keycast.nip46.store.AuthorizationStore;
-import dev.keycast.nip46.store.KeyEncryptionException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,9 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Watches the authorizations: reads the store's changes <b>once</b> per {@link #poll} (the full
@@ -31,16 +29,14 @@ import org.slf4j.LoggerFactory;
  * #poll} recomputes the served set at least every minute even without changes.
  *
  * <p>Keys: the watcher also keeps the cache's {@link SignerDirectory} (every served authorization
- * with its decrypted bunker key) in step with the served set: loaded in one batch at the first
- * poll, then only the keys of new authorizations, and dropped when no longer served.
+ * with its bunker key, decrypted on first use) in step with the served set: loaded in batches at
+ * the first poll, then only the keys of new authorizations, and dropped when no longer served.
  *
  * <p>Thread-safe: the poller and the {@code nostrconnect} flow may poll concurrently; a lock
  * serializes them (it guards the in-memory list, and is held across the store reads so the list and
  * its version move together). Blocks for one store query, two when something changed.
  */
 public final class AuthorizationWatcher {
-  private static final Logger LOG = LoggerFactory.getLogger(AuthorizationWatcher.class);
-
   /**
    * Revoked or expired authorizations stay served this long, so their clients get "unauthorized".
    */
@@ -143,7 +139,8 @@ public final class AuthorizationWatcher {
    * Brings the directory of bunker keys in line with the served authorizations: newer records
    * replace older ones (keeping the key), keys not held yet are loaded in one batch, and keys no
    * longer served are dropped. A store failure leaves the directory incomplete and the next poll
-   * retries; a key that does not decrypt is left out (logged) so that it cannot stall the others.
+   * retries. Keys are decrypted on first use, not here: a key that does not decrypt fails only the
+   * requests addressed to it.
    */
   private void syncDirectory(List<Authorization> served) {
     directoryComplete = false;
@@ -159,35 +156,20 @@ public final class AuthorizationWatcher {
         directory.put(held.withAuthorization(a));
       }
     }
-    directory.retain(servedKeys);
+    for (PublicKey dropped : directory.retain(servedKeys)) {
+      cache.signerDropped(dropped);
+    }
     if (!missing.isEmpty()) {
-      Map<Long, SecretKey> loaded = loadSecrets(missing.keySet());
+      Map<Long, Supplier<SecretKey>> loaded = store.loadBunkerSecrets(missing.keySet());
       directory.recordLoads(loaded.size());
       for (Authorization a : missing.values()) {
-        SecretKey key = loaded.get(a.id());
+        Supplier<SecretKey> key = loaded.get(a.id());
         if (key != null) { // else deleted meanwhile: the next change removes it from the list
           directory.put(new AuthorizedSigner(a, key));
         }
       }
     }
     directoryComplete = true;
-  }
-
-  private Map<Long, SecretKey> loadSecrets(Set<Long> ids) {
-    try {
-      return store.loadBunkerSecrets(ids);
-    } catch (KeyEncryptionException e) {
-      // One bad row must not keep every other key out: load them one by one, skipping the bad.
-      Map<Long, SecretKey> keys = new HashMap<>();
-      for (long id : ids) {
-        try {
-          store.loadBunkerSecret(id).ifPresent(k -> keys.put(id, k));
-        } catch (KeyEncryptionException bad) {
-          LOG.warn("bunker key of authorization {} cannot be loaded: {}", id, bad.getMessage());
-        }
-      }
-      return keys;
-    }
   }
 
   private static boolean recentlyInactive(Authorization a, Instant now) {

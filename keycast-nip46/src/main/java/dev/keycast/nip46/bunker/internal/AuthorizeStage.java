@@ -3,6 +3,7 @@ package dev.keycast.nip46.bunker.internal;
 import dev.keycast.nip46.policy.Policy;
 import dev.keycast.nip46.server.EventRejectReason;
 import dev.keycast.nip46.server.SignerError;
+import dev.keycast.nip46.store.DatabaseUnavailableException;
 import dev.keycast.nip46.store.StoreException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -66,12 +67,14 @@ final class AuthorizeStage {
       return null; // counted by the lookup
     }
     AuthorizedSigner signer = found.signer();
-    if (found.storeDown()) {
-      return new Authorized(signer, null, null, SignerError.UNAVAILABLE);
-    }
     boolean connected;
     try {
       connected = cache.client(signer.authorization().id(), parties.client()).isPresent();
+    } catch (DatabaseUnavailableException e) {
+      // Whether the client is connected decides everything after this, and the database already
+      // made this request wait up to its timeout once: answer now rather than wait again later.
+      LOG.debug("client lookup failed, database unreachable: {}", e.toString());
+      return new Authorized(signer, null, null, SignerError.UNAVAILABLE);
     } catch (StoreException e) {
       LOG.debug("client lookup failed; the policy stage will answer: {}", e.toString());
       connected = false;

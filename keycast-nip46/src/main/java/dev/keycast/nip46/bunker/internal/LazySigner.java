@@ -2,6 +2,7 @@ package dev.keycast.nip46.bunker.internal;
 
 import dev.keycast.crypto.SchnorrSigner;
 import dev.keycast.crypto.SecretKey;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,17 +11,22 @@ import org.jspecify.annotations.Nullable;
  * signers, both equivalent.
  */
 final class LazySigner {
-  private final SecretKey key;
+  private final Supplier<SecretKey> key;
   private volatile @Nullable SchnorrSigner signer;
 
   LazySigner(SecretKey key) {
+    this.key = () -> key;
+  }
+
+  /** For a key that is itself produced on first use ({@code key} memoizes). */
+  LazySigner(Supplier<SecretKey> key) {
     this.key = key;
   }
 
   SchnorrSigner get() {
     SchnorrSigner s = signer;
     if (s == null) {
-      s = SchnorrSigner.create(key);
+      s = SchnorrSigner.create(key.get());
       signer = s;
     }
     return s;

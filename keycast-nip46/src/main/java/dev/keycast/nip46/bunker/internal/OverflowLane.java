@@ -191,7 +191,7 @@ final class OverflowLane {
       return;
     }
     AuthorizedSigner signer = found.signer();
-    SignerError error = found.storeDown() ? SignerError.UNAVAILABLE : answer;
+    SignerError error = answer;
     Optional<Sealed> sealed =
         counted.call(
             refusalCpu,

@@ -1,6 +1,7 @@
 package dev.keycast.nip46.bunker.internal;
 
 import dev.keycast.crypto.PublicKey;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,9 +31,19 @@ final class SignerDirectory {
     byKey.put(signer.authorization().bunkerPublicKey(), signer);
   }
 
-  /** Drops every entry whose key is not in {@code served}. */
-  void retain(Set<PublicKey> served) {
-    byKey.keySet().retainAll(served);
+  /**
+   * Drops every entry whose key is not in {@code served}.
+   *
+   * @return the keys dropped
+   */
+  Set<PublicKey> retain(Set<PublicKey> served) {
+    Set<PublicKey> dropped = new HashSet<>();
+    for (PublicKey k : byKey.keySet()) {
+      if (!served.contains(k) && byKey.remove(k) != null) {
+        dropped.add(k);
+      }
+    }
+    return dropped;
   }
 
   /** Counts keys loaded from the store (for the load metric). */

@@ -19,10 +19,8 @@ final class SignerLookup {
    * A signer key found for a request.
    *
    * @param signer the authorization and its key
-   * @param storeDown {@code true} when it is the last known one because the store failed: answer
-   *     {@code unavailable}, never serve from it
    */
-  record Found(AuthorizedSigner signer, boolean storeDown) {}
+  record Found(AuthorizedSigner signer) {}
 
   private final AuthorizationCache cache;
   private final StatsRecorder stats;
@@ -44,7 +42,7 @@ final class SignerLookup {
         stats.recordRejected(EventRejectReason.UNKNOWN_SIGNER);
         return null;
       }
-      return new Found(signer, false);
+      return new Found(signer);
     } catch (StoreException e) {
       // Only a cache that loads bunker keys on demand gets here (the bunker's holds them all in
       // memory): without the key there is nothing to encrypt a reply with.

@@ -2,6 +2,7 @@ package dev.keycast.nip46.store.internal;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
@@ -13,8 +14,9 @@ import org.postgresql.PGNotification;
  * pool's settings (outside the pool), then {@code getNotifications(500 ms)} in a loop. Every
  * change-counter bump queues a {@code NOTIFY} in its own transaction ({@link
  * StoreContext#bumpChangeVersion}), so a commit by any process wakes the consumer within
- * milliseconds. A connection that goes quiet is checked with {@code SELECT 1} every few seconds, so
- * a silent network cut is noticed and the connection reopened.
+ * milliseconds; notifications from other schemas of the same database (the payload names the
+ * schema) are ignored. A connection that goes quiet is checked with {@code SELECT 1} every few
+ * seconds, so a silent network cut is noticed and the connection reopened.
  */
 final class PgChangeListener extends ChangeWatchThread {
   private static final int WAIT_MILLIS = 500;
@@ -23,6 +25,7 @@ final class PgChangeListener extends ChangeWatchThread {
   private final String jdbcUrl;
   private final Properties properties;
   private long lastCheckNanos;
+  private String schema = "";
 
   PgChangeListener(String jdbcUrl, Properties properties, Runnable onChange) {
     super("keycast-pg-change-listener", onChange);
@@ -35,6 +38,11 @@ final class PgChangeListener extends ChangeWatchThread {
     Connection c = DriverManager.getConnection(jdbcUrl, properties);
     try (Statement s = c.createStatement()) {
       s.execute("LISTEN " + StoreContext.CHANGE_CHANNEL);
+      try (ResultSet rs = s.executeQuery("SELECT current_schema()")) {
+        rs.next();
+        String current = rs.getString(1);
+        schema = current == null ? "" : current;
+      }
     } catch (SQLException | RuntimeException e) {
       c.close();
       throw e;
@@ -48,7 +56,12 @@ final class PgChangeListener extends ChangeWatchThread {
     PGNotification[] received = c.unwrap(PGConnection.class).getNotifications(WAIT_MILLIS);
     if (received != null && received.length > 0) {
       lastCheckNanos = System.nanoTime();
-      return true;
+      for (PGNotification n : received) {
+        if (schema.equals(n.getParameter())) {
+          return true; // else a change in another schema of the same database
+        }
+      }
+      return false;
     }
     if (System.nanoTime() - lastCheckNanos > CHECK_NANOS) {
       try (Statement s = c.createStatement()) {

@@ -24,9 +24,9 @@ public record StoreContext(
   /**
    * Increments the change counter; call first in every write transaction (a fixed lock order:
    * counter row, then data rows, so concurrent writers cannot deadlock). On PostgreSQL it also
-   * queues a {@code NOTIFY} on {@value #CHANGE_CHANNEL} in the same transaction: PostgreSQL
-   * delivers it at commit and drops it on rollback, so listeners wake exactly for committed
-   * changes.
+   * queues a {@code NOTIFY} on {@value #CHANGE_CHANNEL} (payload: the current schema) in the same
+   * transaction: PostgreSQL delivers it at commit and drops it on rollback, so listeners wake
+   * exactly for committed changes.
    *
    * @param h the handle, inside a transaction
    * @return the new change version
@@ -38,10 +38,11 @@ public record StoreContext(
             .mapTo(Long.class)
             .one();
     if (dialect == Dialect.POSTGRESQL) {
-      // pg_notify returns void; count the one row so the driver has a plain value to map.
-      h.createQuery("SELECT count(*) FROM (SELECT pg_notify(:channel, :v)) n")
+      // The payload is the schema, so that listeners of other schemas in the same database (the
+      // channel is database-wide) ignore it. pg_notify returns void; count the one row so the
+      // driver has a plain value to map.
+      h.createQuery("SELECT count(*) FROM (SELECT pg_notify(:channel, current_schema())) n")
           .bind("channel", CHANGE_CHANNEL)
-          .bind("v", Long.toString(version))
           .mapTo(Long.class)
           .one();
     }
