@@ -74,7 +74,7 @@ public final class Pipeline {
 
   private Pipeline(Builder b) {
     this.gate = b.gate;
-    this.isOurSigner = Objects.requireNonNull(b.isOurSigner, "isOurSigner");
+    this.isOurSigner = required(b.isOurSigner, "isOurSigner");
     this.clock = b.clock;
     this.stats = required(b.stats, "stats");
     Nip46Envelope envelope = required(b.envelope, "envelope");
