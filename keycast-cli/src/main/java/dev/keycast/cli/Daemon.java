@@ -1,5 +1,6 @@
 package dev.keycast.cli;
 
+import dev.keycast.cli.internal.AdminApi;
 import dev.keycast.cli.internal.AdminPassword;
 import dev.keycast.cli.internal.AdminToken;
 import dev.keycast.cli.internal.ApprovalRoutes;
@@ -107,13 +108,13 @@ final class Daemon implements AutoCloseable {
       if (adminToken != null) {
         ApprovalRoutes.register(
             d.http, adminToken, AdminPassword.watching(c.home()), b.approvals(), d.publicUrl());
-        ConsoleRoutes.register(
-            d.http, adminToken, Objects.requireNonNull(d.consoleStats), b::tasks);
+        ConsoleRoutes.register(d.http, adminToken, Objects.requireNonNull(d.consoleStats));
       }
       Objects.requireNonNull(d.consoleStats).start(b::tasks);
       b.start();
       d.bunker = b;
       d.bindMeters(metrics, b);
+      d.registerAdminApi(db);
       d.printSummary(out, demoKeyCreated);
       return d;
     } catch (RuntimeException | Error e) {
@@ -334,6 +335,19 @@ final class Daemon implements AutoCloseable {
         .build();
   }
 
+  /**
+   * Serves the admin API ({@code /api/v1/}) behind the admin token in {@code KEYCAST_HOME} (created
+   * when missing, so a {@code --dev} home has one too). Other admin resources register beside
+   * {@link AdminApi#register}.
+   */
+  private void registerAdminApi(KeycastDatabase db) {
+    DataFolder.create(config.home());
+    AdminToken.createIfMissing(config.home());
+    Supplier<AdminToken> token = AdminToken.watching(config.home());
+    new AdminApi(db, this::relays, this::bunker, config.publicUrl(), Clock.systemUTC())
+        .register(Objects.requireNonNull(http), token);
+  }
+
   /** The gauges and counters read from the running bunker: relay state, queue, cache loads. */
   private void bindMeters(KeycastMetrics metrics, Bunker b) {
     MicrometerQueueStatsCounter.bindGauges(metrics.registry(), b.cpuExecutor());
@@ -400,6 +414,8 @@ final class Daemon implements AutoCloseable {
     out.println("  database: " + JdbcUrls.redact(config.jdbcUrl()));
     out.println("  health:   " + httpBase + "/health");
     out.println("  metrics:  " + httpBase + "/metrics");
+    out.println(
+        "  admin:    " + httpBase + AdminApi.PREFIX + "/ (token: keycast admin-token show)");
     if (approvalsOn) {
       out.println("  approve:  " + publicUrl() + "/approve/ (requests that a policy asks about)");
       out.println(
@@ -496,6 +512,7 @@ final class Daemon implements AutoCloseable {
     body.put("pending_approvals", h.pendingApprovals());
     body.put("signer_keys", h.signerKeys());
     body.put("checked_at", h.checkedAt().toString());
+    body.put("public_url", config.publicUrl());
     return new HttpEndpoints.Health(healthy, body);
   }
 

@@ -1,6 +1,7 @@
 package dev.keycast.cli;
 
 import dev.keycast.cli.internal.Json;
+import dev.keycast.cli.internal.SecretKeyText;
 import dev.keycast.cli.internal.Terminals;
 import dev.keycast.crypto.Nip19;
 import dev.keycast.crypto.Nip49;
@@ -12,8 +13,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.InvalidKeyException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -54,7 +53,14 @@ public final class KeysCommand implements Callable<Integer> {
     return ExitCodes.USAGE;
   }
 
-  static String checkName(String name) {
+  /**
+   * Checks a key name (1-64 letters, digits, {@code .}, {@code _} or {@code -}, starting with a
+   * letter or digit).
+   *
+   * @return the name
+   * @throws UsageException if it is not one
+   */
+  public static String checkName(String name) {
     if (!NAME.matcher(name).matches()) {
       throw new UsageException(
           "invalid key name '"
@@ -64,7 +70,8 @@ public final class KeysCommand implements Callable<Integer> {
     return name;
   }
 
-  static Map<String, Object> describe(StoredKey k) {
+  /** The JSON shape of a key, shared with the admin API: name, pubkey (hex), npub. */
+  public static Map<String, Object> describe(StoredKey k) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", k.name());
     m.put("pubkey", k.publicKey().toHex());
@@ -188,30 +195,7 @@ public final class KeysCommand implements Callable<Integer> {
         throw new UsageException(
             "no secret key given: pipe an nsec, hex or ncryptsec to stdin or use --nsec-file");
       }
-      String lower = text.toLowerCase(Locale.ROOT);
-      try {
-        if (lower.startsWith("nsec1")) {
-          return Nip19.decodeNsec(lower);
-        }
-        if (lower.startsWith("ncryptsec1")) {
-          char[] password = password(spec, passwordFile, false);
-          try {
-            return Nip49.decrypt(lower, password);
-          } catch (GeneralSecurityException e) {
-            throw new UsageException(
-                "cannot decrypt the ncryptsec: wrong password or corrupted text", e);
-          } finally {
-            Arrays.fill(password, '\0');
-          }
-        }
-        if (lower.matches("[0-9a-f]{64}")) {
-          return SecretKey.fromHex(lower);
-        }
-      } catch (InvalidKeyException | IllegalArgumentException e) {
-        throw new UsageException("not a valid secret key: " + e.getMessage(), e);
-      }
-      throw new UsageException(
-          "unrecognized secret key format: expected nsec1…, ncryptsec1… or 64 hex characters");
+      return SecretKeyText.parse(text, () -> password(spec, passwordFile, false));
     }
   }
 

@@ -79,8 +79,8 @@ public final class ApprovalRoutes implements HttpEndpoints.AdminRoute {
   }
 
   @Override
-  public HttpEndpoints.AdminResponse handle(String method, String path, byte[] body)
-      throws IOException {
+  public HttpEndpoints.AdminResponse handle(
+      String method, String path, @Nullable String query, byte[] body) throws IOException {
     String rest = path.length() > PATH.length() ? path.substring(PATH.length()) : "";
     if (rest.isEmpty() || rest.equals("/")) {
       if (!method.equals("GET") && !method.equals("HEAD")) {

@@ -137,11 +137,13 @@ public final class HttpEndpoints implements AutoCloseable {
      *
      * @param method the HTTP method ({@code GET}, {@code POST}, {@code DELETE}, …)
      * @param path the request path, for example {@code /api/v1/policies/notes}
+     * @param query the raw (still percent-encoded) query string, or null
      * @param body the request body (empty for GET), JSON for mutations
      * @return the status and a value serialized as JSON
      * @throws Exception any failure, answered 500 without details
      */
-    AdminResponse handle(String method, String path, byte[] body) throws Exception;
+    AdminResponse handle(String method, String path, @Nullable String query, byte[] body)
+        throws Exception;
   }
 
   /**
@@ -158,8 +160,9 @@ public final class HttpEndpoints implements AutoCloseable {
    * Bearer}. Mutations ({@code POST}, {@code PUT}, {@code PATCH}, {@code DELETE}) must carry {@code
    * Content-Type: application/json}: a browser cannot send a cross-site request with that type or
    * with an {@code Authorization} header without a CORS preflight, which this server never grants,
-   * so the API is safe against CSRF. Any route can use this, so that every admin route has one
-   * authentication.
+   * so the API is safe against CSRF. As a second line, a mutation whose {@code Origin} header names
+   * another host than its {@code Host} header gets 403. Any route can use this, so that every admin
+   * route has one authentication.
    *
    * @param path the context path, for example {@code /api/v1/tasks}
    * @param token the current admin token ({@link AdminToken#watching})
@@ -186,10 +189,18 @@ public final class HttpEndpoints implements AutoCloseable {
               .startsWith("application/json")) {
         status = 415;
         json = Map.of("error", "mutations need Content-Type: application/json");
+      } else if (!method.equals("GET")
+          && !method.equals("HEAD")
+          && foreignOrigin(
+              ex.getRequestHeaders().getFirst("Origin"), ex.getRequestHeaders().getFirst("Host"))) {
+        status = 403;
+        json = Map.of("error", "cross-origin request refused");
       } else {
         byte[] body = ex.getRequestBody().readNBytes(1 << 20);
         try {
-          AdminResponse r = route.handle(method, ex.getRequestURI().getPath(), body);
+          AdminResponse r =
+              route.handle(
+                  method, ex.getRequestURI().getPath(), ex.getRequestURI().getRawQuery(), body);
           status = r.status();
           json = r.json();
         } catch (Exception | LinkageError e) {
@@ -210,6 +221,22 @@ public final class HttpEndpoints implements AutoCloseable {
         }
       }
     }
+  }
+
+  /**
+   * Whether a request's {@code Origin} names another host and port than its {@code Host}: a page on
+   * another site. No {@code Origin} (curl, scripts) is not foreign.
+   */
+  static boolean foreignOrigin(@Nullable String origin, @Nullable String host) {
+    if (origin == null) {
+      return false;
+    }
+    if (host == null || origin.equals("null")) {
+      return true;
+    }
+    int scheme = origin.indexOf("://");
+    String authority = scheme < 0 ? origin : origin.substring(scheme + 3);
+    return !authority.equalsIgnoreCase(host);
   }
 
   // --- control-plane: authenticated admin routes (end) ---

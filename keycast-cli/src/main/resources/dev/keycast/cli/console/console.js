@@ -23,7 +23,14 @@ function el (tag, props = {}, ...children) {
   for (const c of children) if (c != null) e.append(c instanceof Node ? c : document.createTextNode(String(c)))
   return e
 }
-const text = (v) => v == null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)
+const text = (v) => v == null ? '' : Array.isArray(v) ? v.map(text).join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v)
+const HEX64 = /^[0-9a-f]{64}$/
+// A table cell: 64-hex keys and ids are shortened, with the full value in the title (hover) and in copy-paste.
+function cell (v, mono) {
+  const s = text(v)
+  if (HEX64.test(s)) return el('td', { class: 'mono', title: s }, el('span', { class: 'short', text: s.slice(0, 10) + '…' }))
+  return el('td', { class: mono ? 'mono' : null, text: s })
+}
 
 function status (msg) { $('#status').textContent = msg }
 
@@ -57,7 +64,7 @@ function table (items, columns, actions) {
   const cols = columns || [...new Set(items.flatMap(Object.keys))].filter((c) => c !== 'qr_svg')
   const head = el('tr', {}, ...cols.map((c) => el('th', { text: c.replaceAll('_', ' ') })), actions ? el('th') : null)
   const body = items.map((it) => el('tr', {},
-    ...cols.map((c) => el('td', { class: /pubkey|_id$|^id$|uri/.test(c) ? 'mono' : null, text: text(it[c]) })),
+    ...cols.map((c) => cell(it[c], /pubkey|_id$|^id$|uri/.test(c))),
     actions ? el('td', {}, actions(it)) : null))
   return el('div', { class: 'table-wrap' }, el('table', {}, el('thead', {}, head), el('tbody', {}, ...body)))
 }

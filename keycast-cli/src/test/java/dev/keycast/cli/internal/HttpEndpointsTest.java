@@ -94,7 +94,7 @@ class HttpEndpointsTest {
       http.addAdminRoute(
           "/api/v1/echo",
           AdminToken.watching(home),
-          (method, path, body) ->
+          (method, path, query, body) ->
               new HttpEndpoints.AdminResponse(
                   200, Map.of("method", method, "path", path, "body", new String(body))));
       URI uri = URI.create("http://127.0.0.1:" + http.port() + "/api/v1/echo/x");
@@ -129,6 +129,26 @@ class HttpEndpointsTest {
                   .build());
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).contains("\"method\":\"POST\"");
+      // a JSON mutation from a page on another origin is refused; the same origin passes
+      r =
+          send(
+              HttpRequest.newBuilder(uri)
+                  .header("Authorization", "Bearer " + token)
+                  .header("Content-Type", "application/json")
+                  .header("Origin", "https://evil.example")
+                  .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                  .build());
+      assertThat(r.statusCode()).isEqualTo(403);
+      assertThat(r.body()).contains("cross-origin");
+      r =
+          send(
+              HttpRequest.newBuilder(uri)
+                  .header("Authorization", "Bearer " + token)
+                  .header("Content-Type", "application/json")
+                  .header("Origin", "http://127.0.0.1:" + http.port())
+                  .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                  .build());
+      assertThat(r.statusCode()).isEqualTo(200);
 
       // rotation: the old token stops working without a restart
       java.nio.file.attribute.FileTime before =
