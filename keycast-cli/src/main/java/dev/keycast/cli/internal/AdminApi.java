@@ -411,6 +411,7 @@ public final class AdminApi {
           PolicyText.build(
               name,
               String.join(",", body.has("allow") ? stringList(body, "allow") : List.of()),
+              String.join(",", body.has("ask") ? stringList(body, "ask") : List.of()),
               Objects.requireNonNullElse(optionalText(body, "rate_limit"), "120/min"),
               Objects.requireNonNullElse(optionalText(body, "max_future"), "10m"),
               optionalText(body, "max_past"),

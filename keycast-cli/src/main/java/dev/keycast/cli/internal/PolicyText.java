@@ -50,9 +50,31 @@ public final class PolicyText {
       @Nullable String maxPast,
       List<String> blockedWords,
       boolean selfOnly) {
+    return build(name, allow, "", rateLimit, maxFuture, maxPast, blockedWords, selfOnly);
+  }
+
+  /**
+   * Builds a custom policy from its text form, with permissions that need a human's approval.
+   *
+   * @param ask NIP-46 permissions that are asked about (answered with {@code auth_url}), same
+   *     syntax as {@code allow}; empty for none
+   * @see #build(String, String, String, String, String, List, boolean)
+   * @return the policy
+   * @throws UsageException if any part is invalid
+   */
+  public static Policy build(
+      String name,
+      String allow,
+      String ask,
+      String rateLimit,
+      String maxFuture,
+      @Nullable String maxPast,
+      List<String> blockedWords,
+      boolean selfOnly) {
     try {
       return Policy.builder(name)
           .permissions(parsePerms(allow))
+          .ask(parsePerms(ask))
           .rateLimit(parseRate(rateLimit))
           .maxFuture(
               maxFuture.strip().equals("0") ? Duration.ZERO : duration("--max-future", maxFuture))
@@ -156,6 +178,7 @@ public final class PolicyText {
     m.put("name", p.name());
     m.put("built_in", builtIn);
     m.put("allow", p.permissions().permissions().stream().map(Object::toString).toList());
+    m.put("ask", p.askPermissions().permissions().stream().map(Object::toString).toList());
     m.put(
         "rate_limit",
         Map.of("max", p.rateLimit().maxRequests(), "window_s", p.rateLimit().window().toSeconds()));

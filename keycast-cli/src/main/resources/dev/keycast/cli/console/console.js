@@ -119,7 +119,6 @@ async function overview (page) {
       stat('queue', `${last.queue_depth ?? 0} / ${last.queue_capacity ?? '?'}`, 'stat-queue'),
       stat('in flight', last.in_flight ?? 0, 'stat-inflight'),
       stat('CPU pool busy', Math.round((last.cpu_busy || 0) * 100) + ' %', 'stat-cpu'))
-    page.dataset.samples = String(s.length)
     drawChart(charts.rps, t, groups.map((g) => ({ name: g, cls: 's-' + g, values: s.map((x) => x.rps ? x.rps[g] : null) })), { unit: '/s' })
     drawChart(charts.latency, t, [
       { name: 'p50', cls: 's-p50', values: s.map((x) => x.p50_ms) },
@@ -130,6 +129,7 @@ async function overview (page) {
     drawChart(charts.cpu, t, [
       { name: 'CPU pool', cls: 's-cpu', values: s.map((x) => (x.cpu_busy || 0) * 100) },
       { name: 'workers', cls: 's-workers', values: s.map((x) => (x.workers_busy || 0) * 100) }], { max: 100, unit: '%' })
+    page.dataset.samples = String(s.length) // set once drawn (tests wait for it)
   }
 }
 
@@ -287,8 +287,14 @@ async function tasks (page) {
       el('div', { class: 'bar' + (frac > 0.5 ? ' warn' : '') }, el('span', { style: null, dataset: { frac: frac.toFixed(3) } })))
   }
   let updates = 0
+  const seenIds = new Set()
+  const seen = el('p', { class: 'muted', id: 'tasks-seen' })
+  page.querySelector('section.card').append(seen)
   return async () => {
     const t = await api('GET', '/tasks')
+    for (const x of t.tasks || []) seenIds.add(x.id)
+    seen.dataset.count = String(seenIds.size)
+    seen.textContent = `${seenIds.size} request(s) seen in flight since this page opened`
     const q = t.queue || {}
     const w = t.workers || {}
     const c = t.cpu_pool || {}
@@ -330,6 +336,7 @@ async function show (name) {
   current = name
   const page = $('#page')
   page.replaceChildren()
+  for (const k of Object.keys(page.dataset)) delete page.dataset[k]
   page.dataset.page = name
   document.querySelectorAll('nav a').forEach((a) => a.classList.toggle('active', a.dataset.page === name))
   const refresh = await RENDER[name](page)
