@@ -23,7 +23,11 @@ function el (tag, props = {}, ...children) {
   for (const c of children) if (c != null) e.append(c instanceof Node ? c : document.createTextNode(String(c)))
   return e
 }
-const text = (v) => v == null ? '' : Array.isArray(v) ? v.map(text).join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v)
+const rate = (r) => `${r.max}/${r.window_s === 60 ? 'min' : r.window_s === 1 ? 's' : r.window_s === 3600 ? 'h' : r.window_s + ' s'}`
+const text = (v) => v == null ? ''
+  : Array.isArray(v) ? v.map(text).join(', ')
+    : typeof v === 'object' ? (v.max != null && v.window_s != null ? rate(v) : JSON.stringify(v))
+      : String(v)
 const HEX64 = /^[0-9a-f]{64}$/
 // A table cell: 64-hex keys and ids are shortened, with the full value in the title (hover) and in copy-paste.
 function cell (v, mono) {
@@ -85,7 +89,7 @@ function form (id, fields, submitLabel, onSubmit) {
     ev.preventDefault()
     err.textContent = ''
     const values = Object.fromEntries(fields.map((fl) => [fl.id, f.querySelector('#' + fl.id).value.trim()]))
-    try { await onSubmit(values) } catch (e) { err.textContent = e.message }
+    try { await onSubmit(values); f.reset() } catch (e) { err.textContent = e.message }
   })
   return f
 }
