@@ -78,6 +78,33 @@ class ConsoleBrowserTest {
       assertThat(auth.exitCode()).as(auth.toString()).isZero();
       JsonNode a = JSON.readTree(auth.out());
       d.awaitSignerKey(a.get("bunker_pubkey").asText());
+      // the load of the tasks step: a policy whose rate limit the load cannot reach (the built-in
+      // ones allow a client at most a few hundred requests a minute)
+      Cli.Result loadPolicy =
+          cli.run(
+              "policies",
+              "create",
+              "load",
+              "--allow",
+              "sign_event:1",
+              "--rate-limit",
+              "1000000/min");
+      assertThat(loadPolicy.exitCode()).as(loadPolicy.toString()).isZero();
+      Cli.Result loadAuth =
+          cli.run(
+              "authorize",
+              "--key",
+              Daemon.DEMO_KEY,
+              "--relay",
+              d.relay(),
+              "--policy",
+              "load",
+              "--max-uses",
+              "0",
+              "--json");
+      assertThat(loadAuth.exitCode()).as(loadAuth.toString()).isZero();
+      JsonNode load = JSON.readTree(loadAuth.out());
+      d.awaitSignerKey(load.get("bunker_pubkey").asText());
       String base = "http://127.0.0.1:" + d.daemon.httpPort();
       String token = AdminToken.load(home).value();
       boolean adminApi = status(base + "/api/v1/authorizations", token) == 200;
@@ -96,7 +123,7 @@ class ConsoleBrowserTest {
                   "--ask-uri",
                   a.get("bunker_uri").asText(),
                   "--load-uri",
-                  Objects.requireNonNull(d.daemon.demoBunkerUri()),
+                  load.get("bunker_uri").asText(),
                   "--relay",
                   d.relay(),
                   "--img",
