@@ -6,6 +6,8 @@ import dev.keycast.cli.internal.AdminToken;
 import dev.keycast.cli.internal.ApprovalRoutes;
 import dev.keycast.cli.internal.AuditPurger;
 import dev.keycast.cli.internal.BunkerUris;
+import dev.keycast.cli.internal.ConsoleRoutes;
+import dev.keycast.cli.internal.ConsoleStats;
 import dev.keycast.cli.internal.DaemonLock;
 import dev.keycast.cli.internal.DataFolder;
 import dev.keycast.cli.internal.HttpEndpoints;
@@ -74,6 +76,7 @@ final class Daemon implements AutoCloseable {
   private @Nullable String demoBunkerUri;
   private @Nullable String pureJavaWarning;
   private boolean approvalsOn;
+  private @Nullable ConsoleStats consoleStats;
   private final ReentrantLock closeLock = new ReentrantLock();
   private boolean closed;
 
@@ -117,7 +120,9 @@ final class Daemon implements AutoCloseable {
       if (adminToken != null) {
         ApprovalRoutes.register(
             d.http, adminToken, AdminPassword.watching(c.home()), b.approvals(), d.publicUrl());
+        ConsoleRoutes.register(d.http, adminToken, Objects.requireNonNull(d.consoleStats));
       }
+      Objects.requireNonNull(d.consoleStats).start(b::tasks);
       b.start();
       d.bunker = b;
       d.bindMeters(metrics, b);
@@ -317,6 +322,11 @@ final class Daemon implements AutoCloseable {
       String base = publicUrl();
       builder.approvalUrls(id -> ApprovalRoutes.url(base, id));
     }
+    ConsoleStats stats =
+        own(
+            new ConsoleStats(
+                new MicrometerBunkerStatsCounter(metrics.registry()), Clock.systemUTC()));
+    consoleStats = stats;
     MicrometerQueueStatsCounter queueStats =
         new MicrometerQueueStatsCounter(metrics.registry(), "queue");
     MicrometerQueueStatsCounter cpuStats =
@@ -343,7 +353,7 @@ final class Daemon implements AutoCloseable {
                 .threads(config.cryptoThreads())
                 .statsCounter(cpuStats)
                 .build())
-        .statsCounter(new MicrometerBunkerStatsCounter(metrics.registry()))
+        .statsCounter(stats)
         .overflowCapacity(config.overflowCapacity())
         .intakeLimits(config.intakeLimits())
         .shutdownDeadline(config.shutdownDeadline())
@@ -507,12 +517,12 @@ final class Daemon implements AutoCloseable {
     out.println("  database: " + JdbcUrls.redact(config.jdbcUrl()));
     out.println("  health:   " + httpBase + "/health");
     out.println("  metrics:  " + httpBase + "/metrics");
-    if (approvalsOn) { // both need the admin token
+    if (approvalsOn) { // all three need the admin token
       out.println(
           "  admin:    " + httpBase + AdminApi.PREFIX + "/ (token: keycast admin-token show)");
-    }
-    if (approvalsOn) {
       out.println("  approve:  " + publicUrl() + "/approve/ (requests that a policy asks about)");
+      out.println(
+          "  console:  " + publicUrl() + "/console/ (sign in with 'keycast admin-token show')");
     }
     if (demoBunkerUri != null) {
       out.println();

@@ -30,8 +30,7 @@ import picocli.CommandLine.Spec;
     showDefaultValues = true,
     sortOptions = false,
     description = {
-      "Runs the NIP-46 signer daemon, with GET /health, GET /metrics and the admin API (/api/v1/,"
-          + " bearer token from KEYCAST_HOME/admin.token) on the HTTP address.",
+      "Runs the NIP-46 signer daemon, with GET /health and GET /metrics on the HTTP address.",
       "--dev: embedded defaults for a first run: SQLite and a generated master key under KEYCAST_HOME, a dev relay "
           + "in-process (unless --relay is given), and a demo key whose bunker URI is printed with a QR code."
     })
