@@ -57,6 +57,7 @@ public final class KeysCommand implements Callable<Integer> {
    * Checks a key name (1-64 letters, digits, {@code .}, {@code _} or {@code -}, starting with a
    * letter or digit).
    *
+   * @param name the name to check
    * @return the name
    * @throws UsageException if it is not one
    */
@@ -70,7 +71,12 @@ public final class KeysCommand implements Callable<Integer> {
     return name;
   }
 
-  /** The JSON shape of a key, shared with the admin API: name, pubkey (hex), npub. */
+  /**
+   * The JSON shape of a key, shared with the admin API.
+   *
+   * @param k the key
+   * @return name, pubkey (hex), npub
+   */
   public static Map<String, Object> describe(StoredKey k) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("name", k.name());

@@ -896,6 +896,7 @@ public final class Bunker implements AutoCloseable {
      * @param exclusive {@code true} only if the caller guarantees no other daemon uses this
      *     database (the {@code keycast serve} lock on a SQLite file): members left by earlier
      *     processes are then removed at once instead of after their lease (2 s)
+     * @return this
      * @throws IllegalStateException if no database was set, or called twice
      * @throws IllegalArgumentException if the id is blank or too long
      */

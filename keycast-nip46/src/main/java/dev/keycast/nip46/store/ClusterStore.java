@@ -62,6 +62,9 @@ public interface ClusterStore {
   /**
    * Renews a member's lease if it has not ended yet.
    *
+   * @param memberId the member
+   * @param lease how long the lease lasts from the database's now
+   * @param appliedVersion the change version whose subscriptions are in place
    * @return {@code false} if the lease had ended (or the member was removed): the member owns
    *     nothing any more and must join again under a new id
    */
@@ -75,26 +78,49 @@ public interface ClusterStore {
    */
   int removeExpired(Duration after);
 
-  /** Returns every member row, live or not, ordered by instance id. */
+  /**
+   * Returns every member row, live or not.
+   *
+   * @return the rows, ordered by instance id
+   */
   List<Member> members();
 
-  /** Returns the owner row of every key. */
+  /**
+   * Returns the owner row of every key.
+   *
+   * @return the rows
+   */
   List<KeyOwner> owners();
 
-  /** Adds owner rows (released) for keys that have none; one batch. */
+  /**
+   * Adds owner rows (released) for keys that have none; one batch.
+   *
+   * @param bunkerPubkeys lowercase hex bunker keys
+   */
   void ensureKeys(Collection<String> bunkerPubkeys);
 
   /**
    * Claims a key in one statement, only if it is released or its owner's lease ended (or its row is
    * gone).
    *
+   * @param bunkerPubkey lowercase hex bunker key
+   * @param memberId the claiming member
    * @return the new fencing token, or empty if someone else holds it
    */
   OptionalLong claim(String bunkerPubkey, long memberId);
 
-  /** Releases a key if this member owns it. */
+  /**
+   * Releases a key if this member owns it.
+   *
+   * @param bunkerPubkey lowercase hex bunker key
+   * @param memberId the member
+   */
   void release(String bunkerPubkey, long memberId);
 
-  /** Releases every key of this member and removes its row (a clean leave). */
+  /**
+   * Releases every key of this member and removes its row (a clean leave).
+   *
+   * @param memberId the member
+   */
   void leave(long memberId);
 }
