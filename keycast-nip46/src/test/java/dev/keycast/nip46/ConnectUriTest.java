@@ -24,7 +24,7 @@ class ConnectUriTest {
     assertThat(u.signerPubkey()).isEqualTo(KEY);
     assertThat(u.relays()).containsExactly("wss://r1.example", "ws://127.0.0.1:7777");
     assertThat(u.secret()).isEqualTo("abc");
-    assertThat(u.toString()).doesNotContain("abc").contains("secret=***");
+    assertThat(u.toString()).doesNotContain("secret=abc").contains("secret=***");
   }
 
   @Test
