@@ -101,7 +101,9 @@ final class Daemon implements AutoCloseable {
       // before the HTTP port is bound nothing is written but the master key (--dev) and the schema
       // migrations
       if (d.sqliteFile()) {
-        // before the database opens: a second daemon on the file must not even migrate it
+        // before the database opens: a second daemon on the file must not even migrate it; the
+        // home (and under --dev the master key) must exist first, as on a fresh machine
+        d.masterKey();
         d.own(DaemonLock.acquire(SqliteFiles.path(c.jdbcUrl())));
       }
       KeycastDatabase db = d.own(d.openStore());
