@@ -23,13 +23,7 @@ public final class SvgQr {
    * @throws IllegalArgumentException if the text is too long for a QR code
    */
   public static String render(String text) {
-    QrCode qr;
-    try {
-      qr = QrCode.encodeText(text, QrCode.Ecc.LOW);
-    } catch (io.nayuki.qrcodegen.DataTooLongException e) {
-      throw new IllegalArgumentException(
-          "text too long for a QR code: " + text.length() + " characters", e);
-    }
+    QrCode qr = TerminalQr.encode(text);
     int side = qr.size + 2 * QUIET;
     StringBuilder path = new StringBuilder();
     for (int y = 0; y < qr.size; y++) {

@@ -16,6 +16,21 @@ public final class TerminalQr {
   private TerminalQr() {}
 
   /**
+   * Encodes text as a QR code at the lowest error correction (the most room for a bunker URI); the
+   * one encoding behind this class and {@link SvgQr}.
+   *
+   * @throws IllegalArgumentException if the text is too long for a QR code
+   */
+  static QrCode encode(String text) {
+    try {
+      return QrCode.encodeText(text, QrCode.Ecc.LOW);
+    } catch (io.nayuki.qrcodegen.DataTooLongException e) {
+      throw new IllegalArgumentException(
+          "text too long for a QR code: " + text.length() + " characters", e);
+    }
+  }
+
+  /**
    * Renders text as a QR code for a terminal.
    *
    * @param text the text to encode (a bunker URI)
@@ -23,13 +38,7 @@ public final class TerminalQr {
    * @throws IllegalArgumentException if the text is too long for a QR code
    */
   public static String render(String text) {
-    QrCode qr;
-    try {
-      qr = QrCode.encodeText(text, QrCode.Ecc.LOW);
-    } catch (io.nayuki.qrcodegen.DataTooLongException e) {
-      throw new IllegalArgumentException(
-          "text too long for a QR code: " + text.length() + " characters", e);
-    }
+    QrCode qr = encode(text);
     int size = qr.size;
     StringBuilder sb = new StringBuilder((size + 2 * QUIET + 1) * (size / 2 + QUIET + 1));
     for (int y = -QUIET; y < size + QUIET; y += 2) {
