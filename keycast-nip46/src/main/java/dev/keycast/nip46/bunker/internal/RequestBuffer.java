@@ -81,8 +81,10 @@ final class RequestBuffer {
     lock.lock();
     try {
       ArrayDeque<RequestTask> q = byKey.get(signerHex);
-      if (q != null && q.removeIf(t -> t.event.id().equals(requestEventId))) {
-        size = byKey.values().stream().mapToInt(ArrayDeque::size).sum();
+      if (q != null) {
+        int before = q.size();
+        q.removeIf(t -> t.event.id().equals(requestEventId));
+        size -= before - q.size();
         if (q.isEmpty()) {
           byKey.remove(signerHex);
         }
