@@ -1,6 +1,7 @@
 package dev.keycast.cli;
 
 import dev.keycast.cli.internal.Json;
+import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.ClusterStore;
 import dev.keycast.nip46.store.KeycastDatabase;
 import java.io.IOException;
@@ -51,24 +52,38 @@ public final class ClusterCommand implements Callable<Integer> {
         names = "--json",
         description =
             "Print {\"instances\":[{\"instance\",\"member\",\"live\",\"started_at\",\"heartbeat_at\","
-                + "\"expires_at\",\"applied_version\",\"keys_owned\"}],\"keys\":N,\"released_keys\":N}.")
+                + "\"expires_at\",\"applied_version\",\"slots_owned\",\"keys_owned\"}],\"keys\":N,"
+                + "\"released_keys\":N}.")
     boolean json;
 
     @Override
     public Integer call() throws IOException {
       List<ClusterStore.Member> members;
-      List<ClusterStore.KeyOwner> owners;
+      long[] slotOwner = new long[ClusterStore.SLOTS];
+      List<String> keys = new ArrayList<>();
       try (KeycastDatabase db = store.open(Globals.home(spec))) {
         members = db.cluster().members();
-        owners = db.cluster().owners();
+        for (ClusterStore.SlotOwner o : db.cluster().slotOwners()) {
+          slotOwner[o.slot()] = o.ownerMember();
+        }
+        for (Authorization a : db.authorizations().listActive(Instant.now())) {
+          keys.add(a.bunkerPublicKey().toHex());
+        }
+      }
+      Map<Long, Integer> slots = new HashMap<>();
+      for (long m : slotOwner) {
+        if (m != 0) {
+          slots.merge(m, 1, Integer::sum);
+        }
       }
       Map<Long, Integer> owned = new HashMap<>();
       int released = 0;
-      for (ClusterStore.KeyOwner o : owners) {
-        if (o.ownerMember() == 0) {
+      for (String k : keys) {
+        long m = slotOwner[ClusterStore.slotOf(k)];
+        if (m == 0) {
           released++;
         } else {
-          owned.merge(o.ownerMember(), 1, Integer::sum);
+          owned.merge(m, 1, Integer::sum);
         }
       }
       PrintWriter out = spec.commandLine().getOut();
@@ -83,19 +98,28 @@ public final class ClusterCommand implements Callable<Integer> {
           r.put("heartbeat_at", Instant.ofEpochMilli(m.heartbeatAtMillis()).toString());
           r.put("expires_at", Instant.ofEpochMilli(m.expiresAtMillis()).toString());
           r.put("applied_version", m.appliedVersion());
+          r.put("slots_owned", slots.getOrDefault(m.memberId(), 0));
           r.put("keys_owned", owned.getOrDefault(m.memberId(), 0));
           rows.add(r);
         }
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("instances", rows);
-        doc.put("keys", owners.size());
+        doc.put("keys", keys.size());
         doc.put("released_keys", released);
         out.println(Json.write(doc));
       } else if (members.isEmpty()) {
         out.println("No instance is running on this database.");
       } else {
-        String fmt = "%-32s %-16s %-5s %-24s %-8s %s%n";
-        out.printf(fmt, "INSTANCE", "MEMBER", "LIVE", "LAST HEARTBEAT", "KEYS", "APPLIED VERSION");
+        String fmt = "%-32s %-16s %-5s %-24s %-6s %-8s %s%n";
+        out.printf(
+            fmt,
+            "INSTANCE",
+            "MEMBER",
+            "LIVE",
+            "LAST HEARTBEAT",
+            "SLOTS",
+            "KEYS",
+            "APPLIED VERSION");
         for (ClusterStore.Member m : members) {
           out.printf(
               fmt,
@@ -103,12 +127,13 @@ public final class ClusterCommand implements Callable<Integer> {
               Long.toHexString(m.memberId()),
               m.live() ? "yes" : "no",
               Instant.ofEpochMilli(m.heartbeatAtMillis()),
+              slots.getOrDefault(m.memberId(), 0),
               owned.getOrDefault(m.memberId(), 0),
               m.appliedVersion());
         }
         out.printf(
-            "%d bunker key(s), %d released (waiting for their next owner)%n",
-            owners.size(), released);
+            "%d bunker key(s) in %d slots, %d in released slots (waiting for their next owner)%n",
+            keys.size(), ClusterStore.SLOTS, released);
       }
       out.flush();
       return ExitCodes.OK;

@@ -411,6 +411,9 @@ final class Daemon implements AutoCloseable {
     Gauge.builder(KeycastMetrics.name("cluster.keys.owned"), b, x -> cluster(x).keysOwned())
         .description("bunker keys this instance answers")
         .register(r);
+    Gauge.builder(KeycastMetrics.name("cluster.slots.owned"), b, x -> cluster(x).slotsOwned())
+        .description("slots (of 16,384 that the bunker keys hash into) this instance answers")
+        .register(r);
     Gauge.builder(KeycastMetrics.name("cluster.fenced"), b, x -> cluster(x).fenced() ? 1 : 0)
         .description("1 while the lease ran out without renewal: this instance answers nothing")
         .register(r);
@@ -425,7 +428,7 @@ final class Daemon implements AutoCloseable {
         .register(r);
     FunctionCounter.builder(
             KeycastMetrics.name("cluster.takeovers"), b, x -> cluster(x).takeovers())
-        .description("bunker keys this instance claimed")
+        .description("slots this instance claimed (took over)")
         .register(r);
     FunctionCounter.builder(KeycastMetrics.name("cluster.fencings"), b, x -> cluster(x).fencings())
         .description("times this instance's lease ran out before a renewal")
@@ -631,6 +634,7 @@ final class Daemon implements AutoCloseable {
     m.put("member", cs.memberId());
     m.put("instances", cs.instances());
     m.put("keys_owned", cs.keysOwned());
+    m.put("slots_owned", cs.slotsOwned());
     m.put("fenced", cs.fenced());
     m.put("takeovers", cs.takeovers());
     m.put("held_requests", cs.held());

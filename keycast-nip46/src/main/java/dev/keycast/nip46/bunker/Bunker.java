@@ -37,6 +37,7 @@ import dev.keycast.queue.CpuExecutorConfig;
 import dev.keycast.queue.WorkQueueConfig;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -189,7 +190,7 @@ public final class Bunker implements AutoCloseable {
               : new ClusterNode(
                   clusterStore,
                   clusterSettings,
-                  () -> Set.copyOf(signerKeys),
+                  () -> Collections.unmodifiableSet(signerKeys),
                   this::appliedVersion);
       Pipeline.Builder pb = Pipeline.builder();
       if (cluster != null) {
@@ -444,6 +445,7 @@ public final class Bunker implements AutoCloseable {
             Long.toHexString(s.memberId()),
             s.instances(),
             s.keysOwned(),
+            s.slotsOwned(),
             s.fenced(),
             s.takeovers(),
             s.fencings(),

@@ -9,9 +9,12 @@ import java.time.Duration;
  * @param instanceId this instance's name
  * @param memberId this instance's current member id, hex (a new one after its lease had ended)
  * @param instances live members at the last heartbeat, this one included
- * @param keysOwned bunker keys this instance answers now (0 while fenced)
+ * @param keysOwned bunker keys this instance answers now (0 while fenced; recounted at most once
+ *     per heartbeat)
+ * @param slotsOwned slots (of {@link dev.keycast.nip46.store.ClusterStore#SLOTS}) this instance
+ *     answers now (0 while fenced)
  * @param fenced whether its lease deadline passed without a renewal: it answers nothing
- * @param takeovers keys it claimed since start
+ * @param takeovers slots it claimed since start
  * @param fencings times its lease ran out
  * @param held requests held for keys it does not answer
  * @param heldOverflows requests dropped because the hold buffer was full
@@ -24,6 +27,7 @@ public record ClusterStatus(
     String memberId,
     int instances,
     int keysOwned,
+    int slotsOwned,
     boolean fenced,
     long takeovers,
     long fencings,

@@ -7,6 +7,7 @@ import dev.keycast.nip46.bunker.ClusterHarness.Load;
 import dev.keycast.nip46.bunker.ClusterHarness.Member;
 import dev.keycast.nip46.bunker.internal.Rendezvous;
 import dev.keycast.nip46.client.Nip46Client;
+import dev.keycast.nip46.store.ClusterStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -124,7 +125,8 @@ class ClusterPostgresTest {
       h.start("m0");
       h.awaitAllKeysOwned(Duration.ofSeconds(10));
       List<Nip46Client> clients = h.connectClients();
-      Load load = new Load(clients, Duration.ofMillis(150));
+      List<String> keys = h.keyHexes();
+      Load load = new Load(clients, Duration.ofMillis(150), n -> ClusterStore.slotOf(keys.get(n)));
       int next = 1;
       List<String> schedule = new ArrayList<>();
       for (int step = 0; step < 8; step++) {
@@ -132,15 +134,21 @@ class ClusterPostgresTest {
         if (h.members.size() <= 1 || (action == 0 && h.members.size() < 4)) {
           String name = "m" + next++;
           h.start(name);
-          schedule.add("join " + name);
+          schedule.add(
+              "join " + name + " at " + (System.nanoTime() - ClusterHarness.START) / 1_000_000);
         } else {
           Member m = h.members.get(random.nextInt(h.members.size()));
           if (action == 1) {
             h.stop(m);
-            schedule.add("stop " + m.name);
+            schedule.add(
+                "stop " + m.name + " at " + (System.nanoTime() - ClusterHarness.START) / 1_000_000);
           } else {
             h.crash(m);
-            schedule.add("crash " + m.name);
+            schedule.add(
+                "crash "
+                    + m.name
+                    + " at "
+                    + (System.nanoTime() - ClusterHarness.START) / 1_000_000);
           }
         }
         Thread.sleep(300 + random.nextInt(1200));

@@ -45,7 +45,7 @@ class KeycastDatabaseTest {
                   "SELECT COUNT(*) FROM flyway_schema_history WHERE type IN ('SQL', 'JDBC') AND success")) {
         rs.next();
         assertThat(rs.getInt(1))
-            .isEqualTo(6); // V1, V2, V3 (Java), V6, V7, V11; V4, V5, V8-V10 are unused so far
+            .isEqualTo(7); // V1, V2, V3 (Java), V6, V7, V8, V11; V4, V5, V9, V10 are unused so far
       }
     }
   }
@@ -61,8 +61,9 @@ class KeycastDatabaseTest {
           Statement s = c.createStatement()) { // roll back to a v1 database
         s.execute("DROP TABLE policies");
         s.execute("DROP TABLE cluster_members");
-        s.execute("DROP TABLE key_owners");
-        s.execute("DELETE FROM flyway_schema_history WHERE version IN ('2', '3', '6', '7', '11')");
+        s.execute("DROP TABLE cluster_slots"); // V8
+        s.execute(
+            "DELETE FROM flyway_schema_history WHERE version IN ('2', '3', '6', '7', '8', '11')");
       }
       KeycastDatabase upgraded = t.open(encryption);
       assertThat(upgraded.schemaVersion()).isEqualTo(11);
@@ -102,7 +103,7 @@ class KeycastDatabaseTest {
       db.keys().generate("bob");
       assertThat(db.policies().list()).isEmpty();
       assertThat(historyTypes(t))
-          .containsExactly("BASELINE:2", "JDBC:3", "SQL:6", "SQL:7", "SQL:11");
+          .containsExactly("BASELINE:2", "JDBC:3", "SQL:6", "SQL:7", "SQL:8", "SQL:11");
       db.close();
       assertThat(t.open(encryption).keys().list())
           .extracting(StoredKey::name)
@@ -121,7 +122,7 @@ class KeycastDatabaseTest {
       assertThat(db.keys().list()).extracting(StoredKey::name).containsExactly("alice");
       assertThat(db.policies().list()).isEmpty(); // V2's table exists now
       assertThat(historyTypes(t))
-          .containsExactly("BASELINE:1", "SQL:2", "JDBC:3", "SQL:6", "SQL:7", "SQL:11");
+          .containsExactly("BASELINE:1", "SQL:2", "JDBC:3", "SQL:6", "SQL:7", "SQL:8", "SQL:11");
     }
   }
 
@@ -155,7 +156,7 @@ class KeycastDatabaseTest {
         Statement s = c.createStatement()) {
       s.execute("DROP TABLE flyway_schema_history");
       s.execute("DROP TABLE cluster_members"); // V7 (cluster)
-      s.execute("DROP TABLE key_owners");
+      s.execute("DROP TABLE cluster_slots"); // V8
       // the hand-written runner never went past version 2: undo V6 (control plane)
       s.execute("ALTER TABLE policies DROP COLUMN ask_permissions");
       s.execute("ALTER TABLE policies DROP COLUMN max_future_ms");

@@ -4,13 +4,15 @@ import dev.keycast.nip46.store.ClusterStore;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -26,17 +28,34 @@ import org.slf4j.LoggerFactory;
  * time the renewal was <em>sent</em>, the instance computes its local deadline ({@code sent + lease
  * - margin}) and answers its keys only before it (fencing): the database cannot let another member
  * claim them before {@code dbNow(at renewal) + lease}, which is later. Each bunker key belongs to
- * the live member with the highest rendezvous (HRW) score; a member claims the keys that are its
- * own once they are released or their owner's lease ended, and releases those that now belong to
- * another live member. Requests for keys it does not answer are held in a bounded {@link
- * RequestBuffer}; when it takes a key over, it runs the held requests through the pipeline.
+ * the member owning its slot ({@link ClusterStore#slotOf}, {@link ClusterStore#SLOTS} slots); each
+ * slot belongs to the live member with the highest rendezvous (HRW) score; a member claims the
+ * slots that are its own once they are released or their owner's lease ended, and releases those
+ * that now belong to another live member. Requests for keys it does not answer are held in a
+ * bounded {@link RequestBuffer}; when it takes a slot over, it runs the held requests of its keys
+ * through the pipeline.
  *
- * <p>Thread-safe: {@link #owns} and {@link #hold} on relay I/O threads (never block); the owned set
- * and lease deadline are written by the heartbeat thread only; {@link #status} from any thread.
+ * <p>The work per heartbeat does not grow with the number of keys: a renewal and a read of the
+ * member rows; the slot owners are read (and claims and releases made, a batch each) only when the
+ * live members changed, while a claim waits for another member's release, and every {@value
+ * #FULL_CHECK_TICKS} heartbeats as a safety net.
+ *
+ * <p>Thread-safe: {@link #owns} and {@link #hold} on relay I/O threads (never block); the owned
+ * slots and lease deadline are written by the heartbeat thread only; {@link #status} from any
+ * thread.
  */
 public final class ClusterNode implements OwnershipGate {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
   private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** Heartbeats between two reads of the slot owners when nothing seems to change. */
+  static final int FULL_CHECK_TICKS = 60;
+
+  /** Slots claimed per statement. */
+  private static final int CLAIM_CHUNK = 1024;
+
+  /** Heartbeats between two deletions of long-expired member rows. */
+  private static final int REMOVE_EXPIRED_TICKS = 10;
 
   /**
    * Timing and sizes.
@@ -91,9 +110,10 @@ public final class ClusterNode implements OwnershipGate {
    * @param instanceId this instance's name
    * @param memberId this instance's current member id (changes when it rejoins)
    * @param instances live members at the last heartbeat
-   * @param keysOwned keys this instance answers
+   * @param keysOwned served keys this instance answers
+   * @param slotsOwned slots this instance answers
    * @param fenced whether the local lease deadline passed without a renewal
-   * @param takeovers keys claimed since start
+   * @param takeovers slots claimed since start
    * @param fencings times the local lease ran out
    * @param held requests held for keys not owned
    * @param heldOverflows requests dropped because the buffer was full
@@ -105,6 +125,7 @@ public final class ClusterNode implements OwnershipGate {
       long memberId,
       int instances,
       int keysOwned,
+      int slotsOwned,
       boolean fenced,
       long takeovers,
       long fencings,
@@ -114,43 +135,45 @@ public final class ClusterNode implements OwnershipGate {
       long lastRenewalNanos) {}
 
   /**
-   * Hears when this instance starts and stops answering a key (tests check that no two instances
-   * answer one key at once). Called on the heartbeat thread or the closing thread; must not block.
+   * Hears when this instance starts and stops answering a slot (tests check that no two instances
+   * answer one slot at once). Called on the heartbeat thread or the closing thread; must not block.
    */
   public interface OwnershipListener {
     /**
-     * This instance answers the key from {@code nanos} ({@link System#nanoTime()}) on.
+     * This instance answers the slot's keys from {@code nanos} ({@link System#nanoTime()}) on.
      *
-     * @param key the bunker key
+     * @param slot the slot
      * @param nanos when
      */
-    void owned(String key, long nanos);
+    void owned(int slot, long nanos);
 
     /**
-     * This instance answered the key until {@code nanos} at the latest.
+     * This instance answered the slot's keys until {@code nanos} at the latest.
      *
-     * @param key the bunker key
+     * @param slot the slot
      * @param nanos when it stopped: now, or its lease deadline if that passed first
      */
-    void disowned(String key, long nanos);
+    void disowned(int slot, long nanos);
   }
 
   private static final OwnershipListener NO_LISTENER =
       new OwnershipListener() {
         @Override
-        public void owned(String key, long nanos) {}
+        public void owned(int slot, long nanos) {}
 
         @Override
-        public void disowned(String key, long nanos) {}
+        public void disowned(int slot, long nanos) {}
       };
 
   private volatile OwnershipListener listener = NO_LISTENER;
   private final ClusterStore store;
   private final Settings settings;
-  private final Supplier<Set<String>> servedKeys;
+  private final Supplier<Collection<String>> servedKeys;
   private final LongSupplier appliedVersion;
   private final RequestBuffer buffer;
-  private final Set<String> owned = ConcurrentHashMap.newKeySet(); // written by the heartbeat
+  // One bit per slot; written by the heartbeat thread (and the closing thread), read anywhere.
+  private final AtomicLongArray owned = new AtomicLongArray(ClusterStore.SLOTS / 64);
+  private final AtomicInteger ownedCount = new AtomicInteger();
   private final AtomicLong takeovers = new AtomicLong();
   private final AtomicLong fencings = new AtomicLong();
   private final AtomicLong replayed = new AtomicLong();
@@ -164,18 +187,24 @@ public final class ClusterNode implements OwnershipGate {
   private volatile @Nullable Thread thread;
   private volatile @Nullable Pipeline pipeline;
   private boolean wasFenced; // heartbeat thread only
+  private long lastRenewalSent; // heartbeat thread only
   private boolean warned; // heartbeat thread only
+  private @Nullable Set<Long> settledFor; // heartbeat thread only: live members of the last balance
+  private long ticks; // heartbeat thread only
+  private volatile long keysOwnedAt;
+  private volatile int keysOwnedCache;
 
   /**
    * @param store the cluster tables
    * @param settings timing and sizes
-   * @param servedKeys the bunker keys served now (lowercase hex); fast
+   * @param servedKeys the bunker keys served now (lowercase hex): a live view, iterated only for
+   *     {@link #status} and {@link #ownedNow}
    * @param appliedVersion the change version whose subscriptions are in place
    */
   public ClusterNode(
       ClusterStore store,
       Settings settings,
-      Supplier<Set<String>> servedKeys,
+      Supplier<Collection<String>> servedKeys,
       LongSupplier appliedVersion) {
     this.store = store;
     this.settings = settings;
@@ -185,8 +214,8 @@ public final class ClusterNode implements OwnershipGate {
   }
 
   /**
-   * Joins, claims this member's share of the keys (one heartbeat), and starts the heartbeat. Blocks
-   * for a few statements.
+   * Joins, claims this member's share of the slots (one heartbeat), and starts the heartbeat.
+   * Blocks for a few statements.
    *
    * @param pipeline where held requests run after a takeover
    * @throws dev.keycast.nip46.store.StoreException if the database fails
@@ -204,11 +233,12 @@ public final class ClusterNode implements OwnershipGate {
     Thread t = Thread.ofVirtual().name("keycast-cluster-heartbeat").start(this::loop);
     thread = t;
     LOG.info(
-        "cluster: instance {} joined as member {}; {} live instance(s), answering {} key(s)",
+        "cluster: instance {} joined as member {}; {} live instance(s), answering {} of {} slots",
         settings.instanceId(),
         Long.toHexString(memberId),
         instances,
-        owned.size());
+        ownedCount.get(),
+        ClusterStore.SLOTS);
   }
 
   private void join() {
@@ -220,6 +250,7 @@ public final class ClusterNode implements OwnershipGate {
     store.join(id, settings.instanceId(), settings.lease(), appliedVersion.getAsLong());
     memberId = id;
     deadlineNanos = sent + settings.lease().minus(settings.margin()).toNanos();
+    lastRenewalSent = sent;
   }
 
   private void loop() {
@@ -241,7 +272,7 @@ public final class ClusterNode implements OwnershipGate {
       try {
         tick();
         if (warned) {
-          LOG.info("cluster: database reachable again; answering {} key(s)", owned.size());
+          LOG.info("cluster: database reachable again; answering {} slot(s)", ownedCount.get());
           warned = false;
         }
       } catch (RuntimeException e) {
@@ -258,36 +289,33 @@ public final class ClusterNode implements OwnershipGate {
 
   private void noteFence() {
     boolean fenced = System.nanoTime() - deadlineNanos >= 0;
-    if (fenced && !wasFenced && !owned.isEmpty()) {
+    if (fenced && !wasFenced && ownedCount.get() > 0) {
       fencings.incrementAndGet();
-      LOG.warn("cluster: lease not renewed in time: stopped answering {} key(s)", owned.size());
+      LOG.warn(
+          "cluster: lease not renewed in time: stopped answering {} slot(s)", ownedCount.get());
     }
     wasFenced = fenced;
   }
 
-  /** One heartbeat: renew, then claim and release toward the HRW assignment. */
+  /** One heartbeat: renew, then, if membership changed, claim and release toward the HRW share. */
   void tick() {
-    long sent = System.nanoTime();
-    boolean renewed = store.renew(memberId, settings.lease(), appliedVersion.getAsLong());
-    if (renewed) {
-      lastRenewalNanos = System.nanoTime() - sent;
-      noteFence(); // counts a lease that ran out before this renewal
-      deadlineNanos = sent + settings.lease().minus(settings.margin()).toNanos();
-      wasFenced = false;
-    } else {
+    if (!renew()) {
       if (stopped) {
         return;
       }
-      // The lease ended and others may have taken the keys: own nothing, join afresh.
-      if (!owned.isEmpty()) {
+      // The lease ended and others may have taken the slots: own nothing, join afresh.
+      if (ownedCount.get() > 0) {
         fencings.incrementAndGet();
       }
       disownAll();
       LOG.warn("cluster: lease had ended; rejoining under a new member id");
       join();
       wasFenced = false;
+      settledFor = null;
     }
-    store.removeExpired(settings.bufferAge());
+    if (ticks++ % REMOVE_EXPIRED_TICKS == 0) {
+      store.removeExpired(settings.bufferAge());
+    }
     List<Long> live = new ArrayList<>();
     Map<Long, ClusterStore.Member> byId = new HashMap<>();
     for (ClusterStore.Member m : store.members()) {
@@ -301,73 +329,135 @@ public final class ClusterNode implements OwnershipGate {
       live.add(me);
     }
     instances = live.size();
-    Set<String> keys = servedKeys.get();
-    Map<String, Long> owners = new HashMap<>();
-    for (ClusterStore.KeyOwner o : store.owners()) {
-      owners.put(o.bunkerPubkey(), o.ownerMember());
-    }
-    List<String> missing = new ArrayList<>();
-    for (String k : keys) {
-      if (!owners.containsKey(k)) {
-        missing.add(k);
-      }
-    }
-    store.ensureKeys(missing);
     Set<Long> liveSet = new HashSet<>(live);
-    for (String k : keys) {
-      long owner = owners.getOrDefault(k, 0L);
-      boolean orphan = owner == 0 || !liveSet.contains(owner);
-      long target = Rendezvous.pick(k, orphan ? heirs(byId.get(owner), live, byId) : live);
-      if (target == me) {
-        if (owned.contains(k) || stopped) {
-          continue;
-        }
-        if (owner == me) {
-          own(k); // ours in the database (an earlier release failed): our lease never ended
-        } else if (orphan) {
-          if (store.claim(k, me).isPresent()) {
-            own(k);
-            takeovers.incrementAndGet();
-          }
-        }
-      } else if (!orphan && (owned.contains(k) || owner == me)) {
-        disown(k); // stop answering first, then let the target claim it
-        store.release(k, me);
-      }
-    }
-    for (String k : List.copyOf(owned)) {
-      if (!keys.contains(k)) {
-        disown(k);
-        store.release(k, me);
-      }
+    if (!liveSet.equals(settledFor) || ticks % FULL_CHECK_TICKS == 0) {
+      settledFor = balance(me, live, liveSet, byId) ? liveSet : null;
     }
     buffer.prune();
     Pipeline p = pipeline;
     if (p != null && answering) {
-      for (String k : owned) {
-        for (RequestTask t : buffer.drain(k)) {
-          replayed.incrementAndGet();
-          p.replay(t);
-        }
+      for (RequestTask t : buffer.drainWhere(k -> ownsSlot(ClusterStore.slotOf(k)))) {
+        replayed.incrementAndGet();
+        p.replay(t);
       }
     }
   }
 
-  private void own(String k) {
-    listener.owned(k, System.nanoTime());
-    owned.add(k);
+  /**
+   * Renews the lease; on success moves the local deadline.
+   *
+   * @return false if the lease had ended
+   */
+  private boolean renew() {
+    long sent = System.nanoTime();
+    if (!store.renew(memberId, settings.lease(), appliedVersion.getAsLong())) {
+      return false;
+    }
+    lastRenewalNanos = System.nanoTime() - sent;
+    lastRenewalSent = sent;
+    noteFence(); // counts a lease that ran out before this renewal
+    deadlineNanos = sent + settings.lease().minus(settings.margin()).toNanos();
+    wasFenced = false;
+    return true;
   }
 
-  private void disown(String k) {
-    owned.remove(k);
+  /**
+   * Reads the slot owners, claims the released or orphaned slots that are this member's share and
+   * releases those that now belong to another live member (a batch statement each).
+   *
+   * @return whether this member holds exactly its share afterwards (nothing left to wait for)
+   */
+  private boolean balance(
+      long me, List<Long> live, Set<Long> liveSet, Map<Long, ClusterStore.Member> byId) {
+    List<Integer> claims = new ArrayList<>();
+    List<Integer> releases = new ArrayList<>();
+    boolean settled = true;
+    for (ClusterStore.SlotOwner o : store.slotOwners()) {
+      int s = o.slot();
+      long owner = o.ownerMember();
+      boolean orphan = owner == 0 || !liveSet.contains(owner);
+      long target = Rendezvous.pickSlot(s, live);
+      if (!orphan) {
+        if (target == me && owner != me && !ownsSlot(s)) {
+          settled = false; // its live owner has yet to release it
+        } else if (target != me && (ownsSlot(s) || owner == me)) {
+          disown(s); // stop answering first, then let the target claim it
+          releases.add(s);
+        } else if (target == me && owner == me && !ownsSlot(s) && !stopped) {
+          own(s); // ours in the database (an earlier release failed): our lease never ended
+        }
+        continue;
+      }
+      // Released, or its owner's lease ended: claimed first by one of the members that held every
+      // request sent since (joined before the release, or before the dead owner's last
+      // heartbeat). If that is not the target, it hands the slot on at its next heartbeat, and by
+      // then the target qualifies (the target scores highest among any members it is part of).
+      long since =
+          owner == 0 ? o.changedAtMillis() : heartbeatOf(byId.get(owner), o.changedAtMillis());
+      long claimer = Rendezvous.pickSlot(s, heirs(since, live, byId));
+      if (claimer == me && !ownsSlot(s) && !stopped) {
+        claims.add(s);
+        if (target != me) {
+          settled = false;
+        }
+      }
+    }
+    store.release(releases, me);
+    int claimed = 0;
+    // Claims in chunks, renewing between them when a heartbeat's time has passed: however long a
+    // big takeover takes (the first member claims every slot), the lease never runs out meanwhile.
+    for (int i = 0; i < claims.size(); i += CLAIM_CHUNK) {
+      if (System.nanoTime() - lastRenewalSent > settings.heartbeat().toNanos() && !renew()) {
+        return false; // the lease ended: the next heartbeat rejoins
+      }
+      List<Integer> chunk = claims.subList(i, Math.min(claims.size(), i + CLAIM_CHUNK));
+      Map<Integer, Long> won = store.claim(chunk, me);
+      for (int s : won.keySet()) {
+        own(s);
+      }
+      takeovers.addAndGet(won.size());
+      claimed += won.size();
+      settled &= won.size() == chunk.size();
+    }
+    if (claimed > 0 || !releases.isEmpty()) {
+      LOG.info(
+          "cluster: {} live instance(s); claimed {} slot(s), released {}; answering {} of {}",
+          live.size(),
+          claimed,
+          releases.size(),
+          ownedCount.get(),
+          ClusterStore.SLOTS);
+    }
+    return settled;
+  }
+
+  private boolean ownsSlot(int s) {
+    return (owned.get(s >>> 6) & (1L << s)) != 0;
+  }
+
+  private void own(int s) {
+    listener.owned(s, System.nanoTime());
+    long bit = 1L << s;
+    if ((owned.getAndAccumulate(s >>> 6, bit, (a, b) -> a | b) & bit) == 0) {
+      ownedCount.incrementAndGet();
+    }
+  }
+
+  private void disown(int s) {
+    long bit = 1L << s;
+    if ((owned.getAndAccumulate(s >>> 6, bit, (a, b) -> a & ~b) & bit) != 0) {
+      ownedCount.decrementAndGet();
+    }
     long now = System.nanoTime();
     long d = deadlineNanos;
-    listener.disowned(k, now - d > 0 ? d : now);
+    listener.disowned(s, now - d > 0 ? d : now);
   }
 
   private void disownAll() {
-    for (String k : List.copyOf(owned)) {
-      disown(k);
+    for (int s = 0; s < ClusterStore.SLOTS; s++) {
+      if (ownsSlot(s)) {
+        disown(s);
+      }
     }
   }
 
@@ -380,21 +470,22 @@ public final class ClusterNode implements OwnershipGate {
     this.listener = l;
   }
 
+  private static long heartbeatOf(ClusterStore.@Nullable Member dead, long fallback) {
+    return dead == null ? fallback : dead.heartbeatAtMillis();
+  }
+
   /**
-   * Who may take over a key whose owner died: the live members that joined (their subscription in
-   * place) before the dead owner's last heartbeat, so they hold every request it may have left
-   * unanswered. A member that joined later may lack some; it gets the key from the heir by the
-   * ordinary release afterwards. All live members if none qualifies or the owner's row is gone.
+   * Who may claim a slot left without a live owner since {@code sinceMillis} (database clock): the
+   * live members that joined (their subscription in place) by then, so they hold every request its
+   * keys got since. A member that joined later may lack some; it gets the slot from the heir by the
+   * ordinary release afterwards. All live members if none qualifies.
    */
   private static List<Long> heirs(
-      ClusterStore.@Nullable Member dead, List<Long> live, Map<Long, ClusterStore.Member> byId) {
-    if (dead == null) {
-      return live;
-    }
+      long sinceMillis, List<Long> live, Map<Long, ClusterStore.Member> byId) {
     List<Long> heirs = new ArrayList<>();
     for (long id : live) {
       ClusterStore.Member m = byId.get(id);
-      if (m != null && m.startedAtMillis() <= dead.heartbeatAtMillis()) {
+      if (m != null && m.startedAtMillis() <= sinceMillis) {
         heirs.add(id);
       }
     }
@@ -403,7 +494,9 @@ public final class ClusterNode implements OwnershipGate {
 
   @Override
   public boolean owns(String signerHex) {
-    return answering && System.nanoTime() - deadlineNanos < 0 && owned.contains(signerHex);
+    return answering
+        && System.nanoTime() - deadlineNanos < 0
+        && ownsSlot(ClusterStore.slotOf(signerHex));
   }
 
   @Override
@@ -443,13 +536,15 @@ public final class ClusterNode implements OwnershipGate {
     // after the heartbeat ended: it may have claimed a key meanwhile (never answered: answering is
     // off)
     long d = deadlineNanos;
-    for (String k : owned) {
-      listener.disowned(k, stoppedAt - d > 0 ? d : stoppedAt);
+    for (int s = 0; s < ClusterStore.SLOTS; s++) {
+      if (ownsSlot(s)) {
+        listener.disowned(s, stoppedAt - d > 0 ? d : stoppedAt);
+      }
     }
   }
 
   /**
-   * Leaves the cluster: releases every key and removes the member row, so others take the keys at
+   * Leaves the cluster: releases every slot and removes the member row, so others take the slots at
    * once. Call after {@link #stopAnswering()} and after the pipeline drained. Logs and ignores a
    * database failure (the lease then ends by itself).
    */
@@ -459,12 +554,15 @@ public final class ClusterNode implements OwnershipGate {
     }
     try {
       store.leave(memberId);
-      LOG.info("cluster: left; released {} key(s)", owned.size());
+      LOG.info("cluster: left; released {} slot(s)", ownedCount.get());
     } catch (RuntimeException e) {
       LOG.warn(
-          "cluster: could not release keys (they pass on when the lease ends): {}", e.toString());
+          "cluster: could not release slots (they pass on when the lease ends): {}", e.toString());
     }
-    owned.clear();
+    for (int i = 0; i < owned.length(); i++) {
+      owned.set(i, 0);
+    }
+    ownedCount.set(0);
   }
 
   /**
@@ -476,22 +574,54 @@ public final class ClusterNode implements OwnershipGate {
     stopAnswering();
   }
 
-  /** Returns the keys this instance answers now (empty when fenced); never blocks. */
+  /**
+   * Returns the served keys this instance answers now (empty when fenced); never blocks; iterates
+   * every served key.
+   */
   public Set<String> ownedNow() {
     if (!answering || System.nanoTime() - deadlineNanos >= 0) {
       return Set.of();
     }
-    return Set.copyOf(owned);
+    Set<String> out = new HashSet<>();
+    for (String k : servedKeys.get()) {
+      if (ownsSlot(ClusterStore.slotOf(k))) {
+        out.add(k);
+      }
+    }
+    return out;
   }
 
-  /** Returns a snapshot; never blocks long. */
+  /** Returns how many slots this instance answers now (0 when fenced); never blocks. */
+  public int slotsOwned() {
+    return !answering || System.nanoTime() - deadlineNanos >= 0 ? 0 : ownedCount.get();
+  }
+
+  /** The number of served keys in owned slots, recounted at most once per heartbeat. */
+  private int keysOwned() {
+    long now = System.nanoTime();
+    if (now - keysOwnedAt < settings.heartbeat().toNanos() && keysOwnedAt != 0) {
+      return keysOwnedCache;
+    }
+    int n = 0;
+    for (String k : servedKeys.get()) {
+      if (ownsSlot(ClusterStore.slotOf(k))) {
+        n++;
+      }
+    }
+    keysOwnedCache = n;
+    keysOwnedAt = now;
+    return n;
+  }
+
+  /** Returns a snapshot; never blocks long (counts the served keys at most once per heartbeat). */
   public Status status() {
     boolean fenced = answering && System.nanoTime() - deadlineNanos >= 0;
     return new Status(
         settings.instanceId(),
         memberId,
         instances,
-        fenced || !answering ? 0 : owned.size(),
+        fenced || !answering ? 0 : keysOwned(),
+        fenced || !answering ? 0 : ownedCount.get(),
         fenced,
         takeovers.get(),
         fencings.get(),

@@ -1,24 +1,37 @@
 package dev.keycast.nip46.bunker.internal;
 
+import dev.keycast.nip46.store.ClusterStore;
 import java.util.List;
 
 /**
- * Rendezvous (highest random weight) hashing: each key goes to the member with the highest score of
- * {@code hash(key, member)}. When a member joins or leaves, only the keys it gains or held move.
+ * Rendezvous (highest random weight) hashing of slots to members: each slot goes to the member with
+ * the highest score of {@code hash(slot, member)}. When a member joins or leaves, only the slots it
+ * gains or held move. A bunker key goes where its slot ({@link ClusterStore#slotOf}) goes.
  * Stateless; thread-safe.
  */
 public final class Rendezvous {
   private Rendezvous() {}
 
   /**
-   * Picks the member for a key.
+   * Picks the member for a bunker key (the member of its slot).
    *
    * @param keyHex a bunker key, lowercase hex (at least 16 characters)
    * @param members the live member ids, not empty
    * @return the chosen member id
    */
   public static long pick(String keyHex, List<Long> members) {
-    long k = Long.parseUnsignedLong(keyHex.substring(0, 16), 16);
+    return pickSlot(ClusterStore.slotOf(keyHex), members);
+  }
+
+  /**
+   * Picks the member for a slot.
+   *
+   * @param slot the slot, {@code 0 <= slot < ClusterStore.SLOTS}
+   * @param members the live member ids, not empty
+   * @return the chosen member id
+   */
+  public static long pickSlot(int slot, List<Long> members) {
+    long k = mix(slot * 0x9e3779b97f4a7c15L);
     long best = 0;
     long bestScore = 0;
     boolean first = true;

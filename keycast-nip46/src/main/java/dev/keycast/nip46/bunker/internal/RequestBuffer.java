@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 /**
  * The requests an instance saw for keys it does not answer, kept for a while so that it can answer
@@ -118,6 +119,33 @@ final class RequestBuffer {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Removes and returns the unexpired requests for the keys that match, each key's oldest first.
+   * Runs the test once per key held, under the buffer's lock: it must be fast and not block.
+   */
+  List<RequestTask> drainWhere(Predicate<String> signerHex) {
+    List<String> keys;
+    lock.lock();
+    try {
+      if (byKey.isEmpty()) {
+        return List.of();
+      }
+      keys = new ArrayList<>();
+      for (String k : byKey.keySet()) {
+        if (signerHex.test(k)) {
+          keys.add(k);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    List<RequestTask> out = new ArrayList<>();
+    for (String k : keys) {
+      out.addAll(drain(k));
+    }
+    return out;
   }
 
   /** Drops expired requests. */

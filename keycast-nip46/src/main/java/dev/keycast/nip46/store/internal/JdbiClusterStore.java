@@ -2,10 +2,11 @@ package dev.keycast.nip46.store.internal;
 
 import dev.keycast.nip46.store.ClusterStore;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
-import java.util.OptionalLong;
-import org.jdbi.v3.core.statement.PreparedBatch;
+import java.util.Map;
 
 /**
  * {@link ClusterStore} over JDBI. Times come from the database clock: {@code clock_timestamp()} on
@@ -120,94 +121,88 @@ public final class JdbiClusterStore implements ClusterStore {
   }
 
   @Override
-  public List<KeyOwner> owners() {
+  public List<SlotOwner> slotOwners() {
     return StoreErrors.run(
-        "read key owners",
+        "read slot owners",
         () ->
             ctx.reader()
                 .withHandle(
                     h ->
                         h.createQuery(
-                                "SELECT bunker_pubkey, owner_member, fencing_token FROM key_owners")
+                                "SELECT slot, owner_member, fencing_token, changed_at FROM"
+                                    + " cluster_slots ORDER BY slot")
                             .map(
                                 (rs, c) ->
-                                    new KeyOwner(
-                                        rs.getString("bunker_pubkey"),
+                                    new SlotOwner(
+                                        rs.getInt("slot"),
                                         rs.getLong("owner_member"),
-                                        rs.getLong("fencing_token")))
+                                        rs.getLong("fencing_token"),
+                                        rs.getLong("changed_at")))
                             .list()));
   }
 
   @Override
-  public void ensureKeys(Collection<String> bunkerPubkeys) {
-    if (bunkerPubkeys.isEmpty()) {
-      return;
-    }
-    StoreErrors.run(
-        "add key owner rows",
-        () ->
-            ctx.writer()
-                .withHandle(
-                    h -> {
-                      PreparedBatch b =
-                          h.prepareBatch(
-                              "INSERT INTO key_owners (bunker_pubkey) VALUES (:k) ON CONFLICT"
-                                  + " (bunker_pubkey) DO NOTHING");
-                      for (String k : bunkerPubkeys) {
-                        b.bind("k", k).add();
-                      }
-                      return b.execute();
-                    }));
-  }
-
-  @Override
-  public OptionalLong claim(String bunkerPubkey, long memberId) {
-    // One statement: concurrent claims serialize on the key's row, and PostgreSQL re-checks the
-    // WHERE clause against the row the winner wrote, so exactly one claim succeeds. The expired
-    // owner's member row is locked (FOR UPDATE) and re-checked the same way, so a renewal that
-    // commits first wins and the claim fails; a renewal that comes second finds the lease ended.
-    // SQLite has one writer: statements never interleave.
+  public Map<Integer, Long> claim(Collection<Integer> slots, long memberId) {
+    // One statement per chunk: concurrent claims serialize on each slot's row, and PostgreSQL
+    // re-checks the WHERE clause against the row the winner wrote, so exactly one claim of a slot
+    // succeeds. The expired owner's member row is locked (FOR UPDATE) and re-checked the same way,
+    // so a renewal that commits first wins and the claim fails; a renewal that comes second finds
+    // the lease ended. SQLite has one writer: statements never interleave.
     String lock = ctx.dialect() == Dialect.POSTGRESQL ? " FOR UPDATE" : "";
-    List<Long> token =
-        StoreErrors.run(
-            "claim a key",
-            () ->
-                ctx.writer()
-                    .withHandle(
-                        h ->
-                            h.createQuery(
-                                    "UPDATE key_owners SET owner_member = :m, fencing_token ="
-                                        + " fencing_token + 1, claimed_at = "
-                                        + now
-                                        + " WHERE bunker_pubkey = :k AND (owner_member IS NULL OR"
-                                        + " NOT EXISTS (SELECT 1 FROM cluster_members c WHERE"
-                                        + " c.member_id = key_owners.owner_member) OR owner_member"
-                                        + " IN (SELECT member_id FROM cluster_members WHERE"
-                                        + " expires_at <= "
-                                        + now
-                                        + lock
-                                        + ")) RETURNING fencing_token")
-                                .bind("m", memberId)
-                                .bind("k", bunkerPubkey)
-                                .mapTo(Long.class)
-                                .list()));
-    return token.isEmpty() ? OptionalLong.empty() : OptionalLong.of(token.get(0));
+    Map<Integer, Long> out = new HashMap<>();
+    for (List<Integer> chunk : chunks(slots)) {
+      StoreErrors.run(
+          "claim slots",
+          () ->
+              ctx.writer()
+                  .withHandle(
+                      h ->
+                          h.createQuery(
+                                  "UPDATE cluster_slots SET owner_member = :m, fencing_token ="
+                                      + " fencing_token + 1, changed_at = "
+                                      + now
+                                      + " WHERE slot IN (<slots>) AND (owner_member IS NULL OR NOT"
+                                      + " EXISTS (SELECT 1 FROM cluster_members c WHERE c.member_id"
+                                      + " = cluster_slots.owner_member) OR owner_member IN (SELECT"
+                                      + " member_id FROM cluster_members WHERE expires_at <= "
+                                      + now
+                                      + lock
+                                      + ")) RETURNING slot, fencing_token")
+                              .bind("m", memberId)
+                              .bindList("slots", chunk)
+                              .map((rs, c) -> out.put(rs.getInt(1), rs.getLong(2)))
+                              .list()));
+    }
+    return out;
   }
 
   @Override
-  public void release(String bunkerPubkey, long memberId) {
-    StoreErrors.run(
-        "release a key",
-        () ->
-            ctx.writer()
-                .withHandle(
-                    h ->
-                        h.createUpdate(
-                                "UPDATE key_owners SET owner_member = NULL WHERE bunker_pubkey = :k"
-                                    + " AND owner_member = :m")
-                            .bind("k", bunkerPubkey)
-                            .bind("m", memberId)
-                            .execute()));
+  public void release(Collection<Integer> slots, long memberId) {
+    for (List<Integer> chunk : chunks(slots)) {
+      StoreErrors.run(
+          "release slots",
+          () ->
+              ctx.writer()
+                  .withHandle(
+                      h ->
+                          h.createUpdate(
+                                  "UPDATE cluster_slots SET owner_member = NULL, changed_at = "
+                                      + now
+                                      + " WHERE slot IN (<slots>) AND owner_member = :m")
+                              .bindList("slots", chunk)
+                              .bind("m", memberId)
+                              .execute()));
+    }
+  }
+
+  /** Splits into lists of at most 1,000 (well under every driver's parameter limit). */
+  private static List<List<Integer>> chunks(Collection<Integer> slots) {
+    List<Integer> all = new ArrayList<>(slots);
+    List<List<Integer>> out = new ArrayList<>();
+    for (int i = 0; i < all.size(); i += 1000) {
+      out.add(all.subList(i, Math.min(all.size(), i + 1000)));
+    }
+    return out;
   }
 
   @Override
@@ -219,7 +214,9 @@ public final class JdbiClusterStore implements ClusterStore {
                 .inTransaction(
                     h -> {
                       h.createUpdate(
-                              "UPDATE key_owners SET owner_member = NULL WHERE owner_member = :m")
+                              "UPDATE cluster_slots SET owner_member = NULL, changed_at = "
+                                  + now
+                                  + " WHERE owner_member = :m")
                           .bind("m", memberId)
                           .execute();
                       return h.createUpdate("DELETE FROM cluster_members WHERE member_id = :m")
