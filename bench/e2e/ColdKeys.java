@@ -23,7 +23,11 @@ import java.util.concurrent.Executors;
  * database (no connect round trip), one per authorization, and measures a first {@code sign_event} to each bunker
  * key (a cold key: authorization load, key decryption, derivation) against a second one (warm).
  *
- * <pre>java -cp keycast.jar ColdKeys SEED_FILE RELAY_URL FROM COUNT BURST [ROUNDS]</pre>
+ * <pre>java -cp keycast.jar ColdKeys SEED_FILE RELAY_URL FROM COUNT BURST [ROUNDS [WARM_FROM WARM_COUNT]]</pre>
+ *
+ * <p>With {@code WARM_FROM WARM_COUNT}, first 30 requests one after another to each of those clients (keys
+ * that are never measured cold), so that this JVM's own first-request costs (class loading, JIT of the client
+ * path) do not land on the cold round: the cold/warm difference is then the daemon's.
  *
  * <p>{@code COUNT} clients (authorizations {@code FROM..FROM+COUNT-1} of the seed file) each send {@code BURST}
  * requests at once, all clients together; then the same again {@code ROUNDS-1} times (warm). With {@code BURST}
@@ -38,6 +42,8 @@ public final class ColdKeys {
     int count = Integer.parseInt(a[3]);
     int burst = Integer.parseInt(a[4]);
     int rounds = a.length > 5 ? Integer.parseInt(a[5]) : 2;
+    int warmFrom = a.length > 7 ? Integer.parseInt(a[6]) : -1;
+    int warmCount = a.length > 7 ? Integer.parseInt(a[7]) : 0;
     ExecutorService crypto = Executors.newFixedThreadPool(2, r -> {
       Thread t = new Thread(r, "driver-crypto");
       t.setDaemon(true);
@@ -45,7 +51,14 @@ public final class ColdKeys {
     });
     List<Nip46Client> clients = new ArrayList<>();
     try {
+      List<Integer> rows = new ArrayList<>();
       for (int i = from; i < from + count; i++) {
+        rows.add(i);
+      }
+      for (int i = warmFrom; i >= 0 && i < warmFrom + warmCount; i++) {
+        rows.add(i);
+      }
+      for (int i : rows) {
         String[] f = lines.get(i).split("\t");
         BunkerUri uri = BunkerUri.parse("bunker://" + f[1] + "?relay="
             + URLEncoder.encode(relay, StandardCharsets.UTF_8));
@@ -60,10 +73,19 @@ public final class ColdKeys {
       }
       // Let every client's subscription reach the relay before the first request.
       Thread.sleep(1000);
+      List<Nip46Client> warmers = clients.subList(count, clients.size());
+      for (int r = 0; r < 30 && !warmers.isEmpty(); r++) {
+        List<CompletableFuture<?>> ws = new ArrayList<>();
+        for (Nip46Client c : warmers) {
+          ws.add(c.signEvent(new EventTemplate(1, "warm-up " + r, List.of(), Instant.now().getEpochSecond())));
+        }
+        ws.forEach(CompletableFuture::join);
+      }
+      List<Nip46Client> measured = clients.subList(0, count);
       for (int round = 0; round < rounds; round++) {
         List<CompletableFuture<Long>> fs = new ArrayList<>();
         long start = System.nanoTime();
-        for (Nip46Client c : clients) {
+        for (Nip46Client c : measured) {
           for (int b = 0; b < burst; b++) {
             long sent = System.nanoTime();
             fs.add(c.signEvent(new EventTemplate(1, "cold key probe " + round + "/" + b, List.of(),

@@ -5,7 +5,8 @@
 #   - daemon start time (process start to /health 200) and heap after start (jcmd GC.heap_info after a full GC);
 #   - the first sign_event to a COLD key (cache miss: authorization load, key decryption, derivation) vs the
 #     second (warm): one key at a time (5 keys), then K keys at once (ColdKeys.java, clients seeded as connected so
-#     no connect round trip);
+#     no connect round trip; each driver JVM first warms itself up on 10 other keys, so that its own first-request
+#     costs do not count as the daemon's);
 #   - single flight: K more cold keys, BURST requests each at once; database reads counted by PostgreSQL
 #     (pg_stat_user_tables.idx_scan on authorizations) and, where exposed, the daemon's load counter in /metrics.
 # Results: bench/e2e/out/keys/results.jsonl.
@@ -58,7 +59,7 @@ for db in $DATABASES; do
   # Seeding only: PostgreSQL commits without waiting for the WAL flush (100,000 single-row transactions).
   [ "$db" = postgresql ] && seed_url="$DB_URL&options=-c%20synchronous_commit%3Doff"
   seed=$("$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$E2E_DIR/SeedAuthorizations.java" "$seed_url" \
-      "$KEYCAST_HOME/master.key" bench "$RELAY_URL" "$N" $((2 * K + 5)) "$E2E_OUT/seed-$db.tsv" 4 2>>"$E2E_OUT/seed-$db.log")
+      "$KEYCAST_HOME/master.key" bench "$RELAY_URL" "$N" $((2 * K + 15)) "$E2E_OUT/seed-$db.tsv" 4 2>>"$E2E_OUT/seed-$db.log")
   e2e_record "$db/seed" "$seed"
 
   SERVE_JAVA_OPTS="-Xlog:gc:file=$E2E_OUT/gc-keys-$db.log"
@@ -69,7 +70,7 @@ for db in $DATABASES; do
   # One cold key at a time (5 keys, one after the other): the latency of a lone cache miss, then warm.
   for i in 0 1 2 3 4; do
     "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$E2E_DIR/ColdKeys.java" "$E2E_OUT/seed-$db.tsv" \
-        "$RELAY_URL" $((2 * K + i)) 1 1 2 2>>"$E2E_OUT/cold-$db.log" | while read -r line; do
+        "$RELAY_URL" $((2 * K + i)) 1 1 2 $((2 * K + 5)) 10 2>>"$E2E_OUT/cold-$db.log" | while read -r line; do
       e2e_record "$db/single-key" "$line"
     done
   done
@@ -78,14 +79,14 @@ for db in $DATABASES; do
   before_m=$(metric_loads)
   # Cold then warm: K keys, one request each, all at once.
   "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$E2E_DIR/ColdKeys.java" "$E2E_OUT/seed-$db.tsv" \
-      "$RELAY_URL" 0 "$K" 1 3 >"$E2E_OUT/cold-$db.jsonl" 2>>"$E2E_OUT/cold-$db.log"
+      "$RELAY_URL" 0 "$K" 1 3 $((2 * K + 5)) 10 >"$E2E_OUT/cold-$db.jsonl" 2>>"$E2E_OUT/cold-$db.log"
   while read -r line; do e2e_record "$db/cold-warm" "$line"; done <"$E2E_OUT/cold-$db.jsonl"
   mid_pg=0
   [ "$db" = postgresql ] && mid_pg=$(pg_scans)
   mid_m=$(metric_loads)
   # Single flight: K other cold keys, BURST requests each at once.
   "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$E2E_DIR/ColdKeys.java" "$E2E_OUT/seed-$db.tsv" \
-      "$RELAY_URL" "$K" "$K" "$BURST" 1 >"$E2E_OUT/flight-$db.jsonl" 2>>"$E2E_OUT/cold-$db.log"
+      "$RELAY_URL" "$K" "$K" "$BURST" 1 $((2 * K + 5)) 10 >"$E2E_OUT/flight-$db.jsonl" 2>>"$E2E_OUT/cold-$db.log"
   after_pg=0
   [ "$db" = postgresql ] && after_pg=$(pg_scans)
   after_m=$(metric_loads)

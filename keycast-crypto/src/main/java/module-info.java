@@ -8,10 +8,14 @@
  * class path (Maven puts jars that no module requires there), and the backend reaches them by name
  * (see the README, "Module path"). Without them the library runs on its pure-Java backend.
  */
+@SuppressWarnings("module") // the qualified export below names a module built after this one
 module dev.keycast.crypto {
   requires static transitive org.jspecify;
   requires org.bouncycastle.provider;
   requires org.slf4j;
 
   exports dev.keycast.crypto;
+  // TrustedKeys, for keys read back from Keycast's own database
+  exports dev.keycast.crypto.internal to
+      dev.keycast.nip46;
 }

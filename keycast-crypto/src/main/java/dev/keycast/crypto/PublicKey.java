@@ -2,6 +2,7 @@ package dev.keycast.crypto;
 
 import dev.keycast.crypto.internal.Backends;
 import dev.keycast.crypto.internal.Bytes;
+import dev.keycast.crypto.internal.TrustedKeys;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.util.Arrays;
@@ -18,6 +19,10 @@ import org.jspecify.annotations.Nullable;
  * (CPU-bound, microseconds); the other methods never block.
  */
 public final class PublicKey {
+  static {
+    TrustedKeys.register(PublicKey::trusted);
+  }
+
   private final byte[] bytes;
   private final String hex;
 

@@ -1,8 +1,8 @@
 package dev.keycast.nip46.store.internal;
 
 import dev.keycast.crypto.PublicKey;
+import dev.keycast.crypto.internal.TrustedKeys;
 import dev.keycast.nip46.store.StoreException;
-import java.security.InvalidKeyException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -35,11 +35,16 @@ final class Rows {
     return instant == null ? null : instant.toEpochMilli();
   }
 
+  /**
+   * A public key column. Not checked against the curve again (every key was validated when it was
+   * written, and the check dominated loading 100,000 authorizations): a corrupted value fails at
+   * its first cryptographic use.
+   */
   static PublicKey publicKey(ResultSet rs, String column) throws SQLException {
     String hex = rs.getString(column);
     try {
-      return PublicKey.fromHex(hex);
-    } catch (InvalidKeyException | IllegalArgumentException e) {
+      return TrustedKeys.publicKeyFromHex(hex);
+    } catch (IllegalArgumentException | NullPointerException e) {
       throw new StoreException("corrupt row: column " + column + " is not a valid public key", e);
     }
   }
