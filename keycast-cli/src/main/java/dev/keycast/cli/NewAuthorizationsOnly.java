@@ -96,6 +96,11 @@ final class NewAuthorizationsOnly implements AuthorizationStore {
   }
 
   @Override
+  public List<ConnectedClient> listAllClients() {
+    return delegate.listAllClients();
+  }
+
+  @Override
   public boolean disconnect(long authorizationId, PublicKey clientPublicKey) {
     return delegate.disconnect(authorizationId, clientPublicKey);
   }

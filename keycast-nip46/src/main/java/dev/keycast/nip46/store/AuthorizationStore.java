@@ -168,6 +168,15 @@ public interface AuthorizationStore {
   List<ConnectedClient> listClients(long authorizationId);
 
   /**
+   * Lists the connected clients of every authorization in one query (a daemon loads them all at
+   * start, so that a first request finds its client in memory). Blocks on store I/O; the list may
+   * be large (one entry per connected client).
+   *
+   * @return every connected client, by authorization, oldest first
+   */
+  List<ConnectedClient> listAllClients();
+
+  /**
    * Disconnects a client (NIP-46 {@code logout}); it must connect again with a secret that has uses
    * left.
    *

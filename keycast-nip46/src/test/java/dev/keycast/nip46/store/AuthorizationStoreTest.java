@@ -41,6 +41,35 @@ class AuthorizationStoreTest {
 
   @ParameterizedTest
   @EnumSource(Backend.class)
+  void listAllClients_everyConnectedClientOfEveryAuthorization(Backend backend) throws Exception {
+    try (TestDatabase t = TestDatabase.create(backend)) {
+      KeycastDatabase db = t.open(encryption);
+      Authorization a = create(db, alice().maxUses(5));
+      Authorization b = create(db, alice().maxUses(5));
+      assertThat(db.authorizations().listAllClients()).isEmpty();
+      List<PublicKey> clients = List.of(client(), client(), client());
+      db.authorizations().connect(a.id(), clients.get(0), a.secret(), PermissionSet.empty(), now);
+      db.authorizations().connect(b.id(), clients.get(1), b.secret(), PermissionSet.empty(), now);
+      db.authorizations().connect(a.id(), clients.get(2), a.secret(), PermissionSet.empty(), now);
+      List<ConnectedClient> all = db.authorizations().listAllClients();
+      assertThat(all)
+          .extracting(ConnectedClient::authorizationId, ConnectedClient::clientPublicKey)
+          .containsExactlyInAnyOrder(
+              org.assertj.core.groups.Tuple.tuple(a.id(), clients.get(0)),
+              org.assertj.core.groups.Tuple.tuple(b.id(), clients.get(1)),
+              org.assertj.core.groups.Tuple.tuple(a.id(), clients.get(2)));
+      assertThat(all)
+          .isEqualTo(
+              java.util.stream.Stream.concat(
+                      db.authorizations().listClients(a.id()).stream(),
+                      db.authorizations().listClients(b.id()).stream())
+                  .sorted(java.util.Comparator.comparingLong(ConnectedClient::authorizationId))
+                  .toList());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Backend.class)
   void create_storesAllFieldsAndAnEncryptedBunkerKey(Backend backend) throws Exception {
     try (TestDatabase t = TestDatabase.create(backend)) {
       KeycastDatabase db = t.open(encryption);

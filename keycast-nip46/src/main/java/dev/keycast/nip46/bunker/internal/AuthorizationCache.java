@@ -12,6 +12,7 @@ import dev.keycast.nip46.store.ConnectedClient;
 import dev.keycast.nip46.store.KeyStore;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -86,6 +87,14 @@ public final class AuthorizationCache {
 
   private record ClientKey(long authorizationId, PublicKey client) {}
 
+  /**
+   * How long a watched cache keeps a connected client (a safety net: the watcher keeps it fresh).
+   */
+  private static final Duration WATCHED_CLIENT_TTL = Duration.ofHours(1);
+
+  /** The soft bound on a watched cache's client entries (about 150 bytes each). */
+  private static final int WATCHED_CLIENT_ENTRIES = 1_000_000;
+
   private final AuthorizationStore authorizations;
   private final SingleFlightCache<PublicKey, AuthorizedSigner> signers;
   private final SingleFlightCache<ClientKey, ConnectedClient> clients;
@@ -123,12 +132,15 @@ public final class AuthorizationCache {
             b.negativeTtl,
             b.maxEntries,
             nanoClock);
+    // A watched cache holds every connected client from start (preloadClients) and the watcher
+    // re-reads the clients of every authorization that changed: its entries need no short TTL, and
+    // its bound leaves room for every connected client of a large deployment.
     this.clients =
         new SingleFlightCache<>(
             ck -> authorizations.findClient(ck.authorizationId(), ck.client()),
-            b.positiveTtl,
+            b.watched ? WATCHED_CLIENT_TTL : b.positiveTtl,
             b.negativeTtl,
-            b.maxEntries,
+            b.watched ? Math.max(b.maxEntries, WATCHED_CLIENT_ENTRIES) : b.maxEntries,
             nanoClock);
     KeyStore keys = b.keys;
     this.userKeys =
@@ -268,6 +280,18 @@ public final class AuthorizationCache {
   Optional<UserKey> userKey(String keyName) {
     maybeRefresh();
     return userKeys.get(keyName);
+  }
+
+  /**
+   * Puts connected clients read in bulk (the watcher's first poll) into the cache, so that a first
+   * request finds its client in memory. Never blocks.
+   *
+   * @param all the connected clients
+   */
+  void preloadClients(List<ConnectedClient> all) {
+    for (ConnectedClient c : all) {
+      clients.put(new ClientKey(c.authorizationId(), c.clientPublicKey()), Optional.of(c));
+    }
   }
 
   /**

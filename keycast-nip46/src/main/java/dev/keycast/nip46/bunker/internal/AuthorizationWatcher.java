@@ -17,6 +17,8 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Watches the authorizations: reads the store's changes <b>once</b> per {@link #poll} (the full
@@ -58,6 +60,8 @@ public final class AuthorizationWatcher {
     }
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(AuthorizationWatcher.class);
+
   private final AuthorizationStore store;
   private final AuthorizationCache cache;
   private final Clock clock;
@@ -66,6 +70,7 @@ public final class AuthorizationWatcher {
   private long knownVersion = Long.MIN_VALUE; // guarded by lock
   private Instant lastComputed = Instant.EPOCH; // guarded by lock
   private boolean directoryComplete; // guarded by lock: false until a sync of the keys succeeded
+  private boolean clientsLoaded; // guarded by lock: the first poll loads every connected client
 
   /**
    * @param store the authorization store
@@ -129,6 +134,14 @@ public final class AuthorizationWatcher {
         }
       }
       syncDirectory(served); // before the caller subscribes: a request to a new key finds its key
+      if (!clientsLoaded) {
+        try {
+          cache.preloadClients(store.listAllClients());
+        } catch (RuntimeException e) { // they load on demand
+          LOG.warn("could not preload the connected clients: {}", e.toString());
+        }
+        clientsLoaded = true;
+      }
       return new Served(keys, relays);
     } finally {
       lock.unlock();

@@ -479,6 +479,21 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
   }
 
   @Override
+  public List<ConnectedClient> listAllClients() {
+    return StoreErrors.run(
+        "list all clients",
+        () ->
+            ctx.reader()
+                .withHandle(
+                    h ->
+                        h.createQuery(
+                                "SELECT authorization_id, client_public_key, granted_perms, connected_at "
+                                    + "FROM authorization_clients ORDER BY authorization_id, connected_at, client_public_key")
+                            .map(CLIENT_MAPPER)
+                            .list()));
+  }
+
+  @Override
   public boolean disconnect(long authorizationId, PublicKey clientPublicKey) {
     if (findClient(authorizationId, clientPublicKey).isEmpty()) {
       return false; // nothing to delete: no write, no version bump

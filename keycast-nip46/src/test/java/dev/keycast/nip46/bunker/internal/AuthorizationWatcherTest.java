@@ -84,6 +84,17 @@ class AuthorizationWatcherTest {
     assertThat(held.signer().publicKey()).isEqualTo(fx.signerKey());
   }
 
+  /** Issue 16 item 3: a first request finds its connected client in memory, not in the store. */
+  @Test
+  void poll_first_loadsEveryConnectedClient_soAFirstLookupNeverReadsTheStore() {
+    fx.connect("sign_event:1");
+    watcher.poll(false);
+    long loads = cache.loadCount();
+    fx.db.close(); // the store is gone: the client is still found, from memory
+    assertThat(cache.client(fx.auth.id(), fx.client.publicKey())).isPresent();
+    assertThat(cache.loadCount()).isEqualTo(loads);
+  }
+
   /** Issue 13 item 10: a deleted authorization's decrypted bunker key is not kept. */
   @Test
   void poll_afterDeletion_dropsTheKeyAndKeepsNoReference() throws Exception {
