@@ -20,6 +20,7 @@ createdb -h 127.0.0.1 -U "$PGUSER" "$DBNAME"
 trap 'e2e_cleanup; dropdb -h 127.0.0.1 -U "$PGUSER" --if-exists --force "$DBNAME" >/dev/null 2>&1 || true' EXIT
 DB="jdbc:postgresql://127.0.0.1:5432/$DBNAME?user=$PGUSER"
 : >"$E2E_OUT/results.jsonl"
+rm -f "$E2E_OUT"/drive-*.json
 
 e2e_build
 e2e_relay "$(e2e_free_port)"
