@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -280,6 +281,19 @@ public final class AuthorizationCache {
   Optional<UserKey> userKey(String keyName) {
     maybeRefresh();
     return userKeys.get(keyName);
+  }
+
+  /**
+   * Decrypts and derives every bunker key of a watched cache's directory (see {@link
+   * SignerDirectory#warm}); nothing for a cache that is not watched. CPU-bound: run it on a
+   * platform thread of its own.
+   *
+   * @param stop checked between keys: true ends early
+   * @return how many keys were warmed
+   */
+  public int warmSigners(BooleanSupplier stop) {
+    SignerDirectory d = directory;
+    return d == null ? 0 : d.warm(stop);
   }
 
   /**

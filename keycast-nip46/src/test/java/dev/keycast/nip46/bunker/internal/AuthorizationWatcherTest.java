@@ -95,6 +95,17 @@ class AuthorizationWatcherTest {
     assertThat(cache.loadCount()).isEqualTo(loads);
   }
 
+  /** Every served bunker key can be derived ahead of its first request; a stop ends the walk. */
+  @Test
+  void warmSigners_derivesEveryServedKey_orNoneWhenStopped() {
+    watcher.poll(false);
+    assertThat(cache.warmSigners(() -> true)).isZero();
+    assertThat(cache.warmSigners(() -> false)).isEqualTo(1);
+    fx.db.close(); // derived: no store needed
+    assertThat(cache.signer(fx.signerKey()).orElseThrow().signer().publicKey())
+        .isEqualTo(fx.signerKey());
+  }
+
   /** Issue 13 item 10: a deleted authorization's decrypted bunker key is not kept. */
   @Test
   void poll_afterDeletion_dropsTheKeyAndKeepsNoReference() throws Exception {
