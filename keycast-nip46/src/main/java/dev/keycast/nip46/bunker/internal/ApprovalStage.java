@@ -48,9 +48,15 @@ import org.slf4j.LoggerFactory;
  * under the request's id. Deny and timeout answer {@code permission denied: approval denied} /
  * {@code … timed out}. Every decision is audited (who decided, what was remembered; never content).
  *
+ * <p>Remembered answers live in a {@link RememberedApprovalStore} (the database's in a daemon: they
+ * survive a restart and hold on every cluster member); the approver sees the client's name as
+ * stored with the connected client (its cleaned {@code connect} metadata).
+ *
  * <p>Thread-safe: parked requests live in a concurrent map, and each is decided at most once (the
- * first completion of its future wins). {@link #ask} runs on a queue worker and never blocks beyond
- * the handler's own work when an answer is remembered; {@link #decide} never blocks.
+ * first completion of its future wins). {@link #ask} runs on a queue worker and blocks on the
+ * store's lookup of a remembered answer and the client's name (cached), and on the handler's own
+ * work when an answer is remembered; {@link #decide} never blocks (the answer is remembered on the
+ * thread that runs the decided request).
  */
 final class ApprovalStage implements Approvals {
   private static final Logger LOG = LoggerFactory.getLogger(ApprovalStage.class);
