@@ -39,6 +39,8 @@ const page = context.pages()[0] ?? await context.newPage()
 const consoleErrors = []
 page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()) })
 page.on('pageerror', (e) => consoleErrors.push(String(e)))
+const foreignRequests = [] // the console must never fetch a client-supplied URL (its icon, its site)
+page.on('request', (r) => { if (r.url().includes('evil.example')) foreignRequests.push(r.url()) })
 const shot = (name) => page.screenshot({ path: join(imgDir, name + '.png'), fullPage: false })
 const go = async (hash) => { await page.evaluate((h) => { location.hash = h }, hash); await page.waitForSelector(`#page[data-page="${hash}"]`) }
 
@@ -94,7 +96,7 @@ try {
   }
 
   asker = BunkerSigner.fromBunker(generateSecretKey(), await parseBunkerInput(askUri), { onauth: () => {} })
-  await step('client_connect', () => asker.connect({ name: XSS_NAME, url: 'https://evil.example' }))
+  await step('client_connect', () => asker.connect({ name: XSS_NAME, url: 'https://evil.example', image: 'https://evil.example/icon.png' }))
 
   await step('approve_in_console', async () => {
     const signed = asker.signEvent(template(30023, 'Long-form article <script>alert(1)</script>'))
@@ -169,7 +171,7 @@ try {
     if (updates < 4) throw new Error(`the tasks view refreshed only ${updates} times in 8 s`)
     // the request waiting for approval is one; at least two load requests must have come and gone
     const seenInFlight = Number(await page.getAttribute('#tasks-seen', 'data-count'))
-    if (seenInFlight < 3) throw new Error(`only ${seenInFlight} distinct requests shown in flight during the load`)
+    if (seenInFlight < 3) throw new Error(`only ${seenInFlight} distinct requests shown in flight during the load (${answered} answered, ${refused} refused, at most ${maxCount} shown at once)`)
     if (seen.size < 2) throw new Error('the task list never changed during the load')
     return { answered, refused, max_in_flight_shown: maxCount, seen_in_flight: seenInFlight, distinct_states: seen.size, refreshes: updates }
   })
@@ -203,6 +205,21 @@ try {
         await page.click('#policy-form-submit')
         await page.waitForFunction(() => [...document.querySelectorAll('#page tbody tr')]
           .some((tr) => tr.textContent.includes('console-asks') && tr.textContent.includes('sign_event:0')))
+      }
+      if (p === 'clients') {
+        // the metadata the asking client sent with connect, stored by the daemon: shown literally, the site as a
+        // link, the icon URL as text only (never loaded)
+        await page.waitForSelector('#clients tr.client')
+        const names = await page.$$eval('#clients td.client-name', (tds) => tds.map((td) => td.textContent))
+        if (!names.includes(XSS_NAME)) throw new Error('the client name is not shown literally: ' + JSON.stringify(names))
+        const links = await page.$$eval('#clients td.client-url a', (as) => as.map((a) => a.getAttribute('href')))
+        if (!links.includes('https://evil.example')) throw new Error('the client url is not shown: ' + JSON.stringify(links))
+        const icons = await page.$$eval('#clients td.client-image', (tds) => tds.map((td) => td.textContent))
+        if (!icons.includes('https://evil.example/icon.png')) throw new Error('the icon URL is not shown: ' + JSON.stringify(icons))
+        if (await page.evaluate(() => window.__xss !== undefined || document.querySelector('#clients img') !== null)) {
+          throw new Error('client-supplied markup was interpreted on the clients page')
+        }
+        if (foreignRequests.length) throw new Error('the console fetched a client-supplied URL: ' + foreignRequests[0])
       }
       await shot('console-' + p)
     }

@@ -10,6 +10,8 @@
 #   - `keycast bench --json --backend native` of this checkout (its round_trip figure: the daemon's five crypto
 #     operations of one sign_event round trip) right after, and the ratio daemon CPU / round-trip crypto.
 # The relay, the driver and the bench always come from this checkout's jar; only the daemon's jar varies.
+# A daemon given as JAR::OPTIONS runs that jar with those extra JVM options (after DAEMON_JAVA_OPTS): the same jar
+# A/B with and without an option, e.g. `ROUNDS=3 cpu_ratio.sh J "J::-Dkeycast.taskView=off"` (issue 14's task view).
 # DAEMON_JAVA_OPTS: JVM options of the daemon. JFR=1: a JFR recording of the daemon over the measured run only
 # (settings=profile plus jdk.CPUTimeSample every 1 ms of thread CPU), out/cpu_ratio/LABEL.jfr, and jfr_costs.py's
 # table of where a request's CPU and bytes go, out/cpu_ratio/LABEL.costs.json.
@@ -28,11 +30,12 @@ DRIVER_JAR="$JAR"
 JARS=("$@")
 [ ${#JARS[@]} -gt 0 ] || JARS=("$DRIVER_JAR")
 
-one() { # JAR LABEL
-  local daemon_jar="$1" label="$2" run bench
+one() { # JAR[::OPTIONS] LABEL
+  local daemon_jar="${1%%::*}" extra="" label="$2" run bench
+  [[ "$1" == *::* ]] && extra="${1#*::}"
   e2e_relay "$(e2e_free_port)"
   e2e_home "$E2E_OUT/home"
-  JAR="$daemon_jar" SERVE_JAVA_OPTS="${DAEMON_JAVA_OPTS:-}" e2e_serve "$(e2e_free_port)"
+  JAR="$daemon_jar" SERVE_JAVA_OPTS="${DAEMON_JAVA_OPTS:-} $extra" e2e_serve "$(e2e_free_port)"
   e2e_drive --bunker "$BUNKER_URI" --precompute --clients "$CLIENTS" --rate "$RATE" --seconds "$WARM_SECONDS" \
       --label warm >/dev/null 2>>"$E2E_OUT/driver.log"
   if [ -n "${JFR:-}" ]; then
@@ -50,7 +53,7 @@ one() { # JAR LABEL
   wait "$RELAY_PID" 2>/dev/null || true
   bench=$("$JAVA" --enable-native-access=ALL-UNNAMED -jar "$DRIVER_JAR" bench --json --backend native --seconds 2 \
       2>/dev/null)
-  e2e_record "cpu-ratio/$label" "$(python3 - "$run" "$bench" "$daemon_jar" <<'PY'
+  e2e_record "cpu-ratio/$label" "$(python3 - "$run" "$bench" "$1" <<'PY'
 import json, sys
 run, bench = json.loads(sys.argv[1]), json.loads(sys.argv[2])["native"]
 rt_us = 1e6 / bench["round_trip"]

@@ -2,6 +2,7 @@ package dev.keycast.cli;
 
 import dev.keycast.crypto.PublicKey;
 import dev.keycast.crypto.SecretKey;
+import dev.keycast.nip46.ClientMetadata;
 import dev.keycast.nip46.PermissionSet;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.AuthorizationChanges;
@@ -83,6 +84,17 @@ final class NewAuthorizationsOnly implements AuthorizationStore {
       PermissionSet grantedPerms,
       Instant now) {
     return delegate.connect(authorizationId, clientPublicKey, secret, grantedPerms, now);
+  }
+
+  @Override
+  public ConnectOutcome connect(
+      long authorizationId,
+      PublicKey clientPublicKey,
+      @Nullable String secret,
+      PermissionSet grantedPerms,
+      ClientMetadata metadata,
+      Instant now) {
+    return delegate.connect(authorizationId, clientPublicKey, secret, grantedPerms, metadata, now);
   }
 
   @Override

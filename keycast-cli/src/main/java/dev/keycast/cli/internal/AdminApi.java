@@ -381,6 +381,10 @@ public final class AdminApi {
             "granted_perms",
             c.grantedPerms().permissions().stream().map(Object::toString).toList());
         m.put("connected_at", c.connectedAt().toString());
+        // What the client said about itself: cleaned and bounded (ClientMetadata), never trusted.
+        m.put("name", c.metadata().name());
+        m.put("url", c.metadata().url());
+        m.put("image", c.metadata().image());
         rows.add(m);
       }
     }

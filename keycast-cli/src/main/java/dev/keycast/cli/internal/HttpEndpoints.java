@@ -50,6 +50,9 @@ public final class HttpEndpoints implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
 
+  /** Wrong bearer tokens per remote address, shared by every admin route. */
+  private final SignInLimiter bearerFailures = SignInLimiter.forBearerFailures(System::nanoTime);
+
   private HttpEndpoints(HttpServer server, ExecutorService executor) {
     this.server = server;
     this.executor = executor;
@@ -162,7 +165,9 @@ public final class HttpEndpoints implements AutoCloseable {
    * with an {@code Authorization} header without a CORS preflight, which this server never grants,
    * so the API is safe against CSRF. As a second line, a mutation whose {@code Origin} header names
    * another host than its {@code Host} header gets 403. Any route can use this, so that every admin
-   * route has one authentication.
+   * route has one authentication. Wrong tokens are rate-limited per remote address ({@link
+   * SignInLimiter#forBearerFailures}, shared by every admin route): past the budget the address
+   * gets 429 with {@code Retry-After} and a JSON body, whatever token it sends, until it refills.
    *
    * @param path the context path, for example {@code /api/v1/tasks}
    * @param token the current admin token ({@link AdminToken#watching})
@@ -172,13 +177,33 @@ public final class HttpEndpoints implements AutoCloseable {
     server.createContext(path, ex -> serveAdmin(ex, token, route));
   }
 
-  private static void serveAdmin(HttpExchange ex, Supplier<AdminToken> token, AdminRoute route)
+  private void serveAdmin(HttpExchange ex, Supplier<AdminToken> token, AdminRoute route)
       throws IOException {
     try (ex) {
       String method = ex.getRequestMethod();
+      String address = ex.getRemoteAddress().getAddress().getHostAddress();
       int status;
       @Nullable Object json;
-      if (!token.get().checkHeader(ex.getRequestHeaders().getFirst("Authorization"))) {
+      long blocked = bearerFailures.blockedForSeconds(address);
+      if (blocked > 0) {
+        // Checked before the token: an address that used up its failures learns nothing more.
+        ex.getResponseHeaders().set("Retry-After", Long.toString(blocked));
+        status = 429;
+        json =
+            Map.of(
+                "error",
+                "too many wrong admin tokens from this address; retry after " + blocked + " s",
+                "retry_after_s",
+                blocked);
+      } else if (!token.get().checkHeader(ex.getRequestHeaders().getFirst("Authorization"))) {
+        // Only a presented token is a guess; a request without one (a browser opening the URL) is
+        // answered 401 without using the address's budget.
+        if (ex.getRequestHeaders().getFirst("Authorization") != null) {
+          bearerFailures.recordFailure(address);
+          if (bearerFailures.blockedForSeconds(address) > 0) {
+            log.warn("admin API: too many wrong tokens from {}; refusing it for a while", address);
+          }
+        }
         ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"keycast\"");
         status = 401;
         json = Map.of("error", "unauthorized: send Authorization: Bearer <admin token>");

@@ -186,10 +186,30 @@ function showCreated (box, a) {
       el('p', { class: 'mono', text: 'user key ' + text(a.user_pubkey) })), qr))
 }
 
-async function simpleList (page, title, path) {
-  const out = el('div')
-  page.append(el('h1', { text: title }), el('section', { class: 'card' }, out))
-  return async () => out.replaceChildren(table(rows(await api('GET', path))))
+// Connected clients. name/url/image are what each client claims about itself (cleaned and bounded by the daemon,
+// never trusted): shown as text, the url as a plain link at most; the image URL is never loaded (the CSP would
+// refuse it anyway), only shown as text.
+async function clients (page) {
+  const out = el('div', { id: 'clients' })
+  page.append(el('h1', { text: 'Connected clients' }),
+    el('p', { class: 'muted', text: 'Name, site and icon are what each client says about itself: hints, not verified.' }),
+    el('section', { class: 'card' }, out))
+  const cols = ['name', 'url', 'image', 'client_pubkey', 'authorization_id', 'key', 'granted_perms', 'connected_at']
+  return async () => {
+    const items = rows(await api('GET', '/clients'))
+    out.dataset.count = String(items.length)
+    if (!items.length) { out.replaceChildren(el('p', { class: 'muted empty', text: 'No client has connected yet.' })); return }
+    const head = el('tr', {}, ...cols.map((c) => el('th', { text: c.replaceAll('_', ' ') })))
+    const body = items.map((it) => el('tr', { class: 'client', dataset: { client: it.client_pubkey } }, ...cols.map((c) => {
+      if (c === 'name') return el('td', { class: 'client-name', text: it.name ?? '(no name given)' })
+      if (c === 'url' && typeof it.url === 'string' && /^https?:\/\//i.test(it.url)) {
+        return el('td', { class: 'client-url' }, el('a', { href: it.url, rel: 'noopener noreferrer nofollow', target: '_blank', text: it.url }))
+      }
+      if (c === 'image') return el('td', { class: 'client-image mono', text: it.image ?? '' })
+      return cell(it[c], /pubkey|_id$/.test(c))
+    })))
+    out.replaceChildren(el('div', { class: 'table-wrap' }, el('table', {}, el('thead', {}, head), el('tbody', {}, ...body))))
+  }
 }
 
 async function policies (page) {
@@ -325,7 +345,7 @@ const RENDER = {
   overview,
   keys,
   authorizations,
-  clients: (p) => simpleList(p, 'Connected clients', '/clients'),
+  clients,
   policies,
   approvals,
   audit,

@@ -83,6 +83,63 @@ class HttpEndpointsTest {
   }
 
   @Test
+  void adminRoute_wrongTokens_429AfterTheBudget_anotherAddressIsStillServed(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path home) throws Exception {
+    AdminToken.createIfMissing(home);
+    String token = AdminToken.load(home).value();
+    // a second client whose connections come from 127.0.0.2 (all of 127/8 is loopback on Linux)
+    HttpClient other =
+        HttpClient.newBuilder().localAddress(java.net.InetAddress.getByName("127.0.0.2")).build();
+    try (KeycastMetrics metrics = KeycastMetrics.create();
+        HttpEndpoints http =
+            HttpEndpoints.start(
+                "127.0.0.1", 0, () -> new HttpEndpoints.Health(true, Map.of()), metrics::scrape)) {
+      http.addAdminRoute(
+          "/api/v1/echo",
+          AdminToken.watching(home),
+          (method, path, query, body) ->
+              new HttpEndpoints.AdminResponse(200, Map.of("path", path)));
+      http.addAdminRoute(
+          "/api/v1/other",
+          AdminToken.watching(home),
+          (method, path, query, body) -> new HttpEndpoints.AdminResponse(200, Map.of()));
+      URI uri = URI.create("http://127.0.0.1:" + http.port() + "/api/v1/echo");
+      HttpRequest wrong =
+          HttpRequest.newBuilder(uri).header("Authorization", "Bearer nope").build();
+      HttpRequest right =
+          HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).build();
+
+      for (int i = 0; i < SignInLimiter.BEARER_FAILURES_PER_MINUTE; i++) {
+        assertThat(send(wrong).statusCode()).as("wrong token %d", i).isEqualTo(401);
+      }
+      HttpResponse<String> r = send(wrong);
+      assertThat(r.statusCode()).isEqualTo(429);
+      assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
+      assertThat(r.headers().firstValue("Retry-After"))
+          .hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isBetween(1L, 60L));
+      com.fasterxml.jackson.databind.JsonNode j =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+      assertThat(j.get("error").asText()).contains("too many wrong admin tokens");
+      assertThat(j.get("retry_after_s").asLong()).isPositive();
+      // the address is refused whatever it sends, on every admin route, until it refills
+      assertThat(send(right).statusCode()).isEqualTo(429);
+      assertThat(
+              send(HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + http.port() + "/api/v1/other"))
+                      .header("Authorization", "Bearer " + token)
+                      .build())
+                  .statusCode())
+          .isEqualTo(429);
+      // another address with the right token is served; health is not an admin route
+      HttpResponse<String> fromOther = other.send(right, HttpResponse.BodyHandlers.ofString());
+      assertThat(fromOther.statusCode()).as(fromOther.body()).isEqualTo(200);
+      assertThat(other.send(wrong, HttpResponse.BodyHandlers.ofString()).statusCode())
+          .isEqualTo(401);
+      assertThat(get(http.port(), "/health").statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void adminRoute_401WithoutTheToken_jsonWithIt_mutationsNeedJson_rotationTakesEffect(
       @org.junit.jupiter.api.io.TempDir java.nio.file.Path home) throws Exception {
     AdminToken.createIfMissing(home);

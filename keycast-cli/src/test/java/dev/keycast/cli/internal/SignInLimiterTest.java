@@ -36,4 +36,34 @@ class SignInLimiterTest {
     assertThat(limiter.tryAcquire("198.51.100.1")).isTrue();
     assertThat(limiter.tryAcquire("198.51.100.2")).isFalse();
   }
+
+  @Test
+  void bearerFailures_tenPerMinutePerAddress_thenBlockedWithRetryAfter() {
+    SignInLimiter bearer = SignInLimiter.forBearerFailures(nanos::get);
+    for (int i = 0; i < SignInLimiter.BEARER_FAILURES_PER_MINUTE; i++) {
+      assertThat(bearer.blockedForSeconds("10.0.0.1")).as("before failure %d", i).isZero();
+      bearer.recordFailure("10.0.0.1");
+    }
+    assertThat(bearer.blockedForSeconds("10.0.0.1")).isEqualTo(6); // one failure back per 6 s
+    assertThat(bearer.blockedForSeconds("10.0.0.1")).as("asking takes nothing").isEqualTo(6);
+    assertThat(bearer.blockedForSeconds("10.0.0.2")).isZero();
+    nanos.addAndGet(5_000_000_000L);
+    assertThat(bearer.blockedForSeconds("10.0.0.1")).isEqualTo(1);
+    nanos.addAndGet(1_000_000_000L);
+    assertThat(bearer.blockedForSeconds("10.0.0.1")).isZero();
+    bearer.recordFailure("10.0.0.1");
+    assertThat(bearer.blockedForSeconds("10.0.0.1")).isPositive();
+  }
+
+  @Test
+  void bearerFailures_noGlobalBudget_manyAddressesDoNotBlockAnother() {
+    SignInLimiter bearer = SignInLimiter.forBearerFailures(nanos::get);
+    for (int i = 0; i < 200; i++) {
+      for (int j = 0; j < SignInLimiter.BEARER_FAILURES_PER_MINUTE; j++) {
+        bearer.recordFailure("192.0.2." + i);
+      }
+    }
+    assertThat(bearer.blockedForSeconds("192.0.2.7")).isPositive();
+    assertThat(bearer.blockedForSeconds("198.51.100.1")).isZero();
+  }
 }

@@ -31,6 +31,7 @@ import dev.keycast.nip46.store.ChangeFeed;
 import dev.keycast.nip46.store.ClusterStore;
 import dev.keycast.nip46.store.KeyStore;
 import dev.keycast.nip46.store.KeycastDatabase;
+import dev.keycast.nip46.store.RememberedApprovalStore;
 import dev.keycast.nip46.store.StoreException;
 import dev.keycast.queue.CpuExecutor;
 import dev.keycast.queue.CpuExecutorConfig;
@@ -206,6 +207,9 @@ public final class Bunker implements AutoCloseable {
               .queues(b.queueConfig, b.overflowConcurrency, b.overflowCapacity)
               .cpuStuck(cpuStuck)
               .approvals(b.approvalUrls, b.approvalTimeout)
+              .rememberedApprovals(
+                  Objects.requireNonNullElseGet(
+                      b.rememberedApprovals, RememberedApprovalStore::inMemory))
               .build();
     } catch (RuntimeException e) {
       audit.close();
@@ -579,6 +583,7 @@ public final class Bunker implements AutoCloseable {
     private ApprovalHook approvalHook = ApprovalHook.policyOnly();
     private @Nullable Function<String, String> approvalUrls;
     private Duration approvalTimeout = Duration.ofMinutes(5);
+    private @Nullable RememberedApprovalStore rememberedApprovals;
     private Function<String, Optional<Policy>> policies = Policies::builtIn;
     private boolean policiesSet;
     private WorkQueueConfig queueConfig = WorkQueueConfig.builder().name("keycast-bunker").build();
@@ -614,12 +619,29 @@ public final class Bunker implements AutoCloseable {
     public Builder database(KeycastDatabase db) {
       stores(db.authorizations(), db.keys(), db.audit());
       this.clusterStore = db.cluster();
+      if (rememberedApprovals == null) {
+        this.rememberedApprovals = db.rememberedApprovals();
+      }
       if (!policiesSet) {
         this.policies = db.policies()::resolve;
       }
       if (!changeFeedSet) {
         this.changeFeed = db.changeFeed();
       }
+      return this;
+    }
+
+    /**
+     * Sets where approvers' remembered answers (the built-in approver's "remember for 1 hour")
+     * live. Optional: {@link #database} uses the database's, so that they survive a restart and
+     * hold on every daemon sharing it; without a database they live in this process's memory
+     * ({@link RememberedApprovalStore#inMemory()}).
+     *
+     * @param store the store
+     * @return this builder
+     */
+    public Builder rememberedApprovals(RememberedApprovalStore store) {
+      this.rememberedApprovals = Objects.requireNonNull(store, "store");
       return this;
     }
 

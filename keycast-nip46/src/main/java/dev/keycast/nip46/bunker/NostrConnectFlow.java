@@ -2,6 +2,7 @@ package dev.keycast.nip46.bunker;
 
 import dev.keycast.crypto.Nip44ConversationKeyCache;
 import dev.keycast.crypto.SignedEvent;
+import dev.keycast.nip46.ClientMetadata;
 import dev.keycast.nip46.Nip46Codec;
 import dev.keycast.nip46.Nip46Envelope;
 import dev.keycast.nip46.Nip46Response;
@@ -66,16 +67,19 @@ public final class NostrConnectFlow {
       Bunker bunker, NostrConnectUri uri, String keyName, String policyName, @Nullable String label)
       throws InterruptedException {
     AuthorizationStore store = bunker.authorizationStore();
+    // The URI's name/url/image (or legacy metadata/icon): cleaned and bounded, a display hint only.
+    ClientMetadata metadata = new ClientMetadata(uri.name(), uri.url(), uri.image());
     Authorization auth =
         store.create(
             NewAuthorization.builder(keyName)
                 .relays(uri.relays())
                 .policyName(policyName)
                 .maxUses(1)
-                .label(label != null ? label : uri.name())
+                .label(label != null ? label : metadata.name())
                 .build());
     ConnectOutcome outcome =
-        store.connect(auth.id(), uri.clientPubkey(), auth.secret(), uri.perms(), Instant.now());
+        store.connect(
+            auth.id(), uri.clientPubkey(), auth.secret(), uri.perms(), metadata, Instant.now());
     if (!(outcome instanceof ConnectOutcome.Connected)) {
       throw new IllegalStateException(
           "could not connect the client to its new authorization: " + outcome);

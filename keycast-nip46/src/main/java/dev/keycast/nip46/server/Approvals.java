@@ -21,11 +21,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A decision may be remembered for the same client, authorization and {@linkplain
  * PendingApproval#permission permission} for a while: later requests with that permission are then
- * allowed (or denied) without asking. Remembered answers live in this process's memory only: a
- * restart forgets them, and the instances of a cluster do not share them.
+ * allowed (or denied) without asking. With a database ({@code Bunker.Builder.database}) remembered
+ * answers are kept in it: they survive a restart and hold on every daemon sharing it, and revoking
+ * the authorization or the client's logout forgets them. Without one they live in this process's
+ * memory.
  *
- * <p>Thread-safe; every method may be called from any thread and never blocks (running an approved
- * request happens on a thread of the bunker's).
+ * <p>Thread-safe; every method may be called from any thread. {@link #pending}, {@link #find} and
+ * {@link #decide} never block (running an approved request happens on a thread of the bunker's);
+ * {@link #remembered} and {@link #forget} may do database I/O.
  */
 public interface Approvals {
 
@@ -96,18 +99,21 @@ public interface Approvals {
   Outcome decide(String id, Verdict verdict, @Nullable Duration remember, String decidedBy);
 
   /**
-   * Returns the remembered answers still in force. A snapshot; never blocks.
+   * Returns the remembered answers still in force (at most 1,000, soonest to expire first). May do
+   * database I/O.
    *
    * @return the remembered answers
+   * @throws dev.keycast.nip46.store.StoreException if the database fails
    */
   List<Remembered> remembered();
 
   /**
-   * Forgets every remembered answer for a client of an authorization.
+   * Forgets every remembered answer for a client of an authorization. May do database I/O.
    *
    * @param authorizationId the authorization
    * @param clientPublicKey the client
    * @return how many were forgotten
+   * @throws dev.keycast.nip46.store.StoreException if the database fails
    */
   int forget(long authorizationId, PublicKey clientPublicKey);
 }

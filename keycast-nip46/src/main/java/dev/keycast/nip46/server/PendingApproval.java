@@ -22,8 +22,9 @@ import org.jspecify.annotations.Nullable;
  *     the approver, never logged
  * @param peer the third party of an encrypt or decrypt, else null
  * @param clientPublicKey the client that asks
- * @param clientName the name the client gave in its {@code connect} metadata, if this process saw
- *     it (a display hint, never trusted), else null
+ * @param clientName the name the client gave in its {@code connect} metadata, stored with the
+ *     connected client (cleaned and bounded, see {@link dev.keycast.nip46.ClientMetadata}; a
+ *     display hint, never trusted: escape it wherever it is shown), else null
  * @param authorizationId the authorization the request came through
  * @param keyName the user key the request would use
  * @param createdAt when the approval was asked for

@@ -2,6 +2,7 @@ package dev.keycast.nip46.store;
 
 import dev.keycast.crypto.PublicKey;
 import dev.keycast.crypto.SecretKey;
+import dev.keycast.nip46.ClientMetadata;
 import dev.keycast.nip46.PermissionSet;
 import java.time.Instant;
 import java.util.Collection;
@@ -149,6 +150,32 @@ public interface AuthorizationStore {
       @Nullable String secret,
       PermissionSet grantedPerms,
       Instant now);
+
+  /**
+   * Handles a NIP-46 {@code connect} as {@link #connect(long, PublicKey, String, PermissionSet,
+   * Instant)} does, and keeps what the client said about itself with the connected client: stored
+   * when it is admitted, and replaced when an already connected client sends other, non-empty
+   * metadata (without consuming the secret). The metadata plays no part in the decision. The
+   * default ignores the metadata (for stores that do not keep it).
+   *
+   * @param authorizationId the authorization
+   * @param clientPublicKey the connecting client
+   * @param secret the secret the client sent, or null if none
+   * @param grantedPerms the perms to grant (normally the perms the client asked for); empty for
+   *     "policy only"
+   * @param metadata the client's metadata ({@link ClientMetadata#NONE} if it sent none)
+   * @param now the current time (for expiry)
+   * @return the outcome; a connected client carries the metadata now stored
+   */
+  default ConnectOutcome connect(
+      long authorizationId,
+      PublicKey clientPublicKey,
+      @Nullable String secret,
+      PermissionSet grantedPerms,
+      ClientMetadata metadata,
+      Instant now) {
+    return connect(authorizationId, clientPublicKey, secret, grantedPerms, now);
+  }
 
   /**
    * Finds a connected client.

@@ -1,6 +1,7 @@
 package dev.keycast.nip46.store;
 
 import dev.keycast.crypto.PublicKey;
+import dev.keycast.nip46.ClientMetadata;
 import dev.keycast.nip46.PermissionSet;
 import java.time.Instant;
 
@@ -15,9 +16,29 @@ import java.time.Instant;
  *     empty means "no restriction beyond the policy" (see {@link
  *     dev.keycast.nip46.policy.PolicyEvaluator})
  * @param connectedAt when it connected (millisecond precision)
+ * @param metadata what the client said about itself at its latest connect ({@link
+ *     ClientMetadata#NONE} if nothing): a display hint, never used for access
  */
 public record ConnectedClient(
     long authorizationId,
     PublicKey clientPublicKey,
     PermissionSet grantedPerms,
-    Instant connectedAt) {}
+    Instant connectedAt,
+    ClientMetadata metadata) {
+
+  /**
+   * A client without metadata.
+   *
+   * @param authorizationId the authorization
+   * @param clientPublicKey the client's key
+   * @param grantedPerms the perms granted at connect
+   * @param connectedAt when it connected
+   */
+  public ConnectedClient(
+      long authorizationId,
+      PublicKey clientPublicKey,
+      PermissionSet grantedPerms,
+      Instant connectedAt) {
+    this(authorizationId, clientPublicKey, grantedPerms, connectedAt, ClientMetadata.NONE);
+  }
+}

@@ -9,6 +9,7 @@ import dev.keycast.nip46.store.internal.JdbiAuthorizationStore;
 import dev.keycast.nip46.store.internal.JdbiClusterStore;
 import dev.keycast.nip46.store.internal.JdbiKeyStore;
 import dev.keycast.nip46.store.internal.JdbiPolicyStore;
+import dev.keycast.nip46.store.internal.JdbiRememberedApprovals;
 import dev.keycast.nip46.store.internal.KeyRotation;
 import dev.keycast.nip46.store.internal.Migrations;
 import dev.keycast.nip46.store.internal.StoreContext;
@@ -75,6 +76,7 @@ public final class KeycastDatabase implements AutoCloseable {
   private final AuditLog audit;
   private final PolicyStore policies;
   private final ClusterStore cluster;
+  private final RememberedApprovalStore rememberedApprovals;
   private final int schemaVersion;
   private final ChangeFeed changeFeed;
 
@@ -89,6 +91,7 @@ public final class KeycastDatabase implements AutoCloseable {
     this.audit = new JdbiAuditLog(ctx);
     this.policies = new JdbiPolicyStore(ctx);
     this.cluster = new JdbiClusterStore(ctx);
+    this.rememberedApprovals = new JdbiRememberedApprovals(ctx);
   }
 
   /**
@@ -162,6 +165,16 @@ public final class KeycastDatabase implements AutoCloseable {
    */
   public PolicyStore policies() {
     return policies;
+  }
+
+  /**
+   * Returns the approvers' remembered answers, kept in the database so that they survive a restart
+   * and hold on every daemon sharing it.
+   *
+   * @return the remembered-approval store; thread-safe
+   */
+  public RememberedApprovalStore rememberedApprovals() {
+    return rememberedApprovals;
   }
 
   /**

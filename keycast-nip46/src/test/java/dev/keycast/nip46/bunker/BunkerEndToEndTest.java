@@ -11,6 +11,7 @@ import dev.keycast.crypto.Nip44ConversationKey;
 import dev.keycast.crypto.PublicKey;
 import dev.keycast.crypto.SecretKey;
 import dev.keycast.crypto.SignedEvent;
+import dev.keycast.nip46.ClientMetadata;
 import dev.keycast.nip46.EventTemplate;
 import dev.keycast.nip46.Nip46Request;
 import dev.keycast.nip46.NostrConnectUri;
@@ -27,6 +28,7 @@ import dev.keycast.nip46.server.BunkerHealth;
 import dev.keycast.nip46.server.EventRejectReason;
 import dev.keycast.nip46.server.ResponseOutcome;
 import dev.keycast.nip46.store.Authorization;
+import dev.keycast.nip46.store.ConnectedClient;
 import dev.keycast.nip46.store.KeycastDatabase;
 import dev.keycast.nip46.testing.TestDatabase;
 import java.time.Duration;
@@ -536,13 +538,20 @@ class BunkerEndToEndTest {
                 + fx.relayUrls().get(0)
                 + "&secret=s3cr3t-"
                 + System.nanoTime()
-                + "&perms=sign_event:1,nip44_encrypt&name=TestApp");
+                + "&perms=sign_event:1,nip44_encrypt&name=TestApp"
+                // the legacy form some clients send: its url is kept, its javascript: icon dropped
+                + "&metadata=%7B%22url%22%3A%22https%3A%2F%2Ftest.example%22%2C"
+                + "%22icons%22%3A%5B%22javascript%3Aalert(1)%22%5D%7D");
     CompletableFuture<Nip46Client> waiting =
         Nip46Client.builder(uri, clientKey).timeout(Fixture.WAIT).awaitNostrConnect();
     fx.awaitSubscriber(
         clientKey
             .publicKey()); // the signer's answer is ephemeral: it reaches live subscriptions only
     Authorization a = NostrConnectFlow.accept(fx.bunker, uri, "alice", "social", null);
+    assertThat(a.label()).isEqualTo("TestApp");
+    assertThat(fx.db.authorizations().findClient(a.id(), clientKey.publicKey()).orElseThrow())
+        .extracting(ConnectedClient::metadata)
+        .isEqualTo(new ClientMetadata("TestApp", "https://test.example", null));
     try (Nip46Client c =
         waiting.get(Fixture.WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)) {
       assertThat(c.signerPublicKey()).isEqualTo(a.bunkerPublicKey());

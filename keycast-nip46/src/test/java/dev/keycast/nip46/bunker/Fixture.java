@@ -93,6 +93,8 @@ final class Fixture implements AutoCloseable {
             .relays(relayUrls())
             .pollInterval(Duration.ofMillis(200))
             .changeFeed(db.changeFeed())
+            // remembered approval answers in the database, as Builder.database (the daemon) sets
+            .rememberedApprovals(db.rememberedApprovals())
             .shutdownDeadline(Duration.ofSeconds(2));
     customize.accept(b);
     bunker = b.build().start();

@@ -35,10 +35,12 @@ class ConnectSecretMigrationTest {
       try (Connection c = t.rawConnection();
           Statement s = c.createStatement()) {
         s.executeUpdate("UPDATE authorizations SET secret = 'legacy-plaintext-secret'");
-        // later versions (V6, V11) ran after V3: undo them too, or Flyway refuses V3 as out of
-        // order
+        // later versions (V6, V7, V8, V9-V11) ran after V3: undo them too, or Flyway refuses V3
+        // as out of order
         s.executeUpdate(
-            "DELETE FROM flyway_schema_history WHERE version IN ('3', '6', '7', '8', '11')");
+            "DELETE FROM flyway_schema_history WHERE version IN ('3', '6', '7', '8', '9', '10', '11')");
+        s.execute("DROP TABLE remembered_approvals");
+        KeycastDatabaseTest.dropClientMetadataColumns(s);
         s.execute("DROP TABLE cluster_members");
         s.execute("DROP TABLE cluster_slots"); // V8
         s.execute("ALTER TABLE policies DROP COLUMN ask_permissions");

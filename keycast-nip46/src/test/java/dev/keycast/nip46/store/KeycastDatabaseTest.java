@@ -45,7 +45,7 @@ class KeycastDatabaseTest {
                   "SELECT COUNT(*) FROM flyway_schema_history WHERE type IN ('SQL', 'JDBC') AND success")) {
         rs.next();
         assertThat(rs.getInt(1))
-            .isEqualTo(7); // V1, V2, V3 (Java), V6, V7, V8, V11; V4, V5, V9, V10 are unused so far
+            .isEqualTo(9); // V1, V2, V3 (Java), V6-V11; V4, V5 are unused so far
       }
     }
   }
@@ -62,8 +62,10 @@ class KeycastDatabaseTest {
         s.execute("DROP TABLE policies");
         s.execute("DROP TABLE cluster_members");
         s.execute("DROP TABLE cluster_slots"); // V8
+        s.execute("DROP TABLE remembered_approvals");
+        dropClientMetadataColumns(s);
         s.execute(
-            "DELETE FROM flyway_schema_history WHERE version IN ('2', '3', '6', '7', '8', '11')");
+            "DELETE FROM flyway_schema_history WHERE version IN ('2', '3', '6', '7', '8', '9', '10', '11')");
       }
       KeycastDatabase upgraded = t.open(encryption);
       assertThat(upgraded.schemaVersion()).isEqualTo(11);
@@ -103,7 +105,8 @@ class KeycastDatabaseTest {
       db.keys().generate("bob");
       assertThat(db.policies().list()).isEmpty();
       assertThat(historyTypes(t))
-          .containsExactly("BASELINE:2", "JDBC:3", "SQL:6", "SQL:7", "SQL:8", "SQL:11");
+          .containsExactly(
+              "BASELINE:2", "JDBC:3", "SQL:6", "SQL:7", "SQL:8", "SQL:9", "SQL:10", "SQL:11");
       db.close();
       assertThat(t.open(encryption).keys().list())
           .extracting(StoredKey::name)
@@ -122,7 +125,9 @@ class KeycastDatabaseTest {
       assertThat(db.keys().list()).extracting(StoredKey::name).containsExactly("alice");
       assertThat(db.policies().list()).isEmpty(); // V2's table exists now
       assertThat(historyTypes(t))
-          .containsExactly("BASELINE:1", "SQL:2", "JDBC:3", "SQL:6", "SQL:7", "SQL:8", "SQL:11");
+          .containsExactly(
+              "BASELINE:1", "SQL:2", "JDBC:3", "SQL:6", "SQL:7", "SQL:8", "SQL:9", "SQL:10",
+              "SQL:11");
     }
   }
 
@@ -157,6 +162,8 @@ class KeycastDatabaseTest {
       s.execute("DROP TABLE flyway_schema_history");
       s.execute("DROP TABLE cluster_members"); // V7 (cluster)
       s.execute("DROP TABLE cluster_slots"); // V8
+      s.execute("DROP TABLE remembered_approvals"); // V9 (control plane)
+      dropClientMetadataColumns(s); // V10 (control plane)
       // the hand-written runner never went past version 2: undo V6 (control plane)
       s.execute("ALTER TABLE policies DROP COLUMN ask_permissions");
       s.execute("ALTER TABLE policies DROP COLUMN max_future_ms");
@@ -172,6 +179,13 @@ class KeycastDatabaseTest {
         s.execute("INSERT INTO schema_version VALUES (2, 'V2__custom_policies', 0)");
       }
     }
+  }
+
+  /** Undoes V10 (client metadata columns). */
+  static void dropClientMetadataColumns(Statement s) throws java.sql.SQLException {
+    s.execute("ALTER TABLE authorization_clients DROP COLUMN client_name");
+    s.execute("ALTER TABLE authorization_clients DROP COLUMN client_url");
+    s.execute("ALTER TABLE authorization_clients DROP COLUMN client_image");
   }
 
   private static java.util.List<String> historyTypes(TestDatabase t) throws Exception {

@@ -1,7 +1,5 @@
 package dev.keycast.nip46.bunker.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keycast.crypto.PublicKey;
 import dev.keycast.nip46.Nip46Request;
 import dev.keycast.nip46.Nip46Response;
@@ -12,6 +10,10 @@ import dev.keycast.nip46.server.RequestContext;
 import dev.keycast.nip46.server.SignerError;
 import dev.keycast.nip46.store.AuditOutcome;
 import dev.keycast.nip46.store.Authorization;
+import dev.keycast.nip46.store.ConnectedClient;
+import dev.keycast.nip46.store.RememberedApproval;
+import dev.keycast.nip46.store.RememberedApprovalStore;
+import dev.keycast.nip46.store.StoreException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,13 +48,18 @@ import org.slf4j.LoggerFactory;
  * under the request's id. Deny and timeout answer {@code permission denied: approval denied} /
  * {@code … timed out}. Every decision is audited (who decided, what was remembered; never content).
  *
+ * <p>Remembered answers live in a {@link RememberedApprovalStore} (the database's in a daemon: they
+ * survive a restart and hold on every cluster member); the approver sees the client's name as
+ * stored with the connected client (its cleaned {@code connect} metadata).
+ *
  * <p>Thread-safe: parked requests live in a concurrent map, and each is decided at most once (the
- * first completion of its future wins). {@link #ask} runs on a queue worker and never blocks beyond
- * the handler's own work when an answer is remembered; {@link #decide} never blocks.
+ * first completion of its future wins). {@link #ask} runs on a queue worker and blocks on the
+ * store's lookup of a remembered answer and the client's name (cached), and on the handler's own
+ * work when an answer is remembered; {@link #decide} never blocks (the answer is remembered on the
+ * thread that runs the decided request).
  */
 final class ApprovalStage implements Approvals {
   private static final Logger LOG = LoggerFactory.getLogger(ApprovalStage.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Executor AFTER_DECISION =
       r -> Thread.ofVirtual().name("keycast-approved").start(r);
@@ -80,8 +87,12 @@ final class ApprovalStage implements Approvals {
   private record Parked(PendingApproval view, CompletableFuture<Decision> decision) {}
 
   private final Map<String, Parked> parked = new ConcurrentHashMap<>();
-  private final Map<PublicKey, String> clientNames = new ConcurrentHashMap<>();
-  private final RememberedAnswers remembered = new RememberedAnswers();
+
+  /** The most remembered answers {@link #remembered()} lists. */
+  static final int MAX_LISTED = 1000;
+
+  private final AuthorizationCache cache;
+  private final RememberedApprovalStore remembered;
   private final @Nullable PolicyStage policy;
   private final HandleStage handle;
   private final Auditor auditor;
@@ -96,16 +107,23 @@ final class ApprovalStage implements Approvals {
    * @param urlFor the {@code auth_url} for an approval id, or null when the embedder offers no
    *     approver (asked requests are then refused)
    * @param timeout how long a request may wait for a decision
+   * @param cache the clients (their names for approvers)
+   * @param remembered where remembered answers live (the database's: shared by every daemon on it,
+   *     kept across restarts)
    */
   ApprovalStage(
       @Nullable PolicyStage policy,
       HandleStage handle,
+      AuthorizationCache cache,
+      RememberedApprovalStore remembered,
       Auditor auditor,
       Clock clock,
       @Nullable Function<String, String> urlFor,
       Duration timeout) {
     this.policy = policy;
     this.handle = handle;
+    this.cache = cache;
+    this.remembered = remembered;
     this.auditor = auditor;
     this.clock = clock;
     this.urlFor = urlFor;
@@ -123,7 +141,7 @@ final class ApprovalStage implements Approvals {
       Nip46Request request, Authorization auth, PublicKey client, RequestContext ctx) {
     Instant now = clock.instant();
     String permission = permissionOf(request);
-    Verdict known = remembered.lookup(auth.id(), client, permission, now);
+    Verdict known = rememberedVerdict(auth.id(), client, permission, now);
     if (known == Verdict.ALLOW) {
       return handle.handle(request, ctx);
     }
@@ -168,7 +186,7 @@ final class ApprovalStage implements Approvals {
             request instanceof Nip46Request.SignEvent s ? s.template().content() : null,
             peerOf(request),
             client,
-            clientNames.get(client),
+            clientName(auth.id(), client),
             auth.id(),
             auth.keyName(),
             now,
@@ -207,8 +225,7 @@ final class ApprovalStage implements Approvals {
       switch (d.kind()) {
         case ALLOW -> {
           if (remember != null) {
-            remembered.remember(
-                auth.id(), client, permission, Verdict.ALLOW, now.plus(remember), now);
+            remember(auth.id(), client, permission, true, d.by(), now, remember);
           }
           audit(auth, client, request, AuditOutcome.ALLOWED, "approved by " + d.by() + remembering);
           // The decision may come minutes later: hold the request against the store as it is now.
@@ -221,8 +238,7 @@ final class ApprovalStage implements Approvals {
         }
         case DENY -> {
           if (remember != null) {
-            remembered.remember(
-                auth.id(), client, permission, Verdict.DENY, now.plus(remember), now);
+            remember(auth.id(), client, permission, false, d.by(), now, remember);
           }
           audit(auth, client, request, AuditOutcome.DENIED, "denied by " + d.by() + remembering);
           return CompletableFuture.completedFuture(Nip46Response.error(request.id(), DENIED));
@@ -282,7 +298,17 @@ final class ApprovalStage implements Approvals {
 
   @Override
   public List<Remembered> remembered() {
-    return remembered.list(clock.instant());
+    List<Remembered> out = new ArrayList<>();
+    for (RememberedApproval a : remembered.list(clock.instant(), MAX_LISTED)) {
+      out.add(
+          new Remembered(
+              a.authorizationId(),
+              a.clientPublicKey(),
+              a.permission(),
+              a.allowed() ? Verdict.ALLOW : Verdict.DENY,
+              a.expiresAt()));
+    }
+    return out;
   }
 
   @Override
@@ -296,21 +322,54 @@ final class ApprovalStage implements Approvals {
   }
 
   /**
-   * Notes the name a client gave in its {@code connect} metadata, shown to approvers (a hint, never
-   * trusted). Bounded: past {@value RememberedAnswers#MAX_ENTRIES} clients, new names are not kept.
+   * The answer remembered for this request, or null: a store failure is logged and the request is
+   * asked about (never allowed by default).
    */
-  void clientConnected(PublicKey client, @Nullable String metadataJson) {
-    if (metadataJson == null || clientNames.size() >= RememberedAnswers.MAX_ENTRIES) {
-      return;
-    }
+  private @Nullable Verdict rememberedVerdict(
+      long authorizationId, PublicKey client, String permission, Instant now) {
     try {
-      JsonNode name = JSON.readTree(metadataJson).path("name");
-      if (name.isTextual() && !name.asText().isBlank()) {
-        String n = name.asText().strip();
-        clientNames.put(client, n.length() > 100 ? n.substring(0, 100) : n);
-      }
-    } catch (Exception e) {
-      LOG.debug("unreadable client metadata: {}", e.toString());
+      return remembered
+          .find(authorizationId, client, permission, now)
+          .map(a -> a.allowed() ? Verdict.ALLOW : Verdict.DENY)
+          .orElse(null);
+    } catch (StoreException e) {
+      LOG.warn("cannot read remembered approvals, asking instead: {}", e.getMessage());
+      return null;
+    }
+  }
+
+  private void remember(
+      long authorizationId,
+      PublicKey client,
+      String permission,
+      boolean allowed,
+      String by,
+      Instant now,
+      Duration remember) {
+    try {
+      remembered.remember(
+          new RememberedApproval(
+              authorizationId, client, permission, allowed, by, now, now.plus(remember)));
+    } catch (StoreException e) {
+      // The decision itself stands; only the remembering is lost (the next request asks again).
+      LOG.warn("cannot remember the approval answer: {}", e.getMessage());
+    }
+  }
+
+  /**
+   * The name the client gave in its {@code connect} metadata (stored with the connected client,
+   * already cleaned and bounded), shown to approvers as a hint, never trusted; null if none or the
+   * store cannot say.
+   */
+  private @Nullable String clientName(long authorizationId, PublicKey client) {
+    try {
+      return cache
+          .client(authorizationId, client)
+          .map(ConnectedClient::metadata)
+          .map(m -> m.name())
+          .orElse(null);
+    } catch (StoreException e) {
+      return null;
     }
   }
 

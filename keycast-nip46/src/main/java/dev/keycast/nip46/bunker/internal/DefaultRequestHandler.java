@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keycast.crypto.NostrEvents;
 import dev.keycast.crypto.PublicKey;
 import dev.keycast.crypto.UnsignedEvent;
+import dev.keycast.nip46.ClientMetadata;
 import dev.keycast.nip46.EventTemplate;
 import dev.keycast.nip46.Nip46Envelope;
 import dev.keycast.nip46.Nip46Request;
@@ -244,10 +245,16 @@ public final class DefaultRequestHandler implements RequestHandler {
       // Refusals to this bunker key used up its budget: no store query until it refills.
       return error(c, SignerError.RATE_LIMITED);
     }
+    // A display hint, cleaned and bounded; bad metadata never fails the connect.
+    ClientMetadata metadata = ClientMetadata.fromJson(c.metadataJson());
     ConnectOutcome outcome =
-        authorizations.connect(auth.id(), ctx.clientPublicKey(), c.secret(), c.perms(), now);
+        authorizations.connect(
+            auth.id(), ctx.clientPublicKey(), c.secret(), c.perms(), metadata, now);
     return switch (outcome) {
       case ConnectOutcome.Connected ok -> {
+        if (!ok.newlyConnected() && !metadata.isEmpty()) {
+          cache.invalidateClient(auth.id(), ctx.clientPublicKey()); // its metadata may be new
+        }
         if (ok.newlyConnected()) {
           cache.invalidateClient(auth.id(), ctx.clientPublicKey());
           auditor.record(auth, ctx.clientPublicKey(), c, null, AuditOutcome.ALLOWED, "connected");

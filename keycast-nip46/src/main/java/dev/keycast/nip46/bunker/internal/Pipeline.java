@@ -9,6 +9,7 @@ import dev.keycast.nip46.server.RequestHandler;
 import dev.keycast.nip46.server.SignerError;
 import dev.keycast.nip46.server.TaskSnapshot;
 import dev.keycast.nip46.store.AuditLog;
+import dev.keycast.nip46.store.RememberedApprovalStore;
 import dev.keycast.queue.CpuExecutor;
 import dev.keycast.queue.QueueStatsCounter;
 import dev.keycast.queue.QueuedTask;
@@ -106,7 +107,15 @@ public final class Pipeline {
     PolicyStage policy = b.enforcePolicy ? new PolicyStage(cache, auditor, clock) : null;
     HandleStage handle = new HandleStage(required(b.handler, "handler"));
     this.approvals =
-        new ApprovalStage(policy, handle, auditor, clock, b.approvalUrls, b.approvalTimeout);
+        new ApprovalStage(
+            policy,
+            handle,
+            cache,
+            b.rememberedApprovals,
+            auditor,
+            clock,
+            b.approvalUrls,
+            b.approvalTimeout);
     this.path =
         new RequestPath(
             new VerifyStage(cpu, counted, verifiedIds, stats, clock),
@@ -335,6 +344,7 @@ public final class Pipeline {
     private @Nullable StuckTracker cpuStuck;
     private @Nullable Function<String, String> approvalUrls;
     private Duration approvalTimeout = Duration.ofMinutes(5);
+    private RememberedApprovalStore rememberedApprovals = RememberedApprovalStore.inMemory();
 
     private OwnershipGate gate = OwnershipGate.ALWAYS;
 
@@ -350,6 +360,16 @@ public final class Pipeline {
     public Builder approvals(@Nullable Function<String, String> urls, Duration timeout) {
       this.approvalUrls = urls;
       this.approvalTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets where approvers' remembered answers live (optional; default: this process's memory).
+     *
+     * @param store the store (the database's, to keep them across restarts and cluster members)
+     */
+    public Builder rememberedApprovals(RememberedApprovalStore store) {
+      this.rememberedApprovals = store;
       return this;
     }
 

@@ -144,9 +144,6 @@ final class RequestPath {
         ask ? approvals.ask(request, auth, parties.client(), ctx) : handle.handle(request, ctx);
     if (result.isDone()) {
       Nip46Response response = result.join();
-      if (request instanceof Nip46Request.Connect c && response instanceof Nip46Response.Ok) {
-        approvals.clientConnected(parties.client(), c.metadataJson());
-      }
       TaskRegistry.stage(Stage.PUBLISH);
       replies.send(reply, response);
       return false;

@@ -18,18 +18,48 @@ import org.jspecify.annotations.Nullable;
  * <p>Cheap by design: per request a thread-local set and clear, two {@code nanoTime} reads per CPU
  * step, a few volatile writes, no allocation beyond one lambda per CPU step, no lock. Reading
  * ({@link #describe}) walks the in-flight map. Thread-safe.
+ *
+ * <p><b>For measurement only</b>: the system property {@value #SWITCH}{@code =off}, read when the
+ * bunker is built, turns the per-request tracking off (no thread-local, no stage, thread or CPU
+ * time recorded; the task view then lists requests in flight without them and the pools' busy time
+ * stays 0), so that its cost can be measured A/B (docs/BENCHMARKS.md). Not a setting to run with.
  */
 final class TaskRegistry {
+  /** The measurement switch: {@code -Dkeycast.taskView=off}. */
+  static final String SWITCH = "keycast.taskView";
+
   private static final ThreadLocal<@Nullable Current> CURRENT = new ThreadLocal<>();
 
   private record Current(RequestTask task, TaskRegistry registry) {}
 
+  private final boolean tracking;
   private final long startedNanos = System.nanoTime();
+
+  /** Tracking on unless the system property {@value #SWITCH} is {@code off} (measurement only). */
+  TaskRegistry() {
+    this(!"off".equals(System.getProperty(SWITCH)));
+  }
+
+  /**
+   * @param tracking false to record nothing per request (the measurement switch)
+   */
+  TaskRegistry(boolean tracking) {
+    this.tracking = tracking;
+  }
+
+  /** {@return whether per-request tracking is on} */
+  boolean tracking() {
+    return tracking;
+  }
+
   private final LongAdder workerBusyNanos = new LongAdder();
   private final LongAdder cpuBusyNanos = new LongAdder();
 
   /** Marks {@code task} as the one the calling worker runs; returns the start time for exit. */
   long enter(RequestTask task) {
+    if (!tracking) {
+      return 0; // nothing set: stage() and timed() find no current request
+    }
     CURRENT.set(new Current(task, this));
     task.thread = Thread.currentThread().getName();
     task.stage = Stage.VERIFY;
@@ -38,6 +68,9 @@ final class TaskRegistry {
 
   /** Ends what {@link #enter} began on this worker. */
   void exit(RequestTask task, long enteredNanos) {
+    if (!tracking) {
+      return;
+    }
     CURRENT.remove();
     task.thread = null;
     workerBusyNanos.add(System.nanoTime() - enteredNanos);

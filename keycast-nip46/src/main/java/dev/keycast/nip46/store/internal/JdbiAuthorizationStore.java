@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keycast.crypto.InsecureSecretKeyAccess;
 import dev.keycast.crypto.PublicKey;
 import dev.keycast.crypto.SecretKey;
+import dev.keycast.nip46.ClientMetadata;
 import dev.keycast.nip46.PermissionSet;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.AuthorizationChanges;
@@ -67,7 +68,17 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
               rs.getLong("authorization_id"),
               Rows.publicKey(rs, "client_public_key"),
               permsFromString(rs.getString("granted_perms")),
-              Rows.instant(rs, "connected_at"));
+              Rows.instant(rs, "connected_at"),
+              // Cleaned again on the way out (the record does it): a row written by an older or
+              // foreign writer cannot bring an unsafe value to a page.
+              new ClientMetadata(
+                  rs.getString("client_name"),
+                  rs.getString("client_url"),
+                  rs.getString("client_image")));
+
+  private static final String CLIENT_COLUMNS =
+      "authorization_id, client_public_key, granted_perms, connected_at, client_name, client_url, "
+          + "client_image ";
 
   private final StoreContext ctx;
 
@@ -328,6 +339,65 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
       @Nullable String secret,
       PermissionSet grantedPerms,
       Instant now) {
+    return connect(
+        authorizationId, clientPublicKey, secret, grantedPerms, ClientMetadata.NONE, now);
+  }
+
+  @Override
+  public ConnectOutcome connect(
+      long authorizationId,
+      PublicKey clientPublicKey,
+      @Nullable String secret,
+      PermissionSet grantedPerms,
+      ClientMetadata metadata,
+      Instant now) {
+    ConnectOutcome outcome =
+        admit(authorizationId, clientPublicKey, secret, grantedPerms, metadata, now);
+    if (outcome instanceof ConnectOutcome.Connected c
+        && !c.newlyConnected()
+        && !metadata.isEmpty()
+        && !metadata.equals(c.client().metadata())) {
+      return new ConnectOutcome.Connected(
+          c.authorization(), updateMetadata(c.client(), metadata), false);
+    }
+    return outcome;
+  }
+
+  /**
+   * Replaces a connected client's metadata. One statement on its own row, without the change
+   * counter: the metadata is a display hint that no daemon caches a decision on.
+   */
+  private ConnectedClient updateMetadata(ConnectedClient client, ClientMetadata metadata) {
+    StoreErrors.run(
+        "update client metadata",
+        () ->
+            ctx.writer()
+                .withHandle(
+                    h ->
+                        h.createUpdate(
+                                "UPDATE authorization_clients SET client_name = :name, client_url = :url, "
+                                    + "client_image = :image WHERE authorization_id = :id AND client_public_key = :client")
+                            .bind("name", metadata.name())
+                            .bind("url", metadata.url())
+                            .bind("image", metadata.image())
+                            .bind("id", client.authorizationId())
+                            .bind("client", client.clientPublicKey().toHex())
+                            .execute()));
+    return new ConnectedClient(
+        client.authorizationId(),
+        client.clientPublicKey(),
+        client.grantedPerms(),
+        client.connectedAt(),
+        metadata);
+  }
+
+  private ConnectOutcome admit(
+      long authorizationId,
+      PublicKey clientPublicKey,
+      @Nullable String secret,
+      PermissionSet grantedPerms,
+      ClientMetadata metadata,
+      Instant now) {
     String perms = grantedPerms.toString();
     long nowMillis = now.toEpochMilli();
     // A read first: refusals (unknown, revoked, expired, wrong secret, used up) and an already
@@ -391,11 +461,15 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
                       }
                       h.createUpdate(
                               "INSERT INTO authorization_clients (authorization_id, client_public_key, granted_perms, "
-                                  + "connected_at) VALUES (:id, :client, :perms, :now)")
+                                  + "connected_at, client_name, client_url, client_image) "
+                                  + "VALUES (:id, :client, :perms, :now, :name, :url, :image)")
                           .bind("id", authorizationId)
                           .bind("client", clientPublicKey.toHex())
                           .bind("perms", perms)
                           .bind("now", nowMillis)
+                          .bind("name", metadata.name())
+                          .bind("url", metadata.url())
+                          .bind("image", metadata.image())
                           .execute();
                       return new ConnectOutcome.Connected(
                           findIn(h, authorizationId).orElseThrow(),
@@ -447,7 +521,8 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
   private static Optional<ConnectedClient> findClientIn(
       Handle h, long authorizationId, PublicKey client) {
     return h.createQuery(
-            "SELECT authorization_id, client_public_key, granted_perms, connected_at "
+            "SELECT "
+                + CLIENT_COLUMNS
                 + "FROM authorization_clients WHERE authorization_id = :id AND client_public_key = :client")
         .bind("id", authorizationId)
         .bind("client", client.toHex())
@@ -471,7 +546,8 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
                 .withHandle(
                     h ->
                         h.createQuery(
-                                "SELECT authorization_id, client_public_key, granted_perms, connected_at "
+                                "SELECT "
+                                    + CLIENT_COLUMNS
                                     + "FROM authorization_clients WHERE authorization_id = :id ORDER BY connected_at, client_public_key")
                             .bind("id", authorizationId)
                             .map(CLIENT_MAPPER)
@@ -487,7 +563,8 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
                 .withHandle(
                     h ->
                         h.createQuery(
-                                "SELECT authorization_id, client_public_key, granted_perms, connected_at "
+                                "SELECT "
+                                    + CLIENT_COLUMNS
                                     + "FROM authorization_clients ORDER BY authorization_id, connected_at, client_public_key")
                             .map(CLIENT_MAPPER)
                             .list()));
@@ -516,6 +593,8 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
                         h.rollback(); // lost a race with another disconnect: nothing changed
                         return false;
                       }
+                      // A client that connects again starts with no remembered approval answer.
+                      JdbiRememberedApprovals.forgetIn(h, authorizationId, clientPublicKey.toHex());
                       touch(h, authorizationId, seq);
                       return true;
                     }));
@@ -538,14 +617,17 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
                 .inTransaction(
                     h -> {
                       long seq = ctx.bumpChangeVersion(h);
-                      return h.createUpdate(
-                                  "UPDATE authorizations SET revoked_at = :now, updated_at = :now, change_seq = :seq "
-                                      + "WHERE id = :id AND revoked_at IS NULL")
-                              .bind("now", now.toEpochMilli())
-                              .bind("seq", seq)
-                              .bind("id", authorizationId)
-                              .execute()
-                          > 0;
+                      boolean revoked =
+                          h.createUpdate(
+                                      "UPDATE authorizations SET revoked_at = :now, updated_at = :now, change_seq = :seq "
+                                          + "WHERE id = :id AND revoked_at IS NULL")
+                                  .bind("now", now.toEpochMilli())
+                                  .bind("seq", seq)
+                                  .bind("id", authorizationId)
+                                  .execute()
+                              > 0;
+                      JdbiRememberedApprovals.forgetIn(h, authorizationId, null);
+                      return revoked;
                     }));
   }
 
@@ -621,6 +703,7 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
                               "DELETE FROM authorization_clients WHERE authorization_id = :id")
                           .bind("id", authorizationId)
                           .execute();
+                      JdbiRememberedApprovals.forgetIn(h, authorizationId, null);
                       int n =
                           h.createUpdate("DELETE FROM authorizations WHERE id = :id")
                               .bind("id", authorizationId)
