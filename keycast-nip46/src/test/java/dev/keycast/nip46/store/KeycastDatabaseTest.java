@@ -126,7 +126,14 @@ class KeycastDatabaseTest {
       assertThat(db.policies().list()).isEmpty(); // V2's table exists now
       assertThat(historyTypes(t))
           .containsExactly(
-              "BASELINE:1", "SQL:2", "JDBC:3", "SQL:6", "SQL:7", "SQL:8", "SQL:9", "SQL:10",
+              "BASELINE:1",
+              "SQL:2",
+              "JDBC:3",
+              "SQL:6",
+              "SQL:7",
+              "SQL:8",
+              "SQL:9",
+              "SQL:10",
               "SQL:11");
     }
   }
