@@ -168,10 +168,11 @@ try {
     await loader.close()
     const updates = Number(await page.getAttribute('#tasks', 'data-updates')) - startUpdates
     if (!shotTaken) await shot('console-tasks')
-    if (updates < 4) throw new Error(`the tasks view refreshed only ${updates} times in 8 s`)
-    // the request waiting for approval is one; at least two load requests must have come and gone
+    if (updates < 8) throw new Error(`the tasks view refreshed only ${updates} times in 8 s`)
+    // the request waiting for approval is one; at least one load request must have been caught in
+    // flight (each spends only milliseconds in the daemon: the page refreshes four times a second)
     const seenInFlight = Number(await page.getAttribute('#tasks-seen', 'data-count'))
-    if (seenInFlight < 3) throw new Error(`only ${seenInFlight} distinct requests shown in flight during the load (${answered} answered, ${refused} refused, at most ${maxCount} shown at once)`)
+    if (seenInFlight < 2) throw new Error(`only ${seenInFlight} distinct requests shown in flight during the load (${answered} answered, ${refused} refused, at most ${maxCount} shown at once)`)
     if (seen.size < 2) throw new Error('the task list never changed during the load')
     return { answered, refused, max_in_flight_shown: maxCount, seen_in_flight: seenInFlight, distinct_states: seen.size, refreshes: updates }
   })

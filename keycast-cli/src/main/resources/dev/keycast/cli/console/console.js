@@ -302,7 +302,7 @@ async function tasks (page) {
   const pools = el('div', { class: 'stats', id: 'task-pools' })
   const out = el('div', { id: 'tasks' })
   const stuck = el('div', { id: 'stuck' })
-  page.append(el('h1', { text: 'Tasks' }), el('p', { class: 'muted', text: 'Every request in flight, refreshed each second (the review\'s tokio-console check).' }),
+  page.append(el('h1', { text: 'Tasks' }), el('p', { class: 'muted', text: 'Every request in flight, refreshed four times a second (the review\'s tokio-console check).' }),
     pools, el('section', { class: 'card' }, el('h2', { text: 'In flight' }), out), stuck)
   const bar = (label, used, total, id) => {
     const frac = total > 0 ? used / total : 0
@@ -351,7 +351,7 @@ const RENDER = {
   audit,
   tasks
 }
-const POLL_MS = { overview: 1000, tasks: 1000, approvals: 2000 }
+const POLL_MS = { overview: 1000, tasks: 250, approvals: 2000 }
 
 // ---- shell ----
 async function show (name) {
