@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Issue 12 item 8: what coordination costs. The same closed-loop sign_event load against one `keycast serve` and
 # against two on the same PostgreSQL database (a fresh database, dropped at the end), alternated ROUNDS times (1 2 1 2
-# ...), all on this machine with one dev relay. KEYS bunker keys, one lean driver per key (OfferedLoad --precompute,
-# CONCURRENCY in flight each, REQUESTS each after a warm-up); the rate is every driver's ok count over the longest
-# driver's wall time. Also counts PostgreSQL writes per request during the load (pg_stat_database.xact_commit and
+# ...), all on this machine with one dev relay. KEYS bunker keys, one `keycast loadtest` per key (8 client keys,
+# CONCURRENCY in flight, REQUESTS each after a warm-up); the rate is every driver's ok count over the longest
+# driver's run. Also counts PostgreSQL writes per request during the load (pg_stat_database.xact_commit and
 # tup_inserted/updated/deleted of the bench database, sampled before and after).
 #
 #   bench/e2e/cluster_throughput.sh [ROUNDS] [KEYS] [REQUESTS] [CONCURRENCY]
@@ -63,8 +63,8 @@ pg_writes() { # commits and rows written in the bench database
 drive() { # LABEL: every driver at once; prints one JSON line
   local label="$1" i pids=() before after
   for ((i = 0; i < KEYS; i++)); do # warm-up, not recorded
-    e2e_drive --bunker "${URIS[$i]}" --clients 8 --method sign_event --concurrency "$CONCURRENCY" \
-        --requests 600 --precompute >/dev/null 2>>"$E2E_OUT/driver.log" &
+    e2e_loadtest --bunker "${URIS[$i]}" --clients 8 --method sign_event --concurrency "$CONCURRENCY" \
+        --requests 600 >/dev/null 2>>"$E2E_OUT/driver.log" &
     pids+=($!)
   done
   wait "${pids[@]}"
@@ -72,8 +72,8 @@ drive() { # LABEL: every driver at once; prints one JSON line
   sleep 1
   before=$(pg_writes)
   for ((i = 0; i < KEYS; i++)); do
-    e2e_drive --bunker "${URIS[$i]}" --clients 8 --method sign_event --concurrency "$CONCURRENCY" \
-        --requests "$REQUESTS" --precompute >"$E2E_OUT/drive-$label-$i.json" 2>>"$E2E_OUT/driver.log" &
+    e2e_loadtest --bunker "${URIS[$i]}" --clients 8 --method sign_event --concurrency "$CONCURRENCY" \
+        --requests "$REQUESTS" >"$E2E_OUT/drive-$label-$i.json" 2>>"$E2E_OUT/driver.log" &
     pids+=($!)
   done
   wait "${pids[@]}"
@@ -84,8 +84,9 @@ import json, sys
 label, before, after = sys.argv[1], sys.argv[2].split("|"), sys.argv[3].split("|")
 runs = [json.load(open(p)) for p in sys.argv[4:]]
 ok = sum(r["ok"] for r in runs)
-wall = max(r["ok"] / r["ok_rps"] for r in runs if r["ok_rps"])
-out = {"label": label, "ok": ok, "errors": sum(sum(r["errors"].values()) for r in runs),
+wall = max(r["requests"] / r["throughput_rps"] for r in runs if r["throughput_rps"])
+errs = lambda e: sum(e.values()) if isinstance(e, dict) else e
+out = {"label": label, "ok": ok, "errors": sum(errs(r["errors"]) for r in runs),
        "timeouts": sum(r["timeouts"] for r in runs), "wall_s": round(wall, 2),
        "p50_ms": max(r["p50_ms"] for r in runs), "p99_ms": max(r["p99_ms"] for r in runs),
        "rate_per_s": round(ok / wall, 1) if wall else None,
