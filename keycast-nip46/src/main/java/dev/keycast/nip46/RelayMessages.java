@@ -153,7 +153,7 @@ public final class RelayMessages {
   }
 
   private static JsonNode array(String json) {
-    JsonNode a = Json.parse(json, "relay message");
+    JsonNode a = Json.parseCopied(json, "relay message"); // on a relay I/O thread: see parseCopied
     if (!a.isArray() || a.isEmpty() || !a.get(0).isTextual()) {
       throw new NostrFormatException("relay message must be a JSON array starting with its type");
     }
