@@ -140,15 +140,24 @@ final class RequestPath {
             task.receivedAt,
             interim -> replies.sendLater(reply, interim));
     TaskRegistry.stage(Stage.HANDLE);
-    CompletableFuture<Nip46Response> result =
-        ask ? approvals.ask(request, auth, parties.client(), ctx) : handle.handle(request, ctx);
+    CompletableFuture<Nip46Response> result;
+    SealAhead ahead = null;
+    if (ask) {
+      result = approvals.ask(request, auth, parties.client(), ctx);
+    } else {
+      // The default handler seals its answer in the CPU call that computes it (one hop, not two).
+      try (SealAhead open = replies.sealAhead(reply)) {
+        ahead = open;
+        result = handle.handle(request, ctx);
+      }
+    }
     if (result.isDone()) {
       Nip46Response response = result.join();
       if (request instanceof Nip46Request.Connect c && response instanceof Nip46Response.Ok) {
         approvals.clientConnected(parties.client(), c.metadataJson());
       }
       TaskRegistry.stage(Stage.PUBLISH);
-      replies.send(reply, response);
+      replies.send(reply, response, ahead);
       return false;
     }
     task.stage = Stage.AWAITING_APPROVAL;
