@@ -107,11 +107,18 @@ public final class Pipeline {
     HandleStage handle = new HandleStage(required(b.handler, "handler"));
     this.approvals =
         new ApprovalStage(policy, handle, auditor, clock, b.approvalUrls, b.approvalTimeout);
+    AuthorizeStage authorize = new AuthorizeStage(floodGuard, signers, cache, stats);
+    DecryptStage decrypt = new DecryptStage(cpu, counted, envelope, stats);
     this.path =
         new RequestPath(
-            new VerifyStage(cpu, counted, verifiedIds, stats, clock),
-            new AuthorizeStage(floodGuard, signers, cache, stats),
-            new DecryptStage(cpu, counted, envelope),
+            new FrontStage(
+                cpu,
+                counted,
+                new VerifyStage(cpu, counted, verifiedIds, stats, clock),
+                authorize,
+                decrypt),
+            authorize,
+            decrypt,
             policy,
             handle,
             approvals,

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * Thread-safe: each call works on its own task.
  */
 final class RequestPath {
-  private final VerifyStage verify;
+  private final FrontStage front;
   private final AuthorizeStage authorize;
   private final DecryptStage decrypt;
   private final @Nullable PolicyStage policy;
@@ -36,7 +36,7 @@ final class RequestPath {
    *     itself
    */
   RequestPath(
-      VerifyStage verify,
+      FrontStage front,
       AuthorizeStage authorize,
       DecryptStage decrypt,
       @Nullable PolicyStage policy,
@@ -46,7 +46,7 @@ final class RequestPath {
       InFlight inFlight,
       StatsRecorder stats,
       TaskRegistry registry) {
-    this.verify = verify;
+    this.front = front;
     this.authorize = authorize;
     this.decrypt = decrypt;
     this.policy = policy;
@@ -76,21 +76,38 @@ final class RequestPath {
 
   /** Returns {@code true} when the handler answers later (the reply sender then ends the task). */
   private boolean run(RequestTask task) throws InterruptedException {
-    RequestParties parties = verify.verify(task);
-    if (parties == null) {
-      return false;
-    }
-    TaskRegistry.stage(Stage.AUTHORIZE);
-    AuthorizeStage.Authorized authorized = authorize.authorize(task, parties);
-    if (authorized == null) {
-      return false;
+    RequestParties parties;
+    AuthorizeStage.Authorized authorized;
+    Nip46Envelope.Scheme scheme;
+    DecryptStage.Opened opened;
+    switch (front.open(task)) {
+      case FrontStage.Front.Dropped d -> {
+        return false;
+      }
+      case FrontStage.Front.Opened o -> {
+        parties = o.parties();
+        authorized = o.authorized();
+        scheme = o.scheme();
+        opened = o.opened();
+      }
+      case FrontStage.Front.Verified v -> {
+        // The authorize stage needs the store: here on the worker, then decrypt in a second call.
+        parties = v.parties();
+        TaskRegistry.stage(Stage.AUTHORIZE);
+        AuthorizeStage.Authorized a = authorize.authorize(task, parties);
+        if (a == null) {
+          return false;
+        }
+        authorized = a;
+        scheme = Nip46Envelope.Scheme.of(task.event.content());
+        DecryptStage.Opened o = decrypt.decrypt(task, scheme, a.signer().bunkerKey(), parties);
+        if (o == null) {
+          return false;
+        }
+        opened = o;
+      }
     }
     AuthorizedSigner signer = authorized.signer();
-    Nip46Envelope.Scheme scheme = Nip46Envelope.Scheme.of(task.event.content());
-    DecryptStage.Opened opened = decrypt.decrypt(task, scheme, signer.bunkerKey(), parties);
-    if (opened == null) {
-      return false;
-    }
     Nip46Request request;
     switch (opened) {
       case DecryptStage.Opened.Invalid inv -> {
