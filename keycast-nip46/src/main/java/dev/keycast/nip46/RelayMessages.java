@@ -28,7 +28,8 @@ public final class RelayMessages {
    */
   public static String toJson(ClientMessage message) {
     return switch (message) {
-      case ClientMessage.Event e -> "[\"EVENT\"," + e.event().toJson() + "]";
+      case ClientMessage.Event e ->
+          e.event().appendJson(new StringBuilder(16).append("[\"EVENT\",")).append(']').toString();
       case ClientMessage.Req r -> {
         ArrayNode a = Json.array().add("REQ").add(r.subscriptionId());
         r.filters().forEach(f -> a.add(f.toNode()));
