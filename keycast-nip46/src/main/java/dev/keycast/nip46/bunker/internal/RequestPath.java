@@ -16,8 +16,11 @@ import org.jspecify.annotations.Nullable;
  * A request's path on a queue worker: verify, authorize, decrypt, policy, handle (or, for what the
  * policy asks a human about, approve: {@link ApprovalStage}, answered later), then the reply (seal,
  * publish) through the {@link ReplySender}. Each stage either passes the request on or ends it
- * (dropped and counted, or answered); from a readable body on, every outcome is a reply.
- * Thread-safe: each call works on its own task.
+ * (dropped and counted, or answered); from a readable body on, every outcome is a reply. The
+ * CPU-bound stages share CPU calls where nothing blocking lies between them: verify, authorize and
+ * decrypt in one ({@link FrontStage}, when authorize's lookups are in memory), the default
+ * handler's work and the seal in another ({@link SealAhead}). Thread-safe: each call works on its
+ * own task.
  */
 final class RequestPath {
   private final FrontStage front;
