@@ -1,5 +1,6 @@
-// Bytes and thread CPU per call of two hot-path operations, on one thread (and the parse on virtual threads):
-// RelayMessages.parseRelayMessage of a request's EVENT message and NostrEvents.computeId of the same event. A/B: run
+// Bytes and thread CPU per call of hot-path operations, on one thread (and the parse on virtual threads):
+// RelayMessages.parseRelayMessage of a request's EVENT message, NostrEvents.computeId of the same event, and the
+// EVENT message of a reply as the daemon publishes it (RelayMessages.toJson, replyToJson). A/B: run
 // it alternately on two jars, e.g. for j in OLD NEW OLD NEW; do java -cp $j.jar bench/e2e/HotPathMicro.java $j; done
 import dev.keycast.crypto.*;
 import dev.keycast.nip46.*;
@@ -26,10 +27,34 @@ public class HotPathMicro {
       long b1 = mx.getTotalThreadAllocatedBytes();
       System.out.printf("%s parseOnVirtualThreads bytes/op=%.0f%n", a[0], (b1 - b0) / (threads * 1000.0));
     }
-    for (String op : List.of("parseRelayMessage", "computeId")) {
-      Runnable r = op.equals("parseRelayMessage")
-          ? () -> RelayMessages.parseRelayMessage(msg)
-          : () -> NostrEvents.computeId(ev.pubkey(), ev.createdAt(), ev.kind(), ev.tags(), ev.content());
+    {
+      // one parse per new virtual thread, as the relay I/O threads parse (a thread per message): an EVENT and an
+      // OK message; the bare thread's own bytes (a no-op) printed to subtract
+      String ok = "[\"OK\",\"" + ev.id() + "\",true,\"\"]";
+      for (String what : List.of("noop", "EVENT", "OK")) {
+        Runnable r = switch (what) {
+          case "EVENT" -> () -> RelayMessages.parseRelayMessage(msg);
+          case "OK" -> () -> RelayMessages.parseRelayMessage(ok);
+          default -> () -> {};
+        };
+        for (int i = 0; i < 50_000; i++) Thread.ofVirtual().start(r).join();
+        int n = 100_000;
+        long b0 = mx.getTotalThreadAllocatedBytes();
+        for (int i = 0; i < n; i++) Thread.ofVirtual().start(r).join();
+        long b1 = mx.getTotalThreadAllocatedBytes();
+        System.out.printf("%s parseOnFreshVirtualThread %s bytes/op=%.0f%n", a[0], what, (b1 - b0) / (double) n);
+      }
+    }
+    // a reply as the daemon publishes it: p and e tags, ~800 chars of NIP-44 content
+    SignedEvent reply = NostrEvents.sign(new UnsignedEvent(sk.publicKey(), 1_700_000_000L, 24133,
+        List.of(List.of("p", "ab".repeat(32)), List.of("e", ev.id())), "B".repeat(800)), signer);
+    for (String op : List.of("parseRelayMessage", "computeId", "replyToJson")) {
+      Runnable r = switch (op) {
+        case "parseRelayMessage" -> () -> RelayMessages.parseRelayMessage(msg);
+        case "computeId" ->
+            () -> NostrEvents.computeId(ev.pubkey(), ev.createdAt(), ev.kind(), ev.tags(), ev.content());
+        default -> () -> RelayMessages.toJson(new ClientMessage.Event(reply));
+      };
       for (int i = 0; i < 200_000; i++) r.run(); // warm
       int n = 300_000;
       long b0 = mx.getThreadAllocatedBytes(tid), c0 = mx.getCurrentThreadCpuTime();

@@ -60,7 +60,19 @@ public record SignedEvent(
    * @return the JSON text
    */
   public String toJson() {
-    StringBuilder sb = new StringBuilder(content.length() + 256);
+    return appendJson(new StringBuilder(jsonLengthHint())).toString();
+  }
+
+  /**
+   * Appends {@link #toJson()}'s text to {@code sb}, which first grows, at most once, to hold it:
+   * for a caller that wraps the event in a message ({@code ["EVENT",…]}) without copying it again.
+   * Never blocks.
+   *
+   * @param sb the builder to append to
+   * @return {@code sb}
+   */
+  public StringBuilder appendJson(StringBuilder sb) {
+    sb.ensureCapacity(sb.length() + jsonLengthHint());
     sb.append("{\"id\":\"")
         .append(id)
         .append("\",\"pubkey\":\"")
@@ -74,6 +86,23 @@ public record SignedEvent(
     sb.append(",\"content\":");
     NostrEvents.appendJsonString(sb, content);
     sb.append(",\"sig\":\"").append(sig).append("\"}");
-    return sb.toString();
+    return sb;
+  }
+
+  /**
+   * The JSON's length when no string needs escaping, plus a little: sized so that the builder is
+   * allocated once instead of growing (a copy at twice the size) past a fixed guess, as it did for
+   * every reply (its {@code p} and {@code e} tags alone are 150 characters; issue 15).
+   */
+  private int jsonLengthHint() {
+    // {"id":"…","pubkey":"…","created_at":N,"kind":N,"tags":[…],"content":"…","sig":"…"}
+    int n = 64 + 64 + 128 + 80 + 20 + 5 + 2 + content.length() + 32;
+    for (List<String> tag : tags) {
+      n += 3;
+      for (String v : tag) {
+        n += v.length() + 3;
+      }
+    }
+    return n;
   }
 }

@@ -186,6 +186,26 @@ class NostrEventsTest {
   }
 
   @Test
+  void appendJson_afterAPrefix_appendsExactlyToJson() throws Exception {
+    SecretKey key = SecretKey.generate();
+    SchnorrSigner signer = SchnorrSigner.create(key);
+    for (String content : List.of("", "x".repeat(5000), "é\u2028\ud83d\ude00\n\"".repeat(300))) {
+      SignedEvent e =
+          NostrEvents.sign(
+              new UnsignedEvent(
+                  key.publicKey(),
+                  1_700_000_000L,
+                  24133,
+                  List.of(List.of("p", "ab".repeat(32)), List.of("e", "cd".repeat(32), "", "x\ty")),
+                  content),
+              signer);
+      StringBuilder sb = new StringBuilder(4).append("[\"EVENT\",");
+      assertThat(e.appendJson(sb)).isSameAs(sb);
+      assertThat(sb.append(']').toString()).isEqualTo("[\"EVENT\"," + e.toJson() + "]");
+    }
+  }
+
+  @Test
   void verify_offCurvePubkey_throwsInvalidKey() {
     String offCurve =
         "eefdea4cdb677750a420fee807eacf21eb9898ae79b9768766e4faa04a2d4a34"; // BIP-340 row 5

@@ -28,7 +28,8 @@ public final class RelayMessages {
    */
   public static String toJson(ClientMessage message) {
     return switch (message) {
-      case ClientMessage.Event e -> "[\"EVENT\"," + e.event().toJson() + "]";
+      case ClientMessage.Event e ->
+          e.event().appendJson(new StringBuilder(16).append("[\"EVENT\",")).append(']').toString();
       case ClientMessage.Req r -> {
         ArrayNode a = Json.array().add("REQ").add(r.subscriptionId());
         r.filters().forEach(f -> a.add(f.toNode()));
@@ -153,7 +154,7 @@ public final class RelayMessages {
   }
 
   private static JsonNode array(String json) {
-    JsonNode a = Json.parse(json, "relay message");
+    JsonNode a = Json.parseCopied(json, "relay message"); // on a relay I/O thread: see parseCopied
     if (!a.isArray() || a.isEmpty() || !a.get(0).isTextual()) {
       throw new NostrFormatException("relay message must be a JSON array starting with its type");
     }

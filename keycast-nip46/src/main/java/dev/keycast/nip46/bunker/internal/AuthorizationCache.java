@@ -232,6 +232,30 @@ public final class AuthorizationCache {
   }
 
   /**
+   * The client's connection if this (watched) cache holds it fresh, for a caller that must not
+   * block (the request path's one-call front on the CPU executor, {@link FrontStage}): null when
+   * only {@link #client} could answer (not cached, loading, expired, or a cache that is not watched
+   * and so would first check for changes). Never blocks.
+   */
+  SingleFlightCache.@Nullable Timed<ConnectedClient> peekClient(
+      long authorizationId, PublicKey client) {
+    return watched ? clients.peek(new ClientKey(authorizationId, client)) : null;
+  }
+
+  /**
+   * The policy as {@link #peekClient} peeks a connection: null when only {@link #policy} could
+   * answer.
+   */
+  SingleFlightCache.@Nullable Timed<Policy> peekPolicy(String name) {
+    return watched ? policies.peek(name) : null;
+  }
+
+  /** Whether {@link #signer} answers from memory (a watched cache's directory): never blocks. */
+  boolean signersInMemory() {
+    return directory != null;
+  }
+
+  /**
    * Resolves a policy by name (built-in or stored). May block on store I/O.
    *
    * @param name the policy name an authorization refers to

@@ -3,6 +3,7 @@ package dev.keycast.nip46.bunker.internal;
 import dev.keycast.nip46.policy.Policy;
 import dev.keycast.nip46.server.EventRejectReason;
 import dev.keycast.nip46.server.SignerError;
+import dev.keycast.nip46.store.ConnectedClient;
 import dev.keycast.nip46.store.DatabaseUnavailableException;
 import dev.keycast.nip46.store.StoreException;
 import org.jspecify.annotations.Nullable;
@@ -80,12 +81,7 @@ final class AuthorizeStage {
       connected = false;
     }
     if (rate != FloodGuard.Decision.ALLOW) {
-      // A connected client is never met with silence: every request over the limit is answered.
-      if (!connected && rate == FloodGuard.Decision.LIMIT_SILENTLY) {
-        stats.recordRejected(EventRejectReason.RATE_LIMITED);
-        return null;
-      }
-      return new Authorized(signer, null, null, SignerError.RATE_LIMITED);
+      return floodLimited(signer, connected, rate);
     }
     @Nullable Policy policy = null;
     @Nullable StoreException failure = null;
@@ -95,6 +91,70 @@ final class AuthorizeStage {
       LOG.debug("policy lookup failed; the policy stage will answer: {}", e.toString());
       failure = e;
     }
+    return policyLimited(signer, parties, connected, policy, failure);
+  }
+
+  /**
+   * What {@link #authorizeCached} decided.
+   *
+   * @param authorized the outcome, or null when the request is dropped (counted)
+   */
+  record Cached(@Nullable Authorized authorized) {}
+
+  private static final Cached DROPPED = new Cached(null);
+
+  /**
+   * {@link #authorize} without blocking, for the request path's one-call front on the CPU executor
+   * ({@link FrontStage}): the same decision, with the same counts and side effects, when every
+   * lookup it needs is in memory (the signer directory; the client's connection and the policy
+   * cached fresh); null, before any side effect (the flood guard's token), when one would need the
+   * store, and then the worker calls {@link #authorize}. Never blocks on I/O (the flood guard and
+   * the policy's limiter take short in-memory locks).
+   */
+  @Nullable Cached authorizeCached(RequestTask task, RequestParties parties) {
+    if (!cache.signersInMemory()) {
+      return null;
+    }
+    AuthorizedSigner signer = cache.signer(parties.signer()).orElse(null);
+    SingleFlightCache.Timed<ConnectedClient> client = null;
+    SingleFlightCache.Timed<Policy> policy = null;
+    if (signer != null) {
+      client = cache.peekClient(signer.authorization().id(), parties.client());
+      policy = cache.peekPolicy(signer.authorization().policyName());
+      if (client == null || policy == null) {
+        return null;
+      }
+    }
+    FloodGuard.Decision rate = floodGuard.acquire(task.event.pubkey());
+    if (signer == null || client == null || policy == null) {
+      stats.recordRejected(EventRejectReason.UNKNOWN_SIGNER); // as SignerLookup counts it
+      return DROPPED;
+    }
+    boolean connected = client.value().isPresent();
+    if (rate != FloodGuard.Decision.ALLOW) {
+      return new Cached(floodLimited(signer, connected, rate));
+    }
+    return new Cached(policyLimited(signer, parties, connected, policy.value().orElse(null), null));
+  }
+
+  /** A request over the flood guard's limit: answered {@code rate limited}, or dropped (null). */
+  private @Nullable Authorized floodLimited(
+      AuthorizedSigner signer, boolean connected, FloodGuard.Decision rate) {
+    // A connected client is never met with silence: every request over the limit is answered.
+    if (!connected && rate == FloodGuard.Decision.LIMIT_SILENTLY) {
+      stats.recordRejected(EventRejectReason.RATE_LIMITED);
+      return null;
+    }
+    return new Authorized(signer, null, null, SignerError.RATE_LIMITED);
+  }
+
+  /** A request within the flood guard's limit: the policy's own rate limit, then on. */
+  private Authorized policyLimited(
+      AuthorizedSigner signer,
+      RequestParties parties,
+      boolean connected,
+      @Nullable Policy policy,
+      @Nullable StoreException failure) {
     if (policy != null
         && connected
         && !policyLimiter.tryAcquire(

@@ -7,6 +7,7 @@ import dev.keycast.nip46.Nip46FormatException;
 import dev.keycast.nip46.Nip46Request;
 import dev.keycast.nip46.server.EventRejectReason;
 import dev.keycast.queue.CpuExecutor;
+import java.security.GeneralSecurityException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,11 +36,13 @@ final class DecryptStage {
   private final CpuExecutor cpu;
   private final CountedCpu counted;
   private final Nip46Envelope envelope;
+  private final StatsRecorder stats;
 
-  DecryptStage(CpuExecutor cpu, CountedCpu counted, Nip46Envelope envelope) {
+  DecryptStage(CpuExecutor cpu, CountedCpu counted, Nip46Envelope envelope, StatsRecorder stats) {
     this.cpu = cpu;
     this.counted = counted;
     this.envelope = envelope;
+    this.stats = stats;
   }
 
   /**
@@ -59,6 +62,25 @@ final class DecryptStage {
             () -> envelope.decrypt(scheme, content, bunkerKey, parties.client()),
             EventRejectReason.UNDECRYPTABLE);
     if (plain == null) {
+      return null;
+    }
+    return parse(plain, task.event.pubkey());
+  }
+
+  /**
+   * Decrypts and parses on the calling thread: the CPU executor's, inside the request path's
+   * one-call front ({@link FrontStage}).
+   *
+   * @return the parsed body, or null (counted {@code undecryptable}) to drop the request without a
+   *     reply
+   */
+  @Nullable Opened decryptHere(
+      RequestTask task, Nip46Envelope.Scheme scheme, SecretKey bunkerKey, RequestParties parties) {
+    String plain;
+    try {
+      plain = envelope.decrypt(scheme, task.event.content(), bunkerKey, parties.client());
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      stats.recordRejected(EventRejectReason.UNDECRYPTABLE); // as CountedCpu counts it
       return null;
     }
     return parse(plain, task.event.pubkey());

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -300,42 +301,33 @@ public final class DefaultRequestHandler implements RequestHandler {
           UnsignedEvent unsigned =
               new UnsignedEvent(
                   auth.userPublicKey(), t.createdAt(), t.kind(), t.tags(), t.content());
-          yield Nip46Response.ok(
+          yield okSealedAhead(
               id,
-              cpu.call(
-                  "sign_event",
-                  TaskRegistry.timed(
-                      "sign_event",
-                      () -> NostrEvents.signDeterministic(unsigned, user.signer()).toJson())));
+              "sign_event",
+              () -> NostrEvents.signDeterministic(unsigned, user.signer()).toJson());
         }
         case Nip46Request.Nip44Encrypt r ->
-            Nip46Response.ok(
+            okSealedAhead(
                 id,
-                cpu.call(
-                    "nip44_encrypt",
-                    TaskRegistry.timed(
-                        "nip44_encrypt",
-                        () ->
-                            envelope.encryptSynthetic(
-                                Nip46Envelope.Scheme.NIP44,
-                                r.text(),
-                                user.secretKey(),
-                                peer(r.peerPubkeyHex()),
-                                id.getBytes(StandardCharsets.UTF_8)))));
+                "nip44_encrypt",
+                () ->
+                    envelope.encryptSynthetic(
+                        Nip46Envelope.Scheme.NIP44,
+                        r.text(),
+                        user.secretKey(),
+                        peer(r.peerPubkeyHex()),
+                        id.getBytes(StandardCharsets.UTF_8)));
         case Nip46Request.Nip04Encrypt r ->
-            Nip46Response.ok(
+            okSealedAhead(
                 id,
-                cpu.call(
-                    "nip04_encrypt",
-                    TaskRegistry.timed(
-                        "nip04_encrypt",
-                        () ->
-                            envelope.encryptSynthetic(
-                                Nip46Envelope.Scheme.NIP04,
-                                r.text(),
-                                user.secretKey(),
-                                peer(r.peerPubkeyHex()),
-                                id.getBytes(StandardCharsets.UTF_8)))));
+                "nip04_encrypt",
+                () ->
+                    envelope.encryptSynthetic(
+                        Nip46Envelope.Scheme.NIP04,
+                        r.text(),
+                        user.secretKey(),
+                        peer(r.peerPubkeyHex()),
+                        id.getBytes(StandardCharsets.UTF_8)));
         case Nip46Request.Nip44Decrypt r ->
             decrypt(id, Nip46Envelope.Scheme.NIP44, r.text(), user, r.peerPubkeyHex());
         case Nip46Request.Nip04Decrypt r ->
@@ -354,6 +346,26 @@ public final class DefaultRequestHandler implements RequestHandler {
     } catch (Exception e) {
       return failure(request, e);
     }
+  }
+
+  /**
+   * Runs {@code work} on the CPU executor and answers its result; when the request path opened a
+   * {@link SealAhead} on this worker, the same CPU call seals that answer into the reply too.
+   */
+  private Nip46Response okSealedAhead(String id, String step, Callable<String> work)
+      throws Exception {
+    SealAhead ahead = SealAhead.current(); // read here, on the worker: the slot is its own
+    return cpu.call(
+        step,
+        TaskRegistry.timed(
+            step,
+            () -> {
+              Nip46Response ok = Nip46Response.ok(id, work.call());
+              if (ahead != null) {
+                ahead.seal(ok);
+              }
+              return ok;
+            }));
   }
 
   private Nip46Response decrypt(

@@ -116,11 +116,18 @@ public final class Pipeline {
             clock,
             b.approvalUrls,
             b.approvalTimeout);
+    AuthorizeStage authorize = new AuthorizeStage(floodGuard, signers, cache, stats);
+    DecryptStage decrypt = new DecryptStage(cpu, counted, envelope, stats);
     this.path =
         new RequestPath(
-            new VerifyStage(cpu, counted, verifiedIds, stats, clock),
-            new AuthorizeStage(floodGuard, signers, cache, stats),
-            new DecryptStage(cpu, counted, envelope),
+            new FrontStage(
+                cpu,
+                counted,
+                new VerifyStage(cpu, counted, verifiedIds, stats, clock),
+                authorize,
+                decrypt),
+            authorize,
+            decrypt,
             policy,
             handle,
             approvals,

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +48,28 @@ final class ReplySender {
    * dropped.
    */
   void send(Reply reply, Nip46Response response) throws InterruptedException {
+    send(reply, response, null);
+  }
+
+  /**
+   * Opens a {@link SealAhead} for the handler that answers {@code reply} on the calling worker.
+   * Close it when the handler returns.
+   */
+  SealAhead sealAhead(Reply reply) {
+    return SealAhead.open(reply, seal);
+  }
+
+  /**
+   * Publishes {@code response} as {@code ahead} sealed it, or seals and publishes it as {@link
+   * #send(Reply, Nip46Response)} does when it sealed something else (or nothing).
+   */
+  void send(Reply reply, Nip46Response response, @Nullable SealAhead ahead)
+      throws InterruptedException {
+    SignedEvent sealedAhead = ahead == null ? null : ahead.sealedFor(response);
+    if (sealedAhead != null) {
+      publish.publish(reply, response, sealedAhead);
+      return;
+    }
     SignedEvent out;
     try {
       out = cpu.call("reply", TaskRegistry.timed("reply", () -> seal.seal(reply, response)));

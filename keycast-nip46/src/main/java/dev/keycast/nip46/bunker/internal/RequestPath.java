@@ -16,11 +16,14 @@ import org.jspecify.annotations.Nullable;
  * A request's path on a queue worker: verify, authorize, decrypt, policy, handle (or, for what the
  * policy asks a human about, approve: {@link ApprovalStage}, answered later), then the reply (seal,
  * publish) through the {@link ReplySender}. Each stage either passes the request on or ends it
- * (dropped and counted, or answered); from a readable body on, every outcome is a reply.
- * Thread-safe: each call works on its own task.
+ * (dropped and counted, or answered); from a readable body on, every outcome is a reply. The
+ * CPU-bound stages share CPU calls where nothing blocking lies between them: verify, authorize and
+ * decrypt in one ({@link FrontStage}, when authorize's lookups are in memory), the default
+ * handler's work and the seal in another ({@link SealAhead}). Thread-safe: each call works on its
+ * own task.
  */
 final class RequestPath {
-  private final VerifyStage verify;
+  private final FrontStage front;
   private final AuthorizeStage authorize;
   private final DecryptStage decrypt;
   private final @Nullable PolicyStage policy;
@@ -36,7 +39,7 @@ final class RequestPath {
    *     itself
    */
   RequestPath(
-      VerifyStage verify,
+      FrontStage front,
       AuthorizeStage authorize,
       DecryptStage decrypt,
       @Nullable PolicyStage policy,
@@ -46,7 +49,7 @@ final class RequestPath {
       InFlight inFlight,
       StatsRecorder stats,
       TaskRegistry registry) {
-    this.verify = verify;
+    this.front = front;
     this.authorize = authorize;
     this.decrypt = decrypt;
     this.policy = policy;
@@ -76,21 +79,38 @@ final class RequestPath {
 
   /** Returns {@code true} when the handler answers later (the reply sender then ends the task). */
   private boolean run(RequestTask task) throws InterruptedException {
-    RequestParties parties = verify.verify(task);
-    if (parties == null) {
-      return false;
-    }
-    TaskRegistry.stage(Stage.AUTHORIZE);
-    AuthorizeStage.Authorized authorized = authorize.authorize(task, parties);
-    if (authorized == null) {
-      return false;
+    RequestParties parties;
+    AuthorizeStage.Authorized authorized;
+    Nip46Envelope.Scheme scheme;
+    DecryptStage.Opened opened;
+    switch (front.open(task)) {
+      case FrontStage.Front.Dropped d -> {
+        return false;
+      }
+      case FrontStage.Front.Opened o -> {
+        parties = o.parties();
+        authorized = o.authorized();
+        scheme = o.scheme();
+        opened = o.opened();
+      }
+      case FrontStage.Front.Verified v -> {
+        // The authorize stage needs the store: here on the worker, then decrypt in a second call.
+        parties = v.parties();
+        TaskRegistry.stage(Stage.AUTHORIZE);
+        AuthorizeStage.Authorized a = authorize.authorize(task, parties);
+        if (a == null) {
+          return false;
+        }
+        authorized = a;
+        scheme = Nip46Envelope.Scheme.of(task.event.content());
+        DecryptStage.Opened o = decrypt.decrypt(task, scheme, a.signer().bunkerKey(), parties);
+        if (o == null) {
+          return false;
+        }
+        opened = o;
+      }
     }
     AuthorizedSigner signer = authorized.signer();
-    Nip46Envelope.Scheme scheme = Nip46Envelope.Scheme.of(task.event.content());
-    DecryptStage.Opened opened = decrypt.decrypt(task, scheme, signer.bunkerKey(), parties);
-    if (opened == null) {
-      return false;
-    }
     Nip46Request request;
     switch (opened) {
       case DecryptStage.Opened.Invalid inv -> {
@@ -140,12 +160,21 @@ final class RequestPath {
             task.receivedAt,
             interim -> replies.sendLater(reply, interim));
     TaskRegistry.stage(Stage.HANDLE);
-    CompletableFuture<Nip46Response> result =
-        ask ? approvals.ask(request, auth, parties.client(), ctx) : handle.handle(request, ctx);
+    CompletableFuture<Nip46Response> result;
+    SealAhead ahead = null;
+    if (ask) {
+      result = approvals.ask(request, auth, parties.client(), ctx);
+    } else {
+      // The default handler seals its answer in the CPU call that computes it (one hop, not two).
+      try (SealAhead open = replies.sealAhead(reply)) {
+        ahead = open;
+        result = handle.handle(request, ctx);
+      }
+    }
     if (result.isDone()) {
       Nip46Response response = result.join();
       TaskRegistry.stage(Stage.PUBLISH);
-      replies.send(reply, response);
+      replies.send(reply, response, ahead);
       return false;
     }
     task.stage = Stage.AWAITING_APPROVAL;

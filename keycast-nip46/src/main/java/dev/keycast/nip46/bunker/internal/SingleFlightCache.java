@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A small loading cache with single-flight loads and negative caching.
@@ -38,7 +39,14 @@ import java.util.function.LongSupplier;
  */
 final class SingleFlightCache<K, V> {
 
-  private record Timed<V>(Optional<V> value, long expiresAtNanos, long generation) {}
+  /**
+   * A loaded entry.
+   *
+   * @param value what the loader found (empty: none)
+   * @param expiresAtNanos when it expires, on the cache's clock
+   * @param generation the invalidation generation it was loaded in
+   */
+  record Timed<V>(Optional<V> value, long expiresAtNanos, long generation) {}
 
   private final Function<K, Optional<V>> loader;
   private final long positiveTtlNanos;
@@ -104,6 +112,22 @@ final class SingleFlightCache<K, V> {
       }
       return load(key, mine);
     }
+  }
+
+  /**
+   * Returns the entry for {@code key} if it is loaded and fresh, without loading or waiting: null
+   * when it is absent, still loading, failed or expired. Never blocks; never calls the loader.
+   *
+   * @param key the key
+   * @return the entry, or null when only {@link #get} could answer
+   */
+  @Nullable Timed<V> peek(K key) {
+    CompletableFuture<Timed<V>> f = entries.get(key);
+    if (f == null || !f.isDone() || f.isCompletedExceptionally()) {
+      return null;
+    }
+    Timed<V> t = f.join(); // done and not failed: never blocks, never throws
+    return nanoClock.getAsLong() - t.expiresAtNanos() < 0 ? t : null;
   }
 
   /** Drops every entry. Loads in flight finish for their waiters but are not kept. Never blocks. */

@@ -40,24 +40,36 @@ final class VerifyStage {
    *     drop it
    */
   @Nullable RequestParties verify(RequestTask task) throws InterruptedException {
-    SignedEvent ev = task.event;
     RequestParties parties =
-        counted.call(
-            cpu,
-            "verify",
-            () -> {
-              NostrEvents.verify(ev);
-              return new RequestParties(
-                  PublicKey.fromHex(ev.pubkey()), PublicKey.fromHex(task.signerHex));
-            },
-            EventRejectReason.BAD_SIGNATURE);
-    if (parties == null) {
-      return null;
-    }
-    if (!verifiedIds.firstSighting(ev.id(), clock.instant().getEpochSecond())) {
-      stats.recordRejected(EventRejectReason.DUPLICATE);
+        counted.call(cpu, "verify", () -> parties(task), EventRejectReason.BAD_SIGNATURE);
+    if (parties == null || !firstSighting(task)) {
       return null;
     }
     return parties;
+  }
+
+  /**
+   * The CPU-bound part: checks the event's id and signature and parses both keys. Call it on the
+   * CPU executor.
+   *
+   * @throws java.security.GeneralSecurityException if the id or signature is wrong or a key is not
+   *     a curve point
+   */
+  static RequestParties parties(RequestTask task) throws java.security.GeneralSecurityException {
+    SignedEvent ev = task.event;
+    NostrEvents.verify(ev);
+    return new RequestParties(PublicKey.fromHex(ev.pubkey()), PublicKey.fromHex(task.signerHex));
+  }
+
+  /**
+   * The dedupe of verified ids: false (counted {@code duplicate}) when the event was seen already.
+   * Never blocks.
+   */
+  boolean firstSighting(RequestTask task) {
+    if (!verifiedIds.firstSighting(task.event.id(), clock.instant().getEpochSecond())) {
+      stats.recordRejected(EventRejectReason.DUPLICATE);
+      return false;
+    }
+    return true;
   }
 }

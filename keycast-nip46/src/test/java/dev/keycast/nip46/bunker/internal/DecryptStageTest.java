@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class DecryptStageTest {
   final StageFixture fx = new StageFixture("social");
-  final DecryptStage decrypt = new DecryptStage(fx.cpu, fx.counted, fx.envelope);
+  final DecryptStage decrypt = new DecryptStage(fx.cpu, fx.counted, fx.envelope, fx.stats);
 
   DecryptStageTest() throws Exception {}
 
