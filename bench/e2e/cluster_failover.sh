@@ -28,27 +28,8 @@ for ((i = 0; i < KEYS; i++)); do
 done
 
 declare -A PORT PID
-start() { # ID
-  local id="$1"
-  PORT[$id]="${PORT[$id]:-$(e2e_free_port)}"
-  "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" serve --db "$DB" --relay "$RELAY_URL" \
-      --http-host 127.0.0.1 --http-port "${PORT[$id]}" --instance-id "$id" >>"$E2E_OUT/$id.log" 2>&1 &
-  PID[$id]=$!
-  E2E_PIDS+=($!)
-  local i
-  for ((i = 0; i < 600; i++)); do
-    curl -fsS -o /dev/null "http://127.0.0.1:${PORT[$id]}/health" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "instance $id did not start" >&2
-  tail -20 "$E2E_OUT/$id.log" >&2
-  exit 1
-}
-owned() { # ID: keys_owned from its /health (0 if it does not answer); no python: this is the measurement's poll
-  local n
-  n=$(curl -fsS --max-time 1 "http://127.0.0.1:${PORT[$1]}/health" 2>/dev/null | grep -o '"keys_owned":[0-9]*' | cut -d: -f2)
-  echo "${n:-0}"
-}
+start() { e2e_instance_start "$1"; }
+owned() { e2e_instance_health "$1" keys_owned; }
 total() { # IDS...: keys owned by them together
   local s=0 id
   for id in "$@"; do s=$((s + $(owned "$id"))); done
@@ -65,11 +46,7 @@ settle() { # waits until the three count each other live and together own every 
   echo "cluster did not settle: a=$(owned a) b=$(owned b) c=$(owned c)" >&2
   exit 1
 }
-live() { # ID: live instances as it counts them (0 if it does not answer)
-  local n
-  n=$(curl -fsS --max-time 1 "http://127.0.0.1:${PORT[$1]}/health" 2>/dev/null | grep -o '"instances":[0-9]*' | cut -d: -f2)
-  echo "${n:-0}"
-}
+live() { e2e_instance_health "$1" instances; }
 
 for id in a b c; do start "$id"; done
 settle

@@ -35,26 +35,9 @@ for ((i = 0; i < KEYS; i++)); do
 done
 
 declare -A PORT PID
-start() { # ID
-  local id="$1"
-  PORT[$id]="${PORT[$id]:-$(e2e_free_port)}"
-  "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" serve --db "$DB" --relay "$RELAY_URL" \
-      --http-host 127.0.0.1 --http-port "${PORT[$id]}" --instance-id "$id" "${SERVE_LIMITS[@]}" \
-      >>"$E2E_OUT/$id.log" 2>&1 &
-  PID[$id]=$!
-  E2E_PIDS+=($!)
-  local i
-  for ((i = 0; i < 600; i++)); do
-    curl -fsS -o /dev/null "http://127.0.0.1:${PORT[$id]}/health" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  echo "instance $id did not start" >&2
-  tail -20 "$E2E_OUT/$id.log" >&2
-  exit 1
-}
+start() { e2e_instance_start "$1" "${SERVE_LIMITS[@]}"; }
 stop() { kill "${PID[$1]}" 2>/dev/null || true; wait "${PID[$1]}" 2>/dev/null || true; }
-owned() { curl -fsS --max-time 1 "http://127.0.0.1:${PORT[$1]}/health" |
-  python3 -c 'import json,sys; print(json.load(sys.stdin)["cluster"]["keys_owned"])'; }
+owned() { e2e_instance_health "$1" keys_owned; }
 pg_writes() { # commits and rows written in the bench database
   psql -h 127.0.0.1 -U "$PGUSER" -d "$DBNAME" -Atc "select xact_commit, tup_inserted + tup_updated + tup_deleted
     from pg_stat_database where datname = current_database()"

@@ -143,3 +143,32 @@ print(json.dumps({"name": name, "loadavg_1m": float(load.split()[0]), "runnable"
 EOF
   e2e_log "$1: $2 (load $load)"
 }
+
+# Several daemons on one database (the cluster scripts). e2e_instance_start ID [serve options...]: `keycast serve`
+# on $DB and $RELAY_URL under --instance-id ID, its log in $E2E_OUT/ID.log, the same HTTP port on every restart;
+# waits for /health. Uses the associative arrays PORT and PID, which the caller declares (declare -A PORT PID).
+e2e_instance_start() {
+  local id="$1"
+  shift
+  PORT[$id]="${PORT[$id]:-$(e2e_free_port)}"
+  "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JAR" serve --db "$DB" --relay "$RELAY_URL" \
+      --http-host 127.0.0.1 --http-port "${PORT[$id]}" --instance-id "$id" "$@" >>"$E2E_OUT/$id.log" 2>&1 &
+  PID[$id]=$!
+  E2E_PIDS+=($!)
+  local i
+  for ((i = 0; i < 600; i++)); do
+    curl -fsS -o /dev/null "http://127.0.0.1:${PORT[$id]}/health" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "instance $id did not start" >&2
+  tail -20 "$E2E_OUT/$id.log" >&2
+  exit 1
+}
+
+# e2e_instance_health ID FIELD: a number from the cluster object of its /health (0 if it does not answer); no
+# python, as cheap as a poll can be.
+e2e_instance_health() {
+  local n
+  n=$(curl -fsS --max-time 1 "http://127.0.0.1:${PORT[$1]}/health" 2>/dev/null | grep -o "\"$2\":[0-9]*" | cut -d: -f2)
+  echo "${n:-0}"
+}

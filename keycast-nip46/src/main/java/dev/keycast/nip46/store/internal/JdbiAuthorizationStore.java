@@ -539,35 +539,34 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
 
   @Override
   public List<ConnectedClient> listClients(long authorizationId) {
+    return clients(authorizationId);
+  }
+
+  @Override
+  public List<ConnectedClient> listAllClients() {
+    return clients(null);
+  }
+
+  /** The connected clients of one authorization, or of all ({@code null}), oldest first. */
+  private List<ConnectedClient> clients(@Nullable Long authorizationId) {
     return StoreErrors.run(
         "list clients",
         () ->
             ctx.reader()
                 .withHandle(
-                    h ->
-                        h.createQuery(
-                                "SELECT "
-                                    + CLIENT_COLUMNS
-                                    + "FROM authorization_clients WHERE authorization_id = :id ORDER BY connected_at, client_public_key")
-                            .bind("id", authorizationId)
-                            .map(CLIENT_MAPPER)
-                            .list()));
-  }
-
-  @Override
-  public List<ConnectedClient> listAllClients() {
-    return StoreErrors.run(
-        "list all clients",
-        () ->
-            ctx.reader()
-                .withHandle(
-                    h ->
-                        h.createQuery(
-                                "SELECT "
-                                    + CLIENT_COLUMNS
-                                    + "FROM authorization_clients ORDER BY authorization_id, connected_at, client_public_key")
-                            .map(CLIENT_MAPPER)
-                            .list()));
+                    h -> {
+                      var q =
+                          h.createQuery(
+                              "SELECT "
+                                  + CLIENT_COLUMNS
+                                  + "FROM authorization_clients "
+                                  + (authorizationId == null ? "" : "WHERE authorization_id = :id ")
+                                  + "ORDER BY authorization_id, connected_at, client_public_key");
+                      if (authorizationId != null) {
+                        q.bind("id", authorizationId.longValue());
+                      }
+                      return q.map(CLIENT_MAPPER).list();
+                    }));
   }
 
   @Override
