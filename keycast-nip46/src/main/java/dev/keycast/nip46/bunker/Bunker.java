@@ -124,6 +124,10 @@ public final class Bunker implements AutoCloseable {
   private final ReentrantLock applyLock = new ReentrantLock();
   private volatile boolean started;
   private volatile boolean closed;
+
+  /** How long after start the bunker keys start being derived ahead of their first request. */
+  private static final Duration WARM_DELAY = Duration.ofSeconds(1);
+
   private volatile @Nullable Thread poller;
   private final ChangeFeed changeFeed;
   private final Semaphore wake = new Semaphore(0);
@@ -256,13 +260,19 @@ public final class Bunker implements AutoCloseable {
     changeWatch = changeFeed.watch(wake::release);
     databaseProbe.start();
     // A first request to any key should cost what a later one does: derive every bunker key's
-    // signer now, on one platform thread of its own (CPU-bound; ~1 s per 100,000 keys).
+    // signer soon after start, on one platform thread of its own (CPU-bound; ~1 s per 100,000 keys
+    // on an idle core; a key asked for before its turn is derived on first use as before).
     Thread.ofPlatform()
         .name("keycast-key-warmer")
         .daemon(true)
         .priority(Thread.MIN_PRIORITY)
         .start(
             () -> {
+              try {
+                Thread.sleep(WARM_DELAY); // after the daemon's own start (its HTTP endpoints)
+              } catch (InterruptedException e) {
+                return;
+              }
               long t0 = System.nanoTime();
               int n = cache.warmSigners(() -> closed);
               LOG.info(
