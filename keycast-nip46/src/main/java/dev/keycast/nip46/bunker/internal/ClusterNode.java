@@ -517,8 +517,9 @@ public final class ClusterNode implements OwnershipGate {
   }
 
   /**
-   * Stops answering and stops the heartbeat (the first step of a clean shutdown). Blocks until the
-   * heartbeat thread ends (at most one heartbeat's statements).
+   * Stops taking new requests and stops the heartbeat (the first step of a clean shutdown). Blocks
+   * until the heartbeat thread ends (at most one heartbeat's statements). The requests held for the
+   * slots it still owns go to the pipeline, whose drain answers them before {@link #leave}.
    */
   public void stopAnswering() {
     answering = false;
@@ -533,12 +534,21 @@ public final class ClusterNode implements OwnershipGate {
         Thread.currentThread().interrupt();
       }
     }
-    // after the heartbeat ended: it may have claimed a key meanwhile (never answered: answering is
-    // off)
     long d = deadlineNanos;
-    for (int s = 0; s < ClusterStore.SLOTS; s++) {
-      if (ownsSlot(s)) {
-        listener.disowned(s, stoppedAt - d > 0 ? d : stoppedAt);
+    Pipeline p = pipeline;
+    if (abandoned) {
+      for (int s = 0; s < ClusterStore.SLOTS; s++) {
+        if (ownsSlot(s)) {
+          listener.disowned(s, stoppedAt - d > 0 ? d : stoppedAt);
+        }
+      }
+    } else if (p != null && System.nanoTime() - d < 0) {
+      // The held requests of the slots it owns (the heartbeat may have just claimed some) are
+      // answered by the drain that follows: this instance may be the only one that saw them, and
+      // nobody can claim these slots before leave() releases them or the lease ends.
+      for (RequestTask task : buffer.drainWhere(k -> ownsSlot(ClusterStore.slotOf(k)))) {
+        replayed.incrementAndGet();
+        p.replay(task);
       }
     }
   }
@@ -551,6 +561,13 @@ public final class ClusterNode implements OwnershipGate {
   public void leave() {
     if (abandoned) {
       return;
+    }
+    long now = System.nanoTime();
+    long d = deadlineNanos;
+    for (int s = 0; s < ClusterStore.SLOTS; s++) {
+      if (ownsSlot(s)) { // answered until the drain ended, which was before now
+        listener.disowned(s, now - d > 0 ? d : now);
+      }
     }
     try {
       store.leave(memberId);
