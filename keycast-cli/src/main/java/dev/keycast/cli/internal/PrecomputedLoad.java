@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,8 +56,11 @@ import org.jspecify.annotations.Nullable;
  *       window when a reply tagged with its event id ({@code e} tag, as Keycast sets it) arrives,
  *       or when its timeout passes. The send time is taken just before the write.
  *   <li><b>Replies kept raw.</b> Each socket's reader stamps every {@code EVENT} message with its
- *       arrival time and keeps its bytes; to free the window it reads only the {@code e} tag
- *       (replies without one, from other bunkers, are decrypted there to read the response id).
+ *       arrival time and keeps its bytes; to free the window it reads only the author ({@code
+ *       pubkey} must be the bunker's) and the {@code e} tag (replies without one, from other
+ *       bunkers, are decrypted there to read the response id). A forged reply that claims the
+ *       bunker's key and a request's id frees that request's slot early; the check below still
+ *       counts it as wrong.
  *   <li><b>Checked off the critical path.</b> After the run, or during it on one checker thread
  *       whenever more than {@code ahead} replies wait: each reply is parsed, its author must be the
  *       bunker, its id and signature are verified, its content decrypted and parsed, and it is
@@ -81,6 +85,7 @@ public final class PrecomputedLoad implements AutoCloseable {
   private static final long MAX_FRAME_AGE_NANOS = TimeUnit.SECONDS.toNanos(60);
   private static final byte[] EVENT = "[\"EVENT\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] EOSE = "[\"EOSE\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] PUBKEY = "\"pubkey\":\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] E_TAG = "[\"e\",\"".getBytes(StandardCharsets.US_ASCII);
   private static final byte OUTCOME_OK = 1;
   private static final byte OUTCOME_ERROR = 2;
@@ -143,6 +148,9 @@ public final class PrecomputedLoad implements AutoCloseable {
     }
 
     private int requestOf(byte[] utf8) {
+      if (!fromBunker(utf8)) {
+        return -1; // another author: wrong, whatever it claims to answer
+      }
       long key = eTagKey(utf8);
       if (key != NO_KEY) {
         Integer i = byEventId.remove(key);
@@ -167,6 +175,7 @@ public final class PrecomputedLoad implements AutoCloseable {
 
   private final URI relay;
   private final PublicKey bunker;
+  private final byte[] bunkerHex;
   private final LoadMethod method;
   private final PublicKey peer;
   private final int requests;
@@ -227,6 +236,7 @@ public final class PrecomputedLoad implements AutoCloseable {
     }
     this.relay = relay;
     this.bunker = bunker;
+    this.bunkerHex = bunker.toHex().getBytes(StandardCharsets.US_ASCII);
     this.method = method;
     this.peer = SecretKey.generate().publicKey();
     this.requests = requests;
@@ -519,26 +529,48 @@ public final class PrecomputedLoad implements AutoCloseable {
     }
   }
 
-  /** The first 8 bytes of the first {@code e} tag's event id, or {@link #NO_KEY}. */
-  private static long eTagKey(byte[] utf8) {
+  /** Whether the message's (first) {@code "pubkey"} field is the bunker's key; no verification. */
+  private boolean fromBunker(byte[] utf8) {
+    int at = indexOf(utf8, PUBKEY);
+    return at >= 0
+        && at + PUBKEY.length + bunkerHex.length <= utf8.length
+        && Arrays.equals(
+            utf8,
+            at + PUBKEY.length,
+            at + PUBKEY.length + bunkerHex.length,
+            bunkerHex,
+            0,
+            bunkerHex.length);
+  }
+
+  private static int indexOf(byte[] haystack, byte[] needle) {
     outer:
-    for (int at = 0; at + E_TAG.length + 16 <= utf8.length; at++) {
-      for (int k = 0; k < E_TAG.length; k++) {
-        if (utf8[at + k] != E_TAG[k]) {
+    for (int at = 0; at + needle.length <= haystack.length; at++) {
+      for (int k = 0; k < needle.length; k++) {
+        if (haystack[at + k] != needle[k]) {
           continue outer;
         }
       }
-      long v = 0;
-      for (int k = 0; k < 16; k++) {
-        int d = Character.digit(utf8[at + E_TAG.length + k], 16);
-        if (d < 0) {
-          return NO_KEY;
-        }
-        v = (v << 4) | d;
-      }
-      return v;
+      return at;
     }
-    return NO_KEY;
+    return -1;
+  }
+
+  /** The first 8 bytes of the first {@code e} tag's event id, or {@link #NO_KEY}. */
+  private static long eTagKey(byte[] utf8) {
+    int at = indexOf(utf8, E_TAG);
+    if (at < 0 || at + E_TAG.length + 16 > utf8.length) {
+      return NO_KEY;
+    }
+    long v = 0;
+    for (int k = 0; k < 16; k++) {
+      int d = Character.digit(utf8[at + E_TAG.length + k], 16);
+      if (d < 0) {
+        return NO_KEY;
+      }
+      v = (v << 4) | d;
+    }
+    return v;
   }
 
   private Result result(long elapsed, long runCpu) {
