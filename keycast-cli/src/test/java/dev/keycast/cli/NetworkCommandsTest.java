@@ -106,8 +106,7 @@ class NetworkCommandsTest {
               "build_cpu_us_per_request",
               "check_cpu_us_per_request");
       assertThat(j.size()).as(j.toString()).isEqualTo(keys.size());
-      assertThat(keys)
-          .allSatisfy(k -> assertThat(j.has(k)).as(k).isTrue());
+      assertThat(keys).allSatisfy(k -> assertThat(j.has(k)).as(k).isTrue());
       assertThat(j.get("requests").asInt()).isEqualTo(12);
       assertThat(j.get("ok").asInt()).as(j.toString()).isEqualTo(12);
       assertThat(j.get("timeouts").asInt()).isZero();
