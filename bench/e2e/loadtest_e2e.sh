@@ -13,6 +13,7 @@
 #
 #   bench/e2e/loadtest_e2e.sh                            # this checkout
 #   ROUNDS=2 bench/e2e/loadtest_e2e.sh OLD.jar NEW.jar    # same-run A/B of the relay and loadtest of two builds
+#   bench/e2e/loadtest_e2e.sh NEW.jar,OLD.jar              # LOADTEST_JAR,RELAY_JAR: the loadtest of one, the relay of another
 . "$(dirname "$0")/lib.sh"
 CLIENTS="${CLIENTS:-250}"
 CONCURRENCY="${CONCURRENCY:-128}"
@@ -26,9 +27,9 @@ DAEMON_JAR="${DAEMON_JAR:-$JAR}"
 JARS=("$@")
 [ ${#JARS[@]} -gt 0 ] || JARS=("$JAR")
 
-one() { # TOOLS_JAR LABEL
-  local tools="$1" label="$2" d0 r0 d1 r1 cpu run
-  JAR="$tools" e2e_relay "$(e2e_free_port)"
+one() { # LOADTEST_JAR[,RELAY_JAR] LABEL
+  local tools="${1%%,*}" relay="${1#*,}" label="$2" d0 r0 d1 r1 cpu run
+  JAR="$relay" e2e_relay "$(e2e_free_port)"
   JAR="$DAEMON_JAR" e2e_home "$E2E_OUT/home"
   JAR="$DAEMON_JAR" e2e_serve "$(e2e_free_port)"
   "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$tools" loadtest --json --bunker "$BUNKER_URI" \
@@ -45,7 +46,7 @@ one() { # TOOLS_JAR LABEL
   e2e_stop_serve
   kill "$RELAY_PID" 2>/dev/null || true
   wait "$RELAY_PID" 2>/dev/null || true
-  e2e_record "loadtest-e2e/$label" "$(python3 - "$E2E_OUT/$label.json" "$cpu" "$tools" "$REQUESTS" \
+  e2e_record "loadtest-e2e/$label" "$(python3 - "$E2E_OUT/$label.json" "$cpu" "$1" "$REQUESTS" \
       "$((d1 - d0))" "$((r1 - r0))" "$TICK" <<'PY'
 import json, sys
 run = json.load(open(sys.argv[1]))
