@@ -130,7 +130,7 @@ public final class LoadtestCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "50000",
       description =
-          "Without --no-precompute: the most requests built ahead of their send and the most replies"
+          "Without --no-precompute (and on a ws:// relay; wss:// falls back to it): the most requests built ahead of their send and the most replies"
               + " kept unchecked (memory: about 2 KB per request for sign_event, so ~100 MB at the default);"
               + " a longer run builds and checks the rest while it runs.")
   int ahead;
@@ -166,11 +166,16 @@ public final class LoadtestCommand implements Callable<Integer> {
       throw new UsageException("--clients must be 1 to 1000");
     }
     URI relay = URI.create(uri.relays().get(0));
-    if (!noPrecompute && !"ws".equals(relay.getScheme())) {
-      throw new UsageException(
-          "the precomputing driver speaks ws:// only; use --no-precompute for " + relay);
-    }
     PrintWriter err = spec.commandLine().getErr();
+    boolean precompute = !noPrecompute;
+    if (precompute && !"ws".equals(relay.getScheme())) {
+      // The lean driver's sockets are plain ws://; over TLS, the client library does the work.
+      err.println(
+          "loadtest: "
+              + TerminalText.escape(relay.toString())
+              + " is not ws://: sending through the NIP-46 client library (as --no-precompute)");
+      precompute = false;
+    }
     List<Nip46Client> pool = new ArrayList<>();
     List<SecretKey> keys = new ArrayList<>();
     ExecutorService crypto =
@@ -186,7 +191,7 @@ public final class LoadtestCommand implements Callable<Integer> {
       }
       connectAll(pool, uri);
       Report report;
-      if (noPrecompute) {
+      if (!precompute) {
         report = run(pool, err);
       } else {
         // The bunker has authorized the client keys; the lean driver speaks for them from here on.
