@@ -122,7 +122,7 @@ class LoadtestCountingTest {
       throws Exception {
     try (DevRelay relay = DevRelay.start("127.0.0.1", 0);
         ScriptedBunker bunker = new ScriptedBunker(URI.create(relay.url()))) {
-      JsonNode j = loadtest(bunker.uri(), 20, precompute, "--timeout", "2");
+      JsonNode j = loadtest(bunker.uri(), 20, precompute, "--timeout", "5");
       // request i: i % 5 == 0 ok, 1 error reply, 2 no reply, 3 a reply signed by another key
       // only, 4 a signature of another event
       assertThat(j.get("requests").asInt()).isEqualTo(20);
