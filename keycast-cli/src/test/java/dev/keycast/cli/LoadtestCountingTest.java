@@ -102,6 +102,19 @@ class LoadtestCountingTest {
     }
   }
 
+  /** More requests than {@code --ahead}: built and checked on background threads during the run. */
+  @Test
+  void realDaemon_moreRequestsThanAhead_builtAndCheckedWhileRunning_allOk() throws Exception {
+    try (DevDaemon d = new DevDaemon(home)) {
+      JsonNode j = loadtest(d.daemon.demoBunkerUri(), 40, true, "--ahead", "3");
+      assertThat(j.get("ok").asInt()).as(j.toString()).isEqualTo(40);
+      assertThat(j.get("timeouts").asInt()).as(j.toString()).isZero();
+      assertThat(j.get("errors").size()).as(j.toString()).isZero();
+      assertThat(j.get("wrong_replies").asInt()).as(j.toString()).isZero();
+      assertThat(j.get("duplicate_replies").asInt()).as(j.toString()).isZero();
+    }
+  }
+
   @Test
   void realDaemon_forgedRepliesFromAThirdKey_countedWrong_everyRequestStillOk() throws Exception {
     try (DevDaemon d = new DevDaemon(home);
