@@ -1,3 +1,4 @@
+import dev.keycast.cli.internal.RawWebSocket;
 import dev.keycast.crypto.Nip44Cipher;
 import dev.keycast.crypto.Nip44ConversationKey;
 import dev.keycast.crypto.NostrEvents;
@@ -18,16 +19,10 @@ import dev.keycast.nip46.RelayMessage;
 import dev.keycast.nip46.RelayMessages;
 import dev.keycast.nip46.client.Nip46Client;
 import dev.keycast.nip46.client.Nip46Result;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,12 +30,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +51,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
@@ -941,167 +933,5 @@ final class PrecomputedBurst {
     m.put("replies_auth_url", authUrls);
     m.put("relay_refused", relayRefused.get());
     m.put("send_failures", sendFailures);
-  }
-}
-
-/**
- * A minimal RFC 6455 WebSocket client over a plain socket, just enough for the dev relay: frames are encoded
- * (masked) by the caller ahead of time with {@link #textFrame}, so that {@link #send} is one blocking write; one
- * platform thread reads frames and hands each complete text message to the receiver with its receive time.
- * Answers pings; no extensions; {@code ws://} only.
- *
- * <p>Thread-safety: {@link #send} may be called from any thread (writes are serialized by a lock); the receiver
- * runs on the reader thread only.
- */
-final class RawWebSocket implements AutoCloseable {
-  /** Receives one complete text message (UTF-8) with its receive time (System.nanoTime). */
-  interface Receiver {
-    void onText(long atNanos, byte[] utf8);
-  }
-
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private final Socket socket;
-  private final OutputStream out;
-  private final DataInputStream in;
-  private final ReentrantLock writeLock = new ReentrantLock();
-
-  private RawWebSocket(Socket socket, DataInputStream in) throws IOException {
-    this.socket = socket;
-    this.out = socket.getOutputStream();
-    this.in = in;
-  }
-
-  /** Connects and completes the opening handshake, then starts the reader thread. Blocks. */
-  static RawWebSocket connect(URI uri, Receiver receiver) throws IOException {
-    if (!"ws".equals(uri.getScheme())) {
-      throw new IOException("only ws:// URLs: " + uri);
-    }
-    Socket s = new Socket();
-    s.setTcpNoDelay(true);
-    s.connect(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 80 : uri.getPort()), 10_000);
-    byte[] nonce = new byte[16];
-    RANDOM.nextBytes(nonce);
-    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-    String request = "GET " + path + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: "
-        + Base64.getEncoder().encodeToString(nonce) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
-    s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-    DataInputStream in = new DataInputStream(new BufferedInputStream(s.getInputStream(), 1 << 16));
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int c = in.read();
-      if (c < 0) {
-        throw new IOException("connection closed during the handshake");
-      }
-      head.append((char) c);
-    }
-    if (!head.toString().startsWith("HTTP/1.1 101")) {
-      s.close();
-      throw new IOException("handshake refused: " + head.toString().lines().findFirst().orElse(""));
-    }
-    RawWebSocket ws = new RawWebSocket(s, in);
-    Thread.ofPlatform().daemon().name("raw-ws-reader").start(() -> ws.read(receiver));
-    return ws;
-  }
-
-  /** Encodes a final, masked text frame. CPU only; call it before the clock. */
-  static byte[] textFrame(String text) {
-    return frame(0x1, text.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static byte[] frame(int opcode, byte[] payload) {
-    int n = payload.length;
-    int header = n < 126 ? 2 : n < 65536 ? 4 : 10;
-    byte[] f = new byte[header + 4 + n];
-    f[0] = (byte) (0x80 | opcode);
-    if (n < 126) {
-      f[1] = (byte) (0x80 | n);
-    } else if (n < 65536) {
-      f[1] = (byte) (0x80 | 126);
-      f[2] = (byte) (n >>> 8);
-      f[3] = (byte) n;
-    } else {
-      f[1] = (byte) (0x80 | 127);
-      for (int i = 0; i < 8; i++) {
-        f[2 + i] = (byte) ((long) n >>> (56 - 8 * i));
-      }
-    }
-    byte[] mask = new byte[4];
-    RANDOM.nextBytes(mask);
-    System.arraycopy(mask, 0, f, header, 4);
-    for (int i = 0; i < n; i++) {
-      f[header + 4 + i] = (byte) (payload[i] ^ mask[i & 3]);
-    }
-    return f;
-  }
-
-  /** Whether {@code message} begins with {@code prefix}. */
-  static boolean startsWith(byte[] message, byte[] prefix) {
-    return message.length >= prefix.length && Arrays.equals(message, 0, prefix.length, prefix, 0, prefix.length);
-  }
-
-  /** Writes one encoded frame. Blocks while the socket's send buffer is full. */
-  void send(byte[] frame) throws IOException {
-    writeLock.lock();
-    try {
-      out.write(frame);
-    } finally {
-      writeLock.unlock();
-    }
-  }
-
-  private void read(Receiver receiver) {
-    ByteArrayOutputStream message = new ByteArrayOutputStream();
-    try {
-      while (true) {
-        int b0 = in.readUnsignedByte();
-        int b1 = in.readUnsignedByte();
-        long len = b1 & 0x7f;
-        if (len == 126) {
-          len = in.readUnsignedShort();
-        } else if (len == 127) {
-          len = in.readLong();
-        }
-        byte[] mask = (b1 & 0x80) != 0 ? in.readNBytes(4) : null;
-        byte[] payload = new byte[Math.toIntExact(len)];
-        in.readFully(payload);
-        if (mask != null) {
-          for (int i = 0; i < payload.length; i++) {
-            payload[i] ^= mask[i & 3];
-          }
-        }
-        boolean fin = (b0 & 0x80) != 0;
-        switch (b0 & 0x0f) {
-          case 0x0, 0x1 -> { // continuation, text
-            if (fin && message.size() == 0) {
-              receiver.onText(System.nanoTime(), payload);
-            } else {
-              message.write(payload);
-              if (fin) {
-                receiver.onText(System.nanoTime(), message.toByteArray());
-                message.reset();
-              }
-            }
-          }
-          case 0x8 -> { // close
-            return;
-          }
-          case 0x9 -> send(frame(0xA, payload)); // ping -> pong
-          default -> { } // pong, binary: ignored
-        }
-      }
-    } catch (IOException e) {
-      // closed by us or by the relay: the missing replies count as timeouts
-    }
-  }
-
-  /** Closes the socket (idempotent); the reader thread ends. */
-  @Override
-  public void close() {
-    try {
-      socket.close();
-    } catch (IOException e) {
-      // nothing to do
-    }
   }
 }

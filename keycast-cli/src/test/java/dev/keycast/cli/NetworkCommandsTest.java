@@ -87,19 +87,26 @@ class NetworkCommandsTest {
               "--json");
       assertThat(r.exitCode()).as(r.toString()).isZero();
       JsonNode j = JSON.readTree(r.out());
-      assertThat(j.size()).isEqualTo(9);
-      assertThat(
-              List.of(
-                  "requests",
-                  "ok",
-                  "errors",
-                  "timeouts",
-                  "throughput_rps",
-                  "p50_ms",
-                  "p95_ms",
-                  "p99_ms",
-                  "max_ms"))
-          .allSatisfy(k -> assertThat(j.has(k)).as(k).isTrue());
+      List<String> keys =
+          List.of(
+              "requests",
+              "ok",
+              "errors",
+              "timeouts",
+              "wrong_results",
+              "wrong_replies",
+              "duplicate_replies",
+              "throughput_rps",
+              "p50_ms",
+              "p95_ms",
+              "p99_ms",
+              "max_ms",
+              "driver",
+              "driver_cpu_us_per_request",
+              "build_cpu_us_per_request",
+              "check_cpu_us_per_request");
+      assertThat(j.size()).as(j.toString()).isEqualTo(keys.size());
+      assertThat(keys).allSatisfy(k -> assertThat(j.has(k)).as(k).isTrue());
       assertThat(j.get("requests").asInt()).isEqualTo(12);
       assertThat(j.get("ok").asInt()).as(j.toString()).isEqualTo(12);
       assertThat(j.get("timeouts").asInt()).isZero();

@@ -6,10 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keycast.crypto.SignedEvent;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
@@ -87,7 +85,7 @@ public record Filter(
     if (authors != null && !authors.contains(event.pubkey())) {
       return false;
     }
-    if (kinds != null && !kinds.contains(event.kind())) {
+    if (kinds != null && !containsKind(kinds, event.kind())) {
       return false;
     }
     if (since != null && event.createdAt() < since) {
@@ -96,12 +94,16 @@ public record Filter(
     if (until != null && event.createdAt() > until) {
       return false;
     }
+    // No allocation per call: a relay runs this for every subscription on every event.
     for (Map.Entry<Character, List<String>> e : tags.entrySet()) {
-      String name = String.valueOf(e.getKey());
-      Set<String> wanted = new HashSet<>(e.getValue());
+      char name = e.getKey();
+      List<String> wanted = e.getValue();
       boolean found = false;
       for (List<String> tag : event.tags()) {
-        if (tag.size() >= 2 && tag.get(0).equals(name) && wanted.contains(tag.get(1))) {
+        if (tag.size() >= 2
+            && tag.get(0).length() == 1
+            && tag.get(0).charAt(0) == name
+            && wanted.contains(tag.get(1))) {
           found = true;
           break;
         }
@@ -111,6 +113,15 @@ public record Filter(
       }
     }
     return true;
+  }
+
+  private static boolean containsKind(List<Integer> kinds, int kind) {
+    for (int k : kinds) {
+      if (k == kind) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -73,6 +73,12 @@ public final class RelayMessages {
    *     message types included)
    */
   public static ClientMessage parseClientMessage(String json) {
+    ClientMessage.Event event = StreamedRelayEvent.parseClient(json);
+    return event != null ? event : parseClientMessageTree(json);
+  }
+
+  /** The tree path of {@link #parseClientMessage}: every message type, and every error. */
+  static ClientMessage parseClientMessageTree(String json) {
     JsonNode a = array(json);
     String type = a.get(0).textValue();
     return switch (type) {

@@ -45,6 +45,32 @@ final class StreamedRelayEvent {
     }
   }
 
+  /**
+   * The same fast path for the message a relay receives for every published event, {@code ["EVENT",
+   * event]} (the dev relay's {@link RelayMessages#parseClientMessage}). Returns the message, or
+   * null to leave it to the tree path. Never throws.
+   */
+  static ClientMessage.@Nullable Event parseClient(String json) {
+    if (!json.startsWith("[\"EVENT\",")) {
+      return null;
+    }
+    try (JsonParser p = Json.parser(json)) {
+      if (p.nextToken() != JsonToken.START_ARRAY
+          || p.nextToken() != JsonToken.VALUE_STRING
+          || !"EVENT".equals(p.getText())
+          || p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      SignedEvent event = event(p);
+      if (event == null || p.nextToken() != JsonToken.END_ARRAY || p.nextToken() != null) {
+        return null;
+      }
+      return new ClientMessage.Event(event);
+    } catch (IOException | RuntimeException e) {
+      return null; // the tree path says what is wrong
+    }
+  }
+
   private static @Nullable SignedEvent event(JsonParser p) throws IOException {
     String id = null;
     String pubkey = null;

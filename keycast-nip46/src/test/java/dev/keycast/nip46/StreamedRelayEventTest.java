@@ -42,6 +42,14 @@ class StreamedRelayEventTest {
       assertThat(tree).as(in).isInstanceOf(RelayMessage.Event.class);
       assertThat(StreamedRelayEvent.parse(in)).as(in).isEqualTo(tree);
       assertThat(RelayMessages.parseRelayMessage(in)).as(in).isEqualTo(tree);
+      // the relay side: the same event without the subscription id
+      String client = in.replace("[\"EVENT\",\"sub-1\",", "[\"EVENT\",");
+      ClientMessage clientTree = RelayMessages.parseClientMessageTree(client);
+      assertThat(clientTree)
+          .as(client)
+          .isEqualTo(new ClientMessage.Event(((RelayMessage.Event) tree).event()));
+      assertThat(StreamedRelayEvent.parseClient(client)).as(client).isEqualTo(clientTree);
+      assertThat(RelayMessages.parseClientMessage(client)).as(client).isEqualTo(clientTree);
     }
   }
 
@@ -85,6 +93,15 @@ class StreamedRelayEventTest {
       Throwable viaApi = catchThrowable(() -> RelayMessages.parseRelayMessage(in));
       assertThat(viaApi).as(in).isInstanceOf(NostrFormatException.class);
       assertThat(viaApi.getMessage()).as(in).isEqualTo(tree.getMessage());
+      String client = in.replace("[\"EVENT\",\"sub-1\",", "[\"EVENT\",");
+      if (!client.equals(in)) {
+        Throwable clientTree = catchThrowable(() -> RelayMessages.parseClientMessageTree(client));
+        assertThat(clientTree).as(client).isInstanceOf(NostrFormatException.class);
+        assertThat(StreamedRelayEvent.parseClient(client)).as(client).isNull();
+        Throwable clientApi = catchThrowable(() -> RelayMessages.parseClientMessage(client));
+        assertThat(clientApi).as(client).isInstanceOf(NostrFormatException.class);
+        assertThat(clientApi.getMessage()).as(client).isEqualTo(clientTree.getMessage());
+      }
     }
   }
 

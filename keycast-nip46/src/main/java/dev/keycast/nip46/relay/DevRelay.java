@@ -18,12 +18,15 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SequencedMap;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
@@ -69,6 +72,9 @@ public final class DevRelay implements AutoCloseable {
   private static final int MAX_FRAME_BYTES = 1 << 20;
 
   private static final int MAX_SUBSCRIPTIONS_PER_CONNECTION = 64;
+
+  /** How often queued frames are pushed again (see {@code Server.flusher}), in milliseconds. */
+  private static final long FLUSH_PERIOD_MILLIS = 5;
 
   private final Server server;
   private final String host;
@@ -133,6 +139,7 @@ public final class DevRelay implements AutoCloseable {
   }
 
   private static void stopQuietly(Server server) {
+    server.flusher.shutdownNow();
     try {
       server.stop(0);
     } catch (InterruptedException e) {
@@ -237,6 +244,7 @@ public final class DevRelay implements AutoCloseable {
    */
   @Override
   public void close() {
+    server.flusher.shutdownNow();
     try {
       server.stop(1000);
     } catch (InterruptedException e) {
@@ -245,9 +253,46 @@ public final class DevRelay implements AutoCloseable {
     LOG.info("dev relay on {}:{} stopped", host, port);
   }
 
-  /** Per-connection state: the subscriptions, guarded by {@link Server#lock}. */
+  /** Per-connection state: the subscriptions by id, guarded by {@link Server#lock}. */
   private static final class Conn {
-    final Map<String, List<Filter>> subscriptions = new HashMap<>();
+    final Map<String, Sub> subscriptions = new HashMap<>();
+  }
+
+  /**
+   * One subscription: its filters, the start of the {@code EVENT} messages it receives, and where
+   * the fan-out index keeps it. Guarded by {@link Server#lock}.
+   */
+  private static final class Sub {
+    final WebSocket conn;
+    final List<Filter> filters;
+
+    /** {@code ["EVENT","<id>",}: an event's message is this, the event's JSON and {@code ]}. */
+    final String messagePrefix;
+
+    /**
+     * The {@code #p} values it is indexed under, or null when a filter has no {@code #p} constraint
+     * (then it is checked against every event).
+     */
+    final @Nullable Set<String> pValues;
+
+    /** The broadcast that last considered it: each event is matched once per subscription. */
+    long seen;
+
+    Sub(WebSocket conn, String id, List<Filter> filters) {
+      this.conn = conn;
+      this.filters = filters;
+      this.messagePrefix = "[\"EVENT\"," + NostrEvents.jsonString(id) + ",";
+      Set<String> ps = new HashSet<>();
+      for (Filter f : filters) {
+        List<String> p = f.tags().get('p');
+        if (p == null) {
+          ps = null;
+          break;
+        }
+        ps.addAll(p);
+      }
+      this.pValues = ps;
+    }
   }
 
   private static final class Server extends WebSocketServer {
@@ -265,6 +310,20 @@ public final class DevRelay implements AutoCloseable {
 
     /** Connections and their subscriptions, guarded by {@link #lock}. */
     final Map<WebSocket, Conn> conns = new HashMap<>();
+
+    /**
+     * The fan-out index, guarded by {@link #lock}: subscriptions whose every filter requires a
+     * {@code #p} value, by each such value; the others in {@link #unindexed}. A NIP-46 relay
+     * carries one subscription per client key ({@code #p} = that key) and one per signer: an event
+     * is matched against the few subscriptions naming its {@code p} tags, not against all.
+     */
+    final Map<String, Set<Sub>> byP = new HashMap<>();
+
+    /** Subscriptions with a filter that has no {@code #p} constraint, guarded by {@link #lock}. */
+    final Set<Sub> unindexed = new LinkedHashSet<>();
+
+    /** Counts broadcasts (for {@link Sub#seen}), guarded by {@link #lock}. */
+    long broadcasts;
 
     /**
      * Ids of recently seen ephemeral events, to broadcast duplicates once; guarded by {@link
@@ -288,9 +347,39 @@ public final class DevRelay implements AutoCloseable {
       setTcpNoDelay(true);
     }
 
+    /**
+     * Works around a lost-write race in Java-WebSocket 1.6.0's server: a send (on a decoder thread)
+     * queues its frame and sets the connection's interest to read+write, but the selector thread,
+     * finishing the previous write with the queue seen empty a moment before, then sets the
+     * interest back to read only. The new frame then waits for the connection's next send, or for
+     * the library's 60 s ping: a relay's last message to a quiet connection (an {@code EOSE}, a
+     * NIP-46 reply, an {@code OK}) stalled about once in 20,000 (the cause of DevRelayTest's "no
+     * relay message within 30 s" and of long tails under load). Every {@link #FLUSH_PERIOD_MILLIS}
+     * ms, any connection with frames still queued has its write interest set again.
+     */
+    final ScheduledExecutorService flusher =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("dev-relay-flush").factory());
+
     @Override
     public void onStart() {
+      var unused =
+          flusher.scheduleWithFixedDelay(
+              this::rearmWrites, FLUSH_PERIOD_MILLIS, FLUSH_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
       started.complete(null);
+    }
+
+    /** Sets the write interest again of every connection with queued frames. On the flusher. */
+    private void rearmWrites() {
+      try {
+        for (WebSocket conn : getConnections()) {
+          if (conn.hasBufferedData()) {
+            onWriteDemand(conn);
+          }
+        }
+      } catch (RuntimeException e) {
+        LOG.debug("dev relay flush: {}", e.toString()); // a connection closing meanwhile
+      }
     }
 
     @Override
@@ -307,9 +396,37 @@ public final class DevRelay implements AutoCloseable {
     public void onClose(WebSocket conn, int code, String reason, boolean remote) {
       lock.lock();
       try {
-        conns.remove(conn);
+        Conn c = conns.remove(conn);
+        if (c != null) {
+          c.subscriptions.values().forEach(this::unindex);
+        }
       } finally {
         lock.unlock();
+      }
+    }
+
+    /** Adds a subscription to the fan-out index. Caller holds {@link #lock}. */
+    private void index(Sub sub) {
+      if (sub.pValues == null) {
+        unindexed.add(sub);
+      } else {
+        for (String p : sub.pValues) {
+          byP.computeIfAbsent(p, k -> new LinkedHashSet<>()).add(sub);
+        }
+      }
+    }
+
+    /** Removes a subscription from the fan-out index. Caller holds {@link #lock}. */
+    private void unindex(Sub sub) {
+      if (sub.pValues == null) {
+        unindexed.remove(sub);
+      } else {
+        for (String p : sub.pValues) {
+          Set<Sub> subs = byP.get(p);
+          if (subs != null && subs.remove(sub) && subs.isEmpty()) {
+            byP.remove(p);
+          }
+        }
       }
     }
 
@@ -349,8 +466,9 @@ public final class DevRelay implements AutoCloseable {
           lock.lock();
           try {
             Conn c = conns.get(conn);
-            if (c != null) {
-              c.subscriptions.remove(close.subscriptionId());
+            Sub closed = c == null ? null : c.subscriptions.remove(close.subscriptionId());
+            if (closed != null) {
+              unindex(closed);
             }
           } finally {
             lock.unlock();
@@ -394,15 +512,44 @@ public final class DevRelay implements AutoCloseable {
       }
     }
 
-    /** Sends a live event to every matching subscription. Caller holds {@link #lock}. */
+    /**
+     * Sends a live event to every matching subscription: those indexed under one of its {@code p}
+     * tags and the unindexed ones, each matched once; the event's JSON is written once. Caller
+     * holds {@link #lock}.
+     */
     private void broadcast(SignedEvent event) {
-      for (Map.Entry<WebSocket, Conn> e : conns.entrySet()) {
-        for (Map.Entry<String, List<Filter>> sub : e.getValue().subscriptions.entrySet()) {
-          if (matchesAny(sub.getValue(), event)) {
-            send(e.getKey(), RelayMessages.toJson(new RelayMessage.Event(sub.getKey(), event)));
+      long stamp = ++broadcasts;
+      String json = null;
+      for (List<String> tag : event.tags()) {
+        if (tag.size() >= 2 && tag.get(0).equals("p")) {
+          Set<Sub> subs = byP.get(tag.get(1));
+          if (subs != null) {
+            for (Sub sub : subs) {
+              json = deliver(sub, event, stamp, json);
+            }
           }
         }
       }
+      for (Sub sub : unindexed) {
+        json = deliver(sub, event, stamp, json);
+      }
+    }
+
+    /**
+     * Sends the event to {@code sub} if it matches and was not considered yet; returns its JSON.
+     */
+    private static @Nullable String deliver(
+        Sub sub, SignedEvent event, long stamp, @Nullable String json) {
+      if (sub.seen == stamp) {
+        return json;
+      }
+      sub.seen = stamp;
+      if (!matchesAny(sub.filters, event)) {
+        return json;
+      }
+      String j = json == null ? event.toJson() : json;
+      send(sub.conn, sub.messagePrefix + j + "]");
+      return j;
     }
 
     /**
@@ -411,8 +558,8 @@ public final class DevRelay implements AutoCloseable {
      */
     boolean hasSubscription(Predicate<? super Filter> filter) {
       for (Conn c : conns.values()) {
-        for (List<Filter> filters : c.subscriptions.values()) {
-          for (Filter f : filters) {
+        for (Sub sub : c.subscriptions.values()) {
+          for (Filter f : sub.filters) {
             if (filter.test(f)) {
               return true;
             }
@@ -449,7 +596,12 @@ public final class DevRelay implements AutoCloseable {
                   new RelayMessage.Closed(req.subscriptionId(), "error: too many subscriptions")));
           return;
         }
-        c.subscriptions.put(req.subscriptionId(), req.filters());
+        Sub sub = new Sub(conn, req.subscriptionId(), req.filters());
+        Sub replaced = c.subscriptions.put(req.subscriptionId(), sub);
+        if (replaced != null) {
+          unindex(replaced);
+        }
+        index(sub);
         subscriptionsChanged.signalAll();
         Set<String> sent = new HashSet<>();
         List<SignedEvent> batch = new ArrayList<>();
@@ -470,7 +622,7 @@ public final class DevRelay implements AutoCloseable {
         }
         batch.sort(Comparator.comparingLong(SignedEvent::createdAt).reversed());
         for (SignedEvent ev : batch) {
-          send(conn, RelayMessages.toJson(new RelayMessage.Event(req.subscriptionId(), ev)));
+          send(conn, sub.messagePrefix + ev.toJson() + "]");
         }
         send(conn, RelayMessages.toJson(new RelayMessage.Eose(req.subscriptionId())));
       } finally {
@@ -478,8 +630,13 @@ public final class DevRelay implements AutoCloseable {
       }
     }
 
+    /** {@code ["OK",id,accepted,message]}, as RelayMessages writes it, without a JSON tree. */
     private static String ok(SignedEvent event, boolean accepted, String message) {
-      return RelayMessages.toJson(new RelayMessage.Ok(event.id(), accepted, message));
+      return "[\"OK\","
+          + NostrEvents.jsonString(event.id())
+          + (accepted ? ",true," : ",false,")
+          + NostrEvents.jsonString(message)
+          + "]";
     }
 
     /** Enqueues a frame; never blocks on the socket. */

@@ -155,6 +155,23 @@ class DevRelayTest {
     }
   }
 
+  /**
+   * A relay's last message to a quiet connection is delivered: Java-WebSocket 1.6.0 loses a write's
+   * interest when a send races with the selector finishing the previous write, and without the
+   * relay's flusher about one of 20,000 such EOSEs waited for the library's 60 s ping (the cause of
+   * this class's flaky "no relay message within 30 s").
+   */
+  @Test
+  void reqThenClose_manyRoundTrips_everyEoseArrives() throws Exception {
+    try (RawClient cl = new RawClient(relay.url())) {
+      for (int i = 0; i < 20_000; i++) {
+        cl.send(req("s" + i, Filter.builder().kinds(1).build()));
+        cl.send(RelayMessages.toJson(new ClientMessage.Close("s" + i)));
+        assertThat(parse(cl.next())).isEqualTo(new RelayMessage.Eose("s" + i));
+      }
+    }
+  }
+
   @Test
   void close_subscription_stopsLiveDelivery() throws Exception {
     try (RawClient cl = new RawClient(relay.url());
