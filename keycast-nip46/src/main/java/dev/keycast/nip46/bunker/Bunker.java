@@ -36,6 +36,7 @@ import dev.keycast.nip46.store.StoreException;
 import dev.keycast.queue.CpuExecutor;
 import dev.keycast.queue.CpuExecutorConfig;
 import dev.keycast.queue.WorkQueueConfig;
+import java.security.InvalidKeyException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collections;
@@ -97,6 +98,7 @@ public final class Bunker implements AutoCloseable {
   private final AuthorizationStore authorizations;
   private final BatchingAuditLog audit;
   private final AuthorizationCache cache;
+  private final Nip44ConversationKeyCache conversationKeys;
   private final AuthorizationWatcher watcher;
   private final CpuExecutor cpu;
   private final Pipeline pipeline;
@@ -151,6 +153,7 @@ public final class Bunker implements AutoCloseable {
     this.relayUrls = List.copyOf(b.relays);
     this.stats = new StatsRecorder(b.statsCounter);
     Nip44ConversationKeyCache conversationKeys = new Nip44ConversationKeyCache(CONVERSATION_KEYS);
+    this.conversationKeys = conversationKeys;
     this.cache =
         AuthorizationCache.builder(store, Objects.requireNonNull(b.keys))
             .policies(b.policies)
@@ -275,9 +278,21 @@ public final class Bunker implements AutoCloseable {
               }
               long t0 = System.nanoTime();
               int n = cache.warmSigners(() -> closed);
+              int conversations =
+                  cache.warmConversations(
+                      (bunkerKey, client) -> {
+                        try {
+                          conversationKeys.get(bunkerKey, client);
+                        } catch (InvalidKeyException e) { // not a curve point: its requests fail
+                        }
+                      },
+                      CONVERSATION_KEYS * 9 / 10,
+                      () -> closed);
               LOG.info(
-                  "derived {} bunker key(s) ahead of their first request in {} ms",
+                  "derived {} bunker key(s) and {} client conversation key(s) ahead of their first"
+                      + " request in {} ms",
                   n,
+                  conversations,
                   (System.nanoTime() - t0) / 1_000_000);
             });
     LOG.info("bunker started: {} relay(s), {} signer key(s)", relayUrls.size(), signerKeys.size());

@@ -13,6 +13,7 @@ import dev.keycast.nip46.store.KeyStore;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -318,6 +319,44 @@ public final class AuthorizationCache {
   public int warmSigners(BooleanSupplier stop) {
     SignerDirectory d = directory;
     return d == null ? 0 : d.warm(stop);
+  }
+
+  /**
+   * Derives the NIP-44 conversation key of every cached connected client with its bunker key (a
+   * watched cache: after {@link #warmSigners}), at most {@code max} of them, so that a client's
+   * first request after start costs what its later ones do. CPU-bound (one ECDH each): run it on a
+   * platform thread of its own.
+   *
+   * @param derive derives (and caches) the key for a bunker secret key and a client public key
+   * @param max how many to derive at most (the conversation key cache's room)
+   * @param stop checked between clients: true ends early
+   * @return how many were derived
+   */
+  public int warmConversations(
+      java.util.function.BiConsumer<dev.keycast.crypto.SecretKey, PublicKey> derive,
+      int max,
+      BooleanSupplier stop) {
+    SignerDirectory d = directory;
+    if (d == null) {
+      return 0;
+    }
+    Map<Long, AuthorizedSigner> signers = d.byAuthorization();
+    int n = 0;
+    for (ClientKey k : clients.keys()) {
+      if (n >= max || stop.getAsBoolean()) {
+        break;
+      }
+      AuthorizedSigner s = signers.get(k.authorizationId());
+      if (s == null) {
+        continue;
+      }
+      try {
+        derive.accept(s.bunkerKey(), k.client());
+        n++;
+      } catch (RuntimeException e) { // a key that does not decrypt: its requests report it
+      }
+    }
+    return n;
   }
 
   /**

@@ -1,7 +1,9 @@
 package dev.keycast.nip46.bunker.internal;
 
 import dev.keycast.crypto.PublicKey;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -74,6 +76,15 @@ final class SignerDirectory {
       }
     }
     return n;
+  }
+
+  /** Returns the entries by authorization id (a snapshot). Never blocks. */
+  Map<Long, AuthorizedSigner> byAuthorization() {
+    Map<Long, AuthorizedSigner> out = new HashMap<>();
+    for (AuthorizedSigner s : byKey.values()) {
+      out.put(s.authorization().id(), s);
+    }
+    return out;
   }
 
   /** Counts keys loaded from the store (for the load metric). */

@@ -106,6 +106,26 @@ class AuthorizationWatcherTest {
         .isEqualTo(fx.signerKey());
   }
 
+  /** A preloaded client's conversation key can be derived before its first request. */
+  @Test
+  void warmConversations_derivesOnePerConnectedClient_upToTheLimit() {
+    fx.connect("sign_event:1");
+    watcher.poll(false);
+    java.util.List<dev.keycast.crypto.PublicKey> seen = new java.util.ArrayList<>();
+    assertThat(cache.warmConversations((bunker, client) -> seen.add(client), 0, () -> false))
+        .isZero();
+    assertThat(
+            cache.warmConversations(
+                (bunker, client) -> {
+                  assertThat(bunker.publicKey()).isEqualTo(fx.signerKey());
+                  seen.add(client);
+                },
+                10,
+                () -> false))
+        .isEqualTo(1);
+    assertThat(seen).containsExactly(fx.client.publicKey());
+  }
+
   /** Issue 13 item 10: a deleted authorization's decrypted bunker key is not kept. */
   @Test
   void poll_afterDeletion_dropsTheKeyAndKeepsNoReference() throws Exception {
