@@ -222,14 +222,7 @@ public final class ClusterNode implements OwnershipGate {
    */
   public void start(Pipeline pipeline) {
     this.pipeline = pipeline;
-    if (settings.exclusive()) {
-      for (ClusterStore.Member m : store.members()) {
-        store.leave(m.memberId()); // left by an earlier process: this one holds the daemon lock
-      }
-    }
-    join();
-    answering = true;
-    tick();
+    enter();
     Thread t = Thread.ofVirtual().name("keycast-cluster-heartbeat").start(this::loop);
     thread = t;
     LOG.info(
@@ -239,6 +232,21 @@ public final class ClusterNode implements OwnershipGate {
         instances,
         ownedCount.get(),
         ClusterStore.SLOTS);
+  }
+
+  /**
+   * Joins and runs the first heartbeat, without starting the heartbeat thread: {@link #start} and
+   * tests that drive the heartbeats themselves ({@link #tick}).
+   */
+  void enter() {
+    if (settings.exclusive()) {
+      for (ClusterStore.Member m : store.members()) {
+        store.leave(m.memberId()); // left by an earlier process: this one holds the daemon lock
+      }
+    }
+    join();
+    answering = true;
+    tick();
   }
 
   private void join() {
@@ -365,7 +373,8 @@ public final class ClusterNode implements OwnershipGate {
    * Reads the slot owners, claims the released or orphaned slots that are this member's share and
    * releases those that now belong to another live member (a batch statement each).
    *
-   * @return whether this member holds exactly its share afterwards (nothing left to wait for)
+   * @return whether this member holds exactly its share afterwards: it owns every slot whose HRW
+   *     target it is, and no other (nothing left to wait for)
    */
   private boolean balance(
       long me, List<Long> live, Set<Long> liveSet, Map<Long, ClusterStore.Member> byId) {
@@ -398,8 +407,12 @@ public final class ClusterNode implements OwnershipGate {
       if (claimer == me && !ownsSlot(s) && !stopped) {
         claims.add(s);
         if (target != me) {
-          settled = false;
+          settled = false; // to hand on at the next heartbeat
         }
+      } else if (target == me && claimer != me) {
+        // Ours, but an heir claims it first and hands it on: not settled until we own it, or its
+        // release would wait for the full check (30 s) while clients time out.
+        settled = false;
       }
     }
     store.release(releases, me);
