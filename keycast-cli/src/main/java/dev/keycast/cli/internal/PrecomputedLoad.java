@@ -456,7 +456,6 @@ public final class PrecomputedLoad implements AutoCloseable {
 
   /** Checks the oldest unchecked replies until at most {@code keep} are left. */
   private void checkSome(int keep) {
-    int s = sent; // reads after this see every sentNanos[i] for i < s
     boolean progress = true;
     while (pending.get() > keep && progress) {
       progress = false;
@@ -464,6 +463,10 @@ public final class PrecomputedLoad implements AutoCloseable {
         Received r = c.inbox.poll();
         if (r != null) {
           pending.decrementAndGet();
+          // Read after the poll: the reply came after its request was sent, so this count covers
+          // it and reads after this see its sentNanos. (A count read before the loop could miss a
+          // request sent meanwhile and call its correct reply wrong.)
+          int s = sent;
           check(c, r, s);
           progress = true;
         }
