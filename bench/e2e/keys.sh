@@ -3,10 +3,16 @@
 # store API in SQLite and in PostgreSQL (database keycast_bench on 127.0.0.1:5432, dropped and re-created), then
 # for each database:
 #   - daemon start time (process start to /health 200) and heap after start (jcmd GC.heap_info after a full GC);
-#   - the first sign_event to a COLD key (cache miss: authorization load, key decryption, derivation) vs the
-#     second (warm): one key at a time (5 keys), then K keys at once (ColdKeys.java, clients seeded as connected so
-#     no connect round trip; each driver JVM first warms itself up on 10 other keys, so that its own first-request
+#   - how long the key warmer takes (serve's log line "... ahead of their first request in N ms") and the heap
+#     after it; the probes below start once it finished;
+#   - the first sign_event to a COLD key (never requested since the daemon started) vs the following ones (warm):
+#     one key at a time (5 keys), then K keys at once (ColdKeys.java, 4 rounds; clients seeded as connected so no
+#     connect round trip; each driver JVM first warms itself up on 10 other keys, so that its own first-request
 #     costs do not count as the daemon's);
+#   - the same probes AGAIN from fresh driver JVMs on the same keys ("single-key-again", "cold-warm-again"): the
+#     daemon has served those keys, the client is as new as before. Cold minus again is what the daemon's first
+#     request costs; again minus warm is the client's own first request (new WebSocket subscription, the
+#     client's conversation key, its JIT).
 #   - single flight: K more cold keys, BURST requests each at once; database reads counted by PostgreSQL
 #     (pg_stat_user_tables.idx_scan on authorizations) and, where exposed, the daemon's load counter in /metrics.
 # Results: bench/e2e/out/keys/results.jsonl.
@@ -63,23 +69,37 @@ for db in $DATABASES; do
   e2e_record "$db/seed" "$seed"
 
   SERVE_JAVA_OPTS="-Xlog:gc:file=$E2E_OUT/gc-keys-$db.log"
+  log_from=$(wc -l <"$E2E_OUT/serve.log" 2>/dev/null || echo 0)
   e2e_serve "$(e2e_free_port)"
   heap=$(heap_mb "$SERVE_PID")
-  e2e_record "$db/start" "{\"authorizations\":$N,\"start_to_healthy_ms\":$SERVE_START_MS,\"heap_after_full_gc_mb\":$heap}"
+  # The key warmer: wait for its log line (at most 120 s), then the heap once it is done.
+  warmer_ms=null
+  for _ in $(seq 1 1200); do
+    warmer_ms=$(tail -n +"$((log_from + 1))" "$E2E_OUT/serve.log" \
+        | awk '/ahead of their first request in/ {for (i = 1; i < NF; i++) if ($(i + 1) == "ms") v = $i} END {print v}')
+    [ -n "$warmer_ms" ] && break
+    sleep 0.1
+  done
+  [ -n "$warmer_ms" ] || warmer_ms=null
+  heap_warm=$(heap_mb "$SERVE_PID")
+  e2e_record "$db/start" "{\"authorizations\":$N,\"start_to_healthy_ms\":$SERVE_START_MS,\"heap_after_full_gc_mb\":$heap,\"key_warmer_ms\":$warmer_ms,\"heap_after_warmer_mb\":$heap_warm}"
 
-  # One cold key at a time (5 keys, one after the other): the latency of a lone cache miss, then warm.
-  for i in 0 1 2 3 4; do
-    "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$E2E_DIR/ColdKeys.java" "$E2E_OUT/seed-$db.tsv" \
-        "$RELAY_URL" $((2 * K + i)) 1 1 2 $((2 * K + 5)) 10 2>>"$E2E_OUT/cold-$db.log" | while read -r line; do
-      e2e_record "$db/single-key" "$line"
+  # One cold key at a time (5 keys, one after the other): the latency of a lone first request, then warm; then
+  # the same 5 keys again, each from a fresh client (the daemon has served them).
+  for pass in single-key single-key-again; do
+    for i in 0 1 2 3 4; do
+      "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$E2E_DIR/ColdKeys.java" "$E2E_OUT/seed-$db.tsv" \
+          "$RELAY_URL" $((2 * K + i)) 1 1 2 $((2 * K + 5)) 10 2>>"$E2E_OUT/cold-$db.log" | while read -r line; do
+        e2e_record "$db/$pass" "$line"
+      done
     done
   done
   before_pg=0
   [ "$db" = postgresql ] && before_pg=$(pg_scans)
   before_m=$(metric_loads)
-  # Cold then warm: K keys, one request each, all at once.
+  # Cold then warm: K keys, one request each, all at once, 4 rounds; then the same from a fresh client JVM.
   "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$E2E_DIR/ColdKeys.java" "$E2E_OUT/seed-$db.tsv" \
-      "$RELAY_URL" 0 "$K" 1 3 $((2 * K + 5)) 10 >"$E2E_OUT/cold-$db.jsonl" 2>>"$E2E_OUT/cold-$db.log"
+      "$RELAY_URL" 0 "$K" 1 4 $((2 * K + 5)) 10 >"$E2E_OUT/cold-$db.jsonl" 2>>"$E2E_OUT/cold-$db.log"
   while read -r line; do e2e_record "$db/cold-warm" "$line"; done <"$E2E_OUT/cold-$db.jsonl"
   mid_pg=0
   [ "$db" = postgresql ] && mid_pg=$(pg_scans)
@@ -105,6 +125,11 @@ out["metric_loads_single_flight"] = am - mm
 print(json.dumps(out))
 EOF
 )"
+  # The cold-warm keys again from a fresh client JVM: round 0 is a new client on keys the daemon has served.
+  "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$E2E_DIR/ColdKeys.java" "$E2E_OUT/seed-$db.tsv" \
+      "$RELAY_URL" 0 "$K" 1 2 $((2 * K + 5)) 10 2>>"$E2E_OUT/cold-$db.log" | while read -r line; do
+    e2e_record "$db/cold-warm-again" "$line"
+  done
   e2e_stop_serve
 done
 e2e_log "done: $E2E_OUT/results.jsonl"
