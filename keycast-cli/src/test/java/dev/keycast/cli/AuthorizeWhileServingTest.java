@@ -9,6 +9,7 @@ import dev.keycast.nip46.BunkerUri;
 import dev.keycast.nip46.PermissionSet;
 import dev.keycast.nip46.client.Nip46Client;
 import dev.keycast.nip46.client.Nip46Result;
+import dev.keycast.nip46.relay.DevRelay;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -40,6 +41,21 @@ class AuthorizeWhileServingTest {
     }
   }
 
+  /**
+   * The authorization names a relay the daemon is not connected to yet: {@code authorize} must also
+   * wait until the daemon is connected and subscribed there (its URI lists only that relay).
+   */
+  @Test
+  void sqlite_authorizeNamingANewRelay_thenImmediateConnect_answered() throws Exception {
+    try (DevDaemon d = new DevDaemon(home)) {
+      for (int round = 0; round < 3; round++) {
+        try (DevRelay fresh = DevRelay.start("127.0.0.1", 0)) {
+          authorizeThenConnect(d, new Cli(home), fresh.url());
+        }
+      }
+    }
+  }
+
   @Test
   void postgres_authorizeThenImmediateConnect_answered() throws Exception {
     String schema = "kc_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
@@ -64,16 +80,13 @@ class AuthorizeWhileServingTest {
   }
 
   private void authorizeThenConnect(DevDaemon d, Cli cli) throws Exception {
+    authorizeThenConnect(d, cli, d.relay());
+  }
+
+  private void authorizeThenConnect(DevDaemon d, Cli cli, String relay) throws Exception {
     Cli.Result auth =
         cli.run(
-            "authorize",
-            "--db",
-            d.jdbcUrl,
-            "--key",
-            Daemon.DEMO_KEY,
-            "--relay",
-            d.relay(),
-            "--json");
+            "authorize", "--db", d.jdbcUrl, "--key", Daemon.DEMO_KEY, "--relay", relay, "--json");
     assertThat(auth.exitCode()).as(auth.toString()).isZero();
     assertThat(auth.err()).as("no warning that the daemon lagged").doesNotContain("warning");
     JsonNode a = JSON.readTree(auth.out());

@@ -110,6 +110,9 @@ public final class RelayPoolTransport implements RelayTransport {
     long since = subscribedAtNanos;
     int connected = 0;
     for (Map.Entry<String, RelayState> e : status().entrySet()) {
+      if (e.getValue() == RelayState.CONNECTING) {
+        return false; // e.g. the relay of a new authorization: its clients' requests would be lost
+      }
       if (e.getValue() == RelayState.CONNECTED) {
         connected++;
         Long at = eoseNanos.get(e.getKey());

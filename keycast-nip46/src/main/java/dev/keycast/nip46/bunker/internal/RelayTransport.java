@@ -62,8 +62,10 @@ public interface RelayTransport extends AutoCloseable {
 
   /**
    * Tells whether every connected relay (at least one) has acknowledged (EOSE) the subscription
-   * last sent by {@link #subscribe}: from then on, it delivers the events for those keys. Never
-   * blocks. Default: {@code true}.
+   * last sent by {@link #subscribe}, and no relay is still connecting (a relay just added for a new
+   * authorization is connecting: until it is subscribed, that authorization's first request could
+   * be lost); a relay waiting to reconnect after a failure is not waited for. From then on, the
+   * relays deliver the events for those keys. Never blocks. Default: {@code true}.
    */
   default boolean subscriptionAcknowledged() {
     return true;
