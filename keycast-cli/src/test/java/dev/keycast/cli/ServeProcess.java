@@ -53,8 +53,44 @@ final class ServeProcess implements AutoCloseable {
    */
   static ServeProcess start(Path dir, String instanceId, String db, Path masterKey, String relay)
       throws IOException, InterruptedException {
-    Path home = Files.createDirectories(dir.resolve(instanceId));
     Path log = dir.resolve(instanceId + ".log");
+    Process p = processBuilder(dir, instanceId, db, masterKey, relay).start();
+    CompletableFuture<String> base = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .name("serve-output-" + instanceId)
+        .start(
+            () -> {
+              try (BufferedReader r =
+                      new BufferedReader(
+                          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                  var w = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  w.write(line);
+                  w.newLine();
+                  w.flush();
+                  Matcher m = HEALTH.matcher(line);
+                  if (m.find()) {
+                    base.complete(m.group(1));
+                  }
+                }
+              } catch (IOException e) {
+                base.completeExceptionally(e);
+              }
+              base.completeExceptionally(new IllegalStateException("serve exited"));
+            });
+    try {
+      return new ServeProcess(instanceId, p, log, base.get(60, TimeUnit.SECONDS));
+    } catch (Exception e) {
+      p.destroyForcibly();
+      throw new AssertionError(
+          "serve " + instanceId + " did not start: " + e + "\n" + Files.readString(log), e);
+    }
+  }
+
+  /** The {@code keycast serve} command line, in a child JVM with this JVM's class path. */
+  private static ProcessBuilder processBuilder(
+      Path dir, String instanceId, String db, Path masterKey, String relay) throws IOException {
+    Path home = Files.createDirectories(dir.resolve(instanceId));
     List<String> cmd =
         new ArrayList<>(
             List.of(
@@ -86,37 +122,33 @@ final class ServeProcess implements AutoCloseable {
     pb.environment()
         .keySet()
         .removeIf(k -> k.startsWith("KEYCAST_") && !k.equals("KEYCAST_REQUIRE_PG"));
-    Process p = pb.start();
-    CompletableFuture<String> base = new CompletableFuture<>();
-    Thread.ofVirtual()
-        .name("serve-output-" + instanceId)
-        .start(
+    return pb;
+  }
+
+  /** What a {@code keycast serve} that was expected to refuse did: its exit code and output. */
+  record Refusal(int exitCode, String output) {}
+
+  /**
+   * Runs {@code keycast serve} expecting it to exit by itself (within 60 s), e.g. because it
+   * refuses to start.
+   */
+  static Refusal runToExit(Path dir, String instanceId, String db, Path masterKey, String relay)
+      throws IOException, InterruptedException {
+    Process p = processBuilder(dir, instanceId, db, masterKey, relay).start();
+    CompletableFuture<byte[]> out =
+        CompletableFuture.supplyAsync(
             () -> {
-              try (BufferedReader r =
-                      new BufferedReader(
-                          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                  var w = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
-                for (String line; (line = r.readLine()) != null; ) {
-                  w.write(line);
-                  w.newLine();
-                  w.flush();
-                  Matcher m = HEALTH.matcher(line);
-                  if (m.find()) {
-                    base.complete(m.group(1));
-                  }
-                }
+              try {
+                return p.getInputStream().readAllBytes();
               } catch (IOException e) {
-                base.completeExceptionally(e);
+                throw new UncheckedIOException(e);
               }
-              base.completeExceptionally(new IllegalStateException("serve exited"));
             });
-    try {
-      return new ServeProcess(instanceId, p, log, base.get(60, TimeUnit.SECONDS));
-    } catch (Exception e) {
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError(
-          "serve " + instanceId + " did not start: " + e + "\n" + Files.readString(log), e);
+      throw new AssertionError("serve " + instanceId + " did not exit by itself");
     }
+    return new Refusal(p.exitValue(), new String(out.join(), StandardCharsets.UTF_8));
   }
 
   /** GET of a path on the instance's HTTP port; the body, or null if it does not answer. */
