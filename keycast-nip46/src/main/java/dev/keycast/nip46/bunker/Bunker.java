@@ -242,13 +242,18 @@ public final class Bunker implements AutoCloseable {
     if (started || closed) {
       throw new IllegalStateException("start() may be called once, before close()");
     }
-    refreshSubscription();
+    // The relays connect in the background while the store loads (at 100,000 authorizations the
+    // load takes seconds): nothing arrives before the subscription below.
     transport.start(pipeline::onEvent);
     started = true;
     long v = authorizations.changeVersion();
-    applyServed(
-        Objects.requireNonNull(watcher.poll(true))); // now that the transport runs: adds the relays
-    transport.subscribe(Set.copyOf(signerKeys));
+    try {
+      refreshSubscription(); // loads, adds the relays the authorizations name, subscribes
+    } catch (RuntimeException e) {
+      started = false;
+      transport.close();
+      throw e;
+    }
     pendingVersion.accumulateAndGet(v, Math::max);
     ClusterNode c = cluster;
     if (c != null) {

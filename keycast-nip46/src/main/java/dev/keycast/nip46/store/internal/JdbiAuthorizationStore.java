@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -49,7 +50,7 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
           new Authorization(
               rs.getLong("id"),
               rs.getString("key_name"),
-              Rows.publicKey(rs, "user_public_key"),
+              Rows.sharedPublicKey(rs, "user_public_key"),
               Rows.publicKey(rs, "bunker_public_key"),
               null, // the plaintext secret is not stored (only its hash)
               relaysFromJson(rs.getString("relays")),
@@ -761,7 +762,27 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
     }
   }
 
+  /**
+   * Parsed relay lists by their JSON: authorizations mostly share a few lists, so loading 100,000
+   * parses each once and holds one copy. Bounded: past it, lists are parsed and held per row.
+   */
+  private static final Map<String, List<String>> RELAY_LISTS = new ConcurrentHashMap<>();
+
+  private static final int RELAY_LISTS_MAX = 4096;
+
   static List<String> relaysFromJson(String json) {
+    List<String> known = RELAY_LISTS.get(json);
+    if (known != null) {
+      return known;
+    }
+    List<String> parsed = parseRelays(json);
+    if (RELAY_LISTS.size() < RELAY_LISTS_MAX) {
+      RELAY_LISTS.putIfAbsent(json, parsed);
+    }
+    return parsed;
+  }
+
+  private static List<String> parseRelays(String json) {
     try {
       return List.copyOf(JSON.readValue(json, STRING_LIST));
     } catch (JsonProcessingException e) {

@@ -6,6 +6,8 @@ import dev.keycast.nip46.store.StoreException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /** Column helpers. */
@@ -35,16 +37,44 @@ final class Rows {
     return instant == null ? null : instant.toEpochMilli();
   }
 
+  /** User keys by hex: few, each on many rows; one parse and one object each. Bounded. */
+  private static final Map<String, PublicKey> SHARED_KEYS = new ConcurrentHashMap<>();
+
+  private static final int SHARED_KEYS_MAX = 4096;
+
+  /**
+   * Like {@link #publicKey} for a column whose values repeat across rows (the user key of an
+   * authorization): parsed once per value while fewer than 4,096 distinct ones were seen.
+   */
+  static PublicKey sharedPublicKey(ResultSet rs, String column) throws SQLException {
+    String hex = rs.getString(column);
+    PublicKey known = hex == null ? null : SHARED_KEYS.get(hex);
+    if (known != null) {
+      return known;
+    }
+    PublicKey parsed = publicKey(column, hex);
+    if (SHARED_KEYS.size() < SHARED_KEYS_MAX) {
+      SHARED_KEYS.putIfAbsent(hex, parsed);
+    }
+    return parsed;
+  }
+
   /**
    * A public key column. Not checked against the curve again (every key was validated when it was
    * written, and the check dominated loading 100,000 authorizations): a corrupted value fails at
    * its first cryptographic use.
    */
   static PublicKey publicKey(ResultSet rs, String column) throws SQLException {
-    String hex = rs.getString(column);
+    return publicKey(column, rs.getString(column));
+  }
+
+  private static PublicKey publicKey(String column, @Nullable String hex) {
+    if (hex == null) {
+      throw new StoreException("corrupt row: column " + column + " is null");
+    }
     try {
       return TrustedKeys.publicKeyFromHex(hex);
-    } catch (IllegalArgumentException | NullPointerException e) {
+    } catch (IllegalArgumentException e) {
       throw new StoreException("corrupt row: column " + column + " is not a valid public key", e);
     }
   }
