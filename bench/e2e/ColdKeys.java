@@ -32,7 +32,9 @@ import java.util.concurrent.Executors;
  * <p>{@code COUNT} clients (authorizations {@code FROM..FROM+COUNT-1} of the seed file) each send {@code BURST}
  * requests at once, all clients together; then the same again {@code ROUNDS-1} times (warm). With {@code BURST}
  * above 1 the cold round shows single flight: the daemon's authorization-load counter should rise by
- * {@code COUNT}, not {@code COUNT * BURST}. Prints one JSON line per round.
+ * {@code COUNT}, not {@code COUNT * BURST}. Prints one JSON line per round. With the environment variable
+ * {@code METRICS_URL} (the daemon's /metrics), each line also carries {@code daemon_ms_per_request}: the daemon's
+ * own mean time per request of that round, intake to published reply, free of the client's and relay's time.
  */
 public final class ColdKeys {
   public static void main(String[] a) throws Exception {
@@ -82,7 +84,9 @@ public final class ColdKeys {
         ws.forEach(CompletableFuture::join);
       }
       List<Nip46Client> measured = clients.subList(0, count);
+      String metricsUrl = System.getenv("METRICS_URL");
       for (int round = 0; round < rounds; round++) {
+        double[] before = daemonRequestSeconds(metricsUrl);
         List<CompletableFuture<Long>> fs = new ArrayList<>();
         long start = System.nanoTime();
         for (Nip46Client c : measured) {
@@ -100,11 +104,16 @@ public final class ColdKeys {
         long errors = java.util.Arrays.stream(lat).filter(v -> v == -1).count();
         long timeouts = java.util.Arrays.stream(lat).filter(v -> v == -2).count();
         long[] s = java.util.Arrays.stream(lat).filter(v -> v >= 0).sorted().toArray();
+        Thread.sleep(200); // the daemon records a request's time once its reply is published
+        double[] after = daemonRequestSeconds(metricsUrl);
+        String daemon = before == null || after == null || after[0] == before[0] ? "null"
+            : String.format(Locale.ROOT, "%.3f", (after[1] - before[1]) / (after[0] - before[0]) * 1000);
         System.out.printf(Locale.ROOT,
             "{\"round\":%d,\"kind\":\"%s\",\"keys\":%d,\"burst\":%d,\"requests\":%d,\"ok\":%d,\"errors\":%d,"
-                + "\"timeouts\":%d,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,\"wall_ms\":%.1f}%n",
+                + "\"timeouts\":%d,\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,\"wall_ms\":%.1f,"
+                + "\"daemon_ms_per_request\":%s}%n",
             round, round == 0 ? "cold" : "warm", count, burst, lat.length, ok, errors, timeouts, pct(s, 50),
-            pct(s, 99), pct(s, 100), wall / 1e6);
+            pct(s, 99), pct(s, 100), wall / 1e6, daemon);
         Thread.sleep(500);
       }
     } finally {
@@ -113,6 +122,29 @@ public final class ColdKeys {
       }
       crypto.shutdownNow();
     }
+  }
+
+  /**
+   * The daemon's own time per request from its /metrics (keycast_bunker_requests_seconds: intake to
+   * published reply), as {count, sum in seconds} over every method and outcome; null without a URL.
+   */
+  static double[] daemonRequestSeconds(String metricsUrl) throws Exception {
+    if (metricsUrl == null || metricsUrl.isEmpty()) {
+      return null;
+    }
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(metricsUrl)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    double count = 0;
+    double sum = 0;
+    for (String line : body.split("\n")) {
+      if (line.startsWith("keycast_bunker_requests_seconds_count")) {
+        count += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      } else if (line.startsWith("keycast_bunker_requests_seconds_sum")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return new double[] {count, sum};
   }
 
   static double pct(long[] sorted, double p) {

@@ -12,7 +12,8 @@
 #   - the same probes AGAIN from fresh driver JVMs on the same keys ("single-key-again", "cold-warm-again"): the
 #     daemon has served those keys, the client is as new as before. Cold minus again is what the daemon's first
 #     request costs; again minus warm is the client's own first request (new WebSocket subscription, the
-#     client's conversation key, its JIT).
+#     client's conversation key, its JIT). Each round also carries daemon_ms_per_request: the daemon's own mean
+#     time per request (intake to published reply, from its /metrics), free of the client's and relay's time.
 #   - single flight: K more cold keys, BURST requests each at once; database reads counted by PostgreSQL
 #     (pg_stat_user_tables.idx_scan on authorizations) and, where exposed, the daemon's load counter in /metrics.
 # Results: bench/e2e/out/keys/results.jsonl.
@@ -72,6 +73,7 @@ for db in $DATABASES; do
   log_from=$(wc -l <"$E2E_OUT/serve.log" 2>/dev/null || echo 0)
   e2e_serve "$(e2e_free_port)"
   heap=$(heap_mb "$SERVE_PID")
+  export METRICS_URL # ColdKeys reads the daemon's own time per request from it (daemon_ms_per_request)
   # The key warmer: wait for its log line (at most 120 s), then the heap once it is done.
   warmer_ms=null
   for _ in $(seq 1 1200); do
