@@ -5,16 +5,23 @@ import dev.keycast.nip46.store.DatabaseUnavailableException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.SQLTransientConnectionException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The real JDBI store behind a switch: while {@link #down} is set, every call throws what the store
  * throws when its pool cannot reach the database. Also counts bunker-key lookups (for the
- * single-flight tests). A dynamic proxy, so it follows the store interface as it grows.
+ * single-flight tests) and every call by method name. A dynamic proxy, so it follows the store
+ * interface as it grows.
  */
 public final class FlakyAuthorizationStore {
   public volatile boolean down;
   public final AtomicInteger findByBunkerKeyCalls = new AtomicInteger();
+
+  /** Calls that reached the real store, by method name. */
+  public final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+
   public final AuthorizationStore store;
 
   public FlakyAuthorizationStore(AuthorizationStore real) {
@@ -32,6 +39,9 @@ public final class FlakyAuthorizationStore {
                         "simulated outage",
                         new SQLTransientConnectionException("connection is not available"));
                   }
+                  calls
+                      .computeIfAbsent(method.getName(), k -> new AtomicInteger())
+                      .incrementAndGet();
                   if (method.getName().equals("findByBunkerPublicKey")) {
                     findByBunkerKeyCalls.incrementAndGet();
                   }
