@@ -95,9 +95,14 @@ e2e_serve() {
   local port="$1"
   shift
   local t0
+  # Class data sharing as ./keycast does it (one archive per jar, written when the first daemon of that jar exits):
+  # E2E_CDS=0 turns it off.
+  local cds=""
+  [ "${E2E_CDS:-1}" = 1 ] && cds="-XX:SharedArchiveFile=$E2E_OUT/serve-$(cksum <"$JAR" | cut -d ' ' -f 1).jsa \
+      -XX:+AutoCreateSharedArchive -Xlog:cds=off -Xlog:cds+dynamic=off"
   t0=$(date +%s%3N)
   # shellcheck disable=SC2086
-  "$JAVA" --enable-native-access=ALL-UNNAMED ${SERVE_JAVA_OPTS:-} -jar "$JAR" serve --relay "$RELAY_URL" \
+  "$JAVA" --enable-native-access=ALL-UNNAMED $cds ${SERVE_JAVA_OPTS:-} -jar "$JAR" serve --relay "$RELAY_URL" \
       --http-host 127.0.0.1 --http-port "$port" "${SERVE_LIMITS[@]}" "$@" >>"$E2E_OUT/serve.log" 2>&1 &
   SERVE_PID=$!
   E2E_PIDS+=($SERVE_PID)
