@@ -22,6 +22,7 @@ import dev.keycast.nip46.relay.RelayPoolConfig;
 import dev.keycast.nip46.relay.RelayState;
 import dev.keycast.nip46.relay.RelayStatus;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -95,7 +96,8 @@ public final class Nip46Client implements AutoCloseable {
   private final BiConsumer<String, String> onAuthUrl;
   private final ExecutorService crypto;
   private final boolean ownsCrypto;
-  private final Nip46Envelope envelope = new Nip46Envelope(new Nip44ConversationKeyCache(64));
+  private final Nip44ConversationKeyCache conversationKeys = new Nip44ConversationKeyCache(64);
+  private final Nip46Envelope envelope = new Nip46Envelope(conversationKeys);
   private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
   private final String idPrefix;
   private final AtomicInteger idCounter = new AtomicInteger();
@@ -150,6 +152,25 @@ public final class Nip46Client implements AutoCloseable {
                 .tag('p', List.of(clientKey.publicKey().toHex()))
                 .since(System.currentTimeMillis() / 1000 - 30)
                 .build()));
+    PublicKey signerNow = signerKey;
+    if (signerNow != null && encryption == Encryption.NIP44) {
+      // The first request should not pay the ECDH: derive the conversation key now, off the
+      // caller's thread, while the relays connect.
+      crypto.execute(() -> deriveConversationKey(signerNow));
+    }
+  }
+
+  private void deriveConversationKey(PublicKey signer) {
+    try {
+      conversationKeys.get(clientKey, signer);
+    } catch (InvalidKeyException e) {
+      LOG.debug("the signer key is not a curve point: its requests fail");
+    }
+  }
+
+  /** Test seam: how many conversation keys this client holds. */
+  int conversationKeysHeld() {
+    return conversationKeys.size();
   }
 
   /**
@@ -535,7 +556,8 @@ public final class Nip46Client implements AutoCloseable {
 
     /**
      * Builds a client for a {@code bunker://} URI and starts connecting to its relays (in the
-     * background).
+     * background); with NIP-44 it also derives its conversation key with the signer on the crypto
+     * executor meanwhile, so the first request costs what a later one does. Does not block.
      *
      * @return the client, which the caller closes
      * @throws IllegalStateException if the builder was made for a nostrconnect URI
