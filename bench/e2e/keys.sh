@@ -10,7 +10,8 @@
 #     one key at a time (5 keys), then K keys at once (ColdKeys.java, 4 rounds; clients seeded as connected so no
 #     connect round trip; each driver JVM first warms itself up on 10 other keys, so that its own first-request
 #     costs do not count as the daemon's);
-#   - the same probes AGAIN from fresh driver JVMs on the same keys ("single-key-again", "cold-warm-again"): the
+#   - the same probes AGAIN from fresh driver JVMs on the same keys ("single-key-again" right after each lone
+#     probe, "cold-warm-again" after the single-flight round): the
 #     daemon has served those keys, the client is as new as before. Cold minus again is what the daemon's first
 #     request costs; again minus warm is the client's own first request (new WebSocket subscription, the
 #     client's conversation key, its JIT). Each round also carries daemon_ms_per_request: the daemon's own mean
@@ -94,10 +95,11 @@ for db in $DATABASES; do
   heap_warm=$(heap_mb "$SERVE_PID")
   e2e_record "$db/start" "{\"authorizations\":$N,\"start_to_healthy_ms\":$SERVE_START_MS,\"heap_after_full_gc_mb\":$heap,\"key_warmer_ms\":$warmer_ms,\"heap_after_warmer_mb\":$heap_warm}"
 
-  # One cold key at a time (5 keys, one after the other): the latency of a lone first request, then warm; then
-  # the same 5 keys again, each from a fresh client (the daemon has served them).
-  for pass in single-key single-key-again; do
-    for i in 0 1 2 3 4; do
+  # One cold key at a time (5 keys, one after the other): the latency of a lone first request, then warm; each
+  # followed at once by the same key again from a fresh client (the daemon has served it). Interleaved, so that
+  # the relay's and the daemon's own warming over the run weighs on both alike.
+  for i in 0 1 2 3 4; do
+    for pass in single-key single-key-again; do
       "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$E2E_DIR/ColdKeys.java" "$E2E_OUT/seed-$db.tsv" \
           "$RELAY_URL" $((2 * K + i)) 1 1 2 $((2 * K + 5)) 10 2>>"$E2E_OUT/cold-$db.log" | while read -r line; do
         e2e_record "$db/$pass" "$line"
