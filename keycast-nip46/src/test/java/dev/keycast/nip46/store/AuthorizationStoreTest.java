@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,6 +66,32 @@ class AuthorizationStoreTest {
                       db.authorizations().listClients(b.id()).stream())
                   .sorted(java.util.Comparator.comparingLong(ConnectedClient::authorizationId))
                   .toList());
+    }
+  }
+
+  /** In batches for a few ids; one pass over the table for many (a daemon's start): same answer. */
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void loadBunkerSecrets_fewOrManyIds_exactlyThePresentOnes_decryptToTheirPublicKeys(
+      Backend backend) throws Exception {
+    try (TestDatabase t = TestDatabase.create(backend)) {
+      KeycastDatabase db = t.open(encryption);
+      List<Authorization> created =
+          List.of(create(db, alice()), create(db, alice()), create(db, alice()));
+      create(db, alice()); // not asked for
+      List<Long> few = created.stream().map(Authorization::id).toList();
+      List<Long> many = new java.util.ArrayList<>(few);
+      for (long absent = 1_000_000; many.size() < 25_000; absent++) {
+        many.add(absent); // no such authorization: left out
+      }
+      for (List<Long> ids : List.of(few, many)) {
+        Map<Long, java.util.function.Supplier<dev.keycast.crypto.SecretKey>> keys =
+            db.authorizations().loadBunkerSecrets(ids);
+        assertThat(keys).as("%d ids asked", ids.size()).containsOnlyKeys(few);
+        for (Authorization a : created) {
+          assertThat(keys.get(a.id()).get().publicKey()).isEqualTo(a.bunkerPublicKey());
+        }
+      }
     }
   }
 

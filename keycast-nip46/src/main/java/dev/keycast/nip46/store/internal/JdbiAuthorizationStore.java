@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
@@ -294,14 +295,53 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
   /** Ids per query when loading many bunker keys (well under every driver's bind limit). */
   private static final int SECRET_BATCH = 1000;
 
+  /**
+   * From this many ids on, one pass over the whole table replaces the batches (a daemon's start
+   * asks for every key: 100 queries of 1,000 ids cost PostgreSQL more than one sequential read).
+   */
+  private static final int SECRET_FULL_SCAN = 20 * SECRET_BATCH;
+
+  private record SecretRow(long id, String bunkerPublicKey, JdbiKeyStore.EncryptedRow encrypted) {}
+
+  private static final RowMapper<SecretRow> SECRET_MAPPER =
+      (rs, c) ->
+          new SecretRow(
+              rs.getLong("id"),
+              rs.getString("bunker_public_key"),
+              new JdbiKeyStore.EncryptedRow(
+                  rs.getBytes("bunker_encrypted_secret"), rs.getString("scheme")));
+
   @Override
   public Map<Long, Supplier<SecretKey>> loadBunkerSecrets(Collection<Long> authorizationIds) {
-    record Row(long id, String bunkerPublicKey, JdbiKeyStore.EncryptedRow encrypted) {}
+    if (authorizationIds.size() >= SECRET_FULL_SCAN) {
+      Set<Long> wanted = Set.copyOf(authorizationIds);
+      Map<Long, Supplier<SecretKey>> keys = new HashMap<>(wanted.size() * 2);
+      StoreErrors.run(
+          "load bunker keys",
+          () ->
+              ctx.reader()
+                  .withHandle(
+                      h -> {
+                        try (var rows =
+                            h
+                                .createQuery(
+                                    "SELECT id, bunker_public_key, bunker_encrypted_secret, scheme"
+                                        + " FROM authorizations")
+                                .setFetchSize(SECRET_BATCH)
+                                .map(SECRET_MAPPER)
+                                .stream()) {
+                          rows.filter(r -> wanted.contains(r.id()))
+                              .forEach(r -> keys.put(r.id(), decryptLater(r)));
+                        }
+                        return null;
+                      }));
+      return keys;
+    }
     List<Long> ids = List.copyOf(authorizationIds);
     Map<Long, Supplier<SecretKey>> keys = new HashMap<>(ids.size() * 2);
     for (int from = 0; from < ids.size(); from += SECRET_BATCH) {
       List<Long> batch = ids.subList(from, Math.min(ids.size(), from + SECRET_BATCH));
-      List<Row> rows =
+      List<SecretRow> rows =
           StoreErrors.run(
               "load bunker keys",
               () ->
@@ -312,25 +352,24 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
                                       "SELECT id, bunker_public_key, bunker_encrypted_secret, scheme "
                                           + "FROM authorizations WHERE id IN (<ids>)")
                                   .bindList("ids", batch)
-                                  .map(
-                                      (rs, c) ->
-                                          new Row(
-                                              rs.getLong("id"),
-                                              rs.getString("bunker_public_key"),
-                                              new JdbiKeyStore.EncryptedRow(
-                                                  rs.getBytes("bunker_encrypted_secret"),
-                                                  rs.getString("scheme"))))
+                                  .map(SECRET_MAPPER)
                                   .list()));
-      // Decrypted on demand (AES-GCM, microseconds): a daemon holding 100,000 keys starts without
-      // decrypting them all. No public-key re-derivation (an EC multiplication per key): the
-      // associated data binds each ciphertext to its row's public key.
-      for (Row r : rows) {
-        JdbiKeyStore.EncryptedRow encrypted = r.encrypted();
-        String associatedData = "bunker-key:" + r.bunkerPublicKey();
-        keys.put(r.id(), () -> JdbiKeyStore.decryptKey(ctx, encrypted, associatedData));
+      for (SecretRow r : rows) {
+        keys.put(r.id(), decryptLater(r));
       }
     }
     return keys;
+  }
+
+  /**
+   * Decrypted on demand (AES-GCM, microseconds): a daemon holding 100,000 keys starts without
+   * decrypting them all. No public-key re-derivation (an EC multiplication per key): the associated
+   * data binds each ciphertext to its row's public key.
+   */
+  private Supplier<SecretKey> decryptLater(SecretRow r) {
+    JdbiKeyStore.EncryptedRow encrypted = r.encrypted();
+    String associatedData = "bunker-key:" + r.bunkerPublicKey();
+    return () -> JdbiKeyStore.decryptKey(ctx, encrypted, associatedData);
   }
 
   @Override
