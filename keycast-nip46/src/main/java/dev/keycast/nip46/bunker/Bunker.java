@@ -657,9 +657,19 @@ public final class Bunker implements AutoCloseable {
     private Function<Builder, RelayTransport> transportFactory =
         b ->
             new RelayPoolTransport(
-                b.relays, b.limits.maxEventChars(), b.relayPoolConfig, b.clusterStore != null);
+                b.relays, b.limits.maxEventChars(), b.relayPoolConfig, b.othersMayAnswer());
 
     private Builder() {}
+
+    /**
+     * Whether another instance may answer this bunker's keys: only then does it watch the replies
+     * on the relays (which doubles what the relays send it). Not for a daemon that holds the
+     * database alone (the SQLite daemon lock), nor without cluster membership.
+     */
+    private boolean othersMayAnswer() {
+      ClusterNode.Settings s = clusterSettings;
+      return clusterStore != null && s != null && !s.exclusive();
+    }
 
     /**
      * Uses a database's stores (authorizations, keys, audit log).
