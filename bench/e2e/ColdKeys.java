@@ -124,6 +124,8 @@ public final class ColdKeys {
     }
   }
 
+  private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
+
   /**
    * The daemon's own time per request from its /metrics (keycast_bunker_requests_seconds: intake to
    * published reply), as {count, sum in seconds} over every method and outcome; null without a URL.
@@ -132,8 +134,7 @@ public final class ColdKeys {
     if (metricsUrl == null || metricsUrl.isEmpty()) {
       return null;
     }
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-    String body = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(metricsUrl)).build(),
+    String body = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(metricsUrl)).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     double count = 0;
     double sum = 0;

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -801,24 +800,11 @@ public final class JdbiAuthorizationStore implements AuthorizationStore {
     }
   }
 
-  /**
-   * Parsed relay lists by their JSON: authorizations mostly share a few lists, so loading 100,000
-   * parses each once and holds one copy. Bounded: past it, lists are parsed and held per row.
-   */
-  private static final Map<String, List<String>> RELAY_LISTS = new ConcurrentHashMap<>();
-
-  private static final int RELAY_LISTS_MAX = 4096;
+  /** Parsed relay lists by their JSON: authorizations mostly share a few lists. */
+  private static final SharedValues<List<String>> RELAY_LISTS = new SharedValues<>(4096);
 
   static List<String> relaysFromJson(String json) {
-    List<String> known = RELAY_LISTS.get(json);
-    if (known != null) {
-      return known;
-    }
-    List<String> parsed = parseRelays(json);
-    if (RELAY_LISTS.size() < RELAY_LISTS_MAX) {
-      RELAY_LISTS.putIfAbsent(json, parsed);
-    }
-    return parsed;
+    return RELAY_LISTS.get(json, JdbiAuthorizationStore::parseRelays);
   }
 
   private static List<String> parseRelays(String json) {

@@ -6,8 +6,6 @@ import dev.keycast.nip46.store.StoreException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /** Column helpers. */
@@ -37,10 +35,8 @@ final class Rows {
     return instant == null ? null : instant.toEpochMilli();
   }
 
-  /** User keys by hex: few, each on many rows; one parse and one object each. Bounded. */
-  private static final Map<String, PublicKey> SHARED_KEYS = new ConcurrentHashMap<>();
-
-  private static final int SHARED_KEYS_MAX = 4096;
+  /** User keys by hex: few, each on many rows. */
+  private static final SharedValues<PublicKey> SHARED_KEYS = new SharedValues<>(4096);
 
   /**
    * Like {@link #publicKey} for a column whose values repeat across rows (the user key of an
@@ -48,15 +44,7 @@ final class Rows {
    */
   static PublicKey sharedPublicKey(ResultSet rs, String column) throws SQLException {
     String hex = rs.getString(column);
-    PublicKey known = hex == null ? null : SHARED_KEYS.get(hex);
-    if (known != null) {
-      return known;
-    }
-    PublicKey parsed = publicKey(column, hex);
-    if (SHARED_KEYS.size() < SHARED_KEYS_MAX) {
-      SHARED_KEYS.putIfAbsent(hex, parsed);
-    }
-    return parsed;
+    return hex == null ? publicKey(column, null) : SHARED_KEYS.get(hex, h -> publicKey(column, h));
   }
 
   /**
