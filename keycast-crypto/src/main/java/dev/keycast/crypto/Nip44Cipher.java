@@ -75,8 +75,20 @@ public final class Nip44Cipher {
    *     large
    */
   public static String encrypt(String plaintext, Nip44ConversationKey key, byte[] nonce32) {
-    Bytes.requireLength(nonce32, 32, "nonce");
     byte[] utf8 = Utf8.encode(plaintext);
+    try {
+      return encryptUtf8(utf8, key, nonce32);
+    } finally {
+      Arrays.fill(utf8, (byte) 0);
+    }
+  }
+
+  /**
+   * Encrypts UTF-8 plaintext: padded straight into the payload's bytes and encrypted there, in
+   * place (one array besides the base64 text; the caller zeroes {@code utf8}).
+   */
+  private static String encryptUtf8(byte[] utf8, Nip44ConversationKey key, byte[] nonce32) {
+    Bytes.requireLength(nonce32, 32, "nonce");
     int len = utf8.length;
     if (len < 1) {
       throw new IllegalArgumentException("plaintext must be at least 1 byte");
@@ -86,31 +98,30 @@ public final class Nip44Cipher {
     if (paddedLen > MAX_PADDED_BYTES) {
       throw new IllegalArgumentException("plaintext too large: " + len + " bytes");
     }
-    byte[] padded = new byte[(int) paddedLen];
+    int padded = (int) paddedLen;
+    // version ‖ nonce ‖ padded plaintext, encrypted in place ‖ MAC
+    byte[] raw = new byte[1 + 32 + padded + 32];
+    raw[0] = VERSION;
+    System.arraycopy(nonce32, 0, raw, 1, 32);
     if (prefixLen == 2) {
-      padded[0] = (byte) (len >>> 8);
-      padded[1] = (byte) len;
+      raw[33] = (byte) (len >>> 8);
+      raw[34] = (byte) len;
     } else {
-      padded[2] = (byte) (len >>> 24);
-      padded[3] = (byte) (len >>> 16);
-      padded[4] = (byte) (len >>> 8);
-      padded[5] = (byte) len;
+      raw[35] = (byte) (len >>> 24);
+      raw[36] = (byte) (len >>> 16);
+      raw[37] = (byte) (len >>> 8);
+      raw[38] = (byte) len;
     }
-    System.arraycopy(utf8, 0, padded, prefixLen, len);
-    Arrays.fill(utf8, (byte) 0);
-
+    System.arraycopy(utf8, 0, raw, 33 + prefixLen, len);
     byte[] keys = messageKeys(key.bytes(), nonce32);
     try {
-      byte[] raw = new byte[1 + 32 + padded.length + 32];
-      raw[0] = VERSION;
-      System.arraycopy(nonce32, 0, raw, 1, 32);
-      chacha20(keys, padded, 0, padded.length, raw, 33);
-      Arrays.fill(padded, (byte) 0);
+      chacha20(keys, raw, 33, padded, raw, 33);
       Mac mac = hmac(Arrays.copyOfRange(keys, 44, 76));
-      mac.update(raw, 1, 32 + padded.length); // aad (nonce) ‖ ciphertext: contiguous in raw
-      mac.doFinal(raw, 33 + padded.length);
+      mac.update(raw, 1, 32 + padded); // aad (nonce) ‖ ciphertext: contiguous in raw
+      mac.doFinal(raw, 33 + padded);
       return Base64.getEncoder().encodeToString(raw);
     } catch (GeneralSecurityException e) {
+      Arrays.fill(raw, (byte) 0); // may hold plaintext
       throw new IllegalStateException("JDK ChaCha20/HmacSHA256 failed", e);
     } finally {
       Arrays.fill(keys, (byte) 0);
@@ -142,7 +153,7 @@ public final class Nip44Cipher {
       mac.update(Bytes.u32(context.length));
       mac.update(context);
       mac.update(utf8);
-      return encrypt(plaintext, key, mac.doFinal());
+      return encryptUtf8(utf8, key, mac.doFinal());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("JDK HmacSHA256 failed", e);
     } finally {
@@ -204,15 +215,12 @@ public final class Nip44Cipher {
       if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(data, 33 + ctLen, data.length))) {
         throw new AEADBadTagException("invalid NIP-44 MAC");
       }
-      byte[] padded = new byte[ctLen];
-      chacha20(keys, data, 33, ctLen, padded, 0);
-      try {
-        return unpad(padded);
-      } finally {
-        Arrays.fill(padded, (byte) 0);
-      }
+      // decrypted in place: data then holds the padded plaintext, zeroed below
+      chacha20(keys, data, 33, ctLen, data, 33);
+      return unpad(data, 33, ctLen);
     } finally {
       Arrays.fill(keys, (byte) 0);
+      Arrays.fill(data, (byte) 0);
     }
   }
 
@@ -236,8 +244,11 @@ public final class Nip44Cipher {
     return chunk * ((unpaddedLen - 1) / chunk + 1);
   }
 
-  private static String unpad(byte[] padded) throws BadPaddingException {
-    int first = ((padded[0] & 0xFF) << 8) | (padded[1] & 0xFF);
+  /**
+   * The plaintext of {@code padded[offset, offset + length)}: length prefix, text, zero padding.
+   */
+  private static String unpad(byte[] padded, int offset, int length) throws BadPaddingException {
+    int first = ((padded[offset] & 0xFF) << 8) | (padded[offset + 1] & 0xFF);
     long len;
     int prefixLen;
     if (first != 0) {
@@ -245,19 +256,19 @@ public final class Nip44Cipher {
       prefixLen = 2;
     } else {
       len =
-          ((long) (padded[2] & 0xFF) << 24)
-              | ((padded[3] & 0xFF) << 16)
-              | ((padded[4] & 0xFF) << 8)
-              | (padded[5] & 0xFF);
+          ((long) (padded[offset + 2] & 0xFF) << 24)
+              | ((padded[offset + 3] & 0xFF) << 16)
+              | ((padded[offset + 4] & 0xFF) << 8)
+              | (padded[offset + 5] & 0xFF);
       if (len < EXTENDED_PREFIX_THRESHOLD) {
         throw new BadPaddingException("invalid NIP-44 padding");
       }
       prefixLen = 6;
     }
-    if (prefixLen + len > padded.length || padded.length != prefixLen + calcPaddedLen(len)) {
+    if (prefixLen + len > length || length != prefixLen + calcPaddedLen(len)) {
       throw new BadPaddingException("invalid NIP-44 padding");
     }
-    return new String(padded, prefixLen, (int) len, StandardCharsets.UTF_8);
+    return new String(padded, offset + prefixLen, (int) len, StandardCharsets.UTF_8);
   }
 
   /**
