@@ -7,6 +7,8 @@
 #   - the measured run: the same for SECONDS (default 12; RATE × SECONDS ≥ 10,000 requests), fresh client keys,
 #     the daemon's and the relay's CPU from /proc/PID/stat over the load and the wait for its replies
 #     (OfferedLoad --watch-pid), per request; JIT and GC included;
+#   - the daemon's heap allocation per request over the same window, from its /metrics counter
+#     keycast_jvm_allocated_bytes_total (exact; absent from jars before it, then null);
 #   - `keycast bench --json --backend native` of this checkout (its round_trip figure: the daemon's five crypto
 #     operations of one sign_event round trip) right after, and the ratio daemon CPU / round-trip crypto.
 # The relay, the driver and the bench always come from this checkout's jar; only the daemon's jar varies.
@@ -30,6 +32,12 @@ DRIVER_JAR="$JAR"
 JARS=("$@")
 [ ${#JARS[@]} -gt 0 ] || JARS=("$DRIVER_JAR")
 
+# The daemon's heap allocation since start (keycast_jvm_allocated_bytes_total: every thread's, exact), or nothing
+# for a jar without that meter.
+allocated() {
+  curl -fsS "$METRICS_URL" 2>/dev/null | awk '/^keycast_jvm_allocated_bytes_total/ {printf "%.0f", $2}' || true
+}
+
 one() { # JAR[::OPTIONS] LABEL
   local daemon_jar="${1%%::*}" extra="" label="$2" run bench
   [[ "$1" == *::* ]] && extra="${1#*::}"
@@ -42,9 +50,11 @@ one() { # JAR[::OPTIONS] LABEL
     "$JAVA_HOME/bin/jcmd" "$SERVE_PID" JFR.start name=cr settings=profile "jdk.CPUTimeSample#enabled=true" \
         "jdk.CPUTimeSample#throttle=1ms" filename="$E2E_OUT/$label.jfr" >/dev/null
   fi
+  alloc0=$(allocated)
   run=$(e2e_drive --bunker "$BUNKER_URI" --precompute --clients "$CLIENTS" --rate "$RATE" \
       --seconds "$MEASURE_SECONDS" --label "$label" --watch-pid "daemon=$SERVE_PID" --watch-pid "relay=$RELAY_PID" \
       --marks "$E2E_OUT/$label.marks" 2>>"$E2E_OUT/driver.log")
+  alloc1=$(allocated)
   if [ -n "${JFR:-}" ]; then
     "$JAVA_HOME/bin/jcmd" "$SERVE_PID" JFR.stop name=cr >/dev/null
   fi
@@ -53,9 +63,11 @@ one() { # JAR[::OPTIONS] LABEL
   wait "$RELAY_PID" 2>/dev/null || true
   bench=$("$JAVA" --enable-native-access=ALL-UNNAMED -jar "$DRIVER_JAR" bench --json --backend native --seconds 2 \
       2>/dev/null)
-  e2e_record "cpu-ratio/$label" "$(python3 - "$run" "$bench" "$1" <<'PY'
+  e2e_record "cpu-ratio/$label" "$(python3 - "$run" "$bench" "$1" "$alloc0" "$alloc1" <<'PY'
 import json, sys
 run, bench = json.loads(sys.argv[1]), json.loads(sys.argv[2])["native"]
+a0, a1 = sys.argv[4], sys.argv[5]
+alloc = round((float(a1) - float(a0)) / run["requests"]) if a0 and a1 else None
 rt_us = 1e6 / bench["round_trip"]
 d = run["watched_cpu_us_per_request"]["daemon"]
 errors = sum(run["errors"].values()) if isinstance(run.get("errors"), dict) else run.get("errors")
@@ -64,7 +76,8 @@ print(json.dumps({"jar": sys.argv[3], "requests": run["requests"] if "requests" 
                   "p99_ms": run.get("p99_ms"), "daemon_us_per_req": d,
                   "relay_us_per_req": run["watched_cpu_us_per_request"]["relay"],
                   "driver_us_per_req": run.get("driver_cpu_us_per_request"),
-                  "round_trip_us": round(rt_us, 1), "ratio": round(d / rt_us, 2)}))
+                  "round_trip_us": round(rt_us, 1), "ratio": round(d / rt_us, 2),
+                  "allocated_bytes_per_req": alloc}))
 PY
 )"
   tail -1 "$E2E_OUT/results.jsonl" >&2

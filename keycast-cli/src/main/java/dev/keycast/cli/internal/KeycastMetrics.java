@@ -1,5 +1,6 @@
 package dev.keycast.cli.internal;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -9,6 +10,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
 
 /**
  * The daemon's Micrometer registry, exposed as Prometheus text on {@code /metrics}. Keycast's own
@@ -34,6 +36,18 @@ public final class KeycastMetrics implements AutoCloseable {
     new UptimeMetrics().bindTo(registry);
     gc = new JvmGcMetrics();
     gc.bindTo(registry);
+    // Exact, unlike jvm_gc_memory_allocated_bytes (counted per young collection): every thread's
+    // heap allocation since start, virtual threads' included (they allocate on their carriers).
+    if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean threads
+        && threads.isThreadAllocatedMemorySupported()) {
+      FunctionCounter.builder(
+              name("jvm.allocated"),
+              threads,
+              com.sun.management.ThreadMXBean::getTotalThreadAllocatedBytes)
+          .baseUnit("bytes")
+          .description("Bytes allocated on the heap by all threads since the daemon started")
+          .register(registry);
+    }
   }
 
   /** Returns a registry with the JVM meters bound. */
