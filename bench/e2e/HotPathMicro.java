@@ -1,7 +1,9 @@
 // Bytes and thread CPU per call of hot-path operations, on one thread (and the parse on virtual threads):
 // RelayMessages.parseRelayMessage of a request's EVENT message, NostrEvents.computeId of the same event, and the
 // EVENT message of a reply as the daemon publishes it (RelayMessages.toJson, replyToJson). A/B: run
-// it alternately on two jars, e.g. for j in OLD NEW OLD NEW; do java -cp $j.jar bench/e2e/HotPathMicro.java $j; done
+// it alternately on two jars; also a sign_event request body parsed (Nip46Codec.parseRequest) and its response written
+// (Nip46Codec.toJson), the body's NIP-44 decrypt and the response's encrypt, on one long-lived thread as the CPU pool
+// runs them, e.g. for j in OLD NEW OLD NEW; do java -cp $j.jar bench/e2e/HotPathMicro.java $j; done
 import dev.keycast.crypto.*;
 import dev.keycast.nip46.*;
 import java.lang.management.ManagementFactory;
@@ -48,8 +50,29 @@ public class HotPathMicro {
     // a reply as the daemon publishes it: p and e tags, ~800 chars of NIP-44 content
     SignedEvent reply = NostrEvents.sign(new UnsignedEvent(sk.publicKey(), 1_700_000_000L, 24133,
         List.of(List.of("p", "ab".repeat(32)), List.of("e", ev.id())), "B".repeat(800)), signer);
-    for (String op : List.of("parseRelayMessage", "computeId", "replyToJson")) {
+    // a sign_event request body as the CPU pool parses it after the decrypt, and the response it answers
+    String template = new EventTemplate(1, "hello \"world\" " + "x".repeat(200),
+        List.of(List.of("p", "ab".repeat(32)), List.of("t", "tag")), 1_700_000_000L).toJson();
+    String body = Nip46Codec.toJson(new Nip46Request.SignEvent("req-0123456789", template));
+    Nip46Response response = new Nip46Response.Ok("req-0123456789", ev.toJson());
+    // the NIP-44 of one round trip: the request body decrypted, the response encrypted (synthetic nonce, as replies)
+    Nip44ConversationKey ck = Nip44ConversationKey.derive(sk, SecretKey.generate().publicKey());
+    String sealedBody = Nip44Cipher.encrypt(body, ck);
+    String responseJson = Nip46Codec.toJson(response);
+    byte[] context = ev.id().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    for (String op : List.of("parseRelayMessage", "computeId", "replyToJson", "parseRequestBody", "responseToJson",
+        "nip44Decrypt", "nip44EncryptSynthetic")) {
       Runnable r = switch (op) {
+        case "nip44Decrypt" -> () -> {
+          try {
+            Nip44Cipher.decrypt(sealedBody, ck);
+          } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+          }
+        };
+        case "nip44EncryptSynthetic" -> () -> Nip44Cipher.encryptSynthetic(responseJson, ck, context);
+        case "parseRequestBody" -> () -> Nip46Codec.parseRequest(body);
+        case "responseToJson" -> () -> Nip46Codec.toJson(response);
         case "parseRelayMessage" -> () -> RelayMessages.parseRelayMessage(msg);
         case "computeId" ->
             () -> NostrEvents.computeId(ev.pubkey(), ev.createdAt(), ev.kind(), ev.tags(), ev.content());

@@ -93,6 +93,12 @@ public final class EventJson {
    * @throws NostrFormatException if the JSON is malformed or has wrong types
    */
   public static EventTemplate parseTemplate(String json) {
+    EventTemplate streamed = StreamedRequestBody.template(json);
+    return streamed != null ? streamed : parseTemplateTree(json);
+  }
+
+  /** The tree path: reads what {@link StreamedRequestBody} leaves to it and says what is wrong. */
+  static EventTemplate parseTemplateTree(String json) {
     JsonNode o = Json.parse(json, "event template");
     if (!o.isObject()) {
       throw new NostrFormatException("event template must be a JSON object");

@@ -91,11 +91,9 @@ final class Json {
 
   /**
    * A streaming parser with the same limits and checks as {@link #parse} (nesting depth, duplicate
-   * keys); the caller checks for trailing content. Reads a {@code char[]} copy of the text, as
-   * {@link #parseCopied} does and for the same reason: its caller parses the relays' {@code EVENT}
-   * messages on relay I/O threads.
+   * keys) over a {@code char[]} copy of the text, for {@link #parseCopied}.
    */
-  static JsonParser parser(String json) throws java.io.IOException {
+  private static JsonParser parser(String json) throws java.io.IOException {
     return MAPPER.createParser(json.toCharArray());
   }
 

@@ -40,6 +40,19 @@ public final class Nip46Codec {
    *     is set when the body was an object with a string id
    */
   public static Nip46Request parseRequest(String json) throws Nip46FormatException {
+    StreamedRequestBody.Fields streamed = StreamedRequestBody.request(json);
+    if (streamed == null) {
+      return parseRequestTree(json);
+    }
+    try {
+      return request(streamed.id(), streamed.method(), streamed.params());
+    } catch (NostrFormatException e) {
+      throw new Nip46FormatException(e.getMessage(), streamed.id(), e);
+    }
+  }
+
+  /** The tree path: reads what {@link StreamedRequestBody} leaves to it and says what is wrong. */
+  static Nip46Request parseRequestTree(String json) throws Nip46FormatException {
     JsonNode root;
     try {
       root = Json.parse(json, "request");

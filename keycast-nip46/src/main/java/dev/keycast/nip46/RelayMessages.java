@@ -3,6 +3,7 @@ package dev.keycast.nip46;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.keycast.crypto.SignedEvent;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,8 +29,7 @@ public final class RelayMessages {
    */
   public static String toJson(ClientMessage message) {
     return switch (message) {
-      case ClientMessage.Event e ->
-          e.event().appendJson(new StringBuilder(16).append("[\"EVENT\",")).append(']').toString();
+      case ClientMessage.Event e -> eventMessage(e.event()).toString();
       case ClientMessage.Req r -> {
         ArrayNode a = Json.array().add("REQ").add(r.subscriptionId());
         r.filters().forEach(f -> a.add(f.toNode()));
@@ -65,6 +65,18 @@ public final class RelayMessages {
   }
 
   /**
+   * {@link #toJson(ClientMessage)}'s {@code ["EVENT", event]}, not copied into a {@code String}:
+   * for a sender that hands the text straight to a WebSocket (a copy of every reply less). Never
+   * blocks.
+   *
+   * @param event the event to publish
+   * @return the message text; the caller may keep it (nothing else holds it)
+   */
+  public static CharSequence eventMessage(SignedEvent event) {
+    return event.appendJson(new StringBuilder(16).append("[\"EVENT\",")).append(']');
+  }
+
+  /**
    * Parses a client-to-relay message (relay side).
    *
    * @param json the WebSocket text frame
@@ -73,7 +85,7 @@ public final class RelayMessages {
    *     message types included)
    */
   public static ClientMessage parseClientMessage(String json) {
-    ClientMessage.Event event = StreamedRelayEvent.parseClient(json);
+    ClientMessage.Event event = StreamedRelayMessages.parseClient(json);
     return event != null ? event : parseClientMessageTree(json);
   }
 
@@ -106,16 +118,21 @@ public final class RelayMessages {
   }
 
   /**
-   * Parses a relay-to-client message (client side).
+   * Parses a relay-to-client message (client side). An {@code EVENT} message given as a {@link
+   * java.nio.CharBuffer} with an accessible array (what a WebSocket client decodes a frame into) is
+   * read in place, without a copy; the result holds no reference to {@code json}.
    *
    * @param json the WebSocket text frame
    * @return the message
    * @throws NostrFormatException if it is not a well-formed EVENT, OK, EOSE, CLOSED, NOTICE or AUTH
    *     message
    */
-  public static RelayMessage parseRelayMessage(String json) {
-    RelayMessage.Event event = StreamedRelayEvent.parse(json);
-    return event != null ? event : parseRelayMessageTree(json);
+  public static RelayMessage parseRelayMessage(CharSequence json) {
+    RelayMessage fast = StreamedRelayMessages.parse(json);
+    if (fast == null) {
+      fast = StreamedRelayMessages.parseOk(json);
+    }
+    return fast != null ? fast : parseRelayMessageTree(json.toString());
   }
 
   /** The tree path of {@link #parseRelayMessage}: every message type, and every error. */

@@ -1,47 +1,72 @@
 package dev.keycast.nip46;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.keycast.crypto.SignedEvent;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The fast path of {@link RelayMessages#parseRelayMessage} for the message a signer receives for
- * every request, {@code ["EVENT", subscription id, event]}: read token by token into the event's
- * fields, without a JSON tree. It accepts only what the tree path accepts and returns the same
- * event; anything else (another message type, a wrong type, a missing field, a duplicate key,
+ * The fast path of {@link RelayMessages#parseRelayMessage} for the two messages a signer receives
+ * for every request, the request's {@code ["EVENT", subscription id, event]} and the {@code ["OK",
+ * event id, accepted, message]} of its reply: read by a {@link JsonCursor} straight into the
+ * fields, without a JSON tree or parser. It accepts only what the tree path accepts and returns the
+ * same event; anything else (another message type, a wrong type, a missing field, a duplicate key,
  * excessive nesting, trailing content, a number that is not a plain integer) returns null, and the
  * tree path then parses the message again and gives its exact error. Stateless; thread-safe.
  */
-final class StreamedRelayEvent {
-  private StreamedRelayEvent() {}
+final class StreamedRelayMessages {
+  private static final String EVENT_PREFIX = "[\"EVENT\",";
+  private static final String OK_PREFIX = "[\"OK\",";
+  private static final String[] FIELDS = {
+    "id", "pubkey", "created_at", "kind", "tags", "content", "sig"
+  };
+
+  private StreamedRelayMessages() {}
 
   /** Returns the message, or null to leave it to the tree path. Never throws. */
-  static RelayMessage.@Nullable Event parse(String json) {
-    if (!json.startsWith("[\"EVENT\",")) {
+  static RelayMessage.@Nullable Event parse(CharSequence json) {
+    if (!startsWith(json, EVENT_PREFIX)) {
       return null;
     }
-    try (JsonParser p = Json.parser(json)) {
-      if (p.nextToken() != JsonToken.START_ARRAY
-          || p.nextToken() != JsonToken.VALUE_STRING
-          || !"EVENT".equals(p.getText())
-          || p.nextToken() != JsonToken.VALUE_STRING) {
+    try {
+      JsonCursor c = JsonCursor.of(json);
+      c.expect('[');
+      if (!"EVENT".equals(c.string())) {
         return null;
       }
-      String subscriptionId = p.getText();
-      if (p.nextToken() != JsonToken.START_OBJECT) {
+      c.expect(',');
+      String subscriptionId = c.string();
+      c.expect(',');
+      SignedEvent event = event(c);
+      c.expect(']');
+      c.end();
+      return event == null ? null : new RelayMessage.Event(subscriptionId, event);
+    } catch (RuntimeException e) {
+      // JsonCursor.Decline, or the event's own checks: the tree path says what is wrong
+      return null;
+    }
+  }
+
+  /** Returns the {@code OK} message, or null to leave it to the tree path. Never throws. */
+  static RelayMessage.@Nullable Ok parseOk(CharSequence json) {
+    if (!startsWith(json, OK_PREFIX)) {
+      return null;
+    }
+    try {
+      JsonCursor c = JsonCursor.of(json);
+      c.expect('[');
+      if (!"OK".equals(c.string())) {
         return null;
       }
-      SignedEvent event = event(p);
-      if (event == null || p.nextToken() != JsonToken.END_ARRAY || p.nextToken() != null) {
-        return null;
-      }
-      return new RelayMessage.Event(subscriptionId, event);
-    } catch (IOException | RuntimeException e) {
-      return null; // the tree path says what is wrong
+      c.expect(',');
+      String eventId = c.string();
+      c.expect(',');
+      boolean accepted = c.bool();
+      String message = c.consume(',') ? c.string() : "";
+      c.expect(']');
+      c.end();
+      return new RelayMessage.Ok(eventId, accepted, message);
+    } catch (RuntimeException e) {
+      return null; // JsonCursor.Decline: the tree path says what is wrong
     }
   }
 
@@ -51,27 +76,39 @@ final class StreamedRelayEvent {
    * null to leave it to the tree path. Never throws.
    */
   static ClientMessage.@Nullable Event parseClient(String json) {
-    if (!json.startsWith("[\"EVENT\",")) {
+    if (!json.startsWith(EVENT_PREFIX)) {
       return null;
     }
-    try (JsonParser p = Json.parser(json)) {
-      if (p.nextToken() != JsonToken.START_ARRAY
-          || p.nextToken() != JsonToken.VALUE_STRING
-          || !"EVENT".equals(p.getText())
-          || p.nextToken() != JsonToken.START_OBJECT) {
+    try {
+      JsonCursor c = JsonCursor.of(json);
+      c.expect('[');
+      if (!"EVENT".equals(c.string())) {
         return null;
       }
-      SignedEvent event = event(p);
-      if (event == null || p.nextToken() != JsonToken.END_ARRAY || p.nextToken() != null) {
-        return null;
-      }
-      return new ClientMessage.Event(event);
-    } catch (IOException | RuntimeException e) {
-      return null; // the tree path says what is wrong
+      c.expect(',');
+      SignedEvent event = event(c);
+      c.expect(']');
+      c.end();
+      return event == null ? null : new ClientMessage.Event(event);
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 
-  private static @Nullable SignedEvent event(JsonParser p) throws IOException {
+  private static boolean startsWith(CharSequence text, String prefix) {
+    if (text.length() < prefix.length()) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      if (text.charAt(i) != prefix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Reads the event object (depth 2: in the message array); null if a field is wrong. */
+  private static @Nullable SignedEvent event(JsonCursor c) {
     String id = null;
     String pubkey = null;
     String sig = null;
@@ -79,49 +116,33 @@ final class StreamedRelayEvent {
     List<List<String>> tags = null;
     long kind = -1;
     long createdAt = -1;
-    JsonToken t;
-    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-      String name = p.currentName();
-      JsonToken v = p.nextToken();
-      switch (name) {
-        case "id", "pubkey", "sig", "content" -> {
-          if (v != JsonToken.VALUE_STRING) {
-            return null;
-          }
-          String s = p.getText();
-          switch (name) {
-            case "id" -> id = s;
-            case "pubkey" -> pubkey = s;
-            case "sig" -> sig = s;
-            default -> content = s;
-          }
+    int seen = 0;
+    List<String> others = null;
+    c.expect('{');
+    if (!c.consume('}')) {
+      do {
+        int bit = c.field(FIELDS);
+        if (bit < 0) {
+          others = c.skipMember(c.unknownName(), others, 2);
+          continue;
         }
-        case "kind", "created_at" -> {
-          if (v != JsonToken.VALUE_NUMBER_INT
-              || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-            return null;
-          }
-          long n = p.getLongValue();
-          if (n < 0) {
-            return null;
-          }
-          if (name.equals("kind")) {
-            kind = n;
-          } else {
-            createdAt = n;
-          }
+        if ((seen & (1 << bit)) != 0) {
+          return null; // a duplicate key
         }
-        case "tags" -> {
-          tags = tags(p, v);
-          if (tags == null) {
-            return null;
-          }
+        seen |= 1 << bit;
+        switch (bit) {
+          case 0 -> id = c.string();
+          case 1 -> pubkey = c.string();
+          case 2 -> createdAt = c.plainLong();
+          case 3 -> kind = c.plainLong();
+          case 4 -> tags = c.tags();
+          case 5 -> content = c.string();
+          default -> sig = c.string();
         }
-        default -> p.skipChildren(); // unknown members are ignored, as by the tree path
-      }
+      } while (c.consume(','));
+      c.expect('}');
     }
-    if (t != JsonToken.END_OBJECT
-        || id == null
+    if (id == null
         || pubkey == null
         || sig == null
         || content == null
@@ -135,26 +156,5 @@ final class StreamedRelayEvent {
       return null;
     }
     return new SignedEvent(id, pubkey, createdAt, (int) kind, tags, content, sig);
-  }
-
-  private static @Nullable List<List<String>> tags(JsonParser p, JsonToken first)
-      throws IOException {
-    if (first != JsonToken.START_ARRAY) {
-      return null;
-    }
-    List<List<String>> tags = new ArrayList<>();
-    JsonToken t;
-    while ((t = p.nextToken()) == JsonToken.START_ARRAY) {
-      List<String> tag = new ArrayList<>(4);
-      JsonToken s;
-      while ((s = p.nextToken()) == JsonToken.VALUE_STRING) {
-        tag.add(p.getText());
-      }
-      if (s != JsonToken.END_ARRAY) {
-        return null;
-      }
-      tags.add(List.copyOf(tag));
-    }
-    return t == JsonToken.END_ARRAY ? List.copyOf(tags) : null;
   }
 }

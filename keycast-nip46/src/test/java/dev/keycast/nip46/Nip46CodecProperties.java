@@ -11,7 +11,11 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 
-/** Fuzzes the NIP-46 parsers: whatever the input, only {@link Nip46FormatException} may escape. */
+/**
+ * Fuzzes the NIP-46 parsers: whatever the input, only {@link Nip46FormatException} may escape, and
+ * the streamed fast path ({@link StreamedRequestBody}) gives exactly what the tree path gives: the
+ * same request, or the same error with the same request id.
+ */
 class Nip46CodecProperties {
 
   @Property(tries = 400)
@@ -50,11 +54,38 @@ class Nip46CodecProperties {
     assertThat(Nip46Codec.parseResponse(Nip46Codec.toJson(e))).isEqualTo(e);
   }
 
-  private static void onlyFormatException(String input) {
+  @Property(tries = 300)
+  void parseTemplate_mutatedValidTemplate_streamedAgreesWithTree(
+      @ForAll("validTemplate") String json, @ForAll("positions") int pos, @ForAll char c) {
+    StringBuilder sb = new StringBuilder(json);
+    int i = Math.floorMod(pos, sb.length());
+    sb.setCharAt(i, c);
+    for (String in : List.of(json, sb.toString(), json.substring(0, i))) {
+      Object tree = outcome(() -> EventJson.parseTemplateTree(in));
+      assertThat(outcome(() -> EventJson.parseTemplate(in))).as(in).isEqualTo(tree);
+      if (!(tree instanceof EventTemplate)) {
+        assertThat(StreamedRequestBody.template(in)).as(in).isNull();
+      }
+    }
+  }
+
+  /** What a parse gives: its value, or its exception's class and message. */
+  private static Object outcome(java.util.concurrent.Callable<?> parse) {
     try {
-      Nip46Codec.parseRequest(input);
-    } catch (Nip46FormatException expected) {
-      // the declared failure
+      return parse.call();
+    } catch (Nip46FormatException e) {
+      return List.of(e.getClass(), String.valueOf(e.getMessage()), String.valueOf(e.requestId()));
+    } catch (Exception e) {
+      return List.of(e.getClass(), String.valueOf(e.getMessage()));
+    }
+  }
+
+  private static void onlyFormatException(String input) {
+    Object tree = outcome(() -> Nip46Codec.parseRequestTree(input));
+    Object api = outcome(() -> Nip46Codec.parseRequest(input));
+    assertThat(api).as(input).isEqualTo(tree);
+    if (api instanceof List<?> failure) {
+      assertThat(failure.get(0)).as(input).isEqualTo(Nip46FormatException.class);
     }
     try {
       Nip46Codec.parseResponse(input);
@@ -138,6 +169,14 @@ class Nip46CodecProperties {
             + "a".repeat(64)
             + "\",\"AgAB\"]}",
         "{\"id\":\"1\",\"result\":\"auth_url\",\"error\":\"https://x\"}");
+  }
+
+  @Provide
+  Arbitrary<String> validTemplate() {
+    return Arbitraries.of(
+        "{\"kind\":1,\"content\":\"x \\\"y\\\" \\u00e9\",\"tags\":[[\"p\",\"ab\"],[]],\"created_at\":1700000000}",
+        "{\"created_at\":0,\"content\":\"\",\"kind\":65535,\"pubkey\":\"ab\",\"x\":[1,{\"y\":null}]}",
+        "{\"kind\":7,\"tags\":[],\"content\":\"+\",\"created_at\":12}");
   }
 
   @Provide

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.keycast.crypto.SignedEvent;
+import java.nio.CharBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * accept it, and the tree path's own error (the streamed reader declines) wherever the tree path
  * refuses.
  */
-class StreamedRelayEventTest {
+class StreamedRelayMessagesTest {
   private static final SignedEvent EVENT =
       RelayMessagesTest.event(
           24133,
@@ -40,15 +41,24 @@ class StreamedRelayEventTest {
     for (String in : inputs) {
       RelayMessage tree = RelayMessages.parseRelayMessageTree(in);
       assertThat(tree).as(in).isInstanceOf(RelayMessage.Event.class);
-      assertThat(StreamedRelayEvent.parse(in)).as(in).isEqualTo(tree);
+      assertThat(StreamedRelayMessages.parse(in)).as(in).isEqualTo(tree);
       assertThat(RelayMessages.parseRelayMessage(in)).as(in).isEqualTo(tree);
+      // as a WebSocket client's decode buffer (read in place, at an offset) and as a builder
+      char[] padded = ("xx" + in + "yy").toCharArray();
+      assertThat(RelayMessages.parseRelayMessage(CharBuffer.wrap(padded, 2, in.length())))
+          .as(in)
+          .isEqualTo(tree);
+      assertThat(RelayMessages.parseRelayMessage(CharBuffer.wrap(padded, 2, in.length()).slice()))
+          .as(in)
+          .isEqualTo(tree);
+      assertThat(RelayMessages.parseRelayMessage(new StringBuilder(in))).as(in).isEqualTo(tree);
       // the relay side: the same event without the subscription id
       String client = in.replace("[\"EVENT\",\"sub-1\",", "[\"EVENT\",");
       ClientMessage clientTree = RelayMessages.parseClientMessageTree(client);
       assertThat(clientTree)
           .as(client)
           .isEqualTo(new ClientMessage.Event(((RelayMessage.Event) tree).event()));
-      assertThat(StreamedRelayEvent.parseClient(client)).as(client).isEqualTo(clientTree);
+      assertThat(StreamedRelayMessages.parseClient(client)).as(client).isEqualTo(clientTree);
       assertThat(RelayMessages.parseClientMessage(client)).as(client).isEqualTo(clientTree);
     }
   }
@@ -89,15 +99,19 @@ class StreamedRelayEventTest {
     for (String in : inputs) {
       Throwable tree = catchThrowable(() -> RelayMessages.parseRelayMessageTree(in));
       assertThat(tree).as(in).isInstanceOf(NostrFormatException.class);
-      assertThat(StreamedRelayEvent.parse(in)).as(in).isNull();
+      assertThat(StreamedRelayMessages.parse(in)).as(in).isNull();
       Throwable viaApi = catchThrowable(() -> RelayMessages.parseRelayMessage(in));
       assertThat(viaApi).as(in).isInstanceOf(NostrFormatException.class);
       assertThat(viaApi.getMessage()).as(in).isEqualTo(tree.getMessage());
+      Throwable viaBuffer =
+          catchThrowable(() -> RelayMessages.parseRelayMessage(CharBuffer.wrap(in.toCharArray())));
+      assertThat(viaBuffer).as(in).isInstanceOf(NostrFormatException.class);
+      assertThat(viaBuffer.getMessage()).as(in).isEqualTo(tree.getMessage());
       String client = in.replace("[\"EVENT\",\"sub-1\",", "[\"EVENT\",");
       if (!client.equals(in)) {
         Throwable clientTree = catchThrowable(() -> RelayMessages.parseClientMessageTree(client));
         assertThat(clientTree).as(client).isInstanceOf(NostrFormatException.class);
-        assertThat(StreamedRelayEvent.parseClient(client)).as(client).isNull();
+        assertThat(StreamedRelayMessages.parseClient(client)).as(client).isNull();
         Throwable clientApi = catchThrowable(() -> RelayMessages.parseClientMessage(client));
         assertThat(clientApi).as(client).isInstanceOf(NostrFormatException.class);
         assertThat(clientApi.getMessage()).as(client).isEqualTo(clientTree.getMessage());
@@ -111,7 +125,7 @@ class StreamedRelayEventTest {
     for (String in :
         List.of(
             "[\"OK\",\"" + "a".repeat(64) + "\",true,\"\"]", "[\"EOSE\",\"s\"]", " [\"EVENT\"]")) {
-      assertThat(StreamedRelayEvent.parse(in)).as(in).isNull();
+      assertThat(StreamedRelayMessages.parse(in)).as(in).isNull();
     }
   }
 }

@@ -257,7 +257,7 @@ final class RelayConnection {
                 new ClientMessage.Req(sub.getKey(), resumeFilters(sub.getKey(), sub.getValue()))));
         sessionSubscriptions.add(sub.getKey());
       }
-      publishes.forEachAwaitingOk(e -> enqueue(RelayMessages.toJson(new ClientMessage.Event(e))));
+      publishes.forEachAwaitingOk(e -> enqueue(RelayMessages.eventMessage(e)));
     } finally {
       lock.unlock();
     }
@@ -354,7 +354,7 @@ final class RelayConnection {
    * Appends a frame to the ordered send chain (the JDK WebSocket allows one outstanding send).
    * Never blocks. Caller holds lock and the state is CONNECTED.
    */
-  private void enqueue(String text) {
+  private void enqueue(CharSequence text) {
     WebSocket ws = socket;
     if (ws == null) {
       return;
@@ -447,7 +447,7 @@ final class RelayConnection {
       lock.lock();
       try {
         if (state == RelayState.CONNECTED) {
-          enqueue(RelayMessages.toJson(new ClientMessage.Event(event)));
+          enqueue(RelayMessages.eventMessage(event));
         }
         // Otherwise it is sent when the connection (re)opens, within the publish timeout.
       } finally {
@@ -458,7 +458,7 @@ final class RelayConnection {
 
   // ---- receiving (HttpClient executor threads; sequential per connection) ----
 
-  private void onMessage(String text) {
+  private void onMessage(CharSequence text) {
     RelayMessage msg;
     try {
       msg = RelayMessages.parseRelayMessage(text);

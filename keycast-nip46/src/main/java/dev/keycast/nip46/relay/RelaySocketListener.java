@@ -26,7 +26,7 @@ final class RelaySocketListener implements WebSocket.Listener {
 
   private final String url;
   private final int maxMessageChars;
-  private final Consumer<String> onMessage;
+  private final Consumer<CharSequence> onMessage;
   private final Runnable onDropped;
   private volatile String closeReason = "";
   private volatile long lastReceivedNanos = System.nanoTime();
@@ -37,11 +37,14 @@ final class RelaySocketListener implements WebSocket.Listener {
   /**
    * @param url the relay URL, for log lines
    * @param maxMessageChars the longest message passed on, in chars after reassembly
-   * @param onMessage receives each complete text message (on the I/O thread; must not block)
+   * @param onMessage receives each complete text message (on the I/O thread; must not block). The
+   *     text is valid only during the call (a message in one frame is the JDK's decode buffer,
+   *     passed without a copy; a reassembled one is this listener's buffer): read it, do not keep
+   *     it.
    * @param onDropped called once per message dropped (oversized or binary)
    */
   RelaySocketListener(
-      String url, int maxMessageChars, Consumer<String> onMessage, Runnable onDropped) {
+      String url, int maxMessageChars, Consumer<CharSequence> onMessage, Runnable onDropped) {
     this.url = url;
     this.maxMessageChars = maxMessageChars;
     this.onMessage = onMessage;
@@ -75,6 +78,11 @@ final class RelaySocketListener implements WebSocket.Listener {
   @Override
   public @Nullable CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
     markAlive();
+    if (last && !oversized && buffer.isEmpty() && data.length() <= maxMessageChars) {
+      onMessage.accept(data); // a whole message in one part: no copy (issue 15)
+      webSocket.request(1);
+      return null;
+    }
     if (!oversized) {
       if (buffer.length() + data.length() > maxMessageChars) {
         oversized = true;
@@ -88,9 +96,7 @@ final class RelaySocketListener implements WebSocket.Listener {
         onDropped.run();
         LOG.debug("relay {}: message over {} chars dropped", url, maxMessageChars);
       } else {
-        String text = buffer.toString();
-        buffer.setLength(0);
-        onMessage.accept(text);
+        onMessage.accept(buffer);
       }
       oversized = false;
       buffer.setLength(0);
