@@ -148,16 +148,34 @@ public final class Nip44Cipher {
       String plaintext, Nip44ConversationKey key, byte[] context) {
     byte[] utf8 = Utf8.encode(plaintext);
     try {
+      return encryptSynthetic(utf8, key, context);
+    } finally {
+      Arrays.fill(utf8, (byte) 0);
+    }
+  }
+
+  /**
+   * {@link #encryptSynthetic(String, Nip44ConversationKey, byte[])} of a text given as its UTF-8
+   * bytes, for a caller that wrote them directly (no string in between). The bytes are not checked
+   * and not zeroed.
+   *
+   * @param plaintextUtf8 the UTF-8 bytes of a text of 1 or more bytes
+   * @param key the conversation key
+   * @param context bytes that scope the determinism; may be empty
+   * @return the base64 payload
+   * @throws IllegalArgumentException if the plaintext is empty or too large
+   */
+  public static String encryptSynthetic(
+      byte[] plaintextUtf8, Nip44ConversationKey key, byte[] context) {
+    try {
       Mac mac = hmac(key.bytes());
       mac.update(SIV_LABEL);
       mac.update(Bytes.u32(context.length));
       mac.update(context);
-      mac.update(utf8);
-      return encryptUtf8(utf8, key, mac.doFinal());
+      mac.update(plaintextUtf8);
+      return encryptUtf8(plaintextUtf8, key, mac.doFinal());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("JDK HmacSHA256 failed", e);
-    } finally {
-      Arrays.fill(utf8, (byte) 0);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.keycast.nip46;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -162,20 +163,61 @@ public final class Nip46Codec {
    *
    * @param response the response
    * @return compact JSON: {@code {"id","result"}}, {@code {"id","error"}} or {@code
-   *     {"id","result":"auth_url","error":url}}
+   *     {"id","result":"auth_url","error":url}}; strings escaped as {@code JSON.stringify} escapes
+   *     them
    */
   public static String toJson(Nip46Response response) {
-    ObjectNode o = Json.object();
-    o.put("id", response.id());
+    return new String(toUtf8(response), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * {@link #toJson(Nip46Response)}'s text as UTF-8 bytes, written directly: what a signer encrypts,
+   * with no string in between (issue 15). Never blocks.
+   *
+   * @param response the response
+   * @return a new array the caller owns
+   */
+  public static byte[] toUtf8(Nip46Response response) {
+    String first;
+    String firstValue;
+    String second = null;
+    String secondValue = null;
     switch (response) {
-      case Nip46Response.Ok ok -> o.put("result", ok.result());
-      case Nip46Response.Error err -> o.put("error", err.error());
+      case Nip46Response.Ok ok -> {
+        first = ",\"result\":";
+        firstValue = ok.result();
+      }
+      case Nip46Response.Error err -> {
+        first = ",\"error\":";
+        firstValue = err.error();
+      }
       case Nip46Response.AuthUrl auth -> {
-        o.put("result", "auth_url");
-        o.put("error", auth.url());
+        first = ",\"result\":";
+        firstValue = "auth_url";
+        second = ",\"error\":";
+        secondValue = auth.url();
       }
     }
-    return Json.write(o);
+    int length =
+        "{\"id\":".length()
+            + Utf8JsonWriter.literalLength(response.id())
+            + first.length()
+            + Utf8JsonWriter.literalLength(firstValue)
+            + 1;
+    if (second != null && secondValue != null) {
+      length += second.length() + Utf8JsonWriter.literalLength(secondValue);
+    }
+    byte[] out = new byte[length];
+    int p = Utf8JsonWriter.writeAscii("{\"id\":", out, 0);
+    p = Utf8JsonWriter.writeLiteral(response.id(), out, p);
+    p = Utf8JsonWriter.writeAscii(first, out, p);
+    p = Utf8JsonWriter.writeLiteral(firstValue, out, p);
+    if (second != null && secondValue != null) {
+      p = Utf8JsonWriter.writeAscii(second, out, p);
+      p = Utf8JsonWriter.writeLiteral(secondValue, out, p);
+    }
+    out[p] = '}';
+    return out;
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.keycast.crypto.SchnorrSigner;
 import dev.keycast.crypto.SecretKey;
 import dev.keycast.crypto.SignedEvent;
 import dev.keycast.crypto.UnsignedEvent;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
@@ -212,6 +213,45 @@ public final class Nip46Envelope {
       byte[] context)
       throws GeneralSecurityException {
     String content = encryptSynthetic(scheme, body, ours, to, context);
+    return NostrEvents.signDeterministic(
+        unsigned(content, signer, to, createdAtSeconds, extraTags), signer);
+  }
+
+  /**
+   * {@link #sealDeterministic(Scheme, String, SecretKey, SchnorrSigner, PublicKey, long, List,
+   * byte[])} of a body given as its UTF-8 bytes ({@link Nip46Codec#toUtf8}): NIP-44 encrypts them
+   * as they are, with no string in between. The bytes are not checked and not zeroed. CPU-bound.
+   *
+   * @param scheme the encryption scheme
+   * @param bodyUtf8 the plaintext body's UTF-8 bytes
+   * @param ours the sender's secret key
+   * @param signer the signer for the same key
+   * @param to the recipient
+   * @param createdAtSeconds the event's {@code created_at}
+   * @param extraTags tags after the {@code p} tag
+   * @param context bytes that scope the determinism, such as the request event id
+   * @return the signed event, equal for equal inputs (and equal to the {@code String} form's for
+   *     the same text)
+   * @throws GeneralSecurityException if a key is invalid
+   */
+  public SignedEvent sealDeterministic(
+      Scheme scheme,
+      byte[] bodyUtf8,
+      SecretKey ours,
+      SchnorrSigner signer,
+      PublicKey to,
+      long createdAtSeconds,
+      List<List<String>> extraTags,
+      byte[] context)
+      throws GeneralSecurityException {
+    String content =
+        switch (scheme) {
+          case NIP44 ->
+              Nip44Cipher.encryptSynthetic(bodyUtf8, conversationKeys.get(ours, to), context);
+          case NIP04 ->
+              Nip04Cipher.encryptSynthetic(
+                  new String(bodyUtf8, StandardCharsets.UTF_8), ours, to, context);
+        };
     return NostrEvents.signDeterministic(
         unsigned(content, signer, to, createdAtSeconds, extraTags), signer);
   }

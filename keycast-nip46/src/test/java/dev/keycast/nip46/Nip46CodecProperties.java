@@ -2,6 +2,7 @@ package dev.keycast.nip46;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keycast.crypto.NostrEvents;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -52,6 +53,47 @@ class Nip46CodecProperties {
     }
     Nip46Response e = new Nip46Response.Error(id, text.isEmpty() ? "x" : text);
     assertThat(Nip46Codec.parseResponse(Nip46Codec.toJson(e))).isEqualTo(e);
+  }
+
+  /**
+   * The response written straight to UTF-8 is JSON.stringify's text, byte for byte, and reads back.
+   */
+  @Property(tries = 500)
+  void responseToUtf8_isStringifysText_andReadsBack(@ForAll String id, @ForAll String text) {
+    List<Nip46Response> responses =
+        List.of(
+            new Nip46Response.Ok(id, text),
+            new Nip46Response.Error(id, text.isEmpty() ? "x" : text),
+            new Nip46Response.AuthUrl(id, text));
+    for (Nip46Response r : responses) {
+      String expected =
+          switch (r) {
+            case Nip46Response.Ok ok ->
+                "{\"id\":"
+                    + NostrEvents.jsonString(id)
+                    + ",\"result\":"
+                    + NostrEvents.jsonString(text)
+                    + "}";
+            case Nip46Response.Error err ->
+                "{\"id\":"
+                    + NostrEvents.jsonString(id)
+                    + ",\"error\":"
+                    + NostrEvents.jsonString(err.error())
+                    + "}";
+            case Nip46Response.AuthUrl auth ->
+                "{\"id\":"
+                    + NostrEvents.jsonString(id)
+                    + ",\"result\":\"auth_url\",\"error\":"
+                    + NostrEvents.jsonString(text)
+                    + "}";
+          };
+      byte[] utf8 = Nip46Codec.toUtf8(r);
+      assertThat(utf8).isEqualTo(expected.getBytes(StandardCharsets.UTF_8));
+      assertThat(Nip46Codec.toJson(r)).isEqualTo(expected);
+      if (!id.isEmpty() && !(r instanceof Nip46Response.AuthUrl)) {
+        assertThat(Nip46Codec.parseResponse(Nip46Codec.toJson(r))).isEqualTo(r);
+      }
+    }
   }
 
   @Property(tries = 300)

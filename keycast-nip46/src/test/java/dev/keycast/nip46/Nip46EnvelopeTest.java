@@ -39,6 +39,37 @@ class Nip46EnvelopeTest {
     }
   }
 
+  /** A body given as text or as its UTF-8 bytes seals to the same event, in each scheme. */
+  @Test
+  void sealDeterministic_textOrUtf8_sameEvent() throws Exception {
+    Nip46Response response = new Nip46Response.Ok("r1", "é \"x\" \ud83d\ude00 \u0001");
+    byte[] context = {1, 2, 3};
+    for (Nip46Envelope.Scheme scheme : Nip46Envelope.Scheme.values()) {
+      SignedEvent fromText =
+          envelope.sealDeterministic(
+              scheme,
+              Nip46Codec.toJson(response),
+              alice,
+              SchnorrSigner.create(alice),
+              bob.publicKey(),
+              1_700_000_000L,
+              List.of(List.of("e", "x")),
+              context);
+      SignedEvent fromUtf8 =
+          envelope.sealDeterministic(
+              scheme,
+              Nip46Codec.toUtf8(response),
+              alice,
+              SchnorrSigner.create(alice),
+              bob.publicKey(),
+              1_700_000_000L,
+              List.of(List.of("e", "x")),
+              context);
+      assertThat(fromUtf8).isEqualTo(fromText);
+      assertThat(Nip46Codec.parseResponse(envelope.open(fromUtf8, bob))).isEqualTo(response);
+    }
+  }
+
   @Test
   void open_bySomeoneElse_throws() throws Exception {
     SignedEvent ev =

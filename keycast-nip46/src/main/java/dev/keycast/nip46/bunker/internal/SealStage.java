@@ -5,6 +5,7 @@ import dev.keycast.nip46.Nip46Codec;
 import dev.keycast.nip46.Nip46Envelope;
 import dev.keycast.nip46.Nip46Response;
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -39,14 +40,19 @@ final class SealStage {
   SignedEvent seal(Reply reply, Nip46Response response) throws GeneralSecurityException {
     AuthorizedSigner signer = reply.signer();
     SignedEvent request = reply.task().event;
-    return envelope.sealDeterministic(
-        reply.scheme(),
-        Nip46Codec.toJson(response),
-        signer.bunkerKey(),
-        signer.signer(),
-        reply.client(),
-        request.createdAt(),
-        List.of(List.of("e", request.id())),
-        HexFormat.of().parseHex(request.id()));
+    byte[] body = Nip46Codec.toUtf8(response); // may hold a decrypted plaintext: zeroed below
+    try {
+      return envelope.sealDeterministic(
+          reply.scheme(),
+          body,
+          signer.bunkerKey(),
+          signer.signer(),
+          reply.client(),
+          request.createdAt(),
+          List.of(List.of("e", request.id())),
+          HexFormat.of().parseHex(request.id()));
+    } finally {
+      Arrays.fill(body, (byte) 0);
+    }
   }
 }
