@@ -206,7 +206,8 @@ final class JsonCursor {
    * The rest of a string with escapes, from {@code i} (a backslash); {@code start} after the quote.
    */
   private String escaped(int start, int i) {
-    StringBuilder sb = new StringBuilder(i - start + 16);
+    // The literal cannot be longer than what is left of the text: one allocation, no growth.
+    StringBuilder sb = new StringBuilder(end - start);
     if (chars != null) {
       sb.append(chars, start, i - start);
     } else {

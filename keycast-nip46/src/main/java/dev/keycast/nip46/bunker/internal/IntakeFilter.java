@@ -31,8 +31,9 @@ final class IntakeFilter {
      * The event may be queued.
      *
      * @param signerPubkeyHex the signer key named by its {@code p} tag
+     * @param dedupeKey the event's {@link Nip46Envelope#dedupeKey}, computed once for the task
      */
-    record Accept(String signerPubkeyHex) implements Verdict {}
+    record Accept(String signerPubkeyHex, String dedupeKey) implements Verdict {}
 
     /**
      * The event is dropped.
@@ -123,10 +124,11 @@ final class IntakeFilter {
     if (event.createdAt() > now + limits.maxFutureSkew().toSeconds()) {
       return new Verdict.Reject(EventRejectReason.TOO_NEW);
     }
-    if (!seen.firstSighting(Nip46Envelope.dedupeKey(event), now)) {
+    String dedupeKey = Nip46Envelope.dedupeKey(event);
+    if (!seen.firstSighting(dedupeKey, now)) {
       return new Verdict.Reject(EventRejectReason.DUPLICATE);
     }
-    return new Verdict.Accept(signer);
+    return new Verdict.Accept(signer, dedupeKey);
   }
 
   static boolean isLowerHex(String s, int length) {

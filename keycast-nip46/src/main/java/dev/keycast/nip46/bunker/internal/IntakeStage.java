@@ -43,10 +43,10 @@ final class IntakeStage {
   /**
    * Checks one parsed event. Never blocks.
    *
-   * @return the signer key (lowercase hex) the accepted event is addressed to, or null (counted) to
+   * @return the accepted event's signer key (lowercase hex) and dedupe key, or null (counted) to
    *     drop it
    */
-  @Nullable String admit(String relayUrl, SignedEvent event) {
+  IntakeFilter.Verdict.@Nullable Accept admit(String relayUrl, SignedEvent event) {
     switch (filter.check(event)) {
       case IntakeFilter.Verdict.Reject r -> {
         if (r.reason() == EventRejectReason.DUPLICATE) {
@@ -56,7 +56,7 @@ final class IntakeStage {
         return null;
       }
       case IntakeFilter.Verdict.Accept a -> {
-        return a.signerPubkeyHex();
+        return a;
       }
     }
   }

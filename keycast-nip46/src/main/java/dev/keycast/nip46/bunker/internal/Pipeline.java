@@ -191,10 +191,12 @@ public final class Pipeline {
         }
         return;
       }
-      String signerHex = intake.admit(relayUrl, event);
-      if (signerHex != null) {
+      IntakeFilter.Verdict.Accept accepted = intake.admit(relayUrl, event);
+      if (accepted != null) {
+        String signerHex = accepted.signerPubkeyHex();
         RequestTask task =
-            new RequestTask(event, signerHex, relayUrl, clock.instant(), path::process);
+            new RequestTask(
+                event, signerHex, accepted.dedupeKey(), relayUrl, clock.instant(), path::process);
         if (gate.owns(signerHex)) {
           submit(task);
         } else {

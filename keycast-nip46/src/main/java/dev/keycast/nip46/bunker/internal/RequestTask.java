@@ -1,7 +1,6 @@
 package dev.keycast.nip46.bunker.internal;
 
 import dev.keycast.crypto.SignedEvent;
-import dev.keycast.nip46.Nip46Envelope;
 import dev.keycast.nip46.server.TaskSnapshot;
 import dev.keycast.queue.QueuedTask;
 import java.time.Instant;
@@ -42,6 +41,7 @@ final class RequestTask implements QueuedTask {
   RequestTask(
       SignedEvent event,
       String signerHex,
+      String dedupeKey,
       String relayUrl,
       Instant receivedAt,
       Processor processor) {
@@ -50,7 +50,7 @@ final class RequestTask implements QueuedTask {
     this.relays.add(relayUrl);
     this.receivedNanos = System.nanoTime();
     this.receivedAt = receivedAt;
-    this.dedupeKey = Nip46Envelope.dedupeKey(event);
+    this.dedupeKey = dedupeKey;
     this.processor = processor;
   }
 

@@ -148,6 +148,7 @@ class FrontStageTest {
         new RequestTask(
             fx.request(PING),
             other.publicKey().toHex(),
+            "dedupe-key",
             StageFixture.RELAY,
             fx.clock.instant(),
             t -> {});

@@ -29,6 +29,7 @@ class IntakeStageTest {
     assertThat(
             intake.admit(
                 StageFixture.RELAY, fx.request("{\"id\":\"1\",\"method\":\"ping\",\"params\":[]}")))
+        .extracting(IntakeFilter.Verdict.Accept::signerPubkeyHex)
         .isEqualTo(fx.signerKey().toHex());
   }
 

@@ -100,7 +100,13 @@ final class StageFixture implements AutoCloseable {
   }
 
   RequestTask task(SignedEvent event) {
-    return new RequestTask(event, signerKey().toHex(), RELAY, clock.instant(), t -> {});
+    return new RequestTask(
+        event,
+        signerKey().toHex(),
+        Nip46Envelope.dedupeKey(event),
+        RELAY,
+        clock.instant(),
+        t -> {});
   }
 
   RequestParties parties() {
