@@ -38,7 +38,7 @@ final class JsonCursor {
   private static final int MAX_NUMBER_CHARS = 100;
 
   private final char @Nullable [] chars; // null when reading text
-  private final CharSequence text;
+  private final String text; // "" when reading chars
   private final int end;
   private int pos;
   private String unknownName = "";
@@ -50,7 +50,7 @@ final class JsonCursor {
     this.end = end;
   }
 
-  private JsonCursor(CharSequence text) {
+  private JsonCursor(String text) {
     this.chars = null;
     this.text = text;
     this.pos = 0;
@@ -59,15 +59,16 @@ final class JsonCursor {
 
   /**
    * A cursor over {@code json}: a {@link CharBuffer} with an accessible array is read in place
-   * (from its position to its limit), any other text through {@link CharSequence#charAt}; nothing
-   * is copied. The text must not change while the cursor reads it.
+   * (from its position to its limit), a {@code String} through {@link String#charAt}, without a
+   * copy; any other text is first made a {@code String}. The text must not change while the cursor
+   * reads it.
    */
   static JsonCursor of(CharSequence json) {
     if (json instanceof CharBuffer cb && cb.hasArray()) {
       int start = cb.arrayOffset() + cb.position();
       return new JsonCursor(cb.array(), start, start + cb.remaining());
     }
-    return new JsonCursor(json);
+    return new JsonCursor(json.toString());
   }
 
   private char at(int i) {
@@ -172,9 +173,7 @@ final class JsonCursor {
   }
 
   private String slice(int from, int to) {
-    return chars != null
-        ? new String(chars, from, to - from)
-        : text.subSequence(from, to).toString();
+    return chars != null ? new String(chars, from, to - from) : text.substring(from, to);
   }
 
   /** Reads a string value. */

@@ -20,12 +20,12 @@ final class Utf8JsonWriter {
     int len = 2;
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
-      if (c == '"' || c == '\\' || c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r') {
+      if (c >= 0x20 && c < 0x80) { // the common case first: printable ASCII
+        len += c == '"' || c == '\\' ? 2 : 1;
+      } else if (c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r') {
         len += 2;
       } else if (c < 0x20) {
         len += 6;
-      } else if (c < 0x80) {
-        len += 1;
       } else if (c < 0x800) {
         len += 2;
       } else if (Character.isHighSurrogate(c)
