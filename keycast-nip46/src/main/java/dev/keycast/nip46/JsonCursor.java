@@ -42,6 +42,10 @@ final class JsonCursor {
   private final int end;
   private int pos;
   private String unknownName = "";
+  // The object being read by beginObject/nextField (one level at a time).
+  private boolean objectFirst;
+  private int objectSeen;
+  private @Nullable List<String> objectOthers;
 
   private JsonCursor(char[] chars, int start, int end) {
     this.chars = chars;
@@ -111,6 +115,46 @@ final class JsonCursor {
     skipWhitespace();
     if (pos != end) {
       throw decline();
+    }
+  }
+
+  /** Opens an object for {@link #nextField}. */
+  void beginObject() {
+    expect('{');
+    objectFirst = true;
+    objectSeen = 0;
+    objectOthers = null;
+  }
+
+  /**
+   * Moves to the next member of the object {@link #beginObject} opened that is among {@code known}
+   * (at most 32 names) and returns its index; its value is next, for the caller to read. Members
+   * with other names are skipped ({@code depth}: the object's nesting depth). Returns -1 after the
+   * object's closing brace. Declines on a duplicate key, known or not.
+   */
+  int nextField(String[] known, int depth) {
+    while (true) {
+      if (objectFirst) {
+        objectFirst = false;
+        if (consume('}')) {
+          return -1;
+        }
+      } else {
+        if (consume('}')) {
+          return -1;
+        }
+        expect(',');
+      }
+      int f = field(known);
+      if (f < 0) {
+        objectOthers = skipMember(unknownName, objectOthers, depth);
+        continue;
+      }
+      if ((objectSeen & (1 << f)) != 0) {
+        throw decline(); // a duplicate key: the tree path's error
+      }
+      objectSeen |= 1 << f;
+      return f;
     }
   }
 
@@ -371,11 +415,11 @@ final class JsonCursor {
   }
 
   /**
-   * Skips the value of a member the caller does not read, declining if a member of that name came
-   * before (a duplicate key). {@code seen} holds the names skipped so far in this object: pass null
-   * the first time and keep what is returned.
+   * Skips the value of a member nobody reads, declining if a member of that name came before (a
+   * duplicate key). {@code seen} holds the names skipped so far in this object: null the first
+   * time, then what was returned.
    */
-  List<String> skipMember(String name, @Nullable List<String> seen, int depth) {
+  private List<String> skipMember(String name, @Nullable List<String> seen, int depth) {
     List<String> names = seen != null ? seen : new ArrayList<>(2);
     if (names.contains(name)) {
       throw decline();

@@ -24,26 +24,9 @@ final class StreamedRelayMessages {
 
   /** Returns the message, or null to leave it to the tree path. Never throws. */
   static RelayMessage.@Nullable Event parse(CharSequence json) {
-    if (!startsWith(json, EVENT_PREFIX)) {
-      return null;
-    }
-    try {
-      JsonCursor c = JsonCursor.of(json);
-      c.expect('[');
-      if (!"EVENT".equals(c.string())) {
-        return null;
-      }
-      c.expect(',');
-      String subscriptionId = c.string();
-      c.expect(',');
-      SignedEvent event = event(c);
-      c.expect(']');
-      c.end();
-      return event == null ? null : new RelayMessage.Event(subscriptionId, event);
-    } catch (RuntimeException e) {
-      // JsonCursor.Decline, or the event's own checks: the tree path says what is wrong
-      return null;
-    }
+    String[] subscriptionId = new String[1];
+    SignedEvent event = eventMessage(json, subscriptionId);
+    return event == null ? null : new RelayMessage.Event(subscriptionId[0], event);
   }
 
   /** Returns the {@code OK} message, or null to leave it to the tree path. Never throws. */
@@ -76,21 +59,34 @@ final class StreamedRelayMessages {
    * null to leave it to the tree path. Never throws.
    */
   static ClientMessage.@Nullable Event parseClient(String json) {
-    if (!json.startsWith(EVENT_PREFIX)) {
+    SignedEvent event = eventMessage(json, null);
+    return event == null ? null : new ClientMessage.Event(event);
+  }
+
+  /**
+   * Reads {@code ["EVENT", subscription id, event]} (when {@code subscriptionId} is given, which
+   * receives the id) or {@code ["EVENT", event]}; null where the tree path must decide.
+   */
+  private static @Nullable SignedEvent eventMessage(
+      CharSequence json, String @Nullable [] subscriptionId) {
+    if (!startsWith(json, EVENT_PREFIX)) {
       return null;
     }
     try {
       JsonCursor c = JsonCursor.of(json);
       c.expect('[');
-      if (!"EVENT".equals(c.string())) {
-        return null;
-      }
+      c.string(); // "EVENT": the prefix said so
       c.expect(',');
+      if (subscriptionId != null) {
+        subscriptionId[0] = c.string();
+        c.expect(',');
+      }
       SignedEvent event = event(c);
       c.expect(']');
       c.end();
-      return event == null ? null : new ClientMessage.Event(event);
+      return event;
     } catch (RuntimeException e) {
+      // JsonCursor.Decline, or the event's own checks: the tree path says what is wrong
       return null;
     }
   }
@@ -116,31 +112,17 @@ final class StreamedRelayMessages {
     List<List<String>> tags = null;
     long kind = -1;
     long createdAt = -1;
-    int seen = 0;
-    List<String> others = null;
-    c.expect('{');
-    if (!c.consume('}')) {
-      do {
-        int bit = c.field(FIELDS);
-        if (bit < 0) {
-          others = c.skipMember(c.unknownName(), others, 2);
-          continue;
-        }
-        if ((seen & (1 << bit)) != 0) {
-          return null; // a duplicate key
-        }
-        seen |= 1 << bit;
-        switch (bit) {
-          case 0 -> id = c.string();
-          case 1 -> pubkey = c.string();
-          case 2 -> createdAt = c.plainLong();
-          case 3 -> kind = c.plainLong();
-          case 4 -> tags = c.tags();
-          case 5 -> content = c.string();
-          default -> sig = c.string();
-        }
-      } while (c.consume(','));
-      c.expect('}');
+    c.beginObject();
+    for (int f; (f = c.nextField(FIELDS, 2)) >= 0; ) {
+      switch (f) {
+        case 0 -> id = c.string();
+        case 1 -> pubkey = c.string();
+        case 2 -> createdAt = c.plainLong();
+        case 3 -> kind = c.plainLong();
+        case 4 -> tags = c.tags();
+        case 5 -> content = c.string();
+        default -> sig = c.string();
+      }
     }
     if (id == null
         || pubkey == null

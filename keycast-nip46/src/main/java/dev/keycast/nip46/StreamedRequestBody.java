@@ -28,27 +28,13 @@ final class StreamedRequestBody {
       String id = null;
       String method = null;
       List<String> params = List.of();
-      int seen = 0;
-      List<String> others = null;
-      c.expect('{');
-      if (!c.consume('}')) {
-        do {
-          int f = c.field(REQUEST_FIELDS);
-          if (f < 0) {
-            others = c.skipMember(c.unknownName(), others, 1);
-            continue;
-          }
-          if ((seen & (1 << f)) != 0) {
-            return null; // a duplicate key
-          }
-          seen |= 1 << f;
-          switch (f) {
-            case 0 -> id = c.string();
-            case 1 -> method = c.string();
-            default -> params = c.strings();
-          }
-        } while (c.consume(','));
-        c.expect('}');
+      c.beginObject();
+      for (int f; (f = c.nextField(REQUEST_FIELDS, 1)) >= 0; ) {
+        switch (f) {
+          case 0 -> id = c.string();
+          case 1 -> method = c.string();
+          default -> params = c.strings();
+        }
       }
       c.end();
       if (id == null || id.isEmpty() || method == null) {
@@ -68,28 +54,14 @@ final class StreamedRequestBody {
       List<List<String>> tags = List.of();
       long kind = -1;
       long createdAt = -1;
-      int seen = 0;
-      List<String> others = null;
-      c.expect('{');
-      if (!c.consume('}')) {
-        do {
-          int f = c.field(TEMPLATE_FIELDS);
-          if (f < 0) {
-            others = c.skipMember(c.unknownName(), others, 1);
-            continue;
-          }
-          if ((seen & (1 << f)) != 0) {
-            return null;
-          }
-          seen |= 1 << f;
-          switch (f) {
-            case 0 -> kind = c.plainLong();
-            case 1 -> content = c.string();
-            case 2 -> tags = c.tags();
-            default -> createdAt = c.plainLong();
-          }
-        } while (c.consume(','));
-        c.expect('}');
+      c.beginObject();
+      for (int f; (f = c.nextField(TEMPLATE_FIELDS, 1)) >= 0; ) {
+        switch (f) {
+          case 0 -> kind = c.plainLong();
+          case 1 -> content = c.string();
+          case 2 -> tags = c.tags();
+          default -> createdAt = c.plainLong();
+        }
       }
       c.end();
       if (content == null || kind < 0 || kind > 65535 || createdAt < 0) {
