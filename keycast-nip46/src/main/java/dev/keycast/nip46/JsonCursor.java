@@ -103,11 +103,7 @@ final class JsonCursor {
   /** Consumes {@code c} after optional whitespace if it is next; returns whether it was. */
   boolean consume(char c) {
     skipWhitespace();
-    if (pos < end && at(pos) == c) {
-      pos++;
-      return true;
-    }
-    return false;
+    return consumeRaw(c);
   }
 
   /** Declines unless only whitespace is left. */

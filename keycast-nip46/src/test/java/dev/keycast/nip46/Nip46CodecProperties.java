@@ -103,28 +103,19 @@ class Nip46CodecProperties {
     int i = Math.floorMod(pos, sb.length());
     sb.setCharAt(i, c);
     for (String in : List.of(json, sb.toString(), json.substring(0, i))) {
-      Object tree = outcome(() -> EventJson.parseTemplateTree(in));
-      assertThat(outcome(() -> EventJson.parseTemplate(in))).as(in).isEqualTo(tree);
+      Object tree = StreamedReadersProperties.outcome(() -> EventJson.parseTemplateTree(in));
+      assertThat(StreamedReadersProperties.outcome(() -> EventJson.parseTemplate(in)))
+          .as(in)
+          .isEqualTo(tree);
       if (!(tree instanceof EventTemplate)) {
         assertThat(StreamedRequestBody.template(in)).as(in).isNull();
       }
     }
   }
 
-  /** What a parse gives: its value, or its exception's class and message. */
-  private static Object outcome(java.util.concurrent.Callable<?> parse) {
-    try {
-      return parse.call();
-    } catch (Nip46FormatException e) {
-      return List.of(e.getClass(), String.valueOf(e.getMessage()), String.valueOf(e.requestId()));
-    } catch (Exception e) {
-      return List.of(e.getClass(), String.valueOf(e.getMessage()));
-    }
-  }
-
   private static void onlyFormatException(String input) {
-    Object tree = outcome(() -> Nip46Codec.parseRequestTree(input));
-    Object api = outcome(() -> Nip46Codec.parseRequest(input));
+    Object tree = StreamedReadersProperties.outcome(() -> Nip46Codec.parseRequestTree(input));
+    Object api = StreamedReadersProperties.outcome(() -> Nip46Codec.parseRequest(input));
     assertThat(api).as(input).isEqualTo(tree);
     if (api instanceof List<?> failure) {
       assertThat(failure.get(0)).as(input).isEqualTo(Nip46FormatException.class);

@@ -99,8 +99,11 @@ class StreamedReadersProperties {
     };
   }
 
-  /** What a parse gives: its value, or its exception's class, message and request id. */
-  private static Object outcome(Callable<?> parse) {
+  /**
+   * What a parse gives, to compare two paths: its value, or its exception's class, message and (for
+   * a {@link Nip46FormatException}) request id.
+   */
+  static Object outcome(Callable<?> parse) {
     try {
       return parse.call();
     } catch (Nip46FormatException e) {
