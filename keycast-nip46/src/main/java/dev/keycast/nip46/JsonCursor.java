@@ -41,7 +41,7 @@ final class JsonCursor {
   private final String text; // "" when reading chars
   private final int end;
   private int pos;
-  private String unknownName = "";
+  private String unknownName = ""; // the name field() last read that it did not know
   // The object being read by beginObject/nextField (one level at a time).
   private boolean objectFirst;
   private int objectSeen;
@@ -156,14 +156,10 @@ final class JsonCursor {
 
   /**
    * Reads a member name and its colon. Returns its index in {@code known}, or -1 for any other name
-   * (then {@link #unknownName()} returns it).
+   * (then {@link #unknownName} holds it).
    */
-  int field(String[] known) {
-    skipWhitespace();
-    if (pos >= end || at(pos) != '"') {
-      throw decline();
-    }
-    int start = pos + 1;
+  private int field(String[] known) {
+    int start = openQuote();
     int i = start;
     while (i < end) {
       char c = at(i);
@@ -198,11 +194,6 @@ final class JsonCursor {
     return -1;
   }
 
-  /** The name {@link #field} last read that was not among those it knew. */
-  String unknownName() {
-    return unknownName;
-  }
-
   private boolean regionEquals(int start, String s) {
     for (int j = 0; j < s.length(); j++) {
       if (at(start + j) != s.charAt(j)) {
@@ -216,13 +207,18 @@ final class JsonCursor {
     return chars != null ? new String(chars, from, to - from) : text.substring(from, to);
   }
 
-  /** Reads a string value. */
-  String string() {
+  /** Skips whitespace and an opening quote; returns the index after it. */
+  private int openQuote() {
     skipWhitespace();
     if (pos >= end || at(pos) != '"') {
       throw decline();
     }
-    int start = pos + 1;
+    return pos + 1;
+  }
+
+  /** Reads a string value. */
+  String string() {
+    int start = openQuote();
     int i = start;
     while (i < end) {
       char c = at(i);
