@@ -20,7 +20,6 @@ module dev.keycast.nip46 {
   requires transitive dev.keycast.queue;
   requires transitive com.fasterxml.jackson.databind;
   requires org.slf4j;
-  requires java.net.http;
   requires java.sql;
   requires static org.jdbi.v3.core;
   requires static com.zaxxer.hikari;

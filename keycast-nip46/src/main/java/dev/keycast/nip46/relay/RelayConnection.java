@@ -6,10 +6,8 @@ import dev.keycast.nip46.Filter;
 import dev.keycast.nip46.NostrFormatException;
 import dev.keycast.nip46.RelayMessage;
 import dev.keycast.nip46.RelayMessages;
+import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,32 +18,35 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One relay of a {@link RelayPool}: a connect loop on its own virtual thread, the ordered send
- * chain, the session's subscriptions and the dispatch of incoming messages. Not API. Its parts:
- * {@link RelaySocketListener} reassembles the frames of one session, {@link PendingPublishes} holds
- * the publishes waiting for their {@code OK} (flow control), {@link ReconnectBackoff} spaces
- * reconnects and re-sent subscriptions. The pool's subscriptions come from a supplier (no pointer
- * back to the pool).
+ * One relay of a {@link RelayPool}: a connect loop on its own virtual thread, the session's
+ * subscriptions and the dispatch of incoming messages. Not API. Its parts: {@link RelayWebSocket}
+ * is one session's socket, {@link RelaySocketListener} takes what arrives on it, {@link
+ * PendingPublishes} holds the publishes waiting for their {@code OK} (flow control), {@link
+ * ReconnectBackoff} spaces reconnects and re-sent subscriptions. The pool's subscriptions come from
+ * a supplier (no pointer back to the pool).
  *
  * <p>Threads: the connect loop (its own virtual thread) opens, pings and drops the socket; the
- * HttpClient's executor threads deliver frames ({@link #onMessage}, sequential per session);
- * callers of the pool subscribe and publish from any thread; a short-lived virtual thread waits
- * before re-sending a subscription the relay closed.
+ * socket's reader loop delivers messages ({@link #onMessage}, sequential per session) and its
+ * writer loop sends what {@link #enqueue} queued ({@link RelayWebSocket}); callers of the pool
+ * subscribe and publish from any thread; a short-lived virtual thread waits before re-sending a
+ * subscription the relay closed.
  *
- * <p>Locking: {@link #lock} guards the connection fields (state, socket, send chain, session
- * subscriptions). It is held only to read/modify them and to enqueue frames (which never blocks),
- * never across a blocking wait.
+ * <p>Locking: {@link #lock} guards the connection fields (state, socket, session subscriptions). It
+ * is held only to read/modify them and to enqueue frames (which never blocks), never across a
+ * blocking wait.
  */
 final class RelayConnection {
   private static final Logger LOG = LoggerFactory.getLogger(RelayConnection.class);
@@ -58,15 +59,15 @@ final class RelayConnection {
   private final Supplier<Map<String, List<Filter>>> subscriptions;
   private final RelayPoolConfig config;
   private final ReconnectBackoff backoff;
-  private final HttpClient http;
+  private final Executor io;
+  private final @Nullable SSLContext tls;
   private final RelayListener listener;
 
   private final ReentrantLock lock = new ReentrantLock();
   // Guarded by lock.
   private RelayState state = RelayState.CONNECTING;
-  private @Nullable WebSocket socket;
+  private @Nullable RelayWebSocket socket;
   private @Nullable RelaySocketListener session;
-  private CompletableFuture<?> sendTail = CompletableFuture.completedFuture(null);
   private final Set<String> sessionSubscriptions = new HashSet<>();
   private Set<String> previousSessionSubscriptions = Set.of();
   private long disconnectedAtSeconds = -1;
@@ -88,7 +89,7 @@ final class RelayConnection {
    */
   private volatile CompletableFuture<?> closing = CompletableFuture.completedFuture(null);
 
-  /** How long close() waits for queued frames before sending the close frame. */
+  /** About how long close() waits for queued frames to go out before it stops waiting. */
   private static final long DRAIN_MILLIS = 2000;
 
   private @Nullable Thread loop;
@@ -103,14 +104,16 @@ final class RelayConnection {
    * @param subscriptions the pool's current subscriptions, id to filters (read on every connect and
    *     subscribe)
    * @param config the pool settings
-   * @param http the pool's HttpClient
+   * @param io runs each session's reader and writer loops (virtual threads)
+   * @param tls the TLS context for {@code wss} relays, or null for the JVM's default
    * @param listener receives incoming events and state changes
    */
   RelayConnection(
       String url,
       Supplier<Map<String, List<Filter>>> subscriptions,
       RelayPoolConfig config,
-      HttpClient http,
+      Executor io,
+      @Nullable SSLContext tls,
       RelayListener listener) {
     this.url = url;
     this.uri = URI.create(url);
@@ -119,7 +122,8 @@ final class RelayConnection {
     this.backoff = new ReconnectBackoff(config.initialBackoff(), config.maxBackoff());
     this.publishes =
         new PendingPublishes(config.maxPendingPerRelay(), config.publishTimeout(), new Link());
-    this.http = http;
+    this.io = io;
+    this.tls = tls;
     this.listener = listener;
   }
 
@@ -137,29 +141,21 @@ final class RelayConnection {
       RelaySocketListener current =
           new RelaySocketListener(
               url, config.maxMessageChars(), this::onMessage, messagesDropped::incrementAndGet);
-      WebSocket ws;
-      CompletableFuture<WebSocket> opening =
-          http.newWebSocketBuilder()
-              .connectTimeout(config.connectTimeout())
-              .buildAsync(uri, current);
+      RelayWebSocket ws;
       try {
-        ws = opening.get(config.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-      } catch (ExecutionException | TimeoutException e) {
-        var unused =
-            opening.thenAccept(
-                WebSocket::abort); // not awaited: aborts a socket that opens late, if any
-        recordError(
-            "connect failed: " + describe(e instanceof ExecutionException ? e.getCause() : e));
+        ws =
+            RelayWebSocket.connect(
+                uri, config.connectTimeout(), tls, current.maxMessageBytes(), io, current);
+      } catch (IOException e) {
+        if (closed) {
+          break; // close() interrupted the connect, which closed its socket
+        }
+        recordError("connect failed: " + describe(e));
         failures++;
         if (!sleepBeforeRetry(failures)) {
           break;
         }
         continue;
-      } catch (InterruptedException e) {
-        // Closed while connecting: a socket that opens later is aborted (one that never opens needs
-        // nothing).
-        var unused = opening.thenAccept(WebSocket::abort);
-        break;
       }
       long startNanos = System.nanoTime();
       if (!onConnected(ws, current)) {
@@ -190,7 +186,7 @@ final class RelayConnection {
    * Waits until the socket closes or fails, pinging it when idle and dropping it when silent for
    * too long.
    */
-  private void awaitSessionEnd(WebSocket ws, RelaySocketListener session)
+  private void awaitSessionEnd(RelayWebSocket ws, RelaySocketListener session)
       throws InterruptedException {
     long pingMillis = config.pingInterval().toMillis();
     while (!closed) {
@@ -207,13 +203,9 @@ final class RelayConnection {
           recordError("no traffic for " + 3 * pingMillis + " ms; dropping the connection");
           return;
         }
-        try {
-          // Not awaited: a failed ping ends the session (onError), and the silence check above
-          // covers the rest.
-          var unused = ws.sendPing(ByteBuffer.allocate(0));
-        } catch (IllegalStateException busy) {
-          // A previous ping is still outstanding: fine, the silence check above covers a dead peer.
-        }
+        // Not awaited: a failed write ends the session, and the silence check above covers the
+        // rest.
+        var unused = ws.sendPing();
       }
     }
   }
@@ -236,7 +228,7 @@ final class RelayConnection {
    * Marks the session open and sends subscriptions and pending publishes; false if closed
    * meanwhile.
    */
-  private boolean onConnected(WebSocket ws, RelaySocketListener s) {
+  private boolean onConnected(RelayWebSocket ws, RelaySocketListener s) {
     lock.lock();
     try {
       if (closed) {
@@ -244,7 +236,6 @@ final class RelayConnection {
       }
       socket = ws;
       session = s;
-      sendTail = CompletableFuture.completedFuture(null);
       queuedFrames.set(0);
       state = RelayState.CONNECTED;
       connectedSince = Instant.now();
@@ -351,11 +342,11 @@ final class RelayConnection {
   // ---- sending ----
 
   /**
-   * Appends a frame to the ordered send chain (the JDK WebSocket allows one outstanding send).
-   * Never blocks. Caller holds lock and the state is CONNECTED.
+   * Queues a frame on the socket, which sends frames in order. Never blocks. Caller holds lock and
+   * the state is CONNECTED.
    */
   private void enqueue(CharSequence text) {
-    WebSocket ws = socket;
+    RelayWebSocket ws = socket;
     if (ws == null) {
       return;
     }
@@ -368,10 +359,8 @@ final class RelayConnection {
       lastErrorAt = Instant.now();
       return;
     }
-    sendTail =
-        sendTail
-            .handle((r, e) -> null)
-            .thenCompose(v -> ws.sendText(text, true))
+    var unused =
+        ws.sendText(text)
             .whenComplete(
                 (r, e) -> {
                   queuedFrames.decrementAndGet();
@@ -456,7 +445,7 @@ final class RelayConnection {
     }
   }
 
-  // ---- receiving (HttpClient executor threads; sequential per connection) ----
+  // ---- receiving (the socket's reader loop; sequential per connection) ----
 
   private void onMessage(CharSequence text) {
     RelayMessage msg;
@@ -554,34 +543,29 @@ final class RelayConnection {
 
   /** Stops the loop, closes the socket, fails pending publishes as NOT_SENT. Does not wait. */
   void close() {
-    WebSocket ws;
+    RelayWebSocket ws;
     @Nullable RelaySocketListener s;
-    CompletableFuture<?> tail;
     lock.lock();
     try {
       closed = true;
       state = RelayState.CLOSED;
       ws = socket;
       s = session;
-      tail = sendTail;
       socket = null;
       session = null;
     } finally {
       lock.unlock();
     }
     if (ws != null) {
-      // Frames already queued (a reply published just before shutdown) go out first, within a
-      // bound; then a close
-      // frame; then we wait for the relay's close frame before aborting, because aborting a socket
-      // that still has
-      // unread input resets the connection, and a reset can make the relay drop frames it has not
-      // read yet.
+      // Frames already queued (a reply published just before shutdown) go out first, then a close
+      // frame (the socket sends in order), within a bound; then we wait for the relay's close frame
+      // before aborting, because aborting a socket that still has unread input resets the
+      // connection, and a reset can make the relay drop frames it has not read yet.
       CompletableFuture<Void> peerClosed =
           s == null ? CompletableFuture.completedFuture(null) : s.ended;
       closing =
-          tail.handle((r, e) -> null)
-              .completeOnTimeout(null, DRAIN_MILLIS, TimeUnit.MILLISECONDS)
-              .thenCompose(v -> ws.sendClose(WebSocket.NORMAL_CLOSURE, ""))
+          ws.sendClose(RelayWebSocket.NORMAL_CLOSURE, "")
+              .handle((r, e) -> null)
               .thenCompose(v -> peerClosed.handle((r, e) -> null))
               .orTimeout(DRAIN_MILLIS + 1000, TimeUnit.MILLISECONDS)
               .handle(

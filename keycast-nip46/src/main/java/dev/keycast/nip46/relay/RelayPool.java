@@ -5,7 +5,6 @@ import dev.keycast.nip46.Filter;
 import dev.keycast.nip46.RelayException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A client to several Nostr relays over the JDK's {@link java.net.http.WebSocket}.
+ * A client to several Nostr relays over WebSockets ({@code ws://} and {@code wss://}).
  *
  * <p>Each relay gets its own connection, kept open by a loop on a virtual thread: a dropped
  * connection is retried with exponential backoff and jitter (capped), and an idle one is pinged and
@@ -42,11 +41,11 @@ import org.slf4j.LoggerFactory;
  * <p>Relay URLs are normalised ({@link #normalizeUrl}): scheme and host lower-case, a bare trailing
  * {@code /} removed. Maps returned by this class are keyed by the normalised form.
  *
- * <p>Threads: all I/O runs on the HttpClient's executor (virtual threads unless configured
- * otherwise) and on one virtual thread per relay. Listener calls happen on those threads. Methods
- * of this class never block (except {@link #close()}, briefly) and are safe to call from any
- * thread; a {@link ReentrantLock} (never {@code synchronized}) guards membership changes, and no
- * lock is held across I/O.
+ * <p>Threads: each relay has a connect loop on its own virtual thread, and while connected a reader
+ * and a writer loop on the pool's executor (virtual threads unless configured otherwise). Listener
+ * calls happen on those threads. Methods of this class never block (except {@link #close()},
+ * briefly) and are safe to call from any thread; a {@link ReentrantLock} (never {@code
+ * synchronized}) guards membership changes, and no lock is held across I/O.
  */
 public final class RelayPool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RelayPool.class);
@@ -54,7 +53,7 @@ public final class RelayPool implements AutoCloseable {
   private final RelayPoolConfig config;
   private final RelayListener listener;
   private final @Nullable ExecutorService ownedExecutor;
-  private final HttpClient http;
+  private final ExecutorService io;
   private final ReentrantLock lock = new ReentrantLock();
 
   /** Guarded by lock for writes; read lock-free. */
@@ -83,8 +82,7 @@ public final class RelayPool implements AutoCloseable {
     } else {
       ownedExecutor = null;
     }
-    this.http =
-        HttpClient.newBuilder().executor(executor).connectTimeout(config.connectTimeout()).build();
+    this.io = executor;
   }
 
   /**
@@ -145,7 +143,8 @@ public final class RelayPool implements AutoCloseable {
         throw new RelayException("relay pool is closed");
       }
       if (!relays.containsKey(normalized)) {
-        started = new RelayConnection(normalized, () -> subscriptionsView, config, http, listener);
+        started =
+            new RelayConnection(normalized, () -> subscriptionsView, config, io, null, listener);
         relays.put(normalized, started);
       }
     } finally {
@@ -408,7 +407,6 @@ public final class RelayPool implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    http.shutdownNow();
     if (ownedExecutor != null) {
       ownedExecutor.shutdownNow();
     }

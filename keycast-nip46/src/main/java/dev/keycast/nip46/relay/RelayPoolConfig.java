@@ -20,10 +20,11 @@ import org.jspecify.annotations.Nullable;
  * @param resubscribeOverlap on reconnect, subscriptions resume from the disconnect time minus this
  *     overlap
  * @param maxMessageChars incoming messages longer than this (in chars, after reassembling
- *     fragments) are dropped
+ *     fragments; more than three times as many UTF-8 bytes are not even buffered) are dropped
  * @param maxPendingPerRelay the most publishes and queued frames kept per relay while it is slow or
  *     away
- * @param executor the executor for the HttpClient's I/O and callbacks, or {@code null} for a
+ * @param executor runs each connected relay's socket reader and writer loops (two tasks that last
+ *     as long as the connection: a virtual-thread-per-task executor suits), or {@code null} for a
  *     pool-owned virtual-thread-per-task executor (closed with the pool); a caller-supplied
  *     executor is not closed
  */

@@ -1,24 +1,21 @@
 package dev.keycast.nip46.relay;
 
-import java.net.http.WebSocket;
-import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The WebSocket listener of one relay session: reassembles fragmented text frames into messages
- * (dropping those over the size cap and binary ones), records when anything last arrived, and
- * signals the end of the session. Not API.
+ * What one relay session does with what arrives: passes each text message on (dropping those over
+ * the size cap, and binary ones), records when anything last arrived, and signals the end of the
+ * session. Not API.
  *
- * <p>Threads: the JDK calls the listener methods sequentially on the HttpClient's executor, so the
- * reassembly buffer is confined to them and needs no lock. {@link #ended}, {@link #closeReason()}
- * and {@link #lastReceivedNanos()} are read by the connect loop (volatile or a future).
+ * <p>Threads: {@link RelayWebSocket} calls the handler methods sequentially on its reader loop.
+ * {@link #ended}, {@link #closeReason()} and {@link #lastReceivedNanos()} are read by the connect
+ * loop (volatile or a future).
  */
-final class RelaySocketListener implements WebSocket.Listener {
+final class RelaySocketListener implements RelayWebSocket.Handler {
   private static final Logger LOG = LoggerFactory.getLogger(RelaySocketListener.class);
 
   /** Completes normally when the relay closes the socket, exceptionally when the socket fails. */
@@ -30,16 +27,12 @@ final class RelaySocketListener implements WebSocket.Listener {
   private final Runnable onDropped;
   private volatile String closeReason = "";
   private volatile long lastReceivedNanos = System.nanoTime();
-  // Confined to the listener callbacks, which the JDK calls sequentially.
-  private final StringBuilder buffer = new StringBuilder();
-  private boolean oversized;
 
   /**
    * @param url the relay URL, for log lines
-   * @param maxMessageChars the longest message passed on, in chars after reassembly
-   * @param onMessage receives each complete text message (on the I/O thread; must not block). The
-   *     text is valid only during the call (a message in one frame is the JDK's decode buffer,
-   *     passed without a copy; a reassembled one is this listener's buffer): read it, do not keep
+   * @param maxMessageChars the longest message passed on, in chars
+   * @param onMessage receives each complete text message (on the reader loop; must not block long).
+   *     The text is the socket's decode buffer, valid only during the call: read it, do not keep
    *     it.
    * @param onDropped called once per message dropped (oversized or binary)
    */
@@ -49,6 +42,14 @@ final class RelaySocketListener implements WebSocket.Listener {
     this.maxMessageChars = maxMessageChars;
     this.onMessage = onMessage;
     this.onDropped = onDropped;
+  }
+
+  /**
+   * The byte limit for the socket that feeds this listener: a message of {@code maxMessageChars}
+   * chars is at most three UTF-8 bytes per char.
+   */
+  int maxMessageBytes() {
+    return (int) Math.min(Integer.MAX_VALUE - 64, 3L * maxMessageChars);
   }
 
   /** Returns the relay's close code and reason, once {@link #ended} completed normally. */
@@ -70,74 +71,32 @@ final class RelaySocketListener implements WebSocket.Listener {
   }
 
   @Override
-  public void onOpen(WebSocket webSocket) {
+  public void onFrame() {
     markAlive();
-    webSocket.request(1);
   }
 
   @Override
-  public @Nullable CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-    markAlive();
-    if (last && !oversized && buffer.isEmpty() && data.length() <= maxMessageChars) {
-      onMessage.accept(data); // a whole message in one part: no copy (issue 15)
-      webSocket.request(1);
-      return null;
+  public void onText(CharSequence text) {
+    if (text.length() > maxMessageChars) {
+      onDropped();
+      return;
     }
-    if (!oversized) {
-      if (buffer.length() + data.length() > maxMessageChars) {
-        oversized = true;
-        buffer.setLength(0);
-      } else {
-        buffer.append(data);
-      }
+    onMessage.accept(text); // the socket's decode buffer, no copy (issue 15)
+  }
+
+  @Override
+  public void onDropped() {
+    onDropped.run();
+    LOG.debug("relay {}: a binary message or one over {} chars dropped", url, maxMessageChars);
+  }
+
+  @Override
+  public void onEnd(int code, String reason, @Nullable Throwable error) {
+    if (error != null) {
+      ended.completeExceptionally(error);
+      return;
     }
-    if (last) {
-      if (oversized) {
-        onDropped.run();
-        LOG.debug("relay {}: message over {} chars dropped", url, maxMessageChars);
-      } else {
-        onMessage.accept(buffer);
-      }
-      oversized = false;
-      buffer.setLength(0);
-    }
-    webSocket.request(1);
-    return null;
-  }
-
-  @Override
-  public @Nullable CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
-    markAlive();
-    if (last) {
-      onDropped.run();
-    }
-    webSocket.request(1);
-    return null;
-  }
-
-  @Override
-  public @Nullable CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
-    markAlive();
-    webSocket.request(1);
-    return null;
-  }
-
-  @Override
-  public @Nullable CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
-    markAlive();
-    webSocket.request(1);
-    return null;
-  }
-
-  @Override
-  public @Nullable CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-    closeReason = "closed by relay (" + statusCode + (reason.isEmpty() ? "" : " " + reason) + ")";
+    closeReason = "closed by relay (" + code + (reason.isEmpty() ? "" : " " + reason) + ")";
     ended.complete(null);
-    return null;
-  }
-
-  @Override
-  public void onError(WebSocket webSocket, Throwable error) {
-    ended.completeExceptionally(error);
   }
 }
