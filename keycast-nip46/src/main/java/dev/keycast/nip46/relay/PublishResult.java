@@ -13,9 +13,12 @@ import java.util.TreeSet;
  */
 public record PublishResult(String eventId, Map<String, Ack> acks) {
 
-  /** Copies the map. */
+  /** Copies the map (keeping its order); an immutable one-relay map is kept as it is. */
   public PublishResult {
-    acks = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(acks));
+    acks =
+        acks.size() == 1
+            ? Map.copyOf(acks)
+            : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(acks));
   }
 
   /**
@@ -24,7 +27,12 @@ public record PublishResult(String eventId, Map<String, Ack> acks) {
    * @return true if some ack is {@link Outcome#ACCEPTED}
    */
   public boolean acceptedByAny() {
-    return acks.values().stream().anyMatch(Ack::accepted);
+    for (Ack ack : acks.values()) {
+      if (ack.accepted()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

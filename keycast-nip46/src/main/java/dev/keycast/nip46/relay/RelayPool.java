@@ -135,6 +135,12 @@ public final class RelayPool implements AutoCloseable {
    * @throws RelayException if the pool is closed
    */
   public String addRelay(String url) {
+    if (relays.containsKey(url)) { // the normalised form of a relay already in the pool
+      if (closed) {
+        throw new RelayException("relay pool is closed");
+      }
+      return url; // as every publish to a known relay: no parse, no lock (issue 15)
+    }
     String normalized = normalizeUrl(url);
     RelayConnection started = null;
     lock.lock();
@@ -341,6 +347,12 @@ public final class RelayPool implements AutoCloseable {
 
   private static CompletableFuture<PublishResult> combine(
       SignedEvent event, Map<String, CompletableFuture<PublishResult.Ack>> acks) {
+    if (acks.size() == 1) { // the common case: one future and one map less
+      Map.Entry<String, CompletableFuture<PublishResult.Ack>> only =
+          acks.entrySet().iterator().next();
+      String url = only.getKey();
+      return only.getValue().thenApply(ack -> new PublishResult(event.id(), Map.of(url, ack)));
+    }
     return CompletableFuture.allOf(acks.values().toArray(CompletableFuture[]::new))
         .thenApply(
             v -> {

@@ -478,4 +478,19 @@ class RelayPoolTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(RelayPool.normalizeUrl("WSS://Relay.Example/")).isEqualTo("wss://relay.example");
   }
+
+  @Test
+  void addRelay_knownRelayInAnyForm_sameNormalisedUrl_closedPoolRefusesBoth() {
+    RelayPool pool = RelayPool.create(fastConfig().build(), (url, sub, ev) -> {});
+    String normalized = pool.addRelay("WS://LocalHost:1/");
+    assertThat(normalized).isEqualTo("ws://localhost:1");
+    assertThat(pool.addRelay(normalized)).isEqualTo(normalized); // the fast path: already a key
+    assertThat(pool.addRelay(" ws://localhost:1/ ")).isEqualTo(normalized);
+    assertThat(pool.relays()).containsExactly(normalized);
+    pool.close();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> pool.addRelay(normalized))
+        .isInstanceOf(dev.keycast.nip46.RelayException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> pool.addRelay("WS://LocalHost:1/"))
+        .isInstanceOf(dev.keycast.nip46.RelayException.class);
+  }
 }

@@ -5,7 +5,9 @@ import dev.keycast.nip46.Nip46Response;
 import dev.keycast.nip46.server.EventRejectReason;
 import dev.keycast.nip46.server.ResponseOutcome;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,8 +39,15 @@ final class PublishStage {
 
   void publish(Reply reply, Nip46Response response, SignedEvent sealed)
       throws InterruptedException {
-    Set<String> relays = new LinkedHashSet<>(reply.task().relays);
-    relays.addAll(reply.signer().authorization().relays());
+    // The relays the request came on, and the authorization's own: usually the same ones, then
+    // without a copy.
+    Collection<String> relays = reply.task().relays;
+    List<String> own = reply.signer().authorization().relays();
+    if (!relays.containsAll(own)) {
+      Set<String> all = new LinkedHashSet<>(relays);
+      all.addAll(own);
+      relays = all;
+    }
     stats.recordResponse(
         reply.methodLabel(), outcome(response), System.nanoTime() - reply.task().receivedNanos);
     // publish never completes exceptionally, and the callback only counts and rate-limits a

@@ -221,10 +221,10 @@ public final class RelayPoolTransport implements RelayTransport {
     if (p == null) {
       return CompletableFuture.completedFuture(false);
     }
-    Set<String> targets = new LinkedHashSet<>(relayUrls);
-    if (targets.isEmpty()) {
-      targets.addAll(p.relays());
-    }
+    Collection<String> targets =
+        relayUrls.isEmpty()
+            ? p.relays()
+            : relayUrls instanceof Set<String> ? relayUrls : new LinkedHashSet<>(relayUrls);
     try {
       return p.publishWaitingForRoom(event, targets, config.publishTimeout())
           .thenApply(
