@@ -119,6 +119,8 @@ public final class Nip44Cipher {
       Mac mac = hmac(Arrays.copyOfRange(keys, 44, 76));
       mac.update(raw, 1, 32 + padded); // aad (nonce) ‖ ciphertext: contiguous in raw
       mac.doFinal(raw, 33 + padded);
+      // Two arrays (the encoded bytes, then the String's copy of them); no public API makes a
+      // String from one array: new String(encoded, ISO_8859_1) copies as well (measured: no less)
       return Base64.getEncoder().encodeToString(raw);
     } catch (GeneralSecurityException e) {
       Arrays.fill(raw, (byte) 0); // may hold plaintext
@@ -188,8 +190,8 @@ public final class Nip44Cipher {
    * extended prefix for a length below 65,536, or padding of the wrong size.
    *
    * <p>There is no upper size limit (the extended prefix allows up to 4 GiB); this method allocates
-   * about twice the payload length, so callers handling untrusted input must cap the payload size
-   * first (NIP-46 intake does).
+   * about one and a half times the payload length, so callers handling untrusted input must cap the
+   * payload size first (NIP-46 intake does).
    *
    * @param payload the base64 payload
    * @param key the conversation key
@@ -212,7 +214,7 @@ public final class Nip44Cipher {
     }
     byte[] data;
     try {
-      data = Base64.getDecoder().decode(payload);
+      data = PaddedBase64.decode(payload); // straight from the chars: no byte[] copy of the text
     } catch (IllegalArgumentException e) {
       throw new GeneralSecurityException("invalid NIP-44 payload: not base64");
     }
