@@ -19,6 +19,16 @@ public final class JdbiAuditLog implements AuditLog {
   private static final int PURGE_BATCH = 1000;
   private static final String COLUMNS =
       "at, authorization_id, client_public_key, method, event_kind, outcome, reason";
+  private static final String INSERT_HEAD = "INSERT INTO audit_log (" + COLUMNS + ") VALUES ";
+  private static final String ROW_PLACES = "(?,?,?,?,?,?,?),";
+
+  /** The {@code INSERT} of a full chunk; a shorter one is a prefix of it. */
+  private static final String FULL_INSERT =
+      INSERT_HEAD
+          + ROW_PLACES
+              .repeat(ROWS_PER_INSERT)
+              .substring(0, ROW_PLACES.length() * ROWS_PER_INSERT - 1);
+
   private static final RowMapper<AuditEntry> MAPPER =
       (rs, c) ->
           new AuditEntry(
@@ -132,16 +142,14 @@ public final class JdbiAuditLog implements AuditLog {
     }
   }
 
-  private static String multiRowInsert(int rows) {
-    StringBuilder sql =
-        new StringBuilder(64 + rows * 16)
-            .append("INSERT INTO audit_log (")
-            .append(COLUMNS)
-            .append(") VALUES ");
-    for (int i = 0; i < rows; i++) {
-      sql.append(i == 0 ? "" : ",").append("(?,?,?,?,?,?,?)");
-    }
-    return sql.toString();
+  /**
+   * The {@code INSERT} of {@code rows} rows, 1 to {@value #ROWS_PER_INSERT}: the full chunk's text
+   * itself, or its prefix (one string, where building it took a builder and a copy per batch).
+   */
+  static String multiRowInsert(int rows) {
+    return rows == ROWS_PER_INSERT
+        ? FULL_INSERT
+        : FULL_INSERT.substring(0, INSERT_HEAD.length() + ROW_PLACES.length() * rows - 1);
   }
 
   private static void checkLimit(int limit) {
