@@ -18,8 +18,6 @@ RATE="${3:-20}"
 ROUNDS="${4:-2}"
 LAG="${5:-10}"
 DATABASES="${DATABASES:-sqlite postgresql}"
-PG_USER="${PG_USER:-$(id -un)}"
-PG_URL_BASE="${PG_URL_BASE:-jdbc:postgresql://127.0.0.1:5432}"
 CONNECTED=$((COUNT * ROUNDS + 20))
 : >"$E2E_OUT/results.jsonl"
 
@@ -27,25 +25,7 @@ e2e_build
 e2e_relay "$(e2e_free_port)"
 
 for db in $DATABASES; do
-  unset KEYCAST_DB_URL
-  if [ "$db" = postgresql ]; then
-    if ! pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then
-      e2e_log "PostgreSQL is not running on 127.0.0.1:5432: skipping it"
-      continue
-    fi
-    dropdb -h 127.0.0.1 -U "$PG_USER" --if-exists keycast_bench
-    createdb -h 127.0.0.1 -U "$PG_USER" keycast_bench
-    export KEYCAST_DB_URL="$PG_URL_BASE/keycast_bench?user=$PG_USER"
-  fi
-  e2e_home "$E2E_OUT/home-$db"
-  seed_url="$DB_URL"
-  # Seeding only: PostgreSQL commits without waiting for the WAL flush (100,000 single-row transactions).
-  [ "$db" = postgresql ] && seed_url="$DB_URL&options=-c%20synchronous_commit%3Doff"
-  e2e_log "$db: seeding $N authorizations, $CONNECTED connected"
-  seed=$("$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$E2E_DIR/SeedAuthorizations.java" "$seed_url" \
-      "$KEYCAST_HOME/master.key" bench "$RELAY_URL" "$N" "$CONNECTED" "$E2E_OUT/seed-$db.tsv" 4 \
-      2>>"$E2E_OUT/seed-$db.log")
-  e2e_record "$db/seed" "$seed"
+  e2e_scale_db "$db" "$E2E_OUT/home-$db" "$N" "$CONNECTED" || continue
   if [ "${E2E_CDS:-1}" = 1 ] && [ -z "${cds_ready:-}" ]; then
     e2e_serve "$(e2e_free_port)" # writes the class-data archive the measured start uses
     e2e_stop_serve

@@ -28,8 +28,6 @@ N="${1:-100000}"
 K="${2:-100}"
 BURST="${3:-10}"
 DATABASES="${DATABASES:-sqlite postgresql}"
-PG_USER="${PG_USER:-$(id -un)}"
-PG_URL_BASE="${PG_URL_BASE:-jdbc:postgresql://127.0.0.1:5432}"
 JCMD="$JAVA_HOME/bin/jcmd"
 : >"$E2E_OUT/results.jsonl"
 
@@ -42,7 +40,7 @@ heap_mb() { # PID: heap used after a full GC, in MB
 }
 
 pg_scans() { # idx_scan + seq_scan on the authorizations table
-  psql -h 127.0.0.1 -U "$PG_USER" -d keycast_bench -Atc \
+  psql -h 127.0.0.1 -U "${PG_USER:-$(id -un)}" -d keycast_bench -Atc \
     "select coalesce(sum(idx_scan),0) + coalesce(sum(seq_scan),0) from pg_stat_user_tables where relname = 'authorizations'"
 }
 
@@ -52,24 +50,7 @@ metric_loads() { # the daemon's authorization-load counter, if /metrics has one
 
 for db in $DATABASES; do
   home="$E2E_OUT/home-$db"
-  unset KEYCAST_DB_URL
-  if [ "$db" = postgresql ]; then
-    if ! pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then
-      e2e_log "PostgreSQL is not running on 127.0.0.1:5432: skipping it"
-      continue
-    fi
-    dropdb -h 127.0.0.1 -U "$PG_USER" --if-exists keycast_bench
-    createdb -h 127.0.0.1 -U "$PG_USER" keycast_bench
-    export KEYCAST_DB_URL="$PG_URL_BASE/keycast_bench?user=$PG_USER"
-  fi
-  e2e_home "$home" # init, key "bench", one authorization (the URI is not used here)
-  t0=$(date +%s)
-  seed_url="$DB_URL"
-  # Seeding only: PostgreSQL commits without waiting for the WAL flush (100,000 single-row transactions).
-  [ "$db" = postgresql ] && seed_url="$DB_URL&options=-c%20synchronous_commit%3Doff"
-  seed=$("$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$E2E_DIR/SeedAuthorizations.java" "$seed_url" \
-      "$KEYCAST_HOME/master.key" bench "$RELAY_URL" "$N" $((2 * K + 15)) "$E2E_OUT/seed-$db.tsv" 4 2>>"$E2E_OUT/seed-$db.log")
-  e2e_record "$db/seed" "$seed"
+  e2e_scale_db "$db" "$home" "$N" $((2 * K + 15)) || continue
 
   if [ "${E2E_CDS:-1}" = 1 ] && [ -z "${cds_ready:-}" ]; then
     # The start measured below is a restart, as ./keycast runs it: with the class-data archive that the first

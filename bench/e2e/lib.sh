@@ -177,3 +177,31 @@ e2e_instance_health() {
   n=$(curl -fsS --max-time 1 "http://127.0.0.1:${PORT[$1]}/health" 2>/dev/null | grep -o "\"$2\":[0-9]*" | cut -d: -f2)
   echo "${n:-0}"
 }
+
+# e2e_scale_db DB HOME N CONNECTED: for DB (sqlite or postgresql) a fresh KEYCAST_HOME at HOME (e2e_home) whose
+# database holds N authorizations of the key "bench" seeded through the store API (SeedAuthorizations.java, as
+# keycast authorize makes them), the first CONNECTED with a connected client, listed in $E2E_OUT/seed-DB.tsv;
+# records "DB/seed". PostgreSQL: the database keycast_bench on PG_URL_BASE (jdbc:postgresql://127.0.0.1:5432) as
+# PG_USER (the current user), dropped and re-created, KEYCAST_DB_URL exported; returns 1 if it is not running.
+e2e_scale_db() {
+  local db="$1" home="$2" n="$3" connected="$4" pg_user="${PG_USER:-$(id -un)}" seed_url seed
+  unset KEYCAST_DB_URL
+  if [ "$db" = postgresql ]; then
+    if ! pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then
+      e2e_log "PostgreSQL is not running on 127.0.0.1:5432: skipping it"
+      return 1
+    fi
+    dropdb -h 127.0.0.1 -U "$pg_user" --if-exists keycast_bench
+    createdb -h 127.0.0.1 -U "$pg_user" keycast_bench
+    export KEYCAST_DB_URL="${PG_URL_BASE:-jdbc:postgresql://127.0.0.1:5432}/keycast_bench?user=$pg_user"
+  fi
+  e2e_home "$home" # init, key "bench", one authorization (its URI is not used)
+  seed_url="$DB_URL"
+  # Seeding only: PostgreSQL commits without waiting for the WAL flush (100,000 single-row transactions).
+  [ "$db" = postgresql ] && seed_url="$DB_URL&options=-c%20synchronous_commit%3Doff"
+  e2e_log "$db: seeding $n authorizations, $connected connected"
+  seed=$("$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$E2E_DIR/SeedAuthorizations.java" "$seed_url" \
+      "$KEYCAST_HOME/master.key" bench "$RELAY_URL" "$n" "$connected" "$E2E_OUT/seed-$db.tsv" 4 \
+      2>>"$E2E_OUT/seed-$db.log")
+  e2e_record "$db/seed" "$seed"
+}

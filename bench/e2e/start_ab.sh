@@ -14,8 +14,6 @@ NEW="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
 N="${3:-100000}"
 ROUNDS="${4:-3}"
 DATABASES="${DATABASES:-sqlite postgresql}"
-PG_USER="${PG_USER:-$(id -un)}"
-PG_URL_BASE="${PG_URL_BASE:-jdbc:postgresql://127.0.0.1:5432}"
 : >"$E2E_OUT/results.jsonl"
 
 e2e_build
@@ -23,23 +21,8 @@ SEED_JAR="$JAR"
 e2e_relay "$(e2e_free_port)"
 
 for db in $DATABASES; do
-  unset KEYCAST_DB_URL
-  if [ "$db" = postgresql ]; then
-    if ! pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then
-      e2e_log "PostgreSQL is not running on 127.0.0.1:5432: skipping it"
-      continue
-    fi
-    dropdb -h 127.0.0.1 -U "$PG_USER" --if-exists keycast_bench
-    createdb -h 127.0.0.1 -U "$PG_USER" keycast_bench
-    export KEYCAST_DB_URL="$PG_URL_BASE/keycast_bench?user=$PG_USER"
-  fi
   JAR="$SEED_JAR"
-  e2e_home "$E2E_OUT/home-$db"
-  seed_url="$DB_URL"
-  [ "$db" = postgresql ] && seed_url="$DB_URL&options=-c%20synchronous_commit%3Doff"
-  seed=$("$JAVA" --enable-native-access=ALL-UNNAMED -cp "$JAR" "$E2E_DIR/SeedAuthorizations.java" "$seed_url" \
-      "$KEYCAST_HOME/master.key" bench "$RELAY_URL" "$N" 10 "$E2E_OUT/seed-$db.tsv" 4 2>>"$E2E_OUT/seed-$db.log")
-  e2e_record "$db/seed" "$seed"
+  e2e_scale_db "$db" "$E2E_OUT/home-$db" "$N" 10 || continue
   for side in old new; do # the class-data archive of each jar, written when its first daemon exits
     JAR="$OLD"; [ "$side" = new ] && JAR="$NEW"
     e2e_serve "$(e2e_free_port)"

@@ -71,19 +71,24 @@ class RelayWebSocketTest {
     }
   }
 
+  /** Connects to {@code server} on a virtual thread (the server's handshake runs on the test's). */
+  private CompletableFuture<RelayWebSocket> connecting(
+      RawFrameServer server, int maxBytes, Recorder recorder) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return RelayWebSocket.connect(
+                URI.create(server.url()), Duration.ofSeconds(5), null, maxBytes, io, recorder);
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        },
+        io);
+  }
+
   private RelayWebSocket open(RawFrameServer server, int maxBytes, byte[] afterHandshake)
       throws Exception {
-    CompletableFuture<RelayWebSocket> ws =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return RelayWebSocket.connect(
-                    URI.create(server.url()), Duration.ofSeconds(5), null, maxBytes, io, rec);
-              } catch (IOException e) {
-                throw new IllegalStateException(e);
-              }
-            },
-            io);
+    CompletableFuture<RelayWebSocket> ws = connecting(server, maxBytes, rec);
     String request = server.handshake(accepting(), afterHandshake);
     assertThat(request)
         .startsWith("GET /path?q=1 HTTP/1.1\r\n")
@@ -185,17 +190,7 @@ class RelayWebSocketTest {
     for (byte[] violation : violations) {
       Recorder r = new Recorder();
       try (RawFrameServer server = new RawFrameServer()) {
-        CompletableFuture<RelayWebSocket> ws =
-            CompletableFuture.supplyAsync(
-                () -> {
-                  try {
-                    return RelayWebSocket.connect(
-                        URI.create(server.url()), Duration.ofSeconds(5), null, 1000, io, r);
-                  } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                  }
-                },
-                io);
+        CompletableFuture<RelayWebSocket> ws = connecting(server, 1000, r);
         server.handshake(accepting(), violation);
         ws.get(10, TimeUnit.SECONDS);
         r.awaitEnd();
@@ -292,17 +287,7 @@ class RelayWebSocketTest {
     };
     for (int i = 0; i < answers.length; i++) {
       try (RawFrameServer server = new RawFrameServer()) {
-        CompletableFuture<RelayWebSocket> ws =
-            CompletableFuture.supplyAsync(
-                () -> {
-                  try {
-                    return RelayWebSocket.connect(
-                        URI.create(server.url()), Duration.ofSeconds(5), null, 1000, io, rec);
-                  } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                  }
-                },
-                io);
+        CompletableFuture<RelayWebSocket> ws = connecting(server, 1000, rec);
         server.handshake(answers[i], new byte[0]);
         assertThatThrownBy(() -> ws.get(10, TimeUnit.SECONDS))
             .hasRootCauseInstanceOf(ProtocolException.class)
