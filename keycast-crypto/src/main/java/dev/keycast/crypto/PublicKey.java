@@ -67,6 +67,11 @@ public final class PublicKey {
     return fromBytes(Bytes.fromHex(hex64, 32, "public key"));
   }
 
+  /** The key's own array, for this package's callers that only read it (no copy). */
+  byte[] bytes() {
+    return bytes;
+  }
+
   /**
    * The 32-byte x coordinate.
    *

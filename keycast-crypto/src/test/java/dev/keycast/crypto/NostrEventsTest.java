@@ -206,6 +206,32 @@ class NostrEventsTest {
   }
 
   @Test
+  void verifiedAuthor_returnsTheAuthorsKey_andRefusesWhatVerifyRefuses() throws Exception {
+    SecretKey key = SecretKey.generate();
+    SchnorrSigner signer = SchnorrSigner.create(key);
+    SignedEvent e =
+        NostrEvents.sign(
+            new UnsignedEvent(key.publicKey(), 1_700_000_000L, 1, List.of(), "hi"), signer);
+    assertThat(NostrEvents.verifiedAuthor(e)).isEqualTo(key.publicKey());
+    assertThat(NostrEvents.verifiedAuthor(e).toHex()).isEqualTo(e.pubkey());
+    for (int i = 0; i < 64; i++) { // every position of the id, one hex digit changed
+      char c = e.id().charAt(i);
+      String id = e.id().substring(0, i) + (c == '0' ? '1' : '0') + e.id().substring(i + 1);
+      SignedEvent wrongId =
+          new SignedEvent(id, e.pubkey(), e.createdAt(), e.kind(), e.tags(), e.content(), e.sig());
+      assertThatThrownBy(() -> NostrEvents.verifiedAuthor(wrongId))
+          .isInstanceOf(java.security.SignatureException.class)
+          .hasMessage("event id does not match its content");
+    }
+    String sig = (e.sig().charAt(0) == '0' ? "1" : "0") + e.sig().substring(1);
+    SignedEvent wrongSig =
+        new SignedEvent(e.id(), e.pubkey(), e.createdAt(), e.kind(), e.tags(), e.content(), sig);
+    assertThatThrownBy(() -> NostrEvents.verifiedAuthor(wrongSig))
+        .isInstanceOf(java.security.SignatureException.class)
+        .hasMessage("invalid event signature");
+  }
+
+  @Test
   void verify_offCurvePubkey_throwsInvalidKey() {
     String offCurve =
         "eefdea4cdb677750a420fee807eacf21eb9898ae79b9768766e4faa04a2d4a34"; // BIP-340 row 5

@@ -22,6 +22,29 @@ public final class Bytes {
   }
 
   /**
+   * Whether {@code hex} is exactly the lowercase hex of {@code bytes}: {@code
+   * toHex(bytes).equals(hex)} without making that string. Not constant time (for public values).
+   *
+   * @param bytes the bytes
+   * @param hex any string
+   * @return true if {@code hex} has two lowercase hex characters per byte, matching
+   */
+  public static boolean isHexOf(byte[] bytes, String hex) {
+    if (hex.length() != 2 * bytes.length) {
+      return false;
+    }
+    for (int i = 0; i < bytes.length; i++) {
+      int b = bytes[i] & 0xFF;
+      if (hex.charAt(2 * i) != LOWER_HEX[b >>> 4] || hex.charAt(2 * i + 1) != LOWER_HEX[b & 0x0F]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static final char[] LOWER_HEX = "0123456789abcdef".toCharArray();
+
+  /**
    * Parses hex (either case) of exactly {@code expectedBytes} bytes.
    *
    * @param hex hex string

@@ -57,8 +57,8 @@ final class VerifyStage {
    */
   static RequestParties parties(RequestTask task) throws java.security.GeneralSecurityException {
     SignedEvent ev = task.event;
-    NostrEvents.verify(ev);
-    return new RequestParties(PublicKey.fromHex(ev.pubkey()), PublicKey.fromHex(task.signerHex));
+    // The author's key as the signature check parsed it: once, not twice.
+    return new RequestParties(NostrEvents.verifiedAuthor(ev), PublicKey.fromHex(task.signerHex));
   }
 
   /**
