@@ -21,6 +21,7 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLContext;
@@ -140,7 +141,8 @@ final class RelayWebSocket {
    * @param executor runs the reader and writer loops (two long-running tasks)
    * @param handler gets what arrives
    * @return the open connection
-   * @throws IOException if the connection or a handshake fails (also when interrupted)
+   * @throws IOException if the connection or a handshake fails (also when interrupted), or the
+   *     executor refuses the loops
    */
   static RelayWebSocket connect(
       URI uri,
@@ -185,8 +187,13 @@ final class RelayWebSocket {
               socket, socket.getInputStream(), socket.getOutputStream(), handler, maxMessageBytes);
       ws.handshake(uri, host, port, secure);
       socket.setSoTimeout(0);
-      executor.execute(ws::readLoop);
-      executor.execute(ws::writeLoop);
+      try {
+        executor.execute(ws::readLoop);
+        executor.execute(ws::writeLoop);
+      } catch (RejectedExecutionException e) {
+        // a closed pool's executor: the socket is closed below, which ends a reader already started
+        throw new IOException("the executor refused the socket's loops (shut down?)", e);
+      }
       return ws;
     } catch (IOException | RuntimeException e) {
       closeQuietly(socket);

@@ -74,11 +74,17 @@ class RelayWebSocketTest {
   /** Connects to {@code server} on a virtual thread (the server's handshake runs on the test's). */
   private CompletableFuture<RelayWebSocket> connecting(
       RawFrameServer server, int maxBytes, Recorder recorder) {
+    return connecting(server, maxBytes, recorder, io);
+  }
+
+  /** The same, with the socket's loops on {@code loops}. */
+  private CompletableFuture<RelayWebSocket> connecting(
+      RawFrameServer server, int maxBytes, Recorder recorder, ExecutorService loops) {
     return CompletableFuture.supplyAsync(
         () -> {
           try {
             return RelayWebSocket.connect(
-                URI.create(server.url()), Duration.ofSeconds(5), null, maxBytes, io, recorder);
+                URI.create(server.url()), Duration.ofSeconds(5), null, maxBytes, loops, recorder);
           } catch (IOException e) {
             throw new IllegalStateException(e);
           }
@@ -310,6 +316,20 @@ class RelayWebSocketTest {
                 RelayWebSocket.connect(
                     URI.create("ws://127.0.0.1:1/"), Duration.ofSeconds(1), null, 10, io, rec))
         .isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void executorThatRefusesTheLoops_failsTheConnect_andClosesTheSocket() throws Exception {
+    try (RawFrameServer server = new RawFrameServer()) {
+      ExecutorService closed = Executors.newVirtualThreadPerTaskExecutor();
+      closed.shutdown();
+      CompletableFuture<RelayWebSocket> ws = connecting(server, 1000, rec, closed);
+      server.handshake(accepting(), new byte[0]);
+      assertThatThrownBy(() -> ws.get(10, TimeUnit.SECONDS))
+          .hasRootCauseInstanceOf(java.util.concurrent.RejectedExecutionException.class)
+          .hasMessageContaining("refused the socket's loops");
+      assertThat(server.clientClosed()).isTrue();
+    }
   }
 
   private static byte[] concat(byte[]... parts) {
