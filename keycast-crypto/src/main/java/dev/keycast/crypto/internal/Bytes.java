@@ -35,14 +35,13 @@ public final class Bytes {
     }
     for (int i = 0; i < bytes.length; i++) {
       int b = bytes[i] & 0xFF;
-      if (hex.charAt(2 * i) != LOWER_HEX[b >>> 4] || hex.charAt(2 * i + 1) != LOWER_HEX[b & 0x0F]) {
+      if (hex.charAt(2 * i) != HEX.toHighHexDigit(b)
+          || hex.charAt(2 * i + 1) != HEX.toLowHexDigit(b)) {
         return false;
       }
     }
     return true;
   }
-
-  private static final char[] LOWER_HEX = "0123456789abcdef".toCharArray();
 
   /**
    * Parses hex (either case) of exactly {@code expectedBytes} bytes.

@@ -25,7 +25,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +59,6 @@ final class RelayConnection {
   private final RelayPoolConfig config;
   private final ReconnectBackoff backoff;
   private final Executor io;
-  private final @Nullable SSLContext tls;
   private final RelayListener listener;
 
   private final ReentrantLock lock = new ReentrantLock();
@@ -104,8 +102,8 @@ final class RelayConnection {
    * @param subscriptions the pool's current subscriptions, id to filters (read on every connect and
    *     subscribe)
    * @param config the pool settings
-   * @param io runs each session's reader and writer loops (virtual threads)
-   * @param tls the TLS context for {@code wss} relays, or null for the JVM's default
+   * @param io runs each session's reader and writer loops (virtual threads); {@code wss} relays use
+   *     the JVM's default TLS context
    * @param listener receives incoming events and state changes
    */
   RelayConnection(
@@ -113,7 +111,6 @@ final class RelayConnection {
       Supplier<Map<String, List<Filter>>> subscriptions,
       RelayPoolConfig config,
       Executor io,
-      @Nullable SSLContext tls,
       RelayListener listener) {
     this.url = url;
     this.uri = URI.create(url);
@@ -123,7 +120,6 @@ final class RelayConnection {
     this.publishes =
         new PendingPublishes(config.maxPendingPerRelay(), config.publishTimeout(), new Link());
     this.io = io;
-    this.tls = tls;
     this.listener = listener;
   }
 
@@ -145,7 +141,7 @@ final class RelayConnection {
       try {
         ws =
             RelayWebSocket.connect(
-                uri, config.connectTimeout(), tls, current.maxMessageBytes(), io, current);
+                uri, config.connectTimeout(), null, current.maxMessageBytes(), io, current);
       } catch (IOException e) {
         if (closed) {
           break; // close() interrupted the connect, which closed its socket

@@ -149,8 +149,7 @@ public final class RelayPool implements AutoCloseable {
         throw new RelayException("relay pool is closed");
       }
       if (!relays.containsKey(normalized)) {
-        started =
-            new RelayConnection(normalized, () -> subscriptionsView, config, io, null, listener);
+        started = new RelayConnection(normalized, () -> subscriptionsView, config, io, listener);
         relays.put(normalized, started);
       }
     } finally {

@@ -461,7 +461,7 @@ final class RelayWebSocket {
     CharSequence text = f.text;
     byte[] payload = f.payload;
     int length = text != null ? utf8Length(text) : payload.length;
-    at = ensureFrameRoom(at, 14 + length);
+    ensureFrameRoom(at, 14 + length);
     byte[] b = frameBuf;
     b[at++] = (byte) (0x80 | f.opcode);
     if (length < 126) {
@@ -496,13 +496,13 @@ final class RelayWebSocket {
     return at;
   }
 
-  private int ensureFrameRoom(int used, int more) {
+  /** Grows {@link #frameBuf}, keeping its first {@code used} bytes, to hold {@code more}. */
+  private void ensureFrameRoom(int used, int more) {
     if (frameBuf.length - used < more) {
       byte[] bigger = new byte[Math.max(frameBuf.length * 2, used + more)];
       System.arraycopy(frameBuf, 0, bigger, 0, used);
       frameBuf = bigger;
     }
-    return used;
   }
 
   /** UTF-8 length of {@code s}, a lone surrogate counting as the {@code '?'} it is sent as. */
@@ -590,7 +590,7 @@ final class RelayWebSocket {
     return e instanceof PayloadException p ? p.code : PROTOCOL_ERROR;
   }
 
-  /** A violation answered with a specific close code (invalid UTF-8, message too big). */
+  /** A violation answered with a specific close code (invalid UTF-8: 1007). */
   private static final class PayloadException extends ProtocolException {
     private static final long serialVersionUID = 1L;
     final int code;

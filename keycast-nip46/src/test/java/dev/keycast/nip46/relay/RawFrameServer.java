@@ -153,10 +153,15 @@ final class RawFrameServer implements AutoCloseable {
     return new Frame((b0 & 0x80) != 0, b0 & 0x0F, masked, payload);
   }
 
-  /** True once the client closed its side (end of stream), within the socket timeout. */
+  /**
+   * True once the client closed its side (end of stream, or a reset), within the socket timeout;
+   * false if it stays open that long or sends a byte.
+   */
   boolean clientClosed() {
     try {
       return in.read() < 0;
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
     } catch (IOException e) {
       return true;
     }
