@@ -15,15 +15,15 @@ import org.jspecify.annotations.Nullable;
  * The publishes of one relay that wait for their {@code OK}, with flow control: at most {@code
  * maxPending} of them at a time (one {@link Semaphore} permit each, taken before a publish is
  * created and returned when its future completes, by {@code OK}, timeout or {@link #failAll}). Each
- * future completes with the relay's answer, or {@link PublishResult.Outcome#TIMED_OUT} after the
- * publish timeout; it never completes exceptionally. Publishing the same event again while it is
- * pending shares the first publish's outcome (and its permit). Not API.
+ * future completes with the relay's answer, or {@link PublishResult.Outcome#TIMED_OUT} once {@link
+ * #expire} finds its publish timeout passed; it never completes exceptionally. Publishing the same
+ * event again while it is pending shares the first publish's outcome (and its permit). Not API.
  *
  * <p>Threads: publishers (any thread; only {@link #publishWaitingForRoom} blocks, call it from a
  * virtual thread), the relay's I/O thread ({@link #acknowledge}), the connect loop ({@link
- * #forEachAwaitingOk}) and the closer ({@link #failAll}). Thread-safe without a lock of its own (a
- * concurrent map, a semaphore and atomic counters), so the connection may call it while holding its
- * lock.
+ * #forEachAwaitingOk}), its timeout sweeper ({@link #expire}) and the closer ({@link #failAll}).
+ * Thread-safe without a lock of its own (a concurrent map, a semaphore and atomic counters), so the
+ * connection may call it while holding its lock.
  */
 final class PendingPublishes {
 
@@ -52,9 +52,11 @@ final class PendingPublishes {
     void sendIfConnected(SignedEvent event);
   }
 
-  private record Pending(SignedEvent event, CompletableFuture<PublishResult.Ack> future) {}
+  private record Pending(
+      SignedEvent event, CompletableFuture<PublishResult.Ack> future, long deadlineNanos) {}
 
-  private final Duration publishTimeout;
+  private final long publishTimeoutNanos;
+  private final PublishResult.Ack timedOutAck;
   private final Link link;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final Semaphore room;
@@ -74,7 +76,9 @@ final class PendingPublishes {
       throw new IllegalArgumentException("maxPending must be at least 1, got " + maxPending);
     }
     this.room = new Semaphore(maxPending);
-    this.publishTimeout = publishTimeout;
+    this.publishTimeoutNanos = publishTimeout.toNanos();
+    this.timedOutAck =
+        new PublishResult.Ack(PublishResult.Outcome.TIMED_OUT, "no OK within " + publishTimeout);
     this.link = link;
   }
 
@@ -168,6 +172,34 @@ final class PendingPublishes {
   }
 
   /**
+   * Completes with {@code TIMED_OUT} every pending publish whose timeout has passed. The connection
+   * calls this every {@link #sweepInterval}: one sweep instead of a timer per publish (a timer is a
+   * wake-up of the JDK's delay scheduler thread and two allocations per publish). Never blocks.
+   *
+   * @param nowNanos {@link System#nanoTime()} now
+   */
+  void expire(long nowNanos) {
+    for (Pending p : pending.values()) {
+      if (nowNanos - p.deadlineNanos >= 0) {
+        p.future.complete(timedOutAck);
+      }
+    }
+  }
+
+  /**
+   * How often {@link #expire} should run: a twentieth of the publish timeout, between 5 and 100 ms,
+   * so a publish times out at most that much after its timeout.
+   *
+   * @return the interval in nanoseconds
+   */
+  long sweepInterval() {
+    return Math.clamp(
+        publishTimeoutNanos / 20,
+        TimeUnit.MILLISECONDS.toNanos(5),
+        TimeUnit.MILLISECONDS.toNanos(100));
+  }
+
+  /**
    * Completes every pending publish with {@code NOT_SENT}. Never blocks.
    *
    * @param why the message of each answer
@@ -220,13 +252,8 @@ final class PendingPublishes {
             event.id(),
             id -> {
               created[0] = true;
-              CompletableFuture<PublishResult.Ack> f = new CompletableFuture<>();
-              f.completeOnTimeout(
-                  new PublishResult.Ack(
-                      PublishResult.Outcome.TIMED_OUT, "no OK within " + publishTimeout),
-                  publishTimeout.toMillis(),
-                  TimeUnit.MILLISECONDS);
-              return new Pending(event, f);
+              return new Pending(
+                  event, new CompletableFuture<>(), System.nanoTime() + publishTimeoutNanos);
             });
     if (!created[0]) {
       room.release(); // the same event is already pending: share its outcome

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threads: the connect loop (its own virtual thread) opens, pings and drops the socket; the
  * socket's reader loop delivers messages ({@link #onMessage}, sequential per session) and its
  * writer loop sends what {@link #enqueue} queued ({@link RelayWebSocket}); callers of the pool
- * subscribe and publish from any thread; a short-lived virtual thread waits before re-sending a
+ * subscribe and publish from any thread; a virtual thread times out publishes without their {@code
+ * OK} ({@link PendingPublishes#expire}); a short-lived virtual thread waits before re-sending a
  * subscription the relay closed.
  *
  * <p>Locking: {@link #lock} guards the connection fields (state, socket, session subscriptions). It
@@ -91,6 +92,7 @@ final class RelayConnection {
   private static final long DRAIN_MILLIS = 2000;
 
   private @Nullable Thread loop;
+  private @Nullable Thread sweeper;
 
   private final AtomicLong connectAttempts = new AtomicLong();
   private final AtomicLong connects = new AtomicLong();
@@ -125,6 +127,22 @@ final class RelayConnection {
 
   void start() {
     loop = Thread.ofVirtual().name("keycast-relay " + url).start(this::run);
+    sweeper = Thread.ofVirtual().name("keycast-relay-timeouts " + url).start(this::sweep);
+  }
+
+  /**
+   * Times out publishes without their {@code OK} ({@link PendingPublishes#expire}) until closed.
+   */
+  private void sweep() {
+    long interval = publishes.sweepInterval();
+    while (!closed) {
+      try {
+        TimeUnit.NANOSECONDS.sleep(interval);
+      } catch (InterruptedException e) {
+        return; // close(), which fails what is still pending
+      }
+      publishes.expire(System.nanoTime());
+    }
   }
 
   // ---- the connect loop (its own virtual thread) ----
@@ -573,6 +591,10 @@ final class RelayConnection {
     Thread t = loop;
     if (t != null) {
       t.interrupt();
+    }
+    Thread sw = sweeper;
+    if (sw != null) {
+      sw.interrupt();
     }
     publishes.failAll("pool closed");
     notifyState(RelayState.CLOSED);

@@ -151,7 +151,11 @@ class PendingPublishesTest {
   void publish_noOkWithinTimeout_timedOutAndRoomReturned() throws Exception {
     PendingPublishes p = pending(1, Duration.ofMillis(100));
     SignedEvent a = event(1, "a");
-    Ack result = ack(p.publish(a));
+    CompletableFuture<Ack> f = p.publish(a);
+    p.expire(System.nanoTime());
+    assertThat(f).as("a sweep before the timeout leaves it pending").isNotDone();
+    p.expire(System.nanoTime() + Duration.ofMillis(100).toNanos());
+    Ack result = ack(f);
     assertThat(result.outcome()).isEqualTo(Outcome.TIMED_OUT);
     assertThat(result.message()).contains("no OK within");
     await().atMost(LONG).until(() -> p.timedOut() == 1);
@@ -271,7 +275,32 @@ class PendingPublishesTest {
   @Test
   void publish_noOk_timeoutMessageNamesTheTimeout() throws Exception {
     PendingPublishes p = pending(1, Duration.ofMillis(50));
-    assertThat(ack(p.publish(event(1, "a"))).message()).isEqualTo("no OK within PT0.05S");
+    CompletableFuture<Ack> f = p.publish(event(1, "a"));
+    p.expire(System.nanoTime() + Duration.ofMillis(50).toNanos());
+    assertThat(ack(f).message()).isEqualTo("no OK within PT0.05S");
+  }
+
+  @Test
+  void expire_completesOnlyThePublishesWhoseTimeoutPassed() throws Exception {
+    PendingPublishes p = pending(2, Duration.ofSeconds(10));
+    CompletableFuture<Ack> first = p.publish(event(1, "a"));
+    long between = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    Thread.sleep(2);
+    CompletableFuture<Ack> second = p.publish(event(1, "b"));
+    p.expire(between);
+    assertThat(ack(first).outcome()).isEqualTo(Outcome.TIMED_OUT);
+    assertThat(second).isNotDone();
+    assertThat(p.timedOut()).isEqualTo(1);
+  }
+
+  @Test
+  void sweepInterval_aTwentiethOfTheTimeoutWithinBounds() {
+    assertThat(pending(1, Duration.ofSeconds(1)).sweepInterval())
+        .isEqualTo(Duration.ofMillis(50).toNanos());
+    assertThat(pending(1, Duration.ofMillis(20)).sweepInterval())
+        .isEqualTo(Duration.ofMillis(5).toNanos());
+    assertThat(pending(1, Duration.ofSeconds(30)).sweepInterval())
+        .isEqualTo(Duration.ofMillis(100).toNanos());
   }
 
   @Test
