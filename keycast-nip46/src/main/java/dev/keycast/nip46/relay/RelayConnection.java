@@ -262,7 +262,7 @@ final class RelayConnection {
                 new ClientMessage.Req(sub.getKey(), resumeFilters(sub.getKey(), sub.getValue()))));
         sessionSubscriptions.add(sub.getKey());
       }
-      publishes.forEachAwaitingOk(e -> enqueue(RelayMessages.eventMessage(e)));
+      publishes.forEachAwaitingOk(this::enqueueEvent);
     } finally {
       lock.unlock();
     }
@@ -361,27 +361,45 @@ final class RelayConnection {
    */
   private void enqueue(CharSequence text) {
     RelayWebSocket ws = socket;
-    if (ws == null) {
-      return;
+    if (ws != null && reserveFrame()) {
+      sent(ws.sendText(text));
     }
-    // Publishes are bounded by publishRoom; the headroom keeps REQ/CLOSE frames from being refused
-    // behind them.
+  }
+
+  /** {@link #enqueue} of the event's {@code EVENT} message, written straight into the frame. */
+  private void enqueueEvent(SignedEvent event) {
+    RelayWebSocket ws = socket;
+    if (ws != null && reserveFrame()) {
+      sent(ws.sendEvent(event));
+    }
+  }
+
+  /**
+   * Takes room for one more queued frame; false (the frame dropped and counted) when full.
+   * Publishes are bounded by their room; the headroom keeps REQ/CLOSE frames from being refused
+   * behind them.
+   */
+  private boolean reserveFrame() {
     if (queuedFrames.incrementAndGet() > 2 * config.maxPendingPerRelay()) {
       queuedFrames.decrementAndGet();
       messagesDropped.incrementAndGet();
       lastError = "send queue full; frame dropped";
       lastErrorAt = Instant.now();
-      return;
+      return false;
     }
+    return true;
+  }
+
+  /** Returns the frame's room once it is written or failed. */
+  private void sent(CompletableFuture<Void> written) {
     var unused =
-        ws.sendText(text)
-            .whenComplete(
-                (r, e) -> {
-                  queuedFrames.decrementAndGet();
-                  if (e != null) {
-                    LOG.debug("relay {}: send failed: {}", url, describe(e));
-                  }
-                });
+        written.whenComplete(
+            (r, e) -> {
+              queuedFrames.decrementAndGet();
+              if (e != null) {
+                LOG.debug("relay {}: send failed: {}", url, describe(e));
+              }
+            });
   }
 
   void subscribe(String subscriptionId) {
@@ -450,7 +468,7 @@ final class RelayConnection {
       lock.lock();
       try {
         if (state == RelayState.CONNECTED) {
-          enqueue(RelayMessages.eventMessage(event));
+          enqueueEvent(event);
         }
         // Otherwise it is sent when the connection (re)opens, within the publish timeout.
       } finally {

@@ -1,5 +1,7 @@
 package dev.keycast.nip46.relay;
 
+import dev.keycast.crypto.SignedEvent;
+import dev.keycast.nip46.internal.Utf8EventMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -309,16 +311,26 @@ final class RelayWebSocket {
 
   private static final byte[] NO_PAYLOAD = new byte[0];
 
-  /** One queued frame: a text message, or a control frame with its payload (never changed). */
+  /**
+   * One queued frame: a text message (given as text, or as an event whose {@code EVENT} message is
+   * written straight into the frame), or a control frame with its payload (never changed).
+   */
   private static final class Frame {
     final int opcode;
     final @Nullable CharSequence text;
+    final @Nullable SignedEvent event;
     final byte[] payload;
     final CompletableFuture<Void> sent;
 
-    Frame(int opcode, @Nullable CharSequence text, byte[] payload, CompletableFuture<Void> sent) {
+    Frame(
+        int opcode,
+        @Nullable CharSequence text,
+        @Nullable SignedEvent event,
+        byte[] payload,
+        CompletableFuture<Void> sent) {
       this.opcode = opcode;
       this.text = text;
+      this.event = event;
       this.payload = payload;
       this.sent = sent;
     }
@@ -329,12 +341,21 @@ final class RelayWebSocket {
    * fails if the connection closes first. Never blocks; the text must not change until then.
    */
   CompletableFuture<Void> sendText(CharSequence text) {
-    return enqueue(OP_TEXT, text, NO_PAYLOAD, false);
+    return enqueue(OP_TEXT, text, null, NO_PAYLOAD, false);
+  }
+
+  /**
+   * Queues the text message {@code ["EVENT",event]}, written as UTF-8 straight into the frame (the
+   * same bytes as {@code sendText(RelayMessages.eventMessage(event))}, without that text). Never
+   * blocks; completes as {@link #sendText} does.
+   */
+  CompletableFuture<Void> sendEvent(SignedEvent event) {
+    return enqueue(OP_TEXT, null, event, NO_PAYLOAD, false);
   }
 
   /** Queues an empty ping. Never blocks. */
   CompletableFuture<Void> sendPing() {
-    return enqueue(OP_PING, null, NO_PAYLOAD, false);
+    return enqueue(OP_PING, null, null, NO_PAYLOAD, false);
   }
 
   /**
@@ -347,18 +368,22 @@ final class RelayWebSocket {
     payload[0] = (byte) (code >> 8);
     payload[1] = (byte) code;
     System.arraycopy(r, 0, payload, 2, payload.length - 2);
-    return enqueue(OP_CLOSE, null, payload, true);
+    return enqueue(OP_CLOSE, null, null, payload, true);
   }
 
   private CompletableFuture<Void> enqueue(
-      int opcode, @Nullable CharSequence text, byte[] payload, boolean closing) {
+      int opcode,
+      @Nullable CharSequence text,
+      @Nullable SignedEvent event,
+      byte[] payload,
+      boolean closing) {
     CompletableFuture<Void> sent = new CompletableFuture<>();
     lock.lock();
     try {
       if (outputClosed) {
         return CompletableFuture.failedFuture(new IOException("WebSocket output closed"));
       }
-      queue.add(new Frame(opcode, text, payload, sent));
+      queue.add(new Frame(opcode, text, event, payload, sent));
       if (closing) {
         outputClosed = true;
       }
@@ -459,8 +484,12 @@ final class RelayWebSocket {
   /** Writes one masked frame into {@link #frameBuf} at {@code at}; returns the new end. */
   private int encode(Frame f, int at) {
     CharSequence text = f.text;
+    SignedEvent event = f.event;
     byte[] payload = f.payload;
-    int length = text != null ? utf8Length(text) : payload.length;
+    int length =
+        text != null
+            ? utf8Length(text)
+            : event != null ? Utf8EventMessage.length(event) : payload.length;
     ensureFrameRoom(at, 14 + length);
     byte[] b = frameBuf;
     b[at++] = (byte) (0x80 | f.opcode);
@@ -486,6 +515,8 @@ final class RelayWebSocket {
     int start = at;
     if (text != null) {
       at = encodeUtf8(text, b, at);
+    } else if (event != null) {
+      at = Utf8EventMessage.write(event, b, at);
     } else {
       System.arraycopy(payload, 0, b, at, length);
       at += length;
@@ -569,11 +600,11 @@ final class RelayWebSocket {
       code = close.code();
       reason = close.reason();
       // Answer the relay's close (unless we sent ours first), then let the writer finish.
-      var unused = enqueue(OP_CLOSE, null, closePayload(code), true);
+      var unused = enqueue(OP_CLOSE, null, null, closePayload(code), true);
       stopWriter();
     } catch (ProtocolException e) {
       error = e;
-      var unused = enqueue(OP_CLOSE, null, closePayload(protocolCode(e)), true);
+      var unused = enqueue(OP_CLOSE, null, null, closePayload(protocolCode(e)), true);
       stopWriter();
     } catch (IOException | RuntimeException e) {
       error = aborted ? new IOException("WebSocket aborted", e) : e;
@@ -648,7 +679,7 @@ final class RelayWebSocket {
             return closeFrame(payload);
           }
           case OP_PING -> {
-            var unused = enqueue(OP_PONG, null, payload, false);
+            var unused = enqueue(OP_PONG, null, null, payload, false);
           }
           case OP_PONG -> {}
           default -> throw new ProtocolException("unknown control opcode " + opcode);

@@ -6,6 +6,8 @@ import static dev.keycast.nip46.relay.RawFrameServer.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keycast.crypto.SignedEvent;
+import dev.keycast.nip46.RelayMessages;
 import java.io.IOException;
 import java.net.ProtocolException;
 import java.net.URI;
@@ -241,6 +243,41 @@ class RelayWebSocketTest {
           .hasCauseInstanceOf(IOException.class);
       server.send(frame(true, 0x8, new byte[] {0x03, (byte) 0xE8}));
       assertThat(rec.awaitEnd()).isEqualTo("1000 ");
+      ws.abort();
+    }
+  }
+
+  @Test
+  void sentEvents_framedAsTheirEventMessage_betweenTexts_inOrder() throws Exception {
+    try (RawFrameServer server = new RawFrameServer()) {
+      RelayWebSocket ws = open(server, 1000, new byte[0]);
+      SignedEvent small =
+          new SignedEvent(
+              "a".repeat(64),
+              "b".repeat(64),
+              1_700_000_000L,
+              24133,
+              List.of(List.of("p", "c".repeat(64)), List.of("e", "d".repeat(64))),
+              "é€😀 \"quoted\" \n\u0001 \uD800",
+              "e".repeat(128));
+      SignedEvent large =
+          new SignedEvent(
+              "1".repeat(64), "2".repeat(64), 0, 1, List.of(), "x".repeat(70_000), "3".repeat(128));
+      List<CompletableFuture<Void>> sent =
+          List.of(ws.sendEvent(small), ws.sendText("between"), ws.sendEvent(large));
+      for (String expected :
+          List.of(
+              RelayMessages.eventMessage(small).toString(),
+              "between",
+              RelayMessages.eventMessage(large).toString())) {
+        RawFrameServer.Frame f = server.read();
+        assertThat(f.opcode()).isEqualTo(0x1);
+        assertThat(f.masked()).isTrue();
+        assertThat(f.payload()).isEqualTo(expected.getBytes(StandardCharsets.UTF_8));
+      }
+      for (CompletableFuture<Void> s : sent) {
+        s.get(5, TimeUnit.SECONDS);
+      }
       ws.abort();
     }
   }

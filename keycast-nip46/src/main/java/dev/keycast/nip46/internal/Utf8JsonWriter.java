@@ -1,4 +1,4 @@
-package dev.keycast.nip46;
+package dev.keycast.nip46.internal;
 
 /**
  * Writes JSON string literals straight into UTF-8 bytes, escaped exactly as {@code JSON.stringify}
@@ -6,16 +6,21 @@ package dev.keycast.nip46;
  * short forms of backspace, tab, newline, form feed and carriage return, a six-character {@code
  * \}{@code u} escape (lowercase hex) for the other control characters and for an unpaired
  * surrogate; everything else verbatim (a surrogate pair as its 4-byte code point). For bodies that
- * go straight to a cipher: no string and no copy in between. Stateless; thread-safe.
+ * go straight to a cipher or a socket: no string and no copy in between. Stateless; thread-safe.
  */
-final class Utf8JsonWriter {
+public final class Utf8JsonWriter {
   private static final byte[] HEX =
       "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private Utf8JsonWriter() {}
 
-  /** The length in bytes of {@code s}'s literal, quotes included. */
-  static int literalLength(String s) {
+  /**
+   * The length in bytes of {@code s}'s literal, quotes included.
+   *
+   * @param s any string
+   * @return its literal's UTF-8 length
+   */
+  public static int literalLength(String s) {
     int n = s.length();
     int len = 2;
     for (int i = 0; i < n; i++) {
@@ -43,10 +48,14 @@ final class Utf8JsonWriter {
   }
 
   /**
-   * Writes {@code s}'s literal at {@code out[at]}, which has room for {@link #literalLength} bytes;
-   * returns the index after it.
+   * Writes {@code s}'s literal at {@code out[at]}, which has room for {@link #literalLength} bytes.
+   *
+   * @param s any string
+   * @param out the bytes to write into
+   * @param at where the literal begins
+   * @return the index after it
    */
-  static int writeLiteral(String s, byte[] out, int at) {
+  public static int writeLiteral(String s, byte[] out, int at) {
     int p = at;
     out[p++] = '"';
     int n = s.length();
@@ -92,8 +101,15 @@ final class Utf8JsonWriter {
     return p;
   }
 
-  /** Writes ASCII {@code text} (a member name, punctuation) at {@code out[at]}. */
-  static int writeAscii(String text, byte[] out, int at) {
+  /**
+   * Writes ASCII {@code text} (a member name, punctuation, hex) at {@code out[at]}.
+   *
+   * @param text characters below 0x80
+   * @param out the bytes to write into
+   * @param at where the text begins
+   * @return the index after it
+   */
+  public static int writeAscii(String text, byte[] out, int at) {
     for (int i = 0; i < text.length(); i++) {
       out[at + i] = (byte) text.charAt(i);
     }
