@@ -41,9 +41,9 @@ final class EventIdDigest {
     d.ascii("[0,");
     d.string(pubkeyHex);
     d.put((byte) ',');
-    d.ascii(Long.toString(createdAt));
+    d.decimal(createdAt);
     d.put((byte) ',');
-    d.ascii(Integer.toString(kind));
+    d.decimal(kind);
     d.ascii(",[");
     for (int i = 0; i < tags.size(); i++) {
       if (i > 0) {
@@ -79,6 +79,25 @@ final class EventIdDigest {
   private void put(byte b) {
     room(1);
     buf[len++] = b;
+  }
+
+  /** {@code Long.toString(v)}'s characters, without the string. */
+  private void decimal(long v) {
+    if (v < 0) {
+      ascii(Long.toString(v)); // not a valid time or kind; written as given
+      return;
+    }
+    int digits = 1;
+    for (long x = v; x >= 10; x /= 10) {
+      digits++;
+    }
+    room(digits);
+    long x = v;
+    for (int i = len + digits - 1; i >= len; i--) {
+      buf[i] = (byte) ('0' + (int) (x % 10));
+      x /= 10;
+    }
+    len += digits;
   }
 
   private void ascii(String s) {
