@@ -241,12 +241,23 @@ public final class NostrEvents {
     sb.append('"');
   }
 
+  /**
+   * An unmodifiable, null-free copy of {@code tags} and of each tag; tags already in that form
+   * ({@code List.of}, as parsers and builders make them) are kept as they are, without a copy.
+   */
   static List<List<String>> copyTags(List<List<String>> tags) {
-    List<List<String>> copy = new ArrayList<>(tags.size());
-    for (List<String> tag : tags) {
-      copy.add(List.copyOf(tag));
+    List<List<String>> outer = List.copyOf(tags); // itself when already unmodifiable
+    for (int i = 0; i < outer.size(); i++) {
+      List<String> tag = outer.get(i);
+      if (List.copyOf(tag) != tag) {
+        List<List<String>> copy = new ArrayList<>(outer.size());
+        for (List<String> t : outer) {
+          copy.add(List.copyOf(t));
+        }
+        return List.copyOf(copy);
+      }
     }
-    return List.copyOf(copy);
+    return outer;
   }
 
   static void checkKindAndTime(int kind, long createdAt) {

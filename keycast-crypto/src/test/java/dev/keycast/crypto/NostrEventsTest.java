@@ -255,4 +255,38 @@ class NostrEventsTest {
     assertThatThrownBy(() -> new SignedEvent(PUB_1, PUB_1, 1L, 1, List.of(), "", "00".repeat(63)))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void tags_mutableOnesCopied_unmodifiableOnesKept_nullsRefused() {
+    List<String> tag = new java.util.ArrayList<>(List.of("p", PUB_1));
+    List<List<String>> mutable = new java.util.ArrayList<>(List.of(tag));
+    SignedEvent copied = new SignedEvent("a".repeat(64), PUB_1, 1, 1, mutable, "", "b".repeat(128));
+    tag.set(1, "changed");
+    mutable.add(List.of("e"));
+    assertThat(copied.tags()).isEqualTo(List.of(List.of("p", PUB_1)));
+    assertThatThrownBy(() -> copied.tags().get(0).add("x"))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> copied.tags().add(List.of()))
+        .isInstanceOf(UnsupportedOperationException.class);
+
+    List<List<String>> unmodifiable = List.of(List.of("p", PUB_1), List.of("t", "x"));
+    SignedEvent kept =
+        new SignedEvent("a".repeat(64), PUB_1, 1, 1, unmodifiable, "", "b".repeat(128));
+    assertThat(kept.tags()).isSameAs(unmodifiable);
+
+    List<List<String>> mixed = List.of(List.of("t", "x"), new java.util.ArrayList<>(List.of("y")));
+    SignedEvent fromMixed =
+        new SignedEvent("a".repeat(64), PUB_1, 1, 1, mixed, "", "b".repeat(128));
+    assertThat(fromMixed.tags()).isNotSameAs(mixed).isEqualTo(mixed);
+    assertThatThrownBy(() -> fromMixed.tags().get(1).add("z"))
+        .isInstanceOf(UnsupportedOperationException.class);
+
+    List<String> withNull = new java.util.ArrayList<>();
+    withNull.add(null);
+    assertThatThrownBy(
+            () ->
+                new SignedEvent(
+                    "a".repeat(64), PUB_1, 1, 1, List.of(withNull), "", "b".repeat(128)))
+        .isInstanceOf(NullPointerException.class);
+  }
 }

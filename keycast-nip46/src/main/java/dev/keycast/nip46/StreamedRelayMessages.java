@@ -130,13 +130,11 @@ final class StreamedRelayMessages {
         || content == null
         || tags == null
         || kind < 0
-        || kind > 65535
-        || createdAt < 0
-        || !Json.isLowerHex(id, 64)
-        || !Json.isLowerHex(pubkey, 64)
-        || !Json.isLowerHex(sig, 128)) {
+        || kind > 65535) {
       return null;
     }
+    // The record checks the hex fields and the time (once, not here as well); its refusal, an
+    // IllegalArgumentException, sends the message to the tree path (eventMessage)
     return new SignedEvent(id, pubkey, createdAt, (int) kind, tags, content, sig);
   }
 }

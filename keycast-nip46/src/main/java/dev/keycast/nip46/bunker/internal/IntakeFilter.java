@@ -101,11 +101,6 @@ final class IntakeFilter {
     if (event.content().length() > limits.maxEventChars()) {
       return new Verdict.Reject(EventRejectReason.TOO_LARGE);
     }
-    if (!isLowerHex(event.id(), 64)
-        || !isLowerHex(event.pubkey(), 64)
-        || !isLowerHex(event.sig(), 128)) {
-      return new Verdict.Reject(EventRejectReason.MALFORMED_EVENT);
-    }
     String signer = null;
     for (List<String> tag : event.tags()) {
       if (tag.size() >= 2 && "p".equals(tag.get(0)) && isOurSigner.test(tag.get(1))) {
@@ -129,18 +124,5 @@ final class IntakeFilter {
       return new Verdict.Reject(EventRejectReason.DUPLICATE);
     }
     return new Verdict.Accept(signer, dedupeKey);
-  }
-
-  static boolean isLowerHex(String s, int length) {
-    if (s.length() != length) {
-      return false;
-    }
-    for (int i = 0; i < length; i++) {
-      char c = s.charAt(i);
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-        return false;
-      }
-    }
-    return true;
   }
 }
