@@ -10,6 +10,9 @@
 #     (OfferedLoad --watch-pid), per request; JIT and GC included;
 #   - the daemon's heap allocation per request over the same window, from its /metrics counter
 #     keycast_jvm_allocated_bytes_total (exact; absent from jars before it, then null);
+#   - the daemon's CPU per request by thread group (thread_cpu.py: /proc/PID/task, native code and kernel time
+#     included, no profiler; the virtual threads show as their carriers, ForkJoinPool-N-worker-N), from just before
+#     the driver starts to just after it ends: a little wider than the figure above (the clients' connects);
 #   - `keycast bench --json --backend native` of this checkout (its round_trip figure: the daemon's five crypto
 #     operations of one sign_event round trip) right after, and the ratio daemon CPU / round-trip crypto.
 # The relay, the driver and the bench always come from this checkout's jar; only the daemon's jar varies.
@@ -59,21 +62,26 @@ one() { # JAR[::OPTIONS] LABEL
         "jdk.CPUTimeSample#throttle=1ms" filename="$E2E_OUT/$label.jfr" >/dev/null
   fi
   alloc0=$(allocated)
+  python3 "$E2E_DIR/thread_cpu.py" snap "$SERVE_PID" "$E2E_OUT/$label.threads0.json"
   run=$(e2e_drive --bunker "$BUNKER_URI" --precompute --clients "$CLIENTS" --rate "$RATE" \
       --seconds "$MEASURE_SECONDS" --label "$label" --watch-pid "daemon=$SERVE_PID" --watch-pid "relay=$RELAY_PID" \
       --marks "$E2E_OUT/$label.marks" 2>>"$E2E_OUT/driver.log")
   alloc1=$(allocated)
+  python3 "$E2E_DIR/thread_cpu.py" snap "$SERVE_PID" "$E2E_OUT/$label.threads1.json"
   if [ -n "${JFR:-}" ]; then
     "$JAVA_HOME/bin/jcmd" "$SERVE_PID" JFR.stop name=cr >/dev/null
   fi
+  threads=$(python3 "$E2E_DIR/thread_cpu.py" diff "$E2E_OUT/$label.threads0.json" "$E2E_OUT/$label.threads1.json" \
+      "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["requests"])' "$run")")
   e2e_stop_serve
   kill "$RELAY_PID" 2>/dev/null || true
   wait "$RELAY_PID" 2>/dev/null || true
   bench=$("$JAVA" --enable-native-access=ALL-UNNAMED -jar "$DRIVER_JAR" bench --json --backend native --seconds 2 \
       2>/dev/null)
-  e2e_record "cpu-ratio/$label" "$(python3 - "$run" "$bench" "$1" "$alloc0" "$alloc1" <<'PY'
+  e2e_record "cpu-ratio/$label" "$(python3 - "$run" "$bench" "$1" "$alloc0" "$alloc1" "$threads" <<'PY'
 import json, sys
 run, bench = json.loads(sys.argv[1]), json.loads(sys.argv[2])["native"]
+threads = json.loads(sys.argv[6])
 a0, a1 = sys.argv[4], sys.argv[5]
 alloc = round((float(a1) - float(a0)) / run["requests"]) if a0 and a1 else None
 rt_us = 1e6 / bench["round_trip"]
@@ -85,7 +93,7 @@ print(json.dumps({"jar": sys.argv[3], "requests": run["requests"] if "requests" 
                   "relay_us_per_req": run["watched_cpu_us_per_request"]["relay"],
                   "driver_us_per_req": run.get("driver_cpu_us_per_request"),
                   "round_trip_us": round(rt_us, 1), "ratio": round(d / rt_us, 2),
-                  "allocated_bytes_per_req": alloc}))
+                  "allocated_bytes_per_req": alloc, "daemon_threads_us_per_req": threads}))
 PY
 )"
   tail -1 "$E2E_OUT/results.jsonl" >&2
