@@ -75,9 +75,13 @@ public final class RelayPool implements AutoCloseable {
     this.listener = listener;
     ExecutorService executor = config.executor();
     if (executor == null) {
+      // Platform threads: two per connected relay, each blocked in its socket or its queue for the
+      // connection's life. A virtual thread's read went through the JDK's poller threads on every
+      // message (a wake-up of the poller, then of the reader's carrier): measured 70-90 us of the
+      // daemon's CPU per request more (docs/BENCHMARKS.md, issue 15).
       ownedExecutor =
           Executors.newThreadPerTaskExecutor(
-              Thread.ofVirtual().name("keycast-relay-io-", 0).factory());
+              Thread.ofPlatform().daemon().name("keycast-relay-io-", 0).factory());
       executor = ownedExecutor;
     } else {
       ownedExecutor = null;

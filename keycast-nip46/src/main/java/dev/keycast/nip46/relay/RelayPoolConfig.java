@@ -24,9 +24,9 @@ import org.jspecify.annotations.Nullable;
  * @param maxPendingPerRelay the most publishes and queued frames kept per relay while it is slow or
  *     away
  * @param executor runs each connected relay's socket reader and writer loops (two tasks that last
- *     as long as the connection: a virtual-thread-per-task executor suits), or {@code null} for a
- *     pool-owned virtual-thread-per-task executor (closed with the pool); a caller-supplied
- *     executor is not closed
+ *     as long as the connection, each blocked in its socket or its queue), or {@code null} for a
+ *     pool-owned thread-per-task executor of platform daemon threads (closed with the pool); a
+ *     caller-supplied executor is not closed
  */
 public record RelayPoolConfig(
     Duration connectTimeout,
@@ -238,8 +238,8 @@ public record RelayPoolConfig(
     }
 
     /**
-     * Uses a caller-owned executor for I/O (it should run tasks on virtual threads; the pool does
-     * not close it).
+     * Uses a caller-owned executor for the socket loops (it must run two long-lived tasks per
+     * connected relay at once, on virtual or platform threads; the pool does not close it).
      *
      * @param e the executor
      * @return this builder
