@@ -93,6 +93,10 @@ public final class OfferedLoad {
   String health;
   int healthIntervalMs = 20;
   String metrics;
+  // --allocated URL: a /metrics URL read at the start and the end of the measured window; its
+  // keycast_jvm_allocated_bytes_total difference per request is reported (the daemon's exact heap allocation)
+  String allocatedUrl;
+  double allocatedBytes = Double.NaN;
   int metricsIntervalMs = 500;
   Pattern metricsKeep = Pattern.compile(
       "^(keycast_|jvm_memory_used_bytes\\{.*area=\"heap\"|jvm_gc_pause|process_cpu|system_load).*");
@@ -106,6 +110,8 @@ public final class OfferedLoad {
   // --marks FILE: the wall-clock start and end of that window (two lines, epoch microseconds), to cut a profile to it
   Path marks;
   final Map<String, Long> watchTicks = new LinkedHashMap<>();
+  // per watched process: its CPU ticks by thread group over the same window (no profiler: native and kernel time in)
+  final Map<String, Map<String, Long>> watchThreadTicks = new LinkedHashMap<>();
 
   public static void main(String[] args) throws Exception {
     OfferedLoad o = new OfferedLoad();
@@ -123,6 +129,7 @@ public final class OfferedLoad {
         case "--health" -> o.health = args[++i];
         case "--health-interval-ms" -> o.healthIntervalMs = Integer.parseInt(args[++i]);
         case "--metrics" -> o.metrics = args[++i];
+        case "--allocated" -> o.allocatedUrl = args[++i];
         case "--metrics-interval-ms" -> o.metricsIntervalMs = Integer.parseInt(args[++i]);
         case "--out" -> o.out = Path.of(args[++i]);
         case "--label" -> o.label = args[++i];
@@ -166,12 +173,17 @@ public final class OfferedLoad {
    * the stderr breakdown of the driver's own CPU.
    */
   static Map<String, Long> threadTicks() {
+    return threadTicks("self");
+  }
+
+  /** CPU ticks of each thread group of process {@code pid} ("self" or a number), digits in names read as N. */
+  static Map<String, Long> threadTicks(String pid) {
     Map<String, Long> ticks = new TreeMap<>();
-    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+    try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
       for (Path t : (Iterable<Path>) tasks::iterator) {
         try {
           String stat = Files.readString(t.resolve("stat"));
-          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+$", "");
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
           String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
           ticks.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum); // utime + stime
         } catch (IOException | RuntimeException e) {
@@ -205,6 +217,24 @@ public final class OfferedLoad {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** keycast_jvm_allocated_bytes_total from {@link #allocatedUrl}, or NaN when it cannot be read. */
+  double allocatedTotal(HttpClient http) {
+    try {
+      String body = http.send(HttpRequest.newBuilder(URI.create(allocatedUrl)).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      for (String line : body.split("\n", -1)) {
+        if (line.startsWith("keycast_jvm_allocated_bytes_total")) {
+          return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // reported as absent
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return Double.NaN;
   }
 
   static long epochMicros() {
@@ -286,7 +316,10 @@ public final class OfferedLoad {
       }
       CountDownLatch done = new CountDownLatch(n);
       long cpuStart = processCpuNanos();
+      double allocatedStart = allocatedUrl != null ? allocatedTotal(http) : Double.NaN;
       watchPids.forEach((name, pid) -> watchTicks.put(name, -procTicks(pid)));
+      Map<String, Map<String, Long>> watchThreadsStart = new LinkedHashMap<>();
+      watchPids.forEach((name, pid) -> watchThreadsStart.put(name, threadTicks(Long.toString(pid))));
       long markStart = epochMicros();
       Map<String, Long> threadsStart = threadTicks();
       long start = System.nanoTime();
@@ -328,6 +361,14 @@ public final class OfferedLoad {
       long end = System.nanoTime();
       driverCpuNanos = processCpuNanos() - cpuStart;
       watchPids.forEach((name, pid) -> watchTicks.merge(name, procTicks(pid), Long::sum));
+      if (allocatedUrl != null) {
+        allocatedBytes = allocatedTotal(http) - allocatedStart;
+      }
+      watchPids.forEach((name, pid) -> {
+        Map<String, Long> used = new TreeMap<>(threadTicks(Long.toString(pid)));
+        watchThreadsStart.get(name).forEach((group, t) -> used.merge(group, -t, Long::sum));
+        watchThreadTicks.put(name, used);
+      });
       if (marks != null) {
         Files.writeString(marks, markStart + "\n" + epochMicros() + "\n");
       }
@@ -525,6 +566,18 @@ public final class OfferedLoad {
       // USER_HZ is 100 on Linux: one tick is 10 ms
       watchTicks.forEach((name, ticks) -> w.put(name, r2(ticks * 10_000.0 / Math.max(1, n))));
       m.put("watched_cpu_us_per_request", w);
+      Map<String, Object> byThread = new LinkedHashMap<>();
+      watchThreadTicks.forEach((name, groups) -> {
+        Map<String, Object> g = new LinkedHashMap<>();
+        groups.entrySet().stream().filter(g0 -> g0.getValue() > 0)
+            .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+            .forEach(g0 -> g.put(g0.getKey(), r2(g0.getValue() * 10_000.0 / Math.max(1, n))));
+        byThread.put(name, g);
+      });
+      m.put("watched_threads_cpu_us_per_request", byThread);
+    }
+    if (!Double.isNaN(allocatedBytes)) {
+      m.put("allocated_bytes_per_request", Math.round(allocatedBytes / Math.max(1, n)));
     }
     // Everything so far: JVM start, connects, (precomputed:) the build and the checks after the clock.
     m.put("driver_total_cpu_ms", r2(processCpuNanos() / 1e6));

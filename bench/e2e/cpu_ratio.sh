@@ -5,14 +5,15 @@
 #     (default full) shared by CLIENTS client keys (default 150);
 #   - a warm-up: OfferedLoad --precompute, open loop, RATE/s (default 1000) for WARM_SECONDS (default 6), then
 #     again with fresh client keys for WARM2_SECONDS (default 6; 0: none), as the measured run starts;
-#   - the measured run: the same for SECONDS (default 12; RATE × SECONDS ≥ 10,000 requests), fresh client keys,
+#   - the measured run: the same for SECONDS (default 12; RATE × SECONDS ≥ 10,000 requests), fresh client keys
+#     whose first requests (their authorization read from the store, the connects' code paths) come in a closed
+#     loop of DRIVE_WARM_SECONDS (default 5) before the measured window,
 #     the daemon's and the relay's CPU from /proc/PID/stat over the load and the wait for its replies
 #     (OfferedLoad --watch-pid), per request; JIT and GC included;
 #   - the daemon's heap allocation per request over the same window, from its /metrics counter
-#     keycast_jvm_allocated_bytes_total (exact; absent from jars before it, then null);
-#   - the daemon's CPU per request by thread group (thread_cpu.py: /proc/PID/task, native code and kernel time
-#     included, no profiler; the virtual threads show as their carriers, ForkJoinPool-N-worker-N), from just before
-#     the driver starts to just after it ends: a little wider than the figure above (the clients' connects);
+#     keycast_jvm_allocated_bytes_total read by the driver (exact; absent from jars before it, then null);
+#   - the daemon's CPU per request by thread group over the same window (/proc/PID/task: no profiler, native code
+#     and kernel time included; virtual threads show as their carriers, ForkJoinPool-N-worker-N);
 #   - `keycast bench --json --backend native` of this checkout (its round_trip figure: the daemon's five crypto
 #     operations of one sign_event round trip) right after, and the ratio daemon CPU / round-trip crypto.
 # The relay, the driver and the bench always come from this checkout's jar; only the daemon's jar varies.
@@ -29,6 +30,7 @@ CLIENTS="${CLIENTS:-150}"
 RATE="${RATE:-1000}"
 WARM_SECONDS="${WARM_SECONDS:-6}"
 WARM2_SECONDS="${WARM2_SECONDS:-6}"
+DRIVE_WARM_SECONDS="${DRIVE_WARM_SECONDS:-5}"
 MEASURE_SECONDS="${SECONDS_MEASURED:-12}"
 ROUNDS="${ROUNDS:-1}"
 export POLICY="${POLICY:-full}"
@@ -36,12 +38,6 @@ e2e_build
 DRIVER_JAR="$JAR"
 JARS=("$@")
 [ ${#JARS[@]} -gt 0 ] || JARS=("$DRIVER_JAR")
-
-# The daemon's heap allocation since start (keycast_jvm_allocated_bytes_total: every thread's, exact), or nothing
-# for a jar without that meter.
-allocated() {
-  curl -fsS "$METRICS_URL" 2>/dev/null | awk '/^keycast_jvm_allocated_bytes_total/ {printf "%.0f", $2}' || true
-}
 
 one() { # JAR[::OPTIONS] LABEL
   local daemon_jar="${1%%::*}" extra="" label="$2" run bench
@@ -61,29 +57,23 @@ one() { # JAR[::OPTIONS] LABEL
     "$JAVA_HOME/bin/jcmd" "$SERVE_PID" JFR.start name=cr settings=profile "jdk.CPUTimeSample#enabled=true" \
         "jdk.CPUTimeSample#throttle=1ms" filename="$E2E_OUT/$label.jfr" >/dev/null
   fi
-  alloc0=$(allocated)
-  python3 "$E2E_DIR/thread_cpu.py" snap "$SERVE_PID" "$E2E_OUT/$label.threads0.json"
   run=$(e2e_drive --bunker "$BUNKER_URI" --precompute --clients "$CLIENTS" --rate "$RATE" \
-      --seconds "$MEASURE_SECONDS" --label "$label" --watch-pid "daemon=$SERVE_PID" --watch-pid "relay=$RELAY_PID" \
+      --warmup-seconds "$DRIVE_WARM_SECONDS" --seconds "$MEASURE_SECONDS" --allocated "$METRICS_URL" \
+      --label "$label" --watch-pid "daemon=$SERVE_PID" --watch-pid "relay=$RELAY_PID" \
       --marks "$E2E_OUT/$label.marks" 2>>"$E2E_OUT/driver.log")
-  alloc1=$(allocated)
-  python3 "$E2E_DIR/thread_cpu.py" snap "$SERVE_PID" "$E2E_OUT/$label.threads1.json"
   if [ -n "${JFR:-}" ]; then
     "$JAVA_HOME/bin/jcmd" "$SERVE_PID" JFR.stop name=cr >/dev/null
   fi
-  threads=$(python3 "$E2E_DIR/thread_cpu.py" diff "$E2E_OUT/$label.threads0.json" "$E2E_OUT/$label.threads1.json" \
-      "$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["requests"])' "$run")")
   e2e_stop_serve
   kill "$RELAY_PID" 2>/dev/null || true
   wait "$RELAY_PID" 2>/dev/null || true
   bench=$("$JAVA" --enable-native-access=ALL-UNNAMED -jar "$DRIVER_JAR" bench --json --backend native --seconds 2 \
       2>/dev/null)
-  e2e_record "cpu-ratio/$label" "$(python3 - "$run" "$bench" "$1" "$alloc0" "$alloc1" "$threads" <<'PY'
+  e2e_record "cpu-ratio/$label" "$(python3 - "$run" "$bench" "$1" <<'PY'
 import json, sys
 run, bench = json.loads(sys.argv[1]), json.loads(sys.argv[2])["native"]
-threads = json.loads(sys.argv[6])
-a0, a1 = sys.argv[4], sys.argv[5]
-alloc = round((float(a1) - float(a0)) / run["requests"]) if a0 and a1 else None
+threads = run.get("watched_threads_cpu_us_per_request", {}).get("daemon")
+alloc = run.get("allocated_bytes_per_request")  # absent for a daemon without the meter
 rt_us = 1e6 / bench["round_trip"]
 d = run["watched_cpu_us_per_request"]["daemon"]
 errors = sum(run["errors"].values()) if isinstance(run.get("errors"), dict) else run.get("errors")
