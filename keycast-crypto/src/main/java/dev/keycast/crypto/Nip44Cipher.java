@@ -101,21 +101,26 @@ public final class Nip44Cipher {
       throw new IllegalArgumentException("plaintext too large: " + len + " bytes");
     }
     int padded = (int) paddedLen;
-    // version ‖ nonce ‖ padded plaintext, encrypted in place ‖ MAC. A new array of exactly this
-    // length: Base64.Encoder.encode(src, dst), the JDK's vectorised encoder, takes all of src
-    byte[] raw = new byte[1 + 32 + padded + 32];
+    // version ‖ nonce ‖ padded plaintext, encrypted in place ‖ MAC, in an array of exactly this
+    // length (Base64.Encoder.encode(src, dst), the JDK's vectorised encoder, takes all of src):
+    // the thread's array of this size, or a new one. Every byte is written below (a reused array
+    // holds the last payload of its size).
+    byte[] raw = p.payload(1 + 32 + padded + 32);
     raw[0] = VERSION;
     System.arraycopy(nonce32, 0, raw, 1, 32);
     if (prefixLen == 2) {
       raw[33] = (byte) (len >>> 8);
       raw[34] = (byte) len;
     } else {
+      raw[33] = 0;
+      raw[34] = 0;
       raw[35] = (byte) (len >>> 24);
       raw[36] = (byte) (len >>> 16);
       raw[37] = (byte) (len >>> 8);
       raw[38] = (byte) len;
     }
     System.arraycopy(utf8, 0, raw, 33 + prefixLen, len);
+    Arrays.fill(raw, 33 + prefixLen + len, 33 + padded, (byte) 0);
     HmacSha256 mac = p.hmac;
     try {
       messageKeys(mac, key.bytes(), nonce32, 0, p.keys);
@@ -403,11 +408,39 @@ public final class Nip44Cipher {
   static final int MAX_SCRATCH_BYTES = 64 * 1024;
 
   /**
+   * Largest padded plaintext (with its 2-byte prefix not counted) whose payload array a thread
+   * keeps; the 28 arrays up to it would take 53 KiB if a thread met every size.
+   */
+  static final int MAX_KEPT_PADDED_BYTES = 8192;
+
+  /**
+   * The index of a padded size (prefix not counted) among those the padding produces: 32 to 256 in
+   * steps of 32 give 0 to 7; above, each power of two 2^k (k &ge; 9) holds 4 sizes, 2^k * 5/8 to
+   * 2^k, giving 8 + 4 (k - 9) to 8 + 4 (k - 9) + 3. -1 for a size above {@link
+   * #MAX_KEPT_PADDED_BYTES} or one the padding never produces.
+   */
+  static int payloadSlot(int padded) {
+    if (padded < 32 || padded > MAX_KEPT_PADDED_BYTES) {
+      return -1;
+    }
+    if (padded <= 256) {
+      return padded % 32 == 0 ? padded / 32 - 1 : -1;
+    }
+    int k = 32 - Integer.numberOfLeadingZeros(padded - 1); // 2^(k-1) < padded <= 2^k
+    int chunk = 1 << (k - 3);
+    if (padded % chunk != 0) {
+      return -1;
+    }
+    return 8 + 4 * (k - 9) + (padded / chunk - 5);
+  }
+
+  /**
    * JCA instances and buffers confined to one thread (JCA lookups cost about as much as hashing a
    * short message, and the buffers save allocating per call). Nothing is used after a call returns:
    * the results are new strings, copies. Secrets ({@link #keys}, the chacha nonce, the HMAC key)
-   * are zeroed before each call returns, and {@link #rawBuffer} after it held a plaintext; the JDK
-   * cipher keeps its last key schedule, which the next call overwrites.
+   * are zeroed before each call returns, and {@link #rawBuffer} after it held a plaintext; {@link
+   * #payloads} keep the last payload of each size, encrypted (public), or are zeroed if encrypting
+   * failed; the JDK cipher keeps its last key schedule, which the next call overwrites.
    */
   static final class Primitives {
     final HmacSha256 hmac = new HmacSha256();
@@ -432,6 +465,9 @@ public final class Nip44Cipher {
 
     /** Base64 text of a payload (public); grows up to {@link #MAX_SCRATCH_BYTES}. */
     byte[] textBuffer = new byte[0];
+
+    /** Encrypted payloads (public once encrypted) by {@link #payloadSlot}, created when needed. */
+    final byte[][] payloads = new byte[payloadSlot(MAX_KEPT_PADDED_BYTES) + 1][];
 
     Primitives() {
       try {
@@ -463,7 +499,32 @@ public final class Nip44Cipher {
       return textBuffer;
     }
 
-    /** Doubling (few reallocations while sizes creep up), capped, at least {@code n}. */
+    /**
+     * An array of exactly {@code n} bytes for an encrypted payload: the thread's array of that
+     * size, or a new one for a size the thread does not keep. Payloads come in few sizes (the
+     * padding rounds to 8 sizes up to 256 bytes, then 4 per power of two), so one array per size up
+     * to {@link #MAX_KEPT_PADDED_BYTES} of padded plaintext serves every payload of that size.
+     */
+    byte[] payload(int n) {
+      int slot = payloadSlot(n - 67);
+      if (slot < 0) {
+        return new byte[n];
+      }
+      byte[] kept = payloads[slot];
+      if (kept == null) {
+        kept = new byte[n];
+        payloads[slot] = kept;
+      }
+      return kept;
+    }
+
+    /**
+     * Doubling (few reallocations while sizes creep up), capped, at least {@code n}.
+     *
+     * @param current the current length
+     * @param n the length needed
+     * @return the new length
+     */
     private static int grow(int current, int n) {
       return Math.max(n, Math.min(MAX_SCRATCH_BYTES, current * 2));
     }

@@ -122,6 +122,42 @@ class Nip44ThreadBuffersTest {
     }
   }
 
+  /** Each padded size up to the limit has its own slot, and the slots are 0 to n - 1. */
+  @Example
+  void payloadSlot_oneDistinctSlotPerPaddedSizeUpToTheLimit() {
+    java.util.Map<Integer, Integer> slotOfSize = new java.util.TreeMap<>();
+    for (int len = 1; len <= 70_000; len++) {
+      int padded = (int) Nip44Cipher.calcPaddedLen(len);
+      int slot = Nip44Cipher.payloadSlot(padded);
+      if (padded <= Nip44Cipher.MAX_KEPT_PADDED_BYTES) {
+        assertThat(slot).as("slot of %d", padded).isNotNegative();
+        slotOfSize.put(padded, slot);
+      } else {
+        assertThat(slot).as("slot of %d", padded).isEqualTo(-1);
+      }
+    }
+    assertThat(new java.util.TreeSet<>(slotOfSize.values()))
+        .containsExactlyElementsOf(
+            java.util.stream.IntStream.range(0, slotOfSize.size()).boxed().toList());
+    assertThat(Nip44Cipher.primitives().payloads.length).isEqualTo(slotOfSize.size());
+    for (int notPadded : new int[] {0, 31, 33, 100, 257, 300, 513, 8191, 8193}) {
+      assertThat(Nip44Cipher.payloadSlot(notPadded)).as("slot of %d", notPadded).isEqualTo(-1);
+    }
+  }
+
+  /** A shorter plaintext of the same padded size after a longer one: padding zero again. */
+  @Example
+  void shorterTextOfTheSamePaddedSize_sameAsOnAFreshThread() throws Exception {
+    byte[] nonce = new byte[32];
+    for (String text : List.of("a".repeat(250), "b".repeat(230), "c".repeat(900), "d")) {
+      String payload = Nip44Cipher.encrypt(text, KEY, nonce);
+      AtomicReference<String> fresh = new AtomicReference<>();
+      Thread.ofPlatform().start(() -> fresh.set(Nip44Cipher.encrypt(text, KEY, nonce))).join();
+      assertThat(payload).isEqualTo(fresh.get());
+      assertThat(Nip44Cipher.decrypt(payload, KEY)).isEqualTo(text);
+    }
+  }
+
   @Example
   void afterEveryOutcome_theThreadHoldsNoSecretOrPlaintext() throws Exception {
     String payload = Nip44Cipher.encrypt("a secret", KEY);
