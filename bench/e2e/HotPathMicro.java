@@ -4,6 +4,8 @@
 // it alternately on two jars; also a sign_event request body parsed (Nip46Codec.parseRequest) and its response written
 // (Nip46Codec.toJson), the body's NIP-44 decrypt and the response's encrypt, on one long-lived thread as the CPU pool
 // runs them, e.g. for j in OLD NEW OLD NEW; do java -cp $j.jar bench/e2e/HotPathMicro.java $j; done
+// An optional second argument, a comma-separated list of ops (e.g. nip44Decrypt,nip44EncryptSynthetic), runs only those
+// (the virtual-thread parses only when it names parseOnVirtualThreads or parseOnFreshVirtualThread).
 import dev.keycast.crypto.*;
 import dev.keycast.nip46.*;
 import java.lang.management.ManagementFactory;
@@ -19,7 +21,8 @@ public class HotPathMicro {
         List.of(List.of("p", "ab".repeat(32))), "A".repeat(400)), signer);
     String msg = "[\"EVENT\",\"sub-1\"," + ev.toJson() + "]";
     long tid = Thread.currentThread().threadId();
-    {
+    List<String> only = a.length > 1 ? List.of(a[1].split(",")) : null;
+    if (only == null || only.contains("parseOnVirtualThreads")) {
       // the same parse on virtual threads (as the relay I/O and request workers run): total allocation
       Runnable loop = () -> { for (int i = 0; i < 1000; i++) RelayMessages.parseRelayMessage(msg); };
       for (int i = 0; i < 200; i++) Thread.ofVirtual().start(loop).join();
@@ -29,7 +32,7 @@ public class HotPathMicro {
       long b1 = mx.getTotalThreadAllocatedBytes();
       System.out.printf("%s parseOnVirtualThreads bytes/op=%.0f%n", a[0], (b1 - b0) / (threads * 1000.0));
     }
-    {
+    if (only == null || only.contains("parseOnFreshVirtualThread")) {
       // one parse per new virtual thread, as the relay I/O threads parse (a thread per message): an EVENT and an
       // OK message; the bare thread's own bytes (a no-op) printed to subtract
       String ok = "[\"OK\",\"" + ev.id() + "\",true,\"\"]";
@@ -59,9 +62,13 @@ public class HotPathMicro {
     Nip44ConversationKey ck = Nip44ConversationKey.derive(sk, SecretKey.generate().publicKey());
     String sealedBody = Nip44Cipher.encrypt(body, ck);
     String responseJson = Nip46Codec.toJson(response);
+    byte[] responseUtf8 = responseJson.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] context = ev.id().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     for (String op : List.of("parseRelayMessage", "computeId", "replyToJson", "parseRequestBody", "responseToJson",
-        "nip44Decrypt", "nip44EncryptSynthetic")) {
+        "nip44Decrypt", "nip44EncryptSynthetic", "nip44EncryptSyntheticUtf8")) {
+      if (only != null && !only.contains(op)) {
+        continue;
+      }
       Runnable r = switch (op) {
         case "nip44Decrypt" -> () -> {
           try {
@@ -71,6 +78,8 @@ public class HotPathMicro {
           }
         };
         case "nip44EncryptSynthetic" -> () -> Nip44Cipher.encryptSynthetic(responseJson, ck, context);
+        // the daemon's reply path: the body's UTF-8 bytes written directly (Nip46Envelope.sealDeterministic)
+        case "nip44EncryptSyntheticUtf8" -> () -> Nip44Cipher.encryptSynthetic(responseUtf8, ck, context);
         case "parseRequestBody" -> () -> Nip46Codec.parseRequest(body);
         case "responseToJson" -> () -> Nip46Codec.toJson(response);
         case "parseRelayMessage" -> () -> RelayMessages.parseRelayMessage(msg);

@@ -4,10 +4,9 @@ import java.util.Arrays;
 
 /**
  * Padded standard base64 (RFC 4648 section 4: {@code A-Z a-z 0-9 + /}, {@code =} padding), decoded
- * straight from a string's chars into the one result array. {@link
- * java.util.Base64.Decoder#decode(String)} first copies the text into a {@code byte[]} ({@code
- * getBytes(ISO_8859_1)}) and then decodes that: one array of the text's length more per NIP-44
- * payload read.
+ * straight from a string's chars into one array: a new one, or the caller's (NIP-44 decrypts into a
+ * per-thread one). {@link java.util.Base64.Decoder#decode(String)} first copies the text into a
+ * {@code byte[]} ({@code getBytes(ISO_8859_1)}) and then decodes that into a new array.
  *
  * <p>Accepts exactly the texts of a length divisible by 4 that {@code
  * java.util.Base64.getDecoder()} accepts, with the same bytes: groups of four alphabet characters,
@@ -49,16 +48,46 @@ final class PaddedBase64 {
    *     content)
    */
   static byte[] decode(String text) {
+    byte[] out = new byte[decodedLength(text)];
+    decode(text, out);
+    return out;
+  }
+
+  /**
+   * The number of bytes {@link #decode(String, byte[])} writes, if it accepts the text.
+   *
+   * @param text the base64 text
+   * @return the decoded length in bytes
+   * @throws IllegalArgumentException if the length is not a multiple of 4
+   */
+  static int decodedLength(String text) {
     int n = text.length();
     if ((n & 3) != 0) {
       throw new IllegalArgumentException("base64 length " + n + " is not a multiple of 4");
     }
-    if (n == 0) {
-      return new byte[0];
+    return n == 0 ? 0 : n / 4 * 3 - padding(text);
+  }
+
+  /**
+   * Decodes padded standard base64 into {@code out[0, decodedLength(text))}, for a caller that
+   * reuses its array. On a rejection part of that range may have been written.
+   *
+   * @param text the base64 text
+   * @param out array of at least {@link #decodedLength} bytes
+   * @return the decoded length in bytes
+   * @throws IllegalArgumentException as {@link #decode(String)}, or if {@code out} is too short
+   */
+  static int decode(String text, byte[] out) {
+    int length = decodedLength(text);
+    if (out.length < length) {
+      throw new IllegalArgumentException(
+          "output of " + out.length + " bytes is shorter than " + length);
     }
-    // padding is only ever in the last group: "xx==" or "xxx="
-    int pad = text.charAt(n - 1) != '=' ? 0 : text.charAt(n - 2) == '=' ? 2 : 1;
-    byte[] out = new byte[n / 4 * 3 - pad];
+    int n = text.length();
+    if (n == 0) {
+      return 0;
+    }
+    int pad = padding(text);
     int whole = pad == 0 ? n : n - 4; // characters in groups without padding
     int o = 0;
     for (int i = 0; i < whole; i += 4) {
@@ -89,7 +118,13 @@ final class PaddedBase64 {
         out[o + 1] = (byte) (bits >> 8);
       }
     }
-    return out;
+    return length;
+  }
+
+  /** Padding characters of a non-empty text: only ever in the last group, "xx==" or "xxx=". */
+  private static int padding(String text) {
+    int n = text.length();
+    return text.charAt(n - 1) != '=' ? 0 : text.charAt(n - 2) == '=' ? 2 : 1;
   }
 
   private static int value(char c) {

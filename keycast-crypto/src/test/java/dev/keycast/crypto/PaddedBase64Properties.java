@@ -50,6 +50,41 @@ class PaddedBase64Properties {
     assertThat(PaddedBase64.decode(Base64.getEncoder().encodeToString(bytes))).isEqualTo(bytes);
   }
 
+  /** Into a reused array longer than needed and holding old bytes: the same bytes, nothing more. */
+  @Property(tries = 1000)
+  void decodeInto_aLongerDirtyArray_sameBytesAndTheRestUntouched(
+      @ForAll @Size(max = 300) byte[] bytes, @ForAll @IntRange(min = 0, max = 50) int extra) {
+    String text = Base64.getEncoder().encodeToString(bytes);
+    byte[] out = new byte[bytes.length + extra];
+    java.util.Arrays.fill(out, (byte) 0x3c);
+
+    assertThat(PaddedBase64.decodedLength(text)).isEqualTo(bytes.length);
+    assertThat(PaddedBase64.decode(text, out)).isEqualTo(bytes.length);
+    assertThat(java.util.Arrays.copyOf(out, bytes.length)).isEqualTo(bytes);
+    for (int i = bytes.length; i < out.length; i++) {
+      assertThat(out[i]).as("byte %d past the decoded length", i).isEqualTo((byte) 0x3c);
+    }
+  }
+
+  @Property(tries = 1000)
+  void decodeInto_sameOutcomeAsDecode(@ForAll("base64ishTexts") String text) {
+    byte[] expected = ours(text);
+    byte[] out = new byte[text.length()];
+    try {
+      int n = PaddedBase64.decode(text, out);
+      assertThat(java.util.Arrays.copyOf(out, n)).isEqualTo(expected);
+    } catch (IllegalArgumentException e) {
+      assertThat(expected).as("decode(\"%s\") accepted it", text).isNull();
+    }
+  }
+
+  @Example
+  void decodeInto_anArrayTooShort_rejected() {
+    assertThatThrownBy(() -> PaddedBase64.decode("AAAA", new byte[2]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("shorter");
+  }
+
   @Property(tries = 2000)
   void decode_anEncodingWithCharactersReplaced_sameOutcomeAsJdk(
       @ForAll @Size(min = 1, max = 40) byte[] bytes,
