@@ -20,7 +20,8 @@
 # A daemon given as JAR::OPTIONS runs that jar with those extra JVM options (after DAEMON_JAVA_OPTS): the same jar
 # A/B with and without an option, e.g. `ROUNDS=3 cpu_ratio.sh J "J::-Dkeycast.taskView=off"` (issue 14's task view).
 # DAEMON_JAVA_OPTS: JVM options of the daemon. JFR=1: a JFR recording of the daemon over the measured run only
-# (settings=profile plus jdk.CPUTimeSample every 1 ms of thread CPU), out/cpu_ratio/LABEL.jfr, and jfr_costs.py's
+# (settings=profile plus jdk.CPUTimeSample every 1 ms of thread CPU, plus JFR_SETTINGS, e.g.
+# "jdk.Compilation#threshold=0ms" to list every compilation), out/cpu_ratio/LABEL.jfr, and jfr_costs.py's
 # table of where a request's CPU and bytes go, out/cpu_ratio/LABEL.costs.json.
 # Results: bench/e2e/out/cpu_ratio/results.jsonl.
 #
@@ -55,7 +56,7 @@ one() { # JAR[::OPTIONS] LABEL
   fi
   if [ -n "${JFR:-}" ]; then
     "$JAVA_HOME/bin/jcmd" "$SERVE_PID" JFR.start name=cr settings=profile "jdk.CPUTimeSample#enabled=true" \
-        "jdk.CPUTimeSample#throttle=1ms" filename="$E2E_OUT/$label.jfr" >/dev/null
+        "jdk.CPUTimeSample#throttle=1ms" ${JFR_SETTINGS:-} filename="$E2E_OUT/$label.jfr" >/dev/null
   fi
   run=$(e2e_drive --bunker "$BUNKER_URI" --precompute --clients "$CLIENTS" --rate "$RATE" \
       --warmup-seconds "$DRIVE_WARM_SECONDS" --seconds "$MEASURE_SECONDS" --allocated "$METRICS_URL" \
