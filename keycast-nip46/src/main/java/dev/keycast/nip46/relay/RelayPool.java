@@ -43,10 +43,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: each relay has a connect loop and a publish-timeout sweeper, each on its own virtual
  * thread, and while connected a reader and a writer loop on the pool's executor (two platform
- * threads, {@code keycast-relay-io-N}, unless configured otherwise). Listener calls happen on
- * those threads (events on the reader loop, state changes mostly on the connect loop). Methods of this class never block (except {@link #close()},
- * briefly) and are safe to call from any thread; a {@link ReentrantLock} (never {@code
- * synchronized}) guards membership changes, and no lock is held across I/O.
+ * threads, {@code keycast-relay-io-N}, unless configured otherwise). Listener calls happen on those
+ * threads (events on the reader loop, state changes mostly on the connect loop). Methods of this
+ * class never block (except {@link #close()}, briefly) and are safe to call from any thread; a
+ * {@link ReentrantLock} (never {@code synchronized}) guards membership changes, and no lock is held
+ * across I/O.
  */
 public final class RelayPool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RelayPool.class);
