@@ -3,6 +3,7 @@ package dev.keycast.nip46.bunker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.keycast.nip46.bunker.ClusterHarness.Failure;
 import dev.keycast.nip46.bunker.ClusterHarness.Load;
 import dev.keycast.nip46.bunker.ClusterHarness.Member;
 import dev.keycast.nip46.bunker.internal.Rendezvous;
@@ -119,7 +120,7 @@ class ClusterPostgresTest {
 
   @Test
   void randomJoinsLeavesAndCrashes_neverTwoOwnersAtOnce() throws Exception {
-    long seed = System.nanoTime();
+    long seed = Long.getLong("keycast.cluster.seed", System.nanoTime());
     Random random = new Random(seed);
     try (ClusterHarness h = new ClusterHarness(10)) {
       h.start("m0");
@@ -160,7 +161,18 @@ class ClusterPostgresTest {
       assertThat(h.beliefCount()).as(context).isGreaterThan(10);
       h.assertAtMostOneOwnerAtAnyInstant();
       h.assertNoRequestAnsweredTwice();
-      assertThat(load.failures).as("failed requests; " + context).isEmpty();
+      // Two failures less than a lease apart can lose the requests only the failed members saw
+      // (relays do not store kind 24133); the test counts those and requires every other answer.
+      List<Failure> owed =
+          load.failures.stream().filter(f -> h.owedAnAnswer(f.slot(), f.sentAt())).toList();
+      System.out.printf(
+          "random schedule: %d answered, %d unanswered, of which %d lost with every member that"
+              + " received them; %s%n",
+          load.ok.get(), load.failures.size(), load.failures.size() - owed.size(), context);
+      assertThat(owed)
+          .as("failed requests a member that received them lived to answer; " + context)
+          .isEmpty();
+      assertThat(load.ok.get()).as("answered requests").isGreaterThan(100);
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -32,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * slot belongs to the live member with the highest rendezvous (HRW) score; a member claims the
  * slots that are its own once they are released or their owner's lease ended, and releases those
  * that now belong to another live member. Requests for keys it does not answer are held in a
- * bounded {@link RequestBuffer}; when it takes a slot over, it runs the held requests of its keys
- * through the pipeline.
+ * bounded {@link RequestBuffer}; when it takes slots over, it claims those with held requests in
+ * its first statement and runs their requests through the pipeline as soon as each statement won
+ * its slots.
  *
  * <p>The work per heartbeat does not grow with the number of keys: a renewal and a read of the
  * member rows; the slot owners are read (and claims and releases made, a batch each) only when the
@@ -185,7 +187,7 @@ public final class ClusterNode implements OwnershipGate {
   private volatile boolean stopped;
   private volatile boolean abandoned;
   private volatile @Nullable Thread thread;
-  private volatile @Nullable Pipeline pipeline;
+  private volatile @Nullable Consumer<RequestTask> replay; // where held requests run
   private boolean wasFenced; // heartbeat thread only
   private long lastRenewalSent; // heartbeat thread only
   private boolean warned; // heartbeat thread only
@@ -221,9 +223,12 @@ public final class ClusterNode implements OwnershipGate {
    * @throws dev.keycast.nip46.store.StoreException if the database fails
    */
   public void start(Pipeline pipeline) {
-    this.pipeline = pipeline;
+    this.replay = pipeline::replay;
     enter();
-    Thread t = Thread.ofVirtual().name("keycast-cluster-heartbeat").start(this::loop);
+    Thread t =
+        Thread.ofVirtual()
+            .name("keycast-cluster-heartbeat-" + settings.instanceId())
+            .start(this::loop);
     thread = t;
     LOG.info(
         "cluster: instance {} joined as member {}; {} live instance(s), answering {} of {} slots",
@@ -232,6 +237,11 @@ public final class ClusterNode implements OwnershipGate {
         instances,
         ownedCount.get(),
         ClusterStore.SLOTS);
+  }
+
+  /** Test seam: where held requests run, for tests that drive the heartbeats ({@link #enter}). */
+  void replayTo(Consumer<RequestTask> replay) {
+    this.replay = replay;
   }
 
   /**
@@ -342,13 +352,46 @@ public final class ClusterNode implements OwnershipGate {
       settledFor = balance(me, live, liveSet, byId) ? liveSet : null;
     }
     buffer.prune();
-    Pipeline p = pipeline;
-    if (p != null && answering) {
+    replayHeld();
+  }
+
+  /** Runs the held requests of the slots this instance owns now through the pipeline. */
+  private void replayHeld() {
+    Consumer<RequestTask> r = replay;
+    if (r != null && answering) {
       for (RequestTask t : buffer.drainWhere(k -> ownsSlot(ClusterStore.slotOf(k)))) {
         replayed.incrementAndGet();
-        p.replay(t);
+        r.accept(t);
       }
     }
+  }
+
+  /**
+   * Puts the slots that have held requests first (otherwise in order): a takeover claims them in
+   * its first statement and answers their requests at once, instead of after the whole claim (a
+   * takeover of half the slots takes several statements), during which this instance, perhaps the
+   * only one that saw them, may die too.
+   */
+  private List<Integer> heldFirst(List<Integer> claims) {
+    Set<Integer> held = new HashSet<>();
+    for (String k : buffer.keys()) {
+      held.add(ClusterStore.slotOf(k));
+    }
+    if (held.isEmpty()) {
+      return claims;
+    }
+    List<Integer> out = new ArrayList<>(claims.size());
+    for (int s : claims) {
+      if (held.contains(s)) {
+        out.add(s);
+      }
+    }
+    for (int s : claims) {
+      if (!held.contains(s)) {
+        out.add(s);
+      }
+    }
+    return out;
   }
 
   /**
@@ -417,8 +460,10 @@ public final class ClusterNode implements OwnershipGate {
     }
     store.release(releases, me);
     int claimed = 0;
+    claims = heldFirst(claims);
     // Claims in chunks, renewing between them when a heartbeat's time has passed: however long a
     // big takeover takes (the first member claims every slot), the lease never runs out meanwhile.
+    // Each chunk's held requests are answered as soon as it is won.
     for (int i = 0; i < claims.size(); i += CLAIM_CHUNK) {
       if (System.nanoTime() - lastRenewalSent > settings.heartbeat().toNanos() && !renew()) {
         return false; // the lease ended: the next heartbeat rejoins
@@ -428,6 +473,7 @@ public final class ClusterNode implements OwnershipGate {
       for (int s : won.keySet()) {
         own(s);
       }
+      replayHeld();
       takeovers.addAndGet(won.size());
       claimed += won.size();
       settled &= won.size() == chunk.size();
@@ -548,20 +594,20 @@ public final class ClusterNode implements OwnershipGate {
       }
     }
     long d = deadlineNanos;
-    Pipeline p = pipeline;
+    Consumer<RequestTask> r = replay;
     if (abandoned) {
       for (int s = 0; s < ClusterStore.SLOTS; s++) {
         if (ownsSlot(s)) {
           listener.disowned(s, stoppedAt - d > 0 ? d : stoppedAt);
         }
       }
-    } else if (p != null && System.nanoTime() - d < 0) {
+    } else if (r != null && System.nanoTime() - d < 0) {
       // The held requests of the slots it owns (the heartbeat may have just claimed some) are
       // answered by the drain that follows: this instance may be the only one that saw them, and
       // nobody can claim these slots before leave() releases them or the lease ends.
       for (RequestTask task : buffer.drainWhere(k -> ownsSlot(ClusterStore.slotOf(k)))) {
         replayed.incrementAndGet();
-        p.replay(task);
+        r.accept(task);
       }
     }
   }

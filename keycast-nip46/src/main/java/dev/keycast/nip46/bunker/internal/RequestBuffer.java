@@ -99,6 +99,16 @@ final class RequestBuffer {
     }
   }
 
+  /** Returns the keys it holds requests for (a copy); never blocks long. */
+  List<String> keys() {
+    lock.lock();
+    try {
+      return new ArrayList<>(byKey.keySet());
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Removes and returns the unexpired requests for one key, oldest first. */
   List<RequestTask> drain(String signerHex) {
     lock.lock();

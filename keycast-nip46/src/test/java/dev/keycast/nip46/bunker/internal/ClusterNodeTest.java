@@ -9,13 +9,18 @@ import dev.keycast.nip46.testing.TestDatabase;
 import dev.keycast.nip46.testing.TestDatabase.Backend;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Cluster members whose heartbeats the test runs one at a time, in the order that once lost a
- * request: every slot must reach its rendezvous (HRW) target within a heartbeat of its release.
+ * Cluster members whose heartbeats the test runs one at a time: in the order that once lost a
+ * request (every slot must reach its rendezvous (HRW) target within a heartbeat of its release),
+ * and a takeover whose held requests must run as soon as their slots are won.
  */
 class ClusterNodeTest {
   private static final Duration LEASE = Duration.ofSeconds(60); // no lease ends during the test
@@ -83,6 +88,97 @@ class ClusterNodeTest {
         n.stopAnswering();
         n.leave();
       }
+    }
+  }
+
+  /**
+   * b holds a request for a key of a, which dies; b's takeover claims all 16,384 slots, 16
+   * statements. The held request's slot goes in the first statement and the request runs right
+   * after it: it once ran after the last, and b, the only member that had seen it, crashed in
+   * between (the random-schedule test, three seeds on 2026-12-04).
+   */
+  @ParameterizedTest
+  @EnumSource(Backend.class)
+  void takeover_runsHeldRequestsAfterTheFirstClaimStatement(Backend backend) throws Exception {
+    try (TestDatabase t = TestDatabase.create(backend);
+        StageFixture fx = new StageFixture("social")) {
+      ClusterStore real = t.open(AesGcmKeyEncryption.create(MasterKey.random())).cluster();
+      AtomicInteger claims = new AtomicInteger();
+      ClusterStore store = new ClaimCounting(real, claims);
+      ClusterNode.Settings quick =
+          new ClusterNode.Settings(
+              "a",
+              Duration.ofMillis(50),
+              Duration.ofMillis(200),
+              Duration.ofMillis(50),
+              Duration.ofSeconds(15),
+              100,
+              false);
+      ClusterNode a = new ClusterNode(store, quick, List::of, () -> 0);
+      a.enter();
+      Thread.sleep(20); // database clock: b joins after a's last heartbeat
+      ClusterNode b = node(store, "b");
+      List<Integer> claimsAtReplay = new CopyOnWriteArrayList<>();
+      b.replayTo(task -> claimsAtReplay.add(claims.get()));
+      b.enter(); // a owns everything and never releases: b claims nothing
+      assertThat(b.slotsOwned()).isZero();
+      RequestTask held = fx.task(fx.request("{\"id\":\"1\",\"method\":\"ping\",\"params\":[]}"));
+      b.hold(held);
+      a.abandon(); // dies without releasing
+      Thread.sleep(300); // a's lease ends
+      claims.set(0);
+      b.tick();
+      assertThat(b.slotsOwned()).isEqualTo(ClusterStore.SLOTS);
+      assertThat(claims.get()).as("claim statements").isGreaterThan(1);
+      assertThat(claimsAtReplay)
+          .as("claim statements made when the held request ran")
+          .containsExactly(1);
+      b.stopAnswering();
+      b.leave();
+    }
+  }
+
+  /** The real store, counting the claim statements. */
+  private record ClaimCounting(ClusterStore store, AtomicInteger claims) implements ClusterStore {
+    @Override
+    public void join(long memberId, String instanceId, Duration lease, long appliedVersion) {
+      store.join(memberId, instanceId, lease, appliedVersion);
+    }
+
+    @Override
+    public boolean renew(long memberId, Duration lease, long appliedVersion) {
+      return store.renew(memberId, lease, appliedVersion);
+    }
+
+    @Override
+    public int removeExpired(Duration after) {
+      return store.removeExpired(after);
+    }
+
+    @Override
+    public List<Member> members() {
+      return store.members();
+    }
+
+    @Override
+    public List<SlotOwner> slotOwners() {
+      return store.slotOwners();
+    }
+
+    @Override
+    public Map<Integer, Long> claim(Collection<Integer> slots, long memberId) {
+      claims.incrementAndGet();
+      return store.claim(slots, memberId);
+    }
+
+    @Override
+    public void release(Collection<Integer> slots, long memberId) {
+      store.release(slots, memberId);
+    }
+
+    @Override
+    public void leave(long memberId) {
+      store.leave(memberId);
     }
   }
 }
