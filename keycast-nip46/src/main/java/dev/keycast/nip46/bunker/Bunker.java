@@ -214,6 +214,8 @@ public final class Bunker implements AutoCloseable {
       this.pipeline =
           pb.intake(b.limits, signerKeys::contains)
               .handler(handler, enforcePolicy, audit)
+              // The default handler as built above never blocks on a warm request: one CPU call.
+              .inlineHandler(enforcePolicy && !b.decorated && !b.approvalHookSet)
               .resources(cache, cpu, envelope)
               .stats(stats)
               .transport(transport)
@@ -633,6 +635,7 @@ public final class Bunker implements AutoCloseable {
     private @Nullable RequestHandler handler;
     private UnaryOperator<RequestHandler> decorator = UnaryOperator.identity();
     private boolean decorated;
+    private boolean approvalHookSet;
     private ApprovalHook approvalHook = ApprovalHook.policyOnly();
     private @Nullable Function<String, String> approvalUrls;
     private Duration approvalTimeout = Duration.ofMinutes(5);
@@ -778,13 +781,16 @@ public final class Bunker implements AutoCloseable {
     }
 
     /**
-     * Sets the approval hook of the default handler.
+     * Sets the approval hook of the default handler. With a hook set (even {@link
+     * ApprovalHook#policyOnly()}), the handler runs on the queue worker, where the hook may block:
+     * a warm request then costs two CPU-executor calls instead of one.
      *
      * @param hook the default handler's approval hook (default: {@link ApprovalHook#policyOnly()})
      * @return this builder
      */
     public Builder approvalHook(ApprovalHook hook) {
       this.approvalHook = Objects.requireNonNull(hook, "hook");
+      this.approvalHookSet = true;
       return this;
     }
 

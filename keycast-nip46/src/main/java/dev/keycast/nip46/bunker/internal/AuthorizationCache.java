@@ -251,6 +251,14 @@ public final class AuthorizationCache {
     return watched ? policies.peek(name) : null;
   }
 
+  /**
+   * Whether {@link #userKey} answers from memory (a watched cache holds the key's entry fresh, or
+   * its absence): never blocks.
+   */
+  boolean userKeyInMemory(String keyName) {
+    return watched && userKeys.peek(keyName) != null;
+  }
+
   /** Whether {@link #signer} answers from memory (a watched cache's directory): never blocks. */
   boolean signersInMemory() {
     return directory != null;

@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class BatchingAuditLog implements AuditLog, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(BatchingAuditLog.class);
   private static final int MAX_BATCH = 512;
+  // Free places hasRoom() keeps for the entries racing threads record after asking.
+  private static final int ROOM_TO_SPARE = 64;
   // How long the writer gathers entries into one transaction (a reader's flush() cuts it short).
   private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   private static final Duration FLUSH_WAIT = Duration.ofSeconds(10);
@@ -125,6 +127,14 @@ public final class BatchingAuditLog implements AuditLog, AutoCloseable {
   boolean databaseAway() {
     long since = writingSince;
     return outage || (since != 0 && System.nanoTime() - since > stuckWriteNanos);
+  }
+
+  /**
+   * Whether {@link #record} would take an entry without writing it (the buffer has room to spare
+   * for the entries other threads may record meanwhile). A moment's snapshot; never blocks long.
+   */
+  boolean hasRoom() {
+    return !closed && buffer.remainingCapacity() > ROOM_TO_SPARE;
   }
 
   /** Returns how many entries were dropped because the buffer was full during an outage. */

@@ -59,10 +59,13 @@ import org.slf4j.LoggerFactory;
  * Every outcome of a sensitive method is written to the {@link AuditLog} (method, kind, client,
  * outcome; never content).
  *
- * <p><b>Threads.</b> Called on work-queue workers (virtual threads). Store lookups go through the
- * {@link AuthorizationCache}; signing and encryption run on the {@link CpuExecutor}. Thread-safe;
- * holds no lock across I/O. {@link #handle} never throws: store outages become {@code unavailable,
- * retry later}, anything else {@code internal error}, with detail in the log.
+ * <p><b>Threads.</b> Called on work-queue workers (virtual threads), or, for a warm request when
+ * this handler is undecorated and has no approval hook of the embedder's, on a thread of the {@link
+ * CpuExecutor} inside the request's first call ({@link RequestPath}; every lookup is then in memory
+ * and its own CPU calls run inline). Store lookups go through the {@link AuthorizationCache};
+ * signing and encryption run on the {@link CpuExecutor}. Thread-safe; holds no lock across I/O.
+ * {@link #handle} never throws: store outages become {@code unavailable, retry later}, anything
+ * else {@code internal error}, with detail in the log.
  */
 public final class DefaultRequestHandler implements RequestHandler {
   private static final Logger LOG = LoggerFactory.getLogger(DefaultRequestHandler.class);

@@ -1,9 +1,13 @@
 package dev.keycast.nip46.bunker.internal;
 
 import dev.keycast.nip46.Nip46Envelope;
+import dev.keycast.nip46.Nip46Response;
 import dev.keycast.nip46.server.EventRejectReason;
 import dev.keycast.nip46.server.TaskSnapshot.Stage;
 import dev.keycast.queue.CpuExecutor;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The first three stages, <b>verify</b>, <b>authorize</b> and <b>decrypt</b>, in one call to the
@@ -14,7 +18,8 @@ import dev.keycast.queue.CpuExecutor;
  * cached fresh, as they are for every request after a client's first), else it returns the verified
  * request and the worker authorizes it and has it decrypted in a second call, as before. The order
  * of the stages, what each counts and its drops are the same either way; the task view sees each
- * stage as the call reaches it.
+ * stage as the call reaches it. The caller may go on in the same call with what it opened (the
+ * request path answers a warm request there: policy, handler, seal; see {@link RequestPath}).
  *
  * <p>Runs on a queue worker, which blocks while the CPU executor runs the call. Thread-safe.
  */
@@ -45,6 +50,17 @@ final class FrontStage {
 
     /** Dropped, and counted, by one of the stages. */
     record Dropped() implements Front {}
+
+    /**
+     * Opened, and then answered in the same call by what the caller ran after the front ({@link
+     * #open}'s {@code then}): what is left is to publish the answer.
+     *
+     * @param reply where the answer goes
+     * @param answer the answer (done, unless the handler answers later)
+     * @param ahead the reply sealed in the same call, or null
+     */
+    record Handled(Reply reply, CompletableFuture<Nip46Response> answer, @Nullable SealAhead ahead)
+        implements Front {}
   }
 
   private static final Front.Dropped DROPPED = new Front.Dropped();
@@ -71,11 +87,13 @@ final class FrontStage {
   /**
    * Runs the front in one CPU call. Blocks while the CPU executor runs it.
    *
+   * @param then run in the same call on what the front opened (on the CPU executor: it must not
+   *     block, nor throw): returns it unchanged, or what it made of it ({@link Front.Handled})
    * @return what it did; {@link Front.Dropped} when a stage dropped the request (counted: {@code
    *     bad_signature}, {@code duplicate}, {@code unknown_signer}, {@code rate_limited}, {@code
    *     undecryptable}, or a refused CPU task)
    */
-  Front open(RequestTask task) throws InterruptedException {
+  Front open(RequestTask task, UnaryOperator<Front> then) throws InterruptedException {
     Front front =
         counted.call(
             cpu,
@@ -100,7 +118,7 @@ final class FrontStage {
                   decrypt.decryptHere(task, scheme, authorized.signer().bunkerKey(), parties);
               return opened == null
                   ? DROPPED
-                  : new Front.Opened(parties, authorized, scheme, opened);
+                  : then.apply(new Front.Opened(parties, authorized, scheme, opened));
             },
             EventRejectReason.BAD_SIGNATURE);
     return front == null ? DROPPED : front;

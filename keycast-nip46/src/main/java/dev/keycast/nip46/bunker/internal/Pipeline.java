@@ -134,7 +134,10 @@ public final class Pipeline {
             replies,
             inFlight,
             stats,
-            registry);
+            registry,
+            b.inlineHandler && b.audit instanceof BatchingAuditLog batching
+                ? new RequestPath.InlineHandling(cache, batching::hasRoom)
+                : null);
     this.overflow =
         new OverflowLane(
             b.overflowConcurrency,
@@ -341,6 +344,7 @@ public final class Pipeline {
     private @Nullable AuthorizationCache cache;
     private @Nullable RequestHandler handler;
     private boolean enforcePolicy;
+    private boolean inlineHandler;
     private @Nullable AuditLog audit;
     private @Nullable CpuExecutor cpu;
     private @Nullable Nip46Envelope envelope;
@@ -407,6 +411,19 @@ public final class Pipeline {
       this.handler = handler;
       this.enforcePolicy = enforcePolicy;
       this.audit = audit;
+      return this;
+    }
+
+    /**
+     * Says that the handler never blocks on a request whose lookups are all in memory (optional;
+     * default false): the default handler, not decorated, with the policy-only approval hook. A
+     * warm request's policy check, handler and seal then run in its first CPU call, when the audit
+     * log buffers its entries ({@link BatchingAuditLog}).
+     *
+     * @param inline true for that handler
+     */
+    public Builder inlineHandler(boolean inline) {
+      this.inlineHandler = inline;
       return this;
     }
 

@@ -90,6 +90,36 @@ final class PolicyStage {
   }
 
   /**
+   * Checks one request as {@link #checkWithAsk} does, for a caller that must not block (a warm
+   * request's one CPU call, {@link RequestPath}): null, before any side effect, when the client's
+   * connection is not cached fresh. Never blocks on I/O (a denial's audit entry is buffered).
+   *
+   * @return the denial, or proceed (now, or after an approval); null to check on the worker
+   */
+  @Nullable Checked checkInMemory(
+      Nip46Request request, Authorization auth, PublicKey client, @Nullable Policy policy) {
+    if (request instanceof Nip46Request.Connect || request instanceof Nip46Request.Unknown) {
+      return Checked.PROCEED;
+    }
+    try {
+      Instant now = clock.instant();
+      ConnectedClient connection = null;
+      if (auth.isActiveAt(now)) {
+        SingleFlightCache.Timed<ConnectedClient> cached = cache.peekClient(auth.id(), client);
+        if (cached == null) {
+          return null;
+        }
+        connection = cached.value().orElse(null);
+      }
+      return verdict(request, auth, client, policy, connection, now);
+    } catch (IllegalArgumentException e) {
+      LOG.debug("{} refused: invalid peer key", request.methodName());
+      return new Checked(
+          Nip46Response.error(request.id(), SignerError.INVALID_REQUEST.wireText()), false);
+    }
+  }
+
+  /**
    * Checks a request again, minutes after it arrived (an approval came): reads the authorization,
    * the client's connection and the policy from the store as they are now, bypassing the cache, so
    * that a revocation, an expiry, a logout or a narrowed policy since then refuses it (audited like

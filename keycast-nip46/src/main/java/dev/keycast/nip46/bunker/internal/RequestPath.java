@@ -10,6 +10,7 @@ import dev.keycast.nip46.server.TaskSnapshot.Stage;
 import dev.keycast.nip46.store.Authorization;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,8 +20,9 @@ import org.jspecify.annotations.Nullable;
  * (dropped and counted, or answered); from a readable body on, every outcome is a reply. The
  * CPU-bound stages share CPU calls where nothing blocking lies between them: verify, authorize and
  * decrypt in one ({@link FrontStage}, when authorize's lookups are in memory), the default
- * handler's work and the seal in another ({@link SealAhead}). Thread-safe: each call works on its
- * own task.
+ * handler's work and the seal in another ({@link SealAhead}); for a warm request to the default
+ * handler all of them, policy included, in the first ({@link #handleHere}). Thread-safe: each call
+ * works on its own task.
  */
 final class RequestPath {
   private final FrontStage front;
@@ -33,10 +35,22 @@ final class RequestPath {
   private final InFlight inFlight;
   private final StatsRecorder stats;
   private final TaskRegistry registry;
+  private final @Nullable InlineHandling inline;
+
+  /**
+   * What lets a warm request's policy check, handler and seal run in the front's CPU call: the
+   * handler never blocks on a request whose lookups are in memory (the default handler, not
+   * decorated, with the policy-only approval hook), and the audit buffer has room.
+   *
+   * @param cache tells whether the user key is in memory
+   * @param auditHasRoom whether an audit entry would be buffered, not written at once
+   */
+  record InlineHandling(AuthorizationCache cache, BooleanSupplier auditHasRoom) {}
 
   /**
    * @param policy the policy stage, or null when a handler that replaces the default one decides
    *     itself
+   * @param inline when warm requests are answered in the front's CPU call, or null never
    */
   RequestPath(
       FrontStage front,
@@ -48,7 +62,8 @@ final class RequestPath {
       ReplySender replies,
       InFlight inFlight,
       StatsRecorder stats,
-      TaskRegistry registry) {
+      TaskRegistry registry,
+      @Nullable InlineHandling inline) {
     this.front = front;
     this.authorize = authorize;
     this.decrypt = decrypt;
@@ -59,6 +74,7 @@ final class RequestPath {
     this.inFlight = inFlight;
     this.stats = stats;
     this.registry = registry;
+    this.inline = policy == null ? null : inline;
   }
 
   /**
@@ -83,9 +99,12 @@ final class RequestPath {
     AuthorizeStage.Authorized authorized;
     Nip46Envelope.Scheme scheme;
     DecryptStage.Opened opened;
-    switch (front.open(task)) {
+    switch (front.open(task, inline == null ? f -> f : f -> handleHere(task, f))) {
       case FrontStage.Front.Dropped d -> {
         return false;
+      }
+      case FrontStage.Front.Handled h -> {
+        return publish(task, h.reply(), h.answer(), h.ahead());
       }
       case FrontStage.Front.Opened o -> {
         parties = o.parties();
@@ -171,6 +190,16 @@ final class RequestPath {
         result = handle.handle(request, ctx);
       }
     }
+    return publish(task, reply, result, ahead);
+  }
+
+  /** Publishes the answer now, or when it comes; returns {@code true} in the latter case. */
+  private boolean publish(
+      RequestTask task,
+      Reply reply,
+      CompletableFuture<Nip46Response> result,
+      @Nullable SealAhead ahead)
+      throws InterruptedException {
     if (result.isDone()) {
       Nip46Response response = result.join();
       TaskRegistry.stage(Stage.PUBLISH);
@@ -180,5 +209,72 @@ final class RequestPath {
     task.stage = Stage.AWAITING_APPROVAL;
     replies.whenAnswered(reply, result, () -> inFlight.remove(task));
     return true;
+  }
+
+  /**
+   * On the CPU executor, right after the front opened a request: the policy check, the handler and
+   * the reply's seal in the same call, when nothing among them can block (see {@link
+   * InlineHandling}; every lookup in memory, no approval to ask for): one CPU call for a warm
+   * request instead of two (issue 15: each call wakes the worker and a pool thread, 20–40 µs).
+   * Anything else goes back to the worker unchanged, before any side effect. Never blocks on I/O;
+   * never throws.
+   */
+  private FrontStage.Front handleHere(RequestTask task, FrontStage.Front front) {
+    InlineHandling in = inline;
+    PolicyStage p = policy;
+    if (in == null
+        || p == null
+        || !(front instanceof FrontStage.Front.Opened o)
+        || !(o.opened() instanceof DecryptStage.Opened.Request r)) {
+      return front;
+    }
+    Nip46Request request = r.request();
+    AuthorizeStage.Authorized authorized = o.authorized();
+    Authorization auth = authorized.signer().authorization();
+    if (request instanceof Nip46Request.Connect
+        || request instanceof Nip46Request.Logout
+        || authorized.answer() != null
+        || authorized.policyFailure() != null
+        || !in.cache().userKeyInMemory(auth.keyName())
+        || !in.auditHasRoom().getAsBoolean()) {
+      return front; // the store, or an answer the worker gives (and counts) as before
+    }
+    task.stage = Stage.POLICY;
+    PolicyStage.Checked checked;
+    try {
+      checked = p.checkInMemory(request, auth, o.parties().client(), authorized.policy());
+    } catch (RuntimeException e) {
+      return front; // checked again on the worker, which reports it
+    }
+    if (checked == null || checked.ask()) {
+      return front; // not in memory, or an approval to ask for: on the worker
+    }
+    task.requestId = request.id();
+    task.method = request.methodName();
+    Reply reply =
+        new Reply(
+            task,
+            authorized.signer(),
+            o.scheme(),
+            o.parties().client(),
+            request.id(),
+            MethodLabels.of(request));
+    Nip46Response denied = checked.denial();
+    if (denied != null) {
+      return new FrontStage.Front.Handled(reply, CompletableFuture.completedFuture(denied), null);
+    }
+    RequestContext ctx =
+        new RequestContext(
+            o.parties().client(),
+            auth.bunkerPublicKey(),
+            auth,
+            List.copyOf(task.relays),
+            task.receivedAt,
+            interim -> replies.sendLater(reply, interim));
+    task.stage = Stage.HANDLE;
+    // The default handler's CPU call runs inline here (this is a CPU thread) and seals its answer.
+    try (SealAhead ahead = replies.sealAhead(reply)) {
+      return new FrontStage.Front.Handled(reply, handle.handle(request, ctx), ahead);
+    }
   }
 }

@@ -63,7 +63,7 @@ class FrontStageTest {
     fx.connect("sign_event");
     warm(watched);
     RequestTask task = fx.task(fx.request(PING));
-    FrontStage.Front front = front(watched, authorize(watched, 20)).open(task);
+    FrontStage.Front front = front(watched, authorize(watched, 20)).open(task, f -> f);
     assertThat(front).isInstanceOf(FrontStage.Front.Opened.class);
     FrontStage.Front.Opened o = (FrontStage.Front.Opened) front;
     assertThat(o.opened()).isEqualTo(new DecryptStage.Opened.Request(new Nip46Request.Ping("1")));
@@ -80,14 +80,14 @@ class FrontStageTest {
     fx.connect("sign_event");
     AuthorizeStage authorize = authorize(watched, 1);
     RequestTask task = fx.task(fx.request(PING));
-    FrontStage.Front front = front(watched, authorize).open(task);
+    FrontStage.Front front = front(watched, authorize).open(task, f -> f);
     assertThat(front).isEqualTo(new FrontStage.Front.Verified(fx.parties()));
     // the worker authorizes next: the guard's one token is still there
     AuthorizeStage.Authorized a = authorize.authorize(task, fx.parties());
     assertThat(a).isNotNull();
     assertThat(a.answer()).isNull();
     // that lookup cached the client and the policy: the next request goes through in one call
-    assertThat(front(watched, authorize).open(fx.task(fx.request(PING))))
+    assertThat(front(watched, authorize).open(fx.task(fx.request(PING)), f -> f))
         .isInstanceOf(FrontStage.Front.Opened.class);
   }
 
@@ -95,7 +95,7 @@ class FrontStageTest {
   void open_cacheNotWatched_onlyVerifies() throws Exception {
     fx.connect("sign_event");
     warm(fx.cache);
-    assertThat(front(fx.cache, authorize(fx.cache, 20)).open(fx.task(fx.request(PING))))
+    assertThat(front(fx.cache, authorize(fx.cache, 20)).open(fx.task(fx.request(PING)), f -> f))
         .isEqualTo(new FrontStage.Front.Verified(fx.parties()));
   }
 
@@ -104,10 +104,11 @@ class FrontStageTest {
     fx.connect("sign_event");
     warm(watched);
     FrontStage front = front(watched, authorize(watched, 1));
-    assertThat(((FrontStage.Front.Opened) front.open(fx.task(fx.request(PING)))).authorized())
+    assertThat(
+            ((FrontStage.Front.Opened) front.open(fx.task(fx.request(PING)), f -> f)).authorized())
         .extracting(AuthorizeStage.Authorized::answer)
         .isNull();
-    FrontStage.Front second = front.open(fx.task(fx.request(PING)));
+    FrontStage.Front second = front.open(fx.task(fx.request(PING)), f -> f);
     assertThat(((FrontStage.Front.Opened) second).authorized().answer())
         .isEqualTo(SignerError.RATE_LIMITED);
   }
@@ -125,7 +126,7 @@ class FrontStageTest {
             ev.tags(),
             ev.content() + "A",
             ev.sig());
-    assertThat(front(watched, authorize(watched, 20)).open(fx.task(forged)))
+    assertThat(front(watched, authorize(watched, 20)).open(fx.task(forged), f -> f))
         .isInstanceOf(FrontStage.Front.Dropped.class);
     assertThat(fx.rejected(EventRejectReason.BAD_SIGNATURE)).isEqualTo(1);
   }
@@ -136,8 +137,8 @@ class FrontStageTest {
     warm(watched);
     FrontStage front = front(watched, authorize(watched, 20));
     SignedEvent ev = fx.request(PING);
-    assertThat(front.open(fx.task(ev))).isInstanceOf(FrontStage.Front.Opened.class);
-    assertThat(front.open(fx.task(ev))).isInstanceOf(FrontStage.Front.Dropped.class);
+    assertThat(front.open(fx.task(ev), f -> f)).isInstanceOf(FrontStage.Front.Opened.class);
+    assertThat(front.open(fx.task(ev), f -> f)).isInstanceOf(FrontStage.Front.Dropped.class);
     assertThat(fx.rejected(EventRejectReason.DUPLICATE)).isEqualTo(1);
   }
 
@@ -152,7 +153,7 @@ class FrontStageTest {
             StageFixture.RELAY,
             fx.clock.instant(),
             t -> {});
-    assertThat(front(watched, authorize(watched, 20)).open(task))
+    assertThat(front(watched, authorize(watched, 20)).open(task, f -> f))
         .isInstanceOf(FrontStage.Front.Dropped.class);
     assertThat(fx.rejected(EventRejectReason.UNKNOWN_SIGNER)).isEqualTo(1);
   }
@@ -170,8 +171,28 @@ class FrontStageTest {
             SecretKey.generate().publicKey(),
             fx.clock.instant().getEpochSecond(),
             List.of());
-    assertThat(front(watched, authorize(watched, 20)).open(fx.task(toOther)))
+    assertThat(front(watched, authorize(watched, 20)).open(fx.task(toOther), f -> f))
         .isInstanceOf(FrontStage.Front.Dropped.class);
     assertThat(fx.rejected(EventRejectReason.UNDECRYPTABLE)).isEqualTo(1);
+  }
+
+  @Test
+  void open_then_runsInTheSameCall_onTheCpuThread_andItsResultIsReturned() throws Exception {
+    fx.connect("sign_event");
+    warm(watched);
+    RequestTask task = fx.task(fx.request(PING));
+    String[] thread = new String[1];
+    FrontStage.Front.Dropped marker = new FrontStage.Front.Dropped();
+    FrontStage.Front front =
+        front(watched, authorize(watched, 20))
+            .open(
+                task,
+                f -> {
+                  thread[0] = Thread.currentThread().getName();
+                  assertThat(f).isInstanceOf(FrontStage.Front.Opened.class);
+                  return marker;
+                });
+    assertThat(front).isSameAs(marker);
+    assertThat(thread[0]).startsWith("stage-crypto");
   }
 }
