@@ -360,13 +360,12 @@ public final class Bunker implements AutoCloseable {
         return;
       }
       try {
-        // Read before the poll: the subscriptions applied below cover at least this version.
-        long v = authorizations.changeVersion();
         AuthorizationWatcher.Served served = watcher.poll(false);
         if (served != null) {
           applyServed(served);
         }
-        pendingVersion.accumulateAndGet(v, Math::max);
+        // The version the poll read, before the changes it applied: covered by the subscriptions.
+        pendingVersion.accumulateAndGet(watcher.knownVersion(), Math::max);
         if (warned) {
           LOG.info("store reachable again");
           warned = false;

@@ -62,6 +62,13 @@ public final class AuthorizationWatcher {
 
   private static final Logger LOG = LoggerFactory.getLogger(AuthorizationWatcher.class);
 
+  /**
+   * How often a poll drops the cache's expired entries at most: the poller runs up to ten times a
+   * second (every commit to the database wakes it, the audit log's included), and walking every
+   * entry each time cost more than the poll's query.
+   */
+  private static final Duration EVICT_INTERVAL = Duration.ofSeconds(1);
+
   private final AuthorizationStore store;
   private final AuthorizationCache cache;
   private final Clock clock;
@@ -69,6 +76,7 @@ public final class AuthorizationWatcher {
   private final Map<Long, Authorization> known = new HashMap<>(); // guarded by lock
   private long knownVersion = Long.MIN_VALUE; // guarded by lock
   private Instant lastComputed = Instant.EPOCH; // guarded by lock
+  private Instant lastEvicted = Instant.EPOCH; // guarded by lock
   private boolean directoryComplete; // guarded by lock: false until a sync of the keys succeeded
   private boolean clientsLoaded; // guarded by lock: the first poll loads every connected client
 
@@ -85,6 +93,19 @@ public final class AuthorizationWatcher {
   }
 
   /**
+   * The store's change version that the last {@link #poll} read and applied to the cache (the
+   * served set it returned covers it); {@link Long#MIN_VALUE} before the first. Never blocks long.
+   */
+  public long knownVersion() {
+    lock.lock();
+    try {
+      return knownVersion;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * Reads what changed and updates the cache.
    *
    * @param force recompute the served set even if nothing changed
@@ -94,7 +115,12 @@ public final class AuthorizationWatcher {
   public @Nullable Served poll(boolean force) {
     lock.lock();
     try {
-      cache.evictExpired(); // no decrypted user key outlives its TTL, asked for again or not
+      Instant polled = clock.instant();
+      if (Duration.between(lastEvicted, polled).compareTo(EVICT_INTERVAL) >= 0) {
+        // No decrypted user key outlives its TTL (by more than a second), asked for again or not.
+        cache.evictExpired();
+        lastEvicted = polled;
+      }
       long v = store.changeVersion();
       boolean changed = false;
       if (knownVersion == Long.MIN_VALUE) {

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * An {@link AuditLog} that takes the database write off the request path: {@link #record} puts the
  * entry in a bounded buffer and returns, one writer thread appends what accumulated in one
- * transaction ({@link AuditLog#recordAll}), gathering for up to 20 ms so that a transaction carries
+ * transaction ({@link AuditLog#recordAll}), gathering for up to 50 ms so that a transaction carries
  * many entries. Measured by bench/e2e (profile.sh): one INSERT per request on the request worker
  * was the largest single cost of a {@code sign_event} on SQLite after the crypto, and SQLite's JNI
  * call pins the virtual worker's carrier while it runs.
@@ -48,7 +48,11 @@ public final class BatchingAuditLog implements AuditLog, AutoCloseable {
   // Free places hasRoom() keeps for the entries racing threads record after asking.
   private static final int ROOM_TO_SPARE = 64;
   // How long the writer gathers entries into one transaction (a reader's flush() cuts it short).
-  private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  // A transaction's commit and its statement's preparation cost far more than a row (on SQLite, a
+  // third and a fifth of the writer's CPU at 20 ms, about 20 entries a transaction at 1,000/s): at
+  // 50 ms the writer's CPU per request fell from 25 to 14 us; at 100 ms to 9, but its bigger bursts
+  // raised the p99 latency of requests on 2 cores from 11-16 ms to 15-23 (docs/BENCHMARKS.md).
+  private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   private static final Duration FLUSH_WAIT = Duration.ofSeconds(10);
   private static final long FIRST_RETRY_MILLIS = 100;
   private static final long MAX_RETRY_MILLIS = 2000;
