@@ -1,8 +1,21 @@
 package dev.keycast.nip46.bunker;
 
+import static org.awaitility.Awaitility.await;
+
+import dev.keycast.crypto.Nip44Cipher;
+import dev.keycast.crypto.Nip44ConversationKey;
+import dev.keycast.crypto.NostrEvents;
+import dev.keycast.crypto.PublicKey;
+import dev.keycast.crypto.SchnorrSigner;
+import dev.keycast.crypto.SecretKey;
 import dev.keycast.crypto.SignedEvent;
+import dev.keycast.crypto.UnsignedEvent;
+import dev.keycast.nip46.Nip46Codec;
+import dev.keycast.nip46.Nip46Response;
 import dev.keycast.nip46.bunker.internal.RelayTransport;
 import dev.keycast.nip46.relay.RelayState;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +48,38 @@ final class CapturingTransport implements RelayTransport {
       throw new IllegalStateException("not started");
     }
     l.onEvent(RELAY, event);
+  }
+
+  /**
+   * Sends {@code body} from {@code client} to {@code signer} (a NIP-44 request event) and waits up
+   * to 20 s for {@code replies} replies to it.
+   *
+   * @return the replies' decrypted bodies, as many as came
+   */
+  List<Nip46Response> ask(SecretKey client, PublicKey signer, String body, int replies)
+      throws Exception {
+    Nip44ConversationKey ck = Nip44ConversationKey.derive(client, signer);
+    SignedEvent req =
+        NostrEvents.sign(
+            new UnsignedEvent(
+                client.publicKey(),
+                System.currentTimeMillis() / 1000,
+                24133,
+                List.of(List.of("p", signer.toHex())),
+                Nip44Cipher.encrypt(body, ck)),
+            SchnorrSigner.create(client));
+    inject(req);
+    List<String> e = List.of("e", req.id());
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> published.stream().filter(r -> r.tags().contains(e)).count() >= replies);
+    List<Nip46Response> out = new ArrayList<>();
+    for (SignedEvent r : published) {
+      if (r.tags().contains(e)) {
+        out.add(Nip46Codec.parseResponse(Nip44Cipher.decrypt(r.content(), ck)));
+      }
+    }
+    return out;
   }
 
   @Override

@@ -1,17 +1,9 @@
 package dev.keycast.nip46.bunker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import dev.keycast.crypto.Nip44Cipher;
-import dev.keycast.crypto.Nip44ConversationKey;
-import dev.keycast.crypto.NostrEvents;
 import dev.keycast.crypto.PublicKey;
-import dev.keycast.crypto.SchnorrSigner;
 import dev.keycast.crypto.SecretKey;
-import dev.keycast.crypto.SignedEvent;
-import dev.keycast.crypto.UnsignedEvent;
-import dev.keycast.nip46.Nip46Codec;
 import dev.keycast.nip46.Nip46Request;
 import dev.keycast.nip46.Nip46Response;
 import dev.keycast.nip46.server.RequestHandler;
@@ -21,7 +13,6 @@ import dev.keycast.nip46.store.KeycastDatabase;
 import dev.keycast.nip46.store.MasterKey;
 import dev.keycast.nip46.store.NewAuthorization;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -90,39 +81,8 @@ class HandlerGuardTest {
   }
 
   List<Nip46Response> ask(String method, int replies) throws Exception {
-    SecretKey client = SecretKey.generate();
-    Nip44ConversationKey ck = Nip44ConversationKey.derive(client, signer);
     String body = "{\"id\":\"r1\",\"method\":\"" + method + "\",\"params\":[]}";
-    SignedEvent req =
-        NostrEvents.sign(
-            new UnsignedEvent(
-                client.publicKey(),
-                System.currentTimeMillis() / 1000,
-                24133,
-                List.of(List.of("p", signer.toHex())),
-                Nip44Cipher.encrypt(body, ck)),
-            SchnorrSigner.create(client));
-    transport.inject(req);
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                transport.published.stream()
-                        .filter(e -> e.tags().contains(List.of("e", req.id())))
-                        .count()
-                    >= replies);
-    return transport.published.stream()
-        .filter(e -> e.tags().contains(List.of("e", req.id())))
-        .map(e -> decrypt(e, ck))
-        .toList();
-  }
-
-  static Nip46Response decrypt(SignedEvent e, Nip44ConversationKey ck) {
-    try {
-      return Nip46Codec.parseResponse(Nip44Cipher.decrypt(e.content(), ck));
-    } catch (Exception ex) {
-      throw new AssertionError(ex);
-    }
+    return transport.ask(SecretKey.generate(), signer, body, replies);
   }
 
   @Test

@@ -3,16 +3,11 @@ package dev.keycast.nip46.bunker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.keycast.crypto.Nip44Cipher;
-import dev.keycast.crypto.Nip44ConversationKey;
 import dev.keycast.crypto.NostrEvents;
 import dev.keycast.crypto.PublicKey;
-import dev.keycast.crypto.SchnorrSigner;
 import dev.keycast.crypto.SecretKey;
 import dev.keycast.crypto.SignedEvent;
-import dev.keycast.crypto.UnsignedEvent;
 import dev.keycast.nip46.EventJson;
-import dev.keycast.nip46.Nip46Codec;
 import dev.keycast.nip46.Nip46Response;
 import dev.keycast.nip46.server.ApprovalHook;
 import dev.keycast.nip46.store.AesGcmKeyEncryption;
@@ -142,41 +137,18 @@ class WarmRequestCpuCallsTest {
     private final CapturingTransport transport;
     private final PublicKey signer;
     private final SecretKey key = SecretKey.generate();
-    private final Nip44ConversationKey ck;
     private int next;
 
-    Client(CapturingTransport transport, PublicKey signer) throws Exception {
+    Client(CapturingTransport transport, PublicKey signer) {
       this.transport = transport;
       this.signer = signer;
-      this.ck = Nip44ConversationKey.derive(key, signer);
     }
 
     Nip46Response ask(String method, String params) throws Exception {
       String id = method.equals("connect") ? "connect" : "r" + next++;
       String body =
           "{\"id\":\"" + id + "\",\"method\":\"" + method + "\",\"params\":" + params + "}";
-      SignedEvent req =
-          NostrEvents.sign(
-              new UnsignedEvent(
-                  key.publicKey(),
-                  System.currentTimeMillis() / 1000,
-                  24133,
-                  List.of(List.of("p", signer.toHex())),
-                  Nip44Cipher.encrypt(body, ck)),
-              SchnorrSigner.create(key));
-      transport.inject(req);
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .until(
-              () ->
-                  transport.published.stream()
-                      .anyMatch(e -> e.tags().contains(List.of("e", req.id()))));
-      SignedEvent reply =
-          transport.published.stream()
-              .filter(e -> e.tags().contains(List.of("e", req.id())))
-              .findFirst()
-              .orElseThrow();
-      return Nip46Codec.parseResponse(Nip44Cipher.decrypt(reply.content(), ck));
+      return transport.ask(key, signer, body, 1).get(0);
     }
   }
 }
