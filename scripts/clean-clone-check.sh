@@ -53,7 +53,7 @@ bunker_uri="$(grep -o 'bunker://[^ ]*' "$work/serve.out" | head -n 1)"
 [ -n "$bunker_uri" ] || fail "serve --dev printed no bunker URI"
 say "one request through $bunker_uri"
 ./keycast loadtest --bunker "$bunker_uri" --requests 1 --concurrency 1 --method ping --json >"$work/loadtest.json" \
-  2>"$work/loadtest.err" || { cat "$work/loadtest.err" >&2; fail "the ping through the bunker failed"; }
+  2>"$work/loadtest.err" || { cat "$work/loadtest.err" "$work/loadtest.json" >&2; fail "the ping through the bunker failed"; }
 grep -q '"ok":1' "$work/loadtest.json" || { cat "$work/loadtest.json" >&2; fail "the ping got no ok reply"; }
 say "reply ok: $(cat "$work/loadtest.json")"
 
