@@ -1,5 +1,6 @@
 package dev.keycast.nip46.bunker.internal;
 
+import dev.keycast.crypto.PublicKey;
 import dev.keycast.nip46.Nip46Envelope;
 import dev.keycast.nip46.Nip46Request;
 import dev.keycast.nip46.Nip46Response;
@@ -170,14 +171,7 @@ final class RequestPath {
       }
       ask = checked.ask();
     }
-    RequestContext ctx =
-        new RequestContext(
-            parties.client(),
-            auth.bunkerPublicKey(),
-            auth,
-            List.copyOf(task.relays),
-            task.receivedAt,
-            interim -> replies.sendLater(reply, interim));
+    RequestContext ctx = context(task, parties.client(), auth, reply);
     TaskRegistry.stage(Stage.HANDLE);
     CompletableFuture<Nip46Response> result;
     SealAhead ahead = null;
@@ -263,18 +257,23 @@ final class RequestPath {
     if (denied != null) {
       return new FrontStage.Front.Handled(reply, CompletableFuture.completedFuture(denied), null);
     }
-    RequestContext ctx =
-        new RequestContext(
-            o.parties().client(),
-            auth.bunkerPublicKey(),
-            auth,
-            List.copyOf(task.relays),
-            task.receivedAt,
-            interim -> replies.sendLater(reply, interim));
+    RequestContext ctx = context(task, o.parties().client(), auth, reply);
     task.stage = Stage.HANDLE;
     // The default handler's CPU call runs inline here (this is a CPU thread) and seals its answer.
     try (SealAhead ahead = replies.sealAhead(reply)) {
       return new FrontStage.Front.Handled(reply, handle.handle(request, ctx), ahead);
     }
+  }
+
+  /** What the handler learns of the request; an interim answer goes out through the reply. */
+  private RequestContext context(
+      RequestTask task, PublicKey client, Authorization auth, Reply reply) {
+    return new RequestContext(
+        client,
+        auth.bunkerPublicKey(),
+        auth,
+        List.copyOf(task.relays),
+        task.receivedAt,
+        interim -> replies.sendLater(reply, interim));
   }
 }
