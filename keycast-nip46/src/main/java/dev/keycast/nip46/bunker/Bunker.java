@@ -220,7 +220,7 @@ public final class Bunker implements AutoCloseable {
               .stats(stats)
               .transport(transport)
               .clock(clock)
-              .queues(b.queueConfig, b.overflowConcurrency, b.overflowCapacity)
+              .queues(b.queueConfig, b.refusalThreads, b.overflowCapacity)
               .cpuStuck(cpuStuck)
               .approvals(b.approvalUrls, b.approvalTimeout)
               .rememberedApprovals(
@@ -651,7 +651,7 @@ public final class Bunker implements AutoCloseable {
     private ChangeFeed changeFeed = ChangeFeed.none();
     private boolean changeFeedSet;
     private Clock clock = Clock.systemUTC();
-    private int overflowConcurrency = 16;
+    private int refusalThreads = 1;
     private int overflowCapacity = 16_384;
     private RelayPoolConfig relayPoolConfig = RelayPoolConfig.defaults();
     private @Nullable ClusterStore clusterStore;
@@ -935,18 +935,20 @@ public final class Bunker implements AutoCloseable {
     }
 
     /**
-     * Sets how many overflow and shutdown replies are computed at once.
+     * Sets how many threads compute the overflow lane's replies.
      *
-     * @param concurrency how many overflow/shutdown replies ({@code overloaded, retry later},
-     *     {@code shutting down}) are computed at once: the overflow lane's virtual-thread workers
-     *     (default 16)
+     * @param threads the overflow lane's platform threads (default 1, at most 64), each computing
+     *     refusals ({@code overloaded, retry later}, {@code shutting down}) one after another at
+     *     about the cost of one signature each; more than one helps only on a machine with cores to
+     *     spare past the main path's
      * @return this builder
+     * @throws IllegalArgumentException if {@code threads} is not in 1..64
      */
-    public Builder overflowConcurrency(int concurrency) {
-      if (concurrency < 1) {
-        throw new IllegalArgumentException("overflowConcurrency must be >= 1");
+    public Builder refusalThreads(int threads) {
+      if (threads < 1 || threads > 64) {
+        throw new IllegalArgumentException("refusalThreads must be in 1..64");
       }
-      this.overflowConcurrency = concurrency;
+      this.refusalThreads = threads;
       return this;
     }
 

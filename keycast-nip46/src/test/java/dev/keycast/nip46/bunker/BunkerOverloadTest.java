@@ -88,7 +88,7 @@ class BunkerOverloadTest {
             1,
             b ->
                 b.handler(gate)
-                    .overflowConcurrency(1)
+                    .refusalThreads(1)
                     .overflowCapacity(256)
                     .workQueue(
                         WorkQueueConfig.builder().name("tiny").workers(1).capacity(1).build()))) {
@@ -113,6 +113,56 @@ class BunkerOverloadTest {
       assertThat(result(second)).isEqualTo(new Success("pong"));
     } finally {
       release.countDown();
+    }
+  }
+
+  @Test
+  void overflowLaneFull_everyRequestAnsweredOrCountedDropped() throws Exception {
+    GatedPing gate = new GatedPing();
+    // A lane of two slots behind a full queue: a burst of 60 overflows it. Each request is either
+    // answered (overloaded) or dropped and counted, never both and never neither.
+    try (Fixture fx =
+        new Fixture(
+            1,
+            b ->
+                b.handler(gate)
+                    .overflowCapacity(2)
+                    .workQueue(
+                        WorkQueueConfig.builder().name("tiny").workers(1).capacity(1).build()))) {
+      Authorization a = fx.authorize("social", 1);
+      Nip46Client c = fx.client(a);
+      CompletableFuture<Nip46Result> first = c.ping(); // occupies the only worker
+      assertThat(gate.entered.await(20, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture<Nip46Result> second = c.ping(); // fills the queue
+      await().atMost(Fixture.WAIT).until(() -> fx.bunker.health().queueDepth() == 1);
+      long droppedBefore = fx.bunker.stats().rejected(EventRejectReason.OVERFLOW_DROPPED);
+      java.util.List<CompletableFuture<Nip46Result>> burst = new java.util.ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        burst.add(c.getPublicKey());
+      }
+      await()
+          .atMost(Fixture.WAIT)
+          .until(
+              () ->
+                  fx.bunker.stats().responses("get_public_key", ResponseOutcome.OVERLOADED)
+                          + fx.bunker.stats().rejected(EventRejectReason.OVERFLOW_DROPPED)
+                          - droppedBefore
+                      == 60);
+      long answered = fx.bunker.stats().responses("get_public_key", ResponseOutcome.OVERLOADED);
+      assertThat(answered).isGreaterThanOrEqualTo(2);
+      await()
+          .atMost(Fixture.WAIT)
+          .until(() -> burst.stream().filter(CompletableFuture::isDone).count() == answered);
+      for (CompletableFuture<Nip46Result> f : burst) {
+        if (f.isDone()) {
+          assertThat(result(f)).isEqualTo(new Failure("overloaded, retry later"));
+        }
+      }
+      gate.release.countDown();
+      assertThat(result(first)).isEqualTo(new Success("pong"));
+      assertThat(result(second)).isEqualTo(new Success("pong"));
+    } finally {
+      gate.release.countDown();
     }
   }
 

@@ -140,9 +140,8 @@ public final class Pipeline {
                 : null);
     this.overflow =
         new OverflowLane(
-            b.overflowConcurrency,
+            b.refusalThreads,
             b.overflowCapacity,
-            counted,
             signers,
             verifiedIds,
             limits.dedupeCapacity(),
@@ -352,7 +351,7 @@ public final class Pipeline {
     private @Nullable RelayTransport transport;
     private Clock clock = Clock.systemUTC();
     private @Nullable WorkQueueConfig queueConfig;
-    private int overflowConcurrency = 16;
+    private int refusalThreads = 1;
     private int overflowCapacity = 16_384;
     private @Nullable StuckTracker cpuStuck;
     private @Nullable Function<String, String> approvalUrls;
@@ -476,12 +475,12 @@ public final class Pipeline {
      *
      * @param config the main work queue (its {@code onAbandoned} is replaced: abandoned requests
      *     are answered {@code shutting down})
-     * @param overflowConcurrency the overflow lane's workers
+     * @param refusalThreads the overflow lane's platform threads
      * @param overflowCapacity the overflow lane's slots
      */
-    public Builder queues(WorkQueueConfig config, int overflowConcurrency, int overflowCapacity) {
+    public Builder queues(WorkQueueConfig config, int refusalThreads, int overflowCapacity) {
       this.queueConfig = config;
-      this.overflowConcurrency = overflowConcurrency;
+      this.refusalThreads = refusalThreads;
       this.overflowCapacity = overflowCapacity;
       return this;
     }

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +38,14 @@ final class PublishStage {
     this.stats = stats;
   }
 
-  void publish(Reply reply, Nip46Response response, SignedEvent sealed)
+  /**
+   * Counts and publishes one sealed reply; blocks while no relay has room (up to the publish
+   * timeout).
+   *
+   * @return completes (never exceptionally) once the relays answered, or the publish timed out
+   * @throws InterruptedException if interrupted while waiting for room
+   */
+  CompletableFuture<Void> publish(Reply reply, Nip46Response response, SignedEvent sealed)
       throws InterruptedException {
     // The relays the request came on, and the authorization's own: usually the same ones, then
     // without a copy.
@@ -52,16 +60,15 @@ final class PublishStage {
         reply.methodLabel(), outcome(response), System.nanoTime() - reply.task().receivedNanos);
     // publish never completes exceptionally, and the callback only counts and rate-limits a
     // warning.
-    var unused =
-        transport
-            .publish(sealed, relays)
-            .thenAccept(
-                delivered -> {
-                  if (!delivered) {
-                    stats.recordRejected(EventRejectReason.REPLY_UNDELIVERED);
-                    undelivered.warn();
-                  }
-                });
+    return transport
+        .publish(sealed, relays)
+        .thenAccept(
+            delivered -> {
+              if (!delivered) {
+                stats.recordRejected(EventRejectReason.REPLY_UNDELIVERED);
+                undelivered.warn();
+              }
+            });
   }
 
   static ResponseOutcome outcome(Nip46Response response) {

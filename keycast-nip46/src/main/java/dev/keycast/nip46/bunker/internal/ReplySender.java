@@ -67,7 +67,7 @@ final class ReplySender {
       throws InterruptedException {
     SignedEvent sealedAhead = ahead == null ? null : ahead.sealedFor(response);
     if (sealedAhead != null) {
-      publish.publish(reply, response, sealedAhead);
+      var unused = publish.publish(reply, response, sealedAhead);
       return;
     }
     SignedEvent out;
@@ -79,7 +79,7 @@ final class ReplySender {
       counted.refused(e);
       return;
     }
-    publish.publish(reply, response, out);
+    var unused = publish.publish(reply, response, out);
   }
 
   /** Sends {@code response} on a reply thread. Never blocks. */

@@ -30,6 +30,11 @@ final class SignerLookup {
     this.stats = stats;
   }
 
+  /** Whether {@link #find} answers from memory (never blocks): the cache is watched. */
+  boolean inMemory() {
+    return cache.signersInMemory();
+  }
+
   /**
    * Returns the signer, or null, counted, when there is none to answer with: unknown ({@code
    * unknown_signer}), or the store is down and the key was never loaded ({@code
