@@ -81,12 +81,13 @@ import org.slf4j.LoggerFactory;
  * reply in the request's scheme (NIP-44 or NIP-04), tagged {@code ["p", client]} and {@code ["e",
  * request]}, on the relays the request came from plus the authorization's relays. A full queue is
  * answered at once with an encrypted {@code overloaded, retry later}, computed in a separate
- * bounded overflow lane (refusals are buffered, not dropped), and counted. Every CPU-bound step
- * runs on the {@link CpuExecutor}. A poller (one virtual thread) reads the store's changes, once,
- * for both the cache and the subscription {@code {"kinds":[24133],"#p":[signer
- * keys],"since":now-30}}: at once when the store's {@link ChangeFeed} reports a change (any
- * process; within milliseconds on PostgreSQL, about 100 ms on SQLite), and every {@code
- * pollInterval} as a safety net. See {@code docs/nip46.md}.
+ * bounded overflow lane (refusals are buffered, not dropped; computed on the lane's own platform
+ * threads, see {@link Builder#refusalThreads}), and counted. Every other CPU-bound step runs on the
+ * {@link CpuExecutor}. A poller (one virtual thread) reads the store's changes, once, for both the
+ * cache and the subscription {@code {"kinds":[24133],"#p":[signer keys],"since":now-30}}: at once
+ * when the store's {@link ChangeFeed} reports a change (any process; within milliseconds on
+ * PostgreSQL, about 100 ms on SQLite), and every {@code pollInterval} as a safety net. See {@code
+ * docs/nip46.md}.
  *
  * <p>Thread-safe. {@link #start()} and {@link #close()} are called once each; {@link #health()} and
  * {@link #stats()} from any thread at any time.
