@@ -56,8 +56,12 @@ import org.slf4j.LoggerFactory;
  *       with any number of random ids or signatures earns one refusal in the dedupe window, the
  *       other copies are dropped, counted {@code duplicate}. NIP-04 has no MAC, so its requests are
  *       verified as always (and deduplicated on their verified id).
- *   <li>No rate limit, handler, policy or audit: the answer is fixed.
+ *   <li>No client rate limit, handler, policy or audit: the answer is fixed.
  * </ul>
+ *
+ * <p>The lane sends at most {@code perSecond} refusals a second ({@link RefusalPace}) and keeps at
+ * most {@value #MAX_UNACKNOWLEDGED} of them unacknowledged by the relays, so that refusals neither
+ * bury the relays nor take the publish room the main path's answers need.
  *
  * <p>Thread-safe. {@link #offer} never blocks (relay I/O threads and the main queue's shutdown call
  * it; it takes the lane's lock for a queue insert).
@@ -86,6 +90,7 @@ final class OverflowLane {
   private final StatsRecorder stats;
   private final Clock clock;
   private final Thread[] threads;
+  private final RefusalPace pace;
   private final ExecutorService publishers =
       Executors.newThreadPerTaskExecutor(
           Thread.ofVirtual().name("keycast-refusal-publish-", 0).factory());
@@ -112,11 +117,13 @@ final class OverflowLane {
    * Starts the lane's threads.
    *
    * @param threads the refusal threads (platform threads, each computing refusals one at a time)
+   * @param perSecond the most refusals a second ({@link RefusalPace})
    * @param capacity how many refusals may wait
    * @throws IllegalArgumentException if {@code signers} may block (a cache that is not watched)
    */
   OverflowLane(
       int threads,
+      int perSecond,
       int capacity,
       SignerLookup signers,
       SeenEvents verifiedIds,
@@ -135,6 +142,7 @@ final class OverflowLane {
       throw new IllegalArgumentException("threads and capacity must be >= 1");
     }
     this.capacity = capacity;
+    this.pace = new RefusalPace(perSecond);
     this.signers = signers;
     this.verifiedIds = verifiedIds;
     this.refusedPayloads = new SeenEvents(refusedPayloadCapacity, refusedPayloadWindowSeconds);
@@ -192,6 +200,7 @@ final class OverflowLane {
   private void refuseWaiting() {
     List<Refusal> batch = new ArrayList<>(BATCH);
     while (true) {
+      int wanted;
       lock.lock();
       try {
         while (waiting.isEmpty() && !stopping) {
@@ -202,7 +211,14 @@ final class OverflowLane {
           running--;
           return;
         }
-        for (int i = 0; i < BATCH && !waiting.isEmpty(); i++) {
+        wanted = Math.min(BATCH, waiting.size());
+      } finally {
+        lock.unlock();
+      }
+      int allowed = pace.take(wanted);
+      lock.lock();
+      try {
+        for (int i = 0; i < allowed && !waiting.isEmpty(); i++) {
           batch.add(waiting.pollFirst());
         }
       } finally {

@@ -141,6 +141,7 @@ public final class Pipeline {
     this.overflow =
         new OverflowLane(
             b.refusalThreads,
+            b.refusalRate,
             b.overflowCapacity,
             signers,
             verifiedIds,
@@ -352,6 +353,7 @@ public final class Pipeline {
     private Clock clock = Clock.systemUTC();
     private @Nullable WorkQueueConfig queueConfig;
     private int refusalThreads = 1;
+    private int refusalRate = 3_000;
     private int overflowCapacity = 16_384;
     private @Nullable StuckTracker cpuStuck;
     private @Nullable Function<String, String> approvalUrls;
@@ -467,6 +469,17 @@ public final class Pipeline {
      */
     public Builder clock(Clock clock) {
       this.clock = clock;
+      return this;
+    }
+
+    /**
+     * Sets the overflow lane's pace.
+     *
+     * @param perSecond the most refusals the overflow lane sends a second (default 3000)
+     * @return this builder
+     */
+    public Builder refusalRate(int perSecond) {
+      this.refusalRate = perSecond;
       return this;
     }
 
