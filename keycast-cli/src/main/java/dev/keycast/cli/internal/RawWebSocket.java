@@ -209,7 +209,7 @@ public final class RawWebSocket implements AutoCloseable {
           case 0x8 -> {
             return; // close
           }
-          case 0x9 -> send(frame(0xA, payload)); // ping -> pong
+          case 0x9 -> pongLater(payload);
           default -> {} // pong, binary: ignored
         }
       }
@@ -218,6 +218,24 @@ public final class RawWebSocket implements AutoCloseable {
     } finally {
       close();
     }
+  }
+
+  /**
+   * Answers a ping from another thread: the reader must never wait for the write lock, which a
+   * sender holds while the relay is slow to read (the reader would stop reading meanwhile).
+   */
+  private void pongLater(byte[] payload) {
+    byte[] pong = frame(0xA, payload);
+    Thread.ofVirtual()
+        .name("raw-ws-pong")
+        .start(
+            () -> {
+              try {
+                send(pong);
+              } catch (IOException e) {
+                // the connection is closing: nothing to answer
+              }
+            });
   }
 
   /** Closes the socket (idempotent); the reader ends. */

@@ -959,12 +959,11 @@ public final class Bunker implements AutoCloseable {
      * Sets the overflow lane's pace: how many refusals a second it sends at most.
      *
      * @param perSecond the most {@code overloaded, retry later} (and {@code shutting down}) replies
-     *     a second (default 3000). A relay acknowledges a reply long before it delivers it, so a
-     *     signer refusing a flood as fast as it can computes refusals would bury its relays in
-     *     replies: measured against the dev relay on two cores, 13,000 requests a second answered
-     *     that way reached the clients not at all, paced at 3000 half of them did. Past the pace
-     *     refusals wait in the lane ({@link #overflowCapacity}); past that they are dropped,
-     *     counted {@code overflow_dropped}. Raise it for relays that take more.
+     *     a second (default 3000). A relay acknowledges a reply long before it delivers it, and
+     *     public relays limit the events a connection may publish, so a signer refusing a flood as
+     *     fast as it can compute refusals would ask its relays for more than the requests it
+     *     answers. Past the pace refusals wait in the lane ({@link #overflowCapacity}); past that
+     *     they are dropped, counted {@code overflow_dropped}. Raise it for relays that take more.
      * @return this builder
      * @throws IllegalArgumentException if {@code perSecond < 1}
      */

@@ -10,8 +10,7 @@ import java.util.function.LongSupplier;
  * twentieth of a second's worth at once), so that a flood the main queue refuses does not become a
  * flood of replies for the relays. A relay acknowledges a reply long before it has delivered it, so
  * the lane cannot learn a relay's limit from its answers; past this pace the lane's backlog grows
- * and, once full, drops are counted ({@code overflow_dropped}) instead of the relays choking on
- * refusals and delivering nothing (measured in docs/BENCHMARKS.md).
+ * and, once full, drops are counted ({@code overflow_dropped}).
  *
  * <p>Thread-safe; {@link #take} blocks the calling refusal thread (a platform thread; no lock held
  * while it sleeps).
