@@ -268,11 +268,7 @@ final class OverflowLane {
               s.reply().task().stage = Stage.PUBLISH;
               s.reply().task().thread = Thread.currentThread().getName();
               try {
-                unacknowledged.acquire();
-                var unused =
-                    publish
-                        .publish(s.reply(), s.response(), s.event())
-                        .whenComplete((ok, e) -> unacknowledged.release());
+                publishHoldingRoom(s);
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 stats.recordRejected(EventRejectReason.OVERFLOW_DROPPED);
@@ -293,10 +289,30 @@ final class OverflowLane {
   }
 
   /**
+   * Publishes one refusal once fewer than {@value #MAX_UNACKNOWLEDGED} wait for the relays'
+   * answers; the room is given back when the relays answer, or at once if the publish fails.
+   */
+  private void publishHoldingRoom(Sealed s) throws InterruptedException {
+    unacknowledged.acquire();
+    boolean handedOver = false;
+    try {
+      var unused =
+          publish
+              .publish(s.reply(), s.response(), s.event())
+              .whenComplete((ok, e) -> unacknowledged.release());
+      handedOver = true;
+    } finally {
+      if (!handedOver) {
+        unacknowledged.release();
+      }
+    }
+  }
+
+  /**
    * Computes the answer to one refused request with {@code answer}, on a refusal thread; null
    * (counted) when there is none to send.
    */
-  @Nullable Sealed refuse(RequestTask task, SignerError answer) {
+  private @Nullable Sealed refuse(RequestTask task, SignerError answer) {
     SignedEvent ev = task.event;
     Nip46Envelope.Scheme scheme = Nip46Envelope.Scheme.of(ev.content());
     RequestParties parties;
