@@ -14,6 +14,7 @@ import dev.keycast.nip46.client.Nip46Client;
 import dev.keycast.nip46.client.Nip46Result;
 import dev.keycast.nip46.relay.DevRelay;
 import dev.keycast.nip46.relay.RelayPool;
+import dev.keycast.nip46.server.SignerError;
 import dev.keycast.nip46.store.AesGcmKeyEncryption;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.KeycastDatabase;
@@ -109,6 +110,13 @@ final class ClusterHarness implements AutoCloseable {
   private final Map<String, Long> openBeliefs = new ConcurrentHashMap<>();
   private final List<Nip46Client> clients = new CopyOnWriteArrayList<>();
   private final List<Member> closed = new CopyOnWriteArrayList<>();
+
+  /** [from, to] ({@link System#nanoTime()}) of each {@link #crash}. */
+  private final List<long[]> crashes = new CopyOnWriteArrayList<>();
+
+  /** How long after a crash returned its member's last answer may still reach a client. */
+  private static final Duration CRASH_ANSWER_SLACK = Duration.ofMillis(500);
+
   private final RelayPool observer;
 
   ClusterHarness(int keys) throws Exception {
@@ -204,13 +212,43 @@ final class ClusterHarness implements AutoCloseable {
     return m;
   }
 
-  /** Kills a member abruptly: its database connections cut, no release, then stopped. */
+  /**
+   * Kills a member abruptly: its database connections cut, no release, then stopped. The cut comes
+   * first, so a request the member is loading at that instant may be answered {@code unavailable,
+   * retry later} (as after a real database outage) before it stops; a real crash would leave it
+   * unanswered instead. {@link #answeredRetryLaterInACrash} tells such answers apart.
+   */
   void crash(Member m) throws Exception {
-    m.proxy.stop();
-    m.node().abandon();
-    members.remove(m);
-    closed.add(m);
-    m.bunker.close();
+    long from = System.nanoTime();
+    try {
+      m.proxy.stop();
+      m.node().abandon();
+      members.remove(m);
+      closed.add(m);
+      m.bunker.close();
+    } finally {
+      crashes.add(new long[] {from, System.nanoTime()});
+    }
+  }
+
+  /**
+   * Whether a failure is an {@code unavailable, retry later} or {@code shutting down} answer that
+   * reached its client while some member was being {@linkplain #crash crashed}: an answer the
+   * harness's crash produced (the database cut, then the bunker closed, where a real crash says
+   * nothing), not silence and not a wrong answer; the client may retry it.
+   */
+  boolean answeredRetryLaterInACrash(Failure f) {
+    if (!f.what().equals(new Nip46Result.Failure(SignerError.UNAVAILABLE.wireText()).toString())
+        && !f.what()
+            .equals(new Nip46Result.Failure(SignerError.SHUTTING_DOWN.wireText()).toString())) {
+      return false;
+    }
+    for (long[] c : crashes) {
+      if (f.failedAt() >= c[0] && f.failedAt() <= c[1] + CRASH_ANSWER_SLACK.toNanos()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Stops a member cleanly (as on SIGTERM): it releases its keys. */
@@ -266,9 +304,10 @@ final class ClusterHarness implements AutoCloseable {
    * @param client the client's index
    * @param slot its key's slot, or -1 if the test did not say
    * @param sentAt when it was sent ({@link System#nanoTime()})
+   * @param failedAt when its result or exception reached the client ({@link System#nanoTime()})
    * @param what the result or exception
    */
-  record Failure(int client, int slot, long sentAt, String what) {
+  record Failure(int client, int slot, long sentAt, long failedAt, String what) {
     @Override
     public String toString() {
       return what
@@ -316,15 +355,21 @@ final class ClusterHarness implements AutoCloseable {
                           if (r instanceof Nip46Result.Success) {
                             ok.incrementAndGet();
                           } else {
-                            failures.add(new Failure(n, slotOf.apply(n), sentAt, r.toString()));
+                            failures.add(
+                                new Failure(
+                                    n, slotOf.apply(n), sentAt, System.nanoTime(), r.toString()));
                           }
                           Thread.sleep(pause);
                         } catch (InterruptedException e) {
                           return;
                         } catch (TimeoutException e) {
-                          failures.add(new Failure(n, slotOf.apply(n), sentAt, "timeout"));
+                          failures.add(
+                              new Failure(
+                                  n, slotOf.apply(n), sentAt, System.nanoTime(), "timeout"));
                         } catch (Exception e) {
-                          failures.add(new Failure(n, slotOf.apply(n), sentAt, e.toString()));
+                          failures.add(
+                              new Failure(
+                                  n, slotOf.apply(n), sentAt, System.nanoTime(), e.toString()));
                         }
                       }
                     }));

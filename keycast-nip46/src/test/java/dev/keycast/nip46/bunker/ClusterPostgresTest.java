@@ -47,7 +47,9 @@ class ClusterPostgresTest {
       load.stop();
       assertThat(lost).isNotEmpty();
       assertThat(failoverSeconds).as("keys taken over after the crash").isLessThan(3.0);
-      assertThat(load.failures).as("failed requests").isEmpty();
+      assertThat(load.failures.stream().filter(f -> !h.answeredRetryLaterInACrash(f)))
+          .as("failed requests, but for retryable answers from the member being crashed")
+          .isEmpty();
       assertThat(load.ok.get()).isGreaterThan(50);
       h.assertNoRequestAnsweredTwice();
       h.assertAtMostOneOwnerAtAnyInstant();
@@ -163,12 +165,23 @@ class ClusterPostgresTest {
       h.assertNoRequestAnsweredTwice();
       // Two failures less than a lease apart can lose the requests only the failed members saw
       // (relays do not store kind 24133); the test counts those and requires every other answer.
+      // A member being crashed may answer a request it was loading "unavailable, retry later" (the
+      // harness cuts its database first) or "shutting down": answers a client may retry, counted.
+      List<Failure> crashAnswers =
+          load.failures.stream().filter(h::answeredRetryLaterInACrash).toList();
       List<Failure> owed =
-          load.failures.stream().filter(f -> h.owedAnAnswer(f.slot(), f.sentAt())).toList();
+          load.failures.stream()
+              .filter(f -> !crashAnswers.contains(f))
+              .filter(f -> h.owedAnAnswer(f.slot(), f.sentAt()))
+              .toList();
       System.out.printf(
-          "random schedule: %d answered, %d unanswered, of which %d lost with every member that"
-              + " received them; %s%n",
-          load.ok.get(), load.failures.size(), load.failures.size() - owed.size(), context);
+          "random schedule: %d answered, %d not answered with a result: %d retryable answers from"
+              + " a member being crashed, %d lost with every member that received them; %s%n",
+          load.ok.get(),
+          load.failures.size(),
+          crashAnswers.size(),
+          load.failures.size() - crashAnswers.size() - owed.size(),
+          context);
       assertThat(owed)
           .as("failed requests a member that received them lived to answer; " + context)
           .isEmpty();
