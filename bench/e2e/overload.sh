@@ -7,7 +7,7 @@
 #
 #   bench/e2e/overload.sh
 #
-# Env: QUEUE_CAPACITY (64), FACTOR (4), BURST_SECONDS (10), RATE (skip the measurement of S and offer RATE),
+# Env: QUEUE_CAPACITY (64), SERVE_ARGS (more options of keycast serve, e.g. "--refusal-rate 2000"), FACTOR (4), BURST_SECONDS (10), RATE (skip the measurement of S and offer RATE),
 # CLIENTS (8), PRECOMPUTE (1: the burst is driven by OfferedLoad --precompute, which signs and encrypts every request
 # before the clock and checks the replies after it, so that the load generator's own CPU, ~5x less during the burst,
 # does not decide the outcome; 0: the Nip46Client driver, as before; the closed-loop S measurements and the ping
@@ -41,7 +41,8 @@ burst() {
   local label="$1"
   shift
   SERVE_JAVA_OPTS="-Xlog:gc*:file=$E2E_OUT/gc-$label.log:uptime,level,tags $*"
-  e2e_serve "$(e2e_free_port)" --queue-capacity "$QUEUE_CAPACITY"
+  # shellcheck disable=SC2086 # SERVE_ARGS: more serve options, split on spaces
+  e2e_serve "$(e2e_free_port)" --queue-capacity "$QUEUE_CAPACITY" ${SERVE_ARGS:-}
   e2e_log "$label: serve healthy in ${SERVE_START_MS} ms"
   # Warm-up, then the sustainable rate (closed loop, enough concurrency to keep the daemon busy).
   e2e_drive --bunker "$BUNKER_URI" --clients "$CLIENTS" --concurrency 32 --requests 2000 --label warm >/dev/null

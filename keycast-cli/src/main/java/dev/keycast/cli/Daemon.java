@@ -357,6 +357,8 @@ final class Daemon implements AutoCloseable {
                 .build())
         .statsCounter(stats)
         .overflowCapacity(config.overflowCapacity())
+        .refusalThreads(config.refusalThreads())
+        .refusalRate(config.refusalRate())
         .intakeLimits(config.intakeLimits())
         .shutdownDeadline(config.shutdownDeadline())
         .build();

@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * @param cryptoThreads platform threads for signing and encryption
  * @param queueCapacity requests that may wait
  * @param overflowCapacity refused requests that may wait for their {@code overloaded} reply
+ * @param refusalThreads platform threads computing the overflow lane's refusals (1..64)
+ * @param refusalRate the most refusals the overflow lane sends a second
  * @param clientBurst requests a client key may send at once
  * @param clientRatePerSecond requests per second a client key regains
  * @param shutdownDeadline how long stopping waits for queued requests to be answered
@@ -53,6 +55,8 @@ record DaemonConfig(
     int cryptoThreads,
     int queueCapacity,
     int overflowCapacity,
+    int refusalThreads,
+    int refusalRate,
     int clientBurst,
     double clientRatePerSecond,
     Duration shutdownDeadline,
@@ -91,8 +95,9 @@ record DaemonConfig(
    * with the option's name, exit code 64) and throws {@link IllegalStateException} if the value was
    * already set. Required: home, database, master key file, both ports, the HTTP host, the five
    * sizes, the client rate and the shutdown deadline. Optional: {@code dev} (false), relays (none),
-   * the dev relay host ({@code 127.0.0.1}), the audit retention (90 days), {@code
-   * allowPureJavaCrypto} (false), the instance id (generated: {@code <host>-<random>}).
+   * the dev relay host ({@code 127.0.0.1}), the refusal threads (1) and rate (3000 a second), the
+   * audit retention (90 days), {@code allowPureJavaCrypto} (false), the instance id (generated:
+   * {@code <host>-<random>}).
    */
   static final class Builder {
     private @Nullable Path home;
@@ -108,6 +113,8 @@ record DaemonConfig(
     private @Nullable Integer cryptoThreads;
     private @Nullable Integer queueCapacity;
     private @Nullable Integer overflowCapacity;
+    private @Nullable Integer refusalThreads;
+    private @Nullable Integer refusalRate;
     private @Nullable Integer clientBurst;
     private @Nullable Double clientRatePerSecond;
     private @Nullable Duration shutdownDeadline;
@@ -245,6 +252,28 @@ record DaemonConfig(
     }
 
     /**
+     * @param threads 1 to 64
+     */
+    Builder refusalThreads(int threads) {
+      if (threads < 1 || threads > 64) {
+        throw new UsageException("--refusal-threads must be 1 to 64, not " + threads);
+      }
+      this.refusalThreads = once(this.refusalThreads, threads, "refusalThreads");
+      return this;
+    }
+
+    /**
+     * @param perSecond refusals a second, at least 1
+     */
+    Builder refusalRate(int perSecond) {
+      if (perSecond < 1) {
+        throw new UsageException("--refusal-rate must be at least 1 a second, not " + perSecond);
+      }
+      this.refusalRate = once(this.refusalRate, perSecond, "refusalRate");
+      return this;
+    }
+
+    /**
      * @param burst requests at once, at least 1
      */
     Builder clientBurst(int burst) {
@@ -334,6 +363,8 @@ record DaemonConfig(
               required(cryptoThreads, "cryptoThreads"),
               required(queueCapacity, "queueCapacity"),
               required(overflowCapacity, "overflowCapacity"),
+              refusalThreads == null ? 1 : refusalThreads,
+              refusalRate == null ? 3000 : refusalRate,
               required(clientBurst, "clientBurst"),
               required(clientRatePerSecond, "clientRatePerSecond"),
               required(shutdownDeadline, "shutdownDeadline"),

@@ -108,6 +108,24 @@ public final class ServeCommand implements Callable<Integer> {
   int overflowCapacity;
 
   @Option(
+      names = "--refusal-threads",
+      paramLabel = "N",
+      defaultValue = "${env:KEYCAST_REFUSAL_THREADS:-1}",
+      description =
+          "Platform threads computing 'overloaded' replies, 1 to 64; more help only with cores to"
+              + " spare (env KEYCAST_REFUSAL_THREADS).")
+  int refusalThreads;
+
+  @Option(
+      names = "--refusal-rate",
+      paramLabel = "PER_SECOND",
+      defaultValue = "${env:KEYCAST_REFUSAL_RATE:-3000}",
+      description =
+          "The most 'overloaded' replies sent a second; past it refused requests wait (see"
+              + " --overflow-capacity). Raise it for relays that take more (env KEYCAST_REFUSAL_RATE).")
+  int refusalRate;
+
+  @Option(
       names = "--client-rate-limit",
       paramLabel = "PER_SECOND",
       defaultValue = "${env:KEYCAST_CLIENT_RATE_LIMIT:-50}",
@@ -212,6 +230,8 @@ public final class ServeCommand implements Callable<Integer> {
                 cryptoThreads > 0 ? cryptoThreads : Runtime.getRuntime().availableProcessors())
             .queueCapacity(queueCapacity)
             .overflowCapacity(overflowCapacity)
+            .refusalThreads(refusalThreads)
+            .refusalRate(refusalRate)
             .clientBurst(clientBurst)
             .clientRatePerSecond(clientRateLimit)
             .auditRetention(retention(auditRetention))

@@ -40,6 +40,8 @@ class DaemonConfigTest {
     assertThat(c.cryptoThreads()).isEqualTo(2);
     assertThat(c.queueCapacity()).isEqualTo(1024);
     assertThat(c.overflowCapacity()).isEqualTo(16384);
+    assertThat(c.refusalThreads()).isEqualTo(1);
+    assertThat(c.refusalRate()).isEqualTo(3000);
     assertThat(c.clientBurst()).isEqualTo(20);
     assertThat(c.clientRatePerSecond()).isEqualTo(10.0);
     assertThat(c.shutdownDeadline()).isEqualTo(Duration.ofSeconds(10));

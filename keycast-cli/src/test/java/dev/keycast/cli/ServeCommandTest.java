@@ -291,5 +291,13 @@ class ServeCommandTest {
         cli.run("serve", "--dev", "--http-port", "0", "--overflow-capacity", "0"),
         ExitCodes.USAGE,
         "--overflow-capacity");
+    assertFails(
+        cli.run("serve", "--dev", "--http-port", "0", "--refusal-threads", "65"),
+        ExitCodes.USAGE,
+        "--refusal-threads must be 1 to 64");
+    assertFails(
+        cli.run("serve", "--dev", "--http-port", "0", "--refusal-rate", "0"),
+        ExitCodes.USAGE,
+        "--refusal-rate must be at least 1");
   }
 }
