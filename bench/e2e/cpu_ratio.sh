@@ -3,7 +3,9 @@
 # For each daemon jar given (default: this checkout's), in turn and ROUNDS times (A B A B ... for an A/B):
 #   - a fresh dev relay, KEYCAST_HOME and `keycast serve`, one authorization under the built-in policy POLICY
 #     (default full) shared by CLIENTS client keys (default 150);
-#   - a warm-up: OfferedLoad --precompute, open loop, RATE/s (default 1000) for WARM_SECONDS (default 6), then
+#   - a warm-up: OfferedLoad --precompute, open loop, RATE/s (default 1000) for WARM_SECONDS (default 70: past the
+#     authorization cache's 60-s TTL, whose first expiry sends requests down the store path once, deoptimizing
+#     and recompiling the request path: ~1 s of C2 that belongs to the warm-up), then
 #     again with fresh client keys for WARM2_SECONDS (default 6; 0: none), as the measured run starts;
 #   - the measured run: the same for SECONDS (default 12; RATE × SECONDS ≥ 10,000 requests), fresh client keys
 #     whose first requests (their authorization read from the store, the connects' code paths) come in a closed
@@ -17,6 +19,9 @@
 #   - `keycast bench --json --backend native` of this checkout (its round_trip figure: the daemon's five crypto
 #     operations of one sign_event round trip) right after, and the ratio daemon CPU / round-trip crypto.
 # The relay, the driver and the bench always come from this checkout's jar; only the daemon's jar varies.
+# The daemon "floor" (`cpu_ratio.sh floor J.jar`) is FloorBunker.java instead of keycast serve: the same five crypto
+# operations per request on the same relay transport with nothing else (no store, policy, audit, queue or hand-off),
+# the least a Java signer on this transport spends; its allocation is not measured (null).
 # A daemon given as JAR::OPTIONS runs that jar with those extra JVM options (after DAEMON_JAVA_OPTS): the same jar
 # A/B with and without an option, e.g. `ROUNDS=3 cpu_ratio.sh J "J::-Dkeycast.taskView=off"` (issue 14's task view).
 # DAEMON_JAVA_OPTS: JVM options of the daemon. JFR=1: a JFR recording of the daemon over the measured run only
@@ -29,7 +34,7 @@
 . "$(dirname "$0")/lib.sh"
 CLIENTS="${CLIENTS:-150}"
 RATE="${RATE:-1000}"
-WARM_SECONDS="${WARM_SECONDS:-6}"
+WARM_SECONDS="${WARM_SECONDS:-70}"
 WARM2_SECONDS="${WARM2_SECONDS:-6}"
 DRIVE_WARM_SECONDS="${DRIVE_WARM_SECONDS:-5}"
 MEASURE_SECONDS="${SECONDS_MEASURED:-12}"
@@ -40,14 +45,43 @@ DRIVER_JAR="$JAR"
 JARS=("$@")
 [ ${#JARS[@]} -gt 0 ] || JARS=("$DRIVER_JAR")
 
+# floor_start [JVM options]: FloorBunker.java (this checkout's jar) on $RELAY_URL as the "daemon"; sets SERVE_PID and
+# BUNKER_URI.
+floor_start() {
+  local uri="$E2E_OUT/floor.uri" i
+  rm -f "$uri"
+  # shellcheck disable=SC2086
+  "$JAVA" --enable-native-access=ALL-UNNAMED ${DAEMON_JAVA_OPTS:-} $1 -cp "$DRIVER_JAR" "$E2E_DIR/FloorBunker.java" \
+      "$RELAY_URL" >"$uri" 2>>"$E2E_OUT/floor.log" &
+  SERVE_PID=$!
+  E2E_PIDS+=($SERVE_PID)
+  for ((i = 0; i < 300; i++)); do
+    [ -s "$uri" ] && break
+    sleep 0.1
+  done
+  BUNKER_URI=$(head -1 "$uri")
+  [ -n "$BUNKER_URI" ] || { echo "FloorBunker did not start:" >&2; tail -20 "$E2E_OUT/floor.log" >&2; exit 1; }
+  sleep 1 # its subscription reaches the relay
+}
+
 one() { # JAR[::OPTIONS] LABEL
   local daemon_jar="${1%%::*}" extra="" label="$2" run bench
   [[ "$1" == *::* ]] && extra="${1#*::}"
   e2e_relay "$(e2e_free_port)"
-  e2e_home "$E2E_OUT/home"
-  JAR="$daemon_jar" SERVE_JAVA_OPTS="${DAEMON_JAVA_OPTS:-} $extra" e2e_serve "$(e2e_free_port)"
+  local allocated=()
+  if [ "$daemon_jar" = floor ]; then
+    floor_start "$extra"
+  else
+    e2e_home "$E2E_OUT/home"
+    JAR="$daemon_jar" SERVE_JAVA_OPTS="${DAEMON_JAVA_OPTS:-} $extra" e2e_serve "$(e2e_free_port)"
+    allocated=(--allocated "$METRICS_URL")
+  fi
   e2e_drive --bunker "$BUNKER_URI" --precompute --clients "$CLIENTS" --rate "$RATE" --seconds "$WARM_SECONDS" \
       --label warm >/dev/null 2>>"$E2E_OUT/driver.log"
+  # The measured run reads /metrics (the driver's --allocated); Prometheus also scrapes a daemon in production. Its
+  # first scrape loads classes (java.nio.StringCharBuffer among them) whose loading invalidates what C2 compiled
+  # for the request path (a CharBuffer with one subclass) and recompiles it, ~0.5 s of compiler CPU: in the warm-up.
+  [ -n "${METRICS_URL:-}" ] && [ "$daemon_jar" != floor ] && curl -fsS -o /dev/null "$METRICS_URL"
   # A second warm-up with fresh client keys, as the measured run has: their connects after a long run of sign_event
   # alone deoptimize and recompile the request path (C2 ~1 s of CPU), which belongs to the warm-up, not the figure.
   if [ "$WARM2_SECONDS" -gt 0 ]; then
@@ -59,7 +93,7 @@ one() { # JAR[::OPTIONS] LABEL
         "jdk.CPUTimeSample#throttle=1ms" ${JFR_SETTINGS:-} filename="$E2E_OUT/$label.jfr" >/dev/null
   fi
   run=$(e2e_drive --bunker "$BUNKER_URI" --precompute --clients "$CLIENTS" --rate "$RATE" \
-      --warmup-seconds "$DRIVE_WARM_SECONDS" --seconds "$MEASURE_SECONDS" --allocated "$METRICS_URL" \
+      --warmup-seconds "$DRIVE_WARM_SECONDS" --seconds "$MEASURE_SECONDS" "${allocated[@]}" \
       --label "$label" --watch-pid "daemon=$SERVE_PID" --watch-pid "relay=$RELAY_PID" \
       --marks "$E2E_OUT/$label.marks" 2>>"$E2E_OUT/driver.log")
   if [ -n "${JFR:-}" ]; then
