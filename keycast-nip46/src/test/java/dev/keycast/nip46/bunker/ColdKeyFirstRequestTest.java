@@ -56,6 +56,7 @@ class ColdKeyFirstRequestTest {
       // The clients connect through a first daemon, which then stops: the connections are in
       // the store, and the daemon under test has served none of these keys.
       try (Bunker first = start(db, db.authorizations(), relay)) {
+        awaitSubscribed(relay, auths);
         for (int i = 0; i < KEYS; i++) {
           try (Nip46Client c = client(auths.get(i), clientKeys.get(i))) {
             assertThat(c.connect(PermissionSet.parse("sign_event")).get(20, TimeUnit.SECONDS))
@@ -66,6 +67,7 @@ class ColdKeyFirstRequestTest {
       FlakyAuthorizationStore store = new FlakyAuthorizationStore(db.authorizations());
       try (Bunker bunker = start(db, store.store, relay)) {
         assertThat(bunker.awaitKeysWarmed(Duration.ofSeconds(30))).as("key warmer done").isTrue();
+        awaitSubscribed(relay, auths);
         int derived = bunker.conversationKeysCached();
         assertThat(derived).as("conversation keys derived ahead").isGreaterThanOrEqualTo(KEYS);
         List<Nip46Client> clients = new ArrayList<>();
@@ -99,6 +101,22 @@ class ColdKeyFirstRequestTest {
           }
         }
       }
+    }
+  }
+
+  /**
+   * Waits until the relay holds a subscription for each bunker key: a request published before
+   * reaches no one (kind 24133 is not stored), and its client would time out.
+   */
+  private static void awaitSubscribed(DevRelay relay, List<Authorization> auths)
+      throws InterruptedException {
+    for (Authorization a : auths) {
+      String key = a.bunkerPublicKey().toHex();
+      assertThat(
+              relay.awaitSubscription(
+                  f -> f.tags().getOrDefault('p', List.of()).contains(key), Duration.ofSeconds(20)))
+          .as("the bunker subscribed to %s", key)
+          .isTrue();
     }
   }
 

@@ -83,6 +83,19 @@ class RelayPoolTest {
         .build();
   }
 
+  /**
+   * Waits until {@code relay} holds a subscription for events addressed to {@code signer}: the pool
+   * sends its REQ once connected, asynchronously, and a kind-24133 event published before the relay
+   * processed it reaches no one (not stored).
+   */
+  private static void awaitSubscribed(DevRelay relay, String signer) throws InterruptedException {
+    assertThat(
+            relay.awaitSubscription(
+                f -> f.tags().getOrDefault('p', List.of()).contains(signer), GENEROUS))
+        .as("subscribed to %s on %s", signer, relay.url())
+        .isTrue();
+  }
+
   private static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
@@ -97,6 +110,7 @@ class RelayPoolTest {
     String url = pool.addRelay(relay.url());
     pool.subscribe("nip46", List.of(signerFilter(signer)));
     awaitConnected(pool, url, 1);
+    awaitSubscribed(relay, signer);
 
     SignedEvent other = TestEvents.toP(SecretKey.generate().publicKey().toHex(), "not for us");
     SignedEvent mine = TestEvents.toP(signer, "for us");
@@ -162,6 +176,7 @@ class RelayPoolTest {
     String url = pool.addRelay(relay.url());
     pool.subscribe("nip46", List.of(signerFilter(signer)));
     awaitConnected(pool, url, 1);
+    awaitSubscribed(relay, signer);
     RelayPool pub = publisher();
     SignedEvent before = TestEvents.toP(signer, "before");
     pub.publish(before, List.of(url)).get(30, TimeUnit.SECONDS);
@@ -174,6 +189,7 @@ class RelayPoolTest {
     DevRelay restarted = closeLater(DevRelay.start("127.0.0.1", port));
     awaitConnected(pool, url, 2);
     awaitConnected(pub, url, 2);
+    awaitSubscribed(restarted, signer);
     SignedEvent after = TestEvents.toP(signer, "after");
     PublishResult r = pub.publish(after, List.of(url)).get(30, TimeUnit.SECONDS);
     assertThat(r.acceptedByAny()).isTrue();
@@ -194,6 +210,8 @@ class RelayPoolTest {
     String ub = RelayPool.normalizeUrl(b.url());
     awaitConnected(pool, ua, 1);
     awaitConnected(pool, ub, 1);
+    awaitSubscribed(a, signer);
+    awaitSubscribed(b, signer);
 
     RelayPool pub =
         closeLater(
@@ -226,6 +244,9 @@ class RelayPoolTest {
     pool.setRelays(urls);
     pool.subscribe("nip46", List.of(signerFilter(signer)));
     urls.forEach(u -> awaitConnected(pool, u, 1));
+    for (DevRelay r : relays) {
+      awaitSubscribed(r, signer);
+    }
     SignedEvent e = TestEvents.toP(signer, "dup");
     assertThat(publisher().publish(e, urls).get(30, TimeUnit.SECONDS).acceptedBy()).hasSize(3);
     List<String> from = new ArrayList<>();
@@ -248,9 +269,11 @@ class RelayPoolTest {
     awaitConnected(pool, url, 1);
     pool.subscribe("nip46", List.of(signerFilter(newKey)));
     RelayPool pub = publisher();
-    // Publish until the new filter is active (the REQ replacement is asynchronous), then check the
-    // old one is gone.
+    // The REQ replacement is asynchronous: publish once the relay holds the new filter (a probe
+    // published before would reach no one: kind 24133 is not stored), then check the old one is
+    // gone.
     SignedEvent probe = TestEvents.toP(newKey, "probe");
+    assertThat(relay.awaitSubscription(f -> f.matches(probe), GENEROUS)).isTrue();
     pub.publish(probe, List.of(url)).get(30, TimeUnit.SECONDS);
     assertThat(nextDelivery().event()).isEqualTo(probe);
     SignedEvent oldOne = TestEvents.toP(oldKey, "old");
