@@ -21,7 +21,8 @@
 # The relay, the driver and the bench always come from this checkout's jar; only the daemon's jar varies.
 # The daemon "floor" (`cpu_ratio.sh floor J.jar`) is FloorBunker.java instead of keycast serve: the same five crypto
 # operations per request on the same relay transport with nothing else (no store, policy, audit, queue or hand-off),
-# the least a Java signer on this transport spends; its allocation is not measured (null).
+# the least a Java signer on this transport spends; its allocation is not measured (null). With it, the run ends
+# with each other daemon's CPU per request divided by the floor's of the same round (cpu-ratio/vs-floor).
 # A daemon given as JAR::OPTIONS runs that jar with those extra JVM options (after DAEMON_JAVA_OPTS): the same jar
 # A/B with and without an option, e.g. `ROUNDS=3 cpu_ratio.sh J "J::-Dkeycast.taskView=off"` (issue 14's task view).
 # DAEMON_JAVA_OPTS: JVM options of the daemon. JFR=1: a JFR recording of the daemon over the measured run only
@@ -131,6 +132,7 @@ PY
 }
 
 LETTERS=(A B C D E F)
+FIRST_LINE=$(($(cat "$E2E_OUT/results.jsonl" 2>/dev/null | wc -l) + 1))
 for ((r = 1; r <= ROUNDS; r++)); do
   i=0
   for j in "${JARS[@]}"; do
@@ -138,4 +140,24 @@ for ((r = 1; r <= ROUNDS; r++)); do
     i=$((i + 1))
   done
 done
+# With the floor among the daemons: each daemon's CPU per request against the floor's of the same round (the
+# two share the host's state; round_trip, measured apart, moves more between runs than either).
+if [[ " ${JARS[*]} " == *" floor "* ]]; then
+  vs_floor=$(tail -n +"$FIRST_LINE" "$E2E_OUT/results.jsonl" | python3 -c '
+import json, re, sys
+rounds = {}
+for line in sys.stdin:
+    r = json.loads(line)
+    m = re.match(r"cpu-ratio/r(\d+)-", r["name"])
+    if m:
+        rounds.setdefault(m.group(1), []).append(r)
+out = {}
+for n, runs in sorted(rounds.items()):
+    floor = [r for r in runs if r["jar"] == "floor"]
+    for r in runs:
+        if floor and r["jar"] != "floor":
+            out.setdefault(r["jar"], []).append(round(r["daemon_us_per_req"] / floor[0]["daemon_us_per_req"], 2))
+print(json.dumps({"daemon_over_floor_per_round": out}))')
+  e2e_record "cpu-ratio/vs-floor" "$vs_floor"
+fi
 e2e_log "done: $E2E_OUT/results.jsonl"
