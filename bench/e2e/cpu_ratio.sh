@@ -5,7 +5,8 @@
 #     (default full) shared by CLIENTS client keys (default 150);
 #   - a warm-up: OfferedLoad --precompute, open loop, RATE/s (default 1000) for WARM_SECONDS (default 70: past the
 #     authorization cache's 60-s TTL, whose first expiry sends requests down the store path once, deoptimizing
-#     and recompiling the request path: ~1 s of C2 that belongs to the warm-up), then
+#     and recompiling the request path: ~1 s of C2 that belongs to the warm-up), one read of /metrics (its first
+#     scrape recompiles the request path too), then
 #     again with fresh client keys for WARM2_SECONDS (default 6; 0: none), as the measured run starts;
 #   - the measured run: the same for SECONDS (default 12; RATE × SECONDS ≥ 10,000 requests), fresh client keys
 #     whose first requests (their authorization read from the store, the connects' code paths) come in a closed
@@ -82,7 +83,7 @@ one() { # JAR[::OPTIONS] LABEL
   # The measured run reads /metrics (the driver's --allocated); Prometheus also scrapes a daemon in production. Its
   # first scrape loads classes (java.nio.StringCharBuffer among them) whose loading invalidates what C2 compiled
   # for the request path (a CharBuffer with one subclass) and recompiles it, ~0.5 s of compiler CPU: in the warm-up.
-  [ -n "${METRICS_URL:-}" ] && [ "$daemon_jar" != floor ] && curl -fsS -o /dev/null "$METRICS_URL"
+  [ "$daemon_jar" = floor ] || curl -fsS -o /dev/null "$METRICS_URL"
   # A second warm-up with fresh client keys, as the measured run has: their connects after a long run of sign_event
   # alone deoptimize and recompile the request path (C2 ~1 s of CPU), which belongs to the warm-up, not the figure.
   if [ "$WARM2_SECONDS" -gt 0 ]; then

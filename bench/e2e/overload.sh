@@ -7,7 +7,8 @@
 #
 #   bench/e2e/overload.sh
 #
-# Env: QUEUE_CAPACITY (64), SERVE_ARGS (more options of keycast serve, e.g. "--refusal-rate 2000"), FACTOR (4), BURST_SECONDS (10), RATE (skip the measurement of S and offer RATE),
+# Env: QUEUE_CAPACITY (64), SERVE_ARGS (more options of keycast serve, e.g. "--refusal-rate 2000"), FACTOR (4),
+# BURST_SECONDS (10), RATE (skip the measurement of S and offer RATE),
 # CLIENTS (8), PRECOMPUTE (1: the burst is driven by OfferedLoad --precompute, which signs and encrypts every request
 # before the clock and checks the replies after it, so that the load generator's own CPU, ~5x less during the burst,
 # does not decide the outcome; 0: the Nip46Client driver, as before; the closed-loop S measurements and the ping

@@ -92,6 +92,18 @@ final class ClusterHarness implements AutoCloseable {
    */
   static final Duration ANSWER_GRACE = Duration.ofMillis(300);
 
+  /** How long after a crash returned its member's last answer may still reach a client. */
+  private static final Duration CRASH_ANSWER_SLACK = Duration.ofMillis(500);
+
+  /**
+   * The answers only a member being {@linkplain #crash crashed} may give, as {@link Load} records
+   * them.
+   */
+  private static final Set<String> CRASH_ANSWERS =
+      Set.of(
+          new Nip46Result.Failure(SignerError.UNAVAILABLE.wireText()).toString(),
+          new Nip46Result.Failure(SignerError.SHUTTING_DOWN.wireText()).toString());
+
   final TestDatabase database = TestDatabase.postgres();
   final MasterKey masterKey = MasterKey.random();
   final KeycastDatabase admin;
@@ -113,9 +125,6 @@ final class ClusterHarness implements AutoCloseable {
 
   /** [from, to] ({@link System#nanoTime()}) of each {@link #crash}. */
   private final List<long[]> crashes = new CopyOnWriteArrayList<>();
-
-  /** How long after a crash returned its member's last answer may still reach a client. */
-  private static final Duration CRASH_ANSWER_SLACK = Duration.ofMillis(500);
 
   private final RelayPool observer;
 
@@ -215,8 +224,8 @@ final class ClusterHarness implements AutoCloseable {
   /**
    * Kills a member abruptly: its database connections cut, no release, then stopped. The cut comes
    * first, so a request the member is loading at that instant may be answered {@code unavailable,
-   * retry later} (as after a real database outage) before it stops; a real crash would leave it
-   * unanswered instead. {@link #answeredRetryLaterInACrash} tells such answers apart.
+   * retry later} (as after a real database outage) or {@code shutting down} before it stops; a real
+   * crash would leave it unanswered instead. {@link #answeredByACrash} tells such answers apart.
    */
   void crash(Member m) throws Exception {
     long from = System.nanoTime();
@@ -237,10 +246,8 @@ final class ClusterHarness implements AutoCloseable {
    * harness's crash produced (the database cut, then the bunker closed, where a real crash says
    * nothing), not silence and not a wrong answer; the client may retry it.
    */
-  boolean answeredRetryLaterInACrash(Failure f) {
-    if (!f.what().equals(new Nip46Result.Failure(SignerError.UNAVAILABLE.wireText()).toString())
-        && !f.what()
-            .equals(new Nip46Result.Failure(SignerError.SHUTTING_DOWN.wireText()).toString())) {
+  boolean answeredByACrash(Failure f) {
+    if (!CRASH_ANSWERS.contains(f.what())) {
       return false;
     }
     for (long[] c : crashes) {

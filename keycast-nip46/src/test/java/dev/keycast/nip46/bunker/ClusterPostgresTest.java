@@ -47,7 +47,7 @@ class ClusterPostgresTest {
       load.stop();
       assertThat(lost).isNotEmpty();
       assertThat(failoverSeconds).as("keys taken over after the crash").isLessThan(3.0);
-      assertThat(load.failures.stream().filter(f -> !h.answeredRetryLaterInACrash(f)))
+      assertThat(load.failures.stream().filter(f -> !h.answeredByACrash(f)))
           .as("failed requests, but for retryable answers from the member being crashed")
           .isEmpty();
       assertThat(load.ok.get()).isGreaterThan(50);
@@ -167,11 +167,10 @@ class ClusterPostgresTest {
       // (relays do not store kind 24133); the test counts those and requires every other answer.
       // A member being crashed may answer a request it was loading "unavailable, retry later" (the
       // harness cuts its database first) or "shutting down": answers a client may retry, counted.
-      List<Failure> crashAnswers =
-          load.failures.stream().filter(h::answeredRetryLaterInACrash).toList();
+      List<Failure> crashAnswers = load.failures.stream().filter(h::answeredByACrash).toList();
       List<Failure> owed =
           load.failures.stream()
-              .filter(f -> !crashAnswers.contains(f))
+              .filter(f -> !h.answeredByACrash(f))
               .filter(f -> h.owedAnAnswer(f.slot(), f.sentAt()))
               .toList();
       System.out.printf(

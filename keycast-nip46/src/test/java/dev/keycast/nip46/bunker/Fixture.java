@@ -16,6 +16,7 @@ import dev.keycast.nip46.client.Nip46Client;
 import dev.keycast.nip46.client.Nip46Result;
 import dev.keycast.nip46.relay.DevRelay;
 import dev.keycast.nip46.relay.RelayPoolConfig;
+import dev.keycast.nip46.relay.Subscriptions;
 import dev.keycast.nip46.store.AesGcmKeyEncryption;
 import dev.keycast.nip46.store.Authorization;
 import dev.keycast.nip46.store.KeycastDatabase;
@@ -166,13 +167,7 @@ final class Fixture implements AutoCloseable {
    * recipient}: the signer's ephemeral replies reach live subscriptions only.
    */
   void awaitSubscriber(PublicKey recipient) throws InterruptedException {
-    String hex = recipient.toHex();
-    assertThat(
-            relays
-                .get(0)
-                .awaitSubscription(f -> f.tags().getOrDefault('p', List.of()).contains(hex), WAIT))
-        .as("a subscription to events for %s", hex)
-        .isTrue();
+    Subscriptions.awaitAddressedTo(relays.get(0), recipient.toHex(), WAIT);
   }
 
   Nip46Client client(Authorization a) throws InterruptedException {

@@ -83,19 +83,6 @@ class RelayPoolTest {
         .build();
   }
 
-  /**
-   * Waits until {@code relay} holds a subscription for events addressed to {@code signer}: the pool
-   * sends its REQ once connected, asynchronously, and a kind-24133 event published before the relay
-   * processed it reaches no one (not stored).
-   */
-  private static void awaitSubscribed(DevRelay relay, String signer) throws InterruptedException {
-    assertThat(
-            relay.awaitSubscription(
-                f -> f.tags().getOrDefault('p', List.of()).contains(signer), GENEROUS))
-        .as("subscribed to %s on %s", signer, relay.url())
-        .isTrue();
-  }
-
   private static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
@@ -110,7 +97,7 @@ class RelayPoolTest {
     String url = pool.addRelay(relay.url());
     pool.subscribe("nip46", List.of(signerFilter(signer)));
     awaitConnected(pool, url, 1);
-    awaitSubscribed(relay, signer);
+    Subscriptions.awaitAddressedTo(relay, signer, GENEROUS);
 
     SignedEvent other = TestEvents.toP(SecretKey.generate().publicKey().toHex(), "not for us");
     SignedEvent mine = TestEvents.toP(signer, "for us");
@@ -176,7 +163,7 @@ class RelayPoolTest {
     String url = pool.addRelay(relay.url());
     pool.subscribe("nip46", List.of(signerFilter(signer)));
     awaitConnected(pool, url, 1);
-    awaitSubscribed(relay, signer);
+    Subscriptions.awaitAddressedTo(relay, signer, GENEROUS);
     RelayPool pub = publisher();
     SignedEvent before = TestEvents.toP(signer, "before");
     pub.publish(before, List.of(url)).get(30, TimeUnit.SECONDS);
@@ -189,7 +176,7 @@ class RelayPoolTest {
     DevRelay restarted = closeLater(DevRelay.start("127.0.0.1", port));
     awaitConnected(pool, url, 2);
     awaitConnected(pub, url, 2);
-    awaitSubscribed(restarted, signer);
+    Subscriptions.awaitAddressedTo(restarted, signer, GENEROUS);
     SignedEvent after = TestEvents.toP(signer, "after");
     PublishResult r = pub.publish(after, List.of(url)).get(30, TimeUnit.SECONDS);
     assertThat(r.acceptedByAny()).isTrue();
@@ -210,8 +197,8 @@ class RelayPoolTest {
     String ub = RelayPool.normalizeUrl(b.url());
     awaitConnected(pool, ua, 1);
     awaitConnected(pool, ub, 1);
-    awaitSubscribed(a, signer);
-    awaitSubscribed(b, signer);
+    Subscriptions.awaitAddressedTo(a, signer, GENEROUS);
+    Subscriptions.awaitAddressedTo(b, signer, GENEROUS);
 
     RelayPool pub =
         closeLater(
@@ -245,7 +232,7 @@ class RelayPoolTest {
     pool.subscribe("nip46", List.of(signerFilter(signer)));
     urls.forEach(u -> awaitConnected(pool, u, 1));
     for (DevRelay r : relays) {
-      awaitSubscribed(r, signer);
+      Subscriptions.awaitAddressedTo(r, signer, GENEROUS);
     }
     SignedEvent e = TestEvents.toP(signer, "dup");
     assertThat(publisher().publish(e, urls).get(30, TimeUnit.SECONDS).acceptedBy()).hasSize(3);
